@@ -1,0 +1,19 @@
+//! whereflow: a WiFi access point that shows everyone connected where their devices' data
+//! flows — device → domain → organization → country, live.
+//!
+//! The modules follow the data flow (see `docs/ARCHITECTURE.md`):
+//!
+//! ```text
+//!   dns (answers) ─┐
+//!                  ├─> correlate (flow + name per device) ─> web (JSON API, event stream)
+//!   conntrack ─────┘
+//! ```
+//!
+//! `config` holds the one TOML file, `status` the health counters, `model` the shared
+//! vocabulary, and `daemon` wires the stages together and shuts them down cleanly.
+
+pub mod config;
+pub mod conntrack;
+pub mod dns;
+pub mod model;
+pub mod status;

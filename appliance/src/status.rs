@@ -1,0 +1,81 @@
+//! Health counters and warnings every stage reports into, served at `/api/v1/status`.
+//!
+//! Counters are plain atomics so the hot paths (answering DNS, reading conntrack) never lock.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use parking_lot::Mutex;
+use serde::Serialize;
+
+/// Shared health state. Create one per daemon and hand out `Arc`s.
+#[derive(Debug, Default)]
+pub struct Status {
+    /// DNS queries answered (any result).
+    pub dns_queries: AtomicU64,
+    /// DNS answers that could not be queued for correlation (queue full).
+    pub dns_events_dropped: AtomicU64,
+    /// Malformed or refused DNS messages.
+    pub dns_bad_requests: AtomicU64,
+    /// Conntrack events and dump entries read.
+    pub conntrack_messages: AtomicU64,
+    /// Times the event socket overflowed (ENOBUFS) and the table was re-read.
+    pub conntrack_overflows: AtomicU64,
+    /// Complete dumps read (start, periodic, after overflow).
+    pub conntrack_dumps: AtomicU64,
+    /// Flows dropped because `conntrack.max_flows` was reached.
+    pub conntrack_flows_refused: AtomicU64,
+    warnings: Mutex<Vec<String>>,
+}
+
+/// A point-in-time copy of [`Status`] for the API.
+#[derive(Debug, Serialize)]
+pub struct StatusSnapshot {
+    /// See [`Status::dns_queries`].
+    pub dns_queries: u64,
+    /// See [`Status::dns_events_dropped`].
+    pub dns_events_dropped: u64,
+    /// See [`Status::dns_bad_requests`].
+    pub dns_bad_requests: u64,
+    /// See [`Status::conntrack_messages`].
+    pub conntrack_messages: u64,
+    /// See [`Status::conntrack_overflows`].
+    pub conntrack_overflows: u64,
+    /// See [`Status::conntrack_dumps`].
+    pub conntrack_dumps: u64,
+    /// See [`Status::conntrack_flows_refused`].
+    pub conntrack_flows_refused: u64,
+    /// Things the operator should know (missing permissions, sysctls off, ...).
+    pub warnings: Vec<String>,
+}
+
+/// Add one to a counter.
+pub fn bump(counter: &AtomicU64) {
+    counter.fetch_add(1, Ordering::Relaxed);
+}
+
+impl Status {
+    /// Record a warning for the API (kept once; at most 100 kept).
+    pub fn warn(&self, message: impl Into<String>) {
+        let message = message.into();
+        tracing::warn!("{message}");
+        let mut w = self.warnings.lock();
+        if !w.contains(&message) && w.len() < 100 {
+            w.push(message);
+        }
+    }
+
+    /// Copy the current values.
+    pub fn snapshot(&self) -> StatusSnapshot {
+        let g = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        StatusSnapshot {
+            dns_queries: g(&self.dns_queries),
+            dns_events_dropped: g(&self.dns_events_dropped),
+            dns_bad_requests: g(&self.dns_bad_requests),
+            conntrack_messages: g(&self.conntrack_messages),
+            conntrack_overflows: g(&self.conntrack_overflows),
+            conntrack_dumps: g(&self.conntrack_dumps),
+            conntrack_flows_refused: g(&self.conntrack_flows_refused),
+            warnings: self.warnings.lock().clone(),
+        }
+    }
+}

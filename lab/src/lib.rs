@@ -1,0 +1,1 @@
+//! Network-namespace test lab (see the crate docs once written).
