@@ -14,6 +14,8 @@
 
 pub mod config;
 pub mod conntrack;
+pub mod correlate;
 pub mod dns;
 pub mod model;
 pub mod status;
+pub mod web;

@@ -1,0 +1,115 @@
+//! Recent DNS answers per device, for `/api/v1/dns` and the event stream.
+
+use std::collections::VecDeque;
+use std::net::IpAddr;
+use std::num::NonZeroUsize;
+
+use chrono::{DateTime, Utc};
+use lru::LruCache;
+use serde::Serialize;
+
+use crate::dns::DnsAnswer;
+use crate::model::{DeviceId, Domain};
+
+/// One answer as the API shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DnsLogEntry {
+    /// The device that asked.
+    pub device_ip: DeviceId,
+    /// The name it asked for.
+    pub name: Domain,
+    /// Record type asked for (`A`, `AAAA`, `HTTPS`, ...).
+    pub qtype: String,
+    /// Response code (`NOERROR`, `NXDOMAIN`, `SERVFAIL`, ...).
+    pub rcode: String,
+    /// CNAME targets, in order.
+    pub chain: Vec<Domain>,
+    /// Addresses in the answer.
+    pub addrs: Vec<IpAddr>,
+    /// Smallest TTL of the answer, seconds.
+    pub ttl: u32,
+    /// When it was answered.
+    pub at: DateTime<Utc>,
+}
+
+impl From<&DnsAnswer> for DnsLogEntry {
+    fn from(a: &DnsAnswer) -> Self {
+        DnsLogEntry {
+            device_ip: a.device,
+            name: a.qname.clone(),
+            qtype: a.qtype.to_string(),
+            rcode: a.rcode.to_str().to_owned(),
+            chain: a.chain.clone(),
+            addrs: a.addrs.clone(),
+            ttl: a.ttl,
+            at: a.at,
+        }
+    }
+}
+
+/// The last `per_device` answers of each of the last `max_devices` devices.
+pub struct DnsLog {
+    devices: LruCache<DeviceId, VecDeque<DnsLogEntry>>,
+    per_device: usize,
+}
+
+impl DnsLog {
+    /// A log with the given bounds (zero is treated as one).
+    pub fn new(max_devices: usize, per_device: usize) -> Self {
+        DnsLog {
+            devices: LruCache::new(NonZeroUsize::new(max_devices).unwrap_or(NonZeroUsize::MIN)),
+            per_device: per_device.max(1),
+        }
+    }
+
+    /// Add an answer.
+    pub fn push(&mut self, entry: DnsLogEntry) {
+        let per_device = self.per_device;
+        let log = self.devices.get_or_insert_mut(entry.device_ip, VecDeque::new);
+        if log.len() >= per_device {
+            log.pop_front();
+        }
+        log.push_back(entry);
+    }
+
+    /// Answers, oldest first per device; one device or all.
+    pub fn entries(&self, device: Option<DeviceId>) -> Vec<&DnsLogEntry> {
+        match device {
+            Some(d) => self.devices.peek(&d).map(|l| l.iter().collect()).unwrap_or_default(),
+            None => self.devices.iter().flat_map(|(_, l)| l.iter()).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(dev: &str, name: &str) -> DnsLogEntry {
+        DnsLogEntry {
+            device_ip: DeviceId(dev.parse().unwrap()),
+            name: Domain::new(name).unwrap(),
+            qtype: "A".into(),
+            rcode: "NOERROR".into(),
+            chain: vec![],
+            addrs: vec![],
+            ttl: 1,
+            at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn bounded_per_device_and_in_devices() {
+        let mut log = DnsLog::new(2, 3);
+        for i in 0..5 {
+            log.push(entry("10.0.0.1", &format!("n{i}.example")));
+        }
+        let d1 = DeviceId("10.0.0.1".parse().unwrap());
+        let names: Vec<_> = log.entries(Some(d1)).iter().map(|e| e.name.to_string()).collect();
+        assert_eq!(names, ["n2.example", "n3.example", "n4.example"]);
+        log.push(entry("10.0.0.2", "a.example"));
+        log.push(entry("10.0.0.3", "b.example"));
+        assert!(log.entries(Some(d1)).is_empty(), "least recent device evicted");
+        assert_eq!(log.entries(None).len(), 2);
+    }
+}

@@ -1,0 +1,351 @@
+//! The flows people see: live ones and those closed recently, with the name each was for.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
+
+use chrono::{DateTime, Duration, Utc};
+use ipnet::IpNet;
+use serde::Serialize;
+
+use crate::conntrack::{Counters, FlowKey, FlowSnapshot};
+use crate::correlate::Attribution;
+use crate::model::{DeviceId, Domain, Proto};
+
+/// Decides which conntrack flows are a device's traffic out to the world.
+#[derive(Clone, Debug)]
+pub struct LanFilter {
+    lan: Vec<IpNet>,
+}
+
+impl LanFilter {
+    /// Devices are the hosts in these ranges.
+    pub fn new(lan: Vec<IpNet>) -> Self {
+        LanFilter { lan }
+    }
+
+    /// Is this address a device?
+    pub fn is_device(&self, ip: IpAddr) -> bool {
+        self.lan.iter().any(|n| n.contains(&ip))
+    }
+
+    /// A flow opened by a device towards somewhere outside the LAN. Traffic to the appliance
+    /// itself or between devices, and multicast/broadcast, is not "where data flows".
+    pub fn is_outgoing(&self, src: IpAddr, dst: IpAddr) -> bool {
+        self.is_device(src) && !self.is_device(dst) && !is_local_only(dst)
+    }
+}
+
+fn is_local_only(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            v4.is_multicast() || v4.is_broadcast() || v4.is_link_local() || v4.is_loopback()
+        }
+        IpAddr::V6(v6) => {
+            v6.is_multicast() || v6.is_loopback() || (v6.segments()[0] & 0xffc0) == 0xfe80
+        }
+    }
+}
+
+/// Whether a flow is still live.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FlowState {
+    /// In the kernel's table.
+    Open,
+    /// Ended (DESTROY seen, or gone from the table).
+    Closed,
+}
+
+/// One flow as the API shows it. Up = from the device.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FlowRecord {
+    /// Stable identifier for matching updates on the event stream (`<ct id>-<start ns>`).
+    pub id: String,
+    #[serde(skip)]
+    /// Conntrack identity.
+    pub key: FlowKey,
+    /// The device that opened the flow.
+    pub device_ip: DeviceId,
+    /// Where it goes.
+    pub remote_ip: IpAddr,
+    /// Destination port (0 for ICMP).
+    pub remote_port: u16,
+    /// Transport protocol.
+    pub proto: Proto,
+    /// The name the device asked for, or `None` when no answer explains this flow.
+    pub domain: Option<Domain>,
+    /// Other names this device was given for the remote address.
+    pub candidates: Vec<Domain>,
+    /// Layer-3 bytes from the device, as conntrack counts them.
+    pub bytes_up: u64,
+    /// Layer-3 bytes to the device.
+    pub bytes_down: u64,
+    /// Packets from the device.
+    pub packets_up: u64,
+    /// Packets to the device.
+    pub packets_down: u64,
+    /// When the flow began.
+    pub first_seen: DateTime<Utc>,
+    /// When it last changed (counters, state).
+    pub last_seen: DateTime<Utc>,
+    /// Open or closed.
+    pub state: FlowState,
+}
+
+impl FlowRecord {
+    fn new(snap: &FlowSnapshot, attribution: Attribution, now: DateTime<Utc>) -> Self {
+        let mut rec = FlowRecord {
+            id: format!("{}-{}", snap.key.id, snap.key.start_ns),
+            key: snap.key,
+            device_ip: DeviceId(snap.tuple.src),
+            remote_ip: snap.tuple.dst,
+            remote_port: snap.tuple.dst_port,
+            proto: snap.tuple.proto,
+            domain: attribution.domain,
+            candidates: attribution.candidates,
+            bytes_up: 0,
+            bytes_down: 0,
+            packets_up: 0,
+            packets_down: 0,
+            first_seen: snap.started.min(now),
+            last_seen: now,
+            state: FlowState::Open,
+        };
+        if let Some(c) = snap.counters {
+            rec.set_counters(c);
+        }
+        rec
+    }
+
+    /// Apply counters; returns whether anything changed. Counters never go backwards.
+    fn set_counters(&mut self, c: Counters) -> bool {
+        let new = (
+            self.bytes_up.max(c.bytes_orig),
+            self.bytes_down.max(c.bytes_reply),
+            self.packets_up.max(c.packets_orig),
+            self.packets_down.max(c.packets_reply),
+        );
+        let old = (self.bytes_up, self.bytes_down, self.packets_up, self.packets_down);
+        (self.bytes_up, self.bytes_down, self.packets_up, self.packets_down) = new;
+        new != old
+    }
+
+    /// Total bytes both ways.
+    pub fn bytes_total(&self) -> u64 {
+        self.bytes_up + self.bytes_down
+    }
+}
+
+/// What applying a conntrack event did to the table.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FlowChange {
+    /// A flow appeared.
+    New(FlowRecord),
+    /// Counters or attribution changed.
+    Updated(FlowRecord),
+    /// A flow ended.
+    Closed(FlowRecord),
+}
+
+/// Live flows plus a bounded, time-limited tail of closed ones.
+pub struct FlowTable {
+    live: HashMap<FlowKey, FlowRecord>,
+    closed: VecDeque<FlowRecord>,
+    max_live: usize,
+    max_closed: usize,
+    retention: Duration,
+}
+
+impl FlowTable {
+    /// At most `max_live` open flows; closed flows kept for `retention`, at most `max_closed`.
+    pub fn new(max_live: usize, max_closed: usize, retention: std::time::Duration) -> Self {
+        FlowTable {
+            live: HashMap::new(),
+            closed: VecDeque::new(),
+            max_live,
+            max_closed,
+            retention: Duration::from_std(retention).unwrap_or(Duration::zero()),
+        }
+    }
+
+    /// Is this flow live and still without a name?
+    pub fn needs_name(&self, key: &FlowKey) -> bool {
+        self.live.get(key).is_some_and(|r| r.domain.is_none())
+    }
+
+    /// Is this flow already known as live?
+    pub fn is_live(&self, key: &FlowKey) -> bool {
+        self.live.contains_key(key)
+    }
+
+    /// A flow was seen (new, update, or dump). `attribution` is used when the flow is new,
+    /// or when it had no name yet and now has one (the answer was queued behind the flow).
+    pub fn seen(
+        &mut self,
+        snap: &FlowSnapshot,
+        attribution: Option<Attribution>,
+        now: DateTime<Utc>,
+    ) -> Option<FlowChange> {
+        if let Some(rec) = self.live.get_mut(&snap.key) {
+            let mut changed = snap.counters.is_some_and(|c| rec.set_counters(c));
+            if let Some(a) = attribution.filter(|a| a.domain.is_some() && rec.domain.is_none()) {
+                rec.domain = a.domain;
+                rec.candidates = a.candidates;
+                changed = true;
+            }
+            if changed {
+                rec.last_seen = now;
+                return Some(FlowChange::Updated(rec.clone()));
+            }
+            return None;
+        }
+        if self.live.len() >= self.max_live {
+            return None;
+        }
+        let rec = FlowRecord::new(snap, attribution.unwrap_or_default(), now);
+        self.live.insert(snap.key, rec.clone());
+        Some(FlowChange::New(rec))
+    }
+
+    /// A flow ended. A flow we never saw open is recorded too (it may have lived entirely
+    /// between two reads), with the name it would have had.
+    pub fn closed(
+        &mut self,
+        snap: &FlowSnapshot,
+        attribution: Attribution,
+        now: DateTime<Utc>,
+    ) -> FlowChange {
+        let mut rec = match self.live.remove(&snap.key) {
+            Some(rec) => rec,
+            None => FlowRecord::new(snap, attribution, now),
+        };
+        if let Some(c) = snap.counters {
+            rec.set_counters(c);
+        }
+        rec.state = FlowState::Closed;
+        rec.last_seen = now;
+        self.closed.push_back(rec.clone());
+        while self.closed.len() > self.max_closed {
+            self.closed.pop_front();
+        }
+        FlowChange::Closed(rec)
+    }
+
+    /// Drop closed flows older than the retention window.
+    pub fn prune(&mut self, now: DateTime<Utc>) {
+        while self.closed.front().is_some_and(|r| r.last_seen + self.retention < now) {
+            self.closed.pop_front();
+        }
+    }
+
+    /// Live flows then closed ones (newest closed last).
+    pub fn iter(&self) -> impl Iterator<Item = &FlowRecord> {
+        self.live.values().chain(self.closed.iter())
+    }
+
+    /// Number of live flows.
+    pub fn live_count(&self) -> usize {
+        self.live.len()
+    }
+
+    /// Number of closed flows kept.
+    pub fn closed_count(&self) -> usize {
+        self.closed.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conntrack::FlowTuple;
+
+    fn snap(id: u32, counters: Option<Counters>) -> FlowSnapshot {
+        FlowSnapshot {
+            key: FlowKey { id, start_ns: 7 },
+            tuple: FlowTuple {
+                proto: Proto::Tcp,
+                src: "192.0.2.10".parse().unwrap(),
+                dst: "203.0.113.5".parse().unwrap(),
+                src_port: 40000,
+                dst_port: 443,
+            },
+            counters,
+            started: DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
+        }
+    }
+    fn now(s: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + s, 0).unwrap()
+    }
+    fn c(b_up: u64, b_down: u64) -> Counters {
+        Counters { packets_orig: 1, bytes_orig: b_up, packets_reply: 1, bytes_reply: b_down }
+    }
+    fn named(n: &str) -> Attribution {
+        Attribution { domain: Some(Domain::new(n).unwrap()), candidates: vec![] }
+    }
+
+    #[test]
+    fn lan_filter() {
+        let f = LanFilter::new(vec!["192.0.2.0/24".parse().unwrap()]);
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert!(f.is_outgoing(ip("192.0.2.10"), ip("203.0.113.5")));
+        assert!(!f.is_outgoing(ip("192.0.2.10"), ip("192.0.2.1")), "to the appliance");
+        assert!(!f.is_outgoing(ip("198.51.100.1"), ip("203.0.113.5")), "not a device");
+        assert!(!f.is_outgoing(ip("192.0.2.10"), ip("224.0.0.251")), "multicast");
+        assert!(!f.is_outgoing(ip("192.0.2.10"), ip("255.255.255.255")));
+    }
+
+    #[test]
+    fn new_update_close_lifecycle() {
+        let mut t = FlowTable::new(10, 10, std::time::Duration::from_secs(60));
+        let ch = t.seen(&snap(1, None), Some(named("a.example")), now(1));
+        assert!(matches!(ch, Some(FlowChange::New(ref r)) if r.domain.is_some()));
+        assert_eq!(t.seen(&snap(1, None), None, now(2)), None, "nothing changed");
+        let ch = t.seen(&snap(1, Some(c(100, 2000))), None, now(3));
+        assert!(matches!(ch, Some(FlowChange::Updated(ref r)) if r.bytes_up == 100));
+        // A later dump with lower counters (never happens in the kernel) does not go back.
+        assert_eq!(t.seen(&snap(1, Some(c(50, 10))), None, now(4)), None);
+        let FlowChange::Closed(r) = t.closed(&snap(1, Some(c(150, 2500))), named("x"), now(5))
+        else {
+            panic!("not closed")
+        };
+        assert_eq!((r.bytes_up, r.bytes_down, r.state), (150, 2500, FlowState::Closed));
+        assert_eq!(r.domain.unwrap().as_str(), "a.example", "the name it had stays");
+        assert_eq!((t.live_count(), t.closed_count()), (0, 1));
+    }
+
+    #[test]
+    fn late_answer_names_a_flow_once() {
+        let mut t = FlowTable::new(10, 10, std::time::Duration::from_secs(60));
+        t.seen(&snap(1, None), Some(Attribution::default()), now(1));
+        assert!(t.needs_name(&snap(1, None).key));
+        let ch = t.seen(&snap(1, None), Some(named("a.example")), now(2));
+        assert!(matches!(ch, Some(FlowChange::Updated(_))));
+        assert!(!t.needs_name(&snap(1, None).key));
+        assert_eq!(t.seen(&snap(1, None), Some(named("b.example")), now(3)), None);
+    }
+
+    #[test]
+    fn close_of_unknown_flow_is_recorded() {
+        let mut t = FlowTable::new(10, 10, std::time::Duration::from_secs(60));
+        let FlowChange::Closed(r) = t.closed(&snap(9, Some(c(1, 2))), named("z.example"), now(1))
+        else {
+            panic!()
+        };
+        assert_eq!(r.domain.unwrap().as_str(), "z.example");
+    }
+
+    #[test]
+    fn bounded_and_pruned() {
+        let mut t = FlowTable::new(3, 2, std::time::Duration::from_secs(60));
+        for i in 0..5 {
+            t.seen(&snap(i, None), None, now(0));
+        }
+        assert_eq!(t.live_count(), 3);
+        for i in 0..3 {
+            t.closed(&snap(i, None), Attribution::default(), now(i64::from(i)));
+        }
+        assert_eq!(t.closed_count(), 2);
+        t.prune(now(63));
+        assert_eq!(t.closed_count(), 0);
+    }
+}

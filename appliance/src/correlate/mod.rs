@@ -1,0 +1,29 @@
+//! Stage 2 — correlation: which name was each flow for?
+//!
+//! A device asks our forwarder for `www.example.com`, gets `93.184.215.14`, then opens a
+//! connection there. The answer and the flow arrive on two different paths (the forwarder's
+//! events and conntrack's), and one remote address can stand for many names (CDNs), asked by
+//! many devices. So the correlator remembers, per device, which names each remote address was
+//! an answer to and when ([`DnsMemory`]); a new flow takes the most recent name THIS device
+//! got for that address before the flow began, within the answer's TTL plus a grace window.
+//! Other names the device got for the same address are kept as candidates. A flow with no
+//! such answer has no domain: the device had it cached from before, used a hard-coded
+//! address, or resolved it some other way (encrypted DNS).
+//!
+//! - `dns_memory`: the per-device address → names memory (bounded, TTL-aware).
+//! - `flows`: the live and recently closed flows as the API shows them (bounded).
+//! - `dns_log`: recent answers per device for `/api/v1/dns`.
+//! - `devices`: per-device totals for `/api/v1/devices`.
+//! - `task`: the loop that feeds both streams through the above, in order.
+
+pub mod devices;
+pub mod dns_log;
+pub mod dns_memory;
+pub mod flows;
+pub mod task;
+
+pub use devices::{DeviceSummary, DeviceTable};
+pub use dns_log::{DnsLog, DnsLogEntry};
+pub use dns_memory::{Attribution, DnsMemory};
+pub use flows::{FlowRecord, FlowState, FlowTable, LanFilter};
+pub use task::{run, LiveEvent, LiveState};

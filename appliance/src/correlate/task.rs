@@ -1,0 +1,289 @@
+//! The correlator loop: DNS answers and conntrack events in, named flows and live events out.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use parking_lot::RwLock;
+use serde::Serialize;
+use tokio::sync::{broadcast, mpsc};
+use tokio_util::sync::CancellationToken;
+
+use crate::config::CorrelateConfig;
+use crate::conntrack::ConntrackEvent;
+use crate::correlate::flows::FlowChange;
+use crate::correlate::{DeviceTable, DnsLog, DnsLogEntry, DnsMemory, FlowRecord, FlowTable, LanFilter};
+use crate::dns::DnsAnswer;
+
+/// Events handled under one lock; keeps API readers from waiting long behind a burst.
+const BATCH: usize = 256;
+
+/// What the API reads: everything the correlator has built.
+pub struct LiveState {
+    /// Live and recently closed flows.
+    pub flows: FlowTable,
+    /// Recent answers per device.
+    pub dns: DnsLog,
+    /// Per-device totals.
+    pub devices: DeviceTable,
+}
+
+impl LiveState {
+    /// Empty state with the configured bounds.
+    pub fn new(cfg: &CorrelateConfig, max_flows: usize) -> Self {
+        LiveState {
+            flows: FlowTable::new(
+                max_flows,
+                cfg.max_closed_flows,
+                Duration::from_secs(cfg.closed_retention_secs),
+            ),
+            dns: DnsLog::new(cfg.max_devices, cfg.max_answers_per_device),
+            devices: DeviceTable::new(cfg.max_devices),
+        }
+    }
+}
+
+/// One change pushed to event-stream subscribers.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveEvent {
+    /// A flow appeared.
+    FlowNew {
+        /// The flow.
+        flow: FlowRecord,
+    },
+    /// A flow's counters or name changed.
+    FlowUpdate {
+        /// The flow.
+        flow: FlowRecord,
+    },
+    /// A flow ended.
+    FlowClosed {
+        /// The flow.
+        flow: FlowRecord,
+    },
+    /// A device got a DNS answer.
+    Dns {
+        /// The answer.
+        answer: DnsLogEntry,
+    },
+}
+
+impl LiveEvent {
+    /// The event's name on the stream (`flow_new`, `flow_update`, `flow_closed`, `dns`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            LiveEvent::FlowNew { .. } => "flow_new",
+            LiveEvent::FlowUpdate { .. } => "flow_update",
+            LiveEvent::FlowClosed { .. } => "flow_closed",
+            LiveEvent::Dns { .. } => "dns",
+        }
+    }
+}
+
+/// The correlator's private working set.
+struct Correlator {
+    memory: DnsMemory,
+    lan: LanFilter,
+    state: Arc<RwLock<LiveState>>,
+    events: broadcast::Sender<Arc<LiveEvent>>,
+}
+
+impl Correlator {
+    fn dns(&mut self, state: &mut LiveState, answer: DnsAnswer) {
+        self.memory.record(&answer);
+        let entry = DnsLogEntry::from(&answer);
+        state.devices.dns_answer(answer.device, answer.at);
+        state.dns.push(entry.clone());
+        // No subscribers is normal; the error only says so.
+        let _ = self.events.send(Arc::new(LiveEvent::Dns { answer: entry }));
+    }
+
+    fn conntrack(&mut self, state: &mut LiveState, event: ConntrackEvent) {
+        let now = Utc::now();
+        let change = match event {
+            ConntrackEvent::Seen(snap) => {
+                if !self.lan.is_outgoing(snap.tuple.src, snap.tuple.dst) {
+                    return;
+                }
+                let needs = !state.flows.is_live(&snap.key) || state.flows.needs_name(&snap.key);
+                let attribution = needs.then(|| {
+                    self.memory.attribute(
+                        crate::model::DeviceId(snap.tuple.src),
+                        snap.tuple.dst,
+                        snap.started,
+                    )
+                });
+                match state.flows.seen(&snap, attribution, now) {
+                    Some(c) => c,
+                    None => return,
+                }
+            }
+            ConntrackEvent::Closed(snap) => {
+                if !self.lan.is_outgoing(snap.tuple.src, snap.tuple.dst) {
+                    return;
+                }
+                let was_open = state.flows.is_live(&snap.key);
+                let attribution = self.memory.attribute(
+                    crate::model::DeviceId(snap.tuple.src),
+                    snap.tuple.dst,
+                    snap.started,
+                );
+                let change = state.flows.closed(&snap, attribution, now);
+                if let FlowChange::Closed(rec) = &change {
+                    state.devices.flow_closed(rec, was_open);
+                }
+                change
+            }
+        };
+        let event = match change {
+            FlowChange::New(flow) => {
+                state.devices.flow_opened(&flow);
+                LiveEvent::FlowNew { flow }
+            }
+            FlowChange::Updated(flow) => LiveEvent::FlowUpdate { flow },
+            FlowChange::Closed(flow) => LiveEvent::FlowClosed { flow },
+        };
+        let _ = self.events.send(Arc::new(event));
+    }
+}
+
+/// Run the correlator until `shutdown` or until both inputs close.
+///
+/// Ordering matters: the forwarder queues an answer before the device receives it, so any
+/// answer that could name a flow is already queued when that flow's conntrack event is
+/// read. Pending answers are therefore always applied before the next conntrack event.
+pub async fn run(
+    cfg: CorrelateConfig,
+    mut dns_rx: mpsc::Receiver<DnsAnswer>,
+    mut ct_rx: mpsc::Receiver<ConntrackEvent>,
+    state: Arc<RwLock<LiveState>>,
+    events: broadcast::Sender<Arc<LiveEvent>>,
+    shutdown: CancellationToken,
+) {
+    let mut c = Correlator {
+        memory: DnsMemory::new(
+            cfg.max_devices,
+            cfg.max_addresses_per_device,
+            Duration::from_secs(cfg.grace_secs),
+        ),
+        lan: LanFilter::new(cfg.lan.clone()),
+        state,
+        events,
+    };
+    let mut prune = tokio::time::interval(Duration::from_secs(5));
+    let (mut dns_open, mut ct_open) = (true, true);
+    while dns_open || ct_open {
+        tokio::select! {
+            biased;
+            _ = shutdown.cancelled() => break,
+            a = dns_rx.recv(), if dns_open => match a {
+                Some(a) => {
+                    let state = c.state.clone();
+                    let mut st = state.write();
+                    c.dns(&mut st, a);
+                    for _ in 1..BATCH {
+                        match dns_rx.try_recv() {
+                            Ok(a) => c.dns(&mut st, a),
+                            Err(_) => break,
+                        }
+                    }
+                }
+                None => dns_open = false,
+            },
+            e = ct_rx.recv(), if ct_open => match e {
+                Some(e) => {
+                    let state = c.state.clone();
+                    let mut st = state.write();
+                    let mut next = Some(e);
+                    let mut n = 0;
+                    while let Some(e) = next.take() {
+                        // Answers queued before this event may name it.
+                        while let Ok(a) = dns_rx.try_recv() {
+                            c.dns(&mut st, a);
+                        }
+                        c.conntrack(&mut st, e);
+                        n += 1;
+                        if n < BATCH {
+                            next = ct_rx.try_recv().ok();
+                        }
+                    }
+                }
+                None => ct_open = false,
+            },
+            _ = prune.tick() => c.state.write().flows.prune(Utc::now()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conntrack::{Counters, FlowKey, FlowSnapshot, FlowTuple};
+    use crate::model::{DeviceId, Domain, Proto};
+    use hickory_proto::op::ResponseCode;
+    use hickory_proto::rr::RecordType;
+
+    fn answer(dev: &str, name: &str, ip: &str) -> DnsAnswer {
+        DnsAnswer {
+            device: DeviceId(dev.parse().unwrap()),
+            qname: Domain::new(name).unwrap(),
+            qtype: RecordType::A,
+            rcode: ResponseCode::NoError,
+            chain: vec![],
+            addrs: vec![ip.parse().unwrap()],
+            ttl: 60,
+            at: Utc::now(),
+        }
+    }
+    fn flow(id: u32, dev: &str, ip: &str) -> FlowSnapshot {
+        FlowSnapshot {
+            key: FlowKey { id, start_ns: 1 },
+            tuple: FlowTuple {
+                proto: Proto::Tcp,
+                src: dev.parse().unwrap(),
+                dst: ip.parse().unwrap(),
+                src_port: 1234,
+                dst_port: 443,
+            },
+            counters: Some(Counters { packets_orig: 1, bytes_orig: 60, packets_reply: 1, bytes_reply: 60 }),
+            started: Utc::now() + chrono::Duration::milliseconds(5),
+        }
+    }
+
+    /// Answers and flows queued at once: the answer is applied first even though the
+    /// conntrack receiver is polled in the same wake-up.
+    #[tokio::test]
+    async fn answers_queued_before_a_flow_name_it() {
+        let cfg = CorrelateConfig { lan: vec!["192.0.2.0/24".parse().unwrap()], ..Default::default() };
+        let state = Arc::new(RwLock::new(LiveState::new(&cfg, 100)));
+        let (dns_tx, dns_rx) = mpsc::channel(10);
+        let (ct_tx, ct_rx) = mpsc::channel(10);
+        let (ev_tx, mut ev_rx) = broadcast::channel(100);
+        dns_tx.send(answer("192.0.2.10", "a.example", "203.0.113.5")).await.unwrap();
+        ct_tx.send(ConntrackEvent::Seen(flow(1, "192.0.2.10", "203.0.113.5"))).await.unwrap();
+        // Not a device: ignored.
+        ct_tx.send(ConntrackEvent::Seen(flow(2, "198.51.100.1", "203.0.113.5"))).await.unwrap();
+        ct_tx.send(ConntrackEvent::Closed(flow(1, "192.0.2.10", "203.0.113.5"))).await.unwrap();
+        drop((dns_tx, ct_tx));
+        run(cfg, dns_rx, ct_rx, state.clone(), ev_tx, CancellationToken::new()).await;
+        let names: Vec<&str> = std::iter::from_fn(|| ev_rx.try_recv().ok())
+            .map(|e| e.name())
+            .collect::<Vec<_>>();
+        assert_eq!(names, ["dns", "flow_new", "flow_closed"]);
+        let st = state.read();
+        let flows: Vec<_> = st.flows.iter().collect();
+        assert_eq!(flows.len(), 1);
+        assert_eq!(flows[0].domain.as_ref().map(|d| d.as_str()), Some("a.example"));
+        let devs = st.devices.summaries(st.flows.iter());
+        assert_eq!(devs.len(), 1);
+        assert_eq!((devs[0].flows_total, devs[0].bytes_up, devs[0].dns_answers), (1, 60, 1));
+        let json = serde_json::to_value(flows[0]).unwrap();
+        for key in ["device_ip", "remote_ip", "remote_port", "proto", "domain", "candidates",
+            "bytes_up", "bytes_down", "packets_up", "packets_down", "first_seen", "last_seen", "state"] {
+            assert!(json.get(key).is_some(), "missing {key} in {json}");
+        }
+        assert_eq!(json["state"], "closed");
+        assert_eq!(json["proto"], "tcp");
+    }
+}

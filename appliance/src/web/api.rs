@@ -1,0 +1,117 @@
+//! `GET /api/v1/flows`, `/dns`, `/devices`, `/status`.
+
+use std::net::IpAddr;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::correlate::FlowState;
+use crate::model::DeviceId;
+use crate::web::AppState;
+
+/// Most flows one response carries; more are cut (the response says so).
+const MAX_FLOWS_PER_RESPONSE: usize = 100_000;
+
+/// Routes of this module.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/flows", get(flows))
+        .route("/api/v1/dns", get(dns))
+        .route("/api/v1/devices", get(devices))
+        .route("/api/v1/status", get(status))
+}
+
+/// Filters shared by the list endpoints.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// Only this device (`?device=192.0.2.10`).
+    pub device: Option<IpAddr>,
+    /// Only open or only closed flows (`?state=open`).
+    pub state: Option<String>,
+    /// At most this many entries (newest kept).
+    pub limit: Option<usize>,
+}
+
+fn bad_request(message: String) -> Response {
+    (StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response()
+}
+
+async fn flows(State(app): State<AppState>, query: Result<Query<ListQuery>, QueryRejection>) -> Response {
+    let q = match query {
+        Ok(Query(q)) => q,
+        Err(e) => return bad_request(e.body_text()),
+    };
+    let want_state = match q.state.as_deref() {
+        None => None,
+        Some("open") => Some(FlowState::Open),
+        Some("closed") => Some(FlowState::Closed),
+        Some(other) => {
+            return bad_request(format!("state must be \"open\" or \"closed\", not {other:?}"))
+        }
+    };
+    let limit = q.limit.unwrap_or(MAX_FLOWS_PER_RESPONSE).min(MAX_FLOWS_PER_RESPONSE);
+    let live = app.live.read();
+    let mut flows: Vec<_> = live
+        .flows
+        .iter()
+        .filter(|f| q.device.is_none_or(|d| f.device_ip == DeviceId(d)))
+        .filter(|f| want_state.is_none_or(|s| f.state == s))
+        .collect();
+    let total = flows.len();
+    if flows.len() > limit {
+        flows.sort_by_key(|f| std::cmp::Reverse(f.last_seen));
+        flows.truncate(limit);
+    }
+    let body = json!({ "flows": flows, "total": total, "truncated": total > flows.len() });
+    drop(live);
+    Json(body).into_response()
+}
+
+async fn dns(State(app): State<AppState>, query: Result<Query<ListQuery>, QueryRejection>) -> Response {
+    let q = match query {
+        Ok(Query(q)) => q,
+        Err(e) => return bad_request(e.body_text()),
+    };
+    if q.state.is_some() {
+        return bad_request("state applies to flows only".into());
+    }
+    let live = app.live.read();
+    let mut answers = live.dns.entries(q.device.map(DeviceId));
+    if let Some(limit) = q.limit {
+        answers.sort_by_key(|a| std::cmp::Reverse(a.at));
+        answers.truncate(limit);
+    }
+    let body = json!({ "answers": answers });
+    drop(live);
+    Json(body).into_response()
+}
+
+async fn devices(State(app): State<AppState>) -> Response {
+    let live = app.live.read();
+    let devices = live.devices.summaries(live.flows.iter());
+    drop(live);
+    Json(json!({ "devices": devices })).into_response()
+}
+
+async fn status(State(app): State<AppState>) -> Response {
+    let (live, closed) = {
+        let l = app.live.read();
+        (l.flows.live_count(), l.flows.closed_count())
+    };
+    let s = app.status.snapshot();
+    Json(json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "flows_open": live,
+        "flows_closed_kept": closed,
+        "counters": s,
+        "warnings": s.warnings,
+    }))
+    .into_response()
+}

@@ -1,0 +1,49 @@
+//! `GET /api/v1/events`: server-sent events of flow and DNS changes.
+//!
+//! Each subscriber has a bounded buffer (the broadcast channel). A subscriber too slow to
+//! keep up is not allowed to hold the pipeline back: it gets a `lagged` event saying how many
+//! events it missed, and should re-read `/api/v1/flows`.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use futures::StreamExt;
+use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+use tokio_stream::wrappers::BroadcastStream;
+
+use crate::web::AppState;
+
+/// Routes of this module.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/v1/events", get(events))
+}
+
+async fn events(State(app): State<AppState>) -> Response {
+    let Ok(permit) = app.event_slots.clone().try_acquire_owned() else {
+        return (StatusCode::SERVICE_UNAVAILABLE, "too many event-stream subscribers\n")
+            .into_response();
+    };
+    let stream = BroadcastStream::new(app.events.subscribe()).map(move |item| {
+        // The permit lives as long as the stream: dropping the connection frees the slot.
+        let _slot = &permit;
+        let event = match item {
+            Ok(ev) => match serde_json::to_string(&*ev) {
+                Ok(data) => Event::default().event(ev.name()).data(data),
+                Err(e) => Event::default().event("error").data(e.to_string()),
+            },
+            Err(BroadcastStreamRecvError::Lagged(n)) => {
+                Event::default().event("lagged").data(format!("{{\"missed\":{n}}}"))
+            }
+        };
+        Ok::<_, Infallible>(event)
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
+}

@@ -1,0 +1,96 @@
+//! Stage 3 — the web listener: the JSON API and the live event stream (see `docs/API.md`).
+//!
+//! - `api`: `GET /api/v1/{flows,dns,devices,status}` from the correlator's [`LiveState`].
+//! - `events`: `GET /api/v1/events`, server-sent events of flow and DNS changes.
+//!
+//! Handlers only read shared state under a short read lock and never block the pipeline.
+
+pub mod api;
+pub mod events;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use parking_lot::RwLock;
+use tokio::sync::{broadcast, Semaphore};
+use tokio_util::sync::CancellationToken;
+
+use crate::correlate::{LiveEvent, LiveState};
+use crate::status::Status;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The correlator's state.
+    pub live: Arc<RwLock<LiveState>>,
+    /// Health counters and warnings.
+    pub status: Arc<Status>,
+    /// Source of live events.
+    pub events: broadcast::Sender<Arc<LiveEvent>>,
+    /// Limits concurrent event-stream subscribers.
+    pub event_slots: Arc<Semaphore>,
+}
+
+/// The HTTP routes.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(api::routes())
+        .merge(events::routes())
+        .with_state(state)
+}
+
+/// Why the web listener could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// Binding the listen address failed.
+    #[error("cannot listen on {addr} (web.listen): {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// A bound, running web listener.
+pub struct WebServer {
+    addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl WebServer {
+    /// Bind `addr` and serve until `shutdown` is cancelled.
+    pub async fn start(
+        addr: SocketAddr,
+        state: AppState,
+        shutdown: CancellationToken,
+    ) -> Result<WebServer, WebError> {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| WebError::Bind { addr, source })?;
+        let bound = listener.local_addr().map_err(|source| WebError::Bind { addr, source })?;
+        let app = router(state);
+        let task = tokio::spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async move { shutdown.cancelled().await })
+                .await;
+            if let Err(e) = served {
+                tracing::error!("web listener stopped: {e}");
+            }
+        });
+        Ok(WebServer { addr: bound, task })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Wait until the listener has stopped (after shutdown was requested), at most `limit`.
+    pub async fn join(self, limit: std::time::Duration) {
+        if tokio::time::timeout(limit, self.task).await.is_err() {
+            tracing::warn!("web listener did not stop within {limit:?}; leaving it");
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! Support for the daemon's lab tests: start the real `whereflow` binary in the lab's router
+//! namespace, talk to its API, and send DNS queries from a device.
+#![allow(dead_code)] // each test binary uses a different part
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use serde_json::Value;
+use whereflow_lab::Lab;
+
+/// The daemon under test, running in the lab's router namespace. Killed on drop.
+pub struct Daemon {
+    child: Child,
+    dir: PathBuf,
+    router: String,
+}
+
+/// Where the daemon's web API listens inside the router namespace.
+pub const API: &str = "127.0.0.1:8080";
+
+impl Daemon {
+    /// Start `whereflow run` with the lab's upstreams and LAN, plus `extra` TOML appended
+    /// (sections not otherwise set, e.g. `[conntrack]` keys). Waits until the API answers.
+    pub fn start(lab: &Lab, extra_toml: &str) -> anyhow::Result<Daemon> {
+        let dir = std::env::temp_dir()
+            .join(format!("wf-daemon-{}-{}", std::process::id(), lab.router().netns));
+        std::fs::create_dir_all(&dir)?;
+        let upstreams: Vec<String> = lab.upstreams().iter().map(|u| format!("\"{u}\"")).collect();
+        let lan: Vec<String> = lab.lan_ranges().iter().map(|r| format!("\"{r}\"")).collect();
+        let config = format!(
+            "[dns]\nlisten = [\"192.0.2.1:53\", \"[2001:db8:1::1]:53\"]\nupstreams = [{}]\n\
+             upstream_timeout_ms = 500\n\n[correlate]\nlan = [{}]\n\n[web]\nlisten = \"{API}\"\n\n\
+             [data]\ndir = \"{}\"\n\n{extra_toml}\n",
+            upstreams.join(", "),
+            lan.join(", "),
+            dir.join("data").display(),
+        );
+        let config_path = dir.join("whereflow.toml");
+        std::fs::write(&config_path, config)?;
+        let log = std::fs::File::create(dir.join("daemon.log"))?;
+        let child = lab
+            .command(lab.router(), env!("CARGO_BIN_EXE_whereflow"))
+            .arg("run")
+            .arg("--config")
+            .arg(&config_path)
+            .env("RUST_LOG", "info,whereflow=debug")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .context("starting whereflow in the router namespace")?;
+        let mut d = Daemon { child, dir, router: lab.router().netns.clone() };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(Some(status)) = d.child.try_wait() {
+                bail!("whereflow exited at start ({status}):\n{}", d.log());
+            }
+            if d.get(lab, "/api/v1/status").is_ok() {
+                return Ok(d);
+            }
+            if Instant::now() > deadline {
+                bail!("whereflow API did not come up in 20 s:\n{}", d.log());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The daemon's log so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("daemon.log")).unwrap_or_default()
+    }
+
+    /// GET a path of the API and parse the JSON body.
+    pub fn get(&self, lab: &Lab, path: &str) -> anyhow::Result<Value> {
+        let path = path.to_owned();
+        lab.in_netns(lab.router(), move || http_get_json(API, &path))?
+    }
+
+    /// The flows the API lists now.
+    pub fn flows(&self, lab: &Lab) -> anyhow::Result<Vec<Value>> {
+        let v = self.get(lab, "/api/v1/flows")?;
+        Ok(v["flows"].as_array().cloned().unwrap_or_default())
+    }
+
+    /// Poll the flows until `pick` returns `Some`, for at most `limit`.
+    pub fn wait_for<T>(
+        &self,
+        lab: &Lab,
+        limit: Duration,
+        mut pick: impl FnMut(&[Value]) -> Option<T>,
+    ) -> anyhow::Result<T> {
+        let deadline = Instant::now() + limit;
+        loop {
+            let flows = self.flows(lab)?;
+            if let Some(t) = pick(&flows) {
+                return Ok(t);
+            }
+            if Instant::now() > deadline {
+                bail!(
+                    "condition not met within {limit:?}; flows now:\n{}\nlog:\n{}",
+                    serde_json::to_string_pretty(&flows).unwrap_or_default(),
+                    self.log()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A minimal HTTP/1.0 GET returning the parsed JSON body (tests only).
+pub fn http_get_json(addr: &str, path: &str) -> anyhow::Result<Value> {
+    let mut s = TcpStream::connect(addr)?;
+    s.set_read_timeout(Some(Duration::from_secs(10)))?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: whereflow\r\n\r\n")?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf)?;
+    let text = String::from_utf8(buf)?;
+    let (head, body) = text.split_once("\r\n\r\n").context("no HTTP header end")?;
+    if !head.starts_with("HTTP/1.0 200") && !head.starts_with("HTTP/1.1 200") {
+        bail!("GET {path}: {}", head.lines().next().unwrap_or(""));
+    }
+    Ok(serde_json::from_str(body)?)
+}
+
+/// Find the flow of `device` to `remote:port`.
+pub fn find<'a>(flows: &'a [Value], device: &str, remote: &str, port: u16) -> Option<&'a Value> {
+    flows.iter().find(|f| {
+        f["device_ip"] == device && f["remote_ip"] == remote && f["remote_port"] == port
+    })
+}

@@ -1,0 +1,192 @@
+//! The `whereflow` binary as a user meets it: config errors, flags, a daemon on loopback that
+//! answers DNS and the API, survives garbage on every port, streams events, and stops cleanly.
+//! Needs no root (conntrack is switched off here; the lab tests cover it).
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::http_get_json;
+use hickory_proto::op::{Message, MessageType, OpCode, Query, ResponseCode};
+use hickory_proto::rr::{Name, RData, RecordType};
+
+const BIN: &str = env!("CARGO_BIN_EXE_whereflow");
+
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("wf-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn check_config(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(BIN).arg("check-config").args(args).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn bad_values_and_unknown_keys_are_named() {
+    let f = temp_file("bad1.toml", "[dns]\ncache_size = 0\n");
+    let (ok, _, err) = check_config(&["--config", f.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("dns.cache_size"), "{err}");
+    let f = temp_file("bad2.toml", "[dns]\nlisten_on = []\n");
+    let (ok, _, err) = check_config(&["--config", f.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("listen_on"), "{err}");
+    let (ok, _, err) = check_config(&["--config", "/nonexistent/whereflow.toml"]);
+    assert!(!ok);
+    assert!(err.contains("/nonexistent/whereflow.toml"), "{err}");
+}
+
+#[test]
+fn example_config_is_valid_and_flags_override_it() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/whereflow.example.toml");
+    let (ok, out, err) = check_config(&[
+        "--config",
+        example,
+        "--dns-listen",
+        "127.0.0.1:5454",
+        "--upstream",
+        "192.0.2.53:53",
+        "--lan",
+        "192.0.2.0/24",
+        "--web-listen",
+        "127.0.0.1:8181",
+        "--data-dir",
+        "/tmp/wf-data",
+    ]);
+    assert!(ok, "{err}");
+    for want in ["127.0.0.1:5454", "192.0.2.53:53", "192.0.2.0/24", "127.0.0.1:8181", "/tmp/wf-data"] {
+        assert!(out.contains(want), "{want} missing from\n{out}");
+    }
+    assert!(!out.contains("10.0.0.0/8"), "--lan replaces the file's list\n{out}");
+}
+
+fn free_port() -> u16 {
+    // Free for TCP and UDP at the moment of asking; good enough for a test.
+    loop {
+        let t = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = t.local_addr().unwrap().port();
+        if UdpSocket::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
+
+fn ask(server: SocketAddr, name: &str) -> Message {
+    let mut msg = Message::new(4242, MessageType::Query, OpCode::Query);
+    msg.add_query(Query::query(Name::from_ascii(name).unwrap(), RecordType::A));
+    let s = UdpSocket::bind("127.0.0.1:0").unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+    s.send_to(&msg.to_vec().unwrap(), server).unwrap();
+    let mut buf = [0u8; 4096];
+    let n = s.recv(&mut buf).unwrap();
+    Message::from_vec(&buf[..n]).unwrap()
+}
+
+#[test]
+fn daemon_serves_survives_garbage_streams_events_and_stops_on_sigterm() {
+    let (dns_port, web_port) = (free_port(), free_port());
+    let dns: SocketAddr = format!("127.0.0.1:{dns_port}").parse().unwrap();
+    let web = format!("127.0.0.1:{web_port}");
+    let data = std::env::temp_dir().join(format!("wf-cli-data-{}", std::process::id()));
+    let cfg = temp_file(
+        "run.toml",
+        &format!(
+            "[dns]\nlisten = [\"{dns}\"]\nupstreams = [\"127.0.0.1:9\"]\nupstream_timeout_ms = 200\n\
+             [conntrack]\nenabled = false\n[web]\nlisten = \"{web}\"\n[data]\ndir = \"{}\"\n",
+            data.display()
+        ),
+    );
+    let log = temp_file("run.log", "");
+    let mut child = Command::new(BIN)
+        .args(["run", "--config", cfg.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while http_get_json(&web, "/api/v1/status").is_err() {
+        assert!(Instant::now() < deadline, "no API: {}", std::fs::read_to_string(&log).unwrap());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // Subscribe to the event stream before anything happens.
+    let mut sse = TcpStream::connect(&web).unwrap();
+    sse.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(sse, "GET /api/v1/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+    let mut sse = BufReader::new(sse);
+
+    // Garbage on every port: UDP and TCP DNS, and the web port.
+    let g = UdpSocket::bind("127.0.0.1:0").unwrap();
+    for junk in [&b"\x00"[..], b"hello world, not dns", &[0xffu8; 12][..], &vec![0x41u8; 60_000][..]] {
+        g.send_to(junk, dns).unwrap();
+    }
+    let mut t = TcpStream::connect(dns).unwrap();
+    t.write_all(&[0x00, 0x05, 1, 2, 3, 4, 5, 0xff, 0xff, 9]).unwrap();
+    let mut w = TcpStream::connect(&web).unwrap();
+    w.write_all(b"\x16\x03\x01 garbage \r\n\r\n").unwrap();
+    let mut resp = Vec::new();
+    w.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+    let _ = w.read_to_end(&mut resp);
+    assert!(!String::from_utf8_lossy(&resp).starts_with("HTTP/1.1 200"), "garbage got a 200");
+
+    // Still serving: the appliance's own name, answered locally.
+    let m = ask(dns, "whereflow.lan.");
+    assert_eq!(m.metadata.response_code, ResponseCode::NoError);
+    let addrs: Vec<_> = m.answers.iter().filter_map(|r| match &r.data {
+        RData::A(a) => Some(a.0.to_string()),
+        _ => None,
+    }).collect();
+    assert_eq!(addrs, ["127.0.0.1"]);
+    // Canary names keep browsers and phones on this resolver.
+    for canary in ["use-application-dns.net.", "mask.icloud.com.", "mask-h2.icloud.com."] {
+        assert_eq!(ask(dns, canary).metadata.response_code, ResponseCode::NXDomain, "{canary}");
+    }
+    // The only upstream is dead: SERVFAIL, quickly.
+    let start = Instant::now();
+    assert_eq!(ask(dns, "example.com.").metadata.response_code, ResponseCode::ServFail);
+    assert!(start.elapsed() < Duration::from_secs(2));
+
+    // The answer to whereflow.lan arrived on the event stream.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut saw_dns = false;
+    let mut line = String::new();
+    while Instant::now() < deadline && !saw_dns {
+        line.clear();
+        if sse.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        saw_dns = line.starts_with("data:") && line.contains("\"name\":\"whereflow.lan\"");
+    }
+    assert!(saw_dns, "no dns event for whereflow.lan on /api/v1/events");
+
+    // The status says what is not running and why; bad queries are refused clearly.
+    let status = http_get_json(&web, "/api/v1/status").unwrap();
+    let warnings = status["warnings"].to_string();
+    assert!(warnings.contains("conntrack"), "{status}");
+    assert!(status["counters"]["dns_bad_requests"].as_u64().unwrap() >= 1, "{status}");
+    assert!(http_get_json(&web, "/api/v1/flows?state=bogus").unwrap_err().to_string().contains("400"));
+
+    // SIGTERM: a clean, prompt exit.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "exit {status}: {}", std::fs::read_to_string(&log).unwrap());
+            break;
+        }
+        assert!(Instant::now() < deadline, "did not stop within 5 s of SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = std::fs::remove_dir_all(data);
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite: what the README tells a newcomer to run and what CI runs.
+# Run as root: the lab tests build network namespaces and read the kernel's conntrack.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo test --workspace --locked
