@@ -51,21 +51,34 @@ impl Daemon {
         let shutdown = CancellationToken::new();
 
         std::fs::create_dir_all(&config.data.dir).with_context(|| {
-            format!("cannot create data directory {} (data.dir / --data-dir)", config.data.dir.display())
+            format!(
+                "cannot create data directory {} (data.dir / --data-dir)",
+                config.data.dir.display()
+            )
         })?;
 
         let (sink, dns_rx) = AnswerSink::channel(DNS_QUEUE, status.clone());
         let (ct_tx, ct_rx) = mpsc::channel(CONNTRACK_QUEUE);
         let (events, _) = broadcast::channel(EVENT_BUFFER);
-        let live = Arc::new(RwLock::new(LiveState::new(&config.correlate, config.conntrack.max_flows)));
+        let live = Arc::new(RwLock::new(LiveState::new(
+            &config.correlate,
+            config.conntrack.max_flows,
+        )));
 
         // Conntrack first: flows that exist now are in its first dump.
         let conntrack = if config.conntrack.enabled {
             crate::conntrack::prepare_sysctls(config.conntrack.set_sysctls, &status);
-            match crate::conntrack::spawn(&config.conntrack, ct_tx, status.clone(), shutdown.clone()) {
+            match crate::conntrack::spawn(
+                &config.conntrack,
+                ct_tx,
+                status.clone(),
+                shutdown.clone(),
+            ) {
                 Ok(handle) => Some(handle),
                 Err(e) => {
-                    status.warn(format!("conntrack reader not started, so no flows will be shown: {e}"));
+                    status.warn(format!(
+                        "conntrack reader not started, so no flows will be shown: {e}"
+                    ));
                     None
                 }
             }
@@ -100,7 +113,14 @@ impl Daemon {
         let web = WebServer::start(config.web.listen, app, shutdown.clone()).await?;
         tracing::info!("web API on http://{}/api/v1/flows", web.local_addr());
 
-        Ok(Daemon { shutdown, dns, web, correlator, conntrack, status })
+        Ok(Daemon {
+            shutdown,
+            dns,
+            web,
+            correlator,
+            conntrack,
+            status,
+        })
     }
 
     /// The web listener's bound address.
@@ -113,7 +133,10 @@ impl Daemon {
         self.shutdown.cancel();
         self.dns.shutdown().await;
         self.web.join(Duration::from_secs(3)).await;
-        if tokio::time::timeout(Duration::from_secs(3), self.correlator).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(3), self.correlator)
+            .await
+            .is_err()
+        {
             tracing::warn!("correlator did not stop within 3 s");
         }
         if let Some(h) = self.conntrack {

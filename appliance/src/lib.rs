@@ -15,6 +15,7 @@
 pub mod config;
 pub mod conntrack;
 pub mod correlate;
+pub mod daemon;
 pub mod dns;
 pub mod model;
 pub mod status;

@@ -24,7 +24,11 @@ fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
 }
 
 fn check_config(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(BIN).arg("check-config").args(args).output().unwrap();
+    let out = Command::new(BIN)
+        .arg("check-config")
+        .args(args)
+        .output()
+        .unwrap();
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -49,7 +53,10 @@ fn bad_values_and_unknown_keys_are_named() {
 
 #[test]
 fn example_config_is_valid_and_flags_override_it() {
-    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/whereflow.example.toml");
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/whereflow.example.toml"
+    );
     let (ok, out, err) = check_config(&[
         "--config",
         example,
@@ -65,10 +72,19 @@ fn example_config_is_valid_and_flags_override_it() {
         "/tmp/wf-data",
     ]);
     assert!(ok, "{err}");
-    for want in ["127.0.0.1:5454", "192.0.2.53:53", "192.0.2.0/24", "127.0.0.1:8181", "/tmp/wf-data"] {
+    for want in [
+        "127.0.0.1:5454",
+        "192.0.2.53:53",
+        "192.0.2.0/24",
+        "127.0.0.1:8181",
+        "/tmp/wf-data",
+    ] {
         assert!(out.contains(want), "{want} missing from\n{out}");
     }
-    assert!(!out.contains("10.0.0.0/8"), "--lan replaces the file's list\n{out}");
+    assert!(
+        !out.contains("10.0.0.0/8"),
+        "--lan replaces the file's list\n{out}"
+    );
 }
 
 fn free_port() -> u16 {
@@ -116,45 +132,77 @@ fn daemon_serves_survives_garbage_streams_events_and_stops_on_sigterm() {
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
     while http_get_json(&web, "/api/v1/status").is_err() {
-        assert!(Instant::now() < deadline, "no API: {}", std::fs::read_to_string(&log).unwrap());
+        assert!(
+            Instant::now() < deadline,
+            "no API: {}",
+            std::fs::read_to_string(&log).unwrap()
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 
     // Subscribe to the event stream before anything happens.
     let mut sse = TcpStream::connect(&web).unwrap();
     sse.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(sse, "GET /api/v1/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+    write!(
+        sse,
+        "GET /api/v1/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
     let mut sse = BufReader::new(sse);
 
     // Garbage on every port: UDP and TCP DNS, and the web port.
     let g = UdpSocket::bind("127.0.0.1:0").unwrap();
-    for junk in [&b"\x00"[..], b"hello world, not dns", &[0xffu8; 12][..], &vec![0x41u8; 60_000][..]] {
+    for junk in [
+        &b"\x00"[..],
+        b"hello world, not dns",
+        &[0xffu8; 12][..],
+        &vec![0x41u8; 60_000][..],
+    ] {
         g.send_to(junk, dns).unwrap();
     }
     let mut t = TcpStream::connect(dns).unwrap();
-    t.write_all(&[0x00, 0x05, 1, 2, 3, 4, 5, 0xff, 0xff, 9]).unwrap();
+    t.write_all(&[0x00, 0x05, 1, 2, 3, 4, 5, 0xff, 0xff, 9])
+        .unwrap();
     let mut w = TcpStream::connect(&web).unwrap();
     w.write_all(b"\x16\x03\x01 garbage \r\n\r\n").unwrap();
     let mut resp = Vec::new();
     w.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
     let _ = w.read_to_end(&mut resp);
-    assert!(!String::from_utf8_lossy(&resp).starts_with("HTTP/1.1 200"), "garbage got a 200");
+    assert!(
+        !String::from_utf8_lossy(&resp).starts_with("HTTP/1.1 200"),
+        "garbage got a 200"
+    );
 
     // Still serving: the appliance's own name, answered locally.
     let m = ask(dns, "whereflow.lan.");
     assert_eq!(m.metadata.response_code, ResponseCode::NoError);
-    let addrs: Vec<_> = m.answers.iter().filter_map(|r| match &r.data {
-        RData::A(a) => Some(a.0.to_string()),
-        _ => None,
-    }).collect();
+    let addrs: Vec<_> = m
+        .answers
+        .iter()
+        .filter_map(|r| match &r.data {
+            RData::A(a) => Some(a.0.to_string()),
+            _ => None,
+        })
+        .collect();
     assert_eq!(addrs, ["127.0.0.1"]);
     // Canary names keep browsers and phones on this resolver.
-    for canary in ["use-application-dns.net.", "mask.icloud.com.", "mask-h2.icloud.com."] {
-        assert_eq!(ask(dns, canary).metadata.response_code, ResponseCode::NXDomain, "{canary}");
+    for canary in [
+        "use-application-dns.net.",
+        "mask.icloud.com.",
+        "mask-h2.icloud.com.",
+    ] {
+        assert_eq!(
+            ask(dns, canary).metadata.response_code,
+            ResponseCode::NXDomain,
+            "{canary}"
+        );
     }
     // The only upstream is dead: SERVFAIL, quickly.
     let start = Instant::now();
-    assert_eq!(ask(dns, "example.com.").metadata.response_code, ResponseCode::ServFail);
+    assert_eq!(
+        ask(dns, "example.com.").metadata.response_code,
+        ResponseCode::ServFail
+    );
     assert!(start.elapsed() < Duration::from_secs(2));
 
     // The answer to whereflow.lan arrived on the event stream.
@@ -174,18 +222,31 @@ fn daemon_serves_survives_garbage_streams_events_and_stops_on_sigterm() {
     let status = http_get_json(&web, "/api/v1/status").unwrap();
     let warnings = status["warnings"].to_string();
     assert!(warnings.contains("conntrack"), "{status}");
-    assert!(status["counters"]["dns_bad_requests"].as_u64().unwrap() >= 1, "{status}");
-    assert!(http_get_json(&web, "/api/v1/flows?state=bogus").unwrap_err().to_string().contains("400"));
+    assert!(
+        status["counters"]["dns_bad_requests"].as_u64().unwrap() >= 1,
+        "{status}"
+    );
+    assert!(http_get_json(&web, "/api/v1/flows?state=bogus")
+        .unwrap_err()
+        .to_string()
+        .contains("400"));
 
     // SIGTERM: a clean, prompt exit.
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success(), "exit {status}: {}", std::fs::read_to_string(&log).unwrap());
+            assert!(
+                status.success(),
+                "exit {status}: {}",
+                std::fs::read_to_string(&log).unwrap()
+            );
             break;
         }
-        assert!(Instant::now() < deadline, "did not stop within 5 s of SIGTERM");
+        assert!(
+            Instant::now() < deadline,
+            "did not stop within 5 s of SIGTERM"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     let _ = std::fs::remove_dir_all(data);

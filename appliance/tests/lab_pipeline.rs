@@ -36,7 +36,11 @@ fn zone() -> Zone {
 }
 
 fn lab(devices: usize) -> Lab {
-    Lab::build(LabOptions { devices, zones: vec![zone()] }).expect("building the lab (needs root)")
+    Lab::build(LabOptions {
+        devices,
+        zones: vec![zone()],
+    })
+    .expect("building the lab (needs root)")
 }
 
 fn u(v: &Value, key: &str) -> u64 {
@@ -65,20 +69,43 @@ fn three_devices_tcp_udp_ipv6_at_once_are_named_and_counted() {
     let lab_ref = &lab;
     std::thread::scope(|s| {
         let h0 = s.spawn(move || {
-            let r = lab_ref.query(0, dns4(), "www.example.test.", RecordType::A, false).unwrap();
-            assert_eq!(r.addresses(), vec!["203.0.113.10".parse::<IpAddr>().unwrap()]);
-            lab_ref.tcp_exchange(0, "203.0.113.10:8000".parse().unwrap(), 10_000, 20_000).unwrap()
+            let r = lab_ref
+                .query(0, dns4(), "www.example.test.", RecordType::A, false)
+                .unwrap();
+            assert_eq!(
+                r.addresses(),
+                vec!["203.0.113.10".parse::<IpAddr>().unwrap()]
+            );
+            lab_ref
+                .tcp_exchange(0, "203.0.113.10:8000".parse().unwrap(), 10_000, 20_000)
+                .unwrap()
         });
         let h1 = s.spawn(move || {
-            let r = lab_ref.query(1, dns4(), "udp.example.test.", RecordType::A, false).unwrap();
+            let r = lab_ref
+                .query(1, dns4(), "udp.example.test.", RecordType::A, false)
+                .unwrap();
             assert_eq!(r.addresses().len(), 1);
-            lab_ref.udp_exchange(1, "203.0.113.11:9000".parse().unwrap(), &[100, 200, 300]).unwrap()
+            lab_ref
+                .udp_exchange(1, "203.0.113.11:9000".parse().unwrap(), &[100, 200, 300])
+                .unwrap()
         });
         let h2 = s.spawn(move || {
-            let r = lab_ref.query(2, DNS6.parse().unwrap(), "www6.example.test.", RecordType::AAAA, false)
+            let r = lab_ref
+                .query(
+                    2,
+                    DNS6.parse().unwrap(),
+                    "www6.example.test.",
+                    RecordType::AAAA,
+                    false,
+                )
                 .unwrap();
-            assert_eq!(r.addresses(), vec!["2001:db8:2::12".parse::<IpAddr>().unwrap()]);
-            lab_ref.tcp_exchange(2, "[2001:db8:2::12]:8000".parse().unwrap(), 5_000, 7_000).unwrap()
+            assert_eq!(
+                r.addresses(),
+                vec!["2001:db8:2::12".parse::<IpAddr>().unwrap()]
+            );
+            lab_ref
+                .tcp_exchange(2, "[2001:db8:2::12]:8000".parse().unwrap(), 5_000, 7_000)
+                .unwrap()
         });
         h0.join().unwrap();
         h1.join().unwrap();
@@ -90,9 +117,12 @@ fn three_devices_tcp_udp_ipv6_at_once_are_named_and_counted() {
     // Counters come with the periodic dump (2 s) or the DESTROY.
     let (tcp4, udp4, tcp6) = d
         .wait_for(&lab, Duration::from_secs(10), |flows| {
-            let t4 = find(flows, &dev(0), "203.0.113.10", 8000).filter(|f| u(f, "bytes_down") >= 20_000)?;
-            let u4 = find(flows, &dev(1), "203.0.113.11", 9000).filter(|f| u(f, "packets_down") >= 3)?;
-            let t6 = find(flows, &dev6, "2001:db8:2::12", 8000).filter(|f| u(f, "bytes_down") >= 7_000)?;
+            let t4 = find(flows, &dev(0), "203.0.113.10", 8000)
+                .filter(|f| u(f, "bytes_down") >= 20_000)?;
+            let u4 =
+                find(flows, &dev(1), "203.0.113.11", 9000).filter(|f| u(f, "packets_down") >= 3)?;
+            let t6 = find(flows, &dev6, "2001:db8:2::12", 8000)
+                .filter(|f| u(f, "bytes_down") >= 7_000)?;
             Some((t4.clone(), u4.clone(), t6.clone()))
         })
         .unwrap();
@@ -114,11 +144,21 @@ fn three_devices_tcp_udp_ipv6_at_once_are_named_and_counted() {
     assert_counted(&tcp6, "down", 7_000);
 
     // The DNS answers are listed per device, and the devices are known.
-    let dns = d.get(&lab, &format!("/api/v1/dns?device={}", dev(0))).unwrap();
-    let names: Vec<&str> = dns["answers"].as_array().unwrap().iter().filter_map(|a| a["name"].as_str()).collect();
+    let dns = d
+        .get(&lab, &format!("/api/v1/dns?device={}", dev(0)))
+        .unwrap();
+    let names: Vec<&str> = dns["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["name"].as_str())
+        .collect();
     assert!(names.contains(&"www.example.test"), "{dns}");
     let devices = d.get(&lab, "/api/v1/devices").unwrap();
-    assert!(devices["devices"].as_array().unwrap().len() >= 3, "{devices}");
+    assert!(
+        devices["devices"].as_array().unwrap().len() >= 3,
+        "{devices}"
+    );
 }
 
 #[test]
@@ -128,7 +168,9 @@ fn names_follow_the_device_that_asked() {
 
     // A connection opened before the daemon starts is picked up by the first dump.
     let before = lab
-        .in_netns(&lab.devices()[0], || std::net::TcpStream::connect("203.0.113.30:8000"))
+        .in_netns(&lab.devices()[0], || {
+            std::net::TcpStream::connect("203.0.113.30:8000")
+        })
         .unwrap()
         .unwrap();
 
@@ -172,7 +214,9 @@ fn names_follow_the_device_that_asked() {
                 (dev(2), "203.0.113.22"),
                 (dev(0), "203.0.113.30"),
             ];
-            want.iter().all(|(d, ip)| find(flows, d, ip, 8000).is_some()).then(|| flows.to_vec())
+            want.iter()
+                .all(|(d, ip)| find(flows, d, ip, 8000).is_some())
+                .then(|| flows.to_vec())
         })
         .unwrap();
     let domain = |d: String, ip| find(&flows, &d, ip, 8000).unwrap()["domain"].clone();
@@ -190,41 +234,68 @@ fn names_follow_the_device_that_asked() {
     drop(before);
 
     // The CNAME chain is in the DNS log.
-    let dns = d.get(&lab, &format!("/api/v1/dns?device={}", dev(0))).unwrap();
-    let alias = dns["answers"].as_array().unwrap().iter().find(|a| a["name"] == "alias.example.test").cloned();
+    let dns = d
+        .get(&lab, &format!("/api/v1/dns?device={}", dev(0)))
+        .unwrap();
+    let alias = dns["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "alias.example.test")
+        .cloned();
     let alias = alias.expect("alias answer logged");
-    assert_eq!(alias["chain"], serde_json::json!(["mid.example.test", "target.example.test"]));
+    assert_eq!(
+        alias["chain"],
+        serde_json::json!(["mid.example.test", "target.example.test"])
+    );
 }
 
 #[test]
 fn upstream_failover_servfail_and_recovery() {
     let lab = lab(1);
     let d = Daemon::start(&lab, "").unwrap();
-    let ask = || lab.query(0, dns4(), "www.example.test.", RecordType::A, false).unwrap();
+    let ask = || {
+        lab.query(0, dns4(), "www.example.test.", RecordType::A, false)
+            .unwrap()
+    };
     assert_eq!(ask().rcode(), ResponseCode::NoError);
 
     // First upstream down: the second answers (a name not in the cache).
     lab.stop_upstream(0).unwrap();
-    let r = lab.query(0, dns4(), "udp.example.test.", RecordType::A, false).unwrap();
+    let r = lab
+        .query(0, dns4(), "udp.example.test.", RecordType::A, false)
+        .unwrap();
     assert_eq!(r.rcode(), ResponseCode::NoError);
     assert!(r.elapsed < Duration::from_secs(2), "{r:?}");
 
     // Every upstream down: SERVFAIL within 2 s.
     lab.stop_upstream(1).unwrap();
-    let r = lab.query(0, dns4(), "a.example.test.", RecordType::A, false).unwrap();
+    let r = lab
+        .query(0, dns4(), "a.example.test.", RecordType::A, false)
+        .unwrap();
     assert_eq!(r.rcode(), ResponseCode::ServFail, "{r:?}");
-    assert!(r.elapsed < Duration::from_secs(2), "SERVFAIL took {:?}", r.elapsed);
+    assert!(
+        r.elapsed < Duration::from_secs(2),
+        "SERVFAIL took {:?}",
+        r.elapsed
+    );
 
     // One comes back: answers again.
     lab.start_upstream(1).unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let r = lab.query(0, dns4(), "b.example.test.", RecordType::A, false).unwrap();
+        let r = lab
+            .query(0, dns4(), "b.example.test.", RecordType::A, false)
+            .unwrap();
         if r.rcode() == ResponseCode::NoError {
             assert_eq!(r.addresses().len(), 1);
             break;
         }
-        assert!(Instant::now() < deadline, "no recovery after upstream returned: {}", d.log());
+        assert!(
+            Instant::now() < deadline,
+            "no recovery after upstream returned: {}",
+            d.log()
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
 }
@@ -248,7 +319,10 @@ fn burst_of_5000_new_flows_loses_none() {
         .unwrap();
     let took = started.elapsed();
     assert_eq!(sent, FLOWS);
-    assert!(took < Duration::from_secs(1), "burst took {took:?}, not within one second");
+    assert!(
+        took < Duration::from_secs(1),
+        "burst took {took:?}, not within one second"
+    );
 
     let dev = lab.devices()[0].ipv4.to_string();
     let ports = d
@@ -270,7 +344,10 @@ fn burst_of_5000_new_flows_loses_none() {
     assert_eq!(distinct.len(), FLOWS as usize);
     let status = d.get(&lab, "/api/v1/status").unwrap();
     assert!(
-        status["counters"]["conntrack_overflows"].as_u64().unwrap_or(0) >= 1,
+        status["counters"]["conntrack_overflows"]
+            .as_u64()
+            .unwrap_or(0)
+            >= 1,
         "the overflow path was not exercised: {status}"
     );
 }

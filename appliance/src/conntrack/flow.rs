@@ -11,7 +11,10 @@ use crate::model::Proto;
 pub struct FlowKey {
     /// `CTA_ID`.
     pub id: u32,
-    /// `CTA_TIMESTAMP_START` in nanoseconds since the epoch (0 when timestamps are off).
+    /// When the flow started, in nanoseconds since the epoch, fixed when the reader first
+    /// learns of the flow: `CTA_TIMESTAMP_START` if that message carried it (dump, DESTROY),
+    /// else the NEW event's `CTA_TIMESTAMP_EVENT` (NEW events carry no `CTA_TIMESTAMP`; the
+    /// event stamp is within microseconds of the start). 0 when timestamps are off.
     pub start_ns: u64,
 }
 

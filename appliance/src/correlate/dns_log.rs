@@ -65,7 +65,9 @@ impl DnsLog {
     /// Add an answer.
     pub fn push(&mut self, entry: DnsLogEntry) {
         let per_device = self.per_device;
-        let log = self.devices.get_or_insert_mut(entry.device_ip, VecDeque::new);
+        let log = self
+            .devices
+            .get_or_insert_mut(entry.device_ip, VecDeque::new);
         if log.len() >= per_device {
             log.pop_front();
         }
@@ -75,7 +77,11 @@ impl DnsLog {
     /// Answers, oldest first per device; one device or all.
     pub fn entries(&self, device: Option<DeviceId>) -> Vec<&DnsLogEntry> {
         match device {
-            Some(d) => self.devices.peek(&d).map(|l| l.iter().collect()).unwrap_or_default(),
+            Some(d) => self
+                .devices
+                .peek(&d)
+                .map(|l| l.iter().collect())
+                .unwrap_or_default(),
             None => self.devices.iter().flat_map(|(_, l)| l.iter()).collect(),
         }
     }
@@ -105,11 +111,18 @@ mod tests {
             log.push(entry("10.0.0.1", &format!("n{i}.example")));
         }
         let d1 = DeviceId("10.0.0.1".parse().unwrap());
-        let names: Vec<_> = log.entries(Some(d1)).iter().map(|e| e.name.to_string()).collect();
+        let names: Vec<_> = log
+            .entries(Some(d1))
+            .iter()
+            .map(|e| e.name.to_string())
+            .collect();
         assert_eq!(names, ["n2.example", "n3.example", "n4.example"]);
         log.push(entry("10.0.0.2", "a.example"));
         log.push(entry("10.0.0.3", "b.example"));
-        assert!(log.entries(Some(d1)).is_empty(), "least recent device evicted");
+        assert!(
+            log.entries(Some(d1)).is_empty(),
+            "least recent device evicted"
+        );
         assert_eq!(log.entries(None).len(), 2);
     }
 }

@@ -59,18 +59,32 @@ impl DnsMemory {
             return;
         }
         let per_device = self.per_device;
-        let addrs = self.devices.get_or_insert_mut(answer.device, || LruCache::new(per_device));
+        let addrs = self
+            .devices
+            .get_or_insert_mut(answer.device, || LruCache::new(per_device));
         let expires = answer.at + Duration::seconds(i64::from(answer.ttl));
         for ip in &answer.addrs {
             let names = addrs.get_or_insert_mut(*ip, Vec::new);
             names.retain(|s| s.name != answer.qname);
-            names.insert(0, Sighting { name: answer.qname.clone(), at: answer.at, expires });
+            names.insert(
+                0,
+                Sighting {
+                    name: answer.qname.clone(),
+                    at: answer.at,
+                    expires,
+                },
+            );
             names.truncate(NAMES_PER_ADDRESS);
         }
     }
 
     /// The name for a flow from `device` to `remote` that began at `started`.
-    pub fn attribute(&self, device: DeviceId, remote: IpAddr, started: DateTime<Utc>) -> Attribution {
+    pub fn attribute(
+        &self,
+        device: DeviceId,
+        remote: IpAddr,
+        started: DateTime<Utc>,
+    ) -> Attribution {
         let Some(names) = self.devices.peek(&device).and_then(|a| a.peek(&remote)) else {
             return Attribution::default();
         };
@@ -137,7 +151,10 @@ mod tests {
     fn flow_gets_the_name_its_device_asked() {
         let mut m = mem();
         m.record(&answer("10.0.0.2", "a.example", &["1.1.1.1"], 300, t(0)));
-        assert_eq!(name(&m.attribute(dev("10.0.0.2"), ip("1.1.1.1"), t(1))), Some("a.example"));
+        assert_eq!(
+            name(&m.attribute(dev("10.0.0.2"), ip("1.1.1.1"), t(1))),
+            Some("a.example")
+        );
     }
 
     #[test]
@@ -145,10 +162,19 @@ mod tests {
         let mut m = mem();
         m.record(&answer("10.0.0.2", "a.example", &["1.1.1.1"], 300, t(0)));
         m.record(&answer("10.0.0.3", "b.example", &["1.1.1.1"], 300, t(1)));
-        assert_eq!(name(&m.attribute(dev("10.0.0.2"), ip("1.1.1.1"), t(2))), Some("a.example"));
-        assert_eq!(name(&m.attribute(dev("10.0.0.3"), ip("1.1.1.1"), t(2))), Some("b.example"));
+        assert_eq!(
+            name(&m.attribute(dev("10.0.0.2"), ip("1.1.1.1"), t(2))),
+            Some("a.example")
+        );
+        assert_eq!(
+            name(&m.attribute(dev("10.0.0.3"), ip("1.1.1.1"), t(2))),
+            Some("b.example")
+        );
         // The other device's name is not offered as a candidate to this one.
-        assert!(m.attribute(dev("10.0.0.2"), ip("1.1.1.1"), t(2)).candidates.is_empty());
+        assert!(m
+            .attribute(dev("10.0.0.2"), ip("1.1.1.1"), t(2))
+            .candidates
+            .is_empty());
     }
 
     #[test]
@@ -165,7 +191,13 @@ mod tests {
     fn answer_after_the_flow_began_does_not_name_it() {
         let mut m = mem();
         m.record(&answer("10.0.0.2", "old.example", &["1.1.1.1"], 300, t(0)));
-        m.record(&answer("10.0.0.2", "later.example", &["1.1.1.1"], 300, t(10)));
+        m.record(&answer(
+            "10.0.0.2",
+            "later.example",
+            &["1.1.1.1"],
+            300,
+            t(10),
+        ));
         let a = m.attribute(dev("10.0.0.2"), ip("1.1.1.1"), t(5));
         assert_eq!(name(&a), Some("old.example"));
         assert_eq!(a.candidates, vec![Domain::new("later.example").unwrap()]);
@@ -175,7 +207,10 @@ mod tests {
     fn expired_answer_names_nothing_after_grace() {
         let mut m = mem();
         m.record(&answer("10.0.0.2", "a.example", &["1.1.1.1"], 10, t(0)));
-        assert_eq!(name(&m.attribute(dev("10.0.0.2"), ip("1.1.1.1"), t(69))), Some("a.example"));
+        assert_eq!(
+            name(&m.attribute(dev("10.0.0.2"), ip("1.1.1.1"), t(69))),
+            Some("a.example")
+        );
         let a = m.attribute(dev("10.0.0.2"), ip("1.1.1.1"), t(71));
         assert_eq!(name(&a), None);
         assert_eq!(a.candidates.len(), 1, "kept as a candidate, shown honestly");
@@ -206,17 +241,35 @@ mod tests {
         for d in 0..5 {
             for i in 0..10 {
                 let addr = format!("1.1.1.{i}");
-                m.record(&answer(&format!("10.0.0.{d}"), "a.example", &[&addr], 300, t(0)));
+                m.record(&answer(
+                    &format!("10.0.0.{d}"),
+                    "a.example",
+                    &[&addr],
+                    300,
+                    t(0),
+                ));
             }
         }
         assert_eq!(m.device_count(), 2);
         // Only the 3 most recent addresses of a device survive.
-        assert_eq!(name(&m.attribute(dev("10.0.0.4"), ip("1.1.1.9"), t(1))), Some("a.example"));
-        assert_eq!(name(&m.attribute(dev("10.0.0.4"), ip("1.1.1.0"), t(1))), None);
+        assert_eq!(
+            name(&m.attribute(dev("10.0.0.4"), ip("1.1.1.9"), t(1))),
+            Some("a.example")
+        );
+        assert_eq!(
+            name(&m.attribute(dev("10.0.0.4"), ip("1.1.1.0"), t(1))),
+            None
+        );
         // Names per address are capped too.
         let mut m = mem();
         for i in 0..20 {
-            m.record(&answer("10.0.0.2", &format!("n{i}.example"), &["1.1.1.1"], 300, t(i)));
+            m.record(&answer(
+                "10.0.0.2",
+                &format!("n{i}.example"),
+                &["1.1.1.1"],
+                300,
+                t(i),
+            ));
         }
         let a = m.attribute(dev("10.0.0.2"), ip("1.1.1.1"), t(30));
         assert_eq!(name(&a), Some("n19.example"));

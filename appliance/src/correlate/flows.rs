@@ -125,8 +125,18 @@ impl FlowRecord {
             self.packets_up.max(c.packets_orig),
             self.packets_down.max(c.packets_reply),
         );
-        let old = (self.bytes_up, self.bytes_down, self.packets_up, self.packets_down);
-        (self.bytes_up, self.bytes_down, self.packets_up, self.packets_down) = new;
+        let old = (
+            self.bytes_up,
+            self.bytes_down,
+            self.packets_up,
+            self.packets_down,
+        );
+        (
+            self.bytes_up,
+            self.bytes_down,
+            self.packets_up,
+            self.packets_down,
+        ) = new;
         new != old
     }
 
@@ -233,7 +243,11 @@ impl FlowTable {
 
     /// Drop closed flows older than the retention window.
     pub fn prune(&mut self, now: DateTime<Utc>) {
-        while self.closed.front().is_some_and(|r| r.last_seen + self.retention < now) {
+        while self
+            .closed
+            .front()
+            .is_some_and(|r| r.last_seen + self.retention < now)
+        {
             self.closed.pop_front();
         }
     }
@@ -277,10 +291,18 @@ mod tests {
         DateTime::from_timestamp(1_800_000_000 + s, 0).unwrap()
     }
     fn c(b_up: u64, b_down: u64) -> Counters {
-        Counters { packets_orig: 1, bytes_orig: b_up, packets_reply: 1, bytes_reply: b_down }
+        Counters {
+            packets_orig: 1,
+            bytes_orig: b_up,
+            packets_reply: 1,
+            bytes_reply: b_down,
+        }
     }
     fn named(n: &str) -> Attribution {
-        Attribution { domain: Some(Domain::new(n).unwrap()), candidates: vec![] }
+        Attribution {
+            domain: Some(Domain::new(n).unwrap()),
+            candidates: vec![],
+        }
     }
 
     #[test]
@@ -288,9 +310,18 @@ mod tests {
         let f = LanFilter::new(vec!["192.0.2.0/24".parse().unwrap()]);
         let ip = |s: &str| s.parse::<IpAddr>().unwrap();
         assert!(f.is_outgoing(ip("192.0.2.10"), ip("203.0.113.5")));
-        assert!(!f.is_outgoing(ip("192.0.2.10"), ip("192.0.2.1")), "to the appliance");
-        assert!(!f.is_outgoing(ip("198.51.100.1"), ip("203.0.113.5")), "not a device");
-        assert!(!f.is_outgoing(ip("192.0.2.10"), ip("224.0.0.251")), "multicast");
+        assert!(
+            !f.is_outgoing(ip("192.0.2.10"), ip("192.0.2.1")),
+            "to the appliance"
+        );
+        assert!(
+            !f.is_outgoing(ip("198.51.100.1"), ip("203.0.113.5")),
+            "not a device"
+        );
+        assert!(
+            !f.is_outgoing(ip("192.0.2.10"), ip("224.0.0.251")),
+            "multicast"
+        );
         assert!(!f.is_outgoing(ip("192.0.2.10"), ip("255.255.255.255")));
     }
 
@@ -299,7 +330,11 @@ mod tests {
         let mut t = FlowTable::new(10, 10, std::time::Duration::from_secs(60));
         let ch = t.seen(&snap(1, None), Some(named("a.example")), now(1));
         assert!(matches!(ch, Some(FlowChange::New(ref r)) if r.domain.is_some()));
-        assert_eq!(t.seen(&snap(1, None), None, now(2)), None, "nothing changed");
+        assert_eq!(
+            t.seen(&snap(1, None), None, now(2)),
+            None,
+            "nothing changed"
+        );
         let ch = t.seen(&snap(1, Some(c(100, 2000))), None, now(3));
         assert!(matches!(ch, Some(FlowChange::Updated(ref r)) if r.bytes_up == 100));
         // A later dump with lower counters (never happens in the kernel) does not go back.
@@ -308,8 +343,15 @@ mod tests {
         else {
             panic!("not closed")
         };
-        assert_eq!((r.bytes_up, r.bytes_down, r.state), (150, 2500, FlowState::Closed));
-        assert_eq!(r.domain.unwrap().as_str(), "a.example", "the name it had stays");
+        assert_eq!(
+            (r.bytes_up, r.bytes_down, r.state),
+            (150, 2500, FlowState::Closed)
+        );
+        assert_eq!(
+            r.domain.unwrap().as_str(),
+            "a.example",
+            "the name it had stays"
+        );
         assert_eq!((t.live_count(), t.closed_count()), (0, 1));
     }
 
@@ -321,7 +363,10 @@ mod tests {
         let ch = t.seen(&snap(1, None), Some(named("a.example")), now(2));
         assert!(matches!(ch, Some(FlowChange::Updated(_))));
         assert!(!t.needs_name(&snap(1, None).key));
-        assert_eq!(t.seen(&snap(1, None), Some(named("b.example")), now(3)), None);
+        assert_eq!(
+            t.seen(&snap(1, None), Some(named("b.example")), now(3)),
+            None
+        );
     }
 
     #[test]

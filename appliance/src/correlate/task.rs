@@ -12,7 +12,9 @@ use tokio_util::sync::CancellationToken;
 use crate::config::CorrelateConfig;
 use crate::conntrack::ConntrackEvent;
 use crate::correlate::flows::FlowChange;
-use crate::correlate::{DeviceTable, DnsLog, DnsLogEntry, DnsMemory, FlowRecord, FlowTable, LanFilter};
+use crate::correlate::{
+    DeviceTable, DnsLog, DnsLogEntry, DnsMemory, FlowRecord, FlowTable, LanFilter,
+};
 use crate::dns::DnsAnswer;
 
 /// Events handled under one lock; keeps API readers from waiting long behind a burst.
@@ -246,7 +248,12 @@ mod tests {
                 src_port: 1234,
                 dst_port: 443,
             },
-            counters: Some(Counters { packets_orig: 1, bytes_orig: 60, packets_reply: 1, bytes_reply: 60 }),
+            counters: Some(Counters {
+                packets_orig: 1,
+                bytes_orig: 60,
+                packets_reply: 1,
+                bytes_reply: 60,
+            }),
             started: Utc::now() + chrono::Duration::milliseconds(5),
         }
     }
@@ -255,18 +262,41 @@ mod tests {
     /// conntrack receiver is polled in the same wake-up.
     #[tokio::test]
     async fn answers_queued_before_a_flow_name_it() {
-        let cfg = CorrelateConfig { lan: vec!["192.0.2.0/24".parse().unwrap()], ..Default::default() };
+        let cfg = CorrelateConfig {
+            lan: vec!["192.0.2.0/24".parse().unwrap()],
+            ..Default::default()
+        };
         let state = Arc::new(RwLock::new(LiveState::new(&cfg, 100)));
         let (dns_tx, dns_rx) = mpsc::channel(10);
         let (ct_tx, ct_rx) = mpsc::channel(10);
         let (ev_tx, mut ev_rx) = broadcast::channel(100);
-        dns_tx.send(answer("192.0.2.10", "a.example", "203.0.113.5")).await.unwrap();
-        ct_tx.send(ConntrackEvent::Seen(flow(1, "192.0.2.10", "203.0.113.5"))).await.unwrap();
+        dns_tx
+            .send(answer("192.0.2.10", "a.example", "203.0.113.5"))
+            .await
+            .unwrap();
+        ct_tx
+            .send(ConntrackEvent::Seen(flow(1, "192.0.2.10", "203.0.113.5")))
+            .await
+            .unwrap();
         // Not a device: ignored.
-        ct_tx.send(ConntrackEvent::Seen(flow(2, "198.51.100.1", "203.0.113.5"))).await.unwrap();
-        ct_tx.send(ConntrackEvent::Closed(flow(1, "192.0.2.10", "203.0.113.5"))).await.unwrap();
+        ct_tx
+            .send(ConntrackEvent::Seen(flow(2, "198.51.100.1", "203.0.113.5")))
+            .await
+            .unwrap();
+        ct_tx
+            .send(ConntrackEvent::Closed(flow(1, "192.0.2.10", "203.0.113.5")))
+            .await
+            .unwrap();
         drop((dns_tx, ct_tx));
-        run(cfg, dns_rx, ct_rx, state.clone(), ev_tx, CancellationToken::new()).await;
+        run(
+            cfg,
+            dns_rx,
+            ct_rx,
+            state.clone(),
+            ev_tx,
+            CancellationToken::new(),
+        )
+        .await;
         let names: Vec<&str> = std::iter::from_fn(|| ev_rx.try_recv().ok())
             .map(|e| e.name())
             .collect::<Vec<_>>();
@@ -274,13 +304,32 @@ mod tests {
         let st = state.read();
         let flows: Vec<_> = st.flows.iter().collect();
         assert_eq!(flows.len(), 1);
-        assert_eq!(flows[0].domain.as_ref().map(|d| d.as_str()), Some("a.example"));
+        assert_eq!(
+            flows[0].domain.as_ref().map(|d| d.as_str()),
+            Some("a.example")
+        );
         let devs = st.devices.summaries(st.flows.iter());
         assert_eq!(devs.len(), 1);
-        assert_eq!((devs[0].flows_total, devs[0].bytes_up, devs[0].dns_answers), (1, 60, 1));
+        assert_eq!(
+            (devs[0].flows_total, devs[0].bytes_up, devs[0].dns_answers),
+            (1, 60, 1)
+        );
         let json = serde_json::to_value(flows[0]).unwrap();
-        for key in ["device_ip", "remote_ip", "remote_port", "proto", "domain", "candidates",
-            "bytes_up", "bytes_down", "packets_up", "packets_down", "first_seen", "last_seen", "state"] {
+        for key in [
+            "device_ip",
+            "remote_ip",
+            "remote_port",
+            "proto",
+            "domain",
+            "candidates",
+            "bytes_up",
+            "bytes_down",
+            "packets_up",
+            "packets_down",
+            "first_seen",
+            "last_seen",
+            "state",
+        ] {
             assert!(json.get(key).is_some(), "missing {key} in {json}");
         }
         assert_eq!(json["state"], "closed");

@@ -1,17 +1,232 @@
 //! Stage 1a — the DNS forwarder every device uses.
 //!
-//! A hickory-server [`RequestHandler`](hickory_server::server::RequestHandler) answers each
-//! query from the appliance's own names, the cache, or the upstream servers (in order, with
-//! failover), and turns every answer into a [`DnsAnswer`] event. The forwarder sees its own
-//! answers: there is no log parsing anywhere.
+//! Each query is answered from the appliance's own names, the cache, or the upstream servers
+//! (in order, with failover), and every answer becomes a [`DnsAnswer`] event. The forwarder
+//! sees its own answers: there is no log parsing anywhere.
 //!
 //! Answering never waits on the rest of the pipeline: events go through a bounded queue
 //! ([`AnswerSink`]) and are counted and dropped when it is full.
 //!
-//! Modules: `answer` (the event and its queue), `forwarder` (the request handler),
-//! `upstream` (upstream pool and cache), `local` (names answered locally), `server`
-//! (UDP/TCP listeners and shutdown).
+//! Modules: `answer` (the event and its queue), `forwarder` (the request handler: local
+//! names, cache, upstream, events), `upstream` (upstream sockets, failover, health),
+//! `cache` (answers kept on the wire, bounded LRU with TTLs), `local` (names answered
+//! locally), `server` (UDP/TCP listeners, limits, timeouts), `wire` (the little of the DNS
+//! wire format the hot path needs), `ratelimit` (log lines that cannot flood).
+//!
+//! Why not hickory-server's `Server` and `RequestHandler`: it has no TCP connection limit,
+//! never tells the handler about malformed requests (so they cannot be counted), spawns a
+//! task per UDP datagram without bound, logs every request at `info`, and sends all of a
+//! socket's answers through one task. The listeners here keep its behaviour (FORMERR for
+//! unparsable queries with a readable header, silence for shorter ones and for responses,
+//! TCP timeouts) and add those limits. hickory-proto still encodes our own answers and
+//! decodes upstream answers for the events; hickory-resolver reads `/etc/resolv.conf`.
 
 pub mod answer;
+pub mod cache;
+pub mod forwarder;
+pub mod local;
+pub mod ratelimit;
+pub mod server;
+pub mod upstream;
+pub mod wire;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 pub use answer::{AnswerSink, DnsAnswer};
+
+use crate::config::DnsConfig;
+use crate::status::Status;
+
+/// Longest [`DnsServer::shutdown`] waits for answers in flight (upstream waits end after
+/// [`upstream::TOTAL_BUDGET`], so this is enough for all of them).
+const SHUTDOWN_WAIT: Duration = Duration::from_secs(3);
+
+/// Why the forwarder could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum DnsError {
+    /// A listening socket could not be bound (permission denied on port 53, address in
+    /// use, address not on this host).
+    #[error("cannot listen for DNS on {proto} {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// `udp` or `tcp`.
+        proto: &'static str,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A socket towards an upstream could not be opened.
+    #[error("cannot open a socket to upstream DNS server {addr}: {source}")]
+    Upstream {
+        /// The upstream.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A setting is unusable.
+    #[error("config key `{key}`: {reason}")]
+    Config {
+        /// Dotted key.
+        key: &'static str,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// The running forwarder. Dropping it stops it too (without waiting).
+pub struct DnsServer {
+    addrs: Vec<SocketAddr>,
+    shutdown: CancellationToken,
+    tracker: TaskTracker,
+}
+
+impl DnsServer {
+    /// Bind every `config.listen` address (UDP and TCP) and start answering. Binding errors
+    /// (e.g. permission denied on port 53, address in use) come back here with the address
+    /// named.
+    pub async fn start(
+        config: &DnsConfig,
+        sink: AnswerSink,
+        status: Arc<Status>,
+    ) -> Result<DnsServer, DnsError> {
+        let shutdown = CancellationToken::new();
+        let tracker = TaskTracker::new();
+        // If anything below fails, the tasks already started must stop with us.
+        let guard = shutdown.clone().drop_guard();
+
+        let local = local::LocalNames::new(config)?;
+        let upstream_addrs = if config.upstreams.is_empty() {
+            let found = upstream::system_upstreams(&config.listen);
+            if found.is_empty() {
+                status.warn(
+                    "DNS: no upstream servers configured and none usable in /etc/resolv.conf \
+                     (set dns.upstreams); every query that is not a local name gets SERVFAIL",
+                );
+            } else {
+                tracing::info!(upstreams = ?found, "DNS: using the system's resolvers");
+            }
+            found
+        } else {
+            config.upstreams.clone()
+        };
+        let upstreams = upstream::Upstreams::connect(
+            &upstream_addrs,
+            config.upstream_timeout(),
+            shutdown.clone(),
+            tracker.clone(),
+        )
+        .await?;
+        let fwd = Arc::new(forwarder::Forwarder::new(
+            cache::Cache::new(config.cache_size),
+            upstreams,
+            local,
+            sink,
+            status.clone(),
+        ));
+        let limits = server::Limits {
+            max_tcp: config.max_tcp_connections.max(1),
+            tcp_idle: Duration::from_millis(config.tcp_idle_timeout_ms),
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+        let upstream_slots = Arc::new(Semaphore::new(server::MAX_UPSTREAM_TASKS));
+
+        let mut addrs = Vec::with_capacity(config.listen.len());
+        for &want in &config.listen {
+            let (tcp, udp) = bind_pair(want)?;
+            let actual = udp.local_addr().map_err(|source| DnsError::Bind {
+                addr: want,
+                proto: "udp",
+                source,
+            })?;
+            let mut udps = vec![udp];
+            for _ in 1..threads {
+                udps.push(server::bind_udp(actual).map_err(|source| DnsError::Bind {
+                    addr: actual,
+                    proto: "udp",
+                    source,
+                })?);
+            }
+            for u in udps {
+                tracker.spawn(server::serve_udp(
+                    Arc::new(u),
+                    fwd.clone(),
+                    upstream_slots.clone(),
+                    tracker.clone(),
+                    shutdown.clone(),
+                ));
+            }
+            tracker.spawn(server::serve_tcp(
+                tcp,
+                fwd.clone(),
+                status.clone(),
+                limits.clone(),
+                tracker.clone(),
+                shutdown.clone(),
+            ));
+            tracing::info!(addr = %actual, "DNS: listening (UDP and TCP)");
+            addrs.push(actual);
+        }
+        guard.disarm();
+        Ok(DnsServer {
+            addrs,
+            shutdown,
+            tracker,
+        })
+    }
+
+    /// The addresses actually bound (useful with port 0 in tests).
+    pub fn local_addrs(&self) -> Vec<SocketAddr> {
+        self.addrs.clone()
+    }
+
+    /// Stop listening and wait for in-flight requests to finish (bounded wait).
+    pub async fn shutdown(self) {
+        self.shutdown.cancel();
+        self.tracker.close();
+        if tokio::time::timeout(SHUTDOWN_WAIT, self.tracker.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("DNS: some requests were still running at shutdown");
+        }
+    }
+}
+
+impl Drop for DnsServer {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+/// Bind TCP and UDP on the same address. TCP goes first and without `SO_REUSEPORT`, so a
+/// second daemon on the same port fails here (UDP with `SO_REUSEPORT` alone would silently
+/// share the port). With port 0 the kernel's TCP port is reused for UDP, retrying if that
+/// UDP port is taken.
+fn bind_pair(
+    want: SocketAddr,
+) -> Result<(tokio::net::TcpListener, tokio::net::UdpSocket), DnsError> {
+    let err = |proto, source| DnsError::Bind {
+        addr: want,
+        proto,
+        source,
+    };
+    let mut tries = 0;
+    loop {
+        let tcp = server::bind_tcp(want).map_err(|e| err("tcp", e))?;
+        let port = tcp.local_addr().map_err(|e| err("tcp", e))?.port();
+        match server::bind_udp(SocketAddr::new(want.ip(), port)) {
+            Ok(udp) => return Ok((tcp, udp)),
+            Err(e) if want.port() == 0 && tries < 20 => {
+                tries += 1;
+                tracing::debug!(error = %e, port, "UDP port taken; trying another");
+            }
+            Err(e) => return Err(err("udp", e)),
+        }
+    }
+}

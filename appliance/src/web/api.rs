@@ -43,7 +43,10 @@ fn bad_request(message: String) -> Response {
     (StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response()
 }
 
-async fn flows(State(app): State<AppState>, query: Result<Query<ListQuery>, QueryRejection>) -> Response {
+async fn flows(
+    State(app): State<AppState>,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Response {
     let q = match query {
         Ok(Query(q)) => q,
         Err(e) => return bad_request(e.body_text()),
@@ -53,10 +56,15 @@ async fn flows(State(app): State<AppState>, query: Result<Query<ListQuery>, Quer
         Some("open") => Some(FlowState::Open),
         Some("closed") => Some(FlowState::Closed),
         Some(other) => {
-            return bad_request(format!("state must be \"open\" or \"closed\", not {other:?}"))
+            return bad_request(format!(
+                "state must be \"open\" or \"closed\", not {other:?}"
+            ))
         }
     };
-    let limit = q.limit.unwrap_or(MAX_FLOWS_PER_RESPONSE).min(MAX_FLOWS_PER_RESPONSE);
+    let limit = q
+        .limit
+        .unwrap_or(MAX_FLOWS_PER_RESPONSE)
+        .min(MAX_FLOWS_PER_RESPONSE);
     let live = app.live.read();
     let mut flows: Vec<_> = live
         .flows
@@ -74,7 +82,10 @@ async fn flows(State(app): State<AppState>, query: Result<Query<ListQuery>, Quer
     Json(body).into_response()
 }
 
-async fn dns(State(app): State<AppState>, query: Result<Query<ListQuery>, QueryRejection>) -> Response {
+async fn dns(
+    State(app): State<AppState>,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Response {
     let q = match query {
         Ok(Query(q)) => q,
         Err(e) => return bad_request(e.body_text()),

@@ -26,7 +26,10 @@ pub fn routes() -> Router<AppState> {
 
 async fn events(State(app): State<AppState>) -> Response {
     let Ok(permit) = app.event_slots.clone().try_acquire_owned() else {
-        return (StatusCode::SERVICE_UNAVAILABLE, "too many event-stream subscribers\n")
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many event-stream subscribers\n",
+        )
             .into_response();
     };
     let stream = BroadcastStream::new(app.events.subscribe()).map(move |item| {
@@ -37,9 +40,9 @@ async fn events(State(app): State<AppState>) -> Response {
                 Ok(data) => Event::default().event(ev.name()).data(data),
                 Err(e) => Event::default().event("error").data(e.to_string()),
             },
-            Err(BroadcastStreamRecvError::Lagged(n)) => {
-                Event::default().event("lagged").data(format!("{{\"missed\":{n}}}"))
-            }
+            Err(BroadcastStreamRecvError::Lagged(n)) => Event::default()
+                .event("lagged")
+                .data(format!("{{\"missed\":{n}}}")),
         };
         Ok::<_, Infallible>(event)
     });

@@ -69,7 +69,9 @@ impl WebServer {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|source| WebError::Bind { addr, source })?;
-        let bound = listener.local_addr().map_err(|source| WebError::Bind { addr, source })?;
+        let bound = listener
+            .local_addr()
+            .map_err(|source| WebError::Bind { addr, source })?;
         let app = router(state);
         let task = tokio::spawn(async move {
             let served = axum::serve(listener, app)

@@ -26,11 +26,18 @@ impl Daemon {
     /// Start `whereflow run` with the lab's upstreams and LAN, plus `extra` TOML appended
     /// (sections not otherwise set, e.g. `[conntrack]` keys). Waits until the API answers.
     pub fn start(lab: &Lab, extra_toml: &str) -> anyhow::Result<Daemon> {
-        let dir = std::env::temp_dir()
-            .join(format!("wf-daemon-{}-{}", std::process::id(), lab.router().netns));
+        let dir = std::env::temp_dir().join(format!(
+            "wf-daemon-{}-{}",
+            std::process::id(),
+            lab.router().netns
+        ));
         std::fs::create_dir_all(&dir)?;
         let upstreams: Vec<String> = lab.upstreams().iter().map(|u| format!("\"{u}\"")).collect();
-        let lan: Vec<String> = lab.lan_ranges().iter().map(|r| format!("\"{r}\"")).collect();
+        let lan: Vec<String> = lab
+            .lan_ranges()
+            .iter()
+            .map(|r| format!("\"{r}\""))
+            .collect();
         let config = format!(
             "[dns]\nlisten = [\"192.0.2.1:53\", \"[2001:db8:1::1]:53\"]\nupstreams = [{}]\n\
              upstream_timeout_ms = 500\n\n[correlate]\nlan = [{}]\n\n[web]\nlisten = \"{API}\"\n\n\
@@ -52,7 +59,11 @@ impl Daemon {
             .stderr(log)
             .spawn()
             .context("starting whereflow in the router namespace")?;
-        let mut d = Daemon { child, dir, router: lab.router().netns.clone() };
+        let mut d = Daemon {
+            child,
+            dir,
+            router: lab.router().netns.clone(),
+        };
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if let Ok(Some(status)) = d.child.try_wait() {
@@ -135,7 +146,7 @@ pub fn http_get_json(addr: &str, path: &str) -> anyhow::Result<Value> {
 
 /// Find the flow of `device` to `remote:port`.
 pub fn find<'a>(flows: &'a [Value], device: &str, remote: &str, port: u16) -> Option<&'a Value> {
-    flows.iter().find(|f| {
-        f["device_ip"] == device && f["remote_ip"] == remote && f["remote_port"] == port
-    })
+    flows
+        .iter()
+        .find(|f| f["device_ip"] == device && f["remote_ip"] == remote && f["remote_port"] == port)
 }

@@ -1,0 +1,241 @@
+//! UDP and TCP listeners: framing, limits and timeouts around the [`Forwarder`].
+//!
+//! UDP: each listen address gets one socket per runtime thread, bound with `SO_REUSEPORT` so
+//! the kernel spreads clients over them and every thread reads in parallel. Cache hits are
+//! answered inside the read loop; cache misses run as tasks, at most [`MAX_UPSTREAM_TASKS`]
+//! at once (beyond that, queries are dropped and the clients retry).
+//!
+//! TCP: at most `max_tcp_connections` clients at once (more are closed at once); a client
+//! must deliver each complete message, and read each answer, within `tcp_idle_timeout_ms`,
+//! which bounds what a stalled or trickling client can hold.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use socket2::{Domain, Protocol, Socket, Type};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use super::forwarder::{Forwarder, Now, Transport};
+use super::ratelimit::LogLimiter;
+use super::wire::MAX_REQUEST_LEN;
+use crate::status::{bump, Status};
+
+/// Most questions waiting for upstreams at once (UDP). With a 1.9 s answer budget this allows
+/// thousands of queries per second to a slow upstream while bounding memory.
+pub const MAX_UPSTREAM_TASKS: usize = 8_192;
+/// Receive buffer asked for on UDP sockets (the kernel caps it at `rmem_max`): bursts from
+/// many devices at once should queue, not drop.
+const UDP_RECV_BUFFER: usize = 4 << 20;
+
+static OVERLOAD: LogLimiter = LogLimiter::new();
+static TCP_FULL: LogLimiter = LogLimiter::new();
+static SOCKET_ERR: LogLimiter = LogLimiter::new();
+static TCP_BAD: LogLimiter = LogLimiter::new();
+
+/// Settings the listeners need.
+#[derive(Clone)]
+pub struct Limits {
+    /// Most TCP clients at once.
+    pub max_tcp: usize,
+    /// TCP idle / per-message timeout.
+    pub tcp_idle: Duration,
+}
+
+/// Bind one UDP socket with `SO_REUSEPORT` (so several can share the address).
+pub fn bind_udp(addr: SocketAddr) -> io::Result<UdpSocket> {
+    let s = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))?;
+    if addr.is_ipv6() {
+        // Keep v6 sockets v6-only so `[::]` and `0.0.0.0` can both be listed.
+        s.set_only_v6(true)?;
+    }
+    s.set_reuse_port(true)?;
+    // Best effort: an unprivileged process gets at most rmem_max.
+    let _ = s.set_recv_buffer_size(UDP_RECV_BUFFER);
+    s.set_nonblocking(true)?;
+    s.bind(&addr.into())?;
+    UdpSocket::from_std(s.into())
+}
+
+/// Bind a TCP listener.
+pub fn bind_tcp(addr: SocketAddr) -> io::Result<TcpListener> {
+    let s = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    if addr.is_ipv6() {
+        s.set_only_v6(true)?;
+    }
+    s.set_reuse_address(true)?;
+    s.set_nonblocking(true)?;
+    s.bind(&addr.into())?;
+    s.listen(1024)?;
+    TcpListener::from_std(s.into())
+}
+
+/// Read datagrams on one socket until shutdown.
+pub async fn serve_udp(
+    sock: Arc<UdpSocket>,
+    fwd: Arc<Forwarder>,
+    upstream_slots: Arc<Semaphore>,
+    tracker: TaskTracker,
+    shutdown: CancellationToken,
+) {
+    // One byte more than the largest datagram, so an oversized one is seen as such.
+    let mut buf = vec![0u8; 65_536];
+    loop {
+        let (n, src) = tokio::select! {
+            _ = shutdown.cancelled() => return,
+            r = sock.recv_from(&mut buf) => match r {
+                Ok(x) => x,
+                Err(error) => {
+                    if let Some(suppressed) = SOCKET_ERR.check() {
+                        tracing::warn!(%error, suppressed, "UDP receive failed");
+                    }
+                    continue;
+                }
+            },
+        };
+        let req = &buf[..n];
+        match fwd.answer_now(req, src, Transport::Udp) {
+            Now::Drop => {}
+            Now::Reply(bytes) => send(&sock, &bytes, src).await,
+            Now::Upstream => {
+                let Ok(permit) = upstream_slots.clone().try_acquire_owned() else {
+                    if let Some(suppressed) = OVERLOAD.check() {
+                        tracing::warn!(
+                            suppressed,
+                            "too many queries waiting for upstreams; dropping"
+                        );
+                    }
+                    continue;
+                };
+                let (sock, fwd, req) = (sock.clone(), fwd.clone(), req.to_vec());
+                tracker.spawn(async move {
+                    if let Some(bytes) = fwd.answer_upstream(&req, src, Transport::Udp).await {
+                        send(&sock, &bytes, src).await;
+                    }
+                    drop(permit);
+                });
+            }
+        }
+    }
+}
+
+async fn send(sock: &UdpSocket, bytes: &[u8], to: SocketAddr) {
+    if let Err(error) = sock.send_to(bytes, to).await {
+        if let Some(suppressed) = SOCKET_ERR.check() {
+            tracing::debug!(%error, client = %to, suppressed, "UDP send failed");
+        }
+    }
+}
+
+/// Accept TCP clients until shutdown.
+pub async fn serve_tcp(
+    listener: TcpListener,
+    fwd: Arc<Forwarder>,
+    status: Arc<Status>,
+    limits: Limits,
+    tracker: TaskTracker,
+    shutdown: CancellationToken,
+) {
+    let slots = Arc::new(Semaphore::new(limits.max_tcp));
+    loop {
+        let (stream, peer) = tokio::select! {
+            _ = shutdown.cancelled() => return,
+            r = listener.accept() => match r {
+                Ok(x) => x,
+                Err(error) => {
+                    if let Some(suppressed) = SOCKET_ERR.check() {
+                        tracing::warn!(%error, suppressed, "TCP accept failed");
+                    }
+                    // Typically out of file descriptors: give others a moment to close.
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+        };
+        let Ok(permit) = slots.clone().try_acquire_owned() else {
+            if let Some(suppressed) = TCP_FULL.check() {
+                tracing::warn!(client = %peer, limit = limits.max_tcp, suppressed, "too many TCP DNS clients; closing new connection");
+            }
+            drop(stream);
+            continue;
+        };
+        let (fwd, status, limits, shutdown) = (
+            fwd.clone(),
+            status.clone(),
+            limits.clone(),
+            shutdown.clone(),
+        );
+        tracker.spawn(async move {
+            serve_tcp_client(stream, peer, &fwd, &status, &limits, &shutdown).await;
+            drop(permit);
+        });
+    }
+}
+
+/// Answer one TCP client's queries, one after the other, until it goes quiet or misbehaves.
+async fn serve_tcp_client(
+    mut stream: TcpStream,
+    peer: SocketAddr,
+    fwd: &Forwarder,
+    status: &Status,
+    limits: &Limits,
+    shutdown: &CancellationToken,
+) {
+    let _ = stream.set_nodelay(true);
+    let mut buf = Vec::new();
+    loop {
+        let read = async {
+            let len = usize::from(stream.read_u16().await?);
+            if len == 0 || len > MAX_REQUEST_LEN {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, "bad length"));
+            }
+            buf.resize(len, 0);
+            stream.read_exact(&mut buf).await?;
+            Ok::<_, io::Error>(())
+        };
+        let got = tokio::select! {
+            _ = shutdown.cancelled() => return,
+            r = tokio::time::timeout(limits.tcp_idle, read) => r,
+        };
+        match got {
+            Ok(Ok(())) => {}
+            // Idle past the timeout, or the client closed: both normal endings.
+            Err(_) => return,
+            Ok(Err(e)) if e.kind() == io::ErrorKind::UnexpectedEof => return,
+            Ok(Err(error)) => {
+                if error.kind() == io::ErrorKind::InvalidData {
+                    bump(&status.dns_bad_requests);
+                }
+                if let Some(suppressed) = TCP_BAD.check() {
+                    tracing::info!(client = %peer, %error, suppressed, "closing TCP DNS client");
+                }
+                return;
+            }
+        }
+        let answer = match fwd.answer_now(&buf, peer, Transport::Tcp) {
+            Now::Reply(bytes) => bytes,
+            // Not a query: the stream cannot be trusted to be in step any more.
+            Now::Drop => return,
+            Now::Upstream => match fwd.answer_upstream(&buf, peer, Transport::Tcp).await {
+                Some(bytes) => bytes,
+                None => return,
+            },
+        };
+        let Ok(len) = u16::try_from(answer.len()) else {
+            return;
+        };
+        let mut framed = Vec::with_capacity(answer.len() + 2);
+        framed.extend_from_slice(&len.to_be_bytes());
+        framed.extend_from_slice(&answer);
+        // A client that does not read its answers must not hold the slot forever either.
+        match tokio::time::timeout(limits.tcp_idle, stream.write_all(&framed)).await {
+            Ok(Ok(())) => {}
+            _ => return,
+        }
+    }
+}

@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# DNS forwarder benchmark: whereflow vs dnsmasq vs unbound, all forwarding to the same nsd,
+# all inside a private network namespace (nothing leaves it), measured with dnsperf in one run.
+#
+#   (a) 20,000 distinct names, each asked once   -> every query goes upstream
+#   (b) 1,000 names asked over and over          -> answered from the cache
+#
+# Needs root (network namespace), nsd, dnsmasq, unbound, dnsperf (scripts/install-deps.sh)
+# and a release build (cargo build --release). Usage: bench/dns/run.sh [seconds-for-(b)]
+#
+# WHEREFLOW_BENCH_HARNESS=test uses the test harness (appliance/tests/dns_bench_server.rs)
+# instead of `whereflow run`, for as long as the binary cannot run with DNS only.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+CACHED_SECONDS=${1:-10}
+NAMES=20000
+HOT=1000
+NS_PORT=5300
+DNSMASQ_PORT=5301
+UNBOUND_PORT=5302
+WHEREFLOW_PORT=5303
+NETNS=wfbench-$$
+WORK=$(mktemp -d /tmp/wfbench.XXXXXX)
+PIDS=()
+
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  ip netns del "$NETNS" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+die() { echo "bench: $*" >&2; exit 1; }
+[[ $(id -u) -eq 0 ]] || die "needs root (network namespace)"
+for tool in nsd dnsmasq unbound dnsperf ip; do
+  command -v "$tool" >/dev/null || [[ -x /usr/sbin/$tool ]] || die "missing $tool (scripts/install-deps.sh)"
+done
+
+in_ns() { ip netns exec "$NETNS" "$@"; }
+
+ip netns add "$NETNS"
+in_ns ip link set lo up
+
+# --- the zone: NAMES names, each with one A record -----------------------------------------
+{
+  echo "\$ORIGIN bench.test."
+  echo "\$TTL 3600"
+  echo "@ IN SOA ns.bench.test. hostmaster.bench.test. 1 3600 600 86400 300"
+  echo "@ IN NS ns"
+  echo "ns IN A 192.0.2.53"
+  for ((i = 0; i < NAMES; i++)); do
+    printf 'n%05d IN A 198.51.%d.%d\n' "$i" $((100 + i / 65536)) $(((i / 256) % 256))
+  done
+} >"$WORK/bench.zone"
+for ((i = 0; i < NAMES; i++)); do printf 'n%05d.bench.test A\n' "$i"; done >"$WORK/unique.txt"
+head -n "$HOT" "$WORK/unique.txt" >"$WORK/hot.txt"
+
+cat >"$WORK/nsd.conf" <<EOF
+server:
+  ip-address: 127.0.0.1@$NS_PORT
+  username: ""
+  chroot: ""
+  zonesdir: "$WORK"
+  database: ""
+  pidfile: "$WORK/nsd.pid"
+  xfrdfile: "$WORK/xfrd.state"
+  xfrdir: "$WORK"
+  zonelistfile: "$WORK/zone.list"
+  logfile: "$WORK/nsd.log"
+  server-count: 1
+  verbosity: 0
+remote-control:
+  control-enable: no
+zone:
+  name: bench.test
+  zonefile: bench.zone
+EOF
+in_ns /usr/sbin/nsd -d -c "$WORK/nsd.conf" &
+PIDS+=($!)
+
+cat >"$WORK/unbound.conf" <<EOF
+server:
+  interface: 127.0.0.1@$UNBOUND_PORT
+  port: $UNBOUND_PORT
+  do-not-query-localhost: no
+  username: ""
+  chroot: ""
+  directory: "$WORK"
+  pidfile: "$WORK/unbound.pid"
+  use-syslog: no
+  logfile: ""
+  verbosity: 0
+  num-threads: 2
+  so-reuseport: yes
+  access-control: 127.0.0.0/8 allow
+  module-config: "iterator"
+  msg-cache-size: 16m
+  rrset-cache-size: 32m
+  prefetch: no
+  qname-minimisation: no
+remote-control:
+  control-enable: no
+forward-zone:
+  name: "."
+  forward-addr: 127.0.0.1@$NS_PORT
+EOF
+in_ns unbound -d -c "$WORK/unbound.conf" &
+PIDS+=($!)
+
+in_ns dnsmasq -k --no-resolv --no-hosts --server="127.0.0.1#$NS_PORT" --port="$DNSMASQ_PORT" \
+  --listen-address=127.0.0.1 --bind-interfaces --cache-size=10000 --user=root \
+  --pid-file="$WORK/dnsmasq.pid" --dns-forward-max=1000 &
+PIDS+=($!)
+
+mkdir -p "$WORK/data"
+cat >"$WORK/whereflow.toml" <<EOF
+[dns]
+listen = ["127.0.0.1:$WHEREFLOW_PORT"]
+upstreams = ["127.0.0.1:$NS_PORT"]
+cache_size = 10000
+
+[conntrack]
+enabled = false
+
+[web]
+listen = "127.0.0.1:18080"
+
+[data]
+dir = "$WORK/data"
+EOF
+if [[ ${WHEREFLOW_BENCH_HARNESS:-} == test ]]; then
+  harness=$(find "$ROOT/target/release/deps" -maxdepth 1 -type f -executable -name 'dns_bench_server-*' | head -n 1)
+  [[ -n $harness ]] || die "build the harness: cargo build --release --tests"
+  in_ns env WHEREFLOW_BENCH_LISTEN="127.0.0.1:$WHEREFLOW_PORT" \
+    WHEREFLOW_BENCH_UPSTREAM="127.0.0.1:$NS_PORT" WHEREFLOW_BENCH_STOP="$WORK/stop" \
+    "$harness" --ignored --exact dns_bench_server --nocapture >"$WORK/whereflow.log" 2>&1 &
+else
+  [[ -x $ROOT/target/release/whereflow ]] || die "build first: cargo build --release"
+  in_ns env RUST_LOG=warn "$ROOT/target/release/whereflow" run --config "$WORK/whereflow.toml" \
+    >"$WORK/whereflow.log" 2>&1 &
+fi
+PIDS+=($!)
+WF_WRAPPER=$!
+
+# Wait until every server answers (nsd first, the forwarders through it).
+ready() { in_ns dnsperf -s 127.0.0.1 -p "$1" -d "$WORK/hot.txt" -n 1 -t 1 -q 10 2>/dev/null | grep -q 'Queries completed: *1000 '; }
+wait_ready() {
+  local port=$1 name=$2 t
+  for ((t = 0; t < 100; t++)); do
+    if ready "$port"; then return 0; fi
+    sleep 0.1
+  done
+  cat "$WORK/whereflow.log" >&2 || true
+  die "$name on port $port did not answer"
+}
+wait_ready "$NS_PORT" nsd
+
+# The whereflow process itself (the harness runs as a child of `env` in the namespace).
+wf_pid() { pgrep -P "$WF_WRAPPER" 2>/dev/null | head -n 1 || true; }
+
+# dnsperf: print queries per second and how many were lost.
+perf() {
+  local port=$1 file=$2
+  shift 2
+  in_ns dnsperf -s 127.0.0.1 -p "$port" -d "$file" -c 8 -T 2 -q 500 -t 2 "$@" 2>&1 |
+    awk '/Queries per second:/ {qps=$4} /Queries lost:/ {lost=$3} END {printf "%.0f %s\n", qps, lost}'
+}
+
+declare -A UNIQUE CACHED LOST_U LOST_C
+for server in nsd dnsmasq unbound whereflow; do
+  case $server in
+    nsd) port=$NS_PORT ;;
+    dnsmasq) port=$DNSMASQ_PORT ;;
+    unbound) port=$UNBOUND_PORT ;;
+    whereflow) port=$WHEREFLOW_PORT ;;
+  esac
+  # (a) first: the cache must be cold. Readiness is checked with a name outside the list.
+  for ((t = 0; t < 100; t++)); do
+    if in_ns dnsperf -s 127.0.0.1 -p "$port" -d <(echo "ns.bench.test A") -n 1 -t 1 2>/dev/null |
+      grep -q 'Queries completed: *1 '; then break; fi
+    sleep 0.1
+  done
+  read -r UNIQUE[$server] LOST_U[$server] < <(perf "$port" "$WORK/unique.txt" -n 1)
+  perf "$port" "$WORK/hot.txt" -n 1 >/dev/null # warm the cache
+  read -r CACHED[$server] LOST_C[$server] < <(perf "$port" "$WORK/hot.txt" -l "$CACHED_SECONDS")
+done
+
+pid=$(wf_pid)
+rss=unknown
+if [[ -n $pid && -r /proc/$pid/status ]]; then
+  rss=$(awk '/VmHWM/ {print $2 " " $3}' "/proc/$pid/status")
+fi
+touch "$WORK/stop"
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+echo
+echo "DNS forwarder benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, $(uname -r)"
+printf '%-10s %18s %8s %20s %8s\n' server "(a) unique q/s" lost "(b) cached q/s" lost
+for server in nsd dnsmasq unbound whereflow; do
+  printf '%-10s %18s %8s %20s %8s\n' "$server" "${UNIQUE[$server]}" "${LOST_U[$server]}" \
+    "${CACHED[$server]}" "${LOST_C[$server]}"
+done
+echo
+echo "whereflow / unbound: (a) $(ratio "${UNIQUE[whereflow]}" "${UNIQUE[unbound]}")  (b) $(ratio "${CACHED[whereflow]}" "${CACHED[unbound]}")"
+echo "whereflow / dnsmasq: (a) $(ratio "${UNIQUE[whereflow]}" "${UNIQUE[dnsmasq]}")  (b) $(ratio "${CACHED[whereflow]}" "${CACHED[dnsmasq]}")"
+echo "whereflow peak RSS (VmHWM): $rss"
+sleep 0.5
+grep -h 'whereflow-bench:' "$WORK/whereflow.log" 2>/dev/null || true
