@@ -44,7 +44,9 @@ pub struct StatusSnapshot {
     pub conntrack_dumps: u64,
     /// See [`Status::conntrack_flows_refused`].
     pub conntrack_flows_refused: u64,
-    /// Things the operator should know (missing permissions, sysctls off, ...).
+    /// Things the operator should know (missing permissions, sysctls off, ...). Served
+    /// beside the counters, not among them.
+    #[serde(skip)]
     pub warnings: Vec<String>,
 }
 

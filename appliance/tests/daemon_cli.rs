@@ -109,36 +109,107 @@ fn ask(server: SocketAddr, name: &str) -> Message {
     Message::from_vec(&buf[..n]).unwrap()
 }
 
+/// A daemon on loopback ports with a dead upstream (nothing is sent off the machine).
+struct LoopbackDaemon {
+    dns: SocketAddr,
+    web: String,
+    log: std::path::PathBuf,
+    dir: std::path::PathBuf,
+    child: std::process::Child,
+}
+
+impl Drop for LoopbackDaemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl LoopbackDaemon {
+    /// Start with `extra` TOML sections; `as_nobody` drops to uid/gid 65534 with no
+    /// capabilities first (only possible when the test runs as root).
+    fn start(extra: &str, as_nobody: bool) -> LoopbackDaemon {
+        let (dns_port, web_port) = (free_port(), free_port());
+        let dns: SocketAddr = format!("127.0.0.1:{dns_port}").parse().unwrap();
+        let web = format!("127.0.0.1:{web_port}");
+        let dir = std::env::temp_dir().join(format!("wf-cli-{}-{dns_port}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // World-writable so a daemon running as nobody can create its data directory.
+        std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o777))
+            .unwrap();
+        let cfg = dir.join("run.toml");
+        std::fs::write(
+            &cfg,
+            format!(
+                "[dns]\nlisten = [\"{dns}\"]\nupstreams = [\"127.0.0.1:9\"]\nupstream_timeout_ms = 200\n\
+                 [web]\nlisten = \"{web}\"\n[data]\ndir = \"{}\"\n{extra}",
+                dir.join("data").display()
+            ),
+        )
+        .unwrap();
+        let log = dir.join("run.log");
+        let mut cmd = if as_nobody {
+            let mut c = Command::new("setpriv");
+            c.args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                "--inh-caps=-all",
+                BIN,
+            ]);
+            c
+        } else {
+            Command::new(BIN)
+        };
+        let child = cmd
+            .args(["run", "--config", cfg.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while http_get_json(&web, "/api/v1/status").is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "no API: {}",
+                std::fs::read_to_string(&log).unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        LoopbackDaemon {
+            dns,
+            web,
+            log,
+            dir,
+            child,
+        }
+    }
+}
+
+#[test]
+fn without_privileges_it_says_what_it_cannot_do() {
+    // As root, drop to nobody; as a normal user the daemon is unprivileged already.
+    let root = unsafe { libc::geteuid() } == 0;
+    let d = LoopbackDaemon::start("", root);
+    let status = http_get_json(&d.web, "/api/v1/status").unwrap();
+    let warnings = status["warnings"].to_string();
+    assert!(warnings.contains("CAP_NET_ADMIN"), "{status}");
+    assert!(warnings.contains("no flows will be shown"), "{status}");
+    // DNS still works: the appliance's own name.
+    assert_eq!(
+        ask(d.dns, "whereflow.lan.").metadata.response_code,
+        ResponseCode::NoError
+    );
+    let log = std::fs::read_to_string(&d.log).unwrap();
+    assert!(log.contains("CAP_NET_ADMIN"), "the log says it too:\n{log}");
+}
+
 #[test]
 fn daemon_serves_survives_garbage_streams_events_and_stops_on_sigterm() {
-    let (dns_port, web_port) = (free_port(), free_port());
-    let dns: SocketAddr = format!("127.0.0.1:{dns_port}").parse().unwrap();
-    let web = format!("127.0.0.1:{web_port}");
-    let data = std::env::temp_dir().join(format!("wf-cli-data-{}", std::process::id()));
-    let cfg = temp_file(
-        "run.toml",
-        &format!(
-            "[dns]\nlisten = [\"{dns}\"]\nupstreams = [\"127.0.0.1:9\"]\nupstream_timeout_ms = 200\n\
-             [conntrack]\nenabled = false\n[web]\nlisten = \"{web}\"\n[data]\ndir = \"{}\"\n",
-            data.display()
-        ),
-    );
-    let log = temp_file("run.log", "");
-    let mut child = Command::new(BIN)
-        .args(["run", "--config", cfg.to_str().unwrap()])
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while http_get_json(&web, "/api/v1/status").is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "no API: {}",
-            std::fs::read_to_string(&log).unwrap()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let mut d = LoopbackDaemon::start("[conntrack]\nenabled = false\n", false);
+    let (dns, web, log) = (d.dns, d.web.clone(), d.log.clone());
+    let child = &mut d.child;
 
     // Subscribe to the event stream before anything happens.
     let mut sse = TcpStream::connect(&web).unwrap();
@@ -249,5 +320,4 @@ fn daemon_serves_survives_garbage_streams_events_and_stops_on_sigterm() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    let _ = std::fs::remove_dir_all(data);
 }

@@ -79,6 +79,11 @@ impl Daemon {
         }
     }
 
+    /// The daemon's process id (as seen from the host).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The daemon's log so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.join("daemon.log")).unwrap_or_default()
