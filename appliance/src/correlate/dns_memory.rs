@@ -58,10 +58,13 @@ impl DnsMemory {
         if answer.addrs.is_empty() {
             return;
         }
-        let per_device = self.per_device;
+        let per_device = self.per_device.get();
+        // Unbounded constructor plus the manual bound below: `LruCache::new(n)` reserves room
+        // for n entries up front, which for 4,096 addresses x every device is megabytes of
+        // nothing. Most devices use a small fraction of their bound.
         let addrs = self
             .devices
-            .get_or_insert_mut(answer.device, || LruCache::new(per_device));
+            .get_or_insert_mut(answer.device, LruCache::unbounded);
         let expires = answer.at + Duration::seconds(i64::from(answer.ttl));
         for ip in &answer.addrs {
             let names = addrs.get_or_insert_mut(*ip, Vec::new);
@@ -75,6 +78,9 @@ impl DnsMemory {
                 },
             );
             names.truncate(NAMES_PER_ADDRESS);
+        }
+        while addrs.len() > per_device {
+            addrs.pop_lru();
         }
     }
 

@@ -49,8 +49,18 @@ impl Daemon {
         let config_path = dir.join("whereflow.toml");
         std::fs::write(&config_path, config)?;
         let log = std::fs::File::create(dir.join("daemon.log"))?;
-        let child = lab
-            .command(lab.router(), env!("CARGO_BIN_EXE_whereflow"))
+        // WF_DAEMON_WRAPPER="heaptrack -o /tmp/wf" (say) runs the daemon under a profiler.
+        let wrapper = std::env::var("WF_DAEMON_WRAPPER").unwrap_or_default();
+        let mut words = wrapper.split_whitespace();
+        let mut cmd = match words.next() {
+            Some(program) => {
+                let mut c = lab.command(lab.router(), program);
+                c.args(words).arg(env!("CARGO_BIN_EXE_whereflow"));
+                c
+            }
+            None => lab.command(lab.router(), env!("CARGO_BIN_EXE_whereflow")),
+        };
+        let child = cmd
             .arg("run")
             .arg("--config")
             .arg(&config_path)
