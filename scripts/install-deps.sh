@@ -12,6 +12,7 @@ PACKAGES=(
   dnsperf    # DNS benchmark driver
   conntrack  # debugging aid for the lab (conntrack -L)
   procps     # sysctl, ps
+  shellcheck # lint for the project's shell scripts
 )
 
 missing=()

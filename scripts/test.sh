@@ -7,5 +7,6 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
 cargo fmt --all -- --check
+shellcheck scripts/*.sh bench/dns/run.sh .ci/run
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked

@@ -12,6 +12,8 @@
 //! `config` holds the one TOML file, `status` the health counters, `model` the shared
 //! vocabulary, and `daemon` wires the stages together and shuts them down cleanly.
 
+#![warn(missing_docs)]
+
 pub mod config;
 pub mod conntrack;
 pub mod correlate;
