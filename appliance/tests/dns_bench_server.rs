@@ -25,7 +25,9 @@ async fn dns_bench_server() {
     let stop = std::path::PathBuf::from(env("WHEREFLOW_BENCH_STOP"));
     let status = Arc::new(Status::default());
     let (sink, mut rx) = AnswerSink::channel(65_536, status.clone());
-    let server = DnsServer::start(&config, sink, status.clone()).await.unwrap();
+    let server = DnsServer::start(&config, sink, status.clone())
+        .await
+        .unwrap();
     let drain = tokio::spawn(async move {
         let mut n = 0u64;
         while rx.recv().await.is_some() {

@@ -25,10 +25,17 @@ WORK=$(mktemp -d /tmp/wfbench.XXXXXX)
 PIDS=()
 
 cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
+  local pid t
+  # `ip netns exec` forks, so the servers are the namespace's processes, not our children:
+  # stop exactly those (nothing outside the namespace is touched).
+  if [[ -e /run/netns/$NETNS ]]; then
+    for t in 1 2 3 4 5 6 7 8 9 10; do
+      mapfile -t pids < <(ip netns pids "$NETNS" 2>/dev/null)
+      ((${#pids[@]})) || break
+      if ((t < 10)); then kill "${pids[@]}" 2>/dev/null || true; else kill -9 "${pids[@]}" 2>/dev/null || true; fi
+      sleep 0.2
+    done
+  fi
   for pid in "${PIDS[@]}"; do
     wait "$pid" 2>/dev/null || true
   done
@@ -83,7 +90,7 @@ zone:
   name: bench.test
   zonefile: bench.zone
 EOF
-in_ns /usr/sbin/nsd -d -c "$WORK/nsd.conf" &
+in_ns /usr/sbin/nsd -d -c "$WORK/nsd.conf" >"$WORK/nsd.out" 2>&1 &
 PIDS+=($!)
 
 cat >"$WORK/unbound.conf" <<EOF
@@ -112,12 +119,12 @@ forward-zone:
   name: "."
   forward-addr: 127.0.0.1@$NS_PORT
 EOF
-in_ns unbound -d -c "$WORK/unbound.conf" &
+in_ns unbound -d -c "$WORK/unbound.conf" >"$WORK/unbound.out" 2>&1 &
 PIDS+=($!)
 
 in_ns dnsmasq -k --no-resolv --no-hosts --server="127.0.0.1#$NS_PORT" --port="$DNSMASQ_PORT" \
   --listen-address=127.0.0.1 --bind-interfaces --cache-size=10000 --user=root \
-  --pid-file="$WORK/dnsmasq.pid" --dns-forward-max=1000 &
+  --pid-file="$WORK/dnsmasq.pid" --dns-forward-max=1000 >"$WORK/dnsmasq.out" 2>&1 &
 PIDS+=($!)
 
 mkdir -p "$WORK/data"
@@ -148,7 +155,6 @@ else
     >"$WORK/whereflow.log" 2>&1 &
 fi
 PIDS+=($!)
-WF_WRAPPER=$!
 
 # Wait until every server answers (nsd first, the forwarders through it).
 ready() { in_ns dnsperf -s 127.0.0.1 -p "$1" -d "$WORK/hot.txt" -n 1 -t 1 -q 10 2>/dev/null | grep -q 'Queries completed: *1000 '; }
@@ -163,8 +169,8 @@ wait_ready() {
 }
 wait_ready "$NS_PORT" nsd
 
-# The whereflow process itself (the harness runs as a child of `env` in the namespace).
-wf_pid() { pgrep -P "$WF_WRAPPER" 2>/dev/null | head -n 1 || true; }
+# The whereflow process itself: the namespace's process listening on its port.
+wf_pid() { in_ns ss -Hlnup "sport = :$WHEREFLOW_PORT" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2 || true; }
 
 # dnsperf: print queries per second and how many were lost.
 perf() {
