@@ -8,8 +8,8 @@
 # Needs root (network namespace), nsd, dnsmasq, unbound, dnsperf (scripts/install-deps.sh)
 # and a release build (cargo build --release). Usage: bench/dns/run.sh [seconds-for-(b)]
 #
-# WHEREFLOW_BENCH_HARNESS=test uses the test harness (appliance/tests/dns_bench_server.rs)
-# instead of `whereflow run`, for as long as the binary cannot run with DNS only.
+# Every answer must be NOERROR: a server that answers anything else (e.g. from a built-in
+# local zone, without asking nsd) did not do the work measured, and the run fails.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -107,12 +107,17 @@ server:
   verbosity: 0
   num-threads: 2
   so-reuseport: yes
+  # The same receive buffer whereflow asks for on its listening sockets.
+  so-rcvbuf: 4m
   access-control: 127.0.0.0/8 allow
   module-config: "iterator"
   msg-cache-size: 16m
   rrset-cache-size: 32m
   prefetch: no
   qname-minimisation: no
+  # unbound serves the RFC 6761 names (test., invalid., ...) itself by default and would
+  # answer NXDOMAIN without asking nsd; make it forward them like the others.
+  local-zone: "test." nodefault
 remote-control:
   control-enable: no
 forward-zone:
@@ -143,17 +148,9 @@ listen = "127.0.0.1:18080"
 [data]
 dir = "$WORK/data"
 EOF
-if [[ ${WHEREFLOW_BENCH_HARNESS:-} == test ]]; then
-  harness=$(find "$ROOT/target/release/deps" -maxdepth 1 -type f -executable -name 'dns_bench_server-*' | head -n 1)
-  [[ -n $harness ]] || die "build the harness: cargo build --release --tests"
-  in_ns env WHEREFLOW_BENCH_LISTEN="127.0.0.1:$WHEREFLOW_PORT" \
-    WHEREFLOW_BENCH_UPSTREAM="127.0.0.1:$NS_PORT" WHEREFLOW_BENCH_STOP="$WORK/stop" \
-    "$harness" --ignored --exact dns_bench_server --nocapture >"$WORK/whereflow.log" 2>&1 &
-else
-  [[ -x $ROOT/target/release/whereflow ]] || die "build first: cargo build --release"
-  in_ns env RUST_LOG=warn "$ROOT/target/release/whereflow" run --config "$WORK/whereflow.toml" \
-    >"$WORK/whereflow.log" 2>&1 &
-fi
+[[ -x $ROOT/target/release/whereflow ]] || die "build first: cargo build --release"
+in_ns env RUST_LOG=warn "$ROOT/target/release/whereflow" run --config "$WORK/whereflow.toml" \
+  >"$WORK/whereflow.log" 2>&1 &
 PIDS+=($!)
 
 # Wait until every server answers (nsd first, the forwarders through it).
@@ -172,12 +169,16 @@ wait_ready "$NS_PORT" nsd
 # The whereflow process itself: the namespace's process listening on its port.
 wf_pid() { in_ns ss -Hlnup "sport = :$WHEREFLOW_PORT" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2 || true; }
 
-# dnsperf: print queries per second and how many were lost.
+# dnsperf: print queries per second and how many were lost; fail unless every answer is
+# NOERROR.
 perf() {
-  local port=$1 file=$2
+  local port=$1 file=$2 out
   shift 2
-  in_ns dnsperf -s 127.0.0.1 -p "$port" -d "$file" -c 8 -T 2 -q 500 -t 2 "$@" 2>&1 |
-    awk '/Queries per second:/ {qps=$4} /Queries lost:/ {lost=$3} END {printf "%.0f %s\n", qps, lost}'
+  out=$(in_ns dnsperf -s 127.0.0.1 -p "$port" -d "$file" -c 8 -T 2 -q 500 -t 2 "$@" 2>&1)
+  awk '/Queries completed:/ {done=$3} /Response codes:/ {codes=$0}
+    END {exit !(codes ~ /NOERROR/ && codes !~ /(NXDOMAIN|SERVFAIL|REFUSED|FORMERR)/ && done > 0)}' <<<"$out" ||
+    die "port $port: not every answer was NOERROR: $(grep 'Response codes' <<<"$out")"
+  awk '/Queries per second:/ {qps=$4} /Queries lost:/ {lost=$3} END {printf "%.0f %s\n", qps, lost}' <<<"$out"
 }
 
 declare -A UNIQUE CACHED LOST_U LOST_C
@@ -194,9 +195,11 @@ for server in nsd dnsmasq unbound whereflow; do
       grep -q 'Queries completed: *1 '; then break; fi
     sleep 0.1
   done
-  read -r UNIQUE[$server] LOST_U[$server] < <(perf "$port" "$WORK/unique.txt" -n 1)
+  res=$(perf "$port" "$WORK/unique.txt" -n 1)
+  read -r UNIQUE[$server] LOST_U[$server] <<<"$res"
   perf "$port" "$WORK/hot.txt" -n 1 >/dev/null # warm the cache
-  read -r CACHED[$server] LOST_C[$server] < <(perf "$port" "$WORK/hot.txt" -l "$CACHED_SECONDS")
+  res=$(perf "$port" "$WORK/hot.txt" -l "$CACHED_SECONDS")
+  read -r CACHED[$server] LOST_C[$server] <<<"$res"
 done
 
 pid=$(wf_pid)
@@ -204,7 +207,9 @@ rss=unknown
 if [[ -n $pid && -r /proc/$pid/status ]]; then
   rss=$(awk '/VmHWM/ {print $2 " " $3}' "/proc/$pid/status")
 fi
-touch "$WORK/stop"
+# Every answer whereflow sent was queued for the correlator unless counted as dropped.
+counters=$(in_ns curl -s --max-time 2 http://127.0.0.1:18080/api/v1/status |
+  grep -o '"dns_\(queries\|events_dropped\)":[0-9]*' | tr '\n' ' ' || true)
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 echo
@@ -218,5 +223,4 @@ echo
 echo "whereflow / unbound: (a) $(ratio "${UNIQUE[whereflow]}" "${UNIQUE[unbound]}")  (b) $(ratio "${CACHED[whereflow]}" "${CACHED[unbound]}")"
 echo "whereflow / dnsmasq: (a) $(ratio "${UNIQUE[whereflow]}" "${UNIQUE[dnsmasq]}")  (b) $(ratio "${CACHED[whereflow]}" "${CACHED[dnsmasq]}")"
 echo "whereflow peak RSS (VmHWM): $rss"
-sleep 0.5
-grep -h 'whereflow-bench:' "$WORK/whereflow.log" 2>/dev/null || true
+echo "whereflow answers / events not queued: ${counters:-unknown}"

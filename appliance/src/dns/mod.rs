@@ -8,10 +8,16 @@
 //! ([`AnswerSink`]) and are counted and dropped when it is full.
 //!
 //! Modules: `answer` (the event and its queue), `forwarder` (the request handler: local
-//! names, cache, upstream, events), `upstream` (upstream sockets, failover, health),
-//! `cache` (answers kept on the wire, bounded LRU with TTLs), `local` (names answered
-//! locally), `server` (UDP/TCP listeners, limits, timeouts), `wire` (the little of the DNS
-//! wire format the hot path needs), `ratelimit` (log lines that cannot flood).
+//! names, cache, upstream, events), `upstream` (upstream sockets, pending questions,
+//! failover, health), `cache` (answers kept on the wire, bounded LRU with TTLs), `local`
+//! (names answered locally), `server` (UDP/TCP listeners, limits, timeouts), `batch` (many
+//! datagrams per system call), `wire` (the little of the DNS wire format the hot path
+//! needs), `ratelimit` (log lines that cannot flood).
+//!
+//! Where the time goes when nothing is cached is mostly the kernel, per datagram and per
+//! wake-up, so the UDP path is built to do few of both: no task or channel per question
+//! (the task reading an upstream's answers answers the clients), and datagrams read and
+//! sent in batches (`recvmmsg`/`sendmmsg`). See docs/BENCHMARKS.md.
 //!
 //! Why not hickory-server's `Server` and `RequestHandler`: it has no TCP connection limit,
 //! never tells the handler about malformed requests (so they cannot be counted), spawns a
@@ -22,6 +28,7 @@
 //! decodes upstream answers for the events; hickory-resolver reads `/etc/resolv.conf`.
 
 pub mod answer;
+pub mod batch;
 pub mod cache;
 pub mod forwarder;
 pub mod local;
@@ -43,8 +50,8 @@ pub use answer::{AnswerSink, DnsAnswer};
 use crate::config::DnsConfig;
 use crate::status::Status;
 
-/// Longest [`DnsServer::shutdown`] waits for answers in flight (upstream waits end after
-/// [`upstream::TOTAL_BUDGET`], so this is enough for all of them).
+/// Longest [`DnsServer::shutdown`] waits for answers in flight (every question waiting for
+/// an upstream is answered within [`upstream::TOTAL_BUDGET`], so this is enough for all).
 const SHUTDOWN_WAIT: Duration = Duration::from_secs(3);
 
 /// Why the forwarder could not start.
@@ -118,7 +125,6 @@ impl DnsServer {
         let upstreams = upstream::Upstreams::connect(
             &upstream_addrs,
             config.upstream_timeout(),
-            shutdown.clone(),
             tracker.clone(),
         )
         .await?;
@@ -128,7 +134,9 @@ impl DnsServer {
             local,
             sink,
             status.clone(),
+            tracker.clone(),
         ));
+        fwd.spawn_tasks(&shutdown);
         let limits = server::Limits {
             max_tcp: config.max_tcp_connections.max(1),
             tcp_idle: Duration::from_millis(config.tcp_idle_timeout_ms),
@@ -157,7 +165,6 @@ impl DnsServer {
                     Arc::new(u),
                     fwd.clone(),
                     upstream_slots.clone(),
-                    tracker.clone(),
                     shutdown.clone(),
                 ));
             }

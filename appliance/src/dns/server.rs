@@ -2,8 +2,9 @@
 //!
 //! UDP: each listen address gets one socket per runtime thread, bound with `SO_REUSEPORT` so
 //! the kernel spreads clients over them and every thread reads in parallel. Cache hits are
-//! answered inside the read loop; cache misses run as tasks, at most [`MAX_UPSTREAM_TASKS`]
-//! at once (beyond that, queries are dropped and the clients retry).
+//! answered inside the read loop; cache misses are sent upstream from it too, and answered
+//! by the task that reads the upstream's response. At most [`MAX_UPSTREAM_TASKS`] wait at
+//! once (beyond that, queries are dropped and the clients retry).
 //!
 //! TCP: at most `max_tcp_connections` clients at once (more are closed at once); a client
 //! must deliver each complete message, and read each answer, within `tcp_idle_timeout_ms`,
@@ -21,15 +22,16 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use super::forwarder::{Forwarder, Now, Transport};
+use super::batch::{self, RecvBatch, Replies};
+use super::forwarder::{Forwarder, Now, Outbox, Transport};
 use super::ratelimit::LogLimiter;
 use super::wire::MAX_REQUEST_LEN;
 use crate::status::{bump, Status};
 
-/// Most questions waiting for upstreams at once (UDP). With a 1.9 s answer budget this allows
+/// Most UDP questions waiting for upstreams at once. With a 1.9 s answer budget this allows
 /// thousands of queries per second to a slow upstream while bounding memory.
 pub const MAX_UPSTREAM_TASKS: usize = 8_192;
-/// Receive buffer asked for on UDP sockets (the kernel caps it at `rmem_max`): bursts from
+/// Receive buffer asked for on UDP sockets (see [`batch::grow_recv_buffer`]): bursts from
 /// many devices at once should queue, not drop.
 const UDP_RECV_BUFFER: usize = 4 << 20;
 
@@ -55,8 +57,7 @@ pub fn bind_udp(addr: SocketAddr) -> io::Result<UdpSocket> {
         s.set_only_v6(true)?;
     }
     s.set_reuse_port(true)?;
-    // Best effort: an unprivileged process gets at most rmem_max.
-    let _ = s.set_recv_buffer_size(UDP_RECV_BUFFER);
+    batch::grow_recv_buffer(&s, UDP_RECV_BUFFER);
     s.set_nonblocking(true)?;
     s.bind(&addr.into())?;
     UdpSocket::from_std(s.into())
@@ -80,16 +81,16 @@ pub async fn serve_udp(
     sock: Arc<UdpSocket>,
     fwd: Arc<Forwarder>,
     upstream_slots: Arc<Semaphore>,
-    tracker: TaskTracker,
     shutdown: CancellationToken,
 ) {
-    // One byte more than the largest datagram, so an oversized one is seen as such.
-    let mut buf = vec![0u8; 65_536];
+    // One byte more than the largest query accepted, so a longer one is seen as such.
+    let mut batch = RecvBatch::new(MAX_REQUEST_LEN + 1);
+    let mut out = Outbox::default();
     loop {
-        let (n, src) = tokio::select! {
+        let n = tokio::select! {
             _ = shutdown.cancelled() => return,
-            r = sock.recv_from(&mut buf) => match r {
-                Ok(x) => x,
+            r = batch.recv(&sock) => match r {
+                Ok(n) => n,
                 Err(error) => {
                     if let Some(suppressed) = SOCKET_ERR.check() {
                         tracing::warn!(%error, suppressed, "UDP receive failed");
@@ -98,29 +99,45 @@ pub async fn serve_udp(
                 }
             },
         };
-        let req = &buf[..n];
-        match fwd.answer_now(req, src, Transport::Udp) {
-            Now::Drop => {}
-            Now::Reply(bytes) => send(&sock, &bytes, src).await,
-            Now::Upstream => {
-                let Ok(permit) = upstream_slots.clone().try_acquire_owned() else {
-                    if let Some(suppressed) = OVERLOAD.check() {
-                        tracing::warn!(
-                            suppressed,
-                            "too many queries waiting for upstreams; dropping"
-                        );
-                    }
-                    continue;
-                };
-                let (sock, fwd, req) = (sock.clone(), fwd.clone(), req.to_vec());
-                tracker.spawn(async move {
-                    if let Some(bytes) = fwd.answer_upstream(&req, src, Transport::Udp).await {
-                        send(&sock, &bytes, src).await;
-                    }
-                    drop(permit);
-                });
+        for i in 0..n {
+            let Some((req, src)) = batch.get(i) else {
+                continue;
+            };
+            match fwd.answer_now(req, src, Transport::Udp) {
+                Now::Drop => {}
+                Now::Reply(bytes) => out.push(&sock, bytes, src),
+                Now::Upstream => {
+                    let Ok(permit) = upstream_slots.clone().try_acquire_owned() else {
+                        if let Some(suppressed) = OVERLOAD.check() {
+                            tracing::warn!(
+                                suppressed,
+                                "too many queries waiting for upstreams; dropping"
+                            );
+                        }
+                        continue;
+                    };
+                    // `answer_now` checked it is a query, so this cannot fail.
+                    let _ = fwd.ask_upstream(req, src, &sock, permit, &mut out);
+                }
             }
         }
+        fwd.flush(&mut out).await;
+    }
+}
+
+/// Send `replies` (and empty it): all at once if the socket takes them, else one by one.
+pub async fn send_all(sock: &UdpSocket, replies: &mut Replies) {
+    if replies.is_empty() {
+        return;
+    }
+    let done = batch::send_now(sock, replies, |i, error| {
+        if let Some(suppressed) = SOCKET_ERR.check() {
+            let client = replies.get(i).map(|r| r.1);
+            tracing::debug!(%error, ?client, suppressed, "UDP send failed");
+        }
+    });
+    for (bytes, to) in replies.drain(..).skip(done) {
+        send(sock, &bytes, to).await;
     }
 }
 
@@ -181,7 +198,7 @@ pub async fn serve_tcp(
 async fn serve_tcp_client(
     mut stream: TcpStream,
     peer: SocketAddr,
-    fwd: &Forwarder,
+    fwd: &Arc<Forwarder>,
     status: &Status,
     limits: &Limits,
     shutdown: &CancellationToken,
@@ -221,7 +238,7 @@ async fn serve_tcp_client(
             Now::Reply(bytes) => bytes,
             // Not a query: the stream cannot be trusted to be in step any more.
             Now::Drop => return,
-            Now::Upstream => match fwd.answer_upstream(&buf, peer, Transport::Tcp).await {
+            Now::Upstream => match fwd.answer_upstream(&buf, peer).await {
                 Some(bytes) => bytes,
                 None => return,
             },

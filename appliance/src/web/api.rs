@@ -51,6 +51,11 @@ struct AnswerList<'a> {
     answers: Vec<&'a DnsLogEntry>,
 }
 
+/// A query string that does not parse: say which parameter and why.
+fn rejected(e: QueryRejection) -> Response {
+    bad_request(e.body_text())
+}
+
 fn bad_request(message: String) -> Response {
     (StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response()
 }
@@ -61,7 +66,7 @@ async fn flows(
 ) -> Response {
     let q = match query {
         Ok(Query(q)) => q,
-        Err(e) => return bad_request(e.body_text()),
+        Err(e) => return rejected(e),
     };
     let want_state = match q.state.as_deref() {
         None => None,
@@ -108,7 +113,7 @@ async fn dns(
 ) -> Response {
     let q = match query {
         Ok(Query(q)) => q,
-        Err(e) => return bad_request(e.body_text()),
+        Err(e) => return rejected(e),
     };
     if q.state.is_some() {
         return bad_request("state applies to flows only".into());

@@ -1,0 +1,271 @@
+//! Many UDP datagrams per system call (`recvmmsg`, `sendmmsg`).
+//!
+//! Under load most of a forwarder's time is spent in the kernel, and a good part of that is
+//! the cost of entering it once per datagram. With hundreds of queries outstanding the
+//! socket usually holds several datagrams when it becomes readable, so one `recvmmsg` reads
+//! them all and one `sendmmsg` sends their answers. When there is only one, this costs
+//! what `recv_from` and `send_to` did.
+
+use std::io;
+use std::net::SocketAddr;
+use std::os::fd::AsRawFd;
+
+use socket2::{SockAddr, SockAddrStorage};
+use tokio::io::Interest;
+use tokio::net::UdpSocket;
+
+/// Ask for a receive buffer of `size` bytes on `sock`. Beyond the system's `rmem_max` that
+/// takes `SO_RCVBUFFORCE` (CAP_NET_ADMIN, which the daemon has for conntrack); without it
+/// the buffer stays at `rmem_max`. Best effort: a small buffer only costs drops in bursts.
+pub fn grow_recv_buffer(sock: &impl AsRawFd, size: usize) {
+    let fd = sock.as_raw_fd();
+    let value = libc::c_int::try_from(size).unwrap_or(libc::c_int::MAX);
+    for opt in [libc::SO_RCVBUFFORCE, libc::SO_RCVBUF] {
+        // SAFETY: passes a pointer to a live c_int and its size.
+        let r = unsafe {
+            libc::setsockopt(
+                fd,
+                libc::SOL_SOCKET,
+                opt,
+                (&value as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        };
+        if r == 0 {
+            return;
+        }
+    }
+}
+
+/// Most datagrams read or sent per system call.
+pub const BATCH: usize = 32;
+
+/// Receive buffers for up to [`BATCH`] datagrams of up to `slot - 1` bytes each. A longer
+/// datagram is cut to `slot` bytes, so it is still seen to be too long.
+pub struct RecvBatch {
+    slot: usize,
+    bufs: Vec<u8>,
+    lens: [usize; BATCH],
+    from: [Option<SocketAddr>; BATCH],
+    cut: [bool; BATCH],
+    count: usize,
+}
+
+impl RecvBatch {
+    /// Buffers for datagrams of up to `slot` bytes.
+    pub fn new(slot: usize) -> RecvBatch {
+        RecvBatch {
+            slot,
+            bufs: vec![0u8; slot * BATCH],
+            lens: [0; BATCH],
+            from: [None; BATCH],
+            cut: [false; BATCH],
+            count: 0,
+        }
+    }
+
+    /// Wait until `sock` has datagrams and read as many as fit; returns how many.
+    pub async fn recv(&mut self, sock: &UdpSocket) -> io::Result<usize> {
+        loop {
+            sock.readable().await?;
+            match sock.try_io(Interest::READABLE, || self.recv_now(sock)) {
+                Ok(n) => return Ok(n),
+                // Readiness was stale: clear it (try_io did) and wait again.
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn recv_now(&mut self, sock: &UdpSocket) -> io::Result<usize> {
+        self.count = 0;
+        let mut names: [SockAddrStorage; BATCH] =
+            std::array::from_fn(|_| SockAddrStorage::zeroed());
+        let namelen = names[0].size_of();
+        // SAFETY: all-zero is a valid value of these plain C structs.
+        let mut iovs: [libc::iovec; BATCH] = unsafe { std::mem::zeroed() };
+        // SAFETY: as above.
+        let mut hdrs: [libc::mmsghdr; BATCH] = unsafe { std::mem::zeroed() };
+        for ((chunk, iov), (hdr, name)) in self
+            .bufs
+            .chunks_exact_mut(self.slot)
+            .zip(iovs.iter_mut())
+            .zip(hdrs.iter_mut().zip(names.iter_mut()))
+        {
+            iov.iov_base = chunk.as_mut_ptr().cast();
+            iov.iov_len = chunk.len();
+            hdr.msg_hdr.msg_name = (name as *mut SockAddrStorage).cast();
+            hdr.msg_hdr.msg_namelen = namelen;
+            hdr.msg_hdr.msg_iov = iov as *mut libc::iovec;
+            hdr.msg_hdr.msg_iovlen = 1;
+        }
+        // SAFETY: every header points at a live iovec over its own `slot`-byte part of
+        // `bufs` and at its own address storage, all of which outlive the call; the count
+        // passed is the length of `hdrs`.
+        let n = unsafe {
+            libc::recvmmsg(
+                sock.as_raw_fd(),
+                hdrs.as_mut_ptr(),
+                BATCH as libc::c_uint,
+                libc::MSG_DONTWAIT,
+                std::ptr::null_mut(),
+            )
+        };
+        if n < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let n = usize::try_from(n).unwrap_or(0).min(BATCH);
+        for (i, (hdr, name)) in hdrs.iter().zip(names).take(n).enumerate() {
+            self.lens[i] = (hdr.msg_len as usize).min(self.slot);
+            self.cut[i] = hdr.msg_hdr.msg_flags & libc::MSG_TRUNC != 0;
+            // SAFETY: the kernel wrote an address of `msg_namelen` bytes into `name`.
+            let addr = unsafe { SockAddr::new(name, hdr.msg_hdr.msg_namelen) };
+            self.from[i] = addr.as_socket();
+        }
+        self.count = n;
+        Ok(n)
+    }
+
+    /// Datagram `i` of the last [`RecvBatch::recv`] and its sender (`None` past the end, or
+    /// when the sender is not an IP address).
+    pub fn get(&self, i: usize) -> Option<(&[u8], SocketAddr)> {
+        if i >= self.count {
+            return None;
+        }
+        let from = (*self.from.get(i)?)?;
+        let start = i * self.slot;
+        let buf = self.bufs.get(start..start + *self.lens.get(i)?)?;
+        Some((buf, from))
+    }
+
+    /// Whether datagram `i` was longer than the buffer and lost its end.
+    pub fn cut(&self, i: usize) -> bool {
+        self.cut.get(i).copied().unwrap_or(false)
+    }
+}
+
+/// One datagram to send.
+pub trait Datagram {
+    /// Its bytes.
+    fn bytes(&self) -> &[u8];
+    /// Where to (`None` on a connected socket).
+    fn to(&self) -> Option<SocketAddr>;
+}
+
+/// Answers to clients of one listening socket: bytes and destination.
+pub type Replies = Vec<(Vec<u8>, SocketAddr)>;
+
+impl Datagram for (Vec<u8>, SocketAddr) {
+    fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+    fn to(&self) -> Option<SocketAddr> {
+        Some(self.1)
+    }
+}
+
+/// Send as many of `msgs` as the socket takes now, in order, without waiting; returns how
+/// many were dealt with (the rest, if any, did not fit and are for the caller to send
+/// another way). A datagram the kernel refuses (e.g. unreachable address) goes to
+/// `refused` with its index and counts as dealt with.
+pub fn send_now<D: Datagram>(
+    sock: &UdpSocket,
+    msgs: &[D],
+    mut refused: impl FnMut(usize, io::Error),
+) -> usize {
+    let mut done = 0;
+    while done < msgs.len() {
+        let rest = msgs.get(done..).unwrap_or_default();
+        let chunk = rest.get(..BATCH.min(rest.len())).unwrap_or_default();
+        // Straight to the kernel, not through `try_io`: tokio may not know yet that a new
+        // socket is writable and would refuse. Not telling tokio about a full buffer is
+        // harmless: its own sends find out for themselves.
+        match send_chunk(sock, chunk) {
+            Ok(0) => break,
+            Ok(n) => done += n,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+            // The first datagram failed for itself: skip it and go on with the rest.
+            Err(e) => {
+                refused(done, e);
+                done += 1;
+            }
+        }
+    }
+    done
+}
+
+fn send_chunk<D: Datagram>(sock: &UdpSocket, chunk: &[D]) -> io::Result<usize> {
+    let addrs: [Option<SockAddr>; BATCH] =
+        std::array::from_fn(|i| chunk.get(i).and_then(D::to).map(SockAddr::from));
+    // SAFETY: all-zero is a valid value of these plain C structs.
+    let mut iovs: [libc::iovec; BATCH] = unsafe { std::mem::zeroed() };
+    // SAFETY: as above.
+    let mut hdrs: [libc::mmsghdr; BATCH] = unsafe { std::mem::zeroed() };
+    let n = chunk.len().min(BATCH);
+    for ((msg, addr), (iov, hdr)) in chunk
+        .iter()
+        .zip(&addrs)
+        .zip(iovs.iter_mut().zip(hdrs.iter_mut()))
+    {
+        let bytes = msg.bytes();
+        iov.iov_base = bytes.as_ptr().cast_mut().cast();
+        iov.iov_len = bytes.len();
+        if let Some(addr) = addr {
+            hdr.msg_hdr.msg_name = addr.as_ptr().cast_mut().cast();
+            hdr.msg_hdr.msg_namelen = addr.len();
+        }
+        hdr.msg_hdr.msg_iov = iov as *mut libc::iovec;
+        hdr.msg_hdr.msg_iovlen = 1;
+    }
+    // SAFETY: the first `n` headers point at live iovecs over the messages' bytes (only
+    // read by the kernel) and at live socket addresses or none, all of which outlive the
+    // call.
+    let r = unsafe {
+        libc::sendmmsg(
+            sock.as_raw_fd(),
+            hdrs.as_mut_ptr(),
+            n as libc::c_uint,
+            libc::MSG_DONTWAIT,
+        )
+    };
+    if r < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(usize::try_from(r).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn many_datagrams_each_way_and_long_ones_are_cut() {
+        let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let b = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let to = b.local_addr().unwrap();
+        let mut msgs: Replies = (0..40u8).map(|i| (vec![i; 10], to)).collect();
+        msgs.push((vec![7; 100], to));
+        let sent = send_now(&a, &msgs, |_, e| panic!("{e}"));
+        assert_eq!(sent, msgs.len());
+
+        let mut batch = RecvBatch::new(50);
+        let mut got = Vec::new();
+        while got.len() < msgs.len() {
+            let n = batch.recv(&b).await.unwrap();
+            assert!(n <= BATCH);
+            for i in 0..n {
+                let (bytes, from) = batch.get(i).unwrap();
+                assert_eq!(from, a.local_addr().unwrap());
+                got.push((bytes.to_vec(), batch.cut(i)));
+            }
+            assert!(batch.get(n).is_none());
+        }
+        for (i, (bytes, cut)) in got.iter().take(40).enumerate() {
+            assert_eq!(bytes, &vec![i as u8; 10]);
+            assert!(!cut);
+        }
+        let (long, cut) = &got[40];
+        assert_eq!(long.len(), 50);
+        assert!(cut);
+    }
+}
