@@ -19,6 +19,7 @@ pub mod conntrack;
 pub mod correlate;
 pub mod daemon;
 pub mod dns;
+pub mod enrich;
 pub mod model;
 pub mod status;
 pub mod web;

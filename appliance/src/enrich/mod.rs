@@ -1,0 +1,16 @@
+//! Stage 2b — enrichment: what a person wants to know about a flow instead of an address.
+//!
+//! Every lookup is local (the appliance may have no upstream, and a lookup service would
+//! show up in the diagram): registrable domain from the public suffix list (`suffix`),
+//! organization, category and tracker flag of a host from versioned lists built from
+//! third-party-web, the project's curated additions and EasyList/EasyPrivacy host rules
+//! (`category`, `domains`), AS number and organization (`asn`) and country/city/location
+//! (`geo`) from MaxMind-format databases, and labels for addresses that are not on the
+//! internet at all (`special`).
+
+pub mod asn;
+pub mod category;
+pub mod domains;
+pub mod geo;
+pub mod special;
+pub mod suffix;
