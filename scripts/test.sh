@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+scripts/fetch-test-data.sh   # MaxMind test databases (PyPI) and small fixtures, under target/
 
 cargo fmt --all -- --check
 shellcheck scripts/*.sh bench/dns/run.sh .ci/run

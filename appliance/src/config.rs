@@ -59,6 +59,8 @@ pub struct Config {
     pub conntrack: ConntrackConfig,
     /// Which addresses are devices, and how long DNS answers are remembered.
     pub correlate: CorrelateConfig,
+    /// Local databases that turn addresses into organizations and places.
+    pub enrich: EnrichConfig,
     /// The web listener.
     pub web: WebConfig,
     /// Where data is kept.
@@ -209,6 +211,18 @@ impl Default for CorrelateConfig {
     }
 }
 
+/// `[enrich]`: local geo and AS databases (the domain lists are built in).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct EnrichConfig {
+    /// Country or city databases in MaxMind format: MaxMind GeoIP2/GeoLite2 City or Country,
+    /// or the DB-IP / ip-location-db layout (IPv4 and IPv6 may be separate files). A missing or
+    /// broken file is reported in `/api/v1/status` and skipped.
+    pub geo_dbs: Vec<PathBuf>,
+    /// AS databases in the GeoLite2-ASN layout (the image builds one from `@ip-location-db/asn`).
+    pub asn_dbs: Vec<PathBuf>,
+}
+
 /// `[web]`: the API and pages.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -354,6 +368,14 @@ impl Config {
                 return Err(invalid(key, "must be between 1 and 10000000"));
             }
         }
+        for (key, paths) in [
+            ("enrich.geo_dbs", &self.enrich.geo_dbs),
+            ("enrich.asn_dbs", &self.enrich.asn_dbs),
+        ] {
+            if paths.iter().any(|p| p.as_os_str().is_empty()) {
+                return Err(invalid(key, "an empty path is not a file"));
+            }
+        }
         if self.web.listen.port() == 0 {
             return Err(invalid("web.listen", "port 0 is not a port"));
         }
@@ -425,6 +447,7 @@ mod tests {
             ("[correlate]\nlan = []", "correlate.lan"),
             ("[correlate]\nmax_devices = 0", "correlate.max_devices"),
             ("[web]\nlisten = \"127.0.0.1:0\"", "web.listen"),
+            ("[enrich]\ngeo_dbs = [\"\"]", "enrich.geo_dbs"),
         ];
         for (text, key) in cases {
             let msg = parse(text).unwrap_err().to_string();

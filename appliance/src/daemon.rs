@@ -22,6 +22,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::Config;
 use crate::correlate::{self, LiveState};
 use crate::dns::{AnswerSink, DnsServer};
+use crate::enrich::Enricher;
 use crate::status::Status;
 use crate::web::{AppState, WebServer};
 
@@ -88,12 +89,19 @@ impl Daemon {
             None
         };
 
+        // Opened before anything answers, so every flow is enriched from the first one.
+        let enricher = Arc::new(Enricher::open(&config.enrich, &status));
+        for line in enricher.describe() {
+            tracing::info!("data: {line}");
+        }
+
         let correlator = tokio::spawn(correlate::run(
             config.correlate.clone(),
             dns_rx,
             ct_rx,
             live.clone(),
             events.clone(),
+            enricher.clone(),
             shutdown.clone(),
         ));
 
@@ -107,6 +115,7 @@ impl Daemon {
         let app = AppState {
             live,
             status: status.clone(),
+            enricher,
             events,
             event_slots: Arc::new(Semaphore::new(config.web.max_event_clients)),
         };

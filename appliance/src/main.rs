@@ -48,6 +48,12 @@ struct RunArgs {
     /// Address range whose hosts are devices (repeatable) [correlate.lan].
     #[arg(long = "lan", value_name = "CIDR")]
     lan: Vec<IpNet>,
+    /// Geo database, city or country, v4 or v6 (repeatable) [enrich.geo_dbs].
+    #[arg(long = "geo-db", value_name = "PATH")]
+    geo_dbs: Vec<PathBuf>,
+    /// AS database (repeatable) [enrich.asn_dbs].
+    #[arg(long = "asn-db", value_name = "PATH")]
+    asn_dbs: Vec<PathBuf>,
     /// Data directory [data.dir].
     #[arg(long = "data-dir", value_name = "DIR")]
     data_dir: Option<PathBuf>,
@@ -70,6 +76,12 @@ impl RunArgs {
         }
         if !self.lan.is_empty() {
             config.correlate.lan = self.lan.clone();
+        }
+        if !self.geo_dbs.is_empty() {
+            config.enrich.geo_dbs = self.geo_dbs.clone();
+        }
+        if !self.asn_dbs.is_empty() {
+            config.enrich.asn_dbs = self.asn_dbs.clone();
         }
         if let Some(d) = &self.data_dir {
             config.data.dir = d.clone();

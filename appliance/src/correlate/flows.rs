@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::conntrack::{Counters, FlowKey, FlowSnapshot};
 use crate::correlate::Attribution;
+use crate::enrich::{Enricher, Enrichment};
 use crate::model::{DeviceId, Domain, Proto};
 
 /// Decides which conntrack flows are a device's traffic out to the world.
@@ -90,10 +91,19 @@ pub struct FlowRecord {
     pub last_seen: DateTime<Utc>,
     /// Open or closed.
     pub state: FlowState,
+    /// Organization, category, tracker flag, network and place of the destination.
+    #[serde(flatten)]
+    pub enrichment: Enrichment,
 }
 
 impl FlowRecord {
-    fn new(snap: &FlowSnapshot, attribution: Attribution, now: DateTime<Utc>) -> Self {
+    fn new(
+        snap: &FlowSnapshot,
+        attribution: Attribution,
+        now: DateTime<Utc>,
+        enricher: &Enricher,
+    ) -> Self {
+        let enrichment = enricher.flow(attribution.domain.as_ref(), snap.tuple.dst);
         let mut rec = FlowRecord {
             id: format!("{}-{}", snap.key.id, snap.key.start_ns),
             key: snap.key,
@@ -110,6 +120,7 @@ impl FlowRecord {
             first_seen: snap.started.min(now),
             last_seen: now,
             state: FlowState::Open,
+            enrichment,
         };
         if let Some(c) = snap.counters {
             rec.set_counters(c);
@@ -195,12 +206,14 @@ impl FlowTable {
         snap: &FlowSnapshot,
         attribution: Option<Attribution>,
         now: DateTime<Utc>,
+        enricher: &Enricher,
     ) -> Option<FlowChange> {
         if let Some(rec) = self.live.get_mut(&snap.key) {
             let mut changed = snap.counters.is_some_and(|c| rec.set_counters(c));
             if let Some(a) = attribution.filter(|a| a.domain.is_some() && rec.domain.is_none()) {
                 rec.domain = a.domain;
                 rec.candidates = a.candidates;
+                rec.enrichment = enricher.flow(rec.domain.as_ref(), rec.remote_ip);
                 changed = true;
             }
             if changed {
@@ -212,7 +225,7 @@ impl FlowTable {
         if self.live.len() >= self.max_live {
             return None;
         }
-        let rec = FlowRecord::new(snap, attribution.unwrap_or_default(), now);
+        let rec = FlowRecord::new(snap, attribution.unwrap_or_default(), now, enricher);
         self.live.insert(snap.key, rec.clone());
         Some(FlowChange::New(rec))
     }
@@ -224,10 +237,11 @@ impl FlowTable {
         snap: &FlowSnapshot,
         attribution: Attribution,
         now: DateTime<Utc>,
+        enricher: &Enricher,
     ) -> FlowChange {
         let mut rec = match self.live.remove(&snap.key) {
             Some(rec) => rec,
-            None => FlowRecord::new(snap, attribution, now),
+            None => FlowRecord::new(snap, attribution, now, enricher),
         };
         if let Some(c) = snap.counters {
             rec.set_counters(c);
@@ -298,6 +312,9 @@ mod tests {
             bytes_reply: b_down,
         }
     }
+    fn en() -> Enricher {
+        Enricher::without_data()
+    }
     fn named(n: &str) -> Attribution {
         Attribution {
             domain: Some(Domain::new(n).unwrap()),
@@ -328,18 +345,19 @@ mod tests {
     #[test]
     fn new_update_close_lifecycle() {
         let mut t = FlowTable::new(10, 10, std::time::Duration::from_secs(60));
-        let ch = t.seen(&snap(1, None), Some(named("a.example")), now(1));
+        let ch = t.seen(&snap(1, None), Some(named("a.example")), now(1), &en());
         assert!(matches!(ch, Some(FlowChange::New(ref r)) if r.domain.is_some()));
         assert_eq!(
-            t.seen(&snap(1, None), None, now(2)),
+            t.seen(&snap(1, None), None, now(2), &en()),
             None,
             "nothing changed"
         );
-        let ch = t.seen(&snap(1, Some(c(100, 2000))), None, now(3));
+        let ch = t.seen(&snap(1, Some(c(100, 2000))), None, now(3), &en());
         assert!(matches!(ch, Some(FlowChange::Updated(ref r)) if r.bytes_up == 100));
         // A later dump with lower counters (never happens in the kernel) does not go back.
-        assert_eq!(t.seen(&snap(1, Some(c(50, 10))), None, now(4)), None);
-        let FlowChange::Closed(r) = t.closed(&snap(1, Some(c(150, 2500))), named("x"), now(5))
+        assert_eq!(t.seen(&snap(1, Some(c(50, 10))), None, now(4), &en()), None);
+        let FlowChange::Closed(r) =
+            t.closed(&snap(1, Some(c(150, 2500))), named("x"), now(5), &en())
         else {
             panic!("not closed")
         };
@@ -358,13 +376,13 @@ mod tests {
     #[test]
     fn late_answer_names_a_flow_once() {
         let mut t = FlowTable::new(10, 10, std::time::Duration::from_secs(60));
-        t.seen(&snap(1, None), Some(Attribution::default()), now(1));
+        t.seen(&snap(1, None), Some(Attribution::default()), now(1), &en());
         assert!(t.needs_name(&snap(1, None).key));
-        let ch = t.seen(&snap(1, None), Some(named("a.example")), now(2));
+        let ch = t.seen(&snap(1, None), Some(named("a.example")), now(2), &en());
         assert!(matches!(ch, Some(FlowChange::Updated(_))));
         assert!(!t.needs_name(&snap(1, None).key));
         assert_eq!(
-            t.seen(&snap(1, None), Some(named("b.example")), now(3)),
+            t.seen(&snap(1, None), Some(named("b.example")), now(3), &en()),
             None
         );
     }
@@ -372,7 +390,8 @@ mod tests {
     #[test]
     fn close_of_unknown_flow_is_recorded() {
         let mut t = FlowTable::new(10, 10, std::time::Duration::from_secs(60));
-        let FlowChange::Closed(r) = t.closed(&snap(9, Some(c(1, 2))), named("z.example"), now(1))
+        let FlowChange::Closed(r) =
+            t.closed(&snap(9, Some(c(1, 2))), named("z.example"), now(1), &en())
         else {
             panic!()
         };
@@ -383,11 +402,16 @@ mod tests {
     fn bounded_and_pruned() {
         let mut t = FlowTable::new(3, 2, std::time::Duration::from_secs(60));
         for i in 0..5 {
-            t.seen(&snap(i, None), None, now(0));
+            t.seen(&snap(i, None), None, now(0), &en());
         }
         assert_eq!(t.live_count(), 3);
         for i in 0..3 {
-            t.closed(&snap(i, None), Attribution::default(), now(i64::from(i)));
+            t.closed(
+                &snap(i, None),
+                Attribution::default(),
+                now(i64::from(i)),
+                &en(),
+            );
         }
         assert_eq!(t.closed_count(), 2);
         t.prune(now(63));

@@ -16,6 +16,7 @@ use crate::correlate::{
     DeviceTable, DnsLog, DnsLogEntry, DnsMemory, FlowRecord, FlowTable, LanFilter,
 };
 use crate::dns::DnsAnswer;
+use crate::enrich::Enricher;
 
 /// Events handled under one lock; keeps API readers from waiting long behind a burst.
 const BATCH: usize = 256;
@@ -89,6 +90,7 @@ struct Correlator {
     lan: LanFilter,
     state: Arc<RwLock<LiveState>>,
     events: broadcast::Sender<Arc<LiveEvent>>,
+    enricher: Arc<Enricher>,
 }
 
 impl Correlator {
@@ -116,7 +118,7 @@ impl Correlator {
                         snap.started,
                     )
                 });
-                match state.flows.seen(&snap, attribution, now) {
+                match state.flows.seen(&snap, attribution, now, &self.enricher) {
                     Some(c) => c,
                     None => return,
                 }
@@ -131,7 +133,7 @@ impl Correlator {
                     snap.tuple.dst,
                     snap.started,
                 );
-                let change = state.flows.closed(&snap, attribution, now);
+                let change = state.flows.closed(&snap, attribution, now, &self.enricher);
                 if let FlowChange::Closed(rec) = &change {
                     state.devices.flow_closed(rec, was_open);
                 }
@@ -161,6 +163,7 @@ pub async fn run(
     mut ct_rx: mpsc::Receiver<ConntrackEvent>,
     state: Arc<RwLock<LiveState>>,
     events: broadcast::Sender<Arc<LiveEvent>>,
+    enricher: Arc<Enricher>,
     shutdown: CancellationToken,
 ) {
     let mut c = Correlator {
@@ -172,6 +175,7 @@ pub async fn run(
         lan: LanFilter::new(cfg.lan.clone()),
         state,
         events,
+        enricher,
     };
     let mut prune = tokio::time::interval(Duration::from_secs(5));
     let (mut dns_open, mut ct_open) = (true, true);
@@ -222,6 +226,7 @@ pub async fn run(
 mod tests {
     use super::*;
     use crate::conntrack::{Counters, FlowKey, FlowSnapshot, FlowTuple};
+    use crate::enrich::Enricher;
     use crate::model::{DeviceId, Domain, Proto};
     use hickory_proto::op::ResponseCode;
     use hickory_proto::rr::RecordType;
@@ -294,6 +299,7 @@ mod tests {
             ct_rx,
             state.clone(),
             ev_tx,
+            Arc::new(Enricher::without_data()),
             CancellationToken::new(),
         )
         .await;
@@ -334,5 +340,23 @@ mod tests {
         }
         assert_eq!(json["state"], "closed");
         assert_eq!(json["proto"], "tcp");
+        // Enrichment is flattened into the flow; a documentation address is labelled, not
+        // looked up, and the org falls back to the registrable domain.
+        for key in [
+            "registrable_domain",
+            "org",
+            "category",
+            "tracker",
+            "asn",
+            "as_org",
+            "country",
+            "city",
+            "lat",
+            "lon",
+        ] {
+            assert!(json.get(key).is_some(), "missing {key} in {json}");
+        }
+        assert_eq!(json["address_range"], "documentation");
+        assert_eq!(json["org"], "a.example");
     }
 }

@@ -6,11 +6,18 @@
 //! third-party-web, the project's curated additions and EasyList/EasyPrivacy host rules
 //! (`category`, `domains`), AS number and organization (`asn`) and country/city/location
 //! (`geo`) from MaxMind-format databases, and labels for addresses that are not on the
-//! internet at all (`special`).
+//! internet at all (`special`). AS names become the names people know (`orgname`), and
+//! `enricher` puts it all together for one flow, with the organization fallback: the domain's
+//! organization → the AS organization → the registrable domain → the address.
+
+pub use enricher::{Enricher, Enrichment};
 
 pub mod asn;
+pub mod attribution;
 pub mod category;
 pub mod domains;
+pub mod enricher;
 pub mod geo;
+pub mod orgname;
 pub mod special;
 pub mod suffix;

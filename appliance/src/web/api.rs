@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/dns", get(dns))
         .route("/api/v1/devices", get(devices))
         .route("/api/v1/status", get(status))
+        .route("/api/v1/attribution", get(attribution))
 }
 
 /// Filters shared by the list endpoints.
@@ -147,7 +148,20 @@ async fn status(State(app): State<AppState>) -> Response {
         "flows_open": live,
         "flows_closed_kept": closed,
         "counters": s,
+        "data": app.enricher.describe(),
         "warnings": s.warnings,
     }))
     .into_response()
+}
+
+async fn attribution() -> Response {
+    match crate::enrich::attribution::sources() {
+        Ok(sources) => Json(json!({ "sources": sources })).into_response(),
+        // Compiled in and unit-tested; a failure here is a broken build, said plainly.
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(json!({ "error": format!("data manifest unreadable: {e}") })),
+        )
+            .into_response(),
+    }
 }

@@ -1,6 +1,7 @@
 //! Stage 3 — the web listener: the JSON API and the live event stream (see `docs/API.md`).
 //!
-//! - `api`: `GET /api/v1/{flows,dns,devices,status}` from the correlator's [`LiveState`].
+//! - `api`: `GET /api/v1/{flows,dns,devices,status,attribution}` from the correlator's
+//!   [`LiveState`] and the data manifest.
 //! - `events`: `GET /api/v1/events`, server-sent events of flow and DNS changes.
 //!
 //! Handlers only read shared state under a short read lock and never block the pipeline.
@@ -17,6 +18,7 @@ use tokio::sync::{broadcast, Semaphore};
 use tokio_util::sync::CancellationToken;
 
 use crate::correlate::{LiveEvent, LiveState};
+use crate::enrich::Enricher;
 use crate::status::Status;
 
 /// What every handler can reach.
@@ -26,6 +28,8 @@ pub struct AppState {
     pub live: Arc<RwLock<LiveState>>,
     /// Health counters and warnings.
     pub status: Arc<Status>,
+    /// Loaded lists and databases (described in `/api/v1/status`).
+    pub enricher: Arc<Enricher>,
     /// Source of live events.
     pub events: broadcast::Sender<Arc<LiveEvent>>,
     /// Limits concurrent event-stream subscribers.

@@ -1,0 +1,150 @@
+//! The one call the correlator makes: everything known about a flow's destination.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::config::EnrichConfig;
+use crate::enrich::asn::AsnDb;
+use crate::enrich::category::Category;
+use crate::enrich::domains::DomainClassifier;
+use crate::enrich::geo::GeoDb;
+use crate::enrich::orgname;
+use crate::enrich::special::{special_range, SpecialRange};
+use crate::enrich::suffix::registrable_domain;
+use crate::model::Domain;
+use crate::status::Status;
+
+/// What the API shows about a flow's destination. Unknown values are `null`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Enrichment {
+    /// eTLD+1 of the flow's domain (`bbc.co.uk`).
+    pub registrable_domain: Option<Domain>,
+    /// Who the destination belongs to: the domain's organization, else the AS organization,
+    /// else the registrable domain, else the address.
+    pub org: Option<Arc<str>>,
+    /// What kind of service it is.
+    pub category: Option<Category>,
+    /// Advertising or tracking (by category or by an EasyList/EasyPrivacy host rule).
+    pub tracker: bool,
+    /// Autonomous system number.
+    pub asn: Option<u32>,
+    /// The AS's organization as registered (e.g. `GOOGLE`).
+    pub as_org: Option<String>,
+    /// ISO 3166 alpha-2 country code.
+    pub country: Option<String>,
+    /// City name.
+    pub city: Option<String>,
+    /// Latitude.
+    pub lat: Option<f64>,
+    /// Longitude.
+    pub lon: Option<f64>,
+    /// Set when the address is not on the public internet (private, documentation, ...):
+    /// such addresses are not looked up.
+    pub address_range: Option<SpecialRange>,
+}
+
+/// The loaded lists and databases. Cheap to share (`Arc`); lookups take `&self`.
+pub struct Enricher {
+    classifier: Option<DomainClassifier>,
+    geo: GeoDb,
+    asn: AsnDb,
+}
+
+impl Enricher {
+    /// Load the built-in lists and the configured databases. Problems (a missing or broken
+    /// database) become warnings in `status`; the daemon runs with what it has.
+    pub fn open(cfg: &EnrichConfig, status: &Status) -> Enricher {
+        let classifier = match DomainClassifier::builtin() {
+            Ok(c) => Some(c),
+            Err(e) => {
+                // The lists are compiled in and tested; this only happens to a broken build.
+                status.warn(format!(
+                    "built-in domain lists unusable, organizations by AS only: {e}"
+                ));
+                None
+            }
+        };
+        let geo = GeoDb::open(&cfg.geo_dbs, status);
+        let asn = AsnDb::open(&cfg.asn_dbs, status);
+        if cfg.geo_dbs.is_empty() {
+            status.warn("no geo database configured (enrich.geo_dbs / --geo-db): countries and places are unknown");
+        }
+        if cfg.asn_dbs.is_empty() {
+            status.warn(
+                "no AS database configured (enrich.asn_dbs / --asn-db): networks are unknown",
+            );
+        }
+        Enricher {
+            classifier,
+            geo,
+            asn,
+        }
+    }
+
+    /// An enricher with the built-in domain lists only (no geo or AS database): tests.
+    pub fn without_data() -> Enricher {
+        Enricher {
+            classifier: DomainClassifier::builtin().ok(),
+            geo: GeoDb::open(&[], &Status::default()),
+            asn: AsnDb::open(&[], &Status::default()),
+        }
+    }
+
+    /// An enricher from given parts (tests, benchmarks).
+    pub fn from_parts(classifier: DomainClassifier, geo: GeoDb, asn: AsnDb) -> Enricher {
+        Enricher {
+            classifier: Some(classifier),
+            geo,
+            asn,
+        }
+    }
+
+    /// Descriptions of the loaded databases, for the status API.
+    pub fn describe(&self) -> Vec<String> {
+        let (domains, trackers) = self.classifier.as_ref().map_or((0, 0), |c| c.counts());
+        let mut out = vec![format!(
+            "domain lists: {domains} organization entries, {trackers} tracker hosts"
+        )];
+        out.extend(self.geo.describe());
+        out.extend(self.asn.describe());
+        out
+    }
+
+    /// Everything known about a flow to `ip` for `domain` (the name the device asked, if any).
+    pub fn flow(&self, domain: Option<&Domain>, ip: IpAddr) -> Enrichment {
+        let mut e = Enrichment::default();
+        if let Some(d) = domain {
+            e.registrable_domain = registrable_domain(d);
+            if let Some(c) = self.classifier.as_ref().map(|c| c.classify(d)) {
+                e.org = c.org;
+                e.category = c.category;
+                e.tracker = c.tracker;
+            }
+        }
+        e.address_range = special_range(ip);
+        if e.address_range.is_none() {
+            if let Some(a) = self.asn.lookup(ip) {
+                e.asn = Some(a.asn);
+                e.as_org = Some(a.org);
+            }
+            if let Some(g) = self.geo.lookup(ip) {
+                e.country = g.country;
+                e.city = g.city;
+                e.lat = g.lat;
+                e.lon = g.lon;
+            }
+        }
+        if e.org.is_none() {
+            e.org = e
+                .as_org
+                .as_deref()
+                .and_then(orgname::normalise)
+                .or_else(|| e.registrable_domain.as_ref().map(|d| d.to_string()))
+                .or_else(|| Some(ip.to_string()))
+                .map(Arc::from);
+        }
+        e
+    }
+}
