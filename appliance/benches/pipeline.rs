@@ -101,6 +101,8 @@ fn correlator_throughput() {
             ct_rx,
             state,
             ev_tx,
+            // Built-in domain lists, no geo/AS files: the correlator's own cost plus list lookups.
+            Arc::new(whereflow::enrich::Enricher::without_data()),
             CancellationToken::new(),
         ));
         let start = Instant::now();

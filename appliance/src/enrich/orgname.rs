@@ -93,7 +93,7 @@ pub fn normalise(as_org: &str) -> Option<String> {
         return None;
     }
     let words: Vec<&str> = trimmed
-        .split(|c: char| c == '-' || c == ' ' || c == '_' || c == ',')
+        .split(['-', ' ', '_', ','])
         .filter(|w| !w.is_empty())
         .collect();
     for w in &words {
