@@ -302,6 +302,31 @@ fn daemon_serves_survives_garbage_streams_events_and_stops_on_sigterm() {
         .to_string()
         .contains("400"));
 
+    // The category legend and the data attributions are served for the UI.
+    let cats = http_get_json(&web, "/api/v1/categories").unwrap();
+    let ids: Vec<&str> = cats["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert!(
+        ids.contains(&"advertising") && ids.contains(&"cdn"),
+        "{cats}"
+    );
+    assert!(cats["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| !c["explain"].as_str().unwrap_or("").is_empty()));
+    let attribution = http_get_json(&web, "/api/v1/attribution").unwrap();
+    assert!(
+        attribution["sources"]
+            .to_string()
+            .contains("IP Geolocation by DB-IP"),
+        "{attribution}"
+    );
+
     // SIGTERM: a clean, prompt exit.
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let deadline = Instant::now() + Duration::from_secs(5);

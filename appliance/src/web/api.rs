@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/devices", get(devices))
         .route("/api/v1/status", get(status))
         .route("/api/v1/attribution", get(attribution))
+        .route("/api/v1/categories", get(categories))
 }
 
 /// Filters shared by the list endpoints.
@@ -164,4 +165,20 @@ async fn attribution() -> Response {
         )
             .into_response(),
     }
+}
+
+/// The fixed set of categories with the words the UI uses to explain them.
+async fn categories() -> Response {
+    let list: Vec<_> = crate::enrich::category::Category::ALL
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.as_str(),
+                "label": c.label(),
+                "explain": c.explain(),
+                "tracking": c.is_tracking(),
+            })
+        })
+        .collect();
+    Json(json!({ "categories": list })).into_response()
 }
