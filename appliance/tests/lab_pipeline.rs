@@ -351,3 +351,38 @@ fn burst_of_5000_new_flows_loses_none() {
         "the overflow path was not exercised: {status}"
     );
 }
+
+/// With no upstream configured the daemon uses the system's resolvers. `ip netns exec` shows a
+/// namespace its own `/etc/netns/<name>/resolv.conf` as `/etc/resolv.conf`, so the router gets
+/// one naming the lab's second nsd, and nothing else.
+#[test]
+fn system_resolvers_are_used_when_no_upstream_is_configured() {
+    let lab = lab(1);
+    let etc = std::path::PathBuf::from("/etc/netns").join(&lab.router().netns);
+    struct RemoveOnDrop(std::path::PathBuf);
+    impl Drop for RemoveOnDrop {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    std::fs::create_dir_all(&etc).unwrap();
+    let _cleanup = RemoveOnDrop(etc.clone());
+    std::fs::write(etc.join("resolv.conf"), "nameserver 198.51.100.54\n").unwrap();
+    // The first nsd is down, so an answer can only have come through the resolv.conf server.
+    lab.stop_upstream(0).unwrap();
+
+    let d = Daemon::start_with_upstreams(&lab, &[], "").unwrap();
+    let r = lab
+        .query(0, dns4(), "www.example.test.", RecordType::A, false)
+        .unwrap();
+    assert_eq!(r.rcode(), ResponseCode::NoError, "{}", d.log());
+    assert_eq!(
+        r.addresses(),
+        vec!["203.0.113.10".parse::<IpAddr>().unwrap()]
+    );
+    assert!(
+        d.log().contains("198.51.100.54"),
+        "the log names the resolver used:\n{}",
+        d.log()
+    );
+}

@@ -26,13 +26,23 @@ impl Daemon {
     /// Start `whereflow run` with the lab's upstreams and LAN, plus `extra` TOML appended
     /// (sections not otherwise set, e.g. `[conntrack]` keys). Waits until the API answers.
     pub fn start(lab: &Lab, extra_toml: &str) -> anyhow::Result<Daemon> {
+        Daemon::start_with_upstreams(lab, &lab.upstreams(), extra_toml)
+    }
+
+    /// Like [`Daemon::start`] with the given `dns.upstreams` (empty: the system's resolvers,
+    /// i.e. the router namespace's `/etc/resolv.conf`).
+    pub fn start_with_upstreams(
+        lab: &Lab,
+        upstreams: &[std::net::SocketAddr],
+        extra_toml: &str,
+    ) -> anyhow::Result<Daemon> {
         let dir = std::env::temp_dir().join(format!(
             "wf-daemon-{}-{}",
             std::process::id(),
             lab.router().netns
         ));
         std::fs::create_dir_all(&dir)?;
-        let upstreams: Vec<String> = lab.upstreams().iter().map(|u| format!("\"{u}\"")).collect();
+        let upstreams: Vec<String> = upstreams.iter().map(|u| format!("\"{u}\"")).collect();
         let lan: Vec<String> = lab
             .lan_ranges()
             .iter()
