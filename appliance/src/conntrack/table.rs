@@ -209,9 +209,12 @@ impl Table {
     ) -> Applied {
         let id = flow.id;
         // A held flow under this id that is not this one: the id was reused, the old flow ended.
-        if let Some(e) = self.live.get(&id) {
-            if !same_flow(&e.tuple, e.kernel_start, &flow.tuple, flow.start_ns) {
-                let e = self.live.remove(&id).expect("present");
+        let reused = self
+            .live
+            .get(&id)
+            .is_some_and(|e| !same_flow(&e.tuple, e.kernel_start, &flow.tuple, flow.start_ns));
+        if reused {
+            if let Some(e) = self.live.remove(&id) {
                 out.push(ConntrackEvent::Closed(snapshot(&e, e.counters)));
                 self.bury(id, &e);
             }
@@ -225,10 +228,11 @@ impl Table {
             }
             match source {
                 Source::Event(FlowChange::Destroyed) => {
-                    let e = self.live.remove(&id).expect("present");
-                    let snap = snapshot(&e, flow.counters.or(e.counters));
-                    self.bury(id, &e);
-                    out.push(ConntrackEvent::Closed(snap));
+                    if let Some(e) = self.live.remove(&id) {
+                        let snap = snapshot(&e, flow.counters.or(e.counters));
+                        self.bury(id, &e);
+                        out.push(ConntrackEvent::Closed(snap));
+                    }
                 }
                 Source::Event(_) => {
                     e.event_epoch = self.dumps_started;
