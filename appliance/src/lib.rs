@@ -22,4 +22,5 @@ pub mod dns;
 pub mod enrich;
 pub mod model;
 pub mod status;
+pub mod store;
 pub mod web;

@@ -1,0 +1,327 @@
+//! The one writer: a plain OS thread that drains a bounded queue into SQLite in batches.
+//!
+//! rusqlite blocks, and an SD card can stall for hundreds of milliseconds, so writes never
+//! run on the tokio workers or the DNS path: producers call [`StoreWriter::try_send`], which
+//! never waits (a full queue drops the op and counts it in [`WriterStats::dropped`]).
+
+use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, TransactionBehavior};
+
+use crate::correlate::{DnsLogEntry, FlowRecord};
+use crate::store::codec::{enrichment_json, json_strings, proto_text, state_text, to_i64, to_ms};
+use crate::store::StoreError;
+
+/// One thing to record. Every op is filed under the session that was current when it was
+/// queued; each also marks its device as seen in that session (the `devices` table).
+#[derive(Clone, Debug)]
+pub enum StoreOp {
+    /// A DNS answer (appended).
+    Dns(DnsLogEntry),
+    /// A flow, new or changed: upserted by `FlowRecord::id`. Counters, state, `last_seen`,
+    /// and the name with its candidates and enrichment are updated; `first_seen` is kept.
+    /// Counters never go down, and a record without a name does not erase a stored one.
+    Flow(FlowRecord),
+    /// What is known about a device beyond its address (from DHCP, the neighbour table).
+    Device(DeviceSeen),
+}
+
+/// A device sighting with optional identity details; unknown (`None`) details keep the
+/// stored values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceSeen {
+    /// The device's address.
+    pub ip: IpAddr,
+    /// Its MAC address, if known.
+    pub mac: Option<String>,
+    /// Its DHCP host name, if known.
+    pub hostname: Option<String>,
+    /// When it was seen.
+    pub at: DateTime<Utc>,
+}
+
+/// How the writer batches.
+#[derive(Clone, Debug)]
+pub struct WriterConfig {
+    /// Ops the queue holds before [`StoreWriter::try_send`] starts dropping.
+    pub capacity: usize,
+    /// Commit once a batch has this many ops.
+    pub max_ops: usize,
+    /// Commit at the latest this long after the first op of a batch arrived: the most a
+    /// queued op waits for the disk, and so (with `synchronous=NORMAL`) about the most a
+    /// power cut loses.
+    pub max_delay: Duration,
+}
+
+impl Default for WriterConfig {
+    /// 10,000 queued ops; a commit every 500 ms or 2,000 ops.
+    fn default() -> Self {
+        WriterConfig {
+            capacity: 10_000,
+            max_ops: 2_000,
+            max_delay: Duration::from_millis(500),
+        }
+    }
+}
+
+/// The writer's counters, for the status API.
+#[derive(Debug, Default)]
+pub struct WriterStats {
+    /// Ops refused because the queue was full (or the writer had stopped).
+    pub dropped: AtomicU64,
+    /// Ops committed.
+    pub written: AtomicU64,
+    /// Transactions committed.
+    pub batches: AtomicU64,
+    /// Ops lost because their batch failed to commit (logged).
+    pub failed: AtomicU64,
+}
+
+type Queued = (i64, StoreOp);
+
+/// A handle for queueing ops. Clone it freely; the writer stops after the last clone is
+/// dropped.
+#[derive(Clone, Debug)]
+pub struct StoreWriter {
+    tx: SyncSender<Queued>,
+    session: Arc<AtomicI64>,
+    stats: Arc<WriterStats>,
+}
+
+impl StoreWriter {
+    /// Queue an op without waiting. `false` (and one more [`WriterStats::dropped`]) when
+    /// the queue is full or the writer has stopped.
+    pub fn try_send(&self, op: StoreOp) -> bool {
+        let session = self.session.load(Ordering::Acquire);
+        match self.tx.try_send((session, op)) {
+            Ok(()) => true,
+            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
+                self.stats.dropped.fetch_add(1, Ordering::Relaxed);
+                false
+            }
+        }
+    }
+
+    /// Ops dropped so far.
+    pub fn dropped(&self) -> u64 {
+        self.stats.dropped.load(Ordering::Relaxed)
+    }
+
+    /// The writer's counters (shared with the thread).
+    pub fn stats(&self) -> Arc<WriterStats> {
+        self.stats.clone()
+    }
+}
+
+/// The queue alone, without a thread (the thread's half is returned).
+fn channel(capacity: usize, session: Arc<AtomicI64>) -> (StoreWriter, Receiver<Queued>) {
+    let (tx, rx) = mpsc::sync_channel(capacity);
+    let writer = StoreWriter {
+        tx,
+        session,
+        stats: Arc::default(),
+    };
+    (writer, rx)
+}
+
+pub(super) fn spawn(
+    conn: Connection,
+    config: WriterConfig,
+    session: Arc<AtomicI64>,
+) -> Result<(StoreWriter, JoinHandle<()>), StoreError> {
+    let (writer, rx) = channel(config.capacity, session);
+    let stats = writer.stats();
+    let handle = std::thread::Builder::new()
+        .name("store-writer".into())
+        .spawn(move || run(conn, rx, &config, &stats))
+        .map_err(StoreError::Spawn)?;
+    Ok((writer, handle))
+}
+
+/// Collect a batch (waiting for its first op as long as it takes), commit it, repeat;
+/// after the last sender is gone, commit what is left and return.
+fn run(mut conn: Connection, rx: Receiver<Queued>, config: &WriterConfig, stats: &WriterStats) {
+    let max_ops = config.max_ops.max(1);
+    let mut batch = Vec::with_capacity(max_ops);
+    let mut open = true;
+    while open {
+        match rx.recv() {
+            Ok(op) => batch.push(op),
+            Err(_) => break,
+        }
+        let deadline = Instant::now() + config.max_delay;
+        while batch.len() < max_ops {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(op) => batch.push(op),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => {
+                    open = false;
+                    break;
+                }
+            }
+        }
+        let n = batch.len() as u64;
+        match commit(&mut conn, &batch) {
+            Ok(()) => {
+                stats.written.fetch_add(n, Ordering::Relaxed);
+                stats.batches.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(e) => {
+                stats.failed.fetch_add(n, Ordering::Relaxed);
+                tracing::warn!("store: a batch of {n} ops was not saved: {e}");
+            }
+        }
+        batch.clear();
+    }
+    tracing::debug!("store writer stopped");
+}
+
+/// First and last sighting, and details, of one device in one batch.
+struct DeviceTouch<'a> {
+    first: i64,
+    last: i64,
+    mac: Option<&'a str>,
+    hostname: Option<&'a str>,
+}
+
+impl<'a> DeviceTouch<'a> {
+    fn seen<'m>(
+        map: &'m mut HashMap<(i64, IpAddr), DeviceTouch<'a>>,
+        session: i64,
+        ip: IpAddr,
+        first: i64,
+        last: i64,
+    ) -> &'m mut DeviceTouch<'a> {
+        let d = map.entry((session, ip)).or_insert(DeviceTouch {
+            first,
+            last,
+            mac: None,
+            hostname: None,
+        });
+        d.first = d.first.min(first);
+        d.last = d.last.max(last);
+        d
+    }
+}
+
+const INSERT_DNS: &str = "INSERT INTO dns_answers \
+    (session_id, device_ip, name, qtype, rcode, chain, addrs, ttl, at) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+const UPSERT_FLOW: &str = "INSERT INTO flows \
+    (session_id, flow_key, device_ip, remote_ip, remote_port, proto, domain, candidates, \
+     enrichment, bytes_up, bytes_down, packets_up, packets_down, first_seen, last_seen, state) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
+    ON CONFLICT (session_id, flow_key) DO UPDATE SET \
+      candidates = CASE WHEN excluded.domain IS NULL AND flows.domain IS NOT NULL \
+                   THEN flows.candidates ELSE excluded.candidates END, \
+      enrichment = CASE WHEN excluded.domain IS NULL AND flows.domain IS NOT NULL \
+                   THEN flows.enrichment ELSE excluded.enrichment END, \
+      domain = coalesce(excluded.domain, flows.domain), \
+      bytes_up = max(flows.bytes_up, excluded.bytes_up), \
+      bytes_down = max(flows.bytes_down, excluded.bytes_down), \
+      packets_up = max(flows.packets_up, excluded.packets_up), \
+      packets_down = max(flows.packets_down, excluded.packets_down), \
+      last_seen = max(flows.last_seen, excluded.last_seen), \
+      state = excluded.state";
+
+const UPSERT_DEVICE: &str = "INSERT INTO devices \
+    (session_id, ip, mac, hostname, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+    ON CONFLICT (session_id, ip) DO UPDATE SET \
+      mac = coalesce(excluded.mac, devices.mac), \
+      hostname = coalesce(excluded.hostname, devices.hostname), \
+      first_seen = min(devices.first_seen, excluded.first_seen), \
+      last_seen = max(devices.last_seen, excluded.last_seen)";
+
+/// Write one batch in one transaction. Within a batch only the last version of each flow
+/// is written, and each device is touched once.
+fn commit(conn: &mut Connection, batch: &[Queued]) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    {
+        let mut devices: HashMap<(i64, IpAddr), DeviceTouch<'_>> = HashMap::new();
+        let mut dns = tx.prepare_cached(INSERT_DNS)?;
+        for (session, op) in batch {
+            match op {
+                StoreOp::Dns(e) => {
+                    let at = to_ms(e.at);
+                    dns.execute(params![
+                        session,
+                        e.device_ip.to_string(),
+                        e.name.as_str(),
+                        e.qtype,
+                        e.rcode,
+                        json_strings(&e.chain),
+                        json_strings(&e.addrs),
+                        e.ttl,
+                        at,
+                    ])?;
+                    DeviceTouch::seen(&mut devices, *session, e.device_ip.ip(), at, at);
+                }
+                StoreOp::Flow(f) => {
+                    let (first, last) = (to_ms(f.first_seen), to_ms(f.last_seen));
+                    DeviceTouch::seen(&mut devices, *session, f.device_ip.ip(), first, last);
+                }
+                StoreOp::Device(d) => {
+                    let at = to_ms(d.at);
+                    let t = DeviceTouch::seen(&mut devices, *session, d.ip, at, at);
+                    t.mac = d.mac.as_deref().or(t.mac);
+                    t.hostname = d.hostname.as_deref().or(t.hostname);
+                }
+            }
+        }
+        // The newest version of each flow: walk back, keep the first seen per key.
+        let mut done = HashSet::new();
+        let mut flow = tx.prepare_cached(UPSERT_FLOW)?;
+        for (session, op) in batch.iter().rev() {
+            let StoreOp::Flow(f) = op else { continue };
+            if !done.insert((*session, f.id.as_str())) {
+                continue;
+            }
+            let enrichment = enrichment_json(&f.enrichment);
+            flow.execute(params![
+                session,
+                f.id,
+                f.device_ip.to_string(),
+                f.remote_ip.to_string(),
+                f.remote_port,
+                proto_text(f.proto),
+                f.domain.as_ref().map(|d| d.as_str()),
+                json_strings(&f.candidates),
+                enrichment,
+                to_i64(f.bytes_up),
+                to_i64(f.bytes_down),
+                to_i64(f.packets_up),
+                to_i64(f.packets_down),
+                to_ms(f.first_seen),
+                to_ms(f.last_seen),
+                state_text(f.state),
+            ])?;
+        }
+        let mut device = tx.prepare_cached(UPSERT_DEVICE)?;
+        for ((session, ip), d) in &devices {
+            device.execute(params![
+                session,
+                ip.to_string(),
+                d.mac,
+                d.hostname,
+                d.first,
+                d.last
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+pub(super) fn test_channel(capacity: usize) -> (StoreWriter, Receiver<Queued>) {
+    channel(capacity, Arc::new(AtomicI64::new(1)))
+}
