@@ -95,14 +95,18 @@ fn correlator_throughput() {
     let t = rt.block_on(async move {
         let (dns_tx, dns_rx) = mpsc::channel(65_536);
         let (ct_tx, ct_rx) = mpsc::channel(16_384);
+        let out = correlate::Outputs {
+            state,
+            events: ev_tx,
+            // Built-in domain lists, no geo/AS files: the correlator's own cost plus list lookups.
+            enricher: Arc::new(whereflow::enrich::Enricher::without_data()),
+            store: None,
+        };
         let task = tokio::spawn(correlate::run(
             cfg,
             dns_rx,
             ct_rx,
-            state,
-            ev_tx,
-            // Built-in domain lists, no geo/AS files: the correlator's own cost plus list lookups.
-            Arc::new(whereflow::enrich::Enricher::without_data()),
+            out,
             CancellationToken::new(),
         ));
         let start = Instant::now();

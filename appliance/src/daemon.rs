@@ -24,6 +24,7 @@ use crate::correlate::{self, LiveState};
 use crate::dns::{AnswerSink, DnsServer};
 use crate::enrich::Enricher;
 use crate::status::Status;
+use crate::store::{Store, StoreWriter};
 use crate::web::{AppState, WebServer};
 
 /// Depth of the DNS answer queue. At 100k answers/s this is over half a second of slack.
@@ -31,6 +32,8 @@ const DNS_QUEUE: usize = 65_536;
 /// Depth of the conntrack event queue; when it is full the reader waits and the kernel
 /// socket buffer takes the rest (overflow there triggers a resync, nothing is lost).
 const CONNTRACK_QUEUE: usize = 16_384;
+/// Changes queued for the store's writer thread (it commits every 500 ms).
+const STORE_QUEUE: usize = 20_000;
 /// Live events buffered per event-stream subscriber.
 const EVENT_BUFFER: usize = 4_096;
 
@@ -41,6 +44,7 @@ pub struct Daemon {
     web: WebServer,
     correlator: tokio::task::JoinHandle<()>,
     conntrack: Option<std::thread::JoinHandle<()>>,
+    store_thread: Option<std::thread::JoinHandle<()>>,
     /// Health counters and warnings.
     pub status: Arc<Status>,
 }
@@ -58,13 +62,38 @@ impl Daemon {
             )
         })?;
 
+        // History: this session's flows and answers come back after a restart. A store that
+        // cannot be opened costs the history, not the service.
+        let (store_writer, store_thread) = match open_store(&config) {
+            Ok((writer, thread, restored)) => {
+                tracing::info!(
+                    "history: session {:?}, {} flows and {} answers restored",
+                    restored.session,
+                    restored.flows,
+                    restored.answers
+                );
+                (Some(writer), Some((thread, restored.state)))
+            }
+            Err(e) => {
+                status.warn(format!(
+                    "history is not being saved (data.dir {}): {e:#}",
+                    config.data.dir.display()
+                ));
+                (None, None)
+            }
+        };
+        let (store_thread, restored_state) = match store_thread {
+            Some((t, st)) => (Some(t), Some(st)),
+            None => (None, None),
+        };
+
         let (sink, dns_rx) = AnswerSink::channel(DNS_QUEUE, status.clone());
         let (ct_tx, ct_rx) = mpsc::channel(CONNTRACK_QUEUE);
         let (events, _) = broadcast::channel(EVENT_BUFFER);
-        let live = Arc::new(RwLock::new(LiveState::new(
-            &config.correlate,
-            config.conntrack.max_flows,
-        )));
+        let live = Arc::new(RwLock::new(
+            restored_state.unwrap_or_else(|| empty_live_state(&config)),
+        ));
+        let store_stats = store_writer.as_ref().map(|w| w.stats());
 
         // Conntrack first: flows that exist now are in its first dump.
         let conntrack = if config.conntrack.enabled {
@@ -95,13 +124,17 @@ impl Daemon {
             tracing::info!("data: {line}");
         }
 
+        let outputs = correlate::Outputs {
+            state: live.clone(),
+            events: events.clone(),
+            enricher: enricher.clone(),
+            store: store_writer,
+        };
         let correlator = tokio::spawn(correlate::run(
             config.correlate.clone(),
             dns_rx,
             ct_rx,
-            live.clone(),
-            events.clone(),
-            enricher.clone(),
+            outputs,
             shutdown.clone(),
         ));
 
@@ -116,6 +149,7 @@ impl Daemon {
             live,
             status: status.clone(),
             enricher,
+            store_stats,
             events,
             event_slots: Arc::new(Semaphore::new(config.web.max_event_clients)),
         };
@@ -128,6 +162,7 @@ impl Daemon {
             web,
             correlator,
             conntrack,
+            store_thread,
             status,
         })
     }
@@ -148,12 +183,64 @@ impl Daemon {
         {
             tracing::warn!("correlator did not stop within 3 s");
         }
+        // The correlator held the only store handle: its end lets the writer commit and stop.
+        if let Some(h) = self.store_thread {
+            let _ = tokio::task::spawn_blocking(move || h.join()).await;
+        }
         if let Some(h) = self.conntrack {
             // The reader polls its shutdown token a few times a second.
             let _ = tokio::task::spawn_blocking(move || h.join()).await;
         }
         tracing::info!("stopped");
     }
+}
+
+/// An empty live state with the configured bounds.
+fn empty_live_state(config: &Config) -> LiveState {
+    LiveState::new(&config.correlate, config.conntrack.max_flows)
+}
+
+/// What was brought back from the store.
+struct Restored {
+    session: String,
+    flows: usize,
+    answers: usize,
+    state: LiveState,
+}
+
+/// Open the store in `data.dir`, restore the current session's flows and answers into a live
+/// state with the configured bounds, and start the writer.
+fn open_store(
+    config: &Config,
+) -> anyhow::Result<(StoreWriter, std::thread::JoinHandle<()>, Restored)> {
+    let store = Store::open(&config.data.dir)?;
+    let session = store.current_session()?;
+    let mut state = empty_live_state(config);
+    let flows = store.recent_flows(session.id, config.correlate.max_closed_flows)?;
+    let answers = store.recent_dns(session.id, config.correlate.max_answers_per_device)?;
+    let (n_flows, n_answers) = (flows.len(), answers.len());
+    for a in answers {
+        state.devices.dns_answer(a.device_ip, a.at);
+        state.dns.push(a);
+    }
+    for f in &flows {
+        match f.state {
+            crate::correlate::FlowState::Open => state.devices.flow_opened(f),
+            crate::correlate::FlowState::Closed => state.devices.flow_closed(f, false),
+        }
+    }
+    state.flows.restore(flows);
+    let (writer, thread) = store.spawn_writer(STORE_QUEUE)?;
+    Ok((
+        writer,
+        thread,
+        Restored {
+            session: session.name,
+            flows: n_flows,
+            answers: n_answers,
+            state,
+        },
+    ))
 }
 
 /// Run until SIGINT or SIGTERM, then stop cleanly.

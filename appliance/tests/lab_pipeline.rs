@@ -386,3 +386,42 @@ fn system_resolvers_are_used_when_no_upstream_is_configured() {
         d.log()
     );
 }
+
+/// The current session's history is back in the API after the daemon is killed (SIGKILL, no
+/// chance to flush) and started again.
+#[test]
+fn history_survives_sigkill_and_restart() {
+    let lab = lab(1);
+    let _tcp = lab.tcp_server(8000).unwrap();
+    let dev = lab.devices()[0].ipv4.to_string();
+    let d = Daemon::start(&lab, "").unwrap();
+    let r = lab
+        .query(0, dns4(), "www.example.test.", RecordType::A, false)
+        .unwrap();
+    assert_eq!(r.rcode(), ResponseCode::NoError);
+    lab.tcp_exchange(0, "203.0.113.10:8000".parse().unwrap(), 1_000, 2_000)
+        .unwrap();
+    d.wait_for(&lab, Duration::from_secs(5), |flows| {
+        find(flows, &dev, "203.0.113.10", 8000)
+            .filter(|f| u(f, "bytes_down") >= 2_000)
+            .cloned()
+    })
+    .unwrap();
+    // The writer commits every 500 ms; give it two rounds.
+    std::thread::sleep(Duration::from_millis(1_200));
+    d.kill_keep_data();
+
+    let d = Daemon::start(&lab, "").unwrap();
+    let flows = d.flows(&lab).unwrap();
+    let f = find(&flows, &dev, "203.0.113.10", 8000)
+        .unwrap_or_else(|| panic!("flow lost: {flows:?}\n{}", d.log()));
+    assert_eq!(f["domain"], "www.example.test");
+    assert!(u(f, "bytes_down") >= 2_000, "{f}");
+    let dns = d.get(&lab, &format!("/api/v1/dns?device={dev}")).unwrap();
+    assert!(
+        dns["answers"].to_string().contains("www.example.test"),
+        "{dns}"
+    );
+    let status = d.get(&lab, "/api/v1/status").unwrap();
+    assert!(status["history"]["failed"] == 0, "{status}");
+}

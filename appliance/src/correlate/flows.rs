@@ -171,6 +171,8 @@ pub enum FlowChange {
 /// Live flows plus a bounded, time-limited tail of closed ones.
 pub struct FlowTable {
     live: HashMap<FlowKey, FlowRecord>,
+    /// Flows restored as open from the store after a restart, not yet confirmed by conntrack.
+    unconfirmed: std::collections::HashSet<FlowKey>,
     closed: VecDeque<FlowRecord>,
     max_live: usize,
     max_closed: usize,
@@ -182,11 +184,51 @@ impl FlowTable {
     pub fn new(max_live: usize, max_closed: usize, retention: std::time::Duration) -> Self {
         FlowTable {
             live: HashMap::new(),
+            unconfirmed: std::collections::HashSet::new(),
             closed: VecDeque::new(),
             max_live,
             max_closed,
             retention: Duration::from_std(retention).unwrap_or(Duration::zero()),
         }
+    }
+
+    /// Put back what the store remembered of this session (newest first, as the store returns
+    /// it). Closed flows rejoin the closed list; open ones rejoin the live table with their names,
+    /// to be confirmed by conntrack's next dump or closed by [`FlowTable::close_unconfirmed`].
+    pub fn restore(&mut self, mut records: Vec<FlowRecord>) {
+        records.reverse();
+        for rec in records {
+            match rec.state {
+                FlowState::Open if self.live.len() < self.max_live => {
+                    self.unconfirmed.insert(rec.key);
+                    self.live.insert(rec.key, rec);
+                }
+                FlowState::Open => {}
+                FlowState::Closed => {
+                    self.closed.push_back(rec);
+                    if self.closed.len() > self.max_closed {
+                        self.closed.pop_front();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Close restored flows conntrack did not confirm (they ended while the daemon was down).
+    pub fn close_unconfirmed(&mut self, now: DateTime<Utc>) -> Vec<FlowRecord> {
+        let mut out = Vec::new();
+        for key in std::mem::take(&mut self.unconfirmed) {
+            if let Some(mut rec) = self.live.remove(&key) {
+                rec.state = FlowState::Closed;
+                rec.last_seen = now;
+                self.closed.push_back(rec.clone());
+                out.push(rec);
+            }
+        }
+        while self.closed.len() > self.max_closed {
+            self.closed.pop_front();
+        }
+        out
     }
 
     /// Is this flow live and still without a name?
@@ -210,6 +252,7 @@ impl FlowTable {
     ) -> Option<FlowChange> {
         if let Some(rec) = self.live.get_mut(&snap.key) {
             let mut changed = snap.counters.is_some_and(|c| rec.set_counters(c));
+            self.unconfirmed.remove(&snap.key);
             if let Some(a) = attribution.filter(|a| a.domain.is_some() && rec.domain.is_none()) {
                 rec.domain = a.domain;
                 rec.candidates = a.candidates;
@@ -239,6 +282,7 @@ impl FlowTable {
         now: DateTime<Utc>,
         enricher: &Enricher,
     ) -> FlowChange {
+        self.unconfirmed.remove(&snap.key);
         let mut rec = match self.live.remove(&snap.key) {
             Some(rec) => rec,
             None => FlowRecord::new(snap, attribution, now, enricher),
@@ -416,5 +460,29 @@ mod tests {
         assert_eq!(t.closed_count(), 2);
         t.prune(now(63));
         assert_eq!(t.closed_count(), 0);
+    }
+
+    #[test]
+    fn restored_flows_are_confirmed_by_conntrack_or_closed() {
+        let mut t = FlowTable::new(10, 10, std::time::Duration::from_secs(60));
+        let mut a = FlowRecord::new(&snap(1, None), named("a.example"), now(0), &en());
+        let b = FlowRecord::new(&snap(2, None), named("b.example"), now(0), &en());
+        a.bytes_up = 10;
+        let mut old = FlowRecord::new(&snap(3, None), named("c.example"), now(0), &en());
+        old.state = FlowState::Closed;
+        t.restore(vec![a, b, old]);
+        assert_eq!((t.live_count(), t.closed_count()), (2, 1));
+        // Conntrack still has flow 1: it is the same flow, named as before, counters go on.
+        let ch = t.seen(&snap(1, Some(c(50, 60))), None, now(1), &en());
+        let Some(FlowChange::Updated(r)) = ch else {
+            panic!("{ch:?}")
+        };
+        assert_eq!((r.domain.unwrap().as_str(), r.bytes_up), ("a.example", 50));
+        // Flow 2 ended while the daemon was down.
+        let closed = t.close_unconfirmed(now(10));
+        assert_eq!(closed.len(), 1);
+        assert_eq!(closed[0].key.id, 2);
+        assert_eq!((t.live_count(), t.closed_count()), (1, 2));
+        assert!(t.close_unconfirmed(now(11)).is_empty());
     }
 }

@@ -26,4 +26,4 @@ pub use devices::{DeviceSummary, DeviceTable};
 pub use dns_log::{DnsLog, DnsLogEntry};
 pub use dns_memory::{Attribution, DnsMemory};
 pub use flows::{FlowRecord, FlowState, FlowTable, LanFilter};
-pub use task::{run, LiveEvent, LiveState};
+pub use task::{run, LiveEvent, LiveState, Outputs};

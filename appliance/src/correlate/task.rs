@@ -17,6 +17,7 @@ use crate::correlate::{
 };
 use crate::dns::DnsAnswer;
 use crate::enrich::Enricher;
+use crate::store::{StoreOp, StoreWriter};
 
 /// Events handled under one lock; keeps API readers from waiting long behind a burst.
 const BATCH: usize = 256;
@@ -84,6 +85,18 @@ impl LiveEvent {
     }
 }
 
+/// Where the correlator's results go.
+pub struct Outputs {
+    /// The live view the API reads.
+    pub state: Arc<RwLock<LiveState>>,
+    /// Live events for event-stream subscribers.
+    pub events: broadcast::Sender<Arc<LiveEvent>>,
+    /// Lists and databases every flow is enriched from.
+    pub enricher: Arc<Enricher>,
+    /// The store's writer, when history is saved.
+    pub store: Option<StoreWriter>,
+}
+
 /// The correlator's private working set.
 struct Correlator {
     memory: DnsMemory,
@@ -91,14 +104,23 @@ struct Correlator {
     state: Arc<RwLock<LiveState>>,
     events: broadcast::Sender<Arc<LiveEvent>>,
     enricher: Arc<Enricher>,
+    store: Option<StoreWriter>,
 }
 
 impl Correlator {
+    /// Queue a change for the store (never blocks; the store counts what it drops).
+    fn persist(&self, op: impl FnOnce() -> StoreOp) {
+        if let Some(w) = &self.store {
+            w.try_send(op());
+        }
+    }
+
     fn dns(&mut self, state: &mut LiveState, answer: DnsAnswer) {
         self.memory.record(&answer);
         let entry = DnsLogEntry::from(&answer);
         state.devices.dns_answer(answer.device, answer.at);
         state.dns.push(entry.clone());
+        self.persist(|| StoreOp::Dns(entry.clone()));
         // No subscribers is normal; the error only says so.
         let _ = self.events.send(Arc::new(LiveEvent::Dns { answer: entry }));
     }
@@ -140,6 +162,11 @@ impl Correlator {
                 change
             }
         };
+        self.persist(|| match &change {
+            FlowChange::New(f) | FlowChange::Updated(f) | FlowChange::Closed(f) => {
+                StoreOp::Flow(f.clone())
+            }
+        });
         let event = match change {
             FlowChange::New(flow) => {
                 state.devices.flow_opened(&flow);
@@ -161,11 +188,15 @@ pub async fn run(
     cfg: CorrelateConfig,
     mut dns_rx: mpsc::Receiver<DnsAnswer>,
     mut ct_rx: mpsc::Receiver<ConntrackEvent>,
-    state: Arc<RwLock<LiveState>>,
-    events: broadcast::Sender<Arc<LiveEvent>>,
-    enricher: Arc<Enricher>,
+    out: Outputs,
     shutdown: CancellationToken,
 ) {
+    let Outputs {
+        state,
+        events,
+        enricher,
+        store,
+    } = out;
     let mut c = Correlator {
         memory: DnsMemory::new(
             cfg.max_devices,
@@ -176,7 +207,13 @@ pub async fn run(
         state,
         events,
         enricher,
+        store,
     };
+    // Flows restored as open from the store are closed if the first conntrack dumps (every
+    // `dump_interval`, 2 s by default) have not confirmed them by then.
+    let confirm = tokio::time::sleep(Duration::from_secs(10));
+    tokio::pin!(confirm);
+    let mut confirmed = false;
     let mut prune = tokio::time::interval(Duration::from_secs(5));
     let (mut dns_open, mut ct_open) = (true, true);
     while dns_open || ct_open {
@@ -218,6 +255,14 @@ pub async fn run(
                 None => ct_open = false,
             },
             _ = prune.tick() => c.state.write().flows.prune(Utc::now()),
+            _ = &mut confirm, if !confirmed => {
+                confirmed = true;
+                let closed = c.state.write().flows.close_unconfirmed(Utc::now());
+                for flow in closed {
+                    c.persist(|| StoreOp::Flow(flow.clone()));
+                    let _ = c.events.send(Arc::new(LiveEvent::FlowClosed { flow }));
+                }
+            }
         }
     }
 }
@@ -293,16 +338,13 @@ mod tests {
             .await
             .unwrap();
         drop((dns_tx, ct_tx));
-        run(
-            cfg,
-            dns_rx,
-            ct_rx,
-            state.clone(),
-            ev_tx,
-            Arc::new(Enricher::without_data()),
-            CancellationToken::new(),
-        )
-        .await;
+        let out = Outputs {
+            state: state.clone(),
+            events: ev_tx,
+            enricher: Arc::new(Enricher::without_data()),
+            store: None,
+        };
+        run(cfg, dns_rx, ct_rx, out, CancellationToken::new()).await;
         let names: Vec<&str> = std::iter::from_fn(|| ev_rx.try_recv().ok())
             .map(|e| e.name())
             .collect::<Vec<_>>();

@@ -150,6 +150,10 @@ async fn status(State(app): State<AppState>) -> Response {
         "flows_closed_kept": closed,
         "counters": s,
         "data": app.enricher.describe(),
+        "history": app.store_stats.as_ref().map(|w| {
+            let g = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
+            json!({ "written": g(&w.written), "batches": g(&w.batches), "dropped": g(&w.dropped), "failed": g(&w.failed) })
+        }),
         "warnings": s.warnings,
     }))
     .into_response()

@@ -30,6 +30,8 @@ pub struct AppState {
     pub status: Arc<Status>,
     /// Loaded lists and databases (described in `/api/v1/status`).
     pub enricher: Arc<Enricher>,
+    /// The store writer's counters, when history is being saved.
+    pub store_stats: Option<Arc<crate::store::WriterStats>>,
     /// Source of live events.
     pub events: broadcast::Sender<Arc<LiveEvent>>,
     /// Limits concurrent event-stream subscribers.

@@ -99,6 +99,15 @@ impl Daemon {
         }
     }
 
+    /// Kill the daemon with SIGKILL (a power cut, as far as it can tell) and keep its data
+    /// directory, so a new [`Daemon::start`] on the same lab finds its history.
+    pub fn kill_keep_data(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        // Forget the directory so Drop leaves it; the next daemon on this lab reuses the path.
+        self.dir = PathBuf::new();
+    }
+
     /// The daemon's process id (as seen from the host).
     pub fn pid(&self) -> u32 {
         self.child.id()
@@ -150,7 +159,9 @@ impl Drop for Daemon {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
+        if !self.dir.as_os_str().is_empty() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
