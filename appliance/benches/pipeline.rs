@@ -200,6 +200,8 @@ fn daemon_memory() -> anyhow::Result<()> {
                 "peak before listing the flows through the API: {before_api} KiB; the listing is {} KiB of JSON",
                 serde_json::to_vec(&flows)?.len() / 1024
             );
+            let st = d.get(&lab, "/api/v1/status")?;
+            println!("history writer: {}", st["history"]);
             println!(
                 "daemon with {DEVICES} devices and {open} live flows ({named} named): \
                  VmRSS idle {} KiB, now {} KiB, peak (VmHWM) {} KiB; RssAnon {} KiB",

@@ -134,6 +134,9 @@ fn connect(path: &Path) -> Result<Connection, StoreError> {
     }
     conn.pragma_update(None, "synchronous", "NORMAL")
         .map_err(open)?;
+    // 1 MiB page cache per connection (SQLite's default is 2 MiB): the writer appends and the
+    // reader restores once at start; the appliance's memory is better spent on live flows.
+    conn.pragma_update(None, "cache_size", -1024)?;
     conn.pragma_update(None, "foreign_keys", true)
         .map_err(open)?;
     Ok(conn)

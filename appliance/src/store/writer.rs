@@ -84,7 +84,9 @@ pub struct WriterStats {
     pub failed: AtomicU64,
 }
 
-type Queued = (i64, StoreOp);
+/// Boxed: `sync_channel` reserves every slot up front, and a flow is ~350 bytes inline, so a
+/// 16,384-op queue would hold 5.7 MB of empty slots; boxed it holds 128 KB.
+type Queued = Box<(i64, StoreOp)>;
 
 /// A handle for queueing ops. Clone it freely; the writer stops after the last clone is
 /// dropped.
@@ -100,7 +102,7 @@ impl StoreWriter {
     /// the queue is full or the writer has stopped.
     pub fn try_send(&self, op: StoreOp) -> bool {
         let session = self.session.load(Ordering::Acquire);
-        match self.tx.try_send((session, op)) {
+        match self.tx.try_send(Box::new((session, op))) {
             Ok(()) => true,
             Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
                 self.stats.dropped.fetch_add(1, Ordering::Relaxed);
@@ -248,7 +250,7 @@ fn commit(conn: &mut Connection, batch: &[Queued]) -> Result<(), StoreError> {
     {
         let mut devices: HashMap<(i64, IpAddr), DeviceTouch<'_>> = HashMap::new();
         let mut dns = tx.prepare_cached(INSERT_DNS)?;
-        for (session, op) in batch {
+        for (session, op) in batch.iter().map(|q| &**q) {
             match op {
                 StoreOp::Dns(e) => {
                     let at = to_ms(e.at);
@@ -280,7 +282,7 @@ fn commit(conn: &mut Connection, batch: &[Queued]) -> Result<(), StoreError> {
         // The newest version of each flow: walk back, keep the first seen per key.
         let mut done = HashSet::new();
         let mut flow = tx.prepare_cached(UPSERT_FLOW)?;
-        for (session, op) in batch.iter().rev() {
+        for (session, op) in batch.iter().rev().map(|q| &**q) {
             let StoreOp::Flow(f) = op else { continue };
             if !done.insert((*session, f.id.as_str())) {
                 continue;
