@@ -417,6 +417,16 @@ fn history_survives_sigkill_and_restart() {
         .unwrap_or_else(|| panic!("flow lost: {flows:?}\n{}", d.log()));
     assert_eq!(f["domain"], "www.example.test");
     assert!(u(f, "bytes_down") >= 2_000, "{f}");
+    // Wait past a conntrack dump: the reader re-keys the flow from the dump, and it must stay
+    // one named flow, not become two.
+    std::thread::sleep(Duration::from_millis(2_500));
+    let flows = d.flows(&lab).unwrap();
+    let same: Vec<_> = flows
+        .iter()
+        .filter(|f| f["device_ip"] == dev.as_str() && f["remote_ip"] == "203.0.113.10")
+        .collect();
+    assert_eq!(same.len(), 1, "{same:?}");
+    assert_eq!(same[0]["domain"], "www.example.test");
     let dns = d.get(&lab, &format!("/api/v1/dns?device={dev}")).unwrap();
     assert!(
         dns["answers"].to_string().contains("www.example.test"),

@@ -51,7 +51,7 @@ fn child_writer_process() {
             id: (n / 2) as u32,
             start_ns: round,
         };
-        writer.try_send(StoreOp::Flow(FlowRecord {
+        writer.try_send(StoreOp::Flow(std::sync::Arc::new(FlowRecord {
             id: format!("{}-{}", key.id, key.start_ns),
             key,
             device_ip: device,
@@ -68,7 +68,7 @@ fn child_writer_process() {
             last_seen: now,
             state: FlowState::Open,
             enrichment: Enrichment::default(),
-        }));
+        })));
         if n % 4 == 0 {
             writer.try_send(StoreOp::Dns(DnsLogEntry {
                 device_ip: device,

@@ -43,7 +43,7 @@ fn flow_insert_rate() {
             start_ns: 1_800_000_000_000_000_000,
         };
         let d = n % DEVICES;
-        let op = StoreOp::Flow(FlowRecord {
+        let op = StoreOp::Flow(std::sync::Arc::new(FlowRecord {
             id: format!("{}-{}", key.id, key.start_ns),
             key,
             device_ip: DeviceId(format!("10.0.{}.{}", d / 250, d % 250 + 2).parse().unwrap()),
@@ -60,7 +60,7 @@ fn flow_insert_rate() {
             last_seen: now,
             state: FlowState::Closed,
             enrichment: enrichment.clone(),
-        });
+        }));
         // Measure the writer, not the queue: wait when it is full.
         loop {
             let before = writer.dropped();

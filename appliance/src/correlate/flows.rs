@@ -2,6 +2,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use ipnet::IpNet;
@@ -128,6 +129,14 @@ impl FlowRecord {
         rec
     }
 
+    /// Would applying `c` change anything? (Counters never go backwards.)
+    fn counters_would_change(&self, c: &Counters) -> bool {
+        c.bytes_orig > self.bytes_up
+            || c.bytes_reply > self.bytes_down
+            || c.packets_orig > self.packets_up
+            || c.packets_reply > self.packets_down
+    }
+
     /// Apply counters; returns whether anything changed. Counters never go backwards.
     fn set_counters(&mut self, c: Counters) -> bool {
         let new = (
@@ -161,19 +170,24 @@ impl FlowRecord {
 #[derive(Clone, Debug, PartialEq)]
 pub enum FlowChange {
     /// A flow appeared.
-    New(FlowRecord),
+    New(Arc<FlowRecord>),
     /// Counters or attribution changed.
-    Updated(FlowRecord),
+    Updated(Arc<FlowRecord>),
     /// A flow ended.
-    Closed(FlowRecord),
+    Closed(Arc<FlowRecord>),
 }
 
 /// Live flows plus a bounded, time-limited tail of closed ones.
 pub struct FlowTable {
-    live: HashMap<FlowKey, FlowRecord>,
+    // Shared, copy-on-write: the event stream, the store queue and API listings hold the same
+    // record instead of copies; a change copies only a record someone still holds.
+    live: HashMap<FlowKey, Arc<FlowRecord>>,
     /// Flows restored as open from the store after a restart, not yet confirmed by conntrack.
-    unconfirmed: std::collections::HashSet<FlowKey>,
-    closed: VecDeque<FlowRecord>,
+    /// Keyed by conntrack id: after a restart the reader may key the same flow with a slightly
+    /// different start time (a dump's start stamp instead of the NEW event's), so restored flows
+    /// are matched by id and tuple, see [`FlowTable::adopt_restored`].
+    unconfirmed: HashMap<u32, FlowKey>,
+    closed: VecDeque<Arc<FlowRecord>>,
     max_live: usize,
     max_closed: usize,
     retention: Duration,
@@ -184,7 +198,7 @@ impl FlowTable {
     pub fn new(max_live: usize, max_closed: usize, retention: std::time::Duration) -> Self {
         FlowTable {
             live: HashMap::new(),
-            unconfirmed: std::collections::HashSet::new(),
+            unconfirmed: HashMap::new(),
             closed: VecDeque::new(),
             max_live,
             max_closed,
@@ -200,12 +214,12 @@ impl FlowTable {
         for rec in records {
             match rec.state {
                 FlowState::Open if self.live.len() < self.max_live => {
-                    self.unconfirmed.insert(rec.key);
-                    self.live.insert(rec.key, rec);
+                    self.unconfirmed.insert(rec.key.id, rec.key);
+                    self.live.insert(rec.key, Arc::new(rec));
                 }
                 FlowState::Open => {}
                 FlowState::Closed => {
-                    self.closed.push_back(rec);
+                    self.closed.push_back(Arc::new(rec));
                     if self.closed.len() > self.max_closed {
                         self.closed.pop_front();
                     }
@@ -214,15 +228,43 @@ impl FlowTable {
         }
     }
 
+    /// If `snap` is a restored, not yet confirmed flow under another start stamp (same conntrack
+    /// id, same tuple, start within a second), file the record under `snap`'s key. The record
+    /// keeps its `id`, so the store goes on updating the same row.
+    fn adopt_restored(&mut self, snap: &FlowSnapshot) {
+        let Some(&old) = self.unconfirmed.get(&snap.key.id) else {
+            return;
+        };
+        if old == snap.key {
+            return;
+        }
+        let same = self.live.get(&old).is_some_and(|r| {
+            r.device_ip == DeviceId(snap.tuple.src)
+                && r.remote_ip == snap.tuple.dst
+                && r.remote_port == snap.tuple.dst_port
+                && r.proto == snap.tuple.proto
+                && old.start_ns.abs_diff(snap.key.start_ns) < 1_000_000_000
+        });
+        if !same {
+            return;
+        }
+        if let Some(mut shared) = self.live.remove(&old) {
+            Arc::make_mut(&mut shared).key = snap.key;
+            self.live.insert(snap.key, shared);
+            self.unconfirmed.insert(snap.key.id, snap.key);
+        }
+    }
+
     /// Close restored flows conntrack did not confirm (they ended while the daemon was down).
-    pub fn close_unconfirmed(&mut self, now: DateTime<Utc>) -> Vec<FlowRecord> {
+    pub fn close_unconfirmed(&mut self, now: DateTime<Utc>) -> Vec<Arc<FlowRecord>> {
         let mut out = Vec::new();
-        for key in std::mem::take(&mut self.unconfirmed) {
-            if let Some(mut rec) = self.live.remove(&key) {
+        for key in std::mem::take(&mut self.unconfirmed).into_values() {
+            if let Some(mut shared) = self.live.remove(&key) {
+                let rec = Arc::make_mut(&mut shared);
                 rec.state = FlowState::Closed;
                 rec.last_seen = now;
-                self.closed.push_back(rec.clone());
-                out.push(rec);
+                self.closed.push_back(Arc::clone(&shared));
+                out.push(shared);
             }
         }
         while self.closed.len() > self.max_closed {
@@ -250,26 +292,36 @@ impl FlowTable {
         now: DateTime<Utc>,
         enricher: &Enricher,
     ) -> Option<FlowChange> {
-        if let Some(rec) = self.live.get_mut(&snap.key) {
-            let mut changed = snap.counters.is_some_and(|c| rec.set_counters(c));
-            self.unconfirmed.remove(&snap.key);
-            if let Some(a) = attribution.filter(|a| a.domain.is_some() && rec.domain.is_none()) {
+        self.adopt_restored(snap);
+        if let Some(slot) = self.live.get_mut(&snap.key) {
+            self.unconfirmed.remove(&snap.key.id);
+            let counters = snap.counters.filter(|c| slot.counters_would_change(c));
+            let name = attribution.filter(|a| a.domain.is_some() && slot.domain.is_none());
+            if counters.is_none() && name.is_none() {
+                return None;
+            }
+            let rec = Arc::make_mut(slot);
+            if let Some(c) = counters {
+                rec.set_counters(c);
+            }
+            if let Some(a) = name {
                 rec.domain = a.domain;
                 rec.candidates = a.candidates;
                 rec.enrichment = enricher.flow(rec.domain.as_ref(), rec.remote_ip);
-                changed = true;
             }
-            if changed {
-                rec.last_seen = now;
-                return Some(FlowChange::Updated(rec.clone()));
-            }
-            return None;
+            rec.last_seen = now;
+            return Some(FlowChange::Updated(Arc::clone(slot)));
         }
         if self.live.len() >= self.max_live {
             return None;
         }
-        let rec = FlowRecord::new(snap, attribution.unwrap_or_default(), now, enricher);
-        self.live.insert(snap.key, rec.clone());
+        let rec = Arc::new(FlowRecord::new(
+            snap,
+            attribution.unwrap_or_default(),
+            now,
+            enricher,
+        ));
+        self.live.insert(snap.key, Arc::clone(&rec));
         Some(FlowChange::New(rec))
     }
 
@@ -282,17 +334,20 @@ impl FlowTable {
         now: DateTime<Utc>,
         enricher: &Enricher,
     ) -> FlowChange {
-        self.unconfirmed.remove(&snap.key);
-        let mut rec = match self.live.remove(&snap.key) {
+        self.adopt_restored(snap);
+        self.unconfirmed.remove(&snap.key.id);
+        let mut shared = match self.live.remove(&snap.key) {
             Some(rec) => rec,
-            None => FlowRecord::new(snap, attribution, now, enricher),
+            None => Arc::new(FlowRecord::new(snap, attribution, now, enricher)),
         };
+        let rec = Arc::make_mut(&mut shared);
         if let Some(c) = snap.counters {
             rec.set_counters(c);
         }
         rec.state = FlowState::Closed;
         rec.last_seen = now;
-        self.closed.push_back(rec.clone());
+        self.closed.push_back(Arc::clone(&shared));
+        let rec = shared;
         while self.closed.len() > self.max_closed {
             self.closed.pop_front();
         }
@@ -312,6 +367,11 @@ impl FlowTable {
 
     /// Live flows then closed ones (newest closed last).
     pub fn iter(&self) -> impl Iterator<Item = &FlowRecord> {
+        self.shared().map(|r| r.as_ref())
+    }
+
+    /// The same records as shared handles (cheap to clone out from under a lock).
+    pub fn shared(&self) -> impl Iterator<Item = &Arc<FlowRecord>> {
         self.live.values().chain(self.closed.iter())
     }
 
@@ -410,7 +470,7 @@ mod tests {
             (150, 2500, FlowState::Closed)
         );
         assert_eq!(
-            r.domain.unwrap().as_str(),
+            r.domain.as_ref().unwrap().as_str(),
             "a.example",
             "the name it had stays"
         );
@@ -439,7 +499,7 @@ mod tests {
         else {
             panic!()
         };
-        assert_eq!(r.domain.unwrap().as_str(), "z.example");
+        assert_eq!(r.domain.as_ref().unwrap().as_str(), "z.example");
     }
 
     #[test]
@@ -477,12 +537,34 @@ mod tests {
         let Some(FlowChange::Updated(r)) = ch else {
             panic!("{ch:?}")
         };
-        assert_eq!((r.domain.unwrap().as_str(), r.bytes_up), ("a.example", 50));
+        assert_eq!(
+            (r.domain.as_ref().unwrap().as_str(), r.bytes_up),
+            ("a.example", 50)
+        );
         // Flow 2 ended while the daemon was down.
         let closed = t.close_unconfirmed(now(10));
         assert_eq!(closed.len(), 1);
         assert_eq!(closed[0].key.id, 2);
         assert_eq!((t.live_count(), t.closed_count()), (1, 2));
         assert!(t.close_unconfirmed(now(11)).is_empty());
+
+        // After a restart the reader may stamp the same flow (same id and tuple) a little
+        // differently: it is still the restored flow, not a new unnamed one.
+        let mut t = FlowTable::new(10, 10, std::time::Duration::from_secs(60));
+        t.restore(vec![FlowRecord::new(
+            &snap(5, None),
+            named("e.example"),
+            now(0),
+            &en(),
+        )]);
+        let mut again = snap(5, Some(c(9, 9)));
+        again.key.start_ns += 1_500;
+        let ch = t.seen(&again, Some(Attribution::default()), now(1), &en());
+        let Some(FlowChange::Updated(r)) = ch else {
+            panic!("{ch:?}")
+        };
+        assert_eq!(r.domain.as_ref().map(|d| d.as_str()), Some("e.example"));
+        assert_eq!(t.live_count(), 1);
+        assert!(t.close_unconfirmed(now(10)).is_empty(), "confirmed");
     }
 }

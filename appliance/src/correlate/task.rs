@@ -54,17 +54,17 @@ pub enum LiveEvent {
     /// A flow appeared.
     FlowNew {
         /// The flow.
-        flow: FlowRecord,
+        flow: Arc<FlowRecord>,
     },
     /// A flow's counters or name changed.
     FlowUpdate {
         /// The flow.
-        flow: FlowRecord,
+        flow: Arc<FlowRecord>,
     },
     /// A flow ended.
     FlowClosed {
         /// The flow.
-        flow: FlowRecord,
+        flow: Arc<FlowRecord>,
     },
     /// A device got a DNS answer.
     Dns {
@@ -164,7 +164,7 @@ impl Correlator {
         };
         self.persist(|| match &change {
             FlowChange::New(f) | FlowChange::Updated(f) | FlowChange::Closed(f) => {
-                StoreOp::Flow(f.clone())
+                StoreOp::Flow(Arc::clone(f))
             }
         });
         let event = match change {
@@ -259,7 +259,7 @@ pub async fn run(
                 confirmed = true;
                 let closed = c.state.write().flows.close_unconfirmed(Utc::now());
                 for flow in closed {
-                    c.persist(|| StoreOp::Flow(flow.clone()));
+                    c.persist(|| StoreOp::Flow(Arc::clone(&flow)));
                     let _ = c.events.send(Arc::new(LiveEvent::FlowClosed { flow }));
                 }
             }

@@ -141,14 +141,20 @@ fn start_session_ends_the_current_one_and_files_new_ops_under_it() {
     let dir = TempDir::new();
     let store = Store::open(&dir.0).unwrap();
     let s1 = store.current_session().unwrap();
-    write_all(&store, vec![StoreOp::Flow(flow(1, 1, 0, 1))]);
+    write_all(
+        &store,
+        vec![StoreOp::Flow(std::sync::Arc::new(flow(1, 1, 0, 1)))],
+    );
     let s2 = store.start_session("Year 9 science").unwrap();
     assert_ne!(s1.id, s2.id);
     assert_eq!(store.current_session().unwrap(), s2);
     let all = store.sessions().unwrap();
     assert_eq!(all[0], s2);
     assert!(all[1].ended_at.is_some(), "old session ended");
-    write_all(&store, vec![StoreOp::Flow(flow(2, 1, 0, 1))]);
+    write_all(
+        &store,
+        vec![StoreOp::Flow(std::sync::Arc::new(flow(2, 1, 0, 1)))],
+    );
     let ids = |s: i64| -> Vec<String> {
         store
             .recent_flows(s, 10)
@@ -177,7 +183,7 @@ fn flow_round_trips() {
         tracker: true,
         ..Enrichment::default()
     };
-    write_all(&store, vec![StoreOp::Flow(f.clone())]);
+    write_all(&store, vec![StoreOp::Flow(std::sync::Arc::new(f.clone()))]);
     let session = store.current_session().unwrap().id;
     assert_eq!(store.recent_flows(session, 10).unwrap(), [f]);
 }
@@ -190,12 +196,12 @@ fn flow_upsert_updates_counters_and_keeps_first_seen() {
     let mut named = flow(1, 100, 0, 1);
     named.domain = Some(Domain::new("a.example").unwrap());
     named.enrichment.org = Some("A".into());
-    write_all(&store, vec![StoreOp::Flow(named)]);
+    write_all(&store, vec![StoreOp::Flow(std::sync::Arc::new(named))]);
 
     // Later: more bytes, closed, a later first_seen (must not move), no name (must not erase).
     let mut later = flow(1, 500, 3, 9);
     later.state = FlowState::Closed;
-    write_all(&store, vec![StoreOp::Flow(later)]);
+    write_all(&store, vec![StoreOp::Flow(std::sync::Arc::new(later))]);
     let got = store.recent_flows(session, 10).unwrap();
     assert_eq!(got.len(), 1);
     let g = &got[0];
@@ -209,8 +215,8 @@ fn flow_upsert_updates_counters_and_keeps_first_seen() {
     write_all(
         &store,
         vec![
-            StoreOp::Flow(flow(1, 50, 0, 10)),
-            StoreOp::Flow(flow(1, 700, 0, 11)),
+            StoreOp::Flow(std::sync::Arc::new(flow(1, 50, 0, 10))),
+            StoreOp::Flow(std::sync::Arc::new(flow(1, 700, 0, 11))),
         ],
     );
     let g = &store.recent_flows(session, 10).unwrap()[0];
@@ -229,7 +235,7 @@ fn recent_flows_are_newest_first_and_limited() {
     write_all(
         &store,
         (0..10)
-            .map(|i| StoreOp::Flow(flow(i, 1, 0, i64::from(i))))
+            .map(|i| StoreOp::Flow(std::sync::Arc::new(flow(i, 1, 0, i64::from(i)))))
             .collect(),
     );
     let got: Vec<u32> = store

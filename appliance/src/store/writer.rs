@@ -28,7 +28,7 @@ pub enum StoreOp {
     /// A flow, new or changed: upserted by `FlowRecord::id`. Counters, state, `last_seen`,
     /// and the name with its candidates and enrichment are updated; `first_seen` is kept.
     /// Counters never go down, and a record without a name does not erase a stored one.
-    Flow(FlowRecord),
+    Flow(std::sync::Arc<FlowRecord>),
     /// What is known about a device beyond its address (from DHCP, the neighbour table).
     Device(DeviceSeen),
 }
