@@ -596,7 +596,7 @@ impl Lab {
             .spawn()
             .context("starting nsd (is nsd installed?)")?;
         *guard = Some(child);
-        let child = guard.as_mut().expect("just set");
+        let child = guard.as_mut().context("nsd child just stored")?;
         let deadline = Instant::now() + NSD_START_LIMIT;
         let mut pending = vec![up.v4, up.v6];
         while let Some(&target) = pending.first() {
@@ -619,7 +619,7 @@ impl Lab {
                 pending.remove(0);
             } else if Instant::now() > deadline {
                 let stderr = std::fs::read_to_string(&up.stderr).unwrap_or_default();
-                let child = guard.take().expect("running");
+                let child = guard.take().context("nsd child running")?;
                 stop_child(child, Duration::from_secs(1));
                 bail!(
                     "nsd #{i} did not answer on {target} within {NSD_START_LIMIT:?}; its output:\n{stderr}"

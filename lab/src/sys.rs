@@ -59,7 +59,7 @@ pub(crate) fn run(cmd: &mut Command, stdin: Option<&str>) -> Result<String> {
     .stderr(Stdio::piped());
     let mut child = cmd.spawn().with_context(|| format!("spawning {desc}"))?;
     if let Some(input) = stdin {
-        let mut pipe = child.stdin.take().expect("piped stdin");
+        let mut pipe = child.stdin.take().context("stdin was piped")?;
         pipe.write_all(input.as_bytes())
             .with_context(|| format!("writing stdin of {desc}"))?;
     }

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
-use super::geo::{Kind, MmdbFile};
+use super::geo::{Kind, MmdbSet};
 use super::special::canonical_ip;
 use crate::status::Status;
 
@@ -30,18 +30,16 @@ pub struct AsnInfo {
 /// Any number of AS databases; the first file (in the order given) that knows an address
 /// answers.
 pub struct AsnDb {
-    files: Vec<MmdbFile>,
+    files: MmdbSet,
 }
 
 impl AsnDb {
     /// Open every file (memory-mapped). A missing, unreadable or corrupt file, or one without
     /// AS records, is skipped with a warning through `status.warn`; never panics.
     pub fn open(paths: &[PathBuf], status: &Status) -> AsnDb {
-        let files = paths
-            .iter()
-            .filter_map(|p| MmdbFile::open(p, Kind::Asn, status))
-            .collect();
-        AsnDb { files }
+        AsnDb {
+            files: MmdbSet::open(paths, Kind::Asn, status),
+        }
     }
 
     /// The AS of `ip` (IPv4-mapped and NAT64 addresses as the IPv4 address they carry).
@@ -62,7 +60,7 @@ impl AsnDb {
     /// Descriptions of the loaded databases (path, database type, build date, IP versions,
     /// lookup errors) for the status API.
     pub fn describe(&self) -> Vec<String> {
-        self.files.iter().map(|f| f.to_string()).collect()
+        self.files.describe()
     }
 
     /// Number of databases loaded.
@@ -72,12 +70,12 @@ impl AsnDb {
 
     /// True when no database is loaded (every lookup answers `None`).
     pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
+        self.files.len() == 0
     }
 
     /// Lookups that failed on a corrupt record, over all files.
     pub fn errors(&self) -> u64 {
-        self.files.iter().map(MmdbFile::errors).sum()
+        self.files.errors()
     }
 }
 

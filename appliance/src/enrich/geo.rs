@@ -44,18 +44,51 @@ pub struct GeoInfo {
 
 /// Any number of geo databases; each may cover IPv4, IPv6 or both, at city or country level.
 pub struct GeoDb {
-    files: Vec<MmdbFile>,
+    files: MmdbSet,
+}
+
+/// The opened files of one kind, in the order given, with what every database list reports.
+pub(crate) struct MmdbSet(Vec<MmdbFile>);
+
+impl MmdbSet {
+    /// Open every path as `kind`; the ones that fail are skipped with a warning.
+    pub(crate) fn open(paths: &[PathBuf], kind: Kind, status: &Status) -> MmdbSet {
+        MmdbSet(
+            paths
+                .iter()
+                .filter_map(|p| MmdbFile::open(p, kind, status))
+                .collect(),
+        )
+    }
+
+    /// The files, in order.
+    pub(crate) fn iter(&self) -> std::slice::Iter<'_, MmdbFile> {
+        self.0.iter()
+    }
+
+    /// One line per file (path, type, build date, IP versions, lookup errors).
+    pub(crate) fn describe(&self) -> Vec<String> {
+        self.0.iter().map(|f| f.to_string()).collect()
+    }
+
+    /// Number of files.
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Lookups that failed on a corrupt record, over all files.
+    pub(crate) fn errors(&self) -> u64 {
+        self.0.iter().map(MmdbFile::errors).sum()
+    }
 }
 
 impl GeoDb {
     /// Open every file (memory-mapped). A missing, unreadable or corrupt file is skipped with
     /// a warning through `status.warn` naming the file and the reason; never panics.
     pub fn open(paths: &[PathBuf], status: &Status) -> GeoDb {
-        let files = paths
-            .iter()
-            .filter_map(|p| MmdbFile::open(p, Kind::Geo, status))
-            .collect();
-        GeoDb { files }
+        GeoDb {
+            files: MmdbSet::open(paths, Kind::Geo, status),
+        }
     }
 
     /// Best answer across the files: the most specific (city beats country), for this IP
@@ -65,7 +98,7 @@ impl GeoDb {
         let mut best: Option<GeoRecord<'_>> = None;
         let mut best_rank = 0;
         let mut country = None;
-        for file in &self.files {
+        for file in self.files.iter() {
             let Some(rec) = file.lookup::<GeoRecord<'_>>(ip) else {
                 continue;
             };
@@ -94,7 +127,7 @@ impl GeoDb {
     /// Descriptions of the loaded databases (path, database type, build date, IP versions,
     /// lookup errors) for the status API.
     pub fn describe(&self) -> Vec<String> {
-        self.files.iter().map(|f| f.to_string()).collect()
+        self.files.describe()
     }
 
     /// Number of databases loaded.
@@ -104,12 +137,12 @@ impl GeoDb {
 
     /// True when no database is loaded (every lookup answers `None`).
     pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
+        self.files.len() == 0
     }
 
     /// Lookups that failed on a corrupt record, over all files.
     pub fn errors(&self) -> u64 {
-        self.files.iter().map(MmdbFile::errors).sum()
+        self.files.errors()
     }
 }
 

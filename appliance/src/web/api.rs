@@ -3,8 +3,9 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use axum::extract::rejection::QueryRejection;
+use axum::extract::FromRequestParts;
 use axum::extract::{Query, State};
+use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -50,23 +51,26 @@ struct AnswerList<'a> {
     answers: Vec<&'a DnsLogEntry>,
 }
 
-/// A query string that does not parse: say which parameter and why.
-fn rejected(e: QueryRejection) -> Response {
-    bad_request(e.body_text())
+/// [`ListQuery`] from the query string; one that does not parse is refused with a JSON 400
+/// saying which parameter and why.
+pub struct Listing(pub ListQuery);
+
+impl<S: Send + Sync> FromRequestParts<S> for Listing {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<ListQuery>::from_request_parts(parts, state)
+            .await
+            .map(|Query(q)| Listing(q))
+            .map_err(|e| bad_request(e.body_text()))
+    }
 }
 
 fn bad_request(message: String) -> Response {
     (StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response()
 }
 
-async fn flows(
-    State(app): State<AppState>,
-    query: Result<Query<ListQuery>, QueryRejection>,
-) -> Response {
-    let q = match query {
-        Ok(Query(q)) => q,
-        Err(e) => return rejected(e),
-    };
+async fn flows(State(app): State<AppState>, Listing(q): Listing) -> Response {
     let want_state = match q.state.as_deref() {
         None => None,
         Some("open") => Some(FlowState::Open),
@@ -126,14 +130,7 @@ async fn flows(
         .into_response()
 }
 
-async fn dns(
-    State(app): State<AppState>,
-    query: Result<Query<ListQuery>, QueryRejection>,
-) -> Response {
-    let q = match query {
-        Ok(Query(q)) => q,
-        Err(e) => return rejected(e),
-    };
+async fn dns(State(app): State<AppState>, Listing(q): Listing) -> Response {
     if q.state.is_some() {
         return bad_request("state applies to flows only".into());
     }
