@@ -80,8 +80,12 @@ impl WebServer {
             .map_err(|source| WebError::Bind { addr, source })?;
         let app = router(state);
         let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(async move { shutdown.cancelled().await })
+            // Connect info: pages and `/me` endpoints know which device is asking by its address.
+            let served = axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move { shutdown.cancelled().await })
                 .await;
             if let Err(e) = served {
                 tracing::error!("web listener stopped: {e}");
