@@ -231,6 +231,9 @@ pub struct WebConfig {
     pub listen: SocketAddr,
     /// Most event-stream subscribers at once.
     pub max_event_clients: usize,
+    /// Privacy mode: each device sees only its own flows, names and answers; the group
+    /// views (sankey, map, presenter) show everyone else only as one aggregate.
+    pub privacy_mode: bool,
 }
 
 impl Default for WebConfig {
@@ -238,6 +241,7 @@ impl Default for WebConfig {
         WebConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             max_event_clients: 64,
+            privacy_mode: false,
         }
     }
 }

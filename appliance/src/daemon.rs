@@ -155,6 +155,7 @@ impl Daemon {
             store_stats,
             events,
             event_slots: Arc::new(Semaphore::new(config.web.max_event_clients)),
+            privacy: config.web.privacy_mode,
         };
         let web = WebServer::start(config.web.listen, app, shutdown.clone()).await?;
         tracing::info!("web API on http://{}/api/v1/flows", web.local_addr());
@@ -233,6 +234,9 @@ fn open_store(
         }
     }
     state.flows.restore(flows);
+    for row in store.session_paths(session.id)? {
+        state.paths.add_row(row);
+    }
     // Each queued op holds a flow's copy (~500 bytes): the queue is sized for a burst of
     // 10,000 new flows at once without dropping history (measured: a 1,024 queue dropped 5,320
     // of 30,000 ops in that burst). A dirty-set design would bound memory without copies.

@@ -20,10 +20,12 @@ pub mod devices;
 pub mod dns_log;
 pub mod dns_memory;
 pub mod flows;
+pub mod paths;
 pub mod task;
 
 pub use devices::{DeviceSummary, DeviceTable};
 pub use dns_log::{DnsLog, DnsLogEntry};
 pub use dns_memory::{Attribution, DnsMemory};
 pub use flows::{FlowRecord, FlowState, FlowTable, LanFilter};
+pub use paths::{PathDevice, PathQuery, PathRow, PathTable};
 pub use task::{run, LiveEvent, LiveState, Outputs};

@@ -13,14 +13,19 @@ use crate::config::CorrelateConfig;
 use crate::conntrack::ConntrackEvent;
 use crate::correlate::flows::FlowChange;
 use crate::correlate::{
-    DeviceTable, DnsLog, DnsLogEntry, DnsMemory, FlowRecord, FlowTable, LanFilter,
+    DeviceTable, DnsLog, DnsLogEntry, DnsMemory, FlowRecord, FlowTable, LanFilter, PathTable,
 };
 use crate::dns::DnsAnswer;
 use crate::enrich::Enricher;
+use crate::model::DeviceId;
 use crate::store::{StoreOp, StoreWriter};
 
 /// Events handled under one lock; keeps API readers from waiting long behind a burst.
 const BATCH: usize = 256;
+
+/// Most distinct paths (device × domain × organization × place) the session totals keep
+/// (~250 bytes each); beyond that new paths fold into their device's "unknown" path.
+const MAX_PATHS: usize = 20_000;
 
 /// What the API reads: everything the correlator has built.
 pub struct LiveState {
@@ -30,6 +35,8 @@ pub struct LiveState {
     pub dns: DnsLog,
     /// Per-device totals.
     pub devices: DeviceTable,
+    /// The session's closed-flow totals per path (device → domain → org → place).
+    pub paths: PathTable,
 }
 
 impl LiveState {
@@ -43,6 +50,7 @@ impl LiveState {
             ),
             dns: DnsLog::new(cfg.max_devices, cfg.max_answers_per_device),
             devices: DeviceTable::new(cfg.max_devices),
+            paths: PathTable::new(MAX_PATHS),
         }
     }
 }
@@ -81,6 +89,16 @@ impl LiveEvent {
             LiveEvent::FlowUpdate { .. } => "flow_update",
             LiveEvent::FlowClosed { .. } => "flow_closed",
             LiveEvent::Dns { .. } => "dns",
+        }
+    }
+
+    /// The device the event is about.
+    pub fn device(&self) -> DeviceId {
+        match self {
+            LiveEvent::FlowNew { flow }
+            | LiveEvent::FlowUpdate { flow }
+            | LiveEvent::FlowClosed { flow } => flow.device_ip,
+            LiveEvent::Dns { answer } => answer.device_ip,
         }
     }
 }
@@ -158,6 +176,7 @@ impl Correlator {
                 let change = state.flows.closed(&snap, attribution, now, &self.enricher);
                 if let FlowChange::Closed(rec) = &change {
                     state.devices.flow_closed(rec, was_open);
+                    state.paths.flow_closed(rec);
                 }
                 change
             }
@@ -257,7 +276,16 @@ pub async fn run(
             _ = prune.tick() => c.state.write().flows.prune(Utc::now()),
             _ = &mut confirm, if !confirmed => {
                 confirmed = true;
-                let closed = c.state.write().flows.close_unconfirmed(Utc::now());
+                let closed = {
+                    let mut st = c.state.write();
+                    let closed = st.flows.close_unconfirmed(Utc::now());
+                    for flow in &closed {
+                        // Restored as open: counted as opened then, their bytes only now.
+                        st.devices.flow_closed(flow, true);
+                        st.paths.flow_closed(flow);
+                    }
+                    closed
+                };
                 for flow in closed {
                     c.persist(|| StoreOp::Flow(Arc::clone(&flow)));
                     let _ = c.events.send(Arc::new(LiveEvent::FlowClosed { flow }));

@@ -27,6 +27,7 @@
 //! at startup), not directly on an async worker.
 
 mod codec;
+mod paths;
 pub mod schema;
 mod writer;
 

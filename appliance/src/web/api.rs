@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::extract::FromRequestParts;
 use axum::extract::{Query, State};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::correlate::{DnsLogEntry, FlowRecord, FlowState};
-use crate::model::DeviceId;
 use crate::web::AppState;
+use crate::web::viewer::Viewer;
 
 /// Flows serialised per chunk of a `/flows` response (~130 KB of JSON).
 const LISTING_CHUNK: usize = 256;
@@ -70,7 +70,11 @@ fn bad_request(message: String) -> Response {
     (StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response()
 }
 
-async fn flows(State(app): State<AppState>, Listing(q): Listing) -> Response {
+async fn flows(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing) -> Response {
+    let device = match viewer.restrict(q.device) {
+        Ok(d) => d,
+        Err(refused) => return refused,
+    };
     let want_state = match q.state.as_deref() {
         None => None,
         Some("open") => Some(FlowState::Open),
@@ -78,7 +82,7 @@ async fn flows(State(app): State<AppState>, Listing(q): Listing) -> Response {
         Some(other) => {
             return bad_request(format!(
                 "state must be \"open\" or \"closed\", not {other:?}"
-            ))
+            ));
         }
     };
     let limit = q
@@ -92,7 +96,7 @@ async fn flows(State(app): State<AppState>, Listing(q): Listing) -> Response {
         let live = app.live.read();
         live.flows
             .shared()
-            .filter(|f| q.device.is_none_or(|d| f.device_ip == DeviceId(d)))
+            .filter(|f| device.is_none_or(|d| f.device_ip == d))
             .filter(|f| want_state.is_none_or(|s| f.state == s))
             .cloned()
             .collect()
@@ -130,12 +134,16 @@ async fn flows(State(app): State<AppState>, Listing(q): Listing) -> Response {
         .into_response()
 }
 
-async fn dns(State(app): State<AppState>, Listing(q): Listing) -> Response {
+async fn dns(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing) -> Response {
     if q.state.is_some() {
         return bad_request("state applies to flows only".into());
     }
+    let device = match viewer.restrict(q.device) {
+        Ok(d) => d,
+        Err(refused) => return refused,
+    };
     let live = app.live.read();
-    let mut answers = live.dns.entries(q.device.map(DeviceId));
+    let mut answers = live.dns.entries(device);
     if let Some(limit) = q.limit {
         answers.sort_by_key(|a| std::cmp::Reverse(a.at));
         answers.truncate(limit);
@@ -145,10 +153,12 @@ async fn dns(State(app): State<AppState>, Listing(q): Listing) -> Response {
     body
 }
 
-async fn devices(State(app): State<AppState>) -> Response {
+async fn devices(State(app): State<AppState>, viewer: Viewer) -> Response {
     let live = app.live.read();
-    let devices = live.devices.summaries(live.flows.iter());
+    let mut devices = live.devices.summaries(live.flows.iter());
     drop(live);
+    // Privacy mode: a device sees itself only.
+    devices.retain(|d| viewer.may_see(d.ip));
     Json(json!({ "devices": devices })).into_response()
 }
 

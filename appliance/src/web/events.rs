@@ -3,28 +3,32 @@
 //! Each subscriber has a bounded buffer (the broadcast channel). A subscriber too slow to
 //! keep up is not allowed to hold the pipeline back: it gets a `lagged` event saying how many
 //! events it missed, and should re-read `/api/v1/flows`.
+//!
+//! In privacy mode a device gets its own events in full and, for everyone else's, only a
+//! content-free `changed` event, so group views know to re-read their aggregates.
 
 use std::convert::Infallible;
 use std::time::Duration;
 
+use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use futures::StreamExt;
-use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 
 use crate::web::AppState;
+use crate::web::viewer::Viewer;
 
 /// Routes of this module.
 pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/events", get(events))
 }
 
-async fn events(State(app): State<AppState>) -> Response {
+async fn events(State(app): State<AppState>, viewer: Viewer) -> Response {
     let Ok(permit) = app.event_slots.clone().try_acquire_owned() else {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -36,6 +40,9 @@ async fn events(State(app): State<AppState>) -> Response {
         // The permit lives as long as the stream: dropping the connection frees the slot.
         let _slot = &permit;
         let event = match item {
+            Ok(ev) if !viewer.may_see(ev.device()) => Event::default()
+                .event("changed")
+                .data("{\"type\":\"changed\"}"),
             Ok(ev) => match serde_json::to_string(&*ev) {
                 Ok(data) => Event::default().event(ev.name()).data(data),
                 Err(e) => Event::default().event("error").data(e.to_string()),

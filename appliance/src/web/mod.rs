@@ -8,6 +8,9 @@
 
 pub mod api;
 pub mod events;
+pub mod me;
+pub mod paths;
+pub mod viewer;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -36,6 +39,19 @@ pub struct AppState {
     pub events: broadcast::Sender<Arc<LiveEvent>>,
     /// Limits concurrent event-stream subscribers.
     pub event_slots: Arc<Semaphore>,
+    /// Privacy mode (`web.privacy_mode`): devices see only their own data.
+    pub privacy: bool,
+}
+
+impl AppState {
+    /// How the views name a device: its nickname or DHCP host name when known, else a
+    /// short label from its address — never a MAC address.
+    pub fn device_name(&self, device: crate::model::DeviceId) -> String {
+        match device.ip() {
+            std::net::IpAddr::V4(v4) => format!("Device .{}", v4.octets()[3]),
+            std::net::IpAddr::V6(v6) => format!("Device :{:x}", v6.segments()[7]),
+        }
+    }
 }
 
 /// The HTTP routes.
@@ -43,6 +59,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(events::routes())
+        .merge(paths::routes())
+        .merge(me::routes())
         .with_state(state)
 }
 

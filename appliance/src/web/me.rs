@@ -1,0 +1,375 @@
+//! "My device": what the device that opens the page did this session — `GET /api/v1/me`
+//! (JSON) and the [`MeView`] the server-rendered `/me` page is drawn from.
+//!
+//! The device is the request's source address ([`Viewer`]); nobody can look at another
+//! device's page through this endpoint.
+
+use std::collections::{BTreeSet, HashMap};
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+
+use crate::correlate::{DnsLogEntry, PathQuery, PathRow, paths};
+use crate::enrich::Enricher;
+use crate::model::DeviceId;
+use crate::web::AppState;
+use crate::web::viewer::Viewer;
+
+/// Most DNS answers the timeline shows (the live log keeps `correlate.max_answers_per_device`).
+const TIMELINE_MAX: usize = 200;
+
+/// Routes of this module.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/v1/me", get(me_json))
+}
+
+/// One organization the device talked to.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OrgRow {
+    /// Organization name.
+    pub org: String,
+    /// Category id (`advertising`, ...), if known.
+    pub category: Option<&'static str>,
+    /// The category's plain-words label.
+    pub category_label: Option<&'static str>,
+    /// Advertising or tracking.
+    pub tracker: bool,
+    /// Countries its servers were in (alpha-2 codes).
+    pub countries: Vec<String>,
+    /// Bytes the device sent to it.
+    pub bytes_up: u64,
+    /// Bytes the device received from it.
+    pub bytes_down: u64,
+    /// Connections.
+    pub connections: u64,
+}
+
+/// One country the device's data went to.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CountryRow {
+    /// ISO 3166 alpha-2 code.
+    pub code: String,
+    /// English name.
+    pub name: String,
+    /// Bytes both ways.
+    pub bytes: u64,
+    /// Connections.
+    pub connections: u64,
+}
+
+/// One name the device looked up.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TimelineRow {
+    /// When (RFC 3339).
+    pub at_iso: String,
+    /// When, as a clock time (UTC, `HH:MM:SS`).
+    pub at_time: String,
+    /// The name asked for.
+    pub name: String,
+    /// Its registrable domain.
+    pub registrable: Option<String>,
+    /// Its organization, when the lists know it.
+    pub org: Option<String>,
+    /// A tracker or ad server.
+    pub tracker: bool,
+}
+
+/// Everything the "my device" page shows.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MeView {
+    /// The device's address.
+    pub ip: String,
+    /// Seen at all this session (a DNS answer or a flow).
+    pub known: bool,
+    /// How the views name it.
+    pub name: String,
+    /// The nickname its owner set.
+    pub nickname: Option<String>,
+    /// Its DHCP host name.
+    pub hostname: Option<String>,
+    /// Its maker, from the MAC address.
+    pub vendor: Option<String>,
+    /// Its MAC address is randomised (private WiFi address), so no maker is known.
+    pub randomised_mac: bool,
+    /// Bytes sent this session.
+    pub bytes_up: u64,
+    /// Bytes received this session.
+    pub bytes_down: u64,
+    /// Distinct tracker and ad domains it talked to.
+    pub trackers: usize,
+    /// Organizations, most bytes first.
+    pub orgs: Vec<OrgRow>,
+    /// Countries, most bytes first.
+    pub countries: Vec<CountryRow>,
+    /// Names it looked up, newest first.
+    pub timeline: Vec<TimelineRow>,
+    /// Privacy mode is on (the page says others cannot see this).
+    pub privacy: bool,
+}
+
+/// A country's English name from its alpha-2 code (the code itself when unknown).
+pub fn country_name(code: &str) -> String {
+    // The names people say, for the few whose formal names do not fit a phone screen.
+    const SHORT: &[(&str, &str)] = &[
+        ("GB", "United Kingdom"),
+        ("US", "United States"),
+        ("KR", "South Korea"),
+        ("KP", "North Korea"),
+    ];
+    if let Some((_, n)) = SHORT.iter().find(|(c, _)| c.eq_ignore_ascii_case(code)) {
+        return (*n).to_string();
+    }
+    celes::Country::from_alpha2(code)
+        .map(|c| c.long_name.trim_start_matches("The ").to_string())
+        .unwrap_or_else(|_| code.to_string())
+}
+
+/// Build the view from the device's session paths and its DNS answers (pure; unit-tested).
+pub fn build_view(
+    device: DeviceId,
+    name: String,
+    rows: &[PathRow],
+    answers: &[&DnsLogEntry],
+    enricher: &Enricher,
+    privacy: bool,
+) -> MeView {
+    let mut orgs: HashMap<String, OrgRow> = HashMap::new();
+    let mut countries: HashMap<String, CountryRow> = HashMap::new();
+    let mut tracker_domains: BTreeSet<String> = BTreeSet::new();
+    let (mut up, mut down) = (0, 0);
+    for r in rows {
+        up += r.bytes_up;
+        down += r.bytes_down;
+        let org_name = r
+            .org
+            .as_deref()
+            .map(str::to_string)
+            .or_else(|| r.domain.as_ref().map(|d| d.to_string()))
+            .unwrap_or_else(|| "Unknown (no DNS seen)".into());
+        let o = orgs.entry(org_name.clone()).or_insert_with(|| OrgRow {
+            org: org_name,
+            category: r.category.map(|c| c.as_str()),
+            category_label: r.category.map(|c| c.label()),
+            tracker: false,
+            countries: Vec::new(),
+            bytes_up: 0,
+            bytes_down: 0,
+            connections: 0,
+        });
+        o.tracker |= r.tracker;
+        o.bytes_up += r.bytes_up;
+        o.bytes_down += r.bytes_down;
+        o.connections += r.connections;
+        if let Some(c) = &r.country {
+            if !o.countries.contains(c) {
+                o.countries.push(c.clone());
+            }
+            let cr = countries.entry(c.clone()).or_insert_with(|| CountryRow {
+                code: c.clone(),
+                name: country_name(c),
+                bytes: 0,
+                connections: 0,
+            });
+            cr.bytes += r.bytes_up + r.bytes_down;
+            cr.connections += r.connections;
+        }
+        if r.tracker {
+            if let Some(d) = &r.domain {
+                tracker_domains.insert(d.to_string());
+            }
+        }
+    }
+    let mut timeline: Vec<TimelineRow> = answers
+        .iter()
+        .map(|a| {
+            let addr = a
+                .addrs
+                .first()
+                .copied()
+                .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+            let e = enricher.flow(Some(&a.name), addr);
+            if e.tracker {
+                if let Some(d) = &e.registrable_domain {
+                    tracker_domains.insert(d.to_string());
+                }
+            }
+            TimelineRow {
+                at_iso: a.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                at_time: a.at.format("%H:%M:%S").to_string(),
+                name: a.name.to_string(),
+                registrable: e.registrable_domain.map(|d| d.to_string()),
+                // The org from a domain list only: an address-based org would be the
+                // answer's network, not what the name is.
+                org: e
+                    .org
+                    .filter(|_| e.category.is_some())
+                    .map(|o| Arc::<str>::clone(&o).to_string()),
+                tracker: e.tracker,
+            }
+        })
+        .collect();
+    timeline.sort_by(|a, b| b.at_iso.cmp(&a.at_iso));
+    timeline.truncate(TIMELINE_MAX);
+    let mut orgs: Vec<OrgRow> = orgs.into_values().collect();
+    orgs.sort_by(|a, b| {
+        (b.bytes_up + b.bytes_down)
+            .cmp(&(a.bytes_up + a.bytes_down))
+            .then_with(|| a.org.cmp(&b.org))
+    });
+    let mut countries: Vec<CountryRow> = countries.into_values().collect();
+    countries.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.code.cmp(&b.code)));
+    MeView {
+        ip: device.to_string(),
+        known: !rows.is_empty() || !answers.is_empty(),
+        name,
+        nickname: None,
+        hostname: None,
+        vendor: None,
+        randomised_mac: false,
+        bytes_up: up,
+        bytes_down: down,
+        trackers: tracker_domains.len(),
+        orgs,
+        countries,
+        timeline,
+        privacy,
+    }
+}
+
+/// The view of `device` from the live state.
+pub fn me_view(app: &AppState, device: DeviceId) -> MeView {
+    let query = PathQuery {
+        since: None,
+        device: Some(device),
+        private_to: None,
+    };
+    let live = app.live.read();
+    let rows = paths::aggregate(&live.paths, live.flows.iter(), &query);
+    let answers = live.dns.entries(Some(device));
+    let view = build_view(
+        device,
+        app.device_name(device),
+        &rows,
+        &answers,
+        &app.enricher,
+        app.privacy,
+    );
+    drop(live);
+    view
+}
+
+async fn me_json(State(app): State<AppState>, viewer: Viewer) -> Response {
+    Json(me_view(&app, viewer.device)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::correlate::PathDevice;
+    use crate::enrich::category::Category;
+    use crate::model::Domain;
+    use chrono::{TimeZone, Utc};
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
+    }
+
+    fn row(dom: &str, org: &str, country: &str, bytes: u64, tracker: bool) -> PathRow {
+        PathRow {
+            device: PathDevice::Device(DeviceId(ip("192.0.2.10"))),
+            domain: Domain::new(dom).ok(),
+            org: Some(Arc::from(org)),
+            country: Some(country.into()),
+            city: None,
+            lat: None,
+            lon: None,
+            category: Some(if tracker {
+                Category::Advertising
+            } else {
+                Category::Other
+            }),
+            tracker,
+            bytes_up: bytes / 4,
+            bytes_down: bytes - bytes / 4,
+            connections: 2,
+            open: 0,
+            last_seen: Utc
+                .timestamp_opt(1_800_000_000, 0)
+                .single()
+                .unwrap_or_default(),
+        }
+    }
+
+    #[test]
+    fn orgs_countries_and_trackers_are_grouped() {
+        let rows = vec![
+            row("bbc.co.uk", "BBC", "GB", 1000, false),
+            row("bbci.co.uk", "BBC", "GB", 500, false),
+            row("doubleclick.net", "Google", "US", 300, true),
+            row("googlesyndication.com", "Google", "IE", 100, true),
+        ];
+        let v = build_view(
+            DeviceId(ip("192.0.2.10")),
+            "Ana".into(),
+            &rows,
+            &[],
+            &Enricher::without_data(),
+            false,
+        );
+        assert!(v.known);
+        assert_eq!(v.bytes_up + v.bytes_down, 1900);
+        assert_eq!(v.orgs.len(), 2);
+        assert_eq!(v.orgs[0].org, "BBC");
+        assert_eq!(v.orgs[0].connections, 4);
+        assert!(v.orgs[1].tracker);
+        assert_eq!(v.orgs[1].countries, ["US", "IE"]);
+        assert_eq!(v.trackers, 2);
+        let names: Vec<_> = v.countries.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names[0], "United Kingdom");
+        assert_eq!(v.countries.len(), 3);
+    }
+
+    #[test]
+    fn timeline_is_newest_first_and_bounded() {
+        let entries: Vec<DnsLogEntry> = (0..250)
+            .map(|i| DnsLogEntry {
+                device_ip: DeviceId(ip("192.0.2.10")),
+                name: Domain::new(&format!("n{i}.example.com")).unwrap_or_else(|_| unreachable!()),
+                qtype: "A".into(),
+                rcode: "NOERROR".into(),
+                chain: vec![],
+                addrs: vec![ip("203.0.113.1")],
+                ttl: 60,
+                at: Utc
+                    .timestamp_opt(1_800_000_000 + i, 0)
+                    .single()
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let refs: Vec<&DnsLogEntry> = entries.iter().collect();
+        let v = build_view(
+            DeviceId(ip("192.0.2.10")),
+            "x".into(),
+            &[],
+            &refs,
+            &Enricher::without_data(),
+            true,
+        );
+        assert_eq!(v.timeline.len(), TIMELINE_MAX);
+        assert_eq!(v.timeline[0].name, "n249.example.com");
+        assert_eq!(v.timeline[0].registrable.as_deref(), Some("example.com"));
+        assert!(v.known && v.privacy);
+    }
+
+    #[test]
+    fn unknown_country_code_is_kept() {
+        assert_eq!(country_name("ZZ"), "ZZ");
+        assert_eq!(country_name("FR"), "France");
+        assert_eq!(country_name("NL"), "Netherlands");
+    }
+}

@@ -1,0 +1,68 @@
+//! Who is asking: the device behind a request's source address, and what privacy mode lets
+//! it see. Pages and `/me` endpoints use it to show a device itself; list endpoints use it
+//! to limit a device to its own data when `web.privacy_mode` is on.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::Json;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::model::DeviceId;
+use crate::web::AppState;
+
+/// The requester.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Viewer {
+    /// The device asking (its source address; IPv4-mapped IPv6 is unmapped).
+    pub device: DeviceId,
+    /// Privacy mode applies to this request: only the viewer's own data individually.
+    pub private: bool,
+}
+
+impl Viewer {
+    /// May this viewer see `device`'s own data?
+    pub fn may_see(&self, device: DeviceId) -> bool {
+        !self.private || device == self.device
+    }
+
+    /// The device filter a list endpoint must apply: in privacy mode, the viewer; a request
+    /// for another device is refused with a 403 saying why.
+    pub fn restrict(&self, asked: Option<IpAddr>) -> Result<Option<DeviceId>, Response> {
+        match (self.private, asked.map(|ip| DeviceId(ip.to_canonical()))) {
+            (false, asked) => Ok(asked),
+            (true, None) => Ok(Some(self.device)),
+            (true, Some(d)) if d == self.device => Ok(Some(d)),
+            (true, Some(_)) => Err((
+                StatusCode::FORBIDDEN,
+                Json(json!({ "error": "privacy mode is on: a device can only see its own data" })),
+            )
+                .into_response()),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(ConnectInfo(addr)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() else {
+            // Only a router built without connect info (a unit test) gets here.
+            return Err((
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(json!({ "error": "the client's address is unknown" })),
+            )
+                .into_response());
+        };
+        Ok(Viewer {
+            device: DeviceId(addr.ip().to_canonical()),
+            private: app.privacy,
+        })
+    }
+}
