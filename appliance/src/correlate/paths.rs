@@ -447,11 +447,9 @@ mod tests {
             private_to: Some(None),
             ..all()
         };
-        assert!(
-            aggregate(&t, [&a, &b].into_iter(), &nobody)
-                .iter()
-                .all(|r| r.device == PathDevice::Others)
-        );
+        assert!(aggregate(&t, [&a, &b].into_iter(), &nobody)
+            .iter()
+            .all(|r| r.device == PathDevice::Others));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use rusqlite::params;
 use crate::correlate::{PathDevice, PathRow};
 use crate::enrich::category::Category;
 use crate::model::{DeviceId, Domain};
-use crate::store::{Store, StoreError, codec};
+use crate::store::{codec, Store, StoreError};
 
 /// Rows one restore reads at most (the live path table is bounded well below this).
 const MAX_ROWS: i64 = 200_000;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::extract::FromRequestParts;
 use axum::extract::{Query, State};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::correlate::{DnsLogEntry, FlowRecord, FlowState};
-use crate::web::AppState;
 use crate::web::viewer::Viewer;
+use crate::web::AppState;
 
 /// Flows serialised per chunk of a `/flows` response (~130 KB of JSON).
 const LISTING_CHUNK: usize = 256;

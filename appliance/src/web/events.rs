@@ -10,18 +10,18 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::Router;
 use futures::StreamExt;
-use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+use tokio_stream::wrappers::BroadcastStream;
 
-use crate::web::AppState;
 use crate::web::viewer::Viewer;
+use crate::web::AppState;
 
 /// Routes of this module.
 pub fn routes() -> Router<AppState> {

@@ -14,11 +14,11 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 
-use crate::correlate::{DnsLogEntry, PathQuery, PathRow, paths};
+use crate::correlate::{paths, DnsLogEntry, PathQuery, PathRow};
 use crate::enrich::Enricher;
 use crate::model::DeviceId;
-use crate::web::AppState;
 use crate::web::viewer::Viewer;
+use crate::web::AppState;
 
 /// Most DNS answers the timeline shows (the live log keeps `correlate.max_answers_per_device`).
 const TIMELINE_MAX: usize = 200;

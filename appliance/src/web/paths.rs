@@ -13,9 +13,9 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::correlate::{PathDevice, PathQuery, PathRow, paths};
-use crate::web::AppState;
+use crate::correlate::{paths, PathDevice, PathQuery, PathRow};
 use crate::web::viewer::Viewer;
+use crate::web::AppState;
 
 /// Longest window in seconds a request may ask for (closed flows stay in the live table
 /// for `correlate.closed_retention_secs`; longer looks use `window=session`).
