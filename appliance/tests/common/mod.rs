@@ -19,12 +19,17 @@ pub struct Daemon {
     router: String,
 }
 
-/// Where the daemon's web API listens inside the router namespace.
+/// Where the tests reach the daemon's web API inside the router namespace.
 pub const API: &str = "127.0.0.1:8080";
+
+/// Where the web listener binds: every address of the router, so a browser in a device
+/// namespace reaches the pages at `http://192.0.2.1:8080` as a phone on the WiFi would.
+pub const WEB_LISTEN: &str = "0.0.0.0:8080";
 
 impl Daemon {
     /// Start `whereflow run` with the lab's upstreams and LAN, plus `extra` TOML appended
-    /// (sections not otherwise set, e.g. `[conntrack]` keys). Waits until the API answers.
+    /// (sections not otherwise set, e.g. `[conntrack]` keys; keys before its first section
+    /// header land in `[web]`, e.g. `privacy_mode = true`). Waits until the API answers.
     pub fn start(lab: &Lab, extra_toml: &str) -> anyhow::Result<Daemon> {
         Daemon::start_with_upstreams(lab, &lab.upstreams(), extra_toml)
     }
@@ -50,8 +55,8 @@ impl Daemon {
             .collect();
         let config = format!(
             "[dns]\nlisten = [\"192.0.2.1:53\", \"[2001:db8:1::1]:53\"]\nupstreams = [{}]\n\
-             upstream_timeout_ms = 500\n\n[correlate]\nlan = [{}]\n\n[web]\nlisten = \"{API}\"\n\n\
-             [data]\ndir = \"{}\"\n\n{extra_toml}\n",
+             upstream_timeout_ms = 500\n\n[correlate]\nlan = [{}]\n\n[data]\ndir = \"{}\"\n\n\
+             [web]\nlisten = \"{WEB_LISTEN}\"\n{extra_toml}\n",
             upstreams.join(", "),
             lan.join(", "),
             dir.join("data").display(),
@@ -165,8 +170,8 @@ impl Drop for Daemon {
     }
 }
 
-/// A minimal HTTP/1.0 GET returning the parsed JSON body (tests only).
-pub fn http_get_json(addr: &str, path: &str) -> anyhow::Result<Value> {
+/// A minimal HTTP/1.0 GET: the status code and the body (tests only).
+pub fn http_get(addr: &str, path: &str) -> anyhow::Result<(u16, String)> {
     let mut s = TcpStream::connect(addr)?;
     s.set_read_timeout(Some(Duration::from_secs(10)))?;
     write!(s, "GET {path} HTTP/1.0\r\nHost: whereflow\r\n\r\n")?;
@@ -174,10 +179,27 @@ pub fn http_get_json(addr: &str, path: &str) -> anyhow::Result<Value> {
     s.read_to_end(&mut buf)?;
     let text = String::from_utf8(buf)?;
     let (head, body) = text.split_once("\r\n\r\n").context("no HTTP header end")?;
-    if !head.starts_with("HTTP/1.0 200") && !head.starts_with("HTTP/1.1 200") {
-        bail!("GET {path}: {}", head.lines().next().unwrap_or(""));
+    let code = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .context("no HTTP status")?;
+    Ok((code, body.to_string()))
+}
+
+/// A minimal HTTP/1.0 GET returning the parsed JSON body of a 200 answer (tests only).
+pub fn http_get_json(addr: &str, path: &str) -> anyhow::Result<Value> {
+    let (code, body) = http_get(addr, path)?;
+    if code != 200 {
+        bail!("GET {path}: status {code}: {body}");
     }
-    Ok(serde_json::from_str(body)?)
+    Ok(serde_json::from_str(&body)?)
+}
+
+/// GET `path` from the web listener as device `i` of the lab would (its own namespace).
+pub fn get_as_device(lab: &Lab, i: usize, path: &str) -> anyhow::Result<(u16, String)> {
+    let path = path.to_owned();
+    lab.in_netns(&lab.devices()[i], move || http_get("192.0.2.1:8080", &path))?
 }
 
 /// Find the flow of `device` to `remote:port`.

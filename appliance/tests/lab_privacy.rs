@@ -1,0 +1,109 @@
+//! Privacy mode on the lab: each device sees only its own flows, answers and devices entry;
+//! the group rows fold everyone else into one aggregate; asking for another device is refused.
+//! Requests come from the devices' own namespaces, as phones on the WiFi would make them.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{get_as_device, Daemon};
+use hickory_proto::rr::RecordType;
+use serde_json::Value;
+use whereflow_lab::{Lab, LabOptions, Zone};
+
+fn json(lab: &Lab, dev: usize, path: &str) -> Value {
+    let (code, body) = get_as_device(lab, dev, path).expect("GET");
+    assert_eq!(code, 200, "GET {path} as device {dev}: {body}");
+    serde_json::from_str(&body).expect("JSON")
+}
+
+fn devices_in(list: &Value, key: &str) -> Vec<String> {
+    let mut v: Vec<String> = list
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x[key].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v.dedup();
+    v
+}
+
+#[test]
+fn each_device_sees_only_itself_and_group_rows_are_aggregates() {
+    let zones = vec![Zone::new("test")
+        .a("a.example", "203.0.113.10")
+        .a("b.example", "203.0.113.11")];
+    let lab = Lab::build(LabOptions { devices: 2, zones }).expect("building the lab (needs root)");
+    let _tcp = lab.tcp_server(443).expect("tcp server");
+    let d = Daemon::start(&lab, "privacy_mode = true\n").expect("daemon");
+    for (dev, name, ip) in [
+        (0, "a.example.test.", "203.0.113.10"),
+        (1, "b.example.test.", "203.0.113.11"),
+    ] {
+        lab.query(
+            dev,
+            "192.0.2.1:53".parse().expect("addr"),
+            name,
+            RecordType::A,
+            false,
+        )
+        .expect("query");
+        lab.tcp_exchange(dev, format!("{ip}:443").parse().expect("addr"), 1000, 5000)
+            .expect("exchange");
+    }
+    // The router's own view (not a device) waits for both flows.
+    d.wait_for(&lab, Duration::from_secs(10), |_| {
+        let v = json(&lab, 0, "/api/v1/paths?window=900");
+        let n = v["paths"].as_array().map(Vec::len).unwrap_or(0);
+        (n >= 2).then_some(())
+    })
+    .expect("both devices' paths");
+
+    for (dev, me, other) in [
+        (0, "192.0.2.10", "192.0.2.11"),
+        (1, "192.0.2.11", "192.0.2.10"),
+    ] {
+        let flows = json(&lab, dev, "/api/v1/flows");
+        assert_eq!(
+            devices_in(&flows["flows"], "device_ip"),
+            [me],
+            "flows seen by {me}"
+        );
+        let dns = json(&lab, dev, "/api/v1/dns");
+        assert_eq!(
+            devices_in(&dns["answers"], "device_ip"),
+            [me],
+            "answers seen by {me}"
+        );
+        let devices = json(&lab, dev, "/api/v1/devices");
+        assert_eq!(
+            devices_in(&devices["devices"], "ip"),
+            [me],
+            "devices seen by {me}"
+        );
+        let (code, _) =
+            get_as_device(&lab, dev, &format!("/api/v1/flows?device={other}")).expect("GET");
+        assert_eq!(code, 403, "{me} asked for {other}'s flows");
+        let (code, _) =
+            get_as_device(&lab, dev, &format!("/api/v1/paths?device={other}")).expect("GET");
+        assert_eq!(code, 403, "{me} asked for {other}'s paths");
+
+        let paths = json(&lab, dev, "/api/v1/paths?window=900");
+        assert_eq!(paths["privacy"], true);
+        assert_eq!(paths["you"], me);
+        let ids = devices_in(&paths["paths"], "device");
+        assert_eq!(ids, {
+            let mut v = vec![me.to_string(), "others".to_string()];
+            v.sort();
+            v
+        });
+        let text = paths.to_string();
+        assert!(!text.contains(other), "{me} sees {other} in {text}");
+        let mine = json(&lab, dev, "/api/v1/me");
+        assert_eq!(mine["ip"], me);
+        assert_eq!(mine["privacy"], true);
+    }
+}
