@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::time::Duration;
 
 use common::{get_as_device, Daemon};
@@ -39,6 +41,16 @@ fn each_device_sees_only_itself_and_group_rows_are_aggregates() {
     let lab = Lab::build(LabOptions { devices: 2, zones }).expect("building the lab (needs root)");
     let _tcp = lab.tcp_server(443).expect("tcp server");
     let d = Daemon::start(&lab, "privacy_mode = true\n").expect("daemon");
+    // Device 1 listens to the event stream while both devices make traffic.
+    let mut stream = lab
+        .in_netns(&lab.devices()[1], || -> std::io::Result<TcpStream> {
+            let mut s = TcpStream::connect("192.0.2.1:8080")?;
+            s.write_all(b"GET /api/v1/events HTTP/1.0\r\nHost: whereflow\r\n\r\n")?;
+            s.set_read_timeout(Some(Duration::from_millis(200)))?;
+            Ok(s)
+        })
+        .expect("netns")
+        .expect("event stream");
     for (dev, name, ip) in [
         (0, "a.example.test.", "203.0.113.10"),
         (1, "b.example.test.", "203.0.113.11"),
@@ -61,6 +73,26 @@ fn each_device_sees_only_itself_and_group_rows_are_aggregates() {
         (n >= 2).then_some(())
     })
     .expect("both devices' paths");
+
+    // Its own events in full; the other device's only as content-free `changed` events.
+    let mut seen = Vec::new();
+    let until = std::time::Instant::now() + Duration::from_secs(3);
+    let mut buf = [0u8; 16384];
+    while std::time::Instant::now() < until {
+        if let Ok(n) = stream.read(&mut buf) {
+            seen.extend_from_slice(&buf[..n]);
+        }
+    }
+    let seen = String::from_utf8_lossy(&seen);
+    assert!(seen.contains("event: changed"), "no changed event:\n{seen}");
+    assert!(
+        seen.contains("\"device_ip\":\"192.0.2.11\""),
+        "own events missing:\n{seen}"
+    );
+    assert!(
+        !seen.contains("192.0.2.10"),
+        "device 0 leaked to device 1:\n{seen}"
+    );
 
     for (dev, me, other) in [
         (0, "192.0.2.10", "192.0.2.11"),
