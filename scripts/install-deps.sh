@@ -7,13 +7,29 @@ PACKAGES=(
   iproute2   # ip netns, veth, bridge: the test lab
   nftables   # NAT in the lab's router
   nsd        # authoritative DNS in the lab's "internet"
-  dnsmasq-base  # benchmark comparison (DHCP later)
+  dnsmasq-base  # benchmark comparison; DHCP server in the devices lab test
+  busybox    # udhcpc (DHCP client) and ping in the devices lab test
   unbound    # benchmark comparison
   dnsperf    # DNS benchmark driver
   conntrack  # debugging aid for the lab (conntrack -L)
   procps     # sysctl, ps
   shellcheck # lint for the project's shell scripts
+  chromium        # the browser test of the web views (headless)
+  chromium-driver # WebDriver for it
+  qemu-system-x86 # the WiFi system test's guest (image/vm-test, TCG)
+  cpio       # its initramfs
+  dosfstools # its boot partition (FAT)
+  mtools     # the settings file onto that FAT image
+  e2fsprogs  # its data partition (ext4)
+  kmod       # depmod for its kernel modules
+  binutils   # readelf: the libraries its programs need
+  jq         # checking the JSON it returns
 )
+# The web views are built with npm (scripts/build-web.sh, run by cargo build). Any Node 18+
+# will do: Debian's only when none is installed (a nodesource nodejs would conflict).
+if ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

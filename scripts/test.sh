@@ -6,8 +6,18 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 scripts/fetch-test-data.sh   # MaxMind test databases (PyPI) and small fixtures, under target/
+scripts/build-web.sh --test  # the web views from their lockfile (npm), and their unit tests
 
 cargo fmt --all -- --check
-shellcheck scripts/*.sh bench/dns/run.sh .ci/run
+shellcheck scripts/*.sh bench/dns/run.sh .ci/run \
+  image/build.sh image/check-buildroot.sh \
+  buildroot-external/board/common/post-build.sh buildroot-external/board/common/post-image.sh \
+  image/vm-test/*.sh
+# The appliance's init scripts (BusyBox ash) and the WiFi system test's guest scripts.
+shellcheck -x -P SCRIPTDIR -s sh buildroot-external/board/common/rootfs-overlay/etc/init.d/S* \
+  buildroot-external/board/common/rootfs-overlay/usr/libexec/whereflow/* \
+  image/vm-test/guest/etc/init.d/* image/vm-test/guest/usr/libexec/vm-test/*
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
+# The WiFi system test: the appliance's image in a QEMU guest (~1 min, plus a release build).
+image/vm-test/run.sh

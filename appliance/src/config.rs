@@ -65,6 +65,27 @@ pub struct Config {
     pub web: WebConfig,
     /// Where data is kept.
     pub data: DataConfig,
+    /// How devices are identified (DHCP leases, neighbour table).
+    pub devices: DevicesConfig,
+    /// The admin pages' password.
+    pub admin: AdminConfig,
+    /// How long history is kept and how big it may grow.
+    pub history: HistoryConfig,
+    /// The appliance's name, address and place on the map.
+    pub site: SiteConfig,
+    /// The WiFi network people join (for the presenter's QR code; on the appliance also the
+    /// access point's radio settings, see `whereflow setup`).
+    pub wifi: WifiConfig,
+    /// The appliance's connection to the internet (used by `whereflow setup`).
+    pub uplink: UplinkConfig,
+    /// Files `whereflow setup` leaves for the daemon.
+    pub system: SystemConfig,
+    /// Detectors, rules and alerts (the section's types live in `detect::config`).
+    pub detect: crate::detect::DetectConfig,
+    /// The file this configuration was read from ([`Config::load`]); `None` for built-in
+    /// defaults. The admin password is rewritten there as a hash.
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
 }
 
 /// `[dns]`: the forwarder every device uses.
@@ -262,6 +283,491 @@ impl Default for DataConfig {
     }
 }
 
+/// `[devices]`: devices known by MAC address, named from DHCP, the MAC vendor and nicknames.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct DevicesConfig {
+    /// dnsmasq's lease file (host names from DHCP). Empty: do not read leases. A missing
+    /// file is a warning in `/api/v1/status`, not an error.
+    pub dnsmasq_leases: PathBuf,
+    /// Read the kernel's neighbour table (ARP/NDP) for the MAC address behind each address.
+    pub neighbours: bool,
+    /// Only neighbours on these interfaces (e.g. `["wlan0"]`); empty: any interface (only
+    /// addresses in `correlate.lan` are used either way).
+    pub interfaces: Vec<String>,
+    /// Most devices remembered (least recently seen forgotten first; nicknames stay saved).
+    pub max_devices: usize,
+}
+
+impl Default for DevicesConfig {
+    fn default() -> Self {
+        DevicesConfig {
+            dnsmasq_leases: PathBuf::from("/var/lib/misc/dnsmasq.leases"),
+            neighbours: true,
+            interfaces: Vec::new(),
+            max_devices: 1_024,
+        }
+    }
+}
+
+impl DevicesConfig {
+    /// The lease file to read, if any.
+    pub fn leases_path(&self) -> Option<&Path> {
+        (!self.dnsmasq_leases.as_os_str().is_empty()).then_some(self.dnsmasq_leases.as_path())
+    }
+
+    /// Check the values; the error names the key.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(p) = self.leases_path() {
+            if !p.is_absolute() {
+                return Err(invalid(
+                    "devices.dnsmasq_leases",
+                    format!(
+                        "{}: must be an absolute path (or empty for none)",
+                        p.display()
+                    ),
+                ));
+            }
+        }
+        for name in &self.interfaces {
+            // IFNAMSIZ is 16 with the terminating NUL.
+            if name.is_empty() || name.len() > 15 || name.contains(['/', ' ', '\0']) {
+                return Err(invalid(
+                    "devices.interfaces",
+                    format!("{name:?} is not an interface name"),
+                ));
+            }
+        }
+        if self.max_devices == 0 || self.max_devices > 100_000 {
+            return Err(invalid(
+                "devices.max_devices",
+                "must be between 1 and 100000",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// `[admin]`: the password of the admin pages (sessions, export, settings).
+///
+/// Set `password` in plain text once: at the next start whereflow hashes it (argon2id) and
+/// rewrites the file so it holds only `password_hash`. With neither key (and no hash saved in
+/// the data directory) the admin pages are off.
+#[derive(Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdminConfig {
+    /// The password in plain text; replaced by `password_hash` at the next start.
+    pub password: Option<String>,
+    /// The password's argon2 hash (a PHC string, `$argon2id$v=19$...`).
+    pub password_hash: Option<String>,
+}
+
+impl std::fmt::Debug for AdminConfig {
+    /// Never prints the password (`check-config` prints the whole configuration).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = |v: &Option<String>| if v.is_some() { "<set>" } else { "<not set>" };
+        f.debug_struct("AdminConfig")
+            .field("password", &shown(&self.password))
+            .field("password_hash", &shown(&self.password_hash))
+            .finish()
+    }
+}
+
+/// Most memory (KiB) an argon2 hash from the config may ask for: a Pi has little to spare.
+pub const ARGON2_MAX_M_COST_KIB: u32 = 256 * 1024;
+/// Most passes an argon2 hash from the config may ask for.
+pub const ARGON2_MAX_T_COST: u32 = 16;
+/// Most lanes an argon2 hash from the config may ask for.
+pub const ARGON2_MAX_P_COST: u32 = 8;
+
+/// Check that `hash` is an argon2 PHC string whose cost a Pi can afford to verify.
+pub fn check_password_hash(hash: &str) -> Result<(), String> {
+    let parsed = argon2::PasswordHash::new(hash)
+        .map_err(|e| format!("not an argon2 hash (PHC string \"$argon2id$v=19$...\"): {e}"))?;
+    if argon2::Algorithm::try_from(parsed.algorithm.as_str()).is_err() {
+        return Err(format!("{} is not argon2", parsed.algorithm));
+    }
+    let params = argon2::Params::try_from(&parsed).map_err(|e| format!("bad parameters: {e}"))?;
+    if params.m_cost() > ARGON2_MAX_M_COST_KIB
+        || params.t_cost() > ARGON2_MAX_T_COST
+        || params.p_cost() > ARGON2_MAX_P_COST
+    {
+        return Err(format!(
+            "costs m={} t={} p={} are more than this appliance verifies \
+             (at most m={ARGON2_MAX_M_COST_KIB} t={ARGON2_MAX_T_COST} p={ARGON2_MAX_P_COST})",
+            params.m_cost(),
+            params.t_cost(),
+            params.p_cost()
+        ));
+    }
+    if parsed.hash.is_none() || parsed.salt.is_none() {
+        return Err("the hash or the salt is missing".into());
+    }
+    Ok(())
+}
+
+/// `[history]`: what the store keeps.
+#[derive(Clone, Debug, Deserialize, serde::Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct HistoryConfig {
+    /// Flows, answers and sessions older than this many days are deleted (checked hourly).
+    pub retention_days: u32,
+    /// Most megabytes the database may use; above it the oldest flows and answers go first
+    /// (oldest ended sessions first, never the current session's last hour).
+    pub max_db_mb: u64,
+    /// When the admin starts a new session, keep the old one (`true`) or delete it.
+    pub keep_old_sessions: bool,
+}
+
+impl Default for HistoryConfig {
+    fn default() -> Self {
+        HistoryConfig {
+            retention_days: 7,
+            // About two million flows (~490 bytes each with their answers): days of a busy
+            // classroom, and room to spare on an 8 GB SD card.
+            max_db_mb: 1024,
+            keep_old_sessions: true,
+        }
+    }
+}
+
+/// Allowed `history.retention_days`.
+pub const RETENTION_DAYS: std::ops::RangeInclusive<u32> = 1..=3650;
+/// Allowed `history.max_db_mb`.
+pub const MAX_DB_MB: std::ops::RangeInclusive<u64> = 16..=1_048_576;
+
+impl HistoryConfig {
+    /// Check the values; the error names the key.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if !RETENTION_DAYS.contains(&self.retention_days) {
+            return Err(invalid(
+                "history.retention_days",
+                "must be between 1 and 3650",
+            ));
+        }
+        if !MAX_DB_MB.contains(&self.max_db_mb) {
+            return Err(invalid(
+                "history.max_db_mb",
+                "must be between 16 and 1048576",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl AdminConfig {
+    /// Check the values; the error names the key (never shows the password).
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(p) = &self.password {
+            let n = p.chars().count();
+            if n < 8 {
+                return Err(invalid(
+                    "admin.password",
+                    "must be at least 8 characters long",
+                ));
+            }
+            if p.len() > 1024 {
+                return Err(invalid("admin.password", "must be at most 1024 bytes"));
+            }
+        }
+        if let Some(h) = &self.password_hash {
+            check_password_hash(h).map_err(|e| invalid("admin.password_hash", e))?;
+        }
+        Ok(())
+    }
+}
+
+/// `[site]`: what the pages call the appliance, the address people open, and where it stands
+/// (the starting point of the lines on the world map).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Shown in page titles and on the presenter view.
+    pub name: String,
+    /// The address of the pages as people type or scan it (the presenter's QR code).
+    pub url: String,
+    /// The appliance's latitude in degrees (north positive). With `longitude`; unset: the map
+    /// says the location is not set and draws no lines.
+    pub latitude: Option<f64>,
+    /// The appliance's longitude in degrees (east positive).
+    pub longitude: Option<f64>,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            name: "whereflow".into(),
+            url: "http://whereflow.lan".into(),
+            latitude: None,
+            longitude: None,
+        }
+    }
+}
+
+impl SiteConfig {
+    /// Check the values; the error names the key.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 64 {
+            return Err(invalid("site.name", "must be 1 to 64 characters"));
+        }
+        if self.name.chars().any(char::is_control) {
+            return Err(invalid("site.name", "must not contain control characters"));
+        }
+        let u = &self.url;
+        let rest = u
+            .strip_prefix("http://")
+            .or_else(|| u.strip_prefix("https://"));
+        match rest {
+            Some(r) if !r.is_empty() && !r.starts_with('/') => {}
+            _ => {
+                return Err(invalid(
+                    "site.url",
+                    format!("{u:?} is not an http:// or https:// address"),
+                ))
+            }
+        }
+        if u.len() > 200 || u.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(invalid(
+                "site.url",
+                "must be at most 200 characters, without spaces",
+            ));
+        }
+        match (self.latitude, self.longitude) {
+            (None, None) => {}
+            (Some(_), None) => {
+                return Err(invalid("site.longitude", "is needed with site.latitude"))
+            }
+            (None, Some(_)) => {
+                return Err(invalid("site.latitude", "is needed with site.longitude"))
+            }
+            (Some(lat), Some(lon)) => {
+                if !(-90.0..=90.0).contains(&lat) {
+                    return Err(invalid("site.latitude", "must be between -90 and 90"));
+                }
+                if !(-180.0..=180.0).contains(&lon) {
+                    return Err(invalid("site.longitude", "must be between -180 and 180"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How the WiFi network is secured (`wifi.security`).
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum WifiSecurity {
+    /// WPA2-Personal (a passphrase).
+    #[default]
+    Wpa2,
+    /// WPA3-Personal (SAE; a passphrase).
+    Wpa3,
+    /// WPA2 and WPA3 at once (transition mode: WPA3 devices use SAE, older ones WPA2).
+    #[serde(rename = "wpa2-wpa3")]
+    Wpa2Wpa3,
+    /// No password.
+    Open,
+}
+
+/// `[wifi]`: the network people join. For now only the presenter's "join the WiFi" QR code
+/// uses it.
+#[derive(Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct WifiConfig {
+    /// The network name. Empty: not set (the presenter view shows no WiFi QR code).
+    pub ssid: String,
+    /// The passphrase (WPA2/WPA3: 8 to 63 printable ASCII characters; open: empty).
+    pub passphrase: String,
+    /// `"wpa2"`, `"wpa3"`, `"wpa2-wpa3"` (transition) or `"open"`.
+    pub security: WifiSecurity,
+    /// The country the access point is in (ISO 3166 alpha-2, e.g. `"DE"`, one wireless-regdb
+    /// knows): it decides the allowed channels and power. Empty: not set (the world domain:
+    /// 2.4 GHz channels 1 to 11 only). `whereflow setup` needs it.
+    pub country: String,
+    /// `"2.4"` or `"5"` (GHz).
+    pub band: crate::system::regdomain::Band,
+    /// The channel (20 MHz). Unset: 6 on 2.4 GHz, 36 on 5 GHz. Allowed: those an access
+    /// point may use in `country` without radar detection (see `system::regdomain`).
+    pub channel: Option<u16>,
+}
+
+impl std::fmt::Debug for WifiConfig {
+    /// The passphrase is shown on the projector, but not in logs or `check-config`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WifiConfig")
+            .field("ssid", &self.ssid)
+            .field(
+                "passphrase",
+                &if self.passphrase.is_empty() {
+                    "<not set>"
+                } else {
+                    "<set>"
+                },
+            )
+            .field("security", &self.security)
+            .field("country", &self.country)
+            .field("band", &self.band)
+            .field("channel", &self.channel)
+            .finish()
+    }
+}
+
+impl WifiConfig {
+    /// Check the values; the error names the key (never shows the passphrase).
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(e) = self.radio_problems().into_iter().next() {
+            return Err(e);
+        }
+        if self.ssid.len() > 32 {
+            return Err(invalid("wifi.ssid", "must be at most 32 bytes"));
+        }
+        if self.ssid.chars().any(char::is_control) {
+            return Err(invalid("wifi.ssid", "must not contain control characters"));
+        }
+        if self.ssid.is_empty() {
+            if !self.passphrase.is_empty() {
+                return Err(invalid(
+                    "wifi.ssid",
+                    "is empty, but wifi.passphrase is set: name the network too",
+                ));
+            }
+            return Ok(());
+        }
+        match self.security {
+            WifiSecurity::Open => {
+                if !self.passphrase.is_empty() {
+                    return Err(invalid(
+                        "wifi.passphrase",
+                        "must be empty when wifi.security is \"open\"",
+                    ));
+                }
+            }
+            WifiSecurity::Wpa2 | WifiSecurity::Wpa3 | WifiSecurity::Wpa2Wpa3 => {
+                let n = self.passphrase.chars().count();
+                if !(8..=63).contains(&n) {
+                    return Err(invalid(
+                        "wifi.passphrase",
+                        format!("must be 8 to 63 characters for WPA2/WPA3 (it has {n})"),
+                    ));
+                }
+                if !self.passphrase.chars().all(|c| (' '..='~').contains(&c)) {
+                    return Err(invalid(
+                        "wifi.passphrase",
+                        "must be printable ASCII characters only (letters, digits, spaces, \
+                         punctuation)",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The country code in capitals, if set.
+    pub fn country_code(&self) -> Option<String> {
+        let c = self.country.trim();
+        (!c.is_empty()).then(|| c.to_ascii_uppercase())
+    }
+
+    /// The channel in use: `channel`, or the band's default.
+    pub fn channel_or_default(&self) -> u16 {
+        self.channel.unwrap_or(self.band.default_channel())
+    }
+
+    /// Every problem with `country`, `band` and `channel` (all of them, for the problems file
+    /// of `whereflow setup`; [`WifiConfig::validate`] returns the first).
+    pub fn radio_problems(&self) -> Vec<ConfigError> {
+        use crate::system::regdomain;
+        let mut out = Vec::new();
+        let country = self.country_code();
+        if let Some(c) = &country {
+            if !regdomain::is_known_country(c) {
+                out.push(invalid(
+                    "wifi.country",
+                    format!(
+                        "{:?} is not a country code wireless-regdb knows: use the two-letter \
+                         ISO 3166 code of the country the appliance is in (e.g. DE, FR, GB, US)",
+                        self.country
+                    ),
+                ));
+                return out;
+            }
+        }
+        if let Some(p) =
+            regdomain::channel_problem(country.as_deref(), self.band, self.channel_or_default())
+        {
+            let key = if self.channel.is_some() {
+                "wifi.channel"
+            } else {
+                "wifi.band"
+            };
+            out.push(invalid(key, p));
+        }
+        out
+    }
+}
+
+/// `[uplink]`: how the appliance reaches the internet.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct UplinkConfig {
+    /// The network interface towards the internet: `"eth0"` (Ethernet, the default) or
+    /// `"usb0"` (a phone's USB tethering). It gets its address by DHCP; the access point's
+    /// traffic is masqueraded out of it.
+    pub interface: String,
+}
+
+impl Default for UplinkConfig {
+    fn default() -> Self {
+        UplinkConfig {
+            interface: "eth0".into(),
+        }
+    }
+}
+
+/// The access point's interface, which cannot also be the uplink.
+pub const AP_INTERFACE: &str = "wlan0";
+
+impl UplinkConfig {
+    /// Check the values; the error names the key.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let i = &self.interface;
+        // IFNAMSIZ is 16 with the terminating NUL; the name also goes into shell and nft files.
+        let ok_chars = i
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        if i.is_empty() || i.len() > 15 || !ok_chars || i.starts_with(['-', '.']) {
+            return Err(invalid(
+                "uplink.interface",
+                format!(
+                    "{i:?} is not an interface name (letters, digits, '_', '-', '.'; at most \
+                     15): use \"eth0\" for Ethernet or \"usb0\" for a phone's USB tethering"
+                ),
+            ));
+        }
+        if i == AP_INTERFACE || i == "lo" {
+            return Err(invalid(
+                "uplink.interface",
+                format!(
+                    "{i:?} cannot be the uplink (wlan0 is the access point): use \"eth0\" or \
+                     \"usb0\""
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// `[system]`: files `whereflow setup` writes for the daemon on the appliance.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SystemConfig {
+    /// The problems `whereflow setup` found in the settings file (plain words, one `- `
+    /// line each). The daemon reads it at start and shows each problem as a warning in
+    /// `/api/v1/status`. A missing file means no problems.
+    pub problems_file: Option<PathBuf>,
+}
+
 impl Config {
     /// Read and validate a file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
@@ -269,7 +775,9 @@ impl Config {
             path: path.to_owned(),
             source,
         })?;
-        Config::parse(&text, path)
+        let mut config = Config::parse(&text, path)?;
+        config.source = Some(path.to_owned());
+        Ok(config)
     }
 
     /// Parse TOML text (the path is only for messages). Does not validate.
@@ -392,6 +900,13 @@ impl Config {
         if self.data.dir.as_os_str().is_empty() {
             return Err(invalid("data.dir", "must not be empty"));
         }
+        self.admin.validate()?;
+        self.history.validate()?;
+        self.site.validate()?;
+        self.wifi.validate()?;
+        self.devices.validate()?;
+        self.uplink.validate()?;
+        self.detect.validate()?;
         Ok(())
     }
 }
@@ -457,6 +972,143 @@ mod tests {
             let msg = parse(text).unwrap_err().to_string();
             assert!(msg.contains(key), "{text:?} gave {msg:?}, wanted {key}");
         }
+    }
+
+    #[test]
+    fn admin_and_history_values_name_their_key() {
+        let cases = [
+            ("[admin]\npassword = \"tiny7\"", "admin.password"),
+            ("[admin]\npassword_hash = \"secret\"", "admin.password_hash"),
+            (
+                "[admin]\npassword_hash = \"$pbkdf2-sha256$i=1000$c2FsdHNhbHQ$aGFzaA\"",
+                "admin.password_hash",
+            ),
+            // 4 GiB of memory per login would take the appliance down.
+            (
+                "[admin]\npassword_hash = \"$argon2id$v=19$m=4194304,t=2,p=1$c2FsdHNhbHQ$\
+                 ZX2Y5zy1AbSgGiHzsO4YGq5cJ2eLeGd1U3ZS4XqN9Ck\"",
+                "admin.password_hash",
+            ),
+            ("[history]\nretention_days = 0", "history.retention_days"),
+            ("[history]\nmax_db_mb = 1", "history.max_db_mb"),
+        ];
+        for (text, key) in cases {
+            let msg = parse(text).unwrap_err().to_string();
+            assert!(msg.contains(key), "{text:?} gave {msg:?}, wanted {key}");
+            assert!(!msg.contains("tiny7"), "the password is never shown: {msg}");
+        }
+        let ok = parse(
+            "[admin]\npassword_hash = \"$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$\
+             ZX2Y5zy1AbSgGiHzsO4YGq5cJ2eLeGd1U3ZS4XqN9Ck\"\n[history]\nretention_days = 30\n",
+        )
+        .unwrap();
+        assert_eq!(ok.history.retention_days, 30);
+        let c = parse("[admin]\npassword = \"correct horse\"").unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("correct horse"), "{shown}");
+        assert!(shown.contains("<set>"), "{shown}");
+    }
+
+    #[test]
+    fn devices_values_name_their_key() {
+        let cases = [
+            (
+                "[devices]\ndnsmasq_leases = \"leases\"",
+                "devices.dnsmasq_leases",
+            ),
+            ("[devices]\ninterfaces = [\"\"]", "devices.interfaces"),
+            (
+                "[devices]\ninterfaces = [\"a-very-long-interface\"]",
+                "devices.interfaces",
+            ),
+            ("[devices]\nmax_devices = 0", "devices.max_devices"),
+            ("[devices]\nleases = \"/x\"", "leases"),
+        ];
+        for (text, key) in cases {
+            let msg = parse(text).unwrap_err().to_string();
+            assert!(msg.contains(key), "{text:?} gave {msg:?}, wanted {key}");
+        }
+        let c = parse("[devices]\ndnsmasq_leases = \"\"\nneighbours = false\n").unwrap();
+        assert_eq!(c.devices.leases_path(), None);
+        assert!(!c.devices.neighbours);
+        assert_eq!(
+            Config::default().devices.leases_path(),
+            Some(Path::new("/var/lib/misc/dnsmasq.leases"))
+        );
+    }
+
+    #[test]
+    fn load_remembers_the_file() {
+        let dir = std::env::temp_dir().join(format!("wf-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("c.toml");
+        std::fs::write(&path, "[history]\nkeep_old_sessions = false\n").unwrap();
+        let c = Config::load(&path).unwrap();
+        assert_eq!(c.source.as_deref(), Some(path.as_path()));
+        assert!(!c.history.keep_old_sessions);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn site_and_wifi_values_name_their_key() {
+        let cases = [
+            ("[site]\nname = \"\"", "site.name"),
+            ("[site]\nurl = \"whereflow.lan\"", "site.url"),
+            ("[site]\nurl = \"http://\"", "site.url"),
+            ("[site]\nurl = \"http://a b\"", "site.url"),
+            ("[site]\nlatitude = 51.5", "site.longitude"),
+            ("[site]\nlongitude = 0.1", "site.latitude"),
+            ("[site]\nlatitude = 91.0\nlongitude = 0.0", "site.latitude"),
+            (
+                "[site]\nlatitude = 0.0\nlongitude = -181.0",
+                "site.longitude",
+            ),
+            (
+                "[wifi]\nssid = \"class\"\npassphrase = \"short77\"",
+                "wifi.passphrase",
+            ),
+            (
+                "[wifi]\nssid = \"class\"\nsecurity = \"wpa3\"\npassphrase = \"\"",
+                "wifi.passphrase",
+            ),
+            (
+                "[wifi]\nssid = \"class\"\npassphrase = \"ünïcödé-pass\"",
+                "wifi.passphrase",
+            ),
+            (
+                "[wifi]\nssid = \"class\"\nsecurity = \"open\"\npassphrase = \"secret123\"",
+                "wifi.passphrase",
+            ),
+            ("[wifi]\npassphrase = \"secret123\"", "wifi.ssid"),
+            (
+                "[wifi]\nssid = \"a-very-long-network-name-of-33-by\"",
+                "wifi.ssid",
+            ),
+            ("[wifi]\nsecurity = \"wep\"", "security"),
+        ];
+        for (text, key) in cases {
+            let msg = parse(text).unwrap_err().to_string();
+            assert!(msg.contains(key), "{text:?} gave {msg:?}, wanted {key}");
+            assert!(
+                !msg.contains("secret123"),
+                "never shows the passphrase: {msg}"
+            );
+        }
+        let long = "x".repeat(63);
+        let c = parse(&format!(
+            "[site]\nname = \"Room 4\"\nurl = \"http://10.0.0.1\"\nlatitude = 51.5\n\
+             longitude = -0.12\n[wifi]\nssid = \"whereflow\"\npassphrase = \"{long}\"\n\
+             security = \"wpa3\"\n"
+        ))
+        .unwrap();
+        assert_eq!(c.site.latitude, Some(51.5));
+        assert_eq!(c.wifi.security, WifiSecurity::Wpa3);
+        assert!(
+            !format!("{c:?}").contains(&long),
+            "Debug hides the passphrase"
+        );
+        parse("[wifi]\nssid = \"open class\"\nsecurity = \"open\"").unwrap();
+        assert_eq!(Config::default().site.url, "http://whereflow.lan");
     }
 
     #[test]

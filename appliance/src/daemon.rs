@@ -21,10 +21,12 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::correlate::{self, LiveState};
+use crate::devices::{DeviceRegistry, KnownDevice, RefresherOptions};
 use crate::dns::{AnswerSink, DnsServer};
 use crate::enrich::Enricher;
 use crate::status::Status;
-use crate::store::{Store, StoreWriter};
+use crate::store::{HistorySettings, Store, StoreWriter};
+use crate::web::admin::{Admin, AdminParts};
 use crate::web::{AppState, WebServer};
 
 /// Depth of the DNS answer queue. At 100k answers/s this is over half a second of slack.
@@ -48,6 +50,11 @@ pub struct Daemon {
     correlator: tokio::task::JoinHandle<()>,
     conntrack: Option<std::thread::JoinHandle<()>>,
     store_thread: Option<std::thread::JoinHandle<()>>,
+    retention: Option<tokio::task::JoinHandle<()>>,
+    admin: Arc<Admin>,
+    devices: Arc<DeviceRegistry>,
+    devices_thread: Option<std::thread::JoinHandle<()>>,
+    detect: Option<crate::detect::Started>,
     /// Health counters and warnings.
     pub status: Arc<Status>,
 }
@@ -58,6 +65,13 @@ impl Daemon {
         let status = Arc::new(Status::default());
         let shutdown = CancellationToken::new();
 
+        // On the appliance: what `whereflow setup` found wrong in the settings file.
+        if let Some(path) = &config.system.problems_file {
+            for w in crate::system::problems::read_warnings(path) {
+                status.warn(w);
+            }
+        }
+
         std::fs::create_dir_all(&config.data.dir).with_context(|| {
             format!(
                 "cannot create data directory {} (data.dir / --data-dir)",
@@ -65,17 +79,35 @@ impl Daemon {
             )
         })?;
 
+        // The admin password: a plain one is hashed (argon2, slow on purpose) and replaced by
+        // its hash in the config file; the plain text leaves the config here.
+        let (config, password) = {
+            let status = status.clone();
+            tokio::task::spawn_blocking(move || {
+                let mut config = config;
+                let password = crate::web::admin::password::prepare(&mut config, &status);
+                (config, password)
+            })
+            .await
+            .context("preparing the admin password")?
+        };
+
         // History: this session's flows and answers come back after a restart. A store that
         // cannot be opened costs the history, not the service.
+        let mut history_store = None;
         let (store_writer, store_thread) = match open_store(&config) {
             Ok((writer, thread, restored)) => {
+                history_store = Some(restored.store.clone());
                 tracing::info!(
                     "history: session {:?}, {} flows and {} answers restored",
                     restored.session,
                     restored.flows,
                     restored.answers
                 );
-                (Some(writer), Some((thread, restored.state)))
+                (
+                    Some(writer),
+                    Some((thread, (restored.state, restored.known_devices))),
+                )
             }
             Err(e) => {
                 status.warn(format!(
@@ -85,9 +117,9 @@ impl Daemon {
                 (None, None)
             }
         };
-        let (store_thread, restored_state) = match store_thread {
-            Some((t, st)) => (Some(t), Some(st)),
-            None => (None, None),
+        let (store_thread, restored_state, known_devices) = match store_thread {
+            Some((t, st)) => (Some(t), Some(st.0), st.1),
+            None => (None, None, Vec::new()),
         };
 
         let (sink, dns_rx) = AnswerSink::channel(DNS_QUEUE, status.clone());
@@ -127,17 +159,94 @@ impl Daemon {
             tracing::info!("data: {line}");
         }
 
+        // Devices by MAC: names from DHCP leases, the neighbour table and saved nicknames.
+        let devices = Arc::new(DeviceRegistry::new(config.devices.max_devices));
+        devices.restore(known_devices);
+        if let Some(w) = &store_writer {
+            devices.attach_store(w.clone());
+        }
+        tracing::info!(
+            "data: {}",
+            crate::devices::oui::OuiTable::builtin().describe()
+        );
+        let devices_thread = match crate::devices::spawn_refresher(
+            RefresherOptions {
+                leases: config.devices.leases_path().map(Into::into),
+                neighbours: config.devices.neighbours,
+                interfaces: config.devices.interfaces.clone(),
+                lan: config.correlate.lan.clone(),
+                max_entries: config.devices.max_devices.saturating_mul(4),
+            },
+            devices.clone(),
+            store_writer.clone(),
+            status.clone(),
+            shutdown.clone(),
+        ) {
+            Ok(h) => Some(h),
+            Err(e) => {
+                status.warn(format!(
+                    "devices are known by address only: the device thread did not start: {e}"
+                ));
+                None
+            }
+        };
+
+        // Retention and the size cap (`[history]`), at start and then hourly.
+        let history_settings = Arc::new(HistorySettings::new(&config.history));
+        let retention = history_store.as_ref().map(|store| {
+            crate::store::retention::spawn(
+                store.clone(),
+                history_settings.clone(),
+                status.clone(),
+                shutdown.clone(),
+            )
+        });
+        // Detectors (`[detect]`): fed by the correlator, the NFLOG group and the LAN watch;
+        // the current session's alerts come back from the store.
+        let detect = if config.detect.enabled {
+            let restored = history_store
+                .as_deref()
+                .map(|s| restore_alerts(s, config.detect.max_alerts))
+                .unwrap_or_default();
+            let started = crate::detect::start(
+                &config.detect,
+                config.correlate.lan.clone(),
+                restored,
+                events.clone(),
+                store_writer.clone(),
+                status.clone(),
+                shutdown.clone(),
+            )
+            .context("starting the detectors ([detect])")?;
+            Some(started)
+        } else {
+            None
+        };
+
+        let admin = Arc::new(Admin::new(AdminParts {
+            password_hash: password.hash,
+            store: history_store,
+            writer: store_writer.clone(),
+            fresh_live: {
+                let (correlate, max_flows) = (config.correlate.clone(), config.conntrack.max_flows);
+                Box::new(move || LiveState::new(&correlate, max_flows))
+            },
+            settings: history_settings,
+            config_file: config.source.clone(),
+        }));
+
         let outputs = correlate::Outputs {
             state: live.clone(),
             events: events.clone(),
             enricher: enricher.clone(),
             store: store_writer,
         };
-        let correlator = tokio::spawn(correlate::run(
+        let correlator = tokio::spawn(correlate::run_with_detectors(
             config.correlate.clone(),
             dns_rx,
             ct_rx,
             outputs,
+            detect.as_ref().map(|d| d.sink.clone()),
             shutdown.clone(),
         ));
 
@@ -155,7 +264,13 @@ impl Daemon {
             store_stats,
             events,
             event_slots: Arc::new(Semaphore::new(config.web.max_event_clients)),
+            devices: devices.clone(),
             privacy: config.web.privacy_mode,
+            paths_cache: Default::default(),
+            site: Arc::new(config.site.clone()),
+            wifi: Arc::new(config.wifi.clone()),
+            admin: admin.clone(),
+            detect: detect.as_ref().map(|d| d.handle.clone()),
         };
         let web = WebServer::start(config.web.listen, app, shutdown.clone()).await?;
         tracing::info!("web API on http://{}/api/v1/flows", web.local_addr());
@@ -167,6 +282,11 @@ impl Daemon {
             correlator,
             conntrack,
             store_thread,
+            retention,
+            admin,
+            devices,
+            devices_thread,
+            detect,
             status,
         })
     }
@@ -187,6 +307,29 @@ impl Daemon {
         {
             tracing::warn!("correlator did not stop within 3 s");
         }
+        // The detectors hold a store handle too; their threads notice the shutdown within
+        // 200 ms.
+        if let Some(d) = self.detect {
+            d.join(Duration::from_secs(3)).await;
+        }
+        // The device thread notices the shutdown within 250 ms. With it and the registry's
+        // handle gone (a web task that outlived its join may still hold the registry), the
+        // correlator held the last store handle.
+        if let Some(h) = self.devices_thread {
+            let _ = tokio::task::spawn_blocking(move || h.join()).await;
+        }
+        self.devices.detach_store();
+        // The admin side's writer handle too (a web task may outlive its join).
+        self.admin.release_writer();
+        if let Some(h) = self.retention {
+            // It stops at the shutdown; a run in progress finishes its chunk first.
+            if tokio::time::timeout(Duration::from_secs(5), h)
+                .await
+                .is_err()
+            {
+                tracing::warn!("history retention did not stop within 5 s");
+            }
+        }
         // The correlator held the only store handle: its end lets the writer commit and stop.
         if let Some(h) = self.store_thread {
             let _ = tokio::task::spawn_blocking(move || h.join()).await;
@@ -197,6 +340,25 @@ impl Daemon {
         }
         tracing::info!("stopped");
     }
+}
+
+/// The current session's alerts (at most `max`, newest first) and the largest alert id ever
+/// stored. What cannot be read costs the old alerts, not the detectors.
+fn restore_alerts(store: &Store, max: usize) -> (Vec<crate::detect::Alert>, u64) {
+    let alerts = store
+        .current_session()
+        .and_then(|s| store.session_alerts(s.id, max));
+    let alerts = alerts.unwrap_or_else(|e| {
+        tracing::warn!("detect: saved alerts could not be read: {e}");
+        Vec::new()
+    });
+    let max_id = store.max_alert_id().unwrap_or_else(|e| {
+        tracing::warn!("detect: the largest saved alert id could not be read: {e}");
+        // Far above anything saved: a new alert must not overwrite an old row.
+        1 << 40
+    });
+    tracing::info!("detect: {} alerts restored", alerts.len());
+    (alerts, max_id)
 }
 
 /// An empty live state with the configured bounds.
@@ -210,6 +372,10 @@ struct Restored {
     flows: usize,
     answers: usize,
     state: LiveState,
+    /// The store (reads, sessions, export, retention).
+    store: Arc<Store>,
+    /// Devices saved by MAC (with their nicknames), most recently seen first.
+    known_devices: Vec<KnownDevice>,
 }
 
 /// Open the store in `data.dir`, restore the current session's flows and answers into a live
@@ -234,6 +400,13 @@ fn open_store(
         }
     }
     state.flows.restore(flows);
+    // Losing saved nicknames costs names, not the history: say so and go on.
+    let known_devices = store
+        .known_devices(config.devices.max_devices)
+        .unwrap_or_else(|e| {
+            tracing::warn!("devices: saved nicknames could not be read: {e}");
+            Vec::new()
+        });
     for row in store.session_paths(session.id)? {
         state.paths.add_row(row);
     }
@@ -253,6 +426,8 @@ fn open_store(
             flows: n_flows,
             answers: n_answers,
             state,
+            store: Arc::new(store),
+            known_devices,
         },
     ))
 }

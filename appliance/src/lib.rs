@@ -6,7 +6,8 @@
 //! ```text
 //!   dns (answers) ─┐
 //!                  ├─> correlate (flow + name per device) ─> web (JSON API, event stream)
-//!   conntrack ─────┘
+//!   conntrack ─────┘                                         ^
+//!   DHCP leases, neighbour table ─> devices (who is behind an address) ─┘
 //! ```
 //!
 //! `config` holds the one TOML file, `status` the health counters, `model` the shared
@@ -18,9 +19,12 @@ pub mod config;
 pub mod conntrack;
 pub mod correlate;
 pub mod daemon;
+pub mod detect;
+pub mod devices;
 pub mod dns;
 pub mod enrich;
 pub mod model;
 pub mod status;
 pub mod store;
+pub mod system;
 pub mod web;

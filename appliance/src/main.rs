@@ -28,6 +28,50 @@ enum Command {
     Run(RunArgs),
     /// Check a config file (and flags) and print the resulting configuration.
     CheckConfig(RunArgs),
+    /// On the appliance, at boot: check the settings file and render the access point,
+    /// DHCP, firewall and daemon files from it (a setup access point if it has problems).
+    /// Exit status 0: settings used; 2: fallback rendered, problems written; 1: failure.
+    Setup(SetupArgs),
+}
+
+/// `whereflow setup` (see `appliance/src/system/`).
+#[derive(Args)]
+struct SetupArgs {
+    /// The settings file on the boot partition.
+    #[arg(long, value_name = "FILE", default_value = "/boot/whereflow.toml")]
+    settings: PathBuf,
+    /// Directory for the rendered files (hostapd.conf, dnsmasq.conf, nftables.conf,
+    /// whereflow.toml, system.env).
+    #[arg(long, value_name = "DIR", default_value = "/run/whereflow")]
+    out: PathBuf,
+    /// The problems file, written next to the settings when they have problems.
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "/boot/whereflow-problems.txt"
+    )]
+    problems: PathBuf,
+    /// Where the setup access point's passphrase is kept across boots.
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "/data/whereflow-setup-passphrase"
+    )]
+    fallback_passphrase_file: PathBuf,
+    /// The image's defaults for the daemon, used where the settings set nothing (ignored
+    /// if missing).
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "/etc/whereflow/whereflow.toml"
+    )]
+    image_defaults: PathBuf,
+    /// Render the setup access point for this reason (e.g. hostapd refused the settings).
+    #[arg(long, value_name = "TEXT")]
+    fallback_reason: Option<String>,
+    /// Leave a plain admin.password in the settings file (default: replace it by its hash).
+    #[arg(long)]
+    keep_admin_password: bool,
 }
 
 /// Flags override the same keys of the config file; repeatable flags replace its list.
@@ -100,6 +144,7 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Setup(args) => return setup(args),
         Command::Run(args) => run(args),
         Command::CheckConfig(args) => args.config().map(|c| println!("{c:#?}")),
     };
@@ -107,6 +152,53 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("whereflow: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `whereflow setup`: everything goes to the console too (at boot it is the only screen).
+fn setup(args: SetupArgs) -> ExitCode {
+    let opts = whereflow::system::SetupOptions {
+        settings: args.settings,
+        out: args.out,
+        problems_file: args.problems,
+        fallback_passphrase_file: args.fallback_passphrase_file,
+        image_defaults: Some(args.image_defaults),
+        fallback_reason: args.fallback_reason,
+        rewrite_admin_password: !args.keep_admin_password,
+    };
+    match whereflow::system::setup(&opts) {
+        Ok(report) => {
+            for n in &report.notes {
+                eprintln!("whereflow setup: {n}");
+            }
+            let r = &report.rendered;
+            let names: Vec<&str> = r.files.iter().map(|(n, _)| *n).collect();
+            eprintln!(
+                "whereflow setup: wrote {} in {}",
+                names.join(", "),
+                opts.out.display()
+            );
+            match &r.problems_text {
+                None => {
+                    eprintln!(
+                        "whereflow setup: settings from {} are good: WiFi \"{}\", {} channel {}",
+                        opts.settings.display(),
+                        r.ap.ssid,
+                        r.ap.band,
+                        r.ap.channel
+                    );
+                    ExitCode::SUCCESS
+                }
+                Some(text) => {
+                    eprintln!("\n{text}\n(also in {})", opts.problems_file.display());
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("whereflow setup: {e}");
             ExitCode::FAILURE
         }
     }

@@ -8,8 +8,8 @@ use std::net::IpAddr;
 
 use serde::{Serialize, Serializer};
 
-/// A device on the LAN. For now a device is known by its IP address; a later stage
-/// (DHCP leases, neighbour table) maps addresses to MAC-based identities.
+/// A device on the LAN, by IP address. Who is behind an address (MAC-based identity from DHCP
+/// leases and the neighbour table, names, nickname) is `devices::DeviceRegistry`'s to say.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DeviceId(pub IpAddr);
 

@@ -8,6 +8,11 @@
 # Needs root (network namespace), nsd, dnsmasq, unbound, dnsperf (scripts/install-deps.sh)
 # and a release build (cargo build --release). Usage: bench/dns/run.sh [seconds-for-(b)]
 #
+# whereflow runs twice: as configured by default (detectors on: every answer also goes to the
+# DNS-tunnel and encrypted-DNS detectors) and with `[detect] enabled = false`
+# ("whereflow-nodet"), so the detectors' cost on the DNS path is a ratio within one run.
+# SERVERS="whereflow-nodet whereflow" (say) measures only those, in that order.
+#
 # Every answer must be NOERROR: a server that answers anything else (e.g. from a built-in
 # local zone, without asking nsd) did not do the work measured, and the run fails.
 set -euo pipefail
@@ -20,6 +25,8 @@ NS_PORT=5300
 DNSMASQ_PORT=5301
 UNBOUND_PORT=5302
 WHEREFLOW_PORT=5303
+NODETECT_PORT=5304
+SERVERS=${SERVERS:-nsd dnsmasq unbound whereflow whereflow-nodet}
 NETNS=wfbench-$$
 WORK=$(mktemp -d /tmp/wfbench.XXXXXX)
 PIDS=()
@@ -148,9 +155,17 @@ listen = "127.0.0.1:18080"
 [data]
 dir = "$WORK/data"
 EOF
+# The same without detectors.
+mkdir -p "$WORK/data-nodet"
+sed -e "s/127.0.0.1:$WHEREFLOW_PORT/127.0.0.1:$NODETECT_PORT/" -e 's/127.0.0.1:18080/127.0.0.1:18081/' \
+  -e "s|$WORK/data|$WORK/data-nodet|" "$WORK/whereflow.toml" >"$WORK/whereflow-nodet.toml"
+printf '\n[detect]\nenabled = false\n' >>"$WORK/whereflow-nodet.toml"
 [[ -x $ROOT/target/release/whereflow ]] || die "build first: cargo build --release"
 in_ns env RUST_LOG=warn "$ROOT/target/release/whereflow" run --config "$WORK/whereflow.toml" \
   >"$WORK/whereflow.log" 2>&1 &
+PIDS+=($!)
+in_ns env RUST_LOG=warn "$ROOT/target/release/whereflow" run --config "$WORK/whereflow-nodet.toml" \
+  >"$WORK/whereflow-nodet.log" 2>&1 &
 PIDS+=($!)
 
 # Wait until every server answers (nsd first, the forwarders through it).
@@ -167,7 +182,7 @@ wait_ready() {
 wait_ready "$NS_PORT" nsd
 
 # The whereflow process itself: the namespace's process listening on its port.
-wf_pid() { in_ns ss -Hlnup "sport = :$WHEREFLOW_PORT" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2 || true; }
+wf_pid() { in_ns ss -Hlnup "sport = :${1:-$WHEREFLOW_PORT}" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2 || true; }
 
 # dnsperf: print queries per second and how many were lost; fail unless every answer is
 # NOERROR.
@@ -182,12 +197,14 @@ perf() {
 }
 
 declare -A UNIQUE CACHED LOST_U LOST_C
-for server in nsd dnsmasq unbound whereflow; do
+for server in $SERVERS; do
   case $server in
     nsd) port=$NS_PORT ;;
     dnsmasq) port=$DNSMASQ_PORT ;;
     unbound) port=$UNBOUND_PORT ;;
     whereflow) port=$WHEREFLOW_PORT ;;
+    whereflow-nodet) port=$NODETECT_PORT ;;
+    *) die "unknown server $server (SERVERS)" ;;
   esac
   # (a) first: the cache must be cold. Readiness is checked with a name outside the list.
   for ((t = 0; t < 100; t++)); do
@@ -196,12 +213,18 @@ for server in nsd dnsmasq unbound whereflow; do
     sleep 0.1
   done
   res=$(perf "$port" "$WORK/unique.txt" -n 1)
-  read -r UNIQUE[$server] LOST_U[$server] <<<"$res"
+  read -r "UNIQUE[$server]" "LOST_U[$server]" <<<"$res"
   perf "$port" "$WORK/hot.txt" -n 1 >/dev/null # warm the cache
   res=$(perf "$port" "$WORK/hot.txt" -l "$CACHED_SECONDS")
-  read -r CACHED[$server] LOST_C[$server] <<<"$res"
+  read -r "CACHED[$server]" "LOST_C[$server]" <<<"$res"
 done
 
+peak_rss() {
+  local pid
+  pid=$(wf_pid "$1")
+  if [[ -n $pid && -r /proc/$pid/status ]]; then awk '/VmHWM/ {print $2 " " $3}' "/proc/$pid/status"; else echo unknown; fi
+}
+rss_nodet=$(peak_rss "$NODETECT_PORT")
 pid=$(wf_pid)
 rss=unknown
 if [[ -n $pid && -r /proc/$pid/status ]]; then
@@ -214,13 +237,18 @@ counters=$(in_ns curl -s --max-time 2 http://127.0.0.1:18080/api/v1/status |
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 echo
 echo "DNS forwarder benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, $(uname -r)"
-printf '%-10s %18s %8s %20s %8s\n' server "(a) unique q/s" lost "(b) cached q/s" lost
-for server in nsd dnsmasq unbound whereflow; do
-  printf '%-10s %18s %8s %20s %8s\n' "$server" "${UNIQUE[$server]}" "${LOST_U[$server]}" \
+printf '%-15s %18s %8s %20s %8s\n' server "(a) unique q/s" lost "(b) cached q/s" lost
+for server in $SERVERS; do
+  printf '%-15s %18s %8s %20s %8s\n' "$server" "${UNIQUE[$server]}" "${LOST_U[$server]}" \
     "${CACHED[$server]}" "${LOST_C[$server]}"
 done
 echo
-echo "whereflow / unbound: (a) $(ratio "${UNIQUE[whereflow]}" "${UNIQUE[unbound]}")  (b) $(ratio "${CACHED[whereflow]}" "${CACHED[unbound]}")"
-echo "whereflow / dnsmasq: (a) $(ratio "${UNIQUE[whereflow]}" "${UNIQUE[dnsmasq]}")  (b) $(ratio "${CACHED[whereflow]}" "${CACHED[dnsmasq]}")"
-echo "whereflow peak RSS (VmHWM): $rss"
+echo "whereflow / unbound: (a) $(ratio "${UNIQUE[whereflow]:-0}" "${UNIQUE[unbound]:-0}")  (b) $(ratio "${CACHED[whereflow]:-0}" "${CACHED[unbound]:-0}")"
+echo "whereflow / dnsmasq: (a) $(ratio "${UNIQUE[whereflow]:-0}" "${UNIQUE[dnsmasq]:-0}")  (b) $(ratio "${CACHED[whereflow]:-0}" "${CACHED[dnsmasq]:-0}")"
+echo "detectors on / off:  (a) $(ratio "${UNIQUE[whereflow]:-0}" "${UNIQUE[whereflow-nodet]:-0}")  (b) $(ratio "${CACHED[whereflow]:-0}" "${CACHED[whereflow-nodet]:-0}")"
+echo "whereflow peak RSS (VmHWM): $rss (without detectors: $rss_nodet)"
 echo "whereflow answers / events not queued: ${counters:-unknown}"
+# What the detectors saw, and whether they kept up (inputs dropped), in the detectors-on run.
+detect=$(in_ns curl -s --max-time 2 http://127.0.0.1:18080/api/v1/alerts |
+  grep -o '"\(inputs\|dropped\|total\)":[0-9]*' | tr '\n' ' ' || true)
+echo "whereflow detectors (alerts total, inputs, dropped): ${detect:-unknown}"

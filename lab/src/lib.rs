@@ -530,6 +530,27 @@ impl Lab {
         &self.devices
     }
 
+    /// Gives device `i`'s `eth0` another MAC address (`aa:bb:cc:dd:ee:ff`), e.g. one with a
+    /// real vendor prefix instead of the lab's locally administered `02:77:66:...`, and records
+    /// it in [`Host::mac`]. Do it before the device sends traffic (neighbours cache the old one).
+    pub fn set_device_mac(&mut self, i: usize, mac: &str) -> Result<()> {
+        let valid = mac.len() == 17
+            && mac.split(':').count() == 6
+            && mac
+                .split(':')
+                .all(|b| b.len() == 2 && b.chars().all(|c| c.is_ascii_hexdigit()));
+        if !valid {
+            bail!("{mac:?} is not a MAC address (aa:bb:cc:dd:ee:ff)");
+        }
+        let mac = mac.to_ascii_lowercase();
+        let netns = self.device(i)?.netns.clone();
+        sys::ip_batch(&netns, &[format!("link set eth0 address {mac}")])?;
+        if let Some(d) = self.devices.get_mut(i) {
+            d.mac = mac;
+        }
+        Ok(())
+    }
+
     /// The router (LAN addresses 192.0.2.1 / 2001:db8:1::1; WAN addresses are
     /// [`ROUTER_WAN_V4`] / [`ROUTER_WAN_V6`]).
     pub fn router(&self) -> &Host {

@@ -80,6 +80,11 @@ impl DeviceTable {
         d.bytes_down += flow.bytes_down;
     }
 
+    /// Forget a device's totals; returns whether it was known.
+    pub fn forget_device(&mut self, device: DeviceId) -> bool {
+        self.devices.pop(&device).is_some()
+    }
+
     /// Summaries, adding the given live flows' counters.
     pub fn summaries<'a>(&self, live: impl Iterator<Item = &'a FlowRecord>) -> Vec<DeviceSummary> {
         let mut out: HashMap<DeviceId, DeviceSummary> =
@@ -94,5 +99,26 @@ impl DeviceTable {
         let mut v: Vec<_> = out.into_values().collect();
         v.sort_by_key(|d| d.ip);
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forget_device_drops_only_its_totals() {
+        let mut t = DeviceTable::new(10);
+        let (a, b) = (
+            DeviceId("10.0.0.2".parse().unwrap()),
+            DeviceId("10.0.0.3".parse().unwrap()),
+        );
+        t.dns_answer(a, Utc::now());
+        t.dns_answer(b, Utc::now());
+        assert!(t.forget_device(a));
+        let left = t.summaries(std::iter::empty());
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].ip, b);
+        assert!(!t.forget_device(a));
     }
 }

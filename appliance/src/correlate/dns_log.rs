@@ -74,6 +74,11 @@ impl DnsLog {
         log.push_back(entry);
     }
 
+    /// Forget a device's answers; returns how many.
+    pub fn forget_device(&mut self, device: DeviceId) -> usize {
+        self.devices.pop(&device).map_or(0, |l| l.len())
+    }
+
     /// Answers, oldest first per device; one device or all.
     pub fn entries(&self, device: Option<DeviceId>) -> Vec<&DnsLogEntry> {
         match device {
@@ -102,6 +107,19 @@ mod tests {
             ttl: 1,
             at: Utc::now(),
         }
+    }
+
+    #[test]
+    fn forget_device_drops_only_its_answers() {
+        let mut log = DnsLog::new(10, 10);
+        log.push(entry("10.0.0.1", "a.example"));
+        log.push(entry("10.0.0.1", "b.example"));
+        log.push(entry("10.0.0.2", "c.example"));
+        let d1 = DeviceId("10.0.0.1".parse().unwrap());
+        assert_eq!(log.forget_device(d1), 2);
+        assert!(log.entries(Some(d1)).is_empty());
+        assert_eq!(log.entries(None).len(), 1);
+        assert_eq!(log.forget_device(d1), 0);
     }
 
     #[test]

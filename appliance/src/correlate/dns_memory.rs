@@ -113,6 +113,12 @@ impl DnsMemory {
         self.devices.pop(&device);
     }
 
+    /// Forget a device's names ("forget my device"); returns whether it was known. Its next
+    /// flows have no name until it asks again.
+    pub fn forget_device(&mut self, device: DeviceId) -> bool {
+        self.devices.pop(&device).is_some()
+    }
+
     /// Number of devices remembered.
     pub fn device_count(&self) -> usize {
         self.devices.len()
@@ -280,6 +286,23 @@ mod tests {
         let a = m.attribute(dev("10.0.0.2"), ip("1.1.1.1"), t(30));
         assert_eq!(name(&a), Some("n19.example"));
         assert_eq!(a.candidates.len(), NAMES_PER_ADDRESS - 1);
+    }
+
+    #[test]
+    fn forget_device_drops_only_its_names() {
+        let mut m = mem();
+        m.record(&answer("10.0.0.2", "a.example", &["1.1.1.1"], 300, t(0)));
+        m.record(&answer("10.0.0.3", "b.example", &["1.1.1.1"], 300, t(0)));
+        assert!(m.forget_device(dev("10.0.0.2")));
+        assert_eq!(
+            m.attribute(dev("10.0.0.2"), ip("1.1.1.1"), t(1)),
+            Attribution::default()
+        );
+        assert_eq!(
+            name(&m.attribute(dev("10.0.0.3"), ip("1.1.1.1"), t(1))),
+            Some("b.example")
+        );
+        assert!(!m.forget_device(dev("10.0.0.2")));
     }
 
     #[test]

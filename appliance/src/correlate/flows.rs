@@ -354,6 +354,18 @@ impl FlowTable {
         FlowChange::Closed(rec)
     }
 
+    /// Forget a device's flows, live and closed ("forget my device"); returns how many.
+    /// Its connections still open in the kernel come back at the next conntrack dump, as
+    /// new flows.
+    pub fn forget_device(&mut self, device: DeviceId) -> usize {
+        let before = self.live.len() + self.closed.len();
+        self.live.retain(|_, r| r.device_ip != device);
+        let live = &self.live;
+        self.unconfirmed.retain(|_, k| live.contains_key(k));
+        self.closed.retain(|r| r.device_ip != device);
+        before - (self.live.len() + self.closed.len())
+    }
+
     /// Drop closed flows older than the retention window.
     pub fn prune(&mut self, now: DateTime<Utc>) {
         while self
@@ -520,6 +532,28 @@ mod tests {
         assert_eq!(t.closed_count(), 2);
         t.prune(now(63));
         assert_eq!(t.closed_count(), 0);
+    }
+
+    #[test]
+    fn forget_device_drops_its_live_closed_and_restored_flows_only() {
+        let mut t = FlowTable::new(10, 10, std::time::Duration::from_secs(60));
+        let mut other = snap(3, None);
+        other.tuple.src = "192.0.2.11".parse().unwrap();
+        t.seen(&snap(1, None), None, now(1), &en());
+        t.seen(&other, None, now(1), &en());
+        t.closed(&snap(2, None), Attribution::default(), now(2), &en());
+        let restored = FlowRecord::new(&snap(4, None), named("r.example"), now(0), &en());
+        t.restore(vec![restored]);
+        assert_eq!((t.live_count(), t.closed_count()), (3, 1));
+        let dev = DeviceId("192.0.2.10".parse().unwrap());
+        assert_eq!(t.forget_device(dev), 3);
+        assert_eq!((t.live_count(), t.closed_count()), (1, 0));
+        assert!(t.iter().all(|f| f.device_ip != dev));
+        assert!(
+            t.close_unconfirmed(now(3)).is_empty(),
+            "restored one gone too"
+        );
+        assert_eq!(t.forget_device(dev), 0);
     }
 
     #[test]

@@ -28,4 +28,4 @@ pub use dns_log::{DnsLog, DnsLogEntry};
 pub use dns_memory::{Attribution, DnsMemory};
 pub use flows::{FlowRecord, FlowState, FlowTable, LanFilter};
 pub use paths::{PathDevice, PathQuery, PathRow, PathTable};
-pub use task::{run, LiveEvent, LiveState, Outputs};
+pub use task::{run, run_with_detectors, LiveEvent, LiveForgotten, LiveState, Outputs};

@@ -15,6 +15,7 @@ use crate::correlate::flows::FlowChange;
 use crate::correlate::{
     DeviceTable, DnsLog, DnsLogEntry, DnsMemory, FlowRecord, FlowTable, LanFilter, PathTable,
 };
+use crate::detect::{Alert, DetectSink};
 use crate::dns::DnsAnswer;
 use crate::enrich::Enricher;
 use crate::model::DeviceId;
@@ -37,6 +38,24 @@ pub struct LiveState {
     pub devices: DeviceTable,
     /// The session's closed-flow totals per path (device → domain → org → place).
     pub paths: PathTable,
+    /// Devices whose names the correlator's private memory must forget; it takes them at
+    /// its next batch, under the same lock, before it handles anything else.
+    forget_pending: Vec<DeviceId>,
+}
+
+/// Devices forgotten in a row before the correlator catches up; more are not queued (their
+/// names then fade from its memory by TTL and LRU instead).
+const MAX_PENDING_FORGETS: usize = 1_024;
+
+/// What [`LiveState::forget_device`] removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct LiveForgotten {
+    /// Flows, live and closed.
+    pub flows: usize,
+    /// DNS answers.
+    pub dns_answers: usize,
+    /// Whether the device had totals.
+    pub device: bool,
 }
 
 impl LiveState {
@@ -51,7 +70,39 @@ impl LiveState {
             dns: DnsLog::new(cfg.max_devices, cfg.max_answers_per_device),
             devices: DeviceTable::new(cfg.max_devices),
             paths: PathTable::new(MAX_PATHS),
+            forget_pending: Vec::new(),
         }
+    }
+
+    /// Forget a device ("forget my device"): its flows, answers, totals and paths go now,
+    /// the names the correlator remembers for it at the correlator's next batch. Call it
+    /// under the write lock, and queue the store's delete under the same lock
+    /// ([`crate::store::StoreWriter::forget_device`]) so both see the same moment.
+    pub fn forget_device(&mut self, device: DeviceId) -> LiveForgotten {
+        let out = LiveForgotten {
+            flows: self.flows.forget_device(device),
+            dns_answers: self.dns.forget_device(device),
+            device: self.devices.forget_device(device),
+        };
+        self.paths.forget_device(device);
+        if !self.forget_pending.contains(&device) && self.forget_pending.len() < MAX_PENDING_FORGETS
+        {
+            self.forget_pending.push(device);
+        }
+        out
+    }
+
+    /// Start over for a new session: everything is replaced by `fresh` (an empty state with
+    /// the configured bounds). Forgets the correlator has not taken yet are kept.
+    pub fn start_over(&mut self, fresh: LiveState) {
+        let pending = std::mem::take(&mut self.forget_pending);
+        *self = fresh;
+        self.forget_pending = pending;
+    }
+
+    /// The devices forgotten since the last call (for the correlator's name memory).
+    fn take_forgotten(&mut self) -> Vec<DeviceId> {
+        std::mem::take(&mut self.forget_pending)
     }
 }
 
@@ -79,26 +130,41 @@ pub enum LiveEvent {
         /// The answer.
         answer: DnsLogEntry,
     },
+    /// A detector raised a new alert (`detect`).
+    Alert {
+        /// The alert.
+        alert: Arc<Alert>,
+    },
+    /// An alert grew: more findings folded into it (`count`, `last_seen`).
+    AlertUpdate {
+        /// The alert as it is now.
+        alert: Arc<Alert>,
+    },
 }
 
 impl LiveEvent {
-    /// The event's name on the stream (`flow_new`, `flow_update`, `flow_closed`, `dns`).
+    /// The event's name on the stream (`flow_new`, `flow_update`, `flow_closed`, `dns`,
+    /// `alert`, `alert_update`).
     pub fn name(&self) -> &'static str {
         match self {
             LiveEvent::FlowNew { .. } => "flow_new",
             LiveEvent::FlowUpdate { .. } => "flow_update",
             LiveEvent::FlowClosed { .. } => "flow_closed",
             LiveEvent::Dns { .. } => "dns",
+            LiveEvent::Alert { .. } => "alert",
+            LiveEvent::AlertUpdate { .. } => "alert_update",
         }
     }
 
-    /// The device the event is about.
-    pub fn device(&self) -> DeviceId {
+    /// The device the event is about; `None` for an alert about no device (an outside host
+    /// probing the appliance), which in privacy mode is nobody's own.
+    pub fn device(&self) -> Option<DeviceId> {
         match self {
             LiveEvent::FlowNew { flow }
             | LiveEvent::FlowUpdate { flow }
-            | LiveEvent::FlowClosed { flow } => flow.device_ip,
-            LiveEvent::Dns { answer } => answer.device_ip,
+            | LiveEvent::FlowClosed { flow } => Some(flow.device_ip),
+            LiveEvent::Dns { answer } => Some(answer.device_ip),
+            LiveEvent::Alert { alert } | LiveEvent::AlertUpdate { alert } => alert.device_ip,
         }
     }
 }
@@ -123,9 +189,29 @@ struct Correlator {
     events: broadcast::Sender<Arc<LiveEvent>>,
     enricher: Arc<Enricher>,
     store: Option<StoreWriter>,
+    detect: Option<DetectSink>,
 }
 
 impl Correlator {
+    /// Send an event to the stream's subscribers and hand the same `Arc` to the detectors
+    /// (neither waits).
+    fn publish(&self, event: LiveEvent) {
+        let event = Arc::new(event);
+        if let Some(d) = &self.detect {
+            d.live(&event);
+        }
+        // No subscribers is normal; the error only says so.
+        let _ = self.events.send(event);
+    }
+
+    /// Drop the names of devices forgotten since the last batch (see
+    /// [`LiveState::forget_device`]).
+    fn apply_forgets(&mut self, state: &mut LiveState) {
+        for d in state.take_forgotten() {
+            self.memory.forget_device(d);
+        }
+    }
+
     /// Queue a change for the store (never blocks; the store counts what it drops).
     fn persist(&self, op: impl FnOnce() -> StoreOp) {
         if let Some(w) = &self.store {
@@ -139,8 +225,7 @@ impl Correlator {
         state.devices.dns_answer(answer.device, answer.at);
         state.dns.push(entry.clone());
         self.persist(|| StoreOp::Dns(entry.clone()));
-        // No subscribers is normal; the error only says so.
-        let _ = self.events.send(Arc::new(LiveEvent::Dns { answer: entry }));
+        self.publish(LiveEvent::Dns { answer: entry });
     }
 
     fn conntrack(&mut self, state: &mut LiveState, event: ConntrackEvent) {
@@ -148,6 +233,10 @@ impl Correlator {
         let change = match event {
             ConntrackEvent::Seen(snap) => {
                 if !self.lan.is_outgoing(snap.tuple.src, snap.tuple.dst) {
+                    // Not listed, but a scan of the appliance (or from outside) shows here.
+                    if let Some(d) = &self.detect {
+                        d.conn(snap.tuple, now);
+                    }
                     return;
                 }
                 let needs = !state.flows.is_live(&snap.key) || state.flows.needs_name(&snap.key);
@@ -194,7 +283,7 @@ impl Correlator {
             FlowChange::Updated(flow) => LiveEvent::FlowUpdate { flow },
             FlowChange::Closed(flow) => LiveEvent::FlowClosed { flow },
         };
-        let _ = self.events.send(Arc::new(event));
+        self.publish(event);
     }
 }
 
@@ -205,9 +294,22 @@ impl Correlator {
 /// read. Pending answers are therefore always applied before the next conntrack event.
 pub async fn run(
     cfg: CorrelateConfig,
+    dns_rx: mpsc::Receiver<DnsAnswer>,
+    ct_rx: mpsc::Receiver<ConntrackEvent>,
+    out: Outputs,
+    shutdown: CancellationToken,
+) {
+    run_with_detectors(cfg, dns_rx, ct_rx, out, None, shutdown).await
+}
+
+/// [`run`], also handing every answer, flow change and unlisted conntrack flow to the
+/// detectors (`detect`; never waiting for them).
+pub async fn run_with_detectors(
+    cfg: CorrelateConfig,
     mut dns_rx: mpsc::Receiver<DnsAnswer>,
     mut ct_rx: mpsc::Receiver<ConntrackEvent>,
     out: Outputs,
+    detect: Option<DetectSink>,
     shutdown: CancellationToken,
 ) {
     let Outputs {
@@ -227,6 +329,7 @@ pub async fn run(
         events,
         enricher,
         store,
+        detect,
     };
     // Flows restored as open from the store are closed if the first conntrack dumps (every
     // `dump_interval`, 2 s by default) have not confirmed them by then.
@@ -243,6 +346,7 @@ pub async fn run(
                 Some(a) => {
                     let state = c.state.clone();
                     let mut st = state.write();
+                    c.apply_forgets(&mut st);
                     c.dns(&mut st, a);
                     for _ in 1..BATCH {
                         match dns_rx.try_recv() {
@@ -257,6 +361,7 @@ pub async fn run(
                 Some(e) => {
                     let state = c.state.clone();
                     let mut st = state.write();
+                    c.apply_forgets(&mut st);
                     let mut next = Some(e);
                     let mut n = 0;
                     while let Some(e) = next.take() {
@@ -273,7 +378,12 @@ pub async fn run(
                 }
                 None => ct_open = false,
             },
-            _ = prune.tick() => c.state.write().flows.prune(Utc::now()),
+            _ = prune.tick() => {
+                let state = c.state.clone();
+                let mut st = state.write();
+                c.apply_forgets(&mut st);
+                st.flows.prune(Utc::now());
+            }
             _ = &mut confirm, if !confirmed => {
                 confirmed = true;
                 let closed = {
@@ -288,7 +398,7 @@ pub async fn run(
                 };
                 for flow in closed {
                     c.persist(|| StoreOp::Flow(Arc::clone(&flow)));
-                    let _ = c.events.send(Arc::new(LiveEvent::FlowClosed { flow }));
+                    c.publish(LiveEvent::FlowClosed { flow });
                 }
             }
         }
@@ -334,6 +444,98 @@ mod tests {
             }),
             started: Utc::now() + chrono::Duration::milliseconds(5),
         }
+    }
+
+    /// Forgetting a device clears it from the live view at once and from the correlator's
+    /// name memory before its next event: a flow after the forget has no name, while other
+    /// devices keep theirs. Starting over keeps a forget the correlator has not taken yet.
+    #[tokio::test]
+    async fn forgotten_device_loses_its_names_and_live_data() {
+        let cfg = CorrelateConfig {
+            lan: vec!["192.0.2.0/24".parse().unwrap()],
+            ..Default::default()
+        };
+        let state = Arc::new(RwLock::new(LiveState::new(&cfg, 100)));
+        let (dns_tx, dns_rx) = mpsc::channel(10);
+        let (ct_tx, ct_rx) = mpsc::channel(10);
+        let out = Outputs {
+            state: state.clone(),
+            events: broadcast::channel(100).0,
+            enricher: Arc::new(Enricher::without_data()),
+            store: None,
+        };
+        let task = tokio::spawn(run(
+            cfg.clone(),
+            dns_rx,
+            ct_rx,
+            out,
+            CancellationToken::new(),
+        ));
+        let wait = |n: usize| {
+            let state = state.clone();
+            async move {
+                for _ in 0..500 {
+                    let seen = {
+                        let st = state.read();
+                        st.dns.entries(None).len() + st.flows.iter().count()
+                    };
+                    if seen >= n {
+                        return;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                }
+                panic!("correlator did not catch up");
+            }
+        };
+        for (dev, name) in [("192.0.2.10", "a.example"), ("192.0.2.11", "b.example")] {
+            dns_tx.send(answer(dev, name, "203.0.113.5")).await.unwrap();
+        }
+        ct_tx
+            .send(ConntrackEvent::Seen(flow(1, "192.0.2.10", "203.0.113.5")))
+            .await
+            .unwrap();
+        wait(3).await;
+        let gone = DeviceId("192.0.2.10".parse().unwrap());
+        let forgot = state.write().forget_device(gone);
+        assert_eq!(
+            forgot,
+            LiveForgotten {
+                flows: 1,
+                dns_answers: 1,
+                device: true
+            }
+        );
+        // A forget the correlator has not taken yet survives starting over.
+        {
+            let mut st = state.write();
+            st.forget_device(gone);
+            st.start_over(LiveState::new(&cfg, 100));
+            assert_eq!(st.forget_pending, vec![gone]);
+            assert_eq!(st.flows.iter().count(), 0);
+        }
+        ct_tx
+            .send(ConntrackEvent::Seen(flow(2, "192.0.2.10", "203.0.113.5")))
+            .await
+            .unwrap();
+        ct_tx
+            .send(ConntrackEvent::Seen(flow(3, "192.0.2.11", "203.0.113.5")))
+            .await
+            .unwrap();
+        wait(2).await;
+        {
+            let st = state.read();
+            let name = |id: u32| {
+                st.flows
+                    .iter()
+                    .find(|f| f.key.id == id)
+                    .map(|f| f.domain.as_ref().map(|d| d.to_string()))
+            };
+            assert_eq!(name(2), Some(None), "forgotten: no name any more");
+            assert_eq!(name(3), Some(Some("b.example".into())));
+            assert!(st.forget_pending.is_empty(), "taken by the correlator");
+        }
+        drop((dns_tx, ct_tx));
+        task.await.unwrap();
     }
 
     /// Answers and flows queued at once: the answer is applied first even though the

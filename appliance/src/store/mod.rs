@@ -26,9 +26,15 @@
 //! [`Store`]'s methods block on SQLite: call them from `tokio::task::spawn_blocking` (or
 //! at startup), not directly on an async worker.
 
+mod alerts;
 mod codec;
+mod devices;
+pub mod export;
+mod forget;
 mod paths;
+pub mod retention;
 pub mod schema;
+pub mod sessions;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -41,7 +47,10 @@ use serde::Serialize;
 
 use crate::correlate::{DnsLogEntry, FlowRecord};
 
-pub use writer::{DeviceSeen, StoreOp, StoreWriter, WriterConfig, WriterStats};
+pub use export::{DeviceRow, ExportError, FlowRow, HostRow, SessionReader};
+pub use retention::{DbSize, HistorySettings, RetentionPolicy, RetentionReport};
+pub use sessions::Deleted;
+pub use writer::{DeviceSeen, ForgetReply, StoreOp, StoreWriter, WriterConfig, WriterStats};
 
 /// The database file's name inside the data directory.
 pub const DB_FILE: &str = "whereflow.db";
@@ -93,6 +102,15 @@ pub enum StoreError {
     /// The writer thread could not be started.
     #[error("cannot start the store writer thread: {0}")]
     Spawn(std::io::Error),
+    /// No session has this id.
+    #[error("there is no session {0}")]
+    NoSuchSession(i64),
+    /// The current session cannot be deleted.
+    #[error("session {0} is the current session: start a new session before deleting it")]
+    CurrentSession(i64),
+    /// The writer thread has stopped (or its queue stayed full).
+    #[error("the store writer is not running or too busy: {0}")]
+    Writer(String),
 }
 
 /// One class or workshop: everything recorded between its start and the next one's.
@@ -164,7 +182,14 @@ impl Store {
         })?;
         let path = dir.join(DB_FILE);
         let mut conn = connect(&path)?;
+        // Takes effect on a new, empty database; an older one is converted below.
+        conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")
+            .map_err(|source| StoreError::Open {
+                path: path.clone(),
+                source,
+            })?;
         schema::migrate(&mut conn)?;
+        retention::ensure_incremental_vacuum(&conn, &path)?;
         let store = Store {
             path,
             conn: Mutex::new(conn),
@@ -347,5 +372,15 @@ fn limit_param(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+/// A writer handle whose queue the test reads itself (no thread, no database).
+#[cfg(test)]
+pub(crate) fn test_writer_channel(
+    capacity: usize,
+) -> (StoreWriter, std::sync::mpsc::Receiver<Box<(i64, StoreOp)>>) {
+    writer::test_channel(capacity)
+}
+
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_history;

@@ -97,8 +97,39 @@ CREATE TABLE alerts (
 CREATE INDEX alerts_session_last_seen ON alerts (session_id, last_seen);
 ";
 
+/// Schema version 2 (issue 5: export, retention, forget a device): a device's flows by
+/// session, so forgetting a device, exporting per-device totals and deleting a session in
+/// chunks are index lookups instead of scans of the whole flows table (~20 bytes a flow).
+/// The database's `auto_vacuum = INCREMENTAL` (space given back after retention deletes)
+/// cannot be set inside a transaction; `Store::open` switches it on (see `store::retention`).
+const V2: &str = "
+CREATE INDEX flows_session_device ON flows (session_id, device_ip);
+";
+
+/// Schema version 3 (issue 5: devices known by MAC): one row per device across sessions, so
+/// a nickname survives restarts and new sessions (see `store::devices`); the per-session
+/// `devices` rows are found by MAC to copy a nickname or forget an identity.
+const V3: &str = "
+CREATE TABLE known_devices (
+    mac         TEXT PRIMARY KEY,
+    hostname    TEXT,
+    nickname    TEXT,
+    first_seen  INTEGER NOT NULL,
+    last_seen   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX known_devices_last_seen ON known_devices (last_seen);
+CREATE INDEX devices_mac ON devices (mac) WHERE mac IS NOT NULL;
+";
+
+/// Schema version 4 (issue 7: detectors): the rule that raised an alert (`scan.ports`,
+/// `deny_list.countries`, ...): alerts are kept one per rule, device and window, and the
+/// API shows the rule.
+const V4: &str = "
+ALTER TABLE alerts ADD COLUMN rule TEXT NOT NULL DEFAULT '';
+";
+
 /// The migration steps, in order; the schema version is the number of steps applied.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this build writes.
 pub fn current_version() -> u32 {
@@ -167,7 +198,14 @@ mod tests {
         assert_eq!(version(&conn).unwrap(), current_version());
         assert_eq!(
             tables(&conn),
-            ["alerts", "devices", "dns_answers", "flows", "sessions"]
+            [
+                "alerts",
+                "devices",
+                "dns_answers",
+                "flows",
+                "known_devices",
+                "sessions"
+            ]
         );
         // Again: nothing to do, nothing fails (CREATE TABLE would if re-run).
         assert_eq!(migrate(&mut conn).unwrap(), current_version());

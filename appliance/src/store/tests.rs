@@ -432,8 +432,12 @@ fn failed_batch_is_counted_not_fatal() {
             ..WriterConfig::default()
         })
         .unwrap();
-    // A session that does not exist violates the foreign key: the batch fails.
-    store.current.store(12345, Ordering::Release);
+    // The table is gone (renamed away): the batch fails.
+    store
+        .conn
+        .lock()
+        .execute_batch("ALTER TABLE dns_answers RENAME TO dns_answers_away")
+        .unwrap();
     assert!(w.try_send(StoreOp::Dns(answer("10.0.0.1", "a.example", 0))));
     let stats = w.stats();
     let start = Instant::now();
@@ -442,7 +446,11 @@ fn failed_batch_is_counted_not_fatal() {
         std::thread::sleep(Duration::from_millis(5));
     }
     // The writer carries on.
-    store.current_session().unwrap();
+    store
+        .conn
+        .lock()
+        .execute_batch("ALTER TABLE dns_answers_away RENAME TO dns_answers")
+        .unwrap();
     assert!(w.try_send(StoreOp::Dns(answer("10.0.0.1", "b.example", 0))));
     wait_rows(&store, "dns_answers", 1, Duration::from_secs(3));
     drop(w);

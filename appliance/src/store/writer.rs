@@ -17,6 +17,8 @@ use rusqlite::{params, Connection, TransactionBehavior};
 
 use crate::correlate::{DnsLogEntry, FlowRecord};
 use crate::store::codec::{enrichment_json, json_strings, proto_text, state_text, to_i64, to_ms};
+use crate::store::forget::forget_in;
+use crate::store::sessions::Deleted;
 use crate::store::StoreError;
 
 /// One thing to record. Every op is filed under the session that was current when it was
@@ -31,6 +33,49 @@ pub enum StoreOp {
     Flow(std::sync::Arc<FlowRecord>),
     /// What is known about a device beyond its address (from DHCP, the neighbour table).
     Device(DeviceSeen),
+    /// Delete everything recorded about a device in every session ("forget my device").
+    /// The writer commits all ops queued before this one first, so nothing queued earlier
+    /// comes back after the delete; ops queued later are new data and are kept. Queue it
+    /// with [`StoreWriter::forget_device`].
+    ForgetDevice {
+        /// The device's address.
+        ip: IpAddr,
+        /// Where the result goes.
+        reply: ForgetReply,
+    },
+    /// Set (or with `None` clear) the nickname of the device with this MAC address, across
+    /// sessions (`store::devices`).
+    DeviceNickname {
+        /// The device's MAC address (`aa:bb:cc:dd:ee:ff`).
+        mac: String,
+        /// The new nickname.
+        nickname: Option<String>,
+        /// When it was set.
+        at: DateTime<Utc>,
+    },
+    /// Forget who the device with this MAC address is: its MAC, host name and nickname,
+    /// everywhere (`store::devices`). Its history by address is [`StoreOp::ForgetDevice`]'s.
+    ForgetIdentity {
+        /// The device's MAC address.
+        mac: String,
+    },
+    /// A detector's alert, new or grown (issue 7): upserted by its id (`store::alerts`);
+    /// `count` and `last_seen` never go down. It does not mark a device as seen.
+    Alert(std::sync::Arc<crate::detect::Alert>),
+}
+
+/// The result of a [`StoreOp::ForgetDevice`]: what was deleted, or why it failed.
+pub type ForgetResult = Result<Deleted, String>;
+
+/// Where the writer sends a [`StoreOp::ForgetDevice`]'s result.
+#[derive(Clone, Debug)]
+pub struct ForgetReply(mpsc::Sender<ForgetResult>);
+
+impl StoreOp {
+    /// Ops the writer runs on their own, after committing what was queued before them.
+    fn is_control(&self) -> bool {
+        matches!(self, StoreOp::ForgetDevice { .. })
+    }
 }
 
 /// A device sighting with optional identity details; unknown (`None`) details keep the
@@ -82,6 +127,8 @@ pub struct WriterStats {
     pub batches: AtomicU64,
     /// Ops lost because their batch failed to commit (logged).
     pub failed: AtomicU64,
+    /// Ops discarded because their session had been deleted meanwhile.
+    pub discarded: AtomicU64,
 }
 
 /// Boxed: `sync_channel` reserves every slot up front, and a flow is ~350 bytes inline, so a
@@ -108,6 +155,23 @@ impl StoreWriter {
                 self.stats.dropped.fetch_add(1, Ordering::Relaxed);
                 false
             }
+        }
+    }
+
+    /// Queue [`StoreOp::ForgetDevice`] without waiting and return where its result will
+    /// arrive (`recv_timeout` it from a blocking thread). Fails when the queue is full or
+    /// the writer has stopped: try again a moment later.
+    pub fn forget_device(&self, ip: IpAddr) -> Result<mpsc::Receiver<ForgetResult>, StoreError> {
+        let (tx, rx) = mpsc::channel();
+        let op = StoreOp::ForgetDevice {
+            ip,
+            reply: ForgetReply(tx),
+        };
+        let session = self.session.load(Ordering::Acquire);
+        match self.tx.try_send(Box::new((session, op))) {
+            Ok(()) => Ok(rx),
+            Err(TrySendError::Full(_)) => Err(StoreError::Writer("queue full".into())),
+            Err(TrySendError::Disconnected(_)) => Err(StoreError::Writer("stopped".into())),
         }
     }
 
@@ -159,7 +223,8 @@ fn run(mut conn: Connection, rx: Receiver<Queued>, config: &WriterConfig, stats:
             Err(_) => break,
         }
         let deadline = Instant::now() + config.max_delay;
-        while batch.len() < max_ops {
+        // A control op ends the batch: it runs as soon as what came before is committed.
+        while batch.len() < max_ops && !batch.last().is_some_and(|q| q.1.is_control()) {
             let left = deadline.saturating_duration_since(Instant::now());
             match rx.recv_timeout(left) {
                 Ok(op) => batch.push(op),
@@ -170,20 +235,42 @@ fn run(mut conn: Connection, rx: Receiver<Queued>, config: &WriterConfig, stats:
                 }
             }
         }
-        let n = batch.len() as u64;
-        match commit(&mut conn, &batch) {
-            Ok(()) => {
-                stats.written.fetch_add(n, Ordering::Relaxed);
-                stats.batches.fetch_add(1, Ordering::Relaxed);
+        // Data ops in runs between control ops, in queue order.
+        for run in batch.split_inclusive(|q| q.1.is_control()) {
+            let (data, control) = match run.split_last() {
+                Some((last, data)) if last.1.is_control() => (data, Some(&last.1)),
+                _ => (run, None),
+            };
+            if !data.is_empty() {
+                commit_counted(&mut conn, data, stats);
             }
-            Err(e) => {
-                stats.failed.fetch_add(n, Ordering::Relaxed);
-                tracing::warn!("store: a batch of {n} ops was not saved: {e}");
+            if let Some(StoreOp::ForgetDevice { ip, reply }) = control {
+                let result = forget_in(&mut conn, *ip).map_err(|e| e.to_string());
+                if let Err(e) = &result {
+                    tracing::warn!("store: forgetting a device failed: {e}");
+                }
+                // The asker may have given up waiting; the delete is done either way.
+                let _ = reply.0.send(result);
             }
         }
         batch.clear();
     }
     tracing::debug!("store writer stopped");
+}
+
+fn commit_counted(conn: &mut Connection, batch: &[Queued], stats: &WriterStats) {
+    let n = batch.len() as u64;
+    match commit(conn, batch) {
+        Ok(discarded) => {
+            stats.written.fetch_add(n - discarded, Ordering::Relaxed);
+            stats.discarded.fetch_add(discarded, Ordering::Relaxed);
+            stats.batches.fetch_add(1, Ordering::Relaxed);
+        }
+        Err(e) => {
+            stats.failed.fetch_add(n, Ordering::Relaxed);
+            tracing::warn!("store: a batch of {n} ops was not saved: {e}");
+        }
+    }
 }
 
 /// First and last sighting, and details, of one device in one batch.
@@ -244,13 +331,27 @@ const UPSERT_DEVICE: &str = "INSERT INTO devices \
       last_seen = max(devices.last_seen, excluded.last_seen)";
 
 /// Write one batch in one transaction. Within a batch only the last version of each flow
-/// is written, and each device is touched once.
-fn commit(conn: &mut Connection, batch: &[Queued]) -> Result<(), StoreError> {
+/// is written, and each device is touched once. Ops filed under a session that no longer
+/// exists (deleted while they were queued) are skipped; returns how many.
+fn commit(conn: &mut Connection, batch: &[Queued]) -> Result<u64, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Checked inside the write transaction: a session cannot go between check and insert.
+    let mut gone = HashSet::new();
+    {
+        let mut exists = tx.prepare_cached("SELECT 1 FROM sessions WHERE id = ?1")?;
+        let mut checked = HashSet::new();
+        for (session, _) in batch.iter().map(|q| &**q) {
+            if checked.insert(*session) && !exists.exists(params![session])? {
+                gone.insert(*session);
+            }
+        }
+    }
+    let live = |q: &&Queued| !gone.contains(&q.0);
+    let discarded = batch.iter().filter(|q| !live(q)).count() as u64;
     {
         let mut devices: HashMap<(i64, IpAddr), DeviceTouch<'_>> = HashMap::new();
         let mut dns = tx.prepare_cached(INSERT_DNS)?;
-        for (session, op) in batch.iter().map(|q| &**q) {
+        for (session, op) in batch.iter().filter(live).map(|q| &**q) {
             match op {
                 StoreOp::Dns(e) => {
                     let at = to_ms(e.at);
@@ -277,12 +378,18 @@ fn commit(conn: &mut Connection, batch: &[Queued]) -> Result<(), StoreError> {
                     t.mac = d.mac.as_deref().or(t.mac);
                     t.hostname = d.hostname.as_deref().or(t.hostname);
                 }
+                // Run by `run` between batches, never part of one.
+                StoreOp::ForgetDevice { .. } => {}
+                // Applied after the device rows, below.
+                StoreOp::DeviceNickname { .. } | StoreOp::ForgetIdentity { .. } => {}
+                // Written below, newest version of each.
+                StoreOp::Alert(_) => {}
             }
         }
         // The newest version of each flow: walk back, keep the first seen per key.
         let mut done = HashSet::new();
         let mut flow = tx.prepare_cached(UPSERT_FLOW)?;
-        for (session, op) in batch.iter().rev().map(|q| &**q) {
+        for (session, op) in batch.iter().rev().filter(live).map(|q| &**q) {
             let StoreOp::Flow(f) = op else { continue };
             if !done.insert((*session, f.id.as_str())) {
                 continue;
@@ -307,6 +414,13 @@ fn commit(conn: &mut Connection, batch: &[Queued]) -> Result<(), StoreError> {
                 state_text(f.state),
             ])?;
         }
+        super::alerts::write(
+            &tx,
+            batch.iter().filter(live).filter_map(|q| match &q.1 {
+                StoreOp::Alert(a) => Some((q.0, a)),
+                _ => None,
+            }),
+        )?;
         let mut device = tx.prepare_cached(UPSERT_DEVICE)?;
         for ((session, ip), d) in &devices {
             device.execute(params![
@@ -318,9 +432,15 @@ fn commit(conn: &mut Connection, batch: &[Queued]) -> Result<(), StoreError> {
                 d.last
             ])?;
         }
+        // Identities by MAC, in queue order, after the rows they update exist.
+        for (session, op) in batch.iter().map(|q| &**q) {
+            if !(matches!(op, StoreOp::Device(_)) && gone.contains(session)) {
+                super::devices::apply(&tx, *session, op)?;
+            }
+        }
     }
     tx.commit()?;
-    Ok(())
+    Ok(discarded)
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::correlate::{DnsLogEntry, FlowRecord, FlowState};
+use crate::model::DeviceId;
 use crate::web::viewer::Viewer;
 use crate::web::AppState;
 
@@ -73,7 +74,7 @@ fn bad_request(message: String) -> Response {
 async fn flows(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing) -> Response {
     let device = match viewer.restrict(q.device) {
         Ok(d) => d,
-        Err(refused) => return refused,
+        Err(refused) => return refused.into_response(),
     };
     let want_state = match q.state.as_deref() {
         None => None,
@@ -140,7 +141,7 @@ async fn dns(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing) -
     }
     let device = match viewer.restrict(q.device) {
         Ok(d) => d,
-        Err(refused) => return refused,
+        Err(refused) => return refused.into_response(),
     };
     let live = app.live.read();
     let mut answers = live.dns.entries(device);
@@ -157,9 +158,74 @@ async fn devices(State(app): State<AppState>, viewer: Viewer) -> Response {
     let live = app.live.read();
     let mut devices = live.devices.summaries(live.flows.iter());
     drop(live);
+    let listed: std::collections::HashSet<IpAddr> = devices.iter().map(|d| d.ip.ip()).collect();
     // Privacy mode: a device sees itself only.
     devices.retain(|d| viewer.may_see(d.ip));
-    Json(json!({ "devices": devices })).into_response()
+    let mut out: Vec<(IpAddr, serde_json::Value)> = devices
+        .iter()
+        .filter_map(|d| {
+            let serde_json::Value::Object(mut row) = serde_json::to_value(d).ok()? else {
+                return None;
+            };
+            add_identity(&mut row, &app.devices.describe(d.ip.ip()));
+            Some((d.ip.ip(), row.into()))
+        })
+        .collect();
+    // Devices on the LAN (a DHCP lease, the neighbour table) that have not asked for a name
+    // nor opened a flow yet: listed once, at their preferred address.
+    for p in app.devices.present() {
+        let Some(&ip) = p.ips.first() else { continue };
+        if p.ips.iter().any(|a| listed.contains(a)) || !viewer.may_see(DeviceId(ip)) {
+            continue;
+        }
+        let mut row = serde_json::Map::new();
+        row.insert("ip".into(), json!(ip));
+        row.insert("first_seen".into(), json!(p.info.first_seen));
+        row.insert("last_seen".into(), json!(p.info.last_seen));
+        for k in [
+            "dns_answers",
+            "flows_total",
+            "flows_open",
+            "bytes_up",
+            "bytes_down",
+        ] {
+            row.insert(k.into(), json!(0));
+        }
+        add_identity(&mut row, &p.info);
+        out.push((ip, row.into()));
+    }
+    out.sort_by_key(|(ip, _)| *ip);
+    let list: Vec<serde_json::Value> = out.into_iter().map(|(_, v)| v).collect();
+    Json(json!({ "devices": list })).into_response()
+}
+
+/// The device registry's counters for `/api/v1/status`.
+fn device_stats(app: &AppState) -> serde_json::Value {
+    let d = &app.devices.stats;
+    let g = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
+    json!({
+        "known": app.devices.len(),
+        "max": app.devices.max_devices(),
+        "lease_reads": g(&d.lease_reads),
+        "leases": g(&d.leases),
+        "lease_bad_lines": g(&d.lease_bad_lines),
+        "neighbour_dumps": g(&d.neighbour_dumps),
+        "neighbour_messages": g(&d.neighbour_messages),
+        "neighbour_overflows": g(&d.neighbour_overflows),
+        "identity_changes": g(&d.identity_changes),
+    })
+}
+
+/// The identity fields of a `/devices` row (never the MAC address).
+fn add_identity(
+    row: &mut serde_json::Map<String, serde_json::Value>,
+    info: &crate::devices::DeviceInfo,
+) {
+    row.insert("name".into(), json!(info.name));
+    row.insert("hostname".into(), json!(info.hostname));
+    row.insert("vendor".into(), json!(info.vendor));
+    row.insert("randomised_mac".into(), json!(info.randomised_mac));
+    row.insert("nickname".into(), json!(info.nickname));
 }
 
 async fn status(State(app): State<AppState>) -> Response {
@@ -173,11 +239,17 @@ async fn status(State(app): State<AppState>) -> Response {
         "flows_open": live,
         "flows_closed_kept": closed,
         "counters": s,
-        "data": app.enricher.describe(),
+        "data": app
+            .enricher
+            .describe()
+            .into_iter()
+            .chain([crate::devices::oui::OuiTable::builtin().describe()])
+            .collect::<Vec<_>>(),
         "history": app.store_stats.as_ref().map(|w| {
             let g = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
-            json!({ "written": g(&w.written), "batches": g(&w.batches), "dropped": g(&w.dropped), "failed": g(&w.failed) })
+            json!({ "written": g(&w.written), "batches": g(&w.batches), "dropped": g(&w.dropped), "failed": g(&w.failed), "discarded": g(&w.discarded) })
         }),
+        "devices": device_stats(&app),
         "warnings": s.warnings,
     }))
     .into_response()

@@ -1,4 +1,4 @@
-//! `GET /api/v1/events`: server-sent events of flow and DNS changes.
+//! `GET /api/v1/events`: server-sent events of flow and DNS changes, and alerts.
 //!
 //! Each subscriber has a bounded buffer (the broadcast channel). A subscriber too slow to
 //! keep up is not allowed to hold the pipeline back: it gets a `lagged` event saying how many
@@ -40,9 +40,12 @@ async fn events(State(app): State<AppState>, viewer: Viewer) -> Response {
         // The permit lives as long as the stream: dropping the connection frees the slot.
         let _slot = &permit;
         let event = match item {
-            Ok(ev) if !viewer.may_see(ev.device()) => Event::default()
-                .event("changed")
-                .data("{\"type\":\"changed\"}"),
+            // An alert about no device (an outside host) is nobody's own in privacy mode.
+            Ok(ev) if !ev.device().map_or(!viewer.private, |d| viewer.may_see(d)) => {
+                Event::default()
+                    .event("changed")
+                    .data("{\"type\":\"changed\"}")
+            }
             Ok(ev) => match serde_json::to_string(&*ev) {
                 Ok(data) => Event::default().event(ev.name()).data(data),
                 Err(e) => Event::default().event("error").data(e.to_string()),

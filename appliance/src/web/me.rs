@@ -2,17 +2,20 @@
 //! (JSON) and the [`MeView`] the server-rendered `/me` page is drawn from.
 //!
 //! The device is the request's source address ([`Viewer`]); nobody can look at another
-//! device's page through this endpoint.
+//! device's page through this endpoint, and nobody can rename or forget another device:
+//! `POST /me/nickname` and `POST /me/forget` act on the device that sends them, behind the
+//! device form's double-submit token (`web/admin/csrf.rs`).
 
 use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
-use serde::Serialize;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use serde::{Deserialize, Serialize};
 
 use crate::correlate::{paths, DnsLogEntry, PathQuery, PathRow};
 use crate::enrich::Enricher;
@@ -25,7 +28,10 @@ const TIMELINE_MAX: usize = 200;
 
 /// Routes of this module.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/me", get(me_json))
+    Router::new()
+        .route("/api/v1/me", get(me_json))
+        .route("/me/nickname", post(set_nickname))
+        .route("/me/forget", post(forget))
 }
 
 /// One organization the device talked to.
@@ -251,16 +257,138 @@ pub fn me_view(app: &AppState, device: DeviceId) -> MeView {
     let live = app.live.read();
     let rows = paths::aggregate(&live.paths, live.flows.iter(), &query);
     let answers = live.dns.entries(Some(device));
-    let view = build_view(
+    let mut view = build_view(
         device,
-        app.device_name(device),
+        String::new(),
         &rows,
         &answers,
         &app.enricher,
         app.privacy,
     );
     drop(live);
+    let info = app.devices.describe(device.ip());
+    view.name = info.name;
+    view.nickname = info.nickname;
+    view.hostname = info.hostname;
+    // The registry says "randomised" for a private WiFi address; the page says that its own way.
+    view.vendor = info
+        .vendor
+        .filter(|_| !info.randomised_mac)
+        .map(str::to_string);
+    view.randomised_mac = info.randomised_mac;
     view
+}
+
+/// The nickname form.
+#[derive(Debug, Deserialize)]
+struct NicknameForm {
+    /// The new nickname; empty clears it.
+    #[serde(default)]
+    nickname: String,
+    /// The device form's token.
+    #[serde(default)]
+    csrf: String,
+}
+
+/// The forget form.
+#[derive(Debug, Deserialize)]
+struct ForgetForm {
+    /// Must be `yes` (the page's checkbox).
+    #[serde(default)]
+    confirm: String,
+    /// The device form's token.
+    #[serde(default)]
+    csrf: String,
+}
+
+/// A short page for a refused form, with the way back (the forms work without JavaScript).
+fn refused(status: StatusCode, message: &str) -> Response {
+    let escaped = message
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        Html(format!(
+            "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">\
+             <title>Not saved</title><main><h1>Not saved</h1><p>{escaped}</p>\
+             <p><a href=\"/me\">Back to your device</a></p></main>"
+        )),
+    )
+        .into_response()
+}
+
+/// A form answer: JSON for scripts (`Accept: application/json`), else back to the page.
+fn done(headers: &HeaderMap, body: serde_json::Value, to: &str) -> Response {
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
+    if wants_json {
+        Json(body).into_response()
+    } else {
+        Redirect::to(to).into_response()
+    }
+}
+
+async fn set_nickname(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Form(form): Form<NicknameForm>,
+) -> Response {
+    if let Err(e) = crate::web::admin::csrf::check_form_token(&headers, &form.csrf) {
+        return refused(StatusCode::FORBIDDEN, e.0);
+    }
+    let ip = viewer.device.ip();
+    if form.nickname.trim().is_empty() {
+        app.devices.clear_nickname(ip);
+        return done(&headers, serde_json::json!({ "nickname": null }), "/me");
+    }
+    match app.devices.set_nickname(ip, &form.nickname) {
+        Ok(_) => {
+            let name = app.devices.describe(ip).nickname;
+            done(&headers, serde_json::json!({ "nickname": name }), "/me")
+        }
+        Err(e) => refused(
+            StatusCode::BAD_REQUEST,
+            &format!("That nickname cannot be used: {e}."),
+        ),
+    }
+}
+
+async fn forget(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Form(form): Form<ForgetForm>,
+) -> Response {
+    if let Err(e) = crate::web::admin::csrf::check_form_token(&headers, &form.csrf) {
+        return refused(StatusCode::FORBIDDEN, e.0);
+    }
+    if form.confirm != "yes" {
+        return refused(
+            StatusCode::BAD_REQUEST,
+            "Tick the box to confirm that this device's data should be deleted.",
+        );
+    }
+    let ip = viewer.device.ip();
+    match crate::web::admin::forget_device(&app, ip).await {
+        Ok(gone) => {
+            app.devices.forget(ip);
+            tracing::info!("forgot device {ip} at its own request");
+            done(
+                &headers,
+                serde_json::json!({ "forgotten": gone }),
+                "/me?forgotten=1",
+            )
+        }
+        Err(e) => refused(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &format!("Not everything could be deleted yet: {e}. Please try again."),
+        ),
+    }
 }
 
 async fn me_json(State(app): State<AppState>, viewer: Viewer) -> Response {

@@ -2,13 +2,18 @@
 //!
 //! - `api`: `GET /api/v1/{flows,dns,devices,status,attribution}` from the correlator's
 //!   [`LiveState`] and the data manifest.
-//! - `events`: `GET /api/v1/events`, server-sent events of flow and DNS changes.
+//! - `events`: `GET /api/v1/events`, server-sent events of flow and DNS changes and alerts.
+//! - `alerts`: `GET /api/v1/alerts` and the temporary ignores (`detect`).
 //!
 //! Handlers only read shared state under a short read lock and never block the pipeline.
 
+pub mod admin;
+pub mod alerts;
 pub mod api;
+pub mod assets;
 pub mod events;
 pub mod me;
+pub mod pages;
 pub mod paths;
 pub mod viewer;
 
@@ -21,6 +26,7 @@ use tokio::sync::{broadcast, Semaphore};
 use tokio_util::sync::CancellationToken;
 
 use crate::correlate::{LiveEvent, LiveState};
+use crate::devices::DeviceRegistry;
 use crate::enrich::Enricher;
 use crate::status::Status;
 
@@ -41,16 +47,27 @@ pub struct AppState {
     pub event_slots: Arc<Semaphore>,
     /// Privacy mode (`web.privacy_mode`): devices see only their own data.
     pub privacy: bool,
+    /// Recently computed `/api/v1/paths` aggregates.
+    pub paths_cache: Arc<paths::PathsCache>,
+    /// Devices by MAC: names, vendor, nicknames ([`DeviceRegistry::lookup`],
+    /// [`DeviceRegistry::set_nickname`], [`DeviceRegistry::forget`]).
+    pub devices: Arc<DeviceRegistry>,
+    /// `[site]`: the appliance's name, address and place on the map (pages, `/api/v1/site`).
+    pub site: Arc<crate::config::SiteConfig>,
+    /// `[wifi]`: the network people join (the presenter's QR code).
+    pub wifi: Arc<crate::config::WifiConfig>,
+    /// The admin side: login, sessions, export, settings ([`admin::AdminSession`],
+    /// [`admin::forget_device`], [`admin::start_session`]).
+    pub admin: Arc<admin::Admin>,
+    /// The detectors' alerts and temporary ignores (`None`: `detect.enabled = false`).
+    pub detect: Option<crate::detect::DetectHandle>,
 }
 
 impl AppState {
     /// How the views name a device: its nickname or DHCP host name when known, else a
     /// short label from its address — never a MAC address.
     pub fn device_name(&self, device: crate::model::DeviceId) -> String {
-        match device.ip() {
-            std::net::IpAddr::V4(v4) => format!("Device .{}", v4.octets()[3]),
-            std::net::IpAddr::V6(v6) => format!("Device :{:x}", v6.segments()[7]),
-        }
+        self.devices.describe(device.ip()).name
     }
 }
 
@@ -61,7 +78,15 @@ pub fn router(state: AppState) -> Router {
         .merge(events::routes())
         .merge(paths::routes())
         .merge(me::routes())
+        .merge(pages::routes())
+        .merge(assets::routes())
+        .merge(admin::routes())
+        .merge(alerts::routes())
         .with_state(state)
+        // Pages and JSON gzipped for clients that accept it (a phone on a busy WiFi). The event
+        // stream is left alone (the default predicate skips text/event-stream), and so are
+        // the assets, which carry their own gzip copy made at build time.
+        .layer(tower_http::compression::CompressionLayer::new())
 }
 
 /// Why the web listener could not start.

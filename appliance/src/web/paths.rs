@@ -1,8 +1,12 @@
 //! `GET /api/v1/paths`: traffic grouped by device → registrable domain → organization →
 //! country/city, for the sankey, the map and the presenter view (see `docs/API.md`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use parking_lot::Mutex;
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -14,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::correlate::{paths, PathDevice, PathQuery, PathRow};
+use crate::model::DeviceId;
 use crate::web::viewer::Viewer;
 use crate::web::AppState;
 
@@ -23,6 +28,59 @@ const MAX_WINDOW_SECS: i64 = 86_400;
 
 /// Most rows one response carries (largest first); the views cut to their top-N anyway.
 const MAX_ROWS: usize = 20_000;
+
+/// How long an aggregate is reused: a classroom of phones re-reading after the same flow
+/// event costs one pass over the flow table, not one per phone.
+const CACHE_FOR: Duration = Duration::from_millis(250);
+
+/// Aggregates kept at once (window × device filter × privacy viewer).
+const CACHE_ENTRIES: usize = 16;
+
+/// What an aggregate is cached under.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct CacheKey {
+    window: String,
+    device: Option<DeviceId>,
+    private_to: Option<Option<DeviceId>>,
+}
+
+/// One computed aggregate and when.
+struct Cached {
+    key: CacheKey,
+    at: Instant,
+    rows: Arc<Vec<PathRow>>,
+}
+
+/// Recently computed aggregates (bounded, short-lived).
+#[derive(Default)]
+pub struct PathsCache {
+    entries: Mutex<VecDeque<Cached>>,
+}
+
+impl PathsCache {
+    fn get_or(&self, key: CacheKey, make: impl FnOnce() -> Vec<PathRow>) -> Arc<Vec<PathRow>> {
+        let now = Instant::now();
+        {
+            let mut e = self.entries.lock();
+            e.retain(|c| now.duration_since(c.at) < CACHE_FOR);
+            if let Some(c) = e.iter().find(|c| c.key == key) {
+                return Arc::clone(&c.rows);
+            }
+        }
+        // Computed outside the cache's lock; two requests racing both compute, harmlessly.
+        let rows = Arc::new(make());
+        let mut e = self.entries.lock();
+        if e.len() >= CACHE_ENTRIES {
+            e.pop_front();
+        }
+        e.push_back(Cached {
+            key,
+            at: now,
+            rows: Arc::clone(&rows),
+        });
+        rows
+    }
+}
 
 /// Routes of this module.
 pub fn routes() -> Router<AppState> {
@@ -47,14 +105,14 @@ struct DeviceName {
 }
 
 #[derive(Serialize)]
-struct PathsBody {
+struct PathsBody<'a> {
     window: String,
     generated: chrono::DateTime<Utc>,
     privacy: bool,
     you: IpAddr,
     truncated: bool,
     devices: Vec<DeviceName>,
-    paths: Vec<PathRow>,
+    paths: &'a [PathRow],
 }
 
 fn bad_request(message: impl Into<String>) -> Response {
@@ -93,23 +151,28 @@ async fn paths_handler(
     let device = match (viewer.private, p.device) {
         (true, Some(_)) => match viewer.restrict(p.device) {
             Ok(d) => d,
-            Err(refused) => return refused,
+            Err(refused) => return refused.into_response(),
         },
-        (_, asked) => asked.map(|ip| crate::model::DeviceId(ip.to_canonical())),
+        (_, asked) => asked.map(|ip| DeviceId(ip.to_canonical())),
     };
     let query = PathQuery {
         since,
         device,
         private_to: viewer.private.then_some(Some(viewer.device)),
     };
-    let mut rows = {
+    let key = CacheKey {
+        window: window.clone(),
+        device,
+        private_to: query.private_to,
+    };
+    let all = app.paths_cache.get_or(key, || {
         let live = app.live.read();
         paths::aggregate(&live.paths, live.flows.iter(), &query)
-    };
-    let truncated = rows.len() > MAX_ROWS;
-    rows.truncate(MAX_ROWS);
+    });
+    let truncated = all.len() > MAX_ROWS;
+    let rows = &all[..all.len().min(MAX_ROWS)];
     let mut devices: BTreeMap<PathDevice, DeviceName> = BTreeMap::new();
-    for r in &rows {
+    for r in rows {
         devices.entry(r.device).or_insert_with(|| DeviceName {
             id: r.device,
             name: match r.device {

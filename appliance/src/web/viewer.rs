@@ -31,17 +31,27 @@ impl Viewer {
 
     /// The device filter a list endpoint must apply: in privacy mode, the viewer; a request
     /// for another device is refused with a 403 saying why.
-    pub fn restrict(&self, asked: Option<IpAddr>) -> Result<Option<DeviceId>, Response> {
+    pub fn restrict(&self, asked: Option<IpAddr>) -> Result<Option<DeviceId>, NotYours> {
         match (self.private, asked.map(|ip| DeviceId(ip.to_canonical()))) {
             (false, asked) => Ok(asked),
             (true, None) => Ok(Some(self.device)),
             (true, Some(d)) if d == self.device => Ok(Some(d)),
-            (true, Some(_)) => Err((
-                StatusCode::FORBIDDEN,
-                Json(json!({ "error": "privacy mode is on: a device can only see its own data" })),
-            )
-                .into_response()),
+            (true, Some(_)) => Err(NotYours),
         }
+    }
+}
+
+/// A device asked for another device's data in privacy mode: answered with a 403.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotYours;
+
+impl IntoResponse for NotYours {
+    fn into_response(self) -> Response {
+        (
+            StatusCode::FORBIDDEN,
+            Json(json!({ "error": "privacy mode is on: a device can only see its own data" })),
+        )
+            .into_response()
     }
 }
 

@@ -196,6 +196,45 @@ pub fn http_get_json(addr: &str, path: &str) -> anyhow::Result<Value> {
     Ok(serde_json::from_str(&body)?)
 }
 
+/// A raw HTTP/1.0 request as device `i` of the lab (its own namespace) to the web listener:
+/// returns the status code, the response head (for `Set-Cookie`, `Location`) and the body.
+pub fn request_as_device(
+    lab: &Lab,
+    i: usize,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> anyhow::Result<(u16, String, String)> {
+    let mut req = format!("{method} {path} HTTP/1.0\r\nHost: 192.0.2.1:8080\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if !body.is_empty() || method == "POST" {
+        req.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    lab.in_netns(
+        &lab.devices()[i],
+        move || -> anyhow::Result<(u16, String, String)> {
+            let mut s = TcpStream::connect("192.0.2.1:8080")?;
+            s.set_read_timeout(Some(Duration::from_secs(30)))?;
+            s.write_all(req.as_bytes())?;
+            let mut buf = Vec::new();
+            s.read_to_end(&mut buf)?;
+            let text = String::from_utf8_lossy(&buf).into_owned();
+            let (head, body) = text.split_once("\r\n\r\n").context("no HTTP header end")?;
+            let code = head
+                .split_whitespace()
+                .nth(1)
+                .and_then(|c| c.parse().ok())
+                .context("no HTTP status")?;
+            Ok((code, head.to_string(), body.to_string()))
+        },
+    )?
+}
+
 /// GET `path` from the web listener as device `i` of the lab would (its own namespace).
 pub fn get_as_device(lab: &Lab, i: usize, path: &str) -> anyhow::Result<(u16, String)> {
     let path = path.to_owned();

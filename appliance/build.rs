@@ -1,0 +1,195 @@
+//! Embeds the built front end (`web-templates/dist/`) into the binary.
+//!
+//! When `dist/` is missing or older than the front end's sources and `npm` is installed, this
+//! runs `scripts/build-web.sh` first, so `cargo run --release -- run` works on a fresh machine.
+//! Without npm and without `dist/` the build stops and says to run that script.
+//!
+//! Generates `$OUT_DIR/web_assets.rs`: one `Asset` per file (name, content type, bytes, gzip
+//! bytes, ETag) and the table from view names (`sankey.js`) to their content-hashed files.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::SystemTime;
+
+fn main() {
+    let manifest_dir =
+        PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+    let root = manifest_dir
+        .parent()
+        .expect("appliance/ has a parent")
+        .to_path_buf();
+    let web = root.join("web-templates");
+    let dist = web.join("dist");
+    let script = root.join("scripts").join("build-web.sh");
+
+    for p in [
+        web.join("src"),
+        web.join("templates"),
+        web.join("package.json"),
+        web.join("package-lock.json"),
+        web.join("build.mjs"),
+        dist.clone(),
+        script.clone(),
+    ] {
+        println!("cargo:rerun-if-changed={}", p.display());
+    }
+
+    let built = newest(&dist.join("manifest.tsv"));
+    let sources = [
+        web.join("src"),
+        web.join("package.json"),
+        web.join("package-lock.json"),
+        web.join("build.mjs"),
+    ]
+    .iter()
+    .filter_map(|p| newest(p))
+    .max();
+    let stale = match (built, sources) {
+        (None, _) => true,
+        (Some(b), Some(s)) => s > b,
+        (Some(_), None) => false,
+    };
+    if stale {
+        if npm_available() {
+            let status = Command::new("bash")
+                .arg(&script)
+                .status()
+                .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+            if !status.success() {
+                panic!(
+                    "building the web views failed ({}; run scripts/build-web.sh to see why)",
+                    status
+                );
+            }
+            println!(
+                "cargo:warning=web views rebuilt by scripts/build-web.sh: {}",
+                sizes(&dist)
+            );
+        } else if built.is_none() {
+            panic!(
+                "\n\nThe web views are not built (web-templates/dist/ is missing) and npm is not \
+                 installed.\nInstall Node.js 18+ with npm and run scripts/build-web.sh, then build \
+                 again.\n\n"
+            );
+        } else {
+            println!(
+                "cargo:warning=web-templates/dist/ is older than web-templates/src/ and npm is not \
+                 installed: embedding the old build (run scripts/build-web.sh to refresh it)"
+            );
+        }
+    }
+
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets it"));
+    let code = generate(&dist);
+    let target = out.join("web_assets.rs");
+    if fs::read_to_string(&target).ok().as_deref() != Some(code.as_str()) {
+        fs::write(&target, code).expect("write web_assets.rs");
+    }
+}
+
+/// Newest modification time of a file, or of any file under a directory.
+fn newest(p: &Path) -> Option<SystemTime> {
+    let meta = fs::metadata(p).ok()?;
+    if meta.is_file() {
+        return meta.modified().ok();
+    }
+    let mut best = meta.modified().ok();
+    for entry in fs::read_dir(p).ok()?.flatten() {
+        if let Some(t) = newest(&entry.path()) {
+            best = Some(best.map_or(t, |b| b.max(t)));
+        }
+    }
+    best
+}
+
+fn npm_available() -> bool {
+    Command::new("npm")
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+/// "86.2 KB gzipped JS + CSS in 10 files".
+fn sizes(dist: &Path) -> String {
+    let mut gz = 0u64;
+    let mut n = 0;
+    for e in fs::read_dir(dist).into_iter().flatten().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".js.gz") || name.ends_with(".css.gz") {
+            gz += e.metadata().map(|m| m.len()).unwrap_or(0);
+            n += 1;
+        }
+    }
+    format!(
+        "{:.1} KB gzipped JS + CSS in {n} files (budget 250 KB)",
+        gz as f64 / 1024.0
+    )
+}
+
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit('.').next().unwrap_or("") {
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "txt" => "text/plain; charset=utf-8",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+/// FNV-1a, 64 bits: a content fingerprint for the ETag (not a security measure).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn generate(dist: &Path) -> String {
+    let mut files: Vec<String> = fs::read_dir(dist)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dist.display()))
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".gz") && !n.starts_with("manifest.") && !n.starts_with('.'))
+        .collect();
+    files.sort();
+    let mut code = String::from("// Generated by appliance/build.rs from web-templates/dist/.\n\n");
+    code.push_str("/// Every file of the built front end.\npub static FILES: &[Asset] = &[\n");
+    for name in &files {
+        let path = dist.join(name);
+        let body = fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let gz = dist.join(format!("{name}.gz"));
+        let gzip = if gz.is_file() {
+            format!("Some(include_bytes!({:?}))", gz.display().to_string())
+        } else {
+            "None".to_string()
+        };
+        let _ = writeln!(
+            code,
+            "    Asset {{ name: {name:?}, content_type: {:?}, body: include_bytes!({:?}), gzip: {gzip}, etag: \"\\\"{:016x}\\\"\" }},",
+            content_type(name),
+            path.display().to_string(),
+            fnv1a(&body),
+        );
+    }
+    code.push_str("];\n\n");
+    code.push_str(
+        "/// View names (`sankey.js`, `style.css`) and the content-hashed files they were built into.\npub static ENTRIES: &[(&str, &str)] = &[\n",
+    );
+    let manifest = fs::read_to_string(dist.join("manifest.tsv")).unwrap_or_default();
+    for line in manifest.lines() {
+        if let Some((k, v)) = line.split_once('\t') {
+            let _ = writeln!(code, "    ({k:?}, {v:?}),");
+        }
+    }
+    code.push_str("];\n");
+    code
+}

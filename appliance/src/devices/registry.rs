@@ -1,0 +1,832 @@
+//! Who is behind an address: the bounded registry of devices, known by MAC address.
+//!
+//! Two maps, both bounded and least-recently-seen first out:
+//!
+//! ```text
+//!   IP address ──(binding: MAC, since)──> MAC address ──> Device { hostname, vendor,
+//!                                                                   nickname, seen times }
+//! ```
+//!
+//! Bindings come from dnsmasq's leases and the kernel's neighbour table ([`Sighting`]s).
+//! When the two disagree about an address, the mapping that began most recently wins: each
+//! sighting says since when its source has held that mapping, and an older one never
+//! replaces a newer one. So the refresher can re-apply everything it knows every few
+//! seconds without a stale lease undoing what the neighbour table just learnt, and a
+//! forgotten device that is still connected comes back by itself.
+//!
+//! What the web shows is a [`DeviceInfo`]: names, vendor, whether the address was randomised —
+//! never the MAC address, which is a stable identifier of a person's phone.
+//!
+//! Nicknames are set by the person on their device's page ([`DeviceRegistry::set_nickname`]).
+//! They are kept by MAC, so they follow the device when its IP address changes, and saved to
+//! the store (through the writer queue, never blocking). When the address has no known MAC yet
+//! (no lease, not in the neighbour table: e.g. a device on another subnet, or the very first
+//! second after joining), the nickname is kept for the address instead, in memory only, and
+//! moves to the device — and then to the store — as soon as a MAC is learnt for that address;
+//! [`NicknameSaved`] tells the caller which happened.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::num::NonZeroUsize;
+use std::sync::atomic::AtomicU64;
+
+use chrono::{DateTime, Utc};
+use lru::LruCache;
+use parking_lot::{Mutex, RwLock};
+use serde::Serialize;
+
+use super::mac::MacAddr;
+use super::oui::{self, Vendor};
+use crate::store::{StoreOp, StoreWriter};
+
+/// Most characters in a nickname.
+pub const MAX_NICKNAME_CHARS: usize = 32;
+
+/// Address bindings kept per device slot: a device usually has an IPv4 address, a link-local
+/// and one or two global IPv6 addresses.
+const BINDINGS_PER_DEVICE: usize = 4;
+
+/// Why a nickname was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NicknameError {
+    /// Nothing left after trimming spaces.
+    #[error("the nickname is empty")]
+    Empty,
+    /// Longer than [`MAX_NICKNAME_CHARS`] characters.
+    #[error("the nickname is longer than {MAX_NICKNAME_CHARS} characters")]
+    TooLong,
+    /// Contains control characters (or invisible text-direction marks).
+    #[error("the nickname contains control characters")]
+    ControlCharacter,
+}
+
+/// Check and normalise a nickname: spaces trimmed, 1 to 32 characters, no control characters
+/// and no text-direction overrides (they could make a name display as another).
+pub fn validate_nickname(raw: &str) -> Result<String, NicknameError> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(NicknameError::Empty);
+    }
+    if name.chars().count() > MAX_NICKNAME_CHARS {
+        return Err(NicknameError::TooLong);
+    }
+    let direction_mark = |c: char| matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if name.chars().any(|c| c.is_control() || direction_mark(c)) {
+        return Err(NicknameError::ControlCharacter);
+    }
+    Ok(name.to_owned())
+}
+
+/// Where [`DeviceRegistry::set_nickname`] put the nickname.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NicknameSaved {
+    /// On the device (known by MAC): it follows the device and survives restarts.
+    Device,
+    /// The address has no known MAC yet: kept for the address, in memory only, until the
+    /// device is identified (then it moves to the device and is saved).
+    AddressOnly,
+}
+
+/// One device, known by its MAC address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Device {
+    /// Its hardware address (never shown by the API).
+    pub mac: MacAddr,
+    /// The host name it sent to the DHCP server.
+    pub hostname: Option<String>,
+    /// Its maker, from the MAC prefix (`None` when unknown or randomised).
+    pub vendor: Option<&'static str>,
+    /// The MAC address is locally administered (randomised, "private WiFi address").
+    pub randomised: bool,
+    /// The name its owner gave it.
+    pub nickname: Option<String>,
+    /// First sign of it.
+    pub first_seen: DateTime<Utc>,
+    /// Last sign of it.
+    pub last_seen: DateTime<Utc>,
+}
+
+impl Device {
+    /// A device seen for the first time.
+    pub fn new(mac: MacAddr, at: DateTime<Utc>) -> Device {
+        let v = oui::vendor(mac);
+        Device {
+            mac,
+            hostname: None,
+            vendor: v.name(),
+            randomised: v == Vendor::Randomised,
+            nickname: None,
+            first_seen: at,
+            last_seen: at,
+        }
+    }
+
+    /// The name to show: the nickname, else the DHCP host name, else "<vendor> device", else
+    /// "Device <address tail>" (`Device .10`, `Device :1a2b`) — never the MAC address.
+    pub fn display_name(&self, ip: Option<IpAddr>) -> String {
+        display_name(
+            self.nickname.as_deref(),
+            self.hostname.as_deref(),
+            self.vendor,
+            ip,
+        )
+    }
+
+    fn vendor_label(&self) -> Option<&'static str> {
+        if self.randomised {
+            Vendor::Randomised.label()
+        } else {
+            self.vendor
+        }
+    }
+}
+
+/// The naming rule shared by identified and unidentified devices.
+fn display_name(
+    nickname: Option<&str>,
+    hostname: Option<&str>,
+    vendor: Option<&str>,
+    ip: Option<IpAddr>,
+) -> String {
+    if let Some(n) = nickname {
+        return n.to_owned();
+    }
+    if let Some(h) = hostname {
+        return h.to_owned();
+    }
+    if let Some(v) = vendor {
+        return format!("{v} device");
+    }
+    match ip {
+        Some(ip) => format!("Device {}", address_tail(ip)),
+        None => "Device".to_owned(),
+    }
+}
+
+/// The part of an address that tells LAN devices apart: the last IPv4 octet (`.10`), or the
+/// last IPv6 group in hex (`:1a2b`).
+pub fn address_tail(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => format!(".{}", v4.octets()[3]),
+        IpAddr::V6(v6) => format!(":{:x}", v6.segments()[7]),
+    }
+}
+
+/// What the web may know about the device behind an address. No MAC address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeviceInfo {
+    /// The name to show (see [`Device::display_name`]).
+    pub name: String,
+    /// The DHCP host name.
+    pub hostname: Option<String>,
+    /// The maker, `"randomised"` for a randomised MAC address, or `None` when unknown.
+    pub vendor: Option<&'static str>,
+    /// The device uses a randomised ("private") MAC address.
+    pub randomised_mac: bool,
+    /// The name its owner gave it.
+    pub nickname: Option<String>,
+    /// The device is known by its MAC address (from DHCP or the neighbour table); `false`
+    /// when only a nickname for the address is known.
+    pub identified: bool,
+    /// First sign of the device (of the address, when not identified).
+    pub first_seen: Option<DateTime<Utc>>,
+    /// Last sign of the device.
+    pub last_seen: Option<DateTime<Utc>>,
+}
+
+impl DeviceInfo {
+    fn of(device: &Device, ip: IpAddr) -> DeviceInfo {
+        DeviceInfo {
+            name: device.display_name(Some(ip)),
+            hostname: device.hostname.clone(),
+            vendor: device.vendor_label(),
+            randomised_mac: device.randomised,
+            nickname: device.nickname.clone(),
+            identified: true,
+            first_seen: Some(device.first_seen),
+            last_seen: Some(device.last_seen),
+        }
+    }
+
+    /// An address nothing is known about: named "Device <address tail>".
+    pub fn unknown(ip: IpAddr) -> DeviceInfo {
+        DeviceInfo {
+            name: display_name(None, None, None, Some(ip)),
+            hostname: None,
+            vendor: None,
+            randomised_mac: false,
+            nickname: None,
+            identified: false,
+            first_seen: None,
+            last_seen: None,
+        }
+    }
+}
+
+/// A device with a current address, for listings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PresentDevice {
+    /// Its addresses, preferred first (IPv4, then the most recently bound).
+    pub ips: Vec<IpAddr>,
+    /// What may be shown.
+    pub info: DeviceInfo,
+}
+
+/// One source's evidence that `ip` is at `mac`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sighting<'a> {
+    /// The address.
+    pub ip: IpAddr,
+    /// The hardware address behind it.
+    pub mac: MacAddr,
+    /// The DHCP host name, when the source is a lease that has one.
+    pub hostname: Option<&'a str>,
+    /// Since when the source has held this mapping (a newer mapping for the same address
+    /// replaces an older one, never the other way round).
+    pub since: DateTime<Utc>,
+    /// When the device was last confirmed present, if the source knows (a lease granted or
+    /// renewed, a neighbour confirmed by the kernel).
+    pub seen: Option<DateTime<Utc>>,
+}
+
+/// What a sighting changed about a device's identity (to be saved).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdentityChange {
+    /// The address.
+    pub ip: IpAddr,
+    /// The device now behind it.
+    pub mac: MacAddr,
+    /// Its host name (as now known).
+    pub hostname: Option<String>,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A device as saved in the store, brought back at start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KnownDevice {
+    /// Its hardware address.
+    pub mac: MacAddr,
+    /// Its last DHCP host name.
+    pub hostname: Option<String>,
+    /// Its nickname.
+    pub nickname: Option<String>,
+    /// First sign of it.
+    pub first_seen: DateTime<Utc>,
+    /// Last sign of it.
+    pub last_seen: DateTime<Utc>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Binding {
+    mac: MacAddr,
+    since: DateTime<Utc>,
+}
+
+struct Inner {
+    by_ip: LruCache<IpAddr, Binding>,
+    by_mac: LruCache<MacAddr, Device>,
+    /// Nicknames set for addresses without a known MAC.
+    ip_nicknames: LruCache<IpAddr, String>,
+}
+
+/// Counters for `/api/v1/status`.
+#[derive(Debug, Default)]
+pub struct RegistryStats {
+    /// Times the lease file was (re-)read.
+    pub lease_reads: AtomicU64,
+    /// Lease lines skipped because they did not parse (in the last read).
+    pub lease_bad_lines: AtomicU64,
+    /// Leases in the last read.
+    pub leases: AtomicU64,
+    /// Neighbour table dumps completed.
+    pub neighbour_dumps: AtomicU64,
+    /// Neighbour messages read (dumps and events).
+    pub neighbour_messages: AtomicU64,
+    /// Times the neighbour event socket overflowed (a dump follows).
+    pub neighbour_overflows: AtomicU64,
+    /// Identity changes queued for the store.
+    pub identity_changes: AtomicU64,
+}
+
+/// The devices on the LAN by MAC address, and which address each one has. Share it as an
+/// `Arc`; every method takes `&self` and holds the internal lock briefly.
+pub struct DeviceRegistry {
+    inner: RwLock<Inner>,
+    store: Mutex<Option<StoreWriter>>,
+    max_devices: usize,
+    /// Counters the refresher keeps.
+    pub stats: RegistryStats,
+}
+
+impl DeviceRegistry {
+    /// A registry remembering at most `max_devices` devices (and up to four addresses each).
+    pub fn new(max_devices: usize) -> DeviceRegistry {
+        let n = NonZeroUsize::new(max_devices).unwrap_or(NonZeroUsize::MIN);
+        let ips =
+            n.saturating_mul(NonZeroUsize::new(BINDINGS_PER_DEVICE).unwrap_or(NonZeroUsize::MIN));
+        DeviceRegistry {
+            inner: RwLock::new(Inner {
+                by_ip: LruCache::new(ips),
+                by_mac: LruCache::new(n),
+                ip_nicknames: LruCache::new(n),
+            }),
+            store: Mutex::new(None),
+            max_devices: n.get(),
+            stats: RegistryStats::default(),
+        }
+    }
+
+    /// The bound it was created with.
+    pub fn max_devices(&self) -> usize {
+        self.max_devices
+    }
+
+    /// Save nickname changes and forgotten devices through this writer from now on.
+    pub fn attach_store(&self, writer: StoreWriter) {
+        *self.store.lock() = Some(writer);
+    }
+
+    /// Stop saving (the daemon calls this at shutdown so the writer thread can finish).
+    pub fn detach_store(&self) {
+        self.store.lock().take();
+    }
+
+    fn persist(&self, op: StoreOp) {
+        if let Some(w) = self.store.lock().as_ref() {
+            if !w.try_send(op) {
+                tracing::warn!("devices: store queue full; a nickname change was not saved");
+            }
+        }
+    }
+
+    /// Bring back devices saved in the store (oldest first, so the newest stay when there are
+    /// more than the bound). They have no address until a lease or the neighbour table says.
+    pub fn restore(&self, mut known: Vec<KnownDevice>) {
+        known.sort_by_key(|k| k.last_seen);
+        let mut inner = self.inner.write();
+        for k in known {
+            let mut d = Device::new(k.mac, k.first_seen);
+            d.hostname = k.hostname;
+            d.nickname = k.nickname;
+            d.last_seen = k.last_seen.max(k.first_seen);
+            inner.by_mac.put(k.mac, d);
+        }
+    }
+
+    /// Apply one source's evidence. Returns what changed about the identity behind the
+    /// address (a new device, another device at the address, a new host name), to be saved;
+    /// `None` when nothing did or the sighting is older than what is known.
+    pub fn observe(&self, s: &Sighting<'_>) -> Option<IdentityChange> {
+        if !s.mac.is_unicast() {
+            return None;
+        }
+        let mut guard = self.inner.write();
+        let inner = &mut *guard;
+        let previous = inner.by_ip.peek(&s.ip).copied();
+        if let Some(b) = previous {
+            if b.mac != s.mac && b.since > s.since {
+                return None;
+            }
+        }
+        let rebound = previous.map(|b| b.mac) != Some(s.mac);
+        let since = match previous {
+            Some(b) if !rebound => b.since.max(s.since),
+            _ => s.since,
+        };
+        inner.by_ip.put(s.ip, Binding { mac: s.mac, since });
+
+        let first = s.seen.map_or(s.since, |t| t.min(s.since));
+        let last = s.seen.map_or(s.since, |t| t.max(s.since));
+        let mut changed = rebound;
+        let mut moved_nickname = None;
+        let is_new = !inner.by_mac.contains(&s.mac);
+        if is_new {
+            inner.by_mac.put(s.mac, Device::new(s.mac, first));
+            changed = true;
+        }
+        let device = inner.by_mac.get_mut(&s.mac)?;
+        device.first_seen = device.first_seen.min(first);
+        device.last_seen = device.last_seen.max(last);
+        if let Some(h) = s.hostname {
+            if device.hostname.as_deref() != Some(h) {
+                device.hostname = Some(h.to_owned());
+                changed = true;
+            }
+        }
+        // A nickname given to the address before the device was known moves to the device.
+        if let Some(n) = inner.ip_nicknames.pop(&s.ip) {
+            if device.nickname.is_none() {
+                device.nickname = Some(n.clone());
+                moved_nickname = Some(n);
+            }
+        }
+        let change = changed.then(|| IdentityChange {
+            ip: s.ip,
+            mac: s.mac,
+            hostname: device.hostname.clone(),
+            at: last,
+        });
+        drop(guard);
+        if let Some(n) = moved_nickname {
+            self.persist(StoreOp::DeviceNickname {
+                mac: s.mac.to_string(),
+                nickname: Some(n),
+                at: Utc::now(),
+            });
+        }
+        change
+    }
+
+    /// What may be shown about the device behind `ip`: `None` when nothing is known (no MAC
+    /// for the address and no nickname set for it).
+    pub fn lookup(&self, ip: IpAddr) -> Option<DeviceInfo> {
+        let inner = self.inner.read();
+        if let Some(b) = inner.by_ip.peek(&ip) {
+            if let Some(d) = inner.by_mac.peek(&b.mac) {
+                return Some(DeviceInfo::of(d, ip));
+            }
+        }
+        inner.ip_nicknames.peek(&ip).map(|n| DeviceInfo {
+            name: n.clone(),
+            nickname: Some(n.clone()),
+            ..DeviceInfo::unknown(ip)
+        })
+    }
+
+    /// Like [`DeviceRegistry::lookup`], but always an answer: an unknown address is
+    /// "Device <address tail>".
+    pub fn describe(&self, ip: IpAddr) -> DeviceInfo {
+        self.lookup(ip).unwrap_or_else(|| DeviceInfo::unknown(ip))
+    }
+
+    /// Give the device behind `ip` a nickname (checked with [`validate_nickname`]). Kept by
+    /// MAC and saved when the device is known, else kept for the address until it is; see
+    /// [`NicknameSaved`].
+    pub fn set_nickname(&self, ip: IpAddr, raw: &str) -> Result<NicknameSaved, NicknameError> {
+        let name = validate_nickname(raw)?;
+        let mut guard = self.inner.write();
+        let inner = &mut *guard;
+        let mac = inner.by_ip.peek(&ip).map(|b| b.mac);
+        if let Some(d) = mac.and_then(|m| inner.by_mac.get_mut(&m)) {
+            d.nickname = Some(name.clone());
+            let mac = d.mac;
+            drop(guard);
+            self.persist(StoreOp::DeviceNickname {
+                mac: mac.to_string(),
+                nickname: Some(name),
+                at: Utc::now(),
+            });
+            return Ok(NicknameSaved::Device);
+        }
+        inner.ip_nicknames.put(ip, name);
+        Ok(NicknameSaved::AddressOnly)
+    }
+
+    /// Remove the nickname of the device behind `ip` (and of the address). `true` if there
+    /// was one.
+    pub fn clear_nickname(&self, ip: IpAddr) -> bool {
+        let mut guard = self.inner.write();
+        let inner = &mut *guard;
+        let mut had = inner.ip_nicknames.pop(&ip).is_some();
+        let mac = inner.by_ip.peek(&ip).map(|b| b.mac);
+        let mut cleared = None;
+        if let Some(d) = mac.and_then(|m| inner.by_mac.get_mut(&m)) {
+            if d.nickname.take().is_some() {
+                had = true;
+                cleared = Some(d.mac);
+            }
+        }
+        drop(guard);
+        if let Some(mac) = cleared {
+            self.persist(StoreOp::DeviceNickname {
+                mac: mac.to_string(),
+                nickname: None,
+                at: Utc::now(),
+            });
+        }
+        had
+    }
+
+    /// Forget the device behind `ip`: its identity (MAC, host name, every address bound to
+    /// it) and nickname, here and in the store. `true` if anything was known.
+    ///
+    /// A device that is still connected is recognised again from its lease or the neighbour
+    /// table within seconds — as a new device, without the nickname.
+    pub fn forget(&self, ip: IpAddr) -> bool {
+        let mut guard = self.inner.write();
+        let inner = &mut *guard;
+        let mut found = inner.ip_nicknames.pop(&ip).is_some();
+        let mac = inner.by_ip.pop(&ip).map(|b| b.mac);
+        if let Some(mac) = mac {
+            found = true;
+            inner.by_mac.pop(&mac);
+            let other: Vec<IpAddr> = inner
+                .by_ip
+                .iter()
+                .filter(|(_, b)| b.mac == mac)
+                .map(|(ip, _)| *ip)
+                .collect();
+            for ip in other {
+                inner.by_ip.pop(&ip);
+            }
+        }
+        drop(guard);
+        if let Some(mac) = mac {
+            self.persist(StoreOp::ForgetIdentity {
+                mac: mac.to_string(),
+            });
+        }
+        found
+    }
+
+    /// Devices that have an address now, each once with all its addresses (preferred first).
+    pub fn present(&self) -> Vec<PresentDevice> {
+        let inner = self.inner.read();
+        let mut by_mac: HashMap<MacAddr, Vec<(IpAddr, DateTime<Utc>)>> = HashMap::new();
+        for (ip, b) in inner.by_ip.iter() {
+            if inner.by_mac.contains(&b.mac) {
+                by_mac.entry(b.mac).or_default().push((*ip, b.since));
+            }
+        }
+        let mut out: Vec<PresentDevice> = by_mac
+            .into_iter()
+            .filter_map(|(mac, mut ips)| {
+                ips.sort_by_key(|(ip, since)| (ip.is_ipv6(), std::cmp::Reverse(*since)));
+                let d = inner.by_mac.peek(&mac)?;
+                let ips: Vec<IpAddr> = ips.into_iter().map(|(ip, _)| ip).collect();
+                Some(PresentDevice {
+                    info: DeviceInfo::of(d, ips[0]),
+                    ips,
+                })
+            })
+            .collect();
+        out.sort_by_key(|p| p.ips[0]);
+        out
+    }
+
+    /// Number of devices known by MAC.
+    pub fn len(&self) -> usize {
+        self.inner.read().by_mac.len()
+    }
+
+    /// No device known.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeDelta;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+    fn mac(s: &str) -> MacAddr {
+        s.parse().unwrap()
+    }
+    fn t(secs: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap()
+    }
+    fn sight<'a>(a: &str, m: &str, host: Option<&'a str>, since: i64) -> Sighting<'a> {
+        Sighting {
+            ip: ip(a),
+            mac: mac(m),
+            hostname: host,
+            since: t(since),
+            seen: None,
+        }
+    }
+
+    const PI: &str = "b8:27:eb:00:00:01";
+    const PHONE: &str = "da:a1:19:00:00:02";
+
+    #[test]
+    fn names_follow_the_rule() {
+        let r = DeviceRegistry::new(10);
+        r.observe(&sight("192.0.2.10", PI, None, 0));
+        r.observe(&sight("192.0.2.11", PHONE, None, 0));
+        let pi = r.lookup(ip("192.0.2.10")).unwrap();
+        assert_eq!(pi.name, "Raspberry Pi device");
+        assert_eq!(pi.vendor, Some("Raspberry Pi"));
+        assert!(!pi.randomised_mac);
+        let phone = r.lookup(ip("192.0.2.11")).unwrap();
+        assert_eq!(phone.name, "Device .11");
+        assert_eq!(phone.vendor, Some("randomised"));
+        assert!(phone.randomised_mac);
+        // Host name beats vendor, nickname beats host name.
+        r.observe(&sight("192.0.2.10", PI, Some("kitchen-pi"), 0));
+        assert_eq!(r.describe(ip("192.0.2.10")).name, "kitchen-pi");
+        assert_eq!(
+            r.set_nickname(ip("192.0.2.10"), "  Bob's Pi "),
+            Ok(NicknameSaved::Device)
+        );
+        let pi = r.describe(ip("192.0.2.10"));
+        assert_eq!(pi.name, "Bob's Pi");
+        assert_eq!(pi.hostname.as_deref(), Some("kitchen-pi"));
+        // Unknown addresses, IPv6 tails.
+        assert_eq!(r.lookup(ip("192.0.2.99")), None);
+        assert_eq!(r.describe(ip("192.0.2.99")).name, "Device .99");
+        assert_eq!(r.describe(ip("2001:db8:1::1a2b")).name, "Device :1a2b");
+        // Never the MAC, in any form.
+        let json = serde_json::to_string(&r.present()[0].info).unwrap()
+            + &serde_json::to_string(&phone).unwrap();
+        for m in [PI, PHONE] {
+            assert!(!json.contains(m), "{json}");
+            assert!(!json.to_lowercase().contains(&m.replace(':', "")), "{json}");
+        }
+    }
+
+    #[test]
+    fn most_recent_mapping_wins() {
+        let r = DeviceRegistry::new(10);
+        assert!(r
+            .observe(&sight("192.0.2.10", PI, Some("pi"), 10))
+            .is_some());
+        // The same again: nothing new to save.
+        assert!(r
+            .observe(&sight("192.0.2.10", PI, Some("pi"), 10))
+            .is_none());
+        // Another device took the address later: it wins.
+        let c = r.observe(&sight("192.0.2.10", PHONE, None, 20)).unwrap();
+        assert_eq!(c.mac, mac(PHONE));
+        assert!(r.describe(ip("192.0.2.10")).randomised_mac);
+        // The old mapping re-applied (a stale lease) does not undo it.
+        assert!(r
+            .observe(&sight("192.0.2.10", PI, Some("pi"), 10))
+            .is_none());
+        assert!(r.describe(ip("192.0.2.10")).randomised_mac);
+        // The first device comes back with a newer mapping.
+        assert!(r
+            .observe(&sight("192.0.2.10", PI, Some("pi"), 30))
+            .is_some());
+        assert_eq!(r.describe(ip("192.0.2.10")).name, "pi");
+        // A new host name is a change.
+        let c = r
+            .observe(&sight("192.0.2.10", PI, Some("pi2"), 30))
+            .unwrap();
+        assert_eq!(c.hostname.as_deref(), Some("pi2"));
+    }
+
+    #[test]
+    fn nickname_follows_the_device_to_a_new_address() {
+        let r = DeviceRegistry::new(10);
+        r.observe(&sight("192.0.2.10", PI, None, 0));
+        r.set_nickname(ip("192.0.2.10"), "Lab Pi").unwrap();
+        r.observe(&sight("192.0.2.77", PI, None, 5));
+        assert_eq!(r.describe(ip("192.0.2.77")).name, "Lab Pi");
+        let present = r.present();
+        assert_eq!(present.len(), 1);
+        assert_eq!(present[0].ips, vec![ip("192.0.2.77"), ip("192.0.2.10")]);
+    }
+
+    #[test]
+    fn nickname_by_address_until_identified() {
+        let r = DeviceRegistry::new(10);
+        assert_eq!(
+            r.set_nickname(ip("192.0.2.10"), "Mystery"),
+            Ok(NicknameSaved::AddressOnly)
+        );
+        let info = r.lookup(ip("192.0.2.10")).unwrap();
+        assert_eq!(info.name, "Mystery");
+        assert!(!info.identified);
+        r.observe(&sight("192.0.2.10", PHONE, Some("android-1"), 0));
+        let info = r.lookup(ip("192.0.2.10")).unwrap();
+        assert!(info.identified);
+        assert_eq!(info.nickname.as_deref(), Some("Mystery"));
+        assert_eq!(info.name, "Mystery");
+    }
+
+    #[test]
+    fn nickname_validation() {
+        assert_eq!(validate_nickname("  Alice  "), Ok("Alice".into()));
+        assert_eq!(validate_nickname("   "), Err(NicknameError::Empty));
+        assert_eq!(validate_nickname(&"é".repeat(32)), Ok("é".repeat(32)));
+        assert_eq!(
+            validate_nickname(&"é".repeat(33)),
+            Err(NicknameError::TooLong)
+        );
+        assert_eq!(
+            validate_nickname("a\nb"),
+            Err(NicknameError::ControlCharacter)
+        );
+        assert_eq!(
+            validate_nickname("a\u{7f}"),
+            Err(NicknameError::ControlCharacter)
+        );
+        assert_eq!(
+            validate_nickname("evil\u{202e}gnp"),
+            Err(NicknameError::ControlCharacter)
+        );
+        assert_eq!(validate_nickname("Zoë's 📱"), Ok("Zoë's 📱".into()));
+        let r = DeviceRegistry::new(4);
+        assert_eq!(
+            r.set_nickname(ip("192.0.2.1"), ""),
+            Err(NicknameError::Empty)
+        );
+        assert!(NicknameError::TooLong.to_string().contains("32"));
+    }
+
+    #[test]
+    fn forget_removes_identity_and_nickname() {
+        let r = DeviceRegistry::new(10);
+        r.observe(&sight("192.0.2.10", PI, Some("pi"), 0));
+        r.observe(&sight("2001:db8:1::10", PI, None, 0));
+        r.set_nickname(ip("192.0.2.10"), "Mine").unwrap();
+        assert!(r.forget(ip("192.0.2.10")));
+        assert_eq!(r.lookup(ip("192.0.2.10")), None);
+        assert_eq!(
+            r.lookup(ip("2001:db8:1::10")),
+            None,
+            "every address of the device"
+        );
+        assert!(r.is_empty());
+        assert!(!r.forget(ip("192.0.2.10")));
+        // Still connected: recognised again, without the nickname.
+        r.observe(&sight("192.0.2.10", PI, Some("pi"), 0));
+        assert_eq!(r.describe(ip("192.0.2.10")).name, "pi");
+        // An address-only nickname is forgotten too.
+        r.set_nickname(ip("192.0.2.50"), "X").unwrap();
+        assert!(r.forget(ip("192.0.2.50")));
+        assert_eq!(r.lookup(ip("192.0.2.50")), None);
+        assert!(!r.clear_nickname(ip("192.0.2.10")));
+    }
+
+    #[test]
+    fn bounded() {
+        let r = DeviceRegistry::new(3);
+        for i in 0..10u8 {
+            let m = MacAddr([0x02, 0, 0, 0, 0, i + 1]);
+            r.observe(&Sighting {
+                ip: IpAddr::from([192, 0, 2, 10 + i]),
+                mac: m,
+                hostname: None,
+                since: t(i64::from(i)),
+                seen: Some(t(i64::from(i))),
+            });
+        }
+        assert_eq!(r.len(), 3);
+        assert!(r.lookup(ip("192.0.2.19")).is_some());
+        assert!(r.lookup(ip("192.0.2.10")).is_none());
+        assert_eq!(r.present().len(), 3);
+        for i in 0..10u8 {
+            r.set_nickname(IpAddr::from([10, 0, 0, i]), "n").unwrap();
+        }
+        assert_eq!(r.inner.read().ip_nicknames.len(), 3);
+        assert!(r.inner.read().by_ip.len() <= 12);
+    }
+
+    #[test]
+    fn restored_devices_get_their_names_back() {
+        let r = DeviceRegistry::new(10);
+        r.restore(vec![KnownDevice {
+            mac: mac(PHONE),
+            hostname: Some("old-name".into()),
+            nickname: Some("Zoë".into()),
+            first_seen: t(-1000),
+            last_seen: t(-10),
+        }]);
+        assert_eq!(r.len(), 1);
+        assert!(r.present().is_empty(), "no address yet");
+        r.observe(&Sighting {
+            seen: Some(t(5)),
+            ..sight("192.0.2.30", PHONE, None, 0)
+        });
+        let info = r.describe(ip("192.0.2.30"));
+        assert_eq!(info.name, "Zoë");
+        assert_eq!(info.hostname.as_deref(), Some("old-name"));
+        assert_eq!(info.first_seen, Some(t(-1000)));
+        assert_eq!(info.last_seen, Some(t(5)));
+        assert!(info.last_seen.unwrap() - info.first_seen.unwrap() > TimeDelta::zero());
+    }
+
+    #[test]
+    fn nickname_and_forget_are_saved_through_the_writer() {
+        let (w, rx) = crate::store::test_writer_channel(16);
+        let r = DeviceRegistry::new(10);
+        r.attach_store(w);
+        r.observe(&sight("192.0.2.10", PI, None, 0));
+        r.set_nickname(ip("192.0.2.10"), "Pi").unwrap();
+        r.clear_nickname(ip("192.0.2.10"));
+        r.forget(ip("192.0.2.10"));
+        // Address-only nicknames are not saved until the device is known.
+        r.set_nickname(ip("192.0.2.11"), "Later").unwrap();
+        r.observe(&sight("192.0.2.11", PHONE, None, 0));
+        r.detach_store();
+        let ops: Vec<_> = rx.try_iter().map(|q| q.1.clone()).collect();
+        let text = format!("{ops:?}");
+        assert_eq!(ops.len(), 4, "{text}");
+        assert!(matches!(&ops[0], StoreOp::DeviceNickname { nickname: Some(n), .. } if n == "Pi"));
+        assert!(matches!(
+            &ops[1],
+            StoreOp::DeviceNickname { nickname: None, .. }
+        ));
+        assert!(matches!(&ops[2], StoreOp::ForgetIdentity { mac } if mac == PI));
+        assert!(
+            matches!(&ops[3], StoreOp::DeviceNickname { nickname: Some(n), mac, .. } if n == "Later" && mac == PHONE)
+        );
+    }
+}

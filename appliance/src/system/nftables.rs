@@ -1,0 +1,66 @@
+//! `nftables.conf`: the firewall and NAT.
+//!
+//! - Devices on the access point reach the internet through the uplink, masqueraded (the
+//!   conntrack reader labels flows with the original, pre-NAT tuple).
+//! - From the devices, the appliance accepts DHCP, DNS, the web pages and ICMP.
+//! - From the uplink nothing comes in: only answers to the appliance's own connections
+//!   (including DHCP for its own address) and IPv6 neighbour discovery.
+//! - Devices cannot reach the uplink's own network except through NAT like any other
+//!   destination, and nothing is forwarded towards the devices unless they started it.
+
+use crate::system::network::{ap_network, AP_INTERFACE};
+
+/// Render the ruleset (a file for `nft -f`); `source` names the settings file in the header.
+pub fn render(source: &str, uplink: &str) -> String {
+    let net = ap_network();
+    format!(
+        "#!/usr/sbin/nft -f\n\
+         # whereflow's firewall and NAT. Rendered at boot by `whereflow setup` from\n\
+         # {source}: edit that file, not this one.\n\
+         flush ruleset\n\
+         \n\
+         table inet whereflow {{\n\
+         \tchain input {{\n\
+         \t\ttype filter hook input priority filter; policy drop;\n\
+         \t\tct state invalid drop\n\
+         \t\tct state established,related accept\n\
+         \t\tiif \"lo\" accept\n\
+         \t\t# Devices: DHCP, DNS, the web pages, ping.\n\
+         \t\tiifname \"{AP_INTERFACE}\" udp dport {{ 53, 67 }} accept\n\
+         \t\tiifname \"{AP_INTERFACE}\" tcp dport {{ 53, 80 }} accept\n\
+         \t\tiifname \"{AP_INTERFACE}\" icmp type echo-request accept\n\
+         \t\t# The uplink: DHCP answers for our own address, IPv6 neighbour discovery.\n\
+         \t\tiifname \"{uplink}\" udp sport 67 udp dport 68 accept\n\
+         \t\ticmpv6 type {{ nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert }} ip6 hoplimit 255 accept\n\
+         \t}}\n\
+         \n\
+         \tchain forward {{\n\
+         \t\ttype filter hook forward priority filter; policy drop;\n\
+         \t\tct state invalid drop\n\
+         \t\tct state established,related accept\n\
+         \t\tiifname \"{AP_INTERFACE}\" oifname \"{uplink}\" ip saddr {net} accept\n\
+         \t}}\n\
+         \n\
+         \tchain postrouting {{\n\
+         \t\ttype nat hook postrouting priority srcnat; policy accept;\n\
+         \t\toifname \"{uplink}\" ip saddr {net} masquerade\n\
+         \t}}\n\
+         }}\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masquerade_out_of_the_uplink_only() {
+        let t = render("/boot/whereflow.toml", "usb0");
+        assert!(
+            t.contains("oifname \"usb0\" ip saddr 10.42.0.0/24 masquerade"),
+            "{t}"
+        );
+        assert!(t.contains("iifname \"wlan0\" oifname \"usb0\" ip saddr 10.42.0.0/24 accept"));
+        assert_eq!(t.matches("policy drop").count(), 2);
+    }
+}

@@ -1,0 +1,113 @@
+//! The problems file on the boot partition (`whereflow-problems.txt`): what `whereflow setup`
+//! found wrong in the settings, in plain words, for the person who fixes them on a laptop.
+//!
+//! Setup writes it (and removes it once the settings are good); the daemon reads it at start
+//! and shows each problem (`- ` lines) as a warning in `/api/v1/status`.
+
+use std::path::Path;
+
+use crate::system::fallback;
+use crate::system::hostapd::AccessPoint;
+use crate::system::network::AP_ADDRESS;
+use crate::system::settings::Problem;
+
+/// The start of every problem line.
+const ITEM: &str = "- ";
+
+/// The problems file's text. `fallback` is the access point that runs instead.
+pub fn render(settings_file: &str, problems: &[Problem], fallback: &AccessPoint) -> String {
+    let mut out = format!(
+        "whereflow cannot use its settings file ({settings_file}).\n\
+         \n\
+         Problems:\n"
+    );
+    for p in problems {
+        out.push_str(ITEM);
+        out.push_str(&p.to_string());
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "\n\
+         Until they are fixed, the appliance runs a setup WiFi network:\n\
+         \x20 network name (SSID): {}\n\
+         \x20 passphrase:          {}\n\
+         \n\
+         Joined to it, http://{AP_ADDRESS}/api/v1/status lists these problems too. To fix\n\
+         them, put the SD card in any computer, open whereflow.toml on its boot partition in a\n\
+         text editor, correct the lines named above, and start the appliance again.\n",
+        fallback.ssid, fallback.passphrase
+    ));
+    debug_assert_eq!(fallback.ssid, fallback::SSID);
+    out
+}
+
+/// Most warnings taken from the file, and most characters of each.
+const MAX_WARNINGS: usize = 50;
+const MAX_CHARS: usize = 500;
+
+/// The warnings to show for the problems file at `path`: one per problem line, prefixed
+/// with the file's name. A missing file has none; an unreadable one is a warning itself.
+pub fn read_warnings(path: &Path) -> Vec<String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(e) => {
+            return vec![format!(
+                "the settings problems file {} cannot be read: {e}",
+                path.display()
+            )]
+        }
+    };
+    let mut out: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix(ITEM))
+        .take(MAX_WARNINGS)
+        .map(|l| {
+            let l: String = l.chars().take(MAX_CHARS).collect();
+            format!("settings file (whereflow.toml): {l}")
+        })
+        .collect();
+    if out.is_empty() && !text.trim().is_empty() {
+        out.push(format!(
+            "the settings have problems: see {}",
+            path.display()
+        ));
+    }
+    if !out.is_empty() {
+        out.push(format!(
+            "running the setup WiFi network \"{}\" until the settings file is fixed",
+            fallback::SSID
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn written_problems_read_back_as_warnings_without_the_passphrase() {
+        let problems = vec![
+            Problem::new("wifi.country", "\"XX\" is not a country code"),
+            Problem::new("wifi.passphrase", "must be 8 to 63 characters (it has 5)"),
+        ];
+        let ap = fallback::access_point("abcd-efgh-jkmn");
+        let text = render("/boot/whereflow.toml", &problems, &ap);
+        let dir = std::env::temp_dir().join(format!("wf-problems-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("whereflow-problems.txt");
+        std::fs::write(&path, &text).unwrap();
+        let w = read_warnings(&path);
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert_eq!(
+            w[0],
+            "settings file (whereflow.toml): wifi.country: \"XX\" is not a country code"
+        );
+        assert!(w[2].contains("whereflow-setup"));
+        assert!(!w.concat().contains("abcd-efgh-jkmn"));
+        std::fs::remove_file(&path).unwrap();
+        assert!(read_warnings(&path).is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

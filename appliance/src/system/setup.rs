@@ -1,0 +1,535 @@
+//! `whereflow setup`: from the settings file to every system file, at each boot.
+//!
+//! 1. Read and check the settings file; every problem is listed ([`super::settings`]).
+//! 2. With no problem: the access point, firewall, DHCP and daemon files from the settings.
+//!    With any problem: the same files for the fallback access point ([`super::fallback`]),
+//!    and the problems file on the boot partition, also printed on the console.
+//! 3. A plain admin password in the settings file is replaced there by its argon2 hash.
+//!
+//! Rendering is pure ([`render_all`]); [`run`] adds the file system.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::system::hostapd::{self, AccessPoint};
+use crate::system::network::{AP_ADDRESS, AP_INTERFACE, AP_PREFIX};
+use crate::system::settings::{self, Problem, Settings};
+use crate::system::{dnsmasq, fallback, nftables, problems, runtime};
+
+/// What `whereflow setup` reads and writes.
+#[derive(Clone, Debug)]
+pub struct SetupOptions {
+    /// The settings file (`/boot/whereflow.toml`).
+    pub settings: PathBuf,
+    /// The directory the rendered files go to (`/run/whereflow`).
+    pub out: PathBuf,
+    /// The problems file (`/boot/whereflow-problems.txt`): written when there are problems,
+    /// removed when there are none.
+    pub problems_file: PathBuf,
+    /// Where the fallback passphrase is kept (`/data/whereflow-setup-passphrase`).
+    pub fallback_passphrase_file: PathBuf,
+    /// The image's defaults for the daemon (`/etc/whereflow/whereflow.toml`), if any: used
+    /// where the settings set nothing.
+    pub image_defaults: Option<PathBuf>,
+    /// A problem found outside the settings (e.g. hostapd refused the rendered access point):
+    /// renders the fallback with this reason.
+    pub fallback_reason: Option<String>,
+    /// Replace a plain `admin.password` in the settings file by `admin.password_hash`.
+    pub rewrite_admin_password: bool,
+}
+
+/// A setup failure: a file could not be written (problems with the settings are not
+/// failures, they give the fallback).
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    /// A rendered file could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The admin password could not be hashed.
+    #[error("cannot hash the admin password: {0}")]
+    Hash(String),
+}
+
+/// The rendered files and what was found.
+#[derive(Debug)]
+pub struct Rendered {
+    /// File name (in the output directory) and contents.
+    pub files: Vec<(&'static str, String)>,
+    /// Every problem found; empty when the settings are used.
+    pub problems: Vec<Problem>,
+    /// The access point that will run.
+    pub ap: AccessPoint,
+    /// Whether it is the fallback.
+    pub fallback: bool,
+    /// The problems file's text, when there are problems.
+    pub problems_text: Option<String>,
+}
+
+/// Names of the rendered files.
+pub const HOSTAPD_CONF: &str = "hostapd.conf";
+/// DHCP only.
+pub const DNSMASQ_CONF: &str = "dnsmasq.conf";
+/// Firewall and NAT.
+pub const NFTABLES_CONF: &str = "nftables.conf";
+/// The daemon's runtime configuration.
+pub const WHEREFLOW_TOML: &str = "whereflow.toml";
+/// Shell variables for the init scripts.
+pub const SYSTEM_ENV: &str = "system.env";
+
+/// Everything [`render_all`] needs besides the settings.
+pub struct RenderContext<'a> {
+    /// The settings file's path (for headers and messages).
+    pub settings_path: &'a Path,
+    /// The problems file the daemon reads.
+    pub problems_file: &'a Path,
+    /// The image's defaults for the daemon.
+    pub image_defaults: Option<&'a toml_edit::DocumentMut>,
+    /// The admin password's hash, when the settings give a password.
+    pub admin_password_hash: Option<&'a str>,
+    /// Problems found elsewhere (they give the fallback too).
+    pub extra: &'a [Problem],
+}
+
+/// Render every file from checked `settings`; `fallback_passphrase` is called only when the
+/// fallback is needed.
+pub fn render_all(
+    settings: &Settings,
+    cx: &RenderContext<'_>,
+    fallback_passphrase: impl FnOnce() -> String,
+) -> Rendered {
+    let source = cx.settings_path.display().to_string();
+    let problems_file = cx.problems_file;
+    let mut found: Vec<Problem> = settings.problems.clone();
+    found.extend(cx.extra.iter().cloned());
+
+    if found.is_empty() {
+        if let (Some(config), Some(doc)) = (&settings.config, &settings.document) {
+            let ap = AccessPoint::from_wifi(&config.wifi);
+            let toml = runtime::render(&runtime::RuntimeInputs {
+                settings: Some(doc),
+                image_defaults: cx.image_defaults,
+                ap: &ap,
+                admin_password_hash: cx.admin_password_hash,
+                problems_file,
+                source: &source,
+            });
+            // The daemon reads exactly this: check it the way the daemon will.
+            match final_check(&toml) {
+                Ok(checked) => {
+                    let uplink = &config.uplink.interface;
+                    return Rendered {
+                        files: files(&ap, uplink, toml, &checked, false, &source),
+                        problems: Vec::new(),
+                        ap,
+                        fallback: false,
+                        problems_text: None,
+                    };
+                }
+                Err(p) => found.push(p),
+            }
+        }
+    }
+
+    // The fallback: the defaults alone, the setup access point, and the uplink if it is good.
+    let ap = fallback::access_point(&fallback_passphrase());
+    let uplink = settings
+        .config
+        .as_ref()
+        .map(|c| c.uplink.clone())
+        .filter(|u| u.validate().is_ok())
+        .unwrap_or_default();
+    let toml = runtime::render(&runtime::RuntimeInputs {
+        settings: None,
+        image_defaults: cx.image_defaults,
+        ap: &ap,
+        admin_password_hash: None,
+        problems_file,
+        source: &source,
+    });
+    let checked = final_check(&toml).unwrap_or_default();
+    let text = problems::render(&source, &found, &ap);
+    Rendered {
+        files: files(&ap, &uplink.interface, toml, &checked, true, &source),
+        problems: found,
+        ap,
+        fallback: true,
+        problems_text: Some(text),
+    }
+}
+
+/// Parse and validate the runtime configuration; the configuration, or the problem.
+fn final_check(toml: &str) -> Result<Config, Problem> {
+    let checked = Config::parse(toml, Path::new(WHEREFLOW_TOML)).and_then(|c| {
+        c.validate()?;
+        Ok(c)
+    });
+    checked.map_err(|e| {
+        let p = Problem::from_config_error(&e, WHEREFLOW_TOML);
+        Problem::new(
+            p.key,
+            format!("{} (with the appliance's own defaults added)", p.message),
+        )
+    })
+}
+
+fn files(
+    ap: &AccessPoint,
+    uplink: &str,
+    toml: String,
+    config: &Config,
+    fallback: bool,
+    source: &str,
+) -> Vec<(&'static str, String)> {
+    vec![
+        (HOSTAPD_CONF, hostapd::render(ap, source)),
+        (DNSMASQ_CONF, dnsmasq::render(source, uplink)),
+        (NFTABLES_CONF, nftables::render(source, uplink)),
+        (WHEREFLOW_TOML, toml),
+        (SYSTEM_ENV, env(uplink, config, fallback)),
+    ]
+}
+
+/// `system.env`: shell variables for the init scripts (all values are checked names and
+/// numbers, safe to source). `WF_DNS_FROM_UPLINK=yes`: the daemon takes its upstream DNS
+/// servers from `/etc/resolv.conf` (no `dns.upstreams`), which the uplink's DHCP writes.
+fn env(uplink: &str, config: &Config, fallback: bool) -> String {
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    format!(
+        "# Rendered at boot by `whereflow setup`: what the init scripts need to know.\n\
+         WF_AP_INTERFACE={AP_INTERFACE}\n\
+         WF_AP_ADDRESS={AP_ADDRESS}/{AP_PREFIX}\n\
+         WF_UPLINK={uplink}\n\
+         WF_WEB_PORT={}\n\
+         WF_DNS_FROM_UPLINK={}\n\
+         WF_FALLBACK={}\n",
+        config.web.listen.port(),
+        yes_no(config.dns.upstreams.is_empty()),
+        yes_no(fallback)
+    )
+}
+
+/// What [`run`] did.
+#[derive(Debug)]
+pub struct SetupReport {
+    /// The rendered files and problems.
+    pub rendered: Rendered,
+    /// Things that did not stop setup but the person should know (printed on the console).
+    pub notes: Vec<String>,
+}
+
+/// `whereflow setup`: read, check, render, write.
+pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
+    let settings = settings::read(&opts.settings);
+    let mut notes = Vec::new();
+    let extra: Vec<Problem> = opts
+        .fallback_reason
+        .iter()
+        .map(|r| Problem::new("wifi", r.clone()))
+        .collect();
+
+    // Hash a plain admin password (only from settings that will be used).
+    let mut hash = None;
+    if settings.problems.is_empty() && extra.is_empty() {
+        if let Some(pw) = settings
+            .config
+            .as_ref()
+            .and_then(|c| c.admin.password.as_deref())
+        {
+            let h = hash_password(pw)?;
+            if opts.rewrite_admin_password {
+                if let Err(e) = rewrite_admin_password(&opts.settings, &h) {
+                    notes.push(format!(
+                        "the admin password stays in plain text in {} ({e}); the appliance \
+                         uses its hash all the same",
+                        opts.settings.display()
+                    ));
+                }
+            }
+            hash = Some(h);
+        }
+    }
+
+    let image_defaults = opts.image_defaults.as_deref().and_then(|path| {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(e) => {
+                notes.push(format!("image defaults {} not used: {e}", path.display()));
+                return None;
+            }
+        };
+        match text.parse::<toml_edit::DocumentMut>() {
+            Ok(d) => Some(d),
+            Err(e) => {
+                notes.push(format!("image defaults {} not used: {e}", path.display()));
+                None
+            }
+        }
+    });
+    let mut passphrase_note = None;
+    let cx = RenderContext {
+        settings_path: &opts.settings,
+        problems_file: &opts.problems_file,
+        image_defaults: image_defaults.as_ref(),
+        admin_password_hash: hash.as_deref(),
+        extra: &extra,
+    };
+    let rendered = render_all(&settings, &cx, || {
+        let (p, note) = fallback::passphrase(&opts.fallback_passphrase_file);
+        passphrase_note = note;
+        p
+    });
+    notes.extend(passphrase_note);
+
+    std::fs::create_dir_all(&opts.out).map_err(|source| SetupError::Write {
+        path: opts.out.clone(),
+        source,
+    })?;
+    for (name, text) in &rendered.files {
+        // Two files hold the WiFi passphrase; the init scripts give the daemon's to its group.
+        let mode = match *name {
+            HOSTAPD_CONF => 0o600,
+            WHEREFLOW_TOML => 0o640,
+            _ => 0o644,
+        };
+        write_atomic(&opts.out.join(name), text, mode)?;
+    }
+    match &rendered.problems_text {
+        Some(text) => {
+            if let Err(e) = write_atomic(&opts.problems_file, text, 0o644) {
+                notes.push(format!("{e}: the problems are only on this console"));
+            }
+        }
+        None => match std::fs::remove_file(&opts.problems_file) {
+            Ok(()) => notes.push(format!(
+                "the settings are good now: removed {}",
+                opts.problems_file.display()
+            )),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => notes.push(format!(
+                "cannot remove the old {} ({e})",
+                opts.problems_file.display()
+            )),
+        },
+    }
+    Ok(SetupReport { rendered, notes })
+}
+
+/// Write `text` to `path` through a temporary file and a rename, with `mode`.
+fn write_atomic(path: &Path, text: &str, mode: u32) -> Result<(), SetupError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let err = |source| SetupError::Write {
+        path: path.to_owned(),
+        source,
+    };
+    let tmp = path.with_extension("tmp-setup");
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(mode)
+        .open(&tmp)
+        .map_err(err)?;
+    f.write_all(text.as_bytes()).map_err(err)?;
+    f.sync_all().map_err(err)?;
+    drop(f);
+    // The mode of an existing temporary file is not changed by open().
+    std::fs::set_permissions(&tmp, std::os::unix::fs::PermissionsExt::from_mode(mode))
+        .map_err(err)?;
+    std::fs::rename(&tmp, path).map_err(err)
+}
+
+/// The argon2id hash of `password` (the admin pages' own hashing).
+pub fn hash_password(password: &str) -> Result<String, SetupError> {
+    crate::web::admin::password::hash(password).map_err(|e| SetupError::Hash(e.to_string()))
+}
+
+/// Replace `admin.password` by `admin.password_hash` in the settings file, keeping the rest
+/// of the file as written (the admin pages' careful editor: checked, atomic).
+fn rewrite_admin_password(path: &Path, hash: &str) -> Result<(), String> {
+    use crate::web::admin::config_file;
+    let old = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let new = config_file::replace_password(&old, hash).map_err(|e| e.to_string())?;
+    config_file::write_checked(path, &old, &new, |c| {
+        c.admin.password = None;
+        c.admin.password_hash = Some(hash.to_owned());
+    })
+    .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = include_str!("../../tests/data/settings/good.toml");
+    const BAD: &str = include_str!("../../tests/data/settings/bad.toml");
+    /// A valid argon2id hash (of "admin password 1" with a fixed salt), so output is exact.
+    const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$\
+                        ZX2Y5zy1AbSgGiHzsO4YGq5cJ2eLeGd1U3ZS4XqN9Ck";
+    const SETTINGS: &str = "/boot/whereflow.toml";
+    const PROBLEMS: &str = "/boot/whereflow-problems.txt";
+
+    /// Compare with `tests/data/settings/<dir>/<name>`; `WHEREFLOW_BLESS=1` rewrites it.
+    fn assert_expected(dir: &str, name: &str, got: &str) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/settings")
+            .join(dir)
+            .join(name);
+        if std::env::var_os("WHEREFLOW_BLESS").is_some() {
+            std::fs::write(&path, got).unwrap();
+        }
+        let want =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(got, want, "{} differs", path.display());
+    }
+
+    fn render(text: &str, extra: &[Problem]) -> Rendered {
+        let s = settings::check(text, Path::new(SETTINGS));
+        let cx = RenderContext {
+            settings_path: Path::new(SETTINGS),
+            problems_file: Path::new(PROBLEMS),
+            image_defaults: None,
+            admin_password_hash: Some(HASH),
+            extra,
+        };
+        render_all(&s, &cx, || "abcd-efgh-jkmn".to_owned())
+    }
+
+    #[test]
+    fn a_good_file_renders_exactly_the_expected_files() {
+        let r = render(GOOD, &[]);
+        assert!(!r.fallback, "{:?}", r.problems);
+        assert_eq!(r.problems_text, None);
+        let names: Vec<&str> = r.files.iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            names,
+            [
+                HOSTAPD_CONF,
+                DNSMASQ_CONF,
+                NFTABLES_CONF,
+                WHEREFLOW_TOML,
+                SYSTEM_ENV
+            ]
+        );
+        for (name, text) in &r.files {
+            assert_expected("good.expected", name, text);
+        }
+        // The daemon reads the runtime file as it is.
+        let toml = &r.files[3].1;
+        let c = Config::parse(toml, Path::new("x")).unwrap();
+        c.validate().unwrap();
+        assert_eq!(c.admin.password, None);
+        assert_eq!(c.admin.password_hash.as_deref(), Some(HASH));
+        assert_eq!(c.site.name, "Room 4");
+        assert_eq!(c.wifi.country, "DE");
+    }
+
+    #[test]
+    fn a_bad_file_renders_the_fallback_and_names_every_problem() {
+        let r = render(BAD, &[]);
+        assert!(r.fallback);
+        let keys: Vec<&str> = r.problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "wifi.country",
+                "wifi.passphrase",
+                "site.latitude",
+                "admin.password",
+                "uplink.interface"
+            ]
+        );
+        let text = r.problems_text.as_deref().unwrap();
+        assert_expected("bad.expected", "whereflow-problems.txt", text);
+        for (name, text) in &r.files {
+            if [HOSTAPD_CONF, WHEREFLOW_TOML, SYSTEM_ENV].contains(name) {
+                assert_expected("bad.expected", name, text);
+            }
+        }
+        assert!(
+            !text.contains("short") && !text.contains("\"admin\""),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_problem_from_outside_gives_the_fallback_too() {
+        let r = render(GOOD, &[Problem::new("wifi", "hostapd could not start")]);
+        assert!(r.fallback);
+        assert!(r.files[0].1.contains("\nssid=whereflow-setup\n"));
+        // The good uplink is kept.
+        assert!(r.files[4].1.contains("\nWF_UPLINK=eth0\n"));
+    }
+
+    #[test]
+    fn settings_the_daemon_would_refuse_with_the_defaults_give_the_fallback() {
+        // Asking ourselves upstream would loop: only visible with dns.listen's default.
+        let text = format!("{GOOD}\n[dns]\nupstreams = [\"10.42.0.1:53\"]\n");
+        let r = render(&text, &[]);
+        assert!(r.fallback);
+        assert_eq!(r.problems[0].key, "dns.upstreams");
+        assert!(r.problems[0].message.contains("appliance's own defaults"));
+    }
+
+    #[test]
+    fn run_writes_the_files_hashes_the_password_and_clears_old_problems() {
+        let dir = std::env::temp_dir().join(format!("wf-setup-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("boot")).unwrap();
+        let opts = SetupOptions {
+            settings: dir.join("boot/whereflow.toml"),
+            out: dir.join("run"),
+            problems_file: dir.join("boot/whereflow-problems.txt"),
+            fallback_passphrase_file: dir.join("data/whereflow-setup-passphrase"),
+            image_defaults: Some(dir.join("etc/whereflow.toml")),
+            fallback_reason: None,
+            rewrite_admin_password: true,
+        };
+        // First boot with a bad file: fallback, problems written, passphrase kept.
+        std::fs::write(&opts.settings, BAD).unwrap();
+        let r = run(&opts).unwrap();
+        assert!(r.rendered.fallback);
+        let problems = std::fs::read_to_string(&opts.problems_file).unwrap();
+        let kept = std::fs::read_to_string(&opts.fallback_passphrase_file).unwrap();
+        assert!(problems.contains(kept.trim()));
+        assert_eq!(
+            std::fs::read_to_string(&opts.settings).unwrap(),
+            BAD,
+            "a bad file is left alone"
+        );
+        // Fixed: the good settings are used, the problems file goes, the password is hashed.
+        std::fs::write(&opts.settings, GOOD).unwrap();
+        let r = run(&opts).unwrap();
+        assert!(!r.rendered.fallback);
+        assert!(!opts.problems_file.exists());
+        let settings = std::fs::read_to_string(&opts.settings).unwrap();
+        assert!(!settings.contains("admin password 1"), "{settings}");
+        assert!(
+            settings.contains("password_hash = \"$argon2id$"),
+            "{settings}"
+        );
+        let hash = Config::parse(&settings, Path::new("x"))
+            .unwrap()
+            .admin
+            .password_hash
+            .unwrap();
+        assert!(crate::web::admin::password::verify(
+            &hash,
+            "admin password 1"
+        ));
+        use std::os::unix::fs::PermissionsExt;
+        for (name, mode) in [(HOSTAPD_CONF, 0o600), (WHEREFLOW_TOML, 0o640)] {
+            let m = std::fs::metadata(opts.out.join(name)).unwrap();
+            assert_eq!(m.permissions().mode() & 0o777, mode, "{name}");
+        }
+        let runtime = std::fs::read_to_string(opts.out.join(WHEREFLOW_TOML)).unwrap();
+        assert!(runtime.contains(&format!("password_hash = \"{hash}\"")));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,314 @@
+//! The views in a real browser: headless Chromium (Debian's `chromium`, driven by npm
+//! `playwright-core`) runs inside a lab device's network namespace against the real daemon,
+//! with real traffic from three devices. What a person would see is checked: every page loads
+//! within a second with no console error and no request to any other host, the sankey shows
+//! the devices and organizations, a new connection appears on it within 2 s, the map shows its
+//! hotspots, the my-device page shows the device that asked, the presenter view has its QR
+//! codes. The sankey render time for 50 devices × 500 domains is measured in the page.
+//!
+//! Screenshots and the browser's report go to `target/browser/`. Needs root, the built front
+//! end (`scripts/build-web.sh`, which `cargo build` runs) and `scripts/fetch-test-data.sh`.
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use common::Daemon;
+use hickory_proto::rr::RecordType;
+use serde_json::Value;
+use whereflow_lab::{Lab, LabOptions, Zone};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn test_db(name: &str) -> PathBuf {
+    let p = repo().join("target/test-data/maxmind").join(name);
+    assert!(
+        p.exists(),
+        "test database {} is missing: run scripts/fetch-test-data.sh",
+        p.display()
+    );
+    p
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_view_in_a_real_browser_with_real_traffic() {
+    // Addresses MaxMind's test databases place in cities: London, Milton (US), Linköping (SE),
+    // Changchun (CN). The lab's "internet" owns them; nothing leaves the lab.
+    const LONDON: &str = "81.2.69.142";
+    const MILTON: &str = "216.160.83.56";
+    const LINKOPING: &str = "89.160.20.112";
+    const CHANGCHUN: &str = "175.16.199.10";
+    let zones = vec![
+        Zone::new("com")
+            .a("www.google", MILTON)
+            .a("www.apple", LINKOPING)
+            .a("graph.facebook", CHANGCHUN),
+        Zone::new("net").a("googleads.g.doubleclick", "203.0.113.52"),
+        Zone::new("uk").a("www.bbc.co", LONDON),
+    ];
+    let lab = Lab::build(LabOptions { devices: 3, zones }).expect("building the lab (needs root)");
+    for ip in [LONDON, MILTON, LINKOPING, "175.16.199.0/24"] {
+        let prefix = if ip.contains('/') {
+            ip.to_string()
+        } else {
+            format!("{ip}/32")
+        };
+        let out = lab
+            .command(lab.internet(), "ip")
+            .args(["route", "add", "local", &prefix, "dev", "lo"])
+            .output()
+            .expect("ip route");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let _tcp = lab.tcp_server(443).expect("tcp server");
+    let extra = format!(
+        "[enrich]\ngeo_dbs = [\"{}\"]\nasn_dbs = [\"{}\"]\n\n\
+         [site]\nname = \"Lab classroom\"\nlatitude = 52.2053\nlongitude = 0.1218\n\n\
+         [wifi]\nssid = \"whereflow-lab\"\npassphrase = \"correct horse battery\"\n",
+        test_db("GeoIP2-City-Test.mmdb").display(),
+        test_db("GeoLite2-ASN-Test.mmdb").display()
+    );
+    let d = Daemon::start(&lab, &extra).expect("daemon");
+
+    let traffic: [(usize, &str, &str); 5] = [
+        (0, "www.google.com", MILTON),
+        (0, "googleads.g.doubleclick.net", "203.0.113.52"),
+        (1, "www.bbc.co.uk", LONDON),
+        (1, "www.google.com", MILTON),
+        (2, "www.apple.com", LINKOPING),
+    ];
+    for (dev, name, ip) in traffic {
+        let r = lab
+            .query(
+                dev,
+                "192.0.2.1:53".parse().expect("addr"),
+                &format!("{name}."),
+                RecordType::A,
+                false,
+            )
+            .expect("query");
+        assert!(
+            r.addresses().iter().any(|a| a.to_string() == ip),
+            "{name}: {:?}",
+            r.addresses()
+        );
+        lab.tcp_exchange(
+            dev,
+            format!("{ip}:443").parse().expect("addr"),
+            30_000,
+            200_000,
+        )
+        .expect("tcp exchange");
+    }
+    d.wait_for(&lab, Duration::from_secs(10), |flows| {
+        let orgs: Vec<&str> = flows.iter().filter_map(|f| f["org"].as_str()).collect();
+        (["Google", "bbc.co.uk", "Apple"]
+            .iter()
+            .all(|o| orgs.contains(o)))
+        .then_some(())
+    })
+    .expect("flows with the lab's organizations");
+
+    // The browser's device uses the appliance for DNS, as a phone on the WiFi does (DHCP gives
+    // it): whatever the browser looks up shows in the daemon's log, and is checked below.
+    struct RemoveOnDrop(PathBuf);
+    impl Drop for RemoveOnDrop {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    let etc = PathBuf::from("/etc/netns").join(&lab.devices()[0].netns);
+    std::fs::create_dir_all(&etc).expect("/etc/netns");
+    let _cleanup = RemoveOnDrop(etc.clone());
+    std::fs::write(etc.join("resolv.conf"), "nameserver 192.0.2.1\n").expect("resolv.conf");
+
+    let out_dir = repo().join("target/browser");
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let script = repo().join("web-templates/e2e/views.mjs");
+    let run = lab
+        .command(&lab.devices()[0], "node")
+        .arg(&script)
+        .args(["--base", "http://192.0.2.1:8080", "--dns", "192.0.2.1"])
+        .args([
+            "--new-name",
+            "graph.facebook.com",
+            "--new-port",
+            "443",
+            "--expect-new",
+            "Meta",
+        ])
+        .arg("--out")
+        .arg(&out_dir)
+        .current_dir(repo().join("web-templates"))
+        .output()
+        .expect("running node (scripts/install-deps.sh installs it)");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "browser script failed:\n{}\n{}\ndaemon log:\n{}",
+        stdout,
+        String::from_utf8_lossy(&run.stderr),
+        d.log()
+    );
+    let report: Value =
+        serde_json::from_str(stdout.lines().last().unwrap_or("")).expect("report JSON");
+    std::fs::write(
+        out_dir.join("report.json"),
+        serde_json::to_string_pretty(&report).unwrap_or_default(),
+    )
+    .expect("saving the report");
+    eprintln!(
+        "browser report: {}",
+        serde_json::to_string_pretty(&report).unwrap_or_default()
+    );
+
+    // Nothing left the lab on the browser's account: the only names device 0 looked up and
+    // the only places it connected to are the test's own.
+    let asked: Vec<String> = d.get(&lab, "/api/v1/dns?device=192.0.2.10").expect("dns")["answers"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x["name"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    let ours = [
+        "www.google.com",
+        "googleads.g.doubleclick.net",
+        "graph.facebook.com",
+    ];
+    let extra: Vec<&String> = asked
+        .iter()
+        .filter(|n| !ours.contains(&n.as_str()))
+        .collect();
+    assert!(extra.is_empty(), "the browser looked up {extra:?}");
+    let flows = d.flows(&lab).expect("flows");
+    let places: Vec<&str> = flows
+        .iter()
+        .filter(|f| f["device_ip"] == "192.0.2.10")
+        .filter_map(|f| f["remote_ip"].as_str())
+        .filter(|ip| ![MILTON, "203.0.113.52", CHANGCHUN].contains(ip))
+        .collect();
+    assert!(
+        places.is_empty(),
+        "the browser's device connected to {places:?}"
+    );
+
+    // Every page: no console error, no request elsewhere, loaded within a second.
+    for p in report["pages"].as_array().expect("pages") {
+        let what = format!("{} at {}", p["route"], p["viewport"]);
+        assert_eq!(
+            p["console_errors"],
+            serde_json::json!([]),
+            "{what}: console errors"
+        );
+        assert_eq!(
+            p["foreign_requests"],
+            serde_json::json!([]),
+            "{what}: requests to other hosts"
+        );
+        assert_eq!(
+            p["failed_requests"],
+            serde_json::json!([]),
+            "{what}: failed requests"
+        );
+        assert_eq!(p["has_main"], true, "{what}: no <main>");
+        let ms = p["load_ms"].as_f64().expect("load time");
+        assert!(
+            ms <= 1000.0,
+            "{what}: first load took {ms} ms (target ≤ 1000)"
+        );
+    }
+
+    // The sankey shows the lab's three devices and organizations, trackers marked.
+    let s = &report["sankey"];
+    assert!(
+        strings(&s["devices"]).len() >= 3,
+        "devices on the sankey: {}",
+        s["devices"]
+    );
+    let orgs = strings(&s["orgs"]);
+    for want in ["Google", "bbc.co.uk", "Apple"] {
+        assert!(
+            orgs.iter().any(|o| o.contains(want)),
+            "{want} missing from {orgs:?}"
+        );
+    }
+    assert!(
+        s["tracker_links"].as_u64().unwrap_or(0) >= 1,
+        "the doubleclick link is not marked"
+    );
+    assert_eq!(
+        s["tracker_marks"], s["tracker_links"],
+        "every tracker link needs a pattern or dash, not only colour"
+    );
+    assert!(s["tracker_labels"].as_u64().unwrap_or(0) >= 1, "no ⚠ label on the tracker domain");
+    let appeared = s["new_connection_ms"]
+        .as_u64()
+        .expect("the new connection never appeared");
+    assert!(
+        appeared <= 2000,
+        "new connection took {appeared} ms to appear (target ≤ 2000)"
+    );
+    assert_eq!(
+        s["phone_overlapping_labels"], 0,
+        "labels overlap at 390x844"
+    );
+
+    // The map: outlines and the destinations' hotspots.
+    let m = &report["map"];
+    assert!(
+        m["countries_1920"].as_u64().unwrap_or(0) > 100,
+        "country outlines: {}",
+        m["countries_1920"]
+    );
+    let hotspots = strings(&m["hotspots_1920"]);
+    assert!(
+        hotspots.iter().any(|h| h.contains("London")),
+        "hotspots: {hotspots:?}"
+    );
+    assert!(hotspots.len() >= 3, "hotspots: {hotspots:?}");
+
+    // My device is the device that asked.
+    assert_eq!(report["me"]["ip"], "192.0.2.10");
+    assert!(!report["me"]["name"].as_str().unwrap_or("").is_empty());
+
+    // Presenter: two QR codes and the group totals.
+    assert_eq!(report["presenter"]["qr_codes"], 2);
+    assert!(!report["presenter"]["totals"]
+        .as_str()
+        .unwrap_or("")
+        .is_empty());
+
+    // Keyboard focus is visible; text is readable on a projector (WCAG AA: 4.5).
+    let f = &report["focus"];
+    assert!(f["outline"] == true || f["shadow"] == true, "focus not visible: {f}");
+    let contrast = report["min_contrast"]["ratio"].as_f64().expect("contrast");
+    assert!(contrast >= 4.5, "lowest text contrast {contrast}: {}", report["min_contrast"]);
+
+    // Speed: sankey render for 50 devices × 500 domains.
+    let median = report["bench"]["sankey_50x500_median_ms"]
+        .as_f64()
+        .expect("bench");
+    assert!(
+        median <= 100.0,
+        "sankey render {median} ms for 50x500 (target ≤ 100)"
+    );
+}

@@ -1,0 +1,70 @@
+//! `whereflow setup` as the boot script runs it: exit status, files, problems on the console.
+
+use std::path::Path;
+use std::process::Command;
+
+fn setup(dir: &Path, settings: &str) -> std::process::Output {
+    let boot = dir.join("boot");
+    std::fs::create_dir_all(&boot).unwrap();
+    std::fs::write(boot.join("whereflow.toml"), settings).unwrap();
+    Command::new(env!("CARGO_BIN_EXE_whereflow"))
+        .arg("setup")
+        .arg("--settings")
+        .arg(boot.join("whereflow.toml"))
+        .arg("--out")
+        .arg(dir.join("run"))
+        .arg("--problems")
+        .arg(boot.join("whereflow-problems.txt"))
+        .arg("--fallback-passphrase-file")
+        .arg(dir.join("data/whereflow-setup-passphrase"))
+        .arg("--image-defaults")
+        .arg(dir.join("none.toml"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn good_settings_exit_0_and_bad_ones_exit_2_with_the_fallback() {
+    let dir = std::env::temp_dir().join(format!("wf-setup-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let bad = include_str!("data/settings/bad.toml");
+    let out = setup(&dir, bad);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let console = String::from_utf8_lossy(&out.stderr);
+    assert!(console.contains("- wifi.country:"), "{console}");
+    assert!(
+        console.contains("network name (SSID): whereflow-setup"),
+        "{console}"
+    );
+    let hostapd = std::fs::read_to_string(dir.join("run/hostapd.conf")).unwrap();
+    assert!(hostapd.contains("\nssid=whereflow-setup\n"), "{hostapd}");
+    assert!(dir.join("boot/whereflow-problems.txt").exists());
+
+    let good = include_str!("data/settings/good.toml");
+    let out = setup(&dir, good);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let hostapd = std::fs::read_to_string(dir.join("run/hostapd.conf")).unwrap();
+    assert!(
+        hostapd.contains("\nssid=whereflow-test\ncountry_code=DE\n"),
+        "{hostapd}"
+    );
+    assert!(!dir.join("boot/whereflow-problems.txt").exists());
+    for f in [
+        "dnsmasq.conf",
+        "nftables.conf",
+        "whereflow.toml",
+        "system.env",
+    ] {
+        assert!(dir.join("run").join(f).exists(), "{f}");
+    }
+    // The daemon accepts what setup rendered.
+    let check = Command::new(env!("CARGO_BIN_EXE_whereflow"))
+        .arg("check-config")
+        .arg("--config")
+        .arg(dir.join("run/whereflow.toml"))
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{check:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

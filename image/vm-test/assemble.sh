@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Assembles the WiFi system test's guest from the extracted Debian packages
+# (target/vm-test/staging, see fetch-debs.sh), the whereflow binary, the SAME rootfs overlay
+# as the Raspberry Pi image (buildroot-external/board/common/rootfs-overlay) and the image's
+# defaults file, plus the test's own layer (image/vm-test/guest: Buildroot-like inittab, rcS,
+# users, the "internet" namespace and the test itself).
+#
+# Writes into target/vm-test/: vmlinuz, initramfs.cpio (the root file system), boot.img (FAT,
+# label WHEREFLOW, with the settings file) and data.img (ext4, label whereflow-data).
+#
+# Usage: assemble.sh WHEREFLOW_BINARY SETTINGS_FILE
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+cache=${VM_TEST_CACHE:-$repo/target/vm-test}
+staging=$cache/staging
+root=$cache/root
+binary=$1
+settings=$2
+
+[[ -x $binary ]] || { echo "assemble: no whereflow binary at $binary" >&2; exit 1; }
+[[ -f $settings ]] || { echo "assemble: no settings file $settings" >&2; exit 1; }
+
+rm -rf "$root"
+mkdir -p "$root"/{usr/bin,usr/sbin,usr/lib/x86_64-linux-gnu,usr/lib64,usr/lib/modules,usr/lib/firmware}
+mkdir -p "$root"/{etc,proc,sys,dev,run,tmp,boot,data,root,var,srv}
+for d in bin sbin lib lib64; do
+  ln -s "usr/$d" "$root/$d"
+done
+ln -s ../tmp "$root/var/tmp"
+ln -s ../run "$root/var/run"
+ln -s ../tmp "$root/var/log"
+
+# Programs, from where their package puts them (before the usr merge) to /usr/{bin,sbin}.
+install_prog() { # SOURCE (relative to staging) DEST (relative to root)
+  install -D -m 0755 "$staging/$1" "$root/$2"
+}
+install_prog usr/sbin/hostapd usr/sbin/hostapd
+install_prog usr/sbin/hostapd_cli usr/sbin/hostapd_cli
+install_prog sbin/wpa_supplicant usr/sbin/wpa_supplicant
+install_prog sbin/wpa_cli usr/sbin/wpa_cli
+install_prog usr/sbin/dnsmasq usr/sbin/dnsmasq
+install_prog usr/sbin/nft usr/sbin/nft
+install_prog bin/ip usr/sbin/ip
+install_prog sbin/iw usr/sbin/iw
+install_prog usr/bin/setpriv usr/bin/setpriv
+install_prog bin/mountpoint usr/bin/mountpoint
+install -m 0755 "$binary" "$root/usr/bin/whereflow"
+
+# busybox: every applet the packages above do not provide. (Its list, from the binary run
+# through the staging tree's own loader and libraries.)
+busybox_list() {
+  "$staging/lib64/ld-linux-x86-64.so.2" --library-path "$staging/lib/x86_64-linux-gnu" \
+    "$staging/bin/busybox" --list-full
+}
+install_prog bin/busybox usr/bin/busybox
+while read -r applet; do
+  name=${applet##*/}
+  [[ -e $root/usr/bin/$name || -e $root/usr/sbin/$name || -L $root/usr/bin/$name || -L $root/usr/sbin/$name ]] && continue
+  case $applet in
+    sbin/* | usr/sbin/*) ln -s ../bin/busybox "$root/usr/sbin/$name" ;;
+    *) ln -s busybox "$root/usr/bin/$name" ;;
+  esac
+done < <(busybox_list)
+ln -s bin/busybox "$root/init"
+
+# Shared libraries: follow DT_NEEDED from every program, find each in the staging tree.
+libdirs=("$staging/lib/x86_64-linux-gnu" "$staging/usr/lib/x86_64-linux-gnu" "$staging/lib64")
+find_lib() {
+  local d
+  for d in "${libdirs[@]}"; do
+    if [[ -e $d/$1 ]]; then
+      echo "$d/$1"
+      return 0
+    fi
+  done
+  return 1
+}
+declare -A seen=()
+queue=()
+for f in "$root"/usr/bin/* "$root"/usr/sbin/*; do
+  [[ -L $f ]] && continue
+  queue+=("$f")
+done
+while ((${#queue[@]})); do
+  f=${queue[0]}
+  queue=("${queue[@]:1}")
+  while read -r lib; do
+    [[ -n ${seen[$lib]:-} ]] && continue
+    seen[$lib]=1
+    path=$(find_lib "$lib") || { echo "assemble: $lib (needed by ${f##*/}) is in no package" >&2; exit 1; }
+    cp -L "$path" "$root/usr/lib/x86_64-linux-gnu/$lib"
+    queue+=("$path")
+  done < <(readelf -d "$f" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+done
+cp -L "$staging/lib64/ld-linux-x86-64.so.2" "$root/usr/lib64/ld-linux-x86-64.so.2"
+echo "/usr/lib/x86_64-linux-gnu" >"$root/etc/ld.so.conf"
+ldconfig -r "$root" 2>/dev/null || true
+
+# The kernel, and the modules the test loads (with their dependencies, from modules.dep).
+kernel=$(find "$staging/boot" -name 'vmlinuz-*' | sort | tail -n1)
+kver=${kernel##*/vmlinuz-}
+cp "$kernel" "$cache/vmlinuz"
+mods=$staging/lib/modules/$kver
+# Debian makes modules.dep at install time; make it for the extracted tree.
+[[ -f $mods/modules.dep ]] || depmod -b "$staging" "$kver"
+wanted=()
+for conf in "$repo"/buildroot-external/board/common/rootfs-overlay/etc/modules-load.d/*.conf \
+  "$here"/guest/etc/modules-load.d/*.conf; do
+  while read -r m _; do
+    [[ -n $m ]] && wanted+=("$m")
+  done < <(sed -e 's/#.*//' "$conf")
+done
+declare -A have=()
+add_module() { # NAME (dashes or underscores)
+  local name=${1//-/_} rel dep
+  rel=$(awk -F: -v n="$name" '{ f = $1; sub(/.*\//, "", f); sub(/\.ko.*$/, "", f); gsub(/-/, "_", f) }
+    f == n { print $1; exit }' "$mods/modules.dep")
+  [[ -n $rel ]] || return 0 # built in, or not in this kernel
+  [[ -n ${have[$rel]:-} ]] && return 0
+  have[$rel]=1
+  install -D -m 0644 "$mods/$rel" "$root/usr/lib/modules/$kver/$rel"
+  local deps
+  read -r -a deps < <(awk -F: -v r="$rel" '$1 == r { print $2; exit }' "$mods/modules.dep")
+  for dep in "${deps[@]}"; do
+    dep=${dep##*/}
+    add_module "${dep%%.ko*}"
+  done
+}
+for m in "${wanted[@]}" nf_conntrack nf_defrag_ipv4 nf_defrag_ipv6 aes_generic aesni_intel crc32c_generic libarc4; do
+  add_module "$m"
+done
+cp "$mods"/modules.order "$mods"/modules.builtin* "$root/usr/lib/modules/$kver/" 2>/dev/null || true
+depmod -b "$root" "$kver"
+
+# The regulatory database cfg80211 loads for wifi.country (Debian's signed copy).
+cp "$staging/lib/firmware/regulatory.db-debian" "$root/usr/lib/firmware/regulatory.db"
+cp "$staging/lib/firmware/regulatory.db.p7s-debian" "$root/usr/lib/firmware/regulatory.db.p7s"
+
+# The Pi image's overlay and defaults file, then the test's own layer.
+cp -a "$repo/buildroot-external/board/common/rootfs-overlay/." "$root/"
+defaults=$repo/buildroot-external/package/whereflow/whereflow.toml
+if [[ -f $defaults ]]; then
+  install -D -m 0644 "$defaults" "$root/etc/whereflow/whereflow.toml"
+fi
+cp -a "$here/guest/." "$root/"
+ln -sf ../tmp/resolv.conf "$root/etc/resolv.conf"
+
+# The root file system, uncompressed (unpacking is faster than decompressing under TCG).
+(cd "$root" && find . -print0 | cpio --null -o -H newc --owner 0:0 --quiet) >"$cache/initramfs.cpio"
+
+# The SD card's boot and data partitions, as two disks.
+rm -f "$cache/boot.img" "$cache/data.img"
+mkfs.vfat -C -n WHEREFLOW "$cache/boot.img" 16384 >/dev/null
+mcopy -i "$cache/boot.img" "$settings" ::whereflow.toml
+mke2fs -q -t ext4 -L whereflow-data "$cache/data.img" 64M >/dev/null
+
+echo "assemble: kernel $kver, $(du -h "$cache/initramfs.cpio" | cut -f1) initramfs," \
+  "${#have[@]} modules, ${#seen[@]} libraries"

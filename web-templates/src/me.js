@@ -1,0 +1,101 @@
+// "My device", live: the page is rendered by the server from the same data (it works without
+// JavaScript); this refreshes it from /api/v1/me when the device's flows or DNS answers change
+// and every 10 s. Test hooks: #me-name, #me-ip.
+import { formatBytes } from "./lib/format.js";
+import { startLive } from "./lib/live.js";
+import { byId, countryName, fill, h } from "./lib/dom.js";
+
+const name = byId("me-name");
+const ip = byId("me-ip");
+const orgs = byId("me-orgs");
+const countries = byId("me-countries");
+const timeline = byId("me-timeline");
+
+function figure(key, value) {
+  const el = document.querySelector(`[data-me="${key}"]`);
+  if (el) el.textContent = value;
+}
+
+function emptyNote(key, show, words) {
+  let el = document.querySelector(`[data-empty="${key}"]`);
+  if (show && !el) {
+    el = h("p", { class: "muted", "data-empty": key }, words);
+    (key === "orgs" ? orgs.closest(".table-wrap") : timeline).after(el);
+  } else if (!show && el) {
+    el.remove();
+  }
+}
+
+function render(me) {
+  name.textContent = me.name;
+  ip.textContent = me.ip;
+  const unknown = document.getElementById("me-unknown");
+  if (unknown && me.known) unknown.hidden = true;
+  figure("sent", formatBytes(me.bytes_up));
+  figure("received", formatBytes(me.bytes_down));
+  figure("trackers", String(me.trackers));
+  figure("orgs", String(me.orgs.length));
+  figure("countries", String(me.countries.length));
+
+  fill(
+    orgs.tBodies[0],
+    me.orgs.map((o) =>
+      h(
+        "tr",
+        { class: o.tracker ? "tracker" : null },
+        h("td", {}, o.tracker ? "⚠ " : "", o.org),
+        h(
+          "td",
+          {},
+          h("span", { class: `swatch cat-${o.category || "other"}`, "aria-hidden": "true" }),
+          o.category_label || "Unknown kind",
+          o.tracker ? [" ", h("span", { class: "badge tracker" }, "tracker")] : null,
+        ),
+        h("td", {}, o.countries.map((c) => countryName(c)).join(", ")),
+        h("td", { class: "num", "data-unit": "sent" }, formatBytes(o.bytes_up)),
+        h("td", { class: "num", "data-unit": "received" }, formatBytes(o.bytes_down)),
+      ),
+    ),
+  );
+  emptyNote("orgs", me.orgs.length === 0, "No connections yet.");
+
+  fill(
+    countries.tBodies[0],
+    me.countries.map((c) =>
+      h(
+        "tr",
+        {},
+        h("td", {}, c.name),
+        h("td", { class: "num" }, formatBytes(c.bytes)),
+        h("td", { class: "num", "data-unit": "connections" }, String(c.connections)),
+      ),
+    ),
+  );
+
+  fill(
+    timeline,
+    me.timeline.map((t) =>
+      h(
+        "li",
+        { class: t.tracker ? "tracker" : null },
+        h("time", { datetime: t.at_iso }, t.at_time),
+        h(
+          "span",
+          { class: "what" },
+          t.tracker ? "⚠ " : "",
+          t.name,
+          t.org ? [" ", h("span", { class: "muted" }, `(${t.org})`)] : null,
+          t.tracker ? [" ", h("span", { class: "badge tracker" }, "tracker")] : null,
+        ),
+      ),
+    ),
+  );
+  emptyNote("timeline", me.timeline.length === 0, "No names looked up yet.");
+}
+
+startLive({
+  url: () => "/api/v1/me",
+  status: byId("live-status"),
+  events: ["flow_new", "flow_update", "flow_closed", "dns", "lagged"],
+  onData: render,
+});

@@ -1,0 +1,430 @@
+// The sankey view: device -> website -> company -> country, live.
+// Layout by d3-sankey; the graph (top N per column, "other" nodes, tracker links, stable order,
+// highlighting) comes from lib/graph.js. Test hooks: svg#sankey, g.node[data-column] with a
+// <text> label, path.link[data-tracker].
+import { sankey as d3sankey, sankeyLinkHorizontal } from "d3-sankey";
+import { select } from "d3-selection";
+import "d3-transition";
+
+import { buildGraph, COLUMNS, highlightSets, stableOrder } from "./lib/graph.js";
+import { formatBytes, formatCount, formatShare, plural, truncate } from "./lib/format.js";
+import { startLive } from "./lib/live.js";
+import { byId, countryName, fill, h, param, REDUCED_MOTION, setParams, windowButtons, SVG_NS } from "./lib/dom.js";
+import { synthetic } from "./lib/synthetic.js";
+
+const WINDOWS = new Set(["60", "300", "900", "session"]);
+const WINDOW_WORDS = { 60: "in the last minute", 300: "in the last 5 minutes", 900: "in the last 15 minutes", session: "this session" };
+
+const state = {
+  window: WINDOWS.has(param("window")) ? param("window") : "300",
+  metric: param("metric") === "connections" ? "connections" : "bytes",
+  device: param("device", ""),
+  data: null,
+  graph: null,
+  order: null,
+  hover: null,
+  pinned: null,
+  frozen: false,
+};
+
+const svg = select(byId("sankey"));
+const chart = byId("chart");
+const summary = byId("sankey-summary");
+const focusLine = byId("sankey-focus");
+const empty = byId("sankey-empty");
+const select_ = byId("device-filter");
+const table = byId("paths-table");
+
+// Fixed layers and the two stripe patterns (tracker links and tracker nodes).
+svg.selectAll("*").remove();
+const defs = svg.append("defs");
+defs
+  .append("pattern")
+  .attr("id", "hatch-link")
+  .attr("patternUnits", "userSpaceOnUse")
+  .attr("width", 8)
+  .attr("height", 8)
+  .attr("patternTransform", "rotate(45)")
+  .call((p) => {
+    p.append("rect").attr("width", 8).attr("height", 8).attr("class", "hatch-bg");
+    p.append("rect").attr("width", 3.5).attr("height", 8).attr("class", "hatch-fg");
+  });
+defs
+  .append("pattern")
+  .attr("id", "hatch-node")
+  .attr("patternUnits", "userSpaceOnUse")
+  .attr("width", 6)
+  .attr("height", 6)
+  .attr("patternTransform", "rotate(45)")
+  .call((p) => {
+    p.append("rect").attr("width", 6).attr("height", 6).attr("class", "hatch-node-bg");
+    p.append("rect").attr("width", 3).attr("height", 6).attr("class", "hatch-node-fg");
+  });
+const gLinks = svg.append("g").attr("class", "links");
+const gNodes = svg.append("g").attr("class", "nodes");
+const gHeads = svg.append("g").attr("class", "heads").attr("aria-hidden", "true");
+
+function dims() {
+  const width = Math.max(320, Math.floor(chart.clientWidth || 360));
+  const top = chart.getBoundingClientRect().top + window.scrollY;
+  const avail = window.innerHeight - Math.max(0, top - window.scrollY) - 16;
+  const narrow = width < 600;
+  const height = Math.max(narrow ? 520 : 460, Math.min(avail, 1400));
+  const font = width >= 1600 ? 16 : width >= 900 ? 14 : 12;
+  return { width, height, font, narrow };
+}
+
+/** Lay out and draw `graph`; `animate` = with transitions. Returns nothing. */
+function draw(graph, { width, height, font, narrow }, animate) {
+  const line = Math.round(font * 1.35);
+  const head = font + 10;
+  const right = narrow ? Math.round(width * 0.22) : Math.min(190, Math.round(width * 0.14));
+  const nodeW = narrow ? 8 : 12;
+  svg
+    .attr("viewBox", `0 0 ${width} ${height}`)
+    .attr("width", width)
+    .attr("height", height)
+    .style("font-size", `${font}px`);
+
+  const nodes = graph.nodes.map((n, i) => ({ ...n, index: i }));
+  const links = graph.links.map((l) => ({ ...l }));
+  const layout = d3sankey()
+    .nodeId((d) => d.id)
+    .nodeAlign((d) => COLUMNS.indexOf(d.column))
+    .nodeSort((a, b) => a.index - b.index)
+    .nodeWidth(nodeW)
+    .nodePadding(line)
+    .iterations(narrow ? 4 : 6)
+    .extent([
+      [1, head],
+      [width - right, height - 2],
+    ]);
+  if (nodes.length) layout({ nodes, links });
+
+  const x = COLUMNS.map((c) => {
+    const n = nodes.find((d) => d.column === c);
+    return n ? n.x0 : null;
+  });
+  const gap = nodes.length ? Math.max(40, (x[1] ?? width) - (x[0] ?? 0) - nodeW - 10) : 80;
+  const maxChars = (c) => Math.max(4, Math.floor((c === "country" ? right - 8 : gap) / (font * 0.56)));
+
+  const dur = animate && !REDUCED_MOTION ? 550 : 0;
+  const tr = (sel) => (dur ? sel.transition().duration(dur) : sel);
+  const path = sankeyLinkHorizontal();
+  const metricWords = (v) => (graph.metric === "connections" ? plural(v, "connection") : formatBytes(v));
+
+  // Column headings.
+  const heads = [
+    ["Devices", x[0], "start"],
+    ["Websites & services", x[1], "start"],
+    ["Companies", x[2], "start"],
+    ["Countries", x[3], "start"],
+  ].filter((d) => d[1] !== null);
+  gHeads
+    .selectAll("text")
+    .data(heads, (d) => d[0])
+    .join("text")
+    .attr("x", (d) => d[1])
+    .attr("y", font)
+    .attr("text-anchor", (d) => d[2])
+    .text((d) => (narrow ? d[0].replace(" & services", "") : d[0]));
+
+  const labelOf = (d) => d.label;
+  gLinks
+    .selectAll("path.link")
+    .data(links, (d) => d.id)
+    .join(
+      (enter) =>
+        enter
+          .append("path")
+          .attr("d", path)
+          .attr("stroke-width", (d) => Math.max(1, d.width))
+          .style("opacity", 0)
+          .call((e) => tr(e).style("opacity", null)),
+      (update) => update.call((u) => tr(u).attr("d", path).attr("stroke-width", (d) => Math.max(1, d.width))),
+      (exit) => exit.call((x_) => tr(x_).style("opacity", 0).remove()),
+    )
+    .attr("class", (d) => (d.tracker ? "link tracker" : "link"))
+    .attr("data-tracker", (d) => String(d.tracker))
+    .attr("data-id", (d) => d.id)
+    .each(function (d) {
+      let t = this.firstChild;
+      if (!t) t = this.appendChild(document.createElementNS(SVG_NS, "title"));
+      t.textContent = `${labelOf(d.source)} → ${labelOf(d.target)}: ${metricWords(d.value)}${d.tracker ? " (tracker or advertising)" : ""}`;
+    });
+
+  const g = gNodes
+    .selectAll("g.node")
+    .data(nodes, (d) => d.id)
+    .join(
+      (enter) => {
+        const e = enter
+          .append("g")
+          .attr("tabindex", 0)
+          .attr("role", "button")
+          .attr("transform", (d) => `translate(${d.x0},${d.y0})`)
+          .style("opacity", 0);
+        e.append("rect");
+        e.append("text");
+        e.append("title");
+        tr(e).style("opacity", null);
+        return e;
+      },
+      (update) => update.call((u) => tr(u).attr("transform", (d) => `translate(${d.x0},${d.y0})`)),
+      (exit) => exit.call((x_) => tr(x_).style("opacity", 0).remove()),
+    )
+    .attr("class", (d) => `node col-${d.column}${d.tracker ? " tracker" : ""}${d.other ? " other" : ""}${d.you ? " you" : ""}`)
+    .attr("data-column", (d) => d.column)
+    .attr("data-id", (d) => d.id)
+    .attr("data-tracker", (d) => String(d.tracker))
+    .attr("aria-label", (d) => nodeWords(d, graph))
+    .attr("aria-pressed", (d) => String(state.pinned === d.id));
+  tr(g.select("rect"))
+    .attr("width", (d) => d.x1 - d.x0)
+    .attr("height", (d) => Math.max(2, d.y1 - d.y0));
+  g.select("text")
+    .attr("x", (d) => d.x1 - d.x0 + 5)
+    .attr("text-anchor", "start")
+    .text((d) => truncate(`${d.tracker ? "⚠ " : ""}${d.label}`, maxChars(d.column)));
+  tr(g.select("text")).attr("y", (d) => Math.max(2, d.y1 - d.y0) / 2).attr("dy", "0.35em");
+  g.select("title").text((d) => nodeWords(d, graph));
+
+  applyHighlight();
+}
+
+function nodeWords(d, graph) {
+  const v = graph.metric === "connections" ? plural(d.value, "connection") : formatBytes(d.value);
+  const share = formatShare(d.value, graph.total);
+  const trackerPart = d.tracker ? `; tracker or advertising: ${graph.metric === "connections" ? plural(d.trackerValue, "connection") : formatBytes(d.trackerValue)}` : "";
+  return `${d.label}: ${v} (${share})${trackerPart}`;
+}
+
+function applyHighlight() {
+  const graph = state.graph;
+  const id = state.pinned || state.hover;
+  const sets = graph ? highlightSets(graph, id) : null;
+  svg.classed("highlighting", !!sets);
+  gNodes.selectAll("g.node").classed("lit", (d) => !!sets && sets.nodes.has(d.id)).attr("aria-pressed", (d) => String(state.pinned === d.id));
+  gLinks.selectAll("path.link").classed("lit", (d) => !!sets && sets.links.has(d.id));
+  if (sets && graph) {
+    const n = graph.nodes.find((x) => x.id === id);
+    const countIn = (col) => [...sets.nodes].filter((x) => x.startsWith(`${col}:`)).length;
+    const parts = [];
+    if (n.column !== "device") parts.push(plural(countIn("device"), "device"));
+    if (n.column !== "org") parts.push(plural(countIn("org"), "company", "companies"));
+    if (n.column !== "country") parts.push(plural(countIn("country"), "country", "countries"));
+    focusLine.textContent = `${state.pinned ? "Showing" : "Pointing at"}: ${nodeWords(n, graph)}. Connected to ${parts.join(", ")}.${state.pinned ? " Tap it again or press Escape to show everything." : ""}`;
+  } else {
+    focusLine.textContent = "Point at or tap a device, website, company or country to follow its path.";
+  }
+}
+
+gNodes
+  .on("pointerover", (e) => {
+    const g = e.target.closest("g.node");
+    if (!g || e.pointerType === "touch") return;
+    state.hover = g.dataset.id;
+    applyHighlight();
+  })
+  .on("pointerout", (e) => {
+    if (!e.target.closest("g.node")) return;
+    state.hover = null;
+    applyHighlight();
+  })
+  .on("click", (e) => {
+    const g = e.target.closest("g.node");
+    if (!g) return;
+    state.pinned = state.pinned === g.dataset.id ? null : g.dataset.id;
+    applyHighlight();
+  })
+  .on("keydown", (e) => {
+    const g = e.target.closest("g.node");
+    if (!g) return;
+    if (e.key === "Enter" || e.key === " ") {
+      e.preventDefault();
+      state.pinned = state.pinned === g.dataset.id ? null : g.dataset.id;
+      applyHighlight();
+    }
+  })
+  .on("focusin", (e) => {
+    const g = e.target.closest("g.node");
+    if (g) {
+      state.hover = g.dataset.id;
+      applyHighlight();
+    }
+  })
+  .on("focusout", () => {
+    state.hover = null;
+    applyHighlight();
+  });
+svg.on("click", (e) => {
+  if (!e.target.closest("g.node") && state.pinned) {
+    state.pinned = null;
+    applyHighlight();
+  }
+});
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Escape" && (state.pinned || state.hover)) {
+    state.pinned = null;
+    state.hover = null;
+    applyHighlight();
+  }
+});
+
+function topN(d) {
+  const line = Math.round(d.font * 1.35);
+  return Math.min(40, Math.max(4, Math.floor((0.62 * (d.height - d.font - 12)) / line)));
+}
+
+/** Build, lay out and draw; returns the milliseconds it took. */
+function render(data, { animate = true, keepOrder = true } = {}) {
+  const t0 = performance.now();
+  const d = dims();
+  const graph = buildGraph(data, {
+    metric: state.metric,
+    device: state.device,
+    topN: topN(d),
+    order: keepOrder ? state.order : null,
+    countryName,
+  });
+  state.graph = graph;
+  // The words above the chart first: they move it down.
+  describe(data, graph);
+  draw(graph, dims(), animate);
+  state.order = stableOrder(graph);
+  const ms = performance.now() - t0;
+  chart.dataset.renderMs = ms.toFixed(1);
+  return ms;
+}
+
+function describe(data, graph) {
+  const rows = (data.paths || []).filter((r) => !state.device || r.device === state.device);
+  const devices = new Set(rows.map((r) => r.device)).size;
+  const orgs = new Set(rows.map((r) => r.org).filter(Boolean)).size;
+  const countries = new Set(rows.map((r) => r.country).filter(Boolean)).size;
+  const bytes = rows.reduce((s, r) => s + (r.bytes_up || 0) + (r.bytes_down || 0), 0);
+  const trackerBytes = rows.filter((r) => r.tracker).reduce((s, r) => s + (r.bytes_up || 0) + (r.bytes_down || 0), 0);
+  const when = WINDOW_WORDS[state.window] || "";
+  empty.hidden = graph.nodes.length > 0;
+  svg.attr("hidden", graph.nodes.length ? null : "");
+  if (!rows.length) {
+    summary.textContent = `No connections ${when}.`;
+  } else {
+    const who = data.privacy && !state.device ? "This device and the others (privacy mode)" : plural(devices, "device");
+    summary.textContent =
+      `${who} exchanged ${formatBytes(bytes)} with ${plural(orgs, "company", "companies")} ` +
+      `in ${plural(countries, "country", "countries")} ${when}. ` +
+      `${formatShare(trackerBytes, bytes)} of it went to trackers and advertisers.`;
+  }
+  // The same as a list: the biggest paths, for screen readers and anyone who prefers words.
+  const top = rows
+    .slice()
+    .sort((a, b) => (b.bytes_up + b.bytes_down) - (a.bytes_up + a.bytes_down))
+    .slice(0, 12);
+  const names = new Map((data.devices || []).map((x) => [x.id, x.name]));
+  fill(
+    table.tBodies[0],
+    top.map((r) =>
+      h(
+        "tr",
+        { class: r.tracker ? "tracker" : null },
+        h("td", {}, names.get(r.device) || r.device),
+        h("td", {}, r.domain || "no DNS seen"),
+        h("td", {}, r.org || "Unknown"),
+        h("td", {}, r.country ? countryName(r.country) : "Unknown"),
+        h("td", { class: "num" }, formatBytes(r.bytes_up + r.bytes_down)),
+        h("td", {}, r.tracker ? h("span", { class: "badge tracker" }, "⚠ tracker") : ""),
+      ),
+    ),
+  );
+  table.hidden = top.length === 0;
+}
+
+function syncDevices(data) {
+  const list = data.devices || [];
+  const current = state.device;
+  const opts = [h("option", { value: "" }, `All devices (${formatCount(list.length)})`)];
+  for (const d of list) opts.push(h("option", { value: d.id, selected: d.id === current }, d.you ? `${d.name} (you)` : d.name));
+  if (current && !list.some((d) => d.id === current)) opts.push(h("option", { value: current, selected: true }, `${current} (not seen now)`));
+  fill(select_, opts);
+  select_.value = current;
+}
+
+const url = () => `/api/v1/paths?window=${encodeURIComponent(state.window)}`;
+let resolveReady;
+const ready = new Promise((r) => {
+  resolveReady = r;
+});
+
+const live = startLive({
+  url,
+  status: byId("live-status"),
+  onData: (data) => {
+    if (state.frozen) return;
+    state.data = data;
+    syncDevices(data);
+    render(data, { animate: true });
+    resolveReady(true);
+  },
+  onError: () => resolveReady(false),
+});
+
+/** A user's change (window, metric, device): new order by size, redrawn at once. */
+function changed() {
+  setParams({ window: state.window === "300" ? null : state.window, metric: state.metric === "bytes" ? null : state.metric, device: state.device || null });
+  state.order = null;
+  state.pinned = null;
+  if (state.data) render(state.data, { animate: true, keepOrder: false });
+}
+
+windowButtons(byId("window"), state.window, (w) => {
+  state.window = w;
+  state.order = null;
+  changed();
+  live.refresh();
+});
+const metricButtons = byId("metric");
+const setMetric = (m) => {
+  for (const b of metricButtons.querySelectorAll("button")) b.setAttribute("aria-pressed", String(b.dataset.metric === m));
+};
+setMetric(state.metric);
+metricButtons.addEventListener("click", (e) => {
+  const b = e.target.closest("button[data-metric]");
+  if (!b) return;
+  state.metric = b.dataset.metric;
+  setMetric(state.metric);
+  changed();
+});
+select_.addEventListener("change", () => {
+  state.device = select_.value;
+  changed();
+});
+let resizeTimer = null;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => state.data && render(state.data, { animate: false }), 150);
+});
+
+// For the browser benchmark and tests: render given paths (pauses the live view), and a
+// synthetic input generator.
+window.whereflow = {
+  ready,
+  renderSankey(paths, options = {}) {
+    state.frozen = true;
+    live.pause();
+    if (options.metric) state.metric = options.metric === "connections" ? "connections" : "bytes";
+    if ("device" in options) state.device = options.device || "";
+    const data = Array.isArray(paths) ? { devices: options.devices || [], paths } : paths;
+    state.data = data;
+    syncDevices(data);
+    return render(data, { animate: !!options.animate, keepOrder: !!options.keepOrder });
+  },
+  resume() {
+    state.frozen = false;
+    live.resume();
+  },
+  synthetic,
+  get graph() {
+    return state.graph;
+  },
+};

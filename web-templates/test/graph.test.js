@@ -1,0 +1,214 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+
+import {
+  buildGraph,
+  filterPaths,
+  highlightSets,
+  metricValue,
+  OTHER,
+  rowsThatFit,
+  stableOrder,
+} from "../src/lib/graph.js";
+import { synthetic } from "../src/lib/synthetic.js";
+
+const row = (device, domain, org, country, bytes, extra = {}) => ({
+  device,
+  domain,
+  org,
+  country,
+  city: null,
+  lat: null,
+  lon: null,
+  category: "other",
+  tracker: false,
+  bytes_up: 0,
+  bytes_down: bytes,
+  connections: 1,
+  open: 0,
+  last_seen: "2026-11-21T08:00:00Z",
+  ...extra,
+});
+
+const data = {
+  devices: [
+    { id: "192.0.2.10", name: "Ana's phone", you: true },
+    { id: "192.0.2.11", name: "Ben's laptop", you: false },
+  ],
+  paths: [
+    row("192.0.2.10", "bbc.co.uk", "BBC", "GB", 1000),
+    row("192.0.2.10", "doubleclick.net", "Google", "US", 300, { tracker: true, category: "advertising" }),
+    row("192.0.2.11", "google.com", "Google", "US", 500, { connections: 7 }),
+    row("192.0.2.11", null, "Cloudflare", null, 200),
+  ],
+};
+
+test("four columns, labels, you marked, unknowns named in plain words", () => {
+  const g = buildGraph(data, { countryName: (c) => ({ GB: "United Kingdom", US: "United States" })[c] });
+  const labels = Object.fromEntries(g.nodes.map((n) => [n.id, n.label]));
+  assert.equal(labels["device:192.0.2.10"], "Ana's phone (you)");
+  assert.equal(labels["device:192.0.2.11"], "Ben's laptop");
+  assert.equal(labels["domain:"], "no DNS seen");
+  assert.equal(labels["country:GB"], "United Kingdom");
+  assert.equal(labels["country:"], "Unknown place");
+  assert.deepEqual(
+    [...new Set(g.nodes.map((n) => n.column))],
+    ["device", "domain", "org", "country"],
+  );
+  assert.equal(g.total, 2000);
+  assert.equal(g.trackerTotal, 300);
+});
+
+test("flow is conserved through every middle node", () => {
+  const g = buildGraph(data);
+  for (const n of g.nodes) {
+    const into = g.links.filter((l) => l.target === n.id).reduce((s, l) => s + l.value, 0);
+    const out = g.links.filter((l) => l.source === n.id).reduce((s, l) => s + l.value, 0);
+    if (n.column === "device") assert.equal(out, n.value);
+    else if (n.column === "country") assert.equal(into, n.value);
+    else {
+      assert.equal(into, n.value, n.id);
+      assert.equal(out, n.value, n.id);
+    }
+  }
+});
+
+test("tracker traffic is its own link and marks its domain and company", () => {
+  const g = buildGraph(data);
+  const t = g.links.filter((l) => l.tracker);
+  assert.deepEqual(
+    t.map((l) => l.id).sort(),
+    [
+      "device:192.0.2.10->domain:doubleclick.net|t",
+      "domain:doubleclick.net->org:Google|t",
+      "org:Google->country:US|t",
+    ],
+  );
+  // Google carries tracker and non-tracker traffic: two links to the US.
+  assert.equal(g.links.filter((l) => l.source === "org:Google").length, 2);
+  const node = (id) => g.nodes.find((n) => n.id === id);
+  assert.equal(node("domain:doubleclick.net").tracker, true);
+  assert.equal(node("org:Google").tracker, true);
+  assert.equal(node("domain:google.com").tracker, false);
+  assert.equal(node("device:192.0.2.10").tracker, false, "devices are not marked");
+});
+
+test("metric: connections instead of bytes", () => {
+  assert.equal(metricValue(data.paths[2], "connections"), 7);
+  assert.equal(metricValue({ bytes_up: 5, bytes_down: 6 }, "bytes"), 11);
+  const g = buildGraph(data, { metric: "connections" });
+  assert.equal(g.metric, "connections");
+  assert.equal(g.total, 10);
+  assert.equal(g.nodes.find((n) => n.id === "org:Google").value, 8);
+});
+
+test("rows with no traffic in the metric are left out", () => {
+  const g = buildGraph([row("a", "x.test", "X", "FR", 0, { connections: 0 })]);
+  assert.equal(g.nodes.length, 0);
+  assert.equal(g.links.length, 0);
+});
+
+test("filter to one device", () => {
+  assert.equal(filterPaths(data.paths, "192.0.2.11").length, 2);
+  assert.equal(filterPaths(data.paths, "").length, 4);
+  const g = buildGraph(data, { device: "192.0.2.10" });
+  assert.deepEqual(
+    g.nodes.filter((n) => n.column === "device").map((n) => n.id),
+    ["device:192.0.2.10"],
+  );
+  assert.ok(!g.nodes.some((n) => n.id === "org:Cloudflare"));
+});
+
+test("top N per column with one 'other' node that says how many it holds", () => {
+  const rows = [];
+  for (let i = 0; i < 10; i += 1) rows.push(row(`d${i}`, `site${i}.test`, `Org${i}`, "DE", 100 * (i + 1)));
+  const g = buildGraph(rows, { topN: { device: 4, domain: 5, org: 100, country: 3 } });
+  const col = (c) => g.nodes.filter((n) => n.column === c);
+  assert.equal(col("device").length, 4);
+  assert.equal(col("domain").length, 5);
+  assert.equal(col("org").length, 10);
+  assert.equal(col("country").length, 1);
+  const other = col("device").at(-1);
+  assert.equal(other.key, OTHER);
+  assert.equal(other.other, true);
+  assert.equal(other.count, 7);
+  assert.equal(other.label, "7 other devices");
+  assert.equal(col("domain").at(-1).label, "6 other websites and services");
+  // The biggest are kept, biggest first, and nothing is lost.
+  assert.deepEqual(col("device").slice(0, 3).map((n) => n.key), ["d9", "d8", "d7"]);
+  assert.equal(other.value, 100 + 200 + 300 + 400 + 500 + 600 + 700);
+  assert.equal(g.total, 5500);
+  assert.equal(g.hidden.device, 7);
+});
+
+test("a column that fits keeps all its nodes (no 'other' of one)", () => {
+  const rows = [row("a", "x.test", "X", "FR", 1), row("b", "y.test", "Y", "FR", 2)];
+  const g = buildGraph(rows, { topN: 2 });
+  assert.ok(!g.nodes.some((n) => n.other));
+});
+
+test("stable order: known nodes keep their place, new ones come after, other last", () => {
+  const first = buildGraph([row("a", "x.test", "X", "FR", 10), row("b", "y.test", "Y", "FR", 5)]);
+  const order = stableOrder(first);
+  // b now sends far more, and c appears: a stays first, b second, c after.
+  const next = buildGraph(
+    [row("a", "x.test", "X", "FR", 10), row("b", "y.test", "Y", "FR", 900), row("c", "z.test", "Z", "FR", 50)],
+    { order },
+  );
+  assert.deepEqual(
+    next.nodes.filter((n) => n.column === "device").map((n) => n.key),
+    ["a", "b", "c"],
+  );
+  // Without an order: biggest first.
+  const fresh = buildGraph(
+    [row("a", "x.test", "X", "FR", 10), row("b", "y.test", "Y", "FR", 900)],
+  );
+  assert.deepEqual(fresh.nodes.filter((n) => n.column === "device").map((n) => n.key), ["b", "a"]);
+});
+
+test("highlight: a device's whole path, and only it", () => {
+  const g = buildGraph(data);
+  const h = highlightSets(g, "device:192.0.2.10");
+  assert.deepEqual(
+    [...h.nodes].sort(),
+    [
+      "country:GB",
+      "country:US",
+      "device:192.0.2.10",
+      "domain:bbc.co.uk",
+      "domain:doubleclick.net",
+      "org:BBC",
+      "org:Google",
+    ],
+  );
+  assert.ok(h.links.has("org:Google->country:US|t"));
+  // Google -> US also carries Ben's traffic as a non-tracker link: not part of Ana's path.
+  assert.ok(!h.links.has("org:Google->country:US"));
+  assert.ok(!h.nodes.has("device:192.0.2.11"));
+  // Pointing at a country shows everything that reaches it.
+  const us = highlightSets(g, "country:US");
+  assert.ok(us.nodes.has("device:192.0.2.11") && us.nodes.has("device:192.0.2.10"));
+  assert.equal(highlightSets(g, "device:nope"), null);
+  assert.equal(highlightSets(g, null), null);
+});
+
+test("50 devices x 500 domains folds to a legible graph quickly", () => {
+  const input = synthetic({ devices: 50, domains: 500, seed: 7 });
+  assert.equal(input.devices.length, 50);
+  const t0 = performance.now();
+  const g = buildGraph(input, { topN: 20 });
+  const ms = performance.now() - t0;
+  for (const c of ["device", "domain", "org", "country"]) {
+    assert.ok(g.nodes.filter((n) => n.column === c).length <= 20, c);
+  }
+  const distinct = new Set(input.paths.map((r) => r.domain)).size;
+  assert.ok(distinct > 300, `${distinct} domains`);
+  assert.equal(g.hidden.domain, distinct - 19);
+  assert.ok(g.links.some((l) => l.tracker));
+  assert.ok(ms < 500, `took ${ms} ms`);
+});
+
+test("rows that fit", () => {
+  assert.equal(rowsThatFit(600, 20), 30);
+  assert.equal(rowsThatFit(10, 20), 3);
+});
