@@ -12,7 +12,10 @@
 # 3. Buildroot's Rust is at least the newest rust-version in Cargo.lock.
 # 4. `utils/check-package -b` on every file of the tree (needs python3-magic, flake8 and the
 #    ShellCheck linter: apt-get install python3-magic flake8 shellcheck), with the
-#    exceptions listed in buildroot-external/.checkpackageignore if there is one.
+#    exceptions listed in buildroot-external/.checkpackageignore if there is one (the
+#    overlay's init scripts: most start no daemon (modules, mounts, clock, setup, firewall),
+#    so Buildroot's DAEMON/PIDFILE template does not apply; the daemons' pid files live in
+#    /run, not where the template expects them, because the root file system is read-only).
 # 5. With a Linux source tree (the Raspberry Pi kernel Buildroot unpacked into
 #    output/<board>/build/linux-<version>, or any recent kernel): every line of
 #    board/common/linux.fragment survives `merge_config.sh` + `olddefconfig` on top of
@@ -63,7 +66,7 @@ REQUIRED=(
 )
 UNSET=(
 	BR2_TARGET_GENERIC_REMOUNT_ROOTFS_RW # the root file system stays read-only
-	BR2_PACKAGE_BUSYBOX_WATCHDOG         # the overlay's S14watchdog feeds the watchdog
+	BR2_PACKAGE_BUSYBOX_WATCHDOG         # the overlay's S15watchdog feeds the watchdog
 )
 
 TMP=$(mktemp -d)

@@ -19,5 +19,6 @@ shellcheck -x -P SCRIPTDIR -s sh buildroot-external/board/common/rootfs-overlay/
   image/vm-test/guest/etc/init.d/* image/vm-test/guest/usr/libexec/vm-test/*
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
-# The WiFi system test: the appliance's image in a QEMU guest (~1 min, plus a release build).
+# The WiFi system test: the appliance's image in a QEMU guest, booted with good and with bad
+# settings (~2 min, plus a release build).
 image/vm-test/run.sh

@@ -34,6 +34,7 @@ use whereflow::config::CorrelateConfig;
 use whereflow::conntrack::{ConntrackEvent, Counters, FlowKey, FlowSnapshot, FlowTuple};
 use whereflow::correlate::{self, FlowRecord, FlowState, LiveEvent, LiveState};
 use whereflow::detect::config::{DetectConfig, SpoofingConfig};
+use whereflow::detect::dns_tunnel::DnsSeen;
 use whereflow::detect::task::{DetectInput, Detectors};
 use whereflow::dns::DnsAnswer;
 use whereflow::enrich::{Enricher, Enrichment};
@@ -61,6 +62,7 @@ fn answer(d: u32, n: u32) -> DnsAnswer {
         addrs: vec![remote(n)],
         ttl: 300,
         at: Utc::now(),
+        blocked: false,
     }
 }
 
@@ -135,7 +137,7 @@ fn record(f: u32, up: u64, state: FlowState) -> Arc<FlowRecord> {
     })
 }
 
-/// 1. The detectors alone, on one thread.
+/// Part 1: the detectors alone, on one thread.
 fn detectors_alone() {
     let resolved = detect_config().resolve().unwrap();
     let mut d = Detectors::new(&resolved, vec!["192.0.2.0/24".parse().unwrap()]);
@@ -154,10 +156,8 @@ fn detectors_alone() {
             flow: record(f, 3, FlowState::Closed),
         })));
         if f.is_multiple_of(4) {
-            let entry = correlate::DnsLogEntry::from(&answer(f % DEVICES, f % 5_000));
-            inputs.push(DetectInput::Live(Arc::new(LiveEvent::Dns {
-                answer: entry,
-            })));
+            let a = answer(f % DEVICES, f % 5_000);
+            inputs.push(DetectInput::Dns(DnsSeen::from(&a)));
         }
     }
     let mut findings = Vec::new();
@@ -185,8 +185,8 @@ struct Run {
     behind: Duration,
 }
 
-/// 2./3. The correlator (with the detector task when `detect`) fed `flows` flows' events
-/// and a quarter as many answers; `rate` paces the conntrack events (events/s).
+/// Parts 2 and 3: the correlator (with the detector task when `detect`) fed `flows` flows'
+/// events and a quarter as many answers; `rate` paces the conntrack events (events/s).
 fn pipeline(detect: bool, flows: u32, rate: Option<f64>) -> Run {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -291,8 +291,8 @@ fn pipeline(detect: bool, flows: u32, rate: Option<f64>) -> Run {
     })
 }
 
-/// 1b. DNS answers alone through the detectors (the DNS path's share of their work): 20,000
-/// names under one domain from 100 devices, as the DNS benchmark's (a) asks them.
+/// Part 1b: DNS answers alone through the detectors (the DNS path's share of their work):
+/// 20,000 names under one domain from 100 devices, as the DNS benchmark's (a) asks them.
 fn answers_alone() {
     let resolved = detect_config().resolve().unwrap();
     let mut d = Detectors::new(&resolved, vec!["192.0.2.0/24".parse().unwrap()]);
@@ -302,9 +302,7 @@ fn answers_alone() {
                 qname: Domain::new(&format!("n{:05}.bench.test", i % 20_000)).unwrap(),
                 ..answer(i % DEVICES, 0)
             };
-            DetectInput::Live(Arc::new(LiveEvent::Dns {
-                answer: correlate::DnsLogEntry::from(&a),
-            }))
+            DetectInput::Dns(DnsSeen::from(&a))
         })
         .collect();
     let mut findings = Vec::new();
@@ -329,9 +327,9 @@ fn status_counter(d: &common::Daemon, lab: &Lab, key: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// 4. The real daemon on the lab: a device opens 25,000 new UDP flows a second for 8 s
-/// (each a NEW event, then a counter update from the next dump: ~50,000 conntrack
-/// events/s); do the detectors take every flow?
+/// Part 4: the real daemon on the lab. A device opens 25,000 new UDP flows a second for 8 s
+/// (each a NEW event, then a counter update from the next dump: ~50,000 conntrack events/s);
+/// do the detectors take every flow?
 fn daemon_flood() -> anyhow::Result<()> {
     const RATE: u32 = 25_000;
     const SECS: u32 = 8;

@@ -58,6 +58,7 @@ fn correlator_throughput() {
                 addrs: vec![remote(n)],
                 ttl: 300,
                 at: Utc::now(),
+                blocked: false,
             });
         }
     }

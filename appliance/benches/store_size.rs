@@ -475,6 +475,7 @@ fn main() {
                     addrs: vec![remote],
                     ttl: 300,
                     at,
+                    blocked: false,
                 }),
                 &mut waits,
             );

@@ -82,6 +82,9 @@ pub struct Config {
     pub system: SystemConfig,
     /// Detectors, rules and alerts (the section's types live in `detect::config`).
     pub detect: crate::detect::DetectConfig,
+    /// Controls: DNS blocking, address blocks, ending connections (the section's types live
+    /// in `control::config`).
+    pub control: crate::control::ControlConfig,
     /// The file this configuration was read from ([`Config::load`]); `None` for built-in
     /// defaults. The admin password is rewritten there as a hash.
     #[serde(skip)]
@@ -907,6 +910,7 @@ impl Config {
         self.devices.validate()?;
         self.uplink.validate()?;
         self.detect.validate()?;
+        self.control.validate()?;
         Ok(())
     }
 }

@@ -55,6 +55,7 @@ pub struct Daemon {
     devices: Arc<DeviceRegistry>,
     devices_thread: Option<std::thread::JoinHandle<()>>,
     detect: Option<crate::detect::Started>,
+    controls_task: Option<tokio::task::JoinHandle<()>>,
     /// Health counters and warnings.
     pub status: Arc<Status>,
 }
@@ -250,9 +251,25 @@ impl Daemon {
             shutdown.clone(),
         ));
 
-        let dns = DnsServer::start(&config.dns, sink, status.clone())
-            .await
-            .context("starting the DNS forwarder (dns.listen / --dns-listen)")?;
+        // Controls (`[control]`): the DNS blocking switch the forwarder reads, the saved
+        // blocks put back in place, the watcher that blocks new destinations of blocked
+        // countries and organizations.
+        let (controls, controls_task) =
+            crate::control::Controls::start(crate::control::ControlParts {
+                config: config.control.clone(),
+                data_dir: config.data.dir.clone(),
+                enricher: enricher.clone(),
+                live: live.clone(),
+                events: events.clone(),
+                status: status.clone(),
+                shutdown: shutdown.clone(),
+            })
+            .await;
+
+        let dns =
+            DnsServer::start_with_block(&config.dns, sink, status.clone(), controls.dns_block())
+                .await
+                .context("starting the DNS forwarder (dns.listen / --dns-listen)")?;
         for addr in dns.local_addrs() {
             tracing::info!("DNS forwarder listening on {addr} (UDP and TCP)");
         }
@@ -271,6 +288,7 @@ impl Daemon {
             wifi: Arc::new(config.wifi.clone()),
             admin: admin.clone(),
             detect: detect.as_ref().map(|d| d.handle.clone()),
+            controls,
         };
         let web = WebServer::start(config.web.listen, app, shutdown.clone()).await?;
         tracing::info!("web API on http://{}/api/v1/flows", web.local_addr());
@@ -287,6 +305,7 @@ impl Daemon {
             devices,
             devices_thread,
             detect,
+            controls_task,
             status,
         })
     }
@@ -309,6 +328,15 @@ impl Daemon {
         }
         // The detectors hold a store handle too; their threads notice the shutdown within
         // 200 ms.
+        if let Some(h) = self.controls_task {
+            // It stops at the shutdown, saving what changed.
+            if tokio::time::timeout(Duration::from_secs(3), h)
+                .await
+                .is_err()
+            {
+                tracing::warn!("controls watcher did not stop within 3 s");
+            }
+        }
         if let Some(d) = self.detect {
             d.join(Duration::from_secs(3)).await;
         }

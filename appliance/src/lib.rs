@@ -10,13 +10,16 @@
 //!   DHCP leases, neighbour table ─> devices (who is behind an address) ─┘
 //! ```
 //!
-//! `config` holds the one TOML file, `status` the health counters, `model` the shared
-//! vocabulary, and `daemon` wires the stages together and shuts them down cleanly.
+//! `detect` raises alerts from the same flows and answers; `control` holds what the admin
+//! can change about the traffic (DNS blocking of trackers, nftables blocks, ending
+//! connections). `config` holds the one TOML file, `status` the health counters, `model` the
+//! shared vocabulary, and `daemon` wires the stages together and shuts them down cleanly.
 
 #![warn(missing_docs)]
 
 pub mod config;
 pub mod conntrack;
+pub mod control;
 pub mod correlate;
 pub mod daemon;
 pub mod detect;

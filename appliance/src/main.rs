@@ -41,7 +41,7 @@ struct SetupArgs {
     #[arg(long, value_name = "FILE", default_value = "/boot/whereflow.toml")]
     settings: PathBuf,
     /// Directory for the rendered files (hostapd.conf, dnsmasq.conf, nftables.conf,
-    /// whereflow.toml, system.env).
+    /// nftables-detect.conf, whereflow.toml, system.env).
     #[arg(long, value_name = "DIR", default_value = "/run/whereflow")]
     out: PathBuf,
     /// The problems file, written next to the settings when they have problems.

@@ -226,6 +226,7 @@ fn prepare_history(data: &Path) -> i64 {
             addrs: vec!["203.0.113.10".parse().unwrap()],
             ttl: 300,
             at: Utc::now(),
+            blocked: false,
         }),
         StoreOp::Device(DeviceSeen {
             ip: "192.168.4.20".parse().unwrap(),
@@ -268,6 +269,15 @@ fn admin_endpoints(session: i64) -> Vec<(&'static str, String, bool)> {
         ("POST", "/admin/sessions".into(), true),
         ("POST", format!("/admin/sessions/{session}/delete"), true),
         ("POST", "/admin/settings".into(), true),
+        ("GET", "/api/v1/controls".into(), false),
+        ("POST", "/api/v1/controls/dns-block".into(), true),
+        ("POST", "/api/v1/controls/block".into(), true),
+        ("DELETE", "/api/v1/controls/block/1".into(), true),
+        ("POST", "/api/v1/flows/1-1/kill".into(), true),
+        ("POST", "/admin/controls/dns-block".into(), true),
+        ("POST", "/admin/controls/block".into(), true),
+        ("POST", "/admin/controls/block/1/delete".into(), true),
+        ("POST", "/admin/controls/kill/1-1".into(), true),
     ]
 }
 

@@ -53,6 +53,7 @@ fn good_settings_exit_0_and_bad_ones_exit_2_with_the_fallback() {
     for f in [
         "dnsmasq.conf",
         "nftables.conf",
+        "nftables-detect.conf",
         "whereflow.toml",
         "system.env",
     ] {

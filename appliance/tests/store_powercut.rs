@@ -79,6 +79,7 @@ fn child_writer_process() {
                 addrs: vec!["203.0.113.5".parse().unwrap()],
                 ttl: 60,
                 at: now,
+                blocked: false,
             }));
         }
         // About 8,000 ops/s: heavy classroom load.

@@ -13,6 +13,14 @@
 # ("whereflow-nodet"), so the detectors' cost on the DNS path is a ratio within one run.
 # SERVERS="whereflow-nodet whereflow" (say) measures only those, in that order.
 #
+# DNS blocking of trackers (`control::dns_block`): "whereflow-block" runs with blocking on for
+# every device and "whereflow-blockdev" with it on for this client's address only (the per-device
+# set is read for every query); the bench names are no trackers, so the answers are the same
+# and the ratio to "whereflow" (blocking off) is what checking each name costs. With
+# BASE_BIN=/path/to/whereflow (a build whose forwarder has no blocking switch at all),
+# "whereflow-base" measures that binary too: "whereflow" / "whereflow-base" is what the switch
+# costs while it is off.
+#
 # Every answer must be NOERROR: a server that answers anything else (e.g. from a built-in
 # local zone, without asking nsd) did not do the work measured, and the run fails.
 set -euo pipefail
@@ -26,7 +34,13 @@ DNSMASQ_PORT=5301
 UNBOUND_PORT=5302
 WHEREFLOW_PORT=5303
 NODETECT_PORT=5304
-SERVERS=${SERVERS:-nsd dnsmasq unbound whereflow whereflow-nodet}
+BLOCK_PORT=5305
+BLOCKDEV_PORT=5306
+BASE_PORT=5307
+BASE_BIN=${BASE_BIN:-}
+DEFAULT_SERVERS="nsd dnsmasq unbound whereflow whereflow-nodet whereflow-block whereflow-blockdev"
+[[ -n $BASE_BIN ]] && DEFAULT_SERVERS="$DEFAULT_SERVERS whereflow-base"
+SERVERS=${SERVERS:-$DEFAULT_SERVERS}
 NETNS=wfbench-$$
 WORK=$(mktemp -d /tmp/wfbench.XXXXXX)
 PIDS=()
@@ -160,6 +174,20 @@ mkdir -p "$WORK/data-nodet"
 sed -e "s/127.0.0.1:$WHEREFLOW_PORT/127.0.0.1:$NODETECT_PORT/" -e 's/127.0.0.1:18080/127.0.0.1:18081/' \
   -e "s|$WORK/data|$WORK/data-nodet|" "$WORK/whereflow.toml" >"$WORK/whereflow-nodet.toml"
 printf '\n[detect]\nenabled = false\n' >>"$WORK/whereflow-nodet.toml"
+# The same with DNS blocking on (everyone / this client only), from a saved controls state, and
+# the same as "whereflow" for the BASE_BIN build.
+variant() { # name port web-port
+  mkdir -p "$WORK/data-$1"
+  sed -e "s/127.0.0.1:$WHEREFLOW_PORT/127.0.0.1:$2/" -e "s/127.0.0.1:18080/127.0.0.1:$3/" \
+    -e "s|$WORK/data|$WORK/data-$1|" "$WORK/whereflow.toml" >"$WORK/whereflow-$1.toml"
+}
+variant block "$BLOCK_PORT" 18082
+echo '{"version": 1, "dns_block": {"all": true, "devices": []}, "blocks": [], "next_id": 1}' \
+  >"$WORK/data-block/controls.json"
+variant blockdev "$BLOCKDEV_PORT" 18083
+echo '{"version": 1, "dns_block": {"all": false, "devices": ["127.0.0.1"]}, "blocks": [], "next_id": 1}' \
+  >"$WORK/data-blockdev/controls.json"
+variant base "$BASE_PORT" 18084
 [[ -x $ROOT/target/release/whereflow ]] || die "build first: cargo build --release"
 in_ns env RUST_LOG=warn "$ROOT/target/release/whereflow" run --config "$WORK/whereflow.toml" \
   >"$WORK/whereflow.log" 2>&1 &
@@ -167,6 +195,17 @@ PIDS+=($!)
 in_ns env RUST_LOG=warn "$ROOT/target/release/whereflow" run --config "$WORK/whereflow-nodet.toml" \
   >"$WORK/whereflow-nodet.log" 2>&1 &
 PIDS+=($!)
+for v in block blockdev; do
+  in_ns env RUST_LOG=warn "$ROOT/target/release/whereflow" run --config "$WORK/whereflow-$v.toml" \
+    >"$WORK/whereflow-$v.log" 2>&1 &
+  PIDS+=($!)
+done
+if [[ -n $BASE_BIN ]]; then
+  [[ -x $BASE_BIN ]] || die "BASE_BIN $BASE_BIN is not a program"
+  in_ns env RUST_LOG=warn "$BASE_BIN" run --config "$WORK/whereflow-base.toml" \
+    >"$WORK/whereflow-base.log" 2>&1 &
+  PIDS+=($!)
+fi
 
 # Wait until every server answers (nsd first, the forwarders through it).
 ready() { in_ns dnsperf -s 127.0.0.1 -p "$1" -d "$WORK/hot.txt" -n 1 -t 1 -q 10 2>/dev/null | grep -q 'Queries completed: *1000 '; }
@@ -193,10 +232,23 @@ perf() {
   awk '/Queries completed:/ {done=$3} /Response codes:/ {codes=$0}
     END {exit !(codes ~ /NOERROR/ && codes !~ /(NXDOMAIN|SERVFAIL|REFUSED|FORMERR)/ && done > 0)}' <<<"$out" ||
     die "port $port: not every answer was NOERROR: $(grep 'Response codes' <<<"$out")"
-  awk '/Queries per second:/ {qps=$4} /Queries lost:/ {lost=$3} END {printf "%.0f %s\n", qps, lost}' <<<"$out"
+  awk '/Queries per second:/ {qps=$4} /Queries lost:/ {lost=$3} /Queries completed:/ {done=$3}
+    END {printf "%.0f %s %s\n", qps, lost, done}' <<<"$out"
 }
 
-declare -A UNIQUE CACHED LOST_U LOST_C
+declare -A UNIQUE CACHED LOST_U LOST_C CPU_U CPU_C
+# CPU time (user + system, in clock ticks) a whereflow process has used so far; empty for
+# the other servers. CPU per query is steadier than q/s when other work shares the machine.
+cpu_ticks() {
+  local pid
+  pid=$(wf_pid "$1")
+  [[ -n $pid && -r /proc/$pid/stat ]] || return 0
+  awk '{print $14 + $15}' "/proc/$pid/stat"
+}
+per_query_us() { # ticks-before ticks-after queries
+  awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { if (a != "" && b != "" && n > 0) printf "%.2f", (b - a) * 1e6 / hz / n; else print "-" }'
+}
 for server in $SERVERS; do
   case $server in
     nsd) port=$NS_PORT ;;
@@ -204,6 +256,9 @@ for server in $SERVERS; do
     unbound) port=$UNBOUND_PORT ;;
     whereflow) port=$WHEREFLOW_PORT ;;
     whereflow-nodet) port=$NODETECT_PORT ;;
+    whereflow-block) port=$BLOCK_PORT ;;
+    whereflow-blockdev) port=$BLOCKDEV_PORT ;;
+    whereflow-base) port=$BASE_PORT ;;
     *) die "unknown server $server (SERVERS)" ;;
   esac
   # (a) first: the cache must be cold. Readiness is checked with a name outside the list.
@@ -212,11 +267,17 @@ for server in $SERVERS; do
       grep -q 'Queries completed: *1 '; then break; fi
     sleep 0.1
   done
+  t0=$(cpu_ticks "$port")
   res=$(perf "$port" "$WORK/unique.txt" -n 1)
-  read -r "UNIQUE[$server]" "LOST_U[$server]" <<<"$res"
+  t1=$(cpu_ticks "$port")
+  read -r "UNIQUE[$server]" "LOST_U[$server]" done <<<"$res"
+  CPU_U[$server]=$(per_query_us "$t0" "$t1" "$done")
   perf "$port" "$WORK/hot.txt" -n 1 >/dev/null # warm the cache
+  t0=$(cpu_ticks "$port")
   res=$(perf "$port" "$WORK/hot.txt" -l "$CACHED_SECONDS")
-  read -r "CACHED[$server]" "LOST_C[$server]" <<<"$res"
+  t1=$(cpu_ticks "$port")
+  read -r "CACHED[$server]" "LOST_C[$server]" done <<<"$res"
+  CPU_C[$server]=$(per_query_us "$t0" "$t1" "$done")
 done
 
 peak_rss() {
@@ -237,15 +298,41 @@ counters=$(in_ns curl -s --max-time 2 http://127.0.0.1:18080/api/v1/status |
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 echo
 echo "DNS forwarder benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, $(uname -r)"
-printf '%-15s %18s %8s %20s %8s\n' server "(a) unique q/s" lost "(b) cached q/s" lost
+printf '%-19s %15s %6s %9s %15s %6s %9s\n' server "(a) unique q/s" lost "(a) us/q" \
+  "(b) cached q/s" lost "(b) us/q"
 for server in $SERVERS; do
-  printf '%-15s %18s %8s %20s %8s\n' "$server" "${UNIQUE[$server]}" "${LOST_U[$server]}" \
-    "${CACHED[$server]}" "${LOST_C[$server]}"
+  printf '%-19s %15s %6s %9s %15s %6s %9s\n' "$server" "${UNIQUE[$server]}" "${LOST_U[$server]}" \
+    "${CPU_U[$server]:--}" "${CACHED[$server]}" "${LOST_C[$server]}" "${CPU_C[$server]:--}"
 done
+echo "(us/q: whereflow's own CPU time, user + system, per answered query)"
 echo
 echo "whereflow / unbound: (a) $(ratio "${UNIQUE[whereflow]:-0}" "${UNIQUE[unbound]:-0}")  (b) $(ratio "${CACHED[whereflow]:-0}" "${CACHED[unbound]:-0}")"
 echo "whereflow / dnsmasq: (a) $(ratio "${UNIQUE[whereflow]:-0}" "${UNIQUE[dnsmasq]:-0}")  (b) $(ratio "${CACHED[whereflow]:-0}" "${CACHED[dnsmasq]:-0}")"
 echo "detectors on / off:  (a) $(ratio "${UNIQUE[whereflow]:-0}" "${UNIQUE[whereflow-nodet]:-0}")  (b) $(ratio "${CACHED[whereflow]:-0}" "${CACHED[whereflow-nodet]:-0}")"
+# q/s ratios (higher: faster) and CPU-per-query ratios (higher: costlier) of the blocking runs.
+blocking_line() { # label server reference
+  [[ -n ${CACHED[$2]:-} && -n ${CACHED[$3]:-} ]] || return 0
+  echo "$1 q/s (a) $(ratio "${UNIQUE[$2]}" "${UNIQUE[$3]}")  (b) $(ratio "${CACHED[$2]}" "${CACHED[$3]}");" \
+    "CPU per query (b) $(ratio "${CPU_C[$2]:-0}" "${CPU_C[$3]:-0}")"
+}
+blocking_line "DNS blocking on for everyone / off:      " whereflow-block whereflow
+blocking_line "DNS blocking on for this device / off:   " whereflow-blockdev whereflow
+blocking_line "DNS blocking off / no switch (BASE_BIN): " whereflow whereflow-base
+# The blocking variants did block: a tracker name (nsd serves no such zone, so unblocked it is
+# refused) is answered NOERROR (0.0.0.0) by them and not by "whereflow".
+tracker_rcode() {
+  in_ns dnsperf -s 127.0.0.1 -p "$1" -d <(echo "googleads.g.doubleclick.net A") -n 1 -t 2 2>/dev/null |
+    awk '/Response codes:/ {print $3}' | tr -d ','
+}
+for v in "whereflow-block $BLOCK_PORT yes" "whereflow-blockdev $BLOCKDEV_PORT yes" "whereflow $WHEREFLOW_PORT no"; do
+  read -r name port blocks <<<"$v"
+  [[ " $SERVERS " == *" $name "* ]] || continue
+  got=$(tracker_rcode "$port")
+  if [[ $blocks == yes && $got != NOERROR ]] || [[ $blocks == no && $got == NOERROR ]]; then
+    die "$name: a tracker name got ${got:-no answer} (blocking expected: $blocks)"
+  fi
+done
+echo "blocking checked: a tracker name is blocked by whereflow-block(dev), not by whereflow"
 echo "whereflow peak RSS (VmHWM): $rss (without detectors: $rss_nodet)"
 echo "whereflow answers / events not queued: ${counters:-unknown}"
 # What the detectors saw, and whether they kept up (inputs dropped), in the detectors-on run.

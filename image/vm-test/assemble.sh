@@ -5,10 +5,10 @@
 # defaults file, plus the test's own layer (image/vm-test/guest: Buildroot-like inittab, rcS,
 # users, the "internet" namespace and the test itself).
 #
-# Writes into target/vm-test/: vmlinuz, initramfs.cpio (the root file system), boot.img (FAT,
-# label WHEREFLOW, with the settings file) and data.img (ext4, label whereflow-data).
+# Writes into target/vm-test/: vmlinuz and initramfs.cpio (the root file system). The disks
+# (boot and data partitions) are made per boot by run.sh.
 #
-# Usage: assemble.sh WHEREFLOW_BINARY SETTINGS_FILE
+# Usage: assemble.sh WHEREFLOW_BINARY
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,10 +17,8 @@ cache=${VM_TEST_CACHE:-$repo/target/vm-test}
 staging=$cache/staging
 root=$cache/root
 binary=$1
-settings=$2
 
 [[ -x $binary ]] || { echo "assemble: no whereflow binary at $binary" >&2; exit 1; }
-[[ -f $settings ]] || { echo "assemble: no settings file $settings" >&2; exit 1; }
 
 rm -rf "$root"
 mkdir -p "$root"/{usr/bin,usr/sbin,usr/lib/x86_64-linux-gnu,usr/lib64,usr/lib/modules,usr/lib/firmware}
@@ -149,12 +147,6 @@ ln -sf ../tmp/resolv.conf "$root/etc/resolv.conf"
 
 # The root file system, uncompressed (unpacking is faster than decompressing under TCG).
 (cd "$root" && find . -print0 | cpio --null -o -H newc --owner 0:0 --quiet) >"$cache/initramfs.cpio"
-
-# The SD card's boot and data partitions, as two disks.
-rm -f "$cache/boot.img" "$cache/data.img"
-mkfs.vfat -C -n WHEREFLOW "$cache/boot.img" 16384 >/dev/null
-mcopy -i "$cache/boot.img" "$settings" ::whereflow.toml
-mke2fs -q -t ext4 -L whereflow-data "$cache/data.img" 64M >/dev/null
 
 echo "assemble: kernel $kver, $(du -h "$cache/initramfs.cpio" | cut -f1) initramfs," \
   "${#have[@]} modules, ${#seen[@]} libraries"

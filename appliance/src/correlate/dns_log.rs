@@ -30,6 +30,10 @@ pub struct DnsLogEntry {
     pub ttl: u32,
     /// When it was answered.
     pub at: DateTime<Utc>,
+    /// The name was blocked: the device got 0.0.0.0 / `::` instead of the real answer
+    /// (`control::dns_block`). Shown only when true; not kept in the store.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub blocked: bool,
 }
 
 impl From<&DnsAnswer> for DnsLogEntry {
@@ -43,6 +47,7 @@ impl From<&DnsAnswer> for DnsLogEntry {
             addrs: a.addrs.clone(),
             ttl: a.ttl,
             at: a.at,
+            blocked: a.blocked,
         }
     }
 }
@@ -106,6 +111,7 @@ mod tests {
             addrs: vec![],
             ttl: 1,
             at: Utc::now(),
+            blocked: false,
         }
     }
 

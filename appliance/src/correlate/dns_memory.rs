@@ -150,6 +150,7 @@ mod tests {
             addrs: addrs.iter().map(|a| ip(a)).collect(),
             ttl,
             at,
+            blocked: false,
         }
     }
     fn mem() -> DnsMemory {

@@ -194,7 +194,7 @@ struct Correlator {
 
 impl Correlator {
     /// Send an event to the stream's subscribers and hand the same `Arc` to the detectors
-    /// (neither waits).
+    /// if it is a flow change (neither waits; answers reach the detectors in `dns`).
     fn publish(&self, event: LiveEvent) {
         let event = Arc::new(event);
         if let Some(d) = &self.detect {
@@ -225,6 +225,9 @@ impl Correlator {
         state.devices.dns_answer(answer.device, answer.at);
         state.dns.push(entry.clone());
         self.persist(|| StoreOp::Dns(entry.clone()));
+        if let Some(d) = &self.detect {
+            d.dns(&answer);
+        }
         self.publish(LiveEvent::Dns { answer: entry });
     }
 
@@ -424,6 +427,7 @@ mod tests {
             addrs: vec![ip.parse().unwrap()],
             ttl: 60,
             at: Utc::now(),
+            blocked: false,
         }
     }
     fn flow(id: u32, dev: &str, ip: &str) -> FlowSnapshot {

@@ -315,6 +315,13 @@ impl AlertBook {
         self.by_id.is_empty()
     }
 
+    /// Drop every alert (a new session begins); ids continue.
+    pub fn clear(&mut self) {
+        self.by_id.clear();
+        self.open.clear();
+        self.minute = None;
+    }
+
     /// Drop every alert about a device ("forget my device"); returns how many.
     pub fn forget_device(&mut self, device: DeviceId) -> usize {
         let before = self.by_id.len();

@@ -22,8 +22,9 @@ use super::alerts::{AlertKind, Finding};
 use super::rules::Preset;
 use super::{hash_str, lru, Lru};
 use crate::correlate::DnsLogEntry;
+use crate::dns::DnsAnswer;
 use crate::enrich::suffix::registrable_str;
-use crate::model::Domain;
+use crate::model::{DeviceId, Domain};
 
 /// Thresholds (`[detect.dns_tunnel]`).
 #[derive(Clone, Debug, PartialEq)]
@@ -71,6 +72,101 @@ impl Settings {
                 txt_queries_per_minute: 60,
             },
         }
+    }
+}
+
+/// Names up to this long travel inside [`DnsSeen`] itself.
+const INLINE: usize = 38;
+
+/// The name of a [`DnsSeen`]: inline when short (most names), else on the heap.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Name {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<str>),
+}
+
+/// One answer as the DNS detectors need it. Names up to 38 bytes (most) are kept inline, so
+/// handing one from the correlator to the detector task allocates nothing and leaves nothing
+/// for the other thread to free (cross-thread frees were most of the detectors' cost on the
+/// DNS path; `docs/BENCHMARKS.md`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct DnsSeen {
+    /// The device that asked.
+    pub device: DeviceId,
+    name: Name,
+    /// The record type asked for (16 TXT, 10 NULL, ...).
+    pub qtype: u16,
+    /// When it was answered, in ms since the epoch.
+    pub at_ms: i64,
+}
+
+/// Record types that carry data back (TXT, NULL).
+const TXT: u16 = 16;
+const NULL: u16 = 10;
+
+impl DnsSeen {
+    /// An answer to `device` for `name`.
+    pub fn new(device: DeviceId, name: &str, qtype: u16, at_ms: i64) -> Self {
+        let name = if name.len() <= INLINE {
+            let mut bytes = [0u8; INLINE];
+            bytes[..name.len()].copy_from_slice(name.as_bytes());
+            Name::Inline {
+                len: name.len() as u8,
+                bytes,
+            }
+        } else {
+            Name::Heap(name.into())
+        };
+        DnsSeen {
+            device,
+            name,
+            qtype,
+            at_ms,
+        }
+    }
+
+    /// The name asked for.
+    pub fn name(&self) -> &str {
+        match &self.name {
+            // Whole `&str`s were copied in, so the bytes are UTF-8.
+            Name::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            Name::Heap(s) => s,
+        }
+    }
+}
+
+impl std::fmt::Debug for DnsSeen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DnsSeen")
+            .field("device", &self.device)
+            .field("name", &self.name())
+            .field("qtype", &self.qtype)
+            .field("at_ms", &self.at_ms)
+            .finish()
+    }
+}
+
+impl From<&DnsAnswer> for DnsSeen {
+    fn from(a: &DnsAnswer) -> Self {
+        DnsSeen::new(
+            a.device,
+            a.qname.as_str(),
+            u16::from(a.qtype),
+            a.at.timestamp_millis(),
+        )
+    }
+}
+
+impl From<&DnsLogEntry> for DnsSeen {
+    fn from(e: &DnsLogEntry) -> Self {
+        let qtype = e
+            .qtype
+            .parse::<hickory_proto::rr::RecordType>()
+            .map(u16::from)
+            .unwrap_or(0);
+        DnsSeen::new(e.device_ip, e.name.as_str(), qtype, e.at.timestamp_millis())
     }
 }
 
@@ -156,7 +252,7 @@ impl DnsTunnel {
     }
 
     /// Look at one answer the forwarder gave.
-    pub fn on_answer(&mut self, a: &DnsLogEntry, out: &mut Vec<Finding>) {
+    pub fn on_answer(&mut self, a: &DnsSeen, out: &mut Vec<Finding>) {
         let s = &self.s;
         if s.long_names_per_minute == 0
             && s.unique_subdomains_per_minute == 0
@@ -164,12 +260,12 @@ impl DnsTunnel {
         {
             return;
         }
-        let name = a.name.as_str();
-        let now = a.at.timestamp_millis();
+        let name = a.name();
+        let now = a.at_ms;
         let zone = registrable_str(name).unwrap_or(name);
         let long = s.long_names_per_minute > 0 && self.is_long(name);
-        let txt = s.txt_queries_per_minute > 0 && (a.qtype == "TXT" || a.qtype == "NULL");
-        let key = (a.device_ip.ip(), hash_str(zone));
+        let txt = s.txt_queries_per_minute > 0 && (a.qtype == TXT || a.qtype == NULL);
+        let key = (a.device.ip(), hash_str(zone));
         let w = self.windows.get_or_insert_mut(key, || Window::new(now));
         if now - w.start >= WINDOW_MS || now < w.start {
             *w = Window::new(now);
@@ -202,7 +298,7 @@ impl DnsTunnel {
         }
         w.fired |= fired;
         let (n_long, longest, n_txt) = (w.long, w.longest, w.txt);
-        let dev = a.device_ip;
+        let dev = a.device;
         let zone_dom = Domain::new(zone).ok();
         let mut push = |rule: &'static str, message: String| {
             let mut f = Finding::new(AlertKind::DnsTunnel, rule, message);
@@ -268,6 +364,7 @@ mod tests {
             addrs: vec![],
             ttl: 60,
             at: DateTime::<Utc>::from_timestamp_millis(1_794_000_000_000 + ms).unwrap(),
+            blocked: false,
         }
     }
 
@@ -283,6 +380,25 @@ mod tests {
                 A[(x % 32) as usize] as char
             })
             .collect()
+    }
+
+    #[test]
+    fn names_inline_and_on_the_heap() {
+        let dev = DeviceId("192.0.2.10".parse().unwrap());
+        for name in [
+            "a.test",
+            &"x".repeat(38),
+            &"x".repeat(39),
+            &format!("{}.test", "y".repeat(60)),
+        ] {
+            let seen = DnsSeen::new(dev, name, 16, 5);
+            assert_eq!(seen.name(), name);
+            assert_eq!(seen.name.clone(), seen.name);
+        }
+        let e = answer("192.0.2.10", "www.example.test", "TXT", 7);
+        let seen = DnsSeen::from(&e);
+        assert_eq!((seen.qtype, seen.name()), (TXT, "www.example.test"));
+        assert!(std::mem::size_of::<DnsSeen>() <= 72);
     }
 
     #[test]
@@ -328,7 +444,7 @@ mod tests {
         let mut d = DnsTunnel::new(s);
         let mut out = Vec::new();
         for a in answers {
-            d.on_answer(a, &mut out);
+            d.on_answer(&DnsSeen::from(a), &mut out);
         }
         out
     }

@@ -19,7 +19,7 @@ use rustc_hash::FxBuildHasher;
 use super::alerts::{AlertKind, Finding};
 use super::rules::{under, Preset};
 use super::{lru, Lru};
-use crate::correlate::{DnsLogEntry, FlowRecord};
+use crate::correlate::FlowRecord;
 use crate::model::{DeviceId, Proto};
 
 /// Public DNS-over-HTTPS resolvers' names (and every name under them).
@@ -202,16 +202,15 @@ impl EncryptedDns {
         (self.s.no_dns_window_secs as i64 * 1000 / BUCKETS as i64).max(1)
     }
 
-    /// A device got an answer from this appliance.
-    pub fn on_answer(&mut self, a: &DnsLogEntry) {
+    /// A device got an answer from this appliance (at `now`, ms since the epoch).
+    pub fn on_answer(&mut self, device: DeviceId, now: i64) {
         if self.s.no_dns_flows == 0 {
             return;
         }
-        let now = a.at.timestamp_millis();
         let step = self.step_ms();
         let d = self
             .devices
-            .get_or_insert_mut(a.device_ip.ip(), || DeviceState::new(now));
+            .get_or_insert_mut(device.ip(), || DeviceState::new(now));
         d.advance(now, step);
         d.answers[d.bucket.rem_euclid(BUCKETS as i64) as usize] += 1;
     }
@@ -311,7 +310,7 @@ impl EncryptedDns {
 mod tests {
     use super::*;
     use crate::conntrack::FlowKey;
-    use crate::correlate::FlowState;
+    use crate::correlate::{DnsLogEntry, FlowState};
     use crate::enrich::Enrichment;
     use crate::model::Domain;
     use chrono::{DateTime, Utc};
@@ -349,6 +348,7 @@ mod tests {
             addrs: vec![],
             ttl: 60,
             at: DateTime::<Utc>::from_timestamp_millis(T0 + s * 1000).unwrap(),
+            blocked: false,
         }
     }
 
@@ -362,7 +362,10 @@ mod tests {
         let mut out = Vec::new();
         for e in evs {
             match e {
-                Ev::Answer(t) => d.on_answer(&answer(t)),
+                Ev::Answer(t) => {
+                    let a = answer(t);
+                    d.on_answer(a.device_ip, a.at.timestamp_millis())
+                }
                 Ev::Flow(t, f) => d.on_new_flow(&f, T0 + t * 1000, &mut out),
             }
         }

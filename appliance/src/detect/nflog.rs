@@ -138,6 +138,7 @@ pub fn parse_packet(p: &[u8], at_ms: i64) -> Option<Attempt> {
         port,
         proto: Proto::from_number(proto),
         kind,
+        named: false,
         at_ms,
     })
 }

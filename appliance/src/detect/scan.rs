@@ -13,8 +13,9 @@
 //!   like attempts, and `odd_flag_probes` of them (different targets) are a scan by themselves.
 //!
 //! Findings: `scan.ports` (`ports_per_host` different ports on one host), `scan.hosts`
-//! (`hosts_per_port` different hosts of one /24 or /64 on the same port; ICMP echo counts as a
-//! port), `scan.odd_flags`. Each fires at most once per source and window.
+//! (`hosts_per_port` different hosts of one /24 or /64 on the same port, reached without
+//! looking their names up; ICMP echo counts as a port), `scan.odd_flags`. Each fires at most
+//! once per source and window.
 
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
@@ -103,6 +104,10 @@ pub struct Attempt {
     pub proto: Proto,
     /// What it looked like.
     pub kind: ProbeKind,
+    /// The device looked the destination up by name first (a flow the correlator named).
+    /// A sweep goes through addresses, not names: named attempts do not count towards
+    /// `hosts_per_port` (a busy web page reaches many addresses of one CDN network by name).
+    pub named: bool,
     /// When, in ms since the epoch.
     pub at_ms: i64,
 }
@@ -201,7 +206,7 @@ impl Scan {
                 }
             }
         }
-        let sweepable = tcp_or_udp || a.proto == Proto::Icmp;
+        let sweepable = (tcp_or_udp || a.proto == Proto::Icmp) && !a.named;
         if s.hosts_per_port > 0 && sweepable && w.fired & FIRED_HOSTS == 0 {
             let key = (proto_number(a.proto), a.port, network_of(a.dst));
             let n = w.hosts.len();
@@ -322,6 +327,7 @@ mod tests {
             port,
             proto,
             kind,
+            named: false,
             at_ms: 1_794_000_000_000 + ms,
         }
     }
@@ -391,6 +397,20 @@ mod tests {
                 )
             })
             .collect();
+        // 30 addresses of one CDN network on 443, each looked up by name first.
+        let cdn: Vec<Attempt> = (0..30)
+            .map(|h| Attempt {
+                named: true,
+                ..att(
+                    dev,
+                    &format!("151.101.1.{}", 10 + h),
+                    443,
+                    Tcp,
+                    Connection,
+                    h as i64,
+                )
+            })
+            .collect();
         let ping_sweep: Vec<Attempt> = (0..30)
             .map(|h| {
                 att(
@@ -443,6 +463,7 @@ mod tests {
             ),
             ("30 hosts on port 22", normal(), &sweep, vec!["scan.hosts"]),
             ("ping sweep", normal(), &ping_sweep, vec!["scan.hosts"]),
+            ("30 CDN hosts by name", normal(), &cdn, vec![]),
             ("FIN/Xmas/Null", normal(), &fin_scan, vec!["scan.odd_flags"]),
             ("outside host", normal(), &outside, vec!["scan.ports"]),
             (
@@ -487,6 +508,7 @@ mod tests {
                 port: 22,
                 proto: Proto::Tcp,
                 kind: ProbeKind::Syn,
+                named: false,
                 at_ms: i64::from(i),
             };
             d.on_attempt(a, &mut out);

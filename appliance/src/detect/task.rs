@@ -1,16 +1,20 @@
 //! How the detectors are fed, and where their alerts go.
 //!
 //! Inputs ([`DetectInput`]) arrive through one bounded queue ([`DETECT_QUEUE`]): from the
-//! correlator ([`DetectSink::live`], [`DetectSink::conn`]: the `Arc`s it already built for the
-//! event stream, so a hand-over costs a reference count and a push under an uncontended
-//! lock), from the NFLOG thread and from the LAN watch thread. Nobody ever waits on it: a
-//! full queue drops the input and counts it.
+//! correlator — flow changes as the `Arc`s it already built for the event stream
+//! ([`DetectSink::live`]), the conntrack flows it does not list ([`DetectSink::conn`]) and DNS
+//! answers as a compact copy ([`DetectSink::dns`], [`DnsSeen`]) — from the NFLOG thread and
+//! from the LAN watch thread. A hand-over is a push under an uncontended lock. Nobody ever
+//! waits on it: a full queue drops the input and counts it.
 //!
-//! The queue is a vector the task swaps out every [`DRAIN_EVERY`] (10 ms) rather than a
-//! channel: a channel wakes its receiver for each item that finds it idle, and at the DNS
-//! path's 100,000+ answers a second those wake-ups cost the forwarder more than the detectors
-//! themselves (measured: `bench/dns/run.sh`, docs/BENCHMARKS.md). Alerts are at most 10 ms
-//! later for it.
+//! Two choices keep the DNS path's cost down (measured with `bench/dns/run.sh` and `perf`,
+//! docs/BENCHMARKS.md). The queue is a vector the task swaps out every [`DRAIN_EVERY`]
+//! (10 ms), not a channel: a channel wakes its receiver for each item that finds it idle,
+//! ~100,000 times a second on the DNS path. And answers travel without heap memory (names up
+//! to 38 bytes inline): when the detector task held the last reference to the answer's
+//! `Arc`, each answer's four allocations were freed on another thread than the one that made
+//! them, and the allocator's slow cross-thread path cost more than the detectors' own work.
+//! Alerts come at most 10 ms later for it.
 //!
 //! The task runs the detectors on each batch, lets the rules decide, and records what is
 //! left in the [`AlertBook`]. A new alert goes at once to the store (one row, updated
@@ -31,7 +35,7 @@ use tokio_util::sync::CancellationToken;
 use super::alerts::{Alert, AlertBook, Finding, Recorded};
 use super::config::{DetectConfig, Resolved};
 use super::destinations::Destinations;
-use super::dns_tunnel::DnsTunnel;
+use super::dns_tunnel::{DnsSeen, DnsTunnel};
 use super::encrypted_dns::EncryptedDns;
 use super::rules::{Decision, RuleSet, Subject, TempIgnores};
 use super::scan::{Attempt, ProbeKind, Scan};
@@ -42,6 +46,7 @@ use super::DetectStats;
 use crate::config::ConfigError;
 use crate::conntrack::FlowTuple;
 use crate::correlate::{FlowRecord, LanFilter, LiveEvent};
+use crate::dns::DnsAnswer;
 use crate::status::Status;
 use crate::store::{StoreOp, StoreWriter};
 
@@ -57,7 +62,9 @@ pub const DRAIN_EVERY: Duration = Duration::from_millis(10);
 /// One thing for the detectors to look at.
 #[derive(Clone, Debug)]
 pub enum DetectInput {
-    /// An answer or a flow change the correlator published.
+    /// A DNS answer the forwarder gave (compact: no allocation for most names).
+    Dns(DnsSeen),
+    /// A flow change the correlator published.
     Live(Arc<LiveEvent>),
     /// A conntrack flow the correlator does not list (to the appliance itself, from outside,
     /// between LAN hosts through the appliance), seen at `at_ms`.
@@ -142,15 +149,20 @@ impl DetectSink {
         true
     }
 
-    /// Hand over an event the correlator publishes (answers and flow changes; alerts, which
-    /// come from here, are not fed back).
+    /// Hand over a flow change the correlator publishes (answers go through
+    /// [`DetectSink::dns`]; alerts, which come from here, are not fed back).
     pub fn live(&self, ev: &Arc<LiveEvent>) {
-        if !matches!(
+        if matches!(
             **ev,
-            LiveEvent::Alert { .. } | LiveEvent::AlertUpdate { .. }
+            LiveEvent::FlowNew { .. } | LiveEvent::FlowUpdate { .. } | LiveEvent::FlowClosed { .. }
         ) {
             self.send(DetectInput::Live(Arc::clone(ev)));
         }
+    }
+
+    /// Hand over a DNS answer.
+    pub fn dns(&self, answer: &DnsAnswer) {
+        self.send(DetectInput::Dns(DnsSeen::from(answer)));
     }
 
     /// Hand over a conntrack flow the correlator does not list.
@@ -203,6 +215,7 @@ impl Detectors {
             port: f.remote_port,
             proto: f.proto,
             kind: ProbeKind::Connection,
+            named: f.domain.is_some(),
             at_ms,
         }
     }
@@ -210,11 +223,13 @@ impl Detectors {
     /// Look at one input (made at `now_ms` where it carries no time of its own).
     pub fn input(&mut self, input: &DetectInput, now_ms: i64, out: &mut Vec<Finding>) {
         match input {
+            DetectInput::Dns(a) => {
+                self.dns_tunnel.on_answer(a, out);
+                self.encrypted_dns.on_answer(a.device, a.at_ms);
+            }
             DetectInput::Live(ev) => match &**ev {
-                LiveEvent::Dns { answer } => {
-                    self.dns_tunnel.on_answer(answer, out);
-                    self.encrypted_dns.on_answer(answer);
-                }
+                // Answers come as `DetectInput::Dns`.
+                LiveEvent::Dns { .. } => {}
                 LiveEvent::FlowNew { flow } => {
                     self.scan.on_attempt(Self::flow_attempt(flow, now_ms), out);
                     self.upload.on_flow(flow, now_ms, out);
@@ -235,6 +250,7 @@ impl Detectors {
                     port: t.dst_port,
                     proto: t.proto,
                     kind: ProbeKind::Connection,
+                    named: false,
                     at_ms: *at_ms,
                 },
                 out,
@@ -507,22 +523,12 @@ pub fn start(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::correlate::DnsLogEntry;
-    use crate::model::{DeviceId, Domain, Proto};
+    use crate::model::{DeviceId, Proto};
 
-    fn answer(dev: &str, name: &str) -> Arc<LiveEvent> {
-        Arc::new(LiveEvent::Dns {
-            answer: DnsLogEntry {
-                device_ip: DeviceId(dev.parse().unwrap()),
-                name: Domain::new(name).unwrap(),
-                qtype: "TXT".into(),
-                rcode: "NXDOMAIN".into(),
-                chain: vec![],
-                addrs: vec![],
-                ttl: 0,
-                at: Utc::now(),
-            },
-        })
+    fn answer(dev: &str, name: &str) -> DetectInput {
+        let txt = u16::from(hickory_proto::rr::RecordType::TXT);
+        let at = Utc::now().timestamp_millis();
+        DetectInput::Dns(DnsSeen::new(DeviceId(dev.parse().unwrap()), name, txt, at))
     }
 
     /// Inputs in, through detectors, rules and the book, out to the store, the event stream
@@ -557,7 +563,7 @@ mod tests {
         for i in 0..30 {
             started
                 .sink
-                .live(&answer("192.0.2.10", &format!("q{i}.tunnel.test")));
+                .send(answer("192.0.2.10", &format!("q{i}.tunnel.test")));
         }
         // A port scan by .11 (alert) and by .12 (ignored by the rule).
         for dev in ["192.0.2.11", "192.0.2.12"] {

@@ -8,7 +8,8 @@
 //! other address ever contacted, at most 4 KiB of the answer read.
 //!
 //! The request: `POST <path> HTTP/1.1`, `Content-Type: application/json`, the alert object as
-//! `/api/v1/alerts` lists it as the body, `Connection: close`. Any 2xx status is success.
+//! `/api/v1/alerts` lists it (without `device_name`) as the body, `Connection: close`. Any
+//! 2xx status is success.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;

@@ -30,6 +30,9 @@ pub struct DnsAnswer {
     pub ttl: u32,
     /// When the answer was sent.
     pub at: DateTime<Utc>,
+    /// The name was blocked (`control::dns_block`): the device got 0.0.0.0 / `::` (or no
+    /// records for other types) instead of the real answer.
+    pub blocked: bool,
 }
 
 /// The sending end of the answer queue. Never blocks: a full queue drops the event and

@@ -33,6 +33,7 @@ use super::ratelimit::LogLimiter;
 use super::server::send_all;
 use super::upstream::{Job, ReplyTo, Sends, Step, Upstreams, MAX_UDP_RESPONSE, SWEEP_EVERY};
 use super::wire::{self, rcode, Query, Reject};
+use crate::control::DnsBlock;
 use crate::model::{DeviceId, Domain};
 use crate::status::{bump, Status};
 
@@ -99,6 +100,8 @@ pub struct Forwarder {
     sink: AnswerSink,
     status: Arc<Status>,
     tracker: TaskTracker,
+    /// DNS blocking of trackers (`control::dns_block`); `None`: never blocks.
+    block: Option<Arc<DnsBlock>>,
 }
 
 impl Forwarder {
@@ -118,7 +121,20 @@ impl Forwarder {
             sink,
             status,
             tracker,
+            block: None,
         }
+    }
+
+    /// Answer trackers and ads as blocked while `block` says so (`control::dns_block`).
+    pub fn with_block(mut self, block: Option<Arc<DnsBlock>>) -> Forwarder {
+        self.block = block;
+        self
+    }
+
+    /// The blocking switch, when it is on for anyone (one atomic load otherwise).
+    #[inline]
+    fn blocking(&self) -> Option<&DnsBlock> {
+        self.block.as_deref().filter(|b| b.active())
     }
 
     /// Start the tasks that read upstream responses and time out unanswered questions.
@@ -283,8 +299,18 @@ impl Forwarder {
             bump(&self.status.dns_queries);
             return Now::Reply(wire::empty_reply(&q, rcode::REFUSED, false));
         }
+        // Blocking comes before the cache: a blocked device never gets a cached real answer.
+        let block = self.blocking().filter(|b| b.applies_to(src.ip()));
+        if let Some(b) = block {
+            if b.is_tracker_wire(q.qname()) {
+                return Now::Reply(self.serve_blocked(b, &q, src));
+            }
+        }
         let now = Instant::now();
         if let Some(entry) = self.cache.get(q.question, now) {
+            if let Some(b) = block.filter(|b| b.chain_is_tracker(&entry.chain)) {
+                return Now::Reply(self.serve_blocked(b, &q, src));
+            }
             return Now::Reply(self.serve(&q, &entry, src, transport, now));
         }
         if self.upstreams.is_empty() {
@@ -329,7 +355,15 @@ impl Forwarder {
             Some((resp, parts)) => {
                 let entry = Arc::new(Entry::from_response(resp, &parts, true));
                 self.cache.put(q.question, entry.clone());
-                self.serve(&q, &entry, job.client, transport, Instant::now())
+                // Blocking may have been switched on while the question was out; the real
+                // answer is cached for the devices it does not apply to.
+                match self
+                    .blocking()
+                    .filter(|b| b.blocks(job.client.ip(), &q, &entry.chain))
+                {
+                    Some(b) => self.serve_blocked(b, &q, job.client),
+                    None => self.serve(&q, &entry, job.client, transport, Instant::now()),
+                }
             }
             None => self.fail(&q, job.client),
         };
@@ -348,6 +382,18 @@ impl Forwarder {
         bump(&self.status.dns_queries);
         self.emit(q, src, rcode::SERVFAIL, &[], &[], 0);
         wire::empty_reply(q, rcode::SERVFAIL, false)
+    }
+
+    /// The blocked answer (0.0.0.0 / `::`), recorded as a blocked answer. Never cached.
+    fn serve_blocked(&self, block: &DnsBlock, q: &Query<'_>, src: SocketAddr) -> Vec<u8> {
+        bump(&self.status.dns_queries);
+        let (bytes, addrs) = block.reply(q);
+        let ttl = crate::control::dns_block::BLOCKED_TTL;
+        if let Some(mut event) = self.event(q, src, rcode::NOERROR, &[], &addrs, ttl) {
+            event.blocked = true;
+            self.sink.send(event);
+        }
+        bytes
     }
 
     fn serve(
@@ -391,11 +437,24 @@ impl Forwarder {
         addrs: &[std::net::IpAddr],
         ttl: u32,
     ) {
+        if let Some(event) = self.event(q, src, rcode, chain, addrs, ttl) {
+            self.sink.send(event);
+        }
+    }
+
+    /// The event for an answer; `None` for names that are not domains.
+    fn event(
+        &self,
+        q: &Query<'_>,
+        src: SocketAddr,
+        rcode: u8,
+        chain: &[Domain],
+        addrs: &[std::net::IpAddr],
+        ttl: u32,
+    ) -> Option<DnsAnswer> {
         // The root name (".") and names with odd bytes are not domains anyone visits.
-        let Ok(qname) = Domain::new(&wire::name_to_text(q.qname())) else {
-            return;
-        };
-        self.sink.send(DnsAnswer {
+        let qname = Domain::new(&wire::name_to_text(q.qname())).ok()?;
+        Some(DnsAnswer {
             device: DeviceId(src.ip().to_canonical()),
             qname,
             qtype: RecordType::from(q.qtype),
@@ -404,6 +463,7 @@ impl Forwarder {
             addrs: addrs.to_vec(),
             ttl,
             at: Utc::now(),
-        });
+            blocked: false,
+        })
     }
 }

@@ -102,6 +102,17 @@ impl DnsServer {
         sink: AnswerSink,
         status: Arc<Status>,
     ) -> Result<DnsServer, DnsError> {
+        DnsServer::start_with_block(config, sink, status, None).await
+    }
+
+    /// [`DnsServer::start`], answering trackers and ads as blocked while `block` says so
+    /// (`control::dns_block`).
+    pub async fn start_with_block(
+        config: &DnsConfig,
+        sink: AnswerSink,
+        status: Arc<Status>,
+        block: Option<Arc<crate::control::DnsBlock>>,
+    ) -> Result<DnsServer, DnsError> {
         let shutdown = CancellationToken::new();
         let tracker = TaskTracker::new();
         // If anything below fails, the tasks already started must stop with us.
@@ -128,14 +139,17 @@ impl DnsServer {
             tracker.clone(),
         )
         .await?;
-        let fwd = Arc::new(forwarder::Forwarder::new(
-            cache::Cache::new(config.cache_size),
-            upstreams,
-            local,
-            sink,
-            status.clone(),
-            tracker.clone(),
-        ));
+        let fwd = Arc::new(
+            forwarder::Forwarder::new(
+                cache::Cache::new(config.cache_size),
+                upstreams,
+                local,
+                sink,
+                status.clone(),
+                tracker.clone(),
+            )
+            .with_block(block),
+        );
         fwd.spawn_tasks(&shutdown);
         let limits = server::Limits {
             max_tcp: config.max_tcp_connections.max(1),

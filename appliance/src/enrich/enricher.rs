@@ -112,6 +112,12 @@ impl Enricher {
         out
     }
 
+    /// Whether the lists mark `host` (lower case, no trailing dot) as an ad or tracking host,
+    /// as a flow's `tracker` flag would (the DNS blocker's question).
+    pub fn is_tracker_host(&self, host: &str) -> bool {
+        self.classifier.as_ref().is_some_and(|c| c.is_tracker(host))
+    }
+
     /// Everything known about a flow to `ip` for `domain` (the name the device asked, if any).
     pub fn flow(&self, domain: Option<&Domain>, ip: IpAddr) -> Enrichment {
         let mut e = Enrichment::default();

@@ -217,6 +217,7 @@ pub(crate) fn dns_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Dns
             addrs: parse_strings(&addrs, |s| s.parse::<IpAddr>().ok())?,
             ttl: u32::try_from(ttl).unwrap_or(u32::MAX),
             at: from_ms(at),
+            blocked: false,
         })
     })();
     Ok(decoded)

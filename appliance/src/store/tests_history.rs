@@ -105,6 +105,7 @@ fn answer(dev: &str, name: &str, at: DateTime<Utc>) -> StoreOp {
         addrs: vec![ip("203.0.113.5")],
         ttl: 60,
         at,
+        blocked: false,
     })
 }
 

@@ -4,7 +4,7 @@
 //!  /boot/whereflow.toml ──> settings (parse, check every value, list every problem)
 //!        │                      │ any problem: fallback (WPA2 "whereflow-setup")
 //!        ▼                      ▼
-//!  whereflow setup ──> hostapd.conf, dnsmasq.conf (DHCP only), nftables.conf,
+//!  whereflow setup ──> hostapd.conf, dnsmasq.conf (DHCP only), nftables.conf (+ -detect),
 //!                      whereflow.toml (the daemon's runtime config), system.env (for the
 //!                      init scripts) in /run/whereflow; problems in /boot/whereflow-problems.txt
 //! ```

@@ -10,14 +10,19 @@
 
 use crate::system::network::{ap_network, AP_INTERFACE};
 
+/// The NFLOG group the scan detector reads (`detect.nflog_group`).
+pub const NFLOG_GROUP: u16 = 7;
+
 /// Render the ruleset (a file for `nft -f`); `source` names the settings file in the header.
+/// Only the table `inet whereflow` is replaced: the daemon's own tables (blocks) stay.
 pub fn render(source: &str, uplink: &str) -> String {
     let net = ap_network();
     format!(
         "#!/usr/sbin/nft -f\n\
          # whereflow's firewall and NAT. Rendered at boot by `whereflow setup` from\n\
          # {source}: edit that file, not this one.\n\
-         flush ruleset\n\
+         table inet whereflow\n\
+         delete table inet whereflow\n\
          \n\
          table inet whereflow {{\n\
          \tchain input {{\n\
@@ -44,6 +49,27 @@ pub fn render(source: &str, uplink: &str) -> String {
          \tchain postrouting {{\n\
          \t\ttype nat hook postrouting priority srcnat; policy accept;\n\
          \t\toifname \"{uplink}\" ip saddr {net} masquerade\n\
+         \t}}\n\
+         }}\n"
+    )
+}
+
+/// Render the scan detector's ruleset (a second file for `nft -f`, loaded apart so that a
+/// kernel without NFLOG costs the detector, not the firewall): FIN, Xmas and Null probes belong
+/// to no connection, so conntrack calls them invalid; they are logged to [`NFLOG_GROUP`]
+/// before the firewall drops them.
+pub fn render_detect(source: &str) -> String {
+    format!(
+        "#!/usr/sbin/nft -f\n\
+         # whereflow's scan detector feed (detect.nflog_group = {NFLOG_GROUP}). Rendered at boot by\n\
+         # `whereflow setup` from {source}.\n\
+         table inet whereflow_detect\n\
+         delete table inet whereflow_detect\n\
+         \n\
+         table inet whereflow_detect {{\n\
+         \tchain invalid {{\n\
+         \t\ttype filter hook prerouting priority -150; policy accept;\n\
+         \t\tct state invalid log group {NFLOG_GROUP}\n\
          \t}}\n\
          }}\n"
     )

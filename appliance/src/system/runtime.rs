@@ -109,6 +109,13 @@ pub fn render(i: &RuntimeInputs<'_>) -> String {
     // without the right to, and only checks them.
     let conntrack = table(&mut doc, "conntrack");
     default_key(conntrack, "set_sysctls", false);
+    // The scan detector reads the invalid packets nftables-detect.conf logs.
+    let detect = table(&mut doc, "detect");
+    default_key(
+        detect,
+        "nflog_group",
+        i64::from(crate::system::nftables::NFLOG_GROUP),
+    );
 
     let wifi = table(&mut doc, "wifi");
     let ap = i.ap;

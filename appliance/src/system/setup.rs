@@ -77,6 +77,8 @@ pub const HOSTAPD_CONF: &str = "hostapd.conf";
 pub const DNSMASQ_CONF: &str = "dnsmasq.conf";
 /// Firewall and NAT.
 pub const NFTABLES_CONF: &str = "nftables.conf";
+/// The scan detector's NFLOG rule (loaded apart from the firewall).
+pub const NFTABLES_DETECT_CONF: &str = "nftables-detect.conf";
 /// The daemon's runtime configuration.
 pub const WHEREFLOW_TOML: &str = "whereflow.toml";
 /// Shell variables for the init scripts.
@@ -190,6 +192,7 @@ fn files(
         (HOSTAPD_CONF, hostapd::render(ap, source)),
         (DNSMASQ_CONF, dnsmasq::render(source, uplink)),
         (NFTABLES_CONF, nftables::render(source, uplink)),
+        (NFTABLES_DETECT_CONF, nftables::render_detect(source)),
         (WHEREFLOW_TOML, toml),
         (SYSTEM_ENV, env(uplink, config, fallback)),
     ]
@@ -413,6 +416,7 @@ mod tests {
                 HOSTAPD_CONF,
                 DNSMASQ_CONF,
                 NFTABLES_CONF,
+                NFTABLES_DETECT_CONF,
                 WHEREFLOW_TOML,
                 SYSTEM_ENV
             ]
@@ -421,7 +425,7 @@ mod tests {
             assert_expected("good.expected", name, text);
         }
         // The daemon reads the runtime file as it is.
-        let toml = &r.files[3].1;
+        let toml = &r.files[4].1;
         let c = Config::parse(toml, Path::new("x")).unwrap();
         c.validate().unwrap();
         assert_eq!(c.admin.password, None);
@@ -464,7 +468,7 @@ mod tests {
         assert!(r.fallback);
         assert!(r.files[0].1.contains("\nssid=whereflow-setup\n"));
         // The good uplink is kept.
-        assert!(r.files[4].1.contains("\nWF_UPLINK=eth0\n"));
+        assert!(r.files[5].1.contains("\nWF_UPLINK=eth0\n"));
     }
 
     #[test]

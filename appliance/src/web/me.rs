@@ -25,6 +25,8 @@ use crate::web::AppState;
 
 /// Most DNS answers the timeline shows (the live log keeps `correlate.max_answers_per_device`).
 const TIMELINE_MAX: usize = 200;
+/// Most alerts the page lists (the alerts page has them all).
+pub const ALERTS_MAX: usize = 50;
 
 /// Routes of this module.
 pub fn routes() -> Router<AppState> {
@@ -116,6 +118,11 @@ pub struct MeView {
     pub timeline: Vec<TimelineRow>,
     /// Privacy mode is on (the page says others cannot see this).
     pub privacy: bool,
+    /// The detectors run (`detect.enabled`).
+    pub alerts_enabled: bool,
+    /// The detectors' alerts about this device, most recently seen first, at most
+    /// [`ALERTS_MAX`] (as in `/api/v1/alerts`).
+    pub alerts: Vec<crate::web::alerts::Listed>,
 }
 
 /// A country's English name from its alpha-2 code (the code itself when unknown).
@@ -244,6 +251,8 @@ pub fn build_view(
         countries,
         timeline,
         privacy,
+        alerts_enabled: false,
+        alerts: Vec::new(),
     }
 }
 
@@ -276,6 +285,10 @@ pub fn me_view(app: &AppState, device: DeviceId) -> MeView {
         .filter(|_| !info.randomised_mac)
         .map(str::to_string);
     view.randomised_mac = info.randomised_mac;
+    if let Some((alerts, _)) = crate::web::alerts::listing(app, Some(device), None, ALERTS_MAX) {
+        view.alerts_enabled = true;
+        view.alerts = alerts;
+    }
     view
 }
 
@@ -477,6 +490,7 @@ mod tests {
                     .timestamp_opt(1_800_000_000 + i, 0)
                     .single()
                     .unwrap_or_default(),
+                blocked: false,
             })
             .collect();
         let refs: Vec<&DnsLogEntry> = entries.iter().collect();

@@ -4,6 +4,7 @@
 //!   [`LiveState`] and the data manifest.
 //! - `events`: `GET /api/v1/events`, server-sent events of flow and DNS changes and alerts.
 //! - `alerts`: `GET /api/v1/alerts` and the temporary ignores (`detect`).
+//! - `controls`: the admin's controls (`control`): DNS blocking, blocks, ending connections.
 //!
 //! Handlers only read shared state under a short read lock and never block the pipeline.
 
@@ -11,6 +12,7 @@ pub mod admin;
 pub mod alerts;
 pub mod api;
 pub mod assets;
+pub mod controls;
 pub mod events;
 pub mod me;
 pub mod pages;
@@ -61,6 +63,8 @@ pub struct AppState {
     pub admin: Arc<admin::Admin>,
     /// The detectors' alerts and temporary ignores (`None`: `detect.enabled = false`).
     pub detect: Option<crate::detect::DetectHandle>,
+    /// The admin's controls: DNS blocking, blocks, ending connections (`controls`).
+    pub controls: Arc<crate::control::Controls>,
 }
 
 impl AppState {
@@ -82,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::routes())
         .merge(admin::routes())
         .merge(alerts::routes())
+        .merge(controls::routes())
         .with_state(state)
         // Pages and JSON gzipped for clients that accept it (a phone on a busy WiFi). The event
         // stream is left alone (the default predicate skips text/event-stream), and so are

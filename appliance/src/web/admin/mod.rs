@@ -22,7 +22,7 @@ pub mod auth;
 pub mod config_file;
 pub mod csrf;
 mod export;
-mod pages;
+pub(crate) mod pages;
 pub mod password;
 mod sessions;
 mod settings;
@@ -227,6 +227,10 @@ pub async fn forget_device(app: &AppState, ip: IpAddr) -> Result<Forgotten, Admi
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    // Its alerts go too (the stored rows go with the store's delete).
+    if let Some(d) = &app.detect {
+        d.alerts.write().forget_device(device);
+    }
     let stored = match reply {
         None => None,
         Some(rx) => Some(
@@ -296,6 +300,9 @@ pub async fn start_session(
     // The writer already files under the new session; now the views start over too.
     let fresh = (history.fresh_live)();
     app.live.write().start_over(fresh);
+    if let Some(d) = &app.detect {
+        d.alerts.write().clear();
+    }
     tracing::info!(
         "admin: session {} \"{}\" started; previous session {previous} {}",
         session.id,

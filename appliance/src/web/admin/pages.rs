@@ -59,6 +59,8 @@ struct AdminPage {
     settings: HistoryConfig,
     db_mb: String,
     config_note: String,
+    /// The controls section (`web::controls`), when logged in.
+    controls: Option<crate::web::controls::Panel>,
 }
 
 /// Fixed notices after a redirect (`?done=`): nothing from the query is shown as is.
@@ -72,6 +74,10 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
              written)."
         }
         "logout" => "Logged out.",
+        "dns-block" => "DNS blocking of trackers and ads changed.",
+        "blocked" => "Blocked.",
+        "unblocked" => "The block is removed.",
+        "killed" => "The connection was ended.",
         _ => return None,
     })
 }
@@ -81,7 +87,7 @@ fn when(t: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 /// The admin page for this visitor, with `status`.
-async fn render(
+pub(crate) async fn render(
     app: &AppState,
     admin: Option<&AdminSession>,
     status: StatusCode,
@@ -104,8 +110,10 @@ async fn render(
         settings: app.admin.settings.get(),
         db_mb: String::new(),
         config_note: String::new(),
+        controls: None,
     };
     if admin.is_some() {
+        p.controls = Some(crate::web::controls::panel(app));
         p.warnings = app.status.snapshot().warnings;
         match sessions::session_list(app).await {
             Ok(list) => {
@@ -166,7 +174,7 @@ async fn page(
     .await
 }
 
-fn back_to_admin(done: &str) -> Response {
+pub(crate) fn back_to_admin(done: &str) -> Response {
     let mut res = StatusCode::SEE_OTHER.into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("/admin?done={done}")) {
         res.headers_mut().insert(header::LOCATION, v);
@@ -240,7 +248,7 @@ async fn login(
 }
 
 /// The CSRF check of an admin form; `Err` is the page to answer with (`403`).
-async fn checked<T: HasCsrf>(
+pub(crate) async fn checked<T: HasCsrf>(
     app: &AppState,
     admin: &AdminSession,
     headers: &HeaderMap,
@@ -260,12 +268,15 @@ async fn checked<T: HasCsrf>(
     }
 }
 
-trait HasCsrf {
+/// A form with the login's CSRF token in its `csrf` field.
+pub(crate) trait HasCsrf {
+    /// The submitted token.
     fn csrf(&self) -> &str;
 }
 
+/// A form with nothing but the CSRF token.
 #[derive(Deserialize)]
-struct CsrfOnly {
+pub(crate) struct CsrfOnly {
     #[serde(default)]
     csrf: String,
 }
