@@ -44,6 +44,7 @@ const result = await build({
     map: "src/map.js",
     presenter: "src/presenter.js",
     me: "src/me.js",
+    alerts: "src/alerts.js",
     home: "src/home.js",
     style: "src/style.css",
   },

@@ -5,6 +5,10 @@
 //! the devices and organizations, a new connection appears on it within 2 s, the map shows its
 //! hotspots, the my-device page shows the device that asked, the presenter view has its QR
 //! codes. The sankey render time for 50 devices × 500 domains is measured in the page.
+//! Alerts: a DNS-over-TLS connection from the browser's device raises one, which appears
+//! within a few seconds on the alerts page, on the device's own page and in the presenter's
+//! ticker (with its chime), grows on a repeat; the filter works; an admin ignores it for an
+//! hour, with JavaScript (the JSON endpoint) and without (the page's form).
 //!
 //! Screenshots and the browser's report go to `target/browser/`. Needs root, the built front
 //! end (`scripts/build-web.sh`, which `cargo build` runs) and `scripts/fetch-test-data.sh`.
@@ -59,6 +63,7 @@ fn every_view_in_a_real_browser_with_real_traffic() {
         Zone::new("net").a("googleads.g.doubleclick", "203.0.113.52"),
         Zone::new("uk").a("www.bbc.co", LONDON),
     ];
+    const ADMIN_PASSWORD: &str = "lab admin password";
     let lab = Lab::build(LabOptions { devices: 3, zones }).expect("building the lab (needs root)");
     for ip in [LONDON, MILTON, LINKOPING, "175.16.199.0/24"] {
         let prefix = if ip.contains('/') {
@@ -78,10 +83,13 @@ fn every_view_in_a_real_browser_with_real_traffic() {
         );
     }
     let _tcp = lab.tcp_server(443).expect("tcp server");
+    // DNS over TLS's port: a connection to it raises an `encrypted_dns.dot` alert.
+    let _dot = lab.tcp_server(853).expect("tcp server 853");
     let extra = format!(
         "[enrich]\ngeo_dbs = [\"{}\"]\nasn_dbs = [\"{}\"]\n\n\
          [site]\nname = \"Lab classroom\"\nlatitude = 52.2053\nlongitude = 0.1218\n\n\
-         [wifi]\nssid = \"whereflow-lab\"\npassphrase = \"correct horse battery\"\n",
+         [wifi]\nssid = \"whereflow-lab\"\npassphrase = \"correct horse battery\"\n\n\
+         [admin]\npassword = \"{ADMIN_PASSWORD}\"\n",
         test_db("GeoIP2-City-Test.mmdb").display(),
         test_db("GeoLite2-ASN-Test.mmdb").display()
     );
@@ -154,6 +162,8 @@ fn every_view_in_a_real_browser_with_real_traffic() {
             "--expect-new",
             "Meta",
         ])
+        .args(["--dot-addr", CHANGCHUN, "--dot-port", "853"])
+        .args(["--admin-password", ADMIN_PASSWORD])
         .arg("--out")
         .arg(&out_dir)
         .current_dir(repo().join("web-templates"))
@@ -259,7 +269,10 @@ fn every_view_in_a_real_browser_with_real_traffic() {
         s["tracker_marks"], s["tracker_links"],
         "every tracker link needs a pattern or dash, not only colour"
     );
-    assert!(s["tracker_labels"].as_u64().unwrap_or(0) >= 1, "no ⚠ label on the tracker domain");
+    assert!(
+        s["tracker_labels"].as_u64().unwrap_or(0) >= 1,
+        "no ⚠ label on the tracker domain"
+    );
     let appeared = s["new_connection_ms"]
         .as_u64()
         .expect("the new connection never appeared");
@@ -290,6 +303,112 @@ fn every_view_in_a_real_browser_with_real_traffic() {
     assert_eq!(report["me"]["ip"], "192.0.2.10");
     assert!(!report["me"]["name"].as_str().unwrap_or("").is_empty());
 
+    // Alerts: none before; the DNS-over-TLS connection's alert on the alerts page, the device's
+    // own page and the presenter's ticker within a few seconds, from the event stream.
+    let a = &report["alerts"];
+    assert_eq!(a["before"], 0, "alerts before any: {a}");
+    assert_eq!(
+        a["empty_note_before"], true,
+        "no 'nothing unusual' note: {a}"
+    );
+    for (what, ms) in [
+        ("the alerts page", &a["live_ms"]),
+        ("the device's page", &a["me_live_ms"]),
+        ("the presenter's ticker", &report["presenter"]["ticker_ms"]),
+    ] {
+        let ms = ms
+            .as_u64()
+            .unwrap_or_else(|| panic!("the alert never appeared on {what}: {report}"));
+        assert!(ms <= 5000, "the alert took {ms} ms to appear on {what}");
+    }
+    let text = |v: &Value| v.as_str().unwrap_or("").to_string();
+    assert_eq!(text(&a["kind"]), "↷Encrypted DNS", "{a}");
+    // The device by the name the other views use: never an address of any kind.
+    let device = text(&a["device"]);
+    assert_eq!(device, text(&report["me"]["name"]), "{a}");
+    assert!(
+        !device.contains("192.0.2.10") && device.matches(':').count() < 2,
+        "device shown as {device:?}"
+    );
+    assert!(text(&a["message"]).contains("port 853"), "{a}");
+    assert!(text(&a["remote"]).contains(CHANGCHUN), "{a}");
+    assert_eq!(text(&a["count"]), "once", "{a}");
+    assert_eq!(text(&a["summary"]), "1 alert", "{a}");
+    assert_eq!(a["empty_note_after"], false, "{a}");
+    assert!(text(&report["me"]["live_alert"]).contains("port 853"));
+    // It grew on the repeat (alert_update), still one alert.
+    let grew = a["update_ms"].as_u64().expect("the repeat never showed");
+    assert!(grew <= 5000, "the repeat took {grew} ms to show");
+    assert_eq!(text(&a["count_after"]), "2 times");
+    assert_eq!(a["items_after"], 1);
+    // The filter without a reload, and the server's at a phone's size, without script too.
+    assert_eq!(a["filter_scan_items"], 0, "{a}");
+    assert_eq!(text(&a["filter_scan_url"]), "?kind=scan");
+    assert_eq!(
+        text(&a["filter_scan_empty"]),
+        "No alerts match this filter."
+    );
+    assert_eq!(a["filter_all_items"], 1, "{a}");
+    assert_eq!(a["phone_items"], 1, "{a}");
+    assert_eq!(
+        a["phone_overflow"], false,
+        "the alerts page is wider than a phone"
+    );
+    assert_eq!(a["nojs_filtered_items"], 1, "{a}");
+    assert_eq!(
+        a["nojs_ignore_buttons"], 0,
+        "ignore buttons without a login"
+    );
+    // The admin: the button (script: JSON endpoint + CSRF token), then the plain form.
+    assert_eq!(a["admin_buttons"], 1, "{a}");
+    assert!(
+        text(&a["admin_js_ignored"]).starts_with("Ignored until"),
+        "{a}"
+    );
+    assert!(text(&a["admin_js_url"]).ends_with("/alerts"), "{a}");
+    assert_eq!(a["admin_ignores"], 1, "{a}");
+    assert_eq!(
+        a["admin_ignore_rule"]["kinds"],
+        serde_json::json!(["encrypted_dns"])
+    );
+    assert_eq!(
+        a["admin_ignore_rule"]["devices"],
+        serde_json::json!(["192.0.2.10"])
+    );
+    assert_eq!(a["admin_delete_status"], 204, "{a}");
+    assert_eq!(text(&a["admin_form_url"]), "/alerts?done=ignored", "{a}");
+    assert!(
+        text(&a["admin_form_notice"]).starts_with("Ignored for 1 hour"),
+        "{a}"
+    );
+    assert!(
+        text(&a["admin_form_ignored"]).starts_with("Ignored until"),
+        "{a}"
+    );
+    // The device's own page lists it, as rendered by the server, at both sizes.
+    assert_eq!(report["me"]["alerts_390"], 1, "{}", report["me"]);
+    assert_eq!(report["me"]["alerts_1920"], 1, "{}", report["me"]);
+
+    // The presenter's chime: off until clicked, then on; it sounded for the alert (when the
+    // browser's audio runs; a machine without any sound device may keep it suspended).
+    let p = &report["presenter"];
+    assert_eq!(p["ticker_hidden_before"], true, "{p}");
+    assert_eq!(p["sound_pressed"], "true", "{p}");
+    assert_eq!(text(&p["sound_label"]), "Alert sound: on", "{p}");
+    assert!(text(&p["ticker"]).contains("port 853"), "{p}");
+    assert!(
+        !text(&p["ticker"]).contains("192.0.2.10 "),
+        "the ticker names the device: {p}"
+    );
+    if p["audio_state"] == "running" {
+        assert_eq!(p["alert_sounds"], 1, "{p}");
+    } else {
+        eprintln!(
+            "audio did not run in this browser ({}): chime not checked",
+            p["audio_state"]
+        );
+    }
+
     // Presenter: two QR codes and the group totals.
     assert_eq!(report["presenter"]["qr_codes"], 2);
     assert!(!report["presenter"]["totals"]
@@ -299,9 +418,16 @@ fn every_view_in_a_real_browser_with_real_traffic() {
 
     // Keyboard focus is visible; text is readable on a projector (WCAG AA: 4.5).
     let f = &report["focus"];
-    assert!(f["outline"] == true || f["shadow"] == true, "focus not visible: {f}");
+    assert!(
+        f["outline"] == true || f["shadow"] == true,
+        "focus not visible: {f}"
+    );
     let contrast = report["min_contrast"]["ratio"].as_f64().expect("contrast");
-    assert!(contrast >= 4.5, "lowest text contrast {contrast}: {}", report["min_contrast"]);
+    assert!(
+        contrast >= 4.5,
+        "lowest text contrast {contrast}: {}",
+        report["min_contrast"]
+    );
 
     // Speed: sankey render for 50 devices × 500 domains.
     let median = report["bench"]["sankey_50x500_median_ms"]

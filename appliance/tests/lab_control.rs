@@ -257,6 +257,32 @@ fn dns_blocking_of_trackers_for_everyone_and_for_one_device() {
     assert_eq!(a(&lab, 0, ADS), vec![ip(ADS_IP)]);
     assert_eq!(a(&lab, 1, PLAIN), vec![ip(PLAIN_IP)]);
 
+    // The admin page's form does the same (no script needed).
+    let form = |on: &str| {
+        http(
+            &lab,
+            "POST",
+            "/admin/controls/dns-block",
+            &[
+                ("Cookie", &admin.cookie),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            &format!("csrf={}&scope=all&on={on}", admin.csrf),
+        )
+    };
+    let r = form("on");
+    assert_eq!(r.status, 303, "{r:?}");
+    assert_eq!(r.header("location"), Some("/admin?done=dns-block"));
+    assert_eq!(
+        a(&lab, 0, ADS),
+        vec![ip("0.0.0.0")],
+        "on for everyone by the form"
+    );
+    let page = http(&lab, "GET", "/admin", &[("Cookie", &admin.cookie)], "");
+    assert!(page.text().contains("On for everyone."), "{page:?}");
+    assert_eq!(form("off").status, 303);
+    assert_eq!(a(&lab, 0, ADS), vec![ip(ADS_IP)]);
+
     // Kept across a restart (controls.json in the data directory).
     d.kill_keep_data();
     let d = Daemon::start(&lab, &admin_toml).unwrap();

@@ -237,8 +237,8 @@ perf() {
 }
 
 declare -A UNIQUE CACHED LOST_U LOST_C CPU_U CPU_C
-# CPU time (user + system, in clock ticks) a whereflow process has used so far; empty for
-# the other servers. CPU per query is steadier than q/s when other work shares the machine.
+# CPU time (user + system, in clock ticks) the process listening on a port has used so far.
+# CPU per query is steadier than q/s when other work shares the machine.
 cpu_ticks() {
   local pid
   pid=$(wf_pid "$1")
@@ -270,14 +270,14 @@ for server in $SERVERS; do
   t0=$(cpu_ticks "$port")
   res=$(perf "$port" "$WORK/unique.txt" -n 1)
   t1=$(cpu_ticks "$port")
-  read -r "UNIQUE[$server]" "LOST_U[$server]" done <<<"$res"
-  CPU_U[$server]=$(per_query_us "$t0" "$t1" "$done")
+  read -r "UNIQUE[$server]" "LOST_U[$server]" answered <<<"$res"
+  CPU_U[$server]=$(per_query_us "$t0" "$t1" "$answered")
   perf "$port" "$WORK/hot.txt" -n 1 >/dev/null # warm the cache
   t0=$(cpu_ticks "$port")
   res=$(perf "$port" "$WORK/hot.txt" -l "$CACHED_SECONDS")
   t1=$(cpu_ticks "$port")
-  read -r "CACHED[$server]" "LOST_C[$server]" done <<<"$res"
-  CPU_C[$server]=$(per_query_us "$t0" "$t1" "$done")
+  read -r "CACHED[$server]" "LOST_C[$server]" answered <<<"$res"
+  CPU_C[$server]=$(per_query_us "$t0" "$t1" "$answered")
 done
 
 peak_rss() {
@@ -304,7 +304,8 @@ for server in $SERVERS; do
   printf '%-19s %15s %6s %9s %15s %6s %9s\n' "$server" "${UNIQUE[$server]}" "${LOST_U[$server]}" \
     "${CPU_U[$server]:--}" "${CACHED[$server]}" "${LOST_C[$server]}" "${CPU_C[$server]:--}"
 done
-echo "(us/q: whereflow's own CPU time, user + system, per answered query)"
+echo "(us/q: CPU time, user + system, of the process listening on the server's port, per answered"
+echo " query; nsd answers from a child process, so its figure is 0)"
 echo
 echo "whereflow / unbound: (a) $(ratio "${UNIQUE[whereflow]:-0}" "${UNIQUE[unbound]:-0}")  (b) $(ratio "${CACHED[whereflow]:-0}" "${CACHED[unbound]:-0}")"
 echo "whereflow / dnsmasq: (a) $(ratio "${UNIQUE[whereflow]:-0}" "${UNIQUE[dnsmasq]:-0}")  (b) $(ratio "${CACHED[whereflow]:-0}" "${CACHED[dnsmasq]:-0}")"

@@ -3,11 +3,14 @@
 // Runs inside a lab device's network namespace, so the pages see this device as "you" and every
 // request can only reach the lab. Prints one JSON object with what a person would have seen:
 // console errors, requests to other hosts, load times, labels on the sankey, map hotspots, the
-// my-device name, the time a new connection took to appear, and the sankey render benchmark.
+// my-device name, the time a new connection took to appear, the sankey render benchmark, and
+// the alerts: a real one (a DNS-over-TLS connection to --dot-addr:--dot-port) on /alerts, /me
+// and the presenter's ticker, live, and an admin ignoring it (with and without JavaScript).
 // Assertions live in the Rust test; this script only fails when the browser cannot be driven.
 //
 // Usage: node views.mjs --base http://192.0.2.1:8080 --out DIR --new-name graph.facebook.com
 //        --new-port 443 --dns 192.0.2.1 --expect-new Meta
+//        [--dot-addr 175.16.199.10 --dot-port 853 [--admin-password PASSWORD]]
 import { chromium } from 'playwright-core';
 import { Resolver } from 'node:dns/promises';
 import net from 'node:net';
@@ -38,13 +41,28 @@ const browser = await chromium.launch({
   ],
 });
 
-const report = { pages: [], sankey: {}, map: {}, me: {}, presenter: {}, bench: {} };
+const report = { pages: [], sankey: {}, map: {}, me: {}, presenter: {}, alerts: {}, bench: {} };
 
-// A fresh context per page and size: first loads, no cache from another page.
-async function openPage(route, viewport) {
-  const context = await browser.newContext({ viewport });
+// A fresh context per page and size: first loads, no cache from another page. `script: false`
+// loads it with JavaScript off; `password` logs in as admin first (the login's cookie is the
+// context's), as a script does or, with `login: 'form'`, with the admin page's form.
+async function openPage(route, viewport, { script = true, password = null, login = 'api' } = {}) {
+  const context = await browser.newContext({ viewport, javaScriptEnabled: script });
+  if (password && login === 'form') {
+    const p = await context.newPage();
+    await p.goto(new URL('/admin', base).href);
+    await p.fill('input[name="password"]', password);
+    await Promise.all([p.waitForNavigation(), p.locator('form[action="/admin/login"] button[type="submit"]').click()]);
+    if (new URL(p.url()).pathname !== '/admin' || (await p.locator('input[name="password"]').count()) > 0) {
+      throw new Error(`admin login with the form failed: ${p.url()} ${(await p.textContent('main').catch(() => '')).slice(0, 300)}`);
+    }
+    await p.close();
+  } else if (password) {
+    const res = await context.request.post(new URL('/admin/login', base).href, { form: { password }, maxRedirects: 0 });
+    if (res.status() !== 303) throw new Error(`admin login: ${res.status()} ${await res.text()}`);
+  }
   const page = await context.newPage();
-  const entry = { route, viewport: `${viewport.width}x${viewport.height}`, console_errors: [], foreign_requests: [], failed_requests: [] };
+  const entry = { route, viewport: `${viewport.width}x${viewport.height}`, script, console_errors: [], foreign_requests: [], failed_requests: [] };
   page.on('console', (m) => { if (m.type() === 'error') entry.console_errors.push(m.text()); });
   page.on('pageerror', (e) => entry.console_errors.push(String(e)));
   page.on('request', (r) => {
@@ -73,6 +91,25 @@ async function shot(page, name) {
 
 const labels = (page, column) =>
   page.$$eval(`#sankey g.node[data-column="${column}"] text`, (ts) => ts.map((t) => t.textContent.trim()));
+
+// From this device: a TCP connection that sends the lab server's 4-byte reply size and reads
+// the reply (what a DNS-over-TLS client's first exchange looks like to conntrack).
+async function tcpExchange(host, port) {
+  const sock = net.connect(port, host);
+  await new Promise((ok, fail) => { sock.once('connect', ok); sock.once('error', fail); });
+  const header = Buffer.alloc(4);
+  header.writeUInt32BE(64);
+  sock.on('data', () => {});
+  sock.end(header);
+  await new Promise((ok) => { sock.once('close', ok); setTimeout(ok, 3000); });
+  sock.destroy();
+}
+
+// Milliseconds from `t0` until `selector` is on the page (null: not within 10 s).
+const appears = (page, selector, t0) =>
+  page.waitForSelector(selector, { timeout: 10000 }).then(() => Date.now() - t0, () => null);
+
+const textOf = async (page, selector) => (await page.locator(selector).first().textContent().catch(() => null))?.replace(/\s+/g, ' ').trim() ?? null;
 
 const phone = { width: 390, height: 844 };
 const wide = { width: 1920, height: 1080 };
@@ -225,11 +262,131 @@ try {
     await context.close();
   }
 
+  // Alerts. The page, the device's own page and the presenter (its chime turned on, as a
+  // presenter's click would) are open when the alert is raised: it must appear on all three
+  // from the event stream.
+  if (args['dot-addr']) {
+    const r = report.alerts;
+    const list = '#alerts-list li[data-kind="encrypted_dns"]';
+    const al = await openPage('/alerts', wide);
+    r.before = await al.page.locator('#alerts-list li[data-alert-id]').count();
+    r.empty_note_before = await al.page.locator('#alerts-empty').isVisible();
+    await shot(al.page, 'alerts-empty-1920');
+    const me = await openPage('/me', phone);
+    const pr = await openPage('/presenter', wide);
+    await pr.page.click('#alert-sound');
+    await pr.page.waitForTimeout(200);
+    report.presenter.sound_pressed = await pr.page.getAttribute('#alert-sound', 'aria-pressed');
+    report.presenter.sound_label = await textOf(pr.page, '#alert-sound');
+    report.presenter.audio_state = await pr.page.evaluate(() => window.whereflow.audioState());
+    report.presenter.ticker_hidden_before = await pr.page.locator('#alert-ticker').isHidden();
+    for (const p of [al.page, me.page, pr.page]) {
+      await p.waitForSelector('#live-status[data-state="live"]', { timeout: 5000 }).catch(() => {});
+    }
+
+    const t0 = Date.now();
+    await tcpExchange(args['dot-addr'], Number(args['dot-port']));
+    [r.live_ms, r.me_live_ms, report.presenter.ticker_ms] = await Promise.all([
+      appears(al.page, list, t0),
+      appears(me.page, '#me-alerts li[data-kind="encrypted_dns"]', t0),
+      appears(pr.page, '#ticker-list li.kind-encrypted_dns', t0),
+    ]);
+    r.kind = await textOf(al.page, `${list} .alert-kind`);
+    r.device = await textOf(al.page, `${list} .alert-device`);
+    r.message = await textOf(al.page, `${list} .alert-message`);
+    r.remote = await textOf(al.page, `${list} .alert-remote`);
+    r.count = await textOf(al.page, `${list} .alert-count`);
+    r.first_seen = await textOf(al.page, `${list} time.alert-first`);
+    r.summary = await textOf(al.page, '#alerts-summary');
+    r.empty_note_after = await al.page.locator('#alerts-empty').isVisible();
+    report.me.live_alert = await textOf(me.page, '#me-alerts li .alert-message');
+    report.presenter.ticker = await textOf(pr.page, '#ticker-list li');
+    await pr.page.waitForTimeout(300);
+    report.presenter.alert_sounds = await pr.page.evaluate(() => window.whereflow.alertSounds);
+    await shot(pr.page, 'presenter-alert-1920');
+    await me.page.locator('#me-alerts-section').scrollIntoViewIfNeeded();
+    await shot(me.page, 'me-alert-390');
+
+    // The same again within the alert's window: it grows (`alert_update`), no second alert.
+    const t1 = Date.now();
+    await tcpExchange(args['dot-addr'], Number(args['dot-port']));
+    r.update_ms = await al.page
+      .waitForFunction((sel) => document.querySelector(sel)?.textContent.trim() === '2 times', `${list} .alert-count`, { timeout: 10000 })
+      .then(() => Date.now() - t1, () => null);
+    r.count_after = await textOf(al.page, `${list} .alert-count`);
+    r.items_after = await al.page.locator('#alerts-list li[data-alert-id]').count();
+    await shot(al.page, 'alerts-1920');
+
+    // The filter, without a reload: another kind shows none, all kinds it again.
+    await al.page.selectOption('#filter-kind', 'scan');
+    await al.page.waitForSelector('#alerts-empty:not([hidden])', { timeout: 5000 }).catch(() => {});
+    r.filter_scan_items = await al.page.locator('#alerts-list li[data-alert-id]').count();
+    r.filter_scan_url = new URL(al.page.url()).search;
+    r.filter_scan_empty = await textOf(al.page, '#alerts-empty');
+    await al.page.selectOption('#filter-kind', '');
+    await al.page.waitForSelector(list, { timeout: 5000 }).catch(() => {});
+    r.filter_all_items = await al.page.locator('#alerts-list li[data-alert-id]').count();
+    for (const x of [al, me, pr]) await x.context.close();
+
+    // As first rendered by the server, on a phone; and filtered by the address bar.
+    {
+      const { page, context } = await openPage('/alerts', phone);
+      r.phone_items = await page.locator('#alerts-list li[data-alert-id]').count();
+      r.phone_overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+      await shot(page, 'alerts-390');
+      await context.close();
+    }
+    {
+      const { page, context } = await openPage('/alerts?kind=encrypted_dns', phone, { script: false });
+      r.nojs_filtered_items = await page.locator('#alerts-list li[data-alert-id]').count();
+      r.nojs_ignore_buttons = await page.locator('form.alert-ignore').count();
+      await context.close();
+    }
+
+    if (args['admin-password']) {
+      const password = args['admin-password'];
+      // An admin, with JavaScript: the button calls the JSON endpoint with the CSRF token.
+      {
+        const { page, context } = await openPage('/alerts', wide, { password });
+        const button = page.locator(`${list} form.alert-ignore button`);
+        r.admin_buttons = await page.locator('form.alert-ignore').count();
+        await button.click();
+        r.admin_js_ignored = await page
+          .waitForSelector(`${list} .alert-ignored`, { timeout: 5000 })
+          .then((e) => e.textContent(), () => null);
+        r.admin_js_url = page.url();
+        await shot(page, 'alerts-admin-1920');
+        // Undo it through the API (for the form below).
+        const api = context.request;
+        const token = (await (await api.get(new URL('/api/v1/admin', base).href)).json()).csrf_token;
+        const ignores = (await (await api.get(new URL('/api/v1/alerts/ignores', base).href)).json()).ignores;
+        r.admin_ignores = ignores.length;
+        r.admin_ignore_rule = ignores[0]?.rule ?? null;
+        for (const t of ignores) {
+          const res = await api.delete(new URL(`/api/v1/alerts/ignores/${t.id}`, base).href, { headers: { 'x-csrf-token': token } });
+          r.admin_delete_status = res.status();
+        }
+        await context.close();
+      }
+      // An admin without JavaScript: the plain form posts and comes back to the page.
+      {
+        const { page, context } = await openPage('/alerts', phone, { script: false, password, login: 'form' });
+        await Promise.all([page.waitForNavigation({ timeout: 5000 }), page.locator(`${list} form.alert-ignore button`).click()]);
+        r.admin_form_url = new URL(page.url()).pathname + new URL(page.url()).search;
+        r.admin_form_notice = await textOf(page, '#alerts-notice');
+        r.admin_form_ignored = await textOf(page, `${list} .alert-ignored`);
+        await shot(page, 'alerts-admin-nojs-390');
+        await context.close();
+      }
+    }
+  }
+
   // My device
   for (const vp of [phone, wide]) {
     const { page, context } = await openPage('/me', vp);
     report.me.name = (await page.textContent('#me-name'))?.trim();
     report.me.ip = (await page.textContent('#me-ip'))?.trim();
+    report.me[`alerts_${vp.width}`] = await page.locator('#me-alerts li[data-alert-id]').count();
     await shot(page, `me-${vp.width}`);
     await context.close();
   }

@@ -1,15 +1,20 @@
 // "My device", live: the page is rendered by the server from the same data (it works without
 // JavaScript); this refreshes it from /api/v1/me when the device's flows or DNS answers change
-// and every 10 s. Test hooks: #me-name, #me-ip.
+// and every 10 s, and when an alert about it is raised or grows. Test hooks: #me-name,
+// #me-ip, #me-alerts li[data-alert-id].
 import { formatBytes } from "./lib/format.js";
 import { startLive } from "./lib/live.js";
 import { byId, countryName, fill, h } from "./lib/dom.js";
+import { alertItem, pageKinds } from "./lib/alert-dom.js";
 
 const name = byId("me-name");
 const ip = byId("me-ip");
 const orgs = byId("me-orgs");
 const countries = byId("me-countries");
 const timeline = byId("me-timeline");
+const alertsList = document.getElementById("me-alerts");
+const alertsEmpty = document.getElementById("me-alerts-empty");
+const kinds = pageKinds();
 
 function figure(key, value) {
   const el = document.querySelector(`[data-me="${key}"]`);
@@ -86,16 +91,24 @@ function render(me) {
           t.name,
           t.org ? [" ", h("span", { class: "muted" }, `(${t.org})`)] : null,
           t.tracker ? [" ", h("span", { class: "badge tracker" }, "tracker")] : null,
+          t.blocked ? [" ", h("span", { class: "badge blocked" }, "blocked")] : null,
         ),
       ),
     ),
   );
   emptyNote("timeline", me.timeline.length === 0, "No names looked up yet.");
+
+  if (alertsList && me.alerts_enabled) {
+    const alerts = me.alerts || [];
+    fill(alertsList, alerts.map((a) => alertItem(a, { kinds, showDevice: false })));
+    if (alertsEmpty) alertsEmpty.hidden = alerts.length > 0;
+  }
 }
 
 startLive({
   url: () => "/api/v1/me",
   status: byId("live-status"),
-  events: ["flow_new", "flow_update", "flow_closed", "dns", "lagged"],
+  events: ["flow_new", "flow_update", "flow_closed", "dns", "alert", "alert_update", "lagged"],
+  fast: ["flow_new", "alert"],
   onData: render,
 });

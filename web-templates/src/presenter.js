@@ -1,9 +1,15 @@
 // The presenter view, live: group totals (#totals), top companies, trackers per device by
-// name only. The QR codes and join instructions are rendered by the server.
+// name only, and a ticker of recent alerts in large type (#alert-ticker) with an optional
+// chime when a new one arrives (off until the presenter turns it on: #alert-sound). The QR
+// codes and join instructions are rendered by the server.
+// Test hooks: window.whereflow.alertSounds (chimes played for alerts), .audioState().
 import { formatBytes, formatCount, formatShare, plural } from "./lib/format.js";
 import { groupTotals, topOrgs, trackersPerDevice } from "./lib/totals.js";
-import { startLive } from "./lib/live.js";
+import { recentAlerts, shouldSound, tickerLine, upsertAlert } from "./lib/alerts.js";
+import { createChime } from "./lib/chime.js";
+import { fetchJson, startLive } from "./lib/live.js";
 import { byId, categories, fill, h } from "./lib/dom.js";
+import { pageKinds } from "./lib/alert-dom.js";
 
 const cats = categories();
 const totals = byId("totals");
@@ -23,7 +29,104 @@ function bar(o, max) {
   return el;
 }
 
+// Alerts: the ticker shows the newest few seen in the last half hour.
+const kinds = pageKinds();
+const ticker = byId("alert-ticker");
+const tickerList = byId("ticker-list");
+let alerts = [];
+/** Device address -> name, from /api/v1/paths (alerts on the stream carry no name). */
+let names = new Map();
+
+function drawTicker() {
+  const now = Date.now();
+  const lines = recentAlerts(alerts, now).map((a) => tickerLine(a, kinds, names, now));
+  ticker.hidden = lines.length === 0;
+  fill(
+    tickerList,
+    lines.map((l) =>
+      h(
+        "li",
+        { class: `ticker-item kind-${l.kind}`, "data-alert-id": l.id },
+        h(
+          "span",
+          { class: "ticker-head" },
+          h("span", { class: "alert-icon", "aria-hidden": "true" }, l.icon),
+          h("span", { class: "ticker-kind" }, l.label),
+          h("span", { class: "ticker-who" }, l.who),
+          h("time", { datetime: l.iso }, l.time),
+        ),
+        h("span", { class: "ticker-text" }, l.text),
+      ),
+    ),
+  );
+}
+
+async function readAlerts() {
+  try {
+    const data = await fetchJson("/api/v1/alerts?limit=10");
+    // Keep what the stream brought meanwhile; the listing names the devices.
+    for (const a of data.alerts || []) alerts = upsertAlert(alerts, a);
+    alerts = alerts.slice(0, 20);
+    drawTicker();
+  } catch {
+    // The ticker waits for the next alert; the totals' status line says when the appliance
+    // cannot be reached.
+  }
+}
+
+// The chime: off by default; a click turns it on (browsers start audio only after one).
+const chime = createChime();
+const soundButton = byId("alert-sound");
+let soundOn = false;
+let lastSound = null;
+const hooks = (window.whereflow = Object.assign(window.whereflow || {}, {
+  alertSounds: 0,
+  audioState: () => (chime ? chime.state : "unsupported"),
+}));
+
+function showSound() {
+  soundButton.setAttribute("aria-pressed", String(soundOn));
+  soundButton.textContent = soundOn ? "Alert sound: on" : "Alert sound: off";
+}
+
+if (chime) {
+  soundButton.hidden = false;
+  soundButton.addEventListener("click", async () => {
+    soundOn = !soundOn;
+    showSound();
+    try {
+      if (soundOn) {
+        await chime.enable();
+        chime.play(true); // so the presenter hears it works, and how loud
+      } else {
+        await chime.disable();
+      }
+    } catch {
+      soundOn = false;
+      soundButton.textContent = "Alert sound: not available";
+    }
+  });
+}
+
+function onAlertEvent(name, data) {
+  if (!data || !data.alert) return;
+  alerts = upsertAlert(alerts, data.alert).slice(0, 20);
+  drawTicker();
+  if (name !== "alert") return;
+  const now = Date.now();
+  if (soundOn && chime && shouldSound(lastSound, now)) {
+    if (chime.play()) {
+      lastSound = now;
+      hooks.alertSounds += 1;
+    }
+  }
+  // The device's name as the other views show it.
+  readAlerts();
+}
+
 function render(data) {
+  names = new Map((data.devices || []).map((d) => [d.id, d.name]));
+  drawTicker();
   const t = groupTotals(data);
   setFigure("devices", t.devices === null ? "–" : formatCount(t.devices));
   const devWords = totals.querySelector("[data-figure-words=devices]");
@@ -83,5 +186,10 @@ if (fs && document.fullscreenEnabled) {
 startLive({
   url: () => "/api/v1/paths?window=session",
   status: byId("live-status"),
+  listen: ["alert", "alert_update"],
+  onEvent: (name, data) => {
+    if (name === "alert" || name === "alert_update") onAlertEvent(name, data);
+  },
   onData: render,
 });
+readAlerts();

@@ -96,6 +96,9 @@ test("tracker traffic is its own link and marks its domain and company", () => {
 test("metric: connections instead of bytes", () => {
   assert.equal(metricValue(data.paths[2], "connections"), 7);
   assert.equal(metricValue({ bytes_up: 5, bytes_down: 6 }, "bytes"), 11);
+  // A connection with no counters yet still shows (as a hairline); no connection, nothing.
+  assert.equal(metricValue({ bytes_up: 0, bytes_down: 0, connections: 1 }, "bytes"), 1);
+  assert.equal(metricValue({ bytes_up: 0, bytes_down: 0, connections: 0 }, "bytes"), 0);
   const g = buildGraph(data, { metric: "connections" });
   assert.equal(g.metric, "connections");
   assert.equal(g.total, 10);

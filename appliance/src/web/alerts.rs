@@ -22,7 +22,7 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Form, Json, Router};
 use chrono::{DateTime, Utc};
@@ -420,22 +420,15 @@ struct IgnoreForm {
     csrf: String,
 }
 
-/// A short page for a refused form, with the way back.
+/// A short page for a refused ignore form, with the way back.
 fn refused_page(status: StatusCode, message: &str) -> Response {
-    let escaped = message
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
-    (
+    crate::web::notice::refused_page(
         status,
-        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
-        Html(format!(
-            "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">\
-             <title>Not ignored</title><main><h1>Not ignored</h1><p>{escaped}</p>\
-             <p><a href=\"/alerts\">Back to the alerts</a></p></main>"
-        )),
+        "Not ignored",
+        message,
+        "/alerts",
+        "Back to the alerts",
     )
-        .into_response()
 }
 
 /// `POST /alerts/{id}/ignore` (form field `csrf`): the same as the JSON endpoint for an hour,

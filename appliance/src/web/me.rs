@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use serde::{Deserialize, Serialize};
@@ -85,6 +85,8 @@ pub struct TimelineRow {
     pub org: Option<String>,
     /// A tracker or ad server.
     pub tracker: bool,
+    /// The appliance answered 0.0.0.0 / :: instead (tracker blocking was on).
+    pub blocked: bool,
 }
 
 /// Everything the "my device" page shows.
@@ -223,6 +225,7 @@ pub fn build_view(
                     .filter(|_| e.category.is_some())
                     .map(|o| Arc::<str>::clone(&o).to_string()),
                 tracker: e.tracker,
+                blocked: a.blocked,
             }
         })
         .collect();
@@ -314,22 +317,9 @@ struct ForgetForm {
     csrf: String,
 }
 
-/// A short page for a refused form, with the way back (the forms work without JavaScript).
+/// A short page for a refused form, with the way back.
 fn refused(status: StatusCode, message: &str) -> Response {
-    let escaped = message
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
-    (
-        status,
-        [(header::CACHE_CONTROL, "no-store")],
-        Html(format!(
-            "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">\
-             <title>Not saved</title><main><h1>Not saved</h1><p>{escaped}</p>\
-             <p><a href=\"/me\">Back to your device</a></p></main>"
-        )),
-    )
-        .into_response()
+    crate::web::notice::refused_page(status, "Not saved", message, "/me", "Back to your device")
 }
 
 /// A form answer: JSON for scripts (`Accept: application/json`), else back to the page.

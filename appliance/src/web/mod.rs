@@ -15,6 +15,7 @@ pub mod assets;
 pub mod controls;
 pub mod events;
 pub mod me;
+pub mod notice;
 pub mod pages;
 pub mod paths;
 pub mod viewer;
@@ -134,7 +135,7 @@ impl WebServer {
                 app.into_make_service_with_connect_info::<SocketAddr>(),
             )
             .with_graceful_shutdown(async move { shutdown.cancelled().await })
-                .await;
+            .await;
             if let Err(e) = served {
                 tracing::error!("web listener stopped: {e}");
             }

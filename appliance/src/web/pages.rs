@@ -156,9 +156,13 @@ pub fn html<T: Template>(page: &T) -> Response {
                     header::X_CONTENT_TYPE_OPTIONS,
                     HeaderValue::from_static("nosniff"),
                 ),
+                // `same-origin`, not `no-referrer`: with `no-referrer` browsers send
+                // `Origin: null` on the page's own form posts (the nickname, forget and ignore
+                // forms), which the CSRF check refuses as "another site"; `same-origin` still
+                // sends nothing to other sites.
                 (
                     header::REFERRER_POLICY,
-                    HeaderValue::from_static("no-referrer"),
+                    HeaderValue::from_static("same-origin"),
                 ),
             ],
             body,
@@ -819,6 +823,7 @@ mod tests {
                 registrable: Some("doubleclick.net".into()),
                 org: Some("Google".into()),
                 tracker: true,
+                blocked: true,
             }],
             privacy: false,
             alerts_enabled: true,
@@ -846,6 +851,7 @@ mod tests {
         assert!(html.contains("<span id=\"me-ip\">192.0.2.10</span>"));
         assert!(!html.contains("<phone>"), "escaped");
         assert!(html.contains("ads.doubleclick.net"));
+        assert!(html.contains("<span class=\"badge blocked\">blocked</span>"));
         assert!(html.contains("action=\"/me/nickname\""));
         assert!(html.contains("name=\"csrf\" value=\"abc\""));
         assert!(html.contains("48 kB"));
@@ -943,7 +949,10 @@ mod tests {
                 html.contains(&format!("<option value=\"{}\"", k.as_str())),
                 "{k}"
             );
-            assert!(html.contains(kind_explain(k)), "{k}");
+            assert!(
+                html.contains(&kind_explain(k).replace('\'', "&#39;")),
+                "{k}"
+            );
         }
         assert!(html.contains("id=\"alerts-empty\" hidden"));
         // Not an admin: no ignore buttons, no token.

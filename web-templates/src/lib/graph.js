@@ -16,10 +16,16 @@ const COLUMN_WORDS = {
   country: ["country", "countries"],
 };
 
-/** The value of one row: bytes both ways, or connections. */
+/**
+ * The value of one row: bytes both ways, or connections. A connection that has just begun has
+ * no byte count yet (the kernel reports counters every couple of seconds), so it counts as one
+ * byte: it shows at once as a hairline, not two seconds later.
+ */
 export function metricValue(row, metric) {
-  if (metric === "connections") return Math.max(0, Number(row.connections) || 0);
-  return Math.max(0, (Number(row.bytes_up) || 0) + (Number(row.bytes_down) || 0));
+  const connections = Math.max(0, Number(row.connections) || 0);
+  if (metric === "connections") return connections;
+  const bytes = Math.max(0, (Number(row.bytes_up) || 0) + (Number(row.bytes_down) || 0));
+  return bytes === 0 && connections > 0 ? 1 : bytes;
 }
 
 /** Rows of one device only (`device` null or "" = all). */

@@ -8,6 +8,10 @@ const EVENTS_URL = "/api/v1/events";
 /**
  * Start. `url()` gives the URL to read (it may change, e.g. with the time window);
  * `onData(json)` renders, `onError(error)` hears of a failed read; `status` is an element for "Live" / "Reconnecting…" words.
+ * `events` are the stream's events that call for a re-read (`fast` ones sooner); `listen` are
+ * more that only go to `onEvent(name, data)` (which hears of both, `data` parsed; e.g. the
+ * presenter sounds an `alert` from the stream itself). One stream per page: a page that
+ * needs more than one endpoint reads the others from `onData` or `onEvent`.
  * Returns `{refresh(), pause(), resume(), stop()}`.
  */
 export function startLive({
@@ -17,8 +21,11 @@ export function startLive({
   status = null,
   // "changed": privacy mode's notice that some other device's data changed.
   events = ["flow_new", "flow_update", "flow_closed", "changed", "lagged"],
+  listen = [],
+  onEvent = null,
   debounceMs = 400,
-  // A new connection is what people watch for: it is read sooner than counter updates.
+  // A new connection (a new alert) is what people watch for: read sooner than counter updates.
+  fast = ["flow_new"],
   newFlowMs = 120,
   minGapMs = 600,
   everyMs = 10000,
@@ -94,8 +101,19 @@ export function startLive({
       streamOk = true;
       say("live", "Live");
     });
-    for (const name of events) {
-      source.addEventListener(name, () => schedule(name === "flow_new" ? newFlowMs : debounceMs));
+    for (const name of new Set([...events, ...listen])) {
+      source.addEventListener(name, (e) => {
+        if (onEvent) {
+          let data = null;
+          try {
+            data = JSON.parse(e.data);
+          } catch {
+            // Not JSON (none of the documented events): the name alone is the news.
+          }
+          onEvent(name, data);
+        }
+        if (events.includes(name)) schedule(fast.includes(name) ? newFlowMs : debounceMs);
+      });
     }
     source.addEventListener("error", () => {
       streamOk = false;

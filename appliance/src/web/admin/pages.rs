@@ -149,7 +149,10 @@ pub(crate) async fn render(
     let h = res.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    // `same-origin`, not `no-referrer`: with `no-referrer` browsers send `Origin: null` on the
+    // page's own form posts, which the CSRF check refuses as "another site"; `same-origin`
+    // still sends nothing to other sites.
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     res
 }
 

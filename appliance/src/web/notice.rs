@@ -1,0 +1,54 @@
+//! The short page a refused form gets (the forms work without JavaScript, so a refusal must
+//! be a page a person can read, with the way back).
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+
+/// A page titled `title` saying `message`, with a link back to `back_href` (`back_label`).
+/// The message is escaped; the page is never cached.
+pub fn refused_page(
+    status: StatusCode,
+    title: &str,
+    message: &str,
+    back_href: &str,
+    back_label: &str,
+) -> Response {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    (
+        status,
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        Html(format!(
+            "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">\
+             <link rel=icon href=\"data:,\"><title>{t}</title><main><h1>{t}</h1><p>{m}</p>\
+             <p><a href=\"{h}\">{l}</a></p></main>",
+            t = esc(title),
+            m = esc(message),
+            h = esc(back_href),
+            l = esc(back_label),
+        )),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn message_is_escaped_and_page_not_cached() {
+        let r = refused_page(StatusCode::BAD_REQUEST, "Not saved", "<b>&", "/me", "Back");
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(r.headers()[header::CACHE_CONTROL], "no-store");
+        let body = axum::body::to_bytes(r.into_body(), 10_000)
+            .await
+            .unwrap_or_default();
+        let text = String::from_utf8_lossy(&body);
+        assert!(text.contains("&lt;b&gt;&amp;"), "{text}");
+        assert!(text.contains("<a href=\"/me\">Back</a>"), "{text}");
+    }
+}
