@@ -35,6 +35,7 @@ mod paths;
 pub mod retention;
 pub mod schema;
 pub mod sessions;
+mod snapshots;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -50,6 +51,7 @@ use crate::correlate::{DnsLogEntry, FlowRecord};
 pub use export::{DeviceRow, ExportError, FlowRow, HostRow, SessionReader};
 pub use retention::{DbSize, HistorySettings, RetentionPolicy, RetentionReport};
 pub use sessions::Deleted;
+pub use snapshots::CounterSnapshot;
 pub use writer::{DeviceSeen, ForgetReply, StoreOp, StoreWriter, WriterConfig, WriterStats};
 
 /// The database file's name inside the data directory.

@@ -128,8 +128,25 @@ const V4: &str = "
 ALTER TABLE alerts ADD COLUMN rule TEXT NOT NULL DEFAULT '';
 ";
 
+/// Schema version 5 (issue 5: flows with counter snapshots): a flow's counters over time, so
+/// a long flow's bytes can be placed in time (the `flows` row holds only the latest). The
+/// writer adds one when a flow's counters change and its last snapshot is a minute old, and
+/// one when it closes: a 10-minute flow costs ~11 rows of ~40 bytes. They go with their flow
+/// (retention, session delete, forget a device).
+const V5: &str = "
+CREATE TABLE flow_snapshots (
+    flow_id       INTEGER NOT NULL REFERENCES flows(id) ON DELETE CASCADE,
+    at            INTEGER NOT NULL,
+    bytes_up      INTEGER NOT NULL,
+    bytes_down    INTEGER NOT NULL,
+    packets_up    INTEGER NOT NULL,
+    packets_down  INTEGER NOT NULL,
+    PRIMARY KEY (flow_id, at)
+) WITHOUT ROWID;
+";
+
 /// The migration steps, in order; the schema version is the number of steps applied.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The schema version this build writes.
 pub fn current_version() -> u32 {
@@ -202,6 +219,7 @@ mod tests {
                 "alerts",
                 "devices",
                 "dns_answers",
+                "flow_snapshots",
                 "flows",
                 "known_devices",
                 "sessions"

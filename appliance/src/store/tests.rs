@@ -457,3 +457,42 @@ fn failed_batch_is_counted_not_fatal() {
     drop(w);
     h.join().unwrap();
 }
+
+#[test]
+fn flows_keep_a_counter_snapshot_a_minute_and_one_at_close() {
+    let dir = TempDir::new();
+    let store = Store::open(&dir.0).unwrap();
+    let session = store.current_session().unwrap().id;
+    let at = |bytes: u64, last: i64, closed: bool| {
+        let mut f = flow(1, bytes, 0, last);
+        if closed {
+            f.state = FlowState::Closed;
+        }
+        StoreOp::Flow(std::sync::Arc::new(f))
+    };
+    // Each write_all is its own batch, as the writer's commits every 500 ms would be.
+    write_all(
+        &store,
+        vec![StoreOp::Flow(std::sync::Arc::new(flow(2, 0, 0, 0)))],
+    );
+    write_all(&store, vec![at(100, 0, false)]);
+    write_all(&store, vec![at(200, 10, false)]);
+    write_all(&store, vec![at(300, 70, false)]);
+    write_all(&store, vec![at(400, 80, true)]);
+    let key = flow(1, 0, 0, 0).id;
+    let snaps = store.flow_snapshots(session, &key).unwrap();
+    let seen: Vec<(i64, u64)> = snaps
+        .iter()
+        .map(|s| ((s.at - t(0)).num_seconds(), s.bytes_up))
+        .collect();
+    assert_eq!(seen, [(0, 100), (70, 300), (80, 400)]);
+    assert_eq!(snaps[2].bytes_down, 4000);
+    // A flow with no counts yet has no snapshot.
+    assert!(store
+        .flow_snapshots(session, &flow(2, 0, 0, 0).id)
+        .unwrap()
+        .is_empty());
+    // They go with their flow.
+    store.forget_device("192.0.2.10".parse().unwrap()).unwrap();
+    assert_eq!(count(&store, "flow_snapshots"), 0);
+}

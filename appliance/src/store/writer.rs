@@ -322,6 +322,19 @@ const UPSERT_FLOW: &str = "INSERT INTO flows \
       last_seen = max(flows.last_seen, excluded.last_seen), \
       state = excluded.state";
 
+/// How often an active flow's counters are kept as a snapshot (besides the one at its close).
+pub const SNAPSHOT_EVERY_MS: i64 = 60_000;
+
+/// A counter snapshot of the flow just upserted, unless it has one from the last minute (the
+/// final one, at close, is always kept). `?1` session, `?2` flow key, `?3` at, `?4`..`?7`
+/// counters, `?8` closed, `?9` [`SNAPSHOT_EVERY_MS`]. A flow with no counts yet has none.
+const SNAPSHOT_FLOW: &str = "INSERT OR IGNORE INTO flow_snapshots \
+    (flow_id, at, bytes_up, bytes_down, packets_up, packets_down) \
+    SELECT f.id, ?3, ?4, ?5, ?6, ?7 FROM flows f WHERE f.session_id = ?1 AND f.flow_key = ?2 \
+      AND ?4 + ?5 > 0 \
+      AND (?8 OR NOT EXISTS (SELECT 1 FROM flow_snapshots s \
+                             WHERE s.flow_id = f.id AND s.at > ?3 - ?9))";
+
 const UPSERT_DEVICE: &str = "INSERT INTO devices \
     (session_id, ip, mac, hostname, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
     ON CONFLICT (session_id, ip) DO UPDATE SET \
@@ -389,6 +402,7 @@ fn commit(conn: &mut Connection, batch: &[Queued]) -> Result<u64, StoreError> {
         // The newest version of each flow: walk back, keep the first seen per key.
         let mut done = HashSet::new();
         let mut flow = tx.prepare_cached(UPSERT_FLOW)?;
+        let mut snapshot = tx.prepare_cached(SNAPSHOT_FLOW)?;
         for (session, op) in batch.iter().rev().filter(live).map(|q| &**q) {
             let StoreOp::Flow(f) = op else { continue };
             if !done.insert((*session, f.id.as_str())) {
@@ -412,6 +426,17 @@ fn commit(conn: &mut Connection, batch: &[Queued]) -> Result<u64, StoreError> {
                 to_ms(f.first_seen),
                 to_ms(f.last_seen),
                 state_text(f.state),
+            ])?;
+            snapshot.execute(params![
+                session,
+                f.id,
+                to_ms(f.last_seen),
+                to_i64(f.bytes_up),
+                to_i64(f.bytes_down),
+                to_i64(f.packets_up),
+                to_i64(f.packets_down),
+                f.state == crate::correlate::FlowState::Closed,
+                SNAPSHOT_EVERY_MS,
             ])?;
         }
         super::alerts::write(
