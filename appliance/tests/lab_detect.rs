@@ -356,6 +356,57 @@ fn sudden_upload() {
     assert_eq!(a["domain"], "files.example.test");
 }
 
+/// A steady upload on one connection: 8 KB a second for 9 s (72 KB), no pause. With the
+/// thresholds shortened in the config (32 KB over 6 s, a 3 s pause ends it) so the test takes
+/// seconds, not the preset's minute; the sudden rule is set out of reach so only the sustained
+/// one can fire.
+#[test]
+fn sustained_upload() {
+    let lab = lab(
+        1,
+        vec![Zone::new("example.test").a("backup", "203.0.113.21")],
+    );
+    let _server = lab.tcp_server(9100).expect("tcp server");
+    let d = Daemon::start(
+        &lab,
+        "[conntrack]\ndump_interval_ms = 1000\n\n[detect.upload]\nsustained_bytes = 32000\n\
+         sustained_secs = 6\npause_secs = 3\nsudden_bytes = 100000000\nsudden_secs = 10\n",
+    )
+    .expect("daemon");
+    resolve(&lab, 0, "backup.example.test.");
+    let sent = lab
+        .in_netns(&lab.devices()[0], || -> std::io::Result<u64> {
+            let mut s = TcpStream::connect("203.0.113.21:9100")?;
+            // The lab's server reads a 4-byte reply size, then everything until EOF.
+            s.write_all(&100u32.to_be_bytes())?;
+            let mut sent = 0;
+            for _ in 0..9 {
+                s.write_all(&[0x5a; 8000])?;
+                sent += 8000;
+                std::thread::sleep(Duration::from_secs(1));
+            }
+            s.shutdown(std::net::Shutdown::Write)?;
+            let mut reply = Vec::new();
+            s.read_to_end(&mut reply)?;
+            Ok(sent)
+        })
+        .expect("netns")
+        .expect("upload");
+    assert_eq!(sent, 72_000);
+    let a = wait_alert(&d, &lab, Duration::from_secs(10), |a| {
+        is(a, "upload.sustained", "192.0.2.10")
+    });
+    check_fields(&a);
+    assert_eq!(a["kind"], "upload");
+    assert_eq!(a["remote_ip"], "203.0.113.21");
+    assert_eq!(a["domain"], "backup.example.test");
+    let all = d.get(&lab, "/api/v1/alerts").expect("alerts");
+    assert!(
+        !all.to_string().contains("upload.sudden"),
+        "the sudden rule fired: {all}"
+    );
+}
+
 /// DNS over TLS (port 853), a DoH resolver by name, and flows to addresses never looked up.
 #[test]
 fn encrypted_dns_and_flows_without_dns() {
