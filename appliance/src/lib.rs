@@ -27,6 +27,7 @@ pub mod devices;
 pub mod dns;
 pub mod enrich;
 pub mod model;
+pub mod netlink;
 pub mod status;
 pub mod store;
 pub mod system;

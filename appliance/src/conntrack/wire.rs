@@ -49,8 +49,6 @@ const CTA_PROTO_ICMP_CODE: u16 = 6;
 const CTA_PROTO_ICMPV6_TYPE: u16 = 8;
 const CTA_PROTO_ICMPV6_CODE: u16 = 9;
 
-const NLMSG_HDRLEN: usize = 16;
-
 /// What a conntrack message says happened to a flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FlowChange {
@@ -111,26 +109,16 @@ pub struct Envelope {
 /// Split a received datagram into its netlink messages and decode each one. A datagram
 /// whose framing is broken yields the messages before the break and then an `Unusable`.
 pub fn parse_datagram(buf: &[u8]) -> Vec<Envelope> {
-    let mut out = Vec::new();
-    let mut rest = buf;
-    while rest.len() >= NLMSG_HDRLEN {
-        let len = u32::from_ne_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
-        if len < NLMSG_HDRLEN || len > rest.len() {
-            out.push(Envelope {
+    crate::netlink::frames(buf)
+        .map(|frame| match frame {
+            Ok(msg) => parse_message(msg),
+            Err(why) => Envelope {
                 seq: 0,
                 dump_interrupted: false,
-                message: Message::Unusable(format!(
-                    "netlink message length {len} does not fit the {} bytes left",
-                    rest.len()
-                )),
-            });
-            break;
-        }
-        out.push(parse_message(&rest[..len]));
-        let aligned = (len + 3) & !3;
-        rest = &rest[aligned.min(rest.len())..];
-    }
-    out
+                message: Message::Unusable(why),
+            },
+        })
+        .collect()
 }
 
 /// Decode one netlink message (header included).

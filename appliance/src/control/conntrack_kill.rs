@@ -190,20 +190,7 @@ impl CtRequest {
 
 /// Split a datagram into its netlink messages (bytes each).
 fn messages(datagram: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let mut rest = datagram;
-    std::iter::from_fn(move || {
-        if rest.len() < 16 {
-            return None;
-        }
-        let len = u32::from_ne_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
-        if len < 16 || len > rest.len() {
-            return None;
-        }
-        let (msg, _) = rest.split_at(len);
-        let aligned = ((len + 3) & !3).min(rest.len());
-        rest = &rest[aligned..];
-        Some(msg)
-    })
+    crate::netlink::frames(datagram).map_while(Result::ok)
 }
 
 /// The raw `CTA_TUPLE_ORIG` of one conntrack message.

@@ -45,7 +45,6 @@ use crate::status::Status;
 /// Bytes of each packet the kernel copies to us.
 const COPY_RANGE: u32 = 128;
 const RCVBUF: usize = 1 << 20;
-const NLMSG_HDRLEN: usize = 16;
 
 const FIN: u8 = 0x01;
 const SYN: u8 = 0x02;
@@ -147,13 +146,8 @@ pub fn parse_packet(p: &[u8], at_ms: i64) -> Option<Attempt> {
 /// codes go to `acks`.
 pub fn parse_datagram(buf: &[u8], acks: &mut Vec<i32>) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
-    let mut rest = buf;
-    while rest.len() >= NLMSG_HDRLEN {
-        let len = u32::from_ne_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
-        if len < NLMSG_HDRLEN || len > rest.len() {
-            break;
-        }
-        match NetlinkMessage::<NetfilterMessage>::deserialize(&rest[..len]) {
+    for msg in crate::netlink::frames(buf).map_while(Result::ok) {
+        match NetlinkMessage::<NetfilterMessage>::deserialize(msg) {
             Ok(m) => match m.payload {
                 NetlinkPayload::Error(e) => acks.push(e.raw_code()),
                 NetlinkPayload::InnerMessage(NetfilterMessage {
@@ -170,7 +164,6 @@ pub fn parse_datagram(buf: &[u8], acks: &mut Vec<i32>) -> Vec<Vec<u8>> {
             },
             Err(e) => tracing::debug!("detect: undecodable NFLOG message: {e}"),
         }
-        rest = &rest[((len + 3) & !3).min(rest.len())..];
     }
     out
 }

@@ -29,8 +29,6 @@ pub const RTNLGRP_NEIGH: u32 = 3;
 /// every Linux architecture.
 const USER_HZ: u64 = 100;
 
-const NLMSG_HDRLEN: usize = 16;
-
 /// How sure the kernel is of an entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NeighState {
@@ -104,22 +102,12 @@ pub fn dump_request(seq: u32) -> Vec<u8> {
 /// Split a datagram into its netlink messages and decode each one. Broken framing ends the
 /// datagram with an [`NeighMessage::Unusable`].
 pub fn parse_datagram(buf: &[u8]) -> Vec<NeighMessage> {
-    let mut out = Vec::new();
-    let mut rest = buf;
-    while rest.len() >= NLMSG_HDRLEN {
-        let len = u32::from_ne_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
-        if len < NLMSG_HDRLEN || len > rest.len() {
-            out.push(NeighMessage::Unusable(format!(
-                "netlink message length {len} does not fit the {} bytes left",
-                rest.len()
-            )));
-            break;
-        }
-        out.push(parse_message(&rest[..len]));
-        let aligned = (len + 3) & !3;
-        rest = &rest[aligned.min(rest.len())..];
-    }
-    out
+    crate::netlink::frames(buf)
+        .map(|frame| match frame {
+            Ok(msg) => parse_message(msg),
+            Err(why) => NeighMessage::Unusable(why),
+        })
+        .collect()
 }
 
 /// Decode one netlink message (header included).

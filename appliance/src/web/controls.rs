@@ -27,7 +27,7 @@ use crate::control::conntrack_kill::KillError;
 use crate::control::{blocks::BookError, BlockKind, ControlError, ControlsView, DnsScope};
 use crate::correlate::FlowState;
 use crate::model::Proto;
-use crate::web::admin::pages::{back_to_admin, checked, render, HasCsrf};
+use crate::web::admin::pages::{back_to_admin, checked, checked_form, render, HasCsrf};
 use crate::web::admin::{AdminSession, AdminWrite};
 use crate::web::AppState;
 
@@ -321,16 +321,9 @@ async fn form_dns_block(
     headers: HeaderMap,
     form: Result<Form<DnsBlockForm>, FormRejection>,
 ) -> Response {
-    if let Err(res) = checked(&app, &admin, &headers, &form).await {
-        return res;
-    }
-    let Ok(Form(f)) = form else {
-        return form_failed(
-            &app,
-            &admin,
-            ControlError::BadRequest("incomplete form".into()),
-        )
-        .await;
+    let f = match checked_form(&app, &admin, &headers, form).await {
+        Ok(f) => f,
+        Err(res) => return res,
     };
     let parsed = (|| {
         let device = match f.device.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
@@ -377,16 +370,9 @@ async fn form_block(
     headers: HeaderMap,
     form: Result<Form<BlockForm>, FormRejection>,
 ) -> Response {
-    if let Err(res) = checked(&app, &admin, &headers, &form).await {
-        return res;
-    }
-    let Ok(Form(f)) = form else {
-        return form_failed(
-            &app,
-            &admin,
-            ControlError::BadRequest("incomplete form".into()),
-        )
-        .await;
+    let f = match checked_form(&app, &admin, &headers, form).await {
+        Ok(f) => f,
+        Err(res) => return res,
     };
     let kind = match f.kind.as_deref().unwrap_or("").parse::<BlockKind>() {
         Ok(k) => k,

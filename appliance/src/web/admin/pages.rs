@@ -271,6 +271,28 @@ pub(crate) async fn checked<T: HasCsrf>(
     }
 }
 
+/// [`checked`], then the form itself: a form that did not parse gets the admin page with
+/// "incomplete form" (400).
+pub(crate) async fn checked_form<T: HasCsrf>(
+    app: &AppState,
+    admin: &AdminSession,
+    headers: &HeaderMap,
+    form: Result<Form<T>, FormRejection>,
+) -> Result<T, Response> {
+    checked(app, admin, headers, &form).await?;
+    match form {
+        Ok(Form(f)) => Ok(f),
+        Err(_) => Err(render(
+            app,
+            Some(admin),
+            StatusCode::BAD_REQUEST,
+            None,
+            Some("incomplete form".into()),
+        )
+        .await),
+    }
+}
+
 /// A form with the login's CSRF token in its `csrf` field.
 pub(crate) trait HasCsrf {
     /// The submitted token.
@@ -348,16 +370,9 @@ async fn new_session(
     headers: HeaderMap,
     form: Result<Form<NewSessionForm>, FormRejection>,
 ) -> Response {
-    if let Err(res) = checked(&app, &admin, &headers, &form).await {
-        return res;
-    }
-    let Ok(Form(f)) = form else {
-        return fail(
-            &app,
-            &admin,
-            AdminError::BadRequest("incomplete form".into()),
-        )
-        .await;
+    let f = match checked_form(&app, &admin, &headers, form).await {
+        Ok(f) => f,
+        Err(res) => return res,
     };
     let result = match keep_old(f.old.as_deref()) {
         Ok(keep) => start_session(&app, f.name.as_deref(), keep).await,
@@ -419,16 +434,9 @@ async fn save_settings(
     headers: HeaderMap,
     form: Result<Form<SettingsForm>, FormRejection>,
 ) -> Response {
-    if let Err(res) = checked(&app, &admin, &headers, &form).await {
-        return res;
-    }
-    let Ok(Form(f)) = form else {
-        return fail(
-            &app,
-            &admin,
-            AdminError::BadRequest("incomplete form".into()),
-        )
-        .await;
+    let f = match checked_form(&app, &admin, &headers, form).await {
+        Ok(f) => f,
+        Err(res) => return res,
     };
     let change = (|| {
         Ok::<_, AdminError>(SettingsChange {
