@@ -31,14 +31,16 @@ use parking_lot::RwLock;
 use tokio::sync::{broadcast, mpsc};
 use tokio_util::sync::CancellationToken;
 use whereflow::config::CorrelateConfig;
-use whereflow::conntrack::{ConntrackEvent, Counters, FlowKey, FlowSnapshot, FlowTuple};
-use whereflow::correlate::{self, FlowRecord, FlowState, LiveEvent, LiveState};
+use whereflow::conntrack::{ConntrackEvent, Counters, FlowSnapshot, FlowTuple};
+use whereflow::correlate::{self, LiveState};
 use whereflow::detect::config::{DetectConfig, SpoofingConfig};
 use whereflow::detect::dns_tunnel::DnsSeen;
 use whereflow::detect::task::{DetectInput, Detectors};
 use whereflow::dns::DnsAnswer;
-use whereflow::enrich::{Enricher, Enrichment};
-use whereflow::model::{DeviceId, Domain, Proto};
+use whereflow::enrich::Enricher;
+use whereflow::model::{
+    DeviceId, Domain, Enrichment, FlowKey, FlowRecord, FlowState, LiveEvent, Proto,
+};
 use whereflow::status::Status;
 use whereflow_lab::{Lab, LabOptions};
 

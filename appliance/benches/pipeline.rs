@@ -18,10 +18,10 @@ use parking_lot::RwLock;
 use tokio::sync::{broadcast, mpsc};
 use tokio_util::sync::CancellationToken;
 use whereflow::config::CorrelateConfig;
-use whereflow::conntrack::{ConntrackEvent, Counters, FlowKey, FlowSnapshot, FlowTuple};
+use whereflow::conntrack::{ConntrackEvent, Counters, FlowSnapshot, FlowTuple};
 use whereflow::correlate::{self, LiveState};
 use whereflow::dns::DnsAnswer;
-use whereflow::model::{DeviceId, Domain, Proto};
+use whereflow::model::{DeviceId, Domain, FlowKey, Proto};
 use whereflow_lab::{Lab, LabOptions, Zone};
 
 const DEVICES: u32 = 100;

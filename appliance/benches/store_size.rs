@@ -12,11 +12,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use whereflow::conntrack::FlowKey;
-use whereflow::correlate::{DnsLogEntry, FlowRecord, FlowState};
-use whereflow::enrich::category::Category;
-use whereflow::enrich::Enrichment;
-use whereflow::model::{DeviceId, Domain, Proto};
+use whereflow::model::{
+    Category, DeviceId, DnsLogEntry, Domain, Enrichment, FlowKey, FlowRecord, FlowState, Proto,
+};
 use whereflow::store::{RetentionPolicy, Store, StoreOp, StoreWriter, WriterConfig};
 
 const DEVICES: u32 = 100;

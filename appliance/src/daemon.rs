@@ -372,7 +372,7 @@ impl Daemon {
 
 /// The current session's alerts (at most `max`, newest first) and the largest alert id ever
 /// stored. What cannot be read costs the old alerts, not the detectors.
-fn restore_alerts(store: &Store, max: usize) -> (Vec<crate::detect::Alert>, u64) {
+fn restore_alerts(store: &Store, max: usize) -> (Vec<crate::model::Alert>, u64) {
     let alerts = store
         .current_session()
         .and_then(|s| store.session_alerts(s.id, max));
@@ -418,13 +418,13 @@ fn open_store(
     let answers = store.recent_dns(session.id, config.correlate.max_answers_per_device)?;
     let (n_flows, n_answers) = (flows.len(), answers.len());
     for a in answers {
-        state.devices.dns_answer(a.device_ip, a.at);
+        state.device_totals.dns_answer(a.device_ip, a.at);
         state.dns.push(a);
     }
     for f in &flows {
         match f.state {
-            crate::correlate::FlowState::Open => state.devices.flow_opened(f),
-            crate::correlate::FlowState::Closed => state.devices.flow_closed(f, false),
+            crate::model::FlowState::Open => state.device_totals.flow_opened(f),
+            crate::model::FlowState::Closed => state.device_totals.flow_closed(f, false),
         }
     }
     state.flows.restore(flows);

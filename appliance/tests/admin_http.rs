@@ -15,11 +15,9 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use serde_json::Value;
-use whereflow::conntrack::FlowKey;
-use whereflow::correlate::{DnsLogEntry, FlowRecord, FlowState};
-use whereflow::enrich::category::Category;
-use whereflow::enrich::Enrichment;
-use whereflow::model::{DeviceId, Domain, Proto};
+use whereflow::model::{
+    Category, DeviceId, DnsLogEntry, Domain, Enrichment, FlowKey, FlowRecord, FlowState, Proto,
+};
 use whereflow::store::{DeviceSeen, Store, StoreOp};
 
 use admin_support::{http, Resp};

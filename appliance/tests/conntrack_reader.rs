@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use whereflow::config::ConntrackConfig;
-use whereflow::conntrack::{self, ConntrackEvent, FlowKey, FlowSnapshot, FlowTuple};
-use whereflow::model::Proto;
+use whereflow::conntrack::{self, ConntrackEvent, FlowSnapshot, FlowTuple};
+use whereflow::model::{FlowKey, Proto};
 use whereflow::status::Status;
 
 const LO4: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);

@@ -3,10 +3,9 @@
 //! list files. After `blocklists/refresh`, this test is what catches a source changing its mind
 //! about a big platform.
 
-use whereflow::enrich::category::Category::{self, *};
 use whereflow::enrich::domains::{ClassifierError, DomainClassifier};
 use whereflow::enrich::suffix::registrable_domain;
-use whereflow::model::Domain;
+use whereflow::model::{Category, Category::*, Domain};
 
 /// (host, organization, category, tracker). `None` = not in any list.
 #[rustfmt::skip]

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 use whereflow::enrich::asn::{AsnDb, AsnInfo};
 use whereflow::enrich::geo::{GeoDb, GeoInfo};
-use whereflow::enrich::special::{special_range, SpecialRange};
+use whereflow::enrich::special::special_range;
+use whereflow::model::SpecialRange;
 use whereflow::status::Status;
 
 fn test_data() -> PathBuf {

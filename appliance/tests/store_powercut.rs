@@ -15,10 +15,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use whereflow::conntrack::FlowKey;
-use whereflow::correlate::{DnsLogEntry, FlowRecord, FlowState};
-use whereflow::enrich::Enrichment;
-use whereflow::model::{DeviceId, Domain, Proto};
+use whereflow::model::{
+    DeviceId, DnsLogEntry, Domain, Enrichment, FlowKey, FlowRecord, FlowState, Proto,
+};
 use whereflow::store::{Store, StoreOp};
 
 /// Set in the child: the data directory to write to.

@@ -5,10 +5,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use whereflow::conntrack::FlowKey;
-use whereflow::correlate::{FlowRecord, FlowState};
-use whereflow::enrich::Enrichment;
-use whereflow::model::{DeviceId, Domain, Proto};
+use whereflow::model::{DeviceId, Domain, Enrichment, FlowKey, FlowRecord, FlowState, Proto};
 use whereflow::store::{Store, StoreOp};
 
 const FLOWS: u32 = 200_000;

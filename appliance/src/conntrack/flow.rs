@@ -4,19 +4,7 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 
-use crate::model::Proto;
-
-/// A flow's identity: conntrack's id plus its start time (ids are reused after a flow ends).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FlowKey {
-    /// `CTA_ID`.
-    pub id: u32,
-    /// When the flow started, in nanoseconds since the epoch, fixed when the reader first
-    /// learns of the flow: `CTA_TIMESTAMP_START` if that message carried it (dump, DESTROY),
-    /// else the NEW event's `CTA_TIMESTAMP_EVENT` (NEW events carry no `CTA_TIMESTAMP`; the
-    /// event stamp is within microseconds of the start). 0 when timestamps are off.
-    pub start_ns: u64,
-}
+use crate::model::{FlowKey, Proto};
 
 /// The ORIGINAL-direction tuple: who opened the flow, to where.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -25,7 +25,7 @@ use std::thread::JoinHandle;
 use tokio::sync::mpsc::Sender;
 use tokio_util::sync::CancellationToken;
 
-pub use flow::{ConntrackEvent, Counters, FlowKey, FlowSnapshot, FlowTuple};
+pub use flow::{ConntrackEvent, Counters, FlowSnapshot, FlowTuple};
 
 use crate::config::ConntrackConfig;
 use crate::status::Status;

@@ -38,8 +38,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::flow::{ConntrackEvent, Counters, FlowKey, FlowSnapshot, FlowTuple};
 use super::wire::{FlowChange, WireFlow};
+use crate::conntrack::flow::{ConntrackEvent, Counters, FlowSnapshot, FlowTuple};
+use crate::model::FlowKey;
 
 /// Result of feeding one message to the table, for the reader's counters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -41,9 +41,9 @@ pub use blocks::{Block, BlockKind};
 pub use config::ControlConfig;
 pub use dns_block::{DnsBlock, DnsBlockState};
 
-use crate::correlate::{FlowRecord, FlowState, LiveEvent, LiveState};
+use crate::correlate::LiveState;
 use crate::enrich::Enricher;
-use crate::model::{DeviceId, Domain, Proto};
+use crate::model::{DeviceId, Domain, FlowRecord, FlowState, LiveEvent, Proto};
 use crate::status::Status;
 use blocks::{BlockBook, BookError};
 use conntrack_kill::{KillError, Target};

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::blocks::Destination;
 use super::Controls;
-use crate::correlate::{FlowRecord, LiveEvent};
+use crate::model::{FlowRecord, LiveEvent};
 
 /// Longest a change taken from the flows waits to be saved.
 const SAVE_EVERY: Duration = Duration::from_secs(2);

@@ -1,40 +1,12 @@
 //! Recent DNS answers per device, for `/api/v1/dns` and the event stream.
 
 use std::collections::VecDeque;
-use std::net::IpAddr;
 use std::num::NonZeroUsize;
 
-use chrono::{DateTime, Utc};
 use lru::LruCache;
-use serde::Serialize;
 
 use crate::dns::DnsAnswer;
-use crate::model::{DeviceId, Domain};
-
-/// One answer as the API shows it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct DnsLogEntry {
-    /// The device that asked.
-    pub device_ip: DeviceId,
-    /// The name it asked for.
-    pub name: Domain,
-    /// Record type asked for (`A`, `AAAA`, `HTTPS`, ...).
-    pub qtype: String,
-    /// Response code (`NOERROR`, `NXDOMAIN`, `SERVFAIL`, ...).
-    pub rcode: String,
-    /// CNAME targets, in order.
-    pub chain: Vec<Domain>,
-    /// Addresses in the answer.
-    pub addrs: Vec<IpAddr>,
-    /// Smallest TTL of the answer, seconds.
-    pub ttl: u32,
-    /// When it was answered.
-    pub at: DateTime<Utc>,
-    /// The name was blocked: the device got 0.0.0.0 / `::` instead of the real answer
-    /// (`control::dns_block`). Shown only when true; not kept in the store.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub blocked: bool,
-}
+use crate::model::{DeviceId, DnsLogEntry};
 
 impl From<&DnsAnswer> for DnsLogEntry {
     fn from(a: &DnsAnswer) -> Self {
@@ -100,6 +72,8 @@ impl DnsLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Domain;
+    use chrono::Utc;
 
     fn entry(dev: &str, name: &str) -> DnsLogEntry {
         DnsLogEntry {

@@ -6,12 +6,11 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use ipnet::IpNet;
-use serde::Serialize;
 
-use crate::conntrack::{Counters, FlowKey, FlowSnapshot};
+use crate::conntrack::{Counters, FlowSnapshot};
 use crate::correlate::Attribution;
-use crate::enrich::{Enricher, Enrichment};
-use crate::model::{DeviceId, Domain, Proto};
+use crate::enrich::Enricher;
+use crate::model::{DeviceId, FlowKey, FlowRecord, FlowState};
 
 /// Decides which conntrack flows are a device's traffic out to the world.
 #[derive(Clone, Debug)]
@@ -46,55 +45,6 @@ fn is_local_only(ip: IpAddr) -> bool {
             v6.is_multicast() || v6.is_loopback() || (v6.segments()[0] & 0xffc0) == 0xfe80
         }
     }
-}
-
-/// Whether a flow is still live.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FlowState {
-    /// In the kernel's table.
-    Open,
-    /// Ended (DESTROY seen, or gone from the table).
-    Closed,
-}
-
-/// One flow as the API shows it. Up = from the device.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct FlowRecord {
-    /// Stable identifier for matching updates on the event stream (`<ct id>-<start ns>`).
-    pub id: String,
-    #[serde(skip)]
-    /// Conntrack identity.
-    pub key: FlowKey,
-    /// The device that opened the flow.
-    pub device_ip: DeviceId,
-    /// Where it goes.
-    pub remote_ip: IpAddr,
-    /// Destination port (0 for ICMP).
-    pub remote_port: u16,
-    /// Transport protocol.
-    pub proto: Proto,
-    /// The name the device asked for, or `None` when no answer explains this flow.
-    pub domain: Option<Domain>,
-    /// Other names this device was given for the remote address.
-    pub candidates: Vec<Domain>,
-    /// Layer-3 bytes from the device, as conntrack counts them.
-    pub bytes_up: u64,
-    /// Layer-3 bytes to the device.
-    pub bytes_down: u64,
-    /// Packets from the device.
-    pub packets_up: u64,
-    /// Packets to the device.
-    pub packets_down: u64,
-    /// When the flow began.
-    pub first_seen: DateTime<Utc>,
-    /// When it last changed (counters, state).
-    pub last_seen: DateTime<Utc>,
-    /// Open or closed.
-    pub state: FlowState,
-    /// Organization, category, tracker flag, network and place of the destination.
-    #[serde(flatten)]
-    pub enrichment: Enrichment,
 }
 
 impl FlowRecord {
@@ -158,11 +108,6 @@ impl FlowRecord {
             self.packets_down,
         ) = new;
         new != old
-    }
-
-    /// Total bytes both ways.
-    pub fn bytes_total(&self) -> u64 {
-        self.bytes_up + self.bytes_down
     }
 }
 
@@ -402,6 +347,7 @@ impl FlowTable {
 mod tests {
     use super::*;
     use crate::conntrack::FlowTuple;
+    use crate::model::{Domain, Proto};
 
     fn snap(id: u32, counters: Option<Counters>) -> FlowSnapshot {
         FlowSnapshot {

@@ -13,19 +13,23 @@
 //! - `dns_memory`: the per-device address → names memory (bounded, TTL-aware).
 //! - `flows`: the live and recently closed flows as the API shows them (bounded).
 //! - `dns_log`: recent answers per device for `/api/v1/dns`.
-//! - `devices`: per-device totals for `/api/v1/devices`.
+//! - `device_totals`: per-device totals for `/api/v1/devices`.
+//! - `paths`: traffic grouped by device → registrable domain → organization → place.
+//! - `live`: [`LiveState`], all of the above that the API reads, behind one lock.
 //! - `task`: the loop that feeds both streams through the above, in order.
 
-pub mod devices;
+pub mod device_totals;
 pub mod dns_log;
 pub mod dns_memory;
 pub mod flows;
+pub mod live;
 pub mod paths;
 pub mod task;
 
-pub use devices::{DeviceSummary, DeviceTable};
-pub use dns_log::{DnsLog, DnsLogEntry};
+pub use device_totals::{DeviceSummary, DeviceTotals};
+pub use dns_log::DnsLog;
 pub use dns_memory::{Attribution, DnsMemory};
-pub use flows::{FlowRecord, FlowState, FlowTable, LanFilter};
+pub use flows::{FlowTable, LanFilter};
+pub use live::{LiveForgotten, LiveState};
 pub use paths::{PathDevice, PathQuery, PathRow, PathTable};
-pub use task::{run, run_with_detectors, LiveEvent, LiveForgotten, LiveState, Outputs};
+pub use task::{run, run_with_detectors, Outputs};

@@ -17,9 +17,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::correlate::{FlowRecord, FlowState};
-use crate::enrich::category::Category;
-use crate::model::{DeviceId, Domain};
+use crate::model::{Category, DeviceId, Domain, FlowRecord, FlowState};
 
 /// Which device a path row belongs to, as the views see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -322,8 +320,8 @@ pub fn aggregate<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::conntrack::FlowKey;
-    use crate::enrich::Enrichment;
+    use crate::model::Enrichment;
+    use crate::model::FlowKey;
     use crate::model::Proto;
     use chrono::TimeZone;
 

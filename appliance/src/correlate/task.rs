@@ -5,169 +5,21 @@ use std::time::Duration;
 
 use chrono::Utc;
 use parking_lot::RwLock;
-use serde::Serialize;
 use tokio::sync::{broadcast, mpsc};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::CorrelateConfig;
 use crate::conntrack::ConntrackEvent;
 use crate::correlate::flows::FlowChange;
-use crate::correlate::{
-    DeviceTable, DnsLog, DnsLogEntry, DnsMemory, FlowRecord, FlowTable, LanFilter, PathTable,
-};
-use crate::detect::{Alert, DetectSink};
+use crate::correlate::{DnsMemory, LanFilter, LiveState};
+use crate::detect::DetectSink;
 use crate::dns::DnsAnswer;
 use crate::enrich::Enricher;
-use crate::model::DeviceId;
+use crate::model::{DnsLogEntry, LiveEvent};
 use crate::store::{StoreOp, StoreWriter};
 
 /// Events handled under one lock; keeps API readers from waiting long behind a burst.
 const BATCH: usize = 256;
-
-/// Most distinct paths (device × domain × organization × place) the session totals keep
-/// (~250 bytes each); beyond that new paths fold into their device's "unknown" path.
-const MAX_PATHS: usize = 20_000;
-
-/// What the API reads: everything the correlator has built.
-pub struct LiveState {
-    /// Live and recently closed flows.
-    pub flows: FlowTable,
-    /// Recent answers per device.
-    pub dns: DnsLog,
-    /// Per-device totals.
-    pub devices: DeviceTable,
-    /// The session's closed-flow totals per path (device → domain → org → place).
-    pub paths: PathTable,
-    /// Devices whose names the correlator's private memory must forget; it takes them at
-    /// its next batch, under the same lock, before it handles anything else.
-    forget_pending: Vec<DeviceId>,
-}
-
-/// Devices forgotten in a row before the correlator catches up; more are not queued (their
-/// names then fade from its memory by TTL and LRU instead).
-const MAX_PENDING_FORGETS: usize = 1_024;
-
-/// What [`LiveState::forget_device`] removed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct LiveForgotten {
-    /// Flows, live and closed.
-    pub flows: usize,
-    /// DNS answers.
-    pub dns_answers: usize,
-    /// Whether the device had totals.
-    pub device: bool,
-}
-
-impl LiveState {
-    /// Empty state with the configured bounds.
-    pub fn new(cfg: &CorrelateConfig, max_flows: usize) -> Self {
-        LiveState {
-            flows: FlowTable::new(
-                max_flows,
-                cfg.max_closed_flows,
-                Duration::from_secs(cfg.closed_retention_secs),
-            ),
-            dns: DnsLog::new(cfg.max_devices, cfg.max_answers_per_device),
-            devices: DeviceTable::new(cfg.max_devices),
-            paths: PathTable::new(MAX_PATHS),
-            forget_pending: Vec::new(),
-        }
-    }
-
-    /// Forget a device ("forget my device"): its flows, answers, totals and paths go now,
-    /// the names the correlator remembers for it at the correlator's next batch. Call it
-    /// under the write lock, and queue the store's delete under the same lock
-    /// ([`crate::store::StoreWriter::forget_device`]) so both see the same moment.
-    pub fn forget_device(&mut self, device: DeviceId) -> LiveForgotten {
-        let out = LiveForgotten {
-            flows: self.flows.forget_device(device),
-            dns_answers: self.dns.forget_device(device),
-            device: self.devices.forget_device(device),
-        };
-        self.paths.forget_device(device);
-        if !self.forget_pending.contains(&device) && self.forget_pending.len() < MAX_PENDING_FORGETS
-        {
-            self.forget_pending.push(device);
-        }
-        out
-    }
-
-    /// Start over for a new session: everything is replaced by `fresh` (an empty state with
-    /// the configured bounds). Forgets the correlator has not taken yet are kept.
-    pub fn start_over(&mut self, fresh: LiveState) {
-        let pending = std::mem::take(&mut self.forget_pending);
-        *self = fresh;
-        self.forget_pending = pending;
-    }
-
-    /// The devices forgotten since the last call (for the correlator's name memory).
-    fn take_forgotten(&mut self) -> Vec<DeviceId> {
-        std::mem::take(&mut self.forget_pending)
-    }
-}
-
-/// One change pushed to event-stream subscribers.
-#[derive(Clone, Debug, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum LiveEvent {
-    /// A flow appeared.
-    FlowNew {
-        /// The flow.
-        flow: Arc<FlowRecord>,
-    },
-    /// A flow's counters or name changed.
-    FlowUpdate {
-        /// The flow.
-        flow: Arc<FlowRecord>,
-    },
-    /// A flow ended.
-    FlowClosed {
-        /// The flow.
-        flow: Arc<FlowRecord>,
-    },
-    /// A device got a DNS answer.
-    Dns {
-        /// The answer.
-        answer: DnsLogEntry,
-    },
-    /// A detector raised a new alert (`detect`).
-    Alert {
-        /// The alert.
-        alert: Arc<Alert>,
-    },
-    /// An alert grew: more findings folded into it (`count`, `last_seen`).
-    AlertUpdate {
-        /// The alert as it is now.
-        alert: Arc<Alert>,
-    },
-}
-
-impl LiveEvent {
-    /// The event's name on the stream (`flow_new`, `flow_update`, `flow_closed`, `dns`,
-    /// `alert`, `alert_update`).
-    pub fn name(&self) -> &'static str {
-        match self {
-            LiveEvent::FlowNew { .. } => "flow_new",
-            LiveEvent::FlowUpdate { .. } => "flow_update",
-            LiveEvent::FlowClosed { .. } => "flow_closed",
-            LiveEvent::Dns { .. } => "dns",
-            LiveEvent::Alert { .. } => "alert",
-            LiveEvent::AlertUpdate { .. } => "alert_update",
-        }
-    }
-
-    /// The device the event is about; `None` for an alert about no device (an outside host
-    /// probing the appliance), which in privacy mode is nobody's own.
-    pub fn device(&self) -> Option<DeviceId> {
-        match self {
-            LiveEvent::FlowNew { flow }
-            | LiveEvent::FlowUpdate { flow }
-            | LiveEvent::FlowClosed { flow } => Some(flow.device_ip),
-            LiveEvent::Dns { answer } => Some(answer.device_ip),
-            LiveEvent::Alert { alert } | LiveEvent::AlertUpdate { alert } => alert.device_ip,
-        }
-    }
-}
 
 /// Where the correlator's results go.
 pub struct Outputs {
@@ -222,7 +74,7 @@ impl Correlator {
     fn dns(&mut self, state: &mut LiveState, answer: DnsAnswer) {
         self.memory.record(&answer);
         let entry = DnsLogEntry::from(&answer);
-        state.devices.dns_answer(answer.device, answer.at);
+        state.device_totals.dns_answer(answer.device, answer.at);
         state.dns.push(entry.clone());
         self.persist(|| StoreOp::Dns(entry.clone()));
         if let Some(d) = &self.detect {
@@ -267,7 +119,7 @@ impl Correlator {
                 );
                 let change = state.flows.closed(&snap, attribution, now, &self.enricher);
                 if let FlowChange::Closed(rec) = &change {
-                    state.devices.flow_closed(rec, was_open);
+                    state.device_totals.flow_closed(rec, was_open);
                     state.paths.flow_closed(rec);
                 }
                 change
@@ -280,7 +132,7 @@ impl Correlator {
         });
         let event = match change {
             FlowChange::New(flow) => {
-                state.devices.flow_opened(&flow);
+                state.device_totals.flow_opened(&flow);
                 LiveEvent::FlowNew { flow }
             }
             FlowChange::Updated(flow) => LiveEvent::FlowUpdate { flow },
@@ -394,7 +246,7 @@ pub async fn run_with_detectors(
                     let closed = st.flows.close_unconfirmed(Utc::now());
                     for flow in &closed {
                         // Restored as open: counted as opened then, their bytes only now.
-                        st.devices.flow_closed(flow, true);
+                        st.device_totals.flow_closed(flow, true);
                         st.paths.flow_closed(flow);
                     }
                     closed
@@ -411,9 +263,10 @@ pub async fn run_with_detectors(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::conntrack::{Counters, FlowKey, FlowSnapshot, FlowTuple};
+    use crate::conntrack::{Counters, FlowSnapshot, FlowTuple};
+    use crate::correlate::LiveForgotten;
     use crate::enrich::Enricher;
-    use crate::model::{DeviceId, Domain, Proto};
+    use crate::model::{DeviceId, Domain, FlowKey, Proto};
     use hickory_proto::op::ResponseCode;
     use hickory_proto::rr::RecordType;
 
@@ -590,7 +443,7 @@ mod tests {
             flows[0].domain.as_ref().map(|d| d.as_str()),
             Some("a.example")
         );
-        let devs = st.devices.summaries(st.flows.iter());
+        let devs = st.device_totals.summaries(st.flows.iter());
         assert_eq!(devs.len(), 1);
         assert_eq!(
             (devs[0].flows_total, devs[0].bytes_up, devs[0].dns_answers),

@@ -14,79 +14,12 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::net::IpAddr;
-use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
-use crate::enrich::category::Category;
-use crate::model::{DeviceId, Domain};
-
-/// What sort of thing an alert is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AlertKind {
-    /// Data hidden in DNS lookups.
-    DnsTunnel,
-    /// Probing many ports or hosts.
-    Scan,
-    /// Someone else's address claimed on the LAN (ARP/neighbour spoofing).
-    Spoofing,
-    /// A lot of data sent out.
-    Upload,
-    /// A destination on a deny list, or outside an allow list.
-    DenyList,
-    /// DNS resolved around this appliance (DNS over TLS/HTTPS, or no lookups at all).
-    EncryptedDns,
-}
-
-impl AlertKind {
-    /// Every kind, in the order the API documents them.
-    pub const ALL: [AlertKind; 6] = [
-        AlertKind::DnsTunnel,
-        AlertKind::Scan,
-        AlertKind::Spoofing,
-        AlertKind::Upload,
-        AlertKind::DenyList,
-        AlertKind::EncryptedDns,
-    ];
-
-    /// The name in the API, the config and the store (`"dns_tunnel"`, ...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AlertKind::DnsTunnel => "dns_tunnel",
-            AlertKind::Scan => "scan",
-            AlertKind::Spoofing => "spoofing",
-            AlertKind::Upload => "upload",
-            AlertKind::DenyList => "deny_list",
-            AlertKind::EncryptedDns => "encrypted_dns",
-        }
-    }
-}
-
-impl fmt::Display for AlertKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for AlertKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        AlertKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| {
-                format!(
-                    "unknown alert kind {s:?} (known: {})",
-                    AlertKind::ALL.map(|k| k.as_str()).join(", ")
-                )
-            })
-    }
-}
+use crate::model::{Alert, AlertKind, Category, DeviceId, Domain};
 
 /// What a detector found. Not yet an alert: rules may ignore it, the book may fold it into an
 /// earlier one.
@@ -136,31 +69,6 @@ impl Finding {
     fn subject(&self) -> Option<IpAddr> {
         self.device.map(DeviceId::ip).or(self.remote_ip)
     }
-}
-
-/// One alert as the API shows it, the store keeps it and the webhook receives it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Alert {
-    /// Unique, increasing (also across restarts).
-    pub id: u64,
-    /// What sort of thing it is.
-    pub kind: AlertKind,
-    /// The rule that raised it (`"scan.ports"`, `"deny_list.countries"`, ...).
-    pub rule: String,
-    /// The device concerned; `null` for an outside host probing the appliance.
-    pub device_ip: Option<DeviceId>,
-    /// The other side, where there is one.
-    pub remote_ip: Option<IpAddr>,
-    /// The domain, where there is one.
-    pub domain: Option<Domain>,
-    /// The first finding.
-    pub first_seen: DateTime<Utc>,
-    /// The latest finding folded into this alert.
-    pub last_seen: DateTime<Utc>,
-    /// Findings folded into this alert (1 for a new one).
-    pub count: u64,
-    /// What happened, in plain words (from the first finding).
-    pub message: String,
 }
 
 /// What [`AlertBook::record`] did with a finding.

@@ -12,9 +12,9 @@ use serde::Deserialize;
 
 use super::rules::{preset_rules, Action, Preset, Rule, RuleSet};
 use super::webhook::WebhookUrl;
-use super::{alerts::AlertKind, destinations, dns_tunnel, encrypted_dns, scan, spoofing, upload};
 use crate::config::ConfigError;
-use crate::model::Domain;
+use crate::detect::{destinations, dns_tunnel, encrypted_dns, scan, spoofing, upload};
+use crate::model::{AlertKind, Domain};
 
 fn invalid(key: &'static str, reason: impl Into<String>) -> ConfigError {
     ConfigError::Invalid {

@@ -9,12 +9,10 @@
 //!
 //! A flow is checked when it appears and, if it had no name then, once more when it gets one.
 
-use super::alerts::{AlertKind, Finding};
 use super::rules::{under, RuleSet, Subject};
 use super::{lru, Lru};
-use crate::conntrack::FlowKey;
-use crate::correlate::FlowRecord;
-use crate::model::{DeviceId, Domain};
+use crate::detect::alerts::Finding;
+use crate::model::{AlertKind, DeviceId, Domain, FlowKey, FlowRecord};
 
 /// Allow lists (`[detect.destinations]`; deny lists are rules).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -150,10 +148,10 @@ impl Destinations {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::correlate::FlowState;
     use crate::detect::rules::Rule;
-    use crate::enrich::category::Category;
-    use crate::enrich::Enrichment;
+    use crate::model::Category;
+    use crate::model::Enrichment;
+    use crate::model::FlowState;
     use crate::model::Proto;
     use chrono::{DateTime, Utc};
 

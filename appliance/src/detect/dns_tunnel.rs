@@ -18,13 +18,12 @@ use std::net::IpAddr;
 
 use rustc_hash::FxBuildHasher;
 
-use super::alerts::{AlertKind, Finding};
 use super::rules::Preset;
 use super::{hash_str, lru, Lru};
-use crate::correlate::DnsLogEntry;
+use crate::detect::alerts::Finding;
 use crate::dns::DnsAnswer;
 use crate::enrich::suffix::registrable_str;
-use crate::model::{DeviceId, Domain};
+use crate::model::{AlertKind, DeviceId, DnsLogEntry, Domain};
 
 /// Thresholds (`[detect.dns_tunnel]`).
 #[derive(Clone, Debug, PartialEq)]

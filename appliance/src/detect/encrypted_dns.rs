@@ -16,11 +16,10 @@ use std::net::IpAddr;
 
 use rustc_hash::FxBuildHasher;
 
-use super::alerts::{AlertKind, Finding};
 use super::rules::{under, Preset};
 use super::{lru, Lru};
-use crate::correlate::FlowRecord;
-use crate::model::{DeviceId, Proto};
+use crate::detect::alerts::Finding;
+use crate::model::{AlertKind, DeviceId, FlowRecord, Proto};
 
 /// Public DNS-over-HTTPS resolvers' names (and every name under them).
 pub const DOH_DOMAINS: &[&str] = &[
@@ -309,10 +308,10 @@ impl EncryptedDns {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::conntrack::FlowKey;
-    use crate::correlate::{DnsLogEntry, FlowState};
-    use crate::enrich::Enrichment;
     use crate::model::Domain;
+    use crate::model::Enrichment;
+    use crate::model::FlowKey;
+    use crate::model::{DnsLogEntry, FlowState};
     use chrono::{DateTime, Utc};
 
     const T0: i64 = 1_794_000_000_000;

@@ -42,7 +42,7 @@ use lru::LruCache;
 use rustc_hash::FxBuildHasher;
 use serde::Serialize;
 
-pub use alerts::{Alert, AlertBook, AlertKind, Finding, Recorded};
+pub use alerts::{AlertBook, Finding, Recorded};
 pub use config::DetectConfig;
 pub use task::{start, DetectHandle, DetectInput, DetectSink, Started};
 

@@ -38,9 +38,8 @@ use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 
-use super::alerts::{AlertKind, Finding};
-use crate::enrich::category::Category;
-use crate::model::Domain;
+use crate::detect::alerts::Finding;
+use crate::model::{AlertKind, Category, Domain};
 
 /// A ready-made set of thresholds and rules.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]

@@ -23,11 +23,11 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 use rustc_hash::FxBuildHasher;
 
-use super::alerts::{AlertKind, Finding};
 use super::rules::Preset;
 use super::{lru, Lru};
 use crate::correlate::LanFilter;
-use crate::model::{DeviceId, Proto};
+use crate::detect::alerts::Finding;
+use crate::model::{AlertKind, DeviceId, Proto};
 
 /// Thresholds (`[detect.scan]`).
 #[derive(Clone, Debug, PartialEq)]

@@ -26,13 +26,13 @@ use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 
-use super::alerts::{AlertKind, Finding};
 use super::rules::Preset;
 use super::{lru, Lru};
+use crate::detect::alerts::Finding;
 use crate::devices::mac::MacAddr;
 use crate::devices::neighbours::NeighMessage;
 use crate::devices::rtnetlink::{NeighRead, NeighSocket};
-use crate::model::DeviceId;
+use crate::model::{AlertKind, DeviceId};
 use crate::status::Status;
 
 /// Settings (`[detect.spoofing]`).

@@ -32,7 +32,6 @@ use parking_lot::{Mutex, RwLock};
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
-use super::alerts::{Alert, AlertBook, Finding, Recorded};
 use super::config::{DetectConfig, Resolved};
 use super::destinations::Destinations;
 use super::dns_tunnel::{DnsSeen, DnsTunnel};
@@ -45,8 +44,10 @@ use super::webhook::Webhook;
 use super::DetectStats;
 use crate::config::ConfigError;
 use crate::conntrack::FlowTuple;
-use crate::correlate::{FlowRecord, LanFilter, LiveEvent};
+use crate::correlate::LanFilter;
+use crate::detect::alerts::{AlertBook, Finding, Recorded};
 use crate::dns::DnsAnswer;
+use crate::model::{Alert, FlowRecord, LiveEvent};
 use crate::status::Status;
 use crate::store::{StoreOp, StoreWriter};
 

@@ -20,12 +20,10 @@
 
 use std::net::IpAddr;
 
-use super::alerts::{AlertKind, Finding};
 use super::rules::Preset;
 use super::{fmt_bytes, hash_str, lru, Lru};
-use crate::conntrack::FlowKey;
-use crate::correlate::{FlowRecord, FlowState};
-use crate::model::{DeviceId, Proto};
+use crate::detect::alerts::Finding;
+use crate::model::{AlertKind, DeviceId, FlowKey, FlowRecord, FlowState, Proto};
 
 /// Thresholds (`[detect.upload]`).
 #[derive(Clone, Debug, PartialEq)]
@@ -268,8 +266,8 @@ impl Upload {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::enrich::Enrichment;
     use crate::model::Domain;
+    use crate::model::Enrichment;
     use chrono::{DateTime, Utc};
 
     fn flow(id: u32, started: i64, bytes_up: u64, packets_up: u64, closed: bool) -> FlowRecord {

@@ -20,8 +20,8 @@ use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::alerts::Alert;
 use super::DetectStats;
+use crate::model::Alert;
 
 /// Alerts waiting to be sent.
 pub const QUEUE: usize = 64;

@@ -24,8 +24,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use super::category::Category;
-use crate::model::Domain;
+use crate::model::{Category, Domain};
 
 /// `blocklists/generated/domains.tsv` as built into the binary.
 pub const BUILTIN_DOMAINS_TSV: &str = include_str!("../../../blocklists/generated/domains.tsv");

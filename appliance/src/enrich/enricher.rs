@@ -3,47 +3,15 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use serde::Serialize;
-
 use crate::config::EnrichConfig;
 use crate::enrich::asn::AsnDb;
-use crate::enrich::category::Category;
 use crate::enrich::domains::DomainClassifier;
 use crate::enrich::geo::GeoDb;
 use crate::enrich::orgname;
-use crate::enrich::special::{special_range, SpecialRange};
+use crate::enrich::special::special_range;
 use crate::enrich::suffix::registrable_domain;
-use crate::model::Domain;
+use crate::model::{Domain, Enrichment};
 use crate::status::Status;
-
-/// What the API shows about a flow's destination. Unknown values are `null`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Enrichment {
-    /// eTLD+1 of the flow's domain (`bbc.co.uk`).
-    pub registrable_domain: Option<Domain>,
-    /// Who the destination belongs to: the domain's organization, else the AS organization,
-    /// else the registrable domain, else the address.
-    pub org: Option<Arc<str>>,
-    /// What kind of service it is.
-    pub category: Option<Category>,
-    /// Advertising or tracking (by category or by an EasyList/EasyPrivacy host rule).
-    pub tracker: bool,
-    /// Autonomous system number.
-    pub asn: Option<u32>,
-    /// The AS's organization as registered (e.g. `GOOGLE`).
-    pub as_org: Option<String>,
-    /// ISO 3166 alpha-2 country code.
-    pub country: Option<String>,
-    /// City name.
-    pub city: Option<String>,
-    /// Latitude.
-    pub lat: Option<f64>,
-    /// Longitude.
-    pub lon: Option<f64>,
-    /// Set when the address is not on the public internet (private, documentation, ...):
-    /// such addresses are not looked up.
-    pub address_range: Option<SpecialRange>,
-}
 
 /// The loaded lists and databases. Cheap to share (`Arc`); lookups take `&self`.
 pub struct Enricher {

@@ -10,11 +10,10 @@
 //! `enricher` puts it all together for one flow, with the organization fallback: the domain's
 //! organization → the AS organization → the registrable domain → the address.
 
-pub use enricher::{Enricher, Enrichment};
+pub use enricher::Enricher;
 
 pub mod asn;
 pub mod attribution;
-pub mod category;
 pub mod domains;
 pub mod enricher;
 pub mod geo;

@@ -9,8 +9,7 @@ use std::sync::Arc;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::detect::{Alert, AlertKind};
-use crate::model::{DeviceId, Domain};
+use crate::model::{Alert, AlertKind, DeviceId, Domain};
 use crate::store::codec::{from_ms, to_i64, to_ms};
 use crate::store::{limit_param, Store, StoreError};
 

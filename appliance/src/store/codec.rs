@@ -11,12 +11,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use crate::conntrack::FlowKey;
-use crate::correlate::{DnsLogEntry, FlowRecord, FlowState};
-use crate::enrich::category::Category;
-use crate::enrich::special::SpecialRange;
-use crate::enrich::Enrichment;
-use crate::model::{DeviceId, Domain, Proto};
+use crate::model::{
+    Category, DeviceId, DnsLogEntry, Domain, Enrichment, FlowKey, FlowRecord, FlowState, Proto,
+    SpecialRange,
+};
 
 /// Milliseconds since the epoch, the store's time format.
 pub(crate) fn to_ms(t: DateTime<Utc>) -> i64 {

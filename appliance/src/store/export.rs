@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
-use crate::correlate::{DnsLogEntry, FlowRecord};
+use crate::model::{DnsLogEntry, FlowRecord};
 use crate::store::{codec, connect, session_from_row, Session, Store, StoreError, SESSION_COLUMNS};
 
 /// Why an export stopped.

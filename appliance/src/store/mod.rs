@@ -46,7 +46,7 @@ use parking_lot::Mutex;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 
-use crate::correlate::{DnsLogEntry, FlowRecord};
+use crate::model::{DnsLogEntry, FlowRecord};
 
 pub use export::{DeviceRow, ExportError, FlowRow, HostRow, SessionReader};
 pub use retention::{DbSize, HistorySettings, RetentionPolicy, RetentionReport};

@@ -7,8 +7,7 @@ use std::sync::Arc;
 use rusqlite::params;
 
 use crate::correlate::{PathDevice, PathRow};
-use crate::enrich::category::Category;
-use crate::model::{DeviceId, Domain};
+use crate::model::{Category, DeviceId, Domain};
 use crate::store::{codec, Store, StoreError};
 
 /// Rows one restore reads at most (the live path table is bounded well below this).

@@ -2,10 +2,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use super::*;
-use crate::conntrack::FlowKey;
-use crate::correlate::FlowState;
-use crate::enrich::Enrichment;
-use crate::model::{DeviceId, Domain, Proto};
+use crate::model::{DeviceId, Domain, Enrichment, FlowKey, FlowState, Proto};
 
 /// A fresh directory under the system temp dir, removed on drop.
 struct TempDir(PathBuf);

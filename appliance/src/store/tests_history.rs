@@ -8,10 +8,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::*;
-use crate::conntrack::FlowKey;
-use crate::correlate::FlowState;
-use crate::enrich::Enrichment;
-use crate::model::{DeviceId, Domain, Proto};
+use crate::model::{DeviceId, Domain, Enrichment, FlowKey, FlowState, Proto};
 use crate::store::sessions::DELETE_CHUNK;
 
 /// A fresh directory under the system temp dir, removed on drop.

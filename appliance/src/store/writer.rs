@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, TransactionBehavior};
 
-use crate::correlate::{DnsLogEntry, FlowRecord};
+use crate::model::{DnsLogEntry, FlowRecord};
 use crate::store::codec::{enrichment_json, json_strings, proto_text, state_text, to_i64, to_ms};
 use crate::store::forget::forget_in;
 use crate::store::sessions::Deleted;
@@ -61,7 +61,7 @@ pub enum StoreOp {
     },
     /// A detector's alert, new or grown (issue 7): upserted by its id (`store::alerts`);
     /// `count` and `last_seen` never go down. It does not mark a device as seen.
-    Alert(std::sync::Arc<crate::detect::Alert>),
+    Alert(std::sync::Arc<crate::model::Alert>),
 }
 
 /// The result of a [`StoreOp::ForgetDevice`]: what was deleted, or why it failed.
@@ -435,7 +435,7 @@ fn commit(conn: &mut Connection, batch: &[Queued]) -> Result<u64, StoreError> {
                 to_i64(f.bytes_down),
                 to_i64(f.packets_up),
                 to_i64(f.packets_down),
-                f.state == crate::correlate::FlowState::Closed,
+                f.state == crate::model::FlowState::Closed,
                 SNAPSHOT_EVERY_MS,
             ])?;
         }

@@ -30,9 +30,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::detect::rules::{Rule, TempIgnore};
-use crate::detect::{Alert, AlertKind, DetectHandle};
+use crate::detect::DetectHandle;
 use crate::enrich::suffix::registrable_domain;
-use crate::model::DeviceId;
+use crate::model::{Alert, AlertKind, DeviceId};
 use crate::web::admin::{AdminSession, AdminWrite};
 use crate::web::viewer::Viewer;
 use crate::web::AppState;

@@ -13,8 +13,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::correlate::{DnsLogEntry, FlowRecord, FlowState};
-use crate::model::DeviceId;
+use crate::model::{DeviceId, DnsLogEntry, FlowRecord, FlowState};
 use crate::web::viewer::Viewer;
 use crate::web::AppState;
 
@@ -156,7 +155,7 @@ async fn dns(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing) -
 
 async fn devices(State(app): State<AppState>, viewer: Viewer) -> Response {
     let live = app.live.read();
-    let mut devices = live.devices.summaries(live.flows.iter());
+    let mut devices = live.device_totals.summaries(live.flows.iter());
     drop(live);
     let listed: std::collections::HashSet<IpAddr> = devices.iter().map(|d| d.ip.ip()).collect();
     // Privacy mode: a device sees itself only.
@@ -269,7 +268,7 @@ async fn attribution() -> Response {
 
 /// The fixed set of categories with the words the UI uses to explain them.
 async fn categories() -> Response {
-    let list: Vec<_> = crate::enrich::category::Category::ALL
+    let list: Vec<_> = crate::model::Category::ALL
         .iter()
         .map(|c| {
             json!({

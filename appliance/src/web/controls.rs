@@ -25,8 +25,7 @@ use serde_json::json;
 
 use crate::control::conntrack_kill::KillError;
 use crate::control::{blocks::BookError, BlockKind, ControlError, ControlsView, DnsScope};
-use crate::correlate::FlowState;
-use crate::model::Proto;
+use crate::model::{FlowState, Proto};
 use crate::web::admin::pages::{back_to_admin, checked, checked_form, render, HasCsrf};
 use crate::web::admin::{AdminSession, AdminWrite};
 use crate::web::AppState;

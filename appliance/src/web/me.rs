@@ -17,9 +17,9 @@ use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use serde::{Deserialize, Serialize};
 
-use crate::correlate::{paths, DnsLogEntry, PathQuery, PathRow};
+use crate::correlate::{paths, PathQuery, PathRow};
 use crate::enrich::Enricher;
-use crate::model::DeviceId;
+use crate::model::{DeviceId, DnsLogEntry};
 use crate::web::viewer::Viewer;
 use crate::web::AppState;
 
@@ -402,7 +402,7 @@ async fn me_json(State(app): State<AppState>, viewer: Viewer) -> Response {
 mod tests {
     use super::*;
     use crate::correlate::PathDevice;
-    use crate::enrich::category::Category;
+    use crate::model::Category;
     use crate::model::Domain;
     use chrono::{TimeZone, Utc};
 

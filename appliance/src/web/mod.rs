@@ -28,9 +28,10 @@ use parking_lot::RwLock;
 use tokio::sync::{broadcast, Semaphore};
 use tokio_util::sync::CancellationToken;
 
-use crate::correlate::{LiveEvent, LiveState};
+use crate::correlate::LiveState;
 use crate::devices::DeviceRegistry;
 use crate::enrich::Enricher;
+use crate::model::LiveEvent;
 use crate::status::Status;
 
 /// What every handler can reach.

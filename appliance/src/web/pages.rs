@@ -22,10 +22,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::config::{SiteConfig, WifiConfig, WifiSecurity};
-use crate::detect::AlertKind;
 use crate::enrich::attribution::Source;
-use crate::enrich::category::Category;
-use crate::model::DeviceId;
+use crate::model::{AlertKind, Category, DeviceId};
 use crate::web::admin::auth::AdminRejection;
 use crate::web::admin::csrf::FormToken;
 use crate::web::admin::AdminSession;

@@ -481,7 +481,7 @@ const DNS_HEADER: &[&str] = &[
     "ttl",
 ];
 
-fn dns_record(a: &crate::correlate::DnsLogEntry) -> Vec<String> {
+fn dns_record(a: &crate::model::DnsLogEntry) -> Vec<String> {
     vec![
         sheet_time(a.at),
         a.device_ip.to_string(),
@@ -601,9 +601,9 @@ mod tests {
 
     #[test]
     fn headers_and_records_line_up() {
-        use crate::conntrack::FlowKey;
-        use crate::correlate::{FlowRecord, FlowState};
+        use crate::model::FlowKey;
         use crate::model::{DeviceId, Proto};
+        use crate::model::{FlowRecord, FlowState};
         let flow = FlowRow {
             flow: FlowRecord {
                 id: "1-2".into(),

@@ -7,8 +7,7 @@ use chrono::{DateTime, Utc};
 use lru::LruCache;
 use serde::Serialize;
 
-use crate::correlate::{FlowRecord, FlowState};
-use crate::model::DeviceId;
+use crate::model::{DeviceId, FlowRecord, FlowState};
 
 /// What the API says about one device.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -33,14 +32,14 @@ pub struct DeviceSummary {
 
 /// Running totals per device. Bytes of closed flows are added when they close; bytes of
 /// open flows are added at read time from the live table, so nothing is counted twice.
-pub struct DeviceTable {
+pub struct DeviceTotals {
     devices: LruCache<DeviceId, DeviceSummary>,
 }
 
-impl DeviceTable {
+impl DeviceTotals {
     /// Remember at most `max_devices` devices (least recently seen forgotten first).
     pub fn new(max_devices: usize) -> Self {
-        DeviceTable {
+        DeviceTotals {
             devices: LruCache::new(NonZeroUsize::new(max_devices).unwrap_or(NonZeroUsize::MIN)),
         }
     }
@@ -108,7 +107,7 @@ mod tests {
 
     #[test]
     fn forget_device_drops_only_its_totals() {
-        let mut t = DeviceTable::new(10);
+        let mut t = DeviceTotals::new(10);
         let (a, b) = (
             DeviceId("10.0.0.2".parse().unwrap()),
             DeviceId("10.0.0.3".parse().unwrap()),

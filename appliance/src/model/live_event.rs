@@ -1,0 +1,70 @@
+//! What the event stream pushes to the views.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::model::{Alert, DeviceId, DnsLogEntry, FlowRecord};
+
+/// One change pushed to event-stream subscribers.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveEvent {
+    /// A flow appeared.
+    FlowNew {
+        /// The flow.
+        flow: Arc<FlowRecord>,
+    },
+    /// A flow's counters or name changed.
+    FlowUpdate {
+        /// The flow.
+        flow: Arc<FlowRecord>,
+    },
+    /// A flow ended.
+    FlowClosed {
+        /// The flow.
+        flow: Arc<FlowRecord>,
+    },
+    /// A device got a DNS answer.
+    Dns {
+        /// The answer.
+        answer: DnsLogEntry,
+    },
+    /// A detector raised a new alert (`detect`).
+    Alert {
+        /// The alert.
+        alert: Arc<Alert>,
+    },
+    /// An alert grew: more findings folded into it (`count`, `last_seen`).
+    AlertUpdate {
+        /// The alert as it is now.
+        alert: Arc<Alert>,
+    },
+}
+
+impl LiveEvent {
+    /// The event's name on the stream (`flow_new`, `flow_update`, `flow_closed`, `dns`,
+    /// `alert`, `alert_update`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            LiveEvent::FlowNew { .. } => "flow_new",
+            LiveEvent::FlowUpdate { .. } => "flow_update",
+            LiveEvent::FlowClosed { .. } => "flow_closed",
+            LiveEvent::Dns { .. } => "dns",
+            LiveEvent::Alert { .. } => "alert",
+            LiveEvent::AlertUpdate { .. } => "alert_update",
+        }
+    }
+
+    /// The device the event is about; `None` for an alert about no device (an outside host
+    /// probing the appliance), which in privacy mode is nobody's own.
+    pub fn device(&self) -> Option<DeviceId> {
+        match self {
+            LiveEvent::FlowNew { flow }
+            | LiveEvent::FlowUpdate { flow }
+            | LiveEvent::FlowClosed { flow } => Some(flow.device_ip),
+            LiveEvent::Dns { answer } => Some(answer.device_ip),
+            LiveEvent::Alert { alert } | LiveEvent::AlertUpdate { alert } => alert.device_ip,
+        }
+    }
+}

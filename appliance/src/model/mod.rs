@@ -1,0 +1,38 @@
+//! The shared vocabulary of the data flow: the data every stage passes along or serves.
+//!
+//! One file per concept. Only data and what is true of the data itself lives here (parsing,
+//! names, labels); what a stage DOES with it stays in the stage (`correlate` builds
+//! [`FlowRecord`]s from conntrack snapshots, `detect` raises [`Alert`]s, `enrich` fills an
+//! [`Enrichment`]). Nothing here imports a stage, so every stage can use it.
+//!
+//! - `device`: [`DeviceId`], a device on the LAN by address.
+//! - `domain`: [`Domain`], a checked, normalised domain name.
+//! - `proto`: [`Proto`], the transport protocol.
+//! - `flow`: [`FlowKey`] (conntrack's identity of a flow), [`FlowRecord`] (a flow as people see
+//!   it) and its [`FlowState`].
+//! - `dns_log_entry`: [`DnsLogEntry`], an answer a device got.
+//! - `category`: [`Category`], the fixed set of kinds of service the UI explains.
+//! - `enrichment`: [`Enrichment`], what is known about a flow's destination, and
+//!   [`SpecialRange`] for addresses not on the internet.
+//! - `alert`: [`Alert`] and its [`AlertKind`].
+//! - `live_event`: [`LiveEvent`], one change pushed on the event stream.
+
+mod alert;
+mod category;
+mod device;
+mod dns_log_entry;
+mod domain;
+mod enrichment;
+mod flow;
+mod live_event;
+mod proto;
+
+pub use alert::{Alert, AlertKind};
+pub use category::Category;
+pub use device::DeviceId;
+pub use dns_log_entry::DnsLogEntry;
+pub use domain::{Domain, DomainError};
+pub use enrichment::{Enrichment, SpecialRange};
+pub use flow::{FlowKey, FlowRecord, FlowState};
+pub use live_event::LiveEvent;
+pub use proto::Proto;
