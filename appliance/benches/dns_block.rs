@@ -1,4 +1,4 @@
-//! The DNS blocking switch on the forwarder's hot path (`control::dns_block`), per query:
+//! The DNS blocking switch on the forwarder's hot path (`dns::block`), per query:
 //! the "off" check, the "on for everyone" and "on for some devices" checks, and the tracker
 //! check of a name in wire form (built-in lists), on one thread and on four at once (the
 //! forwarder reads on up to four sockets in parallel). Prints ns per query.
@@ -11,8 +11,8 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use whereflow::control::DnsBlock;
 use whereflow::dns::wire;
+use whereflow::dns::DnsBlock;
 use whereflow::enrich::Enricher;
 
 const ROUNDS: usize = 2_000_000;

@@ -13,7 +13,7 @@ use dns_support::{answers, drain, query, Nsd, Relay};
 use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::RecordType;
 use tokio::net::UdpSocket;
-use whereflow::control::DnsBlock;
+use whereflow::dns::DnsBlock;
 use whereflow::dns::{AnswerSink, DnsServer};
 use whereflow::enrich::asn::AsnDb;
 use whereflow::enrich::domains::DomainClassifier;

@@ -1,8 +1,9 @@
 //! Stage 7b — controls: what the admin can change about the traffic, each one listed and
 //! undoable (`/api/v1/controls`, the admin page).
 //!
-//! - `dns_block`: DNS blocking of trackers and ads (A `0.0.0.0`, AAAA `::`), switched live
-//!   for everyone or for one device; the forwarder reads the switch for every query.
+//! - DNS blocking of trackers and ads (A `0.0.0.0`, AAAA `::`), for everyone or for one
+//!   device: [`Controls`] holds the admin's switch and keeps it; the check the forwarder
+//!   makes for every query lives with the forwarder, in `dns::block`.
 //! - `blocks` + `nft`: blocking a country, an organization or an address with nftables sets
 //!   in a table of our own; country and organization blocks take the addresses seen for
 //!   them, now and as new flows appear (`task` watches the flow events).
@@ -20,7 +21,6 @@
 pub mod blocks;
 pub mod config;
 pub mod conntrack_kill;
-pub mod dns_block;
 pub mod nft;
 pub mod state;
 mod task;
@@ -39,9 +39,9 @@ use tokio_util::sync::CancellationToken;
 
 pub use blocks::{Block, BlockKind};
 pub use config::ControlConfig;
-pub use dns_block::{DnsBlock, DnsBlockState};
 
 use crate::correlate::LiveState;
+use crate::dns::DnsBlock;
 use crate::enrich::Enricher;
 use crate::model::{DeviceId, Domain, FlowRecord, FlowState, LiveEvent, Proto};
 use crate::status::Status;
@@ -396,7 +396,7 @@ impl Controls {
             all: s.all,
             devices: s.devices,
             blocked_queries: self.dns.blocked_queries(),
-            ttl: dns_block::BLOCKED_TTL,
+            ttl: crate::dns::block::BLOCKED_TTL,
         }
     }
 

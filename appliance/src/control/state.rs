@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::blocks::Block;
-use super::dns_block::DnsBlockState;
+use crate::dns::DnsBlockState;
 
 /// The file's name in the data directory.
 pub const FILE_NAME: &str = "controls.json";

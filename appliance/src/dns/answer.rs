@@ -30,7 +30,7 @@ pub struct DnsAnswer {
     pub ttl: u32,
     /// When the answer was sent.
     pub at: DateTime<Utc>,
-    /// The name was blocked (`control::dns_block`): the device got 0.0.0.0 / `::` (or no
+    /// The name was blocked (`dns::block`): the device got 0.0.0.0 / `::` (or no
     /// records for other types) instead of the real answer.
     pub blocked: bool,
 }

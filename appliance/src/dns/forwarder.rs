@@ -33,7 +33,7 @@ use super::ratelimit::LogLimiter;
 use super::server::send_all;
 use super::upstream::{Job, ReplyTo, Sends, Step, Upstreams, MAX_UDP_RESPONSE, SWEEP_EVERY};
 use super::wire::{self, rcode, Query, Reject};
-use crate::control::DnsBlock;
+use crate::dns::DnsBlock;
 use crate::model::{DeviceId, Domain};
 use crate::status::{bump, Status};
 
@@ -100,7 +100,7 @@ pub struct Forwarder {
     sink: AnswerSink,
     status: Arc<Status>,
     tracker: TaskTracker,
-    /// DNS blocking of trackers (`control::dns_block`); `None`: never blocks.
+    /// DNS blocking of trackers (`dns::block`); `None`: never blocks.
     block: Option<Arc<DnsBlock>>,
 }
 
@@ -125,7 +125,7 @@ impl Forwarder {
         }
     }
 
-    /// Answer trackers and ads as blocked while `block` says so (`control::dns_block`).
+    /// Answer trackers and ads as blocked while `block` says so (`dns::block`).
     pub fn with_block(mut self, block: Option<Arc<DnsBlock>>) -> Forwarder {
         self.block = block;
         self
@@ -388,7 +388,7 @@ impl Forwarder {
     fn serve_blocked(&self, block: &DnsBlock, q: &Query<'_>, src: SocketAddr) -> Vec<u8> {
         bump(&self.status.dns_queries);
         let (bytes, addrs) = block.reply(q);
-        let ttl = crate::control::dns_block::BLOCKED_TTL;
+        let ttl = crate::dns::block::BLOCKED_TTL;
         if let Some(mut event) = self.event(q, src, rcode::NOERROR, &[], &addrs, ttl) {
             event.blocked = true;
             self.sink.send(event);

@@ -29,6 +29,7 @@
 
 pub mod answer;
 pub mod batch;
+pub mod block;
 pub mod cache;
 pub mod forwarder;
 pub mod local;
@@ -46,6 +47,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 pub use answer::{AnswerSink, DnsAnswer};
+pub use block::{DnsBlock, DnsBlockState};
 
 use crate::config::DnsConfig;
 use crate::status::Status;
@@ -106,12 +108,12 @@ impl DnsServer {
     }
 
     /// [`DnsServer::start`], answering trackers and ads as blocked while `block` says so
-    /// (`control::dns_block`).
+    /// (`dns::block`).
     pub async fn start_with_block(
         config: &DnsConfig,
         sink: AnswerSink,
         status: Arc<Status>,
-        block: Option<Arc<crate::control::DnsBlock>>,
+        block: Option<Arc<crate::dns::DnsBlock>>,
     ) -> Result<DnsServer, DnsError> {
         let shutdown = CancellationToken::new();
         let tracker = TaskTracker::new();

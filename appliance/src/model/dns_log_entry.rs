@@ -27,7 +27,7 @@ pub struct DnsLogEntry {
     /// When it was answered.
     pub at: DateTime<Utc>,
     /// The name was blocked: the device got 0.0.0.0 / `::` instead of the real answer
-    /// (`control::dns_block`). Shown only when true; not kept in the store.
+    /// (`dns::block`). Shown only when true; not kept in the store.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub blocked: bool,
 }
