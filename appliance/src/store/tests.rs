@@ -493,3 +493,25 @@ fn flows_keep_a_counter_snapshot_a_minute_and_one_at_close() {
     store.forget_device("192.0.2.10".parse().unwrap()).unwrap();
     assert_eq!(count(&store, "flow_snapshots"), 0);
 }
+
+#[test]
+fn close_commits_what_was_queued_and_stops_while_other_handles_live() {
+    let dir = TempDir::new();
+    let store = Store::open(&dir.0).unwrap();
+    let (w, h) = store
+        .spawn_writer_with(WriterConfig {
+            max_delay: Duration::from_secs(30),
+            ..WriterConfig::default()
+        })
+        .unwrap();
+    // A handle some stage still holds at shutdown must not keep the writer running.
+    let other = w.clone();
+    assert!(w.try_send(StoreOp::Dns(answer("10.0.0.1", "a.example", 0))));
+    assert!(w.try_send(StoreOp::Dns(answer("10.0.0.2", "b.example", 1))));
+    w.close();
+    h.join().unwrap();
+    assert_eq!(count(&store, "dns_answers"), 2);
+    // After the close, ops are refused and counted, not lost silently.
+    assert!(!other.try_send(StoreOp::Dns(answer("10.0.0.3", "c.example", 2))));
+    assert_eq!(other.dropped(), 1);
+}

@@ -59,9 +59,13 @@ pub enum StoreOp {
         /// The device's MAC address.
         mac: String,
     },
-    /// A detector's alert, new or grown (issue 7): upserted by its id (`store::alerts`);
-    /// `count` and `last_seen` never go down. It does not mark a device as seen.
+    /// A detector's alert, new or grown: upserted by its id (`store::alerts`); `count` and
+    /// `last_seen` never go down. It does not mark a device as seen.
     Alert(std::sync::Arc<crate::model::Alert>),
+    /// Stop: commit everything queued before this, then end the writer thread, whoever
+    /// still holds a handle; ops queued later are dropped and counted. Queue it with
+    /// [`StoreWriter::close`].
+    Close,
 }
 
 /// The result of a [`StoreOp::ForgetDevice`]: what was deleted, or why it failed.
@@ -74,7 +78,7 @@ pub struct ForgetReply(mpsc::Sender<ForgetResult>);
 impl StoreOp {
     /// Ops the writer runs on their own, after committing what was queued before them.
     fn is_control(&self) -> bool {
-        matches!(self, StoreOp::ForgetDevice { .. })
+        matches!(self, StoreOp::ForgetDevice { .. } | StoreOp::Close)
     }
 }
 
@@ -135,8 +139,8 @@ pub struct WriterStats {
 /// 16,384-op queue would hold 5.7 MB of empty slots; boxed it holds 128 KB.
 type Queued = Box<(i64, StoreOp)>;
 
-/// A handle for queueing ops. Clone it freely; the writer stops after the last clone is
-/// dropped.
+/// A handle for queueing ops. Clone it freely; the writer stops at [`StoreWriter::close`]
+/// (or after the last clone is dropped).
 #[derive(Clone, Debug)]
 pub struct StoreWriter {
     tx: SyncSender<Queued>,
@@ -175,6 +179,14 @@ impl StoreWriter {
         }
     }
 
+    /// Stop the writer: everything queued so far is committed, then its thread ends (join
+    /// it to know when). Waits for room in the queue, so call it from a blocking thread.
+    pub fn close(&self) {
+        let session = self.session.load(Ordering::Acquire);
+        // A writer that has already stopped has nothing left to commit.
+        let _ = self.tx.send(Box::new((session, StoreOp::Close)));
+    }
+
     /// Ops dropped so far.
     pub fn dropped(&self) -> u64 {
         self.stats.dropped.load(Ordering::Relaxed)
@@ -211,8 +223,8 @@ pub(super) fn spawn(
     Ok((writer, handle))
 }
 
-/// Collect a batch (waiting for its first op as long as it takes), commit it, repeat;
-/// after the last sender is gone, commit what is left and return.
+/// Collect a batch (waiting for its first op as long as it takes), commit it, repeat; at
+/// [`StoreOp::Close`], or after the last sender is gone, commit what is left and return.
 fn run(mut conn: Connection, rx: Receiver<Queued>, config: &WriterConfig, stats: &WriterStats) {
     let max_ops = config.max_ops.max(1);
     let mut batch = Vec::with_capacity(max_ops);
@@ -222,19 +234,7 @@ fn run(mut conn: Connection, rx: Receiver<Queued>, config: &WriterConfig, stats:
             Ok(op) => batch.push(op),
             Err(_) => break,
         }
-        let deadline = Instant::now() + config.max_delay;
-        // A control op ends the batch: it runs as soon as what came before is committed.
-        while batch.len() < max_ops && !batch.last().is_some_and(|q| q.1.is_control()) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(op) => batch.push(op),
-                Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => {
-                    open = false;
-                    break;
-                }
-            }
-        }
+        open = collect_batch(&rx, &mut batch, max_ops, config.max_delay);
         // Data ops in runs between control ops, in queue order.
         for run in batch.split_inclusive(|q| q.1.is_control()) {
             let (data, control) = match run.split_last() {
@@ -244,18 +244,43 @@ fn run(mut conn: Connection, rx: Receiver<Queued>, config: &WriterConfig, stats:
             if !data.is_empty() {
                 commit_counted(&mut conn, data, stats);
             }
-            if let Some(StoreOp::ForgetDevice { ip, reply }) = control {
-                let result = forget_in(&mut conn, *ip).map_err(|e| e.to_string());
-                if let Err(e) = &result {
-                    tracing::warn!("store: forgetting a device failed: {e}");
+            match control {
+                Some(StoreOp::ForgetDevice { ip, reply }) => {
+                    let result = forget_in(&mut conn, *ip).map_err(|e| e.to_string());
+                    if let Err(e) = &result {
+                        tracing::warn!("store: forgetting a device failed: {e}");
+                    }
+                    // The asker may have given up waiting; the delete is done either way.
+                    let _ = reply.0.send(result);
                 }
-                // The asker may have given up waiting; the delete is done either way.
-                let _ = reply.0.send(result);
+                Some(StoreOp::Close) => open = false,
+                _ => {}
             }
         }
         batch.clear();
     }
     tracing::debug!("store writer stopped");
+}
+
+/// Add ops to `batch` until it is full, `max_delay` has passed since its first op, or a
+/// control op ends it (it runs as soon as what came before is committed). `false` when
+/// every sender is gone.
+fn collect_batch(
+    rx: &Receiver<Queued>,
+    batch: &mut Vec<Queued>,
+    max_ops: usize,
+    max_delay: Duration,
+) -> bool {
+    let deadline = Instant::now() + max_delay;
+    while batch.len() < max_ops && !batch.last().is_some_and(|q| q.1.is_control()) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(op) => batch.push(op),
+            Err(RecvTimeoutError::Timeout) => break,
+            Err(RecvTimeoutError::Disconnected) => return false,
+        }
+    }
+    true
 }
 
 fn commit_counted(conn: &mut Connection, batch: &[Queued], stats: &WriterStats) {
@@ -349,123 +374,153 @@ const UPSERT_DEVICE: &str = "INSERT INTO devices \
 fn commit(conn: &mut Connection, batch: &[Queued]) -> Result<u64, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // Checked inside the write transaction: a session cannot go between check and insert.
-    let mut gone = HashSet::new();
-    {
-        let mut exists = tx.prepare_cached("SELECT 1 FROM sessions WHERE id = ?1")?;
-        let mut checked = HashSet::new();
-        for (session, _) in batch.iter().map(|q| &**q) {
-            if checked.insert(*session) && !exists.exists(params![session])? {
-                gone.insert(*session);
-            }
-        }
-    }
-    let live = |q: &&Queued| !gone.contains(&q.0);
-    let discarded = batch.iter().filter(|q| !live(q)).count() as u64;
-    {
-        let mut devices: HashMap<(i64, IpAddr), DeviceTouch<'_>> = HashMap::new();
-        let mut dns = tx.prepare_cached(INSERT_DNS)?;
-        for (session, op) in batch.iter().filter(live).map(|q| &**q) {
-            match op {
-                StoreOp::Dns(e) => {
-                    let at = to_ms(e.at);
-                    dns.execute(params![
-                        session,
-                        e.device_ip.to_string(),
-                        e.name.as_str(),
-                        e.qtype,
-                        e.rcode,
-                        json_strings(&e.chain),
-                        json_strings(&e.addrs),
-                        e.ttl,
-                        at,
-                    ])?;
-                    DeviceTouch::seen(&mut devices, *session, e.device_ip.ip(), at, at);
-                }
-                StoreOp::Flow(f) => {
-                    let (first, last) = (to_ms(f.first_seen), to_ms(f.last_seen));
-                    DeviceTouch::seen(&mut devices, *session, f.device_ip.ip(), first, last);
-                }
-                StoreOp::Device(d) => {
-                    let at = to_ms(d.at);
-                    let t = DeviceTouch::seen(&mut devices, *session, d.ip, at, at);
-                    t.mac = d.mac.as_deref().or(t.mac);
-                    t.hostname = d.hostname.as_deref().or(t.hostname);
-                }
-                // Run by `run` between batches, never part of one.
-                StoreOp::ForgetDevice { .. } => {}
-                // Applied after the device rows, below.
-                StoreOp::DeviceNickname { .. } | StoreOp::ForgetIdentity { .. } => {}
-                // Written below, newest version of each.
-                StoreOp::Alert(_) => {}
-            }
-        }
-        // The newest version of each flow: walk back, keep the first seen per key.
-        let mut done = HashSet::new();
-        let mut flow = tx.prepare_cached(UPSERT_FLOW)?;
-        let mut snapshot = tx.prepare_cached(SNAPSHOT_FLOW)?;
-        for (session, op) in batch.iter().rev().filter(live).map(|q| &**q) {
-            let StoreOp::Flow(f) = op else { continue };
-            if !done.insert((*session, f.id.as_str())) {
-                continue;
-            }
-            let enrichment = enrichment_json(&f.enrichment);
-            flow.execute(params![
-                session,
-                f.id,
-                f.device_ip.to_string(),
-                f.remote_ip.to_string(),
-                f.remote_port,
-                proto_text(f.proto),
-                f.domain.as_ref().map(|d| d.as_str()),
-                json_strings(&f.candidates),
-                enrichment,
-                to_i64(f.bytes_up),
-                to_i64(f.bytes_down),
-                to_i64(f.packets_up),
-                to_i64(f.packets_down),
-                to_ms(f.first_seen),
-                to_ms(f.last_seen),
-                state_text(f.state),
-            ])?;
-            snapshot.execute(params![
-                session,
-                f.id,
-                to_ms(f.last_seen),
-                to_i64(f.bytes_up),
-                to_i64(f.bytes_down),
-                to_i64(f.packets_up),
-                to_i64(f.packets_down),
-                f.state == crate::model::FlowState::Closed,
-                SNAPSHOT_EVERY_MS,
-            ])?;
-        }
-        super::alerts::write(
-            &tx,
-            batch.iter().filter(live).filter_map(|q| match &q.1 {
-                StoreOp::Alert(a) => Some((q.0, a)),
-                _ => None,
-            }),
-        )?;
-        let mut device = tx.prepare_cached(UPSERT_DEVICE)?;
-        for ((session, ip), d) in &devices {
-            device.execute(params![
-                session,
-                ip.to_string(),
-                d.mac,
-                d.hostname,
-                d.first,
-                d.last
-            ])?;
-        }
-        // Identities by MAC, in queue order, after the rows they update exist.
-        for (session, op) in batch.iter().map(|q| &**q) {
-            if !(matches!(op, StoreOp::Device(_)) && gone.contains(session)) {
-                super::devices::apply(&tx, *session, op)?;
-            }
+    let gone = deleted_sessions(&tx, batch)?;
+    let live: Vec<&(i64, StoreOp)> = batch
+        .iter()
+        .map(|q| &**q)
+        .filter(|q| !gone.contains(&q.0))
+        .collect();
+    let discarded = (batch.len() - live.len()) as u64;
+    let devices = write_answers(&tx, &live)?;
+    write_flows(&tx, &live)?;
+    super::alerts::write(
+        &tx,
+        live.iter().filter_map(|(session, op)| match op {
+            StoreOp::Alert(a) => Some((*session, a)),
+            _ => None,
+        }),
+    )?;
+    write_devices(&tx, &devices)?;
+    // Identities by MAC, in queue order, after the rows they update exist.
+    for (session, op) in batch.iter().map(|q| &**q) {
+        if !(matches!(op, StoreOp::Device(_)) && gone.contains(session)) {
+            super::devices::apply(&tx, *session, op)?;
         }
     }
     tx.commit()?;
     Ok(discarded)
+}
+
+/// The sessions of `batch` that no longer exist.
+fn deleted_sessions(tx: &Connection, batch: &[Queued]) -> Result<HashSet<i64>, StoreError> {
+    let mut gone = HashSet::new();
+    let mut exists = tx.prepare_cached("SELECT 1 FROM sessions WHERE id = ?1")?;
+    let mut checked = HashSet::new();
+    for (session, _) in batch.iter().map(|q| &**q) {
+        if checked.insert(*session) && !exists.exists(params![session])? {
+            gone.insert(*session);
+        }
+    }
+    Ok(gone)
+}
+
+/// Append the DNS answers; return every device the batch saw, with when and what is known.
+fn write_answers<'a>(
+    tx: &Connection,
+    live: &[&'a (i64, StoreOp)],
+) -> Result<HashMap<(i64, IpAddr), DeviceTouch<'a>>, StoreError> {
+    let mut devices: HashMap<(i64, IpAddr), DeviceTouch<'a>> = HashMap::new();
+    let mut dns = tx.prepare_cached(INSERT_DNS)?;
+    for (session, op) in live.iter().copied() {
+        match op {
+            StoreOp::Dns(e) => {
+                let at = to_ms(e.at);
+                dns.execute(params![
+                    session,
+                    e.device_ip.to_string(),
+                    e.name.as_str(),
+                    e.qtype,
+                    e.rcode,
+                    json_strings(&e.chain),
+                    json_strings(&e.addrs),
+                    e.ttl,
+                    at,
+                ])?;
+                DeviceTouch::seen(&mut devices, *session, e.device_ip.ip(), at, at);
+            }
+            StoreOp::Flow(f) => {
+                let (first, last) = (to_ms(f.first_seen), to_ms(f.last_seen));
+                DeviceTouch::seen(&mut devices, *session, f.device_ip.ip(), first, last);
+            }
+            StoreOp::Device(d) => {
+                let at = to_ms(d.at);
+                let t = DeviceTouch::seen(&mut devices, *session, d.ip, at, at);
+                t.mac = d.mac.as_deref().or(t.mac);
+                t.hostname = d.hostname.as_deref().or(t.hostname);
+            }
+            // Run by `run` between batches, never part of one.
+            StoreOp::ForgetDevice { .. } | StoreOp::Close => {}
+            // Applied after the device rows, by `commit`.
+            StoreOp::DeviceNickname { .. } | StoreOp::ForgetIdentity { .. } => {}
+            // Written by `commit`, newest version of each.
+            StoreOp::Alert(_) => {}
+        }
+    }
+    Ok(devices)
+}
+
+/// Upsert the newest version of each flow of the batch, with its counter snapshot.
+fn write_flows(tx: &Connection, live: &[&(i64, StoreOp)]) -> Result<(), StoreError> {
+    // Walk back, keep the first seen per key.
+    let mut done = HashSet::new();
+    let mut flow = tx.prepare_cached(UPSERT_FLOW)?;
+    let mut snapshot = tx.prepare_cached(SNAPSHOT_FLOW)?;
+    for (session, op) in live.iter().rev().copied() {
+        let StoreOp::Flow(f) = op else { continue };
+        if !done.insert((*session, f.id.as_str())) {
+            continue;
+        }
+        let enrichment = enrichment_json(&f.enrichment);
+        flow.execute(params![
+            session,
+            f.id,
+            f.device_ip.to_string(),
+            f.remote_ip.to_string(),
+            f.remote_port,
+            proto_text(f.proto),
+            f.domain.as_ref().map(|d| d.as_str()),
+            json_strings(&f.candidates),
+            enrichment,
+            to_i64(f.bytes_up),
+            to_i64(f.bytes_down),
+            to_i64(f.packets_up),
+            to_i64(f.packets_down),
+            to_ms(f.first_seen),
+            to_ms(f.last_seen),
+            state_text(f.state),
+        ])?;
+        snapshot.execute(params![
+            session,
+            f.id,
+            to_ms(f.last_seen),
+            to_i64(f.bytes_up),
+            to_i64(f.bytes_down),
+            to_i64(f.packets_up),
+            to_i64(f.packets_down),
+            f.state == crate::model::FlowState::Closed,
+            SNAPSHOT_EVERY_MS,
+        ])?;
+    }
+    Ok(())
+}
+
+/// One row per device and session the batch saw.
+fn write_devices(
+    tx: &Connection,
+    devices: &HashMap<(i64, IpAddr), DeviceTouch<'_>>,
+) -> Result<(), StoreError> {
+    let mut device = tx.prepare_cached(UPSERT_DEVICE)?;
+    for ((session, ip), d) in devices {
+        device.execute(params![
+            session,
+            ip.to_string(),
+            d.mac,
+            d.hostname,
+            d.first,
+            d.last
+        ])?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
