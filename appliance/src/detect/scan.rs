@@ -145,6 +145,150 @@ impl SourceWindow {
     }
 }
 
+impl SourceWindow {
+    /// Ports tried on the destination: the count once it reaches `limit` (0: off).
+    fn count_port(&mut self, a: &Attempt, limit: u32) -> Option<usize> {
+        let tcp_or_udp = matches!(a.proto, Proto::Tcp | Proto::Udp);
+        if limit == 0 || !tcp_or_udp || self.fired & FIRED_PORTS != 0 {
+            return None;
+        }
+        let n = self.ports.len();
+        let set = match self.ports.get_mut(&a.dst) {
+            Some(set) => set,
+            None if n < MAX_TARGETS => self.ports.entry(a.dst).or_default(),
+            None => return None,
+        };
+        set.insert(a.port);
+        (set.len() >= limit as usize).then_some(set.len())
+    }
+
+    /// Hosts of the destination's network tried on the same protocol and port (named
+    /// attempts aside): the count once it reaches `limit` (0: off).
+    fn count_host(&mut self, a: &Attempt, limit: u32) -> Option<usize> {
+        let sweepable = matches!(a.proto, Proto::Tcp | Proto::Udp | Proto::Icmp) && !a.named;
+        if limit == 0 || !sweepable || self.fired & FIRED_HOSTS != 0 {
+            return None;
+        }
+        let key = (proto_number(a.proto), a.port, network_of(a.dst));
+        let n = self.hosts.len();
+        let set = match self.hosts.get_mut(&key) {
+            Some(set) => set,
+            None if n < MAX_TARGETS => self.hosts.entry(key).or_default(),
+            None => return None,
+        };
+        set.insert(a.dst);
+        (set.len() >= limit as usize).then_some(set.len())
+    }
+
+    /// Odd-flag probes: whether they reached `limit` (0: off).
+    fn count_odd(&mut self, a: &Attempt, limit: u32) -> bool {
+        if limit == 0 || !a.kind.is_odd() || self.fired & FIRED_ODD != 0 {
+            return false;
+        }
+        if self.odd.len() < MAX_TARGETS {
+            self.odd.insert((a.dst, a.port));
+        }
+        if !self.odd_kinds.contains(&a.kind) {
+            self.odd_kinds.push(a.kind);
+        }
+        self.odd.len() >= limit as usize
+    }
+}
+
+/// Which rules one attempt made fire, with the counts they reached.
+struct Hit {
+    ports: Option<usize>,
+    hosts: Option<usize>,
+    odd: bool,
+}
+
+impl Hit {
+    fn fired(&self) -> u8 {
+        let mut f = 0;
+        if self.ports.is_some() {
+            f |= FIRED_PORTS;
+        }
+        if self.hosts.is_some() {
+            f |= FIRED_HOSTS;
+        }
+        if self.odd {
+            f |= FIRED_ODD;
+        }
+        f
+    }
+}
+
+/// The findings for the rules `hit` fired, in plain words.
+fn report(
+    a: &Attempt,
+    device: Option<DeviceId>,
+    hit: &Hit,
+    w: &SourceWindow,
+    secs: u64,
+    out: &mut Vec<Finding>,
+) {
+    let odd_kinds: Vec<&str> = w.odd_kinds.iter().map(|k| k.name()).collect();
+    let who = match device {
+        Some(d) => d.to_string(),
+        None => format!("An outside host, {},", a.src),
+    };
+    let how = if !odd_kinds.is_empty() {
+        format!("{} probes", odd_kinds.join("/"))
+    } else if a.kind == ProbeKind::Connection {
+        "connection attempts (a SYN or connect scan)".to_owned()
+    } else {
+        format!("{} probes", a.kind.name())
+    };
+    let mut push = |rule: &'static str, message: String, port: Option<u16>| {
+        let mut f = Finding::new(AlertKind::Scan, rule, message);
+        f.device = device;
+        f.remote_ip = Some(if device.is_some() { a.dst } else { a.src });
+        f.port = port;
+        out.push(f);
+    };
+    if let Some(ports_hit) = hit.ports {
+        push(
+            "scan.ports",
+            format!(
+                "{who} tried {ports_hit} different ports on {} within {secs} seconds \
+                 ({how}): a port scan looks for services to break into.",
+                a.dst
+            ),
+            None,
+        );
+    }
+    if let Some(hosts_hit) = hit.hosts {
+        let what = if a.proto == Proto::Icmp {
+            "pinged".to_owned()
+        } else {
+            format!("tried port {} on", a.port)
+        };
+        push(
+            "scan.hosts",
+            format!(
+                "{who} {what} {hosts_hit} different hosts of {} within {secs} seconds \
+                 ({how}): a sweep looks for machines to attack.",
+                network_of(a.dst)
+            ),
+            Some(a.port),
+        );
+    }
+    if hit.odd {
+        push(
+            "scan.odd_flags",
+            format!(
+                "{who} sent {} {} probes to {} within {secs} seconds: packets with \
+                 flag combinations no normal connection uses, made to sneak a port scan \
+                 past firewalls.",
+                w.odd.len(),
+                odd_kinds.join("/"),
+                a.dst
+            ),
+            None,
+        );
+    }
+}
+
 /// The detector.
 pub struct Scan {
     s: Settings,
@@ -188,117 +332,18 @@ impl Scan {
         if a.at_ms - w.start >= window_ms || a.at_ms < w.start {
             *w = SourceWindow::new(a.at_ms);
         }
-        let mut fired = 0u8;
-        let mut ports_hit = 0;
-        let mut hosts_hit = 0;
-        let tcp_or_udp = matches!(a.proto, Proto::Tcp | Proto::Udp);
-        if s.ports_per_host > 0 && tcp_or_udp && w.fired & FIRED_PORTS == 0 {
-            let n = w.ports.len();
-            if let Some(set) = match w.ports.get_mut(&a.dst) {
-                Some(set) => Some(set),
-                None if n < MAX_TARGETS => Some(w.ports.entry(a.dst).or_default()),
-                None => None,
-            } {
-                set.insert(a.port);
-                if set.len() >= s.ports_per_host as usize {
-                    fired |= FIRED_PORTS;
-                    ports_hit = set.len();
-                }
-            }
-        }
-        let sweepable = (tcp_or_udp || a.proto == Proto::Icmp) && !a.named;
-        if s.hosts_per_port > 0 && sweepable && w.fired & FIRED_HOSTS == 0 {
-            let key = (proto_number(a.proto), a.port, network_of(a.dst));
-            let n = w.hosts.len();
-            if let Some(set) = match w.hosts.get_mut(&key) {
-                Some(set) => Some(set),
-                None if n < MAX_TARGETS => Some(w.hosts.entry(key).or_default()),
-                None => None,
-            } {
-                set.insert(a.dst);
-                if set.len() >= s.hosts_per_port as usize {
-                    fired |= FIRED_HOSTS;
-                    hosts_hit = set.len();
-                }
-            }
-        }
-        if s.odd_flag_probes > 0 && a.kind.is_odd() && w.fired & FIRED_ODD == 0 {
-            if w.odd.len() < MAX_TARGETS {
-                w.odd.insert((a.dst, a.port));
-            }
-            if !w.odd_kinds.contains(&a.kind) {
-                w.odd_kinds.push(a.kind);
-            }
-            if w.odd.len() >= s.odd_flag_probes as usize {
-                fired |= FIRED_ODD;
-            }
-        }
+        let hit = Hit {
+            ports: w.count_port(&a, s.ports_per_host),
+            hosts: w.count_host(&a, s.hosts_per_port),
+            odd: w.count_odd(&a, s.odd_flag_probes),
+        };
+        let fired = hit.fired();
         if fired == 0 {
             return;
         }
         w.fired |= fired;
-        let odd_kinds: Vec<&str> = w.odd_kinds.iter().map(|k| k.name()).collect();
-        let n_odd = w.odd.len();
         let device = self.lan.is_device(a.src).then_some(DeviceId(a.src));
-        let who = match device {
-            Some(d) => d.to_string(),
-            None => format!("An outside host, {},", a.src),
-        };
-        let how = if !odd_kinds.is_empty() {
-            format!("{} probes", odd_kinds.join("/"))
-        } else if a.kind == ProbeKind::Connection {
-            "connection attempts (a SYN or connect scan)".to_owned()
-        } else {
-            format!("{} probes", a.kind.name())
-        };
-        let secs = s.window_secs;
-        let mut push = |rule: &'static str, message: String, port: Option<u16>| {
-            let mut f = Finding::new(AlertKind::Scan, rule, message);
-            f.device = device;
-            f.remote_ip = Some(if device.is_some() { a.dst } else { a.src });
-            f.port = port;
-            out.push(f);
-        };
-        if fired & FIRED_PORTS != 0 {
-            push(
-                "scan.ports",
-                format!(
-                    "{who} tried {ports_hit} different ports on {} within {secs} seconds \
-                     ({how}): a port scan looks for services to break into.",
-                    a.dst
-                ),
-                None,
-            );
-        }
-        if fired & FIRED_HOSTS != 0 {
-            let what = if a.proto == Proto::Icmp {
-                "pinged".to_owned()
-            } else {
-                format!("tried port {} on", a.port)
-            };
-            push(
-                "scan.hosts",
-                format!(
-                    "{who} {what} {hosts_hit} different hosts of {} within {secs} seconds \
-                     ({how}): a sweep looks for machines to attack.",
-                    network_of(a.dst)
-                ),
-                Some(a.port),
-            );
-        }
-        if fired & FIRED_ODD != 0 {
-            push(
-                "scan.odd_flags",
-                format!(
-                    "{who} sent {n_odd} {} probes to {} within {secs} seconds: packets with \
-                     flag combinations no normal connection uses, made to sneak a port scan \
-                     past firewalls.",
-                    odd_kinds.join("/"),
-                    a.dst
-                ),
-                None,
-            );
-        }
+        report(&a, device, &hit, w, s.window_secs, out);
     }
 
     /// Sources followed.
