@@ -10,7 +10,7 @@ import { gzipSync, constants } from "node:zlib";
 
 const require = createRequire(import.meta.url);
 const OUT = "dist";
-/** JS + CSS, gzipped, all views together (issue 4: at most 250 KB). */
+/** JS + CSS, gzipped, all views together (budget: at most 250 KB). */
 const BUDGET_GZ = 250 * 1024;
 
 // `whereflow:countries`: ISO 3166 alpha-2 -> [numeric id as world-atlas uses it, English name],

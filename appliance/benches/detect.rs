@@ -1,4 +1,4 @@
-//! Detector cost (issue 7, point 5): do the detectors keep up with 50,000 conntrack events a
+//! Detector cost: do the detectors keep up with 50,000 conntrack events a
 //! second, and what do they cost the correlator?
 //!
 //! 1. The detectors alone: inputs as the correlator hands them over (flows new, updated

@@ -1,4 +1,4 @@
-//! Detectors on the lab (issue 7): each one triggered by real traffic from a device namespace
+//! Detectors on the lab: each one triggered by real traffic from a device namespace
 //! through the real daemon in the router namespace, and normal traffic that must raise
 //! nothing. Alerts are read from `GET /api/v1/alerts` (and the event stream, the webhook, the
 //! store after a restart, privacy mode and the admin's temporary ignore).

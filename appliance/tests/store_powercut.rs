@@ -26,7 +26,7 @@ const CHILD_DIR: &str = "WHEREFLOW_POWERCUT_DIR";
 const CHILD_ROUND: &str = "WHEREFLOW_POWERCUT_ROUND";
 
 const ROUNDS: u64 = 20;
-/// The most data a kill may lose (issue 5).
+/// The most data a kill may lose (the README promises at most ~0.5 s; this allows 2 s).
 const MAX_LOSS_MS: i64 = 2_000;
 
 /// The child: write until killed. Does nothing in a normal test run.

@@ -1,4 +1,4 @@
-//! Alerts in the store (issue 7): one row per alert, written when it is raised and updated in
+//! Alerts in the store: one row per alert, written when it is raised and updated in
 //! place as it grows (`count`, `last_seen`); the current session's alerts come back after a
 //! restart.
 //!

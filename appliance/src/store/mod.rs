@@ -18,7 +18,7 @@
 //! appends to the WAL without an fsync (the fsync happens at checkpoints). A power cut can
 //! lose the last commits that had not reached the disk yet, but it cannot corrupt the
 //! database: on the next open SQLite replays the WAL up to the last complete commit. With
-//! batches every 500 ms that is typically well under the 2 s issue 5 allows;
+//! batches every 500 ms that is typically the last half second, at most about 2 s;
 //! `synchronous=FULL` would fsync each batch, twice a second, for little gain and more SD
 //! card wear. A killed process (SIGKILL) loses nothing that was committed: the WAL is in
 //! the OS page cache.

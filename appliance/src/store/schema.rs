@@ -25,7 +25,7 @@ CREATE TABLE sessions (
     ended_at    INTEGER
 );
 
--- One row per device address per session. MAC-based identity (issue 5, item 2) fills
+-- One row per device address per session. MAC-based identity fills
 -- `mac`/`hostname`; `nickname` is set by the person on their device's page.
 CREATE TABLE devices (
     id          INTEGER PRIMARY KEY,
@@ -81,7 +81,7 @@ CREATE TABLE flows (
 );
 CREATE INDEX flows_session_last_seen ON flows (session_id, last_seen);
 
--- Detector findings (issue 7): one row per kind and subject, counted while it repeats.
+-- Detector findings: one row per kind and subject, counted while it repeats.
 CREATE TABLE alerts (
     id          INTEGER PRIMARY KEY,
     session_id  INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -97,7 +97,7 @@ CREATE TABLE alerts (
 CREATE INDEX alerts_session_last_seen ON alerts (session_id, last_seen);
 ";
 
-/// Schema version 2 (issue 5: export, retention, forget a device): a device's flows by
+/// Schema version 2 (export, retention, forget a device): a device's flows by
 /// session, so forgetting a device, exporting per-device totals and deleting a session in
 /// chunks are index lookups instead of scans of the whole flows table (~20 bytes a flow).
 /// The database's `auto_vacuum = INCREMENTAL` (space given back after retention deletes)
@@ -106,7 +106,7 @@ const V2: &str = "
 CREATE INDEX flows_session_device ON flows (session_id, device_ip);
 ";
 
-/// Schema version 3 (issue 5: devices known by MAC): one row per device across sessions, so
+/// Schema version 3 (devices known by MAC): one row per device across sessions, so
 /// a nickname survives restarts and new sessions (see `store::devices`); the per-session
 /// `devices` rows are found by MAC to copy a nickname or forget an identity.
 const V3: &str = "
@@ -121,14 +121,14 @@ CREATE INDEX known_devices_last_seen ON known_devices (last_seen);
 CREATE INDEX devices_mac ON devices (mac) WHERE mac IS NOT NULL;
 ";
 
-/// Schema version 4 (issue 7: detectors): the rule that raised an alert (`scan.ports`,
+/// Schema version 4 (detectors): the rule that raised an alert (`scan.ports`,
 /// `deny_list.countries`, ...): alerts are kept one per rule, device and window, and the
 /// API shows the rule.
 const V4: &str = "
 ALTER TABLE alerts ADD COLUMN rule TEXT NOT NULL DEFAULT '';
 ";
 
-/// Schema version 5 (issue 5: flows with counter snapshots): a flow's counters over time, so
+/// Schema version 5 (flows with counter snapshots): a flow's counters over time, so
 /// a long flow's bytes can be placed in time (the `flows` row holds only the latest). The
 /// writer adds one when a flow's counters change and its last snapshot is a minute old, and
 /// one when it closes: a 10-minute flow costs ~11 rows of ~40 bytes. They go with their flow
