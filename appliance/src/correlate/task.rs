@@ -167,25 +167,7 @@ pub async fn run_with_detectors(
     detect: Option<DetectSink>,
     shutdown: CancellationToken,
 ) {
-    let Outputs {
-        state,
-        events,
-        enricher,
-        store,
-    } = out;
-    let mut c = Correlator {
-        memory: DnsMemory::new(
-            cfg.max_devices,
-            cfg.max_addresses_per_device,
-            Duration::from_secs(cfg.grace_secs),
-        ),
-        lan: LanFilter::new(cfg.lan.clone()),
-        state,
-        events,
-        enricher,
-        store,
-        detect,
-    };
+    let mut c = Correlator::new(&cfg, out, detect);
     // Flows restored as open from the store are closed if the first conntrack dumps (every
     // `dump_interval`, 2 s by default) have not confirmed them by then.
     let confirm = tokio::time::sleep(Duration::from_secs(10));
@@ -198,64 +180,107 @@ pub async fn run_with_detectors(
             biased;
             _ = shutdown.cancelled() => break,
             a = dns_rx.recv(), if dns_open => match a {
-                Some(a) => {
-                    let state = c.state.clone();
-                    let mut st = state.write();
-                    c.apply_forgets(&mut st);
-                    c.dns(&mut st, a);
-                    for _ in 1..BATCH {
-                        match dns_rx.try_recv() {
-                            Ok(a) => c.dns(&mut st, a),
-                            Err(_) => break,
-                        }
-                    }
-                }
+                Some(a) => c.dns_batch(a, &mut dns_rx),
                 None => dns_open = false,
             },
             e = ct_rx.recv(), if ct_open => match e {
-                Some(e) => {
-                    let state = c.state.clone();
-                    let mut st = state.write();
-                    c.apply_forgets(&mut st);
-                    let mut next = Some(e);
-                    let mut n = 0;
-                    while let Some(e) = next.take() {
-                        // Answers queued before this event may name it.
-                        while let Ok(a) = dns_rx.try_recv() {
-                            c.dns(&mut st, a);
-                        }
-                        c.conntrack(&mut st, e);
-                        n += 1;
-                        if n < BATCH {
-                            next = ct_rx.try_recv().ok();
-                        }
-                    }
-                }
+                Some(e) => c.conntrack_batch(e, &mut ct_rx, &mut dns_rx),
                 None => ct_open = false,
             },
-            _ = prune.tick() => {
-                let state = c.state.clone();
-                let mut st = state.write();
-                c.apply_forgets(&mut st);
-                st.flows.prune(Utc::now());
-            }
+            _ = prune.tick() => c.prune(),
             _ = &mut confirm, if !confirmed => {
                 confirmed = true;
-                let closed = {
-                    let mut st = c.state.write();
-                    let closed = st.flows.close_unconfirmed(Utc::now());
-                    for flow in &closed {
-                        // Restored as open: counted as opened then, their bytes only now.
-                        st.device_totals.flow_closed(flow, true);
-                        st.paths.flow_closed(flow);
-                    }
-                    closed
-                };
-                for flow in closed {
-                    c.persist(|| StoreOp::Flow(Arc::clone(&flow)));
-                    c.publish(LiveEvent::FlowClosed { flow });
-                }
+                c.close_unconfirmed();
             }
+        }
+    }
+}
+
+impl Correlator {
+    fn new(cfg: &CorrelateConfig, out: Outputs, detect: Option<DetectSink>) -> Correlator {
+        let Outputs {
+            state,
+            events,
+            enricher,
+            store,
+        } = out;
+        Correlator {
+            memory: DnsMemory::new(
+                cfg.max_devices,
+                cfg.max_addresses_per_device,
+                Duration::from_secs(cfg.grace_secs),
+            ),
+            lan: LanFilter::new(cfg.lan.clone()),
+            state,
+            events,
+            enricher,
+            store,
+            detect,
+        }
+    }
+
+    /// `first` and up to [`BATCH`] more answers already queued, under one lock.
+    fn dns_batch(&mut self, first: DnsAnswer, dns_rx: &mut mpsc::Receiver<DnsAnswer>) {
+        let state = self.state.clone();
+        let mut st = state.write();
+        self.apply_forgets(&mut st);
+        self.dns(&mut st, first);
+        for _ in 1..BATCH {
+            match dns_rx.try_recv() {
+                Ok(a) => self.dns(&mut st, a),
+                Err(_) => break,
+            }
+        }
+    }
+
+    /// `first` and up to [`BATCH`] more conntrack events already queued, under one lock;
+    /// before each, the answers queued so far (they may name it).
+    fn conntrack_batch(
+        &mut self,
+        first: ConntrackEvent,
+        ct_rx: &mut mpsc::Receiver<ConntrackEvent>,
+        dns_rx: &mut mpsc::Receiver<DnsAnswer>,
+    ) {
+        let state = self.state.clone();
+        let mut st = state.write();
+        self.apply_forgets(&mut st);
+        let mut next = Some(first);
+        let mut n = 0;
+        while let Some(e) = next.take() {
+            while let Ok(a) = dns_rx.try_recv() {
+                self.dns(&mut st, a);
+            }
+            self.conntrack(&mut st, e);
+            n += 1;
+            if n < BATCH {
+                next = ct_rx.try_recv().ok();
+            }
+        }
+    }
+
+    /// Let closed flows past their retention go.
+    fn prune(&mut self) {
+        let state = self.state.clone();
+        let mut st = state.write();
+        self.apply_forgets(&mut st);
+        st.flows.prune(Utc::now());
+    }
+
+    /// Close the flows restored as open that conntrack has not confirmed.
+    fn close_unconfirmed(&mut self) {
+        let closed = {
+            let mut st = self.state.write();
+            let closed = st.flows.close_unconfirmed(Utc::now());
+            for flow in &closed {
+                // Restored as open: counted as opened then, their bytes only now.
+                st.device_totals.flow_closed(flow, true);
+                st.paths.flow_closed(flow);
+            }
+            closed
+        };
+        for flow in closed {
+            self.persist(|| StoreOp::Flow(Arc::clone(&flow)));
+            self.publish(LiveEvent::FlowClosed { flow });
         }
     }
 }

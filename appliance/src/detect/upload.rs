@@ -157,29 +157,9 @@ impl Upload {
         if self.s.sudden_bytes == 0 && self.s.sustained_bytes == 0 {
             return;
         }
-        let current = (f.bytes_up, f.packets_up);
-        let before = if f.state == FlowState::Closed {
-            self.flows.pop(&f.key)
-        } else {
-            self.flows.put(f.key, current)
-        };
-        let (b0, p0) = match before {
-            Some(b) => b,
-            // A flow that began moments ago counts from nothing; one seen first in mid-life
-            // (in the first dump after a start, or after a lost event) is only a baseline.
-            None if now_ms - f.first_seen.timestamp_millis()
-                <= (self.s.sudden_secs.max(NEW_FLOW_SECS) as i64) * 1000 =>
-            {
-                (0, 0)
-            }
-            None => return,
-        };
-        let bytes = current.0.saturating_sub(b0);
-        let packets = current.1.saturating_sub(p0);
-        let payload = bytes.saturating_sub(packets * header_bytes(f.proto, f.remote_ip));
-        if payload == 0 {
+        let Some(payload) = self.new_payload(f, now_ms) else {
             return;
-        }
+        };
         let dest = f
             .enrichment
             .registrable_domain
@@ -206,60 +186,111 @@ impl Upload {
         let sudden = s.sudden_bytes > 0
             && series.sum(s.sudden_secs) >= s.sudden_bytes
             && now_ms - series.fired_sudden >= REFIRE_MS;
-        let lasted = now_ms - series.streak_start;
         let sustained = s.sustained_bytes > 0
-            && lasted >= (s.sustained_secs as i64) * 1000
+            && now_ms - series.streak_start >= (s.sustained_secs as i64) * 1000
             && series.sum(s.sustained_secs) >= s.sustained_bytes
             && now_ms - series.fired_sustained >= REFIRE_MS;
-        if !(sudden || sustained) {
-            return;
-        }
-        let to = match (&dest, &f.domain) {
-            (_, Some(name)) => format!("{name} ({})", f.remote_ip),
-            (Some(d), None) => format!("{d} ({})", f.remote_ip),
-            (None, None) => f.remote_ip.to_string(),
-        };
-        let dev = f.device_ip;
-        let finding = |rule: &'static str, message: String| {
-            let mut x = Finding::new(AlertKind::Upload, rule, message);
-            x.device = Some(DeviceId(dev.ip()));
-            x.remote_ip = Some(f.remote_ip);
-            x.domain = f
-                .domain
-                .clone()
-                .or_else(|| f.enrichment.registrable_domain.clone());
-            x.org = f.enrichment.org.clone();
-            x.country = f.enrichment.country.clone();
-            x.category = f.enrichment.category;
-            x.port = Some(f.remote_port);
-            x
-        };
         if sudden {
             series.fired_sudden = now_ms;
-            out.push(finding(
-                "upload.sudden",
-                format!(
-                    "{dev} sent {} to {to} within {} seconds: much more than it received. \
-                     Files, photos or recordings may be leaving the device.",
-                    fmt_bytes(series.sum(s.sudden_secs)),
-                    s.sudden_secs
-                ),
-            ));
         }
         if sustained {
             series.fired_sustained = now_ms;
-            out.push(finding(
-                "upload.sustained",
-                format!(
-                    "{dev} has been sending data to {to} for {} seconds without a break \
-                     ({} in the last {} seconds). Something on the device keeps sending: a \
-                     backup, a call, a camera — or data leaving without anyone noticing.",
-                    lasted / 1000,
-                    fmt_bytes(series.sum(s.sustained_secs)),
-                    s.sustained_secs
-                ),
-            ));
         }
+        let fired = Fired { sudden, sustained };
+        report(f, dest.as_deref(), series, s, now_ms, fired, out);
+    }
+
+    /// Payload bytes the device sent on `f` since its last report (estimated from
+    /// conntrack's counters less the packets' headers); `None` when there is nothing new
+    /// or no baseline to count from.
+    fn new_payload(&mut self, f: &FlowRecord, now_ms: i64) -> Option<u64> {
+        let current = (f.bytes_up, f.packets_up);
+        let before = if f.state == FlowState::Closed {
+            self.flows.pop(&f.key)
+        } else {
+            self.flows.put(f.key, current)
+        };
+        let (b0, p0) = match before {
+            Some(b) => b,
+            // A flow that began moments ago counts from nothing; one seen first in mid-life
+            // (in the first dump after a start, or after a lost event) is only a baseline.
+            None if now_ms - f.first_seen.timestamp_millis()
+                <= (self.s.sudden_secs.max(NEW_FLOW_SECS) as i64) * 1000 =>
+            {
+                (0, 0)
+            }
+            None => return None,
+        };
+        let bytes = current.0.saturating_sub(b0);
+        let packets = current.1.saturating_sub(p0);
+        let payload = bytes.saturating_sub(packets * header_bytes(f.proto, f.remote_ip));
+        (payload > 0).then_some(payload)
+    }
+}
+
+/// Which rules fired for one flow change.
+#[derive(Clone, Copy)]
+struct Fired {
+    sudden: bool,
+    sustained: bool,
+}
+
+/// The findings for the rules that fired, in plain words.
+fn report(
+    f: &FlowRecord,
+    dest: Option<&str>,
+    series: &Series,
+    s: &Settings,
+    now_ms: i64,
+    fired: Fired,
+    out: &mut Vec<Finding>,
+) {
+    if !(fired.sudden || fired.sustained) {
+        return;
+    }
+    let to = match (dest, &f.domain) {
+        (_, Some(name)) => format!("{name} ({})", f.remote_ip),
+        (Some(d), None) => format!("{d} ({})", f.remote_ip),
+        (None, None) => f.remote_ip.to_string(),
+    };
+    let dev = f.device_ip;
+    let finding = |rule: &'static str, message: String| {
+        let mut x = Finding::new(AlertKind::Upload, rule, message);
+        x.device = Some(DeviceId(dev.ip()));
+        x.remote_ip = Some(f.remote_ip);
+        x.domain = f
+            .domain
+            .clone()
+            .or_else(|| f.enrichment.registrable_domain.clone());
+        x.org = f.enrichment.org.clone();
+        x.country = f.enrichment.country.clone();
+        x.category = f.enrichment.category;
+        x.port = Some(f.remote_port);
+        x
+    };
+    if fired.sudden {
+        out.push(finding(
+            "upload.sudden",
+            format!(
+                "{dev} sent {} to {to} within {} seconds: much more than it received. \
+                 Files, photos or recordings may be leaving the device.",
+                fmt_bytes(series.sum(s.sudden_secs)),
+                s.sudden_secs
+            ),
+        ));
+    }
+    if fired.sustained {
+        out.push(finding(
+            "upload.sustained",
+            format!(
+                "{dev} has been sending data to {to} for {} seconds without a break \
+                 ({} in the last {} seconds). Something on the device keeps sending: a \
+                 backup, a call, a camera — or data leaving without anyone noticing.",
+                (now_ms - series.streak_start) / 1000,
+                fmt_bytes(series.sum(s.sustained_secs)),
+                s.sustained_secs
+            ),
+        ));
     }
 }
 
