@@ -13,41 +13,10 @@ use serde::Deserialize;
 
 use crate::model::Domain;
 
-/// A configuration problem, naming the key at fault.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// The file could not be read.
-    #[error("cannot read config file {path}: {source}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The file is not valid TOML or a key is unknown or has the wrong type.
-    #[error("config file {path}: {message}")]
-    Parse {
-        /// The file.
-        path: PathBuf,
-        /// The parser's message (it names the key and the line).
-        message: String,
-    },
-    /// A value is well-formed but not usable.
-    #[error("config key `{key}`: {reason}")]
-    Invalid {
-        /// Dotted key, e.g. `dns.listen`.
-        key: &'static str,
-        /// Why the value is refused.
-        reason: String,
-    },
-}
+mod error;
 
-fn invalid(key: &'static str, reason: impl Into<String>) -> ConfigError {
-    ConfigError::Invalid {
-        key,
-        reason: reason.into(),
-    }
-}
+pub(crate) use error::invalid;
+pub use error::ConfigError;
 
 /// The whole configuration.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]

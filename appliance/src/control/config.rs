@@ -4,14 +4,7 @@
 
 use serde::Deserialize;
 
-use crate::config::ConfigError;
-
-fn invalid(key: &'static str, reason: impl Into<String>) -> ConfigError {
-    ConfigError::Invalid {
-        key,
-        reason: reason.into(),
-    }
-}
+use crate::config::{invalid, ConfigError};
 
 /// `[control]`: DNS blocking, address blocks and ending connections (admin only).
 #[derive(Clone, Debug, Deserialize, PartialEq)]

@@ -13,15 +13,8 @@ use serde::Deserialize;
 use super::rules::{preset_rules, Action, Preset, Rule, RuleSet};
 use super::webhook::WebhookUrl;
 use super::{alerts::AlertKind, destinations, dns_tunnel, encrypted_dns, scan, spoofing, upload};
-use crate::config::ConfigError;
+use crate::config::{invalid, ConfigError};
 use crate::model::Domain;
-
-fn invalid(key: &'static str, reason: impl Into<String>) -> ConfigError {
-    ConfigError::Invalid {
-        key,
-        reason: reason.into(),
-    }
-}
 
 /// `[detect]`: detectors, rules and alerts.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
