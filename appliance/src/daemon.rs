@@ -86,7 +86,7 @@ impl Daemon {
             let status = status.clone();
             tokio::task::spawn_blocking(move || {
                 let mut config = config;
-                let password = crate::web::admin::password::prepare(&mut config, &status);
+                let password = crate::config::password::prepare(&mut config, &status);
                 (config, password)
             })
             .await
