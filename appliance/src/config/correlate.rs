@@ -17,7 +17,11 @@ pub struct CorrelateConfig {
     pub grace_secs: u64,
     /// Most remote addresses remembered per device.
     pub max_addresses_per_device: usize,
-    /// Most devices remembered.
+    /// Most device addresses the correlator keeps state for, least recently seen forgotten
+    /// first: the answers that name new flows, the `/api/v1/dns` answer log and the totals
+    /// per device are each kept for this many addresses (a device with an IPv4 and an IPv6
+    /// address counts twice). Not `devices.max_devices`, which bounds the devices known by
+    /// MAC address.
     pub max_devices: usize,
     /// How long closed flows stay in the live view, in seconds.
     pub closed_retention_secs: u64,

@@ -18,7 +18,10 @@ pub struct DevicesConfig {
     /// Only neighbours on these interfaces (e.g. `["wlan0"]`); empty: any interface (only
     /// addresses in `correlate.lan` are used either way).
     pub interfaces: Vec<String>,
-    /// Most devices remembered (least recently seen forgotten first; nicknames stay saved).
+    /// Most devices known by MAC address (name, vendor, up to four addresses each; least
+    /// recently seen forgotten first). Nicknames stay saved; at most this many are read back
+    /// at start. Not `correlate.max_devices`, which bounds the correlator's state per device
+    /// address.
     pub max_devices: usize,
 }
 
