@@ -1,17 +1,10 @@
 //! The `[control]` section of the config file: whether the admin may use the controls, and
-//! the nftables table they use. Registered in `config.rs` as `Config::control`; every key is
-//! in `docs/whereflow.example.toml`.
+//! the nftables table they use. Registered in `config/mod.rs` as `Config::control`; every
+//! key is in `docs/whereflow.example.toml`.
 
 use serde::Deserialize;
 
-use crate::config::ConfigError;
-
-fn invalid(key: &'static str, reason: impl Into<String>) -> ConfigError {
-    ConfigError::Invalid {
-        key,
-        reason: reason.into(),
-    }
-}
+use crate::config::{invalid, ConfigError};
 
 /// `[control]`: DNS blocking, address blocks and ending connections (admin only).
 #[derive(Clone, Debug, Deserialize, PartialEq)]

@@ -255,7 +255,7 @@ async fn prepare_admin_password(
 ) -> anyhow::Result<(Config, Option<String>)> {
     tokio::task::spawn_blocking(move || {
         let mut config = config;
-        let password = crate::web::admin::password::prepare(&mut config, &status);
+        let password = crate::config::password::prepare(&mut config, &status);
         (config, password.hash)
     })
     .await

@@ -1,5 +1,5 @@
 //! The `[detect]` section of the config file: a preset, thresholds that override it, rules,
-//! deny and allow lists, the webhook, the NFLOG group. Registered in `config.rs` as
+//! deny and allow lists, the webhook, the NFLOG group. Registered in `config/mod.rs` as
 //! `Config::detect`; every key is in `docs/whereflow.example.toml`.
 //!
 //! Thresholds left out take the preset's value ([`DetectConfig::resolve`]); a value given
@@ -12,16 +12,9 @@ use serde::Deserialize;
 
 use super::rules::{preset_rules, Action, Preset, Rule, RuleSet};
 use super::webhook::WebhookUrl;
-use crate::config::ConfigError;
+use crate::config::{invalid, ConfigError};
 use crate::detect::{destinations, dns_tunnel, encrypted_dns, scan, spoofing, upload};
 use crate::model::{AlertKind, Domain};
-
-fn invalid(key: &'static str, reason: impl Into<String>) -> ConfigError {
-    ConfigError::Invalid {
-        key,
-        reason: reason.into(),
-    }
-}
 
 /// `[detect]`: detectors, rules and alerts.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -289,9 +282,34 @@ impl DetectConfig {
         self.resolve().map(|_| ())
     }
 
-    /// The preset's settings with the config's overrides, checked.
+    /// The preset's settings with the config's overrides, checked. The sections are checked
+    /// in this order; the first problem found names its key.
     pub fn resolve(&self) -> Result<Resolved, ConfigError> {
         let p = self.preset;
+        let (window, webhook) = self.alerting()?;
+        let dns_tunnel = self.dns_tunnel.resolve(p)?;
+        let scan = self.scan.resolve(p)?;
+        let spoofing = self.spoofing.resolve(p)?;
+        let upload = self.upload.resolve(p)?;
+        let (deny, destinations) = self.destinations.resolve()?;
+        let encrypted_dns = self.encrypted_dns.resolve(p)?;
+        let rules = self.rule_set(deny)?;
+        Ok(Resolved {
+            window,
+            dns_tunnel,
+            scan,
+            spoofing,
+            upload,
+            destinations,
+            encrypted_dns,
+            rules,
+            webhook,
+        })
+    }
+
+    /// The keys about alerts themselves, checked: the dedup window (the preset's unless set)
+    /// and the webhook, if any.
+    fn alerting(&self) -> Result<(Duration, Option<WebhookUrl>), ConfigError> {
         in_range(
             "detect.alert_window_secs",
             self.alert_window_secs,
@@ -319,145 +337,18 @@ impl DetectConfig {
                     .map_err(|e| invalid("detect.webhook_url", e))?,
             )
         };
-        let window = self.alert_window_secs.unwrap_or(match p {
+        let window = self.alert_window_secs.unwrap_or(match self.preset {
             Preset::Paranoid => 300,
             Preset::Normal => 600,
             Preset::Relaxed => 1_800,
         });
+        Ok((Duration::from_secs(window), webhook))
+    }
 
-        let c = &self.dns_tunnel;
-        in_range(
-            "detect.dns_tunnel.long_name_chars",
-            c.long_name_chars,
-            20,
-            253,
-        )?;
-        in_range(
-            "detect.dns_tunnel.long_label_chars",
-            c.long_label_chars,
-            8,
-            63,
-        )?;
-        if let Some(b) = c.label_entropy_bits {
-            if !(0.0..=8.0).contains(&b) {
-                return Err(invalid(
-                    "detect.dns_tunnel.label_entropy_bits",
-                    "must be between 0 and 8 (bits per character)",
-                ));
-            }
-        }
-        for (key, v) in [
-            (
-                "detect.dns_tunnel.long_names_per_minute",
-                c.long_names_per_minute,
-            ),
-            (
-                "detect.dns_tunnel.unique_subdomains_per_minute",
-                c.unique_subdomains_per_minute,
-            ),
-            (
-                "detect.dns_tunnel.txt_queries_per_minute",
-                c.txt_queries_per_minute,
-            ),
-        ] {
-            in_range(key, v, 0, 100_000)?;
-        }
-        let mut dt = dns_tunnel::Settings::for_preset(p);
-        dt.long_name_chars = c.long_name_chars.unwrap_or(dt.long_name_chars);
-        dt.long_label_chars = c.long_label_chars.unwrap_or(dt.long_label_chars);
-        dt.label_entropy_bits = c.label_entropy_bits.unwrap_or(dt.label_entropy_bits);
-        dt.long_names_per_minute = c.long_names_per_minute.unwrap_or(dt.long_names_per_minute);
-        dt.unique_subdomains_per_minute = c
-            .unique_subdomains_per_minute
-            .unwrap_or(dt.unique_subdomains_per_minute);
-        dt.txt_queries_per_minute = c
-            .txt_queries_per_minute
-            .unwrap_or(dt.txt_queries_per_minute);
-
-        let c = &self.scan;
-        in_range("detect.scan.ports_per_host", c.ports_per_host, 0, 65_535)?;
-        in_range("detect.scan.hosts_per_port", c.hosts_per_port, 0, 65_535)?;
-        in_range("detect.scan.odd_flag_probes", c.odd_flag_probes, 0, 256)?;
-        in_range("detect.scan.window_secs", c.window_secs, 1, 3_600)?;
-        let mut sc = scan::Settings::for_preset(p);
-        sc.ports_per_host = c.ports_per_host.unwrap_or(sc.ports_per_host);
-        sc.hosts_per_port = c.hosts_per_port.unwrap_or(sc.hosts_per_port);
-        sc.odd_flag_probes = c.odd_flag_probes.unwrap_or(sc.odd_flag_probes);
-        sc.window_secs = c.window_secs.unwrap_or(sc.window_secs);
-
-        let c = &self.spoofing;
-        in_range(
-            "detect.spoofing.conflict_window_secs",
-            c.conflict_window_secs,
-            1,
-            86_400,
-        )?;
-        let mut sp = spoofing::Settings::for_preset(p);
-        sp.enabled = c.enabled;
-        sp.arp = c.arp;
-        sp.gateway_addresses = c.gateway_addresses.clone();
-        sp.conflict_window_secs = c.conflict_window_secs.unwrap_or(sp.conflict_window_secs);
-
-        let c = &self.upload;
-        in_range(
-            "detect.upload.sustained_bytes",
-            c.sustained_bytes,
-            0,
-            1 << 40,
-        )?;
-        in_range("detect.upload.sudden_bytes", c.sudden_bytes, 0, 1 << 40)?;
-        let max = upload::MAX_WINDOW_SECS;
-        in_range("detect.upload.sustained_secs", c.sustained_secs, 1, max)?;
-        in_range("detect.upload.pause_secs", c.pause_secs, 1, max)?;
-        in_range("detect.upload.sudden_secs", c.sudden_secs, 1, max)?;
-        let mut up = upload::Settings::for_preset(p);
-        up.sustained_bytes = c.sustained_bytes.unwrap_or(up.sustained_bytes);
-        up.sustained_secs = c.sustained_secs.unwrap_or(up.sustained_secs);
-        up.pause_secs = c.pause_secs.unwrap_or(up.pause_secs);
-        up.sudden_bytes = c.sudden_bytes.unwrap_or(up.sudden_bytes);
-        up.sudden_secs = c.sudden_secs.unwrap_or(up.sudden_secs);
-
-        let c = &self.destinations;
-        let deny_countries = countries("detect.destinations.deny_countries", &c.deny_countries)?;
-        let deny_orgs = orgs("detect.destinations.deny_orgs", &c.deny_orgs)?;
-        let deny_domains = domains("detect.destinations.deny_domains", &c.deny_domains)?;
-        let de = destinations::Settings {
-            allow_countries: countries("detect.destinations.allow_countries", &c.allow_countries)?,
-            allow_orgs: orgs("detect.destinations.allow_orgs", &c.allow_orgs)?,
-            allow_domains: domains("detect.destinations.allow_domains", &c.allow_domains)?,
-        };
-
-        let c = &self.encrypted_dns;
-        in_range("detect.encrypted_dns.no_dns_flows", c.no_dns_flows, 0, 256)?;
-        in_range(
-            "detect.encrypted_dns.no_dns_window_secs",
-            c.no_dns_window_secs,
-            10,
-            86_400,
-        )?;
-        in_range(
-            "detect.encrypted_dns.no_dns_min_answers",
-            c.no_dns_min_answers,
-            0,
-            1_000_000,
-        )?;
-        in_range(
-            "detect.encrypted_dns.no_dns_settle_secs",
-            c.no_dns_settle_secs,
-            0,
-            86_400,
-        )?;
-        let mut ed = encrypted_dns::Settings::for_preset(p);
-        ed.dot = c.dot;
-        ed.doh = c.doh;
-        ed.doh_domains = domains("detect.encrypted_dns.doh_domains", &c.doh_domains)?;
-        ed.doh_addresses = c.doh_addresses.clone();
-        ed.no_dns_flows = c.no_dns_flows.unwrap_or(ed.no_dns_flows);
-        ed.no_dns_window_secs = c.no_dns_window_secs.unwrap_or(ed.no_dns_window_secs);
-        ed.no_dns_min_answers = c.no_dns_min_answers.unwrap_or(ed.no_dns_min_answers);
-        ed.no_dns_settle_secs = c.no_dns_settle_secs.unwrap_or(ed.no_dns_settle_secs);
-
-        let mut rules = preset_rules(p)
+    /// The preset's rules, then the config's `[[detect.rules]]`, then one rule per deny list
+    /// that is not empty.
+    fn rule_set(&self, deny: DenyLists) -> Result<RuleSet, ConfigError> {
+        let mut rules = preset_rules(self.preset)
             .map_err(|e| invalid("detect.preset", format!("built-in rules: {e}")))?;
         for (i, r) in self.rules.iter().enumerate() {
             let compiled = r.compile().map_err(|e| {
@@ -472,7 +363,7 @@ impl DetectConfig {
             (
                 "countries",
                 "detect.destinations.deny_countries",
-                deny_countries,
+                deny.countries,
                 vec![],
                 vec![],
             ),
@@ -480,7 +371,7 @@ impl DetectConfig {
                 "organizations",
                 "detect.destinations.deny_orgs",
                 vec![],
-                deny_orgs,
+                deny.orgs,
                 vec![],
             ),
             (
@@ -488,7 +379,7 @@ impl DetectConfig {
                 "detect.destinations.deny_domains",
                 vec![],
                 vec![],
-                deny_domains,
+                deny.domains,
             ),
         ] {
             if countries.is_empty() && orgs.is_empty() && domains.is_empty() {
@@ -505,17 +396,188 @@ impl DetectConfig {
             };
             rules.push(r.compile().map_err(|e| invalid(key, e))?);
         }
-        Ok(Resolved {
-            window: Duration::from_secs(window),
-            dns_tunnel: dt,
-            scan: sc,
-            spoofing: sp,
-            upload: up,
-            destinations: de,
-            encrypted_dns: ed,
-            rules: RuleSet::new(rules),
-            webhook,
-        })
+        Ok(RuleSet::new(rules))
+    }
+}
+
+impl DnsTunnelConfig {
+    /// The preset's DNS-tunnel thresholds with the values set here, checked.
+    fn resolve(&self, p: Preset) -> Result<dns_tunnel::Settings, ConfigError> {
+        in_range(
+            "detect.dns_tunnel.long_name_chars",
+            self.long_name_chars,
+            20,
+            253,
+        )?;
+        in_range(
+            "detect.dns_tunnel.long_label_chars",
+            self.long_label_chars,
+            8,
+            63,
+        )?;
+        if let Some(b) = self.label_entropy_bits {
+            if !(0.0..=8.0).contains(&b) {
+                return Err(invalid(
+                    "detect.dns_tunnel.label_entropy_bits",
+                    "must be between 0 and 8 (bits per character)",
+                ));
+            }
+        }
+        for (key, v) in [
+            (
+                "detect.dns_tunnel.long_names_per_minute",
+                self.long_names_per_minute,
+            ),
+            (
+                "detect.dns_tunnel.unique_subdomains_per_minute",
+                self.unique_subdomains_per_minute,
+            ),
+            (
+                "detect.dns_tunnel.txt_queries_per_minute",
+                self.txt_queries_per_minute,
+            ),
+        ] {
+            in_range(key, v, 0, 100_000)?;
+        }
+        let mut dt = dns_tunnel::Settings::for_preset(p);
+        dt.long_name_chars = self.long_name_chars.unwrap_or(dt.long_name_chars);
+        dt.long_label_chars = self.long_label_chars.unwrap_or(dt.long_label_chars);
+        dt.label_entropy_bits = self.label_entropy_bits.unwrap_or(dt.label_entropy_bits);
+        dt.long_names_per_minute = self
+            .long_names_per_minute
+            .unwrap_or(dt.long_names_per_minute);
+        dt.unique_subdomains_per_minute = self
+            .unique_subdomains_per_minute
+            .unwrap_or(dt.unique_subdomains_per_minute);
+        dt.txt_queries_per_minute = self
+            .txt_queries_per_minute
+            .unwrap_or(dt.txt_queries_per_minute);
+        Ok(dt)
+    }
+}
+
+impl ScanConfig {
+    /// The preset's scan thresholds with the values set here, checked.
+    fn resolve(&self, p: Preset) -> Result<scan::Settings, ConfigError> {
+        in_range("detect.scan.ports_per_host", self.ports_per_host, 0, 65_535)?;
+        in_range("detect.scan.hosts_per_port", self.hosts_per_port, 0, 65_535)?;
+        in_range("detect.scan.odd_flag_probes", self.odd_flag_probes, 0, 256)?;
+        in_range("detect.scan.window_secs", self.window_secs, 1, 3_600)?;
+        let mut sc = scan::Settings::for_preset(p);
+        sc.ports_per_host = self.ports_per_host.unwrap_or(sc.ports_per_host);
+        sc.hosts_per_port = self.hosts_per_port.unwrap_or(sc.hosts_per_port);
+        sc.odd_flag_probes = self.odd_flag_probes.unwrap_or(sc.odd_flag_probes);
+        sc.window_secs = self.window_secs.unwrap_or(sc.window_secs);
+        Ok(sc)
+    }
+}
+
+impl SpoofingConfig {
+    /// The preset's spoofing settings with the values set here, checked.
+    fn resolve(&self, p: Preset) -> Result<spoofing::Settings, ConfigError> {
+        in_range(
+            "detect.spoofing.conflict_window_secs",
+            self.conflict_window_secs,
+            1,
+            86_400,
+        )?;
+        let mut sp = spoofing::Settings::for_preset(p);
+        sp.enabled = self.enabled;
+        sp.arp = self.arp;
+        sp.gateway_addresses = self.gateway_addresses.clone();
+        sp.conflict_window_secs = self.conflict_window_secs.unwrap_or(sp.conflict_window_secs);
+        Ok(sp)
+    }
+}
+
+impl UploadConfig {
+    /// The preset's upload thresholds with the values set here, checked.
+    fn resolve(&self, p: Preset) -> Result<upload::Settings, ConfigError> {
+        in_range(
+            "detect.upload.sustained_bytes",
+            self.sustained_bytes,
+            0,
+            1 << 40,
+        )?;
+        in_range("detect.upload.sudden_bytes", self.sudden_bytes, 0, 1 << 40)?;
+        let max = upload::MAX_WINDOW_SECS;
+        in_range("detect.upload.sustained_secs", self.sustained_secs, 1, max)?;
+        in_range("detect.upload.pause_secs", self.pause_secs, 1, max)?;
+        in_range("detect.upload.sudden_secs", self.sudden_secs, 1, max)?;
+        let mut up = upload::Settings::for_preset(p);
+        up.sustained_bytes = self.sustained_bytes.unwrap_or(up.sustained_bytes);
+        up.sustained_secs = self.sustained_secs.unwrap_or(up.sustained_secs);
+        up.pause_secs = self.pause_secs.unwrap_or(up.pause_secs);
+        up.sudden_bytes = self.sudden_bytes.unwrap_or(up.sudden_bytes);
+        up.sudden_secs = self.sudden_secs.unwrap_or(up.sudden_secs);
+        Ok(up)
+    }
+}
+
+/// The deny lists, checked and normalized; they become rules ([`DetectConfig::rule_set`]).
+struct DenyLists {
+    countries: Vec<String>,
+    orgs: Vec<String>,
+    domains: Vec<String>,
+}
+
+impl DestinationsConfig {
+    /// The deny lists (for rules) and the allow lists (for the detector), checked.
+    fn resolve(&self) -> Result<(DenyLists, destinations::Settings), ConfigError> {
+        let deny = DenyLists {
+            countries: countries("detect.destinations.deny_countries", &self.deny_countries)?,
+            orgs: orgs("detect.destinations.deny_orgs", &self.deny_orgs)?,
+            domains: domains("detect.destinations.deny_domains", &self.deny_domains)?,
+        };
+        let allow = destinations::Settings {
+            allow_countries: countries(
+                "detect.destinations.allow_countries",
+                &self.allow_countries,
+            )?,
+            allow_orgs: orgs("detect.destinations.allow_orgs", &self.allow_orgs)?,
+            allow_domains: domains("detect.destinations.allow_domains", &self.allow_domains)?,
+        };
+        Ok((deny, allow))
+    }
+}
+
+impl EncryptedDnsConfig {
+    /// The preset's encrypted-DNS settings with the values set here, checked.
+    fn resolve(&self, p: Preset) -> Result<encrypted_dns::Settings, ConfigError> {
+        in_range(
+            "detect.encrypted_dns.no_dns_flows",
+            self.no_dns_flows,
+            0,
+            256,
+        )?;
+        in_range(
+            "detect.encrypted_dns.no_dns_window_secs",
+            self.no_dns_window_secs,
+            10,
+            86_400,
+        )?;
+        in_range(
+            "detect.encrypted_dns.no_dns_min_answers",
+            self.no_dns_min_answers,
+            0,
+            1_000_000,
+        )?;
+        in_range(
+            "detect.encrypted_dns.no_dns_settle_secs",
+            self.no_dns_settle_secs,
+            0,
+            86_400,
+        )?;
+        let mut ed = encrypted_dns::Settings::for_preset(p);
+        ed.dot = self.dot;
+        ed.doh = self.doh;
+        ed.doh_domains = domains("detect.encrypted_dns.doh_domains", &self.doh_domains)?;
+        ed.doh_addresses = self.doh_addresses.clone();
+        ed.no_dns_flows = self.no_dns_flows.unwrap_or(ed.no_dns_flows);
+        ed.no_dns_window_secs = self.no_dns_window_secs.unwrap_or(ed.no_dns_window_secs);
+        ed.no_dns_min_answers = self.no_dns_min_answers.unwrap_or(ed.no_dns_min_answers);
+        ed.no_dns_settle_secs = self.no_dns_settle_secs.unwrap_or(ed.no_dns_settle_secs);
+        Ok(ed)
     }
 }
 
@@ -651,8 +713,8 @@ mod tests {
 
     /// Every key is documented in the example file; uncommented, the `[detect]` part of it
     /// is a valid configuration.
-    #[test]
-    fn example_documents_every_key() {
+    /// The example file's `[detect]` part, up to the next section that is not `detect`'s.
+    fn example_detect_part() -> String {
         let text = include_str!("../../../docs/whereflow.example.toml");
         let start = text
             .find("\n[detect]")
@@ -668,6 +730,41 @@ mod tests {
             part.push_str(line);
             part.push('\n');
         }
+        part
+    }
+
+    /// `part` split into (subsection name, text) pairs, uncommenting `# key = value` lines.
+    fn uncommented_sections(part: &str) -> Vec<(String, String)> {
+        let mut sections: Vec<(String, String)> = vec![(String::new(), String::new())];
+        for line in part.lines() {
+            let l = line.trim();
+            let l = l.strip_prefix("# ").filter(|r| {
+                r.starts_with('[')
+                    || r.split_once(" = ").is_some_and(|(k, _)| {
+                        !k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                    })
+            });
+            let l = match l {
+                Some(uncommented) => uncommented,
+                None if line.trim_start().starts_with('#') => continue,
+                None => line.trim(),
+            };
+            if let Some(name) = l
+                .strip_prefix("[[detect.")
+                .or_else(|| l.strip_prefix("[detect."))
+                .map(|n| n.trim_end_matches(']'))
+            {
+                sections.push((name.to_owned(), format!("{l}\n")));
+            } else if let Some(last) = sections.last_mut() {
+                last.1.push_str(l);
+                last.1.push('\n');
+            }
+        }
+        sections
+    }
+
+    #[test]
+    fn example_documents_every_key() {
         let keys = [
             ("", "enabled"),
             ("", "preset"),
@@ -721,32 +818,7 @@ mod tests {
             ("rules", "categories"),
             ("rules", "ports"),
         ];
-        // Split into sections, uncommenting `# key = value` lines.
-        let mut sections: Vec<(String, String)> = vec![(String::new(), String::new())];
-        for line in part.lines() {
-            let l = line.trim();
-            let l = l.strip_prefix("# ").filter(|r| {
-                r.starts_with('[')
-                    || r.split_once(" = ").is_some_and(|(k, _)| {
-                        !k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-                    })
-            });
-            let l = match l {
-                Some(uncommented) => uncommented,
-                None if line.trim_start().starts_with('#') => continue,
-                None => line.trim(),
-            };
-            if let Some(name) = l
-                .strip_prefix("[[detect.")
-                .or_else(|| l.strip_prefix("[detect."))
-                .map(|n| n.trim_end_matches(']'))
-            {
-                sections.push((name.to_owned(), format!("{l}\n")));
-            } else if let Some(last) = sections.last_mut() {
-                last.1.push_str(l);
-                last.1.push('\n');
-            }
-        }
+        let sections = uncommented_sections(&example_detect_part());
         for (section, key) in keys {
             let found = sections.iter().any(|(s, body)| {
                 s == section && body.lines().any(|l| l.starts_with(&format!("{key} =")))

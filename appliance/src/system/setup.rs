@@ -350,16 +350,16 @@ fn write_atomic(path: &Path, text: &str, mode: u32) -> Result<(), SetupError> {
 
 /// The argon2id hash of `password` (the admin pages' own hashing).
 pub fn hash_password(password: &str) -> Result<String, SetupError> {
-    crate::web::admin::password::hash(password).map_err(|e| SetupError::Hash(e.to_string()))
+    crate::config::password::hash(password).map_err(|e| SetupError::Hash(e.to_string()))
 }
 
 /// Replace `admin.password` by `admin.password_hash` in the settings file, keeping the rest
 /// of the file as written (the admin pages' careful editor: checked, atomic).
 fn rewrite_admin_password(path: &Path, hash: &str) -> Result<(), String> {
-    use crate::web::admin::config_file;
+    use crate::config::file_rewrite;
     let old = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    let new = config_file::replace_password(&old, hash).map_err(|e| e.to_string())?;
-    config_file::write_checked(path, &old, &new, |c| {
+    let new = file_rewrite::replace_password(&old, hash).map_err(|e| e.to_string())?;
+    file_rewrite::write_checked(path, &old, &new, |c| {
         c.admin.password = None;
         c.admin.password_hash = Some(hash.to_owned());
     })
@@ -523,10 +523,7 @@ mod tests {
             .admin
             .password_hash
             .unwrap();
-        assert!(crate::web::admin::password::verify(
-            &hash,
-            "admin password 1"
-        ));
+        assert!(crate::config::password::verify(&hash, "admin password 1"));
         use std::os::unix::fs::PermissionsExt;
         for (name, mode) in [(HOSTAPD_CONF, 0o600), (WHEREFLOW_TOML, 0o640)] {
             let m = std::fs::metadata(opts.out.join(name)).unwrap();

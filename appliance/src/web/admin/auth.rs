@@ -32,8 +32,8 @@ use subtle::ConstantTimeEq;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
+use crate::config::password;
 use crate::web::admin::csrf::{self, CsrfRejection, Token};
-use crate::web::admin::password;
 use crate::web::AppState;
 
 /// The login cookie.

@@ -19,11 +19,9 @@
 //! [`csrf::check_form_token`] (device forms), [`forget_device`] and [`start_session`].
 
 pub mod auth;
-pub mod config_file;
 pub mod csrf;
 mod export;
 pub(crate) mod pages;
-pub mod password;
 mod sessions;
 mod settings;
 
@@ -69,7 +67,7 @@ pub struct Admin {
 
 /// What [`Admin::new`] is built from.
 pub struct AdminParts {
-    /// The admin password's hash ([`password::prepare`]); `None`: admin pages off.
+    /// The admin password's hash ([`crate::config::password::prepare`]); `None`: admin pages off.
     pub password_hash: Option<String>,
     /// The store, when history is saved.
     pub store: Option<Arc<Store>>,

@@ -9,9 +9,10 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
+use crate::config::file_rewrite;
 use crate::config::HistoryConfig;
 use crate::store::{DbSize, RetentionReport};
-use crate::web::admin::{blocking, config_file, AdminError, AdminSession, AdminWrite};
+use crate::web::admin::{blocking, AdminError, AdminSession, AdminWrite};
 use crate::web::AppState;
 
 /// Routes of this module.
@@ -103,10 +104,10 @@ pub(crate) async fn apply(app: &AppState, c: SettingsChange) -> Result<Saved, Ad
     let saved = blocking(move || {
         let _one_at_a_time = app2.admin.config_lock.lock();
         let result = std::fs::read_to_string(&path)
-            .map_err(config_file::RewriteError::from)
+            .map_err(file_rewrite::RewriteError::from)
             .and_then(|old| {
-                let new = config_file::set_history(&old, &h)?;
-                config_file::write_checked(&path, &old, &new, |c| c.history = h.clone())
+                let new = file_rewrite::set_history(&old, &h)?;
+                file_rewrite::write_checked(&path, &old, &new, |c| c.history = h.clone())
             });
         Ok(match result {
             Ok(()) => Saved {

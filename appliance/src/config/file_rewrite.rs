@@ -239,7 +239,7 @@ retention_days = 3
 
     #[test]
     fn rewritten_example_file_means_the_same_config() {
-        let example = include_str!("../../../../docs/whereflow.example.toml").replace(
+        let example = include_str!("../../../docs/whereflow.example.toml").replace(
             "# password = \"change me please\"",
             "password = \"change me please\"",
         );

@@ -20,9 +20,9 @@ use std::path::{Path, PathBuf};
 use argon2::password_hash::PasswordHasher;
 use argon2::{Argon2, PasswordVerifier};
 
+use crate::config::file_rewrite;
 use crate::config::{check_password_hash, Config};
 use crate::status::Status;
-use crate::web::admin::config_file;
 
 /// The hash file in the data directory.
 pub const HASH_FILE: &str = "admin.argon2";
@@ -152,10 +152,10 @@ pub fn prepare(config: &mut Config, status: &Status) -> Password {
     }
 }
 
-fn rewrite(path: &Path, hashed: &str) -> Result<(), config_file::RewriteError> {
+fn rewrite(path: &Path, hashed: &str) -> Result<(), file_rewrite::RewriteError> {
     let old = std::fs::read_to_string(path)?;
-    let new = config_file::replace_password(&old, hashed)?;
-    config_file::write_checked(path, &old, &new, |c| {
+    let new = file_rewrite::replace_password(&old, hashed)?;
+    file_rewrite::write_checked(path, &old, &new, |c| {
         c.admin.password = None;
         c.admin.password_hash = Some(hashed.to_owned());
     })

@@ -1,0 +1,82 @@
+//! `[site]`: the appliance's name, address and place on the map.
+
+use serde::Deserialize;
+
+use super::{invalid, ConfigError};
+
+/// `[site]`: what the pages call the appliance, the address people open, and where it stands
+/// (the starting point of the lines on the world map).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Shown in page titles and on the presenter view.
+    pub name: String,
+    /// The address of the pages as people type or scan it (the presenter's QR code).
+    pub url: String,
+    /// The appliance's latitude in degrees (north positive). With `longitude`; unset: the map
+    /// says the location is not set and draws no lines.
+    pub latitude: Option<f64>,
+    /// The appliance's longitude in degrees (east positive).
+    pub longitude: Option<f64>,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            name: "whereflow".into(),
+            url: "http://whereflow.lan".into(),
+            latitude: None,
+            longitude: None,
+        }
+    }
+}
+
+impl SiteConfig {
+    /// Check the values; the error names the key.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 64 {
+            return Err(invalid("site.name", "must be 1 to 64 characters"));
+        }
+        if self.name.chars().any(char::is_control) {
+            return Err(invalid("site.name", "must not contain control characters"));
+        }
+        let u = &self.url;
+        let rest = u
+            .strip_prefix("http://")
+            .or_else(|| u.strip_prefix("https://"));
+        match rest {
+            Some(r) if !r.is_empty() && !r.starts_with('/') => {}
+            _ => {
+                return Err(invalid(
+                    "site.url",
+                    format!("{u:?} is not an http:// or https:// address"),
+                ))
+            }
+        }
+        if u.len() > 200 || u.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(invalid(
+                "site.url",
+                "must be at most 200 characters, without spaces",
+            ));
+        }
+        match (self.latitude, self.longitude) {
+            (None, None) => {}
+            (Some(_), None) => {
+                return Err(invalid("site.longitude", "is needed with site.latitude"))
+            }
+            (None, Some(_)) => {
+                return Err(invalid("site.latitude", "is needed with site.longitude"))
+            }
+            (Some(lat), Some(lon)) => {
+                if !(-90.0..=90.0).contains(&lat) {
+                    return Err(invalid("site.latitude", "must be between -90 and 90"));
+                }
+                if !(-180.0..=180.0).contains(&lon) {
+                    return Err(invalid("site.longitude", "must be between -180 and 180"));
+                }
+            }
+        }
+        Ok(())
+    }
+}

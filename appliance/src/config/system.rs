@@ -1,0 +1,15 @@
+//! `[system]`: files `whereflow setup` leaves for the daemon.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+/// `[system]`: files `whereflow setup` writes for the daemon on the appliance.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SystemConfig {
+    /// The problems `whereflow setup` found in the settings file (plain words, one `- `
+    /// line each). The daemon reads it at start and shows each problem as a warning in
+    /// `/api/v1/status`. A missing file means no problems.
+    pub problems_file: Option<PathBuf>,
+}

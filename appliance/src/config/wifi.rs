@@ -1,0 +1,158 @@
+//! `[wifi]`: the network people join, and the access point's radio settings.
+
+use serde::Deserialize;
+
+use super::{invalid, ConfigError};
+
+/// How the WiFi network is secured (`wifi.security`).
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum WifiSecurity {
+    /// WPA2-Personal (a passphrase).
+    #[default]
+    Wpa2,
+    /// WPA3-Personal (SAE; a passphrase).
+    Wpa3,
+    /// WPA2 and WPA3 at once (transition mode: WPA3 devices use SAE, older ones WPA2).
+    #[serde(rename = "wpa2-wpa3")]
+    Wpa2Wpa3,
+    /// No password.
+    Open,
+}
+
+/// `[wifi]`: the network people join. For now only the presenter's "join the WiFi" QR code
+/// uses it.
+#[derive(Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct WifiConfig {
+    /// The network name. Empty: not set (the presenter view shows no WiFi QR code).
+    pub ssid: String,
+    /// The passphrase (WPA2/WPA3: 8 to 63 printable ASCII characters; open: empty).
+    pub passphrase: String,
+    /// `"wpa2"`, `"wpa3"`, `"wpa2-wpa3"` (transition) or `"open"`.
+    pub security: WifiSecurity,
+    /// The country the access point is in (ISO 3166 alpha-2, e.g. `"DE"`, one wireless-regdb
+    /// knows): it decides the allowed channels and power. Empty: not set (the world domain:
+    /// 2.4 GHz channels 1 to 11 only). `whereflow setup` needs it.
+    pub country: String,
+    /// `"2.4"` or `"5"` (GHz).
+    pub band: crate::system::regdomain::Band,
+    /// The channel (20 MHz). Unset: 6 on 2.4 GHz, 36 on 5 GHz. Allowed: those an access
+    /// point may use in `country` without radar detection (see `system::regdomain`).
+    pub channel: Option<u16>,
+}
+
+impl std::fmt::Debug for WifiConfig {
+    /// The passphrase is shown on the projector, but not in logs or `check-config`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WifiConfig")
+            .field("ssid", &self.ssid)
+            .field(
+                "passphrase",
+                &if self.passphrase.is_empty() {
+                    "<not set>"
+                } else {
+                    "<set>"
+                },
+            )
+            .field("security", &self.security)
+            .field("country", &self.country)
+            .field("band", &self.band)
+            .field("channel", &self.channel)
+            .finish()
+    }
+}
+
+impl WifiConfig {
+    /// Check the values; the error names the key (never shows the passphrase).
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(e) = self.radio_problems().into_iter().next() {
+            return Err(e);
+        }
+        if self.ssid.len() > 32 {
+            return Err(invalid("wifi.ssid", "must be at most 32 bytes"));
+        }
+        if self.ssid.chars().any(char::is_control) {
+            return Err(invalid("wifi.ssid", "must not contain control characters"));
+        }
+        if self.ssid.is_empty() {
+            if !self.passphrase.is_empty() {
+                return Err(invalid(
+                    "wifi.ssid",
+                    "is empty, but wifi.passphrase is set: name the network too",
+                ));
+            }
+            return Ok(());
+        }
+        match self.security {
+            WifiSecurity::Open => {
+                if !self.passphrase.is_empty() {
+                    return Err(invalid(
+                        "wifi.passphrase",
+                        "must be empty when wifi.security is \"open\"",
+                    ));
+                }
+            }
+            WifiSecurity::Wpa2 | WifiSecurity::Wpa3 | WifiSecurity::Wpa2Wpa3 => {
+                let n = self.passphrase.chars().count();
+                if !(8..=63).contains(&n) {
+                    return Err(invalid(
+                        "wifi.passphrase",
+                        format!("must be 8 to 63 characters for WPA2/WPA3 (it has {n})"),
+                    ));
+                }
+                if !self.passphrase.chars().all(|c| (' '..='~').contains(&c)) {
+                    return Err(invalid(
+                        "wifi.passphrase",
+                        "must be printable ASCII characters only (letters, digits, spaces, \
+                         punctuation)",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The country code in capitals, if set.
+    pub fn country_code(&self) -> Option<String> {
+        let c = self.country.trim();
+        (!c.is_empty()).then(|| c.to_ascii_uppercase())
+    }
+
+    /// The channel in use: `channel`, or the band's default.
+    pub fn channel_or_default(&self) -> u16 {
+        self.channel.unwrap_or(self.band.default_channel())
+    }
+
+    /// Every problem with `country`, `band` and `channel` (all of them, for the problems file
+    /// of `whereflow setup`; [`WifiConfig::validate`] returns the first).
+    pub fn radio_problems(&self) -> Vec<ConfigError> {
+        use crate::system::regdomain;
+        let mut out = Vec::new();
+        let country = self.country_code();
+        if let Some(c) = &country {
+            if !regdomain::is_known_country(c) {
+                out.push(invalid(
+                    "wifi.country",
+                    format!(
+                        "{:?} is not a country code wireless-regdb knows: use the two-letter \
+                         ISO 3166 code of the country the appliance is in (e.g. DE, FR, GB, US)",
+                        self.country
+                    ),
+                ));
+                return out;
+            }
+        }
+        if let Some(p) =
+            regdomain::channel_problem(country.as_deref(), self.band, self.channel_or_default())
+        {
+            let key = if self.channel.is_some() {
+                "wifi.channel"
+            } else {
+                "wifi.band"
+            };
+            out.push(invalid(key, p));
+        }
+        out
+    }
+}
