@@ -14,6 +14,7 @@
 //! can change about the traffic (DNS blocking of trackers, nftables blocks, ending
 //! connections). `config` holds the one TOML file, `status` the health counters, `model` the
 //! shared vocabulary, and `daemon` wires the stages together and shuts them down cleanly.
+//! `sys` is the operating-system glue.
 
 #![warn(missing_docs)]
 
@@ -30,5 +31,6 @@ pub mod model;
 pub mod netlink;
 pub mod status;
 pub mod store;
+pub(crate) mod sys;
 pub mod system;
 pub mod web;
