@@ -23,7 +23,6 @@
 //! nothing learns of it only when it next sends.
 
 use std::net::IpAddr;
-use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
 use netlink_packet_core::{
@@ -38,6 +37,7 @@ use netlink_sys::{protocols::NETLINK_NETFILTER, Socket, SocketAddr};
 use crate::conntrack::wire::{self, Message};
 use crate::conntrack::FlowTuple;
 use crate::model::Proto;
+use crate::sys::{poll, socket};
 
 /// `CTA_ID` (linux/netfilter/nfnetlink_conntrack.h).
 const CTA_ID: u16 = 12;
@@ -149,41 +149,19 @@ impl CtRequest {
                     "no answer from the kernel within 3 s",
                 )));
             }
-            let mut pfd = libc::pollfd {
-                fd: self.socket.as_raw_fd(),
-                events: libc::POLLIN,
-                revents: 0,
-            };
-            let ms = left.as_millis().clamp(1, 3_000) as libc::c_int;
-            // SAFETY: one valid pollfd.
-            let r = unsafe { libc::poll(&mut pfd, 1, ms) };
-            if r < 0 {
-                let e = std::io::Error::last_os_error();
-                if e.kind() == std::io::ErrorKind::Interrupted {
-                    continue;
-                }
-                return Err(KillError::Io(e));
+            match poll::wait_readable(&self.socket, left.min(DEADLINE)) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) => return Err(KillError::Io(e)),
             }
-            if r == 0 {
-                continue;
-            }
-            // SAFETY: `buf` is valid for writes of its length for the whole call.
-            let n = unsafe {
-                libc::recv(
-                    self.socket.as_raw_fd(),
-                    self.buf.as_mut_ptr().cast(),
-                    self.buf.len(),
-                    libc::MSG_DONTWAIT,
-                )
-            };
-            if n < 0 {
-                let e = std::io::Error::last_os_error();
-                match e.raw_os_error() {
+            let n = match socket::recv(&self.socket, &mut self.buf, libc::MSG_DONTWAIT) {
+                Ok(n) => n,
+                Err(e) => match e.raw_os_error() {
                     Some(libc::EAGAIN) | Some(libc::EINTR) => continue,
                     _ => return Err(KillError::Io(e)),
-                }
-            }
-            return Ok(&self.buf[..n as usize]);
+                },
+            };
+            return Ok(&self.buf[..n.min(self.buf.len())]);
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsFd, AsRawFd};
 
 use socket2::{SockAddr, SockAddrStorage};
 use tokio::io::Interest;
@@ -17,24 +17,8 @@ use tokio::net::UdpSocket;
 /// Ask for a receive buffer of `size` bytes on `sock`. Beyond the system's `rmem_max` that
 /// takes `SO_RCVBUFFORCE` (CAP_NET_ADMIN, which the daemon has for conntrack); without it
 /// the buffer stays at `rmem_max`. Best effort: a small buffer only costs drops in bursts.
-pub fn grow_recv_buffer(sock: &impl AsRawFd, size: usize) {
-    let fd = sock.as_raw_fd();
-    let value = libc::c_int::try_from(size).unwrap_or(libc::c_int::MAX);
-    for opt in [libc::SO_RCVBUFFORCE, libc::SO_RCVBUF] {
-        // SAFETY: passes a pointer to a live c_int and its size.
-        let r = unsafe {
-            libc::setsockopt(
-                fd,
-                libc::SOL_SOCKET,
-                opt,
-                (&value as *const libc::c_int).cast(),
-                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-            )
-        };
-        if r == 0 {
-            return;
-        }
-    }
+pub fn grow_recv_buffer(sock: &impl AsFd, size: usize) {
+    let _ = crate::sys::socket::set_recv_buffer(sock, size);
 }
 
 /// Most datagrams read or sent per system call.
