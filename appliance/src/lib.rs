@@ -14,8 +14,10 @@
 //! can change about the traffic (DNS blocking of trackers, nftables blocks, ending
 //! connections). `config` holds the one TOML file, `status` the health counters, `model` the
 //! shared vocabulary, and `daemon` wires the stages together and shuts them down cleanly.
+//! `sys` is the operating-system glue and holds all of the crate's `unsafe` code.
 
 #![warn(missing_docs)]
+#![deny(unsafe_code)]
 
 pub mod config;
 pub mod conntrack;
@@ -30,5 +32,7 @@ pub mod model;
 pub mod netlink;
 pub mod status;
 pub mod store;
+#[allow(unsafe_code)]
+pub(crate) mod sys;
 pub mod system;
 pub mod web;

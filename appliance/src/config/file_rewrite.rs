@@ -4,7 +4,6 @@
 //! configuration (apart from the edit) and replaces the old one atomically (write beside,
 //! fsync, rename), keeping its permissions.
 
-use std::io::Write;
 use std::path::Path;
 
 use toml_edit::{DocumentMut, Item, Key, Table, Value};
@@ -141,32 +140,7 @@ pub fn write_checked(
 /// Write beside `path`, fsync, rename over it, fsync the directory. The new file gets the
 /// old one's permissions (a FAT boot partition has none to keep).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), RewriteError> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or(RewriteError::NotFound("the config path has no file name"))?;
-    let tmp = dir.join(format!(".{}.whereflow-new", name.to_string_lossy()));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            // Best effort: FAT has no modes.
-            let _ = f.set_permissions(meta.permissions());
-        }
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    Ok(result?)
+    Ok(crate::sys::fs::write_atomic(path, bytes)?)
 }
 
 #[cfg(test)]

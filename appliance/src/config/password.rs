@@ -14,7 +14,6 @@
 //! The plain text is taken out of the [`Config`] (so it is neither kept nor printed),
 //! hashed, and dropped; it is never logged.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use argon2::password_hash::PasswordHasher;
@@ -169,22 +168,8 @@ fn read_hash(path: &Path) -> Option<String> {
 
 /// Save the hash readable by this user only (0600), atomically.
 fn save_hash(path: &PathBuf, hashed: &str, status: &Status) {
-    let tmp = path.with_extension("argon2.new");
-    let result = (|| -> std::io::Result<()> {
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-        let mut f = opts.open(&tmp)?;
-        // An existing file keeps its mode on open: make sure.
-        #[cfg(unix)]
-        f.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
-        writeln!(f, "{hashed}")?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
+    let line = format!("{hashed}\n");
+    if let Err(e) = crate::sys::fs::write_atomic_mode(path, line.as_bytes(), 0o600) {
         status.warn(format!(
             "the admin password hash could not be saved in {}: {e}",
             path.display()

@@ -16,10 +16,11 @@ use tokio::sync::mpsc::Sender;
 use tokio_util::sync::CancellationToken;
 
 use super::flow::ConntrackEvent;
-use super::socket::{poll_readable, CtSocket, Recv};
+use super::socket::{CtSocket, Recv};
 use super::table::{Applied, Table};
 use super::wire::{self, Message};
 use crate::status::{bump, Status};
+use crate::sys::poll::poll_readable;
 
 /// Longest wait in `poll`, which bounds how late a shutdown is noticed.
 const POLL_MAX: Duration = Duration::from_millis(100);

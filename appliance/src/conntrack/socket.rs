@@ -3,13 +3,13 @@
 //! network namespace of the thread that opened them.
 
 use std::io;
-use std::os::fd::{AsRawFd, RawFd};
-use std::time::Duration;
+use std::os::fd::{AsFd, BorrowedFd};
 
 use netlink_sys::{protocols::NETLINK_NETFILTER, Socket, SocketAddr};
 
 use super::ConntrackError;
 use crate::status::Status;
+use crate::sys::socket::{self, RecvBuffer};
 
 /// `NFNLGRP_CONNTRACK_NEW`, `_UPDATE`, `_DESTROY`.
 const GROUPS: [u32; 3] = [1, 2, 3];
@@ -53,13 +53,7 @@ impl CtSocket {
     pub fn dumps() -> Result<CtSocket, ConntrackError> {
         let s = open()?;
         // Best effort: the default is enough for dumps, just slower.
-        let _ = setsockopt_int(
-            s.socket.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_RCVBUFFORCE,
-            DUMP_RCVBUF,
-        )
-        .or_else(|_| s.socket.set_rx_buf_sz(DUMP_RCVBUF as libc::c_int));
+        let _ = socket::set_recv_buffer(&s.socket, DUMP_RCVBUF);
         Ok(s)
     }
 
@@ -80,25 +74,17 @@ impl CtSocket {
     /// Receive one datagram without blocking. A datagram larger than `buf` is reported as
     /// an error (it cannot happen with a 64 KiB buffer: the kernel caps batches at 32 KiB).
     pub fn recv(&self, buf: &mut [u8]) -> io::Result<Recv> {
-        // SAFETY: `buf` is valid for writes of `buf.len()` bytes for the whole call.
-        let n = unsafe {
-            libc::recv(
-                self.socket.as_raw_fd(),
-                buf.as_mut_ptr().cast(),
-                buf.len(),
-                libc::MSG_DONTWAIT | libc::MSG_TRUNC,
-            )
+        let n = match socket::recv(&self.socket, buf, libc::MSG_DONTWAIT | libc::MSG_TRUNC) {
+            Ok(n) => n,
+            Err(e) => {
+                return match e.raw_os_error() {
+                    Some(libc::EAGAIN) => Ok(Recv::Empty),
+                    Some(libc::ENOBUFS) => Ok(Recv::Overflow),
+                    Some(libc::EINTR) => Ok(Recv::Empty),
+                    _ => Err(e),
+                }
+            }
         };
-        if n < 0 {
-            let e = io::Error::last_os_error();
-            return match e.raw_os_error() {
-                Some(libc::EAGAIN) => Ok(Recv::Empty),
-                Some(libc::ENOBUFS) => Ok(Recv::Overflow),
-                Some(libc::EINTR) => Ok(Recv::Empty),
-                _ => Err(e),
-            };
-        }
-        let n = n as usize;
         if n > buf.len() {
             return Err(io::Error::other(format!(
                 "netlink datagram of {n} bytes truncated to {}",
@@ -109,8 +95,8 @@ impl CtSocket {
     }
 
     /// The file descriptor, for `poll`.
-    pub fn fd(&self) -> RawFd {
-        self.socket.as_raw_fd()
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        self.socket.as_fd()
     }
 }
 
@@ -124,64 +110,17 @@ fn open() -> Result<CtSocket, ConntrackError> {
 }
 
 fn set_rcvbuf(socket: &Socket, bytes: usize, status: &Status) {
-    let fd = socket.as_raw_fd();
-    if let Err(e) = setsockopt_int(fd, libc::SOL_SOCKET, libc::SO_RCVBUFFORCE, bytes) {
-        let fallback = socket.set_rx_buf_sz(bytes.min(i32::MAX as usize) as libc::c_int);
+    if let RecvBuffer::Capped { forced, fallback } = socket::set_recv_buffer(socket, bytes) {
         let got = socket.get_rx_buf_sz().unwrap_or(0) / 2;
         status.warn(format!(
-            "conntrack: could not force the event socket buffer to {bytes} bytes ({e}); got \
-             {got} bytes via SO_RCVBUF{}. Bursts of new flows may overflow it (each overflow \
-             costs a full re-dump); give whereflow CAP_NET_ADMIN or raise net.core.rmem_max",
+            "conntrack: could not force the event socket buffer to {bytes} bytes ({forced}); \
+             got {got} bytes via SO_RCVBUF{}. Bursts of new flows may overflow it (each \
+             overflow costs a full re-dump); give whereflow CAP_NET_ADMIN or raise \
+             net.core.rmem_max",
             match fallback {
                 Ok(()) => String::new(),
                 Err(e) => format!(" (which failed too: {e})"),
             }
         ));
     }
-}
-
-fn setsockopt_int(fd: RawFd, level: i32, name: i32, value: usize) -> io::Result<()> {
-    let v: libc::c_int = value.min(i32::MAX as usize) as libc::c_int;
-    // SAFETY: passes a pointer to a live c_int and its size.
-    let r = unsafe {
-        libc::setsockopt(
-            fd,
-            level,
-            name,
-            (&v as *const libc::c_int).cast(),
-            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        )
-    };
-    if r < 0 {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok(())
-    }
-}
-
-/// Wait until one of `fds` is readable or `timeout` passes. Returns which are readable.
-pub fn poll_readable(fds: &[RawFd], timeout: Duration) -> io::Result<Vec<bool>> {
-    let mut pfds: Vec<libc::pollfd> = fds
-        .iter()
-        .map(|&fd| libc::pollfd {
-            fd,
-            events: libc::POLLIN,
-            revents: 0,
-        })
-        .collect();
-    let ms = timeout.as_millis().min(i32::MAX as u128) as libc::c_int;
-    // SAFETY: `pfds` is a valid array of `pfds.len()` pollfd structs.
-    let r = unsafe { libc::poll(pfds.as_mut_ptr(), pfds.len() as libc::nfds_t, ms) };
-    if r < 0 {
-        let e = io::Error::last_os_error();
-        if e.raw_os_error() == Some(libc::EINTR) {
-            return Ok(vec![false; fds.len()]);
-        }
-        return Err(e);
-    }
-    // POLLERR (a pending ENOBUFS) also means "call recv to learn about it".
-    Ok(pfds
-        .iter()
-        .map(|p| p.revents & (libc::POLLIN | libc::POLLERR) != 0)
-        .collect())
 }

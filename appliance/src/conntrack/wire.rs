@@ -1,5 +1,6 @@
 //! ctnetlink bytes ⇄ flows: splitting datagrams into netlink messages, decoding conntrack
-//! messages into [`WireFlow`]s, and building the dump request. Pure: no sockets, no clock.
+//! messages into [`WireFlow`]s, and building the dump request and the request that deletes
+//! one connection. Pure: no sockets, no clock.
 //!
 //! Parsing goes through `netlink-packet-netfilter` (tuples, status, protoinfo); the
 //! attributes that crate leaves as raw NLAs are decoded here with `netlink-packet-core`'s
@@ -17,8 +18,8 @@ use std::net::IpAddr;
 
 use netlink_packet_core::{
     parse_u32_be, parse_u64_be, parse_u8, DefaultNla, NetlinkHeader, NetlinkMessage,
-    NetlinkPayload, Nla, NlaBuffer, NlasIterator, NLA_TYPE_MASK, NLM_F_CREATE, NLM_F_DUMP,
-    NLM_F_DUMP_INTR, NLM_F_EXCL, NLM_F_REQUEST,
+    NetlinkPayload, Nla, NlaBuffer, NlasIterator, NLA_TYPE_MASK, NLM_F_ACK, NLM_F_CREATE,
+    NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_EXCL, NLM_F_REQUEST,
 };
 use netlink_packet_netfilter::conntrack::{
     ConntrackAttribute, ConntrackMessage, IPTuple, ProtoTuple, Tuple,
@@ -184,6 +185,51 @@ pub fn dump_request(seq: u32) -> Vec<u8> {
     let mut buf = vec![0; packet.buffer_len()];
     packet.serialize(&mut buf);
     buf
+}
+
+/// The request that deletes one connection (`IPCTNL_MSG_CT_DELETE`, acknowledged): its
+/// `CTA_TUPLE_ORIG` exactly as the kernel dumped it (`raw_tuple`, see [`raw_tuple`]; `tuple`
+/// is the same as read, for the address family) and its `CTA_ID`, which the kernel compares
+/// (ENOENT when the entry now has another id).
+pub fn delete_request(tuple: &FlowTuple, raw_tuple: &[Tuple], id: u32, seq: u32) -> Vec<u8> {
+    let family = match tuple.src {
+        IpAddr::V4(_) => NetfilterProtoFamily::IPv4,
+        IpAddr::V6(_) => NetfilterProtoFamily::IPv6,
+    };
+    let mut header = NetlinkHeader::default();
+    header.flags = NLM_F_REQUEST | NLM_F_ACK;
+    header.sequence_number = seq;
+    let mut packet = NetlinkMessage::new(
+        header,
+        NetlinkPayload::from(NetfilterMessage::new(
+            NetfilterHeader::new(family, 0, 0),
+            ConntrackMessage::Delete(vec![
+                ConntrackAttribute::CtaTupleOrig(raw_tuple.to_vec()),
+                ConntrackAttribute::Other(DefaultNla::new(CTA_ID, id.to_be_bytes().to_vec())),
+            ]),
+        )),
+    );
+    packet.finalize();
+    let mut buf = vec![0; packet.buffer_len()];
+    packet.serialize(&mut buf);
+    buf
+}
+
+/// The `CTA_TUPLE_ORIG` of one conntrack message as the crate decodes it, to be sent back
+/// unchanged in a [`delete_request`]; `None` for other messages.
+pub fn raw_tuple(bytes: &[u8]) -> Option<Vec<Tuple>> {
+    let msg = NetlinkMessage::<NetfilterMessage>::deserialize(bytes).ok()?;
+    let NetlinkPayload::InnerMessage(NetfilterMessage {
+        inner: NetfilterMessageInner::Conntrack(ConntrackMessage::New(attrs)),
+        ..
+    }) = msg.payload
+    else {
+        return None;
+    };
+    attrs.into_iter().find_map(|a| match a {
+        ConntrackAttribute::CtaTupleOrig(parts) => Some(parts),
+        _ => None,
+    })
 }
 
 /// The value of a raw NLA the crate kept as `DefaultNla`, and its type without flag bits.
@@ -502,6 +548,73 @@ mod tests {
             req,
             vec![20, 0, 0, 0, 1, 1, 1, 3, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
         );
+    }
+
+    fn killed() -> (FlowTuple, Vec<Tuple>) {
+        let tuple = FlowTuple {
+            proto: Proto::Tcp,
+            src: "192.0.2.10".parse().unwrap(),
+            dst: "203.0.113.5".parse().unwrap(),
+            src_port: 40_000,
+            dst_port: 443,
+        };
+        let orig = vec![
+            Tuple::Ip(vec![
+                IPTuple::SourceAddress(tuple.src),
+                IPTuple::DestinationAddress(tuple.dst),
+            ]),
+            Tuple::Proto(vec![
+                ProtoTuple::Protocol(netlink_packet_netfilter::conntrack::Protocol::Tcp),
+                ProtoTuple::SourcePort(40_000),
+                ProtoTuple::DestinationPort(443),
+            ]),
+        ];
+        (tuple, orig)
+    }
+
+    #[test]
+    fn the_delete_request_decodes_to_the_tuple_and_id() {
+        let (tuple, orig) = killed();
+        let bytes = delete_request(&tuple, &orig, 0xDEAD_BEEF, 7);
+        let msg = NetlinkMessage::<NetfilterMessage>::deserialize(&bytes).unwrap();
+        assert_eq!(msg.header.flags, NLM_F_REQUEST | NLM_F_ACK);
+        assert_eq!(msg.header.sequence_number, 7);
+        let NetlinkPayload::InnerMessage(nf) = msg.payload else {
+            panic!("not a netfilter message");
+        };
+        assert_eq!(nf.header.family, NetfilterProtoFamily::IPv4);
+        let NetfilterMessageInner::Conntrack(ConntrackMessage::Delete(attrs)) = nf.inner else {
+            panic!("not a delete: {:?}", nf.inner);
+        };
+        assert!(attrs.contains(&ConntrackAttribute::CtaTupleOrig(orig)));
+        let id = attrs.iter().find_map(|a| match a {
+            ConntrackAttribute::Other(n) if raw(n).0 == CTA_ID => {
+                let v = raw(n).1;
+                Some(u32::from_be_bytes([v[0], v[1], v[2], v[3]]))
+            }
+            _ => None,
+        });
+        assert_eq!(id, Some(0xDEAD_BEEF));
+        // The reader's decoder sees the same flow in it (the message type aside).
+        match parse_message(&bytes).message {
+            Message::Flow { flow, .. } => {
+                assert_eq!(flow.id, 0xDEAD_BEEF);
+                assert_eq!(flow.tuple, tuple);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_dumped_tuple_is_kept_as_written() {
+        let (tuple, orig) = killed();
+        let all = parse_datagram(DUMP_MIXED);
+        let first = crate::netlink::frames(DUMP_MIXED).next().unwrap().unwrap();
+        assert!(matches!(all[0].message, Message::Flow { .. }));
+        assert!(raw_tuple(first).is_some_and(|t| !t.is_empty()));
+        assert_eq!(raw_tuple(&dump_request(1)), None);
+        // A delete request is not a NEW message: nothing to take back from it.
+        assert_eq!(raw_tuple(&delete_request(&tuple, &orig, 1, 1)), None);
     }
 
     #[test]

@@ -23,24 +23,16 @@
 //! nothing learns of it only when it next sends.
 
 use std::net::IpAddr;
-use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
-use netlink_packet_core::{
-    DefaultNla, NetlinkHeader, NetlinkMessage, NetlinkPayload, NLM_F_ACK, NLM_F_REQUEST,
-};
-use netlink_packet_netfilter::conntrack::{ConntrackAttribute, ConntrackMessage, Tuple};
-use netlink_packet_netfilter::{
-    NetfilterHeader, NetfilterMessage, NetfilterMessageInner, NetfilterProtoFamily,
-};
+use netlink_packet_netfilter::conntrack::Tuple;
 use netlink_sys::{protocols::NETLINK_NETFILTER, Socket, SocketAddr};
 
 use crate::conntrack::wire::{self, Message};
 use crate::conntrack::FlowTuple;
 use crate::model::Proto;
+use crate::sys::{poll, socket};
 
-/// `CTA_ID` (linux/netfilter/nfnetlink_conntrack.h).
-const CTA_ID: u16 = 12;
 /// Longest time a dump and a delete may take together.
 const DEADLINE: Duration = Duration::from_secs(3);
 /// Receive buffer for one dump batch (the kernel sends at most 32 KiB at a time).
@@ -149,41 +141,19 @@ impl CtRequest {
                     "no answer from the kernel within 3 s",
                 )));
             }
-            let mut pfd = libc::pollfd {
-                fd: self.socket.as_raw_fd(),
-                events: libc::POLLIN,
-                revents: 0,
-            };
-            let ms = left.as_millis().clamp(1, 3_000) as libc::c_int;
-            // SAFETY: one valid pollfd.
-            let r = unsafe { libc::poll(&mut pfd, 1, ms) };
-            if r < 0 {
-                let e = std::io::Error::last_os_error();
-                if e.kind() == std::io::ErrorKind::Interrupted {
-                    continue;
-                }
-                return Err(KillError::Io(e));
+            match poll::wait_readable(&self.socket, left.min(DEADLINE)) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) => return Err(KillError::Io(e)),
             }
-            if r == 0 {
-                continue;
-            }
-            // SAFETY: `buf` is valid for writes of its length for the whole call.
-            let n = unsafe {
-                libc::recv(
-                    self.socket.as_raw_fd(),
-                    self.buf.as_mut_ptr().cast(),
-                    self.buf.len(),
-                    libc::MSG_DONTWAIT,
-                )
-            };
-            if n < 0 {
-                let e = std::io::Error::last_os_error();
-                match e.raw_os_error() {
+            let n = match socket::recv(&self.socket, &mut self.buf, libc::MSG_DONTWAIT) {
+                Ok(n) => n,
+                Err(e) => match e.raw_os_error() {
                     Some(libc::EAGAIN) | Some(libc::EINTR) => continue,
                     _ => return Err(KillError::Io(e)),
-                }
-            }
-            return Ok(&self.buf[..n as usize]);
+                },
+            };
+            return Ok(&self.buf[..n.min(self.buf.len())]);
         }
     }
 }
@@ -191,22 +161,6 @@ impl CtRequest {
 /// Split a datagram into its netlink messages (bytes each).
 fn messages(datagram: &[u8]) -> impl Iterator<Item = &[u8]> {
     crate::netlink::frames(datagram).map_while(Result::ok)
-}
-
-/// The raw `CTA_TUPLE_ORIG` of one conntrack message.
-fn raw_tuple(bytes: &[u8]) -> Option<Vec<Tuple>> {
-    let msg = NetlinkMessage::<NetfilterMessage>::deserialize(bytes).ok()?;
-    let NetlinkPayload::InnerMessage(NetfilterMessage {
-        inner: NetfilterMessageInner::Conntrack(ConntrackMessage::New(attrs)),
-        ..
-    }) = msg.payload
-    else {
-        return None;
-    };
-    attrs.into_iter().find_map(|a| match a {
-        ConntrackAttribute::CtaTupleOrig(parts) => Some(parts),
-        _ => None,
-    })
 }
 
 /// Look the connection up in the kernel's table (a dump, in the calling thread's network
@@ -225,7 +179,7 @@ pub fn find(target: &Target) -> Result<Found, KillError> {
                 Message::Flow { flow, .. }
                     if found.is_none() && target.matches(flow.id, &flow.tuple) =>
                 {
-                    if let Some(raw) = raw_tuple(bytes) {
+                    if let Some(raw) = wire::raw_tuple(bytes) {
                         found = Some(Found {
                             id: flow.id,
                             tuple: flow.tuple,
@@ -247,36 +201,16 @@ pub fn find(target: &Target) -> Result<Found, KillError> {
     found.ok_or(KillError::NotFound)
 }
 
-/// The delete request for a found connection.
-pub fn delete_request(found: &Found, seq: u32) -> Vec<u8> {
-    let family = match found.tuple.src {
-        IpAddr::V4(_) => NetfilterProtoFamily::IPv4,
-        IpAddr::V6(_) => NetfilterProtoFamily::IPv6,
-    };
-    let mut header = NetlinkHeader::default();
-    header.flags = NLM_F_REQUEST | NLM_F_ACK;
-    header.sequence_number = seq;
-    let mut packet = NetlinkMessage::new(
-        header,
-        NetlinkPayload::from(NetfilterMessage::new(
-            NetfilterHeader::new(family, 0, 0),
-            ConntrackMessage::Delete(vec![
-                ConntrackAttribute::CtaTupleOrig(found.raw_tuple.clone()),
-                ConntrackAttribute::Other(DefaultNla::new(CTA_ID, found.id.to_be_bytes().to_vec())),
-            ]),
-        )),
-    );
-    packet.finalize();
-    let mut buf = vec![0; packet.buffer_len()];
-    packet.serialize(&mut buf);
-    buf
-}
-
 /// Delete a found connection's entry and wait for the kernel's answer. Blocking.
 pub fn delete(found: &Found) -> Result<(), KillError> {
     let mut req = CtRequest::open()?;
     let seq = 0x5743_4b01;
-    req.send(&delete_request(found, seq))?;
+    req.send(&wire::delete_request(
+        &found.tuple,
+        &found.raw_tuple,
+        found.id,
+        seq,
+    ))?;
     loop {
         let datagram = req.recv()?;
         for bytes in messages(datagram) {
@@ -330,42 +264,6 @@ mod tests {
     }
 
     #[test]
-    fn the_delete_request_decodes_to_the_tuple_and_id() {
-        let bytes = delete_request(&found(), 7);
-        let msg = NetlinkMessage::<NetfilterMessage>::deserialize(&bytes).unwrap();
-        assert_eq!(msg.header.flags, NLM_F_REQUEST | NLM_F_ACK);
-        assert_eq!(msg.header.sequence_number, 7);
-        let NetlinkPayload::InnerMessage(nf) = msg.payload else {
-            panic!("not a netfilter message");
-        };
-        assert_eq!(nf.header.family, NetfilterProtoFamily::IPv4);
-        let NetfilterMessageInner::Conntrack(ConntrackMessage::Delete(attrs)) = nf.inner else {
-            panic!("not a delete: {:?}", nf.inner);
-        };
-        assert!(attrs.contains(&ConntrackAttribute::CtaTupleOrig(found().raw_tuple)));
-        let id = attrs.iter().find_map(|a| match a {
-            ConntrackAttribute::Other(n)
-                if netlink_packet_core::Nla::kind(n) & netlink_packet_core::NLA_TYPE_MASK
-                    == CTA_ID =>
-            {
-                let mut v = vec![0; 4];
-                netlink_packet_core::Nla::emit_value(n, &mut v);
-                Some(u32::from_be_bytes([v[0], v[1], v[2], v[3]]))
-            }
-            _ => None,
-        });
-        assert_eq!(id, Some(0xDEAD_BEEF));
-        // The reader's decoder sees the same flow in it (the message type aside).
-        match wire::parse_message(&bytes).message {
-            Message::Flow { flow, .. } => {
-                assert_eq!(flow.id, 0xDEAD_BEEF);
-                assert_eq!(flow.tuple, found().tuple);
-            }
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
     fn targets_match_id_addresses_port_and_protocol() {
         let f = found();
         let t = Target {
@@ -396,8 +294,9 @@ mod tests {
 
     #[test]
     fn datagrams_split_into_messages() {
-        let a = delete_request(&found(), 1);
-        let b = delete_request(&found(), 2);
+        let f = found();
+        let a = wire::delete_request(&f.tuple, &f.raw_tuple, f.id, 1);
+        let b = wire::delete_request(&f.tuple, &f.raw_tuple, f.id, 2);
         let mut d = a.clone();
         d.extend_from_slice(&b);
         let parts: Vec<&[u8]> = messages(&d).collect();

@@ -3,7 +3,6 @@
 //! flushed, then renamed over the old one, so a power cut leaves the old or the new file,
 //! never half of one. Ended connections are not kept (they are one-off).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -69,27 +68,14 @@ pub fn load(path: &Path) -> Result<Option<Saved>, StateError> {
         })
 }
 
-/// Write the state (atomically: temporary file, flush, rename).
+/// Write the state (atomically and durably, see [`crate::sys::fs::write_atomic`]).
 pub fn save(path: &Path, state: &Saved) -> Result<(), StateError> {
     let io = |source| StateError::Io {
         path: path.to_owned(),
         source,
     };
     let bytes = serde_json::to_vec_pretty(state).map_err(|e| io(std::io::Error::other(e)))?;
-    let tmp = path.with_extension("json.tmp");
-    {
-        let mut f = std::fs::File::create(&tmp).map_err(io)?;
-        f.write_all(&bytes).map_err(io)?;
-        f.sync_all().map_err(io)?;
-    }
-    std::fs::rename(&tmp, path).map_err(io)?;
-    if let Some(dir) = path.parent() {
-        // The rename itself must reach the disk too; failing here costs nothing but that.
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-    Ok(())
+    crate::sys::fs::write_atomic(path, &bytes).map_err(io)
 }
 
 #[cfg(test)]

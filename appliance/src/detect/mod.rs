@@ -15,7 +15,7 @@
 //! of normal and triggering inputs in its tests: `dns_tunnel`, `scan`, `spoofing`, `upload`,
 //! `destinations`, `encrypted_dns`. Around them: `rules` (the rule format, presets, ignore
 //! rules), `alerts` (dedup, rate limit, the bounded book), `config` (`[detect]`), `nflog`
-//! and `spoofing::spawn_watch` (the two kernel feeds, on threads of their own), `webhook`
+//! and `lan_watch` (the two kernel feeds, on threads of their own), `webhook`
 //! (bounded HTTP POST) and `task` (how it is fed and where alerts go).
 //!
 //! Neither the DNS path nor the correlator ever waits for a detector: the correlator hands
@@ -27,6 +27,7 @@ pub mod config;
 pub mod destinations;
 pub mod dns_tunnel;
 pub mod encrypted_dns;
+pub(crate) mod lan_watch;
 pub mod nflog;
 pub mod rules;
 pub mod scan;

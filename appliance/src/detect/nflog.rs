@@ -25,7 +25,6 @@
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -41,6 +40,8 @@ use tokio_util::sync::CancellationToken;
 use super::scan::{Attempt, ProbeKind};
 use crate::model::Proto;
 use crate::status::Status;
+use crate::sys::poll::wait_readable;
+use crate::sys::socket;
 
 /// Bytes of each packet the kernel copies to us.
 const COPY_RANGE: u32 = 128;
@@ -176,45 +177,15 @@ fn send_config(socket: &Socket, group: u16, nlas: Vec<ConfigNla>) -> io::Result<
     Ok(())
 }
 
-fn wait_readable(fd: i32, timeout: Duration) -> io::Result<bool> {
-    let mut pfd = libc::pollfd {
-        fd,
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    let ms = timeout.as_millis().min(i32::MAX as u128) as libc::c_int;
-    // SAFETY: one valid pollfd for the whole call.
-    let r = unsafe { libc::poll(&mut pfd, 1, ms) };
-    if r < 0 {
-        let e = io::Error::last_os_error();
-        return if e.raw_os_error() == Some(libc::EINTR) {
-            Ok(false)
-        } else {
-            Err(e)
-        };
-    }
-    Ok(r > 0)
-}
-
 /// Receive one datagram without waiting: `Ok(None)` when nothing is queued.
 fn recv(socket: &Socket, buf: &mut [u8]) -> io::Result<Option<usize>> {
-    // SAFETY: `buf` is valid for writes of `buf.len()` bytes for the whole call.
-    let n = unsafe {
-        libc::recv(
-            socket.as_raw_fd(),
-            buf.as_mut_ptr().cast(),
-            buf.len(),
-            libc::MSG_DONTWAIT,
-        )
-    };
-    if n < 0 {
-        let e = io::Error::last_os_error();
-        return match e.raw_os_error() {
+    match socket::recv(socket, buf, libc::MSG_DONTWAIT) {
+        Ok(n) => Ok(Some(n)),
+        Err(e) => match e.raw_os_error() {
             Some(libc::EAGAIN) | Some(libc::EINTR) => Ok(None),
             _ => Err(e),
-        };
+        },
     }
-    Ok(Some(n as usize))
 }
 
 /// Bind NFLOG `group` in the calling thread's network namespace; the error says why not.
@@ -224,20 +195,8 @@ fn open(group: u16) -> Result<Socket, String> {
     socket
         .bind(&SocketAddr::new(0, 0))
         .map_err(|e| format!("binding the netlink socket: {e}"))?;
-    let v: libc::c_int = RCVBUF as libc::c_int;
-    // SAFETY: setsockopt with a valid int value.
-    let forced = unsafe {
-        libc::setsockopt(
-            socket.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_RCVBUFFORCE,
-            (&v as *const libc::c_int).cast(),
-            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        )
-    };
-    if forced < 0 {
-        let _ = socket.set_rx_buf_sz(v);
-    }
+    // Best effort: a smaller buffer only loses probes in bursts.
+    let _ = socket::set_recv_buffer(&socket, RCVBUF);
     send_config(&socket, group, vec![ConfigNla::Cmd(ConfigCmd::Bind)])
         .map_err(|e| format!("binding NFLOG group {group}: {e}"))?;
     send_config(
@@ -254,7 +213,7 @@ fn open(group: u16) -> Result<Socket, String> {
     let mut buf = vec![0u8; 8192];
     let mut acks = Vec::new();
     while acks.len() < 2 {
-        if !wait_readable(socket.as_raw_fd(), Duration::from_secs(2))
+        if !wait_readable(&socket, Duration::from_secs(2))
             .map_err(|e| format!("waiting for the kernel: {e}"))?
         {
             return Err("the kernel did not acknowledge the NFLOG binding".into());
@@ -302,7 +261,7 @@ pub fn spawn(
             let mut buf = vec![0u8; 64 * 1024];
             let mut acks = Vec::new();
             while !shutdown.is_cancelled() {
-                match wait_readable(socket.as_raw_fd(), Duration::from_millis(200)) {
+                match wait_readable(&socket, Duration::from_millis(200)) {
                     Ok(true) => {}
                     Ok(false) => continue,
                     Err(e) => {

@@ -2,7 +2,8 @@
 //! get other devices' traffic sent to it (a "man in the middle").
 //!
 //! Two feeds of "this address is at this hardware address" sightings, read on a thread of
-//! their own ([`spawn_watch`]):
+//! their own (`lan_watch`, which hands them over as [`LanEvent`]s; this detector only judges
+//! them):
 //!
 //! - the kernel's neighbour table (ARP for IPv4, NDP for IPv6) over rtnetlink: a dump at
 //!   start and every minute, and `RTNLGRP_NEIGH` events as entries change. The socket and the
@@ -17,23 +18,13 @@
 //! previous one was last seen with it. The hardware addresses themselves never leave the
 //! appliance: messages name devices by their IP address.
 
-use std::io;
-use std::net::{IpAddr, Ipv4Addr};
-use std::os::fd::AsRawFd;
-use std::sync::Arc;
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
-
-use tokio_util::sync::CancellationToken;
+use std::net::IpAddr;
 
 use super::rules::Preset;
 use super::{lru, Lru};
 use crate::detect::alerts::Finding;
 use crate::devices::mac::MacAddr;
-use crate::devices::neighbours::NeighMessage;
-use crate::devices::rtnetlink::{NeighRead, NeighSocket};
 use crate::model::{AlertKind, DeviceId};
-use crate::status::Status;
 
 /// Settings (`[detect.spoofing]`).
 #[derive(Clone, Debug, PartialEq)]
@@ -199,255 +190,6 @@ impl Spoofing {
     }
 }
 
-/// The appliance's own addresses, from `getifaddrs` (in the calling thread's namespace).
-pub fn own_addresses() -> io::Result<OwnAddresses> {
-    let mut out = OwnAddresses::default();
-    let mut head: *mut libc::ifaddrs = std::ptr::null_mut();
-    // SAFETY: getifaddrs fills `head` with a list we free below.
-    if unsafe { libc::getifaddrs(&mut head) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    let mut cur = head;
-    while !cur.is_null() {
-        // SAFETY: `cur` is a node of the list getifaddrs returned, valid until freeifaddrs.
-        let ifa = unsafe { &*cur };
-        cur = ifa.ifa_next;
-        if ifa.ifa_addr.is_null() {
-            continue;
-        }
-        // SAFETY: `ifa_addr` points to a sockaddr whose family says its real type.
-        let family = i32::from(unsafe { (*ifa.ifa_addr).sa_family });
-        match family {
-            libc::AF_INET => {
-                // SAFETY: family AF_INET: a sockaddr_in.
-                let sin = unsafe { &*(ifa.ifa_addr as *const libc::sockaddr_in) };
-                out.ips.push(IpAddr::V4(Ipv4Addr::from(u32::from_be(
-                    sin.sin_addr.s_addr,
-                ))));
-            }
-            libc::AF_INET6 => {
-                // SAFETY: family AF_INET6: a sockaddr_in6.
-                let sin6 = unsafe { &*(ifa.ifa_addr as *const libc::sockaddr_in6) };
-                out.ips.push(IpAddr::from(sin6.sin6_addr.s6_addr));
-            }
-            libc::AF_PACKET => {
-                // SAFETY: family AF_PACKET: a sockaddr_ll.
-                let sll = unsafe { &*(ifa.ifa_addr as *const libc::sockaddr_ll) };
-                if sll.sll_halen == 6 {
-                    if let Ok(mac) = MacAddr::from_bytes(&sll.sll_addr[..6]) {
-                        if mac.is_unicast() && !out.macs.contains(&mac) {
-                            out.macs.push(mac);
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    // SAFETY: `head` came from getifaddrs and is freed once.
-    unsafe { libc::freeifaddrs(head) };
-    out.ips.sort();
-    out.ips.dedup();
-    out.macs.sort();
-    Ok(out)
-}
-
-/// The sender of an ARP packet (without the Ethernet header), if it is an Ethernet/IPv4
-/// ARP packet with a sender address (not a probe from 0.0.0.0).
-pub fn arp_sender(packet: &[u8]) -> Option<(Ipv4Addr, MacAddr)> {
-    if packet.len() < 28 {
-        return None;
-    }
-    let htype = u16::from_be_bytes([packet[0], packet[1]]);
-    let ptype = u16::from_be_bytes([packet[2], packet[3]]);
-    if htype != 1 || ptype != 0x0800 || packet[4] != 6 || packet[5] != 4 {
-        return None;
-    }
-    let mac = MacAddr::from_bytes(&packet[8..14]).ok()?;
-    let ip = Ipv4Addr::new(packet[14], packet[15], packet[16], packet[17]);
-    (!ip.is_unspecified()).then_some((ip, mac))
-}
-
-/// A packet socket receiving every ARP packet on every interface.
-struct ArpSocket {
-    fd: std::os::fd::OwnedFd,
-}
-
-impl ArpSocket {
-    fn open() -> io::Result<ArpSocket> {
-        let proto = (libc::ETH_P_ARP as u16).to_be();
-        // SAFETY: plain socket(2) call; the result is checked.
-        let fd = unsafe {
-            libc::socket(
-                libc::AF_PACKET,
-                libc::SOCK_DGRAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
-                i32::from(proto),
-            )
-        };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: a fresh descriptor we own.
-        let fd = unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
-        Ok(ArpSocket { fd })
-    }
-
-    /// Read what is queued (without waiting), calling `f` for each packet not sent by us.
-    fn drain(&self, buf: &mut [u8], mut f: impl FnMut(&[u8])) {
-        for _ in 0..256 {
-            // SAFETY: sockaddr_ll is plain data; zeroes are a valid value.
-            let mut from: libc::sockaddr_ll = unsafe { std::mem::zeroed() };
-            let mut len = std::mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t;
-            // SAFETY: `buf` and `from` are valid for writes of their sizes for the call.
-            let n = unsafe {
-                libc::recvfrom(
-                    self.fd.as_raw_fd(),
-                    buf.as_mut_ptr().cast(),
-                    buf.len(),
-                    libc::MSG_DONTWAIT,
-                    (&mut from as *mut libc::sockaddr_ll).cast(),
-                    &mut len,
-                )
-            };
-            if n <= 0 {
-                return;
-            }
-            if from.sll_pkttype == libc::PACKET_OUTGOING {
-                continue;
-            }
-            f(&buf[..n as usize]);
-        }
-    }
-}
-
-/// How often the appliance's own addresses are read again, and the neighbour table dumped.
-const OWN_REFRESH: Duration = Duration::from_secs(10);
-const NEIGHBOUR_DUMP: Duration = Duration::from_secs(60);
-
-/// Open the neighbour socket (and, with `arp`, the ARP packet socket) in the calling thread's
-/// network namespace, then read them on a thread of their own until `shutdown`, handing
-/// what they show to `send` (which must not block; it returns `false` once nobody listens).
-/// What cannot be opened is a warning in `status`; `None` when nothing could be.
-pub fn spawn_watch(
-    s: &Settings,
-    send: impl Fn(LanEvent) -> bool + Send + 'static,
-    status: Arc<Status>,
-    shutdown: CancellationToken,
-) -> Option<JoinHandle<()>> {
-    let neigh = match NeighSocket::open() {
-        Ok(n) => Some(n),
-        Err(e) => {
-            status.warn(format!(
-                "detect: cannot read the neighbour table ({e}); address conflicts on the LAN \
-                 are not detected"
-            ));
-            None
-        }
-    };
-    let arp = if s.arp {
-        match ArpSocket::open() {
-            Ok(a) => Some(a),
-            Err(e) => {
-                status.warn(format!(
-                    "detect: cannot read ARP packets ({e}; needs CAP_NET_RAW); a device claiming \
-                     the gateway's address is not detected"
-                ));
-                None
-            }
-        }
-    } else {
-        None
-    };
-    if neigh.is_none() && arp.is_none() {
-        return None;
-    }
-    let run = move || watch(neigh, arp, send, shutdown);
-    match std::thread::Builder::new()
-        .name("detect-lan".into())
-        .spawn(run)
-    {
-        Ok(h) => Some(h),
-        Err(e) => {
-            status.warn(format!("detect: cannot start the LAN watch thread: {e}"));
-            None
-        }
-    }
-}
-
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
-
-fn watch(
-    mut neigh: Option<NeighSocket>,
-    arp: Option<ArpSocket>,
-    send: impl Fn(LanEvent) -> bool,
-    shutdown: CancellationToken,
-) {
-    let mut own = OwnAddresses::default();
-    let mut next_own = Instant::now();
-    let mut next_dump = Instant::now();
-    let mut buf = vec![0u8; 2048];
-    while !shutdown.is_cancelled() {
-        if Instant::now() >= next_own {
-            next_own = Instant::now() + OWN_REFRESH;
-            if let Ok(now) = own_addresses() {
-                if now != own {
-                    own = now;
-                    if !send(LanEvent::Own(own.clone())) {
-                        return;
-                    }
-                }
-            }
-        }
-        let mut alive = true;
-        match neigh.as_mut() {
-            Some(n) => {
-                if Instant::now() >= next_dump {
-                    next_dump = Instant::now() + NEIGHBOUR_DUMP;
-                    let _ = n.request_dump();
-                }
-                match n.read(Duration::from_millis(100)) {
-                    Ok(NeighRead::Messages(msgs)) => {
-                        for m in msgs {
-                            if let NeighMessage::Entry(e) = m {
-                                alive &= send(LanEvent::Seen(Sighting {
-                                    ip: e.ip,
-                                    mac: e.mac,
-                                    source: Source::Neighbour,
-                                    at_ms: now_ms(),
-                                }));
-                            }
-                        }
-                    }
-                    Ok(NeighRead::Overflow) => next_dump = Instant::now(),
-                    Ok(NeighRead::Empty) => {}
-                    Err(e) => {
-                        tracing::debug!("detect: neighbour socket: {e}");
-                        std::thread::sleep(Duration::from_millis(100));
-                    }
-                }
-            }
-            None => std::thread::sleep(Duration::from_millis(100)),
-        }
-        if let Some(a) = &arp {
-            a.drain(&mut buf, |p| {
-                if let Some((ip, mac)) = arp_sender(p) {
-                    alive &= send(LanEvent::Seen(Sighting {
-                        ip: IpAddr::V4(ip),
-                        mac,
-                        source: Source::Arp,
-                        at_ms: now_ms(),
-                    }));
-                }
-            });
-        }
-        if !alive {
-            return;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -561,31 +303,5 @@ mod tests {
         ])[0];
         assert_eq!(f.device, Some(DeviceId("192.0.2.10".parse().unwrap())));
         assert_eq!(f.remote_ip, Some("192.0.2.11".parse().unwrap()));
-    }
-
-    #[test]
-    fn arp_packets() {
-        let mut p = vec![0u8, 1, 8, 0, 6, 4, 0, 2];
-        p.extend_from_slice(&mac(11).0);
-        p.extend_from_slice(&[192, 0, 2, 1]);
-        p.extend_from_slice(&[0xff; 6]);
-        p.extend_from_slice(&[192, 0, 2, 1]);
-        assert_eq!(arp_sender(&p), Some((Ipv4Addr::new(192, 0, 2, 1), mac(11))));
-        assert_eq!(arp_sender(&p[..27]), None);
-        let mut probe = p.clone();
-        probe[14..18].copy_from_slice(&[0, 0, 0, 0]);
-        assert_eq!(arp_sender(&probe), None, "ARP probes claim nothing");
-        let mut ipv6ish = p.clone();
-        ipv6ish[2] = 0x86;
-        assert_eq!(arp_sender(&ipv6ish), None);
-    }
-
-    #[test]
-    fn own_addresses_include_loopback() {
-        let own = own_addresses().unwrap();
-        assert!(
-            own.ips.contains(&IpAddr::V4(Ipv4Addr::LOCALHOST)),
-            "{own:?}"
-        );
     }
 }

@@ -491,7 +491,7 @@ pub fn start(
     }
     if resolved.spoofing.enabled {
         let s = sink.clone();
-        if let Some(t) = super::spoofing::spawn_watch(
+        if let Some(t) = super::lan_watch::spawn_watch(
             &resolved.spoofing,
             move |e| s.send(DetectInput::Lan(e)),
             status,

@@ -15,7 +15,6 @@
 //! someone asked to forget comes back by itself while it is still connected.
 
 use std::collections::{HashMap, HashSet};
-use std::ffi::CString;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -534,16 +533,11 @@ fn resolve_interfaces(names: &[String], mut missing: impl FnMut(&str)) -> Option
     }
     let mut out = HashSet::new();
     for name in names {
-        let index = CString::new(name.as_str())
-            .map(|c| {
-                // SAFETY: a valid NUL-terminated string for the duration of the call.
-                unsafe { libc::if_nametoindex(c.as_ptr()) }
-            })
-            .unwrap_or(0);
-        if index == 0 {
-            missing(name);
-        } else {
-            out.insert(index);
+        match crate::sys::ifaddr::interface_index(name) {
+            Some(index) => {
+                out.insert(index);
+            }
+            None => missing(name),
         }
     }
     Some(out)

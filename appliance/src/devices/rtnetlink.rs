@@ -6,12 +6,12 @@
 //! Reading the neighbour table needs no privileges.
 
 use std::io;
-use std::os::fd::AsRawFd;
 use std::time::Duration;
 
 use netlink_sys::{protocols::NETLINK_ROUTE, Socket, SocketAddr};
 
 use super::neighbours::{self, NeighMessage, RTNLGRP_NEIGH};
+use crate::sys::{poll, socket};
 
 /// Receive buffer asked for (the kernel doubles it): neighbour events come in small bursts.
 const RCVBUF: usize = 1 << 20;
@@ -88,42 +88,20 @@ impl NeighSocket {
 
     /// Wait up to `timeout` for data, then read one datagram without blocking.
     pub fn read(&mut self, timeout: Duration) -> Result<NeighRead, NeighSocketError> {
-        let mut pfd = libc::pollfd {
-            fd: self.socket.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        let ms = timeout.as_millis().min(i32::MAX as u128) as libc::c_int;
-        // SAFETY: one valid pollfd for the whole call.
-        let r = unsafe { libc::poll(&mut pfd, 1, ms) };
-        if r < 0 {
-            let e = io::Error::last_os_error();
-            if e.raw_os_error() == Some(libc::EINTR) {
-                return Ok(NeighRead::Empty);
-            }
-            return Err(e.into());
-        }
-        if r == 0 {
+        if !poll::wait_readable(&self.socket, timeout)? {
             return Ok(NeighRead::Empty);
         }
-        // SAFETY: `buf` is valid for writes of `buf.len()` bytes for the whole call.
-        let n = unsafe {
-            libc::recv(
-                self.socket.as_raw_fd(),
-                self.buf.as_mut_ptr().cast(),
-                self.buf.len(),
-                libc::MSG_DONTWAIT | libc::MSG_TRUNC,
-            )
+        let flags = libc::MSG_DONTWAIT | libc::MSG_TRUNC;
+        let n = match socket::recv(&self.socket, &mut self.buf, flags) {
+            Ok(n) => n,
+            Err(e) => {
+                return match e.raw_os_error() {
+                    Some(libc::EAGAIN) | Some(libc::EINTR) => Ok(NeighRead::Empty),
+                    Some(libc::ENOBUFS) => Ok(NeighRead::Overflow),
+                    _ => Err(e.into()),
+                }
+            }
         };
-        if n < 0 {
-            let e = io::Error::last_os_error();
-            return match e.raw_os_error() {
-                Some(libc::EAGAIN) | Some(libc::EINTR) => Ok(NeighRead::Empty),
-                Some(libc::ENOBUFS) => Ok(NeighRead::Overflow),
-                _ => Err(e.into()),
-            };
-        }
-        let n = n as usize;
         if n > self.buf.len() {
             // Cannot happen with a 64 KiB buffer; the lost entries come back with the next dump.
             return Ok(NeighRead::Overflow);

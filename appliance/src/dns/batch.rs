@@ -8,33 +8,19 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::os::fd::AsRawFd;
+use std::os::fd::AsFd;
 
-use socket2::{SockAddr, SockAddrStorage};
 use tokio::io::Interest;
 use tokio::net::UdpSocket;
+
+use crate::sys::mmsg::{self, Received};
+use crate::sys::socket;
 
 /// Ask for a receive buffer of `size` bytes on `sock`. Beyond the system's `rmem_max` that
 /// takes `SO_RCVBUFFORCE` (CAP_NET_ADMIN, which the daemon has for conntrack); without it
 /// the buffer stays at `rmem_max`. Best effort: a small buffer only costs drops in bursts.
-pub fn grow_recv_buffer(sock: &impl AsRawFd, size: usize) {
-    let fd = sock.as_raw_fd();
-    let value = libc::c_int::try_from(size).unwrap_or(libc::c_int::MAX);
-    for opt in [libc::SO_RCVBUFFORCE, libc::SO_RCVBUF] {
-        // SAFETY: passes a pointer to a live c_int and its size.
-        let r = unsafe {
-            libc::setsockopt(
-                fd,
-                libc::SOL_SOCKET,
-                opt,
-                (&value as *const libc::c_int).cast(),
-                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-            )
-        };
-        if r == 0 {
-            return;
-        }
-    }
+pub fn grow_recv_buffer(sock: &impl AsFd, size: usize) {
+    let _ = socket::set_recv_buffer(sock, size);
 }
 
 /// Most datagrams read or sent per system call.
@@ -45,9 +31,7 @@ pub const BATCH: usize = 32;
 pub struct RecvBatch {
     slot: usize,
     bufs: Vec<u8>,
-    lens: [usize; BATCH],
-    from: [Option<SocketAddr>; BATCH],
-    cut: [bool; BATCH],
+    got: [Received; BATCH],
     count: usize,
 }
 
@@ -57,9 +41,7 @@ impl RecvBatch {
         RecvBatch {
             slot,
             bufs: vec![0u8; slot * BATCH],
-            lens: [0; BATCH],
-            from: [None; BATCH],
-            cut: [false; BATCH],
+            got: [Received::default(); BATCH],
             count: 0,
         }
     }
@@ -79,49 +61,7 @@ impl RecvBatch {
 
     fn recv_now(&mut self, sock: &UdpSocket) -> io::Result<usize> {
         self.count = 0;
-        let mut names: [SockAddrStorage; BATCH] =
-            std::array::from_fn(|_| SockAddrStorage::zeroed());
-        let namelen = names[0].size_of();
-        // SAFETY: all-zero is a valid value of these plain C structs.
-        let mut iovs: [libc::iovec; BATCH] = unsafe { std::mem::zeroed() };
-        // SAFETY: as above.
-        let mut hdrs: [libc::mmsghdr; BATCH] = unsafe { std::mem::zeroed() };
-        for ((chunk, iov), (hdr, name)) in self
-            .bufs
-            .chunks_exact_mut(self.slot)
-            .zip(iovs.iter_mut())
-            .zip(hdrs.iter_mut().zip(names.iter_mut()))
-        {
-            iov.iov_base = chunk.as_mut_ptr().cast();
-            iov.iov_len = chunk.len();
-            hdr.msg_hdr.msg_name = (name as *mut SockAddrStorage).cast();
-            hdr.msg_hdr.msg_namelen = namelen;
-            hdr.msg_hdr.msg_iov = iov as *mut libc::iovec;
-            hdr.msg_hdr.msg_iovlen = 1;
-        }
-        // SAFETY: every header points at a live iovec over its own `slot`-byte part of
-        // `bufs` and at its own address storage, all of which outlive the call; the count
-        // passed is the length of `hdrs`.
-        let n = unsafe {
-            libc::recvmmsg(
-                sock.as_raw_fd(),
-                hdrs.as_mut_ptr(),
-                BATCH as libc::c_uint,
-                libc::MSG_DONTWAIT,
-                std::ptr::null_mut(),
-            )
-        };
-        if n < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        let n = usize::try_from(n).unwrap_or(0).min(BATCH);
-        for (i, (hdr, name)) in hdrs.iter().zip(names).take(n).enumerate() {
-            self.lens[i] = (hdr.msg_len as usize).min(self.slot);
-            self.cut[i] = hdr.msg_hdr.msg_flags & libc::MSG_TRUNC != 0;
-            // SAFETY: the kernel wrote an address of `msg_namelen` bytes into `name`.
-            let addr = unsafe { SockAddr::new(name, hdr.msg_hdr.msg_namelen) };
-            self.from[i] = addr.as_socket();
-        }
+        let n = mmsg::recv_many(sock, &mut self.bufs, self.slot, &mut self.got)?;
         self.count = n;
         Ok(n)
     }
@@ -132,15 +72,15 @@ impl RecvBatch {
         if i >= self.count {
             return None;
         }
-        let from = (*self.from.get(i)?)?;
+        let got = self.got.get(i)?;
         let start = i * self.slot;
-        let buf = self.bufs.get(start..start + *self.lens.get(i)?)?;
-        Some((buf, from))
+        let buf = self.bufs.get(start..start + got.len)?;
+        Some((buf, got.from?))
     }
 
     /// Whether datagram `i` was longer than the buffer and lost its end.
     pub fn cut(&self, i: usize) -> bool {
-        self.cut.get(i).copied().unwrap_or(false)
+        self.got.get(i).is_some_and(|g| g.cut)
     }
 }
 
@@ -195,43 +135,7 @@ pub fn send_now<D: Datagram>(
 }
 
 fn send_chunk<D: Datagram>(sock: &UdpSocket, chunk: &[D]) -> io::Result<usize> {
-    let addrs: [Option<SockAddr>; BATCH] =
-        std::array::from_fn(|i| chunk.get(i).and_then(D::to).map(SockAddr::from));
-    // SAFETY: all-zero is a valid value of these plain C structs.
-    let mut iovs: [libc::iovec; BATCH] = unsafe { std::mem::zeroed() };
-    // SAFETY: as above.
-    let mut hdrs: [libc::mmsghdr; BATCH] = unsafe { std::mem::zeroed() };
-    let n = chunk.len().min(BATCH);
-    for ((msg, addr), (iov, hdr)) in chunk
-        .iter()
-        .zip(&addrs)
-        .zip(iovs.iter_mut().zip(hdrs.iter_mut()))
-    {
-        let bytes = msg.bytes();
-        iov.iov_base = bytes.as_ptr().cast_mut().cast();
-        iov.iov_len = bytes.len();
-        if let Some(addr) = addr {
-            hdr.msg_hdr.msg_name = addr.as_ptr().cast_mut().cast();
-            hdr.msg_hdr.msg_namelen = addr.len();
-        }
-        hdr.msg_hdr.msg_iov = iov as *mut libc::iovec;
-        hdr.msg_hdr.msg_iovlen = 1;
-    }
-    // SAFETY: the first `n` headers point at live iovecs over the messages' bytes (only
-    // read by the kernel) and at live socket addresses or none, all of which outlive the
-    // call.
-    let r = unsafe {
-        libc::sendmmsg(
-            sock.as_raw_fd(),
-            hdrs.as_mut_ptr(),
-            n as libc::c_uint,
-            libc::MSG_DONTWAIT,
-        )
-    };
-    if r < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(usize::try_from(r).unwrap_or(0))
+    mmsg::send_many::<BATCH>(sock, chunk.iter().map(|d| (d.bytes(), d.to())))
 }
 
 #[cfg(test)]

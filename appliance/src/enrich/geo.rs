@@ -376,9 +376,8 @@ impl MmdbFile {
         if path.is_dir() {
             return Err("is a directory".into());
         }
-        // SAFETY: the mapping is read-only and the file is only ever replaced by rename
-        // (see the module documentation), never modified in place while mapped.
-        let reader = unsafe { Reader::open_mmap(path) }.map_err(|e| corrupt_or_io(&e))?;
+        // Mapped: the module documentation says why the file must be replaced by rename.
+        let reader = crate::sys::mmap::open_mmdb(path).map_err(|e| corrupt_or_io(&e))?;
         let ip_version = reader.metadata().ip_version;
         let v6 = ip_version == 6;
         let v4 = !v6 || has_v4_subtree(&reader);

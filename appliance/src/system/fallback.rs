@@ -7,7 +7,6 @@
 //! partition, which the person reads on the laptop they fix the settings with. Channel 6 on
 //! 2.4 GHz with no country: allowed everywhere (the world regulatory domain).
 
-use std::io::Write as _;
 use std::path::Path;
 
 use rand::RngExt as _;
@@ -62,14 +61,7 @@ pub fn passphrase(file: &Path) -> (String, Option<String>) {
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode_0600()
-            .open(file)?;
-        writeln!(f, "{p}")?;
-        f.sync_all()
+        crate::sys::fs::write_atomic_mode(file, format!("{p}\n").as_bytes(), 0o600)
     })();
     let err = saved.err().map(|e| {
         format!(
@@ -78,18 +70,6 @@ pub fn passphrase(file: &Path) -> (String, Option<String>) {
         )
     });
     (p, err)
-}
-
-/// `OpenOptions::mode(0o600)` without importing the trait at every call.
-trait Mode0600 {
-    fn mode_0600(&mut self) -> &mut Self;
-}
-
-impl Mode0600 for std::fs::OpenOptions {
-    fn mode_0600(&mut self) -> &mut Self {
-        use std::os::unix::fs::OpenOptionsExt;
-        self.mode(0o600)
-    }
 }
 
 /// The fallback access point with `passphrase`.

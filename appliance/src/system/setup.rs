@@ -8,7 +8,6 @@
 //!
 //! Rendering is pure ([`render_all`]); [`run`] adds the file system.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
@@ -324,28 +323,14 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
     Ok(SetupReport { rendered, notes })
 }
 
-/// Write `text` to `path` through a temporary file and a rename, with `mode`.
+/// Write `text` to `path` with `mode`, atomically and durably.
 fn write_atomic(path: &Path, text: &str, mode: u32) -> Result<(), SetupError> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let err = |source| SetupError::Write {
-        path: path.to_owned(),
-        source,
-    };
-    let tmp = path.with_extension("tmp-setup");
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(mode)
-        .open(&tmp)
-        .map_err(err)?;
-    f.write_all(text.as_bytes()).map_err(err)?;
-    f.sync_all().map_err(err)?;
-    drop(f);
-    // The mode of an existing temporary file is not changed by open().
-    std::fs::set_permissions(&tmp, std::os::unix::fs::PermissionsExt::from_mode(mode))
-        .map_err(err)?;
-    std::fs::rename(&tmp, path).map_err(err)
+    crate::sys::fs::write_atomic_mode(path, text.as_bytes(), mode).map_err(|source| {
+        SetupError::Write {
+            path: path.to_owned(),
+            source,
+        }
+    })
 }
 
 /// The argon2id hash of `password` (the admin pages' own hashing).
