@@ -377,9 +377,8 @@ async fn forget(
         );
     }
     let ip = viewer.device.ip();
-    match crate::web::admin::forget_device(&app, ip).await {
+    match crate::session::forget_device(&app.stages(), ip).await {
         Ok(gone) => {
-            app.devices.forget(ip);
             tracing::info!("forgot device {ip} at its own request");
             done(
                 &headers,

@@ -59,8 +59,7 @@ pub struct AppState {
     pub site: Arc<crate::config::SiteConfig>,
     /// `[wifi]`: the network people join (the presenter's QR code).
     pub wifi: Arc<crate::config::WifiConfig>,
-    /// The admin side: login, sessions, export, settings ([`admin::AdminSession`],
-    /// [`admin::forget_device`], [`admin::start_session`]).
+    /// The admin side: login, sessions, export, settings ([`admin::AdminSession`]).
     pub admin: Arc<admin::Admin>,
     /// The detectors' alerts and temporary ignores (`None`: `detect.enabled = false`).
     pub detect: Option<crate::detect::DetectHandle>,
@@ -73,6 +72,16 @@ impl AppState {
     /// short label from its address — never a MAC address.
     pub fn device_name(&self, device: crate::model::DeviceId) -> String {
         self.devices.describe(device.ip()).name
+    }
+
+    /// The handles the application actions ([`crate::session`]) change.
+    pub(crate) fn stages(&self) -> crate::session::Stages<'_> {
+        crate::session::Stages {
+            live: &self.live,
+            history: self.admin.history(),
+            alerts: self.detect.as_ref().map(|d| &*d.alerts),
+            devices: &self.devices,
+        }
     }
 }
 

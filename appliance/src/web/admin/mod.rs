@@ -1,4 +1,4 @@
-//! The admin side: login, sessions, export, settings, and the operations other pages reuse.
+//! The admin side: login, sessions, export, settings.
 //!
 //! | method | path | who |
 //! |---|---|---|
@@ -16,7 +16,7 @@
 //! state without this login's CSRF token answers `403` (see [`auth`] and [`csrf`]).
 //!
 //! For other pages: [`AdminSession`] / [`AdminWrite`] (extractors), [`csrf::FormToken`] and
-//! [`csrf::check_form_token`] (device forms), [`forget_device`] and [`start_session`].
+//! [`csrf::check_form_token`] (device forms).
 
 pub mod auth;
 pub mod config_file;
@@ -27,35 +27,25 @@ pub mod password;
 mod sessions;
 mod settings;
 
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use parking_lot::Mutex;
-use serde::Serialize;
 use serde_json::json;
 use tokio::sync::Semaphore;
 
-use crate::correlate::{LiveForgotten, LiveState};
-use crate::model::DeviceId;
-use crate::store::{Deleted, HistorySettings, Session, Store, StoreError, StoreWriter};
+use crate::correlate::LiveState;
+use crate::session::{History, SessionError};
+use crate::store::{HistorySettings, Store, StoreError, StoreWriter};
 use crate::web::AppState;
 
 pub use auth::{AdminSession, AdminWrite};
 
 /// Exports running at once (each holds a blocking thread and a read snapshot).
 const MAX_EXPORTS: usize = 2;
-
-/// How the admin side reaches the history.
-pub struct History {
-    store: Arc<Store>,
-    writer: Mutex<Option<StoreWriter>>,
-    fresh_live: Box<dyn Fn() -> LiveState + Send + Sync>,
-}
 
 /// Everything the admin side needs; one per daemon, in [`AppState::admin`].
 pub struct Admin {
@@ -88,11 +78,9 @@ impl Admin {
     pub fn new(p: AdminParts) -> Admin {
         Admin {
             auth: auth::Auth::new(p.password_hash),
-            history: p.store.map(|store| History {
-                store,
-                writer: Mutex::new(p.writer),
-                fresh_live: p.fresh_live,
-            }),
+            history: p
+                .store
+                .map(|store| History::new(store, p.writer, p.fresh_live)),
             settings: p.settings,
             config_file: p.config_file,
             config_lock: Mutex::new(()),
@@ -119,21 +107,18 @@ impl Admin {
 
     /// The store, when history is saved.
     pub fn store(&self) -> Option<&Arc<Store>> {
-        self.history.as_ref().map(|h| &h.store)
+        self.history.as_ref().map(History::store)
     }
 
-    fn history(&self) -> Result<&History, AdminError> {
-        self.history.as_ref().ok_or(AdminError::NoHistory)
-    }
-
-    fn writer(&self) -> Option<StoreWriter> {
-        self.history.as_ref().and_then(|h| h.writer.lock().clone())
+    /// The saved history the application actions change (`None`: not saved).
+    pub(crate) fn history(&self) -> Option<&History> {
+        self.history.as_ref()
     }
 
     /// Drop the store writer handle, so the writer thread can finish at shutdown.
     pub fn release_writer(&self) {
         if let Some(h) = &self.history {
-            h.writer.lock().take();
+            h.release_writer();
         }
     }
 }
@@ -171,6 +156,18 @@ impl AdminError {
     }
 }
 
+impl From<SessionError> for AdminError {
+    fn from(e: SessionError) -> Self {
+        match e {
+            SessionError::NoHistory => AdminError::NoHistory,
+            SessionError::BadRequest(m) => AdminError::BadRequest(m),
+            SessionError::Store(e) => AdminError::Store(e),
+            SessionError::Busy(m) => AdminError::Busy(m),
+            SessionError::Internal(m) => AdminError::Internal(m),
+        }
+    }
+}
+
 impl IntoResponse for AdminError {
     fn into_response(self) -> Response {
         (self.status(), Json(json!({ "error": self.to_string() }))).into_response()
@@ -184,146 +181,6 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| AdminError::Internal(e.to_string()))?
-}
-
-/// What [`forget_device`] removed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Forgotten {
-    /// From the live view.
-    pub live: LiveForgotten,
-    /// From the database (`None`: history is not saved).
-    pub stored: Option<Deleted>,
-}
-
-/// Forget a device ("forget my device"): its live flows, answers, totals and names now, and
-/// its rows in every session of the database through the writer's queue (see
-/// [`crate::store::StoreOp::ForgetDevice`]), both at the same moment (under the live
-/// state's write lock). Waits for the database delete (at most 30 s). The device's
-/// identity by MAC (nickname, host name) is the device registry's to forget.
-pub async fn forget_device(app: &AppState, ip: IpAddr) -> Result<Forgotten, AdminError> {
-    let device = DeviceId(ip);
-    let writer = app.admin.writer();
-    let mut reply = None;
-    let mut live = LiveForgotten::default();
-    // The queue may be full for a moment (a burst of flows): retry for up to 2 s.
-    for attempt in 0..20 {
-        {
-            let mut state = app.live.write();
-            match &writer {
-                None => {
-                    live = state.forget_device(device);
-                    break;
-                }
-                Some(w) => match w.forget_device(ip) {
-                    Ok(rx) => {
-                        live = state.forget_device(device);
-                        reply = Some(rx);
-                        break;
-                    }
-                    Err(StoreError::Writer(_)) if attempt < 19 => {}
-                    Err(e) => return Err(e.into()),
-                },
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    // Its alerts go too (the stored rows go with the store's delete).
-    if let Some(d) = &app.detect {
-        d.alerts.write().forget_device(device);
-    }
-    let stored = match reply {
-        None => None,
-        Some(rx) => Some(
-            blocking(move || match rx.recv_timeout(Duration::from_secs(30)) {
-                Ok(Ok(d)) => Ok(d),
-                Ok(Err(e)) => Err(AdminError::Internal(e)),
-                Err(_) => Err(AdminError::Busy("the database is still deleting")),
-            })
-            .await?,
-        ),
-    };
-    Ok(Forgotten { live, stored })
-}
-
-/// What [`start_session`] did.
-#[derive(Clone, Debug, Serialize)]
-pub struct StartedSession {
-    /// The new session.
-    pub session: Session,
-    /// The session that ended.
-    pub previous: Option<i64>,
-    /// Whether the previous one is kept (else it is being deleted in the background).
-    pub kept: bool,
-}
-
-/// Most characters of a session name.
-pub const MAX_SESSION_NAME: usize = 100;
-
-/// A session name as given (trimmed), checked; `None`/empty: a name from the date and time.
-fn session_name(name: Option<&str>) -> Result<String, AdminError> {
-    let name = name.map(str::trim).unwrap_or("");
-    if name.is_empty() {
-        return Ok(format!(
-            "Session of {}",
-            chrono::Utc::now().format("%Y-%m-%d %H:%M UTC")
-        ));
-    }
-    if name.chars().count() > MAX_SESSION_NAME {
-        return Err(AdminError::BadRequest(format!(
-            "name: at most {MAX_SESSION_NAME} characters"
-        )));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(AdminError::BadRequest("name: no control characters".into()));
-    }
-    Ok(name.to_owned())
-}
-
-/// Start a new session: the store files everything from now on under it, and the live view
-/// starts empty (flows still open reappear at conntrack's next dump as the new session's).
-/// The previous session is kept or deleted (`keep_old`, default `history.keep_old_sessions`);
-/// deleting runs in the background, in chunks.
-pub async fn start_session(
-    app: &AppState,
-    name: Option<&str>,
-    keep_old: Option<bool>,
-) -> Result<StartedSession, AdminError> {
-    let history = app.admin.history()?;
-    let name = session_name(name)?;
-    let kept = keep_old.unwrap_or_else(|| app.admin.settings.get().keep_old_sessions);
-    let store = history.store.clone();
-    let previous = store.current_session_id();
-    let session = {
-        let store = store.clone();
-        blocking(move || Ok(store.start_session(&name)?)).await?
-    };
-    // The writer already files under the new session; now the views start over too.
-    let fresh = (history.fresh_live)();
-    app.live.write().start_over(fresh);
-    if let Some(d) = &app.detect {
-        d.alerts.write().clear();
-    }
-    tracing::info!(
-        "admin: session {} \"{}\" started; previous session {previous} {}",
-        session.id,
-        session.name,
-        if kept { "kept" } else { "deleted" }
-    );
-    if !kept && previous != session.id {
-        tokio::task::spawn_blocking(move || match store.delete_session(previous) {
-            Ok(d) => tracing::info!(
-                "admin: session {previous} deleted ({} flows, {} answers)",
-                d.flows,
-                d.dns_answers
-            ),
-            Err(e) => tracing::warn!("admin: deleting session {previous} failed: {e}"),
-        });
-    }
-    Ok(StartedSession {
-        session,
-        previous: (previous != 0).then_some(previous),
-        kept,
-    })
 }
 
 /// The routes of the admin side (merged in `web::router`).

@@ -19,7 +19,7 @@ use crate::config::HistoryConfig;
 use crate::web::admin::auth::{self, AdminRejection, LoginError, Refused};
 use crate::web::admin::csrf::{self, CsrfRejection};
 use crate::web::admin::settings::SettingsChange;
-use crate::web::admin::{blocking, sessions, settings, start_session, AdminError, AdminSession};
+use crate::web::admin::{blocking, sessions, settings, AdminError, AdminSession};
 use crate::web::pages::{html, Layout};
 use crate::web::AppState;
 
@@ -375,7 +375,7 @@ async fn new_session(
         Err(res) => return res,
     };
     let result = match keep_old(f.old.as_deref()) {
-        Ok(keep) => start_session(&app, f.name.as_deref(), keep).await,
+        Ok(keep) => sessions::start(&app, f.name.as_deref(), keep).await,
         Err(e) => Err(e),
     };
     match result {

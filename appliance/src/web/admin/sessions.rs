@@ -10,8 +10,9 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::session::{self, StartedSession};
 use crate::store::Session;
-use crate::web::admin::{blocking, start_session, AdminError, AdminSession, AdminWrite};
+use crate::web::admin::{blocking, AdminError, AdminSession, AdminWrite};
 use crate::web::AppState;
 
 /// Routes of this module.
@@ -50,6 +51,17 @@ pub(crate) async fn session_list(app: &AppState) -> Result<Vec<SessionView>, Adm
     .await
 }
 
+/// Start a new session ([`session::start_session`]); `keep_old` defaults to
+/// `history.keep_old_sessions`.
+pub(crate) async fn start(
+    app: &AppState,
+    name: Option<&str>,
+    keep_old: Option<bool>,
+) -> Result<StartedSession, AdminError> {
+    let keep_old = keep_old.unwrap_or_else(|| app.admin.settings.get().keep_old_sessions);
+    Ok(session::start_session(&app.stages(), name, keep_old).await?)
+}
+
 async fn list(State(app): State<AppState>) -> Response {
     match session_list(&app).await {
         Ok(sessions) => Json(json!({
@@ -77,7 +89,7 @@ async fn create(State(app): State<AppState>, _admin: AdminWrite, body: Bytes) ->
             Err(e) => return AdminError::BadRequest(format!("body: {e}")).into_response(),
         }
     };
-    match start_session(&app, req.name.as_deref(), req.keep_old).await {
+    match start(&app, req.name.as_deref(), req.keep_old).await {
         Ok(started) => (StatusCode::CREATED, Json(started)).into_response(),
         Err(e) => e.into_response(),
     }
