@@ -33,7 +33,7 @@ use crate::detect::rules::{Rule, TempIgnore};
 use crate::detect::{Alert, AlertKind, DetectHandle};
 use crate::enrich::suffix::registrable_domain;
 use crate::model::DeviceId;
-use crate::web::admin::{AdminSession, AdminWrite};
+use crate::web::auth::{AdminSession, AdminWrite};
 use crate::web::viewer::Viewer;
 use crate::web::AppState;
 

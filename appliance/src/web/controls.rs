@@ -28,7 +28,7 @@ use crate::control::{blocks::BookError, BlockKind, ControlError, ControlsView, D
 use crate::correlate::FlowState;
 use crate::model::Proto;
 use crate::web::admin::pages::{back_to_admin, checked, checked_form, render, HasCsrf};
-use crate::web::admin::{AdminSession, AdminWrite};
+use crate::web::auth::{AdminSession, AdminWrite};
 use crate::web::AppState;
 
 /// Open connections the admin page lists with an "End" button.

@@ -4,7 +4,7 @@
 //! The device is the request's source address ([`Viewer`]); nobody can look at another
 //! device's page through this endpoint, and nobody can rename or forget another device:
 //! `POST /me/nickname` and `POST /me/forget` act on the device that sends them, behind the
-//! device form's double-submit token (`web/admin/csrf.rs`).
+//! device form's double-submit token (`web/auth/csrf.rs`).
 
 use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
@@ -341,7 +341,7 @@ async fn set_nickname(
     headers: HeaderMap,
     Form(form): Form<NicknameForm>,
 ) -> Response {
-    if let Err(e) = crate::web::admin::csrf::check_form_token(&headers, &form.csrf) {
+    if let Err(e) = crate::web::auth::csrf::check_form_token(&headers, &form.csrf) {
         return refused(StatusCode::FORBIDDEN, e.0);
     }
     let ip = viewer.device.ip();
@@ -367,7 +367,7 @@ async fn forget(
     headers: HeaderMap,
     Form(form): Form<ForgetForm>,
 ) -> Response {
-    if let Err(e) = crate::web::admin::csrf::check_form_token(&headers, &form.csrf) {
+    if let Err(e) = crate::web::auth::csrf::check_form_token(&headers, &form.csrf) {
         return refused(StatusCode::FORBIDDEN, e.0);
     }
     if form.confirm != "yes" {

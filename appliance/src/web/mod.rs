@@ -12,6 +12,7 @@ pub mod admin;
 pub mod alerts;
 pub mod api;
 pub mod assets;
+pub(crate) mod auth;
 pub mod controls;
 pub mod events;
 pub mod me;
@@ -59,7 +60,7 @@ pub struct AppState {
     pub site: Arc<crate::config::SiteConfig>,
     /// `[wifi]`: the network people join (the presenter's QR code).
     pub wifi: Arc<crate::config::WifiConfig>,
-    /// The admin side: login, sessions, export, settings ([`admin::AdminSession`]).
+    /// The admin side: login, sessions, export, settings ([`auth::AdminSession`]).
     pub admin: Arc<admin::Admin>,
     /// The detectors' alerts and temporary ignores (`None`: `detect.enabled = false`).
     pub detect: Option<crate::detect::DetectHandle>,

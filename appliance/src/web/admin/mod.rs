@@ -13,14 +13,9 @@
 //! | GET, POST | `/api/v1/settings` | admin (+ `X-CSRF-Token` for POST) |
 //!
 //! Without a login every admin endpoint answers `401`; a logged-in request that changes
-//! state without this login's CSRF token answers `403` (see [`auth`] and [`csrf`]).
-//!
-//! For other pages: [`AdminSession`] / [`AdminWrite`] (extractors), [`csrf::FormToken`] and
-//! [`csrf::check_form_token`] (device forms).
+//! state without this login's CSRF token answers `403` (see `web::auth`).
 
-pub mod auth;
 pub mod config_file;
-pub mod csrf;
 mod export;
 pub(crate) mod pages;
 pub mod password;
@@ -40,16 +35,15 @@ use tokio::sync::Semaphore;
 use crate::correlate::LiveState;
 use crate::session::{History, SessionError};
 use crate::store::{HistorySettings, Store, StoreError, StoreWriter};
+use crate::web::auth::login::Auth;
 use crate::web::AppState;
-
-pub use auth::{AdminSession, AdminWrite};
 
 /// Exports running at once (each holds a blocking thread and a read snapshot).
 const MAX_EXPORTS: usize = 2;
 
 /// Everything the admin side needs; one per daemon, in [`AppState::admin`].
 pub struct Admin {
-    pub(crate) auth: auth::Auth,
+    pub(crate) auth: Auth,
     history: Option<History>,
     pub(crate) settings: Arc<HistorySettings>,
     config_file: Option<PathBuf>,
@@ -77,7 +71,7 @@ impl Admin {
     /// Build it.
     pub fn new(p: AdminParts) -> Admin {
         Admin {
-            auth: auth::Auth::new(p.password_hash),
+            auth: Auth::new(p.password_hash),
             history: p
                 .store
                 .map(|store| History::new(store, p.writer, p.fresh_live)),

@@ -16,10 +16,11 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use crate::config::HistoryConfig;
-use crate::web::admin::auth::{self, AdminRejection, LoginError, Refused};
-use crate::web::admin::csrf::{self, CsrfRejection};
 use crate::web::admin::settings::SettingsChange;
-use crate::web::admin::{blocking, sessions, settings, AdminError, AdminSession};
+use crate::web::admin::{blocking, sessions, settings, AdminError};
+use crate::web::auth::csrf::{self, CsrfRejection};
+use crate::web::auth::login::{self, AdminRejection, AdminSession, LoginError};
+use crate::web::auth::throttle::Refused;
 use crate::web::pages::{html, Layout};
 use crate::web::AppState;
 
@@ -323,7 +324,7 @@ async fn logout(
     }
     app.admin.auth.logout(&admin);
     let mut res = back_to_admin("logout");
-    if let Ok(v) = HeaderValue::from_str(&auth::logout_cookie()) {
+    if let Ok(v) = HeaderValue::from_str(&login::logout_cookie()) {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
     res

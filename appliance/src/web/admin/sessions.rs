@@ -12,7 +12,8 @@ use serde_json::json;
 
 use crate::session::{self, StartedSession};
 use crate::store::Session;
-use crate::web::admin::{blocking, AdminError, AdminSession, AdminWrite};
+use crate::web::admin::{blocking, AdminError};
+use crate::web::auth::{AdminSession, AdminWrite};
 use crate::web::AppState;
 
 /// Routes of this module.

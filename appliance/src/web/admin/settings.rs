@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::HistoryConfig;
 use crate::store::{DbSize, RetentionReport};
-use crate::web::admin::{blocking, config_file, AdminError, AdminSession, AdminWrite};
+use crate::web::admin::{blocking, config_file, AdminError};
+use crate::web::auth::{AdminSession, AdminWrite};
 use crate::web::AppState;
 
 /// Routes of this module.
