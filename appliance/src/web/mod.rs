@@ -9,17 +9,20 @@
 //! Handlers only read shared state under a short read lock and never block the pipeline.
 
 pub mod admin;
-pub mod alerts;
+pub(crate) mod alerts;
 pub mod api;
 pub mod assets;
 pub(crate) mod auth;
 pub mod controls;
 pub mod events;
-pub mod me;
+pub(crate) mod home;
+pub(crate) mod me;
 pub mod notice;
-pub mod pages;
+pub(crate) mod page;
 pub mod paths;
+pub(crate) mod presenter;
 pub mod viewer;
+pub(crate) mod views;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -92,8 +95,10 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(events::routes())
         .merge(paths::routes())
+        .merge(home::routes())
+        .merge(views::routes())
+        .merge(presenter::routes())
         .merge(me::routes())
-        .merge(pages::routes())
         .merge(assets::routes())
         .merge(admin::routes())
         .merge(alerts::routes())

@@ -21,7 +21,7 @@ use crate::web::admin::{blocking, sessions, settings, AdminError};
 use crate::web::auth::csrf::{self, CsrfRejection};
 use crate::web::auth::login::{self, AdminRejection, AdminSession, LoginError};
 use crate::web::auth::throttle::Refused;
-use crate::web::pages::{html, Layout};
+use crate::web::page::{html, Layout};
 use crate::web::AppState;
 
 /// Routes of this module.
