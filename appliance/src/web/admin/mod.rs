@@ -1,186 +1,45 @@
-//! The admin side: login, sessions, export, settings.
+//! The admin side: the admin page, login, sessions, export, settings.
 //!
-//! | method | path | who |
-//! |---|---|---|
-//! | GET | `/admin` | anyone (login form, or the admin page when logged in) |
-//! | POST | `/admin/login` | anyone (form: `password`) |
-//! | POST | `/admin/logout`, `/admin/sessions`, `/admin/sessions/{id}/delete`, `/admin/settings` | admin forms (`csrf` field) |
-//! | GET | `/api/v1/sessions` | anyone |
-//! | GET | `/api/v1/admin` | admin: login and CSRF token for scripts |
-//! | POST | `/api/v1/sessions` | admin + `X-CSRF-Token` |
-//! | DELETE | `/api/v1/sessions/{id}` | admin + `X-CSRF-Token` |
-//! | GET | `/api/v1/sessions/{id}/export`, `/api/v1/sessions/{id}/report` | admin |
-//! | GET, POST | `/api/v1/settings` | admin (+ `X-CSRF-Token` for POST) |
+//! | method | path | who | file |
+//! |---|---|---|---|
+//! | GET | `/admin` | anyone (login form, or the admin page when logged in) | `page` |
+//! | POST | `/admin/login` | anyone (form: `password`) | `login` |
+//! | POST | `/admin/logout` | admin form (`csrf` field) | `login` |
+//! | GET | `/api/v1/admin` | admin: login and CSRF token for scripts | `login` |
+//! | GET | `/api/v1/sessions` | anyone | `sessions` |
+//! | POST | `/api/v1/sessions` | admin + `X-CSRF-Token` | `sessions` |
+//! | DELETE | `/api/v1/sessions/{id}` | admin + `X-CSRF-Token` | `sessions` |
+//! | POST | `/admin/sessions`, `/admin/sessions/{id}/delete` | admin forms (`csrf` field) | `sessions` |
+//! | GET | `/api/v1/sessions/{id}/export`, `/api/v1/sessions/{id}/report` | admin | `export` |
+//! | GET, POST | `/api/v1/settings` | admin (+ `X-CSRF-Token` for POST) | `settings` |
+//! | POST | `/admin/settings` | admin form (`csrf` field) | `settings` |
 //!
 //! Without a login every admin endpoint answers `401`; a logged-in request that changes
-//! state without this login's CSRF token answers `403` (see `web::auth`).
+//! state without this login's CSRF token answers `403` (see `web::auth`). `state` holds
+//! what the admin side keeps ([`Admin`]) and how its operations fail; `page` draws the admin
+//! page and gives every admin form its CSRF check, error page and redirect. The admin's
+//! controls (`web::controls`) are a feature of their own with a section on this page.
 
 pub mod config_file;
 mod export;
-pub(crate) mod pages;
+mod login;
+pub(crate) mod page;
 pub mod password;
 mod sessions;
 mod settings;
+mod state;
 
-use std::path::PathBuf;
-use std::sync::Arc;
+use axum::Router;
 
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::{Json, Router};
-use parking_lot::Mutex;
-use serde_json::json;
-use tokio::sync::Semaphore;
-
-use crate::correlate::LiveState;
-use crate::session::{History, SessionError};
-use crate::store::{HistorySettings, Store, StoreError, StoreWriter};
-use crate::web::auth::login::Auth;
 use crate::web::AppState;
 
-/// Exports running at once (each holds a blocking thread and a read snapshot).
-const MAX_EXPORTS: usize = 2;
-
-/// Everything the admin side needs; one per daemon, in [`AppState::admin`].
-pub struct Admin {
-    pub(crate) auth: Auth,
-    history: Option<History>,
-    pub(crate) settings: Arc<HistorySettings>,
-    config_file: Option<PathBuf>,
-    config_lock: Mutex<()>,
-    exports: Arc<Semaphore>,
-}
-
-/// What [`Admin::new`] is built from.
-pub struct AdminParts {
-    /// The admin password's hash ([`password::prepare`]); `None`: admin pages off.
-    pub password_hash: Option<String>,
-    /// The store, when history is saved.
-    pub store: Option<Arc<Store>>,
-    /// The store's writer (a clone; released at shutdown by [`Admin::release_writer`]).
-    pub writer: Option<StoreWriter>,
-    /// Makes an empty live state with the configured bounds (for a new session).
-    pub fresh_live: Box<dyn Fn() -> LiveState + Send + Sync>,
-    /// The `[history]` settings, shared with the retention task.
-    pub settings: Arc<HistorySettings>,
-    /// The config file, where settings changed here are saved.
-    pub config_file: Option<PathBuf>,
-}
-
-impl Admin {
-    /// Build it.
-    pub fn new(p: AdminParts) -> Admin {
-        Admin {
-            auth: Auth::new(p.password_hash),
-            history: p
-                .store
-                .map(|store| History::new(store, p.writer, p.fresh_live)),
-            settings: p.settings,
-            config_file: p.config_file,
-            config_lock: Mutex::new(()),
-            exports: Arc::new(Semaphore::new(MAX_EXPORTS)),
-        }
-    }
-
-    /// No password, no history: for tests and tools.
-    pub fn disabled() -> Admin {
-        Admin::new(AdminParts {
-            password_hash: None,
-            store: None,
-            writer: None,
-            fresh_live: Box::new(|| LiveState::new(&crate::config::CorrelateConfig::default(), 1)),
-            settings: Arc::new(HistorySettings::new(&Default::default())),
-            config_file: None,
-        })
-    }
-
-    /// Is an admin password set?
-    pub fn enabled(&self) -> bool {
-        self.auth.enabled()
-    }
-
-    /// The store, when history is saved.
-    pub fn store(&self) -> Option<&Arc<Store>> {
-        self.history.as_ref().map(History::store)
-    }
-
-    /// The saved history the application actions change (`None`: not saved).
-    pub(crate) fn history(&self) -> Option<&History> {
-        self.history.as_ref()
-    }
-
-    /// Drop the store writer handle, so the writer thread can finish at shutdown.
-    pub fn release_writer(&self) {
-        if let Some(h) = &self.history {
-            h.release_writer();
-        }
-    }
-}
-
-/// Why an admin operation failed; answers with a status code and `{"error": "..."}`.
-#[derive(Debug, thiserror::Error)]
-pub enum AdminError {
-    /// History is not being saved (the store could not be opened).
-    #[error("history is not being saved on this appliance (see /api/v1/status)")]
-    NoHistory,
-    /// A request value is not acceptable.
-    #[error("{0}")]
-    BadRequest(String),
-    /// The store refused.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// The work did not finish in time or the writer is busy.
-    #[error("busy: {0}; try again in a moment")]
-    Busy(&'static str),
-    /// A blocking task failed.
-    #[error("internal error: {0}")]
-    Internal(String),
-}
-
-impl AdminError {
-    fn status(&self) -> StatusCode {
-        match self {
-            AdminError::NoHistory | AdminError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AdminError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AdminError::Store(StoreError::NoSuchSession(_)) => StatusCode::NOT_FOUND,
-            AdminError::Store(StoreError::CurrentSession(_)) => StatusCode::CONFLICT,
-            AdminError::Store(StoreError::Writer(_)) => StatusCode::SERVICE_UNAVAILABLE,
-            AdminError::Store(_) | AdminError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-}
-
-impl From<SessionError> for AdminError {
-    fn from(e: SessionError) -> Self {
-        match e {
-            SessionError::NoHistory => AdminError::NoHistory,
-            SessionError::BadRequest(m) => AdminError::BadRequest(m),
-            SessionError::Store(e) => AdminError::Store(e),
-            SessionError::Busy(m) => AdminError::Busy(m),
-            SessionError::Internal(m) => AdminError::Internal(m),
-        }
-    }
-}
-
-impl IntoResponse for AdminError {
-    fn into_response(self) -> Response {
-        (self.status(), Json(json!({ "error": self.to_string() }))).into_response()
-    }
-}
-
-/// Run blocking store work on the blocking pool.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, AdminError> + Send + 'static,
-) -> Result<T, AdminError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| AdminError::Internal(e.to_string()))?
-}
+pub use state::{Admin, AdminParts};
 
 /// The routes of the admin side (merged in `web::router`).
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .merge(pages::routes())
+        .merge(page::routes())
+        .merge(login::routes())
         .merge(sessions::routes())
         .merge(export::routes())
         .merge(settings::routes())
