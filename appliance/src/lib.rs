@@ -13,7 +13,9 @@
 //! `detect` raises alerts from the same flows and answers; `control` holds what the admin
 //! can change about the traffic (DNS blocking of trackers, nftables blocks, ending
 //! connections). `config` holds the one TOML file, `status` the health counters, `model` the
-//! shared vocabulary, and `daemon` wires the stages together and shuts them down cleanly.
+//! shared vocabulary, `session` the actions that change several stages at once (forget a
+//! device, start a new session), and `daemon` wires the stages together and shuts them down
+//! cleanly.
 //! `sys` is the operating-system glue and holds all of the crate's `unsafe` code.
 
 #![warn(missing_docs)]
@@ -30,6 +32,7 @@ pub mod dns;
 pub mod enrich;
 pub mod model;
 pub mod netlink;
+pub(crate) mod session;
 pub mod status;
 pub mod store;
 #[allow(unsafe_code)]

@@ -21,7 +21,7 @@ import {
   withName,
 } from "../src/lib/alerts.js";
 
-// As the pages embed them (appliance/src/web/alerts.rs kinds_json).
+// As the pages embed them (appliance/src/web/page.rs kinds_json).
 const kinds = kindsMap([
   { id: "upload", label: "Large upload", icon: "⇧" },
   { id: "encrypted_dns", label: "Encrypted DNS", icon: "↷" },

@@ -348,11 +348,6 @@ impl DeviceRegistry {
         *self.store.lock() = Some(writer);
     }
 
-    /// Stop saving (the daemon calls this at shutdown so the writer thread can finish).
-    pub fn detach_store(&self) {
-        self.store.lock().take();
-    }
-
     fn persist(&self, op: StoreOp) {
         if let Some(w) = self.store.lock().as_ref() {
             if !w.try_send(op) {
@@ -815,7 +810,7 @@ mod tests {
         // Address-only nicknames are not saved until the device is known.
         r.set_nickname(ip("192.0.2.11"), "Later").unwrap();
         r.observe(&sight("192.0.2.11", PHONE, None, 0));
-        r.detach_store();
+        drop(r);
         let ops: Vec<_> = rx.try_iter().map(|q| q.1.clone()).collect();
         let text = format!("{ops:?}");
         assert_eq!(ops.len(), 4, "{text}");

@@ -9,7 +9,8 @@
 //! | POST | `/api/v1/flows/{id}/kill` | admin + `X-CSRF-Token` |
 //! | POST | `/admin/controls/dns-block`, `/admin/controls/block`, `/admin/controls/block/{id}/delete`, `/admin/controls/kill/{id}` | admin forms (`csrf` field) |
 //!
-//! See `docs/API.md` ("Controls").
+//! The controls section of the admin page is drawn by `admin::page`, which these forms
+//! answer with again when they fail. See `docs/API.md` ("Controls").
 
 use std::net::IpAddr;
 
@@ -25,13 +26,9 @@ use serde_json::json;
 
 use crate::control::conntrack_kill::KillError;
 use crate::control::{blocks::BookError, BlockKind, ControlError, ControlsView, DnsScope};
-use crate::model::{FlowState, Proto};
-use crate::web::admin::pages::{back_to_admin, checked, checked_form, render, HasCsrf};
-use crate::web::admin::{AdminSession, AdminWrite};
+use crate::web::admin::page::{back_to_admin, checked, checked_form, render, CsrfOnly, HasCsrf};
+use crate::web::auth::{AdminSession, AdminWrite};
 use crate::web::AppState;
-
-/// Open connections the admin page lists with an "End" button.
-const PANEL_FLOWS: usize = 30;
 
 /// Routes of this module.
 pub fn routes() -> Router<AppState> {
@@ -165,134 +162,7 @@ async fn kill(State(app): State<AppState>, _admin: AdminWrite, Path(id): Path<St
     }
 }
 
-// ---- the admin page ---------------------------------------------------------------------
-
-/// One open connection on the admin page.
-pub struct PanelFlow {
-    /// The flow's id.
-    pub id: String,
-    /// The device's name.
-    pub device: String,
-    /// The name, else the address.
-    pub destination: String,
-    /// The organization.
-    pub org: String,
-    /// `TCP 443`.
-    pub service: String,
-    /// An ad or tracking host.
-    pub tracker: bool,
-}
-
-/// One block on the admin page.
-pub struct PanelBlock {
-    /// Its id.
-    pub id: u64,
-    /// "Country", "Organization", "Address".
-    pub kind: &'static str,
-    /// The value.
-    pub value: String,
-    /// Addresses it blocks.
-    pub addresses: usize,
-}
-
-/// A device DNS blocking is on for.
-pub struct PanelDevice {
-    /// Its address.
-    pub ip: String,
-    /// Its name.
-    pub name: String,
-}
-
-/// The controls section of the admin page.
-pub struct Panel {
-    /// `control.enabled`.
-    pub enabled: bool,
-    /// DNS blocking for everyone.
-    pub dns_all: bool,
-    /// Devices DNS blocking is on for.
-    pub dns_devices: Vec<PanelDevice>,
-    /// Blocked answers since start.
-    pub blocked_queries: u64,
-    /// The blocks.
-    pub blocks: Vec<PanelBlock>,
-    /// Open connections, most recently active first.
-    pub flows: Vec<PanelFlow>,
-    /// Connections ended since start.
-    pub kills: usize,
-    /// nftables' last failure.
-    pub nft_error: Option<String>,
-}
-
-/// The admin page's controls section now.
-pub fn panel(app: &AppState) -> Panel {
-    let v = app.controls.view();
-    let mut flows: Vec<PanelFlow> = {
-        let live = app.live.read();
-        let mut open: Vec<_> = live
-            .flows
-            .iter()
-            .filter(|f| f.state == FlowState::Open)
-            .collect();
-        open.sort_by_key(|f| std::cmp::Reverse(f.last_seen));
-        open.into_iter()
-            .take(PANEL_FLOWS)
-            .map(|f| PanelFlow {
-                id: f.id.clone(),
-                device: f.device_ip.ip().to_string(),
-                destination: f
-                    .domain
-                    .as_ref()
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| f.remote_ip.to_string()),
-                org: f.enrichment.org.as_deref().unwrap_or("").to_owned(),
-                service: match f.proto {
-                    Proto::Tcp => format!("TCP {}", f.remote_port),
-                    Proto::Udp => format!("UDP {}", f.remote_port),
-                    Proto::Icmp => "ICMP".into(),
-                    Proto::Other(n) => format!("protocol {n}"),
-                },
-                tracker: f.enrichment.tracker,
-            })
-            .collect()
-    };
-    // Names outside the live lock (the registry has its own).
-    for f in &mut flows {
-        if let Ok(ip) = f.device.parse::<IpAddr>() {
-            f.device = app.devices.describe(ip).name;
-        }
-    }
-    Panel {
-        enabled: v.enabled,
-        dns_all: v.dns_block.all,
-        dns_devices: v
-            .dns_block
-            .devices
-            .iter()
-            .map(|ip| PanelDevice {
-                ip: ip.to_string(),
-                name: app.devices.describe(*ip).name,
-            })
-            .collect(),
-        blocked_queries: v.dns_block.blocked_queries,
-        blocks: v
-            .blocks
-            .iter()
-            .map(|b| PanelBlock {
-                id: b.id,
-                kind: match b.kind {
-                    BlockKind::Country => "Country",
-                    BlockKind::Org => "Organization",
-                    BlockKind::Ip => "Address",
-                },
-                value: b.value.clone(),
-                addresses: b.address_count,
-            })
-            .collect(),
-        flows,
-        kills: v.kills.len(),
-        nft_error: v.nft.error,
-    }
-}
+// ---- the admin page's forms
 
 /// The page again with the failure (its status code).
 async fn form_failed(app: &AppState, admin: &AdminSession, e: ControlError) -> Response {
@@ -392,7 +262,7 @@ async fn form_unblock(
     admin: AdminSession,
     Path(id): Path<String>,
     headers: HeaderMap,
-    form: Result<Form<crate::web::admin::pages::CsrfOnly>, FormRejection>,
+    form: Result<Form<CsrfOnly>, FormRejection>,
 ) -> Response {
     if let Err(res) = checked(&app, &admin, &headers, &form).await {
         return res;
@@ -412,7 +282,7 @@ async fn form_kill(
     admin: AdminSession,
     Path(id): Path<String>,
     headers: HeaderMap,
-    form: Result<Form<crate::web::admin::pages::CsrfOnly>, FormRejection>,
+    form: Result<Form<CsrfOnly>, FormRejection>,
 ) -> Response {
     if let Err(res) = checked(&app, &admin, &headers, &form).await {
         return res;

@@ -1,24 +1,59 @@
-//! Stage 3 — the web listener: the JSON API and the live event stream (see `docs/API.md`).
+//! Stage 3 — the web listener: the JSON API, the live event stream and the pages (see
+//! `docs/API.md`).
+//!
+//! One module per feature; its `routes()` names every endpoint of the feature:
 //!
 //! - `api`: `GET /api/v1/{flows,dns,devices,status,attribution}` from the correlator's
 //!   [`LiveState`] and the data manifest.
 //! - `events`: `GET /api/v1/events`, server-sent events of flow and DNS changes and alerts.
-//! - `alerts`: `GET /api/v1/alerts` and the temporary ignores (`detect`).
+//! - `paths`: `GET /api/v1/paths`, device → domain → organization → country aggregates.
+//! - `home`: `GET /`, what this is and how to read it.
+//! - `views`: `GET /sankey`, `GET /map` and `GET /api/v1/site` (the map's starting point).
+//! - `presenter`: `GET /presenter`, with the QR codes to open the site and join the WiFi.
+//! - `me/`: the device's own data: `GET /api/v1/me`, the `/me` page, its nickname and forget
+//!   forms.
+//! - `alerts/`: the detectors' alerts and temporary ignores (`detect`): JSON, the `/alerts`
+//!   page and its ignore form.
 //! - `controls`: the admin's controls (`control`): DNS blocking, blocks, ending connections.
+//! - `admin/`: the admin page, login, sessions, export, settings.
+//!
+//! And what the features share, below them: `page` (the page toolkit: layout, the headers
+//! every page gets, script JSON, escaping, the words for categories, alert kinds and bytes),
+//! `auth/` (the admin login and the CSRF checks, also for the device's own forms), `viewer`
+//! (who is asking, privacy mode), `notice` (the page a refused form gets), `assets` (the
+//! built front end).
+//!
+//! The convention: a feature's JSON (`/api/v1/...`, for scripts) and its HTML (its page and
+//! the forms that post to it, which work without script) sit side by side in the feature's
+//! module, and its doc has a table of them and who may call each. A feature too big for one
+//! file is a folder: `mod.rs` (the table, and `routes()` merging its files' routes),
+//! `api.rs` (the JSON), `page.rs` (the page and its forms), and the view both draw from
+//! (`me/view.rs`, `alerts/listing.rs`). The admin side does the same per feature
+//! (`admin/sessions.rs`: `/api/v1/sessions` and the admin page's session forms); the admin
+//! page itself (`admin/page.rs`) draws every section and gives the forms their CSRF check,
+//! error page and redirect. Actions that change several stages (forget a device, start a
+//! session) are `crate::session`'s; handlers only call them.
+//!
+//! Imports point one way: features → the shared modules → the stages. The only way back up
+//! is the router state ([`AppState`], this file).
 //!
 //! Handlers only read shared state under a short read lock and never block the pipeline.
 
 pub mod admin;
-pub mod alerts;
+pub(crate) mod alerts;
 pub mod api;
 pub mod assets;
+pub(crate) mod auth;
 pub mod controls;
 pub mod events;
-pub mod me;
+pub(crate) mod home;
+pub(crate) mod me;
 pub mod notice;
-pub mod pages;
+pub(crate) mod page;
 pub mod paths;
+pub(crate) mod presenter;
 pub mod viewer;
+pub(crate) mod views;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -60,8 +95,7 @@ pub struct AppState {
     pub site: Arc<crate::config::SiteConfig>,
     /// `[wifi]`: the network people join (the presenter's QR code).
     pub wifi: Arc<crate::config::WifiConfig>,
-    /// The admin side: login, sessions, export, settings ([`admin::AdminSession`],
-    /// [`admin::forget_device`], [`admin::start_session`]).
+    /// The admin side: login, sessions, export, settings ([`auth::AdminSession`]).
     pub admin: Arc<admin::Admin>,
     /// The detectors' alerts and temporary ignores (`None`: `detect.enabled = false`).
     pub detect: Option<crate::detect::DetectHandle>,
@@ -75,6 +109,16 @@ impl AppState {
     pub fn device_name(&self, device: crate::model::DeviceId) -> String {
         self.devices.describe(device.ip()).name
     }
+
+    /// The handles the application actions ([`crate::session`]) change.
+    pub(crate) fn stages(&self) -> crate::session::Stages<'_> {
+        crate::session::Stages {
+            live: &self.live,
+            history: self.admin.history(),
+            alerts: self.detect.as_ref().map(|d| &*d.alerts),
+            devices: &self.devices,
+        }
+    }
 }
 
 /// The HTTP routes.
@@ -83,8 +127,10 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(events::routes())
         .merge(paths::routes())
+        .merge(home::routes())
+        .merge(views::routes())
+        .merge(presenter::routes())
         .merge(me::routes())
-        .merge(pages::routes())
         .merge(assets::routes())
         .merge(admin::routes())
         .merge(alerts::routes())

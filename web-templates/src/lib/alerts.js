@@ -1,5 +1,5 @@
 // Alerts as the views show them (pure; unit-tested): the words for kinds, times, counts and
-// the other side (the same as the server renders, appliance/src/web/alerts.rs), the filter,
+// the other side (the same as the server renders, appliance/src/web/alerts/listing.rs), the filter,
 // a live list kept in order, and the presenter's ticker lines and sound pacing.
 
 /** Kind id -> `{id, label, icon}` from the list the pages embed (`#alert-kinds-data`). */

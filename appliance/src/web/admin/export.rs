@@ -34,7 +34,8 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
 use crate::store::{DeviceRow, ExportError, FlowRow, HostRow, Session, SessionReader, Store};
-use crate::web::admin::{blocking, AdminError, AdminSession};
+use crate::web::admin::state::{blocking, AdminError};
+use crate::web::auth::AdminSession;
 use crate::web::AppState;
 
 /// Bytes per streamed chunk.

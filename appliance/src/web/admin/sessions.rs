@@ -1,57 +1,47 @@
-//! `GET /api/v1/sessions` (anyone), `POST /api/v1/sessions` and
-//! `DELETE /api/v1/sessions/{id}` (admin), `GET /api/v1/admin` (the login, for scripts).
+//! Sessions: `GET /api/v1/sessions` (anyone), `POST /api/v1/sessions` and
+//! `DELETE /api/v1/sessions/{id}` (admin, for scripts), and the admin page's forms
+//! `POST /admin/sessions` (start one) and `POST /admin/sessions/{id}/delete`.
 
 use axum::body::Bytes;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get};
-use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use axum::routing::{delete, get, post};
+use axum::{Form, Json, Router};
+use serde::Deserialize;
 use serde_json::json;
 
-use crate::store::Session;
-use crate::web::admin::{blocking, start_session, AdminError, AdminSession, AdminWrite};
+use crate::session::{self, StartedSession};
+use crate::web::admin::page::{
+    back_to_admin, checked, checked_form, failed, keep_old, CsrfOnly, HasCsrf,
+};
+use crate::web::admin::state::{blocking, AdminError};
+use crate::web::auth::{AdminSession, AdminWrite};
 use crate::web::AppState;
 
-/// Routes of this module.
-pub fn routes() -> Router<AppState> {
+/// Routes of the sessions: JSON and forms.
+pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/sessions", get(list).post(create))
         .route("/api/v1/sessions/{id}", delete(remove))
-        .route("/api/v1/admin", get(whoami))
+        .route("/admin/sessions", post(new_session))
+        .route("/admin/sessions/{id}/delete", post(delete_session))
 }
 
-/// A session as the list shows it.
-#[derive(Serialize)]
-pub(crate) struct SessionView {
-    #[serde(flatten)]
-    pub session: Session,
-    /// Whether new data goes to it.
-    pub current: bool,
-}
-
-/// All sessions, newest first, with the current one marked.
-pub(crate) async fn session_list(app: &AppState) -> Result<Vec<SessionView>, AdminError> {
-    let Some(store) = app.admin.store().cloned() else {
-        return Ok(Vec::new());
-    };
-    blocking(move || {
-        let current = store.current_session_id();
-        Ok(store
-            .sessions()?
-            .into_iter()
-            .map(|s| SessionView {
-                current: s.id == current,
-                session: s,
-            })
-            .collect())
-    })
-    .await
+/// Start a new session ([`session::start_session`]); `keep_old` defaults to
+/// `history.keep_old_sessions`.
+pub(crate) async fn start(
+    app: &AppState,
+    name: Option<&str>,
+    keep_old: Option<bool>,
+) -> Result<StartedSession, AdminError> {
+    let keep_old = keep_old.unwrap_or_else(|| app.admin.settings.get().keep_old_sessions);
+    Ok(session::start_session(&app.stages(), name, keep_old).await?)
 }
 
 async fn list(State(app): State<AppState>) -> Response {
-    match session_list(&app).await {
+    match app.admin.session_list().await {
         Ok(sessions) => Json(json!({
             "history": app.admin.store().is_some(),
             "sessions": sessions,
@@ -77,7 +67,7 @@ async fn create(State(app): State<AppState>, _admin: AdminWrite, body: Bytes) ->
             Err(e) => return AdminError::BadRequest(format!("body: {e}")).into_response(),
         }
     };
-    match start_session(&app, req.name.as_deref(), req.keep_old).await {
+    match start(&app, req.name.as_deref(), req.keep_old).await {
         Ok(started) => (StatusCode::CREATED, Json(started)).into_response(),
         Err(e) => e.into_response(),
     }
@@ -93,16 +83,57 @@ async fn remove(State(app): State<AppState>, _admin: AdminWrite, Path(id): Path<
     }
 }
 
-async fn whoami(admin: AdminSession) -> Response {
-    let mut res = Json(json!({
-        "logged_in": true,
-        "csrf_token": admin.csrf_token(),
-        "expires_at": admin.expires_at,
-    }))
-    .into_response();
-    res.headers_mut().insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    res
+// ---- the admin page's forms
+
+#[derive(Deserialize)]
+struct NewSessionForm {
+    #[serde(default)]
+    csrf: String,
+    name: Option<String>,
+    old: Option<String>,
+}
+
+impl HasCsrf for NewSessionForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+async fn new_session(
+    State(app): State<AppState>,
+    admin: AdminSession,
+    headers: HeaderMap,
+    form: Result<Form<NewSessionForm>, FormRejection>,
+) -> Response {
+    let f = match checked_form(&app, &admin, &headers, form).await {
+        Ok(f) => f,
+        Err(res) => return res,
+    };
+    let result = match keep_old(f.old.as_deref()) {
+        Ok(keep) => start(&app, f.name.as_deref(), keep).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => back_to_admin("started"),
+        Err(e) => failed(&app, &admin, e).await,
+    }
+}
+
+async fn delete_session(
+    State(app): State<AppState>,
+    admin: AdminSession,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    form: Result<Form<CsrfOnly>, FormRejection>,
+) -> Response {
+    if let Err(res) = checked(&app, &admin, &headers, &form).await {
+        return res;
+    }
+    let Some(store) = app.admin.store().cloned() else {
+        return failed(&app, &admin, AdminError::NoHistory).await;
+    };
+    match blocking(move || Ok(store.delete_session(id)?)).await {
+        Ok(_) => back_to_admin("deleted"),
+        Err(e) => failed(&app, &admin, e).await,
+    }
 }

@@ -1,57 +1,31 @@
-//! `GET /api/v1/settings` and `POST /api/v1/settings` (admin): the `[history]` settings at
-//! runtime. A change applies at once (retention runs again within moments) and is saved in
+//! The `[history]` settings at runtime: `GET /api/v1/settings` and `POST /api/v1/settings`
+//! (admin, for scripts) and the admin page's form `POST /admin/settings`. A change applies at once (retention runs again within moments) and is saved in
 //! the config file when there is one that can be written; the answer says whether it was.
 
 use axum::body::Bytes;
+use axum::extract::rejection::FormRejection;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
 use serde::{Deserialize, Serialize};
 
 use crate::config::file_rewrite;
-use crate::config::HistoryConfig;
-use crate::store::{DbSize, RetentionReport};
-use crate::web::admin::{blocking, AdminError, AdminSession, AdminWrite};
+use crate::web::admin::page::{back_to_admin, checked_form, failed, keep_old, HasCsrf};
+use crate::web::admin::state::{blocking, AdminError};
+use crate::web::auth::{AdminSession, AdminWrite};
 use crate::web::AppState;
 
-/// Routes of this module.
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/settings", get(show).post(change))
-}
-
-/// The settings and the state they act on.
-#[derive(Serialize)]
-pub(crate) struct SettingsView {
-    #[serde(flatten)]
-    pub history: HistoryConfig,
-    /// The database's size now (`None`: history is not saved).
-    pub database: Option<DbSize>,
-    /// What retention did last.
-    pub last_retention: Option<RetentionReport>,
-    /// The config file changes are saved in.
-    pub config_file: Option<String>,
-}
-
-pub(crate) async fn view(app: &AppState) -> Result<SettingsView, AdminError> {
-    let database = match app.admin.store().cloned() {
-        Some(store) => Some(blocking(move || Ok(store.db_size()?)).await?),
-        None => None,
-    };
-    Ok(SettingsView {
-        history: app.admin.settings.get(),
-        database,
-        last_retention: app.admin.settings.last_report(),
-        config_file: app
-            .admin
-            .config_file
-            .as_ref()
-            .map(|p| p.display().to_string()),
-    })
+/// Routes of the settings: JSON and form.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/settings", get(show).post(change))
+        .route("/admin/settings", post(save_settings))
 }
 
 async fn show(State(app): State<AppState>, _admin: AdminSession) -> Response {
-    match view(&app).await {
+    match app.admin.settings_view().await {
         Ok(v) => Json(v).into_response(),
         Err(e) => e.into_response(),
     }
@@ -136,7 +110,7 @@ async fn change(State(app): State<AppState>, _admin: AdminWrite, body: Bytes) ->
         Ok(s) => s,
         Err(e) => return e.into_response(),
     };
-    match view(&app).await {
+    match app.admin.settings_view().await {
         Ok(v) => Json(serde_json::json!({
             "settings": v,
             "persisted": saved.persisted,
@@ -144,5 +118,60 @@ async fn change(State(app): State<AppState>, _admin: AdminWrite, body: Bytes) ->
         }))
         .into_response(),
         Err(e) => e.into_response(),
+    }
+}
+
+// ---- the admin page's form
+
+#[derive(Deserialize)]
+struct SettingsForm {
+    #[serde(default)]
+    csrf: String,
+    retention_days: Option<String>,
+    max_db_mb: Option<String>,
+    old: Option<String>,
+}
+
+impl HasCsrf for SettingsForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+fn number<T: std::str::FromStr>(key: &str, v: Option<&str>) -> Result<Option<T>, AdminError> {
+    match v.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|_| AdminError::BadRequest(format!("history.{key}: not a number: {v:?}"))),
+    }
+}
+
+async fn save_settings(
+    State(app): State<AppState>,
+    admin: AdminSession,
+    headers: HeaderMap,
+    form: Result<Form<SettingsForm>, FormRejection>,
+) -> Response {
+    let f = match checked_form(&app, &admin, &headers, form).await {
+        Ok(f) => f,
+        Err(res) => return res,
+    };
+    let change = (|| {
+        Ok::<_, AdminError>(SettingsChange {
+            retention_days: number("retention_days", f.retention_days.as_deref())?,
+            max_db_mb: number("max_db_mb", f.max_db_mb.as_deref())?,
+            keep_old_sessions: keep_old(f.old.as_deref())?,
+        })
+    })();
+    let result = match change {
+        Ok(c) => apply(&app, c).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(saved) if saved.persisted => back_to_admin("settings"),
+        Ok(_) => back_to_admin("settings-runtime"),
+        Err(e) => failed(&app, &admin, e).await,
     }
 }

@@ -1,37 +1,39 @@
-//! `GET /admin` and its forms: log in and out, start and delete sessions, settings.
+//! `GET /admin`: the admin page (the login form, or, logged in, the sessions, the settings
+//! and the controls), and what every admin form shares: the CSRF check ([`checked`],
+//! [`checked_form`]), the page again with an error ([`render`], [`failed`]), and the redirect
+//! back with a short notice ([`back_to_admin`]).
 //!
 //! Plain HTML forms (no script needed). Every form but the login carries the login's CSRF
 //! token in a hidden `csrf` field; a successful POST redirects back to `/admin` (`303`)
-//! with a short notice.
+//! with a short notice. The forms themselves sit with their feature's JSON
+//! (`admin::sessions`, `admin::settings`, `admin::login`, `web::controls`).
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 
 use askama::Template;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
 use crate::config::HistoryConfig;
-use crate::web::admin::auth::{self, AdminRejection, LoginError, Refused};
-use crate::web::admin::csrf::{self, CsrfRejection};
-use crate::web::admin::settings::SettingsChange;
-use crate::web::admin::{blocking, sessions, settings, start_session, AdminError, AdminSession};
-use crate::web::pages::{html, Layout};
+use crate::control::BlockKind;
+use crate::model::{FlowState, Proto};
+use crate::web::admin::state::AdminError;
+use crate::web::auth::csrf::CsrfRejection;
+use crate::web::auth::login::{AdminRejection, AdminSession};
+use crate::web::page::{html, Layout};
 use crate::web::AppState;
 
-/// Routes of this module.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/admin", get(page))
-        .route("/admin/login", post(login))
-        .route("/admin/logout", post(logout))
-        .route("/admin/sessions", post(new_session))
-        .route("/admin/sessions/{id}/delete", post(delete_session))
-        .route("/admin/settings", post(save_settings))
+/// Open connections the admin page lists with an "End" button.
+const PANEL_FLOWS: usize = 30;
+
+/// Routes of the page.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/admin", get(page))
 }
 
 /// One row of the sessions table.
@@ -59,8 +61,8 @@ struct AdminPage {
     settings: HistoryConfig,
     db_mb: String,
     config_note: String,
-    /// The controls section (`web::controls`), when logged in.
-    controls: Option<crate::web::controls::Panel>,
+    /// The controls section, when logged in.
+    controls: Option<Panel>,
 }
 
 /// Fixed notices after a redirect (`?done=`): nothing from the query is shown as is.
@@ -113,9 +115,9 @@ pub(crate) async fn render(
         controls: None,
     };
     if admin.is_some() {
-        p.controls = Some(crate::web::controls::panel(app));
+        p.controls = Some(panel(app));
         p.warnings = app.status.snapshot().warnings;
-        match sessions::session_list(app).await {
+        match app.admin.session_list().await {
             Ok(list) => {
                 p.sessions = list
                     .into_iter()
@@ -130,7 +132,7 @@ pub(crate) async fn render(
             }
             Err(e) => p.error = Some(e.to_string()),
         }
-        if let Ok(v) = settings::view(app).await {
+        if let Ok(v) = app.admin.settings_view().await {
             p.db_mb = v
                 .database
                 .map(|d| format!("{:.1} MB", d.file_bytes as f64 / 1_048_576.0))
@@ -164,7 +166,7 @@ struct Done {
 async fn page(
     State(app): State<AppState>,
     admin: Result<AdminSession, AdminRejection>,
-    done: Result<Query<Done>, axum::extract::rejection::QueryRejection>,
+    done: Result<Query<Done>, QueryRejection>,
 ) -> Response {
     let done = done.ok().and_then(|Query(d)| d.done);
     render(
@@ -177,77 +179,13 @@ async fn page(
     .await
 }
 
+/// A redirect (`303`) back to the admin page with the notice `done` (see `notice`).
 pub(crate) fn back_to_admin(done: &str) -> Response {
     let mut res = StatusCode::SEE_OTHER.into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("/admin?done={done}")) {
         res.headers_mut().insert(header::LOCATION, v);
     }
     res
-}
-
-#[derive(Deserialize)]
-struct LoginForm {
-    password: String,
-}
-
-async fn login(
-    State(app): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    form: Result<Form<LoginForm>, FormRejection>,
-) -> Response {
-    if let Err(e) = csrf::check_same_origin(&headers) {
-        return e.into_response();
-    }
-    let Ok(Form(form)) = form else {
-        return render(
-            &app,
-            None,
-            StatusCode::BAD_REQUEST,
-            None,
-            Some("Enter the admin password.".into()),
-        )
-        .await;
-    };
-    match app.admin.auth.login(peer.ip(), form.password).await {
-        Ok(new) => {
-            let mut res = back_to_admin("");
-            if let Ok(v) = HeaderValue::from_str(&new.cookie()) {
-                res.headers_mut().insert(header::SET_COOKIE, v);
-            }
-            res.headers_mut()
-                .insert(header::LOCATION, HeaderValue::from_static("/admin"));
-            res
-        }
-        Err(LoginError::Disabled) => render(&app, None, StatusCode::UNAUTHORIZED, None, None).await,
-        Err(LoginError::Wrong) => {
-            render(
-                &app,
-                None,
-                StatusCode::UNAUTHORIZED,
-                None,
-                Some("Wrong password.".into()),
-            )
-            .await
-        }
-        Err(LoginError::Refused(r)) => {
-            let wait = r.retry_after().as_secs().max(1);
-            let msg = match r {
-                Refused::Client(_) => format!(
-                    "Too many wrong passwords from this device: try again in {wait} seconds."
-                ),
-                Refused::Global(_) => format!(
-                    "Too many wrong passwords on this appliance: try again in {wait} seconds."
-                ),
-                Refused::Busy => "A login from this device is being checked: try again.".into(),
-            };
-            let mut res = render(&app, None, StatusCode::TOO_MANY_REQUESTS, None, Some(msg)).await;
-            if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
-                res.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-            res
-        }
-    }
 }
 
 /// The CSRF check of an admin form; `Err` is the page to answer with (`403`).
@@ -312,38 +250,8 @@ impl HasCsrf for CsrfOnly {
     }
 }
 
-async fn logout(
-    State(app): State<AppState>,
-    admin: AdminSession,
-    headers: HeaderMap,
-    form: Result<Form<CsrfOnly>, FormRejection>,
-) -> Response {
-    if let Err(res) = checked(&app, &admin, &headers, &form).await {
-        return res;
-    }
-    app.admin.auth.logout(&admin);
-    let mut res = back_to_admin("logout");
-    if let Ok(v) = HeaderValue::from_str(&auth::logout_cookie()) {
-        res.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    res
-}
-
-#[derive(Deserialize)]
-struct NewSessionForm {
-    #[serde(default)]
-    csrf: String,
-    name: Option<String>,
-    old: Option<String>,
-}
-
-impl HasCsrf for NewSessionForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
-
-fn keep_old(choice: Option<&str>) -> Result<Option<bool>, AdminError> {
+/// The form's choice for the old session (`old`: `keep` or `delete`; none: the setting).
+pub(crate) fn keep_old(choice: Option<&str>) -> Result<Option<bool>, AdminError> {
     match choice {
         None => Ok(None),
         Some("keep") => Ok(Some(true)),
@@ -354,7 +262,8 @@ fn keep_old(choice: Option<&str>) -> Result<Option<bool>, AdminError> {
     }
 }
 
-async fn fail(app: &AppState, admin: &AdminSession, e: AdminError) -> Response {
+/// The page again with a failed admin operation's error (its status code).
+pub(crate) async fn failed(app: &AppState, admin: &AdminSession, e: AdminError) -> Response {
     let status = match &e {
         AdminError::BadRequest(_) => StatusCode::BAD_REQUEST,
         AdminError::Store(crate::store::StoreError::NoSuchSession(_)) => StatusCode::NOT_FOUND,
@@ -364,94 +273,129 @@ async fn fail(app: &AppState, admin: &AdminSession, e: AdminError) -> Response {
     render(app, Some(admin), status, None, Some(e.to_string())).await
 }
 
-async fn new_session(
-    State(app): State<AppState>,
-    admin: AdminSession,
-    headers: HeaderMap,
-    form: Result<Form<NewSessionForm>, FormRejection>,
-) -> Response {
-    let f = match checked_form(&app, &admin, &headers, form).await {
-        Ok(f) => f,
-        Err(res) => return res,
-    };
-    let result = match keep_old(f.old.as_deref()) {
-        Ok(keep) => start_session(&app, f.name.as_deref(), keep).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(_) => back_to_admin("started"),
-        Err(e) => fail(&app, &admin, e).await,
-    }
+/// One open connection on the admin page.
+pub struct PanelFlow {
+    /// The flow's id.
+    pub id: String,
+    /// The device's name.
+    pub device: String,
+    /// The name, else the address.
+    pub destination: String,
+    /// The organization.
+    pub org: String,
+    /// `TCP 443`.
+    pub service: String,
+    /// An ad or tracking host.
+    pub tracker: bool,
 }
 
-async fn delete_session(
-    State(app): State<AppState>,
-    admin: AdminSession,
-    Path(id): Path<i64>,
-    headers: HeaderMap,
-    form: Result<Form<CsrfOnly>, FormRejection>,
-) -> Response {
-    if let Err(res) = checked(&app, &admin, &headers, &form).await {
-        return res;
-    }
-    let Some(store) = app.admin.store().cloned() else {
-        return fail(&app, &admin, AdminError::NoHistory).await;
+/// One block on the admin page.
+pub struct PanelBlock {
+    /// Its id.
+    pub id: u64,
+    /// "Country", "Organization", "Address".
+    pub kind: &'static str,
+    /// The value.
+    pub value: String,
+    /// Addresses it blocks.
+    pub addresses: usize,
+}
+
+/// A device DNS blocking is on for.
+pub struct PanelDevice {
+    /// Its address.
+    pub ip: String,
+    /// Its name.
+    pub name: String,
+}
+
+/// The controls section of the admin page.
+pub struct Panel {
+    /// `control.enabled`.
+    pub enabled: bool,
+    /// DNS blocking for everyone.
+    pub dns_all: bool,
+    /// Devices DNS blocking is on for.
+    pub dns_devices: Vec<PanelDevice>,
+    /// Blocked answers since start.
+    pub blocked_queries: u64,
+    /// The blocks.
+    pub blocks: Vec<PanelBlock>,
+    /// Open connections, most recently active first.
+    pub flows: Vec<PanelFlow>,
+    /// Connections ended since start.
+    pub kills: usize,
+    /// nftables' last failure.
+    pub nft_error: Option<String>,
+}
+
+/// The admin page's controls section now.
+fn panel(app: &AppState) -> Panel {
+    let v = app.controls.view();
+    let mut flows: Vec<PanelFlow> = {
+        let live = app.live.read();
+        let mut open: Vec<_> = live
+            .flows
+            .iter()
+            .filter(|f| f.state == FlowState::Open)
+            .collect();
+        open.sort_by_key(|f| std::cmp::Reverse(f.last_seen));
+        open.into_iter()
+            .take(PANEL_FLOWS)
+            .map(|f| PanelFlow {
+                id: f.id.clone(),
+                device: f.device_ip.ip().to_string(),
+                destination: f
+                    .domain
+                    .as_ref()
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| f.remote_ip.to_string()),
+                org: f.enrichment.org.as_deref().unwrap_or("").to_owned(),
+                service: match f.proto {
+                    Proto::Tcp => format!("TCP {}", f.remote_port),
+                    Proto::Udp => format!("UDP {}", f.remote_port),
+                    Proto::Icmp => "ICMP".into(),
+                    Proto::Other(n) => format!("protocol {n}"),
+                },
+                tracker: f.enrichment.tracker,
+            })
+            .collect()
     };
-    match blocking(move || Ok(store.delete_session(id)?)).await {
-        Ok(_) => back_to_admin("deleted"),
-        Err(e) => fail(&app, &admin, e).await,
+    // Names outside the live lock (the registry has its own).
+    for f in &mut flows {
+        if let Ok(ip) = f.device.parse::<IpAddr>() {
+            f.device = app.devices.describe(ip).name;
+        }
     }
-}
-
-#[derive(Deserialize)]
-struct SettingsForm {
-    #[serde(default)]
-    csrf: String,
-    retention_days: Option<String>,
-    max_db_mb: Option<String>,
-    old: Option<String>,
-}
-
-impl HasCsrf for SettingsForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
-
-fn number<T: std::str::FromStr>(key: &str, v: Option<&str>) -> Result<Option<T>, AdminError> {
-    match v.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| AdminError::BadRequest(format!("history.{key}: not a number: {v:?}"))),
-    }
-}
-
-async fn save_settings(
-    State(app): State<AppState>,
-    admin: AdminSession,
-    headers: HeaderMap,
-    form: Result<Form<SettingsForm>, FormRejection>,
-) -> Response {
-    let f = match checked_form(&app, &admin, &headers, form).await {
-        Ok(f) => f,
-        Err(res) => return res,
-    };
-    let change = (|| {
-        Ok::<_, AdminError>(SettingsChange {
-            retention_days: number("retention_days", f.retention_days.as_deref())?,
-            max_db_mb: number("max_db_mb", f.max_db_mb.as_deref())?,
-            keep_old_sessions: keep_old(f.old.as_deref())?,
-        })
-    })();
-    let result = match change {
-        Ok(c) => settings::apply(&app, c).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(saved) if saved.persisted => back_to_admin("settings"),
-        Ok(_) => back_to_admin("settings-runtime"),
-        Err(e) => fail(&app, &admin, e).await,
+    Panel {
+        enabled: v.enabled,
+        dns_all: v.dns_block.all,
+        dns_devices: v
+            .dns_block
+            .devices
+            .iter()
+            .map(|ip| PanelDevice {
+                ip: ip.to_string(),
+                name: app.devices.describe(*ip).name,
+            })
+            .collect(),
+        blocked_queries: v.dns_block.blocked_queries,
+        blocks: v
+            .blocks
+            .iter()
+            .map(|b| PanelBlock {
+                id: b.id,
+                kind: match b.kind {
+                    BlockKind::Country => "Country",
+                    BlockKind::Org => "Organization",
+                    BlockKind::Ip => "Address",
+                },
+                value: b.value.clone(),
+                addresses: b.address_count,
+            })
+            .collect(),
+        flows,
+        kills: v.kills.len(),
+        nft_error: v.nft.error,
     }
 }

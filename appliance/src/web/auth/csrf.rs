@@ -2,10 +2,10 @@
 //!
 //! Two kinds of token, both 256 random bits in hex, both compared in constant time:
 //!
-//! * **Admin**: bound to the login. [`super::AdminSession::csrf_token`] gives it for forms
-//!   (hidden field `csrf`) and `GET /api/v1/admin` gives it to scripts (header
-//!   `X-CSRF-Token`). [`super::AdminSession::check_csrf`] checks a form's field,
-//!   [`super::AdminWrite`] checks the header.
+//! * **Admin**: bound to the login. [`super::login::AdminSession::csrf_token`] gives it for
+//!   forms (hidden field `csrf`) and `GET /api/v1/admin` gives it to scripts (header
+//!   `X-CSRF-Token`). [`super::login::AdminSession::check_csrf`] checks a form's field,
+//!   [`super::login::AdminWrite`] checks the header.
 //! * **Device forms** (no login: the device's own page): double-submit. [`FormToken`] as an
 //!   extractor reads the `whereflow_form` cookie (SameSite=Strict, HttpOnly) or makes a new
 //!   one; put [`FormToken::value`] in the form's hidden `csrf` field and return the token
@@ -26,8 +26,6 @@ use subtle::ConstantTimeEq;
 
 /// The header scripts send the admin token in.
 pub const HEADER: &str = "x-csrf-token";
-/// The hidden form field both kinds of token travel in.
-pub const FORM_FIELD: &str = "csrf";
 /// The double-submit cookie of device forms.
 pub const FORM_COOKIE: &str = "whereflow_form";
 

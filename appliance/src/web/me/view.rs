@@ -1,40 +1,22 @@
-//! "My device": what the device that opens the page did this session — `GET /api/v1/me`
-//! (JSON) and the [`MeView`] the server-rendered `/me` page is drawn from.
-//!
-//! The device is the request's source address ([`Viewer`]); nobody can look at another
-//! device's page through this endpoint, and nobody can rename or forget another device:
-//! `POST /me/nickname` and `POST /me/forget` act on the device that sends them, behind the
-//! device form's double-submit token (`web/admin/csrf.rs`).
+//! What the "my device" page and `GET /api/v1/me` show ([`MeView`]): the device's session
+//! paths grouped by organization and country, and the names it looked up.
 
 use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::correlate::{paths, PathQuery, PathRow};
 use crate::enrich::Enricher;
 use crate::model::{DeviceId, DnsLogEntry};
-use crate::web::viewer::Viewer;
+use crate::web::alerts::listing::{listing, Listed};
 use crate::web::AppState;
 
 /// Most DNS answers the timeline shows (the live log keeps `correlate.max_answers_per_device`).
 const TIMELINE_MAX: usize = 200;
 /// Most alerts the page lists (the alerts page has them all).
 pub const ALERTS_MAX: usize = 50;
-
-/// Routes of this module.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/me", get(me_json))
-        .route("/me/nickname", post(set_nickname))
-        .route("/me/forget", post(forget))
-}
 
 /// One organization the device talked to.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -124,7 +106,7 @@ pub struct MeView {
     pub alerts_enabled: bool,
     /// The detectors' alerts about this device, most recently seen first, at most
     /// [`ALERTS_MAX`] (as in `/api/v1/alerts`).
-    pub alerts: Vec<crate::web::alerts::Listed>,
+    pub alerts: Vec<Listed>,
 }
 
 /// A country's English name from its alpha-2 code (the code itself when unknown).
@@ -144,29 +126,37 @@ pub fn country_name(code: &str) -> String {
         .unwrap_or_else(|_| code.to_string())
 }
 
-/// Build the view from the device's session paths and its DNS answers (pure; unit-tested).
-pub fn build_view(
-    device: DeviceId,
-    name: String,
-    rows: &[PathRow],
-    answers: &[&DnsLogEntry],
-    enricher: &Enricher,
-    privacy: bool,
-) -> MeView {
-    let mut orgs: HashMap<String, OrgRow> = HashMap::new();
-    let mut countries: HashMap<String, CountryRow> = HashMap::new();
-    let mut tracker_domains: BTreeSet<String> = BTreeSet::new();
-    let (mut up, mut down) = (0, 0);
-    for r in rows {
-        up += r.bytes_up;
-        down += r.bytes_down;
+/// What the device's session paths add up to.
+#[derive(Default)]
+struct Totals {
+    up: u64,
+    down: u64,
+    orgs: HashMap<String, OrgRow>,
+    countries: HashMap<String, CountryRow>,
+    /// Distinct tracker and ad domains (registrable domains from the timeline too).
+    tracker_domains: BTreeSet<String>,
+}
+
+impl Totals {
+    fn of(rows: &[PathRow]) -> Totals {
+        let mut t = Totals::default();
+        for r in rows {
+            t.add(r);
+        }
+        t
+    }
+
+    /// Count one path in its organization and its country.
+    fn add(&mut self, r: &PathRow) {
+        self.up += r.bytes_up;
+        self.down += r.bytes_down;
         let org_name = r
             .org
             .as_deref()
             .map(str::to_string)
             .or_else(|| r.domain.as_ref().map(|d| d.to_string()))
             .unwrap_or_else(|| "Unknown (no DNS seen)".into());
-        let o = orgs.entry(org_name.clone()).or_insert_with(|| OrgRow {
+        let o = self.orgs.entry(org_name.clone()).or_insert_with(|| OrgRow {
             org: org_name,
             category: r.category.map(|c| c.as_str()),
             category_label: r.category.map(|c| c.label()),
@@ -184,61 +174,105 @@ pub fn build_view(
             if !o.countries.contains(c) {
                 o.countries.push(c.clone());
             }
-            let cr = countries.entry(c.clone()).or_insert_with(|| CountryRow {
-                code: c.clone(),
-                name: country_name(c),
-                bytes: 0,
-                connections: 0,
-            });
+            let cr = self
+                .countries
+                .entry(c.clone())
+                .or_insert_with(|| CountryRow {
+                    code: c.clone(),
+                    name: country_name(c),
+                    bytes: 0,
+                    connections: 0,
+                });
             cr.bytes += r.bytes_up + r.bytes_down;
             cr.connections += r.connections;
         }
         if r.tracker {
             if let Some(d) = &r.domain {
-                tracker_domains.insert(d.to_string());
+                self.tracker_domains.insert(d.to_string());
             }
         }
     }
+
+    /// Organizations, most bytes first.
+    fn orgs_by_bytes(&mut self) -> Vec<OrgRow> {
+        let mut orgs: Vec<OrgRow> = std::mem::take(&mut self.orgs).into_values().collect();
+        orgs.sort_by(|a, b| {
+            (b.bytes_up + b.bytes_down)
+                .cmp(&(a.bytes_up + a.bytes_down))
+                .then_with(|| a.org.cmp(&b.org))
+        });
+        orgs
+    }
+
+    /// Countries, most bytes first.
+    fn countries_by_bytes(&mut self) -> Vec<CountryRow> {
+        let mut countries: Vec<CountryRow> =
+            std::mem::take(&mut self.countries).into_values().collect();
+        countries.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.code.cmp(&b.code)));
+        countries
+    }
+}
+
+/// One DNS answer as the timeline shows it; a tracker's registrable domain goes into
+/// `tracker_domains`.
+fn timeline_row(
+    a: &DnsLogEntry,
+    enricher: &Enricher,
+    tracker_domains: &mut BTreeSet<String>,
+) -> TimelineRow {
+    let addr = a
+        .addrs
+        .first()
+        .copied()
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    let e = enricher.flow(Some(&a.name), addr);
+    if e.tracker {
+        if let Some(d) = &e.registrable_domain {
+            tracker_domains.insert(d.to_string());
+        }
+    }
+    TimelineRow {
+        at_iso: a.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        at_time: a.at.format("%H:%M:%S").to_string(),
+        name: a.name.to_string(),
+        registrable: e.registrable_domain.map(|d| d.to_string()),
+        // The org from a domain list only: an address-based org would be the
+        // answer's network, not what the name is.
+        org: e
+            .org
+            .filter(|_| e.category.is_some())
+            .map(|o| Arc::<str>::clone(&o).to_string()),
+        tracker: e.tracker,
+        blocked: a.blocked,
+    }
+}
+
+/// The names looked up, newest first, at most [`TIMELINE_MAX`].
+fn timeline(
+    answers: &[&DnsLogEntry],
+    enricher: &Enricher,
+    tracker_domains: &mut BTreeSet<String>,
+) -> Vec<TimelineRow> {
     let mut timeline: Vec<TimelineRow> = answers
         .iter()
-        .map(|a| {
-            let addr = a
-                .addrs
-                .first()
-                .copied()
-                .unwrap_or(IpAddr::from([0, 0, 0, 0]));
-            let e = enricher.flow(Some(&a.name), addr);
-            if e.tracker {
-                if let Some(d) = &e.registrable_domain {
-                    tracker_domains.insert(d.to_string());
-                }
-            }
-            TimelineRow {
-                at_iso: a.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                at_time: a.at.format("%H:%M:%S").to_string(),
-                name: a.name.to_string(),
-                registrable: e.registrable_domain.map(|d| d.to_string()),
-                // The org from a domain list only: an address-based org would be the
-                // answer's network, not what the name is.
-                org: e
-                    .org
-                    .filter(|_| e.category.is_some())
-                    .map(|o| Arc::<str>::clone(&o).to_string()),
-                tracker: e.tracker,
-                blocked: a.blocked,
-            }
-        })
+        .map(|a| timeline_row(a, enricher, tracker_domains))
         .collect();
     timeline.sort_by(|a, b| b.at_iso.cmp(&a.at_iso));
     timeline.truncate(TIMELINE_MAX);
-    let mut orgs: Vec<OrgRow> = orgs.into_values().collect();
-    orgs.sort_by(|a, b| {
-        (b.bytes_up + b.bytes_down)
-            .cmp(&(a.bytes_up + a.bytes_down))
-            .then_with(|| a.org.cmp(&b.org))
-    });
-    let mut countries: Vec<CountryRow> = countries.into_values().collect();
-    countries.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.code.cmp(&b.code)));
+    timeline
+}
+
+/// Build the view from the device's session paths and its DNS answers (pure; unit-tested).
+pub fn build_view(
+    device: DeviceId,
+    name: String,
+    rows: &[PathRow],
+    answers: &[&DnsLogEntry],
+    enricher: &Enricher,
+    privacy: bool,
+) -> MeView {
+    let mut totals = Totals::of(rows);
+    let timeline = timeline(answers, enricher, &mut totals.tracker_domains);
     MeView {
         ip: device.to_string(),
         known: !rows.is_empty() || !answers.is_empty(),
@@ -247,11 +281,11 @@ pub fn build_view(
         hostname: None,
         vendor: None,
         randomised_mac: false,
-        bytes_up: up,
-        bytes_down: down,
-        trackers: tracker_domains.len(),
-        orgs,
-        countries,
+        bytes_up: totals.up,
+        bytes_down: totals.down,
+        trackers: totals.tracker_domains.len(),
+        orgs: totals.orgs_by_bytes(),
+        countries: totals.countries_by_bytes(),
         timeline,
         privacy,
         alerts_enabled: false,
@@ -288,114 +322,11 @@ pub fn me_view(app: &AppState, device: DeviceId) -> MeView {
         .filter(|_| !info.randomised_mac)
         .map(str::to_string);
     view.randomised_mac = info.randomised_mac;
-    if let Some((alerts, _)) = crate::web::alerts::listing(app, Some(device), None, ALERTS_MAX) {
+    if let Some((alerts, _)) = listing(app, Some(device), None, ALERTS_MAX) {
         view.alerts_enabled = true;
         view.alerts = alerts;
     }
     view
-}
-
-/// The nickname form.
-#[derive(Debug, Deserialize)]
-struct NicknameForm {
-    /// The new nickname; empty clears it.
-    #[serde(default)]
-    nickname: String,
-    /// The device form's token.
-    #[serde(default)]
-    csrf: String,
-}
-
-/// The forget form.
-#[derive(Debug, Deserialize)]
-struct ForgetForm {
-    /// Must be `yes` (the page's checkbox).
-    #[serde(default)]
-    confirm: String,
-    /// The device form's token.
-    #[serde(default)]
-    csrf: String,
-}
-
-/// A short page for a refused form, with the way back.
-fn refused(status: StatusCode, message: &str) -> Response {
-    crate::web::notice::refused_page(status, "Not saved", message, "/me", "Back to your device")
-}
-
-/// A form answer: JSON for scripts (`Accept: application/json`), else back to the page.
-fn done(headers: &HeaderMap, body: serde_json::Value, to: &str) -> Response {
-    let wants_json = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json"));
-    if wants_json {
-        Json(body).into_response()
-    } else {
-        Redirect::to(to).into_response()
-    }
-}
-
-async fn set_nickname(
-    State(app): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    Form(form): Form<NicknameForm>,
-) -> Response {
-    if let Err(e) = crate::web::admin::csrf::check_form_token(&headers, &form.csrf) {
-        return refused(StatusCode::FORBIDDEN, e.0);
-    }
-    let ip = viewer.device.ip();
-    if form.nickname.trim().is_empty() {
-        app.devices.clear_nickname(ip);
-        return done(&headers, serde_json::json!({ "nickname": null }), "/me");
-    }
-    match app.devices.set_nickname(ip, &form.nickname) {
-        Ok(_) => {
-            let name = app.devices.describe(ip).nickname;
-            done(&headers, serde_json::json!({ "nickname": name }), "/me")
-        }
-        Err(e) => refused(
-            StatusCode::BAD_REQUEST,
-            &format!("That nickname cannot be used: {e}."),
-        ),
-    }
-}
-
-async fn forget(
-    State(app): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    Form(form): Form<ForgetForm>,
-) -> Response {
-    if let Err(e) = crate::web::admin::csrf::check_form_token(&headers, &form.csrf) {
-        return refused(StatusCode::FORBIDDEN, e.0);
-    }
-    if form.confirm != "yes" {
-        return refused(
-            StatusCode::BAD_REQUEST,
-            "Tick the box to confirm that this device's data should be deleted.",
-        );
-    }
-    let ip = viewer.device.ip();
-    match crate::web::admin::forget_device(&app, ip).await {
-        Ok(gone) => {
-            app.devices.forget(ip);
-            tracing::info!("forgot device {ip} at its own request");
-            done(
-                &headers,
-                serde_json::json!({ "forgotten": gone }),
-                "/me?forgotten=1",
-            )
-        }
-        Err(e) => refused(
-            StatusCode::SERVICE_UNAVAILABLE,
-            &format!("Not everything could be deleted yet: {e}. Please try again."),
-        ),
-    }
-}
-
-async fn me_json(State(app): State<AppState>, viewer: Viewer) -> Response {
-    Json(me_view(&app, viewer.device)).into_response()
 }
 
 #[cfg(test)]

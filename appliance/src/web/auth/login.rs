@@ -1,21 +1,16 @@
-//! Admin logins: password check, the login table, the cookie, and slowing down guessing.
+//! Admin logins: password check, the login table, the cookie, and the extractors that let a
+//! request in as admin ([`AdminSession`], [`AdminWrite`]).
 //!
 //! * A login is a random 256-bit token in the cookie `whereflow_admin` (HttpOnly,
 //!   SameSite=Strict, Path=/, 12 hours; not `Secure`: the appliance serves plain HTTP on its
 //!   own network) plus a second random token for CSRF. At most [`MAX_LOGINS`] are kept
 //!   (server side, in memory: a restart logs everyone out); a new one pushes out the oldest.
 //!   Tokens are compared in constant time.
-//! * Guessing: per client ([`Throttle`]: an IPv4 address, or an IPv6 /64), each wrong
-//!   password is answered after a delay growing by 250 ms per failure (at most 2 s), and
-//!   from the 5th failure in a row the client is locked out for 30 s, doubling with each
-//!   further failure up to 15 minutes; one attempt at a time per client. Over all clients,
-//!   at most [`GLOBAL_BURST`] failures and then one per [`GLOBAL_REFILL`]: beyond that every
-//!   login waits (a room full of devices cannot share the guessing). A lock-out refuses
-//!   without checking the password (`429` with `Retry-After`).
+//! * Guessing is slowed down per client and over all clients ([`Throttle`]); a lock-out
+//!   refuses without checking the password (`429` with `Retry-After`).
 //! * argon2 runs on the blocking pool, at most [`VERIFY_SLOTS`] at once (19 MiB each).
 
 use std::net::IpAddr;
-use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,7 +20,6 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
-use lru::LruCache;
 use parking_lot::Mutex;
 use serde_json::json;
 use subtle::ConstantTimeEq;
@@ -33,7 +27,8 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use crate::config::password;
-use crate::web::admin::csrf::{self, CsrfRejection, Token};
+use crate::web::auth::csrf::{self, CsrfRejection, Token};
+use crate::web::auth::throttle::{ClientKey, Refused, Throttle};
 use crate::web::AppState;
 
 /// The login cookie.
@@ -44,164 +39,6 @@ pub const LOGIN_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 pub const MAX_LOGINS: usize = 16;
 /// argon2 checks running at once.
 pub const VERIFY_SLOTS: usize = 2;
-/// Clients whose failures are remembered (least recently failing forgotten first).
-const MAX_CLIENTS: usize = 4_096;
-/// Delay added per failure in a row before a wrong password is answered.
-const DELAY_STEP: Duration = Duration::from_millis(250);
-/// Most delay added.
-const MAX_DELAY: Duration = Duration::from_secs(2);
-/// Failures in a row after which a client is locked out.
-pub const LOCK_AFTER: u32 = 5;
-/// The first lock-out; it doubles with each further failure.
-pub const FIRST_LOCK: Duration = Duration::from_secs(30);
-/// The longest lock-out.
-const MAX_LOCK: Duration = Duration::from_secs(15 * 60);
-/// A client's failures are forgotten after this long without one.
-const FORGET_AFTER: Duration = Duration::from_secs(3600);
-/// Failures all clients together may make in a burst ...
-pub const GLOBAL_BURST: u32 = 30;
-/// ... and then one per this interval.
-pub const GLOBAL_REFILL: Duration = Duration::from_secs(20);
-
-/// Who is guessing: an IPv4 address or an IPv6 /64 (one device can have many addresses
-/// in its /64).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct ClientKey(u128);
-
-impl From<IpAddr> for ClientKey {
-    fn from(ip: IpAddr) -> Self {
-        match ip {
-            IpAddr::V4(v4) => ClientKey(u128::from(u32::from(v4))),
-            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-                Some(v4) => ClientKey(u128::from(u32::from(v4))),
-                None => ClientKey(u128::from(v6) & !((1u128 << 64) - 1) | (1 << 32)),
-            },
-        }
-    }
-}
-
-#[derive(Debug)]
-struct Client {
-    failures: u32,
-    last_failure: Instant,
-    locked_until: Option<Instant>,
-    in_flight: bool,
-}
-
-/// Failure bookkeeping (pure: times are passed in, so tests need no clock).
-#[derive(Debug)]
-pub struct Throttle {
-    clients: LruCache<ClientKey, Client>,
-    global_tokens: f64,
-    global_last: Instant,
-}
-
-/// Why a login was not even tried.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Refused {
-    /// This client must wait this long.
-    Client(Duration),
-    /// Everyone must wait this long (too many failures overall).
-    Global(Duration),
-    /// This client already has an attempt running.
-    Busy,
-}
-
-impl Refused {
-    /// How long to wait before trying again.
-    pub fn retry_after(&self) -> Duration {
-        match self {
-            Refused::Client(d) | Refused::Global(d) => *d,
-            Refused::Busy => Duration::from_secs(1),
-        }
-    }
-}
-
-impl Throttle {
-    /// An empty throttle.
-    pub fn new(now: Instant) -> Self {
-        Throttle {
-            clients: LruCache::new(NonZeroUsize::new(MAX_CLIENTS).unwrap_or(NonZeroUsize::MIN)),
-            global_tokens: f64::from(GLOBAL_BURST),
-            global_last: now,
-        }
-    }
-
-    fn refill(&mut self, now: Instant) {
-        let gained = now
-            .saturating_duration_since(self.global_last)
-            .as_secs_f64()
-            / GLOBAL_REFILL.as_secs_f64();
-        self.global_tokens = (self.global_tokens + gained).min(f64::from(GLOBAL_BURST));
-        self.global_last = now;
-    }
-
-    /// May `client` try a password now? On `Ok` the attempt counts as running until
-    /// [`Throttle::finish`].
-    pub fn begin(&mut self, client: ClientKey, now: Instant) -> Result<(), Refused> {
-        self.refill(now);
-        if let Some(c) = self.clients.get_mut(&client) {
-            if now.saturating_duration_since(c.last_failure) > FORGET_AFTER && !c.in_flight {
-                self.clients.pop(&client);
-            }
-        }
-        if let Some(c) = self.clients.get(&client) {
-            if c.in_flight {
-                return Err(Refused::Busy);
-            }
-            if let Some(until) = c.locked_until.filter(|u| *u > now) {
-                return Err(Refused::Client(until - now));
-            }
-        }
-        if self.global_tokens < 1.0 {
-            let wait = (1.0 - self.global_tokens) * GLOBAL_REFILL.as_secs_f64();
-            return Err(Refused::Global(Duration::from_secs_f64(wait.max(1.0))));
-        }
-        let c = self.clients.get_or_insert_mut(client, || Client {
-            failures: 0,
-            last_failure: now,
-            locked_until: None,
-            in_flight: false,
-        });
-        c.in_flight = true;
-        Ok(())
-    }
-
-    /// The password was wrong: returns how long to hold the answer back.
-    pub fn failed(&mut self, client: ClientKey, now: Instant) -> Duration {
-        self.refill(now);
-        self.global_tokens = (self.global_tokens - 1.0).max(0.0);
-        let c = self.clients.get_or_insert_mut(client, || Client {
-            failures: 0,
-            last_failure: now,
-            locked_until: None,
-            in_flight: false,
-        });
-        c.failures = c.failures.saturating_add(1);
-        c.last_failure = now;
-        if c.failures >= LOCK_AFTER {
-            let doublings = (c.failures - LOCK_AFTER).min(10);
-            let lock = (FIRST_LOCK * 2u32.pow(doublings)).min(MAX_LOCK);
-            c.locked_until = Some(now + lock);
-        }
-        (DELAY_STEP * c.failures).min(MAX_DELAY)
-    }
-
-    /// The password was right: the client's failures are forgotten.
-    pub fn succeeded(&mut self, client: ClientKey) {
-        self.clients.pop(&client);
-    }
-
-    /// The attempt is over (answered).
-    pub fn finish(&mut self, client: ClientKey) {
-        if let Some(c) = self.clients.get_mut(&client) {
-            c.in_flight = false;
-            if c.failures == 0 {
-                self.clients.pop(&client);
-            }
-        }
-    }
-}
 
 #[derive(Clone)]
 struct Login {
@@ -230,10 +67,8 @@ pub enum LoginError {
     Refused(Refused),
 }
 
-/// A new login: the cookie to set and the CSRF token.
+/// A new login: the cookie to set.
 pub struct NewLogin {
-    /// The session it opened.
-    pub session: AdminSession,
     token: Token,
 }
 
@@ -330,10 +165,7 @@ impl Auth {
             logins.remove(0);
         }
         logins.push(login.clone());
-        Ok(NewLogin {
-            session: AdminSession::from(&login),
-            token: login.token,
-        })
+        Ok(NewLogin { token: login.token })
     }
 
     /// The login whose token is in the cookie, if it is valid.
@@ -470,8 +302,8 @@ impl FromRequestParts<AppState> for AdminSession {
 /// A logged-in admin whose request carries this login's CSRF token in the `X-CSRF-Token`
 /// header (and no foreign `Origin`): for JSON requests that change state. `401` without a
 /// login, `403` without the token.
-#[derive(Clone, Debug)]
-pub struct AdminWrite(pub AdminSession);
+#[derive(Clone, Copy, Debug)]
+pub struct AdminWrite;
 
 impl FromRequestParts<AppState> for AdminWrite {
     type Rejection = AdminRejection;
@@ -489,103 +321,13 @@ impl FromRequestParts<AppState> for AdminWrite {
         session
             .check_csrf(&parts.headers, given)
             .map_err(AdminRejection::Csrf)?;
-        Ok(AdminWrite(session))
+        Ok(AdminWrite)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn key(s: &str) -> ClientKey {
-        ClientKey::from(s.parse::<IpAddr>().unwrap())
-    }
-
-    #[test]
-    fn ipv6_clients_are_their_64_and_mapped_v4_is_v4() {
-        assert_eq!(key("2001:db8:1:2::10"), key("2001:db8:1:2:ffff::1"));
-        assert_ne!(key("2001:db8:1:2::10"), key("2001:db8:1:3::10"));
-        assert_eq!(key("::ffff:192.0.2.1"), key("192.0.2.1"));
-        assert_ne!(key("192.0.2.1"), key("192.0.2.2"));
-    }
-
-    #[test]
-    fn failures_slow_down_then_lock_out_and_success_forgets() {
-        let t0 = Instant::now();
-        let mut th = Throttle::new(t0);
-        let a = key("192.0.2.10");
-        let mut delays = vec![];
-        for _ in 0..LOCK_AFTER {
-            th.begin(a, t0).unwrap();
-            delays.push(th.failed(a, t0));
-            th.finish(a);
-        }
-        assert_eq!(
-            delays,
-            [250, 500, 750, 1000, 1250].map(Duration::from_millis),
-            "growing delay"
-        );
-        assert_eq!(th.begin(a, t0), Err(Refused::Client(FIRST_LOCK)));
-        // Another device is not affected.
-        let b = key("192.0.2.11");
-        th.begin(b, t0).unwrap();
-        th.finish(b);
-        // After the lock, one more failure doubles it.
-        let t1 = t0 + FIRST_LOCK;
-        th.begin(a, t1).unwrap();
-        th.failed(a, t1);
-        th.finish(a);
-        assert_eq!(th.begin(a, t1), Err(Refused::Client(FIRST_LOCK * 2)));
-        // A success forgets the failures.
-        let t2 = t1 + FIRST_LOCK * 2;
-        th.begin(a, t2).unwrap();
-        th.succeeded(a);
-        th.finish(a);
-        th.begin(a, t2).unwrap();
-        assert_eq!(th.failed(a, t2), DELAY_STEP);
-    }
-
-    #[test]
-    fn one_attempt_at_a_time_per_client() {
-        let t0 = Instant::now();
-        let mut th = Throttle::new(t0);
-        let a = key("192.0.2.10");
-        th.begin(a, t0).unwrap();
-        assert_eq!(th.begin(a, t0), Err(Refused::Busy));
-        th.finish(a);
-        th.begin(a, t0).unwrap();
-    }
-
-    #[test]
-    fn failures_from_many_clients_hit_the_global_cap() {
-        let t0 = Instant::now();
-        let mut th = Throttle::new(t0);
-        for i in 0..GLOBAL_BURST {
-            let c = ClientKey(u128::from(i));
-            th.begin(c, t0).unwrap();
-            th.failed(c, t0);
-            th.finish(c);
-        }
-        let fresh = key("198.51.100.7");
-        assert!(matches!(th.begin(fresh, t0), Err(Refused::Global(_))));
-        // One refill interval later one more attempt is allowed.
-        th.begin(fresh, t0 + GLOBAL_REFILL).unwrap();
-    }
-
-    #[test]
-    fn failures_are_forgotten_after_an_hour_quiet() {
-        let t0 = Instant::now();
-        let mut th = Throttle::new(t0);
-        let a = key("192.0.2.10");
-        for _ in 0..3 {
-            th.begin(a, t0).unwrap();
-            th.failed(a, t0);
-            th.finish(a);
-        }
-        let later = t0 + FORGET_AFTER + Duration::from_secs(1);
-        th.begin(a, later).unwrap();
-        assert_eq!(th.failed(a, later), DELAY_STEP);
-    }
 
     #[tokio::test]
     async fn login_table_is_bounded_and_tokens_are_checked() {
@@ -603,7 +345,9 @@ mod tests {
         );
         let last = logins.last().unwrap();
         let s = auth.find(&cookie_token(last)).unwrap();
-        assert_eq!(s.csrf_token(), last.session.csrf_token());
+        // The CSRF token is the login's own, not the cookie's.
+        assert_eq!(s.csrf_token().len(), 64);
+        assert_ne!(s.csrf_token(), cookie_token(last));
         assert!(auth.find("00").is_none());
         assert!(auth.find(&csrf::to_hex(&csrf::new_token())).is_none());
         let c = last.cookie();

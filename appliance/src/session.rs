@@ -1,0 +1,262 @@
+//! Application actions that change several stages at once: "forget my device" (the live
+//! view, the database, the alerts and the device registry) and "start a new session" (the
+//! database, the live view and the alerts).
+//!
+//! Each action takes the handles it changes ([`Stages`]) and answers with its own error
+//! ([`SessionError`]); the web side only calls it and turns the error into a response.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use parking_lot::RwLock;
+use serde::Serialize;
+
+use crate::correlate::{LiveForgotten, LiveState};
+use crate::detect::AlertBook;
+use crate::devices::DeviceRegistry;
+use crate::model::DeviceId;
+use crate::store::{Deleted, Session, Store, StoreError, StoreWriter};
+
+/// Most characters of a session name.
+pub(crate) const MAX_SESSION_NAME: usize = 100;
+
+/// The saved history the actions change: the store, its writer's queue, and how an empty
+/// live view is made for a new session.
+pub(crate) struct History {
+    store: Arc<Store>,
+    writer: Option<StoreWriter>,
+    fresh_live: Box<dyn Fn() -> LiveState + Send + Sync>,
+}
+
+impl History {
+    /// `fresh_live` makes an empty live state with the configured bounds.
+    pub(crate) fn new(
+        store: Arc<Store>,
+        writer: Option<StoreWriter>,
+        fresh_live: Box<dyn Fn() -> LiveState + Send + Sync>,
+    ) -> History {
+        History {
+            store,
+            writer,
+            fresh_live,
+        }
+    }
+
+    /// The store.
+    pub(crate) fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    fn writer(&self) -> Option<StoreWriter> {
+        self.writer.clone()
+    }
+}
+
+/// What an action reaches: one handle per stage it changes.
+pub(crate) struct Stages<'a> {
+    /// The correlator's live view.
+    pub live: &'a RwLock<LiveState>,
+    /// The saved history (`None`: history is not being saved).
+    pub history: Option<&'a History>,
+    /// The detectors' alerts (`None`: the detectors are off).
+    pub alerts: Option<&'a RwLock<AlertBook>>,
+    /// Devices by MAC: names and nicknames.
+    pub devices: &'a DeviceRegistry,
+}
+
+/// Why an action failed (the web side maps each to a status code).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum SessionError {
+    /// History is not being saved (the store could not be opened).
+    #[error("history is not being saved on this appliance (see /api/v1/status)")]
+    NoHistory,
+    /// A value given is not acceptable.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The store refused.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The work did not finish in time or the writer is busy.
+    #[error("busy: {0}; try again in a moment")]
+    Busy(&'static str),
+    /// A blocking task failed.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// Run blocking store work on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, SessionError> + Send + 'static,
+) -> Result<T, SessionError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| SessionError::Internal(e.to_string()))?
+}
+
+/// What [`forget_device`] removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub(crate) struct Forgotten {
+    /// From the live view.
+    pub live: LiveForgotten,
+    /// From the database (`None`: history is not saved).
+    pub stored: Option<Deleted>,
+}
+
+/// Forget a device ("forget my device"): its live flows, answers, totals and names now, and
+/// its rows in every session of the database through the writer's queue (see
+/// [`crate::store::StoreOp::ForgetDevice`]), both at the same moment (under the live
+/// state's write lock); then its alerts, and, once the database has deleted its rows (at
+/// most 30 s), its identity by MAC (nickname, host name) in the device registry.
+pub(crate) async fn forget_device(s: &Stages<'_>, ip: IpAddr) -> Result<Forgotten, SessionError> {
+    let device = DeviceId(ip);
+    let writer = s.history.and_then(History::writer);
+    let mut reply = None;
+    let mut live = LiveForgotten::default();
+    // The queue may be full for a moment (a burst of flows): retry for up to 2 s.
+    for attempt in 0..20 {
+        {
+            let mut state = s.live.write();
+            match &writer {
+                None => {
+                    live = state.forget_device(device);
+                    break;
+                }
+                Some(w) => match w.forget_device(ip) {
+                    Ok(rx) => {
+                        live = state.forget_device(device);
+                        reply = Some(rx);
+                        break;
+                    }
+                    Err(StoreError::Writer(_)) if attempt < 19 => {}
+                    Err(e) => return Err(e.into()),
+                },
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Its alerts go too (the stored rows go with the store's delete).
+    if let Some(alerts) = s.alerts {
+        alerts.write().forget_device(device);
+    }
+    let stored = match reply {
+        None => None,
+        Some(rx) => Some(
+            blocking(move || match rx.recv_timeout(Duration::from_secs(30)) {
+                Ok(Ok(d)) => Ok(d),
+                Ok(Err(e)) => Err(SessionError::Internal(e)),
+                Err(_) => Err(SessionError::Busy("the database is still deleting")),
+            })
+            .await?,
+        ),
+    };
+    s.devices.forget(ip);
+    Ok(Forgotten { live, stored })
+}
+
+/// What [`start_session`] did.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct StartedSession {
+    /// The new session.
+    pub session: Session,
+    /// The session that ended.
+    pub previous: Option<i64>,
+    /// Whether the previous one is kept (else it is being deleted in the background).
+    pub kept: bool,
+}
+
+/// A session name as given (trimmed), checked; `None`/empty: a name from the date and time.
+fn session_name(name: Option<&str>) -> Result<String, SessionError> {
+    let name = name.map(str::trim).unwrap_or("");
+    if name.is_empty() {
+        return Ok(format!(
+            "Session of {}",
+            chrono::Utc::now().format("%Y-%m-%d %H:%M UTC")
+        ));
+    }
+    if name.chars().count() > MAX_SESSION_NAME {
+        return Err(SessionError::BadRequest(format!(
+            "name: at most {MAX_SESSION_NAME} characters"
+        )));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(SessionError::BadRequest(
+            "name: no control characters".into(),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// Start a new session: the store files everything from now on under it, and the live view
+/// and the alerts start empty (flows still open reappear at conntrack's next dump as the
+/// new session's). The previous session is kept, or (`keep_old` false) deleted in the
+/// background, in chunks.
+pub(crate) async fn start_session(
+    s: &Stages<'_>,
+    name: Option<&str>,
+    keep_old: bool,
+) -> Result<StartedSession, SessionError> {
+    let history = s.history.ok_or(SessionError::NoHistory)?;
+    let name = session_name(name)?;
+    let store = history.store.clone();
+    let previous = store.current_session_id();
+    let session = {
+        let store = store.clone();
+        blocking(move || Ok(store.start_session(&name)?)).await?
+    };
+    // The writer already files under the new session; now the views start over too.
+    let fresh = (history.fresh_live)();
+    s.live.write().start_over(fresh);
+    if let Some(alerts) = s.alerts {
+        alerts.write().clear();
+    }
+    tracing::info!(
+        "admin: session {} \"{}\" started; previous session {previous} {}",
+        session.id,
+        session.name,
+        if keep_old { "kept" } else { "deleted" }
+    );
+    if !keep_old && previous != session.id {
+        tokio::task::spawn_blocking(move || match store.delete_session(previous) {
+            Ok(d) => tracing::info!(
+                "admin: session {previous} deleted ({} flows, {} answers)",
+                d.flows,
+                d.dns_answers
+            ),
+            Err(e) => tracing::warn!("admin: deleting session {previous} failed: {e}"),
+        });
+    }
+    Ok(StartedSession {
+        session,
+        previous: (previous != 0).then_some(previous),
+        kept: keep_old,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_names_are_checked_or_made_from_the_time() {
+        assert!(session_name(None)
+            .unwrap_or_default()
+            .starts_with("Session of "));
+        assert!(session_name(Some("  "))
+            .unwrap_or_default()
+            .starts_with("Session of "));
+        assert_eq!(
+            session_name(Some(" Monday class ")).unwrap_or_default(),
+            "Monday class"
+        );
+        let long = "x".repeat(MAX_SESSION_NAME + 1);
+        assert!(matches!(
+            session_name(Some(&long)),
+            Err(SessionError::BadRequest(_))
+        ));
+        assert!(matches!(
+            session_name(Some("a\u{7}b")),
+            Err(SessionError::BadRequest(_))
+        ));
+    }
+}

@@ -1,0 +1,121 @@
+//! The admin login: `POST /admin/login` and `POST /admin/logout` (the admin page's forms)
+//! and `GET /api/v1/admin` (the login and its CSRF token, for scripts).
+
+use std::net::SocketAddr;
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::web::admin::page::{back_to_admin, checked, render, CsrfOnly};
+use crate::web::auth::csrf;
+use crate::web::auth::login::{self, AdminSession, LoginError};
+use crate::web::auth::throttle::Refused;
+use crate::web::AppState;
+
+/// Routes of the login: its forms and its JSON.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/login", post(login))
+        .route("/admin/logout", post(logout))
+        .route("/api/v1/admin", get(whoami))
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    password: String,
+}
+
+async fn login(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    form: Result<Form<LoginForm>, FormRejection>,
+) -> Response {
+    if let Err(e) = csrf::check_same_origin(&headers) {
+        return e.into_response();
+    }
+    let Ok(Form(form)) = form else {
+        return render(
+            &app,
+            None,
+            StatusCode::BAD_REQUEST,
+            None,
+            Some("Enter the admin password.".into()),
+        )
+        .await;
+    };
+    match app.admin.auth.login(peer.ip(), form.password).await {
+        Ok(new) => {
+            let mut res = back_to_admin("");
+            if let Ok(v) = HeaderValue::from_str(&new.cookie()) {
+                res.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            res.headers_mut()
+                .insert(header::LOCATION, HeaderValue::from_static("/admin"));
+            res
+        }
+        Err(LoginError::Disabled) => render(&app, None, StatusCode::UNAUTHORIZED, None, None).await,
+        Err(LoginError::Wrong) => {
+            render(
+                &app,
+                None,
+                StatusCode::UNAUTHORIZED,
+                None,
+                Some("Wrong password.".into()),
+            )
+            .await
+        }
+        Err(LoginError::Refused(r)) => {
+            let wait = r.retry_after().as_secs().max(1);
+            let msg = match r {
+                Refused::Client(_) => format!(
+                    "Too many wrong passwords from this device: try again in {wait} seconds."
+                ),
+                Refused::Global(_) => format!(
+                    "Too many wrong passwords on this appliance: try again in {wait} seconds."
+                ),
+                Refused::Busy => "A login from this device is being checked: try again.".into(),
+            };
+            let mut res = render(&app, None, StatusCode::TOO_MANY_REQUESTS, None, Some(msg)).await;
+            if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            res
+        }
+    }
+}
+
+async fn logout(
+    State(app): State<AppState>,
+    admin: AdminSession,
+    headers: HeaderMap,
+    form: Result<Form<CsrfOnly>, FormRejection>,
+) -> Response {
+    if let Err(res) = checked(&app, &admin, &headers, &form).await {
+        return res;
+    }
+    app.admin.auth.logout(&admin);
+    let mut res = back_to_admin("logout");
+    if let Ok(v) = HeaderValue::from_str(&login::logout_cookie()) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+async fn whoami(admin: AdminSession) -> Response {
+    let mut res = Json(json!({
+        "logged_in": true,
+        "csrf_token": admin.csrf_token(),
+        "expires_at": admin.expires_at,
+    }))
+    .into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}

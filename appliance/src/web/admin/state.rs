@@ -1,0 +1,212 @@
+//! What the admin side holds ([`Admin`]: the login table, the history, the `[history]`
+//! settings and the config file they are saved in), how its operations fail
+//! ([`AdminError`]), and what both the JSON and the admin page read from it: the sessions
+//! ([`Admin::session_list`]) and the settings ([`Admin::settings_view`]).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use parking_lot::Mutex;
+use serde::Serialize;
+use serde_json::json;
+use tokio::sync::Semaphore;
+
+use crate::config::HistoryConfig;
+use crate::correlate::LiveState;
+use crate::session::{History, SessionError};
+use crate::store::{
+    DbSize, HistorySettings, RetentionReport, Session, Store, StoreError, StoreWriter,
+};
+use crate::web::auth::login::Auth;
+
+/// Exports running at once (each holds a blocking thread and a read snapshot).
+const MAX_EXPORTS: usize = 2;
+
+/// Everything the admin side needs; one per daemon, in [`AppState::admin`].
+pub struct Admin {
+    pub(crate) auth: Auth,
+    history: Option<History>,
+    pub(crate) settings: Arc<HistorySettings>,
+    pub(super) config_file: Option<PathBuf>,
+    pub(super) config_lock: Mutex<()>,
+    pub(super) exports: Arc<Semaphore>,
+}
+
+/// What [`Admin::new`] is built from.
+pub struct AdminParts {
+    /// The admin password's hash ([`crate::config::password::prepare`]); `None`: admin pages off.
+    pub password_hash: Option<String>,
+    /// The store, when history is saved.
+    pub store: Option<Arc<Store>>,
+    /// The store's writer (a clone; the daemon closes the writer at shutdown).
+    pub writer: Option<StoreWriter>,
+    /// Makes an empty live state with the configured bounds (for a new session).
+    pub fresh_live: Box<dyn Fn() -> LiveState + Send + Sync>,
+    /// The `[history]` settings, shared with the retention task.
+    pub settings: Arc<HistorySettings>,
+    /// The config file, where settings changed here are saved.
+    pub config_file: Option<PathBuf>,
+}
+
+impl Admin {
+    /// Build it.
+    pub fn new(p: AdminParts) -> Admin {
+        Admin {
+            auth: Auth::new(p.password_hash),
+            history: p
+                .store
+                .map(|store| History::new(store, p.writer, p.fresh_live)),
+            settings: p.settings,
+            config_file: p.config_file,
+            config_lock: Mutex::new(()),
+            exports: Arc::new(Semaphore::new(MAX_EXPORTS)),
+        }
+    }
+
+    /// No password, no history: for tests and tools.
+    pub fn disabled() -> Admin {
+        Admin::new(AdminParts {
+            password_hash: None,
+            store: None,
+            writer: None,
+            fresh_live: Box::new(|| LiveState::new(&crate::config::CorrelateConfig::default(), 1)),
+            settings: Arc::new(HistorySettings::new(&Default::default())),
+            config_file: None,
+        })
+    }
+
+    /// Is an admin password set?
+    pub fn enabled(&self) -> bool {
+        self.auth.enabled()
+    }
+
+    /// The store, when history is saved.
+    pub fn store(&self) -> Option<&Arc<Store>> {
+        self.history.as_ref().map(History::store)
+    }
+
+    /// The saved history the application actions change (`None`: not saved).
+    pub(crate) fn history(&self) -> Option<&History> {
+        self.history.as_ref()
+    }
+}
+
+/// Why an admin operation failed; answers with a status code and `{"error": "..."}`.
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    /// History is not being saved (the store could not be opened).
+    #[error("history is not being saved on this appliance (see /api/v1/status)")]
+    NoHistory,
+    /// A request value is not acceptable.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The store refused.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The work did not finish in time or the writer is busy.
+    #[error("busy: {0}; try again in a moment")]
+    Busy(&'static str),
+    /// A blocking task failed.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AdminError {
+    fn status(&self) -> StatusCode {
+        match self {
+            AdminError::NoHistory | AdminError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AdminError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AdminError::Store(StoreError::NoSuchSession(_)) => StatusCode::NOT_FOUND,
+            AdminError::Store(StoreError::CurrentSession(_)) => StatusCode::CONFLICT,
+            AdminError::Store(StoreError::Writer(_)) => StatusCode::SERVICE_UNAVAILABLE,
+            AdminError::Store(_) | AdminError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl From<SessionError> for AdminError {
+    fn from(e: SessionError) -> Self {
+        match e {
+            SessionError::NoHistory => AdminError::NoHistory,
+            SessionError::BadRequest(m) => AdminError::BadRequest(m),
+            SessionError::Store(e) => AdminError::Store(e),
+            SessionError::Busy(m) => AdminError::Busy(m),
+            SessionError::Internal(m) => AdminError::Internal(m),
+        }
+    }
+}
+
+impl IntoResponse for AdminError {
+    fn into_response(self) -> Response {
+        (self.status(), Json(json!({ "error": self.to_string() }))).into_response()
+    }
+}
+
+/// Run blocking store work on the blocking pool.
+pub(super) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, AdminError> + Send + 'static,
+) -> Result<T, AdminError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AdminError::Internal(e.to_string()))?
+}
+
+/// A session as the list shows it.
+#[derive(Serialize)]
+pub(crate) struct SessionView {
+    #[serde(flatten)]
+    pub session: Session,
+    /// Whether new data goes to it.
+    pub current: bool,
+}
+
+/// The settings and the state they act on.
+#[derive(Serialize)]
+pub(crate) struct SettingsView {
+    #[serde(flatten)]
+    pub history: HistoryConfig,
+    /// The database's size now (`None`: history is not saved).
+    pub database: Option<DbSize>,
+    /// What retention did last.
+    pub last_retention: Option<RetentionReport>,
+    /// The config file changes are saved in.
+    pub config_file: Option<String>,
+}
+
+impl Admin {
+    /// All sessions, newest first, with the current one marked (none: history not saved).
+    pub(crate) async fn session_list(&self) -> Result<Vec<SessionView>, AdminError> {
+        let Some(store) = self.store().cloned() else {
+            return Ok(Vec::new());
+        };
+        blocking(move || {
+            let current = store.current_session_id();
+            Ok(store
+                .sessions()?
+                .into_iter()
+                .map(|s| SessionView {
+                    current: s.id == current,
+                    session: s,
+                })
+                .collect())
+        })
+        .await
+    }
+
+    /// The settings now, and the database they act on.
+    pub(crate) async fn settings_view(&self) -> Result<SettingsView, AdminError> {
+        let database = match self.store().cloned() {
+            Some(store) => Some(blocking(move || Ok(store.db_size()?)).await?),
+            None => None,
+        };
+        Ok(SettingsView {
+            history: self.settings.get(),
+            database,
+            last_retention: self.settings.last_report(),
+            config_file: self.config_file.as_ref().map(|p| p.display().to_string()),
+        })
+    }
+}

@@ -1,0 +1,263 @@
+//! What the pages and the API show of an alert: the alerts listed with their device's name
+//! ([`Listed`], [`listing`]), the temporary ignores made from them, and one alert formatted
+//! for a page ([`AlertRow`]: the `/alerts` page, the device's own page).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::model::{Alert, AlertKind, DeviceId};
+use crate::web::page::{kind_icon, kind_label};
+use crate::web::AppState;
+
+/// When, as the pages show it (UTC): the clock time for today, else the date too.
+pub fn alert_time(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    if t.date_naive() == now.date_naive() {
+        t.format("%H:%M:%S").to_string()
+    } else {
+        t.format("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
+/// "once", "2 times".
+pub fn count_words(n: u64) -> String {
+    if n == 1 {
+        "once".into()
+    } else {
+        format!("{n} times")
+    }
+}
+
+/// One alert as the pages show it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlertRow {
+    /// The alert's id.
+    pub id: u64,
+    /// Kind id (`upload`, ...), for CSS and filters.
+    pub kind: &'static str,
+    /// The kind in plain words.
+    pub label: &'static str,
+    /// The kind's symbol.
+    pub icon: &'static str,
+    /// The device's address (empty for an outside host), for the scripts only.
+    pub device_ip: String,
+    /// How the views name the device, or "An outside host".
+    pub device_name: String,
+    /// The other side: "name (address)", the name, the address, or empty.
+    pub remote: String,
+    /// First finding, RFC 3339 and as shown.
+    pub first_iso: String,
+    /// First finding as shown.
+    pub first_time: String,
+    /// Latest finding, RFC 3339.
+    pub last_iso: String,
+    /// Latest finding as shown.
+    pub last_time: String,
+    /// Findings folded in.
+    pub count: u64,
+    /// "once", "3 times".
+    pub count_words: String,
+    /// What happened, in plain words.
+    pub message: String,
+    /// An admin's temporary ignore made from this alert is in force until then (as shown).
+    pub ignored_until: Option<String>,
+}
+
+impl AlertRow {
+    /// Format `l` for a page rendered at `now`.
+    pub fn new(l: &Listed, now: DateTime<Utc>, ignored_until: Option<DateTime<Utc>>) -> Self {
+        let a = &l.alert;
+        let iso = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let remote = match (&a.domain, a.remote_ip) {
+            (Some(d), Some(ip)) => format!("{d} ({ip})"),
+            (Some(d), None) => d.to_string(),
+            (None, Some(ip)) => ip.to_string(),
+            (None, None) => String::new(),
+        };
+        AlertRow {
+            id: a.id,
+            kind: a.kind.as_str(),
+            label: kind_label(a.kind),
+            icon: kind_icon(a.kind),
+            device_ip: a.device_ip.map(|d| d.to_string()).unwrap_or_default(),
+            device_name: l
+                .device_name
+                .clone()
+                .unwrap_or_else(|| "An outside host".into()),
+            remote,
+            first_iso: iso(a.first_seen),
+            first_time: alert_time(a.first_seen, now),
+            last_iso: iso(a.last_seen),
+            last_time: alert_time(a.last_seen, now),
+            count: a.count,
+            count_words: count_words(a.count),
+            message: a.message.clone(),
+            ignored_until: ignored_until.map(|t| format!("{} UTC", alert_time(t, now))),
+        }
+    }
+}
+
+/// An alert as listed: the alert and how the views name its device.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Listed {
+    /// The alert.
+    #[serde(flatten)]
+    pub alert: Arc<Alert>,
+    /// How the views name its device (never a MAC address); `None` for an outside host.
+    pub device_name: Option<String>,
+}
+
+/// The alerts about `device` (all when `None`) of `kind` (any when `None`), most recently
+/// seen first, at most `limit`, and how many there are in all; `None` when the detectors are
+/// off. The caller has applied privacy mode (`Viewer::restrict`).
+pub fn listing(
+    app: &AppState,
+    device: Option<DeviceId>,
+    kind: Option<AlertKind>,
+    limit: usize,
+) -> Option<(Vec<Listed>, usize)> {
+    let detect = app.detect.as_ref()?;
+    let mut alerts = detect.alerts.read().list(device, usize::MAX);
+    alerts.retain(|a| kind.is_none_or(|k| a.kind == k));
+    let total = alerts.len();
+    alerts.truncate(limit);
+    let listed = alerts
+        .into_iter()
+        .map(|a| Listed {
+            device_name: a.device_ip.map(|d| app.device_name(d)),
+            alert: a,
+        })
+        .collect();
+    Some((listed, total))
+}
+
+/// The temporary ignores in force that were made from an alert: alert id -> until when.
+pub fn ignored_alerts(app: &AppState, now: DateTime<Utc>) -> HashMap<u64, DateTime<Utc>> {
+    let mut out: HashMap<u64, DateTime<Utc>> = HashMap::new();
+    if let Some(detect) = &app.detect {
+        for t in detect.ignores.lock().active(now) {
+            if let Some(id) = t.alert_id {
+                let until = out.entry(id).or_insert(t.expires);
+                *until = (*until).max(t.expires);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use std::net::IpAddr;
+
+    /// A formatted alert for page tests.
+    pub(crate) fn row(
+        id: u64,
+        kind: AlertKind,
+        device: Option<&str>,
+        ignored: Option<&str>,
+    ) -> AlertRow {
+        AlertRow {
+            id,
+            kind: kind.as_str(),
+            label: kind_label(kind),
+            icon: kind_icon(kind),
+            device_ip: device.map(|_| "192.0.2.10".to_string()).unwrap_or_default(),
+            device_name: device.unwrap_or("An outside host").to_string(),
+            remote: "files.example.test (203.0.113.20)".into(),
+            first_iso: "2026-11-21T10:02:03.120Z".into(),
+            first_time: "10:02:03".into(),
+            last_iso: "2026-11-21T10:04:41.002Z".into(),
+            last_time: "10:04:41".into(),
+            count: 3,
+            count_words: "3 times".into(),
+            message: "192.0.2.10 sent 150 KB to <files>.example.test".into(),
+            ignored_until: ignored.map(str::to_string),
+        }
+    }
+
+    fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 21, h, m, s)
+            .single()
+            .unwrap_or_default()
+    }
+
+    fn alert(
+        kind: AlertKind,
+        device: Option<&str>,
+        domain: Option<&str>,
+        remote: Option<&str>,
+    ) -> Alert {
+        Alert {
+            id: 12,
+            kind,
+            rule: "upload.sudden".into(),
+            device_ip: device.map(|d| DeviceId(d.parse().unwrap_or(IpAddr::from([0, 0, 0, 0])))),
+            remote_ip: remote.and_then(|r| r.parse().ok()),
+            domain: domain.and_then(|d| crate::model::Domain::new(d).ok()),
+            first_seen: at(10, 2, 3),
+            last_seen: at(10, 4, 41),
+            count: 3,
+            message: "192.0.2.10 sent 150 KB to files.example.test.".into(),
+        }
+    }
+
+    #[test]
+    fn times_and_counts_read_plainly() {
+        assert_eq!(alert_time(at(10, 2, 3), at(23, 59, 0)), "10:02:03");
+        let yesterday = at(10, 2, 3) - chrono::Duration::days(1);
+        assert_eq!(alert_time(yesterday, at(9, 0, 0)), "2026-11-20 10:02");
+        assert_eq!(count_words(1), "once");
+        assert_eq!(count_words(3), "3 times");
+    }
+
+    #[test]
+    fn a_row_names_the_device_and_the_other_side() {
+        let l = Listed {
+            alert: Arc::new(alert(
+                AlertKind::Upload,
+                Some("192.0.2.10"),
+                Some("files.example.test"),
+                Some("203.0.113.20"),
+            )),
+            device_name: Some("Anna's phone".into()),
+        };
+        let r = AlertRow::new(&l, at(11, 0, 0), Some(at(12, 0, 0)));
+        assert_eq!(r.kind, "upload");
+        assert_eq!(r.label, "Large upload");
+        assert_eq!(r.device_name, "Anna's phone");
+        assert_eq!(r.device_ip, "192.0.2.10");
+        assert_eq!(r.remote, "files.example.test (203.0.113.20)");
+        assert_eq!(r.first_time, "10:02:03");
+        assert_eq!(r.last_time, "10:04:41");
+        assert_eq!(r.last_iso, "2026-11-21T10:04:41.000Z");
+        assert_eq!(r.count_words, "3 times");
+        assert_eq!(r.ignored_until.as_deref(), Some("12:00:00 UTC"));
+
+        let outside = Listed {
+            alert: Arc::new(alert(AlertKind::Scan, None, None, Some("198.51.100.7"))),
+            device_name: None,
+        };
+        let r = AlertRow::new(&outside, at(11, 0, 0), None);
+        assert_eq!(r.device_name, "An outside host");
+        assert_eq!(r.device_ip, "");
+        assert_eq!(r.remote, "198.51.100.7");
+        assert_eq!(r.ignored_until, None);
+    }
+
+    #[test]
+    fn listed_alerts_serialise_flat_with_the_device_name() {
+        let l = Listed {
+            alert: Arc::new(alert(AlertKind::Upload, Some("192.0.2.10"), None, None)),
+            device_name: Some("Anna's phone".into()),
+        };
+        let v = serde_json::to_value(&l).unwrap_or_default();
+        assert_eq!(v["id"], 12);
+        assert_eq!(v["kind"], "upload");
+        assert_eq!(v["device_ip"], "192.0.2.10");
+        assert_eq!(v["device_name"], "Anna's phone");
+    }
+}

@@ -1,0 +1,289 @@
+//! `GET /me`: the device's own page, which reads without script; and its forms,
+//! `POST /me/nickname` and `POST /me/forget`, which act on the device that sends them.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use serde::Deserialize;
+
+use crate::web::alerts::listing::AlertRow;
+use crate::web::auth::csrf::{check_form_token, FormToken};
+use crate::web::me::view::{country_name, me_view, MeView};
+use crate::web::page::{format_bytes, html, Layout};
+use crate::web::viewer::Viewer;
+use crate::web::AppState;
+
+/// Routes of the page and its forms.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/me", get(me))
+        .route("/me/nickname", post(set_nickname))
+        .route("/me/forget", post(forget))
+}
+
+/// An organization row of `/me`, formatted.
+struct MeOrg {
+    org: String,
+    category: &'static str,
+    category_label: &'static str,
+    tracker: bool,
+    countries: String,
+    sent: String,
+    received: String,
+}
+
+/// A country row of `/me`, formatted.
+struct MeCountry {
+    name: String,
+    data: String,
+    connections: u64,
+}
+
+#[derive(Template)]
+#[template(path = "me.html")]
+struct MePage {
+    page: Layout,
+    me: MeView,
+    csrf: String,
+    sent: String,
+    received: String,
+    orgs: Vec<MeOrg>,
+    countries: Vec<MeCountry>,
+    /// The device's alerts, formatted.
+    alerts: Vec<AlertRow>,
+}
+
+fn me_page(app: &AppState, me: MeView, csrf: String) -> MePage {
+    let orgs = me
+        .orgs
+        .iter()
+        .map(|o| MeOrg {
+            org: o.org.clone(),
+            category: o.category.unwrap_or("other"),
+            category_label: o.category_label.unwrap_or("Unknown kind"),
+            tracker: o.tracker,
+            countries: o
+                .countries
+                .iter()
+                .map(|c| country_name(c))
+                .collect::<Vec<_>>()
+                .join(", "),
+            sent: format_bytes(o.bytes_up),
+            received: format_bytes(o.bytes_down),
+        })
+        .collect();
+    let countries = me
+        .countries
+        .iter()
+        .map(|c| MeCountry {
+            name: c.name.clone(),
+            data: format_bytes(c.bytes),
+            connections: c.connections,
+        })
+        .collect();
+    let now = chrono::Utc::now();
+    let alerts = me
+        .alerts
+        .iter()
+        .map(|a| AlertRow::new(a, now, None))
+        .collect();
+    MePage {
+        page: Layout::new(app, "My device", "me", "me"),
+        sent: format_bytes(me.bytes_up),
+        received: format_bytes(me.bytes_down),
+        orgs,
+        countries,
+        alerts,
+        csrf,
+        me,
+    }
+}
+
+/// `GET /me`: the device that opens it, from its source address. The nickname and forget
+/// forms carry a double-submit token ([`FormToken`]: the same value in a cookie and in the
+/// form's hidden `csrf` field), which `POST /me/nickname` and `/me/forget` check.
+async fn me(State(app): State<AppState>, viewer: Viewer, token: FormToken) -> Response {
+    let view = me_view(&app, viewer.device);
+    let csrf = token.value().to_owned();
+    (token, html(&me_page(&app, view, csrf))).into_response()
+}
+
+/// The nickname form.
+#[derive(Debug, Deserialize)]
+struct NicknameForm {
+    /// The new nickname; empty clears it.
+    #[serde(default)]
+    nickname: String,
+    /// The device form's token.
+    #[serde(default)]
+    csrf: String,
+}
+
+/// The forget form.
+#[derive(Debug, Deserialize)]
+struct ForgetForm {
+    /// Must be `yes` (the page's checkbox).
+    #[serde(default)]
+    confirm: String,
+    /// The device form's token.
+    #[serde(default)]
+    csrf: String,
+}
+
+/// A short page for a refused form, with the way back.
+fn refused(status: StatusCode, message: &str) -> Response {
+    crate::web::notice::refused_page(status, "Not saved", message, "/me", "Back to your device")
+}
+
+/// A form answer: JSON for scripts (`Accept: application/json`), else back to the page.
+fn done(headers: &HeaderMap, body: serde_json::Value, to: &str) -> Response {
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
+    if wants_json {
+        Json(body).into_response()
+    } else {
+        Redirect::to(to).into_response()
+    }
+}
+
+async fn set_nickname(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Form(form): Form<NicknameForm>,
+) -> Response {
+    if let Err(e) = check_form_token(&headers, &form.csrf) {
+        return refused(StatusCode::FORBIDDEN, e.0);
+    }
+    let ip = viewer.device.ip();
+    if form.nickname.trim().is_empty() {
+        app.devices.clear_nickname(ip);
+        return done(&headers, serde_json::json!({ "nickname": null }), "/me");
+    }
+    match app.devices.set_nickname(ip, &form.nickname) {
+        Ok(_) => {
+            let name = app.devices.describe(ip).nickname;
+            done(&headers, serde_json::json!({ "nickname": name }), "/me")
+        }
+        Err(e) => refused(
+            StatusCode::BAD_REQUEST,
+            &format!("That nickname cannot be used: {e}."),
+        ),
+    }
+}
+
+async fn forget(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Form(form): Form<ForgetForm>,
+) -> Response {
+    if let Err(e) = check_form_token(&headers, &form.csrf) {
+        return refused(StatusCode::FORBIDDEN, e.0);
+    }
+    if form.confirm != "yes" {
+        return refused(
+            StatusCode::BAD_REQUEST,
+            "Tick the box to confirm that this device's data should be deleted.",
+        );
+    }
+    let ip = viewer.device.ip();
+    match crate::session::forget_device(&app.stages(), ip).await {
+        Ok(gone) => {
+            tracing::info!("forgot device {ip} at its own request");
+            done(
+                &headers,
+                serde_json::json!({ "forgotten": gone }),
+                "/me?forgotten=1",
+            )
+        }
+        Err(e) => refused(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &format!("Not everything could be deleted yet: {e}. Please try again."),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::AlertKind;
+    use crate::web::alerts::listing::tests::row;
+    use crate::web::page::test_layout as layout;
+
+    #[test]
+    fn me_page_works_without_javascript() {
+        use crate::web::me::view::{CountryRow, OrgRow, TimelineRow};
+        let me = MeView {
+            ip: "192.0.2.10".into(),
+            known: true,
+            name: "Ana's <phone>".into(),
+            nickname: Some("Ana's <phone>".into()),
+            hostname: None,
+            vendor: Some("Samsung".into()),
+            randomised_mac: false,
+            bytes_up: 1200,
+            bytes_down: 48_000,
+            trackers: 1,
+            orgs: vec![OrgRow {
+                org: "Google".into(),
+                category: Some("advertising"),
+                category_label: Some("Advertising"),
+                tracker: true,
+                countries: vec!["US".into()],
+                bytes_up: 100,
+                bytes_down: 2000,
+                connections: 2,
+            }],
+            countries: vec![CountryRow {
+                code: "US".into(),
+                name: "United States".into(),
+                bytes: 2100,
+                connections: 2,
+            }],
+            timeline: vec![TimelineRow {
+                at_iso: "2026-11-21T08:00:00.000Z".into(),
+                at_time: "08:00:00".into(),
+                name: "ads.doubleclick.net".into(),
+                registrable: Some("doubleclick.net".into()),
+                org: Some("Google".into()),
+                tracker: true,
+                blocked: true,
+            }],
+            privacy: false,
+            alerts_enabled: true,
+            alerts: vec![],
+        };
+        let page = MePage {
+            page: layout("me", "me"),
+            sent: format_bytes(me.bytes_up),
+            received: format_bytes(me.bytes_down),
+            orgs: vec![],
+            countries: vec![],
+            alerts: vec![row(7, AlertKind::EncryptedDns, Some("Ana's <phone>"), None)],
+            csrf: "abc".into(),
+            me,
+        };
+        let html = page.render().unwrap();
+        // Its alerts, without the device's name on each (it is the page's) or an ignore form.
+        assert!(html.contains("id=\"me-alerts\""));
+        assert!(html.contains("data-alert-id=\"7\""));
+        assert!(html.contains("Encrypted DNS"));
+        assert!(!html.contains("class=\"alert-device\""));
+        assert!(!html.contains("/alerts/7/ignore"));
+        assert!(html.contains("id=\"me-alerts-empty\" hidden"));
+        assert!(html.contains("id=\"me-name\""));
+        assert!(html.contains("<span id=\"me-ip\">192.0.2.10</span>"));
+        assert!(!html.contains("<phone>"), "escaped");
+        assert!(html.contains("ads.doubleclick.net"));
+        assert!(html.contains("<span class=\"badge blocked\">blocked</span>"));
+        assert!(html.contains("action=\"/me/nickname\""));
+        assert!(html.contains("name=\"csrf\" value=\"abc\""));
+        assert!(html.contains("48 kB"));
+    }
+}

@@ -1,0 +1,303 @@
+//! The page toolkit: what every server-rendered page shares. The layout (`base.html`) and its
+//! data ([`Layout`]), the response with the headers every page gets ([`html`]), JSON safe
+//! inside a script element, escaping, and the words every page uses for categories, alert
+//! kinds and amounts of data.
+//!
+//! Every page is a complete HTML page that reads without JavaScript; the scripts
+//! (`web-templates/src/`, embedded by `build.rs`, see [`super::assets`]) make the views live.
+//! Pages are sent with a Content-Security-Policy that allows this appliance only: even a bug
+//! in a script cannot make a browser fetch anything from another host.
+
+use askama::Template;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::model::{AlertKind, Category};
+use crate::web::assets;
+use crate::web::AppState;
+
+/// Only this appliance: scripts, styles, data and images from the same origin (and `data:`
+/// images for the inline favicon); no frames, no plugins.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+                   img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+                   base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// What the shared layout (`base.html`) needs.
+pub struct Layout {
+    /// The page's own title (before " · site name").
+    pub title: &'static str,
+    /// Which navigation entry is the current page (`home`, `sankey`, `map`, `alerts`, `me`,
+    /// `presenter`).
+    pub active: &'static str,
+    /// `site.name`.
+    pub site_name: String,
+    /// URL of the style sheet.
+    pub css: String,
+    /// URL of the page's script (empty: none).
+    pub js: String,
+    /// The categories as JSON for the scripts (`<script type="application/json">`), already
+    /// safe to put inside a script element.
+    pub categories_json: String,
+    /// The alert kinds' labels and symbols as JSON for the scripts (the same words the
+    /// server renders), safe inside a script element.
+    pub alert_kinds_json: String,
+}
+
+impl Layout {
+    /// The layout of a page whose script is `web-templates/src/<script>.js` (or none).
+    pub fn new(app: &AppState, title: &'static str, active: &'static str, script: &str) -> Self {
+        Layout {
+            title,
+            active,
+            site_name: app.site.name.clone(),
+            css: assets::url("style.css"),
+            js: if script.is_empty() {
+                String::new()
+            } else {
+                assets::url(&format!("{script}.js"))
+            },
+            categories_json: categories_json(),
+            alert_kinds_json: kinds_json(),
+        }
+    }
+}
+
+/// A category as the pages explain it.
+pub struct CategoryView {
+    /// `advertising`, ...
+    pub id: &'static str,
+    /// Short label.
+    pub label: &'static str,
+    /// Plain words.
+    pub explain: &'static str,
+    /// Counts as tracking.
+    pub tracking: bool,
+}
+
+/// Every category as the pages explain it.
+pub fn category_views() -> Vec<CategoryView> {
+    Category::ALL
+        .iter()
+        .map(|c| CategoryView {
+            id: c.as_str(),
+            label: c.label(),
+            explain: c.explain(),
+            tracking: c.is_tracking(),
+        })
+        .collect()
+}
+
+/// JSON safe to embed in a `<script type="application/json">` element (no `<` at all, so no
+/// `</script>` can end it early).
+pub fn script_json(value: &serde_json::Value) -> String {
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+fn categories_json() -> String {
+    let list: Vec<_> = Category::ALL
+        .iter()
+        .map(|c| {
+            json!({ "id": c.as_str(), "label": c.label(), "explain": c.explain(),
+                    "tracking": c.is_tracking() })
+        })
+        .collect();
+    script_json(&serde_json::Value::Array(list))
+}
+
+/// A rendered page with the headers every page gets; a template error is a 500 that says so.
+pub fn html<T: Template>(page: &T) -> Response {
+    match page.render() {
+        Ok(body) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                ),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(CSP),
+                ),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+                (
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ),
+                // `same-origin`, not `no-referrer`: with `no-referrer` browsers send
+                // `Origin: null` on the page's own form posts (the nickname, forget and ignore
+                // forms), which the CSRF check refuses as "another site"; `same-origin` still
+                // sends nothing to other sites.
+                (
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("same-origin"),
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!("page template failed: {e}");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                format!("this page could not be rendered: {e}\n"),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// How the pages name a kind, in plain words (shown with [`kind_icon`], never by colour alone).
+pub fn kind_label(k: AlertKind) -> &'static str {
+    match k {
+        AlertKind::DnsTunnel => "Data hidden in DNS",
+        AlertKind::Scan => "Scanning",
+        AlertKind::Spoofing => "Address spoofing",
+        AlertKind::Upload => "Large upload",
+        AlertKind::DenyList => "Listed destination",
+        AlertKind::EncryptedDns => "Encrypted DNS",
+    }
+}
+
+/// A symbol for a kind (in the fonts phones, laptops and the appliance's browser all have).
+pub fn kind_icon(k: AlertKind) -> &'static str {
+    match k {
+        AlertKind::DnsTunnel => "✉",
+        AlertKind::Scan => "◎",
+        AlertKind::Spoofing => "⇄",
+        AlertKind::Upload => "⇧",
+        AlertKind::DenyList => "⊘",
+        AlertKind::EncryptedDns => "↷",
+    }
+}
+
+/// What a kind means, for the alerts page.
+pub fn kind_explain(k: AlertKind) -> &'static str {
+    match k {
+        AlertKind::DnsTunnel => {
+            "A device looked up many long, random-looking or ever-new names under one domain. \
+             Data can be smuggled out hidden in DNS look-ups like these."
+        }
+        AlertKind::Scan => {
+            "A device (or a host outside) tried many ports or many hosts in a short time, as \
+             someone looking for a way in does."
+        }
+        AlertKind::Spoofing => {
+            "A device claimed an address that belongs to another device or to this appliance: \
+             it may be trying to read the others' traffic."
+        }
+        AlertKind::Upload => {
+            "A device sent much more data out than usual: files, photos or recordings may be \
+             leaving it."
+        }
+        AlertKind::DenyList => {
+            "A connection went to a country, company or name on this appliance's deny list \
+             (or not on its allow list)."
+        }
+        AlertKind::EncryptedDns => {
+            "A device looked names up around this appliance (encrypted DNS), so the names it \
+             visits cannot be shown here."
+        }
+    }
+}
+
+/// Every kind as JSON for the scripts (`[{"id", "label", "icon"}]`), safe inside a
+/// `<script type="application/json">` element.
+pub fn kinds_json() -> String {
+    let list: Vec<_> = AlertKind::ALL
+        .iter()
+        .map(|&k| json!({ "id": k.as_str(), "label": kind_label(k), "icon": kind_icon(k) }))
+        .collect();
+    script_json(&serde_json::Value::Array(list))
+}
+
+/// "1.2 MB": decimal units, as phones count data (the same as the scripts' `formatBytes`).
+pub fn format_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
+    let mut v = n as f64;
+    let mut i = 0;
+    while v >= 1000.0 && i < UNITS.len() - 1 {
+        v /= 1000.0;
+        i += 1;
+    }
+    if i == 0 || v >= 100.0 {
+        format!("{v:.0} {}", UNITS[i])
+    } else {
+        let s = format!("{v:.1}");
+        let s = s.strip_suffix(".0").unwrap_or(&s);
+        format!("{s} {}", UNITS[i])
+    }
+}
+
+/// Text safe inside HTML (element content or a quoted attribute).
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A layout for page tests (no app state needed).
+#[cfg(test)]
+pub(crate) fn test_layout(active: &'static str, script: &str) -> Layout {
+    Layout {
+        title: "Test",
+        active,
+        site_name: "Room <4>".into(),
+        css: assets::url("style.css"),
+        js: assets::url(&format!("{script}.js")),
+        categories_json: categories_json(),
+        alert_kinds_json: kinds_json(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_json_cannot_end_its_script_element() {
+        let v = json!({"a": "</script><b>&"});
+        let s = script_json(&v);
+        assert!(!s.contains('<') && !s.contains('>'));
+        let back: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn bytes_read_like_the_scripts_show_them() {
+        assert_eq!(format_bytes(0), "0 B");
+        assert_eq!(format_bytes(999), "999 B");
+        assert_eq!(format_bytes(1200), "1.2 kB");
+        assert_eq!(format_bytes(48_000), "48 kB");
+        assert_eq!(format_bytes(123_456_789), "123 MB");
+        assert_eq!(format_bytes(5_000_000_000), "5 GB");
+    }
+
+    #[test]
+    fn every_kind_has_words_and_a_symbol() {
+        let json: serde_json::Value = serde_json::from_str(&kinds_json()).unwrap_or_default();
+        assert_eq!(json.as_array().map(Vec::len), Some(AlertKind::ALL.len()));
+        for k in AlertKind::ALL {
+            assert!(!kind_label(k).is_empty() && !kind_icon(k).is_empty());
+            assert!(kind_explain(k).ends_with('.'));
+            assert!(json.as_array().is_some_and(|a| a
+                .iter()
+                .any(|v| v["id"] == k.as_str() && v["label"] == kind_label(k))));
+        }
+        let icons: std::collections::BTreeSet<_> = AlertKind::ALL.map(kind_icon).into();
+        assert_eq!(icons.len(), AlertKind::ALL.len(), "one symbol per kind");
+    }
+}

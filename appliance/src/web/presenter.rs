@@ -1,0 +1,189 @@
+//! `GET /presenter`: the page for a projector: the totals live, and two QR codes, one to
+//! open this appliance and one to join its WiFi (a `WIFI:` URI).
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use qrcode::render::svg;
+use qrcode::{EcLevel, QrCode};
+
+use crate::config::{WifiConfig, WifiSecurity};
+use crate::web::page::{html, html_escape, Layout};
+use crate::web::AppState;
+
+/// Routes of this page.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/presenter", get(presenter))
+}
+
+#[derive(Template)]
+#[template(path = "presenter.html")]
+struct PresenterPage {
+    page: Layout,
+    url: String,
+    site_qr: String,
+    wifi: Option<WifiJoin>,
+}
+
+/// What the presenter shows to join the WiFi.
+struct WifiJoin {
+    ssid: String,
+    passphrase: String,
+    qr: String,
+}
+
+async fn presenter(State(app): State<AppState>) -> Response {
+    let wifi = wifi_uri(&app.wifi).map(|uri| WifiJoin {
+        ssid: app.wifi.ssid.clone(),
+        passphrase: app.wifi.passphrase.clone(),
+        qr: qr_svg(
+            &uri,
+            &format!("QR code to join the WiFi network {}", app.wifi.ssid),
+        ),
+    });
+    html(&PresenterPage {
+        page: Layout::new(&app, "Presenter", "presenter", "presenter"),
+        url: app.site.url.clone(),
+        site_qr: qr_svg(&app.site.url, &format!("QR code to open {}", app.site.url)),
+        wifi,
+    })
+}
+
+/// Escape a field of a `WIFI:` URI: `\`, `;`, `,`, `:` and `"` get a backslash.
+pub fn wifi_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    for c in s.chars() {
+        if matches!(c, '\\' | ';' | ',' | ':' | '"') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The `WIFI:` URI phones read from a QR code to join (`WIFI:T:WPA;S:<ssid>;P:<pass>;;`), or
+/// `None` when `wifi.ssid` is not set. WPA2 and WPA3 are both `T:WPA` (what phone cameras
+/// understand for both).
+pub fn wifi_uri(w: &WifiConfig) -> Option<String> {
+    if w.ssid.is_empty() {
+        return None;
+    }
+    let ssid = wifi_escape(&w.ssid);
+    Some(match w.security {
+        WifiSecurity::Open => format!("WIFI:T:nopass;S:{ssid};;"),
+        WifiSecurity::Wpa2 | WifiSecurity::Wpa3 | WifiSecurity::Wpa2Wpa3 => {
+            format!("WIFI:T:WPA;S:{ssid};P:{};;", wifi_escape(&w.passphrase))
+        }
+    })
+}
+
+/// A QR code as inline SVG (`<svg class="qr" role="img" aria-label=...>`), black on white
+/// with the quiet zone phones need. Text too long for a QR code gives a short note instead.
+pub fn qr_svg(data: &str, label: &str) -> String {
+    let code = match QrCode::with_error_correction_level(data.as_bytes(), EcLevel::M) {
+        Ok(c) => c,
+        Err(e) => {
+            return format!(
+                "<p class=\"qr-missing\">No QR code: {}</p>",
+                html_escape(&e.to_string())
+            )
+        }
+    };
+    let image = code
+        .render::<svg::Color>()
+        .min_dimensions(200, 200)
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .quiet_zone(true)
+        .build();
+    // Drop the XML declaration; mark it for styling and for screen readers.
+    let start = image.find("<svg").unwrap_or(0);
+    image[start..].replacen(
+        "<svg ",
+        &format!(
+            "<svg class=\"qr\" role=\"img\" aria-label=\"{}\" ",
+            html_escape(label)
+        ),
+        1,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::page::test_layout as layout;
+
+    fn wifi(ssid: &str, pass: &str, security: WifiSecurity) -> WifiConfig {
+        WifiConfig {
+            ssid: ssid.into(),
+            passphrase: pass.into(),
+            security,
+            ..WifiConfig::default()
+        }
+    }
+
+    #[test]
+    fn wifi_uri_escapes_the_special_characters() {
+        assert_eq!(
+            wifi_uri(&wifi("class", "pass word", WifiSecurity::Wpa2)).unwrap(),
+            "WIFI:T:WPA;S:class;P:pass word;;"
+        );
+        assert_eq!(
+            wifi_uri(&wifi("a;b,c:d\\e\"f", "p;a,s:s\\w\"d", WifiSecurity::Wpa3)).unwrap(),
+            "WIFI:T:WPA;S:a\\;b\\,c\\:d\\\\e\\\"f;P:p\\;a\\,s\\:s\\\\w\\\"d;;"
+        );
+        assert_eq!(
+            wifi_uri(&wifi("open class", "", WifiSecurity::Open)).unwrap(),
+            "WIFI:T:nopass;S:open class;;"
+        );
+        assert_eq!(wifi_uri(&WifiConfig::default()), None);
+    }
+
+    #[test]
+    fn qr_code_is_inline_svg_marked_for_css_and_screen_readers() {
+        let s = qr_svg("http://whereflow.lan", "QR code to open \"x\" <y>");
+        assert!(s.starts_with("<svg class=\"qr\" role=\"img\""), "{s}");
+        assert!(s.contains("aria-label=\"QR code to open &quot;x&quot; &lt;y&gt;\""));
+        assert!(s.ends_with("</svg>"));
+        assert!(!s.contains("<?xml"));
+        // The same data gives the same picture (decoders accept it; see the browser test).
+        assert_eq!(
+            s,
+            qr_svg("http://whereflow.lan", "QR code to open \"x\" <y>")
+        );
+        let long = "x".repeat(5000);
+        assert!(qr_svg(&long, "too long").contains("No QR code"));
+    }
+
+    #[test]
+    fn presenter_has_two_qr_codes_and_the_join_words() {
+        let w = wifi("class", "pass;word", WifiSecurity::Wpa2);
+        let html = PresenterPage {
+            page: layout("presenter", "presenter"),
+            url: "http://whereflow.lan".into(),
+            site_qr: qr_svg("http://whereflow.lan", "site"),
+            wifi: Some(WifiJoin {
+                ssid: w.ssid.clone(),
+                passphrase: w.passphrase.clone(),
+                qr: qr_svg(&wifi_uri(&w).unwrap(), "wifi"),
+            }),
+        }
+        .render()
+        .unwrap();
+        assert_eq!(html.matches("<svg class=\"qr\"").count(), 2);
+        assert!(html.contains("id=\"totals\""));
+        assert!(html.contains("pass;word"));
+        let none = PresenterPage {
+            page: layout("presenter", "presenter"),
+            url: "http://whereflow.lan".into(),
+            site_qr: qr_svg("http://whereflow.lan", "site"),
+            wifi: None,
+        }
+        .render()
+        .unwrap();
+        assert_eq!(none.matches("<svg class=\"qr\"").count(), 1);
+        assert!(none.contains("wifi.ssid"));
+    }
+}

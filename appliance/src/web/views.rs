@@ -1,0 +1,72 @@
+//! The live views: `GET /sankey` (device to country) and `GET /map` (the world map), and
+//! `GET /api/v1/site`, the map's starting point. Their scripts fill them from the JSON API
+//! and the event stream.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+
+use crate::config::SiteConfig;
+use crate::web::page::{category_views, html, CategoryView, Layout};
+use crate::web::AppState;
+
+/// Routes of these views.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sankey", get(sankey))
+        .route("/map", get(map))
+        .route("/api/v1/site", get(site))
+}
+
+#[derive(Template)]
+#[template(path = "sankey.html")]
+struct SankeyPage {
+    page: Layout,
+}
+
+async fn sankey(State(app): State<AppState>) -> Response {
+    html(&SankeyPage {
+        page: Layout::new(&app, "Flows: device to country", "sankey", "sankey"),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "map.html")]
+struct MapPage {
+    page: Layout,
+    categories: Vec<CategoryView>,
+    home_set: bool,
+}
+
+async fn map(State(app): State<AppState>) -> Response {
+    html(&MapPage {
+        page: Layout::new(&app, "World map", "map", "map"),
+        categories: category_views(),
+        home_set: app.site.latitude.is_some() && app.site.longitude.is_some(),
+    })
+}
+
+/// `GET /api/v1/site`: `{name, url, latitude, longitude}` (the map's starting point; both
+/// coordinates `null` when not set).
+async fn site(State(app): State<AppState>) -> Response {
+    Json(site_json(&app.site)).into_response()
+}
+
+fn site_json(s: &SiteConfig) -> serde_json::Value {
+    json!({ "name": s.name, "url": s.url, "latitude": s.latitude, "longitude": s.longitude })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_json_has_nulls_when_unset() {
+        let v = site_json(&SiteConfig::default());
+        assert_eq!(v["url"], "http://whereflow.lan");
+        assert!(v["latitude"].is_null() && v["longitude"].is_null());
+    }
+}
