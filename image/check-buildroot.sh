@@ -13,9 +13,9 @@
 # 4. `utils/check-package -b` on every file of the tree (needs python3-magic, flake8 and the
 #    ShellCheck linter: apt-get install python3-magic flake8 shellcheck), with the
 #    exceptions listed in buildroot-external/.checkpackageignore if there is one (the
-#    overlay's init scripts: most start no daemon (modules, mounts, clock, setup, firewall),
-#    so Buildroot's DAEMON/PIDFILE template does not apply; the daemons' pid files live in
-#    /run, not where the template expects them, because the root file system is read-only).
+#    overlay's one-shot init scripts (modules, mounts, clock, setup, firewall, ...) start no
+#    daemon of their own name, so Buildroot's DAEMON/PIDFILE template does not apply; the
+#    daemons' scripts, S40hostapd, S50whereflow and S80dnsmasq, follow it).
 # 5. With a Linux source tree (the Raspberry Pi kernel Buildroot unpacked into
 #    output/<board>/build/linux-<version>, or any recent kernel): every line of
 #    board/common/linux.fragment survives `merge_config.sh` + `olddefconfig` on top of

@@ -163,7 +163,7 @@ impl Daemon {
              [data]\ndir = \"{}\"\n\n{enrich_toml}\n",
             dir.join("data").display()
         );
-        let config_path = dir.join("whereflow.toml");
+        let config_path = dir.join("config.toml");
         std::fs::write(&config_path, config).unwrap();
         let log = std::fs::File::create(dir.join("daemon.log")).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_whereflow"))

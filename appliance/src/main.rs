@@ -38,10 +38,14 @@ enum Command {
 #[derive(Args)]
 struct SetupArgs {
     /// The settings file on the boot partition.
-    #[arg(long, value_name = "FILE", default_value = "/boot/whereflow.toml")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "/boot/whereflow-settings.toml"
+    )]
     settings: PathBuf,
     /// Directory for the rendered files (hostapd.conf, dnsmasq.conf, nftables.conf,
-    /// nftables-detect.conf, whereflow.toml, system.env).
+    /// nftables-detect.conf, daemon.toml, system.env).
     #[arg(long, value_name = "DIR", default_value = "/run/whereflow")]
     out: PathBuf,
     /// The problems file, written next to the settings when they have problems.
@@ -63,7 +67,7 @@ struct SetupArgs {
     #[arg(
         long,
         value_name = "FILE",
-        default_value = "/etc/whereflow/whereflow.toml"
+        default_value = "/etc/whereflow/image-defaults.toml"
     )]
     image_defaults: PathBuf,
     /// Render the setup access point for this reason (e.g. hostapd refused the settings).
@@ -77,7 +81,7 @@ struct SetupArgs {
 /// Flags override the same keys of the config file; repeatable flags replace its list.
 #[derive(Args)]
 struct RunArgs {
-    /// The TOML config file (see docs/whereflow.example.toml). Without it, built-in defaults.
+    /// The TOML config file (see docs/config.example.toml). Without it, built-in defaults.
     #[arg(long, short)]
     config: Option<PathBuf>,
     /// DNS listen address, UDP and TCP (repeatable) [dns.listen].

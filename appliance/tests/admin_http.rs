@@ -65,7 +65,7 @@ impl Daemon {
         let (dns_port, web_port) = (free_port(), free_port());
         let dns: SocketAddr = format!("127.0.0.1:{dns_port}").parse().unwrap();
         let web = format!("127.0.0.1:{web_port}");
-        let config = dir.join("whereflow.toml");
+        let config = dir.join("config.toml");
         std::fs::write(
             &config,
             format!(

@@ -46,17 +46,14 @@ fn bad_values_and_unknown_keys_are_named() {
     let (ok, _, err) = check_config(&["--config", f.to_str().unwrap()]);
     assert!(!ok);
     assert!(err.contains("listen_on"), "{err}");
-    let (ok, _, err) = check_config(&["--config", "/nonexistent/whereflow.toml"]);
+    let (ok, _, err) = check_config(&["--config", "/nonexistent/daemon.toml"]);
     assert!(!ok);
-    assert!(err.contains("/nonexistent/whereflow.toml"), "{err}");
+    assert!(err.contains("/nonexistent/daemon.toml"), "{err}");
 }
 
 #[test]
 fn example_config_is_valid_and_flags_override_it() {
-    let example = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../docs/whereflow.example.toml"
-    );
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/config.example.toml");
     let (ok, out, err) = check_config(&[
         "--config",
         example,

@@ -6,11 +6,11 @@ use std::process::Command;
 fn setup(dir: &Path, settings: &str) -> std::process::Output {
     let boot = dir.join("boot");
     std::fs::create_dir_all(&boot).unwrap();
-    std::fs::write(boot.join("whereflow.toml"), settings).unwrap();
+    std::fs::write(boot.join("whereflow-settings.toml"), settings).unwrap();
     Command::new(env!("CARGO_BIN_EXE_whereflow"))
         .arg("setup")
         .arg("--settings")
-        .arg(boot.join("whereflow.toml"))
+        .arg(boot.join("whereflow-settings.toml"))
         .arg("--out")
         .arg(dir.join("run"))
         .arg("--problems")
@@ -54,7 +54,7 @@ fn good_settings_exit_0_and_bad_ones_exit_2_with_the_fallback() {
         "dnsmasq.conf",
         "nftables.conf",
         "nftables-detect.conf",
-        "whereflow.toml",
+        "daemon.toml",
         "system.env",
     ] {
         assert!(dir.join("run").join(f).exists(), "{f}");
@@ -63,7 +63,7 @@ fn good_settings_exit_0_and_bad_ones_exit_2_with_the_fallback() {
     let check = Command::new(env!("CARGO_BIN_EXE_whereflow"))
         .arg("check-config")
         .arg("--config")
-        .arg(dir.join("run/whereflow.toml"))
+        .arg(dir.join("run/daemon.toml"))
         .output()
         .unwrap();
     assert!(check.status.success(), "{check:?}");

@@ -154,7 +154,7 @@ in_ns dnsmasq -k --no-resolv --no-hosts --server="127.0.0.1#$NS_PORT" --port="$D
 PIDS+=($!)
 
 mkdir -p "$WORK/data"
-cat >"$WORK/whereflow.toml" <<EOF
+cat >"$WORK/config.toml" <<EOF
 [dns]
 listen = ["127.0.0.1:$WHEREFLOW_PORT"]
 upstreams = ["127.0.0.1:$NS_PORT"]
@@ -172,14 +172,14 @@ EOF
 # The same without detectors.
 mkdir -p "$WORK/data-nodet"
 sed -e "s/127.0.0.1:$WHEREFLOW_PORT/127.0.0.1:$NODETECT_PORT/" -e 's/127.0.0.1:18080/127.0.0.1:18081/' \
-  -e "s|$WORK/data|$WORK/data-nodet|" "$WORK/whereflow.toml" >"$WORK/whereflow-nodet.toml"
-printf '\n[detect]\nenabled = false\n' >>"$WORK/whereflow-nodet.toml"
+  -e "s|$WORK/data|$WORK/data-nodet|" "$WORK/config.toml" >"$WORK/config-nodet.toml"
+printf '\n[detect]\nenabled = false\n' >>"$WORK/config-nodet.toml"
 # The same with DNS blocking on (everyone / this client only), from a saved controls state, and
 # the same as "whereflow" for the BASE_BIN build.
 variant() { # name port web-port
   mkdir -p "$WORK/data-$1"
   sed -e "s/127.0.0.1:$WHEREFLOW_PORT/127.0.0.1:$2/" -e "s/127.0.0.1:18080/127.0.0.1:$3/" \
-    -e "s|$WORK/data|$WORK/data-$1|" "$WORK/whereflow.toml" >"$WORK/whereflow-$1.toml"
+    -e "s|$WORK/data|$WORK/data-$1|" "$WORK/config.toml" >"$WORK/config-$1.toml"
 }
 variant block "$BLOCK_PORT" 18082
 echo '{"version": 1, "dns_block": {"all": true, "devices": []}, "blocks": [], "next_id": 1}' \
@@ -189,20 +189,20 @@ echo '{"version": 1, "dns_block": {"all": false, "devices": ["127.0.0.1"]}, "blo
   >"$WORK/data-blockdev/controls.json"
 variant base "$BASE_PORT" 18084
 [[ -x $ROOT/target/release/whereflow ]] || die "build first: cargo build --release"
-in_ns env RUST_LOG=warn "$ROOT/target/release/whereflow" run --config "$WORK/whereflow.toml" \
+in_ns env RUST_LOG=warn "$ROOT/target/release/whereflow" run --config "$WORK/config.toml" \
   >"$WORK/whereflow.log" 2>&1 &
 PIDS+=($!)
-in_ns env RUST_LOG=warn "$ROOT/target/release/whereflow" run --config "$WORK/whereflow-nodet.toml" \
+in_ns env RUST_LOG=warn "$ROOT/target/release/whereflow" run --config "$WORK/config-nodet.toml" \
   >"$WORK/whereflow-nodet.log" 2>&1 &
 PIDS+=($!)
 for v in block blockdev; do
-  in_ns env RUST_LOG=warn "$ROOT/target/release/whereflow" run --config "$WORK/whereflow-$v.toml" \
+  in_ns env RUST_LOG=warn "$ROOT/target/release/whereflow" run --config "$WORK/config-$v.toml" \
     >"$WORK/whereflow-$v.log" 2>&1 &
   PIDS+=($!)
 done
 if [[ -n $BASE_BIN ]]; then
   [[ -x $BASE_BIN ]] || die "BASE_BIN $BASE_BIN is not a program"
-  in_ns env RUST_LOG=warn "$BASE_BIN" run --config "$WORK/whereflow-base.toml" \
+  in_ns env RUST_LOG=warn "$BASE_BIN" run --config "$WORK/config-base.toml" \
     >"$WORK/whereflow-base.log" 2>&1 &
   PIDS+=($!)
 fi

@@ -138,9 +138,9 @@ cp "$staging/lib/firmware/regulatory.db.p7s-debian" "$root/usr/lib/firmware/regu
 
 # The Pi image's overlay and defaults file, then the test's own layer.
 cp -a "$repo/buildroot-external/board/common/rootfs-overlay/." "$root/"
-defaults=$repo/buildroot-external/package/whereflow/whereflow.toml
+defaults=$repo/buildroot-external/package/whereflow/image-defaults.toml
 if [[ -f $defaults ]]; then
-  install -D -m 0644 "$defaults" "$root/etc/whereflow/whereflow.toml"
+  install -D -m 0644 "$defaults" "$root/etc/whereflow/image-defaults.toml"
 fi
 cp -a "$here/guest/." "$root/"
 ln -sf ../tmp/resolv.conf "$root/etc/resolv.conf"

@@ -9,10 +9,11 @@
 # /api/v1/flows with the right device, domain and bytes, the wrong client kept out, the
 # daemon's user and capabilities, the boot and data partitions. Boot times are printed.
 #
-# Two boots: "good" (image/vm-test/whereflow.toml: the settings are used) and "fallback"
-# (appliance/tests/data/settings/bad.toml: the setup network "whereflow-setup" runs, the
-# client joins it with the passphrase from the problems file on the boot partition, and the
-# problems show in /api/v1/status).
+# Two boots: "good" (image/vm-test/whereflow-settings.toml: the settings are used) and
+# "fallback" (appliance/tests/data/settings/bad.toml, under the settings file's name on earlier
+# images, whereflow.toml: setup reads it, the setup network "whereflow-setup" runs, the client
+# joins it with the passphrase from the problems file on the boot partition, and the problems
+# show in /api/v1/status).
 #
 # Nothing leaves the guest: it has no network device; its "internet" is a namespace inside.
 # The host only downloads Debian packages (fetch-debs.sh, cached under target/vm-test).
@@ -60,13 +61,14 @@ plain() { sed -n "s/^WFTEST $1=//p" "$results" | tail -n1; }
 # A block between WFTEST-BEGIN name and WFTEST-END name.
 block() { sed -n "/^WFTEST-BEGIN $1\$/,/^WFTEST-END $1\$/{/^WFTEST-/d;p}" "$results"; }
 
-# Boot the guest once with SETTINGS on a fresh boot partition and a data partition holding a
-# saved clock (the guest's own clock starts in 2000, as a Pi's does without a network).
-boot() { # SETTINGS
+# Boot the guest once with SETTINGS on a fresh boot partition (as NAME, default
+# whereflow-settings.toml) and a data partition holding a saved clock (the guest's own clock
+# starts in 2000, as a Pi's does without a network).
+boot() { # SETTINGS [NAME]
   local boot_img=$cache/boot-$scenario.img data_img=$cache/data-$scenario.img seed
   rm -f "$boot_img" "$data_img"
   mkfs.vfat -C -n WHEREFLOW "$boot_img" 16384 >/dev/null
-  mcopy -i "$boot_img" "$1" ::whereflow.toml
+  mcopy -i "$boot_img" "$1" "::${2:-whereflow-settings.toml}"
   seed=$(mktemp -d)
   date +%s >"$seed/clock"
   seeded=$(cat "$seed/clock")
@@ -181,7 +183,7 @@ logs() {
 
 # 1. Good settings: the person's network.
 scenario=good
-if [[ ${VM_TEST_ONLY:-good} == good || -z ${VM_TEST_ONLY:-} ]] && boot "$here/whereflow.toml"; then
+if [[ ${VM_TEST_ONLY:-good} == good || -z ${VM_TEST_ONLY:-} ]] && boot "$here/whereflow-settings.toml"; then
   before=$failures
   [[ $(plain mode) == settings ]] && ok "the settings were used" || fail "mode $(plain mode)"
   check_common
@@ -202,8 +204,11 @@ fi
 # 2. Bad settings: the setup network, the problems file, the problems in /api/v1/status.
 scenario=fallback
 if [[ ${VM_TEST_ONLY:-fallback} == fallback || -z ${VM_TEST_ONLY:-} ]] &&
-  boot "$repo/appliance/tests/data/settings/bad.toml"; then
+  boot "$repo/appliance/tests/data/settings/bad.toml" whereflow.toml; then
   before=$failures
+  grep -q 'no /boot/whereflow-settings.toml: using /boot/whereflow.toml' "$console" &&
+    ok "the settings file under its earlier name was used, and the console says so" ||
+    fail "no console message about /boot/whereflow.toml"
   [[ $(plain mode) == fallback && $(plain ssid) == whereflow-setup ]] &&
     ok "the setup network ran, passphrase from the problems file" ||
     fail "mode $(plain mode), ssid $(plain ssid)"
@@ -213,7 +218,7 @@ if [[ ${VM_TEST_ONLY:-fallback} == fallback || -z ${VM_TEST_ONLY:-} ]] &&
     grep -q "^- $key: " <<<"$problems" && ok "problems file names $key" ||
       fail "problems file lacks $key: $problems"
   done
-  jq -e '.warnings | map(select(test("^settings file \\(whereflow.toml\\): wifi.country"))) | length == 1' \
+  jq -e '.warnings | map(select(test("^settings file \\(whereflow-settings.toml\\): wifi.country"))) | length == 1' \
     <<<"$(block status)" >/dev/null 2>&1 && ok "the problems show in /api/v1/status" ||
     fail "status warnings: $(block status | jq -c .warnings 2>/dev/null)"
   grep -q '^password = "admin"' <<<"$(block boot-admin)" && ok "a bad settings file is left as it was" ||

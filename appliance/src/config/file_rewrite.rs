@@ -213,14 +213,14 @@ retention_days = 3
 
     #[test]
     fn rewritten_example_file_means_the_same_config() {
-        let example = include_str!("../../../docs/whereflow.example.toml").replace(
+        let example = include_str!("../../../docs/config.example.toml").replace(
             "# password = \"change me please\"",
             "password = \"change me please\"",
         );
         let out = replace_password(&example, HASH).unwrap();
         let dir = std::env::temp_dir().join(format!("wf-rewrite-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("whereflow.toml");
+        let path = dir.join("config.toml");
         std::fs::write(&path, &example).unwrap();
         write_checked(&path, &example, &out, |c| {
             c.admin.password = None;
@@ -267,7 +267,7 @@ retention_days = 3
     #[test]
     fn unwritable_place_is_an_error_and_leaves_nothing() {
         let dir = std::env::temp_dir().join(format!("wf-rewrite-ro-{}", std::process::id()));
-        let err = write_atomically(&dir.join("missing/whereflow.toml"), b"x").unwrap_err();
+        let err = write_atomically(&dir.join("missing/config.toml"), b"x").unwrap_err();
         assert!(matches!(err, RewriteError::Io(_)));
     }
 }

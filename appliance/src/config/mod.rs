@@ -144,7 +144,7 @@ mod tests {
 
     #[test]
     fn example_file_is_valid() {
-        let text = include_str!("../../../docs/whereflow.example.toml");
+        let text = include_str!("../../../docs/config.example.toml");
         parse(text).unwrap();
     }
 

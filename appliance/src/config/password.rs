@@ -197,7 +197,7 @@ mod tests {
     }
 
     fn load(dir: &Dir, text: &str) -> (PathBuf, Config) {
-        let path = dir.0.join("whereflow.toml");
+        let path = dir.0.join("config.toml");
         let text = format!(
             "{text}\n[data]\ndir = \"{}\"\n",
             dir.0.join("data").display()
@@ -252,7 +252,7 @@ mod tests {
         let dir = Dir::new("ro");
         let (path, mut c) = load(&dir, "[admin]\npassword = \"correct horse\"\n");
         // Make the rewrite fail: the config "file" is now in a directory that is gone.
-        c.source = Some(dir.0.join("gone").join("whereflow.toml"));
+        c.source = Some(dir.0.join("gone").join("config.toml"));
         let status = Status::default();
         let p = prepare(&mut c, &status);
         assert_eq!(p.source, Some(Source::Plain { rewritten: false }));

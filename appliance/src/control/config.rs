@@ -1,6 +1,6 @@
 //! The `[control]` section of the config file: whether the admin may use the controls, and
 //! the nftables table they use. Registered in `config/mod.rs` as `Config::control`; every
-//! key is in `docs/whereflow.example.toml`.
+//! key is in `docs/config.example.toml`.
 
 use serde::Deserialize;
 

@@ -1,6 +1,6 @@
 //! The `[detect]` section of the config file: a preset, thresholds that override it, rules,
 //! deny and allow lists, the webhook, the NFLOG group. Registered in `config/mod.rs` as
-//! `Config::detect`; every key is in `docs/whereflow.example.toml`.
+//! `Config::detect`; every key is in `docs/config.example.toml`.
 //!
 //! Thresholds left out take the preset's value ([`DetectConfig::resolve`]); a value given
 //! overrides the preset whichever preset is chosen. Validation names the key at fault.
@@ -715,7 +715,7 @@ mod tests {
     /// is a valid configuration.
     /// The example file's `[detect]` part, up to the next section that is not `detect`'s.
     fn example_detect_part() -> String {
-        let text = include_str!("../../../docs/whereflow.example.toml");
+        let text = include_str!("../../../docs/config.example.toml");
         let start = text
             .find("\n[detect]")
             .expect("a [detect] section in the example");
@@ -825,7 +825,7 @@ mod tests {
             });
             assert!(
                 found,
-                "detect.{section}.{key} is not in docs/whereflow.example.toml"
+                "detect.{section}.{key} is not in docs/config.example.toml"
             );
         }
         let toml_text: String = sections

@@ -39,7 +39,7 @@ mod tests {
 
     #[test]
     fn dhcp_only_with_the_appliance_as_dns() {
-        let t = render("/boot/whereflow.toml", "eth0");
+        let t = render("/boot/whereflow-settings.toml", "eth0");
         assert!(t.contains("\nport=0\n"));
         assert!(t.contains("\ndhcp-range=10.42.0.10,10.42.0.250,255.255.255.0,12h\n"));
         assert!(t.contains("\ndhcp-option=option:dns-server,10.42.0.1\n"));

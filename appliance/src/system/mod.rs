@@ -1,11 +1,11 @@
 //! The appliance's system files, rendered from the one settings file on the boot partition.
 //!
 //! ```text
-//!  /boot/whereflow.toml ──> settings (parse, check every value, list every problem)
-//!        │                      │ any problem: fallback (WPA2 "whereflow-setup")
-//!        ▼                      ▼
+//!  /boot/whereflow-settings.toml ──> settings (parse, check every value, list every problem)
+//!        │                               │ any problem: fallback (WPA2 "whereflow-setup")
+//!        ▼                               ▼
 //!  whereflow setup ──> hostapd.conf, dnsmasq.conf (DHCP only), nftables.conf (+ -detect),
-//!                      whereflow.toml (the daemon's runtime config), system.env (for the
+//!                      daemon.toml (the daemon's runtime config), system.env (for the
 //!                      init scripts) in /run/whereflow; problems in /boot/whereflow-problems.txt
 //! ```
 //!

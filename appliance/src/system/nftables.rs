@@ -81,7 +81,7 @@ mod tests {
 
     #[test]
     fn masquerade_out_of_the_uplink_only() {
-        let t = render("/boot/whereflow.toml", "usb0");
+        let t = render("/boot/whereflow-settings.toml", "usb0");
         assert!(
             t.contains("oifname \"usb0\" ip saddr 10.42.0.0/24 masquerade"),
             "{t}"

@@ -26,6 +26,11 @@ pub fn render(settings_file: &str, problems: &[Problem], fallback: &AccessPoint)
         out.push_str(&p.to_string());
         out.push('\n');
     }
+    // The name of the file as found (a card edited following older instructions has it
+    // under the older name, see S20setup).
+    let name = Path::new(settings_file)
+        .file_name()
+        .map_or_else(|| settings_file.into(), |n| n.to_string_lossy());
     out.push_str(&format!(
         "\n\
          Until they are fixed, the appliance runs a setup WiFi network:\n\
@@ -33,8 +38,8 @@ pub fn render(settings_file: &str, problems: &[Problem], fallback: &AccessPoint)
          \x20 passphrase:          {}\n\
          \n\
          Joined to it, http://{AP_ADDRESS}/api/v1/status lists these problems too. To fix\n\
-         them, put the SD card in any computer, open whereflow.toml on its boot partition in a\n\
-         text editor, correct the lines named above, and start the appliance again.\n",
+         them, put the SD card in any computer, open {name} on its boot partition\n\
+         in a text editor, correct the lines named above, and start the appliance again.\n",
         fallback.ssid, fallback.passphrase
     ));
     debug_assert_eq!(fallback.ssid, fallback::SSID);
@@ -64,7 +69,7 @@ pub fn read_warnings(path: &Path) -> Vec<String> {
         .take(MAX_WARNINGS)
         .map(|l| {
             let l: String = l.chars().take(MAX_CHARS).collect();
-            format!("settings file (whereflow.toml): {l}")
+            format!("settings file (whereflow-settings.toml): {l}")
         })
         .collect();
     if out.is_empty() && !text.trim().is_empty() {
@@ -93,7 +98,7 @@ mod tests {
             Problem::new("wifi.passphrase", "must be 8 to 63 characters (it has 5)"),
         ];
         let ap = fallback::access_point("abcd-efgh-jkmn");
-        let text = render("/boot/whereflow.toml", &problems, &ap);
+        let text = render("/boot/whereflow-settings.toml", &problems, &ap);
         let dir = std::env::temp_dir().join(format!("wf-problems-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("whereflow-problems.txt");
@@ -102,7 +107,7 @@ mod tests {
         assert_eq!(w.len(), 3, "{w:?}");
         assert_eq!(
             w[0],
-            "settings file (whereflow.toml): wifi.country: \"XX\" is not a country code"
+            "settings file (whereflow-settings.toml): wifi.country: \"XX\" is not a country code"
         );
         assert!(w[2].contains("whereflow-setup"));
         assert!(!w.concat().contains("abcd-efgh-jkmn"));

@@ -1,4 +1,4 @@
-//! The daemon's runtime configuration on the appliance (`/run/whereflow/whereflow.toml`).
+//! The daemon's runtime configuration on the appliance (`/run/whereflow/daemon.toml`).
 //!
 //! It is the settings file with the appliance's defaults added where the person set nothing:
 //! DNS on the access point's address, the web pages on port 80, history on the data
@@ -21,7 +21,7 @@ pub struct RuntimeInputs<'a> {
     /// The settings file as a document, when it is used; `None` renders the defaults alone
     /// (the fallback).
     pub settings: Option<&'a DocumentMut>,
-    /// The image's own defaults (`/etc/whereflow/whereflow.toml`, e.g. the geo databases'
+    /// The image's own defaults (`/etc/whereflow/image-defaults.toml`, e.g. the geo databases'
     /// paths): used where the settings set nothing, before the built-in appliance defaults.
     pub image_defaults: Option<&'a DocumentMut>,
     /// The access point that runs.
@@ -182,7 +182,7 @@ mod tests {
             ap: &ap(),
             admin_password_hash: None,
             problems_file: Path::new("/boot/whereflow-problems.txt"),
-            source: "/boot/whereflow.toml",
+            source: "/boot/whereflow-settings.toml",
         });
         let c = Config::parse(&text, Path::new("x")).unwrap();
         c.validate().unwrap();

@@ -1,4 +1,4 @@
-//! The settings file on the boot partition (`whereflow.toml`): read, and checked for
+//! The settings file on the boot partition (`whereflow-settings.toml`): read, and checked for
 //! everything the appliance needs, with every problem listed in plain words.
 //!
 //! It has the daemon's configuration format ([`Config`]): the few keys a person sets after
@@ -224,7 +224,7 @@ mod tests {
     use super::*;
 
     fn problems(text: &str) -> Vec<String> {
-        check(text, Path::new("/boot/whereflow.toml"))
+        check(text, Path::new("/boot/whereflow-settings.toml"))
             .problems
             .iter()
             .map(ToString::to_string)
@@ -308,7 +308,7 @@ mod tests {
         let p = problems("[wifi]\nssid = \n");
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(
-            p[0].starts_with("whereflow.toml: TOML parse error at line 2"),
+            p[0].starts_with("whereflow-settings.toml: TOML parse error at line 2"),
             "{p:?}"
         );
         assert!(!p[0].contains('\n'), "{p:?}");
@@ -318,7 +318,7 @@ mod tests {
 
     #[test]
     fn a_missing_file_is_a_problem() {
-        let s = read(Path::new("/nonexistent/whereflow.toml"));
+        let s = read(Path::new("/nonexistent/whereflow-settings.toml"));
         assert_eq!(s.problems.len(), 1);
         assert!(s.problems[0].message.starts_with("is missing"));
     }

@@ -19,7 +19,7 @@ use crate::system::{dnsmasq, fallback, nftables, problems, runtime};
 /// What `whereflow setup` reads and writes.
 #[derive(Clone, Debug)]
 pub struct SetupOptions {
-    /// The settings file (`/boot/whereflow.toml`).
+    /// The settings file (`/boot/whereflow-settings.toml`).
     pub settings: PathBuf,
     /// The directory the rendered files go to (`/run/whereflow`).
     pub out: PathBuf,
@@ -28,7 +28,7 @@ pub struct SetupOptions {
     pub problems_file: PathBuf,
     /// Where the fallback passphrase is kept (`/data/whereflow-setup-passphrase`).
     pub fallback_passphrase_file: PathBuf,
-    /// The image's defaults for the daemon (`/etc/whereflow/whereflow.toml`), if any: used
+    /// The image's defaults for the daemon (`/etc/whereflow/image-defaults.toml`), if any: used
     /// where the settings set nothing.
     pub image_defaults: Option<PathBuf>,
     /// A problem found outside the settings (e.g. hostapd refused the rendered access point):
@@ -79,7 +79,7 @@ pub const NFTABLES_CONF: &str = "nftables.conf";
 /// The scan detector's NFLOG rule (loaded apart from the firewall).
 pub const NFTABLES_DETECT_CONF: &str = "nftables-detect.conf";
 /// The daemon's runtime configuration.
-pub const WHEREFLOW_TOML: &str = "whereflow.toml";
+pub const DAEMON_TOML: &str = "daemon.toml";
 /// Shell variables for the init scripts.
 pub const SYSTEM_ENV: &str = "system.env";
 
@@ -166,12 +166,12 @@ pub fn render_all(
 
 /// Parse and validate the runtime configuration; the configuration, or the problem.
 fn final_check(toml: &str) -> Result<Config, Problem> {
-    let checked = Config::parse(toml, Path::new(WHEREFLOW_TOML)).and_then(|c| {
+    let checked = Config::parse(toml, Path::new(DAEMON_TOML)).and_then(|c| {
         c.validate()?;
         Ok(c)
     });
     checked.map_err(|e| {
-        let p = Problem::from_config_error(&e, WHEREFLOW_TOML);
+        let p = Problem::from_config_error(&e, DAEMON_TOML);
         Problem::new(
             p.key,
             format!("{} (with the appliance's own defaults added)", p.message),
@@ -192,7 +192,7 @@ fn files(
         (DNSMASQ_CONF, dnsmasq::render(source, uplink)),
         (NFTABLES_CONF, nftables::render(source, uplink)),
         (NFTABLES_DETECT_CONF, nftables::render_detect(source)),
-        (WHEREFLOW_TOML, toml),
+        (DAEMON_TOML, toml),
         (SYSTEM_ENV, env(uplink, config, fallback)),
     ]
 }
@@ -297,7 +297,7 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
         // Two files hold the WiFi passphrase; the init scripts give the daemon's to its group.
         let mode = match *name {
             HOSTAPD_CONF => 0o600,
-            WHEREFLOW_TOML => 0o640,
+            DAEMON_TOML => 0o640,
             _ => 0o644,
         };
         write_atomic(&opts.out.join(name), text, mode)?;
@@ -360,7 +360,7 @@ mod tests {
     /// A valid argon2id hash (of "admin password 1" with a fixed salt), so output is exact.
     const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$\
                         ZX2Y5zy1AbSgGiHzsO4YGq5cJ2eLeGd1U3ZS4XqN9Ck";
-    const SETTINGS: &str = "/boot/whereflow.toml";
+    const SETTINGS: &str = "/boot/whereflow-settings.toml";
     const PROBLEMS: &str = "/boot/whereflow-problems.txt";
 
     /// Compare with `tests/data/settings/<dir>/<name>`; `WHEREFLOW_BLESS=1` rewrites it.
@@ -402,7 +402,7 @@ mod tests {
                 DNSMASQ_CONF,
                 NFTABLES_CONF,
                 NFTABLES_DETECT_CONF,
-                WHEREFLOW_TOML,
+                DAEMON_TOML,
                 SYSTEM_ENV
             ]
         );
@@ -437,7 +437,7 @@ mod tests {
         let text = r.problems_text.as_deref().unwrap();
         assert_expected("bad.expected", "whereflow-problems.txt", text);
         for (name, text) in &r.files {
-            if [HOSTAPD_CONF, WHEREFLOW_TOML, SYSTEM_ENV].contains(name) {
+            if [HOSTAPD_CONF, DAEMON_TOML, SYSTEM_ENV].contains(name) {
                 assert_expected("bad.expected", name, text);
             }
         }
@@ -472,11 +472,11 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("boot")).unwrap();
         let opts = SetupOptions {
-            settings: dir.join("boot/whereflow.toml"),
+            settings: dir.join("boot/whereflow-settings.toml"),
             out: dir.join("run"),
             problems_file: dir.join("boot/whereflow-problems.txt"),
             fallback_passphrase_file: dir.join("data/whereflow-setup-passphrase"),
-            image_defaults: Some(dir.join("etc/whereflow.toml")),
+            image_defaults: Some(dir.join("etc/image-defaults.toml")),
             fallback_reason: None,
             rewrite_admin_password: true,
         };
@@ -510,11 +510,11 @@ mod tests {
             .unwrap();
         assert!(crate::config::password::verify(&hash, "admin password 1"));
         use std::os::unix::fs::PermissionsExt;
-        for (name, mode) in [(HOSTAPD_CONF, 0o600), (WHEREFLOW_TOML, 0o640)] {
+        for (name, mode) in [(HOSTAPD_CONF, 0o600), (DAEMON_TOML, 0o640)] {
             let m = std::fs::metadata(opts.out.join(name)).unwrap();
             assert_eq!(m.permissions().mode() & 0o777, mode, "{name}");
         }
-        let runtime = std::fs::read_to_string(opts.out.join(WHEREFLOW_TOML)).unwrap();
+        let runtime = std::fs::read_to_string(opts.out.join(DAEMON_TOML)).unwrap();
         assert!(runtime.contains(&format!("password_hash = \"{hash}\"")));
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -61,7 +61,7 @@ impl Daemon {
             lan.join(", "),
             dir.join("data").display(),
         );
-        let config_path = dir.join("whereflow.toml");
+        let config_path = dir.join("config.toml");
         std::fs::write(&config_path, config)?;
         let log = std::fs::File::create(dir.join("daemon.log"))?;
         // WF_DAEMON_WRAPPER="heaptrack -o /tmp/wf" (say) runs the daemon under a profiler.

@@ -4,9 +4,9 @@
 #
 # The root file system is mounted read-only (cmdline.txt says "ro" and
 # BR2_TARGET_GENERIC_REMOUNT_ROOTFS_RW is off). What must be written lives on:
-#   /boot  the FAT boot partition: firmware, kernel and the settings file whereflow.toml,
-#          mounted read-only; readable by root and the group "whereflow" only (the file
-#          holds the WiFi passphrase and the admin password)
+#   /boot  the FAT boot partition: firmware, kernel and the settings file
+#          whereflow-settings.toml, mounted read-only; readable by root and the group
+#          "whereflow" only (the file holds the WiFi passphrase and the admin password)
 #   /data  the ext4 data partition: the daemon's database (/data/whereflow) and whatever
 #          else must survive a reboot
 #   /tmp, /run  tmpfs (Buildroot's fstab); /var/log, /var/cache, /var/tmp point there.

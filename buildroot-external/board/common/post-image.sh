@@ -9,8 +9,8 @@ GENIMAGE_CFG="${BINARIES_DIR}/genimage.cfg"
 GENIMAGE_TMP="${BUILD_DIR}/genimage.tmp"
 
 # The settings file people edit after flashing, at the root of the boot partition.
-SETTINGS="${BOARD_COMMON}/whereflow.toml"
-install -m 0644 "$SETTINGS" "${BINARIES_DIR}/whereflow.toml"
+SETTINGS="${BOARD_COMMON}/whereflow-settings.toml"
+install -m 0644 "$SETTINGS" "${BINARIES_DIR}/whereflow-settings.toml"
 
 # Everything the firmware reads from the boot partition: device trees, the firmware
 # files (start*.elf, fixup*.dat, config.txt, cmdline.txt, overlays/), the kernel.
@@ -23,7 +23,7 @@ if [[ -z $kernel || ! -f "${BINARIES_DIR}/${kernel}" ]]; then
 	echo "post-image: config.txt names no kernel=, or ${BINARIES_DIR}/${kernel} is missing" >&2
 	exit 1
 fi
-files+=("$kernel" whereflow.toml)
+files+=("$kernel" whereflow-settings.toml)
 
 boot_files=$(printf '\\t\\t\\t"%s",\\n' "${files[@]}")
 sed "s|#BOOT_FILES#|${boot_files}|" "${BOARD_COMMON}/genimage.cfg.in" >"$GENIMAGE_CFG"

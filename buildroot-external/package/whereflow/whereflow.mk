@@ -77,8 +77,8 @@ endif
 # would build everything a second time: copy the binary instead.
 define WHEREFLOW_INSTALL_TARGET_CMDS
 	$(INSTALL) -D -m 0755 $(WHEREFLOW_BIN) $(TARGET_DIR)/usr/bin/whereflow
-	$(INSTALL) -D -m 0644 $(WHEREFLOW_PKGDIR)/whereflow.toml \
-		$(TARGET_DIR)/etc/whereflow/whereflow.toml
+	$(INSTALL) -D -m 0644 $(WHEREFLOW_PKGDIR)/image-defaults.toml \
+		$(TARGET_DIR)/etc/whereflow/image-defaults.toml
 	$(WHEREFLOW_INSTALL_GEO_DATA)
 endef
 

@@ -3,9 +3,14 @@
 
 # The files `whereflow setup` renders, and the settings they come from.
 WF_RUN=/run/whereflow
-WF_SETTINGS=/boot/whereflow.toml
+WF_SETTINGS=/boot/whereflow-settings.toml
+# The settings file's name on cards set up with an earlier image: read when WF_SETTINGS is
+# not there (see wf_settings_file).
+WF_SETTINGS_OLD=/boot/whereflow.toml
 WF_PROBLEMS=/boot/whereflow-problems.txt
 WF_DATA=/data
+# The daemon's configuration, rendered by setup (it holds the WiFi passphrase).
+WF_DAEMON_CONF=$WF_RUN/daemon.toml
 
 # Note a boot step: in the kernel log (dmesg shows it with the time since the kernel
 # started) and in /run/whereflow-boot-times (seconds since boot, step).
@@ -29,6 +34,21 @@ wf_env() {
 	. "$WF_RUN/system.env"
 }
 
+# The settings file to use: WF_SETTINGS, or on a card edited following older instructions
+# the file under its older name (said on the console and in the system log, so that nobody
+# wonders which of the two counts).
+wf_settings_file() {
+	if [ ! -e "$WF_SETTINGS" ] && [ -e "$WF_SETTINGS_OLD" ]; then
+		wf_say "no $WF_SETTINGS: using $WF_SETTINGS_OLD (its name on earlier images)"
+		echo "$WF_SETTINGS_OLD"
+		return
+	fi
+	if [ -e "$WF_SETTINGS_OLD" ]; then
+		wf_say "$WF_SETTINGS_OLD is ignored: the settings are read from $WF_SETTINGS"
+	fi
+	echo "$WF_SETTINGS"
+}
+
 # Run `whereflow setup` with the boot partition writable for the moment it takes (it
 # writes the problems file and replaces a plain admin password by its hash).
 # Arguments are passed on (e.g. --fallback-reason TEXT). Returns setup's status:
@@ -39,7 +59,8 @@ wf_setup() {
 		mount -o remount,rw /boot 2>/dev/null && wf_ro=yes
 	fi
 	mkdir -p "$WF_RUN"
-	whereflow setup --settings "$WF_SETTINGS" --out "$WF_RUN" --problems "$WF_PROBLEMS" \
+	wf_settings=$(wf_settings_file)
+	whereflow setup --settings "$wf_settings" --out "$WF_RUN" --problems "$WF_PROBLEMS" \
 		--fallback-passphrase-file "$WF_DATA/whereflow-setup-passphrase" "$@"
 	wf_status=$?
 	sync
@@ -47,8 +68,8 @@ wf_setup() {
 		mount -o remount,ro /boot 2>/dev/null || true
 	fi
 	# The daemon's configuration holds the WiFi passphrase: its group only.
-	if [ -f "$WF_RUN/whereflow.toml" ]; then
-		chgrp whereflow "$WF_RUN/whereflow.toml" 2>/dev/null || true
+	if [ -f "$WF_DAEMON_CONF" ]; then
+		chgrp whereflow "$WF_DAEMON_CONF" 2>/dev/null || true
 	fi
 	return "$wf_status"
 }
