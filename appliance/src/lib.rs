@@ -23,19 +23,19 @@
 
 pub mod config;
 pub mod conntrack;
-pub mod control;
+pub(crate) mod control;
 pub mod correlate;
 pub mod daemon;
 pub mod detect;
-pub mod devices;
+pub(crate) mod devices;
 pub mod dns;
 pub mod enrich;
 pub mod model;
-pub mod netlink;
+pub(crate) mod netlink;
 pub(crate) mod session;
 pub mod status;
 pub mod store;
 #[allow(unsafe_code)]
 pub(crate) mod sys;
 pub mod system;
-pub mod web;
+pub(crate) mod web;

@@ -43,7 +43,6 @@ impl History {
         }
     }
 
-    /// The store.
     pub(crate) fn store(&self) -> &Arc<Store> {
         &self.store
     }

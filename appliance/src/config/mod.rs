@@ -18,7 +18,7 @@ mod enrich;
 mod error;
 pub(crate) mod file_rewrite;
 mod history;
-pub mod password;
+pub(crate) mod password;
 mod site;
 mod system;
 mod uplink;

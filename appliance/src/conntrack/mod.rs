@@ -11,12 +11,12 @@
 //! `socket` (the two netlink sockets), `reader` (the thread's poll loop), `sysctl`
 //! (`nf_conntrack_acct`, `_timestamp`, `_events`).
 
-pub mod flow;
+pub(crate) mod flow;
 mod reader;
 mod socket;
 mod sysctl;
-pub mod table;
-pub mod wire;
+pub(crate) mod table;
+pub(crate) mod wire;
 
 use std::io;
 use std::sync::Arc;

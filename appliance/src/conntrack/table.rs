@@ -109,11 +109,6 @@ impl Table {
         self.live.len()
     }
 
-    /// No flows held.
-    pub fn is_empty(&self) -> bool {
-        self.live.is_empty()
-    }
-
     /// Tombstones held (closed flows remembered to drop stale messages).
     pub fn tombstones(&self) -> usize {
         self.tombs.len()
@@ -130,11 +125,6 @@ impl Table {
     /// The dump in progress was cut short (error, interrupted): nothing is concluded from it.
     pub fn abort_dump(&mut self) {
         self.dump = None;
-    }
-
-    /// The number of the dump in progress.
-    pub fn dump_in_progress(&self) -> Option<u64> {
-        self.dump
     }
 
     /// Apply one event (from the event socket).

@@ -350,11 +350,6 @@ impl Controls {
         self.enabled.then(|| self.dns.clone())
     }
 
-    /// `control.enabled`.
-    pub fn enabled(&self) -> bool {
-        self.enabled
-    }
-
     fn check_enabled(&self) -> Result<(), ControlError> {
         if self.enabled {
             Ok(())

@@ -36,7 +36,7 @@ const MAX_PENDING_FORGETS: usize = 1_024;
 pub struct LiveForgotten {
     /// Flows, live and closed.
     pub flows: usize,
-    /// DNS answers.
+    /// DNS answers removed from the recent log.
     pub dns_answers: usize,
     /// Whether the device had totals.
     pub device: bool,

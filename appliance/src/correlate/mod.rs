@@ -18,13 +18,13 @@
 //! - `live`: [`LiveState`], all of the above that the API reads, behind one lock.
 //! - `task`: the loop that feeds both streams through the above, in order.
 
-pub mod device_totals;
-pub mod dns_log;
-pub mod dns_memory;
-pub mod flows;
-pub mod live;
-pub mod paths;
-pub mod task;
+pub(crate) mod device_totals;
+pub(crate) mod dns_log;
+pub(crate) mod dns_memory;
+pub(crate) mod flows;
+pub(crate) mod live;
+pub(crate) mod paths;
+pub(crate) mod task;
 
 pub use device_totals::{DeviceSummary, DeviceTotals};
 pub use dns_log::DnsLog;

@@ -256,6 +256,7 @@ async fn prepare_admin_password(
     tokio::task::spawn_blocking(move || {
         let mut config = config;
         let password = crate::config::password::prepare(&mut config, &status);
+        tracing::debug!("admin password from: {:?}", password.source);
         (config, password.hash)
     })
     .await

@@ -22,19 +22,19 @@
 //! over the `Arc`s it already made for the event stream with `try_send` into a bounded queue,
 //! and a full queue drops the input and counts it ([`DetectStats::dropped`]).
 
-pub mod alerts;
+pub(crate) mod alerts;
 pub mod config;
-pub mod destinations;
+pub(crate) mod destinations;
 pub mod dns_tunnel;
-pub mod encrypted_dns;
+pub(crate) mod encrypted_dns;
 pub(crate) mod lan_watch;
-pub mod nflog;
-pub mod rules;
-pub mod scan;
-pub mod spoofing;
+pub(crate) mod nflog;
+pub(crate) mod rules;
+pub(crate) mod scan;
+pub(crate) mod spoofing;
 pub mod task;
-pub mod upload;
-pub mod webhook;
+pub(crate) mod upload;
+pub(crate) mod webhook;
 
 use std::hash::{BuildHasher, Hash};
 use std::sync::atomic::{AtomicU64, Ordering};

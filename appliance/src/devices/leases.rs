@@ -44,13 +44,6 @@ pub struct Lease {
     pub hostname: Option<String>,
 }
 
-impl Lease {
-    /// Still valid at `now` (infinite leases always are).
-    pub fn is_valid_at(&self, now: DateTime<Utc>) -> bool {
-        self.expires.is_none_or(|e| e > now)
-    }
-}
-
 /// Why a line was skipped.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LeaseLineError {
@@ -237,8 +230,6 @@ duid 00:01:00:01:2c:5f:aa:bb:b8:27:eb:00:00:01
         let b = &f.leases[1];
         assert_eq!(b.expires, None, "0 is an infinite lease");
         assert_eq!(b.hostname, None);
-        assert!(b.is_valid_at(Utc::now()));
-        assert!(!a.is_valid_at(Utc::now()), "expired in 2024");
         // DHCPv6: MAC from DUID-LLT and DUID-LL, none from DUID-EN.
         assert_eq!(f.leases[2].mac, a.mac);
         assert_eq!(f.leases[2].hostname.as_deref(), Some("alice-phone"));

@@ -30,7 +30,4 @@ pub mod rtnetlink;
 
 pub use mac::MacAddr;
 pub use refresher::{spawn as spawn_refresher, RefresherOptions};
-pub use registry::{
-    validate_nickname, Device, DeviceInfo, DeviceRegistry, KnownDevice, NicknameError,
-    NicknameSaved, PresentDevice, Sighting,
-};
+pub use registry::{DeviceInfo, DeviceRegistry, KnownDevice};

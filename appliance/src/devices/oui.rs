@@ -123,16 +123,6 @@ impl OuiTable {
         self.index.len()
     }
 
-    /// No prefixes at all.
-    pub fn is_empty(&self) -> bool {
-        self.index.is_empty()
-    }
-
-    /// Lines that did not parse.
-    pub fn bad_lines(&self) -> usize {
-        self.bad_lines
-    }
-
     /// Heap memory of the index (the text itself is part of the binary).
     pub fn heap_bytes(&self) -> usize {
         self.index.capacity() * std::mem::size_of::<u64>()
@@ -147,10 +137,11 @@ impl OuiTable {
     pub fn describe(&self) -> String {
         format!(
             "MAC vendors: {} prefixes (IEEE MA-L via Debian ieee-data), {} KB compiled in, \
-             {} KB index",
+             {} KB index, {} bad lines skipped",
             self.len(),
             self.text_bytes() / 1024,
-            self.heap_bytes() / 1024
+            self.heap_bytes() / 1024,
+            self.bad_lines
         )
     }
 }
@@ -177,7 +168,7 @@ mod tests {
     #[test]
     fn builtin_table_is_whole_and_small() {
         let t = OuiTable::builtin();
-        assert_eq!(t.bad_lines(), 0, "generated/oui.tsv has malformed lines");
+        assert_eq!(t.bad_lines, 0, "generated/oui.tsv has malformed lines");
         assert!(t.len() > 30_000, "only {} prefixes", t.len());
         // 8 bytes a prefix: the index stays well under half a megabyte.
         assert!(t.heap_bytes() <= t.len() * 8 + 64, "{}", t.heap_bytes());
@@ -253,7 +244,7 @@ mod tests {
             "# comment\n\nB827EB\tRaspberry Pi\nnot a line\nZZZZZZ\tBad hex\n12345\tShort\n\
              001122\t \n001122\tFirst\n001122\tSecond\r\nAABBCC\tLast",
         );
-        assert_eq!(t.bad_lines(), 4);
+        assert_eq!(t.bad_lines, 4);
         assert_eq!(t.len(), 3);
         assert_eq!(t.lookup(0xb827eb), Some("Raspberry Pi"));
         assert_eq!(t.lookup(0x001122), Some("First"));

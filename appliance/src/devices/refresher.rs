@@ -625,7 +625,7 @@ mod tests {
         r.poll_leases();
         r.poll_leases();
         r.apply_all();
-        assert!(registry.is_empty());
+        assert_eq!(registry.len(), 0);
         let w = status.snapshot().warnings;
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(w[0].contains("devices.dnsmasq_leases"), "{w:?}");

@@ -565,11 +565,6 @@ impl DeviceRegistry {
     pub fn len(&self) -> usize {
         self.inner.read().by_mac.len()
     }
-
-    /// No device known.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 #[cfg(test)]
@@ -738,7 +733,7 @@ mod tests {
             None,
             "every address of the device"
         );
-        assert!(r.is_empty());
+        assert_eq!(r.len(), 0);
         assert!(!r.forget(ip("192.0.2.10")));
         // Still connected: recognised again, without the nickname.
         r.observe(&sight("192.0.2.10", PI, Some("pi"), 0));

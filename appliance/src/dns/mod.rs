@@ -27,15 +27,15 @@
 //! TCP timeouts) and add those limits. hickory-proto still encodes our own answers and
 //! decodes upstream answers for the events; hickory-resolver reads `/etc/resolv.conf`.
 
-pub mod answer;
-pub mod batch;
-pub mod block;
-pub mod cache;
-pub mod forwarder;
-pub mod local;
-pub mod ratelimit;
-pub mod server;
-pub mod upstream;
+pub(crate) mod answer;
+pub(crate) mod batch;
+pub(crate) mod block;
+pub(crate) mod cache;
+pub(crate) mod forwarder;
+pub(crate) mod local;
+pub(crate) mod ratelimit;
+pub(crate) mod server;
+pub(crate) mod upstream;
 pub mod wire;
 
 use std::net::SocketAddr;

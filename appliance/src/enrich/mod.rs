@@ -13,10 +13,10 @@
 pub use enricher::Enricher;
 
 pub mod asn;
-pub mod attribution;
+pub(crate) mod attribution;
 pub mod domains;
-pub mod enricher;
+pub(crate) mod enricher;
 pub mod geo;
-pub mod orgname;
+pub(crate) mod orgname;
 pub mod special;
 pub mod suffix;

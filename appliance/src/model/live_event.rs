@@ -12,32 +12,32 @@ use crate::model::{Alert, DeviceId, DnsLogEntry, FlowRecord};
 pub enum LiveEvent {
     /// A flow appeared.
     FlowNew {
-        /// The flow.
+        /// The flow as it is now (shared with the live table, not copied).
         flow: Arc<FlowRecord>,
     },
     /// A flow's counters or name changed.
     FlowUpdate {
-        /// The flow.
+        /// The flow as it is now (shared with the live table, not copied).
         flow: Arc<FlowRecord>,
     },
     /// A flow ended.
     FlowClosed {
-        /// The flow.
+        /// The flow as it is now (shared with the live table, not copied).
         flow: Arc<FlowRecord>,
     },
     /// A device got a DNS answer.
     Dns {
-        /// The answer.
+        /// The answer as `/api/v1/dns` lists it.
         answer: DnsLogEntry,
     },
     /// A detector raised a new alert (`detect`).
     Alert {
-        /// The alert.
+        /// The alert as `/api/v1/alerts` lists it.
         alert: Arc<Alert>,
     },
     /// An alert grew: more findings folded into it (`count`, `last_seen`).
     AlertUpdate {
-        /// The alert as it is now.
+        /// The alert as `/api/v1/alerts` lists it, with its new count.
         alert: Arc<Alert>,
     },
 }

@@ -29,12 +29,12 @@
 mod alerts;
 mod codec;
 mod devices;
-pub mod export;
+pub(crate) mod export;
 mod forget;
 mod paths;
-pub mod retention;
-pub mod schema;
-pub mod sessions;
+pub(crate) mod retention;
+pub(crate) mod schema;
+pub(crate) mod sessions;
 mod snapshots;
 mod writer;
 

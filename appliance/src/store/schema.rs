@@ -149,7 +149,8 @@ CREATE TABLE flow_snapshots (
 pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The schema version this build writes.
-pub fn current_version() -> u32 {
+#[cfg(test)]
+pub(crate) fn current_version() -> u32 {
     MIGRATIONS.len() as u32
 }
 
@@ -159,7 +160,7 @@ pub fn version(conn: &Connection) -> Result<u32, StoreError> {
     Ok(u32::try_from(v).unwrap_or(u32::MAX))
 }
 
-/// Bring the database up to [`current_version`]. Returns the version found before.
+/// Bring the database up to the version this build writes (one per step in [`MIGRATIONS`]). Returns the version found before.
 pub fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
     apply(conn, MIGRATIONS)
 }

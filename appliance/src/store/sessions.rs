@@ -18,15 +18,15 @@ pub const DELETE_CHUNK: i64 = 5_000;
 /// What deleting removed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Deleted {
-    /// Sessions.
+    /// Session rows deleted.
     pub sessions: u64,
-    /// Flows.
+    /// Flow rows deleted (their counter snapshots go with them).
     pub flows: u64,
-    /// DNS answers.
+    /// DNS answer rows deleted.
     pub dns_answers: u64,
     /// Device rows (one per device per session).
     pub devices: u64,
-    /// Alerts.
+    /// Alert rows deleted.
     pub alerts: u64,
 }
 

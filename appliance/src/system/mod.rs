@@ -17,17 +17,17 @@
 //! - `problems`: the problems file (written by setup, read by the daemon).
 //! - `setup`: `whereflow setup`, which does all of the above.
 
-pub mod dnsmasq;
-pub mod fallback;
-pub mod hostapd;
-pub mod network;
-pub mod nftables;
-pub mod problems;
-pub mod regdomain;
+pub(crate) mod dnsmasq;
+pub(crate) mod fallback;
+pub(crate) mod hostapd;
+pub(crate) mod network;
+pub(crate) mod nftables;
+pub(crate) mod problems;
+pub(crate) mod regdomain;
 mod regdomain_table;
-pub mod runtime;
-pub mod settings;
-pub mod setup;
+pub(crate) mod runtime;
+pub(crate) mod settings;
+pub(crate) mod setup;
 
 pub use settings::Problem;
 pub use setup::{run as setup, SetupError, SetupOptions, SetupReport};

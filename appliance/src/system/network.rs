@@ -33,9 +33,6 @@ pub fn ap_network() -> Ipv4Net {
         .unwrap_or_default()
 }
 
-/// The data partition's mount point.
-pub const DATA_MOUNT: &str = "/data";
-
 /// The daemon's data directory (history database, device names), on the data partition.
 pub const DATA_DIR: &str = "/data/whereflow";
 

@@ -44,11 +44,6 @@ pub fn find(name: &str) -> Option<&'static Asset> {
     generated::FILES.iter().find(|a| a.name == name)
 }
 
-/// Every embedded file.
-pub fn all() -> &'static [Asset] {
-    generated::FILES
-}
-
 /// The URL of a view's script or style sheet by its source name (`"sankey.js"` ->
 /// `"/assets/sankey-LVKOIMUP.js"`). An unknown name gives a URL that answers 404, so a page
 /// still renders (and the browser console names the missing file).
@@ -163,7 +158,7 @@ mod tests {
 
     #[test]
     fn the_front_end_stays_within_its_budget() {
-        let gz: usize = all()
+        let gz: usize = generated::FILES
             .iter()
             .filter(|a| a.name.ends_with(".js") || a.name.ends_with(".css"))
             .map(|a| a.gzip.map_or(a.body.len(), |g| g.len()))
@@ -173,7 +168,7 @@ mod tests {
 
     #[test]
     fn nothing_is_fetched_from_another_host() {
-        for a in all() {
+        for a in generated::FILES {
             let text = String::from_utf8_lossy(a.body);
             for bad in [
                 "fonts.googleapis",

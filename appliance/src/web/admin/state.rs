@@ -52,7 +52,8 @@ pub struct AdminParts {
 }
 
 impl Admin {
-    /// Build it.
+    /// The admin side, with admin pages off when there is no password hash and no
+    /// history actions when there is no store.
     pub fn new(p: AdminParts) -> Admin {
         Admin {
             auth: Auth::new(p.password_hash),
@@ -64,18 +65,6 @@ impl Admin {
             config_lock: Mutex::new(()),
             exports: Arc::new(Semaphore::new(MAX_EXPORTS)),
         }
-    }
-
-    /// No password, no history: for tests and tools.
-    pub fn disabled() -> Admin {
-        Admin::new(AdminParts {
-            password_hash: None,
-            store: None,
-            writer: None,
-            fresh_live: Box::new(|| LiveState::new(&crate::config::CorrelateConfig::default(), 1)),
-            settings: Arc::new(HistorySettings::new(&Default::default())),
-            config_file: None,
-        })
     }
 
     /// Is an admin password set?
