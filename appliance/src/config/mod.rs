@@ -15,7 +15,7 @@ mod data;
 mod devices;
 mod dns;
 mod enrich;
-mod error;
+pub(crate) mod error;
 pub(crate) mod file_rewrite;
 mod history;
 pub(crate) mod password;
@@ -75,10 +75,10 @@ pub struct Config {
     /// Files `whereflow setup` leaves for the daemon.
     pub system: SystemConfig,
     /// Detectors, rules and alerts (the section's types live in `detect::config`).
-    pub detect: crate::detect::DetectConfig,
+    pub detect: crate::detect::config::DetectConfig,
     /// Controls: DNS blocking, address blocks, ending connections (the section's types live
     /// in `control::config`).
-    pub control: crate::control::ControlConfig,
+    pub control: crate::control::config::ControlConfig,
     /// The file this configuration was read from ([`Config::load`]); `None` for built-in
     /// defaults. The admin password is rewritten there as a hash.
     #[serde(skip)]

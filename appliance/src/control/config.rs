@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use crate::config::{invalid, ConfigError};
+use crate::config::error::{invalid, ConfigError};
 
 /// `[control]`: DNS blocking, address blocks and ending connections (admin only).
 #[derive(Clone, Debug, Deserialize, PartialEq)]

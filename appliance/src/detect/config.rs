@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::rules::{preset_rules, Action, Preset, Rule, RuleSet};
 use super::webhook::WebhookUrl;
-use crate::config::{invalid, ConfigError};
+use crate::config::error::{invalid, ConfigError};
 use crate::detect::{destinations, dns_tunnel, encrypted_dns, scan, spoofing, upload};
 use crate::model::{AlertKind, Domain};
 

@@ -21,7 +21,7 @@ use rustc_hash::FxBuildHasher;
 use super::rules::Preset;
 use super::{hash_str, lru, Lru};
 use crate::detect::alerts::Finding;
-use crate::dns::DnsAnswer;
+use crate::dns::answer::DnsAnswer;
 use crate::enrich::suffix::registrable_str;
 use crate::model::{AlertKind, DeviceId, DnsLogEntry, Domain};
 

@@ -46,7 +46,7 @@ use crate::config::ConfigError;
 use crate::conntrack::FlowTuple;
 use crate::correlate::LanFilter;
 use crate::detect::alerts::{AlertBook, Finding, Recorded};
-use crate::dns::DnsAnswer;
+use crate::dns::answer::DnsAnswer;
 use crate::model::{Alert, FlowRecord, LiveEvent};
 use crate::status::Status;
 use crate::store::{StoreOp, StoreWriter};

@@ -13,6 +13,7 @@ use std::os::fd::AsFd;
 use tokio::io::Interest;
 use tokio::net::UdpSocket;
 
+use super::ratelimit::LogLimiter;
 use crate::sys::mmsg::{self, Received};
 use crate::sys::socket;
 
@@ -101,6 +102,33 @@ impl Datagram for (Vec<u8>, SocketAddr) {
     }
     fn to(&self) -> Option<SocketAddr> {
         Some(self.1)
+    }
+}
+
+/// Send failures are logged, a few a minute.
+static SEND_ERR: LogLimiter = LogLimiter::new();
+
+/// Send `replies` (and empty it): all at once if the socket takes them, else one by one.
+pub async fn send_all(sock: &UdpSocket, replies: &mut Replies) {
+    if replies.is_empty() {
+        return;
+    }
+    let done = send_now(sock, replies, |i, error| {
+        if let Some(suppressed) = SEND_ERR.check() {
+            let client = replies.get(i).map(|r| r.1);
+            tracing::debug!(%error, ?client, suppressed, "UDP send failed");
+        }
+    });
+    for (bytes, to) in replies.drain(..).skip(done) {
+        send(sock, &bytes, to).await;
+    }
+}
+
+async fn send(sock: &UdpSocket, bytes: &[u8], to: SocketAddr) {
+    if let Err(error) = sock.send_to(bytes, to).await {
+        if let Some(suppressed) = SEND_ERR.check() {
+            tracing::debug!(%error, client = %to, suppressed, "UDP send failed");
+        }
     }
 }
 

@@ -26,11 +26,11 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::answer::{AnswerSink, DnsAnswer};
+use super::batch::send_all;
 use super::batch::{RecvBatch, Replies};
 use super::cache::{Cache, Entry};
 use super::local::LocalNames;
 use super::ratelimit::LogLimiter;
-use super::server::send_all;
 use super::upstream::{Job, ReplyTo, Sends, Step, Upstreams, MAX_UDP_RESPONSE, SWEEP_EVERY};
 use super::wire::{self, rcode, Query, Reject};
 use crate::dns::DnsBlock;

@@ -22,7 +22,7 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use super::batch::{self, RecvBatch, Replies};
+use super::batch::{self, RecvBatch};
 use super::forwarder::{Forwarder, Now, Outbox, Transport};
 use super::ratelimit::LogLimiter;
 use super::wire::MAX_REQUEST_LEN;
@@ -122,30 +122,6 @@ pub async fn serve_udp(
             }
         }
         fwd.flush(&mut out).await;
-    }
-}
-
-/// Send `replies` (and empty it): all at once if the socket takes them, else one by one.
-pub async fn send_all(sock: &UdpSocket, replies: &mut Replies) {
-    if replies.is_empty() {
-        return;
-    }
-    let done = batch::send_now(sock, replies, |i, error| {
-        if let Some(suppressed) = SOCKET_ERR.check() {
-            let client = replies.get(i).map(|r| r.1);
-            tracing::debug!(%error, ?client, suppressed, "UDP send failed");
-        }
-    });
-    for (bytes, to) in replies.drain(..).skip(done) {
-        send(sock, &bytes, to).await;
-    }
-}
-
-async fn send(sock: &UdpSocket, bytes: &[u8], to: SocketAddr) {
-    if let Err(error) = sock.send_to(bytes, to).await {
-        if let Some(suppressed) = SOCKET_ERR.check() {
-            tracing::debug!(%error, client = %to, suppressed, "UDP send failed");
-        }
     }
 }
 

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
-use super::geo::{Kind, MmdbSet};
+use super::mmdb::{Kind, MmdbSet};
 use super::special::canonical_ip;
 use crate::status::Status;
 
@@ -38,7 +38,7 @@ impl AsnDb {
     /// AS records, is skipped with a warning through `status.warn`; never panics.
     pub fn open(paths: &[PathBuf], status: &Status) -> AsnDb {
         AsnDb {
-            files: MmdbSet::open(paths, Kind::Asn, status),
+            files: MmdbSet::open(paths, ASN, status),
         }
     }
 
@@ -77,6 +77,20 @@ impl AsnDb {
     pub fn errors(&self) -> u64 {
         self.files.errors()
     }
+}
+
+/// What a usable AS record holds.
+const ASN: Kind = Kind {
+    noun: "AS",
+    fields: "autonomous_system_number",
+    usable: usable_asn,
+};
+
+fn usable_asn(
+    r: &maxminddb::LookupResult<'_, maxminddb::Mmap>,
+) -> Result<bool, maxminddb::MaxMindDbError> {
+    Ok(r.decode::<AsnRecord<'_>>()?
+        .is_some_and(|a| a.autonomous_system_number.is_some()))
 }
 
 /// One AS record; strings borrowed from the map.

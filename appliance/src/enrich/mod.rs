@@ -17,6 +17,7 @@ pub(crate) mod attribution;
 pub mod domains;
 pub(crate) mod enricher;
 pub mod geo;
+pub(crate) mod mmdb;
 pub(crate) mod orgname;
 pub mod special;
 pub mod suffix;
