@@ -168,6 +168,98 @@ impl LeaseView {
     }
 }
 
+impl LeaseView {
+    /// The file's bytes when it changed since the last read (by modification time and
+    /// size); `None` when it did not, or cannot be read (said once in `status`).
+    fn read_if_changed(&mut self, status: &Status) -> Option<Vec<u8>> {
+        let meta = match std::fs::metadata(&self.path) {
+            Ok(m) => m,
+            Err(e) => {
+                if !self.warned {
+                    self.warned = true;
+                    status.warn(format!(
+                        "devices: cannot read the DHCP lease file {} (devices.dnsmasq_leases): \
+                         {e}; device names from DHCP are not shown until it can be read",
+                        self.path.display()
+                    ));
+                }
+                return None;
+            }
+        };
+        let stamp = (
+            meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+            meta.len(),
+        );
+        if self.stamp == Some(stamp) {
+            return None;
+        }
+        if meta.len() > MAX_LEASE_FILE {
+            if !self.warned {
+                self.warned = true;
+                status.warn(format!(
+                    "devices: the DHCP lease file {} is {} bytes, more than the {MAX_LEASE_FILE} \
+                     read; it is ignored",
+                    self.path.display(),
+                    meta.len()
+                ));
+            }
+            self.stamp = Some(stamp);
+            return None;
+        }
+        let bytes = match std::fs::read(&self.path) {
+            Ok(b) => b,
+            Err(e) => {
+                if !self.warned {
+                    self.warned = true;
+                    status.warn(format!(
+                        "devices: cannot read the DHCP lease file {}: {e}",
+                        self.path.display()
+                    ));
+                }
+                return None;
+            }
+        };
+        self.stamp = Some(stamp);
+        Some(bytes)
+    }
+
+    /// The leases just read become the entries; a lease seen before keeps when it began.
+    fn take(&mut self, leases: Vec<Lease>) {
+        let now = Utc::now();
+        let first = std::mem::replace(&mut self.first_read, false);
+        let mut entries = HashMap::with_capacity(leases.len());
+        for Lease {
+            expires,
+            mac,
+            ip,
+            hostname,
+        } in leases
+        {
+            let Some(mac) = mac else { continue };
+            let old = self.entries.get(&ip).filter(|o| o.mac == mac);
+            let (since, seen) = match old {
+                Some(o) if o.expires == expires => (o.since, o.seen),
+                // Renewed: same device, new expiry.
+                Some(o) => (o.since, Some(now)),
+                // At start we cannot tell when a lease was granted: not "seen now".
+                None if first => (now, None),
+                None => (now, Some(now)),
+            };
+            entries.insert(
+                ip,
+                LeaseEntry {
+                    mac,
+                    hostname,
+                    expires,
+                    since,
+                    seen,
+                },
+            );
+        }
+        self.entries = entries;
+    }
+}
+
 impl Refresher {
     fn run(&mut self) {
         tracing::info!(
@@ -204,54 +296,9 @@ impl Refresher {
         let Some(view) = self.leases.as_mut() else {
             return;
         };
-        let meta = match std::fs::metadata(&view.path) {
-            Ok(m) => m,
-            Err(e) => {
-                if !view.warned {
-                    view.warned = true;
-                    self.status.warn(format!(
-                        "devices: cannot read the DHCP lease file {} (devices.dnsmasq_leases): \
-                         {e}; device names from DHCP are not shown until it can be read",
-                        view.path.display()
-                    ));
-                }
-                return;
-            }
-        };
-        let stamp = (
-            meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
-            meta.len(),
-        );
-        if view.stamp == Some(stamp) {
+        let Some(bytes) = view.read_if_changed(&self.status) else {
             return;
-        }
-        if meta.len() > MAX_LEASE_FILE {
-            if !view.warned {
-                view.warned = true;
-                self.status.warn(format!(
-                    "devices: the DHCP lease file {} is {} bytes, more than the {MAX_LEASE_FILE} \
-                     read; it is ignored",
-                    view.path.display(),
-                    meta.len()
-                ));
-            }
-            view.stamp = Some(stamp);
-            return;
-        }
-        let bytes = match std::fs::read(&view.path) {
-            Ok(b) => b,
-            Err(e) => {
-                if !view.warned {
-                    view.warned = true;
-                    self.status.warn(format!(
-                        "devices: cannot read the DHCP lease file {}: {e}",
-                        view.path.display()
-                    ));
-                }
-                return;
-            }
         };
-        view.stamp = Some(stamp);
         let text = String::from_utf8_lossy(&bytes);
         let file = leases::parse(&text, self.options.max_entries);
         let stats = &self.registry.stats;
@@ -270,39 +317,8 @@ impl Refresher {
                 file.bad_lines
             );
         }
-        let now = Utc::now();
-        let first = std::mem::replace(&mut view.first_read, false);
-        let mut entries = HashMap::with_capacity(file.leases.len());
-        for Lease {
-            expires,
-            mac,
-            ip,
-            hostname,
-        } in file.leases
-        {
-            let Some(mac) = mac else { continue };
-            let old = view.entries.get(&ip).filter(|o| o.mac == mac);
-            let (since, seen) = match old {
-                Some(o) if o.expires == expires => (o.since, o.seen),
-                // Renewed: same device, new expiry.
-                Some(o) => (o.since, Some(now)),
-                // At start we cannot tell when a lease was granted: not "seen now".
-                None if first => (now, None),
-                None => (now, Some(now)),
-            };
-            entries.insert(
-                ip,
-                LeaseEntry {
-                    mac,
-                    hostname,
-                    expires,
-                    since,
-                    seen,
-                },
-            );
-        }
-        tracing::debug!("devices: {} leases read", entries.len());
-        view.entries = entries;
+        view.take(file.leases);
+        tracing::debug!("devices: {} leases read", view.entries.len());
     }
 
     /// Apply every view to the registry.

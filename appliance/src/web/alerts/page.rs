@@ -88,30 +88,8 @@ fn alerts_page(
     now: chrono::DateTime<chrono::Utc>,
 ) -> AlertsPage {
     let mut errors: Vec<String> = Vec::new();
-    let kind = match q.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
-        None => None,
-        Some(k) => match k.parse::<AlertKind>() {
-            Ok(k) => Some(k),
-            Err(_) => {
-                errors.push(format!(
-                    "There is no kind of alert called “{k}”: showing all kinds."
-                ));
-                None
-            }
-        },
-    };
-    let asked = match q.device.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        None => None,
-        Some(d) => match d.parse::<IpAddr>() {
-            Ok(ip) => Some(ip),
-            Err(_) => {
-                errors.push(format!(
-                    "“{d}” is not a device address: showing every device."
-                ));
-                None
-            }
-        },
-    };
+    let kind = filter_kind(q.kind.as_deref(), &mut errors);
+    let asked = filter_device(q.device.as_deref(), &mut errors);
     let device = viewer.restrict(asked).unwrap_or_else(|_| {
         errors
             .push("Privacy mode is on: this page shows only your own device's alerts.".to_string());
@@ -150,34 +128,11 @@ fn alerts_page(
             error,
         };
     };
-    // The filter's devices: every device with an alert (the one asked for too).
-    let mut devices: Vec<DeviceOption> = Vec::new();
-    if !viewer.private {
-        let all = listing::listing(app, None, None, usize::MAX)
-            .map(|(l, _)| l)
-            .unwrap_or_default();
-        let mut seen: Vec<(DeviceId, String)> = all
-            .iter()
-            .filter_map(|l| Some((l.alert.device_ip?, l.device_name.clone()?)))
-            .collect();
-        if let Some(d) = device {
-            seen.push((d, app.device_name(d)));
-        }
-        seen.sort_by(|a, b| {
-            a.1.to_lowercase()
-                .cmp(&b.1.to_lowercase())
-                .then(a.0.cmp(&b.0))
-        });
-        seen.dedup_by(|a, b| a.0 == b.0);
-        devices = seen
-            .into_iter()
-            .map(|(d, name)| DeviceOption {
-                ip: d.to_string(),
-                name,
-                selected: device == Some(d),
-            })
-            .collect();
-    }
+    let devices = if viewer.private {
+        Vec::new()
+    } else {
+        device_options(app, device)
+    };
     let ignored = if csrf.is_empty() {
         Default::default()
     } else {
@@ -201,6 +156,62 @@ fn alerts_page(
         notice,
         error,
     }
+}
+
+/// The kind asked for; an unknown one is said in `errors` and shows all kinds.
+fn filter_kind(asked: Option<&str>, errors: &mut Vec<String>) -> Option<AlertKind> {
+    let k = asked.map(str::trim).filter(|k| !k.is_empty())?;
+    match k.parse::<AlertKind>() {
+        Ok(k) => Some(k),
+        Err(_) => {
+            errors.push(format!(
+                "There is no kind of alert called “{k}”: showing all kinds."
+            ));
+            None
+        }
+    }
+}
+
+/// The device asked for; a bad address is said in `errors` and shows every device.
+fn filter_device(asked: Option<&str>, errors: &mut Vec<String>) -> Option<IpAddr> {
+    let d = asked.map(str::trim).filter(|d| !d.is_empty())?;
+    match d.parse::<IpAddr>() {
+        Ok(ip) => Some(ip),
+        Err(_) => {
+            errors.push(format!(
+                "“{d}” is not a device address: showing every device."
+            ));
+            None
+        }
+    }
+}
+
+/// The filter's devices: every device with an alert (and `selected`, the one asked for),
+/// by name.
+fn device_options(app: &AppState, selected: Option<DeviceId>) -> Vec<DeviceOption> {
+    let all = listing::listing(app, None, None, usize::MAX)
+        .map(|(l, _)| l)
+        .unwrap_or_default();
+    let mut seen: Vec<(DeviceId, String)> = all
+        .iter()
+        .filter_map(|l| Some((l.alert.device_ip?, l.device_name.clone()?)))
+        .collect();
+    if let Some(d) = selected {
+        seen.push((d, app.device_name(d)));
+    }
+    seen.sort_by(|a, b| {
+        a.1.to_lowercase()
+            .cmp(&b.1.to_lowercase())
+            .then(a.0.cmp(&b.0))
+    });
+    seen.dedup_by(|a, b| a.0 == b.0);
+    seen.into_iter()
+        .map(|(d, name)| DeviceOption {
+            ip: d.to_string(),
+            name,
+            selected: selected == Some(d),
+        })
+        .collect()
 }
 
 /// "3 alerts", "No alerts", "The newest 500 of 812 alerts" (the scripts say the same).
