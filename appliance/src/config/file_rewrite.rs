@@ -27,13 +27,17 @@ pub enum RewriteError {
     Changed,
 }
 
+/// The user's file as an editable document.
+fn parse(text: &str) -> Result<DocumentMut, RewriteError> {
+    text.parse()
+        .map_err(|e: toml_edit::TomlError| RewriteError::Toml(e.to_string()))
+}
+
 /// Replace `[admin] password = "..."` by `password_hash = "<hash>"` at the same place, with
 /// the same comments; an existing `password_hash` is dropped. Handles `[admin]` tables,
 /// dotted keys (`admin.password = ...`) and inline tables (`admin = { password = ... }`).
 pub fn replace_password(text: &str, hash: &str) -> Result<String, RewriteError> {
-    let mut doc: DocumentMut = text
-        .parse()
-        .map_err(|e: toml_edit::TomlError| RewriteError::Toml(e.to_string()))?;
+    let mut doc = parse(text)?;
     let admin = doc
         .as_table_mut()
         .get_mut("admin")
@@ -91,9 +95,7 @@ fn position(order: &[String], key: &Key) -> usize {
 /// Set the `[history]` keys to `h`, creating the section (or keys) if missing and keeping
 /// the comments of keys that exist.
 pub fn set_history(text: &str, h: &HistoryConfig) -> Result<String, RewriteError> {
-    let mut doc: DocumentMut = text
-        .parse()
-        .map_err(|e: toml_edit::TomlError| RewriteError::Toml(e.to_string()))?;
+    let mut doc = parse(text)?;
     let entry = doc
         .as_table_mut()
         .entry("history")

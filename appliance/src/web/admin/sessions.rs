@@ -37,7 +37,7 @@ pub(crate) async fn start(
     keep_old: Option<bool>,
 ) -> Result<StartedSession, AdminError> {
     let keep_old = keep_old.unwrap_or_else(|| app.admin.settings.get().keep_old_sessions);
-    Ok(session::start_session(&app.stages(), name, keep_old).await?)
+    session::start_session(&app.stages(), name, keep_old).await
 }
 
 async fn list(State(app): State<AppState>) -> Response {

@@ -83,27 +83,11 @@ impl Admin {
     }
 }
 
-/// Why an admin operation failed; answers with a status code and `{"error": "..."}`.
-#[derive(Debug, thiserror::Error)]
-pub enum AdminError {
-    /// History is not being saved (the store could not be opened).
-    #[error("history is not being saved on this appliance (see /api/v1/status)")]
-    NoHistory,
-    /// A request value is not acceptable.
-    #[error("{0}")]
-    BadRequest(String),
-    /// The store refused.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// The work did not finish in time or the writer is busy.
-    #[error("busy: {0}; try again in a moment")]
-    Busy(&'static str),
-    /// A blocking task failed.
-    #[error("internal error: {0}")]
-    Internal(String),
-}
+/// Why an admin operation failed: the same reasons as the application actions'
+/// ([`SessionError`]); answers with a status code and `{"error": "..."}`.
+pub(crate) type AdminError = SessionError;
 
-impl AdminError {
+impl SessionError {
     fn status(&self) -> StatusCode {
         match self {
             AdminError::NoHistory | AdminError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -116,19 +100,7 @@ impl AdminError {
     }
 }
 
-impl From<SessionError> for AdminError {
-    fn from(e: SessionError) -> Self {
-        match e {
-            SessionError::NoHistory => AdminError::NoHistory,
-            SessionError::BadRequest(m) => AdminError::BadRequest(m),
-            SessionError::Store(e) => AdminError::Store(e),
-            SessionError::Busy(m) => AdminError::Busy(m),
-            SessionError::Internal(m) => AdminError::Internal(m),
-        }
-    }
-}
-
-impl IntoResponse for AdminError {
+impl IntoResponse for SessionError {
     fn into_response(self) -> Response {
         (self.status(), Json(json!({ "error": self.to_string() }))).into_response()
     }

@@ -102,16 +102,7 @@ fn alerts_page(
         ),
         _ => None,
     };
-    let kinds = AlertKind::ALL
-        .iter()
-        .map(|&k| KindOption {
-            id: k.as_str(),
-            label: kind_label(k),
-            icon: kind_icon(k),
-            explain: kind_explain(k),
-            selected: kind == Some(k),
-        })
-        .collect();
+    let kinds = kind_options(kind);
     let error = (!errors.is_empty()).then(|| errors.join(" "));
     let Some((listed, total)) = listing::listing(app, device, kind, ALERTS_PAGE_MAX) else {
         return AlertsPage {
@@ -156,6 +147,20 @@ fn alerts_page(
         notice,
         error,
     }
+}
+
+/// The filter's kinds, `selected` marked.
+fn kind_options(selected: Option<AlertKind>) -> Vec<KindOption> {
+    AlertKind::ALL
+        .iter()
+        .map(|&k| KindOption {
+            id: k.as_str(),
+            label: kind_label(k),
+            icon: kind_icon(k),
+            explain: kind_explain(k),
+            selected: selected == Some(k),
+        })
+        .collect()
 }
 
 /// The kind asked for; an unknown one is said in `errors` and shows all kinds.
@@ -304,19 +309,6 @@ mod tests {
     use crate::web::alerts::listing::tests::row;
     use crate::web::assets;
     use crate::web::page::test_layout as layout;
-
-    fn kind_options(selected: Option<AlertKind>) -> Vec<KindOption> {
-        AlertKind::ALL
-            .iter()
-            .map(|&k| KindOption {
-                id: k.as_str(),
-                label: kind_label(k),
-                icon: kind_icon(k),
-                explain: kind_explain(k),
-                selected: selected == Some(k),
-            })
-            .collect()
-    }
 
     fn alerts(rows: Vec<AlertRow>, csrf: &str, enabled: bool, privacy: bool) -> AlertsPage {
         AlertsPage {
