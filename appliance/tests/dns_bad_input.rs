@@ -76,6 +76,15 @@ async fn udp_garbage_is_answered_formerr_or_dropped() {
     let q = query("www.example.test.", RecordType::A, false);
     let r = raw_udp(server, &q[..18]).await.expect("FORMERR reply");
     assert_eq!(rcode_of(&r), 1);
+    // An opcode we do not serve (2, STATUS): NOTIMP, header only, no RA and no AA.
+    let mut q2 = query("www.example.test.", RecordType::A, false);
+    q2[2] |= 0x10;
+    let r = raw_udp(server, &q2).await.expect("NOTIMP reply");
+    assert_eq!(rcode_of(&r), 4);
+    assert_eq!(r.len(), 12, "the question is not answered: {r:?}");
+    assert_eq!(r[3] & 0x80, 0, "no RA: {r:?}");
+    assert_eq!(r[2] & 0x04, 0, "no AA: {r:?}");
+    assert_eq!((r[2] >> 3) & 0x0F, 2, "opcode copied: {r:?}");
     // Oversized (65000 bytes): FORMERR or nothing, never an answer.
     let mut big = q.clone();
     big.resize(65_000, 0x41);

@@ -316,10 +316,15 @@ pub fn push_opt(out: &mut Vec<u8>, ext_rcode: u8) {
     out.extend_from_slice(&[0, 0]);
 }
 
-/// A header-only error reply (used for FORMERR, NOTIMP and the like).
+/// A header-only error reply (used for FORMERR, NOTIMP and the like). A NOTIMP (an opcode we
+/// do not serve) offers no recursion for it either: RA clear, as unbound answers.
 pub fn error_reply(id: u16, req_flags: u16, rcode: u8) -> Vec<u8> {
+    let mut fl = response_flags(req_flags, rcode);
+    if rcode == rcode::NOTIMP {
+        fl &= !flags::RA;
+    }
     let mut out = Vec::with_capacity(HEADER_LEN);
-    push_header(&mut out, id, response_flags(req_flags, rcode), [0; 4]);
+    push_header(&mut out, id, fl, [0; 4]);
     out
 }
 
@@ -565,6 +570,27 @@ mod tests {
             parse_query(&b).unwrap_err(),
             Reject::Reply { rcode: 4, .. }
         ));
+    }
+
+    #[test]
+    fn notimp_has_no_ra_aa_or_question_and_keeps_opcode_and_rd() {
+        let req = 0x1000 | flags::RD; // opcode 2 (status), RD
+        let r = error_reply(0xBEEF, req, rcode::NOTIMP);
+        assert_eq!(
+            r.len(),
+            HEADER_LEN,
+            "header only: the question is not answered"
+        );
+        let fl = u16::from_be_bytes([r[2], r[3]]);
+        assert_eq!(fl & flags::QR, flags::QR);
+        assert_eq!((fl >> 11) & 0xF, 2, "opcode copied");
+        assert_eq!(fl & flags::RD, flags::RD, "RD copied");
+        assert_eq!(fl & flags::RA, 0, "no RA");
+        assert_eq!(fl & 0x0400, 0, "no AA");
+        assert_eq!(fl & 0x0F, u16::from(rcode::NOTIMP));
+        // Other errors still say recursion is available.
+        let f = error_reply(1, flags::RD, rcode::FORMERR);
+        assert_ne!(u16::from_be_bytes([f[2], f[3]]) & flags::RA, 0);
     }
 
     #[test]
