@@ -24,6 +24,9 @@ PACKAGES=(
   kmod       # depmod for its kernel modules
   binutils   # readelf: the libraries its programs need
   jq         # checking the JSON it returns
+  bind9-dnsutils # dig and delv: DNSSEC validated through the forwarder in the tests
+  ldnsutils  # ldns-keygen, ldns-signzone: the signed zone of those tests
+  tcpdump    # the source ports of upstream queries, counted in the lab
 )
 # The web views are built with npm (scripts/build-web.sh, run by cargo build). Any Node 18+
 # will do: Debian's only when none is installed (a nodesource nodejs would conflict).

@@ -16,6 +16,16 @@ pub struct Status {
     pub dns_events_dropped: AtomicU64,
     /// Malformed or refused DNS messages.
     pub dns_bad_requests: AtomicU64,
+    /// Upstream answers that matched no question waiting for one (wrong id, question or
+    /// letter case: late, duplicated or forged); dropped, never cached.
+    pub dns_upstream_mismatched: AtomicU64,
+    /// Upstream answers to a waiting question that were malformed (truncated, bad names,
+    /// compression loops); dropped, never cached or passed on.
+    pub dns_upstream_malformed: AtomicU64,
+    /// Client questions that joined an identical question already on its way upstream.
+    pub dns_upstream_merged: AtomicU64,
+    /// Failed connections to encrypted upstreams (TLS handshake, certificate, HTTP errors).
+    pub dns_upstream_tls_errors: AtomicU64,
     /// Conntrack events and dump entries read.
     pub conntrack_messages: AtomicU64,
     /// Times the event socket overflowed (ENOBUFS) and the table was re-read.
@@ -36,6 +46,14 @@ pub struct StatusSnapshot {
     pub dns_events_dropped: u64,
     /// See [`Status::dns_bad_requests`].
     pub dns_bad_requests: u64,
+    /// See [`Status::dns_upstream_mismatched`].
+    pub dns_upstream_mismatched: u64,
+    /// See [`Status::dns_upstream_malformed`].
+    pub dns_upstream_malformed: u64,
+    /// See [`Status::dns_upstream_merged`].
+    pub dns_upstream_merged: u64,
+    /// See [`Status::dns_upstream_tls_errors`].
+    pub dns_upstream_tls_errors: u64,
     /// See [`Status::conntrack_messages`].
     pub conntrack_messages: u64,
     /// See [`Status::conntrack_overflows`].
@@ -73,6 +91,10 @@ impl Status {
             dns_queries: g(&self.dns_queries),
             dns_events_dropped: g(&self.dns_events_dropped),
             dns_bad_requests: g(&self.dns_bad_requests),
+            dns_upstream_mismatched: g(&self.dns_upstream_mismatched),
+            dns_upstream_malformed: g(&self.dns_upstream_malformed),
+            dns_upstream_merged: g(&self.dns_upstream_merged),
+            dns_upstream_tls_errors: g(&self.dns_upstream_tls_errors),
             conntrack_messages: g(&self.conntrack_messages),
             conntrack_overflows: g(&self.conntrack_overflows),
             conntrack_dumps: g(&self.conntrack_dumps),
