@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use hickory_proto::op::{Edns, Message, Query};
@@ -77,23 +77,32 @@ fn free_port() -> u16 {
 impl Nsd {
     /// Start nsd with the test zones plus a big TXT record (bigger than a UDP answer).
     pub async fn start() -> Nsd {
+        let big: String = (0..12)
+            .map(|i| format!(" \"{}\"", format!("{i:02}").repeat(100)))
+            .collect();
+        Nsd::serve(&[
+            ("example.test", format!("{ZONE}big IN TXT{big}\n")),
+            ("2.0.192.in-addr.arpa", REVERSE.to_string()),
+        ])
+        .await
+    }
+
+    /// Start nsd serving these zones (name, master-file text) on a free loopback port; waits
+    /// until it answers the first zone's SOA.
+    pub async fn serve(zones: &[(&str, String)]) -> Nsd {
         let nsd = "/usr/sbin/nsd";
         assert!(
             std::path::Path::new(nsd).exists(),
             "these tests need nsd (apt-get install nsd)"
         );
-        static N: AtomicU64 = AtomicU64::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "whereflow-dns-test-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let big: String = (0..12)
-            .map(|i| format!(" \"{}\"", format!("{i:02}").repeat(100)))
-            .collect();
-        std::fs::write(dir.join("example.zone"), format!("{ZONE}big IN TXT{big}\n")).unwrap();
-        std::fs::write(dir.join("reverse.zone"), REVERSE).unwrap();
+        let dir = temp_dir("dns-test");
+        let mut zone_conf = String::new();
+        for (k, (name, text)) in zones.iter().enumerate() {
+            std::fs::write(dir.join(format!("zone{k}.zone")), text).unwrap();
+            zone_conf.push_str(&format!(
+                "zone:\n  name: {name}\n  zonefile: zone{k}.zone\n"
+            ));
+        }
         let port = free_port();
         let d = dir.display();
         let conf = format!(
@@ -101,9 +110,7 @@ impl Nsd {
              zonesdir: \"{d}\"\n  database: \"\"\n  pidfile: \"{d}/nsd.pid\"\n  \
              xfrdfile: \"{d}/xfrd.state\"\n  xfrdir: \"{d}\"\n  zonelistfile: \"{d}/zone.list\"\n  \
              logfile: \"{d}/nsd.log\"\n  server-count: 1\n  verbosity: 0\n\
-             remote-control:\n  control-enable: no\n\
-             zone:\n  name: example.test\n  zonefile: example.zone\n\
-             zone:\n  name: 2.0.192.in-addr.arpa\n  zonefile: reverse.zone\n"
+             remote-control:\n  control-enable: no\n{zone_conf}"
         );
         std::fs::write(dir.join("nsd.conf"), conf).unwrap();
         let child = Command::new(nsd)
@@ -117,19 +124,39 @@ impl Nsd {
             .expect("start nsd");
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
         let nsd = Nsd { child, dir, addr };
-        let start = Instant::now();
-        loop {
-            if let Ok(m) = try_udp(addr, "www.example.test.", RecordType::A, 200).await {
-                if !m.answers.is_empty() {
-                    return nsd;
-                }
+        let probe = format!("{}.", zones[0].0.trim_end_matches('.'));
+        wait_answering(addr, &probe, RecordType::SOA, "nsd").await;
+        nsd
+    }
+}
+
+/// A fresh directory under the system's temporary directory, unique to this process and call.
+pub fn temp_dir(what: &str) -> PathBuf {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "whereflow-{what}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Wait (at most 10 s) until `addr` answers `name`/`qtype` with a non-empty answer section.
+pub async fn wait_answering(addr: SocketAddr, name: &str, qtype: RecordType, what: &str) {
+    let start = Instant::now();
+    loop {
+        if let Ok(m) = try_udp(addr, name, qtype, 200).await {
+            if !m.answers.is_empty() {
+                return;
             }
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "nsd did not start"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{what} on {addr} did not answer {name} {qtype}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
@@ -141,7 +168,13 @@ pub struct Relay {
     pub queries: Arc<AtomicU64>,
     /// When false, queries are swallowed (a dead upstream).
     pub alive: Arc<AtomicBool>,
+    /// The queries relayed, as they arrived (source address and bytes), at most
+    /// [`RELAY_KEEPS`].
+    seen: Arc<Mutex<Vec<(SocketAddr, Vec<u8>)>>>,
 }
+
+/// Most queries a [`Relay`] keeps for [`Relay::seen`].
+pub const RELAY_KEEPS: usize = 10_000;
 
 impl Relay {
     /// Start relaying to `upstream`.
@@ -150,15 +183,22 @@ impl Relay {
         let addr = sock.local_addr().unwrap();
         let queries = Arc::new(AtomicU64::new(0));
         let alive = Arc::new(AtomicBool::new(true));
-        let (q, a) = (queries.clone(), alive.clone());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let (q, a, s) = (queries.clone(), alive.clone(), seen.clone());
         tokio::spawn(async move {
             let mut buf = vec![0u8; 65_536];
             while let Ok((n, from)) = sock.recv_from(&mut buf).await {
                 if !a.load(Ordering::SeqCst) {
                     continue;
                 }
-                q.fetch_add(1, Ordering::SeqCst);
                 let msg = buf[..n].to_vec();
+                {
+                    let mut s = s.lock().unwrap();
+                    if s.len() < RELAY_KEEPS {
+                        s.push((from, msg.clone()));
+                    }
+                }
+                q.fetch_add(1, Ordering::SeqCst);
                 let sock = sock.clone();
                 tokio::spawn(async move {
                     let out = UdpSocket::bind("127.0.0.1:0").await.unwrap();
@@ -176,12 +216,18 @@ impl Relay {
             addr,
             queries,
             alive,
+            seen,
         }
     }
 
     /// Queries relayed so far.
     pub fn count(&self) -> u64 {
         self.queries.load(Ordering::SeqCst)
+    }
+
+    /// The queries relayed so far (source address and bytes), oldest first.
+    pub fn seen(&self) -> Vec<(SocketAddr, Vec<u8>)> {
+        self.seen.lock().unwrap().clone()
     }
 }
 
@@ -321,4 +367,72 @@ pub fn drain(events: &mut tokio::sync::mpsc::Receiver<DnsAnswer>) -> Vec<DnsAnsw
         out.push(e);
     }
     out
+}
+
+/// A running unbound that forwards every name to one upstream, on a free loopback port.
+pub struct Unbound {
+    child: Child,
+    dir: PathBuf,
+    /// Where it answers (UDP and TCP).
+    pub addr: SocketAddr,
+}
+
+impl Drop for Unbound {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Unbound {
+    /// Start unbound forwarding everything to `upstream`. Without `trust_anchors` it only
+    /// iterates (module-config "iterator", as bench/dns/run.sh runs it); with them (DNSKEY or
+    /// DS records in master-file syntax) it validates below those anchors. Waits until it
+    /// answers `probe` (a name with an A record).
+    pub async fn start(upstream: SocketAddr, trust_anchors: &[String], probe: &str) -> Unbound {
+        let dir = temp_dir("unbound");
+        let port = free_port();
+        let modules = if trust_anchors.is_empty() {
+            "iterator"
+        } else {
+            "validator iterator"
+        };
+        let anchors: String = trust_anchors
+            .iter()
+            .map(|a| format!("  trust-anchor: \"{a}\"\n"))
+            .collect();
+        let d = dir.display();
+        let conf = format!(
+            "server:\n  interface: 127.0.0.1@{port}\n  port: {port}\n  do-not-query-localhost: no\n  \
+             username: \"\"\n  chroot: \"\"\n  directory: \"{d}\"\n  pidfile: \"{d}/unbound.pid\"\n  \
+             use-syslog: no\n  logfile: \"{d}/unbound.log\"\n  verbosity: 1\n  num-threads: 1\n  \
+             access-control: 127.0.0.0/8 allow\n  module-config: \"{modules}\"\n  \
+             qname-minimisation: no\n  prefetch: no\n  val-log-level: 2\n  \
+             local-zone: \"test.\" nodefault\n{anchors}\
+             remote-control:\n  control-enable: no\n\
+             forward-zone:\n  name: \".\"\n  forward-addr: {}@{}\n",
+            upstream.ip(),
+            upstream.port()
+        );
+        std::fs::write(dir.join("unbound.conf"), conf).unwrap();
+        let child = Command::new("unbound")
+            .arg("-d")
+            .arg("-c")
+            .arg(dir.join("unbound.conf"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start unbound (apt-get install unbound)");
+        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+        let unbound = Unbound { child, dir, addr };
+        wait_answering(addr, probe, RecordType::A, "unbound").await;
+        unbound
+    }
+
+    /// Its log so far (for assertion messages).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("unbound.log")).unwrap_or_default()
+    }
 }
