@@ -33,6 +33,9 @@
 //!   so a server bound to `[::]` answers on any address there; it has routes back to the LAN
 //!   ranges (unused while NAT is on) and no other routes. Two nsd instances serve the
 //!   [`Zone`]s given in [`LabOptions`].
+//! * [`Lab::add_uplink_host`] puts another host on the router's uplink (e.g. an off-path
+//!   attacker): a namespace whose `eth0` is a macvlan of the internet host's `eth0`, so it sends
+//!   and receives on the same link as the router's `wan0`, with its own MAC and address.
 //! * Nothing is connected to the host's own network namespace: no veth end, route or NAT rule
 //!   leaves the lab. Only documentation address ranges are used.
 //!
@@ -560,6 +563,73 @@ impl Lab {
     /// The internet host (198.51.100.2 / 2001:db8:100::2).
     pub fn internet(&self) -> &Host {
         &self.internet
+    }
+
+    /// Adds a host on the router's uplink, beside the internet host: namespace
+    /// `<lab name>-<tag>`, whose `eth0` (a macvlan on the internet host's `eth0`, MAC
+    /// `02:77:66:00:02:xx`) has `198.51.100.<octet>/24` and `2001:db8:100::<octet>/64` (the
+    /// octet's decimal digits read as hex, as for the DNS servers' `::53`). It reaches the router's
+    /// `wan0` (and other uplink hosts) at layer 2, but not the internet host itself: a macvlan
+    /// does not talk to its lower device. No routes besides the link's. Removed with the lab.
+    ///
+    /// `tag`: 1 to 4 lower-case letters other than `r`, `i` and `d`; `octet`: 3 to 250, not
+    /// one of the lab's own (53, 54) nor another uplink host's.
+    pub fn add_uplink_host(&mut self, tag: &str, octet: u8) -> Result<Host> {
+        let tag_ok = (1..=4).contains(&tag.len())
+            && tag.chars().all(|c| c.is_ascii_lowercase())
+            && !["r", "i"].contains(&tag)
+            && !tag.starts_with('d');
+        if !tag_ok {
+            bail!("uplink host tag {tag:?}: 1 to 4 lower-case letters, not r, i or d...");
+        }
+        let netns = format!("{}-{tag}", self.name);
+        let ipv4 = Ipv4Addr::new(198, 51, 100, octet);
+        if !(3..=250).contains(&octet) || octet == 53 || octet == 54 {
+            bail!("uplink host address {ipv4}: the octet must be 3..=250 and not 53 or 54");
+        }
+        if self.namespaces.contains(&netns) {
+            bail!("an uplink host {tag:?} exists already");
+        }
+        let ipv6: Ipv6Addr = format!("2001:db8:100::{octet}")
+            .parse()
+            .context("uplink host IPv6 address")?;
+        let host = Host {
+            netns: netns.clone(),
+            ipv4,
+            ipv6,
+            mac: mac(2, octet),
+        };
+        sys::run(Command::new("ip").args(["netns", "add", &netns]), None)?;
+        self.namespaces.push(netns.clone());
+        sys::sysctls(
+            &netns,
+            &[
+                ("net.ipv6.conf.all.accept_dad", "0"),
+                ("net.ipv6.conf.default.accept_dad", "0"),
+                ("net.ipv6.conf.all.accept_ra", "0"),
+                ("net.ipv6.conf.default.accept_ra", "0"),
+            ],
+        )?;
+        let link = format!("up-{tag}");
+        sys::ip_batch(
+            &self.internet.netns,
+            &[
+                format!("link add link eth0 name {link} type macvlan mode bridge"),
+                format!("link set {link} netns {netns}"),
+            ],
+        )?;
+        sys::ip_batch(
+            &netns,
+            &[
+                "link set lo up".to_string(),
+                format!("link set {link} name eth0"),
+                format!("link set eth0 address {}", host.mac),
+                format!("addr add {ipv4}/24 dev eth0"),
+                format!("addr add {ipv6}/64 dev eth0 nodad"),
+                "link set eth0 up".into(),
+            ],
+        )?;
+        Ok(host)
     }
 
     /// The LAN prefixes: `["192.0.2.0/24", "2001:db8:1::/64"]`.

@@ -326,3 +326,55 @@ fn cleanup_stale_removes_namespaces_of_dead_processes() {
     );
     output(Command::new("ip").args(["netns", "del", &live]));
 }
+
+#[test]
+fn an_uplink_host_shares_the_routers_uplink_and_is_removed_with_the_lab() {
+    let mut lab = lab();
+    assert!(lab.add_uplink_host("i", 66).is_err(), "the internet's tag");
+    assert!(lab.add_uplink_host("a", 53).is_err(), "an nsd address");
+    let host = lab.add_uplink_host("a", 66).unwrap();
+    assert!(lab.add_uplink_host("a", 67).is_err(), "the same tag twice");
+    assert_eq!(host.netns, format!("{}-a", lab.name()));
+    assert_eq!(
+        host.ipv4,
+        "198.51.100.66".parse::<std::net::Ipv4Addr>().unwrap()
+    );
+    assert_eq!(
+        host.ipv6,
+        "2001:db8:100::66".parse::<std::net::Ipv6Addr>().unwrap()
+    );
+    let link = output(Command::new("ip").args(["-n", &host.netns, "link", "show", "eth0"]));
+    assert!(link.contains(&host.mac), "{link}");
+    // A datagram from the uplink host reaches the router's wan0 address directly (same link),
+    // from the host's own MAC.
+    let rx = lab
+        .in_netns(lab.router(), || {
+            std::net::UdpSocket::bind((ROUTER_WAN_V4, 0))
+        })
+        .unwrap()
+        .unwrap();
+    rx.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+    let to = rx.local_addr().unwrap();
+    lab.in_netns(&host, move || {
+        let s = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
+        s.send_to(b"hello", to).unwrap();
+    })
+    .unwrap();
+    let mut buf = [0u8; 16];
+    let (n, from) = rx
+        .recv_from(&mut buf)
+        .expect("datagram from the uplink host");
+    assert_eq!((&buf[..n], from.ip()), (&b"hello"[..], ip("198.51.100.66")));
+    let neigh = output(Command::new("ip").args([
+        "-n",
+        &lab.router().netns,
+        "neigh",
+        "show",
+        "dev",
+        "wan0",
+    ]));
+    assert!(neigh.contains(&host.mac), "{neigh}");
+    let netns = host.netns.clone();
+    drop(lab);
+    assert!(!Path::new("/run/netns").join(&netns).exists());
+}
