@@ -243,9 +243,7 @@ pub fn blocked_reply(q: &Query<'_>) -> (Vec<u8>, Vec<IpAddr>) {
         out.extend_from_slice(&(rdata.len() as u16).to_be_bytes());
         out.extend_from_slice(rdata);
     }
-    if q.edns.is_some() {
-        wire::push_opt(&mut out, 0);
-    }
+    wire::push_reply_opt(&mut out, q);
     (out, addr.into_iter().collect())
 }
 

@@ -15,7 +15,7 @@ use hickory_proto::rr::RData;
 use lru::LruCache;
 use parking_lot::Mutex;
 
-use super::wire::{self, Query, RecordPos, UpstreamParts, HEADER_LEN};
+use super::wire::{self, Query, RecordPos, UpstreamParts, Want, HEADER_LEN};
 use crate::model::Domain;
 
 /// Longest time any answer is kept, whatever its TTL says (one day, as most resolvers do).
@@ -33,6 +33,9 @@ const TYPE_SOA: u16 = 6;
 pub struct Entry {
     /// Response code.
     pub rcode: u8,
+    /// Whether the upstream set AD (it validated the answer); told only to clients that
+    /// may see it ([`Query::may_see_ad`]).
+    authentic: bool,
     answers: u16,
     authorities: u16,
     /// Answer and authority sections as received (compression pointers included).
@@ -91,6 +94,9 @@ impl Entry {
         };
         Entry {
             rcode: parts.rcode,
+            authentic: resp
+                .get(3)
+                .is_some_and(|b| u16::from(*b) & wire::flags::AD != 0),
             answers: parts.answers,
             authorities: parts.authorities,
             body,
@@ -132,10 +138,14 @@ impl Entry {
             return None;
         }
         let mut out = Vec::with_capacity(len);
+        let mut flags = wire::response_flags(q.flags, self.rcode);
+        if self.authentic && q.may_see_ad() {
+            flags |= wire::flags::AD;
+        }
         wire::push_header(
             &mut out,
             q.id,
-            wire::response_flags(q.flags, self.rcode),
+            flags,
             [
                 1,
                 self.answers,
@@ -152,9 +162,7 @@ impl Entry {
                 slot.copy_from_slice(&ttl.saturating_sub(age).to_be_bytes());
             }
         }
-        if q.edns.is_some() {
-            wire::push_opt(&mut out, 0);
-        }
+        wire::push_reply_opt(&mut out, q);
         Some(out)
     }
 }
@@ -186,13 +194,19 @@ fn decode_for_events(resp: &[u8]) -> (Vec<Domain>, Vec<IpAddr>, Option<u32>) {
     (chain, addrs, soa_min)
 }
 
-/// The cache key of a question: its bytes with the name in lower case.
-pub fn key_of(question: &[u8], buf: &mut [u8; 260]) -> usize {
-    let n = question.len().min(buf.len());
+/// Longest key: a question (name of at most 255 bytes, type, class) and the [`Want`] byte.
+pub const KEY_LEN: usize = wire::MAX_NAME_LEN + 5;
+
+/// The key of a question and what it wants of DNSSEC: the question's bytes with the name in
+/// lower case, then [`Want::bits`]. Written into `buf`; returns the length used. Identical
+/// questions in flight upstream are merged by the same key.
+pub fn key_of(question: &[u8], want: Want, buf: &mut [u8; KEY_LEN]) -> usize {
+    let n = question.len().min(buf.len() - 1);
     for (d, s) in buf.iter_mut().zip(&question[..n]) {
         *d = s.to_ascii_lowercase();
     }
-    n
+    buf[n] = want.bits();
+    n + 1
 }
 
 /// One shard: entries by lower-case question.
@@ -225,9 +239,9 @@ impl Cache {
     }
 
     /// A fresh entry for the question, if any.
-    pub fn get(&self, question: &[u8], now: Instant) -> Option<Arc<Entry>> {
-        let mut buf = [0u8; 260];
-        let n = key_of(question, &mut buf);
+    pub fn get(&self, question: &[u8], want: Want, now: Instant) -> Option<Arc<Entry>> {
+        let mut buf = [0u8; KEY_LEN];
+        let n = key_of(question, want, &mut buf);
         let key = &buf[..n];
         let mut shard = self.shard(key).lock();
         let e = shard.get(key)?;
@@ -239,12 +253,12 @@ impl Cache {
     }
 
     /// Keep an entry (only if it has a lifetime).
-    pub fn put(&self, question: &[u8], entry: Arc<Entry>) {
+    pub fn put(&self, question: &[u8], want: Want, entry: Arc<Entry>) {
         if entry.lifetime == 0 {
             return;
         }
-        let mut buf = [0u8; 260];
-        let n = key_of(question, &mut buf);
+        let mut buf = [0u8; KEY_LEN];
+        let n = key_of(question, want, &mut buf);
         let key: Box<[u8]> = buf[..n].into();
         self.shard(&key).lock().put(key, entry);
     }
@@ -329,21 +343,64 @@ mod tests {
     }
 
     #[test]
+    fn dnssec_wishes_are_kept_apart_and_ad_told_only_to_who_may_see_it() {
+        let (mut b, q) = response(0, cname_a(), false);
+        b[3] |= wire::flags::AD as u8;
+        let parts = wire::parse_upstream(&b, &q).unwrap();
+        let cache = Cache::new(10);
+        let signed = Want {
+            dnssec_ok: true,
+            checking_disabled: false,
+        };
+        cache.put(&q, signed, Arc::new(Entry::from_response(&b, &parts, true)));
+        let now = Instant::now();
+        assert!(
+            cache.get(&q, Want::default(), now).is_none(),
+            "a DO answer is not a plain one"
+        );
+        let checking_off = Want {
+            dnssec_ok: true,
+            checking_disabled: true,
+        };
+        assert!(cache.get(&q, checking_off, now).is_none(), "nor a CD one");
+        let e = cache.get(&q, signed, now).unwrap();
+        // A client without DO or AD never sees AD (RFC 6840 §5.8); one with AD does.
+        let mut req = Vec::new();
+        wire::push_header(&mut req, 5, wire::flags::RD, [1, 0, 0, 0]);
+        req.extend_from_slice(&q);
+        let out = e.reply(&wire::parse_query(&req).unwrap(), 0, 512).unwrap();
+        assert_eq!(u16::from(out[3]) & wire::flags::AD, 0);
+        req[3] |= wire::flags::AD as u8;
+        let out = e.reply(&wire::parse_query(&req).unwrap(), 0, 512).unwrap();
+        assert_ne!(u16::from(out[3]) & wire::flags::AD, 0);
+    }
+
+    #[test]
     fn cache_is_bounded_case_blind_and_expires() {
         let (b, q) = response(0, cname_a(), false);
         let parts = wire::parse_upstream(&b, &q).unwrap();
         let cache = Cache::new(3);
         let mut upper = q.clone();
         upper[1] = b'W';
-        cache.put(&q, Arc::new(Entry::from_response(&b, &parts, true)));
+        cache.put(
+            &q,
+            Want::default(),
+            Arc::new(Entry::from_response(&b, &parts, true)),
+        );
         let now = Instant::now();
-        assert!(cache.get(&upper, now).is_some());
-        assert!(cache.get(&upper, now + Duration::from_secs(61)).is_none());
+        assert!(cache.get(&upper, Want::default(), now).is_some());
+        assert!(cache
+            .get(&upper, Want::default(), now + Duration::from_secs(61))
+            .is_none());
         assert_eq!(cache.len(), 0, "an expired entry is removed when met");
         for i in 0..10u8 {
             let mut k = q.clone();
             k[2] = b'a' + i;
-            cache.put(&k, Arc::new(Entry::from_response(&b, &parts, true)));
+            cache.put(
+                &k,
+                Want::default(),
+                Arc::new(Entry::from_response(&b, &parts, true)),
+            );
         }
         assert!(cache.len() <= 3, "{}", cache.len());
     }

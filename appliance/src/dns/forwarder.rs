@@ -2,17 +2,16 @@
 //!
 //! Answering is split in two so the common case costs no task: [`Forwarder::answer_now`]
 //! answers from the appliance's own names or the cache (or rejects bad input) right in the
-//! socket's read loop. Questions that need an upstream become a [`Job`]: a UDP one is
-//! handed over with [`Forwarder::ask_upstream`] and answered, later, by whichever task reads
-//! the upstream's response (the readers and the timeout sweeper run from
-//! [`Forwarder::spawn_tasks`]); a TCP client waits for its answer with
+//! socket's read loop. A question that needs an upstream joins the flight for the same
+//! question, or starts one (`upstream`): a task that asks the upstreams, caches the answer
+//! and answers every client that joined. A UDP client is handed over with
+//! [`Forwarder::ask_upstream`]; a TCP client waits for its answer with
 //! [`Forwarder::answer_upstream`].
 //!
 //! Every answer to a real question becomes a [`DnsAnswer`], queued *before* the answer is
 //! returned for sending: a device cannot open a connection to an address before it has the
 //! answer, so the correlator always has the name first.
 
-use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -22,16 +21,14 @@ use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::RecordType;
 use tokio::net::UdpSocket;
 use tokio::sync::{oneshot, OwnedSemaphorePermit};
-use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::answer::{AnswerSink, DnsAnswer};
-use super::batch::send_all;
-use super::batch::{RecvBatch, Replies};
+use super::batch::{send_all, Replies};
 use super::cache::{Cache, Entry};
 use super::local::LocalNames;
 use super::ratelimit::LogLimiter;
-use super::upstream::{Job, ReplyTo, Sends, Step, Upstreams, MAX_UDP_RESPONSE, SWEEP_EVERY};
+use super::upstream::{Ask, Joined, ReplyTo, Upstreams, Waiter};
 use super::wire::{self, rcode, Query, Reject};
 use crate::dns::DnsBlock;
 use crate::model::{DeviceId, Domain};
@@ -56,12 +53,11 @@ pub enum Now {
     Upstream,
 }
 
-/// What a batch of work has to send: questions to upstreams and UDP answers to clients, by
-/// listening socket. Whoever handles a batch of datagrams sends it all at the end
-/// ([`Forwarder::flush`]), a system call per socket instead of one per datagram.
+/// What a batch of work has to send: UDP answers to clients, by listening socket. Whoever
+/// handles a batch of datagrams sends it all at the end ([`Forwarder::flush`]), a system
+/// call per socket instead of one per datagram.
 #[derive(Default)]
 pub struct Outbox {
-    up: Sends,
     by_socket: Vec<(Arc<UdpSocket>, Replies)>,
 }
 
@@ -137,126 +133,45 @@ impl Forwarder {
         self.block.as_deref().filter(|b| b.active())
     }
 
-    /// Start the tasks that read upstream responses and time out unanswered questions.
-    /// After `shutdown` they keep going until every question still waiting is answered
-    /// (at most [`super::upstream::TOTAL_BUDGET`]).
-    pub fn spawn_tasks(self: &Arc<Self>, shutdown: &CancellationToken) {
-        for (server, sock) in self.upstreams.socket_ids() {
-            self.tracker
-                .spawn(self.clone().read_upstream(server, sock, shutdown.clone()));
-        }
-        self.tracker.spawn(self.clone().sweep(shutdown.clone()));
-    }
-
-    /// Read one upstream socket, finishing or moving on the job each response belongs to.
-    async fn read_upstream(
-        self: Arc<Self>,
-        server: usize,
-        sock: usize,
-        shutdown: CancellationToken,
-    ) {
-        let Some(s) = self.upstreams.socket(server, sock) else {
-            return;
-        };
-        // One byte more than the largest response read whole, so a longer one is noticed.
-        let mut batch = RecvBatch::new(MAX_UDP_RESPONSE + 1);
-        let mut out = Outbox::default();
-        let mut stopping = false;
-        loop {
-            let n = tokio::select! {
-                _ = shutdown.cancelled(), if !stopping => {
-                    stopping = true;
-                    continue;
-                }
-                // Once stopping, look now and then whether everything is answered.
-                _ = tokio::time::sleep(SWEEP_EVERY), if stopping => {
-                    if self.upstreams.parked() == 0 {
-                        return;
-                    }
-                    continue;
-                }
-                r = batch.recv(&s.sock) => match r {
-                    Ok(n) => n,
-                    // ICMP errors (upstream port closed) surface here on connected sockets;
-                    // the waiting query times out and fails over, so just keep reading.
-                    Err(_) => continue,
-                },
-            };
-            for i in 0..n {
-                let Some((resp, _)) = batch.get(i) else {
-                    continue;
-                };
-                let step =
-                    self.upstreams
-                        .on_response(server, sock, resp, batch.cut(i), &mut out.up);
-                self.step(step, &mut out);
-            }
-            self.flush(&mut out).await;
-        }
-    }
-
-    /// Time out upstream attempts, every [`SWEEP_EVERY`] while any are waiting.
-    async fn sweep(self: Arc<Self>, shutdown: CancellationToken) {
-        let mut stopping = false;
-        let mut out = Outbox::default();
-        loop {
-            if self.upstreams.parked() == 0 {
-                if stopping {
-                    return;
-                }
-                tokio::select! {
-                    _ = shutdown.cancelled() => stopping = true,
-                    _ = self.upstreams.work_arrived() => {}
-                }
-                continue;
-            }
-            tokio::select! {
-                _ = shutdown.cancelled(), if !stopping => stopping = true,
-                _ = tokio::time::sleep(SWEEP_EVERY) => {}
-            }
-            let mut up = Sends::default();
-            self.upstreams
-                .sweep(Instant::now(), &mut up, |step| self.step(step, &mut out));
-            out.up.append(&mut up);
-            self.flush(&mut out).await;
-        }
-    }
-
-    /// Send everything in `out` (and empty it), following up on questions an upstream
-    /// socket refused.
-    pub async fn flush(self: &Arc<Self>, out: &mut Outbox) {
-        while !out.up.is_empty() {
-            for step in self.upstreams.flush(&mut out.up) {
-                self.step(step, out);
-            }
-        }
+    /// Send everything in `out` (and empty it).
+    pub async fn flush(&self, out: &mut Outbox) {
         for (sock, msgs) in &mut out.by_socket {
             send_all(sock, msgs).await;
         }
+        out.by_socket.clear();
     }
 
-    /// Carry out what [`Upstreams`] decided for a job; UDP answers go into `out`.
-    fn step(self: &Arc<Self>, step: Step<'_>, out: &mut Outbox) {
-        match step {
-            Step::Pending => {}
-            Step::Done(job, resp) => self.finish(job, resp, out),
-            Step::Tcp(job) => {
+    /// Add a client's question to its flight, starting the flight if there is none.
+    fn launch(self: &Arc<Self>, q: &Query<'_>, waiter: Waiter, out: &mut Outbox) {
+        match self.upstreams.join(q, waiter) {
+            Joined::Merged => {}
+            Joined::Started(ask) => {
                 let fwd = self.clone();
-                self.tracker.spawn(async move {
-                    let r = fwd.upstreams.ask_tcp(&job).await;
-                    let mut out = Outbox::default();
-                    let step = fwd.upstreams.after_tcp(job, r, &mut out.up);
-                    fwd.step(step, &mut out);
-                    fwd.flush(&mut out).await;
-                });
+                self.tracker.spawn(async move { fwd.fly(ask).await });
             }
+            Joined::Full(waiter) => self.answer(waiter, None, out),
         }
     }
 
-    /// Send a UDP question that [`Forwarder::answer_now`] left for the upstreams; its answer
-    /// goes out from `sock` when it comes. `slot` bounds the questions waiting at once.
-    /// The question to the upstream, or its SERVFAIL if no upstream takes it, goes into
-    /// `out`: the caller must [`Forwarder::flush`] it.
+    /// Ask the upstreams `ask`, cache the answer, and answer everyone who joined the flight.
+    async fn fly(self: Arc<Self>, ask: Ask) {
+        let answer = self.upstreams.resolve(&ask).await;
+        let entry = answer.map(|a| Arc::new(Entry::from_response(&a.bytes, &a.parts, true)));
+        if let Some(entry) = &entry {
+            // Cached before the flight lands: a question arriving in between finds it.
+            self.cache.put(&ask.question, ask.want, entry.clone());
+        }
+        let mut out = Outbox::default();
+        for waiter in self.upstreams.land(&ask) {
+            self.answer(waiter, entry.as_deref(), &mut out);
+        }
+        self.flush(&mut out).await;
+    }
+
+    /// Hand a UDP question that [`Forwarder::answer_now`] left for the upstreams to its
+    /// flight; its answer goes out from `sock` when it comes. `slot` bounds the clients
+    /// waiting at once. A SERVFAIL for a question that finds no room goes into `out`: the
+    /// caller must [`Forwarder::flush`] it.
     pub fn ask_upstream(
         self: &Arc<Self>,
         req: &[u8],
@@ -265,9 +180,14 @@ impl Forwarder {
         slot: OwnedSemaphorePermit,
         out: &mut Outbox,
     ) -> Result<(), NotAQuery> {
-        let job = Job::new(req, src, ReplyTo::Udp(sock.clone()), Some(slot)).ok_or(NotAQuery)?;
-        let step = self.upstreams.submit(job, &mut out.up);
-        self.step(step, out);
+        let q = wire::parse_query(req).map_err(|_| NotAQuery)?;
+        let waiter = Waiter {
+            req: req.into(),
+            client: src,
+            to: ReplyTo::Udp(sock.clone()),
+            _slot: Some(slot),
+        };
+        self.launch(&q, waiter, out);
         Ok(())
     }
 
@@ -307,7 +227,7 @@ impl Forwarder {
             }
         }
         let now = Instant::now();
-        if let Some(entry) = self.cache.get(q.question, now) {
+        if let Some(entry) = self.cache.get(q.question, q.want(), now) {
             if let Some(b) = block.filter(|b| b.chain_is_tracker(&entry.chain)) {
                 return Now::Reply(self.serve_blocked(b, &q, src));
             }
@@ -327,53 +247,48 @@ impl Forwarder {
 
     /// Answer a query that [`Forwarder::answer_now`] sent upstream, waiting for it (TCP).
     pub async fn answer_upstream(self: &Arc<Self>, req: &[u8], src: SocketAddr) -> Option<Vec<u8>> {
+        let q = wire::parse_query(req).ok()?;
         let (tx, rx) = oneshot::channel();
-        let job = Job::new(req, src, ReplyTo::Wait(tx), None)?;
+        let waiter = Waiter {
+            req: req.into(),
+            client: src,
+            to: ReplyTo::Wait(tx),
+            _slot: None,
+        };
         let mut out = Outbox::default();
-        let step = self.upstreams.submit(job, &mut out.up);
-        self.step(step, &mut out);
-        self.flush(&mut out).await;
-        // Every job ends in `finish` within the budget (or is dropped at shutdown).
+        self.launch(&q, waiter, &mut out);
+        // Every flight lands within the budget (or is dropped at shutdown).
         rx.await.ok()
     }
 
-    /// Answer a job's client: from the upstream response, or SERVFAIL without one. The event
-    /// is queued before the answer leaves.
-    fn finish(&self, job: Job, resp: Option<Cow<'_, [u8]>>, out: &mut Outbox) {
-        let Ok(q) = wire::parse_query(&job.req) else {
+    /// Answer a waiting client: from the flight's answer, or SERVFAIL without one. The
+    /// event is queued before the answer leaves.
+    fn answer(&self, waiter: Waiter, entry: Option<&Entry>, out: &mut Outbox) {
+        let Ok(q) = wire::parse_query(&waiter.req) else {
             return;
         };
-        let transport = match job.to {
+        let transport = match waiter.to {
             ReplyTo::Udp(_) => Transport::Udp,
             ReplyTo::Wait(_) => Transport::Tcp,
-            ReplyTo::Probe => return,
         };
-        let bytes = match resp
-            .as_deref()
-            .and_then(|r| Some((r, wire::parse_upstream(r, q.question).ok()?)))
-        {
-            Some((resp, parts)) => {
-                let entry = Arc::new(Entry::from_response(resp, &parts, true));
-                self.cache.put(q.question, entry.clone());
-                // Blocking may have been switched on while the question was out; the real
-                // answer is cached for the devices it does not apply to.
-                match self
-                    .blocking()
-                    .filter(|b| b.blocks(job.client.ip(), &q, &entry.chain))
-                {
-                    Some(b) => self.serve_blocked(b, &q, job.client),
-                    None => self.serve(&q, &entry, job.client, transport, Instant::now()),
-                }
-            }
-            None => self.fail(&q, job.client),
+        let bytes = match entry {
+            // Blocking may have been switched on while the question was out; the real
+            // answer is cached for the devices it does not apply to.
+            Some(entry) => match self
+                .blocking()
+                .filter(|b| b.blocks(waiter.client.ip(), &q, &entry.chain))
+            {
+                Some(b) => self.serve_blocked(b, &q, waiter.client),
+                None => self.serve(&q, entry, waiter.client, transport, Instant::now()),
+            },
+            None => self.fail(&q, waiter.client),
         };
-        match job.to {
-            ReplyTo::Udp(sock) => out.push(&sock, bytes, job.client),
+        match waiter.to {
+            ReplyTo::Udp(sock) => out.push(&sock, bytes, waiter.client),
             ReplyTo::Wait(tx) => {
                 // The TCP client may have gone; nothing to do then.
                 let _ = tx.send(bytes);
             }
-            ReplyTo::Probe => {}
         }
     }
 

@@ -8,16 +8,17 @@
 //! ([`AnswerSink`]) and are counted and dropped when it is full.
 //!
 //! Modules: `answer` (the event and its queue), `forwarder` (the request handler: local
-//! names, cache, upstream, events), `upstream` (upstream sockets, pending questions,
-//! failover, health), `cache` (answers kept on the wire, bounded LRU with TTLs), `local`
+//! names, cache, upstream, events), `upstream` (asking upstreams safely: a random port,
+//! id and letter case per question, identical questions merged, failover, health), `cache` (answers kept on the wire, bounded LRU with TTLs), `local`
 //! (names answered locally), `server` (UDP/TCP listeners, limits, timeouts), `batch` (many
 //! datagrams per system call), `wire` (the little of the DNS wire format the hot path
 //! needs), `ratelimit` (log lines that cannot flood).
 //!
-//! Where the time goes when nothing is cached is mostly the kernel, per datagram and per
-//! wake-up, so the UDP path is built to do few of both: no task or channel per question
-//! (the task reading an upstream's answers answers the clients), and datagrams read and
-//! sent in batches (`recvmmsg`/`sendmmsg`). See docs/BENCHMARKS.md.
+//! Where the time goes is mostly the kernel, per datagram and per wake-up, so the client
+//! side is built to do few of both: cache hits answered in the read loop, datagrams read
+//! and sent in batches (`recvmmsg`/`sendmmsg`). Towards the upstreams safety comes first:
+//! each question has its own socket on a random port, as unbound does (see `upstream` and
+//! docs/BENCHMARKS.md for what that costs).
 //!
 //! Why not hickory-server's `Server` and `RequestHandler`: it has no TCP connection limit,
 //! never tells the handler about malformed requests (so they cannot be counted), spawns a
@@ -115,6 +116,15 @@ impl DnsServer {
         status: Arc<Status>,
         block: Option<Arc<crate::dns::DnsBlock>>,
     ) -> Result<DnsServer, DnsError> {
+        // Every question on its way upstream holds a socket (see `upstream`).
+        match crate::sys::limits::raise_open_files() {
+            Ok(n) if n < 4_096 => tracing::warn!(
+                limit = n,
+                "the open-files limit is low: under heavy load some DNS questions may fail"
+            ),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "cannot read or raise the open-files limit"),
+        }
         let shutdown = CancellationToken::new();
         let tracker = TaskTracker::new();
         // If anything below fails, the tasks already started must stop with us.
@@ -135,12 +145,12 @@ impl DnsServer {
         } else {
             config.upstreams.clone()
         };
-        let upstreams = upstream::Upstreams::connect(
+        let upstreams = upstream::Upstreams::new(
             &upstream_addrs,
             config.upstream_timeout(),
+            status.clone(),
             tracker.clone(),
-        )
-        .await?;
+        );
         let fwd = Arc::new(
             forwarder::Forwarder::new(
                 cache::Cache::new(config.cache_size),
@@ -152,7 +162,6 @@ impl DnsServer {
             )
             .with_block(block),
         );
-        fwd.spawn_tasks(&shutdown);
         let limits = server::Limits {
             max_tcp: config.max_tcp_connections.max(1),
             tcp_idle: Duration::from_millis(config.tcp_idle_timeout_ms),

@@ -1,190 +1,142 @@
-//! The upstream servers: asking them, failing over, and remembering which are down.
+//! The upstream servers: asking them so that a forged answer is hard to slip in, merging
+//! identical questions, failing over, and remembering which servers are down.
 //!
-//! Each upstream gets a few long-lived connected UDP sockets. Long-lived sockets save the
-//! bind/close system calls a socket per query would cost (that is most of a forwarder's
-//! work when nothing is cached). The price is less source-port randomness against spoofing:
-//! responses must still come from the upstream's address (the sockets are connected), match
-//! a random 16-bit id, and echo the question, so a blind attacker has to guess id and port
-//! among [`SOCKETS_PER_UPSTREAM`] while racing a nearby upstream.
+//! Every device in the room trusts these answers, and the uplink is often a school network
+//! anyone can send packets on. An off-path attacker who wants to poison the cache must send
+//! an answer that arrives before the real one and matches, all at once:
+//! - the source address and port of the upstream (each question has its own socket,
+//!   *connected* to the upstream, so the kernel drops datagrams from anywhere else);
+//! - the destination port: each question leaves from a fresh socket on a port drawn at
+//!   random from 1024–65535 (about 16 bits), closed as soon as the attempt ends, so late
+//!   and extra answers find no one listening;
+//! - the 16-bit random id;
+//! - the question, byte for byte, including the letter case we sent: the name's letters
+//!   are in random case (DNS 0x20), one more bit per letter. An upstream that does not
+//!   echo the case is noticed on its first answer (which is dropped and the question asked
+//!   again, in lower case, as it is from then on); one that has echoed it once is held to
+//!   it, so a wrong-case answer from it is a forgery.
 //!
-//! No task waits for an answer. A question becomes a [`Job`] parked in the asking socket's
-//! table under its upstream id; whoever reads that socket's response (see
-//! [`Upstreams::on_response`]) takes the job out and either finishes it or moves it on to
-//! the next upstream, and a periodic sweep ([`Upstreams::sweep`], every [`SWEEP_EVERY`])
-//! does the same for jobs whose attempt timed out. A cache miss therefore costs no task, no
-//! channel and no wake-up besides the socket's own: that was most of a miss's cost when each
-//! question had a task of its own waiting on a oneshot.
+//! Answers that fail those checks are counted (`dns_upstream_mismatched`) and ignored;
+//! answers that pass them but are malformed are counted (`dns_upstream_malformed`) and fail
+//! the attempt. Neither is ever cached or passed on.
+//!
+//! Identical questions (same name ignoring case, type, class and DNSSEC wishes) waiting at
+//! the same time share one upstream question, a *flight*: the first starts it, the others
+//! join ([`Upstreams::join`]) and all are answered when it lands ([`Upstreams::land`]). So a
+//! burst of the same name is one chance for a forger, not hundreds.
 //!
 //! Failover: upstreams are tried in the configured order, each for `upstream_timeout_ms`,
 //! and the whole attempt ends after [`TOTAL_BUDGET`] so every client gets an answer (maybe
 //! SERVFAIL) within two seconds. An upstream that times out is marked down and skipped,
 //! so a dead first upstream costs one timeout, not one per query. A down upstream is probed
-//! in the background with a copy of a real query (after 1 s, then doubling up to 30 s) and
-//! taken back when it answers. When every upstream is down they are all tried anyway, so
-//! service resumes as soon as one returns.
+//! in the background with a copy of a real question (after 1 s, then doubling up to 30 s)
+//! and taken back when it answers. When every upstream is down they are all tried anyway,
+//! so service resumes as soon as one returns.
+//!
+//! What this costs compared with a few long-lived sockets (a socket, a bind and a connect
+//! per question): see docs/BENCHMARKS.md.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::io;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
+use socket2::{Domain, Protocol, Socket, Type};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
-use tokio::sync::{oneshot, Notify, OwnedSemaphorePermit};
+use tokio::sync::{oneshot, OwnedSemaphorePermit};
 use tokio_util::task::TaskTracker;
 
-use super::batch;
+use super::cache::{key_of, KEY_LEN};
 use super::ratelimit::LogLimiter;
-use super::wire::{self, rcode, HEADER_LEN};
-use super::DnsError;
+use super::wire::{self, rcode, Query, UpstreamParts, Want, HEADER_LEN};
+use crate::status::{bump, Status};
 
-/// Sockets per upstream: more add source-port entropy against spoofing, fewer make bigger
-/// `recvmmsg` batches and fewer wake-ups. With 8, uncached throughput was about 10-15 %
-/// lower than with 4 (bench/dns/run.sh); 2 was no faster than 4.
-pub const SOCKETS_PER_UPSTREAM: usize = 4;
 /// Longest any client waits for an upstream answer, all upstreams together.
 pub const TOTAL_BUDGET: Duration = Duration::from_millis(1_900);
-/// How often timed-out attempts are looked for. An attempt may run this much past its
-/// timeout, which [`TOTAL_BUDGET`] leaves room for within the two seconds promised.
-pub const SWEEP_EVERY: Duration = Duration::from_millis(20);
 /// First re-probe delay of a down upstream; doubles up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 /// Longest delay between re-probes.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
-/// Most queries waiting on one socket (ids are 16 bits; leave room to find a free one).
-const MAX_PENDING_PER_SOCKET: usize = 16_384;
-/// Receive buffer asked for on each upstream socket.
-const UPSTREAM_RECV_BUFFER: usize = 1 << 20;
 /// Largest UDP response read whole. We advertise [`wire::EDNS_PAYLOAD`], so longer ones
 /// break the protocol; they are asked again over TCP.
 pub const MAX_UDP_RESPONSE: usize = 4_096;
+/// Most different questions on their way upstream at once. Each holds a socket (a file
+/// descriptor) for up to [`TOTAL_BUDGET`]; a room of phones needs a few dozen.
+const MAX_FLIGHTS: usize = 1_024;
+/// Most clients waiting for one flight; more get SERVFAIL at once (no real room asks the
+/// same name this often within two seconds; a flood of it should not grow without bound).
+const MAX_WAITERS: usize = 256;
+/// Lowest source port drawn for an upstream question (as unbound: everything above the
+/// privileged ports).
+const FIRST_PORT: u16 = 1024;
+/// Ports tried before leaving the choice to the kernel (a port can be in use).
+const PORT_TRIES: usize = 16;
 
-static LATE: LogLimiter = LogLimiter::new();
+/// Whether an upstream echoes the letter case of our questions (DNS 0x20).
+const CASE_UNKNOWN: u8 = 0;
+const CASE_KEPT: u8 = 1;
+const CASE_LOST: u8 = 2;
+
 static DOWN: LogLimiter = LogLimiter::new();
-static SEND_ERR: LogLimiter = LogLimiter::new();
+static CASE: LogLimiter = LogLimiter::new();
 
-/// Where a job's answer goes.
+/// Where a client's answer goes.
 #[derive(Debug)]
 pub enum ReplyTo {
-    /// Send it from this listening socket to the job's client.
+    /// Send it from this listening socket to the client.
     Udp(Arc<UdpSocket>),
     /// Hand it to a task waiting for it (TCP clients).
     Wait(oneshot::Sender<Vec<u8>>),
-    /// Nowhere: a background probe of a down upstream.
-    Probe,
 }
 
-/// One client question on its way through the upstreams.
+/// One client waiting for an upstream answer.
 #[derive(Debug)]
-pub struct Job {
+pub struct Waiter {
     /// The client's request as received (one plain question, checked by `parse_query`).
     pub req: Box<[u8]>,
     /// Who asked.
     pub client: SocketAddr,
     /// Where the answer goes.
     pub to: ReplyTo,
-    /// End of the question in `req`.
-    question_end: usize,
-    /// When the client must have its answer, whatever happens.
-    deadline: Instant,
-    /// When the current attempt times out.
-    attempt_deadline: Instant,
-    /// The upstream being asked.
-    server: usize,
-    /// Whether every upstream was down when the question arrived (then all are tried).
-    all_down: bool,
-    /// A SERVFAIL/REFUSED/NOTIMP answer from an earlier upstream, used if no other answers.
-    fallback: Option<Vec<u8>>,
-    /// Holds a place among the bounded number of questions waiting for upstreams.
-    _slot: Option<OwnedSemaphorePermit>,
+    /// Holds a place among the bounded number of clients waiting for upstreams.
+    pub _slot: Option<OwnedSemaphorePermit>,
 }
 
-impl Job {
-    /// A job for `req`, which must have passed `parse_query` (else `None`).
-    pub fn new(
-        req: &[u8],
-        client: SocketAddr,
-        to: ReplyTo,
-        slot: Option<OwnedSemaphorePermit>,
-    ) -> Option<Job> {
-        let q = wire::parse_query(req).ok()?;
-        let now = Instant::now();
-        Some(Job {
-            question_end: HEADER_LEN + q.question.len(),
-            req: req.into(),
-            client,
-            to,
-            deadline: now + TOTAL_BUDGET,
-            attempt_deadline: now,
-            server: 0,
-            all_down: false,
-            fallback: None,
-            _slot: slot,
-        })
-    }
-
-    /// The question part of the request (name, type, class).
-    pub fn question(&self) -> &[u8] {
-        self.req
-            .get(HEADER_LEN..self.question_end)
-            .unwrap_or_default()
-    }
+/// A question for the upstreams: the name, type and class as the first client wrote them,
+/// and what it wants of DNSSEC.
+#[derive(Debug, Clone)]
+pub struct Ask {
+    /// Name (wire form), type and class.
+    pub question: Box<[u8]>,
+    /// DO and CD, passed upstream.
+    pub want: Want,
+    /// The flight's key (see [`key_of`]).
+    key: Box<[u8]>,
 }
 
-/// What became of a job after something happened to it.
+/// A checked upstream answer: the bytes and where their sections are.
 #[derive(Debug)]
-pub enum Step<'a> {
-    /// Nothing to do now: it waits for an upstream (or was a probe, or was unknown).
-    Pending,
-    /// Finished: answer the client with this checked upstream response (any rcode), or
-    /// SERVFAIL when there is none.
-    Done(Job, Option<Cow<'a, [u8]>>),
-    /// The upstream's UDP answer was truncated: ask it again over TCP
-    /// ([`Upstreams::ask_tcp`]) and pass the result to [`Upstreams::after_tcp`].
-    Tcp(Job),
+pub struct Answer {
+    /// The response as the upstream sent it (its question in the case we sent).
+    pub bytes: Vec<u8>,
+    /// Its parts.
+    pub parts: UpstreamParts,
 }
 
-/// Questions parked and waiting to be sent, so that one `sendmmsg` sends a batch's
-/// worth ([`Upstreams::flush`]).
-#[derive(Debug, Default)]
-pub struct Sends(Vec<Queued>);
-
+/// What [`Upstreams::join`] did with a waiter.
 #[derive(Debug)]
-struct Queued {
-    server: usize,
-    sock: usize,
-    id: u16,
-    query: Vec<u8>,
-}
-
-impl Sends {
-    /// Whether nothing waits to be sent.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Move everything from `other` into this one.
-    pub fn append(&mut self, other: &mut Sends) {
-        self.0.append(&mut other.0);
-    }
-}
-
-impl batch::Datagram for Queued {
-    fn bytes(&self) -> &[u8] {
-        &self.query
-    }
-    fn to(&self) -> Option<SocketAddr> {
-        None
-    }
-}
-
-/// Whether [`Upstreams::park`] parked a job.
-enum Parked {
-    Yes,
-    No(Job, AskError),
+pub enum Joined {
+    /// A new flight: the caller must run [`Upstreams::resolve`] for it, then
+    /// [`Upstreams::land`] it.
+    Started(Ask),
+    /// Joined a flight already on its way.
+    Merged,
+    /// No room (too many flights, or too many waiting for this one): answer it SERVFAIL.
+    Full(Waiter),
 }
 
 /// Why one upstream gave no usable answer.
@@ -192,91 +144,62 @@ enum Parked {
 pub enum AskError {
     /// No answer in time.
     Timeout,
-    /// The socket or connection failed.
+    /// The socket or connection failed (ICMP port unreachable included).
     Io,
-    /// The answer does not answer the question.
+    /// The answer was malformed.
     Invalid,
-    /// Too many questions waiting on that upstream already.
-    Busy,
-}
-
-/// One socket towards an upstream, and the jobs waiting for its answers by id.
-pub struct UpSocket {
-    /// The connected socket.
-    pub sock: Arc<UdpSocket>,
-    waiting: Mutex<HashMap<u16, Job>>,
 }
 
 struct Upstream {
     addr: SocketAddr,
-    sockets: Vec<UpSocket>,
-    next: AtomicUsize,
     down: AtomicBool,
     /// Milliseconds since `epoch` when the next background probe may start.
     next_probe_ms: AtomicU64,
     backoff_ms: AtomicU64,
+    /// `CASE_*`: does it echo the letter case of the question?
+    case: AtomicU8,
 }
 
-/// The set of upstream servers.
+/// The set of upstream servers and the questions on their way to them.
 pub struct Upstreams {
-    servers: Vec<Upstream>,
+    servers: Vec<Arc<Upstream>>,
     timeout: Duration,
     epoch: Instant,
     tracker: TaskTracker,
-    /// Jobs in all the tables together (lets the sweeper sleep when there are none).
-    parked: AtomicUsize,
-    /// Woken when a job is parked, for the sweeper.
-    work: Notify,
+    status: Arc<Status>,
+    /// Clients waiting, by flight key.
+    flights: Mutex<HashMap<Box<[u8]>, Vec<Waiter>>>,
 }
 
 impl Upstreams {
-    /// Open sockets to every upstream. Nothing reads them until someone calls
-    /// [`Upstreams::on_response`] with what arrives on [`Upstreams::socket`].
-    pub async fn connect(
+    /// The upstreams at `addrs`, asked in that order. Opens nothing yet: every question
+    /// gets its own socket.
+    pub fn new(
         addrs: &[SocketAddr],
         timeout: Duration,
+        status: Arc<Status>,
         tracker: TaskTracker,
-    ) -> Result<Upstreams, DnsError> {
-        let mut servers = Vec::with_capacity(addrs.len());
-        for &addr in addrs {
-            let mut sockets = Vec::with_capacity(SOCKETS_PER_UPSTREAM);
-            for _ in 0..SOCKETS_PER_UPSTREAM {
-                let local: SocketAddr = if addr.is_ipv4() {
-                    (std::net::Ipv4Addr::UNSPECIFIED, 0).into()
-                } else {
-                    (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
-                };
-                let sock = UdpSocket::bind(local)
-                    .await
-                    .map_err(|source| DnsError::Upstream { addr, source })?;
-                sock.connect(addr)
-                    .await
-                    .map_err(|source| DnsError::Upstream { addr, source })?;
-                // Hundreds of answers can arrive at once; one dropped for want of room costs
-                // its client a timeout and a SERVFAIL.
-                batch::grow_recv_buffer(&sock, UPSTREAM_RECV_BUFFER);
-                sockets.push(UpSocket {
-                    sock: Arc::new(sock),
-                    waiting: Mutex::new(HashMap::new()),
-                });
-            }
-            servers.push(Upstream {
-                addr,
-                sockets,
-                next: AtomicUsize::new(0),
-                down: AtomicBool::new(false),
-                next_probe_ms: AtomicU64::new(0),
-                backoff_ms: AtomicU64::new(FIRST_BACKOFF.as_millis() as u64),
-            });
-        }
-        Ok(Upstreams {
+    ) -> Upstreams {
+        let servers = addrs
+            .iter()
+            .map(|&addr| {
+                Arc::new(Upstream {
+                    addr,
+                    down: AtomicBool::new(false),
+                    next_probe_ms: AtomicU64::new(0),
+                    backoff_ms: AtomicU64::new(FIRST_BACKOFF.as_millis() as u64),
+                    case: AtomicU8::new(CASE_UNKNOWN),
+                })
+            })
+            .collect();
+        Upstreams {
             servers,
             timeout,
             epoch: Instant::now(),
             tracker,
-            parked: AtomicUsize::new(0),
-            work: Notify::new(),
-        })
+            status,
+            flights: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Whether there is any upstream at all.
@@ -284,274 +207,75 @@ impl Upstreams {
         self.servers.is_empty()
     }
 
-    /// Every (upstream, socket) pair, for the readers.
-    pub fn socket_ids(&self) -> Vec<(usize, usize)> {
-        let mut out = Vec::new();
-        for (i, s) in self.servers.iter().enumerate() {
-            out.extend((0..s.sockets.len()).map(|j| (i, j)));
+    /// Add `waiter` (asking `q`) to the flight for the same question, or start one.
+    pub fn join(&self, q: &Query<'_>, waiter: Waiter) -> Joined {
+        let want = q.want();
+        let mut buf = [0u8; KEY_LEN];
+        let n = key_of(q.question, want, &mut buf);
+        let key = &buf[..n];
+        let mut flights = self.flights.lock();
+        if let Some(waiting) = flights.get_mut(key) {
+            if waiting.len() >= MAX_WAITERS {
+                return Joined::Full(waiter);
+            }
+            waiting.push(waiter);
+            bump(&self.status.dns_upstream_merged);
+            return Joined::Merged;
         }
-        out
+        if flights.len() >= MAX_FLIGHTS {
+            return Joined::Full(waiter);
+        }
+        let key: Box<[u8]> = key.into();
+        flights.insert(key.clone(), vec![waiter]);
+        Joined::Started(Ask {
+            question: q.question.into(),
+            want,
+            key,
+        })
     }
 
-    /// Socket `sock` of upstream `server`.
-    pub fn socket(&self, server: usize, sock: usize) -> Option<&UpSocket> {
-        self.servers.get(server)?.sockets.get(sock)
+    /// The clients waiting for `ask`'s flight, which ends here: a question arriving from now
+    /// on starts a new one (or finds the answer in the cache, if the caller put it there
+    /// first).
+    pub fn land(&self, ask: &Ask) -> Vec<Waiter> {
+        self.flights.lock().remove(&ask.key).unwrap_or_default()
     }
 
-    /// Jobs waiting for an upstream answer right now.
-    pub fn parked(&self) -> usize {
-        self.parked.load(Ordering::Relaxed)
-    }
-
-    /// Resolves when a job may have been parked since the last call (for the sweeper).
-    pub async fn work_arrived(&self) {
-        self.work.notified().await;
+    /// Ask the upstreams in order until one answers, within [`TOTAL_BUDGET`]. `None`: no
+    /// usable answer (the clients get SERVFAIL). An answer may carry any rcode; a SERVFAIL,
+    /// REFUSED or NOTIMP is returned only when no later upstream does better.
+    pub async fn resolve(&self, ask: &Ask) -> Option<Answer> {
+        let deadline = Instant::now() + TOTAL_BUDGET;
+        let all_down = self.servers.iter().all(|s| s.down.load(Ordering::Relaxed));
+        let mut fallback = None;
+        for s in &self.servers {
+            if !all_down && s.down.load(Ordering::Relaxed) {
+                self.maybe_probe(s, ask);
+                continue;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            match s.ask(ask, self.timeout.min(left), &self.status).await {
+                Ok(answer) => {
+                    self.mark_up(s);
+                    match answer.parts.rcode {
+                        // The server is alive but could not answer this one; another might.
+                        rcode::SERVFAIL | rcode::REFUSED | rcode::NOTIMP => {
+                            fallback = Some(answer);
+                        }
+                        _ => return Some(answer),
+                    }
+                }
+                Err(e) => self.mark_down(s, &e),
+            }
+        }
+        fallback
     }
 
     fn now_ms(&self) -> u64 {
         self.epoch.elapsed().as_millis() as u64
-    }
-
-    /// Start a job: send it to the first upstream that takes it.
-    /// The question goes into `out`, for [`Upstreams::flush`].
-    pub fn submit(&self, mut job: Job, out: &mut Sends) -> Step<'static> {
-        job.all_down = self.servers.iter().all(|s| s.down.load(Ordering::Relaxed));
-        self.dispatch(job, 0, out)
-    }
-
-    /// Ask upstreams from `from` on, in order; returns `Done` when none is left to ask.
-    fn dispatch(&self, mut job: Job, from: usize, out: &mut Sends) -> Step<'static> {
-        for (i, s) in self.servers.iter().enumerate().skip(from) {
-            if !job.all_down && s.down.load(Ordering::Relaxed) {
-                self.maybe_probe(i, &job, out);
-                continue;
-            }
-            let now = Instant::now();
-            let left = job.deadline.saturating_duration_since(now);
-            if left.is_zero() {
-                break;
-            }
-            job.server = i;
-            job.attempt_deadline = now + self.timeout.min(left);
-            match self.park(job, out) {
-                Parked::Yes => return Step::Pending,
-                Parked::No(back, e) => {
-                    job = back;
-                    if !matches!(e, AskError::Busy) {
-                        self.mark_down(i, &e);
-                    }
-                }
-            }
-        }
-        let fallback = job.fallback.take().map(Cow::Owned);
-        Step::Done(job, fallback)
-    }
-
-    /// Park `job` in one of its upstream's sockets under a fresh id, and queue its question
-    /// in `out`.
-    fn park(&self, job: Job, out: &mut Sends) -> Parked {
-        let server = job.server;
-        let Some(s) = self.servers.get(server) else {
-            return Parked::No(job, AskError::Busy);
-        };
-        let j = s.next.fetch_add(1, Ordering::Relaxed) % s.sockets.len().max(1);
-        let Some(sock) = s.sockets.get(j) else {
-            return Parked::No(job, AskError::Busy);
-        };
-        {
-            let mut w = sock.waiting.lock();
-            if w.len() >= MAX_PENDING_PER_SOCKET {
-                return Parked::No(job, AskError::Busy);
-            }
-            let mut id = rand::random::<u16>();
-            while w.contains_key(&id) {
-                id = rand::random::<u16>();
-            }
-            out.0.push(Queued {
-                server,
-                sock: j,
-                id,
-                query: wire::upstream_query(id, job.question()),
-            });
-            w.insert(id, job);
-            // Counted before the lock is released, so before anyone can take it out (and
-            // count it out).
-            if self.parked.fetch_add(1, Ordering::Relaxed) == 0 {
-                self.work.notify_one();
-            }
-        }
-        Parked::Yes
-    }
-
-    /// Send the questions queued in `out`, a socket's worth per system call. A question the
-    /// socket refuses fails over at once, like a timeout would; what became of those jobs
-    /// comes back (their own questions, if any, are sent too).
-    pub fn flush(&self, out: &mut Sends) -> Vec<Step<'static>> {
-        let mut steps = Vec::new();
-        while !out.0.is_empty() {
-            let mut queued = std::mem::take(&mut out.0);
-            queued.sort_by_key(|q| (q.server, q.sock));
-            let mut failed = Vec::new();
-            for group in queued.chunk_by(|a, b| (a.server, a.sock) == (b.server, b.sock)) {
-                let Some(first) = group.first() else {
-                    continue;
-                };
-                let Some(sock) = self.socket(first.server, first.sock) else {
-                    continue;
-                };
-                let done = batch::send_now(&sock.sock, group, |i, error| {
-                    if let Some(q) = group.get(i) {
-                        if let Some(suppressed) = SEND_ERR.check() {
-                            tracing::debug!(upstream = ?self.servers.get(q.server).map(|s| s.addr), %error, suppressed, "upstream send failed");
-                        }
-                        failed.push((q.server, q.sock, q.id));
-                    }
-                });
-                // The socket's send buffer is full (a burst): wait for room off the hot
-                // path. The jobs stay parked, so their timeouts still apply.
-                let rest: Vec<Vec<u8>> = group.iter().skip(done).map(|q| q.query.clone()).collect();
-                if !rest.is_empty() {
-                    let sock = sock.sock.clone();
-                    self.tracker.spawn(async move {
-                        for query in rest {
-                            // Failing here is like a lost datagram: the timeout deals with it.
-                            let _ = sock.send(&query).await;
-                        }
-                    });
-                }
-            }
-            for (server, sock, id) in failed {
-                let Some(s) = self.socket(server, sock) else {
-                    continue;
-                };
-                // Gone already only if it was answered, which a datagram never sent cannot be.
-                if let Some(job) = self.take(s, id) {
-                    steps.push(self.failed(job, AskError::Io, out));
-                }
-            }
-        }
-        steps
-    }
-
-    /// Take the job parked under `id` on `sock`.
-    fn take(&self, sock: &UpSocket, id: u16) -> Option<Job> {
-        let job = sock.waiting.lock().remove(&id);
-        if job.is_some() {
-            self.parked.fetch_sub(1, Ordering::Relaxed);
-        }
-        job
-    }
-
-    /// A datagram arrived on socket `sock` of upstream `server`: move its job on. `cut`: it
-    /// was longer than the reader's buffer, and `resp` is only its beginning.
-    pub fn on_response<'a>(
-        &self,
-        server: usize,
-        sock: usize,
-        resp: &'a [u8],
-        cut: bool,
-        out: &mut Sends,
-    ) -> Step<'a> {
-        let Some(s) = self.socket(server, sock) else {
-            return Step::Pending;
-        };
-        let job = match resp.get(0..2) {
-            Some(b) => self.take(s, u16::from_be_bytes([b[0], b[1]])),
-            None => None,
-        };
-        let Some(job) = job else {
-            if let Some(suppressed) = LATE.check() {
-                tracing::debug!(
-                    suppressed,
-                    "upstream response nobody waits for (late or spoofed)"
-                );
-            }
-            return Step::Pending;
-        };
-        if cut {
-            // Longer than we asked for (we advertise EDNS_PAYLOAD): get it whole over TCP.
-            return Step::Tcp(job);
-        }
-        match wire::parse_upstream(resp, job.question()) {
-            Err(_) => self.failed(job, AskError::Invalid, out),
-            Ok(parts) if parts.truncated && !matches!(job.to, ReplyTo::Probe) => Step::Tcp(job),
-            Ok(_) => self.answered(job, Cow::Borrowed(resp), out),
-        }
-    }
-
-    /// The result of [`Upstreams::ask_tcp`] for a job.
-    pub fn after_tcp(
-        &self,
-        job: Job,
-        result: Result<Vec<u8>, AskError>,
-        out: &mut Sends,
-    ) -> Step<'static> {
-        match result {
-            Ok(resp) => self.answered(job, Cow::Owned(resp), out),
-            Err(e) => self.failed(job, e, out),
-        }
-    }
-
-    /// Time out every attempt past its deadline; `each` gets what became of each job.
-    pub fn sweep(&self, now: Instant, out: &mut Sends, mut each: impl FnMut(Step<'static>)) {
-        let mut expired = Vec::new();
-        for s in &self.servers {
-            for sock in &s.sockets {
-                let mut w = sock.waiting.lock();
-                if w.is_empty() {
-                    continue;
-                }
-                expired.extend(
-                    w.extract_if(|_, job| job.attempt_deadline <= now)
-                        .map(|(_, j)| j),
-                );
-            }
-        }
-        self.parked.fetch_sub(expired.len(), Ordering::Relaxed);
-        for job in expired {
-            each(self.failed(job, AskError::Timeout, out));
-        }
-    }
-
-    /// A checked response (any rcode) for `job` from its upstream.
-    fn answered<'a>(&self, mut job: Job, resp: Cow<'a, [u8]>, out: &mut Sends) -> Step<'a> {
-        let Some(s) = self.servers.get(job.server) else {
-            return Step::Done(job, Some(resp));
-        };
-        if matches!(job.to, ReplyTo::Probe) {
-            s.down.store(false, Ordering::Relaxed);
-            s.backoff_ms
-                .store(FIRST_BACKOFF.as_millis() as u64, Ordering::Relaxed);
-            tracing::info!(upstream = %s.addr, "upstream answers again");
-            return Step::Pending;
-        }
-        self.mark_up(s);
-        match wire::response_rcode(&resp) {
-            // The server is alive but could not answer this one; another might.
-            Some(rcode::SERVFAIL | rcode::REFUSED | rcode::NOTIMP) => {
-                job.fallback = Some(resp.into_owned());
-                let next = job.server + 1;
-                self.dispatch(job, next, out)
-            }
-            _ => Step::Done(job, Some(resp)),
-        }
-    }
-
-    /// `job`'s upstream gave no usable answer.
-    fn failed(&self, job: Job, e: AskError, out: &mut Sends) -> Step<'static> {
-        if matches!(job.to, ReplyTo::Probe) {
-            if let Some(s) = self.servers.get(job.server) {
-                let next =
-                    (s.backoff_ms.load(Ordering::Relaxed) * 2).min(MAX_BACKOFF.as_millis() as u64);
-                s.backoff_ms.store(next, Ordering::Relaxed);
-            }
-            return Step::Pending;
-        }
-        if !matches!(e, AskError::Busy) {
-            self.mark_down(job.server, &e);
-        }
-        let next = job.server + 1;
-        self.dispatch(job, next, out)
     }
 
     fn mark_up(&self, s: &Upstream) {
@@ -562,10 +286,7 @@ impl Upstreams {
             .store(FIRST_BACKOFF.as_millis() as u64, Ordering::Relaxed);
     }
 
-    fn mark_down(&self, server: usize, e: &AskError) {
-        let Some(s) = self.servers.get(server) else {
-            return;
-        };
+    fn mark_down(&self, s: &Upstream, e: &AskError) {
         if !s.down.swap(true, Ordering::Relaxed) {
             let backoff = s.backoff_ms.load(Ordering::Relaxed);
             s.next_probe_ms
@@ -576,12 +297,8 @@ impl Upstreams {
         }
     }
 
-    /// Send one background probe of down upstream `server` (a copy of `job`'s question) if
-    /// one is due.
-    fn maybe_probe(&self, server: usize, job: &Job, out: &mut Sends) {
-        let Some(s) = self.servers.get(server) else {
-            return;
-        };
+    /// Ask down upstream `s` a copy of `ask` in the background, if a probe is due.
+    fn maybe_probe(&self, s: &Arc<Upstream>, ask: &Ask) {
         let now = self.now_ms();
         let due = s.next_probe_ms.load(Ordering::Relaxed);
         if now < due {
@@ -595,59 +312,234 @@ impl Upstreams {
         {
             return;
         }
-        let start = Instant::now();
-        let probe = Job {
-            req: job.req.clone(),
-            client: job.client,
-            to: ReplyTo::Probe,
-            question_end: job.question_end,
-            deadline: start + self.timeout,
-            attempt_deadline: start + self.timeout,
-            server,
-            all_down: false,
-            fallback: None,
-            _slot: None,
-        };
-        if let Parked::No(probe, e) = self.park(probe, out) {
-            self.failed(probe, e, out);
-        }
+        let (s, ask, status, timeout) = (s.clone(), ask.clone(), self.status.clone(), self.timeout);
+        self.tracker.spawn(async move {
+            if s.ask(&ask, timeout, &status).await.is_ok() {
+                s.down.store(false, Ordering::Relaxed);
+                s.backoff_ms
+                    .store(FIRST_BACKOFF.as_millis() as u64, Ordering::Relaxed);
+                tracing::info!(upstream = %s.addr, "upstream answers again");
+            } else {
+                let next =
+                    (s.backoff_ms.load(Ordering::Relaxed) * 2).min(MAX_BACKOFF.as_millis() as u64);
+                s.backoff_ms.store(next, Ordering::Relaxed);
+            }
+        });
     }
+}
 
-    /// Ask `job`'s upstream over a fresh TCP connection (after a truncated UDP answer),
-    /// within the job's attempt deadline.
-    pub async fn ask_tcp(&self, job: &Job) -> Result<Vec<u8>, AskError> {
-        let addr = self
-            .servers
-            .get(job.server)
-            .map(|s| s.addr)
-            .ok_or(AskError::Io)?;
-        let left = job
-            .attempt_deadline
-            .saturating_duration_since(Instant::now());
-        match tokio::time::timeout(left, ask_tcp(addr, job.question())).await {
+/// How an answer's question compares with the one sent.
+#[derive(Debug, PartialEq, Eq)]
+enum Echo {
+    /// Byte for byte.
+    Exact,
+    /// Same but for letter case.
+    CaseOnly,
+    /// Another question (or none).
+    Other,
+}
+
+fn echo_of(resp: &[u8], sent: &[u8]) -> Echo {
+    let count_ok = resp.get(4..6) == Some(&[0, 1][..]);
+    match resp.get(HEADER_LEN..HEADER_LEN + sent.len()) {
+        Some(q) if count_ok && q == sent => Echo::Exact,
+        Some(q) if count_ok && q.eq_ignore_ascii_case(sent) => Echo::CaseOnly,
+        _ => Echo::Other,
+    }
+}
+
+/// What to make of one datagram that arrived for a question.
+enum Verdict {
+    /// Not the answer to it (late, duplicated or forged): keep waiting.
+    Ignore,
+    /// The answer, checked.
+    Good(Answer),
+    /// The answer, but truncated: ask over TCP.
+    Truncated,
+    /// The answer in another letter case from an upstream not known to keep it: ask again
+    /// in lower case.
+    Recase,
+    /// Malformed: the attempt failed.
+    Bad,
+}
+
+impl Upstream {
+    /// Ask this upstream once, within `limit`.
+    async fn ask(&self, ask: &Ask, limit: Duration, status: &Status) -> Result<Answer, AskError> {
+        match tokio::time::timeout(limit, self.ask_udp(ask, status)).await {
             Ok(r) => r,
             Err(_) => Err(AskError::Timeout),
         }
     }
+
+    /// The question to send: random letter case, or lower case for an upstream that does
+    /// not keep it; with a fresh id.
+    fn question(&self, ask: &Ask) -> (u16, Vec<u8>, Vec<u8>) {
+        let mut question = ask.question.to_vec();
+        let name_len = question.len().saturating_sub(4);
+        if self.case.load(Ordering::Relaxed) == CASE_LOST {
+            question[..name_len].make_ascii_lowercase();
+        } else {
+            wire::randomize_case(&mut question[..name_len]);
+        }
+        let id = rand::random::<u16>();
+        let query = wire::upstream_query(id, &question, ask.want);
+        (id, question, query)
+    }
+
+    /// One question from its own random port; waits for the datagram that answers it.
+    async fn ask_udp(&self, ask: &Ask, status: &Status) -> Result<Answer, AskError> {
+        let (mut id, mut question, mut query) = self.question(ask);
+        let sock = random_port_socket(self.addr).map_err(|_| AskError::Io)?;
+        sock.send(&query).await.map_err(|_| AskError::Io)?;
+        // One byte more than the largest response read whole, so a longer one is noticed.
+        let mut buf = vec![0u8; MAX_UDP_RESPONSE + 1];
+        loop {
+            // ICMP errors (upstream port closed) surface here on a connected socket.
+            let n = sock.recv(&mut buf).await.map_err(|_| AskError::Io)?;
+            let resp = buf.get(..n).unwrap_or_default();
+            let verdict = if n > MAX_UDP_RESPONSE {
+                // Longer than we asked for: if it is ours at all, get it whole over TCP.
+                if resp.get(0..2) == Some(&id.to_be_bytes()[..]) {
+                    Verdict::Truncated
+                } else {
+                    bump(&status.dns_upstream_mismatched);
+                    Verdict::Ignore
+                }
+            } else {
+                self.check(id, &question, resp, status)
+            };
+            match verdict {
+                Verdict::Ignore => continue,
+                Verdict::Good(answer) => return Ok(answer),
+                Verdict::Bad => return Err(AskError::Invalid),
+                Verdict::Truncated => {
+                    return self.ask_tcp(id, &question, &query, status).await;
+                }
+                Verdict::Recase => {
+                    (id, question, query) = self.question(ask);
+                    sock.send(&query).await.map_err(|_| AskError::Io)?;
+                }
+            }
+        }
+    }
+
+    /// Check a datagram against the question it may answer.
+    fn check(&self, id: u16, sent: &[u8], resp: &[u8], status: &Status) -> Verdict {
+        if resp.get(0..2) != Some(&id.to_be_bytes()[..]) {
+            bump(&status.dns_upstream_mismatched);
+            return Verdict::Ignore;
+        }
+        match echo_of(resp, sent) {
+            Echo::Exact => {
+                if sent.iter().any(u8::is_ascii_uppercase) {
+                    let _ = self.case.compare_exchange(
+                        CASE_UNKNOWN,
+                        CASE_KEPT,
+                        Ordering::Relaxed,
+                        Ordering::Relaxed,
+                    );
+                }
+            }
+            Echo::CaseOnly => {
+                // An upstream that has echoed our case before does not forget how, and one
+                // asked in lower case echoes lower case: this is a forgery that guessed
+                // port and id but not the case.
+                if self.case.load(Ordering::Relaxed) != CASE_UNKNOWN {
+                    bump(&status.dns_upstream_mismatched);
+                    return Verdict::Ignore;
+                }
+                // Not taken either way: if this upstream folds case, the lower-case question
+                // that follows gets the real answer; if this was a forgery, it is dropped.
+                bump(&status.dns_upstream_mismatched);
+                if self.case.swap(CASE_LOST, Ordering::Relaxed) != CASE_LOST {
+                    if let Some(suppressed) = CASE.check() {
+                        tracing::info!(upstream = %self.addr, suppressed, "upstream does not keep the letter case of questions; asking it in lower case");
+                    }
+                }
+                return Verdict::Recase;
+            }
+            Echo::Other => {
+                bump(&status.dns_upstream_mismatched);
+                return Verdict::Ignore;
+            }
+        }
+        match wire::parse_upstream(resp, sent) {
+            Ok(parts) if parts.truncated => Verdict::Truncated,
+            Ok(parts) => Verdict::Good(Answer {
+                bytes: resp.to_vec(),
+                parts,
+            }),
+            Err(_) => {
+                bump(&status.dns_upstream_malformed);
+                Verdict::Bad
+            }
+        }
+    }
+
+    /// The question again over a fresh TCP connection (after a truncated UDP answer).
+    async fn ask_tcp(
+        &self,
+        id: u16,
+        sent: &[u8],
+        query: &[u8],
+        status: &Status,
+    ) -> Result<Answer, AskError> {
+        let mut conn = TcpStream::connect(self.addr)
+            .await
+            .map_err(|_| AskError::Io)?;
+        let len = u16::try_from(query.len()).map_err(|_| AskError::Invalid)?;
+        let mut framed = Vec::with_capacity(query.len() + 2);
+        framed.extend_from_slice(&len.to_be_bytes());
+        framed.extend_from_slice(query);
+        conn.write_all(&framed).await.map_err(|_| AskError::Io)?;
+        let len = usize::from(conn.read_u16().await.map_err(|_| AskError::Io)?);
+        let mut resp = vec![0u8; len];
+        conn.read_exact(&mut resp).await.map_err(|_| AskError::Io)?;
+        match self.check(id, sent, &resp, status) {
+            // A TCP answer is whole; TC here means the upstream cannot do better.
+            Verdict::Good(answer) => Ok(answer),
+            Verdict::Truncated => match wire::parse_upstream(&resp, sent) {
+                Ok(parts) => Ok(Answer { bytes: resp, parts }),
+                Err(_) => Err(AskError::Invalid),
+            },
+            // On a connection of our own nobody else can answer: any mismatch is the
+            // upstream's fault.
+            Verdict::Ignore | Verdict::Bad | Verdict::Recase => Err(AskError::Invalid),
+        }
+    }
 }
 
-/// One question over a fresh TCP connection (used after a truncated UDP answer).
-async fn ask_tcp(addr: SocketAddr, question: &[u8]) -> Result<Vec<u8>, AskError> {
-    let id = rand::random::<u16>();
-    let query = wire::upstream_query(id, question);
-    let mut conn = TcpStream::connect(addr).await.map_err(|_| AskError::Io)?;
-    let mut framed = Vec::with_capacity(query.len() + 2);
-    framed.extend_from_slice(&(query.len() as u16).to_be_bytes());
-    framed.extend_from_slice(&query);
-    conn.write_all(&framed).await.map_err(|_| AskError::Io)?;
-    let len = usize::from(conn.read_u16().await.map_err(|_| AskError::Io)?);
-    let mut resp = vec![0u8; len];
-    conn.read_exact(&mut resp).await.map_err(|_| AskError::Io)?;
-    if resp.get(0..2) != Some(&id.to_be_bytes()[..]) {
-        return Err(AskError::Invalid);
+/// A UDP socket connected to `to`, bound to a port drawn at random from 1024–65535 (as
+/// unbound does; the kernel's own choice covers only its smaller ephemeral range). Taken
+/// ports are skipped; after [`PORT_TRIES`] the kernel chooses.
+fn random_port_socket(to: SocketAddr) -> io::Result<UdpSocket> {
+    let s = Socket::new(Domain::for_address(to), Type::DGRAM, Some(Protocol::UDP))?;
+    s.set_nonblocking(true)?;
+    let any = |port| -> SocketAddr {
+        if to.is_ipv4() {
+            (Ipv4Addr::UNSPECIFIED, port).into()
+        } else {
+            (Ipv6Addr::UNSPECIFIED, port).into()
+        }
+    };
+    let mut bound = false;
+    for _ in 0..PORT_TRIES {
+        let port = rand::random_range(FIRST_PORT..=u16::MAX);
+        match s.bind(&any(port).into()) {
+            Ok(()) => {
+                bound = true;
+                break;
+            }
+            Err(e) if e.kind() == io::ErrorKind::AddrInUse => continue,
+            Err(e) => return Err(e),
+        }
     }
-    wire::parse_upstream(&resp, question).map_err(|_| AskError::Invalid)?;
-    Ok(resp)
+    if !bound {
+        s.bind(&any(0).into())?;
+    }
+    s.connect(&to.into())?;
+    UdpSocket::from_std(s.into())
 }
 
 /// The system's resolvers (from `/etc/resolv.conf`), minus our own listening addresses.
@@ -695,5 +587,37 @@ mod tests {
         let listen: Vec<SocketAddr> = vec!["192.168.4.1:53".parse().unwrap()];
         assert!(is_ourselves("192.168.4.1:53".parse().unwrap(), &listen));
         assert!(!is_ourselves("192.168.4.2:53".parse().unwrap(), &listen));
+    }
+
+    #[test]
+    fn echo_needs_the_exact_case() {
+        let mut resp = vec![0u8; HEADER_LEN];
+        resp[5] = 1;
+        resp.extend_from_slice(b"\x03WwW\x00\x00\x01\x00\x01");
+        assert_eq!(echo_of(&resp, b"\x03WwW\x00\x00\x01\x00\x01"), Echo::Exact);
+        assert_eq!(
+            echo_of(&resp, b"\x03www\x00\x00\x01\x00\x01"),
+            Echo::CaseOnly
+        );
+        assert_eq!(echo_of(&resp, b"\x03wwx\x00\x00\x01\x00\x01"), Echo::Other);
+        resp[5] = 2;
+        assert_eq!(echo_of(&resp, b"\x03WwW\x00\x00\x01\x00\x01"), Echo::Other);
+    }
+
+    #[tokio::test]
+    async fn ports_are_spread_and_sockets_connected() {
+        let up: SocketAddr = "127.0.0.1:9".parse().unwrap();
+        let mut ports = std::collections::HashSet::new();
+        for _ in 0..200 {
+            let s = random_port_socket(up).unwrap();
+            assert_eq!(s.peer_addr().unwrap(), up);
+            ports.insert(s.local_addr().unwrap().port());
+        }
+        // 200 draws from ~64,500 ports: a handful of repeats at most.
+        assert!(ports.len() >= 190, "{}", ports.len());
+        assert!(
+            ports.iter().any(|&p| p < 32_768),
+            "below the kernel's range too"
+        );
     }
 }

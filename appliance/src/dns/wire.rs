@@ -38,9 +38,14 @@ pub mod flags {
     pub const RD: u16 = 0x0100;
     /// Recursion available.
     pub const RA: u16 = 0x0080;
+    /// Authentic data (DNSSEC: the answer was validated upstream).
+    pub const AD: u16 = 0x0020;
     /// Checking disabled (DNSSEC).
     pub const CD: u16 = 0x0010;
 }
+
+/// The DO bit ("DNSSEC OK") in the OPT record's flags (RFC 3225).
+const EDNS_DO: u16 = 0x8000;
 
 /// Response codes we produce ourselves.
 pub mod rcode {
@@ -79,6 +84,26 @@ pub struct EdnsInfo {
     pub payload: u16,
     /// EDNS version (only 0 exists).
     pub version: u8,
+    /// The DO bit: the client wants DNSSEC records (RRSIG, NSEC, ...).
+    pub dnssec_ok: bool,
+}
+
+/// What a client asked of DNSSEC, which decides what its answer holds: part of the cache key
+/// and of what is asked upstream, so a validating client gets signatures and a plain one
+/// does not, whatever the other asked first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Want {
+    /// DO: signatures and denial-of-existence records wanted.
+    pub dnssec_ok: bool,
+    /// CD: checking disabled (the client validates itself, even bogus data wanted).
+    pub checking_disabled: bool,
+}
+
+impl Want {
+    /// One byte for keys.
+    pub fn bits(self) -> u8 {
+        u8::from(self.dnssec_ok) | (u8::from(self.checking_disabled) << 1)
+    }
 }
 
 /// A parsed query: borrowed views into the request bytes.
@@ -104,6 +129,25 @@ impl Query<'_> {
     /// The name in wire form.
     pub fn qname(&self) -> &[u8] {
         &self.question[..self.qname_len]
+    }
+
+    /// What the client asked of DNSSEC.
+    pub fn want(&self) -> Want {
+        Want {
+            dnssec_ok: self.dnssec_ok(),
+            checking_disabled: self.flags & flags::CD != 0,
+        }
+    }
+
+    /// Whether the client set DO.
+    pub fn dnssec_ok(&self) -> bool {
+        self.edns.is_some_and(|e| e.dnssec_ok)
+    }
+
+    /// Whether the client may be told AD (RFC 6840 §5.8: only when it set DO or AD, so that
+    /// old stubs and middleboxes never see it).
+    pub fn may_see_ad(&self) -> bool {
+        self.dnssec_ok() || self.flags & flags::AD != 0
     }
 
     /// Largest answer that may go back over UDP.
@@ -279,7 +323,12 @@ pub fn parse_query(b: &[u8]) -> Result<Query<'_>, Reject> {
             }
             let payload = u16_at(b, r.ttl_at - 2).map_err(|_| reply(rcode::FORMERR))?;
             let version = b[r.ttl_at + 1];
-            edns = Some(EdnsInfo { payload, version });
+            let ednsflags = u16_at(b, r.ttl_at + 2).map_err(|_| reply(rcode::FORMERR))?;
+            edns = Some(EdnsInfo {
+                payload,
+                version,
+                dnssec_ok: ednsflags & EDNS_DO != 0,
+            });
         }
     }
     Ok(Query {
@@ -309,11 +358,24 @@ pub fn push_header(out: &mut Vec<u8>, id: u16, fl: u16, counts: [u16; 4]) {
 
 /// Append our OPT record (payload [`EDNS_PAYLOAD`], DO clear) with an extended rcode byte.
 pub fn push_opt(out: &mut Vec<u8>, ext_rcode: u8) {
+    push_opt_do(out, ext_rcode, false);
+}
+
+/// Append our OPT record with DO as given: a reply's DO copies the query's (RFC 3225 §3).
+pub fn push_opt_do(out: &mut Vec<u8>, ext_rcode: u8, dnssec_ok: bool) {
     out.push(0); // root owner
     out.extend_from_slice(&TYPE_OPT.to_be_bytes());
     out.extend_from_slice(&EDNS_PAYLOAD.to_be_bytes());
-    out.extend_from_slice(&[ext_rcode, 0, 0, 0]);
+    out.extend_from_slice(&[ext_rcode, 0]);
+    out.extend_from_slice(&(if dnssec_ok { EDNS_DO } else { 0 }).to_be_bytes());
     out.extend_from_slice(&[0, 0]);
+}
+
+/// Append the OPT record of a reply to `q`, if `q` had one.
+pub fn push_reply_opt(out: &mut Vec<u8>, q: &Query<'_>) {
+    if q.edns.is_some() {
+        push_opt_do(out, 0, q.dnssec_ok());
+    }
 }
 
 /// A header-only error reply (used for FORMERR, NOTIMP and the like). A NOTIMP (an opcode we
@@ -339,9 +401,7 @@ pub fn empty_reply(q: &Query<'_>, rcode: u8, truncated: bool) -> Vec<u8> {
     let ar = u16::from(q.edns.is_some());
     push_header(&mut out, q.id, fl, [1, 0, 0, ar]);
     out.extend_from_slice(q.question);
-    if q.edns.is_some() {
-        push_opt(&mut out, 0);
-    }
+    push_reply_opt(&mut out, q);
     out
 }
 
@@ -351,18 +411,45 @@ pub fn badvers_reply(q: &Query<'_>) -> Vec<u8> {
     push_header(&mut out, q.id, response_flags(q.flags, 0), [1, 0, 0, 1]);
     out.extend_from_slice(q.question);
     // BADVERS is 16: upper eight bits (1) in the OPT, lower four (0) in the header.
-    push_opt(&mut out, 1);
+    push_opt_do(&mut out, 1, q.dnssec_ok());
     out
 }
 
 /// The query we send upstream for a client's question: recursion desired, EDNS with our
-/// payload size and DO clear (we do not validate DNSSEC, so we do not ask for signatures).
-pub fn upstream_query(id: u16, question: &[u8]) -> Vec<u8> {
+/// payload size, DO and CD as the client asked (we do not validate, so a client that does
+/// gets what it needs to), and AD set: RFC 6840 §5.7, we understand AD, and the upstream's
+/// verdict is passed to clients that may see it ([`Query::may_see_ad`]).
+pub fn upstream_query(id: u16, question: &[u8], want: Want) -> Vec<u8> {
     let mut out = Vec::with_capacity(HEADER_LEN + question.len() + 11);
-    push_header(&mut out, id, flags::RD, [1, 0, 0, 1]);
+    let mut fl = flags::RD | flags::AD;
+    if want.checking_disabled {
+        fl |= flags::CD;
+    }
+    push_header(&mut out, id, fl, [1, 0, 0, 1]);
     out.extend_from_slice(question);
-    push_opt(&mut out, 0);
+    push_opt_do(&mut out, 0, want.dnssec_ok);
     out
+}
+
+/// `name` (wire form, no compression) with the case of its letters chosen at random (DNS
+/// 0x20, draft-vixie-dnsext-dns0x20): an upstream echoes the question exactly, so every
+/// letter is one more bit a forger must guess. Length bytes are below 64 and never letters.
+pub fn randomize_case(name: &mut [u8]) {
+    let mut bits = 0u64;
+    let mut left = 0;
+    for c in name.iter_mut().filter(|c| c.is_ascii_alphabetic()) {
+        if left == 0 {
+            bits = rand::random();
+            left = 64;
+        }
+        if bits & 1 == 1 {
+            *c = c.to_ascii_uppercase();
+        } else {
+            *c = c.to_ascii_lowercase();
+        }
+        bits >>= 1;
+        left -= 1;
+    }
 }
 
 /// The parts of a checked upstream response that a cache entry is made of.
@@ -513,14 +600,58 @@ mod tests {
             q.edns,
             Some(EdnsInfo {
                 payload: EDNS_PAYLOAD,
-                version: 0
+                version: 0,
+                dnssec_ok: false,
             })
         );
+        assert_eq!(q.want(), Want::default());
+        assert!(!q.may_see_ad());
+    }
+
+    #[test]
+    fn dnssec_wishes_are_read_and_passed_upstream() {
+        let mut b = query("example.com", 1, false);
+        let fl = u16::from_be_bytes([b[2], b[3]]) | flags::CD;
+        b[2..4].copy_from_slice(&fl.to_be_bytes());
+        b[11] = 1;
+        push_opt_do(&mut b, 0, true);
+        let q = parse_query(&b).unwrap();
+        let want = q.want();
+        assert!(want.dnssec_ok && want.checking_disabled);
+        assert!(q.may_see_ad());
+        let up = upstream_query(9, q.question, want);
+        let m = hickory_proto::op::Message::from_vec(&up).unwrap();
+        assert!(m.metadata.checking_disabled);
+        assert!(m.metadata.authentic_data, "AD set upstream (RFC 6840 §5.7)");
+        assert!(m.edns.as_ref().is_some_and(|e| e.flags().dnssec_ok));
+        // A reply echoes DO (RFC 3225 §3); a plain one has none.
+        let r = empty_reply(&q, rcode::NOERROR, false);
+        let m = hickory_proto::op::Message::from_vec(&r).unwrap();
+        assert!(m.edns.as_ref().is_some_and(|e| e.flags().dnssec_ok));
+        let plain = query("example.com", 1, true);
+        let r = empty_reply(&parse_query(&plain).unwrap(), rcode::NOERROR, false);
+        let m = hickory_proto::op::Message::from_vec(&r).unwrap();
+        assert!(m.edns.as_ref().is_some_and(|e| !e.flags().dnssec_ok));
+    }
+
+    #[test]
+    fn case_is_randomized_only_on_letters() {
+        let mut n = text_to_name("abcdefghijklmnopqrstuvwxyz.example.com-1").unwrap();
+        let orig = n.clone();
+        let mut seen_upper = false;
+        for _ in 0..4 {
+            n.clone_from(&orig);
+            randomize_case(&mut n);
+            assert!(n.eq_ignore_ascii_case(&orig));
+            assert_eq!(n.len(), orig.len());
+            seen_upper |= n.iter().any(u8::is_ascii_uppercase);
+        }
+        assert!(seen_upper);
     }
 
     #[test]
     fn hickory_agrees_on_our_messages() {
-        let b = upstream_query(7, &query("a.b.c", 16, false)[HEADER_LEN..]);
+        let b = upstream_query(7, &query("a.b.c", 16, false)[HEADER_LEN..], Want::default());
         let m = hickory_proto::op::Message::from_vec(&b).unwrap();
         assert_eq!(m.queries.len(), 1);
         assert_eq!(m.queries[0].name().to_ascii(), "a.b.c.");

@@ -12,8 +12,6 @@ use socket2::{SockAddr, SockAddrStorage};
 pub(crate) struct Received {
     /// Bytes written into its slot.
     pub(crate) len: usize,
-    /// It was longer than its slot and lost its end.
-    pub(crate) cut: bool,
     /// The sender, when it is an IP address.
     pub(crate) from: Option<SocketAddr>,
 }
@@ -71,7 +69,6 @@ pub(crate) fn recv_many<const N: usize>(
         let addr = unsafe { SockAddr::new(name, hdr.msg_hdr.msg_namelen) };
         *out = Received {
             len: (hdr.msg_len as usize).min(slot),
-            cut: hdr.msg_hdr.msg_flags & libc::MSG_TRUNC != 0,
             from: addr.as_socket(),
         };
     }
