@@ -528,7 +528,12 @@ async fn signatures_reach_only_clients_that_ask_and_the_cache_keeps_them_apart()
 async fn cd_goes_upstream_and_has_its_own_cache_entry() {
     use RecordType::A;
     let lab = signed_zones().await;
-    let unbound = Unbound::start(lab.nsd.addr, &[lab.dnskey.clone()], "www.sec.test.").await;
+    let unbound = Unbound::start(
+        lab.nsd.addr,
+        std::slice::from_ref(&lab.dnskey),
+        "www.sec.test.",
+    )
+    .await;
     // The validating unbound refuses the altered records unless CD is set.
     let m = ask(unbound.addr, "bogus3.sec.test.", A, DO).await;
     assert_eq!(
@@ -594,7 +599,12 @@ async fn cd_goes_upstream_and_has_its_own_cache_entry() {
 async fn ad_reaches_only_clients_that_set_do_or_ad() {
     use RecordType::A;
     let lab = signed_zones().await;
-    let unbound = Unbound::start(lab.nsd.addr, &[lab.dnskey.clone()], "www.sec.test.").await;
+    let unbound = Unbound::start(
+        lab.nsd.addr,
+        std::slice::from_ref(&lab.dnskey),
+        "www.sec.test.",
+    )
+    .await;
     let f = start(config(vec![unbound.addr])).await;
     let ad = |a: Ask| Ask { ad: true, ..a };
 

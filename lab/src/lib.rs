@@ -3,8 +3,9 @@
 //!
 //! One [`Lab`] value is one independent lab; several may exist at once (parallel tests). Every
 //! namespace is named `wf<pid>x<n>-<role>` (role `r` router, `i` internet, `d0`, `d1`, ...
-//! devices), so labs of one process and of different processes never collide, and
-//! [`cleanup_stale`] can remove what a dead process left behind.
+//! devices, or the tag given to [`Lab::add_uplink_host`]), so labs of one process and of
+//! different processes never collide, and [`cleanup_stale`] can remove what a dead process
+//! left behind.
 //!
 //! ```text
 //!  device namespaces          router namespace                      internet namespace

@@ -170,8 +170,11 @@ pub struct Relay {
     pub alive: Arc<AtomicBool>,
     /// The queries relayed, as they arrived (source address and bytes), at most
     /// [`RELAY_KEEPS`].
-    seen: Arc<Mutex<Vec<(SocketAddr, Vec<u8>)>>>,
+    seen: Arc<Mutex<Vec<Relayed>>>,
 }
+
+/// A query a [`Relay`] passed on: where it came from and its bytes.
+pub type Relayed = (SocketAddr, Vec<u8>);
 
 /// Most queries a [`Relay`] keeps for [`Relay::seen`].
 pub const RELAY_KEEPS: usize = 10_000;
@@ -226,7 +229,7 @@ impl Relay {
     }
 
     /// The queries relayed so far (source address and bytes), oldest first.
-    pub fn seen(&self) -> Vec<(SocketAddr, Vec<u8>)> {
+    pub fn seen(&self) -> Vec<Relayed> {
         self.seen.lock().unwrap().clone()
     }
 }
