@@ -9,7 +9,7 @@
 //!
 //! Modules: `answer` (the event and its queue), `forwarder` (the request handler: local
 //! names, cache, upstream, events), `upstream` (upstream sockets, pending questions,
-//! failover, health), `cache` (answers kept on the wire, bounded LRU with TTLs), `local`
+//! failover, health), `encrypted` (DNS over TLS and over HTTPS upstreams), `cache` (answers kept on the wire, bounded LRU with TTLs), `local`
 //! (names answered locally), `server` (UDP/TCP listeners, limits, timeouts), `batch` (many
 //! datagrams per system call), `wire` (the little of the DNS wire format the hot path
 //! needs), `ratelimit` (log lines that cannot flood).
@@ -31,6 +31,9 @@ pub(crate) mod answer;
 pub(crate) mod batch;
 pub(crate) mod block;
 pub(crate) mod cache;
+// lead: drop the allowance once the forwarder asks encrypted upstreams.
+#[allow(dead_code)]
+pub(crate) mod encrypted;
 pub(crate) mod forwarder;
 pub(crate) mod local;
 pub(crate) mod ratelimit;
@@ -133,7 +136,12 @@ impl DnsServer {
             }
             found
         } else {
-            config.upstreams.clone()
+            // lead: wire encrypted upstreams here
+            config
+                .upstreams
+                .iter()
+                .filter_map(crate::config::UpstreamSpec::plain)
+                .collect()
         };
         let upstreams = upstream::Upstreams::connect(
             &upstream_addrs,

@@ -7,6 +7,7 @@
 //!
 //! - `device`: [`DeviceId`], a device on the LAN by address.
 //! - `domain`: [`Domain`], a checked, normalised domain name.
+//! - `http_url`: [`HttpUrl`], an `http://` or `https://` URL (webhook, DNS-over-HTTPS).
 //! - `proto`: [`Proto`], the transport protocol.
 //! - `flow`: [`FlowKey`] (conntrack's identity of a flow), [`FlowRecord`] (a flow as people see
 //!   it) and its [`FlowState`].
@@ -22,6 +23,7 @@ mod category;
 mod device;
 mod dns_log_entry;
 mod domain;
+mod http_url;
 mod enrichment;
 mod flow;
 mod live_event;
@@ -32,6 +34,8 @@ pub use category::Category;
 pub use device::DeviceId;
 pub use dns_log_entry::DnsLogEntry;
 pub use domain::{Domain, DomainError};
+pub use http_url::HttpUrl;
+pub(crate) use http_url::authority;
 pub use enrichment::{Enrichment, SpecialRange};
 pub use flow::{FlowKey, FlowRecord, FlowState};
 pub use live_event::LiveEvent;
