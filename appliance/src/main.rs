@@ -88,7 +88,10 @@ struct RunArgs {
     #[arg(long = "dns-listen", value_name = "ADDR:PORT")]
     dns_listen: Vec<SocketAddr>,
     /// Upstream DNS server, in order of preference (repeatable) [dns.upstreams].
-    #[arg(long = "upstream", value_name = "ADDR[:PORT] | tls://ADDR[@NAME] | https://HOST/PATH")]
+    #[arg(
+        long = "upstream",
+        value_name = "ADDR[:PORT] | tls://ADDR[@NAME] | https://HOST/PATH"
+    )]
     upstreams: Vec<UpstreamSpec>,
     /// Web listen address [web.listen].
     #[arg(long = "web-listen", value_name = "ADDR:PORT")]

@@ -277,7 +277,8 @@ impl FromStr for UpstreamSpec {
                 "{s:?}: unknown scheme {scheme:?} (plain address, tls:// or https://)"
             ));
         }
-        parse_addr(s, 53).ok_or_else(|| format!("{s:?} is not an upstream ({UPSTREAM_FORMS})"))
+        parse_addr(s, 53)
+            .ok_or_else(|| format!("{s:?} is not an upstream ({UPSTREAM_FORMS})"))
             .map(UpstreamSpec::Plain)
     }
 }
@@ -343,11 +344,31 @@ mod tests {
             name: n.into(),
         };
         let cases = [
-            ("192.0.2.53", UpstreamSpec::Plain(sa("192.0.2.53:53")), "192.0.2.53:53"),
-            ("192.0.2.53:5353", UpstreamSpec::Plain(sa("192.0.2.53:5353")), "192.0.2.53:5353"),
-            ("[2001:db8::1]:53", UpstreamSpec::Plain(sa("[2001:db8::1]:53")), "[2001:db8::1]:53"),
-            ("2001:db8::1", UpstreamSpec::Plain(sa("[2001:db8::1]:53")), "[2001:db8::1]:53"),
-            ("[2001:db8::1]", UpstreamSpec::Plain(sa("[2001:db8::1]:53")), "[2001:db8::1]:53"),
+            (
+                "192.0.2.53",
+                UpstreamSpec::Plain(sa("192.0.2.53:53")),
+                "192.0.2.53:53",
+            ),
+            (
+                "192.0.2.53:5353",
+                UpstreamSpec::Plain(sa("192.0.2.53:5353")),
+                "192.0.2.53:5353",
+            ),
+            (
+                "[2001:db8::1]:53",
+                UpstreamSpec::Plain(sa("[2001:db8::1]:53")),
+                "[2001:db8::1]:53",
+            ),
+            (
+                "2001:db8::1",
+                UpstreamSpec::Plain(sa("[2001:db8::1]:53")),
+                "[2001:db8::1]:53",
+            ),
+            (
+                "[2001:db8::1]",
+                UpstreamSpec::Plain(sa("[2001:db8::1]:53")),
+                "[2001:db8::1]:53",
+            ),
             (
                 "tls://9.9.9.9@dns.quad9.net",
                 tls("9.9.9.9:853", "dns.quad9.net"),
@@ -358,7 +379,11 @@ mod tests {
                 tls("127.0.0.1:8853", "test-name"),
                 "tls://127.0.0.1:8853@test-name",
             ),
-            ("tls://9.9.9.9", tls("9.9.9.9:853", "9.9.9.9"), "tls://9.9.9.9:853"),
+            (
+                "tls://9.9.9.9",
+                tls("9.9.9.9:853", "9.9.9.9"),
+                "tls://9.9.9.9:853",
+            ),
             (
                 "tls://[2620:fe::fe]:853@dns.quad9.net",
                 tls("[2620:fe::fe]:853", "dns.quad9.net"),

@@ -660,10 +660,7 @@ mod tests {
                 "[detect]\nwebhook_url = \"https://x..test/\"",
                 "detect.webhook_url",
             ),
-            (
-                "[detect]\nwebhook_ca_file = \"\"",
-                "detect.webhook_ca_file",
-            ),
+            ("[detect]\nwebhook_ca_file = \"\"", "detect.webhook_ca_file"),
             ("[detect]\nwebhook_url = \"x.test\"", "detect.webhook_url"),
             (
                 "[detect]\nwebhook_timeout_ms = 5",

@@ -224,7 +224,9 @@ impl Encrypted {
         };
         let (target, kind, name) = match spec {
             UpstreamSpec::Plain(a) => {
-                return Err(refuse(format!("{a} is a plain upstream, not an encrypted one")))
+                return Err(refuse(format!(
+                    "{a} is a plain upstream, not an encrypted one"
+                )))
             }
             UpstreamSpec::Tls { addr, name } => (Target::Addr(*addr), Kind::Dot, name),
             UpstreamSpec::Https { url, name } => {
@@ -279,7 +281,11 @@ impl Encrypted {
 
     /// Send one complete DNS query message (id chosen by the caller) and return the
     /// response message, whose id is the query's; within `timeout`.
-    pub(crate) async fn ask(&self, query: &[u8], timeout: Duration) -> Result<Vec<u8>, EncryptedError> {
+    pub(crate) async fn ask(
+        &self,
+        query: &[u8],
+        timeout: Duration,
+    ) -> Result<Vec<u8>, EncryptedError> {
         if query.len() < HEADER_LEN {
             return Err(EncryptedError::Malformed);
         }
@@ -513,7 +519,9 @@ impl InFlight<'_> {
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
         self.health.in_flight.fetch_sub(1, Ordering::Relaxed);
-        if !self.answered && self.health.abandoned.fetch_add(1, Ordering::Relaxed) + 1 >= STALL_LIMIT {
+        if !self.answered
+            && self.health.abandoned.fetch_add(1, Ordering::Relaxed) + 1 >= STALL_LIMIT
+        {
             self.health.closed.cancel();
         }
     }
@@ -541,7 +549,13 @@ impl DotConn {
         let (tx, rx) = mpsc::channel(MAX_OUTSTANDING);
         let health = Health::new();
         let waiters = Arc::new(parking_lot::Mutex::new(Waiters::default()));
-        tokio::spawn(dot_writer(wr, rx, health.clone(), waiters.clone(), idle_close));
+        tokio::spawn(dot_writer(
+            wr,
+            rx,
+            health.clone(),
+            waiters.clone(),
+            idle_close,
+        ));
         tokio::spawn(dot_reader(rd, health.clone(), waiters.clone(), status));
         Arc::new(DotConn {
             tx,

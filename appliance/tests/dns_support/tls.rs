@@ -75,9 +75,10 @@ impl TestCa {
         let key = KeyPair::generate().unwrap();
         let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
         let mut params = CertificateParams::new(names.clone()).unwrap();
-        params
-            .distinguished_name
-            .push(DnType::CommonName, names.first().cloned().unwrap_or_default());
+        params.distinguished_name.push(
+            DnType::CommonName,
+            names.first().cloned().unwrap_or_default(),
+        );
         params.use_authority_key_identifier_extension = true;
         let cert = params.signed_by(&key, &self.issuer).unwrap();
         Leaf {
@@ -311,7 +312,8 @@ impl EncryptedDnsServer {
 
 fn client_config_pem(ca_pem: &str) -> Arc<rustls::ClientConfig> {
     let mut roots = rustls::RootCertStore::empty();
-    for c in <CertificateDer as rustls::pki_types::pem::PemObject>::pem_slice_iter(ca_pem.as_bytes())
+    for c in
+        <CertificateDer as rustls::pki_types::pem::PemObject>::pem_slice_iter(ca_pem.as_bytes())
     {
         roots.add(c.unwrap()).unwrap();
     }
