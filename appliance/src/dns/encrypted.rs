@@ -20,7 +20,7 @@
 //!
 //! Answers are at most 65,535 bytes. A certificate that is not valid for the configured name
 //! (or not from a trusted root) is refused; there is no switch to accept it. The log says so
-//! (rate-limited), `/api/v1/status` gets one warning per upstream, and
+//! (at most once a minute per upstream), `/api/v1/status` gets one warning per upstream, and
 //! `dns_upstream_tls_errors` counts every failed handshake and HTTP error.
 //!
 //! Messages are opaque here beyond their id: checking that an answer answers the question
@@ -264,7 +264,7 @@ impl Encrypted {
                 connections: AtomicU64::new(0),
                 idle_close: IDLE_CLOSE,
                 cert_warned: AtomicBool::new(false),
-                log: LogLimiter::new(),
+                log: LogLimiter::every(60),
             }),
         })
     }
@@ -387,29 +387,38 @@ impl Inner {
         }
     }
 
-    /// Log a failure (rate-limited), count TLS and HTTP ones, and warn once in the status
-    /// about a refused certificate.
+    /// Log a failure, count TLS and HTTP ones, and warn once in the status about a refused
+    /// certificate. TLS and HTTP failures are configuration problems worth a warning (at most
+    /// one a minute per upstream); an unreachable server is the failover's business (debug).
     fn note(&self, e: &EncryptedError) {
-        if e.is_tls_or_http() {
-            bump(&self.status.dns_upstream_tls_errors);
+        if !e.is_tls_or_http() {
+            tracing::debug!(upstream = %self.label, error = %e, "DNS: encrypted upstream failed");
+            return;
         }
-        if let Some(held_back) = self.log.check() {
-            tracing::warn!(
-                upstream = %self.label,
-                error = %e,
-                held_back,
-                "DNS: encrypted upstream failed"
-            );
-        }
-        if let EncryptedError::Certificate(reason) = e {
-            if !self.cert_warned.swap(true, Ordering::Relaxed) {
+        bump(&self.status.dns_upstream_tls_errors);
+        let held = self.log.check();
+        match e {
+            // The status warning is logged too: the first refusal is logged once, plainly.
+            EncryptedError::Certificate(reason)
+                if !self.cert_warned.swap(true, Ordering::Relaxed) =>
+            {
                 self.status.warn(format!(
                     "DNS: encrypted upstream {} is not used: its certificate was refused \
                      ({reason}). It stays unused until it presents a certificate valid for {} \
                      from a trusted authority; check the name after @ in dns.upstreams, or set \
                      dns.tls_ca_file for a private authority.",
                     self.label, self.name
-                ));
+                ))
+            }
+            _ => {
+                if let Some(held_back) = held {
+                    tracing::warn!(
+                        upstream = %self.label,
+                        error = %e,
+                        held_back,
+                        "DNS: encrypted upstream failed"
+                    );
+                }
             }
         }
     }
