@@ -18,7 +18,9 @@
 //!   `application/dns-message` on a stream of its own, with id 0 on the wire (RFC 8484 §4.1)
 //!   and the caller's id put back in the answer.
 //!
-//! Answers are at most 65,535 bytes. A certificate that is not valid for the configured name
+//! Queries with EDNS are padded to a multiple of [`PAD_BLOCK`] bytes (RFC 7830, RFC 8467), so
+//! their length does not give the name away; unbound and the public resolvers then pad their
+//! answers too. Answers are at most 65,535 bytes. A certificate that is not valid for the configured name
 //! (or not from a trusted root) is refused; there is no switch to accept it. The log says so
 //! (at most once a minute per upstream), `/api/v1/status` gets one warning per upstream, and
 //! `dns_upstream_tls_errors` counts every failed handshake and HTTP error.
@@ -49,7 +51,7 @@ use tokio_rustls::TlsConnector;
 use tokio_util::sync::CancellationToken;
 
 use super::ratelimit::LogLimiter;
-use super::wire::HEADER_LEN;
+use super::wire::{self, HEADER_LEN};
 use super::DnsError;
 use crate::config::UpstreamSpec;
 use crate::status::{bump, Status};
@@ -73,6 +75,13 @@ const MAX_MESSAGE: usize = 65_535;
 const IDLE_CHECK: Duration = Duration::from_millis(250);
 /// The DoH media type (RFC 8484 §6).
 const DNS_MESSAGE: &str = "application/dns-message";
+/// EDNS queries are padded to a multiple of this many bytes (RFC 8467's block for queries), so
+/// their size says little about the name asked; servers then pad their answers too.
+const PAD_BLOCK: usize = 128;
+/// The EDNS Padding option (RFC 7830).
+const OPT_PADDING: u16 = 12;
+/// The OPT pseudo-record type.
+const TYPE_OPT: u16 = 41;
 
 /// Why a question to an encrypted upstream got no answer.
 #[derive(Debug, thiserror::Error)]
@@ -591,6 +600,8 @@ impl DotConn {
             waiters: &self.waiters,
             id,
         };
+        let padded = padded(query);
+        let query = padded.as_deref().unwrap_or(query);
         let mut framed = Vec::with_capacity(query.len() + 2);
         framed.extend_from_slice(&(query.len() as u16).to_be_bytes());
         framed.extend_from_slice(&id.to_be_bytes());
@@ -747,7 +758,7 @@ impl DohConn {
 
     async fn ask(&self, query: &[u8], uri: &hyper::Uri) -> Result<Vec<u8>, EncryptedError> {
         let mut flight = self.health.begin();
-        let mut body = query.to_vec();
+        let mut body = padded(query).unwrap_or_else(|| query.to_vec());
         // RFC 8484 §4.1: id 0, so that identical questions are identical requests.
         body[..2].fill(0);
         let req = hyper::Request::post(uri.clone())
@@ -786,6 +797,45 @@ impl DohConn {
         }
         Ok(body.to_vec())
     }
+}
+
+/// `query` with an EDNS Padding option that makes it a multiple of [`PAD_BLOCK`] bytes, when
+/// its last record is an OPT record without padding; `None` otherwise (a query without EDNS
+/// is sent as it is: adding EDNS would change what it asks for).
+fn padded(query: &[u8]) -> Option<Vec<u8>> {
+    let count = |at: usize| u16::from_be_bytes([query[at], query[at + 1]]);
+    let (questions, records) = (count(4), count(6) + count(8) + count(10));
+    let mut pos = HEADER_LEN;
+    for _ in 0..questions {
+        pos = wire::skip_name(query, pos).ok()? + 4;
+    }
+    let mut found = Vec::new();
+    let end = wire::walk_records(query, pos, records, &mut found).ok()?;
+    let opt = found
+        .last()
+        .filter(|r| r.rtype == TYPE_OPT && end == query.len())?;
+    // RDLENGTH follows TTL; the options follow RDLENGTH.
+    let rdlen_at = opt.ttl_at + 4;
+    let mut o = rdlen_at + 2;
+    while o + 4 <= opt.end {
+        if count(o) == OPT_PADDING {
+            return None;
+        }
+        o += 4 + usize::from(count(o + 2));
+    }
+    let unpadded = query.len() + 4;
+    let pad = (PAD_BLOCK - unpadded % PAD_BLOCK) % PAD_BLOCK;
+    let rdlen = u16::try_from(opt.end - rdlen_at - 2 + 4 + pad).ok()?;
+    if unpadded + pad > MAX_MESSAGE {
+        return None;
+    }
+    let mut out = Vec::with_capacity(unpadded + pad);
+    out.extend_from_slice(query);
+    out[rdlen_at..rdlen_at + 2].copy_from_slice(&rdlen.to_be_bytes());
+    out.extend_from_slice(&OPT_PADDING.to_be_bytes());
+    out.extend_from_slice(&(pad as u16).to_be_bytes());
+    out.resize(unpadded + pad, 0);
+    Some(out)
 }
 
 fn hyper_error(e: hyper::Error) -> EncryptedError {
@@ -962,6 +1012,55 @@ mod tests {
             assert!(!live.is_open(), "{spec}: closed after 300 ms idle");
             up.ask(&query(2, "www.example.test."), T).await.unwrap();
             assert_eq!(up.connections(), 2);
+        }
+    }
+
+    fn edns_query(id: u16, name: &str) -> Vec<u8> {
+        let mut question = wire::text_to_name(name).unwrap();
+        question.extend_from_slice(&[0, 1, 0, 1]);
+        wire::upstream_query(id, &question)
+    }
+
+    #[test]
+    fn edns_queries_are_padded_to_the_block() {
+        let long = format!("{}end", "y.".repeat(100));
+        for name in ["a.test", "www.example.test", &"x".repeat(60), &long] {
+            let q = edns_query(9, name);
+            let p = padded(&q).unwrap();
+            assert_eq!(p.len() % PAD_BLOCK, 0, "{name}");
+            assert!(p.len() >= q.len() + 4);
+            let m = Message::from_vec(&p).unwrap();
+            assert_eq!(m.metadata.id, 9);
+            assert_eq!(m.queries[0].name().to_ascii(), format!("{name}."));
+            let edns = m.edns.unwrap();
+            assert_eq!(edns.max_payload(), wire::EDNS_PAYLOAD);
+            assert!(
+                edns.options()
+                    .as_ref()
+                    .iter()
+                    .any(|(code, _)| *code == hickory_proto::rr::rdata::opt::EdnsCode::Padding),
+                "{name}"
+            );
+            // Padded once only.
+            assert_eq!(padded(&p), None);
+        }
+        // Without EDNS, nothing is added.
+        assert_eq!(padded(&query(1, "www.example.test.")), None);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn padded_questions_get_padded_answers() {
+        let ca = TestCa::new();
+        let server = EncryptedDnsServer::start(&ca, ServerOptions::default()).await;
+        for spec in specs(&server, "test-name") {
+            let (up, _) = upstream(&spec, Some(&server.ca_file));
+            let a = up.ask(&edns_query(5, "www.example.test"), T).await.unwrap();
+            assert_eq!(first_a(&a), Some(Ipv4Addr::new(192, 0, 2, 10)), "{spec}");
+            // unbound pads its DoT answers to padded questions to 468 bytes (RFC 8467); its
+            // DoH answers it does not pad (1.17).
+            if spec.starts_with("tls://") {
+                assert_eq!(a.len() % 468, 0, "{spec}: {} bytes", a.len());
+            }
         }
     }
 
