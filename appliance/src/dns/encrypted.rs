@@ -896,6 +896,11 @@ mod tests {
         let mut all = specs(&server, "test-name").to_vec();
         all.push(format!("tls://{}", server.dot));
         all.push(format!("https://{}/dns-query", server.doh));
+        // A host name, looked up with the system's resolver (/etc/hosts here).
+        all.push(format!(
+            "https://localhost:{}/dns-query@test-name",
+            server.doh.port()
+        ));
         for spec in all {
             let (up, status) = upstream(&spec, Some(&server.ca_file));
             // More at once than MAX_OUTSTANDING: the rest wait for a slot. The same id
