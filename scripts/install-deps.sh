@@ -9,7 +9,7 @@ PACKAGES=(
   nsd        # authoritative DNS in the lab's "internet"
   dnsmasq-base  # benchmark comparison; DHCP server in the devices lab test
   busybox    # udhcpc (DHCP client) and ping in the devices lab test
-  unbound    # benchmark comparison
+  unbound    # benchmark comparison; DNS-over-TLS/HTTPS test server (built with nghttp2)
   dnsperf    # DNS benchmark driver
   conntrack  # debugging aid for the lab (conntrack -L)
   procps     # sysctl, ps

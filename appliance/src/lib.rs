@@ -16,6 +16,7 @@
 //! shared vocabulary, `session` the actions that change several stages at once (forget a
 //! device, start a new session), and `daemon` wires the stages together and shuts them down
 //! cleanly.
+//! `tls` is the TLS client the encrypted DNS upstreams and the webhook share.
 //! `sys` is the operating-system glue and holds all of the crate's `unsafe` code.
 
 #![warn(missing_docs)]
@@ -38,4 +39,8 @@ pub mod store;
 #[allow(unsafe_code)]
 pub(crate) mod sys;
 pub mod system;
+#[cfg(test)]
+#[path = "../tests/dns_support/tls.rs"]
+pub(crate) mod test_tls;
+pub(crate) mod tls;
 pub(crate) mod web;

@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use ipnet::IpNet;
 use tracing_subscriber::EnvFilter;
 
-use whereflow::config::Config;
+use whereflow::config::{Config, UpstreamSpec};
 
 #[derive(Parser)]
 #[command(
@@ -88,8 +88,11 @@ struct RunArgs {
     #[arg(long = "dns-listen", value_name = "ADDR:PORT")]
     dns_listen: Vec<SocketAddr>,
     /// Upstream DNS server, in order of preference (repeatable) [dns.upstreams].
-    #[arg(long = "upstream", value_name = "ADDR:PORT")]
-    upstreams: Vec<SocketAddr>,
+    #[arg(
+        long = "upstream",
+        value_name = "ADDR[:PORT] | tls://ADDR[@NAME] | https://HOST/PATH"
+    )]
+    upstreams: Vec<UpstreamSpec>,
     /// Web listen address [web.listen].
     #[arg(long = "web-listen", value_name = "ADDR:PORT")]
     web_listen: Option<SocketAddr>,

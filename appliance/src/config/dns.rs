@@ -1,12 +1,15 @@
 //! `[dns]`: the forwarder every device uses.
 
+use std::fmt;
 use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::str::FromStr;
 use std::time::Duration;
 
 use serde::Deserialize;
 
 use super::{invalid, ConfigError};
-use crate::model::Domain;
+use crate::model::{Domain, HttpUrl};
 
 /// `[dns]`: the forwarder every device uses.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -14,9 +17,12 @@ use crate::model::Domain;
 pub struct DnsConfig {
     /// Addresses to answer on, UDP and TCP (IPv4 and IPv6).
     pub listen: Vec<SocketAddr>,
-    /// Upstream servers, tried in order with failover. Empty: the system's resolvers
-    /// from `/etc/resolv.conf`.
-    pub upstreams: Vec<SocketAddr>,
+    /// Upstream servers, tried in order with failover: plain DNS, DNS over TLS or DNS over
+    /// HTTPS ([`UpstreamSpec`]). Empty: the system's resolvers from `/etc/resolv.conf`.
+    pub upstreams: Vec<UpstreamSpec>,
+    /// A PEM file of extra trusted root certificates for encrypted upstreams (e.g. a
+    /// school's own CA), besides the compiled-in Mozilla roots.
+    pub tls_ca_file: Option<PathBuf>,
     /// The appliance's own name, answered locally.
     pub local_name: String,
     /// Addresses answered for `local_name`. Empty: the specific `listen` addresses.
@@ -41,6 +47,7 @@ impl Default for DnsConfig {
         DnsConfig {
             listen: vec![SocketAddr::from(([127, 0, 0, 1], 5353))],
             upstreams: Vec::new(),
+            tls_ca_file: None,
             local_name: "whereflow.lan".into(),
             local_addresses: Vec::new(),
             block_use_application_dns: true,
@@ -68,18 +75,34 @@ impl DnsConfig {
             }
         }
         for u in &self.upstreams {
-            if u.port() == 0 || u.ip().is_unspecified() {
+            let ip = match u {
+                UpstreamSpec::Plain(a) | UpstreamSpec::Tls { addr: a, .. } => Some(a.ip()),
+                UpstreamSpec::Https { url, .. } => url.host_ip(),
+            };
+            if u.port() == 0 || ip.is_some_and(|ip| ip.is_unspecified()) {
                 return Err(invalid(
                     "dns.upstreams",
                     format!("{u}: not a server address"),
                 ));
             }
-            if self.listen.contains(u) {
-                return Err(invalid(
-                    "dns.upstreams",
-                    format!("{u} is one of our own dns.listen addresses (it would loop)"),
-                ));
+            if let UpstreamSpec::Plain(a) = u {
+                if self.listen.contains(a) {
+                    return Err(invalid(
+                        "dns.upstreams",
+                        format!("{u} is one of our own dns.listen addresses (it would loop)"),
+                    ));
+                }
             }
+        }
+        if self
+            .tls_ca_file
+            .as_ref()
+            .is_some_and(|p| p.as_os_str().is_empty())
+        {
+            return Err(invalid(
+                "dns.tls_ca_file",
+                "an empty path (leave the key out for none)",
+            ));
         }
         self.local_domain()?;
         if self.cache_size == 0 || self.cache_size > 1_000_000 {
@@ -131,6 +154,165 @@ impl DnsConfig {
     }
 }
 
+/// One entry of `dns.upstreams`: where to ask, and how. Written as a string in the config
+/// file (and to `--upstream`); [`fmt::Display`] gives it back in the same form, as logs and
+/// the status page show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UpstreamSpec {
+    /// Plain DNS over UDP (TCP for truncated answers): `192.0.2.53` (port 53),
+    /// `192.0.2.53:5353`, `2001:db8::1`, `[2001:db8::1]:53`. The uplink network sees every
+    /// question and answer.
+    Plain(SocketAddr),
+    /// DNS over TLS (RFC 7858): `tls://ADDRESS[:port][@name]`, port 853 by default. The
+    /// server's certificate must be valid for `name`; without `@name`, for the address itself.
+    Tls {
+        /// Where to connect.
+        addr: SocketAddr,
+        /// The name the certificate must carry (also sent as SNI).
+        name: String,
+    },
+    /// DNS over HTTPS (RFC 8484): `https://host[:port][/path][@name]`, port 443 and path
+    /// `/dns-query` by default. An address literal as the host needs no lookup; a host name is
+    /// looked up with the system's resolver (`/etc/resolv.conf`: on the appliance the
+    /// uplink's DNS servers, never this forwarder) whenever a connection is opened. The
+    /// certificate must be valid for `name`; without `@name`, for the host.
+    Https {
+        /// Where to connect and the path to POST to.
+        url: HttpUrl,
+        /// The name the certificate must carry (also SNI and the HTTP `:authority`).
+        name: String,
+    },
+}
+
+/// How the forms are written, for error messages.
+const UPSTREAM_FORMS: &str = "like 192.0.2.53, 192.0.2.53:5353, [2001:db8::1]:53, \
+                              tls://9.9.9.9@dns.quad9.net or https://dns.example/dns-query";
+
+impl UpstreamSpec {
+    /// The port asked.
+    pub fn port(&self) -> u16 {
+        match self {
+            UpstreamSpec::Plain(a) | UpstreamSpec::Tls { addr: a, .. } => a.port(),
+            UpstreamSpec::Https { url, .. } => url.port,
+        }
+    }
+
+    /// The address of a plain upstream.
+    pub fn plain(&self) -> Option<SocketAddr> {
+        match self {
+            UpstreamSpec::Plain(a) => Some(*a),
+            _ => None,
+        }
+    }
+
+    /// DNS over TLS or HTTPS.
+    pub fn is_encrypted(&self) -> bool {
+        !matches!(self, UpstreamSpec::Plain(_))
+    }
+}
+
+/// `address`, `address:port`, `[v6]` or `[v6]:port`.
+fn parse_addr(text: &str, default_port: u16) -> Option<SocketAddr> {
+    if let Ok(a) = text.parse::<SocketAddr>() {
+        return Some(a);
+    }
+    let bare = text
+        .strip_prefix('[')
+        .and_then(|t| t.strip_suffix(']'))
+        .unwrap_or(text);
+    bare.parse::<IpAddr>()
+        .ok()
+        .map(|ip| SocketAddr::new(ip, default_port))
+}
+
+/// The name after `@`: a host name or address a certificate can carry.
+fn check_name(name: &str) -> Result<String, String> {
+    crate::tls::server_name(name)?;
+    Ok(name.to_ascii_lowercase())
+}
+
+impl FromStr for UpstreamSpec {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if let Some(rest) = s.strip_prefix("tls://") {
+            let (at, name) = match rest.rsplit_once('@') {
+                Some((a, n)) => (a, Some(n)),
+                None => (rest, None),
+            };
+            let addr = parse_addr(at, 853).ok_or_else(|| {
+                format!(
+                    "{s:?}: {at:?} is not an address (DNS over TLS is written \
+                     tls://ADDRESS[:PORT][@NAME], like tls://9.9.9.9@dns.quad9.net)"
+                )
+            })?;
+            let name = match name {
+                Some(n) => check_name(n).map_err(|e| format!("{s:?}: {e}"))?,
+                None => addr.ip().to_string(),
+            };
+            return Ok(UpstreamSpec::Tls { addr, name });
+        }
+        if let Some(rest) = s.strip_prefix("https://") {
+            // `@name` at the end, unless the `@` is inside the path.
+            let (url_part, name) = match rest.rsplit_once('@') {
+                Some((u, n)) if !n.contains('/') => (u, Some(n)),
+                _ => (rest, None),
+            };
+            let mut url = HttpUrl::parse(&format!("https://{url_part}"))
+                .map_err(|e| format!("{s:?}: {e}"))?;
+            if !url_part.contains(['/', '?']) {
+                url.path = "/dns-query".into();
+            }
+            let name = check_name(name.unwrap_or(&url.host)).map_err(|e| format!("{s:?}: {e}"))?;
+            return Ok(UpstreamSpec::Https { url, name });
+        }
+        if s.starts_with("http://") {
+            return Err(format!(
+                "{s:?}: DNS over plain HTTP is not supported: use https://, or the address \
+                 for plain DNS"
+            ));
+        }
+        if let Some((scheme, _)) = s.split_once("://") {
+            return Err(format!(
+                "{s:?}: unknown scheme {scheme:?} (plain address, tls:// or https://)"
+            ));
+        }
+        parse_addr(s, 53)
+            .ok_or_else(|| format!("{s:?} is not an upstream ({UPSTREAM_FORMS})"))
+            .map(UpstreamSpec::Plain)
+    }
+}
+
+impl fmt::Display for UpstreamSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UpstreamSpec::Plain(a) => write!(f, "{a}"),
+            UpstreamSpec::Tls { addr, name } => {
+                write!(f, "tls://{addr}")?;
+                if *name != addr.ip().to_string() {
+                    write!(f, "@{name}")?;
+                }
+                Ok(())
+            }
+            UpstreamSpec::Https { url, name } => {
+                write!(f, "{url}")?;
+                if *name != url.host {
+                    write!(f, "@{name}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UpstreamSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse()
+            .map_err(|e| serde::de::Error::custom(format!("dns.upstreams: {e}")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +330,129 @@ mod tests {
             d.own_addresses(),
             vec!["192.168.4.1".parse::<IpAddr>().unwrap()]
         );
+    }
+
+    #[test]
+    fn upstream_forms() {
+        let sa = |s: &str| s.parse::<SocketAddr>().unwrap();
+        let tls = |a: &str, n: &str| UpstreamSpec::Tls {
+            addr: sa(a),
+            name: n.into(),
+        };
+        let https = |u: &str, n: &str| UpstreamSpec::Https {
+            url: HttpUrl::parse(u).unwrap(),
+            name: n.into(),
+        };
+        let cases = [
+            (
+                "192.0.2.53",
+                UpstreamSpec::Plain(sa("192.0.2.53:53")),
+                "192.0.2.53:53",
+            ),
+            (
+                "192.0.2.53:5353",
+                UpstreamSpec::Plain(sa("192.0.2.53:5353")),
+                "192.0.2.53:5353",
+            ),
+            (
+                "[2001:db8::1]:53",
+                UpstreamSpec::Plain(sa("[2001:db8::1]:53")),
+                "[2001:db8::1]:53",
+            ),
+            (
+                "2001:db8::1",
+                UpstreamSpec::Plain(sa("[2001:db8::1]:53")),
+                "[2001:db8::1]:53",
+            ),
+            (
+                "[2001:db8::1]",
+                UpstreamSpec::Plain(sa("[2001:db8::1]:53")),
+                "[2001:db8::1]:53",
+            ),
+            (
+                "tls://9.9.9.9@dns.quad9.net",
+                tls("9.9.9.9:853", "dns.quad9.net"),
+                "tls://9.9.9.9:853@dns.quad9.net",
+            ),
+            (
+                "tls://127.0.0.1:8853@Test-Name",
+                tls("127.0.0.1:8853", "test-name"),
+                "tls://127.0.0.1:8853@test-name",
+            ),
+            (
+                "tls://9.9.9.9",
+                tls("9.9.9.9:853", "9.9.9.9"),
+                "tls://9.9.9.9:853",
+            ),
+            (
+                "tls://[2620:fe::fe]:853@dns.quad9.net",
+                tls("[2620:fe::fe]:853", "dns.quad9.net"),
+                "tls://[2620:fe::fe]:853@dns.quad9.net",
+            ),
+            (
+                "https://dns.example/dns-query",
+                https("https://dns.example/dns-query", "dns.example"),
+                "https://dns.example/dns-query",
+            ),
+            (
+                "https://dns.example",
+                https("https://dns.example/dns-query", "dns.example"),
+                "https://dns.example/dns-query",
+            ),
+            (
+                "https://192.0.2.1:8443/q?x=1@dns.example",
+                https("https://192.0.2.1:8443/q?x=1", "dns.example"),
+                "https://192.0.2.1:8443/q?x=1@dns.example",
+            ),
+            (
+                "https://[2001:db8::1]/dns-query",
+                https("https://[2001:db8::1]/dns-query", "2001:db8::1"),
+                "https://[2001:db8::1]/dns-query",
+            ),
+        ];
+        for (text, want, shown) in cases {
+            let got: UpstreamSpec = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(got, want, "{text}");
+            assert_eq!(got.to_string(), shown, "{text}");
+            assert_eq!(shown.parse::<UpstreamSpec>().unwrap(), want, "{shown}");
+        }
+        for bad in [
+            "",
+            "dns.quad9.net",
+            "192.0.2.53:0x",
+            "192.0.2.53:99999",
+            "tls://dns.quad9.net",
+            "tls://9.9.9.9@",
+            "tls://9.9.9.9@a..b",
+            "https://",
+            "https://dns.example:0/dns-query",
+            "https://dns.example/a b",
+            "http://dns.example/dns-query",
+            "quic://9.9.9.9",
+        ] {
+            assert!(bad.parse::<UpstreamSpec>().is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn upstream_problems_name_the_key() {
+        let parse = |text: &str| -> Result<(), String> {
+            let c: DnsConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+            c.validate().map_err(|e| e.to_string())
+        };
+        for (text, key) in [
+            ("upstreams = [\"tls://nowhere\"]", "dns.upstreams"),
+            ("upstreams = [53]", "upstreams"),
+            ("upstreams = [\"0.0.0.0:53\"]", "dns.upstreams"),
+            ("upstreams = [\"tls://0.0.0.0\"]", "dns.upstreams"),
+            ("upstreams = [\"127.0.0.1:5353\"]", "dns.upstreams"),
+            ("tls_ca_file = \"\"", "dns.tls_ca_file"),
+        ] {
+            let e = parse(text).unwrap_err();
+            assert!(e.contains(key), "{text}: {e}");
+        }
+        // DoT on our own listening address is not a loop (we do not serve DoT).
+        parse("upstreams = [\"tls://127.0.0.1:5353@x.test\", \"https://127.0.0.1:5353/\"]")
+            .unwrap();
     }
 }

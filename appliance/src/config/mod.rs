@@ -32,7 +32,7 @@ pub use conntrack::ConntrackConfig;
 pub use correlate::CorrelateConfig;
 pub use data::DataConfig;
 pub use devices::DevicesConfig;
-pub use dns::DnsConfig;
+pub use dns::{DnsConfig, UpstreamSpec};
 pub use enrich::EnrichConfig;
 pub(crate) use error::invalid;
 pub use error::ConfigError;

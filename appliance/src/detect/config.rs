@@ -6,15 +6,15 @@
 //! overrides the preset whichever preset is chosen. Validation names the key at fault.
 
 use std::net::IpAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Deserialize;
 
 use super::rules::{preset_rules, Action, Preset, Rule, RuleSet};
-use super::webhook::WebhookUrl;
 use crate::config::error::{invalid, ConfigError};
 use crate::detect::{destinations, dns_tunnel, encrypted_dns, scan, spoofing, upload};
-use crate::model::{AlertKind, Domain};
+use crate::model::{AlertKind, Domain, HttpUrl};
 
 /// `[detect]`: detectors, rules and alerts.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -31,8 +31,11 @@ pub struct DetectConfig {
     pub max_alerts: usize,
     /// New alerts per minute at most, over all rules and devices.
     pub max_alerts_per_minute: u32,
-    /// POST each new alert as JSON to this `http://` URL (empty: off).
+    /// POST each new alert as JSON to this `http://` or `https://` URL (empty: off).
     pub webhook_url: String,
+    /// A PEM file of extra trusted root certificates for an `https://` webhook (e.g. the CA
+    /// of a receiver on the LAN), besides the compiled-in Mozilla roots.
+    pub webhook_ca_file: Option<PathBuf>,
     /// Give up on one webhook POST after this many milliseconds.
     pub webhook_timeout_ms: u64,
     /// The NFLOG group of the ruleset's `ct state invalid log group N` rule (0: off).
@@ -62,6 +65,7 @@ impl Default for DetectConfig {
             max_alerts: 2_000,
             max_alerts_per_minute: 30,
             webhook_url: String::new(),
+            webhook_ca_file: None,
             webhook_timeout_ms: 3_000,
             nflog_group: 0,
             dns_tunnel: DnsTunnelConfig::default(),
@@ -223,7 +227,7 @@ pub struct Resolved {
     /// Preset, config and deny-list rules.
     pub rules: RuleSet,
     /// The webhook, when set.
-    pub webhook: Option<WebhookUrl>,
+    pub webhook: Option<HttpUrl>,
 }
 
 fn in_range<T: PartialOrd + std::fmt::Display + Copy>(
@@ -309,7 +313,7 @@ impl DetectConfig {
 
     /// The keys about alerts themselves, checked: the dedup window (the preset's unless set)
     /// and the webhook, if any.
-    fn alerting(&self) -> Result<(Duration, Option<WebhookUrl>), ConfigError> {
+    fn alerting(&self) -> Result<(Duration, Option<HttpUrl>), ConfigError> {
         in_range(
             "detect.alert_window_secs",
             self.alert_window_secs,
@@ -332,11 +336,23 @@ impl DetectConfig {
         let webhook = if self.webhook_url.is_empty() {
             None
         } else {
-            Some(
-                WebhookUrl::parse(&self.webhook_url)
-                    .map_err(|e| invalid("detect.webhook_url", e))?,
-            )
+            let url =
+                HttpUrl::parse(&self.webhook_url).map_err(|e| invalid("detect.webhook_url", e))?;
+            if url.https {
+                crate::tls::server_name(&url.host).map_err(|e| invalid("detect.webhook_url", e))?;
+            }
+            Some(url)
         };
+        if self
+            .webhook_ca_file
+            .as_ref()
+            .is_some_and(|p| p.as_os_str().is_empty())
+        {
+            return Err(invalid(
+                "detect.webhook_ca_file",
+                "an empty path (leave the key out for none)",
+            ));
+        }
         let window = self.alert_window_secs.unwrap_or(match self.preset {
             Preset::Paranoid => 300,
             Preset::Normal => 600,
@@ -641,9 +657,10 @@ mod tests {
                 "detect.max_alerts_per_minute",
             ),
             (
-                "[detect]\nwebhook_url = \"https://x.test/\"",
+                "[detect]\nwebhook_url = \"https://x..test/\"",
                 "detect.webhook_url",
             ),
+            ("[detect]\nwebhook_ca_file = \"\"", "detect.webhook_ca_file"),
             ("[detect]\nwebhook_url = \"x.test\"", "detect.webhook_url"),
             (
                 "[detect]\nwebhook_timeout_ms = 5",
@@ -772,6 +789,7 @@ mod tests {
             ("", "max_alerts"),
             ("", "max_alerts_per_minute"),
             ("", "webhook_url"),
+            ("", "webhook_ca_file"),
             ("", "webhook_timeout_ms"),
             ("", "nflog_group"),
             ("dns_tunnel", "long_name_chars"),

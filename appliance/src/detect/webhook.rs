@@ -1,11 +1,13 @@
 //! The webhook: each new alert POSTed as JSON to `detect.webhook_url`.
 //!
-//! A minimal HTTP/1.1 client on a tokio `TcpStream`, for `http://` URLs only: the appliance's
-//! tree has no TLS stack, and a webhook receiver on the LAN (Home Assistant, ntfy, a
-//! script) is the use case. Bounded in every way: one request at a time, at most
-//! [`QUEUE`] alerts waiting (more are dropped and counted), each request (name lookup,
-//! connect, send, status line) within `detect.webhook_timeout_ms`, no redirects followed, no
-//! other address ever contacted, at most 4 KiB of the answer read.
+//! A minimal HTTP/1.1 client on a tokio `TcpStream`, for `http://` and `https://` URLs. With
+//! `https://` the connection is TLS (the appliance's one TLS client, `crate::tls`: Mozilla's
+//! roots compiled in plus `detect.webhook_ca_file`, e.g. the CA of a receiver on the LAN with
+//! a certificate of its own), and the receiver's certificate must be valid for the URL's host
+//! (a name, or an address the certificate lists). Bounded in every way: one request at a
+//! time, at most [`QUEUE`] alerts waiting (more are dropped and counted), each request (name
+//! lookup, connect, TLS handshake, send, status line) within `detect.webhook_timeout_ms`, no
+//! redirects followed, no other address ever contacted, at most 4 KiB of the answer read.
 //!
 //! The request: `POST <path> HTTP/1.1`, `Content-Type: application/json`, the alert object as
 //! `/api/v1/alerts` lists it (without `device_name`) as the body, `Connection: close`. Any
@@ -15,150 +17,100 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
+use tokio_rustls::TlsConnector;
 use tokio_util::sync::CancellationToken;
 
 use super::DetectStats;
-use crate::model::Alert;
+use crate::model::{Alert, HttpUrl};
+use crate::tls::HandshakeProblem;
 
 /// Alerts waiting to be sent.
 pub const QUEUE: usize = 64;
 
-/// Where to POST: `http://host[:port][/path]`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WebhookUrl {
-    /// Host name or address (IPv6 without brackets).
-    pub host: String,
-    /// Port (80 by default).
-    pub port: u16,
-    /// Path and query (`/` by default).
-    pub path: String,
-}
+/// The TLS client for an `https://` webhook (`None` for `http://`).
+pub type WebhookTls = Option<Arc<rustls::ClientConfig>>;
 
-impl WebhookUrl {
-    /// Parse; the error says what is wrong.
-    pub fn parse(url: &str) -> Result<WebhookUrl, String> {
-        let rest = match url.strip_prefix("http://") {
-            Some(r) => r,
-            None if url.starts_with("https://") => {
-                return Err(
-                    "https is not supported (no TLS client on the appliance): use an http:// \
-                     receiver on the LAN"
-                        .into(),
-                )
-            }
-            None => return Err("must start with http://".into()),
-        };
-        let (authority, path) = match rest.find(['/', '?']) {
-            Some(i) if rest.as_bytes()[i] == b'/' => (&rest[..i], rest[i..].to_owned()),
-            Some(i) => (&rest[..i], format!("/{}", &rest[i..])),
-            None => (rest, "/".to_owned()),
-        };
-        if authority.contains('@') {
-            return Err("user names and passwords in the URL are not supported".into());
-        }
-        if path.bytes().any(|b| b <= b' ' || b == 0x7f) {
-            return Err("the path must not contain spaces or control characters".into());
-        }
-        let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-            let (h, after) = v6.split_once(']').ok_or("unclosed [ in the host")?;
-            let port = match after.strip_prefix(':') {
-                Some(p) => Some(p),
-                None if after.is_empty() => None,
-                None => return Err("unexpected text after ]".into()),
-            };
-            h.parse::<std::net::Ipv6Addr>()
-                .map_err(|_| format!("{h:?} is not an IPv6 address"))?;
-            (h.to_owned(), port)
-        } else {
-            match authority.rsplit_once(':') {
-                Some((h, p)) => (h.to_owned(), Some(p)),
-                None => (authority.to_owned(), None),
-            }
-        };
-        if host.is_empty() {
-            return Err("no host".into());
-        }
-        if !host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._:".contains(&b))
-        {
-            return Err(format!("{host:?} is not a host name or address"));
-        }
-        let port = match port {
-            None => 80,
-            Some(p) => match p.parse::<u16>() {
-                Ok(0) | Err(_) => return Err(format!("{p:?} is not a port")),
-                Ok(n) => n,
-            },
-        };
-        Ok(WebhookUrl { host, port, path })
-    }
-
-    fn host_header(&self) -> String {
-        let host = if self.host.contains(':') {
-            format!("[{}]", self.host)
-        } else {
-            self.host.clone()
-        };
-        if self.port == 80 {
-            host
-        } else {
-            format!("{host}:{}", self.port)
-        }
-    }
-}
-
-/// POST `body` and return the status code; everything within `timeout`.
-pub async fn post(url: &WebhookUrl, body: &[u8], timeout: Duration) -> Result<u16, String> {
+/// POST `body` and return the status code; everything within `timeout`. `tls` is needed
+/// for `https://` URLs.
+pub async fn post(
+    url: &HttpUrl,
+    tls: Option<&Arc<rustls::ClientConfig>>,
+    body: &[u8],
+    timeout: Duration,
+) -> Result<u16, String> {
     let work = async {
-        let mut stream = TcpStream::connect((url.host.as_str(), url.port))
+        let tcp = TcpStream::connect((url.host.as_str(), url.port))
             .await
-            .map_err(|e| format!("connecting to {}:{}: {e}", url.host, url.port))?;
-        let head = format!(
-            "POST {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: whereflow/{}\r\n\
-             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            url.path,
-            url.host_header(),
-            env!("CARGO_PKG_VERSION"),
-            body.len()
-        );
-        stream
-            .write_all(head.as_bytes())
-            .await
-            .map_err(|e| format!("sending: {e}"))?;
-        stream
-            .write_all(body)
-            .await
-            .map_err(|e| format!("sending: {e}"))?;
-        let mut buf = vec![0u8; 4096];
-        let mut got = 0;
-        loop {
-            let n = stream
-                .read(&mut buf[got..])
-                .await
-                .map_err(|e| format!("reading the answer: {e}"))?;
-            got += n;
-            if n == 0 || buf[..got].contains(&b'\n') || got == buf.len() {
-                break;
-            }
+            .map_err(|e| format!("connecting to {}: {e}", url.authority()))?;
+        if !url.https {
+            return exchange(tcp, url, body).await;
         }
-        let line = String::from_utf8_lossy(&buf[..got]);
-        let line = line.lines().next().unwrap_or("");
-        let mut words = line.split_whitespace();
-        match (
-            words.next(),
-            words.next().and_then(|c| c.parse::<u16>().ok()),
-        ) {
-            (Some(v), Some(code)) if v.starts_with("HTTP/1.") => Ok(code),
-            _ => Err(format!("not an HTTP answer: {line:?}")),
-        }
+        let config = tls.ok_or("https:// without a TLS client")?;
+        let name = crate::tls::server_name(&url.host)?;
+        let stream = TlsConnector::from(config.clone())
+            .connect(name, tcp)
+            .await
+            .map_err(|e| match crate::tls::handshake_problem(&e) {
+                HandshakeProblem::Certificate(r) => {
+                    format!("the certificate of {} is refused: {r}", url.host)
+                }
+                HandshakeProblem::Tls(r) => format!("TLS with {} failed: {r}", url.host),
+                HandshakeProblem::Io => format!("TLS with {}: {e}", url.host),
+            })?;
+        exchange(stream, url, body).await
     };
     tokio::time::timeout(timeout, work)
         .await
         .map_err(|_| format!("no answer within {} ms", timeout.as_millis()))?
+}
+
+/// Send the request and read the status line.
+async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
+    mut stream: S,
+    url: &HttpUrl,
+    body: &[u8],
+) -> Result<u16, String> {
+    let head = format!(
+        "POST {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: whereflow/{}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        url.path,
+        url.authority(),
+        env!("CARGO_PKG_VERSION"),
+        body.len()
+    );
+    // One write: head and body in one TLS record / segment where they fit.
+    let mut request = head.into_bytes();
+    request.extend_from_slice(body);
+    stream
+        .write_all(&request)
+        .await
+        .map_err(|e| format!("sending: {e}"))?;
+    stream.flush().await.map_err(|e| format!("sending: {e}"))?;
+    let mut buf = vec![0u8; 4096];
+    let mut got = 0;
+    loop {
+        let n = stream
+            .read(&mut buf[got..])
+            .await
+            .map_err(|e| format!("reading the answer: {e}"))?;
+        got += n;
+        if n == 0 || buf[..got].contains(&b'\n') || got == buf.len() {
+            break;
+        }
+    }
+    let line = String::from_utf8_lossy(&buf[..got]);
+    let line = line.lines().next().unwrap_or("");
+    let mut words = line.split_whitespace();
+    match (
+        words.next(),
+        words.next().and_then(|c| c.parse::<u16>().ok()),
+    ) {
+        (Some(v), Some(code)) if v.starts_with("HTTP/1.") => Ok(code),
+        _ => Err(format!("not an HTTP answer: {line:?}")),
+    }
 }
 
 /// The queue in front of the sender.
@@ -169,10 +121,11 @@ pub struct Webhook {
 }
 
 impl Webhook {
-    /// Start the sender task for `url`; it stops at `shutdown` or when every [`Webhook`] is
-    /// dropped.
+    /// Start the sender task for `url` (`tls` for `https://`); it stops at `shutdown` or
+    /// when every [`Webhook`] is dropped.
     pub fn spawn(
-        url: WebhookUrl,
+        url: HttpUrl,
+        tls: WebhookTls,
         timeout: Duration,
         stats: Arc<DetectStats>,
         shutdown: CancellationToken,
@@ -194,7 +147,7 @@ impl Webhook {
                 };
                 let result = tokio::select! {
                     _ = shutdown.cancelled() => return,
-                    r = post(&url, &body, timeout) => r,
+                    r = post(&url, tls.as_ref(), &body, timeout) => r,
                 };
                 match result {
                     Ok(code) if (200..300).contains(&code) => {
@@ -208,12 +161,7 @@ impl Webhook {
                         };
                         // The first failure and every 100th after it.
                         if n.is_multiple_of(100) {
-                            tracing::warn!(
-                                "detect: webhook POST to http://{}:{}{} failed: {why}",
-                                url.host,
-                                url.port,
-                                url.path
-                            );
+                            tracing::warn!("detect: webhook POST to {url} failed: {why}");
                         }
                     }
                 }
@@ -233,47 +181,27 @@ impl Webhook {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_tls::TestCa;
 
     #[test]
-    fn urls_table() {
-        let ok = |host: &str, port: u16, path: &str| {
-            Ok(WebhookUrl {
-                host: host.into(),
-                port,
-                path: path.into(),
-            })
-        };
-        let cases: Vec<(&str, Result<WebhookUrl, String>)> = vec![
-            (
-                "http://192.168.4.2:8123/api/webhook/wf",
-                ok("192.168.4.2", 8123, "/api/webhook/wf"),
-            ),
-            ("http://ha.lan", ok("ha.lan", 80, "/")),
-            ("http://ha.lan?x=1", ok("ha.lan", 80, "/?x=1")),
-            (
-                "http://[2001:db8::5]:8080/hook",
-                ok("2001:db8::5", 8080, "/hook"),
-            ),
-        ];
-        for (text, want) in cases {
-            assert_eq!(WebhookUrl::parse(text), want, "{text}");
+    fn urls() {
+        // The parsing itself is `HttpUrl`'s; both schemes are webhooks.
+        let u = HttpUrl::parse("https://ha.lan/api/webhook/wf").unwrap();
+        assert!(u.https && u.port == 443);
+        assert!(HttpUrl::parse("http://ha.lan").is_ok());
+        assert!(HttpUrl::parse("ftp://ha.lan").is_err());
+    }
+
+    /// Read a request up to the end of the body `{"id":N}`.
+    async fn read_request<S: AsyncRead + Unpin>(s: &mut S) -> String {
+        let mut req = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !String::from_utf8_lossy(&req).contains("\"id\":1}") {
+            let n = s.read(&mut buf).await.unwrap();
+            assert!(n > 0);
+            req.extend_from_slice(&buf[..n]);
         }
-        for bad in [
-            "https://ha.lan/",
-            "ftp://x",
-            "http://",
-            "http://user:pw@ha.lan/",
-            "http://ha.lan:0/",
-            "http://ha.lan:99999/",
-            "http://ha.lan/a b",
-            "http://[2001:db8::5/",
-            "http://h\u{e9}.lan/",
-        ] {
-            assert!(WebhookUrl::parse(bad).is_err(), "{bad}");
-        }
-        assert!(WebhookUrl::parse("https://x/")
-            .unwrap_err()
-            .contains("https"));
+        String::from_utf8(req).unwrap()
     }
 
     #[tokio::test]
@@ -282,20 +210,14 @@ mod tests {
         let port = listener.local_addr().unwrap().port();
         let server = tokio::spawn(async move {
             let (mut s, _) = listener.accept().await.unwrap();
-            let mut req = Vec::new();
-            let mut buf = [0u8; 1024];
-            while !String::from_utf8_lossy(&req).contains("\"id\":1}") {
-                let n = s.read(&mut buf).await.unwrap();
-                assert!(n > 0);
-                req.extend_from_slice(&buf[..n]);
-            }
+            let req = read_request(&mut s).await;
             s.write_all(b"HTTP/1.1 204 No Content\r\n\r\n")
                 .await
                 .unwrap();
-            (listener, String::from_utf8(req).unwrap())
+            (listener, req)
         });
-        let url = WebhookUrl::parse(&format!("http://127.0.0.1:{port}/hook?k=v")).unwrap();
-        let code = post(&url, b"{\"id\":1}", Duration::from_secs(2))
+        let url = HttpUrl::parse(&format!("http://127.0.0.1:{port}/hook?k=v")).unwrap();
+        let code = post(&url, None, b"{\"id\":1}", Duration::from_secs(2))
             .await
             .unwrap();
         assert_eq!(code, 204);
@@ -313,13 +235,81 @@ mod tests {
             tokio::time::sleep(Duration::from_secs(5)).await;
         });
         let t = std::time::Instant::now();
-        let e = post(&url, b"{}", Duration::from_millis(300))
+        let e = post(&url, None, b"{}", Duration::from_millis(300))
             .await
             .unwrap_err();
         assert!(e.contains("300 ms"), "{e}");
         assert!(t.elapsed() < Duration::from_secs(2));
         silent.abort();
-        let refused = WebhookUrl::parse("http://127.0.0.1:1/").unwrap();
-        assert!(post(&refused, b"{}", Duration::from_secs(1)).await.is_err());
+        let refused = HttpUrl::parse("http://127.0.0.1:1/").unwrap();
+        assert!(post(&refused, None, b"{}", Duration::from_secs(1))
+            .await
+            .is_err());
+    }
+
+    /// A TLS receiver presenting a certificate for `names` from `ca`, answering `201` to
+    /// `rounds` requests and returning them.
+    async fn tls_receiver(
+        ca: &TestCa,
+        names: &[&str],
+        rounds: usize,
+    ) -> (u16, tokio::task::JoinHandle<Vec<String>>) {
+        let acceptor = tokio_rustls::TlsAcceptor::from(ca.issue(names).server_config(&[]));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let task = tokio::spawn(async move {
+            let mut reqs = Vec::new();
+            for _ in 0..rounds {
+                let (tcp, _) = listener.accept().await.unwrap();
+                // A refused handshake ends this connection; the next one is served.
+                let Ok(mut s) = acceptor.accept(tcp).await else {
+                    continue;
+                };
+                reqs.push(read_request(&mut s).await);
+                s.write_all(b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n")
+                    .await
+                    .unwrap();
+                let _ = s.shutdown().await;
+            }
+            reqs
+        });
+        (port, task)
+    }
+
+    #[tokio::test]
+    async fn https_posts_to_a_receiver_with_a_valid_certificate_only() {
+        let ca = TestCa::new();
+        let dir = std::env::temp_dir().join(format!("wf-webhook-tls-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let with_ca = crate::tls::client_config(Some(&ca.write(&dir))).unwrap();
+        let t = Duration::from_secs(3);
+
+        // The certificate carries the URL's address: posted, over TLS.
+        let (port, server) = tls_receiver(&ca, &["127.0.0.1"], 1).await;
+        let url = HttpUrl::parse(&format!("https://127.0.0.1:{port}/hook")).unwrap();
+        assert_eq!(post(&url, Some(&with_ca), b"{\"id\":1}", t).await, Ok(201));
+        let reqs = server.await.unwrap();
+        assert!(reqs[0].starts_with("POST /hook HTTP/1.1\r\n"), "{reqs:?}");
+        assert!(reqs[0].ends_with("\r\n\r\n{\"id\":1}"), "{reqs:?}");
+
+        // A certificate for another name: refused, nothing sent.
+        let (port, server) = tls_receiver(&ca, &["other.test"], 1).await;
+        let url = HttpUrl::parse(&format!("https://127.0.0.1:{port}/hook")).unwrap();
+        let e = post(&url, Some(&with_ca), b"{\"id\":1}", t)
+            .await
+            .unwrap_err();
+        assert!(e.contains("certificate") && e.contains("127.0.0.1"), "{e}");
+        assert!(server.await.unwrap().is_empty());
+
+        // The right name from an authority not trusted (no CA file): refused.
+        let (port, server) = tls_receiver(&ca, &["127.0.0.1"], 1).await;
+        let url = HttpUrl::parse(&format!("https://127.0.0.1:{port}/hook")).unwrap();
+        let without = crate::tls::client_config(None).unwrap();
+        let e = post(&url, Some(&without), b"{\"id\":1}", t)
+            .await
+            .unwrap_err();
+        assert!(e.contains("certificate"), "{e}");
+        assert!(server.await.unwrap().is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -9,7 +9,9 @@
 //!
 //! Modules: `answer` (the event and its queue), `forwarder` (the request handler: local
 //! names, cache, upstream, events), `upstream` (asking upstreams safely: a random port,
-//! id and letter case per question, identical questions merged, failover, health), `cache` (answers kept on the wire, bounded LRU with TTLs), `local`
+//! id and letter case per question, identical questions merged, failover, health),
+//! `encrypted` (DNS over TLS and over HTTPS upstreams), `cache` (answers kept on the wire,
+//! bounded LRU with TTLs), `local`
 //! (names answered locally), `server` (UDP/TCP listeners, limits, timeouts), `batch` (many
 //! datagrams per system call), `wire` (the little of the DNS wire format the hot path
 //! needs), `ratelimit` (log lines that cannot flood).
@@ -32,6 +34,7 @@ pub(crate) mod answer;
 pub(crate) mod batch;
 pub(crate) mod block;
 pub(crate) mod cache;
+pub(crate) mod encrypted;
 pub(crate) mod forwarder;
 pub(crate) mod local;
 pub(crate) mod ratelimit;
@@ -131,7 +134,7 @@ impl DnsServer {
         let guard = shutdown.clone().drop_guard();
 
         let local = local::LocalNames::new(config)?;
-        let upstream_addrs = if config.upstreams.is_empty() {
+        let links = if config.upstreams.is_empty() {
             let found = upstream::system_upstreams(&config.listen);
             if found.is_empty() {
                 status.warn(
@@ -141,12 +144,12 @@ impl DnsServer {
             } else {
                 tracing::info!(upstreams = ?found, "DNS: using the system's resolvers");
             }
-            found
+            found.into_iter().map(upstream::Link::Plain).collect()
         } else {
-            config.upstreams.clone()
+            upstream_links(config, &status)?
         };
         let upstreams = upstream::Upstreams::new(
-            &upstream_addrs,
+            links,
             config.upstream_timeout(),
             status.clone(),
             tracker.clone(),
@@ -234,6 +237,33 @@ impl Drop for DnsServer {
     fn drop(&mut self) {
         self.shutdown.cancel();
     }
+}
+
+/// The configured upstreams, encrypted ones sharing one TLS client configuration.
+fn upstream_links(
+    config: &DnsConfig,
+    status: &Arc<Status>,
+) -> Result<Vec<upstream::Link>, DnsError> {
+    let mut tls = None;
+    let mut links = Vec::with_capacity(config.upstreams.len());
+    for spec in &config.upstreams {
+        if let Some(addr) = spec.plain() {
+            links.push(upstream::Link::Plain(addr));
+            continue;
+        }
+        let tls = match &tls {
+            Some(t) => Arc::clone(t),
+            None => tls
+                .insert(encrypted::client_config(config.tls_ca_file.as_deref())?)
+                .clone(),
+        };
+        links.push(upstream::Link::Encrypted(encrypted::Encrypted::new(
+            spec,
+            tls,
+            status.clone(),
+        )?));
+    }
+    Ok(links)
 }
 
 /// Bind TCP and UDP on the same address. TCP goes first and without `SO_REUSEPORT`, so a

@@ -1,4 +1,4 @@
-//! Log lines that cannot flood: at most one per second per kind.
+//! Log lines that cannot flood: at most one per second (or per chosen period) per kind.
 //!
 //! Garbage on a port arrives as fast as an attacker can send it; logging each packet would
 //! turn a nuisance into a full disk and a busy CPU. Each kind of complaint has its own
@@ -7,19 +7,26 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Allows one event per second and counts the rest.
+/// Allows one event per period (a second by default) and counts the rest.
 #[derive(Debug)]
 pub struct LogLimiter {
     last_sec: AtomicU64,
     suppressed: AtomicU64,
+    period_secs: u64,
 }
 
 impl LogLimiter {
-    /// A limiter that allows the first event at once.
+    /// A limiter that allows the first event at once, then one per second.
     pub const fn new() -> Self {
+        LogLimiter::every(1)
+    }
+
+    /// A limiter that allows the first event at once, then one per `period_secs` (at least 1).
+    pub const fn every(period_secs: u64) -> Self {
         LogLimiter {
             last_sec: AtomicU64::new(0),
             suppressed: AtomicU64::new(0),
+            period_secs: if period_secs == 0 { 1 } else { period_secs },
         }
     }
 
@@ -29,7 +36,7 @@ impl LogLimiter {
             .duration_since(UNIX_EPOCH)
             .map_or(1, |d| d.as_secs().max(1));
         let last = self.last_sec.load(Ordering::Relaxed);
-        if now != last
+        if now >= last.saturating_add(self.period_secs)
             && self
                 .last_sec
                 .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
@@ -59,5 +66,13 @@ mod tests {
         let allowed = (0..1000).filter(|_| l.check().is_some()).count();
         // At most one more if the second ticked over during the loop.
         assert!(allowed <= 1, "{allowed}");
+    }
+
+    #[test]
+    fn one_line_per_period() {
+        let l = LogLimiter::every(3600);
+        assert_eq!(l.check(), Some(0));
+        assert_eq!(l.check(), None);
+        assert_eq!(l.check(), None);
     }
 }

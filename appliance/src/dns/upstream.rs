@@ -33,6 +33,10 @@
 //! and taken back when it answers. When every upstream is down they are all tried anyway,
 //! so service resumes as soon as one returns.
 //!
+//! Encrypted upstreams (`tls://`, `https://`, see `encrypted`) are asked over their one
+//! authenticated connection instead: nobody off the path can answer there, so neither
+//! random ports nor letter case add anything; the answer is checked all the same.
+//!
 //! What this costs compared with a few long-lived sockets (a socket, a bind and a connect
 //! per question): see docs/BENCHMARKS.md.
 
@@ -51,6 +55,7 @@ use tokio::sync::{oneshot, OwnedSemaphorePermit};
 use tokio_util::task::TaskTracker;
 
 use super::cache::{key_of, KEY_LEN};
+use super::encrypted::{Encrypted, EncryptedError};
 use super::ratelimit::LogLimiter;
 use super::wire::{self, rcode, Query, UpstreamParts, Want, HEADER_LEN};
 use crate::status::{bump, Status};
@@ -140,18 +145,34 @@ pub enum Joined {
 }
 
 /// Why one upstream gave no usable answer.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum AskError {
     /// No answer in time.
+    #[error("no answer in time")]
     Timeout,
     /// The socket or connection failed (ICMP port unreachable included).
+    #[error("the socket or connection failed")]
     Io,
     /// The answer was malformed.
+    #[error("malformed answer")]
     Invalid,
+    /// An encrypted upstream failed (connection, certificate, HTTP).
+    #[error("{0}")]
+    Encrypted(EncryptedError),
+}
+
+/// How an upstream is reached.
+pub enum Link {
+    /// Plain DNS over UDP (TCP after a truncated answer).
+    Plain(SocketAddr),
+    /// DNS over TLS or HTTPS.
+    Encrypted(Encrypted),
 }
 
 struct Upstream {
-    addr: SocketAddr,
+    link: Link,
+    /// The upstream as the config writes it, for logs.
+    label: String,
     down: AtomicBool,
     /// Milliseconds since `epoch` when the next background probe may start.
     next_probe_ms: AtomicU64,
@@ -172,19 +193,23 @@ pub struct Upstreams {
 }
 
 impl Upstreams {
-    /// The upstreams at `addrs`, asked in that order. Opens nothing yet: every question
-    /// gets its own socket.
+    /// The upstreams, asked in this order. Opens nothing yet: every plain question gets its
+    /// own socket, and encrypted upstreams connect when first asked.
     pub fn new(
-        addrs: &[SocketAddr],
+        links: Vec<Link>,
         timeout: Duration,
         status: Arc<Status>,
         tracker: TaskTracker,
     ) -> Upstreams {
-        let servers = addrs
-            .iter()
-            .map(|&addr| {
+        let servers = links
+            .into_iter()
+            .map(|link| {
                 Arc::new(Upstream {
-                    addr,
+                    label: match &link {
+                        Link::Plain(addr) => addr.to_string(),
+                        Link::Encrypted(e) => e.label().to_owned(),
+                    },
+                    link,
                     down: AtomicBool::new(false),
                     next_probe_ms: AtomicU64::new(0),
                     backoff_ms: AtomicU64::new(FIRST_BACKOFF.as_millis() as u64),
@@ -280,7 +305,7 @@ impl Upstreams {
 
     fn mark_up(&self, s: &Upstream) {
         if s.down.swap(false, Ordering::Relaxed) {
-            tracing::info!(upstream = %s.addr, "upstream answers again");
+            tracing::info!(upstream = %s.label, "upstream answers again");
         }
         s.backoff_ms
             .store(FIRST_BACKOFF.as_millis() as u64, Ordering::Relaxed);
@@ -292,7 +317,7 @@ impl Upstreams {
             s.next_probe_ms
                 .store(self.now_ms() + backoff, Ordering::Relaxed);
             if let Some(suppressed) = DOWN.check() {
-                tracing::warn!(upstream = %s.addr, error = ?e, suppressed, "upstream marked down");
+                tracing::warn!(upstream = %s.label, error = %e, suppressed, "upstream marked down");
             }
         }
     }
@@ -318,7 +343,7 @@ impl Upstreams {
                 s.down.store(false, Ordering::Relaxed);
                 s.backoff_ms
                     .store(FIRST_BACKOFF.as_millis() as u64, Ordering::Relaxed);
-                tracing::info!(upstream = %s.addr, "upstream answers again");
+                tracing::info!(upstream = %s.label, "upstream answers again");
             } else {
                 let next =
                     (s.backoff_ms.load(Ordering::Relaxed) * 2).min(MAX_BACKOFF.as_millis() as u64);
@@ -366,10 +391,35 @@ enum Verdict {
 impl Upstream {
     /// Ask this upstream once, within `limit`.
     async fn ask(&self, ask: &Ask, limit: Duration, status: &Status) -> Result<Answer, AskError> {
-        match tokio::time::timeout(limit, self.ask_udp(ask, status)).await {
-            Ok(r) => r,
-            Err(_) => Err(AskError::Timeout),
-        }
+        let asked = match &self.link {
+            Link::Plain(addr) => {
+                tokio::time::timeout(limit, self.ask_udp(*addr, ask, status)).await
+            }
+            Link::Encrypted(e) => {
+                tokio::time::timeout(limit, self.ask_encrypted(e, ask, limit, status)).await
+            }
+        };
+        asked.unwrap_or(Err(AskError::Timeout))
+    }
+
+    /// One question over the upstream's encrypted connection, in lower case.
+    async fn ask_encrypted(
+        &self,
+        e: &Encrypted,
+        ask: &Ask,
+        limit: Duration,
+        status: &Status,
+    ) -> Result<Answer, AskError> {
+        let mut question = ask.question.to_vec();
+        let name_len = question.len().saturating_sub(4);
+        question[..name_len].make_ascii_lowercase();
+        let id = rand::random::<u16>();
+        let query = wire::upstream_query(id, &question, ask.want);
+        let resp = e.ask(&query, limit).await.map_err(|e| match e {
+            EncryptedError::Timeout => AskError::Timeout,
+            e => AskError::Encrypted(e),
+        })?;
+        self.whole(id, &question, resp, status)
     }
 
     /// The question to send: random letter case, or lower case for an upstream that does
@@ -388,9 +438,14 @@ impl Upstream {
     }
 
     /// One question from its own random port; waits for the datagram that answers it.
-    async fn ask_udp(&self, ask: &Ask, status: &Status) -> Result<Answer, AskError> {
+    async fn ask_udp(
+        &self,
+        addr: SocketAddr,
+        ask: &Ask,
+        status: &Status,
+    ) -> Result<Answer, AskError> {
         let (mut id, mut question, mut query) = self.question(ask);
-        let sock = random_port_socket(self.addr).map_err(|_| AskError::Io)?;
+        let sock = random_port_socket(addr).map_err(|_| AskError::Io)?;
         sock.send(&query).await.map_err(|_| AskError::Io)?;
         // One byte more than the largest response read whole, so a longer one is noticed.
         let mut buf = vec![0u8; MAX_UDP_RESPONSE + 1];
@@ -414,7 +469,7 @@ impl Upstream {
                 Verdict::Good(answer) => return Ok(answer),
                 Verdict::Bad => return Err(AskError::Invalid),
                 Verdict::Truncated => {
-                    return self.ask_tcp(id, &question, &query, status).await;
+                    return self.ask_tcp(addr, id, &question, &query, status).await;
                 }
                 Verdict::Recase => {
                     (id, question, query) = self.question(ask);
@@ -454,7 +509,7 @@ impl Upstream {
                 bump(&status.dns_upstream_mismatched);
                 if self.case.swap(CASE_LOST, Ordering::Relaxed) != CASE_LOST {
                     if let Some(suppressed) = CASE.check() {
-                        tracing::info!(upstream = %self.addr, suppressed, "upstream does not keep the letter case of questions; asking it in lower case");
+                        tracing::info!(upstream = %self.label, suppressed, "upstream does not keep the letter case of questions; asking it in lower case");
                     }
                 }
                 return Verdict::Recase;
@@ -480,14 +535,13 @@ impl Upstream {
     /// The question again over a fresh TCP connection (after a truncated UDP answer).
     async fn ask_tcp(
         &self,
+        addr: SocketAddr,
         id: u16,
         sent: &[u8],
         query: &[u8],
         status: &Status,
     ) -> Result<Answer, AskError> {
-        let mut conn = TcpStream::connect(self.addr)
-            .await
-            .map_err(|_| AskError::Io)?;
+        let mut conn = TcpStream::connect(addr).await.map_err(|_| AskError::Io)?;
         let len = u16::try_from(query.len()).map_err(|_| AskError::Invalid)?;
         let mut framed = Vec::with_capacity(query.len() + 2);
         framed.extend_from_slice(&len.to_be_bytes());
@@ -496,8 +550,19 @@ impl Upstream {
         let len = usize::from(conn.read_u16().await.map_err(|_| AskError::Io)?);
         let mut resp = vec![0u8; len];
         conn.read_exact(&mut resp).await.map_err(|_| AskError::Io)?;
+        self.whole(id, sent, resp, status)
+    }
+
+    /// Check an answer that came over a connection of our own (TCP, TLS, HTTPS).
+    fn whole(
+        &self,
+        id: u16,
+        sent: &[u8],
+        resp: Vec<u8>,
+        status: &Status,
+    ) -> Result<Answer, AskError> {
         match self.check(id, sent, &resp, status) {
-            // A TCP answer is whole; TC here means the upstream cannot do better.
+            // A stream's answer is whole; TC here means the upstream cannot do better.
             Verdict::Good(answer) => Ok(answer),
             Verdict::Truncated => match wire::parse_upstream(&resp, sent) {
                 Ok(parts) => Ok(Answer { bytes: resp, parts }),

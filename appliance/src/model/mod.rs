@@ -7,6 +7,7 @@
 //!
 //! - `device`: [`DeviceId`], a device on the LAN by address.
 //! - `domain`: [`Domain`], a checked, normalised domain name.
+//! - `http_url`: [`HttpUrl`], an `http://` or `https://` URL (webhook, DNS-over-HTTPS).
 //! - `proto`: [`Proto`], the transport protocol.
 //! - `flow`: [`FlowKey`] (conntrack's identity of a flow), [`FlowRecord`] (a flow as people see
 //!   it) and its [`FlowState`].
@@ -24,6 +25,7 @@ mod dns_log_entry;
 mod domain;
 mod enrichment;
 mod flow;
+mod http_url;
 mod live_event;
 mod proto;
 
@@ -34,5 +36,7 @@ pub use dns_log_entry::DnsLogEntry;
 pub use domain::{Domain, DomainError};
 pub use enrichment::{Enrichment, SpecialRange};
 pub use flow::{FlowKey, FlowRecord, FlowState};
+pub(crate) use http_url::authority;
+pub use http_url::HttpUrl;
 pub use live_event::LiveEvent;
 pub use proto::Proto;

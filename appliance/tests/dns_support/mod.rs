@@ -4,6 +4,8 @@
 //! Each test binary uses a different subset, hence the allowance.
 #![allow(dead_code)]
 
+pub mod tls;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -15,7 +17,7 @@ use hickory_proto::op::{Edns, Message, Query};
 use hickory_proto::rr::{Name, RecordType};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
-use whereflow::config::DnsConfig;
+use whereflow::config::{DnsConfig, UpstreamSpec};
 use whereflow::dns::{AnswerSink, DnsAnswer, DnsServer};
 use whereflow::status::Status;
 
@@ -238,7 +240,7 @@ impl Relay {
 pub fn config(upstreams: Vec<SocketAddr>) -> DnsConfig {
     DnsConfig {
         listen: vec!["127.0.0.1:0".parse().unwrap(), "[::1]:0".parse().unwrap()],
-        upstreams,
+        upstreams: upstreams.into_iter().map(UpstreamSpec::Plain).collect(),
         local_addresses: vec!["192.0.2.1".parse().unwrap(), "2001:db8::1".parse().unwrap()],
         upstream_timeout_ms: 800,
         max_tcp_connections: 4,
