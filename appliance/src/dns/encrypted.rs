@@ -1024,7 +1024,7 @@ mod tests {
     fn edns_query(id: u16, name: &str) -> Vec<u8> {
         let mut question = wire::text_to_name(name).unwrap();
         question.extend_from_slice(&[0, 1, 0, 1]);
-        wire::upstream_query(id, &question)
+        wire::upstream_query(id, &question, wire::Want::default())
     }
 
     #[test]
