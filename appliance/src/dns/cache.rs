@@ -189,8 +189,10 @@ fn decode_for_events(resp: &[u8]) -> (Vec<Domain>, Vec<IpAddr>, Option<u32>) {
 /// The cache key of a question: its bytes with the name in lower case.
 pub fn key_of(question: &[u8], buf: &mut [u8; 260]) -> usize {
     let n = question.len().min(buf.len());
-    for (d, s) in buf.iter_mut().zip(&question[..n]) {
-        *d = s.to_ascii_lowercase();
+    // Only the name: type and class bytes are numbers (type 65, HTTPS, is an `A` byte).
+    let name = question.len().saturating_sub(4).min(n);
+    for (i, (d, s)) in buf.iter_mut().zip(&question[..n]).enumerate() {
+        *d = if i < name { s.to_ascii_lowercase() } else { *s };
     }
     n
 }
@@ -326,6 +328,18 @@ mod tests {
         let (b, q) = response(2, vec![], true);
         let e = Entry::from_response(&b, &wire::parse_upstream(&b, &q).unwrap(), true);
         assert_eq!(e.lifetime, 0, "SERVFAIL is not cached");
+    }
+
+    #[test]
+    fn key_folds_the_name_only() {
+        let mut a = [0u8; 260];
+        let mut b = [0u8; 260];
+        // Type 65 (HTTPS) and type 97 differ only in bit 0x20 of a byte that reads as `A`/`a`.
+        let n = key_of(b"\x01X\x00\x00\x41\x00\x01", &mut a);
+        key_of(b"\x01x\x00\x00\x61\x00\x01", &mut b);
+        assert_ne!(a[..n], b[..n]);
+        key_of(b"\x01x\x00\x00\x41\x00\x01", &mut b);
+        assert_eq!(a[..n], b[..n]);
     }
 
     #[test]
