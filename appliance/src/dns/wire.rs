@@ -341,11 +341,12 @@ pub fn push_opt(out: &mut Vec<u8>, ext_rcode: u8) {
 }
 
 /// A header-only error reply (used for FORMERR, NOTIMP and the like). A NOTIMP (an opcode we
-/// do not serve) offers no recursion for it either: RA clear, as unbound answers.
+/// do not serve) offers no recursion for it either: RA clear, as unbound answers; and CD,
+/// defined for QUERY only, is not echoed (ISC's compliance test flags it).
 pub fn error_reply(id: u16, req_flags: u16, rcode: u8) -> Vec<u8> {
     let mut fl = response_flags(req_flags, rcode);
     if rcode == rcode::NOTIMP {
-        fl &= !flags::RA;
+        fl &= !(flags::RA | flags::CD);
     }
     let mut out = Vec::with_capacity(HEADER_LEN);
     push_header(&mut out, id, fl, [0; 4]);
@@ -929,6 +930,9 @@ mod tests {
         assert_eq!((fl >> 11) & 0xF, 2, "opcode copied");
         assert_eq!(fl & flags::RD, flags::RD, "RD copied");
         assert_eq!(fl & flags::RA, 0, "no RA");
+        let with_cd = error_reply(1, req | flags::CD, rcode::NOTIMP);
+        let fl_cd = u16::from_be_bytes([with_cd[2], with_cd[3]]);
+        assert_eq!(fl_cd & flags::CD, 0, "CD not echoed: defined for QUERY only");
         assert_eq!(fl & 0x0400, 0, "no AA");
         assert_eq!(fl & 0x0F, u16::from(rcode::NOTIMP));
         // Other errors still say recursion is available.
