@@ -133,6 +133,79 @@ impl Nsd {
     }
 }
 
+/// A running unbound, the reference resolver, forwarding every name to one upstream (as
+/// bench/dns/run.sh configures it: iterator only, no validation), on 127.0.0.1.
+pub struct Unbound {
+    child: Child,
+    dir: PathBuf,
+    /// Where it answers (UDP and TCP).
+    pub addr: SocketAddr,
+}
+
+impl Drop for Unbound {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Unbound {
+    /// Start unbound forwarding to `upstream`; returns once it answers for the test zone.
+    pub async fn start(upstream: SocketAddr) -> Unbound {
+        let unbound = "/usr/sbin/unbound";
+        assert!(
+            std::path::Path::new(unbound).exists(),
+            "these tests need unbound (apt-get install unbound)"
+        );
+        static N: AtomicU64 = AtomicU64::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "whereflow-unbound-test-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let port = free_port();
+        let d = dir.display();
+        let conf = format!(
+            "server:\n  interface: 127.0.0.1@{port}\n  port: {port}\n  do-not-query-localhost: no\n  \
+             username: \"\"\n  chroot: \"\"\n  directory: \"{d}\"\n  pidfile: \"{d}/unbound.pid\"\n  \
+             use-syslog: no\n  logfile: \"\"\n  verbosity: 0\n  num-threads: 1\n  \
+             access-control: 127.0.0.0/8 allow\n  module-config: \"iterator\"\n  prefetch: no\n  \
+             qname-minimisation: no\n  local-zone: \"test.\" nodefault\n\
+             remote-control:\n  control-enable: no\n\
+             forward-zone:\n  name: \".\"\n  forward-addr: {}@{}\n",
+            upstream.ip(),
+            upstream.port()
+        );
+        std::fs::write(dir.join("unbound.conf"), conf).unwrap();
+        let child = Command::new(unbound)
+            .arg("-d")
+            .arg("-c")
+            .arg(dir.join("unbound.conf"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start unbound");
+        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+        let unbound = Unbound { child, dir, addr };
+        let start = Instant::now();
+        loop {
+            if let Ok(m) = try_udp(addr, "www.example.test.", RecordType::A, 200).await {
+                if !m.answers.is_empty() {
+                    return unbound;
+                }
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "unbound did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
 /// A UDP relay in front of an upstream that counts queries and can play dead.
 pub struct Relay {
     /// Where the forwarder should send queries.
