@@ -450,12 +450,15 @@ pub fn parse_upstream(resp: &[u8], question: &[u8]) -> Result<UpstreamParts, Wir
     let authorities = u16_at(resp, 8)?;
     let additionals = u16_at(resp, 10)?;
     let body_start = HEADER_LEN + question.len();
-    // Counts come from the sender: never reserve more than the bytes could hold.
+    // Room for the additional records too (they are walked, then dropped), but counts come
+    // from the sender: never more than the bytes could hold.
     let claimed = usize::from(answers) + usize::from(authorities);
-    let mut records = Vec::with_capacity(claimed.min((resp.len() - body_start) / MIN_RECORD_LEN));
+    let room = claimed + usize::from(additionals);
+    let mut records = Vec::with_capacity(room.min((resp.len() - body_start) / MIN_RECORD_LEN));
+    let qlabels = QuestionLabels::of(question);
     let mut pos = body_start;
     for _ in 0..claimed {
-        let r = check_record(resp, pos, &mut records)?;
+        let r = check_record(resp, pos, &mut records, &qlabels)?;
         if r.rtype == TYPE_OPT {
             return Err(WireError::Shape("OPT outside the additional section"));
         }
@@ -465,7 +468,7 @@ pub fn parse_upstream(resp: &[u8], question: &[u8]) -> Result<UpstreamParts, Wir
     let kept = records.len();
     let mut opt = None;
     for _ in 0..additionals {
-        let r = check_record(resp, pos, &mut records)?;
+        let r = check_record(resp, pos, &mut records, &qlabels)?;
         if r.rtype == TYPE_OPT {
             if opt.is_some() || resp[r.start] != 0 {
                 return Err(WireError::Shape("OPT repeated or not owned by the root"));
@@ -489,6 +492,43 @@ pub fn parse_upstream(resp: &[u8], question: &[u8]) -> Result<UpstreamParts, Wir
         body_end,
         records,
     })
+}
+
+/// Where the labels of the question's name start in the message, so that the common pointer
+/// (to the question or one of its suffixes) is checked without walking the labels again: that
+/// name was checked when the question was (it is the one we sent).
+#[derive(Debug, Clone, Copy, Default)]
+struct QuestionLabels {
+    /// Bit `i`: a label starts at `HEADER_LEN + i`.
+    starts: [u64; 4],
+    /// Length of the name in wire form (0: no shortcut).
+    name_len: usize,
+}
+
+impl QuestionLabels {
+    /// The labels of `question`, a plain name then type and class.
+    fn of(question: &[u8]) -> QuestionLabels {
+        let mut q = QuestionLabels::default();
+        let mut at = 0;
+        while let Some(&l) = question.get(at) {
+            if l > 63 || at >= MAX_NAME_LEN {
+                return QuestionLabels::default();
+            }
+            q.starts[at / 64] |= 1 << (at % 64);
+            at += 1 + usize::from(l);
+            if l == 0 {
+                q.name_len = at;
+                return q;
+            }
+        }
+        QuestionLabels::default()
+    }
+
+    /// The length of the question's suffix that starts at message offset `at`, if one does.
+    fn suffix_len(&self, at: usize) -> Option<usize> {
+        let i = at.checked_sub(HEADER_LEN).filter(|&i| i < self.name_len)?;
+        (self.starts[i / 64] & (1 << (i % 64)) != 0).then(|| self.name_len - i)
+    }
 }
 
 /// One field of a record's data, as far as checking it goes.
@@ -544,8 +584,9 @@ fn check_record(
     b: &[u8],
     pos: usize,
     records: &mut Vec<RecordPos>,
+    question: &QuestionLabels,
 ) -> Result<RecordPos, WireError> {
-    let after_owner = check_name(b, pos, records)?;
+    let after_owner = check_name(b, pos, records, question)?;
     let rtype = u16_at(b, after_owner)?;
     let class = u16_at(b, after_owner + 2)?;
     let rdata = after_owner + 10;
@@ -566,7 +607,7 @@ fn check_record(
         for f in fields {
             at = match f {
                 Field::Fixed(n) => at + n,
-                Field::Name if at < end => check_name(b, at, records)?,
+                Field::Name if at < end => check_name(b, at, records, question)?,
                 Field::Name => return Err(WireError::BadRdata),
                 Field::Text => at + 1 + usize::from(*b.get(at).ok_or(WireError::BadRdata)?),
             };
@@ -590,7 +631,12 @@ fn check_record(
 /// than the last, so chains end. Nor may those labels touch a TTL of `records` (sorted by
 /// position). At most [`MAX_POINTER_HOPS`] hops; at most [`MAX_NAME_LEN`] bytes in wire
 /// form; label types 00 and 11 only.
-fn check_name(b: &[u8], start: usize, records: &[RecordPos]) -> Result<usize, WireError> {
+fn check_name(
+    b: &[u8],
+    start: usize,
+    records: &[RecordPos],
+    question: &QuestionLabels,
+) -> Result<usize, WireError> {
     let mut at = start;
     // Start of the current run of labels, and the pointer that led to it (none for the
     // labels in place).
@@ -634,6 +680,13 @@ fn check_name(b: &[u8], start: usize, records: &[RecordPos]) -> Result<usize, Wi
                     return Err(WireError::BadPointer);
                 }
                 end = end.or(Some(at + 2));
+                // The question (or a suffix of it): known good, before every pointer and TTL.
+                if let Some(rest) = question.suffix_len(target) {
+                    if len + rest > MAX_NAME_LEN {
+                        return Err(WireError::BadName);
+                    }
+                    return Ok(end.unwrap_or(at + 2));
+                }
                 from = Some(at);
                 run = target;
                 at = target;
@@ -646,6 +699,10 @@ fn check_name(b: &[u8], start: usize, records: &[RecordPos]) -> Result<usize, Wi
 /// Whether bytes `from..to` overlap the TTL of one of `records` (sorted by position). TTLs are
 /// rewritten when an answer is served from the cache, so a name must never be read from one.
 fn reads_ttl(records: &[RecordPos], from: usize, to: usize) -> bool {
+    // Most pointers name the question, before every TTL: no search then.
+    if records.first().is_none_or(|r| to <= r.ttl_at) {
+        return false;
+    }
     let i = records.partition_point(|r| r.ttl_at + 4 <= from);
     records.get(i).is_some_and(|r| r.ttl_at < to)
 }
@@ -731,7 +788,8 @@ pub fn check_copy(resp: &[u8], question: &[u8]) -> Result<(), String> {
                     Field::Text => at += 1 + usize::from(resp[at]),
                     Field::Name => {
                         names.push(at);
-                        at = check_name(resp, at, &[]).map_err(|e| e.to_string())?;
+                        at = check_name(resp, at, &[], &QuestionLabels::default())
+                            .map_err(|e| e.to_string())?;
                     }
                 }
             }
@@ -932,7 +990,11 @@ mod tests {
         assert_eq!(fl & flags::RA, 0, "no RA");
         let with_cd = error_reply(1, req | flags::CD, rcode::NOTIMP);
         let fl_cd = u16::from_be_bytes([with_cd[2], with_cd[3]]);
-        assert_eq!(fl_cd & flags::CD, 0, "CD not echoed: defined for QUERY only");
+        assert_eq!(
+            fl_cd & flags::CD,
+            0,
+            "CD not echoed: defined for QUERY only"
+        );
         assert_eq!(fl & 0x0400, 0, "no AA");
         assert_eq!(fl & 0x0F, u16::from(rcode::NOTIMP));
         // Other errors still say recursion is available.
