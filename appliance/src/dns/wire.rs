@@ -524,8 +524,14 @@ impl QuestionLabels {
         QuestionLabels::default()
     }
 
-    /// The length of the question's suffix that starts at message offset `at`, if one does.
-    fn suffix_len(&self, at: usize) -> Option<usize> {
+    /// The length of the question's suffix that a pointer at message offset `from` names by
+    /// pointing at `at`, if one starts there. Only for pointers after the question's name,
+    /// where the general rule (labels reached through a pointer end before it) holds too: a
+    /// pointer inside it (label data read as a pointer) goes the long way, and fails.
+    fn suffix_len(&self, from: usize, at: usize) -> Option<usize> {
+        if from < HEADER_LEN + self.name_len {
+            return None;
+        }
         let i = at.checked_sub(HEADER_LEN).filter(|&i| i < self.name_len)?;
         (self.starts[i / 64] & (1 << (i % 64)) != 0).then(|| self.name_len - i)
     }
@@ -681,7 +687,7 @@ fn check_name(
                 }
                 end = end.or(Some(at + 2));
                 // The question (or a suffix of it): known good, before every pointer and TTL.
-                if let Some(rest) = question.suffix_len(target) {
+                if let Some(rest) = question.suffix_len(at, target) {
                     if len + rest > MAX_NAME_LEN {
                         return Err(WireError::BadName);
                     }
@@ -1226,6 +1232,20 @@ mod tests {
         // A pointer in the rdata of a type that holds names: same rules.
         let b = answer([1, 0, 0], &[rr(&[0xC0, 12], TYPE_CNAME, &[0xC0, 200])]);
         assert_eq!(parse(&b), Err(WireError::BadPointer), "forward, in rdata");
+    }
+
+    #[test]
+    fn a_pointer_read_from_the_question_follows_the_general_rule() {
+        // An owner pointing into the middle of a question label whose data holds `C0 0C`:
+        // read as a pointer to the question, the labels it leads to run past it. Found by
+        // fuzzing, when the question shortcut accepted what the long way refuses.
+        let q = b"\x03www\x05a\xC0\x0Cbc\x00\x00\x01\x00\x01";
+        let mut b = Vec::new();
+        push_header(&mut b, 1, flags::QR, [1, 1, 0, 0]);
+        b.extend_from_slice(q);
+        b.extend_from_slice(&rr(&[0xC0, 18], TYPE_A, &[1; 4]));
+        assert_eq!(parse_upstream(&b, q), Err(WireError::BadPointer));
+        check_copy(&b, q).unwrap();
     }
 
     #[test]
