@@ -6,14 +6,16 @@
 //! down. That is why a cache hit needs no record decoding and only one allocation.
 //!
 //! Why copying is sound: [`parse_upstream`] lets an answer through only when every name in it
-//! is well formed and every compression pointer points strictly backwards, past the header
-//! and never into a TTL. So a pointer in the kept sections lands in the question or in the
-//! kept sections themselves, never in the additional section we drop or our own OPT record
-//! that replaces it. The header is always 12 bytes, and the client's question has the same
-//! length as the one sent upstream and differs at most in letter case (letters are never
-//! read as label lengths: their top bits are `01`, a label type no valid name uses), so every
-//! offset a pointer names holds the same name in our answer as in the upstream's. TTLs are
-//! the only bytes rewritten, hence no pointer may read them.
+//! is well formed and every compression pointer points strictly backwards, past the header,
+//! never into a TTL, and into the question only at the start of one of its labels. So a
+//! pointer in the kept sections lands in the question or in the kept sections themselves,
+//! never in the additional section we drop or our own OPT record that replaces it. The header
+//! is always 12 bytes, and the client's question has the same length and labels as the one
+//! sent upstream and differs at most in letter case, so a pointer to one of its labels names
+//! the same name in our answer as in the upstream's. (Its bytes are never read from the
+//! middle of a label: a letter there, read as a length or a pointer's low byte, would read
+//! differently in another case.) TTLs are the only bytes rewritten, hence no pointer may read
+//! them.
 //!
 //! Everything here checks bounds and returns errors; nothing from the network can panic.
 
@@ -494,25 +496,34 @@ pub fn parse_upstream(resp: &[u8], question: &[u8]) -> Result<UpstreamParts, Wir
     })
 }
 
-/// Where the labels of the question's name start in the message, so that the common pointer
-/// (to the question or one of its suffixes) is checked without walking the labels again: that
-/// name was checked when the question was (it is the one we sent).
-#[derive(Debug, Clone, Copy, Default)]
+/// Where the labels of the question's name start in the message: the only places in the
+/// question a pointer may name (see the module doc). The common pointer, to the question or
+/// one of its suffixes, is so checked without walking the labels: that name is the one we
+/// sent, plain labels checked when the client's query was parsed.
+#[derive(Debug, Clone, Copy)]
 struct QuestionLabels {
     /// Bit `i`: a label starts at `HEADER_LEN + i`.
     starts: [u64; 4],
-    /// Length of the name in wire form (0: no shortcut).
+    /// Length of the name in wire form (0 when the question is not a plain name: then no
+    /// pointer may name any of it).
     name_len: usize,
+    /// Offset just after the question (its type and class).
+    end: usize,
 }
 
 impl QuestionLabels {
     /// The labels of `question`, a plain name then type and class.
     fn of(question: &[u8]) -> QuestionLabels {
-        let mut q = QuestionLabels::default();
+        let none = QuestionLabels {
+            starts: [0; 4],
+            name_len: 0,
+            end: HEADER_LEN + question.len(),
+        };
+        let mut q = none;
         let mut at = 0;
         while let Some(&l) = question.get(at) {
             if l > 63 || at >= MAX_NAME_LEN {
-                return QuestionLabels::default();
+                return none;
             }
             q.starts[at / 64] |= 1 << (at % 64);
             at += 1 + usize::from(l);
@@ -521,17 +532,11 @@ impl QuestionLabels {
                 return q;
             }
         }
-        QuestionLabels::default()
+        none
     }
 
-    /// The length of the question's suffix that a pointer at message offset `from` names by
-    /// pointing at `at`, if one starts there. Only for pointers after the question's name,
-    /// where the general rule (labels reached through a pointer end before it) holds too: a
-    /// pointer inside it (label data read as a pointer) goes the long way, and fails.
-    fn suffix_len(&self, from: usize, at: usize) -> Option<usize> {
-        if from < HEADER_LEN + self.name_len {
-            return None;
-        }
+    /// The length of the question's suffix that starts at message offset `at`, if one does.
+    fn suffix_len(&self, at: usize) -> Option<usize> {
         let i = at.checked_sub(HEADER_LEN).filter(|&i| i < self.name_len)?;
         (self.starts[i / 64] & (1 << (i % 64)) != 0).then(|| self.name_len - i)
     }
@@ -635,7 +640,7 @@ fn check_record(
 /// to it. So everything read lies before the name's first pointer, which is what copying
 /// needs (the bytes read are copied too, or are the question), and every hop lands lower
 /// than the last, so chains end. Nor may those labels touch a TTL of `records` (sorted by
-/// position). At most [`MAX_POINTER_HOPS`] hops; at most [`MAX_NAME_LEN`] bytes in wire
+/// position). Into the question, a pointer may only name one of its labels. At most [`MAX_POINTER_HOPS`] hops; at most [`MAX_NAME_LEN`] bytes in wire
 /// form; label types 00 and 11 only.
 fn check_name(
     b: &[u8],
@@ -686,8 +691,10 @@ fn check_name(
                     return Err(WireError::BadPointer);
                 }
                 end = end.or(Some(at + 2));
-                // The question (or a suffix of it): known good, before every pointer and TTL.
-                if let Some(rest) = question.suffix_len(at, target) {
+                // Into the question: only to one of its labels, whose suffix is known good and
+                // lies before every pointer and TTL.
+                if target < question.end {
+                    let rest = question.suffix_len(target).ok_or(WireError::BadPointer)?;
                     if len + rest > MAX_NAME_LEN {
                         return Err(WireError::BadName);
                     }
@@ -794,7 +801,7 @@ pub fn check_copy(resp: &[u8], question: &[u8]) -> Result<(), String> {
                     Field::Text => at += 1 + usize::from(resp[at]),
                     Field::Name => {
                         names.push(at);
-                        at = check_name(resp, at, &[], &QuestionLabels::default())
+                        at = check_name(resp, at, &[], &QuestionLabels::of(question))
                             .map_err(|e| e.to_string())?;
                     }
                 }
@@ -1235,17 +1242,28 @@ mod tests {
     }
 
     #[test]
-    fn a_pointer_read_from_the_question_follows_the_general_rule() {
-        // An owner pointing into the middle of a question label whose data holds `C0 0C`:
-        // read as a pointer to the question, the labels it leads to run past it. Found by
-        // fuzzing, when the question shortcut accepted what the long way refuses.
-        let q = b"\x03www\x05a\xC0\x0Cbc\x00\x00\x01\x00\x01";
-        let mut b = Vec::new();
-        push_header(&mut b, 1, flags::QR, [1, 1, 0, 0]);
-        b.extend_from_slice(q);
-        b.extend_from_slice(&rr(&[0xC0, 18], TYPE_A, &[1; 4]));
-        assert_eq!(parse_upstream(&b, q), Err(WireError::BadPointer));
-        check_copy(&b, q).unwrap();
+    fn pointers_into_the_question_name_its_labels_only() {
+        // Into the middle of a question label whose data holds `C0 0C` (found by fuzzing:
+        // the labels that pointer leads to ran past it), or `C0 41`: a pointer whose low
+        // byte is a letter, `A` here and maybe `a` in the client's question.
+        for q in [
+            &b"\x03www\x05a\xC0\x0Cbc\x00\x00\x01\x00\x01"[..],
+            &b"\x03www\x05a\xC0\x41bc\x00\x00\x01\x00\x01"[..],
+        ] {
+            let mut b = Vec::new();
+            push_header(&mut b, 1, flags::QR, [1, 1, 0, 0]);
+            b.extend_from_slice(q);
+            b.extend_from_slice(&rr(&[0xC0, 18], TYPE_A, &[1; 4]));
+            assert_eq!(parse_upstream(&b, q), Err(WireError::BadPointer), "{q:?}");
+            check_copy(&b, q).unwrap();
+        }
+        // Into the question's type (its first byte, 0, reads as the root).
+        let b = answer([1, 0, 0], &[rr(&[0xC0, BODY as u8 - 4], TYPE_A, &[1; 4])]);
+        assert_eq!(parse(&b), Err(WireError::BadPointer));
+        // To its labels: fine.
+        for at in [12, 16, 24] {
+            assert!(parse(&answer([1, 0, 0], &[rr(&[0xC0, at], TYPE_A, &[1; 4])])).is_ok());
+        }
     }
 
     #[test]
