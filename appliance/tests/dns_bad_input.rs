@@ -31,13 +31,7 @@ async fn still_serving(server: SocketAddr) {
 
 /// Send raw bytes over UDP; the reply if one comes within 300 ms.
 async fn raw_udp(server: SocketAddr, bytes: &[u8]) -> Option<Vec<u8>> {
-    let s = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-    s.send_to(bytes, server).await.unwrap();
-    let mut buf = vec![0u8; 65_536];
-    match tokio::time::timeout(Duration::from_millis(300), s.recv(&mut buf)).await {
-        Ok(Ok(n)) => Some(buf[..n].to_vec()),
-        _ => None,
-    }
+    try_udp_bytes(server, bytes, 300).await.ok()
 }
 
 fn rcode_of(reply: &[u8]) -> u8 {

@@ -202,8 +202,10 @@ pub const KEY_LEN: usize = wire::MAX_NAME_LEN + 5;
 /// questions in flight upstream are merged by the same key.
 pub fn key_of(question: &[u8], want: Want, buf: &mut [u8; KEY_LEN]) -> usize {
     let n = question.len().min(buf.len() - 1);
-    for (d, s) in buf.iter_mut().zip(&question[..n]) {
-        *d = s.to_ascii_lowercase();
+    // Only the name: type and class bytes are numbers (type 65, HTTPS, is an `A` byte).
+    let name = question.len().saturating_sub(4).min(n);
+    for (i, (d, s)) in buf.iter_mut().zip(&question[..n]).enumerate() {
+        *d = if i < name { s.to_ascii_lowercase() } else { *s };
     }
     buf[n] = want.bits();
     n + 1
@@ -373,6 +375,18 @@ mod tests {
         req[3] |= wire::flags::AD as u8;
         let out = e.reply(&wire::parse_query(&req).unwrap(), 0, 512).unwrap();
         assert_ne!(u16::from(out[3]) & wire::flags::AD, 0);
+    }
+
+    #[test]
+    fn key_folds_the_name_only() {
+        let mut a = [0u8; KEY_LEN];
+        let mut b = [0u8; KEY_LEN];
+        // Type 65 (HTTPS) and type 97 differ only in bit 0x20 of a byte that reads as `A`/`a`.
+        let n = key_of(b"\x01X\x00\x00\x41\x00\x01", Want::default(), &mut a);
+        key_of(b"\x01x\x00\x00\x61\x00\x01", Want::default(), &mut b);
+        assert_ne!(a[..n], b[..n]);
+        key_of(b"\x01x\x00\x00\x41\x00\x01", Want::default(), &mut b);
+        assert_eq!(a[..n], b[..n]);
     }
 
     #[test]

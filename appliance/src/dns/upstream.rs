@@ -525,6 +525,11 @@ impl Upstream {
                 bytes: resp.to_vec(),
                 parts,
             }),
+            // Another opcode: not an answer to what was sent, like a wrong question.
+            Err(wire::WireError::Mismatch) => {
+                bump(&status.dns_upstream_mismatched);
+                Verdict::Ignore
+            }
             Err(_) => {
                 bump(&status.dns_upstream_malformed);
                 Verdict::Bad

@@ -305,6 +305,12 @@ pub async fn try_udp(
 
 /// Send raw bytes over UDP and decode the reply.
 pub async fn try_udp_raw(server: SocketAddr, bytes: &[u8], ms: u64) -> Result<Message, String> {
+    let b = try_udp_bytes(server, bytes, ms).await?;
+    Message::from_vec(&b).map_err(|e| e.to_string())
+}
+
+/// Send raw bytes over UDP; the reply's bytes if one comes within `ms`.
+pub async fn try_udp_bytes(server: SocketAddr, bytes: &[u8], ms: u64) -> Result<Vec<u8>, String> {
     let local: SocketAddr = if server.is_ipv4() {
         "127.0.0.1:0".parse().unwrap()
     } else {
@@ -317,7 +323,8 @@ pub async fn try_udp_raw(server: SocketAddr, bytes: &[u8], ms: u64) -> Result<Me
         .await
         .map_err(|_| "timeout".to_string())?
         .map_err(|e| e.to_string())?;
-    Message::from_vec(&buf[..n]).map_err(|e| e.to_string())
+    buf.truncate(n);
+    Ok(buf)
 }
 
 /// Ask over UDP and insist on an answer within 3 s.
@@ -329,25 +336,31 @@ pub async fn udp(server: SocketAddr, name: &str, qtype: RecordType) -> Message {
 
 /// Ask over TCP (one connection per query).
 pub async fn tcp(server: SocketAddr, name: &str, qtype: RecordType) -> Message {
-    let q = query(name, qtype, false);
+    let b = tcp_raw(server, &query(name, qtype, false))
+        .await
+        .unwrap_or_else(|e| panic!("{name} over TCP to {server}: {e}"));
+    Message::from_vec(&b).unwrap()
+}
+
+/// Send raw bytes over TCP (one connection) and return the reply's bytes, within 3 s.
+pub async fn tcp_raw(server: SocketAddr, q: &[u8]) -> Result<Vec<u8>, String> {
     let mut c = tokio::time::timeout(Duration::from_secs(3), TcpStream::connect(server))
         .await
-        .expect("connect in time")
-        .expect("connect");
+        .map_err(|_| "connect: timeout".to_string())?
+        .map_err(|e| format!("connect: {e}"))?;
     let mut framed = (q.len() as u16).to_be_bytes().to_vec();
-    framed.extend_from_slice(&q);
-    c.write_all(&framed).await.unwrap();
+    framed.extend_from_slice(q);
+    c.write_all(&framed).await.map_err(|e| e.to_string())?;
     let read = async {
         let len = c.read_u16().await?;
         let mut b = vec![0u8; usize::from(len)];
         c.read_exact(&mut b).await?;
         Ok::<_, std::io::Error>(b)
     };
-    let b = tokio::time::timeout(Duration::from_secs(3), read)
+    tokio::time::timeout(Duration::from_secs(3), read)
         .await
-        .unwrap_or_else(|_| panic!("{name} over TCP to {server}: timeout"))
-        .unwrap_or_else(|e| panic!("{name} over TCP to {server}: {e}"));
-    Message::from_vec(&b).unwrap()
+        .map_err(|_| "timeout".to_string())?
+        .map_err(|e| e.to_string())
 }
 
 /// The answer section as comparable text, TTLs left out.
