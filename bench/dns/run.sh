@@ -21,6 +21,14 @@
 # "whereflow-base" measures that binary too: "whereflow" / "whereflow-base" is what the switch
 # costs while it is off.
 #
+# DNSSEC (on unless DNSSEC=0): the zone is signed (ldns-signzone, ECDSA P-256, NSEC) and every
+# query sets DO, so every answer carries its RRSIG and every forwarder passes DNSSEC records on.
+#
+# "whereflow-dot" asks nsd over DNS over TLS (nsd's tls-port, a certificate from a CA made here)
+# instead of plain UDP: "whereflow-dot" / "whereflow" is what an encrypted upstream costs.
+# With BASE_BIN set to a build from before the per-question random ports (e.g. ddeb566),
+# "whereflow" / "whereflow-base" is what the random ports, flights and checks cost.
+#
 # Every answer must be NOERROR: a server that answers anything else (e.g. from a built-in
 # local zone, without asking nsd) did not do the work measured, and the run fails.
 set -euo pipefail
@@ -37,8 +45,11 @@ NODETECT_PORT=5304
 BLOCK_PORT=5305
 BLOCKDEV_PORT=5306
 BASE_PORT=5307
+DOT_PORT=5308
+NS_TLS_PORT=5853
+DNSSEC=${DNSSEC:-1}
 BASE_BIN=${BASE_BIN:-}
-DEFAULT_SERVERS="nsd dnsmasq unbound whereflow whereflow-nodet whereflow-block whereflow-blockdev"
+DEFAULT_SERVERS="nsd dnsmasq unbound whereflow whereflow-nodet whereflow-block whereflow-blockdev whereflow-dot"
 [[ -n $BASE_BIN ]] && DEFAULT_SERVERS="$DEFAULT_SERVERS whereflow-base"
 SERVERS=${SERVERS:-$DEFAULT_SERVERS}
 NETNS=wfbench-$$
@@ -68,7 +79,7 @@ trap 'exit 130' INT TERM
 
 die() { echo "bench: $*" >&2; exit 1; }
 [[ $(id -u) -eq 0 ]] || die "needs root (network namespace)"
-for tool in nsd dnsmasq unbound dnsperf ip; do
+for tool in nsd dnsmasq unbound dnsperf ip openssl ldns-keygen ldns-signzone; do
   command -v "$tool" >/dev/null || [[ -x /usr/sbin/$tool ]] || die "missing $tool (scripts/install-deps.sh)"
 done
 
@@ -90,10 +101,32 @@ in_ns ip link set lo up
 } >"$WORK/bench.zone"
 for ((i = 0; i < NAMES; i++)); do printf 'n%05d.bench.test A\n' "$i"; done >"$WORK/unique.txt"
 head -n "$HOT" "$WORK/unique.txt" >"$WORK/hot.txt"
+zonefile=bench.zone
+if [[ $DNSSEC == 1 ]]; then
+  key=$(cd "$WORK" && ldns-keygen -a ECDSAP256SHA256 bench.test)
+  (cd "$WORK" && ldns-signzone bench.zone "$key")
+  zonefile=bench.zone.signed
+  DNSPERF_DO=(-D)
+else
+  DNSPERF_DO=()
+fi
+
+# A CA and a certificate for ns.bench.test: nsd's DNS over TLS, trusted by whereflow-dot only.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench-ca \
+  -keyout "$WORK/ca.key" -out "$WORK/ca.pem" 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=ns.bench.test \
+  -keyout "$WORK/tls.key" -out "$WORK/tls.csr" 2>/dev/null
+openssl x509 -req -in "$WORK/tls.csr" -CA "$WORK/ca.pem" -CAkey "$WORK/ca.key" -CAcreateserial \
+  -days 2 -extfile <(printf 'subjectAltName=DNS:ns.bench.test\nbasicConstraints=CA:FALSE\n') \
+  -out "$WORK/tls.pem" 2>/dev/null
 
 cat >"$WORK/nsd.conf" <<EOF
 server:
   ip-address: 127.0.0.1@$NS_PORT
+  ip-address: 127.0.0.1@$NS_TLS_PORT
+  tls-port: $NS_TLS_PORT
+  tls-service-key: "$WORK/tls.key"
+  tls-service-pem: "$WORK/tls.pem"
   username: ""
   chroot: ""
   zonesdir: "$WORK"
@@ -109,7 +142,7 @@ remote-control:
   control-enable: no
 zone:
   name: bench.test
-  zonefile: bench.zone
+  zonefile: $zonefile
 EOF
 in_ns /usr/sbin/nsd -d -c "$WORK/nsd.conf" >"$WORK/nsd.out" 2>&1 &
 PIDS+=($!)
@@ -188,6 +221,9 @@ variant blockdev "$BLOCKDEV_PORT" 18083
 echo '{"version": 1, "dns_block": {"all": false, "devices": ["127.0.0.1"]}, "blocks": [], "next_id": 1}' \
   >"$WORK/data-blockdev/controls.json"
 variant base "$BASE_PORT" 18084
+variant dot "$DOT_PORT" 18085
+sed -i -e "s|^upstreams = .*|upstreams = [\"tls://127.0.0.1:$NS_TLS_PORT@ns.bench.test\"]\ntls_ca_file = \"$WORK/ca.pem\"|" \
+  "$WORK/config-dot.toml"
 [[ -x $ROOT/target/release/whereflow ]] || die "build first: cargo build --release"
 in_ns env RUST_LOG=warn "$ROOT/target/release/whereflow" run --config "$WORK/config.toml" \
   >"$WORK/whereflow.log" 2>&1 &
@@ -195,7 +231,7 @@ PIDS+=($!)
 in_ns env RUST_LOG=warn "$ROOT/target/release/whereflow" run --config "$WORK/config-nodet.toml" \
   >"$WORK/whereflow-nodet.log" 2>&1 &
 PIDS+=($!)
-for v in block blockdev; do
+for v in block blockdev dot; do
   in_ns env RUST_LOG=warn "$ROOT/target/release/whereflow" run --config "$WORK/config-$v.toml" \
     >"$WORK/whereflow-$v.log" 2>&1 &
   PIDS+=($!)
@@ -228,7 +264,7 @@ wf_pid() { in_ns ss -Hlnup "sport = :${1:-$WHEREFLOW_PORT}" 2>/dev/null | grep -
 perf() {
   local port=$1 file=$2 out
   shift 2
-  out=$(in_ns dnsperf -s 127.0.0.1 -p "$port" -d "$file" -c 8 -T 2 -q 500 -t 2 "$@" 2>&1)
+  out=$(in_ns dnsperf -s 127.0.0.1 -p "$port" -d "$file" -c 8 -T 2 -q 500 -t 2 "${DNSPERF_DO[@]}" "$@" 2>&1)
   awk '/Queries completed:/ {done=$3} /Response codes:/ {codes=$0}
     END {exit !(codes ~ /NOERROR/ && codes !~ /(NXDOMAIN|SERVFAIL|REFUSED|FORMERR)/ && done > 0)}' <<<"$out" ||
     die "port $port: not every answer was NOERROR: $(grep 'Response codes' <<<"$out")"
@@ -236,6 +272,21 @@ perf() {
     END {printf "%.0f %s %s\n", qps, lost, done}' <<<"$out"
 }
 
+# The port each server answers on.
+port_of() {
+  case $1 in
+    nsd) echo $NS_PORT ;;
+    dnsmasq) echo $DNSMASQ_PORT ;;
+    unbound) echo $UNBOUND_PORT ;;
+    whereflow) echo $WHEREFLOW_PORT ;;
+    whereflow-nodet) echo $NODETECT_PORT ;;
+    whereflow-block) echo $BLOCK_PORT ;;
+    whereflow-blockdev) echo $BLOCKDEV_PORT ;;
+    whereflow-base) echo $BASE_PORT ;;
+    whereflow-dot) echo $DOT_PORT ;;
+    *) die "unknown server $1 (SERVERS)" ;;
+  esac
+}
 declare -A UNIQUE CACHED LOST_U LOST_C CPU_U CPU_C
 # CPU time (user + system, in clock ticks) the process listening on a port has used so far.
 # CPU per query is steadier than q/s when other work shares the machine.
@@ -250,17 +301,7 @@ per_query_us() { # ticks-before ticks-after queries
     'BEGIN { if (a != "" && b != "" && n > 0) printf "%.2f", (b - a) * 1e6 / hz / n; else print "-" }'
 }
 for server in $SERVERS; do
-  case $server in
-    nsd) port=$NS_PORT ;;
-    dnsmasq) port=$DNSMASQ_PORT ;;
-    unbound) port=$UNBOUND_PORT ;;
-    whereflow) port=$WHEREFLOW_PORT ;;
-    whereflow-nodet) port=$NODETECT_PORT ;;
-    whereflow-block) port=$BLOCK_PORT ;;
-    whereflow-blockdev) port=$BLOCKDEV_PORT ;;
-    whereflow-base) port=$BASE_PORT ;;
-    *) die "unknown server $server (SERVERS)" ;;
-  esac
+  port=$(port_of "$server")
   # (a) first: the cache must be cold. Readiness is checked with a name outside the list.
   for ((t = 0; t < 100; t++)); do
     if in_ns dnsperf -s 127.0.0.1 -p "$port" -d <(echo "ns.bench.test A") -n 1 -t 1 2>/dev/null |
@@ -280,6 +321,17 @@ for server in $SERVERS; do
   CPU_C[$server]=$(per_query_us "$t0" "$t1" "$answered")
 done
 
+# With DNSSEC on, each server measured handed out signatures: a cached name asked with DO
+# comes back with its RRSIG.
+if [[ $DNSSEC == 1 ]]; then
+  for server in $SERVERS; do
+    [[ $server == nsd ]] && continue
+    port=$(port_of "$server")
+    in_ns dig +dnssec +time=2 @127.0.0.1 -p "$port" n00001.bench.test A | grep -q 'IN[[:space:]]*RRSIG' ||
+      die "$server gave no RRSIG with DO set"
+  done
+fi
+
 peak_rss() {
   local pid
   pid=$(wf_pid "$1")
@@ -297,7 +349,8 @@ counters=$(in_ns curl -s --max-time 2 http://127.0.0.1:18080/api/v1/status |
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 echo
-echo "DNS forwarder benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, $(uname -r)"
+echo "DNS forwarder benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, $(uname -r)," \
+  "DNSSEC $([[ $DNSSEC == 1 ]] && echo 'on (signed zone, DO set)' || echo off)"
 printf '%-19s %15s %6s %9s %15s %6s %9s\n' server "(a) unique q/s" lost "(a) us/q" \
   "(b) cached q/s" lost "(b) us/q"
 for server in $SERVERS; do
@@ -319,6 +372,14 @@ blocking_line() { # label server reference
 blocking_line "DNS blocking on for everyone / off:      " whereflow-block whereflow
 blocking_line "DNS blocking on for this device / off:   " whereflow-blockdev whereflow
 blocking_line "DNS blocking off / no switch (BASE_BIN): " whereflow whereflow-base
+# The same for the (a) run, where every query goes upstream.
+upstream_line() { # label server reference
+  [[ -n ${UNIQUE[$2]:-} && -n ${UNIQUE[$3]:-} ]] || return 0
+  echo "$1 q/s (a) $(ratio "${UNIQUE[$2]}" "${UNIQUE[$3]}");" \
+    "CPU per query (a) $(ratio "${CPU_U[$2]:-0}" "${CPU_U[$3]:-0}")"
+}
+upstream_line "DoT upstream / plain UDP upstream:       " whereflow-dot whereflow
+upstream_line "this build / BASE_BIN build:             " whereflow whereflow-base
 # The blocking variants did block: a tracker name (nsd serves no such zone, so unblocked it is
 # refused) is answered NOERROR (0.0.0.0) by them and not by "whereflow".
 tracker_rcode() {
