@@ -9,7 +9,7 @@ scripts/fetch-test-data.sh   # MaxMind test databases (PyPI) and small fixtures,
 scripts/build-web.sh --test  # the web views from their lockfile (npm), and their unit tests
 
 cargo fmt --all -- --check
-shellcheck scripts/*.sh bench/dns/run.sh bench/dns/ports.sh .ci/run \
+shellcheck scripts/*.sh bench/dns/run.sh bench/dns/ports.sh bench/dns/genreport.sh .ci/run \
   image/build.sh image/check-buildroot.sh \
   buildroot-external/board/common/post-build.sh buildroot-external/board/common/post-image.sh \
   image/vm-test/*.sh

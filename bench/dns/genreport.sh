@@ -39,8 +39,8 @@ GENREPORT=$W/build/genreport
 
 ip netns add "$NS"
 ip netns exec "$NS" ip link set lo up
-in_ns() { ip netns exec $NS "$@"; }
-cat > $W/example.test.zone <<Z
+in_ns() { ip netns exec "$NS" "$@"; }
+cat > "$W/example.test.zone" <<Z
 \$ORIGIN example.test.
 \$TTL 3600
 @ IN SOA ns.example.test. hostmaster.example.test. 1 3600 600 86400 300
@@ -52,8 +52,8 @@ www IN AAAA 2001:db8::80
 mail IN A 192.0.2.25
 @ IN TXT "hello"
 Z
-(cd $W && key=$(ldns-keygen -a ECDSAP256SHA256 -k example.test) && ldns-signzone example.test.zone $key)
-cat > $W/nsd.conf <<C
+(cd "$W" && key=$(ldns-keygen -a ECDSAP256SHA256 -k example.test) && ldns-signzone example.test.zone "$key")
+cat > "$W/nsd.conf" <<C
 server:
   ip-address: 127.0.0.1@5300
   username: ""
@@ -72,8 +72,8 @@ zone:
   name: example.test
   zonefile: example.test.zone.signed
 C
-in_ns /usr/sbin/nsd -d -c $W/nsd.conf > $W/nsd.out 2>&1 &
-cat > $W/unbound.conf <<C
+in_ns /usr/sbin/nsd -d -c "$W/nsd.conf" > "$W/nsd.out" 2>&1 &
+cat > "$W/unbound.conf" <<C
 server:
   interface: 127.0.0.1@5302
   port: 5302
@@ -93,8 +93,8 @@ forward-zone:
   name: "."
   forward-addr: 127.0.0.1@5300
 C
-in_ns unbound -d -c $W/unbound.conf > $W/unbound.out 2>&1 &
-cat > $W/config.toml <<C
+in_ns unbound -d -c "$W/unbound.conf" > "$W/unbound.out" 2>&1 &
+cat > "$W/config.toml" <<C
 [dns]
 listen = ["127.0.0.1:5303"]
 upstreams = ["127.0.0.1:5300"]
