@@ -325,7 +325,9 @@ done
 # comes back with its RRSIG.
 if [[ $DNSSEC == 1 ]]; then
   for server in $SERVERS; do
-    [[ $server == nsd ]] && continue
+    # nsd is the source; a BASE_BIN build may predate DNSSEC passthrough (compare it with
+    # DNSSEC=0).
+    [[ $server == nsd || $server == whereflow-base ]] && continue
     port=$(port_of "$server")
     in_ns dig +dnssec +time=2 @127.0.0.1 -p "$port" n00001.bench.test A | grep -q 'IN[[:space:]]*RRSIG' ||
       die "$server gave no RRSIG with DO set"

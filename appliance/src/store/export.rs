@@ -158,7 +158,7 @@ impl SessionReader {
         // Per device through the (session_id, device_ip) indexes of flows and answers.
         let mut st = self.conn.prepare(
             "SELECT d.ip, d.hostname, d.nickname, d.first_seen, d.last_seen,
-                    (SELECT count(*) FROM dns_answers a
+                    (SELECT coalesce(sum(a.repeats), 0) FROM dns_answers a
                       WHERE a.session_id = d.session_id AND a.device_ip = d.ip),
                     (SELECT count(*) FROM flows f
                       WHERE f.session_id = d.session_id AND f.device_ip = d.ip),

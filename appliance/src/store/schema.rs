@@ -145,8 +145,16 @@ CREATE TABLE flow_snapshots (
 ) WITHOUT ROWID;
 ";
 
+/// Schema version 6 (repeated answers): identical answers to one device in one write batch
+/// (the same question, rcode, chain and addresses, within the writer's half second) are one
+/// row with a count. A phone re-asks the same name constantly; a row each cost the SD card a
+/// write and the DNS path 40 % of its CPU on cached answers (docs/BENCHMARKS.md).
+const V6: &str = "
+ALTER TABLE dns_answers ADD COLUMN repeats INTEGER NOT NULL DEFAULT 1;
+";
+
 /// The migration steps, in order; the schema version is the number of steps applied.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// The schema version this build writes.
 #[cfg(test)]

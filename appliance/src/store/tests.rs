@@ -370,7 +370,8 @@ fn batch_commits_when_full() {
         })
         .unwrap();
     for i in 0..100 {
-        assert!(w.try_send(StoreOp::Dns(answer("10.0.0.1", "a.example", i))));
+        let name = format!("a{i}.example");
+        assert!(w.try_send(StoreOp::Dns(answer("10.0.0.1", &name, i))));
     }
     wait_rows(&store, "dns_answers", 100, Duration::from_secs(5));
     let stats = w.stats();
@@ -378,6 +379,44 @@ fn batch_commits_when_full() {
     assert_eq!(stats.written.load(Ordering::Relaxed), 100);
     drop(w);
     h.join().unwrap();
+}
+
+#[test]
+fn identical_answers_of_a_batch_are_one_row_with_a_count() {
+    let dir = TempDir::new();
+    let store = Store::open(&dir.0).unwrap();
+    let mut ops: Vec<StoreOp> = (0..5)
+        .map(|i| StoreOp::Dns(answer("10.0.0.1", "a.example", i)))
+        .collect();
+    // Another device, another name, another answer: rows of their own.
+    ops.push(StoreOp::Dns(answer("10.0.0.2", "a.example", 1)));
+    ops.push(StoreOp::Dns(answer("10.0.0.1", "b.example", 2)));
+    let mut other = answer("10.0.0.1", "a.example", 3);
+    other.addrs.pop();
+    ops.push(StoreOp::Dns(other));
+    write_all(&store, ops);
+    assert_eq!(count(&store, "dns_answers"), 4);
+    let (repeats, at): (i64, i64) = store
+        .conn
+        .lock()
+        .query_row(
+            "SELECT repeats, at FROM dns_answers WHERE device_ip = '10.0.0.1' \
+             AND name = 'a.example' ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (repeats, at),
+        (5, codec::to_ms(t(0))),
+        "the first one's time is kept"
+    );
+    let total: i64 = store
+        .conn
+        .lock()
+        .query_row("SELECT sum(repeats) FROM dns_answers", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(total, 8, "every answer is counted");
 }
 
 #[test]

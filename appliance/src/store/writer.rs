@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, TransactionBehavior};
 
-use crate::model::{DnsLogEntry, FlowRecord};
+use crate::model::{DeviceId, DnsLogEntry, Domain, FlowRecord};
 use crate::store::codec::{enrichment_json, json_strings, proto_text, state_text, to_i64, to_ms};
 use crate::store::forget::forget_in;
 use crate::store::sessions::Deleted;
@@ -327,8 +327,19 @@ impl<'a> DeviceTouch<'a> {
 }
 
 const INSERT_DNS: &str = "INSERT INTO dns_answers \
-    (session_id, device_ip, name, qtype, rcode, chain, addrs, ttl, at) \
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    (session_id, device_ip, name, qtype, rcode, chain, addrs, ttl, at, repeats) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+/// What makes two answers in one batch the same row (the first one's time and TTL are kept).
+type SameAnswer<'a> = (
+    i64,
+    DeviceId,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a [Domain],
+    &'a [IpAddr],
+);
 
 const UPSERT_FLOW: &str = "INSERT INTO flows \
     (session_id, flow_key, device_ip, remote_ip, remote_port, proto, domain, candidates, \
@@ -420,22 +431,32 @@ fn write_answers<'a>(
     live: &[&'a (i64, StoreOp)],
 ) -> Result<HashMap<(i64, IpAddr), DeviceTouch<'a>>, StoreError> {
     let mut devices: HashMap<(i64, IpAddr), DeviceTouch<'a>> = HashMap::new();
-    let mut dns = tx.prepare_cached(INSERT_DNS)?;
+    // Identical answers of the batch become one row with a count, in order of first sight.
+    let mut rows: Vec<(i64, &DnsLogEntry, u32)> = Vec::new();
+    let mut row_of: HashMap<SameAnswer<'a>, usize> = HashMap::new();
     for (session, op) in live.iter().copied() {
         match op {
             StoreOp::Dns(e) => {
-                let at = to_ms(e.at);
-                dns.execute(params![
-                    session,
-                    e.device_ip.to_string(),
+                let key = (
+                    *session,
+                    e.device_ip,
                     e.name.as_str(),
-                    e.qtype,
-                    e.rcode,
-                    json_strings(&e.chain),
-                    json_strings(&e.addrs),
-                    e.ttl,
-                    at,
-                ])?;
+                    e.qtype.as_str(),
+                    e.rcode.as_str(),
+                    e.chain.as_slice(),
+                    e.addrs.as_slice(),
+                );
+                match row_of.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(i) => {
+                        let repeats = &mut rows[*i.get()].2;
+                        *repeats = repeats.saturating_add(1);
+                    }
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(rows.len());
+                        rows.push((*session, e, 1));
+                    }
+                }
+                let at = to_ms(e.at);
                 DeviceTouch::seen(&mut devices, *session, e.device_ip.ip(), at, at);
             }
             StoreOp::Flow(f) => {
@@ -455,6 +476,21 @@ fn write_answers<'a>(
             // Written by `commit`, newest version of each.
             StoreOp::Alert(_) => {}
         }
+    }
+    let mut dns = tx.prepare_cached(INSERT_DNS)?;
+    for (session, e, repeats) in rows {
+        dns.execute(params![
+            session,
+            e.device_ip.to_string(),
+            e.name.as_str(),
+            e.qtype,
+            e.rcode,
+            json_strings(&e.chain),
+            json_strings(&e.addrs),
+            e.ttl,
+            to_ms(e.at),
+            repeats,
+        ])?;
     }
     Ok(devices)
 }
