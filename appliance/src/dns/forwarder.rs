@@ -3,16 +3,20 @@
 //! Answering is split in two so the common case costs no task: [`Forwarder::answer_now`]
 //! answers from the appliance's own names or the cache (or rejects bad input) right in the
 //! socket's read loop. A question that needs an upstream joins the flight for the same
-//! question, or starts one (`upstream`): a task that asks the upstreams, caches the answer
-//! and answers every client that joined. A UDP client is handed over with
-//! [`Forwarder::ask_upstream`]; a TCP client waits for its answer with
-//! [`Forwarder::answer_upstream`].
+//! question, or starts one (`upstream`): a [`Flight`] that asks the upstreams; when it lands,
+//! [`Forwarder::land`] caches the answer and answers every client that joined. A UDP client
+//! is handed over with [`Forwarder::ask_upstream`], and the flights it starts are polled by
+//! the socket's own read loop (no task each, no wake-up of another thread; the answers of
+//! flights that land together leave in one system call); a TCP client waits for its answer
+//! with [`Forwarder::answer_upstream`], its flight in a task of its own.
 //!
 //! Every answer to a real question becomes a [`DnsAnswer`], queued *before* the answer is
 //! returned for sending: a device cannot open a connection to an address before it has the
 //! answer, so the correlator always has the name first.
 
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -28,7 +32,7 @@ use super::batch::{send_all, Replies};
 use super::cache::{Cache, Entry};
 use super::local::LocalNames;
 use super::ratelimit::LogLimiter;
-use super::upstream::{Ask, Joined, ReplyTo, Upstreams, Waiter};
+use super::upstream::{Answer, Ask, Joined, ReplyTo, Upstreams, Waiter};
 use super::wire::{self, rcode, Query, Reject};
 use crate::dns::DnsBlock;
 use crate::model::{DeviceId, Domain};
@@ -100,6 +104,17 @@ pub struct Forwarder {
     block: Option<Arc<DnsBlock>>,
 }
 
+/// A question on its way to the upstreams, started by [`Forwarder::ask_upstream`]: whoever
+/// started it polls it and hands its end to [`Forwarder::land`].
+pub type Flight = Pin<Box<dyn Future<Output = Landed> + Send>>;
+
+/// A flight at its end: the question and what the upstreams answered (`None`: nothing usable
+/// in time).
+pub struct Landed {
+    ask: Ask,
+    answer: Option<Answer>,
+}
+
 impl Forwarder {
     /// Put the parts together.
     pub fn new(
@@ -141,37 +156,44 @@ impl Forwarder {
         out.by_socket.clear();
     }
 
-    /// Add a client's question to its flight, starting the flight if there is none.
-    fn launch(self: &Arc<Self>, q: &Query<'_>, waiter: Waiter, out: &mut Outbox) {
+    /// Add a client's question to its flight; the flight to start, if there was none.
+    fn launch(self: &Arc<Self>, q: &Query<'_>, waiter: Waiter, out: &mut Outbox) -> Option<Flight> {
         match self.upstreams.join(q, waiter) {
-            Joined::Merged => {}
-            Joined::Started(ask) => {
-                let fwd = self.clone();
-                self.tracker.spawn(async move { fwd.fly(ask).await });
+            Joined::Merged => None,
+            Joined::Started(ask) => Some(self.clone().flight(ask)),
+            Joined::Full(waiter) => {
+                self.answer(waiter, None, out);
+                None
             }
-            Joined::Full(waiter) => self.answer(waiter, None, out),
         }
     }
 
-    /// Ask the upstreams `ask`, cache the answer, and answer everyone who joined the flight.
-    async fn fly(self: Arc<Self>, ask: Ask) {
-        let answer = self.upstreams.resolve(&ask).await;
+    /// Ask the upstreams `ask`; the flight ends with what they said.
+    fn flight(self: Arc<Self>, ask: Ask) -> Flight {
+        Box::pin(async move {
+            let answer = self.upstreams.resolve(&ask).await;
+            Landed { ask, answer }
+        })
+    }
+
+    /// Cache what a flight brought and answer everyone who joined it (into `out`).
+    pub fn land(&self, landed: Landed, out: &mut Outbox) {
+        let Landed { ask, answer } = landed;
         let entry = answer.map(|a| Arc::new(Entry::from_response(&a.bytes, &a.parts, true)));
         if let Some(entry) = &entry {
             // Cached before the flight lands: a question arriving in between finds it.
             self.cache.put(&ask.question, ask.want, entry.clone());
         }
-        let mut out = Outbox::default();
         for waiter in self.upstreams.land(&ask) {
-            self.answer(waiter, entry.as_deref(), &mut out);
+            self.answer(waiter, entry.as_deref(), out);
         }
-        self.flush(&mut out).await;
     }
 
     /// Hand a UDP question that [`Forwarder::answer_now`] left for the upstreams to its
     /// flight; its answer goes out from `sock` when it comes. `slot` bounds the clients
     /// waiting at once. A SERVFAIL for a question that finds no room goes into `out`: the
-    /// caller must [`Forwarder::flush`] it.
+    /// caller must [`Forwarder::flush`] it. A flight this question starts is returned: the
+    /// caller polls it to its end and hands the result to [`Forwarder::land`].
     pub fn ask_upstream(
         self: &Arc<Self>,
         req: &[u8],
@@ -179,7 +201,7 @@ impl Forwarder {
         sock: &Arc<UdpSocket>,
         slot: OwnedSemaphorePermit,
         out: &mut Outbox,
-    ) -> Result<(), NotAQuery> {
+    ) -> Result<Option<Flight>, NotAQuery> {
         let q = wire::parse_query(req).map_err(|_| NotAQuery)?;
         let waiter = Waiter {
             req: req.into(),
@@ -187,8 +209,7 @@ impl Forwarder {
             to: ReplyTo::Udp(sock.clone()),
             _slot: Some(slot),
         };
-        self.launch(&q, waiter, out);
-        Ok(())
+        Ok(self.launch(&q, waiter, out))
     }
 
     /// Answer without waiting, if possible.
@@ -256,7 +277,15 @@ impl Forwarder {
             _slot: None,
         };
         let mut out = Outbox::default();
-        self.launch(&q, waiter, &mut out);
+        if let Some(flight) = self.launch(&q, waiter, &mut out) {
+            let fwd = self.clone();
+            self.tracker.spawn(async move {
+                let landed = flight.await;
+                let mut out = Outbox::default();
+                fwd.land(landed, &mut out);
+                fwd.flush(&mut out).await;
+            });
+        }
         // Every flight lands within the budget (or is dropped at shutdown).
         rx.await.ok()
     }

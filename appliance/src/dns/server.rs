@@ -15,6 +15,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::stream::FuturesUnordered;
+use futures::{FutureExt, StreamExt};
 use socket2::{Domain, Protocol, Socket, Type};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
@@ -23,7 +25,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::batch::{self, RecvBatch};
-use super::forwarder::{Forwarder, Now, Outbox, Transport};
+use super::forwarder::{Flight, Forwarder, Now, Outbox, Transport};
 use super::ratelimit::LogLimiter;
 use super::wire::MAX_REQUEST_LEN;
 use crate::status::{bump, Status};
@@ -86,9 +88,20 @@ pub async fn serve_udp(
     // One byte more than the largest query accepted, so a longer one is seen as such.
     let mut batch = RecvBatch::new(MAX_REQUEST_LEN + 1);
     let mut out = Outbox::default();
+    // The flights this socket's questions started, polled here (bounded by `upstream_slots`).
+    let mut flights: FuturesUnordered<Flight> = FuturesUnordered::new();
     loop {
         let n = tokio::select! {
             _ = shutdown.cancelled() => return,
+            Some(landed) = flights.next(), if !flights.is_empty() => {
+                fwd.land(landed, &mut out);
+                // Others that landed meanwhile: their answers leave in the same call.
+                while let Some(Some(landed)) = flights.next().now_or_never() {
+                    fwd.land(landed, &mut out);
+                }
+                fwd.flush(&mut out).await;
+                continue;
+            }
             r = batch.recv(&sock) => match r {
                 Ok(n) => n,
                 Err(error) => {
@@ -117,7 +130,9 @@ pub async fn serve_udp(
                         continue;
                     };
                     // `answer_now` checked it is a query, so this cannot fail.
-                    let _ = fwd.ask_upstream(req, src, &sock, permit, &mut out);
+                    if let Ok(Some(flight)) = fwd.ask_upstream(req, src, &sock, permit, &mut out) {
+                        flights.push(flight);
+                    }
                 }
             }
         }
