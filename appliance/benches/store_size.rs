@@ -464,7 +464,7 @@ fn main() {
             answers += 1;
             send(
                 &writer,
-                StoreOp::Dns(DnsLogEntry {
+                StoreOp::Dns(std::sync::Arc::new(DnsLogEntry {
                     device_ip: device,
                     name: name.clone(),
                     qtype: "A".into(),
@@ -474,7 +474,7 @@ fn main() {
                     ttl: 300,
                     at,
                     blocked: false,
-                }),
+                })),
                 &mut waits,
             );
         }

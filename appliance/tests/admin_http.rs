@@ -215,7 +215,7 @@ fn prepare_history(data: &Path) -> i64 {
             20_000,
         ),
         flow(4, "192.168.4.21", "203.0.113.11", "=evil.example.com", 7, 9),
-        StoreOp::Dns(DnsLogEntry {
+        StoreOp::Dns(std::sync::Arc::new(DnsLogEntry {
             device_ip: DeviceId("192.168.4.20".parse().unwrap()),
             name: Domain::new("video.example.com").unwrap(),
             qtype: "A".into(),
@@ -225,7 +225,7 @@ fn prepare_history(data: &Path) -> i64 {
             ttl: 300,
             at: Utc::now(),
             blocked: false,
-        }),
+        })),
         StoreOp::Device(DeviceSeen {
             ip: "192.168.4.20".parse().unwrap(),
             mac: Some("02:00:5e:10:00:20".into()),

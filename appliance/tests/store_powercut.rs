@@ -69,7 +69,7 @@ fn child_writer_process() {
             enrichment: Enrichment::default(),
         })));
         if n % 4 == 0 {
-            writer.try_send(StoreOp::Dns(DnsLogEntry {
+            writer.try_send(StoreOp::Dns(std::sync::Arc::new(DnsLogEntry {
                 device_ip: device,
                 name: name.clone(),
                 qtype: "A".into(),
@@ -79,7 +79,7 @@ fn child_writer_process() {
                 ttl: 60,
                 at: now,
                 blocked: false,
-            }));
+            })));
         }
         // About 8,000 ops/s: heavy classroom load.
         if n % 8 == 7 {

@@ -2,6 +2,7 @@
 
 use std::collections::VecDeque;
 use std::num::NonZeroUsize;
+use std::sync::Arc;
 
 use lru::LruCache;
 
@@ -26,7 +27,7 @@ impl From<&DnsAnswer> for DnsLogEntry {
 
 /// The last `per_device` answers of each of the last `max_devices` devices.
 pub struct DnsLog {
-    devices: LruCache<DeviceId, VecDeque<DnsLogEntry>>,
+    devices: LruCache<DeviceId, VecDeque<Arc<DnsLogEntry>>>,
     per_device: usize,
 }
 
@@ -40,7 +41,7 @@ impl DnsLog {
     }
 
     /// Add an answer.
-    pub fn push(&mut self, entry: DnsLogEntry) {
+    pub fn push(&mut self, entry: Arc<DnsLogEntry>) {
         let per_device = self.per_device;
         let log = self
             .devices
@@ -62,9 +63,13 @@ impl DnsLog {
             Some(d) => self
                 .devices
                 .peek(&d)
-                .map(|l| l.iter().collect())
+                .map(|l| l.iter().map(|e| &**e).collect())
                 .unwrap_or_default(),
-            None => self.devices.iter().flat_map(|(_, l)| l.iter()).collect(),
+            None => self
+                .devices
+                .iter()
+                .flat_map(|(_, l)| l.iter().map(|e| &**e))
+                .collect(),
         }
     }
 }
@@ -92,9 +97,9 @@ mod tests {
     #[test]
     fn forget_device_drops_only_its_answers() {
         let mut log = DnsLog::new(10, 10);
-        log.push(entry("10.0.0.1", "a.example"));
-        log.push(entry("10.0.0.1", "b.example"));
-        log.push(entry("10.0.0.2", "c.example"));
+        log.push(Arc::new(entry("10.0.0.1", "a.example")));
+        log.push(Arc::new(entry("10.0.0.1", "b.example")));
+        log.push(Arc::new(entry("10.0.0.2", "c.example")));
         let d1 = DeviceId("10.0.0.1".parse().unwrap());
         assert_eq!(log.forget_device(d1), 2);
         assert!(log.entries(Some(d1)).is_empty());
@@ -106,7 +111,7 @@ mod tests {
     fn bounded_per_device_and_in_devices() {
         let mut log = DnsLog::new(2, 3);
         for i in 0..5 {
-            log.push(entry("10.0.0.1", &format!("n{i}.example")));
+            log.push(Arc::new(entry("10.0.0.1", &format!("n{i}.example"))));
         }
         let d1 = DeviceId("10.0.0.1".parse().unwrap());
         let names: Vec<_> = log
@@ -115,8 +120,8 @@ mod tests {
             .map(|e| e.name.to_string())
             .collect();
         assert_eq!(names, ["n2.example", "n3.example", "n4.example"]);
-        log.push(entry("10.0.0.2", "a.example"));
-        log.push(entry("10.0.0.3", "b.example"));
+        log.push(Arc::new(entry("10.0.0.2", "a.example")));
+        log.push(Arc::new(entry("10.0.0.3", "b.example")));
         assert!(
             log.entries(Some(d1)).is_empty(),
             "least recent device evicted"

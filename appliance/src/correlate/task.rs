@@ -73,7 +73,8 @@ impl Correlator {
 
     fn dns(&mut self, state: &mut LiveState, answer: DnsAnswer) {
         self.memory.record(&answer);
-        let entry = DnsLogEntry::from(&answer);
+        // One copy, shared by the live log, the store's queue and the live event.
+        let entry = Arc::new(DnsLogEntry::from(&answer));
         state.device_totals.dns_answer(answer.device, answer.at);
         state.dns.push(entry.clone());
         self.persist(|| StoreOp::Dns(entry.clone()));

@@ -90,7 +90,7 @@ fn open_store(config: &Config) -> anyhow::Result<History> {
     let (n_flows, n_answers) = (flows.len(), answers.len());
     for a in answers {
         state.device_totals.dns_answer(a.device_ip, a.at);
-        state.dns.push(a);
+        state.dns.push(Arc::new(a));
     }
     for f in &flows {
         match f.state {
@@ -111,7 +111,7 @@ fn open_store(config: &Config) -> anyhow::Result<History> {
     }
     let (writer, thread) = store.spawn_writer_with(WriterConfig {
         capacity: STORE_QUEUE,
-        max_ops: 2_000,
+        max_ops: 8_000,
         max_delay: Duration::from_millis(500),
     })?;
     tracing::info!(

@@ -28,7 +28,7 @@ pub enum LiveEvent {
     /// A device got a DNS answer.
     Dns {
         /// The answer as `/api/v1/dns` lists it.
-        answer: DnsLogEntry,
+        answer: std::sync::Arc<DnsLogEntry>,
     },
     /// A detector raised a new alert (`detect`).
     Alert {

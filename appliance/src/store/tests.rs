@@ -1,4 +1,5 @@
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::*;
@@ -252,16 +253,16 @@ fn dns_round_trips_and_recent_keeps_per_device() {
     let session = store.current_session().unwrap().id;
     let mut ops = vec![];
     for i in 0..5 {
-        ops.push(StoreOp::Dns(answer(
+        ops.push(StoreOp::Dns(Arc::new(answer(
             "10.0.0.1",
             &format!("n{i}.example"),
             i,
-        )));
-        ops.push(StoreOp::Dns(answer(
+        ))));
+        ops.push(StoreOp::Dns(Arc::new(answer(
             "10.0.0.2",
             &format!("m{i}.example"),
             i * 2,
-        )));
+        ))));
     }
     write_all(&store, ops);
     let got = store.recent_dns(session, 2).unwrap();
@@ -282,7 +283,7 @@ fn devices_are_upserted_with_details() {
     write_all(
         &store,
         vec![
-            StoreOp::Dns(answer("10.0.0.1", "a.example", 5)),
+            StoreOp::Dns(Arc::new(answer("10.0.0.1", "a.example", 5))),
             StoreOp::Device(DeviceSeen {
                 ip: "10.0.0.1".parse().unwrap(),
                 mac: Some("02:00:00:00:00:01".into()),
@@ -343,7 +344,7 @@ fn batch_commits_after_the_delay() {
             ..WriterConfig::default()
         })
         .unwrap();
-    assert!(w.try_send(StoreOp::Dns(answer("10.0.0.1", "a.example", 0))));
+    assert!(w.try_send(StoreOp::Dns(Arc::new(answer("10.0.0.1", "a.example", 0)))));
     let took = wait_rows(&store, "dns_answers", 1, Duration::from_secs(3));
     assert!(
         took >= Duration::from_millis(200),
@@ -351,7 +352,7 @@ fn batch_commits_after_the_delay() {
     );
     assert!(took < Duration::from_millis(1000), "took {took:?}");
     // The writer is idle again: the next op again waits for its own delay.
-    assert!(w.try_send(StoreOp::Dns(answer("10.0.0.1", "b.example", 1))));
+    assert!(w.try_send(StoreOp::Dns(Arc::new(answer("10.0.0.1", "b.example", 1)))));
     let took = wait_rows(&store, "dns_answers", 2, Duration::from_secs(3));
     assert!(took < Duration::from_millis(1000), "took {took:?}");
     drop(w);
@@ -371,7 +372,7 @@ fn batch_commits_when_full() {
         .unwrap();
     for i in 0..100 {
         let name = format!("a{i}.example");
-        assert!(w.try_send(StoreOp::Dns(answer("10.0.0.1", &name, i))));
+        assert!(w.try_send(StoreOp::Dns(Arc::new(answer("10.0.0.1", &name, i)))));
     }
     wait_rows(&store, "dns_answers", 100, Duration::from_secs(5));
     let stats = w.stats();
@@ -386,14 +387,14 @@ fn identical_answers_of_a_batch_are_one_row_with_a_count() {
     let dir = TempDir::new();
     let store = Store::open(&dir.0).unwrap();
     let mut ops: Vec<StoreOp> = (0..5)
-        .map(|i| StoreOp::Dns(answer("10.0.0.1", "a.example", i)))
+        .map(|i| StoreOp::Dns(Arc::new(answer("10.0.0.1", "a.example", i))))
         .collect();
     // Another device, another name, another answer: rows of their own.
-    ops.push(StoreOp::Dns(answer("10.0.0.2", "a.example", 1)));
-    ops.push(StoreOp::Dns(answer("10.0.0.1", "b.example", 2)));
+    ops.push(StoreOp::Dns(Arc::new(answer("10.0.0.2", "a.example", 1))));
+    ops.push(StoreOp::Dns(Arc::new(answer("10.0.0.1", "b.example", 2))));
     let mut other = answer("10.0.0.1", "a.example", 3);
     other.addrs.pop();
-    ops.push(StoreOp::Dns(other));
+    ops.push(StoreOp::Dns(Arc::new(other)));
     write_all(&store, ops);
     assert_eq!(count(&store, "dns_answers"), 4);
     let (repeats, at): (i64, i64) = store
@@ -430,9 +431,9 @@ fn dropping_the_last_handle_commits_and_stops() {
         })
         .unwrap();
     let w2 = w.clone();
-    assert!(w.try_send(StoreOp::Dns(answer("10.0.0.1", "a.example", 0))));
+    assert!(w.try_send(StoreOp::Dns(Arc::new(answer("10.0.0.1", "a.example", 0)))));
     drop(w);
-    assert!(w2.try_send(StoreOp::Dns(answer("10.0.0.1", "b.example", 0))));
+    assert!(w2.try_send(StoreOp::Dns(Arc::new(answer("10.0.0.1", "b.example", 0)))));
     let stats = w2.stats();
     drop(w2);
     let start = Instant::now();
@@ -448,7 +449,7 @@ fn dropping_the_last_handle_commits_and_stops() {
 #[test]
 fn full_queue_drops_and_counts() {
     let (w, rx) = writer::test_channel(2);
-    let op = || StoreOp::Dns(answer("10.0.0.1", "a.example", 0));
+    let op = || StoreOp::Dns(Arc::new(answer("10.0.0.1", "a.example", 0)));
     assert!(w.try_send(op()));
     assert!(w.try_send(op()));
     assert!(!w.try_send(op()), "queue full: dropped, not blocked");
@@ -475,7 +476,7 @@ fn failed_batch_is_counted_not_fatal() {
         .lock()
         .execute_batch("ALTER TABLE dns_answers RENAME TO dns_answers_away")
         .unwrap();
-    assert!(w.try_send(StoreOp::Dns(answer("10.0.0.1", "a.example", 0))));
+    assert!(w.try_send(StoreOp::Dns(Arc::new(answer("10.0.0.1", "a.example", 0)))));
     let stats = w.stats();
     let start = Instant::now();
     while stats.failed.load(Ordering::Relaxed) == 0 {
@@ -488,7 +489,7 @@ fn failed_batch_is_counted_not_fatal() {
         .lock()
         .execute_batch("ALTER TABLE dns_answers_away RENAME TO dns_answers")
         .unwrap();
-    assert!(w.try_send(StoreOp::Dns(answer("10.0.0.1", "b.example", 0))));
+    assert!(w.try_send(StoreOp::Dns(Arc::new(answer("10.0.0.1", "b.example", 0)))));
     wait_rows(&store, "dns_answers", 1, Duration::from_secs(3));
     drop(w);
     h.join().unwrap();
@@ -545,12 +546,12 @@ fn close_commits_what_was_queued_and_stops_while_other_handles_live() {
         .unwrap();
     // A handle some stage still holds at shutdown must not keep the writer running.
     let other = w.clone();
-    assert!(w.try_send(StoreOp::Dns(answer("10.0.0.1", "a.example", 0))));
-    assert!(w.try_send(StoreOp::Dns(answer("10.0.0.2", "b.example", 1))));
+    assert!(w.try_send(StoreOp::Dns(Arc::new(answer("10.0.0.1", "a.example", 0)))));
+    assert!(w.try_send(StoreOp::Dns(Arc::new(answer("10.0.0.2", "b.example", 1)))));
     w.close();
     h.join().unwrap();
     assert_eq!(count(&store, "dns_answers"), 2);
     // After the close, ops are refused and counted, not lost silently.
-    assert!(!other.try_send(StoreOp::Dns(answer("10.0.0.3", "c.example", 2))));
+    assert!(!other.try_send(StoreOp::Dns(Arc::new(answer("10.0.0.3", "c.example", 2)))));
     assert_eq!(other.dropped(), 1);
 }

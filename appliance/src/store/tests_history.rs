@@ -93,7 +93,7 @@ fn simple(n: u32, dev: &str, at: DateTime<Utc>) -> StoreOp {
 }
 
 fn answer(dev: &str, name: &str, at: DateTime<Utc>) -> StoreOp {
-    StoreOp::Dns(DnsLogEntry {
+    StoreOp::Dns(std::sync::Arc::new(DnsLogEntry {
         device_ip: DeviceId(ip(dev)),
         name: Domain::new(name).unwrap(),
         qtype: "A".into(),
@@ -103,7 +103,7 @@ fn answer(dev: &str, name: &str, at: DateTime<Utc>) -> StoreOp {
         ttl: 60,
         at,
         blocked: false,
-    })
+    }))
 }
 
 fn writer(store: &Store) -> (StoreWriter, std::thread::JoinHandle<()>) {

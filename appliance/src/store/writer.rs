@@ -26,7 +26,7 @@ use crate::store::StoreError;
 #[derive(Clone, Debug)]
 pub enum StoreOp {
     /// A DNS answer (appended).
-    Dns(DnsLogEntry),
+    Dns(Arc<DnsLogEntry>),
     /// A flow, new or changed: upserted by `FlowRecord::id`. Counters, state, `last_seen`,
     /// and the name with its candidates and enrichment are updated; `first_seen` is kept.
     /// Counters never go down, and a record without a name does not erase a stored one.
