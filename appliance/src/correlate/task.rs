@@ -13,9 +13,10 @@ use crate::conntrack::ConntrackEvent;
 use crate::correlate::flows::FlowChange;
 use crate::correlate::{DnsMemory, LanFilter, LiveState};
 use crate::detect::DetectSink;
+use crate::devices::DeviceRegistry;
 use crate::dns::DnsAnswer;
 use crate::enrich::Enricher;
-use crate::model::{DnsLogEntry, LiveEvent};
+use crate::model::{DeviceIdentity, DnsLogEntry, LiveEvent};
 use crate::store::{StoreOp, StoreWriter};
 
 /// Events handled under one lock; keeps API readers from waiting long behind a burst.
@@ -31,6 +32,10 @@ pub struct Outputs {
     pub enricher: Arc<Enricher>,
     /// The store's writer, when history is saved.
     pub store: Option<StoreWriter>,
+    /// Who is behind an address: the DNS memory is kept per device identity (MAC), so a
+    /// name asked from one of a device's addresses names its flows from any other. `None`:
+    /// every address is its own device.
+    pub devices: Option<Arc<DeviceRegistry>>,
 }
 
 /// The correlator's private working set.
@@ -42,6 +47,7 @@ struct Correlator {
     enricher: Arc<Enricher>,
     store: Option<StoreWriter>,
     detect: Option<DetectSink>,
+    devices: Option<Arc<DeviceRegistry>>,
 }
 
 impl Correlator {
@@ -60,7 +66,10 @@ impl Correlator {
     /// [`LiveState::forget_device`]).
     fn apply_forgets(&mut self, state: &mut LiveState) {
         for d in state.take_forgotten() {
-            self.memory.forget_device(d);
+            // Both the device's memory and anything still kept for the bare address.
+            self.memory.forget_device(DeviceIdentity::Address(d.ip()));
+            let id = self.identity_now(d.ip());
+            self.memory.forget_device(id);
         }
     }
 
@@ -71,8 +80,24 @@ impl Correlator {
         }
     }
 
+    /// The identity behind `ip` now; what was remembered for the bare address before its
+    /// device was known moves to the device (late binding).
+    fn identity(&mut self, ip: std::net::IpAddr) -> DeviceIdentity {
+        let id = self.identity_now(ip);
+        self.memory.bind(ip, id);
+        id
+    }
+
+    fn identity_now(&self, ip: std::net::IpAddr) -> DeviceIdentity {
+        match &self.devices {
+            Some(d) => d.identity(ip),
+            None => DeviceIdentity::Address(ip),
+        }
+    }
+
     fn dns(&mut self, state: &mut LiveState, answer: DnsAnswer) {
-        self.memory.record(&answer);
+        let id = self.identity(answer.device.ip());
+        self.memory.record(id, &answer);
         let entry = DnsLogEntry::from(&answer);
         state.device_totals.dns_answer(answer.device, answer.at);
         state.dns.push(entry.clone());
@@ -96,11 +121,8 @@ impl Correlator {
                 }
                 let needs = !state.flows.is_live(&snap.key) || state.flows.needs_name(&snap.key);
                 let attribution = needs.then(|| {
-                    self.memory.attribute(
-                        crate::model::DeviceId(snap.tuple.src),
-                        snap.tuple.dst,
-                        snap.started,
-                    )
+                    let id = self.identity(snap.tuple.src);
+                    self.memory.attribute(id, snap.tuple.dst, snap.started)
                 });
                 match state.flows.seen(&snap, attribution, now, &self.enricher) {
                     Some(c) => c,
@@ -112,11 +134,8 @@ impl Correlator {
                     return;
                 }
                 let was_open = state.flows.is_live(&snap.key);
-                let attribution = self.memory.attribute(
-                    crate::model::DeviceId(snap.tuple.src),
-                    snap.tuple.dst,
-                    snap.started,
-                );
+                let id = self.identity(snap.tuple.src);
+                let attribution = self.memory.attribute(id, snap.tuple.dst, snap.started);
                 let change = state.flows.closed(&snap, attribution, now, &self.enricher);
                 if let FlowChange::Closed(rec) = &change {
                     state.device_totals.flow_closed(rec, was_open);
@@ -203,6 +222,7 @@ impl Correlator {
             events,
             enricher,
             store,
+            devices,
         } = out;
         Correlator {
             memory: DnsMemory::new(
@@ -216,6 +236,7 @@ impl Correlator {
             enricher,
             store,
             detect,
+            devices,
         }
     }
 
@@ -345,6 +366,7 @@ mod tests {
             events: broadcast::channel(100).0,
             enricher: Arc::new(Enricher::without_data()),
             store: None,
+            devices: Some(Arc::new(DeviceRegistry::new(10))),
         };
         let task = tokio::spawn(run(
             cfg.clone(),
@@ -455,6 +477,7 @@ mod tests {
             events: ev_tx,
             enricher: Arc::new(Enricher::without_data()),
             store: None,
+            devices: Some(Arc::new(DeviceRegistry::new(10))),
         };
         run(cfg, dns_rx, ct_rx, out, CancellationToken::new()).await;
         let names: Vec<&str> = std::iter::from_fn(|| ev_rx.try_recv().ok())
