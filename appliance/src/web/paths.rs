@@ -149,7 +149,7 @@ async fn paths_handler(
     };
     // Privacy mode: a device may filter to itself only; the group rows fold everyone else.
     let device = match (viewer.private, p.device) {
-        (true, Some(_)) => match viewer.restrict(p.device) {
+        (true, Some(_)) => match viewer.restrict(p.device, &app.devices) {
             Ok(d) => d,
             Err(refused) => return refused.into_response(),
         },

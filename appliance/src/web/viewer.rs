@@ -11,7 +11,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use crate::model::DeviceId;
+use crate::devices::DeviceRegistry;
+use crate::model::{DeviceId, DeviceIdentity};
 use crate::web::AppState;
 
 /// The requester.
@@ -19,23 +20,35 @@ use crate::web::AppState;
 pub struct Viewer {
     /// The device asking (its source address; IPv4-mapped IPv6 is unmapped).
     pub device: DeviceId,
+    /// Who the device is across its addresses (by MAC when known): privacy mode lets it see
+    /// its data from any of its addresses, and no other device's through a second address.
+    pub identity: DeviceIdentity,
     /// Privacy mode applies to this request: only the viewer's own data individually.
     pub private: bool,
 }
 
 impl Viewer {
-    /// May this viewer see `device`'s own data?
-    pub fn may_see(&self, device: DeviceId) -> bool {
-        !self.private || device == self.device
+    /// May this viewer see `device`'s own data? (`devices` says who is behind an address.)
+    pub fn may_see(&self, device: DeviceId, devices: &DeviceRegistry) -> bool {
+        !self.private || device == self.device || devices.identity(device.ip()) == self.identity
+    }
+
+    /// May this viewer see the data of the device `identity`?
+    pub fn may_see_identity(&self, identity: DeviceIdentity) -> bool {
+        !self.private || identity == self.identity
     }
 
     /// The device filter a list endpoint must apply: in privacy mode, the viewer; a request
-    /// for another device is refused with a 403 saying why.
-    pub fn restrict(&self, asked: Option<IpAddr>) -> Result<Option<DeviceId>, NotYours> {
+    /// for another device (an address of another identity) is refused with a 403 saying why.
+    pub fn restrict(
+        &self,
+        asked: Option<IpAddr>,
+        devices: &DeviceRegistry,
+    ) -> Result<Option<DeviceId>, NotYours> {
         match (self.private, asked.map(|ip| DeviceId(ip.to_canonical()))) {
             (false, asked) => Ok(asked),
             (true, None) => Ok(Some(self.device)),
-            (true, Some(d)) if d == self.device => Ok(Some(d)),
+            (true, Some(d)) if self.may_see(d, devices) => Ok(Some(d)),
             (true, Some(_)) => Err(NotYours),
         }
     }
@@ -70,8 +83,10 @@ impl FromRequestParts<AppState> for Viewer {
             )
                 .into_response());
         };
+        let ip = addr.ip().to_canonical();
         Ok(Viewer {
-            device: DeviceId(addr.ip().to_canonical()),
+            device: DeviceId(ip),
+            identity: app.devices.identity(ip),
             private: app.privacy,
         })
     }
