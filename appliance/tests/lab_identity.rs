@@ -170,6 +170,18 @@ fn asked_over_one_family_connected_over_the_other_is_one_named_device() {
         );
     }
 
+    // The group views (paths) show each device once, under its IPv4 address.
+    let paths = get(&d, &lab, "/api/v1/paths?window=900");
+    let mut shown: Vec<&str> = paths["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["device"].as_str())
+        .collect();
+    shown.sort();
+    shown.dedup();
+    assert_eq!(shown, [DEV0_V4, DEV1_V4], "{paths}");
+
     // `?device=` with either address gives the device's flows from both.
     for a in [DEV0_V4, DEV0_V6] {
         let v = get(&d, &lab, &format!("/api/v1/flows?device={a}"));
@@ -185,6 +197,19 @@ fn asked_over_one_family_connected_over_the_other_is_one_named_device() {
         let dns = get(&d, &lab, &format!("/api/v1/dns?device={a}"));
         assert_eq!(dns["answers"].as_array().map(Vec::len), Some(2), "{dns}");
     }
+    me_counts_both_families(&lab);
+}
+
+/// `/me` of a device asking over IPv4 includes what it did over IPv6.
+fn me_counts_both_families(lab: &Lab) {
+    let (code, body) = get_as_device(lab, 0, "/api/v1/me").expect("GET /me");
+    assert_eq!(code, 200, "{body}");
+    let me: Value = serde_json::from_str(&body).expect("JSON");
+    let text = me.to_string();
+    assert!(
+        text.contains("dual.example.test") && text.contains("rev.example.test"),
+        "/me misses a family: {text}"
+    );
 }
 
 #[test]

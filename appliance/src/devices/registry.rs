@@ -601,6 +601,31 @@ impl DeviceRegistry {
         ips.sort_by_key(|(ip, since)| (ip.is_ipv6(), std::cmp::Reverse(*since)));
         ips.into_iter().map(|(ip, _)| ip).collect()
     }
+
+    /// Every bound address → the preferred address of its device (IPv4 first, then the most
+    /// recently bound), under one read lock: views that group by device show the addresses
+    /// of one device under one address.
+    pub fn representatives(&self) -> HashMap<IpAddr, IpAddr> {
+        let inner = self.inner.read();
+        let mut best: HashMap<MacAddr, (IpAddr, DateTime<Utc>)> = HashMap::new();
+        for (ip, b) in inner.by_ip.iter() {
+            let better = |(cur, since): &(IpAddr, DateTime<Utc>)| {
+                (ip.is_ipv6(), std::cmp::Reverse(b.since))
+                    < (cur.is_ipv6(), std::cmp::Reverse(*since))
+            };
+            match best.get(&b.mac) {
+                Some(c) if !better(c) => {}
+                _ => {
+                    best.insert(b.mac, (*ip, b.since));
+                }
+            }
+        }
+        inner
+            .by_ip
+            .iter()
+            .filter_map(|(ip, b)| Some((*ip, best.get(&b.mac)?.0)))
+            .collect()
+    }
 }
 
 fn identity_in(inner: &Inner, ip: IpAddr) -> DeviceIdentity {
@@ -902,5 +927,9 @@ mod tests {
             "{shown}"
         );
         assert_eq!(hardware_key(mac(PI)), hardware_key(mac(PI)));
+        let reps = r.representatives();
+        assert_eq!(reps.get(&temp), Some(&v4));
+        assert_eq!(reps.get(&v6), Some(&v4));
+        assert_eq!(reps.get(&ip("192.0.2.11")), Some(&ip("192.0.2.11")));
     }
 }

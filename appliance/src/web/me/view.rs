@@ -300,9 +300,25 @@ pub fn me_view(app: &AppState, device: DeviceId) -> MeView {
         device: Some(device),
         private_to: None,
     };
+    // One device across its addresses: its flows and answers from any of them.
+    let same = paths::SameDevice(app.devices.representatives());
+    let mine = same.of(device);
+    let addresses: Vec<DeviceId> = std::iter::once(device)
+        .chain(
+            same.0
+                .iter()
+                .filter(|(_, rep)| DeviceId(**rep) == mine)
+                .map(|(ip, _)| DeviceId(*ip)),
+        )
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let live = app.live.read();
-    let rows = paths::aggregate(&live.paths, live.flows.iter(), &query);
-    let answers = live.dns.entries(Some(device));
+    let rows = paths::aggregate(&live.paths, live.flows.iter(), &query, &same);
+    let answers: Vec<&DnsLogEntry> = addresses
+        .iter()
+        .flat_map(|d| live.dns.entries(Some(*d)))
+        .collect();
     let mut view = build_view(
         device,
         String::new(),
