@@ -150,6 +150,18 @@ impl DnsMemory {
         self.devices.pop(&device).is_some()
     }
 
+    /// The addresses remembered as devices of their own (no MAC known when their answers
+    /// came), to re-check when bindings change.
+    pub fn bare_addresses(&self) -> Vec<IpAddr> {
+        self.devices
+            .iter()
+            .filter_map(|(d, _)| match d {
+                DeviceIdentity::Address(ip) => Some(*ip),
+                DeviceIdentity::Hardware(_) => None,
+            })
+            .collect()
+    }
+
     /// Number of devices remembered.
     pub fn device_count(&self) -> usize {
         self.devices.len()

@@ -48,6 +48,8 @@ struct Correlator {
     store: Option<StoreWriter>,
     detect: Option<DetectSink>,
     devices: Option<Arc<DeviceRegistry>>,
+    /// The registry's binding generation when the bare addresses were last re-checked.
+    bindings_seen: u64,
 }
 
 impl Correlator {
@@ -86,6 +88,25 @@ impl Correlator {
         let id = self.identity_now(ip);
         self.memory.bind(ip, id);
         id
+    }
+
+    /// If any address changed identity since the last look, move what was remembered for
+    /// bare addresses now known to belong to a device into the device's memory: an answer
+    /// asked over IPv6 before its MAC was known names the device's later IPv4 flow.
+    fn rebind(&mut self) {
+        let Some(devices) = &self.devices else {
+            return;
+        };
+        let generation = devices.binding_generation();
+        if generation == self.bindings_seen {
+            return;
+        }
+        self.bindings_seen = generation;
+        let bare = self.memory.bare_addresses();
+        let ids = devices.identities(bare.iter().copied());
+        for (ip, id) in bare.into_iter().zip(ids) {
+            self.memory.bind(ip, id);
+        }
     }
 
     fn identity_now(&self, ip: std::net::IpAddr) -> DeviceIdentity {
@@ -237,6 +258,7 @@ impl Correlator {
             store,
             detect,
             devices,
+            bindings_seen: 0,
         }
     }
 
@@ -245,6 +267,7 @@ impl Correlator {
         let state = self.state.clone();
         let mut st = state.write();
         self.apply_forgets(&mut st);
+        self.rebind();
         self.dns(&mut st, first);
         for _ in 1..BATCH {
             match dns_rx.try_recv() {
@@ -265,6 +288,7 @@ impl Correlator {
         let state = self.state.clone();
         let mut st = state.write();
         self.apply_forgets(&mut st);
+        self.rebind();
         let mut next = Some(first);
         let mut n = 0;
         while let Some(e) = next.take() {
@@ -284,6 +308,7 @@ impl Correlator {
         let state = self.state.clone();
         let mut st = state.write();
         self.apply_forgets(&mut st);
+        self.rebind();
         st.flows.prune(Utc::now());
     }
 
@@ -437,6 +462,88 @@ mod tests {
             assert_eq!(name(2), Some(None), "forgotten: no name any more");
             assert_eq!(name(3), Some(Some("b.example".into())));
             assert!(st.forget_pending.is_empty(), "taken by the correlator");
+        }
+        drop((dns_tx, ct_tx));
+        task.await.unwrap();
+    }
+
+    /// An answer asked from an address no MAC was known for yet names the device's later
+    /// flow from its other address once both are known to be one device (late binding),
+    /// and never another device's flow.
+    #[tokio::test]
+    async fn answers_follow_the_device_across_its_addresses() {
+        use crate::devices::registry::Sighting;
+        let cfg = CorrelateConfig {
+            lan: vec![
+                "192.0.2.0/24".parse().unwrap(),
+                "2001:db8:1::/64".parse().unwrap(),
+            ],
+            ..Default::default()
+        };
+        let registry = Arc::new(DeviceRegistry::new(10));
+        let state = Arc::new(RwLock::new(LiveState::new(&cfg, 100)));
+        let (dns_tx, dns_rx) = mpsc::channel(10);
+        let (ct_tx, ct_rx) = mpsc::channel(10);
+        let out = Outputs {
+            state: state.clone(),
+            events: broadcast::channel(100).0,
+            enricher: Arc::new(Enricher::without_data()),
+            store: None,
+            devices: Some(registry.clone()),
+        };
+        let task = tokio::spawn(run(cfg, dns_rx, ct_rx, out, CancellationToken::new()));
+        let wait = |n: usize| {
+            let state = state.clone();
+            async move {
+                for _ in 0..500 {
+                    let seen = {
+                        let st = state.read();
+                        st.dns.entries(None).len() + st.flows.iter().count()
+                    };
+                    if seen >= n {
+                        return;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                }
+                panic!("correlator did not catch up");
+            }
+        };
+        dns_tx
+            .send(answer("2001:db8:1::a", "late.example", "203.0.113.5"))
+            .await
+            .unwrap();
+        wait(1).await;
+        // Now the neighbour table says whose addresses these are.
+        for (ip, mac) in [
+            ("192.0.2.10", "02:00:00:00:00:01"),
+            ("2001:db8:1::a", "02:00:00:00:00:01"),
+            ("192.0.2.11", "02:00:00:00:00:02"),
+        ] {
+            registry.observe(&Sighting {
+                ip: ip.parse().unwrap(),
+                mac: mac.parse().unwrap(),
+                hostname: None,
+                since: Utc::now(),
+                seen: None,
+            });
+        }
+        for (id, dev) in [(1, "192.0.2.10"), (2, "192.0.2.11")] {
+            ct_tx
+                .send(ConntrackEvent::Seen(flow(id, dev, "203.0.113.5")))
+                .await
+                .unwrap();
+        }
+        wait(3).await;
+        {
+            let st = state.read();
+            let name = |id: u32| {
+                st.flows
+                    .iter()
+                    .find(|f| f.key.id == id)
+                    .map(|f| f.domain.as_ref().map(|d| d.to_string()))
+            };
+            assert_eq!(name(1), Some(Some("late.example".into())));
+            assert_eq!(name(2), Some(None), "another device's answer");
         }
         drop((dns_tx, ct_tx));
         task.await.unwrap();

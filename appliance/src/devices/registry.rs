@@ -28,7 +28,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::num::NonZeroUsize;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
 use lru::LruCache;
@@ -319,6 +319,10 @@ pub struct DeviceRegistry {
     max_devices: usize,
     /// Counters the refresher keeps.
     pub stats: RegistryStats,
+    /// Bumped whenever an address is bound to another (or a first) MAC or bindings are
+    /// forgotten, so the correlator can tell cheaply when to re-check the identities of
+    /// addresses it remembered answers for.
+    generation: AtomicU64,
 }
 
 impl DeviceRegistry {
@@ -336,6 +340,7 @@ impl DeviceRegistry {
             store: Mutex::new(None),
             max_devices: n.get(),
             stats: RegistryStats::default(),
+            generation: AtomicU64::new(0),
         }
     }
 
@@ -387,6 +392,9 @@ impl DeviceRegistry {
             }
         }
         let rebound = previous.map(|b| b.mac) != Some(s.mac);
+        if rebound {
+            self.generation.fetch_add(1, Ordering::Relaxed);
+        }
         let since = match previous {
             Some(b) if !rebound => b.since.max(s.since),
             _ => s.since,
@@ -511,6 +519,7 @@ impl DeviceRegistry {
     /// A device that is still connected is recognised again from its lease or the neighbour
     /// table within seconds — as a new device, without the nickname.
     pub fn forget(&self, ip: IpAddr) -> bool {
+        self.generation.fetch_add(1, Ordering::Relaxed);
         let mut guard = self.inner.write();
         let inner = &mut *guard;
         let mut found = inner.ip_nicknames.pop(&ip).is_some();
@@ -574,6 +583,12 @@ impl DeviceRegistry {
     /// address, else the address itself. One short read lock; never waits on I/O.
     pub fn identity(&self, ip: IpAddr) -> DeviceIdentity {
         identity_in(&self.inner.read(), ip)
+    }
+
+    /// Changes whenever a binding does (see the field); equal values mean no address has
+    /// changed identity in between.
+    pub fn binding_generation(&self) -> u64 {
+        self.generation.load(Ordering::Relaxed)
     }
 
     /// [`DeviceRegistry::identity`] of many addresses under one read lock.
