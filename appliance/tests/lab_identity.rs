@@ -247,6 +247,10 @@ fn me_counts_both_families(lab: &Lab) {
     let (code, body) = get_as_device(lab, 0, "/api/v1/me").expect("GET /me");
     assert_eq!(code, 200, "{body}");
     let me: Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(me["ip"], DEV0_V4);
+    let addresses = me["addresses"].as_array().expect("addresses");
+    assert_eq!(addresses.first(), Some(&Value::from(DEV0_V4)), "{me}");
+    assert!(addresses.contains(&Value::from(DEV0_V6)), "{me}");
     let text = me.to_string();
     assert!(
         text.contains("dual.example.test") && text.contains("rev.example.test"),
