@@ -1,7 +1,7 @@
 //! `GET /api/v1/flows`, `/dns`, `/devices`, `/status`.
 
 use std::collections::btree_map::Entry;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -51,11 +51,11 @@ pub struct ListQuery {
 /// A flow as `/flows` lists it: with the identity of its device, so the addresses of one
 /// device group together.
 #[derive(Serialize)]
-struct ListedFlow {
+struct ListedFlow<'a> {
     /// The device across its addresses (`hw-…` by MAC, or `ip-…` until the MAC is known).
     device: DeviceIdentity,
     #[serde(flatten)]
-    flow: Arc<FlowRecord>,
+    flow: &'a FlowRecord,
 }
 
 #[derive(Serialize)]
@@ -107,7 +107,7 @@ async fn flows(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing)
     // Shared handles only, taken under the read lock (8 bytes a flow); the JSON is produced
     // after the lock is released, in chunks as the client reads: neither the correlator nor the
     // memory waits on a large listing or a slow client.
-    let candidates: Vec<Arc<FlowRecord>> = {
+    let mut flows: Vec<Arc<FlowRecord>> = {
         let live = app.live.read();
         live.flows
             .shared()
@@ -115,32 +115,42 @@ async fn flows(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing)
             .cloned()
             .collect()
     };
-    // Identities after the live lock is released (the registry has its own, brief one).
-    let ids = app
-        .devices
-        .identities(candidates.iter().map(|f| f.device_ip.ip()));
-    let mut flows: Vec<ListedFlow> = candidates
+    // The identity of each distinct device address (a few per device, not one per flow),
+    // after the live lock is released (the registry has its own, brief one).
+    let distinct: Vec<IpAddr> = flows
+        .iter()
+        .map(|f| f.device_ip.ip())
+        .collect::<HashSet<_>>()
         .into_iter()
-        .zip(ids)
-        .filter(|(_, id)| want_device.is_none_or(|w| *id == w))
-        .map(|(flow, device)| ListedFlow { device, flow })
         .collect();
+    let ids: HashMap<IpAddr, DeviceIdentity> = distinct
+        .iter()
+        .copied()
+        .zip(app.devices.identities(distinct.iter().copied()))
+        .collect();
+    if let Some(w) = want_device {
+        flows.retain(|f| identity_in(&ids, f.device_ip.ip()) == w);
+    }
     let total = flows.len();
     if flows.len() > limit {
-        flows.sort_by_key(|f| std::cmp::Reverse(f.flow.last_seen));
+        flows.sort_by_key(|f| std::cmp::Reverse(f.last_seen));
         flows.truncate(limit);
     }
     let truncated = total > flows.len();
     let head = format!("{{\"total\":{total},\"truncated\":{truncated},\"flows\":[");
-    let chunks = futures::stream::unfold(Some((flows, 0usize, head)), |st| async move {
-        let (flows, at, head) = st?;
+    let chunks = futures::stream::unfold(Some((flows, 0usize, head, ids)), |st| async move {
+        let (flows, at, head, ids) = st?;
         let end = (at + LISTING_CHUNK).min(flows.len());
         let mut buf = head.into_bytes();
         for (i, f) in flows[at..end].iter().enumerate() {
             if at + i > 0 {
                 buf.push(b',');
             }
-            if let Err(e) = serde_json::to_writer(&mut buf, f) {
+            let row = ListedFlow {
+                device: identity_in(&ids, f.device_ip.ip()),
+                flow: f,
+            };
+            if let Err(e) = serde_json::to_writer(&mut buf, &row) {
                 // Cannot happen for these types; end the body rather than send broken JSON.
                 return Some((Err(e), None));
             }
@@ -149,13 +159,18 @@ async fn flows(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing)
             buf.extend_from_slice(b"]}");
             return Some((Ok(buf), None));
         }
-        Some((Ok(buf), Some((flows, end, String::new()))))
+        Some((Ok(buf), Some((flows, end, String::new(), ids))))
     });
     (
         [(header::CONTENT_TYPE, "application/json")],
         axum::body::Body::from_stream(chunks),
     )
         .into_response()
+}
+
+/// The identity of `ip` in a map made by [`crate::devices::DeviceRegistry::identities`].
+fn identity_in(ids: &HashMap<IpAddr, DeviceIdentity>, ip: IpAddr) -> DeviceIdentity {
+    ids.get(&ip).copied().unwrap_or(DeviceIdentity::Address(ip))
 }
 
 async fn dns(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing) -> Response {
