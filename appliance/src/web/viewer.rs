@@ -91,3 +91,62 @@ impl FromRequestParts<AppState> for Viewer {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::devices::registry::Sighting;
+
+    /// Privacy mode is by device: the viewer's other address is its own, another device's
+    /// address is not, whichever family.
+    #[test]
+    fn privacy_is_by_identity() {
+        let r = DeviceRegistry::new(10);
+        let at = chrono::Utc::now();
+        for (ip, mac) in [
+            ("192.0.2.10", "02:00:00:00:00:01"),
+            ("2001:db8:1::a", "02:00:00:00:00:01"),
+            ("192.0.2.11", "02:00:00:00:00:02"),
+            ("2001:db8:1::b", "02:00:00:00:00:02"),
+        ] {
+            r.observe(&Sighting {
+                ip: ip.parse().unwrap(),
+                mac: mac.parse().unwrap(),
+                hostname: None,
+                since: at,
+                seen: None,
+            });
+        }
+        let ip = |s: &str| -> IpAddr { s.parse().unwrap() };
+        let me = ip("192.0.2.10");
+        let viewer = Viewer {
+            device: DeviceId(me),
+            identity: r.identity(me),
+            private: true,
+        };
+        assert_eq!(
+            viewer.restrict(Some(ip("2001:db8:1::a")), &r),
+            Ok(Some(DeviceId(ip("2001:db8:1::a"))))
+        );
+        assert_eq!(viewer.restrict(None, &r), Ok(Some(DeviceId(me))));
+        for other in ["192.0.2.11", "2001:db8:1::b", "192.0.2.99"] {
+            assert_eq!(
+                viewer.restrict(Some(ip(other)), &r),
+                Err(NotYours),
+                "{other}"
+            );
+            assert!(!viewer.may_see(DeviceId(ip(other)), &r), "{other}");
+        }
+        assert!(viewer.may_see(DeviceId(ip("2001:db8:1::a")), &r));
+        // Without privacy mode everyone sees everything.
+        let open = Viewer {
+            private: false,
+            ..viewer
+        };
+        assert!(open.may_see(DeviceId(ip("192.0.2.11")), &r));
+        assert_eq!(
+            open.restrict(Some(ip("192.0.2.11")), &r),
+            Ok(Some(DeviceId(ip("192.0.2.11"))))
+        );
+    }
+}
