@@ -230,6 +230,7 @@ fn pipeline(detect: bool, flows: u32, rate: Option<f64>) -> Run {
             events: ev_tx,
             enricher: Arc::new(Enricher::without_data()),
             store: None,
+            devices: None,
         };
         let task = tokio::spawn(correlate::run_with_detectors(
             cfg,

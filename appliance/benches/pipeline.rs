@@ -102,6 +102,7 @@ fn correlator_throughput() {
             // Built-in domain lists, no geo/AS files: the correlator's own cost plus list lookups.
             enricher: Arc::new(whereflow::enrich::Enricher::without_data()),
             store: None,
+            devices: None,
         };
         let task = tokio::spawn(correlate::run(
             cfg,

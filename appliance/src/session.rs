@@ -107,7 +107,33 @@ pub(crate) struct Forgotten {
 /// [`crate::store::StoreOp::ForgetDevice`]), both at the same moment (under the live
 /// state's write lock); then its alerts, and, once the database has deleted its rows (at
 /// most 30 s), its identity by MAC (nickname, host name) in the device registry.
+///
+/// A device is one identity across its addresses: every address bound to it now (IPv4, its
+/// IPv6 addresses) is forgotten, whichever one asked.
 pub(crate) async fn forget_device(s: &Stages<'_>, ip: IpAddr) -> Result<Forgotten, SessionError> {
+    let mut addresses = s.devices.addresses(s.devices.identity(ip));
+    if !addresses.contains(&ip) {
+        addresses.insert(0, ip);
+    }
+    let mut total = Forgotten::default();
+    for a in addresses {
+        let f = forget_address(s, a).await?;
+        total.live.flows += f.live.flows;
+        total.live.dns_answers += f.live.dns_answers;
+        total.live.device |= f.live.device;
+        total.stored = match (total.stored, f.stored) {
+            (Some(mut t), Some(d)) => {
+                t.add(d);
+                Some(t)
+            }
+            (t, d) => t.or(d),
+        };
+    }
+    Ok(total)
+}
+
+/// [`forget_device`] for one address.
+async fn forget_address(s: &Stages<'_>, ip: IpAddr) -> Result<Forgotten, SessionError> {
     let device = DeviceId(ip);
     let writer = s.history.and_then(History::writer);
     let mut reply = None;

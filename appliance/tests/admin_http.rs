@@ -536,6 +536,12 @@ fn admin_logs_in_exports_starts_sessions_and_everything_else_is_refused() {
         "/api/v1/sessions/{monday}/export?format=csv&part=devices"
     ));
     assert!(devices_csv.starts_with("ip,name,hostname,nickname,first_seen_utc"));
+    assert!(devices_csv
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with(",bytes_down,device"));
+    assert!(devices_csv.contains(",device-1\r\n") || devices_csv.contains(",device-1\n"));
     assert!(devices_csv.contains("192.168.4.20,annas-phone,annas-phone,,"));
     assert!(!devices_csv.contains("02:00:5e"));
     let dns_csv = csv_of(&format!(

@@ -10,7 +10,8 @@
 //! such answer has no domain: the device had it cached from before, used a hard-coded
 //! address, or resolved it some other way (encrypted DNS).
 //!
-//! - `dns_memory`: the per-device address → names memory (bounded, TTL-aware).
+//! - `dns_memory`: the per-device address → names memory (bounded, TTL-aware), per device
+//!   identity (MAC when known: one memory for all of a device's IPv4 and IPv6 addresses).
 //! - `flows`: the live and recently closed flows as the API shows them (bounded).
 //! - `dns_log`: recent answers per device for `/api/v1/dns`.
 //! - `device_totals`: per-device totals for `/api/v1/devices`.

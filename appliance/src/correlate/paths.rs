@@ -12,6 +12,7 @@
 //! "others" device before grouping, so a group view can only show aggregates.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -250,12 +251,32 @@ pub struct PathQuery {
     pub private_to: Option<Option<DeviceId>>,
 }
 
-/// Group flows (and, for the whole session, the closed totals) into rows, largest first.
+/// Which addresses are one device: each bound address → its device's preferred address
+/// (IPv4 first). Built from the devices registry at read time, so late bindings apply to
+/// what was recorded before; an address not in it is its own device.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SameDevice(pub HashMap<IpAddr, IpAddr>);
+
+impl SameDevice {
+    /// The address `d`'s device is shown under.
+    pub fn of(&self, d: DeviceId) -> DeviceId {
+        self.0.get(&d.ip()).map_or(d, |ip| DeviceId(*ip))
+    }
+}
+
+/// Group flows (and, for the whole session, the closed totals) into rows, largest first;
+/// the addresses of one device (`same`) are one device.
 pub fn aggregate<'a>(
     table: &PathTable,
     flows: impl Iterator<Item = &'a FlowRecord>,
     q: &PathQuery,
+    same: &SameDevice,
 ) -> Vec<PathRow> {
+    let q = &PathQuery {
+        since: q.since,
+        device: q.device.map(|d| same.of(d)),
+        private_to: q.private_to.map(|v| v.map(|d| same.of(d))),
+    };
     let fold = |d: DeviceId| match q.private_to {
         Some(viewer) if viewer != Some(d) => PathDevice::Others,
         _ => PathDevice::Device(d),
@@ -274,12 +295,13 @@ pub fn aggregate<'a>(
     match q.since {
         Some(since) => {
             for f in flows.filter(|f| f.last_seen >= since || f.state == FlowState::Open) {
-                if !wanted(f.device_ip) {
+                let d = same.of(f.device_ip);
+                if !wanted(d) {
                     continue;
                 }
-                let mut row = PathRow::empty(key_of(f, fold(f.device_ip)), f.last_seen);
+                let mut row = PathRow::empty(key_of(f, fold(d)), f.last_seen);
                 row.add_flow(f);
-                row.device = fold(f.device_ip);
+                row.device = fold(d);
                 put(row);
             }
         }
@@ -288,6 +310,7 @@ pub fn aggregate<'a>(
                 let PathDevice::Device(d) = r.device else {
                     continue;
                 };
+                let d = same.of(d);
                 if !wanted(d) {
                     continue;
                 }
@@ -296,12 +319,13 @@ pub fn aggregate<'a>(
                 put(row);
             }
             for f in flows.filter(|f| f.state == FlowState::Open) {
-                if !wanted(f.device_ip) {
+                let d = same.of(f.device_ip);
+                if !wanted(d) {
                     continue;
                 }
-                let mut row = PathRow::empty(key_of(f, fold(f.device_ip)), f.last_seen);
+                let mut row = PathRow::empty(key_of(f, fold(d)), f.last_seen);
                 row.add_flow(f);
-                row.device = fold(f.device_ip);
+                row.device = fold(d);
                 put(row);
             }
         }
@@ -391,7 +415,12 @@ mod tests {
         t.flow_closed(&closed);
         let open = flow(2, "192.0.2.10", Some("bbc.co.uk"), "BBC", 500, None);
         // The live table still lists the closed flow: it must not count twice.
-        let rows = aggregate(&t, [&closed, &open].into_iter(), &all());
+        let rows = aggregate(
+            &t,
+            [&closed, &open].into_iter(),
+            &all(),
+            &SameDevice::default(),
+        );
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].bytes_up + rows[0].bytes_down, 1500);
         assert_eq!((rows[0].connections, rows[0].open), (2, 1));
@@ -407,7 +436,12 @@ mod tests {
             since: Some(at(60)),
             ..all()
         };
-        let rows = aggregate(&t, [&old, &recent, &open].into_iter(), &q);
+        let rows = aggregate(
+            &t,
+            [&old, &recent, &open].into_iter(),
+            &q,
+            &SameDevice::default(),
+        );
         let names: Vec<_> = rows
             .iter()
             .map(|r| r.org.as_deref().unwrap_or(""))
@@ -431,7 +465,7 @@ mod tests {
             private_to: Some(Some(me)),
             ..all()
         };
-        let rows = aggregate(&t, [&a, &b, &c].into_iter(), &q);
+        let rows = aggregate(&t, [&a, &b, &c].into_iter(), &q, &SameDevice::default());
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].device, PathDevice::Others);
         assert_eq!(rows[0].bytes_up + rows[0].bytes_down, 500);
@@ -440,14 +474,19 @@ mod tests {
             device: Some(me),
             ..all()
         };
-        assert_eq!(aggregate(&t, [&a, &b, &c].into_iter(), &only).len(), 1);
+        assert_eq!(
+            aggregate(&t, [&a, &b, &c].into_iter(), &only, &SameDevice::default()).len(),
+            1
+        );
         let nobody = PathQuery {
             private_to: Some(None),
             ..all()
         };
-        assert!(aggregate(&t, [&a, &b].into_iter(), &nobody)
-            .iter()
-            .all(|r| r.device == PathDevice::Others));
+        assert!(
+            aggregate(&t, [&a, &b].into_iter(), &nobody, &SameDevice::default())
+                .iter()
+                .all(|r| r.device == PathDevice::Others)
+        );
     }
 
     #[test]
@@ -461,7 +500,7 @@ mod tests {
         }
         assert!(t.len() <= 3, "two paths plus the fold path");
         assert_eq!(t.folded(), 2);
-        let rows = aggregate(&t, std::iter::empty(), &all());
+        let rows = aggregate(&t, std::iter::empty(), &all(), &SameDevice::default());
         let total: u64 = rows.iter().map(|r| r.bytes_up + r.bytes_down).sum();
         assert_eq!(total, 400, "nothing lost, only folded");
         t.forget_device(DeviceId(
@@ -483,7 +522,7 @@ mod tests {
             10,
             Some(1),
         ));
-        let rows = aggregate(&t, std::iter::empty(), &all());
+        let rows = aggregate(&t, std::iter::empty(), &all(), &SameDevice::default());
         assert!(rows[0].tracker);
         let v = serde_json::to_value(&rows[0]).unwrap_or_default();
         assert_eq!(v["device"], "192.0.2.10");
@@ -492,5 +531,44 @@ mod tests {
         assert_eq!(v["connections"], 1);
         let others = serde_json::to_value(PathDevice::Others).unwrap_or_default();
         assert_eq!(others, "others");
+    }
+
+    #[test]
+    fn addresses_of_one_device_are_one_device() {
+        let mut t = PathTable::new(100);
+        let v4 = flow(1, "192.0.2.10", Some("bbc.co.uk"), "BBC", 1000, Some(50));
+        let v6 = flow(2, "2001:db8:1::a", Some("bbc.co.uk"), "BBC", 500, None);
+        let other = flow(3, "192.0.2.11", Some("bbc.co.uk"), "BBC", 100, None);
+        t.flow_closed(&v4);
+        let same = SameDevice(
+            [
+                ("2001:db8:1::a", "192.0.2.10"),
+                ("192.0.2.10", "192.0.2.10"),
+            ]
+            .iter()
+            .map(|(a, b)| (a.parse().unwrap(), b.parse().unwrap()))
+            .collect(),
+        );
+        let flows = [&v4, &v6, &other];
+        let rows = aggregate(&t, flows.into_iter(), &all(), &same);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].device, PathDevice::Device(v4.device_ip));
+        assert_eq!(
+            (rows[0].connections, rows[0].bytes_up + rows[0].bytes_down),
+            (2, 1500)
+        );
+        // Asking for (or being, in privacy mode) the IPv6 address is asking for the device.
+        let q = PathQuery {
+            device: Some(v6.device_ip),
+            ..all()
+        };
+        assert_eq!(aggregate(&t, flows.into_iter(), &q, &same).len(), 1);
+        let private = PathQuery {
+            private_to: Some(Some(v6.device_ip)),
+            ..all()
+        };
+        let rows = aggregate(&t, flows.into_iter(), &private, &same);
+        assert_eq!(rows[0].device, PathDevice::Device(v4.device_ip));
+        assert_eq!(rows[1].device, PathDevice::Others);
     }
 }

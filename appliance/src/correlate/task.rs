@@ -13,9 +13,10 @@ use crate::conntrack::ConntrackEvent;
 use crate::correlate::flows::FlowChange;
 use crate::correlate::{DnsMemory, LanFilter, LiveState};
 use crate::detect::DetectSink;
+use crate::devices::DeviceRegistry;
 use crate::dns::DnsAnswer;
 use crate::enrich::Enricher;
-use crate::model::{DnsLogEntry, LiveEvent};
+use crate::model::{DeviceIdentity, DnsLogEntry, LiveEvent};
 use crate::store::{StoreOp, StoreWriter};
 
 /// Events handled under one lock; keeps API readers from waiting long behind a burst.
@@ -31,6 +32,10 @@ pub struct Outputs {
     pub enricher: Arc<Enricher>,
     /// The store's writer, when history is saved.
     pub store: Option<StoreWriter>,
+    /// Who is behind an address: the DNS memory is kept per device identity (MAC), so a
+    /// name asked from one of a device's addresses names its flows from any other. `None`:
+    /// every address is its own device.
+    pub devices: Option<Arc<DeviceRegistry>>,
 }
 
 /// The correlator's private working set.
@@ -42,6 +47,9 @@ struct Correlator {
     enricher: Arc<Enricher>,
     store: Option<StoreWriter>,
     detect: Option<DetectSink>,
+    devices: Option<Arc<DeviceRegistry>>,
+    /// The registry's binding generation when the bare addresses were last re-checked.
+    bindings_seen: u64,
 }
 
 impl Correlator {
@@ -60,7 +68,10 @@ impl Correlator {
     /// [`LiveState::forget_device`]).
     fn apply_forgets(&mut self, state: &mut LiveState) {
         for d in state.take_forgotten() {
-            self.memory.forget_device(d);
+            // Both the device's memory and anything still kept for the bare address.
+            self.memory.forget_device(DeviceIdentity::Address(d.ip()));
+            let id = self.identity_now(d.ip());
+            self.memory.forget_device(id);
         }
     }
 
@@ -71,8 +82,43 @@ impl Correlator {
         }
     }
 
+    /// The identity behind `ip` now; what was remembered for the bare address before its
+    /// device was known moves to the device (late binding).
+    fn identity(&mut self, ip: std::net::IpAddr) -> DeviceIdentity {
+        let id = self.identity_now(ip);
+        self.memory.bind(ip, id);
+        id
+    }
+
+    /// If any address changed identity since the last look, move what was remembered for
+    /// bare addresses now known to belong to a device into the device's memory: an answer
+    /// asked over IPv6 before its MAC was known names the device's later IPv4 flow.
+    fn rebind(&mut self) {
+        let Some(devices) = &self.devices else {
+            return;
+        };
+        let generation = devices.binding_generation();
+        if generation == self.bindings_seen {
+            return;
+        }
+        self.bindings_seen = generation;
+        let bare = self.memory.bare_addresses();
+        let ids = devices.identities(bare.iter().copied());
+        for (ip, id) in bare.into_iter().zip(ids) {
+            self.memory.bind(ip, id);
+        }
+    }
+
+    fn identity_now(&self, ip: std::net::IpAddr) -> DeviceIdentity {
+        match &self.devices {
+            Some(d) => d.identity(ip),
+            None => DeviceIdentity::Address(ip),
+        }
+    }
+
     fn dns(&mut self, state: &mut LiveState, answer: DnsAnswer) {
-        self.memory.record(&answer);
+        let id = self.identity(answer.device.ip());
+        self.memory.record(id, &answer);
         // One copy, shared by the live log, the store's queue and the live event.
         let entry = Arc::new(DnsLogEntry::from(&answer));
         state.device_totals.dns_answer(answer.device, answer.at);
@@ -97,11 +143,8 @@ impl Correlator {
                 }
                 let needs = !state.flows.is_live(&snap.key) || state.flows.needs_name(&snap.key);
                 let attribution = needs.then(|| {
-                    self.memory.attribute(
-                        crate::model::DeviceId(snap.tuple.src),
-                        snap.tuple.dst,
-                        snap.started,
-                    )
+                    let id = self.identity(snap.tuple.src);
+                    self.memory.attribute(id, snap.tuple.dst, snap.started)
                 });
                 match state.flows.seen(&snap, attribution, now, &self.enricher) {
                     Some(c) => c,
@@ -113,11 +156,8 @@ impl Correlator {
                     return;
                 }
                 let was_open = state.flows.is_live(&snap.key);
-                let attribution = self.memory.attribute(
-                    crate::model::DeviceId(snap.tuple.src),
-                    snap.tuple.dst,
-                    snap.started,
-                );
+                let id = self.identity(snap.tuple.src);
+                let attribution = self.memory.attribute(id, snap.tuple.dst, snap.started);
                 let change = state.flows.closed(&snap, attribution, now, &self.enricher);
                 if let FlowChange::Closed(rec) = &change {
                     state.device_totals.flow_closed(rec, was_open);
@@ -204,6 +244,7 @@ impl Correlator {
             events,
             enricher,
             store,
+            devices,
         } = out;
         Correlator {
             memory: DnsMemory::new(
@@ -217,6 +258,8 @@ impl Correlator {
             enricher,
             store,
             detect,
+            devices,
+            bindings_seen: 0,
         }
     }
 
@@ -225,6 +268,7 @@ impl Correlator {
         let state = self.state.clone();
         let mut st = state.write();
         self.apply_forgets(&mut st);
+        self.rebind();
         self.dns(&mut st, first);
         for _ in 1..BATCH {
             match dns_rx.try_recv() {
@@ -245,6 +289,7 @@ impl Correlator {
         let state = self.state.clone();
         let mut st = state.write();
         self.apply_forgets(&mut st);
+        self.rebind();
         let mut next = Some(first);
         let mut n = 0;
         while let Some(e) = next.take() {
@@ -264,6 +309,7 @@ impl Correlator {
         let state = self.state.clone();
         let mut st = state.write();
         self.apply_forgets(&mut st);
+        self.rebind();
         st.flows.prune(Utc::now());
     }
 
@@ -346,6 +392,7 @@ mod tests {
             events: broadcast::channel(100).0,
             enricher: Arc::new(Enricher::without_data()),
             store: None,
+            devices: Some(Arc::new(DeviceRegistry::new(10))),
         };
         let task = tokio::spawn(run(
             cfg.clone(),
@@ -421,6 +468,88 @@ mod tests {
         task.await.unwrap();
     }
 
+    /// An answer asked from an address no MAC was known for yet names the device's later
+    /// flow from its other address once both are known to be one device (late binding),
+    /// and never another device's flow.
+    #[tokio::test]
+    async fn answers_follow_the_device_across_its_addresses() {
+        use crate::devices::registry::Sighting;
+        let cfg = CorrelateConfig {
+            lan: vec![
+                "192.0.2.0/24".parse().unwrap(),
+                "2001:db8:1::/64".parse().unwrap(),
+            ],
+            ..Default::default()
+        };
+        let registry = Arc::new(DeviceRegistry::new(10));
+        let state = Arc::new(RwLock::new(LiveState::new(&cfg, 100)));
+        let (dns_tx, dns_rx) = mpsc::channel(10);
+        let (ct_tx, ct_rx) = mpsc::channel(10);
+        let out = Outputs {
+            state: state.clone(),
+            events: broadcast::channel(100).0,
+            enricher: Arc::new(Enricher::without_data()),
+            store: None,
+            devices: Some(registry.clone()),
+        };
+        let task = tokio::spawn(run(cfg, dns_rx, ct_rx, out, CancellationToken::new()));
+        let wait = |n: usize| {
+            let state = state.clone();
+            async move {
+                for _ in 0..500 {
+                    let seen = {
+                        let st = state.read();
+                        st.dns.entries(None).len() + st.flows.iter().count()
+                    };
+                    if seen >= n {
+                        return;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                }
+                panic!("correlator did not catch up");
+            }
+        };
+        dns_tx
+            .send(answer("2001:db8:1::a", "late.example", "203.0.113.5"))
+            .await
+            .unwrap();
+        wait(1).await;
+        // Now the neighbour table says whose addresses these are.
+        for (ip, mac) in [
+            ("192.0.2.10", "02:00:00:00:00:01"),
+            ("2001:db8:1::a", "02:00:00:00:00:01"),
+            ("192.0.2.11", "02:00:00:00:00:02"),
+        ] {
+            registry.observe(&Sighting {
+                ip: ip.parse().unwrap(),
+                mac: mac.parse().unwrap(),
+                hostname: None,
+                since: Utc::now(),
+                seen: None,
+            });
+        }
+        for (id, dev) in [(1, "192.0.2.10"), (2, "192.0.2.11")] {
+            ct_tx
+                .send(ConntrackEvent::Seen(flow(id, dev, "203.0.113.5")))
+                .await
+                .unwrap();
+        }
+        wait(3).await;
+        {
+            let st = state.read();
+            let name = |id: u32| {
+                st.flows
+                    .iter()
+                    .find(|f| f.key.id == id)
+                    .map(|f| f.domain.as_ref().map(|d| d.to_string()))
+            };
+            assert_eq!(name(1), Some(Some("late.example".into())));
+            assert_eq!(name(2), Some(None), "another device's answer");
+        }
+        drop((dns_tx, ct_tx));
+        task.await.unwrap();
+    }
+
     /// Answers and flows queued at once: the answer is applied first even though the
     /// conntrack receiver is polled in the same wake-up.
     #[tokio::test]
@@ -456,6 +585,7 @@ mod tests {
             events: ev_tx,
             enricher: Arc::new(Enricher::without_data()),
             store: None,
+            devices: Some(Arc::new(DeviceRegistry::new(10))),
         };
         run(cfg, dns_rx, ct_rx, out, CancellationToken::new()).await;
         let names: Vec<&str> = std::iter::from_fn(|| ev_rx.try_recv().ok())

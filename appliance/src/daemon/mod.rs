@@ -115,6 +115,7 @@ impl Daemon {
                 events: events.clone(),
                 enricher: enricher.clone(),
                 store: history.writer.clone(),
+                devices: Some(devices.clone()),
             },
             detect.as_ref().map(|d| d.sink.clone()),
             &shutdown,

@@ -28,7 +28,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::num::NonZeroUsize;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
 use lru::LruCache;
@@ -37,6 +37,7 @@ use serde::Serialize;
 
 use super::mac::MacAddr;
 use super::oui::{self, Vendor};
+use crate::model::{DeviceIdentity, HardwareKey};
 use crate::store::{StoreOp, StoreWriter};
 
 /// Most characters in a nickname.
@@ -318,6 +319,10 @@ pub struct DeviceRegistry {
     max_devices: usize,
     /// Counters the refresher keeps.
     pub stats: RegistryStats,
+    /// Bumped whenever an address is bound to another (or a first) MAC or bindings are
+    /// forgotten, so the correlator can tell cheaply when to re-check the identities of
+    /// addresses it remembered answers for.
+    generation: AtomicU64,
 }
 
 impl DeviceRegistry {
@@ -335,6 +340,7 @@ impl DeviceRegistry {
             store: Mutex::new(None),
             max_devices: n.get(),
             stats: RegistryStats::default(),
+            generation: AtomicU64::new(0),
         }
     }
 
@@ -386,6 +392,9 @@ impl DeviceRegistry {
             }
         }
         let rebound = previous.map(|b| b.mac) != Some(s.mac);
+        if rebound {
+            self.generation.fetch_add(1, Ordering::Relaxed);
+        }
         let since = match previous {
             Some(b) if !rebound => b.since.max(s.since),
             _ => s.since,
@@ -510,6 +519,7 @@ impl DeviceRegistry {
     /// A device that is still connected is recognised again from its lease or the neighbour
     /// table within seconds — as a new device, without the nickname.
     pub fn forget(&self, ip: IpAddr) -> bool {
+        self.generation.fetch_add(1, Ordering::Relaxed);
         let mut guard = self.inner.write();
         let inner = &mut *guard;
         let mut found = inner.ip_nicknames.pop(&ip).is_some();
@@ -565,6 +575,87 @@ impl DeviceRegistry {
     pub fn len(&self) -> usize {
         self.inner.read().by_mac.len()
     }
+}
+
+/// Identity across addresses (issue 13): which device an address belongs to.
+impl DeviceRegistry {
+    /// The identity behind `ip`: its device's [`HardwareKey`] when a MAC is bound to the
+    /// address, else the address itself. One short read lock; never waits on I/O.
+    pub fn identity(&self, ip: IpAddr) -> DeviceIdentity {
+        identity_in(&self.inner.read(), ip)
+    }
+
+    /// Changes whenever a binding does (see the field); equal values mean no address has
+    /// changed identity in between.
+    pub fn binding_generation(&self) -> u64 {
+        self.generation.load(Ordering::Relaxed)
+    }
+
+    /// [`DeviceRegistry::identity`] of many addresses under one read lock.
+    pub fn identities(&self, ips: impl IntoIterator<Item = IpAddr>) -> Vec<DeviceIdentity> {
+        let inner = self.inner.read();
+        ips.into_iter().map(|ip| identity_in(&inner, ip)).collect()
+    }
+
+    /// The addresses bound now to the device `id` (for an address identity: the address),
+    /// IPv4 first, then the most recently bound.
+    pub fn addresses(&self, id: DeviceIdentity) -> Vec<IpAddr> {
+        let DeviceIdentity::Hardware(key) = id else {
+            return match id {
+                DeviceIdentity::Address(ip) => vec![ip],
+                DeviceIdentity::Hardware(_) => Vec::new(),
+            };
+        };
+        let inner = self.inner.read();
+        let mut ips: Vec<(IpAddr, DateTime<Utc>)> = inner
+            .by_ip
+            .iter()
+            .filter(|(_, b)| hardware_key(b.mac) == key)
+            .map(|(ip, b)| (*ip, b.since))
+            .collect();
+        ips.sort_by_key(|(ip, since)| (ip.is_ipv6(), std::cmp::Reverse(*since)));
+        ips.into_iter().map(|(ip, _)| ip).collect()
+    }
+
+    /// Every bound address → the preferred address of its device (IPv4 first, then the most
+    /// recently bound), under one read lock: views that group by device show the addresses
+    /// of one device under one address.
+    pub fn representatives(&self) -> HashMap<IpAddr, IpAddr> {
+        let inner = self.inner.read();
+        let mut best: HashMap<MacAddr, (IpAddr, DateTime<Utc>)> = HashMap::new();
+        for (ip, b) in inner.by_ip.iter() {
+            let better = |(cur, since): &(IpAddr, DateTime<Utc>)| {
+                (ip.is_ipv6(), std::cmp::Reverse(b.since))
+                    < (cur.is_ipv6(), std::cmp::Reverse(*since))
+            };
+            match best.get(&b.mac) {
+                Some(c) if !better(c) => {}
+                _ => {
+                    best.insert(b.mac, (*ip, b.since));
+                }
+            }
+        }
+        inner
+            .by_ip
+            .iter()
+            .filter_map(|(ip, b)| Some((*ip, best.get(&b.mac)?.0)))
+            .collect()
+    }
+}
+
+fn identity_in(inner: &Inner, ip: IpAddr) -> DeviceIdentity {
+    match inner.by_ip.peek(&ip) {
+        Some(b) => DeviceIdentity::Hardware(hardware_key(b.mac)),
+        None => DeviceIdentity::Address(ip),
+    }
+}
+
+/// The opaque key of a MAC address: a SipHash keyed once per process, so the API can show
+/// which addresses are one device without showing (or letting anyone derive) the MAC.
+pub fn hardware_key(mac: MacAddr) -> HardwareKey {
+    use std::hash::BuildHasher;
+    static KEY: std::sync::OnceLock<std::hash::RandomState> = std::sync::OnceLock::new();
+    HardwareKey(KEY.get_or_init(std::hash::RandomState::new).hash_one(mac.0))
 }
 
 #[cfg(test)]
@@ -818,5 +909,42 @@ mod tests {
         assert!(
             matches!(&ops[3], StoreOp::DeviceNickname { nickname: Some(n), mac, .. } if n == "Later" && mac == PHONE)
         );
+    }
+
+    #[test]
+    fn one_identity_owns_all_its_addresses() {
+        let r = DeviceRegistry::new(10);
+        let v4 = ip("192.0.2.10");
+        let v6 = ip("2001:db8:1::a");
+        let temp = ip("2001:db8:1::dead");
+        // Unknown address: the address is the identity.
+        assert_eq!(r.identity(v6), DeviceIdentity::Address(v6));
+        r.observe(&sight("192.0.2.10", PI, None, 0));
+        r.observe(&sight("2001:db8:1::a", PI, None, 1));
+        r.observe(&sight("192.0.2.11", PHONE, None, 0));
+        let pi = r.identity(v4);
+        assert!(pi.is_hardware());
+        assert_eq!(r.identity(v6), pi);
+        assert_ne!(r.identity(ip("192.0.2.11")), pi);
+        // A new temporary address joins the same identity.
+        r.observe(&sight("2001:db8:1::dead", PI, None, 5));
+        assert_eq!(r.identities([temp, v4]), vec![pi, pi]);
+        assert_eq!(r.addresses(pi), vec![v4, temp, v6]);
+        assert_eq!(
+            r.addresses(DeviceIdentity::Address(v4)),
+            vec![v4],
+            "an address identity is its address"
+        );
+        // The key is not the MAC in any spelling.
+        let shown = pi.to_string();
+        assert!(
+            !shown.contains("b827eb") && !shown.contains("b8:27"),
+            "{shown}"
+        );
+        assert_eq!(hardware_key(mac(PI)), hardware_key(mac(PI)));
+        let reps = r.representatives();
+        assert_eq!(reps.get(&temp), Some(&v4));
+        assert_eq!(reps.get(&v6), Some(&v4));
+        assert_eq!(reps.get(&ip("192.0.2.11")), Some(&ip("192.0.2.11")));
     }
 }

@@ -5,7 +5,8 @@
 //! [`FlowRecord`]s from conntrack snapshots, `detect` raises [`Alert`]s, `enrich` fills an
 //! [`Enrichment`]). Nothing here imports a stage, so every stage can use it.
 //!
-//! - `device`: [`DeviceId`], a device on the LAN by address.
+//! - `device`: [`DeviceId`], a device on the LAN by address, and [`DeviceIdentity`], one
+//!   device across its addresses (by MAC when known, as an opaque [`HardwareKey`]).
 //! - `domain`: [`Domain`], a checked, normalised domain name.
 //! - `http_url`: [`HttpUrl`], an `http://` or `https://` URL (webhook, DNS-over-HTTPS).
 //! - `proto`: [`Proto`], the transport protocol.
@@ -31,7 +32,7 @@ mod proto;
 
 pub use alert::{Alert, AlertKind};
 pub use category::Category;
-pub use device::DeviceId;
+pub use device::{DeviceId, DeviceIdentity, HardwareKey};
 pub use dns_log_entry::DnsLogEntry;
 pub use domain::{Domain, DomainError};
 pub use enrichment::{Enrichment, SpecialRange};

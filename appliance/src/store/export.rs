@@ -37,6 +37,10 @@ impl From<rusqlite::Error> for ExportError {
 /// One device of a session with its totals.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DeviceRow {
+    /// Which device of the export the address belongs to (`device-1`, `device-2`, ...): the
+    /// addresses of one MAC (IPv4 and IPv6) share it; an address with no known MAC is a
+    /// device of its own. Numbered in this export only (the MAC is never exported).
+    pub device: String,
     /// The device's address.
     pub ip: IpAddr,
     /// Its nickname, else its DHCP host name.
@@ -149,7 +153,8 @@ impl SessionReader {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Each device of the session with its totals, by address.
+    /// Each device of the session with its totals, by address, the addresses of one device
+    /// together (see [`DeviceRow::device`]).
     pub fn devices(
         &self,
         session: i64,
@@ -165,17 +170,29 @@ impl SessionReader {
                     (SELECT coalesce(sum(bytes_up), 0) FROM flows f
                       WHERE f.session_id = d.session_id AND f.device_ip = d.ip),
                     (SELECT coalesce(sum(bytes_down), 0) FROM flows f
-                      WHERE f.session_id = d.session_id AND f.device_ip = d.ip)
+                      WHERE f.session_id = d.session_id AND f.device_ip = d.ip),
+                    d.mac
              FROM devices d WHERE d.session_id = ?1 ORDER BY d.ip",
         )?;
         let mut rows = st.query(params![session])?;
-        let mut count = 0;
+        // One row per address of the session (bounded by the devices seen in it), grouped
+        // by MAC before they are written.
+        let mut groups: HashMap<String, usize> = HashMap::new();
+        let mut listed: Vec<(usize, DeviceRow)> = Vec::new();
         while let Some(r) = rows.next()? {
             let ip: String = r.get(0)?;
-            let Ok(ip) = ip.parse() else { continue };
+            let Ok(ip) = ip.parse::<IpAddr>() else {
+                continue;
+            };
             let hostname: Option<String> = r.get(1)?;
             let nickname: Option<String> = r.get(2)?;
-            each(DeviceRow {
+            let mac: Option<String> = r.get(9)?;
+            let next = groups.len() + 1;
+            let group = *groups
+                .entry(mac.unwrap_or_else(|| format!("ip {ip}")))
+                .or_insert(next);
+            let row = DeviceRow {
+                device: format!("device-{group}"),
                 ip,
                 name: nickname.clone().or_else(|| hostname.clone()),
                 hostname,
@@ -186,7 +203,14 @@ impl SessionReader {
                 flows: n(r.get(6)?),
                 bytes_up: n(r.get(7)?),
                 bytes_down: n(r.get(8)?),
-            })?;
+            };
+            listed.push((group, row));
+        }
+        // Stable: within a device, still by address.
+        listed.sort_by_key(|(group, _)| *group);
+        let mut count = 0;
+        for (_, row) in listed {
+            each(row)?;
             count += 1;
         }
         Ok(count)

@@ -384,6 +384,19 @@ fn export_reads_devices_flows_answers_and_hosts_of_one_session() {
             }),
         ],
     );
+    // The phone's IPv6 address: the same MAC, so the same device of the export.
+    write_all(
+        &store,
+        [
+            f(5, "2001:db8::2", "198.51.100.1", None, 1, 1),
+            StoreOp::Device(DeviceSeen {
+                ip: ip("2001:db8::2"),
+                mac: Some("02:00:00:00:00:02".into()),
+                hostname: None,
+                at: now,
+            }),
+        ],
+    );
     // Another session's rows are not part of this export.
     store.start_session("Other").unwrap();
     write_all(&store, [f(9, "10.0.0.9", "203.0.113.5", None, 5, 5)]);
@@ -396,9 +409,21 @@ fn export_reads_devices_flows_answers_and_hosts_of_one_session() {
         Ok(())
     })
     .unwrap();
-    assert_eq!(devices.len(), 2);
+    assert_eq!(devices.len(), 3);
     let d2 = &devices[0];
     assert_eq!(d2.ip, ip("10.0.0.2"));
+    // One device, its addresses together; the other device apart.
+    assert_eq!(
+        devices
+            .iter()
+            .map(|d| (d.device.as_str(), d.ip.to_string()))
+            .collect::<Vec<_>>(),
+        [
+            ("device-1", "10.0.0.2".to_string()),
+            ("device-1", "2001:db8::2".to_string()),
+            ("device-2", "10.0.0.3".to_string()),
+        ]
+    );
     assert_eq!(d2.name.as_deref(), Some("annas-phone"));
     assert_eq!(
         (d2.flows, d2.bytes_up, d2.bytes_down, d2.dns_answers),
@@ -411,7 +436,7 @@ fn export_reads_devices_flows_answers_and_hosts_of_one_session() {
         Ok(())
     })
     .unwrap();
-    assert_eq!(flows.len(), 4);
+    assert_eq!(flows.len(), 5);
     let named = flows.iter().find(|f| f.flow.key.id == 1).unwrap();
     assert_eq!(named.device_name.as_deref(), Some("annas-phone"));
     let json = serde_json::to_value(named).unwrap();

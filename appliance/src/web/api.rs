@@ -1,5 +1,7 @@
 //! `GET /api/v1/flows`, `/dns`, `/devices`, `/status`.
 
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -13,7 +15,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::model::{DeviceId, DnsLogEntry, FlowRecord, FlowState};
+use crate::model::{DeviceId, DeviceIdentity, DnsLogEntry, FlowRecord, FlowState};
 use crate::web::viewer::Viewer;
 use crate::web::AppState;
 
@@ -46,6 +48,16 @@ pub struct ListQuery {
     pub limit: Option<usize>,
 }
 
+/// A flow as `/flows` lists it: with the identity of its device, so the addresses of one
+/// device group together.
+#[derive(Serialize)]
+struct ListedFlow<'a> {
+    /// The device across its addresses (`hw-…` by MAC, or `ip-…` until the MAC is known).
+    device: DeviceIdentity,
+    #[serde(flatten)]
+    flow: &'a FlowRecord,
+}
+
 #[derive(Serialize)]
 struct AnswerList<'a> {
     answers: Vec<&'a DnsLogEntry>,
@@ -71,10 +83,13 @@ fn bad_request(message: String) -> Response {
 }
 
 async fn flows(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing) -> Response {
-    let device = match viewer.restrict(q.device) {
+    let device = match viewer.restrict(q.device, &app.devices) {
         Ok(d) => d,
         Err(refused) => return refused.into_response(),
     };
+    // A device is one identity across its addresses: `?device=` (or the viewer, in privacy
+    // mode) means every address of the device behind that address.
+    let want_device = device.map(|d| app.devices.identity(d.ip()));
     let want_state = match q.state.as_deref() {
         None => None,
         Some("open") => Some(FlowState::Open),
@@ -96,11 +111,26 @@ async fn flows(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing)
         let live = app.live.read();
         live.flows
             .shared()
-            .filter(|f| device.is_none_or(|d| f.device_ip == d))
             .filter(|f| want_state.is_none_or(|s| f.state == s))
             .cloned()
             .collect()
     };
+    // The identity of each distinct device address (a few per device, not one per flow),
+    // after the live lock is released (the registry has its own, brief one).
+    let distinct: Vec<IpAddr> = flows
+        .iter()
+        .map(|f| f.device_ip.ip())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let ids: HashMap<IpAddr, DeviceIdentity> = distinct
+        .iter()
+        .copied()
+        .zip(app.devices.identities(distinct.iter().copied()))
+        .collect();
+    if let Some(w) = want_device {
+        flows.retain(|f| identity_in(&ids, f.device_ip.ip()) == w);
+    }
     let total = flows.len();
     if flows.len() > limit {
         flows.sort_by_key(|f| std::cmp::Reverse(f.last_seen));
@@ -108,15 +138,19 @@ async fn flows(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing)
     }
     let truncated = total > flows.len();
     let head = format!("{{\"total\":{total},\"truncated\":{truncated},\"flows\":[");
-    let chunks = futures::stream::unfold(Some((flows, 0usize, head)), |st| async move {
-        let (flows, at, head) = st?;
+    let chunks = futures::stream::unfold(Some((flows, 0usize, head, ids)), |st| async move {
+        let (flows, at, head, ids) = st?;
         let end = (at + LISTING_CHUNK).min(flows.len());
         let mut buf = head.into_bytes();
         for (i, f) in flows[at..end].iter().enumerate() {
             if at + i > 0 {
                 buf.push(b',');
             }
-            if let Err(e) = serde_json::to_writer(&mut buf, &**f) {
+            let row = ListedFlow {
+                device: identity_in(&ids, f.device_ip.ip()),
+                flow: f,
+            };
+            if let Err(e) = serde_json::to_writer(&mut buf, &row) {
                 // Cannot happen for these types; end the body rather than send broken JSON.
                 return Some((Err(e), None));
             }
@@ -125,7 +159,7 @@ async fn flows(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing)
             buf.extend_from_slice(b"]}");
             return Some((Ok(buf), None));
         }
-        Some((Ok(buf), Some((flows, end, String::new()))))
+        Some((Ok(buf), Some((flows, end, String::new(), ids))))
     });
     (
         [(header::CONTENT_TYPE, "application/json")],
@@ -134,16 +168,35 @@ async fn flows(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing)
         .into_response()
 }
 
+/// The identity of `ip` in a map made by [`crate::devices::DeviceRegistry::identities`].
+fn identity_in(ids: &HashMap<IpAddr, DeviceIdentity>, ip: IpAddr) -> DeviceIdentity {
+    ids.get(&ip).copied().unwrap_or(DeviceIdentity::Address(ip))
+}
+
 async fn dns(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing) -> Response {
     if q.state.is_some() {
         return bad_request("state applies to flows only".into());
     }
-    let device = match viewer.restrict(q.device) {
+    let device = match viewer.restrict(q.device, &app.devices) {
         Ok(d) => d,
         Err(refused) => return refused.into_response(),
     };
+    // Every address of the device behind the asked address (one identity).
+    let addresses: Option<Vec<IpAddr>> = device.map(|d| {
+        let mut a = app.devices.addresses(app.devices.identity(d.ip()));
+        if !a.contains(&d.ip()) {
+            a.push(d.ip());
+        }
+        a
+    });
     let live = app.live.read();
-    let mut answers = live.dns.entries(device);
+    let mut answers = match &addresses {
+        None => live.dns.entries(None),
+        Some(a) => a
+            .iter()
+            .flat_map(|ip| live.dns.entries(Some(DeviceId(*ip))))
+            .collect(),
+    };
     if let Some(limit) = q.limit {
         answers.sort_by_key(|a| std::cmp::Reverse(a.at));
         answers.truncate(limit);
@@ -155,47 +208,98 @@ async fn dns(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing) -
 
 async fn devices(State(app): State<AppState>, viewer: Viewer) -> Response {
     let live = app.live.read();
-    let mut devices = live.device_totals.summaries(live.flows.iter());
+    let summaries = live.device_totals.summaries(live.flows.iter());
     drop(live);
-    let listed: std::collections::HashSet<IpAddr> = devices.iter().map(|d| d.ip.ip()).collect();
-    // Privacy mode: a device sees itself only.
-    devices.retain(|d| viewer.may_see(d.ip));
-    let mut out: Vec<(IpAddr, serde_json::Value)> = devices
-        .iter()
-        .filter_map(|d| {
-            let serde_json::Value::Object(mut row) = serde_json::to_value(d).ok()? else {
-                return None;
-            };
-            add_identity(&mut row, &app.devices.describe(d.ip.ip()));
-            Some((d.ip.ip(), row.into()))
-        })
-        .collect();
-    // Devices on the LAN (a DHCP lease, the neighbour table) that have not asked for a name
-    // nor opened a flow yet: listed once, at their preferred address.
-    for p in app.devices.present() {
-        let Some(&ip) = p.ips.first() else { continue };
-        if p.ips.iter().any(|a| listed.contains(a)) || !viewer.may_see(DeviceId(ip)) {
+    let ids = app.devices.identities(summaries.iter().map(|d| d.ip.ip()));
+    // One row per device identity, its addresses' totals summed (a phone that asked over IPv4
+    // and connected over IPv6 is one device).
+    let mut rows: BTreeMap<DeviceIdentity, DeviceRow> = BTreeMap::new();
+    for (d, id) in summaries.iter().zip(ids) {
+        if !viewer.may_see_identity(id) {
             continue;
         }
-        let mut row = serde_json::Map::new();
-        row.insert("ip".into(), json!(ip));
-        row.insert("first_seen".into(), json!(p.info.first_seen));
-        row.insert("last_seen".into(), json!(p.info.last_seen));
-        for k in [
-            "dns_answers",
-            "flows_total",
-            "flows_open",
-            "bytes_up",
-            "bytes_down",
-        ] {
-            row.insert(k.into(), json!(0));
+        match rows.entry(id) {
+            Entry::Vacant(v) => {
+                v.insert(DeviceRow {
+                    ips: vec![d.ip.ip()],
+                    totals: d.clone(),
+                });
+            }
+            Entry::Occupied(mut o) => o.get_mut().add(d),
         }
-        add_identity(&mut row, &p.info);
-        out.push((ip, row.into()));
     }
+    // Devices on the LAN (a DHCP lease, the neighbour table) that have not asked for a name
+    // nor opened a flow yet: listed with zero totals.
+    for p in app.devices.present() {
+        let Some(&ip) = p.ips.first() else { continue };
+        let id = app.devices.identity(ip);
+        if rows.contains_key(&id) || !viewer.may_see_identity(id) {
+            continue;
+        }
+        let at = p.info.first_seen.unwrap_or_else(chrono::Utc::now);
+        rows.insert(
+            id,
+            DeviceRow {
+                ips: vec![ip],
+                totals: crate::correlate::DeviceSummary {
+                    ip: DeviceId(ip),
+                    first_seen: at,
+                    last_seen: p.info.last_seen.unwrap_or(at),
+                    dns_answers: 0,
+                    flows_total: 0,
+                    flows_open: 0,
+                    bytes_up: 0,
+                    bytes_down: 0,
+                },
+            },
+        );
+    }
+    let mut out: Vec<(IpAddr, serde_json::Value)> = rows
+        .into_iter()
+        .filter_map(|(id, mut row)| {
+            // Every current address of the device, preferred first, then any older address
+            // its totals came from (an expired temporary IPv6 address).
+            let mut ips = app.devices.addresses(id);
+            for ip in row.ips.drain(..) {
+                if !ips.contains(&ip) {
+                    ips.push(ip);
+                }
+            }
+            let ip = *ips.first()?;
+            row.totals.ip = DeviceId(ip);
+            let serde_json::Value::Object(mut obj) = serde_json::to_value(&row.totals).ok()? else {
+                return None;
+            };
+            obj.insert("device".into(), json!(id));
+            obj.insert("ips".into(), json!(ips));
+            add_identity(&mut obj, &app.devices.describe(ip));
+            Some((ip, obj.into()))
+        })
+        .collect();
     out.sort_by_key(|(ip, _)| *ip);
     let list: Vec<serde_json::Value> = out.into_iter().map(|(_, v)| v).collect();
     Json(json!({ "devices": list })).into_response()
+}
+
+/// One device's `/devices` row while its addresses' totals are summed.
+struct DeviceRow {
+    ips: Vec<IpAddr>,
+    totals: crate::correlate::DeviceSummary,
+}
+
+impl DeviceRow {
+    /// Add another address' totals.
+    fn add(&mut self, d: &crate::correlate::DeviceSummary) {
+        let t = &mut self.totals;
+        t.first_seen = t.first_seen.min(d.first_seen);
+        t.last_seen = t.last_seen.max(d.last_seen);
+        t.dns_answers += d.dns_answers;
+        t.flows_total += d.flows_total;
+        t.flows_open += d.flows_open;
+        t.bytes_up += d.bytes_up;
+        t.bytes_down += d.bytes_down;
+        self.ips.push(d.ip.ip());
+    }
 }
 
 /// The device registry's counters for `/api/v1/status`.

@@ -41,7 +41,11 @@ async fn events(State(app): State<AppState>, viewer: Viewer) -> Response {
         let _slot = &permit;
         let event = match item {
             // An alert about no device (an outside host) is nobody's own in privacy mode.
-            Ok(ev) if !ev.device().map_or(!viewer.private, |d| viewer.may_see(d)) => {
+            Ok(ev)
+                if !ev
+                    .device()
+                    .map_or(!viewer.private, |d| viewer.may_see(d, &app.devices)) =>
+            {
                 Event::default()
                     .event("changed")
                     .data("{\"type\":\"changed\"}")

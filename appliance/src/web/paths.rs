@@ -149,16 +149,20 @@ async fn paths_handler(
     };
     // Privacy mode: a device may filter to itself only; the group rows fold everyone else.
     let device = match (viewer.private, p.device) {
-        (true, Some(_)) => match viewer.restrict(p.device) {
+        (true, Some(_)) => match viewer.restrict(p.device, &app.devices) {
             Ok(d) => d,
             Err(refused) => return refused.into_response(),
         },
         (_, asked) => asked.map(|ip| DeviceId(ip.to_canonical())),
     };
+    // The addresses of one device are one device (by the registry, at read time).
+    let same = paths::SameDevice(app.devices.representatives());
+    let device = device.map(|d| same.of(d));
+    let you = same.of(viewer.device);
     let query = PathQuery {
         since,
         device,
-        private_to: viewer.private.then_some(Some(viewer.device)),
+        private_to: viewer.private.then_some(Some(you)),
     };
     let key = CacheKey {
         window: window.clone(),
@@ -167,7 +171,7 @@ async fn paths_handler(
     };
     let all = app.paths_cache.get_or(key, || {
         let live = app.live.read();
-        paths::aggregate(&live.paths, live.flows.iter(), &query)
+        paths::aggregate(&live.paths, live.flows.iter(), &query, &same)
     });
     let truncated = all.len() > MAX_ROWS;
     let rows = &all[..all.len().min(MAX_ROWS)];
@@ -179,14 +183,14 @@ async fn paths_handler(
                 PathDevice::Device(d) => app.device_name(d),
                 PathDevice::Others => "Other devices".into(),
             },
-            you: r.device == PathDevice::Device(viewer.device),
+            you: r.device == PathDevice::Device(you),
         });
     }
     Json(PathsBody {
         window,
         generated: Utc::now(),
         privacy: viewer.private,
-        you: viewer.device.ip(),
+        you: you.ip(),
         truncated,
         devices: devices.into_values().collect(),
         paths: rows,

@@ -11,7 +11,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use crate::model::DeviceId;
+use crate::devices::DeviceRegistry;
+use crate::model::{DeviceId, DeviceIdentity};
 use crate::web::AppState;
 
 /// The requester.
@@ -19,23 +20,35 @@ use crate::web::AppState;
 pub struct Viewer {
     /// The device asking (its source address; IPv4-mapped IPv6 is unmapped).
     pub device: DeviceId,
+    /// Who the device is across its addresses (by MAC when known): privacy mode lets it see
+    /// its data from any of its addresses, and no other device's through a second address.
+    pub identity: DeviceIdentity,
     /// Privacy mode applies to this request: only the viewer's own data individually.
     pub private: bool,
 }
 
 impl Viewer {
-    /// May this viewer see `device`'s own data?
-    pub fn may_see(&self, device: DeviceId) -> bool {
-        !self.private || device == self.device
+    /// May this viewer see `device`'s own data? (`devices` says who is behind an address.)
+    pub fn may_see(&self, device: DeviceId, devices: &DeviceRegistry) -> bool {
+        !self.private || device == self.device || devices.identity(device.ip()) == self.identity
+    }
+
+    /// May this viewer see the data of the device `identity`?
+    pub fn may_see_identity(&self, identity: DeviceIdentity) -> bool {
+        !self.private || identity == self.identity
     }
 
     /// The device filter a list endpoint must apply: in privacy mode, the viewer; a request
-    /// for another device is refused with a 403 saying why.
-    pub fn restrict(&self, asked: Option<IpAddr>) -> Result<Option<DeviceId>, NotYours> {
+    /// for another device (an address of another identity) is refused with a 403 saying why.
+    pub fn restrict(
+        &self,
+        asked: Option<IpAddr>,
+        devices: &DeviceRegistry,
+    ) -> Result<Option<DeviceId>, NotYours> {
         match (self.private, asked.map(|ip| DeviceId(ip.to_canonical()))) {
             (false, asked) => Ok(asked),
             (true, None) => Ok(Some(self.device)),
-            (true, Some(d)) if d == self.device => Ok(Some(d)),
+            (true, Some(d)) if self.may_see(d, devices) => Ok(Some(d)),
             (true, Some(_)) => Err(NotYours),
         }
     }
@@ -70,9 +83,70 @@ impl FromRequestParts<AppState> for Viewer {
             )
                 .into_response());
         };
+        let ip = addr.ip().to_canonical();
         Ok(Viewer {
-            device: DeviceId(addr.ip().to_canonical()),
+            device: DeviceId(ip),
+            identity: app.devices.identity(ip),
             private: app.privacy,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::devices::registry::Sighting;
+
+    /// Privacy mode is by device: the viewer's other address is its own, another device's
+    /// address is not, whichever family.
+    #[test]
+    fn privacy_is_by_identity() {
+        let r = DeviceRegistry::new(10);
+        let at = chrono::Utc::now();
+        for (ip, mac) in [
+            ("192.0.2.10", "02:00:00:00:00:01"),
+            ("2001:db8:1::a", "02:00:00:00:00:01"),
+            ("192.0.2.11", "02:00:00:00:00:02"),
+            ("2001:db8:1::b", "02:00:00:00:00:02"),
+        ] {
+            r.observe(&Sighting {
+                ip: ip.parse().unwrap(),
+                mac: mac.parse().unwrap(),
+                hostname: None,
+                since: at,
+                seen: None,
+            });
+        }
+        let ip = |s: &str| -> IpAddr { s.parse().unwrap() };
+        let me = ip("192.0.2.10");
+        let viewer = Viewer {
+            device: DeviceId(me),
+            identity: r.identity(me),
+            private: true,
+        };
+        assert_eq!(
+            viewer.restrict(Some(ip("2001:db8:1::a")), &r),
+            Ok(Some(DeviceId(ip("2001:db8:1::a"))))
+        );
+        assert_eq!(viewer.restrict(None, &r), Ok(Some(DeviceId(me))));
+        for other in ["192.0.2.11", "2001:db8:1::b", "192.0.2.99"] {
+            assert_eq!(
+                viewer.restrict(Some(ip(other)), &r),
+                Err(NotYours),
+                "{other}"
+            );
+            assert!(!viewer.may_see(DeviceId(ip(other)), &r), "{other}");
+        }
+        assert!(viewer.may_see(DeviceId(ip("2001:db8:1::a")), &r));
+        // Without privacy mode everyone sees everything.
+        let open = Viewer {
+            private: false,
+            ..viewer
+        };
+        assert!(open.may_see(DeviceId(ip("192.0.2.11")), &r));
+        assert_eq!(
+            open.restrict(Some(ip("192.0.2.11")), &r),
+            Ok(Some(DeviceId(ip("192.0.2.11"))))
+        );
     }
 }

@@ -388,6 +388,8 @@ const DEVICE_HEADER: &[&str] = &[
     "flows",
     "bytes_up",
     "bytes_down",
+    // Last, so the older columns keep their places.
+    "device",
 ];
 
 fn device_record(d: &DeviceRow) -> Vec<String> {
@@ -402,6 +404,7 @@ fn device_record(d: &DeviceRow) -> Vec<String> {
         d.flows.to_string(),
         d.bytes_up.to_string(),
         d.bytes_down.to_string(),
+        d.device.clone(),
     ]
 }
 

@@ -70,7 +70,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Listing {
 }
 
 async fn list(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing) -> Response {
-    let device = match viewer.restrict(q.device) {
+    let device = match viewer.restrict(q.device, &app.devices) {
         Ok(d) => d,
         Err(refused) => return refused.into_response(),
     };

@@ -111,7 +111,8 @@ pub struct Listed {
 
 /// The alerts about `device` (all when `None`) of `kind` (any when `None`), most recently
 /// seen first, at most `limit`, and how many there are in all; `None` when the detectors are
-/// off. The caller has applied privacy mode (`Viewer::restrict`).
+/// off. `device` stands for every address of the device behind it. The caller has applied
+/// privacy mode (`Viewer::restrict`).
 pub fn listing(
     app: &AppState,
     device: Option<DeviceId>,
@@ -119,7 +120,22 @@ pub fn listing(
     limit: usize,
 ) -> Option<(Vec<Listed>, usize)> {
     let detect = app.detect.as_ref()?;
-    let mut alerts = detect.alerts.read().list(device, usize::MAX);
+    let mut alerts = match device {
+        None => detect.alerts.read().list(None, usize::MAX),
+        // One device across its addresses: the alerts about any of them.
+        Some(d) => {
+            let all = detect.alerts.read().list(None, usize::MAX);
+            let want = app.devices.identity(d.ip());
+            let ids = app
+                .devices
+                .identities(all.iter().map(|a| a.device_ip.map_or(d.ip(), |x| x.ip())));
+            all.into_iter()
+                .zip(ids)
+                .filter(|(a, id)| a.device_ip.is_some() && *id == want)
+                .map(|(a, _)| a)
+                .collect()
+        }
+    };
     alerts.retain(|a| kind.is_none_or(|k| a.kind == k));
     let total = alerts.len();
     alerts.truncate(limit);

@@ -90,7 +90,7 @@ fn alerts_page(
     let mut errors: Vec<String> = Vec::new();
     let kind = filter_kind(q.kind.as_deref(), &mut errors);
     let asked = filter_device(q.device.as_deref(), &mut errors);
-    let device = viewer.restrict(asked).unwrap_or_else(|_| {
+    let device = viewer.restrict(asked, &app.devices).unwrap_or_else(|_| {
         errors
             .push("Privacy mode is on: this page shows only your own device's alerts.".to_string());
         Some(viewer.device)

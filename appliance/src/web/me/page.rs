@@ -221,6 +221,7 @@ mod tests {
         use crate::web::me::view::{CountryRow, OrgRow, TimelineRow};
         let me = MeView {
             ip: "192.0.2.10".into(),
+            addresses: vec!["192.0.2.10".parse().unwrap()],
             known: true,
             name: "Ana's <phone>".into(),
             nickname: Some("Ana's <phone>".into()),

@@ -76,6 +76,9 @@ pub struct TimelineRow {
 pub struct MeView {
     /// The device's address.
     pub ip: String,
+    /// Every address of the device (the one asking included), preferred first: one device
+    /// across IPv4 and its IPv6 addresses.
+    pub addresses: Vec<IpAddr>,
     /// Seen at all this session (a DNS answer or a flow).
     pub known: bool,
     /// How the views name it.
@@ -275,6 +278,7 @@ pub fn build_view(
     let timeline = timeline(answers, enricher, &mut totals.tracker_domains);
     MeView {
         ip: device.to_string(),
+        addresses: vec![device.ip()],
         known: !rows.is_empty() || !answers.is_empty(),
         name,
         nickname: None,
@@ -300,9 +304,27 @@ pub fn me_view(app: &AppState, device: DeviceId) -> MeView {
         device: Some(device),
         private_to: None,
     };
+    // One device across its addresses: its flows and answers from any of them.
+    let same = paths::SameDevice(app.devices.representatives());
+    let mine = same.of(device);
+    let addresses: Vec<DeviceId> = std::iter::once(device)
+        .chain(
+            same.0
+                .iter()
+                .filter(|(_, rep)| DeviceId(**rep) == mine)
+                .map(|(ip, _)| DeviceId(*ip)),
+        )
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut listed: Vec<IpAddr> = addresses.iter().map(|d| d.ip()).collect();
+    listed.sort_by_key(|ip| (*ip != mine.ip(), ip.is_ipv6(), *ip));
     let live = app.live.read();
-    let rows = paths::aggregate(&live.paths, live.flows.iter(), &query);
-    let answers = live.dns.entries(Some(device));
+    let rows = paths::aggregate(&live.paths, live.flows.iter(), &query, &same);
+    let answers: Vec<&DnsLogEntry> = addresses
+        .iter()
+        .flat_map(|d| live.dns.entries(Some(*d)))
+        .collect();
     let mut view = build_view(
         device,
         String::new(),
@@ -312,6 +334,7 @@ pub fn me_view(app: &AppState, device: DeviceId) -> MeView {
         app.privacy,
     );
     drop(live);
+    view.addresses = listed;
     let info = app.devices.describe(device.ip());
     view.name = info.name;
     view.nickname = info.nickname;
