@@ -142,6 +142,7 @@ impl Daemon {
             event_slots: Arc::new(Semaphore::new(config.web.max_event_clients)),
             devices,
             privacy: config.web.privacy_mode,
+            group_names: config.web.group_names,
             paths_cache: Default::default(),
             site: Arc::new(config.site.clone()),
             wifi: Arc::new(config.wifi.clone()),

@@ -166,7 +166,13 @@ async fn devices(State(app): State<AppState>, viewer: Viewer) -> Response {
             let serde_json::Value::Object(mut row) = serde_json::to_value(d).ok()? else {
                 return None;
             };
-            add_identity(&mut row, &app.devices.describe(d.ip.ip()));
+            add_identity(
+                &mut row,
+                &app.devices.describe(d.ip.ip()),
+                &app,
+                &viewer,
+                d.ip,
+            );
             Some((d.ip.ip(), row.into()))
         })
         .collect();
@@ -190,7 +196,7 @@ async fn devices(State(app): State<AppState>, viewer: Viewer) -> Response {
         ] {
             row.insert(k.into(), json!(0));
         }
-        add_identity(&mut row, &p.info);
+        add_identity(&mut row, &p.info, &app, &viewer, DeviceId(ip));
         out.push((ip, row.into()));
     }
     out.sort_by_key(|(ip, _)| *ip);
@@ -215,15 +221,29 @@ fn device_stats(app: &AppState) -> serde_json::Value {
     })
 }
 
-/// The identity fields of a `/devices` row (never the MAC address).
+/// The identity fields of a `/devices` row (never the MAC address). It is a group view:
+/// `name` is the group views' name ([`AppState::device_name`]); the DHCP host name and the
+/// vendor are shown to the device itself only, or to everyone with
+/// `web.group_names = "hostname"` (`null` otherwise).
 fn add_identity(
     row: &mut serde_json::Map<String, serde_json::Value>,
     info: &crate::devices::DeviceInfo,
+    app: &AppState,
+    viewer: &Viewer,
+    device: DeviceId,
 ) {
-    row.insert("name".into(), json!(info.name));
-    row.insert("hostname".into(), json!(info.hostname));
-    row.insert("vendor".into(), json!(info.vendor));
-    row.insert("randomised_mac".into(), json!(info.randomised_mac));
+    let own = viewer.device == device;
+    let open = own || app.group_names == crate::config::GroupNames::Hostname;
+    row.insert("name".into(), json!(info.group_name(app.group_names)));
+    row.insert("pseudonym".into(), json!(info.pseudonym));
+    row.insert("emoji".into(), json!(info.emoji));
+    row.insert("you".into(), json!(own));
+    row.insert(
+        "hostname".into(),
+        json!(info.hostname.as_ref().filter(|_| open)),
+    );
+    row.insert("vendor".into(), json!(info.vendor.filter(|_| open)));
+    row.insert("randomised_mac".into(), json!(open && info.randomised_mac));
     row.insert("nickname".into(), json!(info.nickname));
 }
 
