@@ -345,6 +345,7 @@ fn every_view_in_a_real_browser_with_real_traffic() {
             .is_some_and(|t| t.contains("text-direction")),
         "{me}"
     );
+    assert_eq!(me["nickname_refused_status"], 400, "{me}");
     assert_eq!(me["nickname_path"], "/me", "{me}");
     assert_eq!(me["group_name_after"], "Zoë 🦊 fox", "{me}");
     assert_eq!(me["nickname_value"], "Zoë 🦊 fox", "{me}");
