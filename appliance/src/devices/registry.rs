@@ -17,7 +17,13 @@
 //! What the web shows is a [`DeviceInfo`]: names, vendor, whether the address was randomised —
 //! never the MAC address, which is a stable identifier of a person's phone.
 //!
-//! Nicknames are set by the person on their device's page ([`DeviceRegistry::set_nickname`]).
+//! The group views name a device by [`DeviceInfo::group_name`]: its nickname, else its
+//! session pseudonym ([`super::pseudonym`], "Blue Otter"), never its host name unless
+//! `web.group_names = "hostname"`. [`DeviceRegistry::new_session`] deals new pseudonyms and
+//! (unless kept) clears the nicknames.
+//!
+//! Nicknames are set by the person on their device's page ([`DeviceRegistry::set_nickname`],
+//! checked by [`super::nickname`]).
 //! They are kept by MAC, so they follow the device when its IP address changes, and saved to
 //! the store (through the writer queue, never blocking). When the address has no known MAC yet
 //! (no lease, not in the neighbour table: e.g. a device on another subnet, or the very first

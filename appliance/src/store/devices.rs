@@ -1,5 +1,6 @@
 //! Device identities across sessions: MAC address, last DHCP host name and nickname, so a
-//! nickname survives restarts and new sessions.
+//! nickname survives restarts (and a new session, when the admin keeps nicknames; otherwise
+//! [`Store::clear_nicknames`] starts the new session without them).
 //!
 //! Table `known_devices` (schema version 3), one row per MAC address. The per-session
 //! `devices` rows (one per address) also get the MAC, host name and nickname, for exports.
