@@ -7,18 +7,22 @@
 //! a friendly one with an emoji names it in the group views. Lease lines with invalid UTF-8,
 //! HTML or a formula for a host name are read without harm.
 //!
+//! A new session keeps the nicknames when the admin asks, and clears them by default.
+//!
 //! Needs root. Nothing leaves the lab.
 
+mod admin_support;
 mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{request_as_device, Daemon};
+use common::{request_as_device, Daemon, API};
 use hickory_proto::rr::RecordType;
 use serde_json::Value;
 use whereflow_lab::{Lab, LabOptions, Zone};
 
 const HOSTNAME: &str = "alice-laptop";
+const PASSWORD: &str = "correct horse battery";
 
 /// The device form's cookie and hidden token from `GET /me`, and the page.
 fn form_token(lab: &Lab, dev: usize) -> (String, String, String) {
@@ -113,7 +117,10 @@ fn others_see_pseudonyms_and_nicknames_the_device_sees_itself() {
         .as_bytes(),
     );
     std::fs::write(&leases, text).expect("lease file");
-    let extra = format!("[devices]\ndnsmasq_leases = \"{}\"\n", leases.display());
+    let extra = format!(
+        "[devices]\ndnsmasq_leases = \"{}\"\n[admin]\npassword = \"{PASSWORD}\"\n",
+        leases.display()
+    );
     let d = Daemon::start(&lab, &extra).expect("daemon");
 
     for dev in 0..2 {
@@ -231,4 +238,34 @@ fn others_see_pseudonyms_and_nicknames_the_device_sees_itself() {
         !d.log().contains('\u{202e}'),
         "a raw bidi override in the log"
     );
+
+    // New sessions: the admin keeps the nicknames, or (by default) they start fresh.
+    let (cookie, csrf) = lab
+        .in_netns(lab.router(), || admin_support::login(API, None, PASSWORD))
+        .expect("netns")
+        .unwrap_or_else(|r| panic!("login refused: {r:?}"));
+    let new_session = |body: &str| {
+        let body = body.to_owned();
+        let (cookie, csrf) = (cookie.clone(), csrf.clone());
+        let r = lab
+            .in_netns(lab.router(), move || {
+                admin_support::http(
+                    API,
+                    None,
+                    "POST",
+                    "/api/v1/sessions",
+                    &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+                    body.as_bytes(),
+                )
+            })
+            .expect("netns");
+        assert_eq!(r.status, 201, "{r:?}");
+    };
+    new_session(r#"{"name": "Same class", "keep_nicknames": true}"#);
+    let me = json(&lab, 0, "/api/v1/me");
+    assert_eq!(me["nickname"], "Zoë's 👩‍💻 laptop", "{me}");
+    new_session(r#"{"name": "Next class"}"#);
+    let me = json(&lab, 0, "/api/v1/me");
+    assert_eq!(me["nickname"], Value::Null, "{me}");
+    assert_eq!(me["group_name"], me["pseudonym"], "{me}");
 }
