@@ -213,6 +213,17 @@ pub(crate) async fn start_session(
         .await?
     };
     s.devices.new_session(keep_nicknames);
+    let key = s.devices.pseudonym_secret();
+    let saving = store.clone();
+    if let Err(e) = blocking(move || {
+        saving
+            .save_pseudonym_key(&key)
+            .map_err(|e| SessionError::Internal(e.to_string()))
+    })
+    .await
+    {
+        tracing::warn!("devices: the new session's pseudonym key was not saved ({e})");
+    }
     // The writer already files under the new session; now the views start over too.
     let fresh = (history.fresh_live)();
     s.live.write().start_over(fresh);

@@ -239,6 +239,20 @@ fn others_see_pseudonyms_and_nicknames_the_device_sees_itself() {
         "a raw bidi override in the log"
     );
 
+    // A restart within the session deals the same pseudonyms (the session's key is saved).
+    let before = [0, 1].map(|dev| json(&lab, dev, "/api/v1/me")["pseudonym"].clone());
+    // The writer commits every 500 ms: let the nickname reach the disk first.
+    std::thread::sleep(Duration::from_millis(1200));
+    d.kill_keep_data();
+    let _d = Daemon::start(&lab, &extra).expect("daemon again");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while json(&lab, 0, "/api/v1/me")["hostname"] != HOSTNAME {
+        assert!(Instant::now() < deadline, "the lease was not read again");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let after = [0, 1].map(|dev| json(&lab, dev, "/api/v1/me")["pseudonym"].clone());
+    assert_eq!(before, after);
+
     // New sessions: the admin keeps the nicknames, or (by default) they start fresh.
     let (cookie, csrf) = lab
         .in_netns(lab.router(), || admin_support::login(API, None, PASSWORD))

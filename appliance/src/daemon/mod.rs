@@ -304,6 +304,17 @@ fn start_devices(
     let devices = Arc::new(DeviceRegistry::new(config.devices.max_devices));
     let known: Vec<KnownDevice> = std::mem::take(&mut history.known_devices);
     devices.restore(known);
+    // The session's pseudonyms survive a restart: its saved key, else a new one saved.
+    if let Some(store) = &history.store {
+        match store.pseudonym_key() {
+            Some(key) => devices.use_pseudonym_secret(key),
+            None => {
+                if let Err(e) = store.save_pseudonym_key(&devices.pseudonym_secret()) {
+                    tracing::warn!("devices: the session's pseudonym key was not saved ({e}); pseudonyms change at a restart");
+                }
+            }
+        }
+    }
     if let Some(w) = &history.writer {
         devices.attach_store(w.clone());
     }

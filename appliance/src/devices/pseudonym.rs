@@ -129,6 +129,7 @@ impl StableKey {
 /// The session's pseudonyms (see the module docs). Not shared by itself: the registry keeps
 /// it behind its lock.
 pub struct Pseudonyms {
+    secret: [u8; 32],
     key: hmac::Key,
     by_key: LruCache<StableKey, Pseudonym>,
     taken: HashSet<u32>,
@@ -139,7 +140,13 @@ impl Pseudonyms {
     pub fn new(capacity: usize) -> Pseudonyms {
         let mut secret = [0u8; 32];
         rand::fill(&mut secret[..]);
+        Pseudonyms::with_secret(capacity, secret)
+    }
+
+    /// Pseudonyms under a saved session key (a restart within the session).
+    pub fn with_secret(capacity: usize, secret: [u8; 32]) -> Pseudonyms {
         Pseudonyms {
+            secret,
             key: hmac::Key::new(hmac::HMAC_SHA256, &secret),
             by_key: LruCache::new(NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN)),
             taken: HashSet::new(),
@@ -148,7 +155,17 @@ impl Pseudonyms {
 
     /// Forget every pseudonym and draw a new key: a new session deals new names.
     pub fn new_session(&mut self) {
-        *self = Pseudonyms::new(self.by_key.cap().get());
+        *self = Pseudonyms::new(self.capacity());
+    }
+
+    /// The bound it was created with.
+    pub fn capacity(&self) -> usize {
+        self.by_key.cap().get()
+    }
+
+    /// The session key, to be saved (see `store::pseudonym_key`).
+    pub fn secret(&self) -> [u8; 32] {
+        self.secret
     }
 
     /// The pseudonym of `key`, dealt now if it has none.
@@ -227,6 +244,10 @@ mod tests {
         let next: Vec<Pseudonym> = (0..20).map(|i| p.get(mac(i))).collect();
         // 20 devices all dealt the same 20 names by a new key: 1 in ~10^50.
         assert_ne!(first, next);
+        // The same key (saved, after a restart) deals the same names, in any order.
+        let mut again = Pseudonyms::with_secret(100, p.secret());
+        let restored: Vec<Pseudonym> = (0..20).map(|i| again.get(mac(i))).collect();
+        assert_eq!(next, restored);
     }
 
     #[test]

@@ -467,6 +467,17 @@ impl DeviceRegistry {
         })
     }
 
+    /// The session's pseudonym key, to be saved so a restart keeps the pseudonyms.
+    pub fn pseudonym_secret(&self) -> [u8; 32] {
+        self.pseudonyms.lock().secret()
+    }
+
+    /// Deal pseudonyms under a saved key from now on (at start, within the same session).
+    pub fn use_pseudonym_secret(&self, secret: [u8; 32]) {
+        let mut p = self.pseudonyms.lock();
+        *p = Pseudonyms::with_secret(p.capacity(), secret);
+    }
+
     /// A new session: new pseudonyms for everyone, and (unless `keep_nicknames`) no
     /// nicknames, here; the caller clears the saved ones ([`crate::store::Store::clear_nicknames`]).
     pub fn new_session(&self, keep_nicknames: bool) {
