@@ -365,8 +365,10 @@ impl DeviceRegistry {
         let mut inner = self.inner.write();
         for k in known {
             let mut d = Device::new(k.mac, k.first_seen);
-            d.hostname = k.hostname;
-            d.nickname = k.nickname;
+            // Checked again: a row saved by an older version (or edited by hand) may break
+            // today's rules; such a name is dropped rather than shown.
+            d.hostname = k.hostname.and_then(|h| super::leases::clean_hostname(&h));
+            d.nickname = k.nickname.and_then(|n| validate_nickname(&n).ok());
             d.last_seen = k.last_seen.max(k.first_seen);
             inner.by_mac.put(k.mac, d);
         }
@@ -902,6 +904,21 @@ mod tests {
         assert_eq!(info.first_seen, Some(t(-1000)));
         assert_eq!(info.last_seen, Some(t(5)));
         assert!(info.last_seen.unwrap() - info.first_seen.unwrap() > TimeDelta::zero());
+    }
+
+    #[test]
+    fn restored_names_that_break_the_rules_are_dropped() {
+        let r = DeviceRegistry::new(10);
+        r.restore(vec![KnownDevice {
+            mac: mac(PHONE),
+            hostname: Some("<script>x</script>".into()),
+            nickname: Some("evil\u{202e}gnp".into()),
+            first_seen: t(0),
+            last_seen: t(1),
+        }]);
+        r.observe(&sight("192.0.2.30", PHONE, None, 2));
+        let info = r.describe(ip("192.0.2.30"));
+        assert_eq!((info.hostname, info.nickname), (None, None));
     }
 
     #[test]
