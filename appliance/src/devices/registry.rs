@@ -191,6 +191,12 @@ impl DeviceInfo {
         }
     }
 
+    /// The admin's name for it: its own name and the pseudonym the group views show
+    /// ("alice-laptop (🦦 Blue Otter)"), so the teacher can tell who is who on the projector.
+    pub fn admin_name(&self) -> String {
+        format!("{} ({} {})", self.name, self.emoji, self.pseudonym)
+    }
+
     fn of(device: &Device, ip: IpAddr, pseudonym: Pseudonym) -> DeviceInfo {
         DeviceInfo {
             name: device.display_name(Some(ip)),
