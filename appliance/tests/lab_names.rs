@@ -215,6 +215,22 @@ fn others_see_pseudonyms_and_nicknames_the_device_sees_itself() {
         assert!(body.contains(why), "{bad:?}: {body}");
         assert!(!body.contains('\u{202e}'), "the override is not echoed raw");
     }
+    // Invalid UTF-8 in the form: refused (the form decoder makes it U+FFFD), nothing stored.
+    let (cookie, token, _) = form_token(&lab, 0);
+    let (code, _, body) = request_as_device(
+        &lab,
+        0,
+        "POST",
+        "/me/nickname",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Cookie", &cookie),
+        ],
+        &format!("nickname=ab%FF%FEcd&csrf={token}"),
+    )
+    .expect("POST");
+    assert_eq!(code, 400, "{body}");
+    assert!(body.contains("not valid text"), "{body}");
     assert_eq!(json(&lab, 0, "/api/v1/me")["nickname"], Value::Null);
 
     // HTML is text: kept, escaped on the page, plain in JSON (the views set textContent).

@@ -30,6 +30,10 @@ pub enum NicknameError {
     /// More than [`MAX_MARKS_PER_BASE`] combining marks on one letter.
     #[error("the nickname stacks too many accents on one letter")]
     StackedMarks,
+    /// Bytes that are not UTF-8 text (decoded as U+FFFD on the way in) or an object
+    /// replacement character.
+    #[error("the nickname is not valid text (UTF-8)")]
+    NotText,
     /// A word from the built-in list of insults.
     #[error("please pick a friendlier nickname")]
     Rude,
@@ -101,6 +105,9 @@ pub fn validate_nickname(raw: &str) -> Result<String, NicknameError> {
     let chars: Vec<char> = name.chars().collect();
     let mut marks = 0;
     for (i, &c) in chars.iter().enumerate() {
+        if matches!(c, '\u{fffc}' | '\u{fffd}') {
+            return Err(NicknameError::NotText);
+        }
         if c.is_control() || direction_mark(c) {
             return Err(NicknameError::ControlCharacter);
         }
@@ -238,6 +245,8 @@ mod tests {
         assert_eq!(err("evil\u{202e}gnp"), NicknameError::ControlCharacter);
         assert_eq!(err("a\u{061c}b"), NicknameError::ControlCharacter);
         assert_eq!(err("a\u{2067}b"), NicknameError::ControlCharacter);
+        let lossy = String::from_utf8_lossy(b"ab\xff\xfecd");
+        assert_eq!(err(&lossy), NicknameError::NotText);
     }
 
     #[test]
