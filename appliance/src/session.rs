@@ -215,11 +215,13 @@ fn session_name(name: Option<&str>) -> Result<String, SessionError> {
 /// Start a new session: the store files everything from now on under it, and the live view
 /// and the alerts start empty (flows still open reappear at conntrack's next dump as the
 /// new session's). The previous session is kept, or (`keep_old` false) deleted in the
-/// background, in chunks.
+/// background, in chunks. Every device gets a new pseudonym; nicknames start fresh (here and
+/// in the store) unless `keep_nicknames`.
 pub(crate) async fn start_session(
     s: &Stages<'_>,
     name: Option<&str>,
     keep_old: bool,
+    keep_nicknames: bool,
 ) -> Result<StartedSession, SessionError> {
     let history = s.history.ok_or(SessionError::NoHistory)?;
     let name = session_name(name)?;
@@ -227,8 +229,27 @@ pub(crate) async fn start_session(
     let previous = store.current_session_id();
     let session = {
         let store = store.clone();
-        blocking(move || Ok(store.start_session(&name)?)).await?
+        blocking(move || {
+            let session = store.start_session(&name)?;
+            if !keep_nicknames {
+                store.clear_nicknames()?;
+            }
+            Ok(session)
+        })
+        .await?
     };
+    s.devices.new_session(keep_nicknames);
+    let key = s.devices.pseudonym_secret();
+    let saving = store.clone();
+    if let Err(e) = blocking(move || {
+        saving
+            .save_pseudonym_key(&key)
+            .map_err(|e| SessionError::Internal(e.to_string()))
+    })
+    .await
+    {
+        tracing::warn!("devices: the new session's pseudonym key was not saved ({e})");
+    }
     // The writer already files under the new session; now the views start over too.
     let fresh = (history.fresh_live)();
     s.live.write().start_over(fresh);
@@ -236,10 +257,11 @@ pub(crate) async fn start_session(
         alerts.write().clear();
     }
     tracing::info!(
-        "admin: session {} \"{}\" started; previous session {previous} {}",
+        "admin: session {} {:?} started; previous session {previous} {}; nicknames {}",
         session.id,
         session.name,
-        if keep_old { "kept" } else { "deleted" }
+        if keep_old { "kept" } else { "deleted" },
+        if keep_nicknames { "kept" } else { "cleared" }
     );
     if !keep_old && previous != session.id {
         tokio::task::spawn_blocking(move || match store.delete_session(previous) {

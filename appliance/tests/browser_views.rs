@@ -303,6 +303,58 @@ fn every_view_in_a_real_browser_with_real_traffic() {
     assert_eq!(report["me"]["ip"], "192.0.2.10");
     assert!(!report["me"]["name"].as_str().unwrap_or("").is_empty());
 
+    // Pseudonyms: "You are 🦦 Blue Otter" on the device's page; the sankey and the presenter
+    // show every device by its emoji and pseudonym, never "Device .10" or an address.
+    let me = &report["me"];
+    let pseudonym = me["pseudonym"].as_str().unwrap_or("").to_string();
+    assert!(
+        me["you"]
+            .as_str()
+            .is_some_and(|y| y.starts_with(&format!("You are {pseudonym}"))),
+        "{me}"
+    );
+    let words: Vec<&str> = pseudonym.split(' ').collect();
+    assert_eq!(words.len(), 3, "emoji, colour, animal: {pseudonym:?}");
+    assert!(!words[0].is_ascii(), "{pseudonym:?}");
+    let friendly = |n: &str| {
+        let words: Vec<&str> = n.trim_end_matches(" (you)").split(' ').collect();
+        words.len() == 3
+            && !words[0].is_ascii()
+            && words[1..]
+                .iter()
+                .all(|w| w.chars().all(|c| c.is_ascii_alphabetic()))
+    };
+    let sankey_devices = strings(&s["devices"]);
+    assert!(
+        sankey_devices.iter().all(|d| friendly(d)),
+        "sankey devices: {sankey_devices:?}"
+    );
+    assert!(
+        sankey_devices.contains(&format!("{pseudonym} (you)")),
+        "{pseudonym} (you) not in {sankey_devices:?}"
+    );
+    let on_presenter = strings(&report["presenter"]["device_names"]);
+    assert!(
+        on_presenter.len() >= 3 && on_presenter.iter().all(|d| friendly(d)),
+        "presenter devices: {on_presenter:?}"
+    );
+    // The nickname form: the hostile one refused with why, the friendly one taken and shown.
+    assert!(
+        me["nickname_refused"]
+            .as_str()
+            .is_some_and(|t| t.contains("text-direction")),
+        "{me}"
+    );
+    assert_eq!(me["nickname_refused_status"], 400, "{me}");
+    assert_eq!(me["nickname_path"], "/me", "{me}");
+    assert_eq!(me["group_name_after"], "Zoë 🦊 fox", "{me}");
+    assert_eq!(me["nickname_value"], "Zoë 🦊 fox", "{me}");
+    let after = strings(&report["presenter"]["device_names_after"]);
+    assert!(
+        after.iter().any(|d| d.ends_with("Zoë 🦊 fox")),
+        "presenter after the nickname: {after:?}"
+    );
+
     // Alerts: none before; the DNS-over-TLS connection's alert on the alerts page, the device's
     // own page and the presenter's ticker within a few seconds, from the event stream.
     let a = &report["alerts"];
@@ -325,7 +377,7 @@ fn every_view_in_a_real_browser_with_real_traffic() {
     assert_eq!(text(&a["kind"]), "↷Encrypted DNS", "{a}");
     // The device by the name the other views use: never an address of any kind.
     let device = text(&a["device"]);
-    assert_eq!(device, text(&report["me"]["name"]), "{a}");
+    assert_eq!(device, text(&report["me"]["group_name"]), "{a}");
     assert!(
         !device.contains("192.0.2.10") && device.matches(':').count() < 2,
         "device shown as {device:?}"

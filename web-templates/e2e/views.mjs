@@ -386,6 +386,9 @@ try {
     const { page, context } = await openPage('/me', vp);
     report.me.name = (await page.textContent('#me-name'))?.trim();
     report.me.ip = (await page.textContent('#me-ip'))?.trim();
+    report.me.you = await textOf(page, '#me-you');
+    report.me.pseudonym = await textOf(page, '#me-pseudonym');
+    report.me.group_name = await textOf(page, '#me-group-name');
     report.me[`alerts_${vp.width}`] = await page.locator('#me-alerts li[data-alert-id]').count();
     await shot(page, `me-${vp.width}`);
     await context.close();
@@ -397,8 +400,34 @@ try {
     await page.waitForTimeout(1500);
     report.presenter.qr_codes = await page.locator('svg.qr').count();
     report.presenter.totals = (await page.textContent('#totals'))?.replace(/\s+/g, ' ').trim();
+    report.presenter.device_names = await page.$$eval('#trackers-per-device li .name', (ls) => ls.map((l) => l.textContent.trim()));
     await shot(page, 'presenter-1920');
     await context.close();
+  }
+
+  // The nickname form on the device's own page: a hostile nickname is refused with a reason, a
+  // friendly one with an emoji is taken and then names the device on the presenter.
+  {
+    const { page, context, entry } = await openPage('/me', phone);
+    const submit = async (nickname) => {
+      await page.fill('#nickname-form input[name="nickname"]', nickname);
+      const [res] = await Promise.all([page.waitForNavigation(), page.click('#nickname-form button[type="submit"]')]);
+      return res ? res.status() : null;
+    };
+    report.me.nickname_refused_status = await submit('evil\u202egnp.exe');
+    report.me.nickname_refused = await textOf(page, 'main');
+    // The browser logs the refusal's 400 as a console error: expected here, and only here.
+    entry.console_errors = entry.console_errors.filter((e) => !e.includes('status of 400'));
+    await page.goto(new URL('/me', base).href);
+    await submit('Zoë 🦊 fox');
+    report.me.nickname_path = new URL(page.url()).pathname;
+    report.me.group_name_after = await textOf(page, '#me-group-name');
+    report.me.nickname_value = await page.inputValue('#nickname-form input[name="nickname"]');
+    await context.close();
+    const pr = await openPage('/presenter', wide);
+    await pr.page.waitForFunction(() => [...document.querySelectorAll('#trackers-per-device li .name')].some((l) => l.textContent.includes('Zoë')), null, { timeout: 5000 }).catch(() => {});
+    report.presenter.device_names_after = await pr.page.$$eval('#trackers-per-device li .name', (ls) => ls.map((l) => l.textContent.trim()));
+    await pr.context.close();
   }
 } finally {
   await browser.close();

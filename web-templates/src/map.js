@@ -10,7 +10,7 @@ import { feature } from "topojson-client";
 import world from "world-atlas/countries-110m.json";
 
 import { hotspots, placeLabels, radius, spread } from "./lib/places.js";
-import { formatBytes, formatShare, plural } from "./lib/format.js";
+import { deviceLabel, formatBytes, formatShare, plural } from "./lib/format.js";
 import { fetchJson, startLive } from "./lib/live.js";
 import { COUNTRY_POINTS } from "./lib/country-points.js";
 import { byId, categories, countryName, countryNumeric, fill, h, param, REDUCED_MOTION, setParams, windowButtons } from "./lib/dom.js";
@@ -269,7 +269,7 @@ function describe(rows, placed, unplaced) {
 function syncDevices(data) {
   const devices = data.devices || [];
   const opts = [h("option", { value: "" }, `All devices (${devices.length})`)];
-  for (const d of devices) opts.push(h("option", { value: d.id, selected: d.id === state.device }, d.you ? `${d.name} (you)` : d.name));
+  for (const d of devices) opts.push(h("option", { value: d.id, selected: d.id === state.device }, d.you ? `${deviceLabel(d)} (you)` : deviceLabel(d)));
   fill(select_, opts);
   select_.value = state.device;
 }

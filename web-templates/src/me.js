@@ -33,6 +33,10 @@ function emptyNote(key, show, words) {
 
 function render(me) {
   name.textContent = me.name;
+  const you = byId("me-pseudonym");
+  if (you && me.pseudonym) you.textContent = `${me.emoji} ${me.pseudonym}`;
+  const shown = byId("me-group-name");
+  if (shown && me.group_name) shown.textContent = me.group_name;
   ip.textContent = me.ip;
   const unknown = document.getElementById("me-unknown");
   if (unknown && me.known) unknown.hidden = true;

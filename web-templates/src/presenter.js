@@ -3,7 +3,7 @@
 // chime when a new one arrives (off until the presenter turns it on: #alert-sound). The QR
 // codes and join instructions are rendered by the server.
 // Test hooks: window.whereflow.alertSounds (chimes played for alerts), .audioState().
-import { formatBytes, formatCount, formatShare, plural } from "./lib/format.js";
+import { deviceLabel, formatBytes, formatCount, formatShare, plural } from "./lib/format.js";
 import { groupTotals, topOrgs, trackersPerDevice } from "./lib/totals.js";
 import { recentAlerts, shouldSound, tickerLine, upsertAlert } from "./lib/alerts.js";
 import { createChime } from "./lib/chime.js";
@@ -125,7 +125,7 @@ function onAlertEvent(name, data) {
 }
 
 function render(data) {
-  names = new Map((data.devices || []).map((d) => [d.id, d.name]));
+  names = new Map((data.devices || []).map((d) => [d.id, deviceLabel(d)]));
   drawTicker();
   const t = groupTotals(data);
   setFigure("devices", t.devices === null ? "–" : formatCount(t.devices));

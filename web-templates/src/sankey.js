@@ -7,7 +7,7 @@ import { select } from "d3-selection";
 import "d3-transition";
 
 import { buildGraph, COLUMNS, highlightSets, stableOrder } from "./lib/graph.js";
-import { formatBytes, formatCount, formatShare, plural, truncate } from "./lib/format.js";
+import { deviceLabel, formatBytes, formatCount, formatShare, plural, truncate } from "./lib/format.js";
 import { startLive } from "./lib/live.js";
 import { byId, countryName, fill, h, param, REDUCED_MOTION, setParams, windowButtons, SVG_NS } from "./lib/dom.js";
 import { synthetic } from "./lib/synthetic.js";
@@ -321,7 +321,7 @@ function describe(data, graph) {
     .slice()
     .sort((a, b) => (b.bytes_up + b.bytes_down) - (a.bytes_up + a.bytes_down))
     .slice(0, 12);
-  const names = new Map((data.devices || []).map((x) => [x.id, x.name]));
+  const names = new Map((data.devices || []).map((x) => [x.id, deviceLabel(x)]));
   fill(
     table.tBodies[0],
     top.map((r) =>
@@ -344,7 +344,7 @@ function syncDevices(data) {
   const list = data.devices || [];
   const current = state.device;
   const opts = [h("option", { value: "" }, `All devices (${formatCount(list.length)})`)];
-  for (const d of list) opts.push(h("option", { value: d.id, selected: d.id === current }, d.you ? `${d.name} (you)` : d.name));
+  for (const d of list) opts.push(h("option", { value: d.id, selected: d.id === current }, d.you ? `${deviceLabel(d)} (you)` : deviceLabel(d)));
   if (current && !list.some((d) => d.id === current)) opts.push(h("option", { value: current, selected: true }, `${current} (not seen now)`));
   fill(select_, opts);
   select_.value = current;

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 
 import { groupTotals, topOrgs, trackersPerDevice } from "../src/lib/totals.js";
-import { formatBytes, formatShare, truncate, plural, ago } from "../src/lib/format.js";
+import { deviceLabel, formatBytes, formatShare, truncate, plural, ago } from "../src/lib/format.js";
 
 const r = (device, domain, org, country, bytes, tracker = false) => ({
   device, domain, org, country, bytes_up: 0, bytes_down: bytes, tracker, connections: 1, category: tracker ? "advertising" : "other",
@@ -49,6 +49,15 @@ test("trackers per device: names only, never addresses", () => {
     { name: "Quiet tablet", you: false, trackers: 0 },
   ]);
   assert.ok(!JSON.stringify(t).includes("10.0.0"));
+});
+
+test("devices by emoji and name; emoji never cut in half", () => {
+  assert.equal(deviceLabel({ id: "10.0.0.2", name: "Blue Otter", emoji: "🦦" }), "🦦 Blue Otter");
+  assert.equal(deviceLabel({ id: "10.0.0.2", name: "Ana's phone" }), "Ana's phone");
+  assert.equal(deviceLabel(null), "");
+  const t = trackersPerDevice({ devices: [{ id: "10.0.0.2", name: "Blue Otter", emoji: "🦦" }], paths: [r("10.0.0.2", "a.com", "A", "US", 5, true)] });
+  assert.equal(t[0].name, "🦦 Blue Otter");
+  assert.equal(truncate("🦦🦊🐼🐨", 3), "🦦🦊…");
 });
 
 test("formatting", () => {

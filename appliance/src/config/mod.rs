@@ -40,7 +40,7 @@ pub use history::{HistoryConfig, MAX_DB_MB, RETENTION_DAYS};
 pub use site::SiteConfig;
 pub use system::SystemConfig;
 pub use uplink::{UplinkConfig, AP_INTERFACE};
-pub use web::WebConfig;
+pub use web::{GroupNames, WebConfig};
 pub use wifi::{WifiConfig, WifiSecurity};
 
 /// The whole configuration.
@@ -153,6 +153,21 @@ mod tests {
         let e = parse("[dns]\nlisten = [\"127.0.0.1:53\"]\nupstream = []\n").unwrap_err();
         let msg = e.to_string();
         assert!(msg.contains("upstream"), "{msg}");
+    }
+
+    #[test]
+    fn group_names_are_checked() {
+        assert_eq!(parse("").unwrap().web.group_names, GroupNames::Pseudonym);
+        let c = parse("[web]\ngroup_names = \"hostname\"\n").unwrap();
+        assert_eq!(c.web.group_names, GroupNames::Hostname);
+        let msg = parse("[web]\ngroup_names = \"hostnames\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("group_names"), "{msg}");
+        assert!(
+            msg.contains("pseudonym") && msg.contains("hostname"),
+            "{msg}"
+        );
     }
 
     #[test]

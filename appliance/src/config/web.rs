@@ -17,6 +17,21 @@ pub struct WebConfig {
     /// Privacy mode: each device sees only its own flows, names and answers; the group
     /// views (sankey, map, presenter) show everyone else only as one aggregate.
     pub privacy_mode: bool,
+    /// How the group views (sankey, map, presenter, device lists) name devices without a
+    /// nickname: `"pseudonym"` ("Blue Otter", the default: a classroom's projector never
+    /// shows "alice-laptop") or `"hostname"` (their DHCP host names, for a home network).
+    pub group_names: GroupNames,
+}
+
+/// `web.group_names`: what the group views call a device that has no nickname.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupNames {
+    /// Its pseudonym for the session ("Blue Otter").
+    #[default]
+    Pseudonym,
+    /// Its DHCP host name when it sent one, else its pseudonym.
+    Hostname,
 }
 
 impl Default for WebConfig {
@@ -25,6 +40,7 @@ impl Default for WebConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             max_event_clients: 64,
             privacy_mode: false,
+            group_names: GroupNames::default(),
         }
     }
 }

@@ -143,6 +143,7 @@ impl Daemon {
             event_slots: Arc::new(Semaphore::new(config.web.max_event_clients)),
             devices,
             privacy: config.web.privacy_mode,
+            group_names: config.web.group_names,
             paths_cache: Default::default(),
             site: Arc::new(config.site.clone()),
             wifi: Arc::new(config.wifi.clone()),
@@ -304,6 +305,17 @@ fn start_devices(
     let devices = Arc::new(DeviceRegistry::new(config.devices.max_devices));
     let known: Vec<KnownDevice> = std::mem::take(&mut history.known_devices);
     devices.restore(known);
+    // The session's pseudonyms survive a restart: its saved key, else a new one saved.
+    if let Some(store) = &history.store {
+        match store.pseudonym_key() {
+            Some(key) => devices.use_pseudonym_secret(key),
+            None => {
+                if let Err(e) = store.save_pseudonym_key(&devices.pseudonym_secret()) {
+                    tracing::warn!("devices: the session's pseudonym key was not saved ({e}); pseudonyms change at a restart");
+                }
+            }
+        }
+    }
     if let Some(w) = &history.writer {
         devices.attach_store(w.clone());
     }

@@ -13,6 +13,8 @@
 //! - `neighbours`: rtnetlink neighbour messages ⇄ entries (pure, no socket).
 //! - `rtnetlink`: the socket (dumps and events).
 //! - `oui`: the maker from the MAC prefix (IEEE registry, compiled in).
+//! - `pseudonym`: "Blue Otter" 🦦, the session's friendly name for a device in group views.
+//! - `nickname`: the rules for the name a person gives their device.
 //! - `registry`: the bounded [`DeviceRegistry`] the web asks ("who is 192.0.2.10?").
 //! - `refresher`: the thread that feeds the registry from both sources.
 //!
@@ -23,7 +25,9 @@
 pub mod leases;
 pub mod mac;
 pub mod neighbours;
+pub mod nickname;
 pub mod oui;
+pub mod pseudonym;
 pub mod refresher;
 pub mod registry;
 pub mod rtnetlink;

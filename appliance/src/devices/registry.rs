@@ -17,7 +17,13 @@
 //! What the web shows is a [`DeviceInfo`]: names, vendor, whether the address was randomised —
 //! never the MAC address, which is a stable identifier of a person's phone.
 //!
-//! Nicknames are set by the person on their device's page ([`DeviceRegistry::set_nickname`]).
+//! The group views name a device by [`DeviceInfo::group_name`]: its nickname, else its
+//! session pseudonym ([`super::pseudonym`], "Blue Otter"), never its host name unless
+//! `web.group_names = "hostname"`. [`DeviceRegistry::new_session`] deals new pseudonyms and
+//! (unless kept) clears the nicknames.
+//!
+//! Nicknames are set by the person on their device's page ([`DeviceRegistry::set_nickname`],
+//! checked by [`super::nickname`]).
 //! They are kept by MAC, so they follow the device when its IP address changes, and saved to
 //! the store (through the writer queue, never blocking). When the address has no known MAC yet
 //! (no lease, not in the neighbour table: e.g. a device on another subnet, or the very first
@@ -36,47 +42,16 @@ use parking_lot::{Mutex, RwLock};
 use serde::Serialize;
 
 use super::mac::MacAddr;
+pub use super::nickname::{validate_nickname, NicknameError};
 use super::oui::{self, Vendor};
+use super::pseudonym::{Pseudonym, Pseudonyms, StableKey};
+use crate::config::GroupNames;
 use crate::model::{DeviceIdentity, HardwareKey};
 use crate::store::{StoreOp, StoreWriter};
-
-/// Most characters in a nickname.
-pub const MAX_NICKNAME_CHARS: usize = 32;
 
 /// Address bindings kept per device slot: a device usually has an IPv4 address, a link-local
 /// and one or two global IPv6 addresses.
 const BINDINGS_PER_DEVICE: usize = 4;
-
-/// Why a nickname was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum NicknameError {
-    /// Nothing left after trimming spaces.
-    #[error("the nickname is empty")]
-    Empty,
-    /// Longer than [`MAX_NICKNAME_CHARS`] characters.
-    #[error("the nickname is longer than {MAX_NICKNAME_CHARS} characters")]
-    TooLong,
-    /// Contains control characters (or invisible text-direction marks).
-    #[error("the nickname contains control characters")]
-    ControlCharacter,
-}
-
-/// Check and normalise a nickname: spaces trimmed, 1 to 32 characters, no control characters
-/// and no text-direction overrides (they could make a name display as another).
-pub fn validate_nickname(raw: &str) -> Result<String, NicknameError> {
-    let name = raw.trim();
-    if name.is_empty() {
-        return Err(NicknameError::Empty);
-    }
-    if name.chars().count() > MAX_NICKNAME_CHARS {
-        return Err(NicknameError::TooLong);
-    }
-    let direction_mark = |c: char| matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-    if name.chars().any(|c| c.is_control() || direction_mark(c)) {
-        return Err(NicknameError::ControlCharacter);
-    }
-    Ok(name.to_owned())
-}
 
 /// Where [`DeviceRegistry::set_nickname`] put the nickname.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -175,10 +150,17 @@ pub fn address_tail(ip: IpAddr) -> String {
 }
 
 /// What the web may know about the device behind an address. No MAC address.
+///
+/// `name` (with the host name, vendor and address tail) is for the device itself and the
+/// admin; the group views use [`DeviceInfo::group_name`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DeviceInfo {
-    /// The name to show (see [`Device::display_name`]).
+    /// The name to show the device itself and the admin (see [`Device::display_name`]).
     pub name: String,
+    /// Its pseudonym for the session ("Blue Otter", see [`super::pseudonym`]).
+    pub pseudonym: Pseudonym,
+    /// The pseudonym's emoji ("🦦"), shown next to any of its names in the group views.
+    pub emoji: &'static str,
     /// The DHCP host name.
     pub hostname: Option<String>,
     /// The maker, `"randomised"` for a randomised MAC address, or `None` when unknown.
@@ -197,9 +179,30 @@ pub struct DeviceInfo {
 }
 
 impl DeviceInfo {
-    fn of(device: &Device, ip: IpAddr) -> DeviceInfo {
+    /// The name the group views (sankey, map, presenter, device lists) show: the nickname,
+    /// else the pseudonym — or with `web.group_names = "hostname"`, the nickname, else the
+    /// DHCP host name, else the pseudonym. Never a MAC address or an IP address.
+    pub fn group_name(&self, names: GroupNames) -> String {
+        if let Some(n) = &self.nickname {
+            return n.clone();
+        }
+        match (&self.hostname, names) {
+            (Some(h), GroupNames::Hostname) => h.clone(),
+            _ => self.pseudonym.to_string(),
+        }
+    }
+
+    /// The admin's name for it: its own name and the pseudonym the group views show
+    /// ("alice-laptop (🦦 Blue Otter)"), so the teacher can tell who is who on the projector.
+    pub fn admin_name(&self) -> String {
+        format!("{} ({} {})", self.name, self.emoji, self.pseudonym)
+    }
+
+    fn of(device: &Device, ip: IpAddr, pseudonym: Pseudonym) -> DeviceInfo {
         DeviceInfo {
             name: device.display_name(Some(ip)),
+            pseudonym,
+            emoji: pseudonym.emoji(),
             hostname: device.hostname.clone(),
             vendor: device.vendor_label(),
             randomised_mac: device.randomised,
@@ -211,9 +214,11 @@ impl DeviceInfo {
     }
 
     /// An address nothing is known about: named "Device <address tail>".
-    pub fn unknown(ip: IpAddr) -> DeviceInfo {
+    fn unknown(ip: IpAddr, pseudonym: Pseudonym) -> DeviceInfo {
         DeviceInfo {
             name: display_name(None, None, None, Some(ip)),
+            pseudonym,
+            emoji: pseudonym.emoji(),
             hostname: None,
             vendor: None,
             randomised_mac: false,
@@ -316,6 +321,8 @@ pub struct RegistryStats {
 pub struct DeviceRegistry {
     inner: RwLock<Inner>,
     store: Mutex<Option<StoreWriter>>,
+    /// The session's pseudonyms; locked after `inner` when both are.
+    pseudonyms: Mutex<Pseudonyms>,
     max_devices: usize,
     /// Counters the refresher keeps.
     pub stats: RegistryStats,
@@ -338,6 +345,7 @@ impl DeviceRegistry {
                 ip_nicknames: LruCache::new(n),
             }),
             store: Mutex::new(None),
+            pseudonyms: Mutex::new(Pseudonyms::new(ips.get().saturating_add(n.get()))),
             max_devices: n.get(),
             stats: RegistryStats::default(),
             generation: AtomicU64::new(0),
@@ -369,8 +377,10 @@ impl DeviceRegistry {
         let mut inner = self.inner.write();
         for k in known {
             let mut d = Device::new(k.mac, k.first_seen);
-            d.hostname = k.hostname;
-            d.nickname = k.nickname;
+            // Checked again: a row saved by an older version (or edited by hand) may break
+            // today's rules; such a name is dropped rather than shown.
+            d.hostname = k.hostname.and_then(|h| super::leases::clean_hostname(&h));
+            d.nickname = k.nickname.and_then(|n| validate_nickname(&n).ok());
             d.last_seen = k.last_seen.max(k.first_seen);
             inner.by_mac.put(k.mac, d);
         }
@@ -400,6 +410,12 @@ impl DeviceRegistry {
             _ => s.since,
         };
         inner.by_ip.put(s.ip, Binding { mac: s.mac, since });
+        if previous.is_none() {
+            // The name people saw for the address stays the device's.
+            self.pseudonyms
+                .lock()
+                .adopt(StableKey::Ip(s.ip), StableKey::Mac(s.mac));
+        }
 
         let first = s.seen.map_or(s.since, |t| t.min(s.since));
         let last = s.seen.map_or(s.since, |t| t.max(s.since));
@@ -449,20 +465,47 @@ impl DeviceRegistry {
         let inner = self.inner.read();
         if let Some(b) = inner.by_ip.peek(&ip) {
             if let Some(d) = inner.by_mac.peek(&b.mac) {
-                return Some(DeviceInfo::of(d, ip));
+                let p = self.pseudonyms.lock().get(StableKey::Mac(d.mac));
+                return Some(DeviceInfo::of(d, ip, p));
             }
         }
         inner.ip_nicknames.peek(&ip).map(|n| DeviceInfo {
             name: n.clone(),
             nickname: Some(n.clone()),
-            ..DeviceInfo::unknown(ip)
+            ..DeviceInfo::unknown(ip, self.pseudonyms.lock().get(StableKey::Ip(ip)))
         })
     }
 
     /// Like [`DeviceRegistry::lookup`], but always an answer: an unknown address is
-    /// "Device <address tail>".
+    /// "Device <address tail>" (to itself and the admin) with a pseudonym of its own.
     pub fn describe(&self, ip: IpAddr) -> DeviceInfo {
-        self.lookup(ip).unwrap_or_else(|| DeviceInfo::unknown(ip))
+        self.lookup(ip).unwrap_or_else(|| {
+            DeviceInfo::unknown(ip, self.pseudonyms.lock().get(StableKey::Ip(ip)))
+        })
+    }
+
+    /// The session's pseudonym key, to be saved so a restart keeps the pseudonyms.
+    pub fn pseudonym_secret(&self) -> [u8; 32] {
+        self.pseudonyms.lock().secret()
+    }
+
+    /// Deal pseudonyms under a saved key from now on (at start, within the same session).
+    pub fn use_pseudonym_secret(&self, secret: [u8; 32]) {
+        let mut p = self.pseudonyms.lock();
+        *p = Pseudonyms::with_secret(p.capacity(), secret);
+    }
+
+    /// A new session: new pseudonyms for everyone, and (unless `keep_nicknames`) no
+    /// nicknames, here; the caller clears the saved ones ([`crate::store::Store::clear_nicknames`]).
+    pub fn new_session(&self, keep_nicknames: bool) {
+        let mut inner = self.inner.write();
+        if !keep_nicknames {
+            inner.ip_nicknames.clear();
+            for (_, d) in inner.by_mac.iter_mut() {
+                d.nickname = None;
+            }
+        }
+        self.pseudonyms.lock().new_session();
     }
 
     /// Give the device behind `ip` a nickname (checked with [`validate_nickname`]). Kept by
@@ -538,6 +581,12 @@ impl DeviceRegistry {
             }
         }
         drop(guard);
+        let mut pseudonyms = self.pseudonyms.lock();
+        pseudonyms.remove(StableKey::Ip(ip));
+        if let Some(mac) = mac {
+            pseudonyms.remove(StableKey::Mac(mac));
+        }
+        drop(pseudonyms);
         if let Some(mac) = mac {
             self.persist(StoreOp::ForgetIdentity {
                 mac: mac.to_string(),
@@ -561,8 +610,9 @@ impl DeviceRegistry {
                 ips.sort_by_key(|(ip, since)| (ip.is_ipv6(), std::cmp::Reverse(*since)));
                 let d = inner.by_mac.peek(&mac)?;
                 let ips: Vec<IpAddr> = ips.into_iter().map(|(ip, _)| ip).collect();
+                let p = self.pseudonyms.lock().get(StableKey::Mac(mac));
                 Some(PresentDevice {
-                    info: DeviceInfo::of(d, ips[0]),
+                    info: DeviceInfo::of(d, ips[0], p),
                     ips,
                 })
             })
@@ -719,6 +769,75 @@ mod tests {
             assert!(!json.contains(m), "{json}");
             assert!(!json.to_lowercase().contains(&m.replace(':', "")), "{json}");
         }
+    }
+
+    #[test]
+    fn group_views_get_a_pseudonym_never_the_host_name() {
+        let r = DeviceRegistry::new(10);
+        r.observe(&sight("192.0.2.10", PI, Some("alice-laptop"), 0));
+        let info = r.describe(ip("192.0.2.10"));
+        let p = info.pseudonym.to_string();
+        assert_eq!(info.group_name(GroupNames::Pseudonym), p);
+        assert!(!p.contains("alice") && !p.contains("192") && !p.contains(".10"));
+        assert_eq!(info.group_name(GroupNames::Hostname), "alice-laptop");
+        assert_eq!(
+            info.name, "alice-laptop",
+            "its own name for itself and the admin"
+        );
+        // Stable, and its own: another device, an unknown address get others.
+        assert_eq!(r.describe(ip("192.0.2.10")).pseudonym, info.pseudonym);
+        r.observe(&sight("192.0.2.11", PHONE, None, 0));
+        let other = r.describe(ip("192.0.2.11"));
+        assert_ne!(other.pseudonym, info.pseudonym);
+        assert_eq!(
+            other.group_name(GroupNames::Hostname),
+            other.pseudonym.to_string()
+        );
+        assert_ne!(r.describe(ip("192.0.2.99")).pseudonym, info.pseudonym);
+        // A nickname wins in both modes.
+        r.set_nickname(ip("192.0.2.10"), "Ana 📱").unwrap();
+        let info = r.describe(ip("192.0.2.10"));
+        assert_eq!(info.group_name(GroupNames::Pseudonym), "Ana 📱");
+        assert_eq!(info.group_name(GroupNames::Hostname), "Ana 📱");
+    }
+
+    #[test]
+    fn an_address_keeps_its_pseudonym_when_identified() {
+        let r = DeviceRegistry::new(10);
+        let before = r.describe(ip("192.0.2.20")).pseudonym;
+        r.observe(&sight("192.0.2.20", PHONE, None, 0));
+        assert!(r.describe(ip("192.0.2.20")).identified);
+        assert_eq!(r.describe(ip("192.0.2.20")).pseudonym, before);
+        // Its other addresses are the same device, the same pseudonym.
+        r.observe(&sight("2001:db8:1::20", PHONE, None, 0));
+        assert_eq!(r.describe(ip("2001:db8:1::20")).pseudonym, before);
+    }
+
+    #[test]
+    fn a_new_session_deals_new_pseudonyms_and_clears_nicknames_unless_kept() {
+        let r = DeviceRegistry::new(40);
+        let ips: Vec<IpAddr> = (0..20u8)
+            .map(|i| IpAddr::from([192, 0, 2, 100 + i]))
+            .collect();
+        for (i, a) in ips.iter().enumerate() {
+            r.observe(&Sighting {
+                ip: *a,
+                mac: MacAddr([0x02, 0, 0, 0, 0, i as u8 + 1]),
+                hostname: None,
+                since: t(0),
+                seen: None,
+            });
+        }
+        let before: Vec<_> = ips.iter().map(|a| r.describe(*a).pseudonym).collect();
+        r.set_nickname(ips[0], "Kept").unwrap();
+        r.set_nickname(ip("198.51.100.1"), "By address").unwrap();
+        r.new_session(true);
+        assert_eq!(r.describe(ips[0]).nickname.as_deref(), Some("Kept"));
+        let after: Vec<_> = ips.iter().map(|a| r.describe(*a).pseudonym).collect();
+        assert_ne!(before, after, "a new key deals new names");
+        r.new_session(false);
+        assert_eq!(r.describe(ips[0]).nickname, None);
+        assert_eq!(r.lookup(ip("198.51.100.1")), None);
     }
 
     #[test]
@@ -882,6 +1001,21 @@ mod tests {
         assert_eq!(info.first_seen, Some(t(-1000)));
         assert_eq!(info.last_seen, Some(t(5)));
         assert!(info.last_seen.unwrap() - info.first_seen.unwrap() > TimeDelta::zero());
+    }
+
+    #[test]
+    fn restored_names_that_break_the_rules_are_dropped() {
+        let r = DeviceRegistry::new(10);
+        r.restore(vec![KnownDevice {
+            mac: mac(PHONE),
+            hostname: Some("<script>x</script>".into()),
+            nickname: Some("evil\u{202e}gnp".into()),
+            first_seen: t(0),
+            last_seen: t(1),
+        }]);
+        r.observe(&sight("192.0.2.30", PHONE, None, 2));
+        let info = r.describe(ip("192.0.2.30"));
+        assert_eq!((info.hostname, info.nickname), (None, None));
     }
 
     #[test]

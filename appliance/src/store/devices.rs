@@ -1,5 +1,6 @@
 //! Device identities across sessions: MAC address, last DHCP host name and nickname, so a
-//! nickname survives restarts and new sessions.
+//! nickname survives restarts (and a new session, when the admin keeps nicknames; otherwise
+//! [`Store::clear_nicknames`] starts the new session without them).
 //!
 //! Table `known_devices` (schema version 3), one row per MAC address. The per-session
 //! `devices` rows (one per address) also get the MAC, host name and nickname, for exports.
@@ -140,6 +141,14 @@ impl Store {
         Ok(())
     }
 
+    /// Clear every saved nickname (a new session whose nicknames start fresh; blocking).
+    /// The rows of past sessions keep theirs, for their exports.
+    pub fn clear_nicknames(&self) -> Result<(), StoreError> {
+        let conn = self.conn.lock();
+        conn.execute("UPDATE known_devices SET nickname = NULL", [])?;
+        Ok(())
+    }
+
     /// Forget a device's identity directly (blocking).
     pub fn forget_identity(&self, mac: MacAddr) -> Result<(), StoreError> {
         let conn = self.conn.lock();
@@ -248,6 +257,14 @@ mod tests {
         // A new session: the device's row there gets the nickname when it is identified.
         store.start_session("Next class").unwrap();
         write(&store, vec![seen("192.0.2.44", PI, None, 100)]);
+        assert_eq!(
+            session_row(&store, "192.0.2.44").2.as_deref(),
+            Some("Bob's Pi")
+        );
+        // Fresh nicknames for the session after: the saved one goes, the past rows keep it.
+        store.clear_nicknames().unwrap();
+        assert_eq!(store.nickname(pi).unwrap(), None);
+        assert!(store.known_devices(10).unwrap()[0].nickname.is_none());
         assert_eq!(
             session_row(&store, "192.0.2.44").2.as_deref(),
             Some("Bob's Pi")

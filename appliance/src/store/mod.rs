@@ -32,6 +32,7 @@ mod devices;
 pub(crate) mod export;
 mod forget;
 mod paths;
+mod pseudonym_key;
 pub(crate) mod retention;
 pub(crate) mod schema;
 pub(crate) mod sessions;

@@ -272,7 +272,7 @@ async fn devices(State(app): State<AppState>, viewer: Viewer) -> Response {
             };
             obj.insert("device".into(), json!(id));
             obj.insert("ips".into(), json!(ips));
-            add_identity(&mut obj, &app.devices.describe(ip));
+            add_identity(&mut obj, &app.devices.describe(ip), &app, &viewer, id);
             Some((ip, obj.into()))
         })
         .collect();
@@ -319,15 +319,30 @@ fn device_stats(app: &AppState) -> serde_json::Value {
     })
 }
 
-/// The identity fields of a `/devices` row (never the MAC address).
+/// The identity fields of a `/devices` row (never the MAC address). It is a group view:
+/// `name` is the group views' name ([`AppState::device_name`]); the DHCP host name and the
+/// vendor are shown to the device itself only, or to everyone with
+/// `web.group_names = "hostname"` (`null` otherwise).
 fn add_identity(
     row: &mut serde_json::Map<String, serde_json::Value>,
     info: &crate::devices::DeviceInfo,
+    app: &AppState,
+    viewer: &Viewer,
+    device: DeviceIdentity,
 ) {
-    row.insert("name".into(), json!(info.name));
-    row.insert("hostname".into(), json!(info.hostname));
-    row.insert("vendor".into(), json!(info.vendor));
-    row.insert("randomised_mac".into(), json!(info.randomised_mac));
+    // By identity: a device that asks over IPv6 owns its row shown under its IPv4 address.
+    let own = viewer.identity == device;
+    let open = own || app.group_names == crate::config::GroupNames::Hostname;
+    row.insert("name".into(), json!(info.group_name(app.group_names)));
+    row.insert("pseudonym".into(), json!(info.pseudonym));
+    row.insert("emoji".into(), json!(info.emoji));
+    row.insert("you".into(), json!(own));
+    row.insert(
+        "hostname".into(),
+        json!(info.hostname.as_ref().filter(|_| open)),
+    );
+    row.insert("vendor".into(), json!(info.vendor.filter(|_| open)));
+    row.insert("randomised_mac".into(), json!(open && info.randomised_mac));
     row.insert("nickname".into(), json!(info.nickname));
 }
 

@@ -86,6 +86,8 @@ pub struct AppState {
     pub event_slots: Arc<Semaphore>,
     /// Privacy mode (`web.privacy_mode`): devices see only their own data.
     pub privacy: bool,
+    /// What the group views call a device without a nickname (`web.group_names`).
+    pub group_names: crate::config::GroupNames,
     /// Recently computed `/api/v1/paths` aggregates.
     pub paths_cache: Arc<paths::PathsCache>,
     /// Devices by MAC: names, vendor, nicknames ([`DeviceRegistry::lookup`],
@@ -104,10 +106,14 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// How the views name a device: its nickname or DHCP host name when known, else a
-    /// short label from its address — never a MAC address.
+    /// How the group views (sankey, map, presenter, alerts, device lists) name a device:
+    /// its nickname, else its pseudonym for the session ("Blue Otter"), or its DHCP host
+    /// name with `web.group_names = "hostname"` — never its MAC or IP address. The device's
+    /// own page and the admin pages use [`crate::devices::DeviceInfo::name`] instead.
     pub fn device_name(&self, device: crate::model::DeviceId) -> String {
-        self.devices.describe(device.ip()).name
+        self.devices
+            .describe(device.ip())
+            .group_name(self.group_names)
     }
 
     /// The handles the application actions ([`crate::session`]) change.

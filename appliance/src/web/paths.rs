@@ -96,11 +96,13 @@ struct Params {
     device: Option<IpAddr>,
 }
 
-/// A device as the views name it.
+/// A device as the group views name it ([`AppState::device_name`]: never a host name, MAC
+/// or address by default), with its pseudonym's emoji.
 #[derive(Debug, Serialize)]
 struct DeviceName {
     id: PathDevice,
     name: String,
+    emoji: Option<&'static str>,
     you: bool,
 }
 
@@ -177,13 +179,20 @@ async fn paths_handler(
     let rows = &all[..all.len().min(MAX_ROWS)];
     let mut devices: BTreeMap<PathDevice, DeviceName> = BTreeMap::new();
     for r in rows {
-        devices.entry(r.device).or_insert_with(|| DeviceName {
-            id: r.device,
-            name: match r.device {
-                PathDevice::Device(d) => app.device_name(d),
-                PathDevice::Others => "Other devices".into(),
-            },
-            you: r.device == PathDevice::Device(you),
+        devices.entry(r.device).or_insert_with(|| {
+            let (name, emoji) = match r.device {
+                PathDevice::Device(d) => {
+                    let info = app.devices.describe(d.ip());
+                    (info.group_name(app.group_names), Some(info.emoji))
+                }
+                PathDevice::Others => ("Other devices".into(), None),
+            };
+            DeviceName {
+                id: r.device,
+                name,
+                emoji,
+                you: r.device == PathDevice::Device(you),
+            }
         });
     }
     Json(PathsBody {

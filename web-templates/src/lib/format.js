@@ -33,11 +33,19 @@ export function formatShare(part, total) {
   return `${Math.round(p)}%`;
 }
 
+/** A device as the group views show it: its emoji (from its pseudonym) and its name
+ * (nickname, else pseudonym: "🦦 Blue Otter"), from a `/api/v1/paths` `devices` entry. */
+export function deviceLabel(d) {
+  if (!d || !d.name) return "";
+  return d.emoji ? `${d.emoji} ${d.name}` : d.name;
+}
+
 /** Cut a label to `max` characters with an ellipsis (the full text goes in a title). */
 export function truncate(text, max) {
-  const s = String(text);
-  if (max < 2) return s.slice(0, Math.max(0, max));
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  // By code points, so an emoji in a name is never cut in half.
+  const s = Array.from(String(text));
+  if (max < 2) return s.slice(0, Math.max(0, max)).join("");
+  return s.length > max ? `${s.slice(0, max - 1).join("")}…` : s.join("");
 }
 
 /** The words for an RFC 3339 time relative to `now` ("12 s ago"). */

@@ -4,6 +4,7 @@
 // tracker traffic as separate links, a stable node order, and the sets to highlight when a
 // node is pointed at. Pure: no DOM, no d3; unit-tested in test/graph.test.js.
 
+import { deviceLabel } from "./format.js";
 export const COLUMNS = ["device", "domain", "org", "country"];
 
 /** Key of the "other" node of a column (cannot clash with a real id). */
@@ -60,7 +61,7 @@ function defaultLabel(column, key, ctx) {
   switch (column) {
     case "device": {
       const d = ctx.devices.get(key);
-      const name = d && d.name ? d.name : key;
+      const name = d && d.name ? deviceLabel(d) : key;
       return d && d.you ? `${name} (you)` : name;
     }
     case "domain":

@@ -7,6 +7,7 @@ function bytesOf(r) {
 
 /** `{devices, orgs, countries, bytes, trackerBytes}` over all rows (`devices` null in privacy
  * mode, where the other devices are one). */
+import { deviceLabel } from "./format.js";
 export function groupTotals(data) {
   const rows = (data && data.paths) || [];
   const devices = new Set();
@@ -83,7 +84,7 @@ export function trackersPerDevice(data) {
   return [...per.entries()]
     .map(([id, set]) => {
       const d = names.get(id);
-      let name = d && d.name && d.name !== id && !looksLikeAddress(d.name) ? d.name : null;
+      let name = d && d.name && d.name !== id && !looksLikeAddress(d.name) ? deviceLabel(d) : null;
       if (!name) {
         unnamed += 1;
         name = `Device ${unnamed}`;

@@ -364,7 +364,7 @@ fn panel(app: &AppState) -> Panel {
     // Names outside the live lock (the registry has its own).
     for f in &mut flows {
         if let Ok(ip) = f.device.parse::<IpAddr>() {
-            f.device = app.devices.describe(ip).name;
+            f.device = app.devices.describe(ip).admin_name();
         }
     }
     Panel {
@@ -376,7 +376,7 @@ fn panel(app: &AppState) -> Panel {
             .iter()
             .map(|ip| PanelDevice {
                 ip: ip.to_string(),
-                name: app.devices.describe(*ip).name,
+                name: app.devices.describe(*ip).admin_name(),
             })
             .collect(),
         blocked_queries: v.dns_block.blocked_queries,

@@ -30,14 +30,15 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 /// Start a new session ([`session::start_session`]); `keep_old` defaults to
-/// `history.keep_old_sessions`.
+/// `history.keep_old_sessions`; nicknames start fresh unless `keep_nicknames`.
 pub(crate) async fn start(
     app: &AppState,
     name: Option<&str>,
     keep_old: Option<bool>,
+    keep_nicknames: bool,
 ) -> Result<StartedSession, AdminError> {
     let keep_old = keep_old.unwrap_or_else(|| app.admin.settings.get().keep_old_sessions);
-    session::start_session(&app.stages(), name, keep_old).await
+    session::start_session(&app.stages(), name, keep_old, keep_nicknames).await
 }
 
 async fn list(State(app): State<AppState>) -> Response {
@@ -56,6 +57,9 @@ async fn list(State(app): State<AppState>) -> Response {
 struct NewSession {
     name: Option<String>,
     keep_old: Option<bool>,
+    /// Keep the devices' nicknames into the new session (default: they start fresh).
+    #[serde(default)]
+    keep_nicknames: bool,
 }
 
 async fn create(State(app): State<AppState>, _admin: AdminWrite, body: Bytes) -> Response {
@@ -67,7 +71,7 @@ async fn create(State(app): State<AppState>, _admin: AdminWrite, body: Bytes) ->
             Err(e) => return AdminError::BadRequest(format!("body: {e}")).into_response(),
         }
     };
-    match start(&app, req.name.as_deref(), req.keep_old).await {
+    match start(&app, req.name.as_deref(), req.keep_old, req.keep_nicknames).await {
         Ok(started) => (StatusCode::CREATED, Json(started)).into_response(),
         Err(e) => e.into_response(),
     }
@@ -91,6 +95,8 @@ struct NewSessionForm {
     csrf: String,
     name: Option<String>,
     old: Option<String>,
+    /// `keep`: the nicknames carry on into the new session (a checkbox, unchecked by default).
+    nicknames: Option<String>,
 }
 
 impl HasCsrf for NewSessionForm {
@@ -110,7 +116,10 @@ async fn new_session(
         Err(res) => return res,
     };
     let result = match keep_old(f.old.as_deref()) {
-        Ok(keep) => start(&app, f.name.as_deref(), keep).await,
+        Ok(keep) => {
+            let keep_nicknames = f.nicknames.as_deref() == Some("keep");
+            start(&app, f.name.as_deref(), keep, keep_nicknames).await
+        }
         Err(e) => Err(e),
     };
     match result {

@@ -224,6 +224,9 @@ mod tests {
             addresses: vec!["192.0.2.10".parse().unwrap()],
             known: true,
             name: "Ana's <phone>".into(),
+            pseudonym: "Blue Otter".into(),
+            emoji: "🦦".into(),
+            group_name: "Ana's <phone>".into(),
             nickname: Some("Ana's <phone>".into()),
             hostname: None,
             vendor: Some("Samsung".into()),
@@ -279,6 +282,11 @@ mod tests {
         assert!(!html.contains("/alerts/7/ignore"));
         assert!(html.contains("id=\"me-alerts-empty\" hidden"));
         assert!(html.contains("id=\"me-name\""));
+        assert!(html.contains("You are <strong id=\"me-pseudonym\">🦦 Blue Otter</strong>"));
+        assert!(
+            html.contains("<span id=\"me-group-name\">Ana&#39;s &#60;phone&#62;</span>"),
+            "{html}"
+        );
         assert!(html.contains("<span id=\"me-ip\">192.0.2.10</span>"));
         assert!(!html.contains("<phone>"), "escaped");
         assert!(html.contains("ads.doubleclick.net"));

@@ -81,8 +81,15 @@ pub struct MeView {
     pub addresses: Vec<IpAddr>,
     /// Seen at all this session (a DNS answer or a flow).
     pub known: bool,
-    /// How the views name it.
+    /// Its own name for itself (nickname, else DHCP host name, vendor or address tail).
     pub name: String,
+    /// Its pseudonym for the session ("Blue Otter"): "You are Blue Otter".
+    pub pseudonym: String,
+    /// The pseudonym's emoji ("🦦").
+    pub emoji: String,
+    /// What the group views (the big screen) call it: the nickname, else the pseudonym (or
+    /// the host name with `web.group_names = "hostname"`).
+    pub group_name: String,
     /// The nickname its owner set.
     pub nickname: Option<String>,
     /// Its DHCP host name.
@@ -281,6 +288,9 @@ pub fn build_view(
         addresses: vec![device.ip()],
         known: !rows.is_empty() || !answers.is_empty(),
         name,
+        pseudonym: String::new(),
+        emoji: String::new(),
+        group_name: String::new(),
         nickname: None,
         hostname: None,
         vendor: None,
@@ -336,6 +346,9 @@ pub fn me_view(app: &AppState, device: DeviceId) -> MeView {
     drop(live);
     view.addresses = listed;
     let info = app.devices.describe(device.ip());
+    view.group_name = info.group_name(app.group_names);
+    view.pseudonym = info.pseudonym.to_string();
+    view.emoji = info.emoji.to_owned();
     view.name = info.name;
     view.nickname = info.nickname;
     view.hostname = info.hostname;
