@@ -48,6 +48,9 @@ pub struct Entry {
     pub lifetime: u32,
     /// Whether TTLs count down (upstream answers) or stay fixed (our own names).
     counts_down: bool,
+    /// The question's name as a domain, made once for every answer's event (`None`: not a
+    /// name anyone visits, e.g. the root).
+    pub qname: Option<Domain>,
     /// CNAME targets in answer order.
     pub chain: Vec<Domain>,
     /// A and AAAA addresses in the answer.
@@ -104,6 +107,9 @@ impl Entry {
             born: Instant::now(),
             lifetime,
             counts_down,
+            qname: resp
+                .get(wire::HEADER_LEN..start.saturating_sub(4))
+                .and_then(|name| Domain::new(&wire::name_to_text(name)).ok()),
             chain,
             addrs,
             min_answer_ttl: if min_answer == u32::MAX {

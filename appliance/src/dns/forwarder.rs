@@ -104,6 +104,32 @@ pub struct Forwarder {
     block: Option<Arc<DnsBlock>>,
 }
 
+/// What an answer said, for its event.
+struct Said<'a> {
+    rcode: u8,
+    /// The question's name, when already made (a cache entry's).
+    qname: Option<&'a Domain>,
+    /// CNAME targets in answer order.
+    chain: &'a [Domain],
+    /// A and AAAA addresses.
+    addrs: &'a [std::net::IpAddr],
+    /// Smallest TTL of the answer section, seconds.
+    ttl: u32,
+}
+
+impl Said<'_> {
+    /// An answer with no records.
+    fn nothing(rcode: u8) -> Said<'static> {
+        Said {
+            rcode,
+            qname: None,
+            chain: &[],
+            addrs: &[],
+            ttl: 0,
+        }
+    }
+}
+
 /// A question on its way to the upstreams, started by [`Forwarder::ask_upstream`]: whoever
 /// started it polls it and hands its end to [`Forwarder::land`].
 pub type Flight = Pin<Box<dyn Future<Output = Landed> + Send>>;
@@ -324,7 +350,7 @@ impl Forwarder {
     /// SERVFAIL, recorded like any other answer.
     fn fail(&self, q: &Query<'_>, src: SocketAddr) -> Vec<u8> {
         bump(&self.status.dns_queries);
-        self.emit(q, src, rcode::SERVFAIL, &[], &[], 0);
+        self.emit(q, src, &Said::nothing(rcode::SERVFAIL));
         wire::empty_reply(q, rcode::SERVFAIL, false)
     }
 
@@ -333,7 +359,12 @@ impl Forwarder {
         bump(&self.status.dns_queries);
         let (bytes, addrs) = block.reply(q);
         let ttl = crate::dns::block::BLOCKED_TTL;
-        if let Some(mut event) = self.event(q, src, rcode::NOERROR, &[], &addrs, ttl) {
+        let said = Said {
+            addrs: &addrs,
+            ttl,
+            ..Said::nothing(rcode::NOERROR)
+        };
+        if let Some(mut event) = self.event(q, src, &said) {
             event.blocked = true;
             self.sink.send(event);
         }
@@ -356,14 +387,14 @@ impl Forwarder {
         };
         match entry.reply(q, age, max) {
             Some(bytes) => {
-                self.emit(
-                    q,
-                    src,
-                    entry.rcode,
-                    &entry.chain,
-                    &entry.addrs,
-                    entry.min_answer_ttl.saturating_sub(age),
-                );
+                let said = Said {
+                    rcode: entry.rcode,
+                    qname: entry.qname.as_ref(),
+                    chain: &entry.chain,
+                    addrs: &entry.addrs,
+                    ttl: entry.min_answer_ttl.saturating_sub(age),
+                };
+                self.emit(q, src, &said);
                 bytes
             }
             // Too big for UDP: the client retries over TCP, and that answer is the one
@@ -372,40 +403,28 @@ impl Forwarder {
         }
     }
 
-    fn emit(
-        &self,
-        q: &Query<'_>,
-        src: SocketAddr,
-        rcode: u8,
-        chain: &[Domain],
-        addrs: &[std::net::IpAddr],
-        ttl: u32,
-    ) {
-        if let Some(event) = self.event(q, src, rcode, chain, addrs, ttl) {
+    fn emit(&self, q: &Query<'_>, src: SocketAddr, said: &Said<'_>) {
+        if let Some(event) = self.event(q, src, said) {
             self.sink.send(event);
         }
     }
 
     /// The event for an answer; `None` for names that are not domains.
-    fn event(
-        &self,
-        q: &Query<'_>,
-        src: SocketAddr,
-        rcode: u8,
-        chain: &[Domain],
-        addrs: &[std::net::IpAddr],
-        ttl: u32,
-    ) -> Option<DnsAnswer> {
-        // The root name (".") and names with odd bytes are not domains anyone visits.
-        let qname = Domain::new(&wire::name_to_text(q.qname())).ok()?;
+    fn event(&self, q: &Query<'_>, src: SocketAddr, said: &Said<'_>) -> Option<DnsAnswer> {
+        // The root name (".") and names with odd bytes are not domains anyone visits. A cache
+        // entry knows its name already (same for every letter case asked).
+        let qname = match said.qname {
+            Some(d) => d.clone(),
+            None => Domain::new(&wire::name_to_text(q.qname())).ok()?,
+        };
         Some(DnsAnswer {
             device: DeviceId(src.ip().to_canonical()),
             qname,
             qtype: RecordType::from(q.qtype),
-            rcode: ResponseCode::from(0, rcode),
-            chain: chain.to_vec(),
-            addrs: addrs.to_vec(),
-            ttl,
+            rcode: ResponseCode::from(0, said.rcode),
+            chain: said.chain.to_vec(),
+            addrs: said.addrs.to_vec(),
+            ttl: said.ttl,
             at: Utc::now(),
             blocked: false,
         })

@@ -1,6 +1,7 @@
 //! Domain names as people read them.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 
@@ -20,7 +21,7 @@ pub enum DomainError {
 
 /// A domain name as people read it: lower case ASCII (IDNs in punycode), no trailing dot.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Domain(String);
+pub struct Domain(Arc<str>);
 
 impl Domain {
     /// Normalise and check a name (`WWW.Example.COM.` becomes `www.example.com`).
@@ -35,7 +36,7 @@ impl Domain {
         if trimmed.split('.').any(|l| l.is_empty() || l.len() > 63) {
             return Err(DomainError::BadLabel);
         }
-        Ok(Domain(trimmed.to_ascii_lowercase()))
+        Ok(Domain(trimmed.to_ascii_lowercase().into()))
     }
 
     /// The name as text.
