@@ -430,7 +430,7 @@ impl Upstream {
         if self.case.load(Ordering::Relaxed) == CASE_LOST {
             question[..name_len].make_ascii_lowercase();
         } else {
-            wire::randomize_case(&mut question[..name_len]);
+            wire::randomize_case(&mut question[..name_len], rand::random);
         }
         let id = rand::random::<u16>();
         let query = wire::upstream_query(id, &question, ask.want);

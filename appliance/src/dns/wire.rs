@@ -461,12 +461,14 @@ pub fn upstream_query(id: u16, question: &[u8], want: Want) -> Vec<u8> {
 /// `name` (wire form, no compression) with the case of its letters chosen at random (DNS
 /// 0x20, draft-vixie-dnsext-dns0x20): an upstream echoes the question exactly, so every
 /// letter is one more bit a forger must guess. Length bytes are below 64 and never letters.
-pub fn randomize_case(name: &mut [u8]) {
+/// `random` gives 64 random bits at a time (the caller's generator: this file is also
+/// compiled alone, by the fuzz targets).
+pub fn randomize_case(name: &mut [u8], mut random: impl FnMut() -> u64) {
     let mut bits = 0u64;
     let mut left = 0;
     for c in name.iter_mut().filter(|c| c.is_ascii_alphabetic()) {
         if left == 0 {
-            bits = rand::random();
+            bits = random();
             left = 64;
         }
         if bits & 1 == 1 {
@@ -1056,7 +1058,7 @@ mod tests {
         let mut seen_upper = false;
         for _ in 0..4 {
             n.clone_from(&orig);
-            randomize_case(&mut n);
+            randomize_case(&mut n, rand::random);
             assert!(n.eq_ignore_ascii_case(&orig));
             assert_eq!(n.len(), orig.len());
             seen_upper |= n.iter().any(u8::is_ascii_uppercase);
