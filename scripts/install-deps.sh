@@ -27,6 +27,8 @@ PACKAGES=(
   bind9-dnsutils # dig and delv: DNSSEC validated through the forwarder in the tests
   ldnsutils  # ldns-keygen, ldns-signzone: the signed zone of those tests
   tcpdump    # the source ports of upstream queries, counted in the lab
+  openssl    # the DNS benchmark's test CA (nsd's DNS-over-TLS port)
+  libssl-dev # bench/dns/genreport.sh builds ISC's genreport (-lcrypto)
 )
 # The web views are built with npm (scripts/build-web.sh, run by cargo build). Any Node 18+
 # will do: Debian's only when none is installed (a nodesource nodejs would conflict).
