@@ -217,6 +217,11 @@ fn daemon_serves_survives_garbage_streams_events_and_stops_on_sigterm() {
     )
     .unwrap();
     let mut sse = BufReader::new(sse);
+    // The subscription is live once the response head is out; without this wait a
+    // loaded machine answers the look-up below before the stream exists.
+    let mut head = String::new();
+    while sse.read_line(&mut head).unwrap_or(0) > 0 && !head.ends_with("\r\n\r\n") {}
+    assert!(head.starts_with("HTTP/1.1 200"), "event stream: {head}");
 
     // Garbage on every port: UDP and TCP DNS, and the web port.
     let g = UdpSocket::bind("127.0.0.1:0").unwrap();
