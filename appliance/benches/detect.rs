@@ -65,6 +65,7 @@ fn answer(d: u32, n: u32) -> DnsAnswer {
         ttl: 300,
         at: Utc::now(),
         blocked: false,
+        repeats: 1,
     }
 }
 

@@ -59,6 +59,7 @@ fn correlator_throughput() {
                 ttl: 300,
                 at: Utc::now(),
                 blocked: false,
+                repeats: 1,
             });
         }
     }

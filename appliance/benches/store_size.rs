@@ -474,6 +474,7 @@ fn main() {
                     ttl: 300,
                     at,
                     blocked: false,
+                    repeats: 1,
                 })),
                 &mut waits,
             );

@@ -225,6 +225,7 @@ fn prepare_history(data: &Path) -> i64 {
             ttl: 300,
             at: Utc::now(),
             blocked: false,
+            repeats: 1,
         })),
         StoreOp::Device(DeviceSeen {
             ip: "192.168.4.20".parse().unwrap(),

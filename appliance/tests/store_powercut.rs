@@ -79,6 +79,7 @@ fn child_writer_process() {
                 ttl: 60,
                 at: now,
                 blocked: false,
+                repeats: 1,
             })));
         }
         // About 8,000 ops/s: heavy classroom load.

@@ -2,7 +2,7 @@
 # DNS forwarder benchmark: whereflow vs dnsmasq vs unbound, all forwarding to the same nsd,
 # all inside a private network namespace (nothing leaves it), measured with dnsperf in one run.
 #
-#   (a) 20,000 distinct names, each asked once   -> every query goes upstream
+#   (a) 100,000 distinct names, each asked once  -> every query goes upstream (NAMES=...)
 #   (b) 1,000 names asked over and over          -> answered from the cache
 #
 # Needs root (network namespace), nsd, dnsmasq, unbound, dnsperf (scripts/install-deps.sh)
@@ -35,7 +35,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CACHED_SECONDS=${1:-10}
-NAMES=20000
+NAMES=${NAMES:-100000}
 HOT=1000
 NS_PORT=5300
 DNSMASQ_PORT=5301

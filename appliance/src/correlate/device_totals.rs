@@ -59,9 +59,10 @@ impl DeviceTotals {
         d
     }
 
-    /// A DNS answer was given to the device.
-    pub fn dns_answer(&mut self, ip: DeviceId, at: DateTime<Utc>) {
-        self.entry(ip, at).dns_answers += 1;
+    /// `repeats` identical DNS answers were given to the device (one event; `dns::repeats`).
+    pub fn dns_answer(&mut self, ip: DeviceId, at: DateTime<Utc>, repeats: u32) {
+        let d = self.entry(ip, at);
+        d.dns_answers = d.dns_answers.saturating_add(u64::from(repeats));
     }
 
     /// A flow of the device appeared.
@@ -112,8 +113,8 @@ mod tests {
             DeviceId("10.0.0.2".parse().unwrap()),
             DeviceId("10.0.0.3".parse().unwrap()),
         );
-        t.dns_answer(a, Utc::now());
-        t.dns_answer(b, Utc::now());
+        t.dns_answer(a, Utc::now(), 1);
+        t.dns_answer(b, Utc::now(), 1);
         assert!(t.forget_device(a));
         let left = t.summaries(std::iter::empty());
         assert_eq!(left.len(), 1);

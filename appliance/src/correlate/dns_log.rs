@@ -21,6 +21,7 @@ impl From<&DnsAnswer> for DnsLogEntry {
             ttl: a.ttl,
             at: a.at,
             blocked: a.blocked,
+            repeats: a.repeats,
         }
     }
 }
@@ -91,6 +92,7 @@ mod tests {
             ttl: 1,
             at: Utc::now(),
             blocked: false,
+            repeats: 1,
         }
     }
 

@@ -218,6 +218,7 @@ mod tests {
             ttl,
             at,
             blocked: false,
+            repeats: 1,
         }
     }
     fn mem() -> DnsMemory {

@@ -121,7 +121,9 @@ impl Correlator {
         self.memory.record(id, &answer);
         // One copy, shared by the live log, the store's queue and the live event.
         let entry = Arc::new(DnsLogEntry::from(&answer));
-        state.device_totals.dns_answer(answer.device, answer.at);
+        state
+            .device_totals
+            .dns_answer(answer.device, answer.at, answer.repeats);
         state.dns.push(entry.clone());
         self.persist(|| StoreOp::Dns(entry.clone()));
         if let Some(d) = &self.detect {
@@ -353,6 +355,7 @@ mod tests {
             ttl: 60,
             at: Utc::now(),
             blocked: false,
+            repeats: 1,
         }
     }
     fn flow(id: u32, dev: &str, ip: &str) -> FlowSnapshot {

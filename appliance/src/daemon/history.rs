@@ -89,7 +89,7 @@ fn open_store(config: &Config) -> anyhow::Result<History> {
     let answers = store.recent_dns(session.id, config.correlate.max_answers_per_device)?;
     let (n_flows, n_answers) = (flows.len(), answers.len());
     for a in answers {
-        state.device_totals.dns_answer(a.device_ip, a.at);
+        state.device_totals.dns_answer(a.device_ip, a.at, a.repeats);
         state.dns.push(Arc::new(a));
     }
     for f in &flows {

@@ -364,6 +364,7 @@ mod tests {
             ttl: 60,
             at: DateTime::<Utc>::from_timestamp_millis(1_794_000_000_000 + ms).unwrap(),
             blocked: false,
+            repeats: 1,
         }
     }
 

@@ -348,6 +348,7 @@ mod tests {
             ttl: 60,
             at: DateTime::<Utc>::from_timestamp_millis(T0 + s * 1000).unwrap(),
             blocked: false,
+            repeats: 1,
         }
     }
 

@@ -33,6 +33,9 @@ pub struct DnsAnswer {
     /// The name was blocked (`dns::block`): the device got 0.0.0.0 / `::` (or no
     /// records for other types) instead of the real answer.
     pub blocked: bool,
+    /// How many identical answers this event stands for: 1, or more when the forwarder
+    /// folded a device's repeated look-ups into one event (`dns::repeats`).
+    pub repeats: u32,
 }
 
 /// The sending end of the answer queue. Never blocks: a full queue drops the event and

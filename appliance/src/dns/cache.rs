@@ -279,6 +279,28 @@ impl Cache {
 }
 
 #[cfg(test)]
+impl Entry {
+    /// An empty NOERROR answer for `example.com`, for tests that only need an entry.
+    pub fn for_tests() -> Entry {
+        Entry {
+            rcode: 0,
+            authentic: false,
+            answers: 0,
+            authorities: 0,
+            body: Box::default(),
+            ttls: Box::default(),
+            born: Instant::now(),
+            lifetime: 60,
+            counts_down: true,
+            qname: Domain::new("example.com").ok(),
+            chain: Vec::new(),
+            addrs: Vec::new(),
+            min_answer_ttl: 60,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use hickory_proto::op::{Message, OpCode, Query as HQuery};

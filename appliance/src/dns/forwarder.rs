@@ -32,6 +32,7 @@ use super::batch::{send_all, Replies};
 use super::cache::{Cache, Entry};
 use super::local::LocalNames;
 use super::ratelimit::LogLimiter;
+use super::repeats::{Folded, Repeats};
 use super::upstream::{Answer, Ask, Joined, ReplyTo, Upstreams, Waiter};
 use super::wire::{self, rcode, Query, Reject};
 use crate::dns::DnsBlock;
@@ -238,8 +239,16 @@ impl Forwarder {
         Ok(self.launch(&q, waiter, out))
     }
 
-    /// Answer without waiting, if possible.
-    pub fn answer_now(&self, req: &[u8], src: SocketAddr, transport: Transport) -> Now {
+    /// Answer without waiting, if possible. A cache hit that repeats one `src` got this
+    /// period is only counted in `repeats` (UDP read loops pass theirs; see `dns::repeats`
+    /// and [`Forwarder::flush_repeats`]).
+    pub fn answer_now(
+        &self,
+        req: &[u8],
+        src: SocketAddr,
+        transport: Transport,
+        repeats: Option<&mut Repeats>,
+    ) -> Now {
         let q = match wire::parse_query(req) {
             Ok(q) => q,
             Err(reject) => {
@@ -260,7 +269,7 @@ impl Forwarder {
             return Now::Reply(wire::badvers_reply(&q));
         }
         if let Some(entry) = self.local.lookup(&q) {
-            return Now::Reply(self.serve(&q, &entry, src, transport, Instant::now()));
+            return Now::Reply(self.serve(&q, &entry, src, transport, Instant::now(), false));
         }
         if q.qclass != CLASS_IN || matches!(q.qtype, TYPE_AXFR | TYPE_IXFR) {
             bump(&self.status.dns_queries);
@@ -278,7 +287,8 @@ impl Forwarder {
             if let Some(b) = block.filter(|b| b.chain_is_tracker(&entry.chain)) {
                 return Now::Reply(self.serve_blocked(b, &q, src));
             }
-            return Now::Reply(self.serve(&q, &entry, src, transport, now));
+            let folded = repeats.is_some_and(|r| r.fold(src.ip(), q.qtype, &entry));
+            return Now::Reply(self.serve(&q, &entry, src, transport, now, folded));
         }
         if self.upstreams.is_empty() {
             if let Some(suppressed) = NO_UPSTREAM.check() {
@@ -334,7 +344,7 @@ impl Forwarder {
                 .filter(|b| b.blocks(waiter.client.ip(), &q, &entry.chain))
             {
                 Some(b) => self.serve_blocked(b, &q, waiter.client),
-                None => self.serve(&q, entry, waiter.client, transport, Instant::now()),
+                None => self.serve(&q, entry, waiter.client, transport, Instant::now(), false),
             },
             None => self.fail(&q, waiter.client),
         };
@@ -371,6 +381,7 @@ impl Forwarder {
         bytes
     }
 
+    /// The answer from `entry`, and its event unless `folded` (counted as a repeat).
     fn serve(
         &self,
         q: &Query<'_>,
@@ -378,6 +389,7 @@ impl Forwarder {
         src: SocketAddr,
         transport: Transport,
         now: Instant,
+        folded: bool,
     ) -> Vec<u8> {
         bump(&self.status.dns_queries);
         let age = entry.age(now);
@@ -394,12 +406,43 @@ impl Forwarder {
                     addrs: &entry.addrs,
                     ttl: entry.min_answer_ttl.saturating_sub(age),
                 };
-                self.emit(q, src, &said);
+                if !folded {
+                    self.emit(q, src, &said);
+                }
                 bytes
             }
             // Too big for UDP: the client retries over TCP, and that answer is the one
             // recorded (this one carries no addresses).
             None => wire::empty_reply(q, entry.rcode, true),
+        }
+    }
+
+    /// End a period of `repeats`: each device's repeated answers leave as one event.
+    pub fn flush_repeats(&self, repeats: &mut Repeats) {
+        let now = Instant::now();
+        for Folded {
+            device,
+            qtype,
+            entry,
+            repeats,
+        } in repeats.drain()
+        {
+            // Only entries with a name were folded (`serve` sent their first event).
+            let Some(qname) = entry.qname.clone() else {
+                continue;
+            };
+            self.sink.send(DnsAnswer {
+                device: DeviceId(device.to_canonical()),
+                qname,
+                qtype: RecordType::from(qtype),
+                rcode: ResponseCode::from(0, entry.rcode),
+                chain: entry.chain.clone(),
+                addrs: entry.addrs.clone(),
+                ttl: entry.min_answer_ttl.saturating_sub(entry.age(now)),
+                at: Utc::now(),
+                blocked: false,
+                repeats,
+            });
         }
     }
 
@@ -427,6 +470,7 @@ impl Forwarder {
             ttl: said.ttl,
             at: Utc::now(),
             blocked: false,
+            repeats: 1,
         })
     }
 }

@@ -14,7 +14,8 @@
 //! bounded LRU with TTLs), `local`
 //! (names answered locally), `server` (UDP/TCP listeners, limits, timeouts), `batch` (many
 //! datagrams per system call), `wire` (the little of the DNS wire format the hot path
-//! needs), `ratelimit` (log lines that cannot flood).
+//! needs), `ratelimit` (log lines that cannot flood), `repeats` (a device's repeated
+//! look-ups folded into one event).
 //!
 //! Where the time goes is mostly the kernel, per datagram and per wake-up, so the client
 //! side is built to do few of both: cache hits answered in the read loop, datagrams read
@@ -38,6 +39,7 @@ pub(crate) mod encrypted;
 pub(crate) mod forwarder;
 pub(crate) mod local;
 pub(crate) mod ratelimit;
+pub(crate) mod repeats;
 pub(crate) mod server;
 pub(crate) mod upstream;
 pub mod wire;
@@ -188,13 +190,21 @@ impl DnsServer {
                     source,
                 })?);
             }
-            for u in udps {
-                tracker.spawn(server::serve_udp(
-                    Arc::new(u),
+            for (i, u) in udps.into_iter().enumerate() {
+                server::start_udp_thread(
+                    i,
+                    u,
                     fwd.clone(),
                     upstream_slots.clone(),
                     shutdown.clone(),
-                ));
+                    &tracker,
+                )
+                .await
+                .map_err(|source| DnsError::Bind {
+                    addr: actual,
+                    proto: "udp",
+                    source,
+                })?;
             }
             tracker.spawn(server::serve_tcp(
                 tcp,
@@ -270,9 +280,7 @@ fn upstream_links(
 /// second daemon on the same port fails here (UDP with `SO_REUSEPORT` alone would silently
 /// share the port). With port 0 the kernel's TCP port is reused for UDP, retrying if that
 /// UDP port is taken.
-fn bind_pair(
-    want: SocketAddr,
-) -> Result<(tokio::net::TcpListener, tokio::net::UdpSocket), DnsError> {
+fn bind_pair(want: SocketAddr) -> Result<(tokio::net::TcpListener, std::net::UdpSocket), DnsError> {
     let err = |proto, source| DnsError::Bind {
         addr: want,
         proto,

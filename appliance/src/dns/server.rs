@@ -1,7 +1,10 @@
 //! UDP and TCP listeners: framing, limits and timeouts around the [`Forwarder`].
 //!
-//! UDP: each listen address gets one socket per runtime thread, bound with `SO_REUSEPORT` so
-//! the kernel spreads clients over them and every thread reads in parallel. Cache hits are
+//! UDP: each listen address gets one socket per CPU, bound with `SO_REUSEPORT` so the kernel
+//! spreads clients over them, and each socket is served by its own thread running its own
+//! single-threaded runtime ([`start_udp_thread`]). So the read loops never queue behind the
+//! correlator, the detectors or the web server on the daemon's shared runtime, and a
+//! question, its upstream socket and its answer stay on one thread. Cache hits are
 //! answered inside the read loop; cache misses are sent upstream from it too, and answered
 //! by the task that reads the upstream's response. At most [`MAX_UPSTREAM_TASKS`] wait at
 //! once (beyond that, queries are dropped and the clients retry).
@@ -27,6 +30,7 @@ use tokio_util::task::TaskTracker;
 use super::batch::{self, RecvBatch};
 use super::forwarder::{Flight, Forwarder, Now, Outbox, Transport};
 use super::ratelimit::LogLimiter;
+use super::repeats::{self, Repeats};
 use super::wire::MAX_REQUEST_LEN;
 use crate::status::{bump, Status};
 
@@ -51,8 +55,9 @@ pub struct Limits {
     pub tcp_idle: Duration,
 }
 
-/// Bind one UDP socket with `SO_REUSEPORT` (so several can share the address).
-pub fn bind_udp(addr: SocketAddr) -> io::Result<UdpSocket> {
+/// Bind one UDP socket with `SO_REUSEPORT` (so several can share the address). It is
+/// registered with a runtime by the thread that serves it ([`start_udp_thread`]).
+pub fn bind_udp(addr: SocketAddr) -> io::Result<std::net::UdpSocket> {
     let s = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))?;
     if addr.is_ipv6() {
         // Keep v6 sockets v6-only so `[::]` and `0.0.0.0` can both be listed.
@@ -62,7 +67,53 @@ pub fn bind_udp(addr: SocketAddr) -> io::Result<UdpSocket> {
     batch::grow_recv_buffer(&s, UDP_RECV_BUFFER);
     s.set_nonblocking(true)?;
     s.bind(&addr.into())?;
-    UdpSocket::from_std(s.into())
+    Ok(s.into())
+}
+
+/// Serve one UDP socket on a thread of its own, with its own single-threaded runtime, until
+/// `shutdown`. Returns once the thread is serving; `tracker` waits for it to end. Tasks the
+/// forwarder spawns from there (connections to encrypted upstreams) run on that thread too.
+pub async fn start_udp_thread(
+    index: usize,
+    sock: std::net::UdpSocket,
+    fwd: Arc<Forwarder>,
+    upstream_slots: Arc<Semaphore>,
+    shutdown: CancellationToken,
+    tracker: &TaskTracker,
+) -> io::Result<()> {
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+    // Keeps `tracker.wait()` pending until the thread has stopped serving.
+    let token = tracker.token();
+    std::thread::Builder::new()
+        .name(format!("dns-udp-{index}"))
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e));
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                let sock = match UdpSocket::from_std(sock) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return;
+                    }
+                };
+                let _ = ready_tx.send(Ok(()));
+                serve_udp(Arc::new(sock), fwd, upstream_slots, shutdown).await;
+            });
+            drop(runtime);
+            drop(token);
+        })?;
+    ready_rx
+        .await
+        .unwrap_or_else(|_| Err(io::Error::other("the DNS thread stopped while starting")))
 }
 
 /// Bind a TCP listener.
@@ -90,9 +141,22 @@ pub async fn serve_udp(
     let mut out = Outbox::default();
     // The flights this socket's questions started, polled here (bounded by `upstream_slots`).
     let mut flights: FuturesUnordered<Flight> = FuturesUnordered::new();
+    // Repeated look-ups are counted here and leave as one event per period.
+    let mut repeats = Repeats::default();
+    let mut period = tokio::time::interval(repeats::PERIOD);
+    period.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         let n = tokio::select! {
-            _ = shutdown.cancelled() => return,
+            _ = shutdown.cancelled() => {
+                fwd.flush_repeats(&mut repeats);
+                return;
+            }
+            _ = period.tick() => {
+                if !repeats.is_empty() {
+                    fwd.flush_repeats(&mut repeats);
+                }
+                continue;
+            }
             Some(landed) = flights.next(), if !flights.is_empty() => {
                 fwd.land(landed, &mut out);
                 // Others that landed meanwhile: their answers leave in the same call.
@@ -116,7 +180,7 @@ pub async fn serve_udp(
             let Some((req, src)) = batch.get(i) else {
                 continue;
             };
-            match fwd.answer_now(req, src, Transport::Udp) {
+            match fwd.answer_now(req, src, Transport::Udp, Some(&mut repeats)) {
                 Now::Drop => {}
                 Now::Reply(bytes) => out.push(&sock, bytes, src),
                 Now::Upstream => {
@@ -225,7 +289,7 @@ async fn serve_tcp_client(
                 return;
             }
         }
-        let answer = match fwd.answer_now(&buf, peer, Transport::Tcp) {
+        let answer = match fwd.answer_now(&buf, peer, Transport::Tcp, None) {
             Now::Reply(bytes) => bytes,
             // Not a query: the stream cannot be trusted to be in step any more.
             Now::Drop => return,

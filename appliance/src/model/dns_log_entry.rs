@@ -30,4 +30,14 @@ pub struct DnsLogEntry {
     /// (`dns::block`). Shown only when true; not kept in the store.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub blocked: bool,
+    /// How many identical answers (same device, name and records) this entry stands for,
+    /// when more than one: repeated look-ups within about a second are folded into one entry
+    /// (`dns::repeats`), and the store keeps one row per batch of identical answers.
+    #[serde(skip_serializing_if = "is_one")]
+    pub repeats: u32,
+}
+
+/// Serde's test for leaving `repeats` out.
+fn is_one(n: &u32) -> bool {
+    *n == 1
 }

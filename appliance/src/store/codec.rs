@@ -192,7 +192,8 @@ pub(crate) fn flow_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Fl
 }
 
 /// The columns `dns_from_row` reads, in order.
-pub(crate) const DNS_COLUMNS: &str = "device_ip, name, qtype, rcode, chain, addrs, ttl, at";
+pub(crate) const DNS_COLUMNS: &str =
+    "device_ip, name, qtype, rcode, chain, addrs, ttl, at, repeats";
 
 /// A `dns_answers` row (selected with [`DNS_COLUMNS`]) back to an entry; `None` if it does
 /// not decode.
@@ -205,6 +206,7 @@ pub(crate) fn dns_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Dns
     let addrs: String = r.get(5)?;
     let ttl: i64 = r.get(6)?;
     let at: i64 = r.get(7)?;
+    let repeats: i64 = r.get(8)?;
     let decoded = (|| {
         Some(DnsLogEntry {
             device_ip: DeviceId(device.parse().ok()?),
@@ -216,6 +218,7 @@ pub(crate) fn dns_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Dns
             ttl: u32::try_from(ttl).unwrap_or(u32::MAX),
             at: from_ms(at),
             blocked: false,
+            repeats: u32::try_from(repeats).unwrap_or(u32::MAX).max(1),
         })
     })();
     Ok(decoded)

@@ -328,7 +328,7 @@ impl Store {
         let mut out = Vec::new();
         for ip in ips {
             let rows = st.query_map(params![session, ip, limit_param(per_device)], |r| {
-                Ok((codec::dns_from_row(r)?, r.get::<_, i64>(8)?))
+                Ok((codec::dns_from_row(r)?, r.get::<_, i64>(9)?))
             })?;
             for r in rows {
                 match r? {

@@ -70,6 +70,7 @@ fn answer(dev: &str, name: &str, at: i64) -> DnsLogEntry {
         ttl: 60,
         at: t(at),
         blocked: false,
+        repeats: 1,
     }
 }
 

@@ -103,6 +103,7 @@ fn answer(dev: &str, name: &str, at: DateTime<Utc>) -> StoreOp {
         ttl: 60,
         at,
         blocked: false,
+        repeats: 1,
     }))
 }
 

@@ -449,11 +449,11 @@ fn write_answers<'a>(
                 match row_of.entry(key) {
                     std::collections::hash_map::Entry::Occupied(i) => {
                         let repeats = &mut rows[*i.get()].2;
-                        *repeats = repeats.saturating_add(1);
+                        *repeats = repeats.saturating_add(e.repeats);
                     }
                     std::collections::hash_map::Entry::Vacant(v) => {
                         v.insert(rows.len());
-                        rows.push((*session, e, 1));
+                        rows.push((*session, e, e.repeats));
                     }
                 }
                 let at = to_ms(e.at);

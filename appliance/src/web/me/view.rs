@@ -448,6 +448,7 @@ mod tests {
                     .single()
                     .unwrap_or_default(),
                 blocked: false,
+                repeats: 1,
             })
             .collect();
         let refs: Vec<&DnsLogEntry> = entries.iter().collect();
