@@ -2,6 +2,7 @@
 //!
 //! Counters are plain atomics so the hot paths (answering DNS, reading conntrack) never lock.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use parking_lot::Mutex;
@@ -35,6 +36,9 @@ pub struct Status {
     /// Flows dropped because `conntrack.max_flows` was reached.
     pub conntrack_flows_refused: AtomicU64,
     warnings: Mutex<Vec<String>>,
+    /// Warnings that hold only while a condition lasts (e.g. the history cannot be
+    /// written), by what they are about; listed after `warnings` until cleared.
+    conditions: Mutex<BTreeMap<&'static str, String>>,
 }
 
 /// A point-in-time copy of [`Status`] for the API.
@@ -84,6 +88,25 @@ impl Status {
         }
     }
 
+    /// Raise (`Some`) or clear (`None`) the warning about `about`, a condition that can end
+    /// (unlike [`Status::warn`]'s, which stay): logged when it starts, changes or ends.
+    pub fn set_condition(&self, about: &'static str, message: Option<String>) {
+        let mut c = self.conditions.lock();
+        match message {
+            Some(m) => {
+                if c.get(about) != Some(&m) {
+                    tracing::warn!("{m}");
+                    c.insert(about, m);
+                }
+            }
+            None => {
+                if c.remove(about).is_some() {
+                    tracing::info!("{about}: no longer a problem");
+                }
+            }
+        }
+    }
+
     /// Copy the current values.
     pub fn snapshot(&self) -> StatusSnapshot {
         let g = |c: &AtomicU64| c.load(Ordering::Relaxed);
@@ -99,7 +122,27 @@ impl Status {
             conntrack_overflows: g(&self.conntrack_overflows),
             conntrack_dumps: g(&self.conntrack_dumps),
             conntrack_flows_refused: g(&self.conntrack_flows_refused),
-            warnings: self.warnings.lock().clone(),
+            warnings: {
+                let mut w = self.warnings.lock().clone();
+                w.extend(self.conditions.lock().values().cloned());
+                w
+            },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_condition_is_listed_until_cleared() {
+        let s = Status::default();
+        s.warn("kept");
+        s.set_condition("history", Some("cannot write".into()));
+        s.set_condition("history", Some("cannot write".into()));
+        assert_eq!(s.snapshot().warnings, ["kept", "cannot write"]);
+        s.set_condition("history", None);
+        assert_eq!(s.snapshot().warnings, ["kept"]);
     }
 }

@@ -1,5 +1,7 @@
 //! Privacy mode on the lab: each device sees only its own flows, answers and devices entry;
-//! the group rows fold everyone else into one aggregate; asking for another device is refused.
+//! the group rows fold everyone else into one aggregate, shown only when it holds at least
+//! `web.privacy_min_devices` devices, with times to the minute; asking for another device is
+//! refused.
 //! Requests come from the devices' own namespaces, as phones on the WiFi would make them.
 
 mod common;
@@ -126,16 +128,75 @@ fn each_device_sees_only_itself_and_group_rows_are_aggregates() {
         let paths = json(&lab, dev, "/api/v1/paths?window=900");
         assert_eq!(paths["privacy"], true);
         assert_eq!(paths["you"], me);
+        // One other device is fewer than `web.privacy_min_devices` (3): no "others" rows,
+        // they would be its browsing.
         let ids = devices_in(&paths["paths"], "device");
-        assert_eq!(ids, {
-            let mut v = vec![me.to_string(), "others".to_string()];
-            v.sort();
-            v
-        });
+        assert_eq!(ids, [me], "{paths}");
         let text = paths.to_string();
         assert!(!text.contains(other), "{me} sees {other} in {text}");
         let mine = json(&lab, dev, "/api/v1/me");
         assert_eq!(mine["ip"], me);
         assert_eq!(mine["privacy"], true);
+    }
+}
+
+/// Five devices, `privacy_min_devices = 4`: each device's "others" rows hold four devices and
+/// are shown, their times to the minute; with `privacy_min_devices = 5` they are left out.
+#[test]
+fn group_rows_need_enough_devices_and_show_minutes() {
+    let zones = vec![Zone::new("test").a("a.example", "203.0.113.10")];
+    let lab = Lab::build(LabOptions { devices: 5, zones }).expect("building the lab (needs root)");
+    let _tcp = lab.tcp_server(443).expect("tcp server");
+    let ips = [
+        "192.0.2.10",
+        "192.0.2.11",
+        "192.0.2.12",
+        "192.0.2.13",
+        "192.0.2.14",
+    ];
+    for (k, others_shown) in [(4, true), (5, false)] {
+        let d = Daemon::start(
+            &lab,
+            &format!("privacy_mode = true\nprivacy_min_devices = {k}\n"),
+        )
+        .expect("daemon");
+        for dev in 0..ips.len() {
+            lab.query(
+                dev,
+                "192.0.2.1:53".parse().expect("addr"),
+                "a.example.test.",
+                RecordType::A,
+                false,
+            )
+            .expect("query");
+            lab.tcp_exchange(dev, "203.0.113.10:443".parse().expect("addr"), 1000, 5000)
+                .expect("exchange");
+        }
+        d.wait_for(&lab, Duration::from_secs(10), |f| {
+            (devices_in(&Value::Array(f.to_vec()), "device_ip").len() == ips.len()).then_some(())
+        })
+        .expect("every device's flow");
+        let paths = json(&lab, 0, "/api/v1/paths?window=900");
+        let ids = devices_in(&paths["paths"], "device");
+        let rows = paths["paths"].as_array().cloned().unwrap_or_default();
+        if others_shown {
+            assert_eq!(ids, ["192.0.2.10", "others"], "k = {k}: {paths}");
+            let others = rows
+                .iter()
+                .find(|r| r["device"] == "others")
+                .expect("others row");
+            assert_eq!(others["connections"], 4, "{others}");
+            let at: chrono::DateTime<chrono::Utc> = others["last_seen"]
+                .as_str()
+                .and_then(|s| s.parse().ok())
+                .expect("last_seen");
+            assert_eq!(at.timestamp() % 60, 0, "others' time to the minute: {at}");
+            assert_eq!(at.timestamp_subsec_nanos(), 0, "{at}");
+        } else {
+            assert_eq!(ids, ["192.0.2.10"], "k = {k}: {paths}");
+        }
+        for ip in &ips[1..] {
+            assert!(!paths.to_string().contains(ip), "{ip} in {paths}");
+        }
     }
 }

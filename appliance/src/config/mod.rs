@@ -196,6 +196,7 @@ mod tests {
             ("[correlate]\nlan = []", "correlate.lan"),
             ("[correlate]\nmax_devices = 0", "correlate.max_devices"),
             ("[web]\nlisten = \"127.0.0.1:0\"", "web.listen"),
+            ("[web]\nprivacy_min_devices = 0", "web.privacy_min_devices"),
             ("[enrich]\ngeo_dbs = [\"\"]", "enrich.geo_dbs"),
         ];
         for (text, key) in cases {

@@ -17,6 +17,10 @@ pub struct WebConfig {
     /// Privacy mode: each device sees only its own flows, names and answers; the group
     /// views (sankey, map, presenter) show everyone else only as one aggregate.
     pub privacy_mode: bool,
+    /// Privacy mode: the group views' "Other devices" rows are shown only when at least
+    /// this many devices (besides the viewer) are in them, with times to the minute; with
+    /// fewer, an aggregate is one or two devices' browsing, and it is left out.
+    pub privacy_min_devices: usize,
     /// How the group views (sankey, map, presenter, device lists) name devices without a
     /// nickname: `"pseudonym"` ("Blue Otter", the default: a classroom's projector never
     /// shows "alice-laptop") or `"hostname"` (their DHCP host names, for a home network).
@@ -40,6 +44,7 @@ impl Default for WebConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             max_event_clients: 64,
             privacy_mode: false,
+            privacy_min_devices: 3,
             group_names: GroupNames::default(),
         }
     }
@@ -54,6 +59,12 @@ impl WebConfig {
         if self.max_event_clients == 0 || self.max_event_clients > 10_000 {
             return Err(invalid(
                 "web.max_event_clients",
+                "must be between 1 and 10000",
+            ));
+        }
+        if self.privacy_min_devices == 0 || self.privacy_min_devices > 10_000 {
+            return Err(invalid(
+                "web.privacy_min_devices",
                 "must be between 1 and 10000",
             ));
         }

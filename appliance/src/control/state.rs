@@ -75,7 +75,8 @@ pub fn save(path: &Path, state: &Saved) -> Result<(), StateError> {
         source,
     };
     let bytes = serde_json::to_vec_pretty(state).map_err(|e| io(std::io::Error::other(e)))?;
-    crate::sys::fs::write_atomic(path, &bytes).map_err(io)
+    // The data directory's files are the daemon's alone.
+    crate::sys::fs::write_atomic_mode(path, &bytes, 0o600).map_err(io)
 }
 
 #[cfg(test)]

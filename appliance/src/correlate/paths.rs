@@ -9,7 +9,10 @@
 //!   counted twice and the memory is one entry per path, not per flow.
 //!
 //! Privacy mode is applied here too: with a `viewer`, every other device folds into one
-//! "others" device before grouping, so a group view can only show aggregates.
+//! "others" device before grouping, so a group view can only show aggregates. An aggregate
+//! of one or two devices is still their browsing, so the "others" rows are kept only when at
+//! least [`PathQuery::min_others`] devices fold into them, and their times are cut to the
+//! minute.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -249,6 +252,9 @@ pub struct PathQuery {
     /// Privacy mode: every device but this one is folded into [`PathDevice::Others`].
     /// `Some(None)`: privacy mode for a viewer that is not a device (everything folds).
     pub private_to: Option<Option<DeviceId>>,
+    /// Privacy mode: the [`PathDevice::Others`] rows are left out unless at least this many
+    /// devices fold into them (`web.privacy_min_devices`).
+    pub min_others: usize,
 }
 
 /// Which addresses are one device: each bound address → its device's preferred address
@@ -276,9 +282,15 @@ pub fn aggregate<'a>(
         since: q.since,
         device: q.device.map(|d| same.of(d)),
         private_to: q.private_to.map(|v| v.map(|d| same.of(d))),
+        min_others: q.min_others,
     };
+    // The devices folded into "others", counted for `min_others`.
+    let folded = std::cell::RefCell::new(std::collections::HashSet::new());
     let fold = |d: DeviceId| match q.private_to {
-        Some(viewer) if viewer != Some(d) => PathDevice::Others,
+        Some(viewer) if viewer != Some(d) => {
+            folded.borrow_mut().insert(d);
+            PathDevice::Others
+        }
         _ => PathDevice::Device(d),
     };
     let wanted = |d: DeviceId| q.device.is_none_or(|w| w == d);
@@ -330,7 +342,17 @@ pub fn aggregate<'a>(
             }
         }
     }
-    let mut rows: Vec<PathRow> = out.into_values().collect();
+    let enough_others = folded.borrow().len() >= q.min_others;
+    let mut rows: Vec<PathRow> = out
+        .into_values()
+        .filter(|r| r.device != PathDevice::Others || enough_others)
+        .map(|mut r| {
+            if r.device == PathDevice::Others {
+                r.last_seen = to_minute(r.last_seen);
+            }
+            r
+        })
+        .collect();
     rows.sort_by(|a, b| {
         (b.bytes_up + b.bytes_down)
             .cmp(&(a.bytes_up + a.bytes_down))
@@ -339,6 +361,12 @@ pub fn aggregate<'a>(
             .then_with(|| a.domain.cmp(&b.domain))
     });
     rows
+}
+
+/// `t` cut down to its minute: an aggregate's time must not tell its devices' clicks apart.
+fn to_minute(t: DateTime<Utc>) -> DateTime<Utc> {
+    let s = t.timestamp();
+    DateTime::from_timestamp(s - s.rem_euclid(60), 0).unwrap_or(t)
 }
 
 #[cfg(test)]
@@ -405,6 +433,7 @@ mod tests {
             since: None,
             device: None,
             private_to: None,
+            min_others: 0,
         }
     }
 
@@ -470,6 +499,17 @@ mod tests {
         assert_eq!(rows[0].device, PathDevice::Others);
         assert_eq!(rows[0].bytes_up + rows[0].bytes_down, 500);
         assert_eq!(rows[1].device, PathDevice::Device(me));
+        // The aggregate's time to the minute; the viewer's own to the second.
+        assert_eq!(rows[0].last_seen, at(60));
+        assert_eq!(rows[1].last_seen, at(100));
+        // Two other devices: enough for k = 2, not for k = 3 (only the viewer's rows stay).
+        let k2 = PathQuery { min_others: 2, ..q };
+        let rows = aggregate(&t, [&a, &b, &c].into_iter(), &k2, &SameDevice::default());
+        assert_eq!(rows.len(), 2);
+        let k3 = PathQuery { min_others: 3, ..q };
+        let rows = aggregate(&t, [&a, &b, &c].into_iter(), &k3, &SameDevice::default());
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].device, PathDevice::Device(me));
         let only = PathQuery {
             device: Some(me),
             ..all()

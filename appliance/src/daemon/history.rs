@@ -10,6 +10,7 @@ use crate::devices::KnownDevice;
 use crate::model::{Alert, FlowState};
 use crate::status::Status;
 use crate::store::{Store, StoreWriter, WriterConfig};
+use tokio_util::sync::CancellationToken;
 
 /// Changes queued for the store's writer thread. It commits every 500 ms and writes well over
 /// 100,000 flows/s, so this only absorbs bursts; each queued change holds a flow's copy
@@ -72,6 +73,32 @@ impl History {
         tracing::info!("detect: {} alerts restored", alerts.len());
         (alerts, max_id)
     }
+}
+
+/// Mirror the writer's health into `/api/v1/status` (and so the admin page): a warning while
+/// its commits fail (disk full, read-only file system), gone once one succeeds again; read
+/// every second. Ends at shutdown.
+pub(super) fn watch_writer(history: &History, status: Arc<Status>, shutdown: CancellationToken) {
+    let Some(stats) = history.writer.as_ref().map(StoreWriter::stats) else {
+        return;
+    };
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => break,
+                _ = tick.tick() => {}
+            }
+            let warning = stats.failing().map(|e| {
+                format!(
+                    "history is not being saved: the database cannot be written ({e}); \
+                     retrying every 2 s, new history is dropped while the queue is full \
+                     (\"history\" counters); DNS and the live views keep working"
+                )
+            });
+            status.set_condition("history", warning);
+        }
+    });
 }
 
 /// An empty live state with the configured bounds.

@@ -87,6 +87,7 @@ impl Daemon {
         create_data_dir(&config)?;
         let (config, password_hash) = prepare_admin_password(config, status.clone()).await?;
         let mut history = History::open(&config, &status);
+        history::watch_writer(&history, status.clone(), shutdown.clone());
         let Channels {
             dns: (sink, dns_rx),
             conntrack: (ct_tx, ct_rx),
@@ -143,6 +144,7 @@ impl Daemon {
             event_slots: Arc::new(Semaphore::new(config.web.max_event_clients)),
             devices,
             privacy: config.web.privacy_mode,
+            privacy_min_devices: config.web.privacy_min_devices,
             group_names: config.web.group_names,
             paths_cache: Default::default(),
             site: Arc::new(config.site.clone()),
@@ -241,7 +243,8 @@ fn report_setup_problems(config: &Config, status: &Status) {
 }
 
 fn create_data_dir(config: &Config) -> anyhow::Result<()> {
-    std::fs::create_dir_all(&config.data.dir).with_context(|| {
+    // Private: it holds every device's history (see `sys::fs::create_private_dir`).
+    crate::sys::fs::create_private_dir(&config.data.dir).with_context(|| {
         format!(
             "cannot create data directory {} (data.dir / --data-dir)",
             config.data.dir.display()

@@ -4,6 +4,12 @@
 //! writer's queue ([`StoreOp::ForgetDevice`](crate::store::StoreOp::ForgetDevice)): the writer
 //! first commits every op queued before it, then deletes, so nothing queued earlier comes
 //! back afterwards. [`Store::forget_device`] deletes directly, for when no writer runs.
+//!
+//! Deleted must mean gone from the files, not only from the queries: every connection runs
+//! with `secure_delete` (deleted rows and freed pages are overwritten with zeros, see
+//! `store::connect`), and after a forget the WAL, which still holds the pages as they were
+//! before the delete, is checkpointed into the database and truncated to zero bytes
+//! ([`wipe_wal`]).
 
 use std::net::IpAddr;
 
@@ -18,7 +24,11 @@ impl Store {
     /// uses [`StoreWriter::forget_device`](crate::store::StoreWriter::forget_device).
     pub fn forget_device(&self, ip: IpAddr) -> Result<Deleted, StoreError> {
         let mut conn = self.conn.lock();
-        Ok(forget_in(&mut conn, ip)?)
+        let deleted = forget_in(&mut conn, ip)?;
+        if !wipe_wal(&conn)? {
+            tracing::info!("store: a reader holds the WAL; the forgotten rows leave it later");
+        }
+        Ok(deleted)
     }
 }
 
@@ -55,4 +65,12 @@ pub(crate) fn forget_in(conn: &mut Connection, ip: IpAddr) -> rusqlite::Result<D
     }
     tx.commit()?;
     Ok(out)
+}
+
+/// Copy the WAL into the database and truncate it to zero bytes (`wal_checkpoint(TRUNCATE)`),
+/// so the pages from before a delete are nowhere in the files. `false` when a reader kept
+/// it from completing (after the busy timeout): try again later.
+pub(crate) fn wipe_wal(conn: &Connection) -> rusqlite::Result<bool> {
+    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+    Ok(busy == 0)
 }

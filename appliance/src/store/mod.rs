@@ -147,6 +147,10 @@ fn connect(path: &Path) -> Result<Connection, StoreError> {
     };
     let conn = Connection::open(path).map_err(open)?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(open)?;
+    // "Forget my device" must leave no trace in the file: deleted rows and freed pages are
+    // overwritten with zeros (per connection, not kept in the file; see `forget`).
+    conn.pragma_update(None, "secure_delete", true)
+        .map_err(open)?;
     // Persistent in the file; returns the mode in force.
     let mode: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
@@ -164,6 +168,35 @@ fn connect(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// The database and its `-wal` and `-shm` files readable by the daemon's user only: they
+/// hold every device's history. A new database file is made `0600` before SQLite opens it
+/// (SQLite gives the `-wal` and `-shm` files the database's mode); files of an older
+/// install are set to `0600`.
+fn private_files(db: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    // An empty file is a new database to SQLite.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(db)?;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = db.as_os_str().to_owned();
+        name.push(suffix);
+        match std::fs::metadata(&name) {
+            Ok(m) if m.permissions().mode() & 0o077 != 0 => std::fs::set_permissions(
+                &name,
+                std::fs::Permissions::from_mode(m.permissions().mode() & 0o700),
+            )?,
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
 fn session_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
     Ok(Session {
         id: r.get(0)?,
@@ -179,11 +212,15 @@ impl Store {
     /// Open `dir/whereflow.db`, creating the directory and the database if needed, apply
     /// migrations, and make sure a session is open (the first start creates "Session 1").
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+        crate::sys::fs::create_private_dir(dir).map_err(|source| StoreError::CreateDir {
             path: dir.to_owned(),
             source,
         })?;
         let path = dir.join(DB_FILE);
+        private_files(&path).map_err(|source| StoreError::CreateDir {
+            path: dir.to_owned(),
+            source,
+        })?;
         let mut conn = connect(&path)?;
         // Takes effect on a new, empty database; an older one is converted below.
         conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")

@@ -3,10 +3,16 @@
 //! rusqlite blocks, and an SD card can stall for hundreds of milliseconds, so writes never
 //! run on the tokio workers or the DNS path: producers call [`StoreWriter::try_send`], which
 //! never waits (a full queue drops the op and counts it in [`WriterStats::dropped`]).
+//!
+//! A disk that is full or read-only (or a database locked for long) does not lose the batch
+//! at hand: the writer holds it and retries, every 2 s at most, with [`WriterStats::failing`]
+//! saying why (the daemon shows it in `/api/v1/status`); meanwhile the queue fills and further
+//! ops are dropped and counted, and the producers never wait. When writes succeed again the
+//! held batch and the queue are written and the warning clears.
 
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -17,7 +23,7 @@ use rusqlite::{params, Connection, TransactionBehavior};
 
 use crate::model::{DeviceId, DnsLogEntry, Domain, FlowRecord};
 use crate::store::codec::{enrichment_json, json_strings, proto_text, state_text, to_i64, to_ms};
-use crate::store::forget::forget_in;
+use crate::store::forget::{forget_in, wipe_wal};
 use crate::store::sessions::Deleted;
 use crate::store::StoreError;
 
@@ -133,7 +139,29 @@ pub struct WriterStats {
     pub failed: AtomicU64,
     /// Ops discarded because their session had been deleted meanwhile.
     pub discarded: AtomicU64,
+    /// Commits tried again after the disk refused them (full, read-only, busy).
+    pub retries: AtomicU64,
+    /// Why the last commit failed; `None` once one succeeds.
+    failing: parking_lot::Mutex<Option<String>>,
+    /// Set by [`StoreWriter::close`]: stop retrying, the daemon is stopping.
+    closing: AtomicBool,
 }
+
+impl WriterStats {
+    /// Why writing fails now (`None`: the last commit succeeded, or none failed yet).
+    pub fn failing(&self) -> Option<String> {
+        self.failing.lock().clone()
+    }
+}
+
+/// The first wait before a refused commit is tried again; it doubles up to [`RETRY_MAX`].
+const RETRY_FIRST: Duration = Duration::from_millis(250);
+
+/// The longest wait between tries: how late the history resumes once space is back.
+const RETRY_MAX: Duration = Duration::from_secs(2);
+
+/// How long after a failed WAL wipe (a reader held it) it is tried again.
+const WIPE_RETRY: Duration = Duration::from_secs(10);
 
 /// Boxed: `sync_channel` reserves every slot up front, and a flow is ~350 bytes inline, so a
 /// 16,384-op queue would hold 5.7 MB of empty slots; boxed it holds 128 KB.
@@ -182,6 +210,8 @@ impl StoreWriter {
     /// Stop the writer: everything queued so far is committed, then its thread ends (join
     /// it to know when). Waits for room in the queue, so call it from a blocking thread.
     pub fn close(&self) {
+        // A batch held for retrying is given up, so the close gets through.
+        self.stats.closing.store(true, Ordering::Release);
         let session = self.session.load(Ordering::Acquire);
         // A writer that has already stopped has nothing left to commit.
         let _ = self.tx.send(Box::new((session, StoreOp::Close)));
@@ -225,10 +255,15 @@ pub(super) fn spawn(
 
 /// Collect a batch (waiting for its first op as long as it takes), commit it, repeat; at
 /// [`StoreOp::Close`], or after the last sender is gone, commit what is left and return.
+///
+/// After a device is forgotten (its rows, or its identity by MAC) the WAL is checkpointed
+/// and truncated, so the deleted rows leave it at once rather than at some later checkpoint.
 fn run(mut conn: Connection, rx: Receiver<Queued>, config: &WriterConfig, stats: &WriterStats) {
     let max_ops = config.max_ops.max(1);
     let mut batch = Vec::with_capacity(max_ops);
     let mut open = true;
+    // When a WAL wipe is due (a forget happened; a reader may have blocked the last try).
+    let mut wipe_due: Option<Instant> = None;
     while open {
         match rx.recv() {
             Ok(op) => batch.push(op),
@@ -243,12 +278,23 @@ fn run(mut conn: Connection, rx: Receiver<Queued>, config: &WriterConfig, stats:
             };
             if !data.is_empty() {
                 commit_counted(&mut conn, data, stats);
+                if data
+                    .iter()
+                    .any(|q| matches!(q.1, StoreOp::ForgetIdentity { .. }))
+                {
+                    wipe_due = Some(Instant::now());
+                }
             }
             match control {
                 Some(StoreOp::ForgetDevice { ip, reply }) => {
                     let result = forget_in(&mut conn, *ip).map_err(|e| e.to_string());
-                    if let Err(e) = &result {
-                        tracing::warn!("store: forgetting a device failed: {e}");
+                    match &result {
+                        Ok(_) => wipe_due = Some(Instant::now()),
+                        Err(e) => tracing::warn!("store: forgetting a device failed: {e}"),
+                    }
+                    // Wiped before the reply: when the asker hears "forgotten", it is.
+                    if wipe_due.take().is_some() {
+                        wipe_due = try_wipe(&conn);
                     }
                     // The asker may have given up waiting; the delete is done either way.
                     let _ = reply.0.send(result);
@@ -258,8 +304,26 @@ fn run(mut conn: Connection, rx: Receiver<Queued>, config: &WriterConfig, stats:
             }
         }
         batch.clear();
+        if wipe_due.is_some_and(|d| d <= Instant::now()) {
+            wipe_due = try_wipe(&conn);
+        }
     }
     tracing::debug!("store writer stopped");
+}
+
+/// Wipe the WAL; when it cannot be done now, when to try again.
+fn try_wipe(conn: &Connection) -> Option<Instant> {
+    match wipe_wal(conn) {
+        Ok(true) => None,
+        Ok(false) => {
+            tracing::info!("store: a reader holds the WAL; emptying it again in 10 s");
+            Some(Instant::now() + WIPE_RETRY)
+        }
+        Err(e) => {
+            tracing::warn!("store: the WAL could not be emptied after a forget: {e}");
+            Some(Instant::now() + WIPE_RETRY)
+        }
+    }
 }
 
 /// Add ops to `batch` until it is full, `max_delay` has passed since its first op, or a
@@ -283,19 +347,60 @@ fn collect_batch(
     true
 }
 
+/// Commit `batch`; when the disk refuses it (full, read-only, busy), hold it and try again
+/// until it goes through or the writer is closing. Other errors (a bug, a corrupt file)
+/// cost the batch, counted in [`WriterStats::failed`], not the writer.
 fn commit_counted(conn: &mut Connection, batch: &[Queued], stats: &WriterStats) {
     let n = batch.len() as u64;
-    match commit(conn, batch) {
-        Ok(discarded) => {
-            stats.written.fetch_add(n - discarded, Ordering::Relaxed);
-            stats.discarded.fetch_add(discarded, Ordering::Relaxed);
-            stats.batches.fetch_add(1, Ordering::Relaxed);
-        }
-        Err(e) => {
-            stats.failed.fetch_add(n, Ordering::Relaxed);
-            tracing::warn!("store: a batch of {n} ops was not saved: {e}");
+    let mut wait = RETRY_FIRST;
+    loop {
+        match commit(conn, batch) {
+            Ok(discarded) => {
+                stats.written.fetch_add(n - discarded, Ordering::Relaxed);
+                stats.discarded.fetch_add(discarded, Ordering::Relaxed);
+                stats.batches.fetch_add(1, Ordering::Relaxed);
+                if stats.failing.lock().take().is_some() {
+                    tracing::info!("store: writing again");
+                }
+                return;
+            }
+            Err(e) => {
+                let retry = may_pass(&e) && !stats.closing.load(Ordering::Acquire);
+                let first = stats.failing.lock().replace(e.to_string()).is_none();
+                if !retry {
+                    stats.failed.fetch_add(n, Ordering::Relaxed);
+                    tracing::warn!("store: a batch of {n} ops was not saved: {e}");
+                    return;
+                }
+                if first {
+                    tracing::warn!("store: cannot write ({e}); holding {n} ops and retrying");
+                }
+                stats.retries.fetch_add(1, Ordering::Relaxed);
+                std::thread::sleep(wait);
+                wait = (wait * 2).min(RETRY_MAX);
+            }
         }
     }
+}
+
+/// An error of the disk or of a lock, which goes away by itself (space freed, the file
+/// system remounted, the other writer done): worth retrying the same batch.
+fn may_pass(e: &StoreError) -> bool {
+    use rusqlite::ErrorCode as C;
+    let StoreError::Sqlite(e) = e else {
+        return false;
+    };
+    matches!(
+        e.sqlite_error_code(),
+        Some(
+            C::DiskFull
+                | C::ReadOnly
+                | C::SystemIoFailure
+                | C::CannotOpen
+                | C::DatabaseBusy
+                | C::DatabaseLocked
+        )
+    )
 }
 
 /// First and last sighting, and details, of one device in one batch.

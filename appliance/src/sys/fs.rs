@@ -1,5 +1,6 @@
 //! Replacing a file atomically and durably: readers see the old contents or the new, never
-//! a mix, and after a power cut the file is one of the two.
+//! a mix, and after a power cut the file is one of the two. And the data directory, made
+//! private.
 
 use std::fs::{File, OpenOptions, Permissions};
 use std::io::{self, Write};
@@ -84,6 +85,23 @@ fn write_and_rename(tmp: &Path, path: &Path, bytes: &[u8], mode: &Mode) -> io::R
     std::fs::rename(tmp, path)
 }
 
+/// Create `dir` (and its parents) readable by the owner only (`0700`), or take the group's
+/// and others' access away from an existing one: the data directory holds every device's
+/// history, the admin password's hash and the pseudonym key.
+pub(crate) fn create_private_dir(dir: impl AsRef<Path>) -> io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    let dir = dir.as_ref();
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    let mode = std::fs::metadata(dir)?.permissions().mode();
+    if mode & 0o077 != 0 {
+        std::fs::set_permissions(dir, Permissions::from_mode(mode & 0o700))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +144,17 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
         assert_eq!(mode(&p), 0o640);
         assert!(leftovers(&d.0).is_empty());
+    }
+
+    #[test]
+    fn private_dir_is_made_or_tightened() {
+        let d = Dir::new("private");
+        let new = d.0.join("a/b");
+        create_private_dir(&new).unwrap();
+        assert_eq!(mode(&new), 0o700);
+        std::fs::set_permissions(&new, Permissions::from_mode(0o755)).unwrap();
+        create_private_dir(&new).unwrap();
+        assert_eq!(mode(&new), 0o700);
     }
 
     #[test]

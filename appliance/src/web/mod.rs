@@ -86,6 +86,8 @@ pub struct AppState {
     pub event_slots: Arc<Semaphore>,
     /// Privacy mode (`web.privacy_mode`): devices see only their own data.
     pub privacy: bool,
+    /// Privacy mode's "Other devices" rows need this many devices (`web.privacy_min_devices`).
+    pub privacy_min_devices: usize,
     /// What the group views call a device without a nickname (`web.group_names`).
     pub group_names: crate::config::GroupNames,
     /// Recently computed `/api/v1/paths` aggregates.

@@ -165,6 +165,7 @@ async fn paths_handler(
         since,
         device,
         private_to: viewer.private.then_some(Some(you)),
+        min_others: app.privacy_min_devices,
     };
     let key = CacheKey {
         window: window.clone(),

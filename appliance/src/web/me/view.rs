@@ -313,6 +313,7 @@ pub fn me_view(app: &AppState, device: DeviceId) -> MeView {
         since: None,
         device: Some(device),
         private_to: None,
+        min_others: 0,
     };
     // One device across its addresses: its flows and answers from any of them.
     let same = paths::SameDevice(app.devices.representatives());
