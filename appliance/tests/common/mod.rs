@@ -19,6 +19,16 @@ pub struct Daemon {
     router: String,
 }
 
+/// Where a daemon started on `lab` keeps its config and log; its data directory (`data.dir`)
+/// is `data/` in it.
+pub fn daemon_dir(lab: &Lab) -> PathBuf {
+    std::env::temp_dir().join(format!(
+        "wf-daemon-{}-{}",
+        std::process::id(),
+        lab.router().netns
+    ))
+}
+
 /// Where the tests reach the daemon's web API inside the router namespace.
 pub const API: &str = "127.0.0.1:8080";
 
@@ -41,11 +51,7 @@ impl Daemon {
         upstreams: &[std::net::SocketAddr],
         extra_toml: &str,
     ) -> anyhow::Result<Daemon> {
-        let dir = std::env::temp_dir().join(format!(
-            "wf-daemon-{}-{}",
-            std::process::id(),
-            lab.router().netns
-        ));
+        let dir = daemon_dir(lab);
         std::fs::create_dir_all(&dir)?;
         let upstreams: Vec<String> = upstreams.iter().map(|u| format!("\"{u}\"")).collect();
         let lan: Vec<String> = lab
@@ -233,6 +239,26 @@ pub fn request_as_device(
             Ok((code, head.to_string(), body.to_string()))
         },
     )?
+}
+
+/// The device form's cookie and hidden token from `GET /me`.
+pub fn form_token(lab: &Lab, dev: usize) -> (String, String) {
+    let (code, head, body) = request_as_device(lab, dev, "GET", "/me", &[], "").expect("GET /me");
+    assert_eq!(code, 200, "{head}");
+    let cookie = head
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+        .map(|(_, v)| v.trim())
+        .find(|v| v.starts_with("whereflow_form="))
+        .and_then(|v| v.split(';').next())
+        .expect("the page sets the form cookie")
+        .to_string();
+    let at = body.find("name=\"csrf\"").expect("hidden csrf field");
+    let tail = &body[at..];
+    let v = tail.find("value=\"").expect("csrf value") + 7;
+    let token = tail[v..].split('"').next().unwrap_or("").to_string();
+    (cookie, token)
 }
 
 /// GET `path` from the web listener as device `i` of the lab would (its own namespace).
