@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fuzzes the DNS wire parsers (appliance/fuzz: the client-query and upstream-answer parsers),
-# each target for SECONDS (default 600), and prints libFuzzer's figures. Installs what it
+# Fuzzes the parsers of outside input (appliance/fuzz: the DNS client-query and upstream-answer
+# parsers, conntrack netlink messages, dnsmasq's lease file, the settings file), each target for
+# SECONDS (default 600), and prints libFuzzer's figures. Installs what it
 # needs: a minimal nightly toolchain and cargo-fuzz. A finding fails the run and is kept in
 # appliance/fuzz/artifacts/<target>/; the corpus grows in appliance/fuzz/corpus/<target>/
 # (neither is committed; the seeds in appliance/fuzz/seeds/ are).
@@ -25,8 +26,12 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for t in "${targets[@]}"; do
   # Upstream answers may be up to 64 KiB (over TCP); queries over 4 KiB are refused at once.
+  # A netlink datagram of conntrack messages is a few KiB (the reader's buffer is larger, but
+  # longer inputs only repeat messages); settings and lease files are small text files.
   case $t in
     parse_upstream) max_len=65535 ;;
+    settings_file) max_len=16384 ;;
+    conntrack_message | lease_file) max_len=8192 ;;
     *) max_len=4200 ;;
   esac
   mkdir -p "corpus/$t"

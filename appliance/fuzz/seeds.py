@@ -78,3 +78,44 @@ for target, seeds in (("parse_query", queries), ("parse_upstream", answers)):
     for n, data in seeds.items():
         with open(os.path.join(d, n), "wb") as f:
             f.write(data)
+
+# The other targets start from real inputs kept in the repository: conntrack messages captured
+# from the kernel (the reader's test data), the settings files of the image and the VM test
+# and the example configuration, and lease lines in every shape dnsmasq writes.
+ROOT = os.path.dirname(os.path.dirname(HERE))
+copies = {
+    "conntrack_message": [
+        os.path.join(ROOT, "appliance/src/conntrack/testdata", f)
+        for f in sorted(os.listdir(os.path.join(ROOT, "appliance/src/conntrack/testdata")))
+    ],
+    "settings_file": [
+        os.path.join(ROOT, "buildroot-external/board/common/whereflow-settings.toml"),
+        os.path.join(ROOT, "image/vm-test/whereflow-settings.toml"),
+        os.path.join(ROOT, "docs/config.example.toml"),
+    ],
+}
+for target, files in copies.items():
+    d = os.path.join(HERE, "seeds", target)
+    os.makedirs(d, exist_ok=True)
+    for i, src in enumerate(files):
+        with open(src, "rb") as f:
+            data = f.read()
+        with open(os.path.join(d, f"{i}-{os.path.basename(src)}"), "wb") as f:
+            f.write(data)
+
+leases = {
+    "v4-v6": "1732180000 b8:27:eb:12:34:56 192.168.4.23 alice-phone 01:b8:27:eb:12:34:56\n"
+    "0 02:11:22:33:44:55 192.168.4.7 * *\n"
+    "duid 00:01:00:01:2c:5f:aa:bb:b8:27:eb:00:00:01\n"
+    "1732180000 1234567 2001:db8:1::23 alice-phone 00:01:00:01:2c:5f:aa:bb:b8:27:eb:12:34:56\n"
+    "1732180000 T42 2001:db8:1::24 * 00:03:00:01:f0:18:98:00:00:01\n"
+    "1732180000 99 2001:db8:1::25 laptop 00:02:00:00:ab:11:01:02:03:04\n",
+    "other-hardware": "1732180000 06-00:11:22:33:44:55 10.42.0.9 printer *\n",
+    "broken": "1732180000 b8:27:eb:12:34 192.168.4.23 x *\nduid\n99999999999999999999 a b c d\n"
+    "1732180000 b8:27:eb:12:34:56 300.1.1.1 x *\n-1 b8:27:eb:12:34:56 10.0.0.1 .. *\n",
+}
+d = os.path.join(HERE, "seeds", "lease_file")
+os.makedirs(d, exist_ok=True)
+for n, text in leases.items():
+    with open(os.path.join(d, n), "w") as f:
+        f.write(text)

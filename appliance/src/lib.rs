@@ -31,6 +31,8 @@ pub mod detect;
 pub(crate) mod devices;
 pub mod dns;
 pub mod enrich;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod model;
 pub(crate) mod netlink;
 pub(crate) mod session;
