@@ -19,8 +19,10 @@ shellcheck -x -P SCRIPTDIR -s sh buildroot-external/board/common/rootfs-overlay/
   image/vm-test/guest/etc/init.d/* image/vm-test/guest/usr/libexec/vm-test/*
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
-# The DNS wire parsers, fuzzed briefly (appliance/fuzz). The first run installs a minimal
-# nightly toolchain and cargo-fuzz and builds the targets: ~2.5 min on a 2-core machine.
+# The parsers of outside input (DNS wire, conntrack messages, lease file, settings file),
+# fuzzed briefly (appliance/fuzz). The first run installs a minimal nightly toolchain and
+# cargo-fuzz and builds the targets, whereflow instrumented included: ~10 min on a 2-core
+# machine; later runs rebuild only what changed.
 scripts/fuzz.sh 25
 # The WiFi system test: the appliance's image in a QEMU guest, booted with good and with bad
 # settings (~2 min, plus a release build).
