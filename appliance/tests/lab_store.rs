@@ -96,11 +96,6 @@ fn forget_leaves_no_names_in_the_files() {
         files_with(&data, "forgetme-q7x"),
         files_with(&data, "Zorblax")
     );
-    // The data are the daemon's alone.
-    assert_eq!(mode(&data), 0o700, "data directory");
-    for f in DB_FILES {
-        assert_eq!(mode(&data.join(f)), 0o600, "{f}");
-    }
 
     let (code, head, _) = request_as_device(
         &lab,
@@ -143,8 +138,13 @@ fn forget_leaves_no_names_in_the_files() {
         files_with(&data, "forgetme-q7x"),
         files_with(&data, "Zorblax")
     );
+    // The data are the daemon's alone (checked last, after the names).
+    assert_eq!(mode(&data), 0o700, "data directory");
     for f in DB_FILES {
-        assert_eq!(mode(&data.join(f)), 0o600, "{f} after the restart");
+        assert_eq!(mode(&data.join(f)), 0o600, "{f}");
+    }
+    for e in std::fs::read_dir(&data).expect("data dir").flatten() {
+        assert_eq!(mode(&e.path()) & 0o077, 0, "{}", e.path().display());
     }
     let (_, dns) = get_as_device(&lab, 1, "/api/v1/dns").expect("GET");
     assert!(!dns.contains("forgetme-q7x"), "{dns}");
