@@ -49,6 +49,10 @@ const CTA_PROTO_ICMP_TYPE: u16 = 5;
 const CTA_PROTO_ICMP_CODE: u16 = 6;
 const CTA_PROTO_ICMPV6_TYPE: u16 = 8;
 const CTA_PROTO_ICMPV6_CODE: u16 = 9;
+// nlmsg_type: below this, netlink's own messages (NOOP, ERROR, DONE, OVERRUN); above it, a
+// netfilter subsystem in the high byte (linux/netfilter/nfnetlink.h).
+const NLMSG_MIN_TYPE: u16 = 0x10;
+const NFNL_SUBSYS_CTNETLINK: u16 = 1;
 
 /// What a conntrack message says happened to a flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,6 +138,19 @@ pub fn parse_message(bytes: &[u8]) -> Envelope {
         dump_interrupted: false,
         message: Message::Unusable(why),
     };
+    // Only netlink's own messages and conntrack's are decoded: the crate's decoders of the
+    // other subsystems (nftables, ...) are of no use here, and the fuzzer found one that
+    // panics on a short attribute (`fuzz/`, target `conntrack_message`).
+    let kind = bytes
+        .get(4..6)
+        .map_or(0, |t| u16::from_ne_bytes([t[0], t[1]]));
+    if kind >= NLMSG_MIN_TYPE && kind >> 8 != NFNL_SUBSYS_CTNETLINK {
+        return Envelope {
+            seq,
+            dump_interrupted: false,
+            message: Message::Ignored,
+        };
+    }
     let msg = match NetlinkMessage::<NetfilterMessage>::deserialize(bytes) {
         Ok(m) => m,
         Err(e) => return unusable(format!("undecodable netlink message: {e}")),
@@ -644,5 +661,18 @@ mod tests {
         // Garbage framing.
         let all = parse_datagram(&[0xff; 40]);
         assert!(matches!(all[0].message, Message::Unusable(_)));
+    }
+
+    #[test]
+    fn other_subsystems_are_ignored_not_decoded() {
+        // Found by the fuzzer: an nftables message (subsystem 10) with a 1-byte attribute
+        // made the crate's nftables decoder panic (`length - 4` overflowed).
+        let crash: [u8; 44] = [
+            30, 0, 0, 0, 11, 10, 128, 5, 0, 1, 0, 0, 0, 0, 2, 128, 20, 0, 1, 128, 8, 0, 17, 0, 0,
+            0, 15, 0, 0, 0, 18, 0, 1, 0, 127, 0, 15, 0, 127, 0, 15, 255, 15, 0,
+        ];
+        let env = parse_datagram(&crash);
+        assert!(env.iter().all(|e| e.message != Message::Done), "{env:?}");
+        assert_eq!(env[0].message, Message::Ignored);
     }
 }
