@@ -197,8 +197,10 @@ impl Forwarder {
         self.block.as_deref().filter(|b| b.active())
     }
 
-    /// Send everything in `out` (and empty it).
+    /// Send everything in `out` (and empty it), after queueing the events of those answers
+    /// (held on a UDP read loop's thread, see [`AnswerSink`]).
     pub async fn flush(&self, out: &mut Outbox) {
+        self.sink.release();
         for (sock, msgs) in &mut out.by_socket {
             send_all(sock, msgs).await;
         }
@@ -500,6 +502,7 @@ impl Forwarder {
                 repeats,
             });
         }
+        self.sink.release();
     }
 
     fn emit(&self, q: &Query<'_>, src: SocketAddr, said: &Said<'_>) {

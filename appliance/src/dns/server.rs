@@ -141,6 +141,8 @@ pub async fn start_udp_thread(
                     return;
                 }
             };
+            // This thread answers in batches and releases each batch's events together.
+            super::answer::AnswerSink::hold_on_this_thread();
             runtime.block_on(async move {
                 let sock = match UdpSocket::from_std(sock) {
                     Ok(s) => s,
