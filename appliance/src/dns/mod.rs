@@ -131,7 +131,7 @@ impl DnsServer {
                 limit = n,
                 "the open-files limit is low: under heavy load some DNS questions may fail"
             ),
-            Ok(_) => {}
+            Ok(n) => tracing::info!(limit = n, "open-files limit raised to the hard limit"),
             Err(error) => tracing::warn!(%error, "cannot read or raise the open-files limit"),
         }
         let shutdown = CancellationToken::new();
