@@ -29,6 +29,7 @@ pub mod correlate;
 pub mod daemon;
 pub mod detect;
 pub(crate) mod devices;
+pub(crate) mod group_view;
 pub mod dns;
 pub mod enrich;
 pub mod model;

@@ -103,6 +103,8 @@ pub struct AppState {
     pub detect: Option<crate::detect::DetectHandle>,
     /// The admin's controls: DNS blocking, blocks, ending connections (`controls`).
     pub controls: Arc<crate::control::Controls>,
+    /// What the teacher keeps off the group views (`group_view`), for this session.
+    pub group_view: Arc<RwLock<crate::group_view::Grouping>>,
 }
 
 impl AppState {
@@ -110,10 +112,25 @@ impl AppState {
     /// its nickname, else its pseudonym for the session ("Blue Otter"), or its DHCP host
     /// name with `web.group_names = "hostname"` — never its MAC or IP address. The device's
     /// own page and the admin pages use [`crate::devices::DeviceInfo::name`] instead.
+    /// The teacher's rules apply: a hidden device is "Hidden device", a cleared or hidden
+    /// nickname gives way to the pseudonym, "names off" shows only pseudonyms.
     pub fn device_name(&self, device: crate::model::DeviceId) -> String {
-        self.devices
-            .describe(device.ip())
-            .group_name(self.group_names)
+        let ip = device.ip();
+        if self
+            .group_view
+            .read()
+            .hides_device(self.devices.identity(ip))
+        {
+            return "Hidden device".into();
+        }
+        self.group_name(ip, &self.devices.describe(ip))
+    }
+
+    /// The group views' name of the device behind `ip` (described by `info`), the teacher's
+    /// nickname rules and "names off" applied (not whether the device is hidden).
+    pub fn group_name(&self, ip: std::net::IpAddr, info: &crate::devices::DeviceInfo) -> String {
+        let id = self.devices.identity(ip);
+        self.group_view.read().group_name(id, info, self.group_names)
     }
 
     /// The handles the application actions ([`crate::session`]) change.
@@ -123,6 +140,7 @@ impl AppState {
             history: self.admin.history(),
             alerts: self.detect.as_ref().map(|d| &*d.alerts),
             devices: &self.devices,
+            group_view: &self.group_view,
         }
     }
 }

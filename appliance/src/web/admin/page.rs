@@ -268,6 +268,9 @@ pub(crate) async fn failed(app: &AppState, admin: &AdminSession, e: AdminError) 
         AdminError::BadRequest(_) => StatusCode::BAD_REQUEST,
         AdminError::Store(crate::store::StoreError::NoSuchSession(_)) => StatusCode::NOT_FOUND,
         AdminError::Store(crate::store::StoreError::CurrentSession(_)) => StatusCode::CONFLICT,
+        AdminError::GroupView(_) | AdminError::NicknameLocked | AdminError::Nickname(_) => {
+            e.status_code()
+        }
         _ => StatusCode::SERVICE_UNAVAILABLE,
     };
     render(app, Some(admin), status, None, Some(e.to_string())).await
