@@ -12,5 +12,4 @@ pub(crate) mod rules;
 
 pub(crate) use rules::{
     DeviceTarget, GroupViewError, Grouping, Hidden, Rule, RuleAction, RuleKind, Target,
-    MAX_RULES, MAX_TARGET_CHARS,
 };

@@ -15,6 +15,7 @@
 //! - `alerts/`: the detectors' alerts and temporary ignores (`detect`): JSON, the `/alerts`
 //!   page and its ignore form.
 //! - `controls`: the admin's controls (`control`): DNS blocking, blocks, ending connections.
+//! - `group_view`: the teacher's rules for the group views (hide, clear, lock, names off).
 //! - `admin/`: the admin page, login, sessions, export, settings.
 //!
 //! And what the features share, below them: `page` (the page toolkit: layout, the headers
@@ -46,6 +47,7 @@ pub mod assets;
 pub(crate) mod auth;
 pub mod controls;
 pub mod events;
+pub(crate) mod group_view;
 pub(crate) mod home;
 pub(crate) mod me;
 pub mod notice;
@@ -159,6 +161,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(alerts::routes())
         .merge(controls::routes())
+        .merge(group_view::routes())
         .with_state(state)
         // Pages and JSON gzipped for clients that accept it (a phone on a busy WiFi). The event
         // stream is left alone (the default predicate skips text/event-stream), and so are
