@@ -225,6 +225,7 @@ mod tests {
             emoji: "🦦".into(),
             group_name: "Ana's <phone>".into(),
             nickname: Some("Ana's <phone>".into()),
+            nickname_locked: true,
             hostname: None,
             vendor: Some("Samsung".into()),
             randomised_mac: false,
@@ -289,6 +290,7 @@ mod tests {
         assert!(html.contains("ads.doubleclick.net"));
         assert!(html.contains("<span class=\"badge blocked\">blocked</span>"));
         assert!(html.contains("action=\"/me/nickname\""));
+        assert!(html.contains("me-nickname-locked"), "the lock is said");
         assert!(html.contains("name=\"csrf\" value=\"abc\""));
         assert!(html.contains("48 kB"));
     }
