@@ -240,7 +240,7 @@ impl Daemon {
 
     /// Log in with the form; returns the `Cookie` header value and the CSRF token.
     pub fn login(&self, from: Option<&str>, password: &str) -> Result<(String, String), Resp> {
-        admin_support::login(&self.web, from, password)
+        login(&self.web, from, password)
     }
 }
 
