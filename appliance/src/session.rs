@@ -20,8 +20,8 @@ use crate::devices::DeviceRegistry;
 use crate::group_view::{
     DeviceTarget, GroupViewError, Grouping, Rule, RuleAction, RuleKind, Target,
 };
-use crate::store::StoredRule;
 use crate::model::DeviceId;
+use crate::store::StoredRule;
 use crate::store::{Deleted, Session, Store, StoreError, StoreWriter};
 
 /// Most characters of a session name.

@@ -63,7 +63,14 @@ fn prepare(data: &Path) {
     let store = Store::open(data).unwrap();
     let (w, h) = store.spawn_writer(1_000).unwrap();
     for op in [
-        flow(1, ANA, "video.example.com", "Example Video Co", 1_000, 50_000),
+        flow(
+            1,
+            ANA,
+            "video.example.com",
+            "Example Video Co",
+            1_000,
+            50_000,
+        ),
         flow(2, BEN, "secret-site.org", "Secret Org", 300, 700),
         flow(3, BEN, "video.example.com", "Example Video Co", 500, 20_000),
     ] {
@@ -75,12 +82,16 @@ fn prepare(data: &Path) {
 
 /// Bytes and connections over every row.
 fn totals(paths: &Value) -> (u64, u64) {
-    paths["paths"].as_array().unwrap().iter().fold((0, 0), |(b, c), r| {
-        (
-            b + r["bytes_up"].as_u64().unwrap() + r["bytes_down"].as_u64().unwrap(),
-            c + r["connections"].as_u64().unwrap(),
-        )
-    })
+    paths["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .fold((0, 0), |(b, c), r| {
+            (
+                b + r["bytes_up"].as_u64().unwrap() + r["bytes_down"].as_u64().unwrap(),
+                c + r["connections"].as_u64().unwrap(),
+            )
+        })
 }
 
 fn name_of(paths: &Value, id: &str) -> Option<String> {
@@ -158,10 +169,18 @@ fn set_nickname(d: &Daemon, from: &str, nickname: &str) -> (u16, String) {
     let at = body.find("name=\"csrf\"").expect("csrf field");
     let v = body[at..].find("value=\"").unwrap() + at + 7;
     let token = body[v..].split('"').next().unwrap().to_owned();
-    let form = format!(
-        "nickname={}&csrf={token}",
-        nickname.replace(' ', "+").replace('\'', "%27")
-    );
+    // Form encoding: every byte but letters and digits as `%XX`.
+    let encoded: String = nickname
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let form = format!("nickname={encoded}&csrf={token}");
     let r = http(
         &d.web,
         Some(from),
@@ -180,11 +199,7 @@ fn set_nickname(d: &Daemon, from: &str, nickname: &str) -> (u16, String) {
 fn the_teacher_hides_things_from_the_projector_and_undoes_it() {
     let dir = Daemon::dir("group-view");
     prepare(&dir.join("data"));
-    let d = Daemon::start(
-        dir,
-        &format!("[admin]\npassword = \"{PASSWORD}\"\n"),
-        false,
-    );
+    let d = Daemon::start(dir, &format!("[admin]\npassword = \"{PASSWORD}\"\n"), false);
     let session = "/api/v1/paths?window=session";
     let before = d.get(session, &[]).json();
     let (bytes, connections) = totals(&before);
@@ -193,10 +208,7 @@ fn the_teacher_hides_things_from_the_projector_and_undoes_it() {
     assert!(before.to_string().contains("secret-site.org"));
 
     // Only the admin, and only with the CSRF token.
-    assert!(matches!(
-        d.get("/api/v1/group-view", &[]).status,
-        401 | 403
-    ));
+    assert!(matches!(d.get("/api/v1/group-view", &[]).status, 401 | 403));
     let (cookie, csrf) = d.login(None, PASSWORD).expect("login");
     let t = Teacher {
         d: &d,
@@ -225,7 +237,11 @@ fn the_teacher_hides_things_from_the_projector_and_undoes_it() {
     assert_eq!(t.add("device", ANA, "hide").0, 409, "the same rule twice");
 
     let after = d.get(session, &[]).json();
-    assert_eq!(totals(&after), (bytes, connections), "totals unchanged: {after}");
+    assert_eq!(
+        totals(&after),
+        (bytes, connections),
+        "totals unchanged: {after}"
+    );
     let text = after.to_string();
     assert!(!text.contains("secret-site.org"), "{text}");
     assert!(!text.contains("Secret Org"), "{text}");
@@ -311,6 +327,18 @@ fn the_teacher_hides_things_from_the_projector_and_undoes_it() {
     assert!(page.contains("me-nickname-locked"), "the page says so");
     t.undo(lock);
     t.undo(clear);
+    // What a nickname may hold: emoji and punctuation yes; invisible, direction-changing or
+    // stacking characters no.
+    for bad in [
+        "Ben\u{200b}",
+        "a\u{061c}b",
+        "Z\u{334}\u{351}\u{30c}\u{335}algo",
+    ] {
+        let (status, body) = set_nickname(&d, BEN, bad);
+        assert_eq!(status, 400, "{bad:?}: {body}");
+    }
+    assert_eq!(set_nickname(&d, BEN, "Zoë 👩‍💻 (7B)!").0, 303);
+    assert_eq!(name(&d), "Zoë 👩‍💻 (7B)!");
     assert_eq!(set_nickname(&d, BEN, "Ben's phone").0, 303);
     assert_eq!(name(&d), "Ben's phone");
     let names_off = t.hide("names", "", "hide");
@@ -328,7 +356,10 @@ fn the_teacher_hides_things_from_the_projector_and_undoes_it() {
         "POST",
         "/admin/group-view",
         &form,
-        &format!("csrf={}&kind=domain&target=secret-site.org&action=hide", t.csrf),
+        &format!(
+            "csrf={}&kind=domain&target=secret-site.org&action=hide",
+            t.csrf
+        ),
     );
     assert_eq!(r.status, 303, "{}", r.text());
     assert_eq!(r.header("location"), Some("/admin?done=group-view"));
@@ -363,5 +394,7 @@ fn the_teacher_hides_things_from_the_projector_and_undoes_it() {
     );
     assert_eq!(r.status, 201, "{}", r.text());
     assert_eq!(t.rules()["rules"], json!([]));
+    // ... and without nicknames (the admin did not keep them).
+    assert_eq!(json_as(&d, BEN, "/api/v1/me")["nickname"], Value::Null);
     assert!(!d.log().contains(PASSWORD));
 }

@@ -7,9 +7,7 @@
 
 mod admin_support;
 
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -20,7 +18,7 @@ use whereflow::model::{
 };
 use whereflow::store::{DeviceSeen, Store, StoreOp};
 
-use admin_support::{http, Daemon, Resp};
+use admin_support::Daemon;
 
 const PASSWORD: &str = "correct horse battery";
 

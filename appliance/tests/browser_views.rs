@@ -499,7 +499,10 @@ fn every_view_in_a_real_browser_with_real_traffic() {
     let hidden = &g["hidden"];
     assert!(!any(&hidden["devices"], "Zoë"), "device hidden: {hidden}");
     assert!(any(&hidden["devices"], "Hidden devices"), "{hidden}");
-    assert!(!any(&hidden["domains"], "google.com"), "domain hidden: {hidden}");
+    assert!(
+        !any(&hidden["domains"], "google.com"),
+        "domain hidden: {hidden}"
+    );
     assert!(any(&hidden["domains"], "Hidden website"), "{hidden}");
     assert_eq!(
         hidden["totals"]["connections"], g["before"]["totals"]["connections"],

@@ -495,7 +495,13 @@ mod tests {
             private_to: Some(Some(me)),
             ..all()
         };
-        let rows = aggregate(&t, [&a, &b, &c].into_iter(), &q, &SameDevice::default(), &Hidden::nothing());
+        let rows = aggregate(
+            &t,
+            [&a, &b, &c].into_iter(),
+            &q,
+            &SameDevice::default(),
+            &Hidden::nothing(),
+        );
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].device, PathDevice::Others);
         assert_eq!(rows[0].bytes_up + rows[0].bytes_down, 500);
@@ -505,18 +511,29 @@ mod tests {
             ..all()
         };
         assert_eq!(
-            aggregate(&t, [&a, &b, &c].into_iter(), &only, &SameDevice::default(), &Hidden::nothing()).len(),
+            aggregate(
+                &t,
+                [&a, &b, &c].into_iter(),
+                &only,
+                &SameDevice::default(),
+                &Hidden::nothing()
+            )
+            .len(),
             1
         );
         let nobody = PathQuery {
             private_to: Some(None),
             ..all()
         };
-        assert!(
-            aggregate(&t, [&a, &b].into_iter(), &nobody, &SameDevice::default(), &Hidden::nothing())
-                .iter()
-                .all(|r| r.device == PathDevice::Others)
-        );
+        assert!(aggregate(
+            &t,
+            [&a, &b].into_iter(),
+            &nobody,
+            &SameDevice::default(),
+            &Hidden::nothing()
+        )
+        .iter()
+        .all(|r| r.device == PathDevice::Others));
     }
 
     #[test]
@@ -530,7 +547,13 @@ mod tests {
         }
         assert!(t.len() <= 3, "two paths plus the fold path");
         assert_eq!(t.folded(), 2);
-        let rows = aggregate(&t, std::iter::empty(), &all(), &SameDevice::default(), &Hidden::nothing());
+        let rows = aggregate(
+            &t,
+            std::iter::empty(),
+            &all(),
+            &SameDevice::default(),
+            &Hidden::nothing(),
+        );
         let total: u64 = rows.iter().map(|r| r.bytes_up + r.bytes_down).sum();
         assert_eq!(total, 400, "nothing lost, only folded");
         t.forget_device(DeviceId(
@@ -552,7 +575,13 @@ mod tests {
             10,
             Some(1),
         ));
-        let rows = aggregate(&t, std::iter::empty(), &all(), &SameDevice::default(), &Hidden::nothing());
+        let rows = aggregate(
+            &t,
+            std::iter::empty(),
+            &all(),
+            &SameDevice::default(),
+            &Hidden::nothing(),
+        );
         assert!(rows[0].tracker);
         let v = serde_json::to_value(&rows[0]).unwrap_or_default();
         assert_eq!(v["device"], "192.0.2.10");
@@ -592,7 +621,10 @@ mod tests {
             device: Some(v6.device_ip),
             ..all()
         };
-        assert_eq!(aggregate(&t, flows.into_iter(), &q, &same, &Hidden::nothing()).len(), 1);
+        assert_eq!(
+            aggregate(&t, flows.into_iter(), &q, &same, &Hidden::nothing()).len(),
+            1
+        );
         let private = PathQuery {
             private_to: Some(Some(v6.device_ip)),
             ..all()
@@ -614,17 +646,36 @@ mod tests {
         let mut hidden = Hidden::nothing();
         hidden.devices.insert(a.device_ip);
         hidden.devices.insert(b.device_ip);
-        hidden.domains.insert(Domain::new("secret.example").unwrap());
+        hidden
+            .domains
+            .insert(Domain::new("secret.example").unwrap());
         let flows = [&a, &b, &c, &d];
-        let plain = aggregate(&t, flows.into_iter(), &all(), &SameDevice::default(), &Hidden::nothing());
-        let rows = aggregate(&t, flows.into_iter(), &all(), &SameDevice::default(), &hidden);
+        let plain = aggregate(
+            &t,
+            flows.into_iter(),
+            &all(),
+            &SameDevice::default(),
+            &Hidden::nothing(),
+        );
+        let rows = aggregate(
+            &t,
+            flows.into_iter(),
+            &all(),
+            &SameDevice::default(),
+            &hidden,
+        );
         let total = |rows: &[PathRow]| rows.iter().map(|r| r.bytes_up + r.bytes_down).sum::<u64>();
         assert_eq!(total(&rows), total(&plain));
         assert_eq!(rows[0].device, PathDevice::Hidden);
         assert_eq!(rows[0].connections, 2);
-        assert!(!rows.iter().any(|r| r.device == PathDevice::Device(a.device_ip)));
+        assert!(!rows
+            .iter()
+            .any(|r| r.device == PathDevice::Device(a.device_ip)));
         let secret = rows.iter().find(|r| r.domain_hidden).unwrap();
-        assert_eq!((secret.domain.as_ref(), secret.org.as_deref()), (None, None));
+        assert_eq!(
+            (secret.domain.as_ref(), secret.org.as_deref()),
+            (None, None)
+        );
         assert_eq!(secret.device, PathDevice::Device(c.device_ip));
         // "no DNS seen" stays apart from a hidden domain.
         assert!(rows.iter().any(|r| r.domain.is_none() && !r.domain_hidden));
@@ -632,8 +683,16 @@ mod tests {
             private_to: Some(Some(a.device_ip)),
             ..all()
         };
-        let rows = aggregate(&t, flows.into_iter(), &private, &SameDevice::default(), &hidden);
-        assert!(rows.iter().any(|r| r.device == PathDevice::Device(a.device_ip)));
+        let rows = aggregate(
+            &t,
+            flows.into_iter(),
+            &private,
+            &SameDevice::default(),
+            &hidden,
+        );
+        assert!(rows
+            .iter()
+            .any(|r| r.device == PathDevice::Device(a.device_ip)));
         assert!(!rows.iter().any(|r| r.device == PathDevice::Hidden));
         assert_eq!(
             serde_json::to_value(PathDevice::Hidden).unwrap_or_default(),

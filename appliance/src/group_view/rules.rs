@@ -212,7 +212,9 @@ impl Target {
             RuleKind::Device => {
                 let bad = || GroupViewError::Target(format!("{s:?} is not a saved device"));
                 if let Some(m) = s.strip_prefix("mac:") {
-                    Ok(Target::Device(DeviceTarget::Mac(m.parse().map_err(|_| bad())?)))
+                    Ok(Target::Device(DeviceTarget::Mac(
+                        m.parse().map_err(|_| bad())?,
+                    )))
                 } else if let Some(ip) = s.strip_prefix("ip:") {
                     Ok(Target::Device(DeviceTarget::Address(
                         ip.parse().map_err(|_| bad())?,
@@ -247,8 +249,7 @@ impl Target {
                 "{text:?} is not a domain name (letters, digits, '-', '.')"
             )));
         }
-        let d = Domain::new(&text)
-            .map_err(|e| GroupViewError::Target(format!("{text:?}: {e}")))?;
+        let d = Domain::new(&text).map_err(|e| GroupViewError::Target(format!("{text:?}: {e}")))?;
         Ok(Target::Domain(
             crate::enrich::suffix::registrable_domain(&d).unwrap_or(d),
         ))
@@ -460,8 +461,7 @@ impl Grouping {
                     if let DeviceTarget::Address(ip) = t {
                         h.devices.insert(DeviceId(*ip));
                     }
-                    h.devices
-                        .extend(addresses(id).into_iter().map(DeviceId));
+                    h.devices.extend(addresses(id).into_iter().map(DeviceId));
                 }
                 Target::Domain(d) => {
                     h.domains.insert(d.clone());
@@ -563,7 +563,8 @@ mod tests {
         assert_eq!(g.remove(id), Err(GroupViewError::NoSuchRule(id)));
         for i in 0..MAX_RULES {
             let t = Target::nickname(&format!("name {i}")).unwrap();
-            g.add(Rule::new(t, RuleAction::Hide, at()).unwrap()).unwrap();
+            g.add(Rule::new(t, RuleAction::Hide, at()).unwrap())
+                .unwrap();
         }
         let t = Target::nickname("one more").unwrap();
         assert_eq!(
@@ -586,13 +587,20 @@ mod tests {
         let id = r.identity(ip);
         let pseudo = info.pseudonym.to_string();
         let mut g = Grouping::default();
-        assert_eq!(g.group_name(id, &info, GroupNames::Pseudonym), "Alice Smith");
+        assert_eq!(
+            g.group_name(id, &info, GroupNames::Pseudonym),
+            "Alice Smith"
+        );
         let t = Target::nickname("alice  smith").unwrap();
-        let rid = g.add(Rule::new(t, RuleAction::Hide, at()).unwrap()).unwrap();
+        let rid = g
+            .add(Rule::new(t, RuleAction::Hide, at()).unwrap())
+            .unwrap();
         assert_eq!(g.group_name(id, &info, GroupNames::Pseudonym), pseudo);
         g.remove(rid).unwrap();
         let t = Target::Device(DeviceTarget::Address(ip));
-        let rid = g.add(Rule::new(t, RuleAction::Clear, at()).unwrap()).unwrap();
+        let rid = g
+            .add(Rule::new(t, RuleAction::Clear, at()).unwrap())
+            .unwrap();
         assert_eq!(g.group_name(id, &info, GroupNames::Pseudonym), pseudo);
         g.remove(rid).unwrap();
         let named = DeviceInfo {
@@ -600,7 +608,10 @@ mod tests {
             hostname: Some("alice-laptop".into()),
             ..info.clone()
         };
-        assert_eq!(g.group_name(id, &named, GroupNames::Hostname), "alice-laptop");
+        assert_eq!(
+            g.group_name(id, &named, GroupNames::Hostname),
+            "alice-laptop"
+        );
         g.add(Rule::new(Target::All, RuleAction::Hide, at()).unwrap())
             .unwrap();
         assert_eq!(g.group_name(id, &named, GroupNames::Hostname), pseudo);
@@ -611,11 +622,21 @@ mod tests {
     fn resolve_lists_every_address_of_a_hidden_device() {
         let mut g = Grouping::default();
         let m = mac("02:00:00:00:00:01");
-        let ips: Vec<IpAddr> = vec!["192.0.2.10".parse().unwrap(), "2001:db8::a".parse().unwrap()];
+        let ips: Vec<IpAddr> = vec![
+            "192.0.2.10".parse().unwrap(),
+            "2001:db8::a".parse().unwrap(),
+        ];
         g.add(Rule::new(Target::Device(DeviceTarget::Mac(m)), RuleAction::Hide, at()).unwrap())
             .unwrap();
-        g.add(Rule::new(Target::domain("example.com").unwrap(), RuleAction::Hide, at()).unwrap())
-            .unwrap();
+        g.add(
+            Rule::new(
+                Target::domain("example.com").unwrap(),
+                RuleAction::Hide,
+                at(),
+            )
+            .unwrap(),
+        )
+        .unwrap();
         let want = DeviceTarget::Mac(m).identity();
         let h = g.resolve(|id| if id == want { ips.clone() } else { Vec::new() });
         assert!(h.device(DeviceId(ips[1])));

@@ -97,7 +97,9 @@ mod tests {
         assert_eq!(store.group_view_rules().unwrap(), vec![rule.clone()]);
         store.start_session("next").unwrap();
         assert!(store.group_view_rules().unwrap().is_empty());
-        store.add_group_view_rule(&StoredRule { id: 1, ..rule }).unwrap();
+        store
+            .add_group_view_rule(&StoredRule { id: 1, ..rule })
+            .unwrap();
         store.delete_group_view_rule(1).unwrap();
         assert!(store.group_view_rules().unwrap().is_empty());
         drop(store);

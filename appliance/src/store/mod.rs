@@ -50,8 +50,8 @@ use serde::Serialize;
 
 use crate::model::{DnsLogEntry, FlowRecord};
 
-pub use group_view::StoredRule;
 pub use export::{DeviceRow, ExportError, FlowRow, HostRow, SessionReader};
+pub use group_view::StoredRule;
 pub use retention::{DbSize, HistorySettings, RetentionPolicy, RetentionReport};
 pub use sessions::Deleted;
 pub use snapshots::CounterSnapshot;

@@ -279,11 +279,7 @@ async fn devices(State(app): State<AppState>, viewer: Viewer) -> Response {
         })
         .collect();
     out.sort_by_key(|(ip, _)| *ip);
-    let list: Vec<serde_json::Value> = out
-        .into_iter()
-        .map(|(_, v)| v)
-        .chain(hidden_row)
-        .collect();
+    let list: Vec<serde_json::Value> = out.into_iter().map(|(_, v)| v).chain(hidden_row).collect();
     Json(json!({ "devices": list })).into_response()
 }
 

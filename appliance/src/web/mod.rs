@@ -132,7 +132,9 @@ impl AppState {
     /// nickname rules and "names off" applied (not whether the device is hidden).
     pub fn group_name(&self, ip: std::net::IpAddr, info: &crate::devices::DeviceInfo) -> String {
         let id = self.devices.identity(ip);
-        self.group_view.read().group_name(id, info, self.group_names)
+        self.group_view
+            .read()
+            .group_name(id, info, self.group_names)
     }
 
     /// The handles the application actions ([`crate::session`]) change.

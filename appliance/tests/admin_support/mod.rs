@@ -243,4 +243,3 @@ impl Daemon {
         login(&self.web, from, password)
     }
 }
-

@@ -500,10 +500,7 @@ pub struct GroupPanel {
 /// The projector section now.
 fn group_panel(app: &AppState) -> GroupPanel {
     let rules: Vec<Rule> = app.group_view.read().rules().to_vec();
-    let names_off = rules
-        .iter()
-        .find(|r| r.target == Target::All)
-        .map(|r| r.id);
+    let names_off = rules.iter().find(|r| r.target == Target::All).map(|r| r.id);
     let devices = app
         .devices
         .present()

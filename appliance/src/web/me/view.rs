@@ -358,7 +358,10 @@ pub fn me_view(app: &AppState, device: DeviceId) -> MeView {
     let info = app.devices.describe(device.ip());
     // What the big screen shows, the teacher's rules applied (the page itself is not).
     view.group_name = app.group_name(device.ip(), &info);
-    view.nickname_locked = app.group_view.read().locked(app.devices.identity(device.ip()));
+    view.nickname_locked = app
+        .group_view
+        .read()
+        .locked(app.devices.identity(device.ip()));
     view.pseudonym = info.pseudonym.to_string();
     view.emoji = info.emoji.to_owned();
     view.name = info.name;
