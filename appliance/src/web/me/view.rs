@@ -357,7 +357,7 @@ pub fn me_view(app: &AppState, device: DeviceId) -> MeView {
     view.addresses = listed;
     let info = app.devices.describe(device.ip());
     // What the big screen shows, the teacher's rules applied (the page itself is not).
-    view.group_name = app.group_name(device.ip(), &info);
+    view.group_name = app.device_name(device);
     view.nickname_locked = app
         .group_view
         .read()
