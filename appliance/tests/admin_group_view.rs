@@ -270,7 +270,10 @@ fn the_teacher_hides_things_from_the_projector_and_undoes_it() {
     // The device's own page is not censored: Ana sees her video, Ben his secret site.
     let ana = json_as(&d, ANA, "/api/v1/me");
     assert!(ana.to_string().contains("Example Video Co"), "{ana}");
-    assert_eq!(ana["group_name"], "Hidden device", "what the big screen shows: {ana}");
+    assert_eq!(
+        ana["group_name"], "Hidden device",
+        "what the big screen shows: {ana}"
+    );
     let ben = json_as(&d, BEN, "/api/v1/me");
     assert!(ben.to_string().contains("Secret Org"), "{ben}");
     let (_, page) = get_as(&d, BEN, "/me");
