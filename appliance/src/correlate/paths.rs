@@ -14,15 +14,14 @@
 //! "hidden" device and a hidden domain's rows lose their domain and organization
 //! (`domain_hidden`), so the totals stay the same.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::group_view::Hidden;
-use crate::model::{Category, DeviceId, Domain, FlowRecord, FlowState};
+use crate::model::{Category, DeviceId, DeviceIdentity, Domain, FlowRecord, FlowState};
 
 /// Which device a path row belongs to, as the views see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -276,6 +275,35 @@ impl SameDevice {
     /// The address `d`'s device is shown under.
     pub fn of(&self, d: DeviceId) -> DeviceId {
         self.0.get(&d.ip()).map_or(d, |ip| DeviceId(*ip))
+    }
+}
+
+/// What a group view leaves out (the teacher's rules, resolved to addresses for one read by
+/// `group_view`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Hidden {
+    /// Every address of a hidden device.
+    pub devices: HashSet<DeviceId>,
+    /// The hidden devices.
+    pub identities: HashSet<DeviceIdentity>,
+    /// Hidden registrable domains.
+    pub domains: HashSet<Domain>,
+}
+
+impl Hidden {
+    /// Nothing hidden (the device's own page, the admin).
+    pub fn nothing() -> Hidden {
+        Hidden::default()
+    }
+
+    /// The device (any of its addresses) is hidden.
+    pub fn device(&self, d: DeviceId) -> bool {
+        self.devices.contains(&d)
+    }
+
+    /// The domain is hidden.
+    pub fn domain(&self, d: Option<&Domain>) -> bool {
+        d.is_some_and(|d| self.domains.contains(d))
     }
 }
 

@@ -10,7 +10,6 @@
 //! Every rule is undone by removing it. Bounded: [`MAX_RULES`] rules, targets of at most
 //! [`MAX_TARGET_CHARS`] characters.
 
-use std::collections::HashSet;
 use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
@@ -19,6 +18,7 @@ use chrono::{DateTime, Utc};
 use serde::{Serialize, Serializer};
 
 use crate::config::GroupNames;
+use crate::correlate::paths::Hidden;
 use crate::devices::registry::hardware_key;
 use crate::devices::{DeviceInfo, MacAddr};
 use crate::model::{DeviceId, DeviceIdentity, Domain};
@@ -470,34 +470,6 @@ impl Grouping {
             }
         }
         h
-    }
-}
-
-/// What a group view leaves out, resolved to addresses for one read.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Hidden {
-    /// Every address of a hidden device.
-    pub devices: HashSet<DeviceId>,
-    /// The hidden devices.
-    pub identities: HashSet<DeviceIdentity>,
-    /// Hidden registrable domains.
-    pub domains: HashSet<Domain>,
-}
-
-impl Hidden {
-    /// Nothing hidden (the device's own page, the admin).
-    pub fn nothing() -> Hidden {
-        Hidden::default()
-    }
-
-    /// The device (any of its addresses) is hidden.
-    pub fn device(&self, d: DeviceId) -> bool {
-        self.devices.contains(&d)
-    }
-
-    /// The domain is hidden.
-    pub fn domain(&self, d: Option<&Domain>) -> bool {
-        d.is_some_and(|d| self.domains.contains(d))
     }
 }
 
