@@ -31,6 +31,7 @@ pub mod detect;
 pub(crate) mod devices;
 pub mod dns;
 pub mod enrich;
+pub(crate) mod group_view;
 pub mod model;
 pub(crate) mod netlink;
 pub(crate) mod session;

@@ -150,6 +150,7 @@ impl Daemon {
             admin,
             detect: detect.as_ref().map(|d| d.handle.clone()),
             controls,
+            group_view: group_view(&history),
         };
         let web = WebServer::start(config.web.listen, app, shutdown.clone()).await?;
         tracing::info!("web API on http://{}/api/v1/flows", web.local_addr());
@@ -293,6 +294,15 @@ fn open_enricher(config: &Config, status: &Status) -> Arc<Enricher> {
         tracing::info!("data: {line}");
     }
     enricher
+}
+
+/// The teacher's group-view rules of the current session, restored from the store.
+fn group_view(history: &History) -> Arc<RwLock<crate::group_view::Grouping>> {
+    let rules = Arc::new(RwLock::new(crate::group_view::Grouping::default()));
+    if let Some(store) = &history.store {
+        crate::session::restore_group_rules(store, &rules);
+    }
+    rules
 }
 
 /// Devices by MAC: names from DHCP leases, the neighbour table and saved nicknames.

@@ -15,6 +15,7 @@
 //! - `alerts/`: the detectors' alerts and temporary ignores (`detect`): JSON, the `/alerts`
 //!   page and its ignore form.
 //! - `controls`: the admin's controls (`control`): DNS blocking, blocks, ending connections.
+//! - `group_view`: the teacher's rules for the group views (hide, clear, lock, names off).
 //! - `admin/`: the admin page, login, sessions, export, settings.
 //!
 //! And what the features share, below them: `page` (the page toolkit: layout, the headers
@@ -46,6 +47,7 @@ pub mod assets;
 pub(crate) mod auth;
 pub mod controls;
 pub mod events;
+pub(crate) mod group_view;
 pub(crate) mod home;
 pub(crate) mod me;
 pub mod notice;
@@ -103,6 +105,8 @@ pub struct AppState {
     pub detect: Option<crate::detect::DetectHandle>,
     /// The admin's controls: DNS blocking, blocks, ending connections (`controls`).
     pub controls: Arc<crate::control::Controls>,
+    /// What the teacher keeps off the group views (`group_view`), for this session.
+    pub group_view: Arc<RwLock<crate::group_view::Grouping>>,
 }
 
 impl AppState {
@@ -110,10 +114,27 @@ impl AppState {
     /// its nickname, else its pseudonym for the session ("Blue Otter"), or its DHCP host
     /// name with `web.group_names = "hostname"` — never its MAC or IP address. The device's
     /// own page and the admin pages use [`crate::devices::DeviceInfo::name`] instead.
+    /// The teacher's rules apply: a hidden device is "Hidden device", a cleared or hidden
+    /// nickname gives way to the pseudonym, "names off" shows only pseudonyms.
     pub fn device_name(&self, device: crate::model::DeviceId) -> String {
-        self.devices
-            .describe(device.ip())
-            .group_name(self.group_names)
+        let ip = device.ip();
+        if self
+            .group_view
+            .read()
+            .hides_device(self.devices.identity(ip))
+        {
+            return "Hidden device".into();
+        }
+        self.group_name(ip, &self.devices.describe(ip))
+    }
+
+    /// The group views' name of the device behind `ip` (described by `info`), the teacher's
+    /// nickname rules and "names off" applied (not whether the device is hidden).
+    pub fn group_name(&self, ip: std::net::IpAddr, info: &crate::devices::DeviceInfo) -> String {
+        let id = self.devices.identity(ip);
+        self.group_view
+            .read()
+            .group_name(id, info, self.group_names)
     }
 
     /// The handles the application actions ([`crate::session`]) change.
@@ -123,6 +144,7 @@ impl AppState {
             history: self.admin.history(),
             alerts: self.detect.as_ref().map(|d| &*d.alerts),
             devices: &self.devices,
+            group_view: &self.group_view,
         }
     }
 }
@@ -141,6 +163,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(alerts::routes())
         .merge(controls::routes())
+        .merge(group_view::routes())
         .with_state(state)
         // Pages and JSON gzipped for clients that accept it (a phone on a busy WiFi). The event
         // stream is left alone (the default predicate skips text/event-stream), and so are

@@ -16,6 +16,7 @@ use tokio::sync::Semaphore;
 
 use crate::config::HistoryConfig;
 use crate::correlate::LiveState;
+use crate::group_view::GroupViewError;
 use crate::session::{History, SessionError};
 use crate::store::{
     DbSize, HistorySettings, RetentionReport, Session, Store, StoreError, StoreWriter,
@@ -96,7 +97,20 @@ impl SessionError {
             AdminError::Store(StoreError::CurrentSession(_)) => StatusCode::CONFLICT,
             AdminError::Store(StoreError::Writer(_)) => StatusCode::SERVICE_UNAVAILABLE,
             AdminError::Store(_) | AdminError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AdminError::GroupView(e) => match e {
+                GroupViewError::NoSuchRule(_) => StatusCode::NOT_FOUND,
+                GroupViewError::Duplicate(_) => StatusCode::CONFLICT,
+                GroupViewError::Full => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::BAD_REQUEST,
+            },
+            AdminError::NicknameLocked => StatusCode::FORBIDDEN,
+            AdminError::Nickname(_) => StatusCode::BAD_REQUEST,
         }
+    }
+
+    /// The status code this failure answers with.
+    pub(crate) fn status_code(&self) -> StatusCode {
+        self.status()
     }
 }
 
