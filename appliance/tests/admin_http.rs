@@ -62,6 +62,11 @@ impl Daemon {
     /// Start with `extra` TOML; `as_nobody` runs it as user nobody (the config file then
     /// cannot be rewritten).
     fn start(dir: PathBuf, extra: &str, as_nobody: bool) -> Daemon {
+        Daemon::start_with(dir, "", extra, as_nobody)
+    }
+
+    /// [`Daemon::start`] with `web_extra` lines in `[web]`.
+    fn start_with(dir: PathBuf, web_extra: &str, extra: &str, as_nobody: bool) -> Daemon {
         let (dns_port, web_port) = (free_port(), free_port());
         let dns: SocketAddr = format!("127.0.0.1:{dns_port}").parse().unwrap();
         let web = format!("127.0.0.1:{web_port}");
@@ -71,7 +76,7 @@ impl Daemon {
             format!(
                 "# the settings file\n[dns]\nlisten = [\"{dns}\"]\nupstreams = [\"127.0.0.1:9\"]\n\
                  upstream_timeout_ms = 200\n\n[conntrack]\nenabled = false\n\n\
-                 [web]\nlisten = \"{web}\"\n\n[data]\ndir = \"{}\"\n\n{extra}",
+                 [web]\nlisten = \"{web}\"\n{web_extra}\n[data]\ndir = \"{}\"\n\n{extra}",
                 dir.join("data").display()
             ),
         )
@@ -784,4 +789,138 @@ fn a_config_file_that_cannot_be_rewritten_is_reported_and_the_password_still_wor
         .contains(PASSWORD));
     let (cookie, _) = d.login(None, PASSWORD).unwrap();
     assert_eq!(d.get("/api/v1/admin", &[("Cookie", &cookie)]).status, 200);
+}
+
+/// The recovery code last published in the daemon's log.
+fn recovery_code(d: &Daemon) -> String {
+    let log = d.log();
+    let line = log
+        .lines()
+        .filter(|l| l.contains("admin recovery code"))
+        .last()
+        .unwrap_or_else(|| panic!("no recovery code in the log:\n{log}"));
+    line.rsplit(": ").next().unwrap().trim().to_owned()
+}
+
+#[test]
+fn failures_from_many_addresses_never_block_a_device_without_failures() {
+    let d = Daemon::start(
+        Daemon::dir("ceiling"),
+        &format!("[admin]\npassword = \"{PASSWORD}\"\n"),
+        false,
+    );
+    // One "student" guesses from 40 addresses (127.0.0.10 ..= 127.0.0.49), two wrong
+    // passwords each, all at once: 80 failures, far over the global ceiling (30 at once).
+    let t = Instant::now();
+    let web = d.web.clone();
+    let guessers: Vec<_> = (10..50)
+        .map(|i| {
+            let web = web.clone();
+            std::thread::spawn(move || {
+                let from = format!("127.0.0.{i}");
+                (0..2)
+                    .map(|_| match admin_support::login(&web, Some(&from), "guess") {
+                        Ok(_) => 200,
+                        Err(r) => r.status,
+                    })
+                    .collect::<Vec<u16>>()
+            })
+        })
+        .collect();
+    let codes: Vec<u16> = guessers
+        .into_iter()
+        .flat_map(|g| g.join().unwrap())
+        .collect();
+    let refused = codes.iter().filter(|c| **c == 429).count();
+    let wrong = codes.iter().filter(|c| **c == 401).count();
+    eprintln!(
+        "80 guesses from 40 addresses in {:?}: {wrong} checked and wrong, {refused} refused (429)",
+        t.elapsed()
+    );
+    assert_eq!(wrong + refused, 80, "{codes:?}");
+    assert!(wrong >= 30, "{codes:?}");
+    // An address that already failed is now held back by the global ceiling ...
+    let r = d.login(Some("127.0.0.10"), PASSWORD).unwrap_err();
+    assert_eq!(r.status, 429, "{}", r.text());
+    assert!(r.text().contains("recovery code"), "{}", r.text());
+    // ... while the teacher's device, with no failures of its own, logs in at once.
+    let t = Instant::now();
+    let (cookie, _) = d.login(Some("127.0.0.200"), PASSWORD).unwrap();
+    assert_eq!(d.get("/api/v1/admin", &[("Cookie", &cookie)]).status, 200);
+    eprintln!("the teacher logged in after {:?}", t.elapsed());
+    // The teacher mistyping once is then held back too: the one-time recovery code (console
+    // and problems file) lets them in and clears every lock-out.
+    assert_eq!(d.login(Some("127.0.0.201"), "typo").unwrap_err().status, 401);
+    assert_eq!(d.login(Some("127.0.0.201"), PASSWORD).unwrap_err().status, 429);
+    let code = recovery_code(&d);
+    assert_eq!(code.len(), 19, "{code}");
+    let (cookie, _) = d.login(Some("127.0.0.201"), &code.to_lowercase()).unwrap();
+    assert_eq!(d.get("/api/v1/admin", &[("Cookie", &cookie)]).status, 200);
+    let (cookie, _) = d.login(Some("127.0.0.10"), PASSWORD).unwrap();
+    assert_eq!(d.get("/api/v1/admin", &[("Cookie", &cookie)]).status, 200);
+    // The code worked once: a new one was published.
+    assert_eq!(d.login(Some("127.0.0.202"), &code).unwrap_err().status, 401);
+    assert_ne!(recovery_code(&d), code);
+}
+
+#[test]
+fn requests_naming_another_host_are_refused_with_421() {
+    let d = Daemon::start(
+        Daemon::dir("host"),
+        &format!(
+            "[admin]\npassword = \"{PASSWORD}\"\n\n[site]\nurl = \"http://classroom.example.org/\"\n"
+        ),
+        false,
+    );
+    let form = ("Content-Type", "application/x-www-form-urlencoded");
+    // A public name rebound to the appliance's address: its pages and forms get nothing.
+    for host in ["evil.example", "evil.example:80", "whereflow.lan.evil.example"] {
+        for (method, path, body) in [
+            ("GET", "/api/v1/me", ""),
+            ("GET", "/me", ""),
+            ("POST", "/me/nickname", "nickname=pwned&csrf=x"),
+            ("POST", "/me/forget", "csrf=x"),
+            ("POST", "/admin/login", "password=x"),
+            ("GET", "/api/v1/flows", ""),
+            ("GET", "/no-such-page", ""),
+        ] {
+            let r = d.req(method, path, &[("Host", host), form], body);
+            assert_eq!(r.status, 421, "{method} {path} Host: {host}: {r:?}");
+            assert!(r.text().contains("web.allowed_hosts"), "{}", r.text());
+        }
+    }
+    // The appliance's names and addresses pass.
+    let port = d.web.rsplit(':').next().unwrap().to_owned();
+    for host in [
+        "whereflow.lan".to_owned(),
+        format!("whereflow.lan:{port}"),
+        "whereflow".to_owned(),
+        "classroom.example.org".to_owned(),
+        format!("localhost:{port}"),
+        d.web.clone(),
+    ] {
+        let r = d.get("/api/v1/me", &[("Host", &host)]);
+        assert_ne!(r.status, 421, "Host: {host}: {r:?}");
+        assert_eq!(d.get("/", &[("Host", &host)]).status, 200, "Host: {host}");
+    }
+    // HTTP/1.0 without Host (not a browser) passes.
+    let mut s = std::net::TcpStream::connect(&d.web).unwrap();
+    use std::io::{Read, Write};
+    s.write_all(b"GET /api/v1/status HTTP/1.0\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    assert!(out.starts_with("HTTP/1.0 200") || out.starts_with("HTTP/1.1 200"), "{out}");
+}
+
+#[test]
+fn a_name_in_web_allowed_hosts_is_accepted() {
+    let d = Daemon::start_with(
+        Daemon::dir("allowed"),
+        "allowed_hosts = [\"wf.school.example\"]\n",
+        "",
+        false,
+    );
+    assert_eq!(d.get("/", &[("Host", "wf.school.example")]).status, 200);
+    assert_eq!(d.get("/", &[("Host", "WF.School.Example.:80")]).status, 200);
+    assert_eq!(d.get("/", &[("Host", "evil.example")]).status, 421);
 }
