@@ -1,0 +1,166 @@
+//! The web listener against one greedy or slow client, on the lab over real sockets: one
+//! device holds 1,000 half-open HTTP connections while another device's page still loads
+//! within 2 s; connections over `web.max_connections_per_device` are closed at once; the
+//! header timeout closes half-open and slowloris connections (freeing the device's slots);
+//! one device cannot take every event-stream slot. Needs root (network namespaces).
+
+mod common;
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use common::{get_as_device, Daemon};
+use whereflow_lab::{Lab, LabOptions};
+
+const WEB: &str = "192.0.2.1:8080";
+const HALF_OPEN: usize = 1_000;
+const PER_DEVICE: usize = 64;
+const HEADER_TIMEOUT_SECS: u64 = 3;
+
+/// Let this process hold a few thousand sockets.
+fn raise_open_files() {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: valid pointers to an rlimit for the calls to fill in and read.
+    unsafe {
+        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim), 0);
+        lim.rlim_cur = lim.rlim_max.min(65_536);
+        assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &lim), 0);
+    }
+}
+
+/// Has the server closed `s`? (EOF or reset; still open when a read would block.)
+fn closed(s: &mut TcpStream) -> bool {
+    let mut b = [0u8; 256];
+    s.set_nonblocking(true).unwrap();
+    loop {
+        match s.read(&mut b) {
+            Ok(0) => return true,
+            // A 408 or similar answer before the close: read on to the end.
+            Ok(_) => continue,
+            Err(e) if e.kind() == ErrorKind::WouldBlock => return false,
+            Err(_) => return true,
+        }
+    }
+}
+
+fn count_closed(streams: &mut [TcpStream]) -> usize {
+    streams.iter_mut().filter(|s| closed(s)).count()
+}
+
+#[test]
+fn one_device_cannot_starve_the_web_listener() {
+    raise_open_files();
+    let lab = Lab::build(LabOptions {
+        devices: 2,
+        zones: vec![],
+    })
+    .expect("building the lab (needs root)");
+    let d = Daemon::start(
+        &lab,
+        &format!(
+            "max_connections_per_device = {PER_DEVICE}\nheader_timeout_secs = \
+             {HEADER_TIMEOUT_SECS}\nmax_event_clients_per_device = 2\n"
+        ),
+    )
+    .expect("daemon");
+    assert!(
+        d.log().contains("open-files limit: "),
+        "the daemon says its limit:\n{}",
+        d.log()
+    );
+
+    // Device 0 opens 1,000 connections, each with an unfinished request head.
+    let t = Instant::now();
+    let mut held: Vec<TcpStream> = lab
+        .in_netns(&lab.devices()[0], || {
+            (0..HALF_OPEN)
+                .map(|_| {
+                    let mut s = TcpStream::connect(WEB).expect("connect");
+                    // Refused connections may already be reset: the write may fail.
+                    let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: 192.0.2.1:8080\r\n");
+                    s
+                })
+                .collect()
+        })
+        .expect("in the device's namespace");
+    eprintln!("{HALF_OPEN} half-open connections made in {:?}", t.elapsed());
+
+    // Device 1's page loads at once.
+    let t = Instant::now();
+    let (code, body) = get_as_device(&lab, 1, "/").expect("device 1 GET /");
+    let took = t.elapsed();
+    eprintln!("device 1's page while device 0 holds {HALF_OPEN}: {code} in {took:?}");
+    assert_eq!(code, 200, "{body}");
+    assert!(took < Duration::from_secs(2), "took {took:?}");
+    let (code, _) = get_as_device(&lab, 1, "/api/v1/status").expect("status");
+    assert_eq!(code, 200);
+
+    // Over the cap the server closed them: all but PER_DEVICE.
+    std::thread::sleep(Duration::from_millis(500));
+    let closed_early = count_closed(&mut held);
+    eprintln!(
+        "closed by the server before the header timeout: {closed_early} of {HALF_OPEN} \
+         (per-device cap {PER_DEVICE})"
+    );
+    assert_eq!(closed_early, HALF_OPEN - PER_DEVICE);
+    // And device 0 itself gets nothing more while it holds its share.
+    let extra = get_as_device(&lab, 0, "/");
+    assert!(extra.is_err(), "a 65th connection was served: {extra:?}");
+
+    // The header timeout closes the rest; device 0's slots are free again.
+    std::thread::sleep(Duration::from_secs(HEADER_TIMEOUT_SECS + 1));
+    let closed_late = count_closed(&mut held);
+    eprintln!("closed after the header timeout: {closed_late} of {HALF_OPEN}");
+    assert_eq!(closed_late, HALF_OPEN);
+    drop(held);
+    let (code, _) = get_as_device(&lab, 0, "/").expect("device 0 again");
+    assert_eq!(code, 200);
+
+    // Slowloris: a header line every 500 ms keeps bytes coming but never ends the head.
+    let lasted = lab
+        .in_netns(&lab.devices()[0], || {
+            let mut s = TcpStream::connect(WEB).expect("connect");
+            let t = Instant::now();
+            s.write_all(b"GET / HTTP/1.1\r\nHost: 192.0.2.1:8080\r\n").unwrap();
+            for i in 0..40 {
+                std::thread::sleep(Duration::from_millis(500));
+                if s.write_all(format!("X-Slow-{i}: 1\r\n").as_bytes()).is_err() || closed(&mut s)
+                {
+                    return t.elapsed();
+                }
+                s.set_nonblocking(false).unwrap();
+            }
+            t.elapsed()
+        })
+        .expect("slowloris");
+    eprintln!("a slowloris connection was closed after {lasted:?}");
+    assert!(
+        lasted >= Duration::from_secs(HEADER_TIMEOUT_SECS - 1)
+            && lasted < Duration::from_secs(HEADER_TIMEOUT_SECS + 2),
+        "lasted {lasted:?}"
+    );
+
+    // Event streams: device 0 may hold 2, not more; device 1 still gets one.
+    let open_stream = |dev: usize| {
+        lab.in_netns(&lab.devices()[dev], || {
+            let mut s = TcpStream::connect(WEB).unwrap();
+            s.write_all(b"GET /api/v1/events HTTP/1.1\r\nHost: 192.0.2.1:8080\r\n\r\n")
+                .unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let mut head = [0u8; 12];
+            s.read_exact(&mut head).unwrap();
+            (String::from_utf8_lossy(&head[9..12]).into_owned(), s)
+        })
+        .unwrap()
+    };
+    let (a, _sa) = open_stream(0);
+    let (b, _sb) = open_stream(0);
+    let (c, _sc) = open_stream(0);
+    let (e, _se) = open_stream(1);
+    eprintln!("event streams: device 0 got {a}, {b}, {c}; device 1 got {e}");
+    assert_eq!((a.as_str(), b.as_str(), c.as_str(), e.as_str()), ("200", "200", "503", "200"));
+}
