@@ -924,3 +924,121 @@ fn a_name_in_web_allowed_hosts_is_accepted() {
     assert_eq!(d.get("/", &[("Host", "WF.School.Example.:80")]).status, 200);
     assert_eq!(d.get("/", &[("Host", "evil.example")]).status, 421);
 }
+
+/// One HTTP/1.0 request over TLS to 127.0.0.1:`port`, trusting only `cert_pem` for the name
+/// `whereflow.lan`; returns the head and the body.
+fn https_request(port: u16, cert_pem: &str, method: &str, path: &str, body: &str) -> (String, String) {
+    use rustls::pki_types::pem::PemObject;
+    use std::io::{Read, Write};
+    let cert = rustls::pki_types::CertificateDer::from_pem_slice(cert_pem.as_bytes()).unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(cert).unwrap();
+    // ring, as the appliance uses (deprecated only for lacking post-quantum key exchange).
+    #[allow(deprecated)]
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let name = rustls::pki_types::ServerName::try_from("whereflow.lan").unwrap();
+    let conn = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
+    let tcp = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut tls = rustls::StreamOwned::new(conn, tcp);
+    write!(
+        tls,
+        "{method} {path} HTTP/1.0\r\nHost: whereflow.lan:{port}\r\nContent-Type: \
+         application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    // The server may end without close_notify; what was read is enough.
+    let _ = tls.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").expect("an HTTP answer over TLS");
+    (head.to_owned(), body.to_owned())
+}
+
+#[test]
+fn https_serves_the_admin_login_with_a_secure_cookie_and_a_published_fingerprint() {
+    use std::os::unix::fs::PermissionsExt;
+    let https_port = free_port();
+    let dir = Daemon::dir("https");
+    let problems = dir.join("whereflow-problems.txt");
+    let d = Daemon::start_with(
+        dir.clone(),
+        &format!("https_listen = \"127.0.0.1:{https_port}\"\n"),
+        &format!(
+            "[admin]\npassword = \"{PASSWORD}\"\n\n[system]\nproblems_file = \"{}\"\n",
+            problems.display()
+        ),
+        false,
+    );
+    // The certificate and key were made in the data directory, readable by root only.
+    let cert_path = dir.join("data/https-cert.pem");
+    for f in [&cert_path, &dir.join("data/https-key.pem")] {
+        let mode = std::fs::metadata(f).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", f.display());
+    }
+    let cert_pem = std::fs::read_to_string(&cert_path).unwrap();
+    let der = {
+        use rustls::pki_types::pem::PemObject;
+        rustls::pki_types::CertificateDer::from_pem_slice(cert_pem.as_bytes()).unwrap()
+    };
+    let fp = ring::digest::digest(&ring::digest::SHA256, der.as_ref())
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":");
+    // Its fingerprint: in the log, the problems file and on the presenter, not in the status.
+    assert!(d.log().contains(&fp), "{}", d.log());
+    let notes = std::fs::read_to_string(&problems).unwrap();
+    assert!(notes.contains(&fp), "{notes}");
+    assert!(notes.contains(&recovery_code(&d)), "{notes}");
+    let presenter = d.get("/presenter", &[]).text();
+    assert!(presenter.contains(&fp), "{presenter}");
+    let status = d.get("/api/v1/status", &[]).text();
+    assert!(!status.contains(&fp) && !status.contains(&recovery_code(&d)), "{status}");
+
+    // Over plain HTTP the login form warns and points to HTTPS; the cookie is not Secure.
+    let page = d.get("/admin", &[]).text();
+    assert!(page.contains("came over plain HTTP"), "{page}");
+    assert!(
+        page.contains(&format!("https://whereflow.lan:{https_port}/admin")),
+        "{page}"
+    );
+    let plain = d.req(
+        "POST",
+        "/admin/login",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        &format!("password={}", PASSWORD.replace(' ', "+")),
+    );
+    assert_eq!(plain.status, 303);
+    assert!(!plain.header("set-cookie").unwrap().contains("Secure"));
+
+    // Over HTTPS (the certificate checked against the one in the data directory): no
+    // warning, and the login cookie is Secure.
+    let (head, page) = https_request(https_port, &cert_pem, "GET", "/admin", "");
+    assert!(head.contains(" 200 "), "{head}");
+    assert!(!page.contains("came over plain HTTP"), "{page}");
+    let (head, _) = https_request(
+        https_port,
+        &cert_pem,
+        "POST",
+        "/admin/login",
+        &format!("password={}", PASSWORD.replace(' ', "+")),
+    );
+    assert!(head.contains(" 303 "), "{head}");
+    let cookie = head
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .unwrap_or_default();
+    assert!(cookie.contains("; Secure"), "{head}");
+    assert!(cookie.contains("HttpOnly"), "{head}");
+    // The Host check holds over HTTPS too.
+    let (head, _) = https_request(https_port, &cert_pem, "GET", "/api/v1/me", "");
+    assert!(!head.contains(" 421 "), "{head}");
+}
