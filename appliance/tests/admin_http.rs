@@ -850,8 +850,14 @@ fn failures_from_many_addresses_never_block_a_device_without_failures() {
     eprintln!("the teacher logged in after {:?}", t.elapsed());
     // The teacher mistyping once is then held back too: the one-time recovery code (console
     // and problems file) lets them in and clears every lock-out.
-    assert_eq!(d.login(Some("127.0.0.201"), "typo").unwrap_err().status, 401);
-    assert_eq!(d.login(Some("127.0.0.201"), PASSWORD).unwrap_err().status, 429);
+    assert_eq!(
+        d.login(Some("127.0.0.201"), "typo").unwrap_err().status,
+        401
+    );
+    assert_eq!(
+        d.login(Some("127.0.0.201"), PASSWORD).unwrap_err().status,
+        429
+    );
     let code = recovery_code(&d);
     assert_eq!(code.len(), 19, "{code}");
     let (cookie, _) = d.login(Some("127.0.0.201"), &code.to_lowercase()).unwrap();
@@ -874,7 +880,11 @@ fn requests_naming_another_host_are_refused_with_421() {
     );
     let form = ("Content-Type", "application/x-www-form-urlencoded");
     // A public name rebound to the appliance's address: its pages and forms get nothing.
-    for host in ["evil.example", "evil.example:80", "whereflow.lan.evil.example"] {
+    for host in [
+        "evil.example",
+        "evil.example:80",
+        "whereflow.lan.evil.example",
+    ] {
         for (method, path, body) in [
             ("GET", "/api/v1/me", ""),
             ("GET", "/me", ""),
@@ -909,7 +919,10 @@ fn requests_naming_another_host_are_refused_with_421() {
     s.write_all(b"GET /api/v1/status HTTP/1.0\r\n\r\n").unwrap();
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
-    assert!(out.starts_with("HTTP/1.0 200") || out.starts_with("HTTP/1.1 200"), "{out}");
+    assert!(
+        out.starts_with("HTTP/1.0 200") || out.starts_with("HTTP/1.1 200"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -927,7 +940,13 @@ fn a_name_in_web_allowed_hosts_is_accepted() {
 
 /// One HTTP/1.0 request over TLS to 127.0.0.1:`port`, trusting only `cert_pem` for the name
 /// `whereflow.lan`; returns the head and the body.
-fn https_request(port: u16, cert_pem: &str, method: &str, path: &str, body: &str) -> (String, String) {
+fn https_request(
+    port: u16,
+    cert_pem: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (String, String) {
     use rustls::pki_types::pem::PemObject;
     use std::io::{Read, Write};
     let cert = rustls::pki_types::CertificateDer::from_pem_slice(cert_pem.as_bytes()).unwrap();
@@ -957,7 +976,9 @@ fn https_request(port: u16, cert_pem: &str, method: &str, path: &str, body: &str
     // The server may end without close_notify; what was read is enough.
     let _ = tls.read_to_end(&mut out);
     let text = String::from_utf8_lossy(&out).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").expect("an HTTP answer over TLS");
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .expect("an HTTP answer over TLS");
     (head.to_owned(), body.to_owned())
 }
 
@@ -1001,7 +1022,10 @@ fn https_serves_the_admin_login_with_a_secure_cookie_and_a_published_fingerprint
     let presenter = d.get("/presenter", &[]).text();
     assert!(presenter.contains(&fp), "{presenter}");
     let status = d.get("/api/v1/status", &[]).text();
-    assert!(!status.contains(&fp) && !status.contains(&recovery_code(&d)), "{status}");
+    assert!(
+        !status.contains(&fp) && !status.contains(&recovery_code(&d)),
+        "{status}"
+    );
 
     // Over plain HTTP the login form warns and points to HTTPS; the cookie is not Secure.
     let page = d.get("/admin", &[]).text();

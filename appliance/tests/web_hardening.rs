@@ -91,7 +91,10 @@ fn one_device_cannot_starve_the_web_listener() {
                 .collect()
         })
         .expect("in the device's namespace");
-    eprintln!("{HALF_OPEN} half-open connections made in {:?}", t.elapsed());
+    eprintln!(
+        "{HALF_OPEN} half-open connections made in {:?}",
+        t.elapsed()
+    );
 
     // Device 1's page loads at once.
     let t = Instant::now();
@@ -129,10 +132,13 @@ fn one_device_cannot_starve_the_web_listener() {
         .in_netns(&lab.devices()[0], || {
             let mut s = TcpStream::connect(WEB).expect("connect");
             let t = Instant::now();
-            s.write_all(b"GET / HTTP/1.1\r\nHost: 192.0.2.1:8080\r\n").unwrap();
+            s.write_all(b"GET / HTTP/1.1\r\nHost: 192.0.2.1:8080\r\n")
+                .unwrap();
             for i in 0..40 {
                 std::thread::sleep(Duration::from_millis(500));
-                if s.write_all(format!("X-Slow-{i}: 1\r\n").as_bytes()).is_err() || closed(&mut s)
+                if s.write_all(format!("X-Slow-{i}: 1\r\n").as_bytes())
+                    .is_err()
+                    || closed(&mut s)
                 {
                     return t.elapsed();
                 }
@@ -166,5 +172,8 @@ fn one_device_cannot_starve_the_web_listener() {
     let (c, _sc) = open_stream(0);
     let (e, _se) = open_stream(1);
     eprintln!("event streams: device 0 got {a}, {b}, {c}; device 1 got {e}");
-    assert_eq!((a.as_str(), b.as_str(), c.as_str(), e.as_str()), ("200", "200", "503", "200"));
+    assert_eq!(
+        (a.as_str(), b.as_str(), c.as_str(), e.as_str()),
+        ("200", "200", "503", "200")
+    );
 }

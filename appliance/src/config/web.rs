@@ -108,8 +108,7 @@ impl WebConfig {
         for h in &self.allowed_hosts {
             let ok = !h.is_empty()
                 && h.len() <= 253
-                && h
-                    .chars()
+                && h.chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | ':' | '[' | ']'));
             if !ok {
                 return Err(invalid(

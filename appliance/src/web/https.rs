@@ -77,7 +77,10 @@ pub fn load_or_make(dir: &Path, names: &[String]) -> Result<HttpsCert, HttpsErro
             .map_err(io(&key_path))?;
         crate::sys::fs::write_atomic_mode(&cert_path, made.cert.pem(), 0o600)
             .map_err(io(&cert_path))?;
-        tracing::info!("HTTPS: made a self-signed certificate in {}", cert_path.display());
+        tracing::info!(
+            "HTTPS: made a self-signed certificate in {}",
+            cert_path.display()
+        );
     }
     let bad = |path: &Path, reason: String| HttpsError::Bad {
         path: path.to_owned(),

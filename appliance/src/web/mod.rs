@@ -251,9 +251,11 @@ impl WebServer {
         shutdown: CancellationToken,
     ) -> Result<WebServer, WebError> {
         let plain = bind(options.listen, "web.listen").await?;
-        let addr = plain
-            .local_addr()
-            .map_err(|source| WebError::Bind { addr: options.listen, key: "web.listen", source })?;
+        let addr = plain.local_addr().map_err(|source| WebError::Bind {
+            addr: options.listen,
+            key: "web.listen",
+            source,
+        })?;
         let secure = match &options.https {
             Some((a, cert)) => {
                 let l = bind(*a, "web.https_listen").await?;
@@ -289,7 +291,11 @@ impl WebServer {
         let mut https_addr = None;
         if let Some((l, bound, acceptor)) = secure {
             https_addr = Some(bound);
-            tasks.push(tokio::spawn(listener::accept_loop(l, Some(acceptor), shared)));
+            tasks.push(tokio::spawn(listener::accept_loop(
+                l,
+                Some(acceptor),
+                shared,
+            )));
         }
         Ok(WebServer {
             addr,

@@ -177,6 +177,7 @@ mod tests {
                 passphrase: w.passphrase.clone(),
                 qr: qr_svg(&wifi_uri(&w).unwrap(), "wifi"),
             }),
+            https: None,
         }
         .render()
         .unwrap();
@@ -188,10 +189,12 @@ mod tests {
             url: "http://whereflow.lan".into(),
             site_qr: qr_svg("http://whereflow.lan", "site"),
             wifi: None,
+            https: Some(("https://whereflow.lan:8443/admin".into(), "AB:CD".into())),
         }
         .render()
         .unwrap();
         assert_eq!(none.matches("<svg class=\"qr\"").count(), 1);
         assert!(none.contains("wifi.ssid"));
+        assert!(none.contains("AB:CD") && !html.contains("SHA-256"));
     }
 }

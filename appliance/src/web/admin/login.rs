@@ -68,7 +68,9 @@ async fn login(
             res
         }
         Err(LoginError::Disabled) => render(StatusCode::UNAUTHORIZED, None).await,
-        Err(LoginError::Wrong) => render(StatusCode::UNAUTHORIZED, Some("Wrong password.".into())).await,
+        Err(LoginError::Wrong) => {
+            render(StatusCode::UNAUTHORIZED, Some("Wrong password.".into())).await
+        }
         Err(LoginError::Refused(r)) => {
             let wait = r.retry_after().as_secs().max(1);
             let mut msg = match r {

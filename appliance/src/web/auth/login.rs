@@ -370,7 +370,12 @@ mod tests {
         let client = ClientKey::from(ip);
         let mut logins = vec![];
         for _ in 0..MAX_LOGINS + 3 {
-            logins.push(auth.login(client, ip, "correct horse".into()).await.ok().unwrap());
+            logins.push(
+                auth.login(client, ip, "correct horse".into())
+                    .await
+                    .ok()
+                    .unwrap(),
+            );
         }
         assert_eq!(auth.logins.lock().len(), MAX_LOGINS);
         let cookie_token = |l: &NewLogin| csrf::to_hex(&l.token);

@@ -44,8 +44,7 @@ impl Recovery {
     pub(crate) fn try_use(&self, given: &str) -> bool {
         let given = normalize(given);
         let mut code = self.code.lock();
-        if given.len() != LEN || !bool::from(given.as_bytes().ct_eq(normalize(&code).as_bytes()))
-        {
+        if given.len() != LEN || !bool::from(given.as_bytes().ct_eq(normalize(&code).as_bytes())) {
             return false;
         }
         *code = new_code();
