@@ -796,8 +796,7 @@ fn recovery_code(d: &Daemon) -> String {
     let log = d.log();
     let line = log
         .lines()
-        .filter(|l| l.contains("admin recovery code"))
-        .last()
+        .rfind(|l| l.contains("admin recovery code"))
         .unwrap_or_else(|| panic!("no recovery code in the log:\n{log}"));
     line.rsplit(": ").next().unwrap().trim().to_owned()
 }
