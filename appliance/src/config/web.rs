@@ -71,7 +71,7 @@ impl Default for WebConfig {
             idle_timeout_secs: 60,
             max_connections: 1_024,
             max_connections_per_device: 64,
-            max_event_clients_per_device: 4,
+            max_event_clients_per_device: 8,
         }
     }
 }
