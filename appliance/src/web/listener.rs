@@ -273,3 +273,98 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Tracked<S> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::routing::get;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// Serve a router with `timeouts` and a cap of 2 connections per client on loopback.
+    async fn serve_test(timeouts: Timeouts) -> (SocketAddr, CancellationToken) {
+        let router = Router::new()
+            .route("/", get(|| async { "ok" }))
+            // A response that starts and then sends nothing: only the idle timeout ends it.
+            .route(
+                "/hang",
+                get(|| async {
+                    let stream = futures::stream::pending::<Result<bytes::Bytes, std::io::Error>>();
+                    axum::body::Body::from_stream(stream)
+                }),
+            );
+        let tcp = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = tcp.local_addr().unwrap();
+        let shutdown = CancellationToken::new();
+        let shared = Shared {
+            router,
+            timeouts,
+            connections: Slots::new(10, 2),
+            devices: Arc::new(DeviceRegistry::new(16)),
+            tracker: TaskTracker::new(),
+            shutdown: shutdown.clone(),
+        };
+        tokio::spawn(accept_loop(tcp, None, shared));
+        (addr, shutdown)
+    }
+
+    /// Read until the server closes; how long that took.
+    async fn until_closed(s: &mut TcpStream) -> Duration {
+        let t = Instant::now();
+        let mut buf = [0u8; 1024];
+        while let Ok(n) = s.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+        }
+        t.elapsed()
+    }
+
+    #[tokio::test]
+    async fn silent_slow_and_idle_connections_are_closed_and_the_cap_holds() {
+        let (addr, shutdown) = serve_test(Timeouts {
+            header: Duration::from_millis(500),
+            idle: Duration::from_millis(1_500),
+        })
+        .await;
+        // A connection that sends nothing, and one that never ends its head: the header
+        // timeout closes both.
+        let mut silent = TcpStream::connect(addr).await.unwrap();
+        let mut partial = TcpStream::connect(addr).await.unwrap();
+        partial
+            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .unwrap();
+        // A third from the same client is over the cap of 2: closed at once.
+        let mut third = TcpStream::connect(addr).await.unwrap();
+        assert!(until_closed(&mut third).await < Duration::from_millis(300));
+        for s in [&mut silent, &mut partial] {
+            let took = until_closed(s).await;
+            assert!(
+                took < Duration::from_millis(1_200),
+                "header timeout: {took:?}"
+            );
+        }
+        // Slots free again: a request is answered.
+        let mut ok = TcpStream::connect(addr).await.unwrap();
+        ok.write_all(b"GET / HTTP/1.0\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let mut text = String::new();
+        ok.read_to_string(&mut text).await.unwrap();
+        assert!(
+            text.starts_with("HTTP/1.0 200") && text.ends_with("ok"),
+            "{text}"
+        );
+        // A response that moves no byte for the idle timeout is cut.
+        let mut hang = TcpStream::connect(addr).await.unwrap();
+        hang.write_all(b"GET /hang HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let took = until_closed(&mut hang).await;
+        assert!(
+            took >= Duration::from_millis(1_200) && took < Duration::from_millis(3_000),
+            "idle timeout: {took:?}"
+        );
+        shutdown.cancel();
+    }
+}
