@@ -177,3 +177,87 @@ fn one_device_cannot_starve_the_web_listener() {
         ("200", "200", "503", "200")
     );
 }
+
+/// One admin login attempt from `from` (an address of the device namespace `dev`): the status.
+fn login_from(lab: &Lab, dev: usize, from: &str, password: &str) -> u16 {
+    let from: std::net::SocketAddr = format!("{from}:0").parse().unwrap();
+    let body = format!("password={}", password.replace(' ', "+"));
+    lab.in_netns(&lab.devices()[dev], move || {
+        let sock =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        sock.bind(&from.into()).unwrap();
+        let to: std::net::SocketAddr = WEB.parse().unwrap();
+        sock.connect(&to.into()).unwrap();
+        let mut s: TcpStream = sock.into();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        write!(
+            s,
+            "POST /admin/login HTTP/1.0\r\nHost: {WEB}\r\nContent-Type: \
+             application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut out = String::new();
+        let _ = s.read_to_string(&mut out);
+        out.split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0)
+    })
+    .unwrap()
+}
+
+#[test]
+fn login_failures_from_many_addresses_of_one_device_count_as_that_device() {
+    const PASSWORD: &str = "correct horse battery";
+    let lab = Lab::build(LabOptions {
+        devices: 2,
+        zones: vec![],
+    })
+    .expect("building the lab (needs root)");
+    // Device 0 takes 18 more addresses on its one interface (one MAC).
+    let extra: Vec<String> = (100..118).map(|i| format!("192.0.2.{i}")).collect();
+    for a in &extra {
+        let out = lab
+            .command(&lab.devices()[0], "ip")
+            .args(["addr", "add", &format!("{a}/24"), "dev", "eth0"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    }
+    let d =
+        Daemon::start(&lab, &format!("\n[admin]\npassword = \"{PASSWORD}\"\n")).expect("daemon");
+    // The router learns each address's MAC (the daemon reads its neighbour table).
+    for a in &extra {
+        let out = lab
+            .command(&lab.devices()[0], "busybox")
+            .args(["ping", "-c", "1", "-W", "2", "-I", a, "192.0.2.1"])
+            .output()
+            .expect("busybox ping");
+        assert!(out.status.success(), "ping from {a}: {out:?}");
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let devices = d.get(&lab, "/api/v1/devices").unwrap().to_string();
+        if extra.iter().all(|a| devices.contains(&format!("\"{a}\""))) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "addresses not tied to the MAC: {devices}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // One wrong password from each of the 18 addresses: the device is locked out after the
+    // 5th, whichever address the rest come from.
+    let codes: Vec<u16> = extra
+        .iter()
+        .map(|a| login_from(&lab, 0, a, "guess"))
+        .collect();
+    eprintln!("18 addresses of one device, one guess each: {codes:?}");
+    assert_eq!(&codes[..5], &[401; 5], "{codes:?}");
+    assert!(codes[5..].iter().all(|c| *c == 429), "{codes:?}");
+    // The device's main address is locked out too; the other device logs in.
+    assert_eq!(login_from(&lab, 0, "192.0.2.10", PASSWORD), 429);
+    assert_eq!(login_from(&lab, 1, "192.0.2.11", PASSWORD), 303);
+}
