@@ -1,8 +1,9 @@
 //! The web listener against one greedy or slow client, on the lab over real sockets: one
-//! device holds 1,000 half-open HTTP connections while another device's page still loads
-//! within 2 s; connections over `web.max_connections_per_device` are closed at once; the
+//! device holds 1,000 half-open HTTP connections while another device's page and DNS over
+//! TCP still answer within 2 s; connections over `web.max_connections_per_device` are closed at once; the
 //! header timeout closes half-open and slowloris connections (freeing the device's slots);
-//! one device cannot take every event-stream slot. Needs root (network namespaces).
+//! one device cannot take every event-stream slot; login failures from 18 addresses of one
+//! device (one MAC) lock out that device only. Needs root (network namespaces).
 
 mod common;
 
@@ -11,7 +12,8 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use common::{get_as_device, Daemon};
-use whereflow_lab::{Lab, LabOptions};
+use hickory_proto::rr::RecordType;
+use whereflow_lab::{Lab, LabOptions, Zone};
 
 const WEB: &str = "192.0.2.1:8080";
 const HALF_OPEN: usize = 1_000;
@@ -60,7 +62,7 @@ fn one_device_cannot_starve_the_web_listener() {
     raise_open_files();
     let lab = Lab::build(LabOptions {
         devices: 2,
-        zones: vec![],
+        zones: vec![Zone::new("test").a("a.example", "203.0.113.10")],
     })
     .expect("building the lab (needs root)");
     let d = Daemon::start(
@@ -105,6 +107,21 @@ fn one_device_cannot_starve_the_web_listener() {
     assert!(took < Duration::from_secs(2), "took {took:?}");
     let (code, _) = get_as_device(&lab, 1, "/api/v1/status").expect("status");
     assert_eq!(code, 200);
+    // And its DNS over TCP (the web's connections leave the daemon descriptors to spare).
+    let t = Instant::now();
+    let reply = lab
+        .query(
+            1,
+            "192.0.2.1:53".parse().unwrap(),
+            "a.example.test.",
+            RecordType::A,
+            true,
+        )
+        .expect("DNS over TCP from device 1");
+    let took = t.elapsed();
+    eprintln!("device 1's DNS over TCP meanwhile: {took:?}");
+    assert!(!reply.addresses().is_empty());
+    assert!(took < Duration::from_secs(2), "took {took:?}");
 
     // Over the cap the server closed them: all but PER_DEVICE.
     std::thread::sleep(Duration::from_millis(500));
