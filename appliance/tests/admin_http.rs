@@ -2,7 +2,9 @@
 //! hash, login and its cookie, CSRF refusals, every admin endpoint refused without a login,
 //! wrong passwords slowed down and locked out per device, new sessions, exports (CSV and
 //! JSON) of a session whose data was recorded before the start, retention at start, and
-//! the settings. No root needed: conntrack is off; flows come from a database prepared with
+//! the settings; failures from many addresses never block a device without failures, the
+//! one-time recovery code; `421` for a `Host` that is not the appliance's (DNS rebinding),
+//! `web.allowed_hosts`; HTTPS with a `Secure` cookie and a published fingerprint. No root needed: conntrack is off; flows come from a database prepared with
 //! the library before the daemon starts.
 
 mod admin_support;
