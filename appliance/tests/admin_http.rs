@@ -4,8 +4,9 @@
 //! JSON) of a session whose data was recorded before the start, retention at start, and
 //! the settings; failures from many addresses never block a device without failures, the
 //! one-time recovery code; `421` for a `Host` that is not the appliance's (DNS rebinding),
-//! `web.allowed_hosts`; HTTPS with a `Secure` cookie and a published fingerprint. No root needed: conntrack is off; flows come from a database prepared with
-//! the library before the daemon starts.
+//! `web.allowed_hosts`; HTTPS with a `Secure` cookie and a published fingerprint. No root
+//! needed: conntrack is off; flows come from a database prepared with the library before the
+//! daemon starts.
 
 mod admin_support;
 
