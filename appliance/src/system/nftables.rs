@@ -48,9 +48,9 @@ pub fn render(source: &str, uplink: &str) -> String {
          \t\tct state invalid drop\n\
          \t\tct state established,related accept\n\
          \t\tiif \"lo\" accept\n\
-         \t\t# Devices: DHCP, DNS, the web pages, ping.\n\
+         \t\t# Devices: DHCP, DNS, the web pages (HTTP, and HTTPS with web.https_listen), ping.\n\
          \t\tiifname \"{AP_INTERFACE}\" udp dport {{ 53, 67 }} accept\n\
-         \t\tiifname \"{AP_INTERFACE}\" tcp dport {{ 53, 80 }} accept\n\
+         \t\tiifname \"{AP_INTERFACE}\" tcp dport {{ 53, 80, 443 }} accept\n\
          \t\tiifname \"{AP_INTERFACE}\" icmp type echo-request accept\n\
          \t\t# The uplink: DHCP answers for our own address, IPv6 neighbour discovery.\n\
          \t\tiifname \"{uplink}\" udp sport 67 udp dport 68 accept\n\

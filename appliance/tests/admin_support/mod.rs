@@ -63,10 +63,14 @@ pub fn http(
     sock.connect(&target.into()).unwrap();
     let mut s: std::net::TcpStream = sock.into();
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    // The address as `Host` (the appliance accepts its own addresses) unless one is given.
     let mut req = format!(
-        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Length: {}\r\n",
+        "{method} {path} HTTP/1.0\r\nContent-Length: {}\r\n",
         body.len()
     );
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        req.push_str(&format!("Host: {addr}\r\n"));
+    }
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -169,6 +173,11 @@ impl Daemon {
     /// Start with `extra` TOML; `as_nobody` runs it as user nobody (the config file then
     /// cannot be rewritten).
     pub fn start(dir: PathBuf, extra: &str, as_nobody: bool) -> Daemon {
+        Daemon::start_with(dir, "", extra, as_nobody)
+    }
+
+    /// [`Daemon::start`] with `web_extra` lines in `[web]`.
+    pub fn start_with(dir: PathBuf, web_extra: &str, extra: &str, as_nobody: bool) -> Daemon {
         let (dns_port, web_port) = (free_port(), free_port());
         let dns: SocketAddr = format!("127.0.0.1:{dns_port}").parse().unwrap();
         let web = format!("127.0.0.1:{web_port}");
@@ -178,7 +187,7 @@ impl Daemon {
             format!(
                 "# the settings file\n[dns]\nlisten = [\"{dns}\"]\nupstreams = [\"127.0.0.1:9\"]\n\
                  upstream_timeout_ms = 200\n\n[conntrack]\nenabled = false\n\n\
-                 [web]\nlisten = \"{web}\"\n\n[data]\ndir = \"{}\"\n\n{extra}",
+                 [web]\nlisten = \"{web}\"\n{web_extra}\n[data]\ndir = \"{}\"\n\n{extra}",
                 dir.join("data").display()
             ),
         )

@@ -16,7 +16,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::{Extension, Form, Router};
 use serde::Deserialize;
 
 use crate::config::HistoryConfig;
@@ -26,6 +26,7 @@ use crate::model::{FlowState, Proto};
 use crate::web::admin::state::AdminError;
 use crate::web::auth::csrf::CsrfRejection;
 use crate::web::auth::login::{AdminRejection, AdminSession};
+use crate::web::listener::ConnMeta;
 use crate::web::page::{html, Layout};
 use crate::web::AppState;
 
@@ -66,6 +67,10 @@ struct AdminPage {
     controls: Option<Panel>,
     /// The projector section (group-view rules), when logged in.
     group_view: Option<GroupPanel>,
+    /// The login form came over plain HTTP: warn that WPA2 does not protect the password.
+    plain_http: bool,
+    /// Where the HTTPS login is, and its certificate's fingerprint (`web.https_listen`).
+    https: Option<(String, String)>,
 }
 
 /// Fixed notices after a redirect (`?done=`): nothing from the query is shown as is.
@@ -101,7 +106,27 @@ pub(crate) async fn render(
     notice: Option<&'static str>,
     error: Option<String>,
 ) -> Response {
+    render_over(app, admin, status, notice, error, true).await
+}
+
+/// [`render`], saying whether the request came over HTTPS (`https`: no warning about plain
+/// HTTP on the login form).
+pub(crate) async fn render_over(
+    app: &AppState,
+    admin: Option<&AdminSession>,
+    status: StatusCode,
+    notice: Option<&'static str>,
+    error: Option<String>,
+    https: bool,
+) -> Response {
     let mut p = AdminPage {
+        plain_http: !https,
+        https: app.https.as_ref().map(|h| {
+            (
+                format!("https://{}:{}/admin", app.hosts.main_name(), h.port),
+                h.fingerprint.clone(),
+            )
+        }),
         page: Layout::new(app, "Admin", "admin", ""),
         enabled: app.admin.enabled(),
         logged_in: admin.is_some(),
@@ -174,14 +199,16 @@ async fn page(
     State(app): State<AppState>,
     admin: Result<AdminSession, AdminRejection>,
     done: Result<Query<Done>, QueryRejection>,
+    conn: Option<Extension<ConnMeta>>,
 ) -> Response {
     let done = done.ok().and_then(|Query(d)| d.done);
-    render(
+    render_over(
         &app,
         admin.ok().as_ref(),
         StatusCode::OK,
         notice(done.as_deref()),
         None,
+        conn.is_some_and(|Extension(c)| c.https),
     )
     .await
 }

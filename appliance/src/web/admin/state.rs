@@ -50,6 +50,8 @@ pub struct AdminParts {
     pub settings: Arc<HistorySettings>,
     /// The config file, where settings changed here are saved.
     pub config_file: Option<PathBuf>,
+    /// The problems file, where the admin's recovery code is written (`system.problems_file`).
+    pub problems_file: Option<PathBuf>,
 }
 
 impl Admin {
@@ -57,7 +59,7 @@ impl Admin {
     /// history actions when there is no store.
     pub fn new(p: AdminParts) -> Admin {
         Admin {
-            auth: Auth::new(p.password_hash),
+            auth: Auth::new(p.password_hash, p.problems_file),
             history: p
                 .store
                 .map(|store| History::new(store, p.writer, p.fresh_live)),
