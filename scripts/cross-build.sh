@@ -6,7 +6,8 @@
 # architecture.
 #
 # Usage: scripts/cross-build.sh [--test]
-# Prints the binary's path last: target/aarch64-unknown-linux-gnu/release/whereflow.
+# Needs: scripts/install-deps.sh (gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, qemu-user).
+# The binary: target/aarch64-unknown-linux-gnu/release/whereflow.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +31,15 @@ echo "cross-build: $(stat -c %s "$binary") bytes, $(stat -c %s "$stripped") stri
 rm -f "$stripped"
 
 if [[ ${1:-} == --test ]]; then
-  # qemu-user runs posix_spawn's child differently (see SKIPPED_UNDER_QEMU in the output).
-  cargo test --release --locked -p whereflow --lib --target "$target" -- --skip "$(cat scripts/qemu-user-skip.txt 2>/dev/null || echo __none__)"
+  # Skipped under qemu-aarch64 only (it runs on x86_64 in `cargo test`): a spawn of a missing
+  # program must fail at spawn. glibc's posix_spawn learns of the child's failed exec through
+  # memory shared with the child (clone with CLONE_VM|CLONE_VFORK); qemu-user runs that clone
+  # as a plain fork, so the error never comes back, spawn succeeds and the child exits 127.
+  # That is the emulator's behaviour, not the target's: on an aarch64 kernel spawn fails.
+  skip=(control::nft::tests::a_missing_program_and_a_refusal_are_reported)
+  args=()
+  for t in "${skip[@]}"; do
+    args+=(--skip "$t")
+  done
+  cargo test --release --locked -p whereflow --lib --target "$target" -- "${args[@]}"
 fi

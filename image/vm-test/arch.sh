@@ -15,9 +15,9 @@ arm64)
   triplet=aarch64-linux-gnu
   loader=lib/ld-linux-aarch64.so.1
   # The SD card's drivers (QEMU puts the card on the SDHCI or, once the kernel has set the
-  # pins for it, the SD host controller) and the root file system's: Debian's kernel has them
+  # pins for it, the SD host controller, module "bcm2835") and the root file system's: Debian's kernel has them
   # as modules, the Pi image's kernel built in. The initramfs loads them.
-  sd_modules=(sdhci_iproc mmc_bcm2835 ext4 crc32c_generic)
+  sd_modules=(sdhci_iproc bcm2835 ext4 crc32c_generic)
   ;;
 *)
   echo "vm-test: unknown architecture '$arch' (amd64 or arm64)" >&2

@@ -36,8 +36,8 @@ ln -s ../run "$root/var/run"
 ln -s ../tmp "$root/var/log"
 # What the test's own layer writes outside /run and /tmp, kept off the root file system,
 # which is read-only on the emulated Pi as on a real card.
-ln -s ../run/netns-etc "$root/etc/netns"
-ln -s run/srv "$root/srv"
+ln -s ../run "$root/etc/netns"
+ln -s run "$root/srv"
 
 # Programs, from where their package puts them (before the usr merge) to /usr/{bin,sbin}.
 install_prog() { # SOURCE (relative to staging) DEST (relative to root)
@@ -181,7 +181,7 @@ fdtput -r "$cache/board.dtb" /soc/serial@7e201000/bluetooth
 # The root file system: the SD card's second partition, ext4, mounted read-only.
 rm -f "$cache/rootfs.ext4"
 rootfs_mb=$(($(du -sm "$root" | cut -f1) * 5 / 4 + 16))
-mke2fs -q -t ext4 -L rootfs -E root_owner=0:0 -d "$root" "$cache/rootfs.ext4" "${rootfs_mb}M"
+mke2fs -q -t ext4 -L rootfs -E root_owner=0:0 -d "$root" "$cache/rootfs.ext4" "${rootfs_mb}M" >/dev/null
 # Ownership as in the image (mke2fs -d copies the host's; everything here is root's).
 # The initramfs: busybox, its libraries, the SD card's modules, and /init that mounts the
 # root file system and hands over to it.
