@@ -140,7 +140,8 @@ add_module() { # NAME (dashes or underscores)
   done
 }
 # On the Pi: the SD card's drivers (the initramfs loads them) and the board's clocks.
-[[ $arch == arm64 ]] && wanted+=("${sd_modules[@]}")
+# bcm2835_wdt only for the test's final reset (guest/etc/init.d/S90vm-test).
+[[ $arch == arm64 ]] && wanted+=("${sd_modules[@]}" bcm2835_wdt)
 for m in "${wanted[@]}" nf_conntrack nf_defrag_ipv4 nf_defrag_ipv6 aes_generic aesni_intel crc32c_generic libarc4; do
   add_module "$m"
 done

@@ -246,6 +246,11 @@ timeline() {
     "${serving:-?} s ($arch, TCG, $([[ $arch == amd64 ]] && echo "2 vCPUs" || echo "raspi3b, 4 vCPUs");" \
     "the guest ran ${wall} s wall clock)"
   [[ -n $ap && -n $serving ]] || fail "boot marks missing"
+  # The daemon's resident memory, just started and after the client's traffic (kB).
+  local when
+  for when in start traffic; do
+    echo "vm-test: [$scenario] memory after $when: $(sed -n "s/^WFTEST memory-$when //p" "$results" | tail -n1)"
+  done
 }
 
 logs() {
