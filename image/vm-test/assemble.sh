@@ -118,7 +118,7 @@ mods=$staging/lib/modules/$kver
 wanted=()
 for conf in "$repo"/buildroot-external/board/common/rootfs-overlay/etc/modules-load.d/*.conf \
   "$here"/guest/etc/modules-load.d/*.conf "$here/guest-$arch"/etc/modules-load.d/*.conf; do
-    [[ -e $conf ]] || continue
+  [[ -e $conf ]] || continue
   while read -r m _; do
     [[ -n $m ]] && wanted+=("$m")
   done < <(sed -e 's/#.*//' "$conf")
@@ -139,7 +139,7 @@ add_module() { # NAME (dashes or underscores)
     add_module "${dep%%.ko*}"
   done
 }
-# On the Pi: the SD card's drivers (the initramfs loads them) and the board's clocks.
+# On the Pi: the SD card's drivers (the initramfs loads them).
 # bcm2835_wdt only for the test's final reset (guest/etc/init.d/S90vm-test).
 [[ $arch == arm64 ]] && wanted+=("${sd_modules[@]}" bcm2835_wdt)
 for m in "${wanted[@]}" nf_conntrack nf_defrag_ipv4 nf_defrag_ipv6 aes_generic aesni_intel crc32c_generic libarc4; do
@@ -183,7 +183,6 @@ fdtput -r "$cache/board.dtb" /soc/serial@7e201000/bluetooth
 rm -f "$cache/rootfs.ext4"
 rootfs_mb=$(($(du -sm "$root" | cut -f1) * 5 / 4 + 16))
 mke2fs -q -t ext4 -L rootfs -E root_owner=0:0 -d "$root" "$cache/rootfs.ext4" "${rootfs_mb}M" >/dev/null
-# Ownership as in the image (mke2fs -d copies the host's; everything here is root's).
 # The initramfs: busybox, its libraries, the SD card's modules, and /init that mounts the
 # root file system and hands over to it.
 initrd=$cache/initrd
