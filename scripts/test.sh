@@ -30,5 +30,5 @@ image/vm-test/run.sh
 # under qemu-aarch64 user emulation (docs/BENCHMARKS.md has the times).
 scripts/cross-build.sh --test
 # The WiFi system test on QEMU's Raspberry Pi 3 (raspi3b) with that binary, the root file
-# system on the emulated SD card (~9 min for both boots).
+# system on the emulated SD card (3–6 min for both boots on a busy 2-core machine).
 image/vm-test/run.sh arm64
