@@ -41,6 +41,28 @@ impl ClientKey {
             DeviceIdentity::Address(_) => ClientKey::from(ip),
         }
     }
+
+    /// Like [`ClientKey::of`], but an address the registry does not know yet is given a
+    /// moment to become known: the kernel learns a new address's MAC during the TCP
+    /// handshake and the registry a few milliseconds later, so without the wait a device's
+    /// first request from a fresh address would count as a client of its own (a way round
+    /// the per-device login lock-out).
+    pub async fn settled(ip: IpAddr, devices: &DeviceRegistry) -> ClientKey {
+        const WAIT: std::time::Duration = std::time::Duration::from_millis(300);
+        const STEP: std::time::Duration = std::time::Duration::from_millis(20);
+        let ip = ip.to_canonical();
+        if ip.is_loopback() {
+            return ClientKey::of(ip, devices);
+        }
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let key = ClientKey::of(ip, devices);
+            if matches!(key, ClientKey::Device(_)) || tokio::time::Instant::now() >= deadline {
+                return key;
+            }
+            tokio::time::sleep(STEP).await;
+        }
+    }
 }
 
 /// At most `total` things held at once, and at most `per_client` by one client.

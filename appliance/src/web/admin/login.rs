@@ -56,7 +56,7 @@ async fn login(
         )
         .await;
     };
-    let client = ClientKey::of(peer.ip(), &app.devices);
+    let client = ClientKey::settled(peer.ip(), &app.devices).await;
     match app.admin.auth.login(client, peer.ip(), form.password).await {
         Ok(new) => {
             let mut res = back_to_admin("");
