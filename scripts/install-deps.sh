@@ -29,6 +29,12 @@ PACKAGES=(
   tcpdump    # the source ports of upstream queries, counted in the lab
   openssl    # the DNS benchmark's test CA (nsd's DNS-over-TLS port)
   libssl-dev # bench/dns/genreport.sh builds ISC's genreport (-lcrypto)
+  gcc-aarch64-linux-gnu  # scripts/cross-build.sh: the aarch64 linker and C compiler (ring, SQLite)
+  libc6-dev-arm64-cross  # its libc; also the library root of the aarch64 tests under qemu-aarch64
+  qemu-user       # qemu-aarch64: the aarch64 unit tests (.cargo/config.toml's runner)
+  qemu-system-arm # qemu-system-aarch64 -M raspi3b: the WiFi system test on an emulated Pi 3
+  fdisk           # sfdisk: that test's SD card partitions
+  device-tree-compiler # fdtput: that test's board device tree (Bluetooth off the PL011 UART)
 )
 # The web views are built with npm (scripts/build-web.sh, run by cargo build). Any Node 18+
 # will do: Debian's only when none is installed (a nodesource nodejs would conflict).
@@ -53,3 +59,5 @@ fi
 
 # Toolchain components the checks use.
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
+rustup target list --installed 2>/dev/null | grep -qx aarch64-unknown-linux-gnu ||
+  rustup target add aarch64-unknown-linux-gnu

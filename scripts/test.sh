@@ -16,7 +16,8 @@ shellcheck scripts/*.sh bench/dns/run.sh bench/dns/ports.sh bench/dns/genreport.
 # The appliance's init scripts (BusyBox ash) and the WiFi system test's guest scripts.
 shellcheck -x -P SCRIPTDIR -s sh buildroot-external/board/common/rootfs-overlay/etc/init.d/S* \
   buildroot-external/board/common/rootfs-overlay/usr/libexec/whereflow/* \
-  image/vm-test/guest/etc/init.d/* image/vm-test/guest/usr/libexec/vm-test/*
+  image/vm-test/guest/etc/init.d/* image/vm-test/guest/usr/libexec/vm-test/* \
+  image/vm-test/initramfs-init
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
 # The parsers of outside input (DNS wire, conntrack messages, lease file, settings file),
@@ -27,3 +28,9 @@ scripts/fuzz.sh 25
 # The WiFi system test: the appliance's image in a QEMU guest, booted with good and with bad
 # settings (~2 min, plus a release build).
 image/vm-test/run.sh
+# On the Pi's CPU: the aarch64 release build (its size printed) and the library's unit tests
+# under qemu-aarch64 user emulation (docs/BENCHMARKS.md has the times).
+scripts/cross-build.sh --test
+# The WiFi system test on QEMU's Raspberry Pi 3 (raspi3b) with that binary, the root file
+# system on the emulated SD card (3–6 min for both boots on a busy 2-core machine).
+image/vm-test/run.sh arm64

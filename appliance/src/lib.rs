@@ -33,6 +33,7 @@ pub mod dns;
 pub mod enrich;
 #[doc(hidden)]
 pub mod fuzz;
+pub(crate) mod group_view;
 pub mod model;
 pub(crate) mod netlink;
 pub(crate) mod session;

@@ -1,6 +1,8 @@
 //! Application actions that change several stages at once: "forget my device" (the live
-//! view, the database, the alerts and the device registry) and "start a new session" (the
-//! database, the live view and the alerts).
+//! view, the database, the alerts and the device registry), "start a new session" (the
+//! database, the live view, the alerts, the devices' names and the group-view rules), the
+//! teacher's group-view rules (the rules, the database; a device target found through the
+//! device registry) and a device naming itself (the registry, unless a rule locks it).
 //!
 //! Each action takes the handles it changes ([`Stages`]) and answers with its own error
 //! ([`SessionError`]); the web side only calls it and turns the error into a response.
@@ -15,7 +17,11 @@ use serde::Serialize;
 use crate::correlate::{LiveForgotten, LiveState};
 use crate::detect::AlertBook;
 use crate::devices::DeviceRegistry;
+use crate::group_view::{
+    DeviceTarget, GroupViewError, Grouping, Rule, RuleAction, RuleKind, Target,
+};
 use crate::model::DeviceId;
+use crate::store::StoredRule;
 use crate::store::{Deleted, Session, Store, StoreError, StoreWriter};
 
 /// Most characters of a session name.
@@ -62,6 +68,8 @@ pub(crate) struct Stages<'a> {
     pub alerts: Option<&'a RwLock<AlertBook>>,
     /// Devices by MAC: names and nicknames.
     pub devices: &'a DeviceRegistry,
+    /// The teacher's group-view rules for this session.
+    pub group_view: &'a RwLock<Grouping>,
 }
 
 /// Why an action failed (the web side maps each to a status code).
@@ -82,6 +90,15 @@ pub(crate) enum SessionError {
     /// A blocking task failed.
     #[error("internal error: {0}")]
     Internal(String),
+    /// A group-view rule was refused or not found.
+    #[error(transparent)]
+    GroupView(#[from] GroupViewError),
+    /// The teacher locked this device's nickname.
+    #[error("your teacher has locked this device's nickname for this session")]
+    NicknameLocked,
+    /// The nickname breaks the rules (`devices::nickname`).
+    #[error("that nickname cannot be used: {0}")]
+    Nickname(#[from] crate::devices::registry::NicknameError),
 }
 
 /// Run blocking store work on the blocking pool.
@@ -239,6 +256,8 @@ pub(crate) async fn start_session(
         .await?
     };
     s.devices.new_session(keep_nicknames);
+    // The teacher's rules were for the session that ended.
+    s.group_view.write().replace_all(Vec::new());
     let key = s.devices.pseudonym_secret();
     let saving = store.clone();
     if let Err(e) = blocking(move || {
@@ -278,6 +297,128 @@ pub(crate) async fn start_session(
         previous: (previous != 0).then_some(previous),
         kept: keep_old,
     })
+}
+
+/// The rule the admin asked for, checked: `kind` and `action` as words, `target` a device's
+/// address (for `device`), a nickname, a domain, or nothing (for `names`).
+fn group_rule(
+    s: &Stages<'_>,
+    kind: &str,
+    target: &str,
+    action: &str,
+) -> Result<Rule, SessionError> {
+    let kind: RuleKind = kind.trim().parse()?;
+    let action: RuleAction = action.trim().parse()?;
+    let target = match kind {
+        RuleKind::Device => {
+            let ip: IpAddr = target.trim().parse().map_err(|_| {
+                GroupViewError::Target(format!(
+                    "{:?} is not a device's address",
+                    target.chars().take(60).collect::<String>()
+                ))
+            })?;
+            let ip = ip.to_canonical();
+            // By MAC when known, so the rule follows the device to its other addresses.
+            Target::Device(match s.devices.mac_behind(ip) {
+                Some(mac) => DeviceTarget::Mac(mac),
+                None => DeviceTarget::Address(ip),
+            })
+        }
+        RuleKind::Nickname => Target::nickname(target)?,
+        RuleKind::Domain => Target::domain(target)?,
+        RuleKind::Names => Target::All,
+    };
+    Ok(Rule::new(target, action, chrono::Utc::now())?)
+}
+
+/// The teacher adds a group-view rule (hide a device, a nickname or a domain; clear or lock
+/// a device's nickname; names off): in force at once, saved under the current session.
+pub(crate) async fn add_group_rule(
+    s: &Stages<'_>,
+    kind: &str,
+    target: &str,
+    action: &str,
+) -> Result<Rule, SessionError> {
+    let rule = group_rule(s, kind, target, action)?;
+    let id = s.group_view.write().add(rule.clone())?;
+    let rule = Rule { id, ..rule };
+    if let Some(history) = s.history {
+        let store = history.store.clone();
+        let saved = StoredRule {
+            id,
+            kind: rule.kind().as_str().into(),
+            target: rule.target.stored(),
+            action: rule.action.as_str().into(),
+            created_at: rule.created_at,
+        };
+        if let Err(e) = blocking(move || Ok(store.add_group_view_rule(&saved)?)).await {
+            // Not saved: not in force either, so what the admin sees is what a restart keeps.
+            let _ = s.group_view.write().remove(id);
+            return Err(e);
+        }
+    }
+    tracing::info!(
+        "admin: group view rule {id}: {} {}",
+        rule.action.as_str(),
+        rule.kind()
+    );
+    Ok(rule)
+}
+
+/// The teacher undoes a group-view rule.
+pub(crate) async fn remove_group_rule(s: &Stages<'_>, id: u64) -> Result<Rule, SessionError> {
+    if !s.group_view.read().rules().iter().any(|r| r.id == id) {
+        return Err(GroupViewError::NoSuchRule(id).into());
+    }
+    if let Some(history) = s.history {
+        let store = history.store.clone();
+        blocking(move || Ok(store.delete_group_view_rule(id)?)).await?;
+    }
+    let rule = s.group_view.write().remove(id)?;
+    tracing::info!("admin: group view rule {id} undone");
+    Ok(rule)
+}
+
+/// The session's saved rules, for the start (those that no longer parse are skipped).
+pub(crate) fn restore_group_rules(store: &Store, into: &RwLock<Grouping>) {
+    let saved = match store.group_view_rules() {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!("group view: the session's rules could not be read ({e})");
+            return;
+        }
+    };
+    let rules: Vec<Rule> = saved
+        .into_iter()
+        .filter_map(|r| {
+            let kind: RuleKind = r.kind.parse().ok()?;
+            let target = Target::from_stored(kind, &r.target).ok()?;
+            let rule = Rule::new(target, r.action.parse().ok()?, r.created_at).ok()?;
+            Some(Rule { id: r.id, ..rule })
+        })
+        .collect();
+    if !rules.is_empty() {
+        tracing::info!("group view: {} rules of this session restored", rules.len());
+    }
+    into.write().replace_all(rules);
+}
+
+/// A device names itself (`raw` empty: no nickname), unless the teacher locked its
+/// nickname. The nickname now, if any.
+pub(crate) fn set_own_nickname(
+    s: &Stages<'_>,
+    ip: IpAddr,
+    raw: &str,
+) -> Result<Option<String>, SessionError> {
+    if s.group_view.read().locked(s.devices.identity(ip)) {
+        return Err(SessionError::NicknameLocked);
+    }
+    if raw.trim().is_empty() {
+        s.devices.clear_nickname(ip);
+        return Ok(None);
+    }
+    s.devices.set_nickname(ip, raw)?;
+    Ok(s.devices.describe(ip).nickname)
 }
 
 #[cfg(test)]

@@ -27,6 +27,16 @@ pub struct Status {
     pub dns_upstream_merged: AtomicU64,
     /// Failed connections to encrypted upstreams (TLS handshake, certificate, HTTP errors).
     pub dns_upstream_tls_errors: AtomicU64,
+    /// Upstream answers that mapped a public name to a private, loopback or link-local
+    /// address, or to the appliance's own (DNS rebinding, `dns::rebind`); refused, never
+    /// cached.
+    pub dns_rebind_blocked: AtomicU64,
+    /// Questions left unanswered because their client was over its answer rate
+    /// (`dns.max_answers_per_client_per_sec`, `dns::client_rate`).
+    pub dns_rate_limited: AtomicU64,
+    /// TCP connections closed at once because their client already held its share
+    /// (`dns.max_tcp_connections_per_client`).
+    pub dns_tcp_refused_per_client: AtomicU64,
     /// Conntrack events and dump entries read.
     pub conntrack_messages: AtomicU64,
     /// Times the event socket overflowed (ENOBUFS) and the table was re-read.
@@ -58,6 +68,12 @@ pub struct StatusSnapshot {
     pub dns_upstream_merged: u64,
     /// See [`Status::dns_upstream_tls_errors`].
     pub dns_upstream_tls_errors: u64,
+    /// See [`Status::dns_rebind_blocked`].
+    pub dns_rebind_blocked: u64,
+    /// See [`Status::dns_rate_limited`].
+    pub dns_rate_limited: u64,
+    /// See [`Status::dns_tcp_refused_per_client`].
+    pub dns_tcp_refused_per_client: u64,
     /// See [`Status::conntrack_messages`].
     pub conntrack_messages: u64,
     /// See [`Status::conntrack_overflows`].
@@ -118,6 +134,9 @@ impl Status {
             dns_upstream_malformed: g(&self.dns_upstream_malformed),
             dns_upstream_merged: g(&self.dns_upstream_merged),
             dns_upstream_tls_errors: g(&self.dns_upstream_tls_errors),
+            dns_rebind_blocked: g(&self.dns_rebind_blocked),
+            dns_rate_limited: g(&self.dns_rate_limited),
+            dns_tcp_refused_per_client: g(&self.dns_tcp_refused_per_client),
             conntrack_messages: g(&self.conntrack_messages),
             conntrack_overflows: g(&self.conntrack_overflows),
             conntrack_dumps: g(&self.conntrack_dumps),

@@ -2,14 +2,15 @@
 //! hash, login and its cookie, CSRF refusals, every admin endpoint refused without a login,
 //! wrong passwords slowed down and locked out per device, new sessions, exports (CSV and
 //! JSON) of a session whose data was recorded before the start, retention at start, and
-//! the settings. No root needed: conntrack is off; flows come from a database prepared with
-//! the library before the daemon starts.
+//! the settings; failures from many addresses never block a device without failures, the
+//! one-time recovery code; `421` for a `Host` that is not the appliance's (DNS rebinding),
+//! `web.allowed_hosts`; HTTPS with a `Secure` cookie and a published fingerprint. No root
+//! needed: conntrack is off; flows come from a database prepared with the library before the
+//! daemon starts.
 
 mod admin_support;
 
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -20,122 +21,9 @@ use whereflow::model::{
 };
 use whereflow::store::{DeviceSeen, Store, StoreOp};
 
-use admin_support::{http, Resp};
+use admin_support::{free_port, Daemon};
 
-const BIN: &str = env!("CARGO_BIN_EXE_whereflow");
 const PASSWORD: &str = "correct horse battery";
-
-fn free_port() -> u16 {
-    loop {
-        let t = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = t.local_addr().unwrap().port();
-        if std::net::UdpSocket::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
-    }
-}
-
-struct Daemon {
-    web: String,
-    dns: SocketAddr,
-    dir: PathBuf,
-    config: PathBuf,
-    child: Child,
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-impl Daemon {
-    fn dir(tag: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("wf-admin-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("data")).unwrap();
-        dir
-    }
-
-    /// Start with `extra` TOML; `as_nobody` runs it as user nobody (the config file then
-    /// cannot be rewritten).
-    fn start(dir: PathBuf, extra: &str, as_nobody: bool) -> Daemon {
-        let (dns_port, web_port) = (free_port(), free_port());
-        let dns: SocketAddr = format!("127.0.0.1:{dns_port}").parse().unwrap();
-        let web = format!("127.0.0.1:{web_port}");
-        let config = dir.join("config.toml");
-        std::fs::write(
-            &config,
-            format!(
-                "# the settings file\n[dns]\nlisten = [\"{dns}\"]\nupstreams = [\"127.0.0.1:9\"]\n\
-                 upstream_timeout_ms = 200\n\n[conntrack]\nenabled = false\n\n\
-                 [web]\nlisten = \"{web}\"\n\n[data]\ndir = \"{}\"\n\n{extra}",
-                dir.join("data").display()
-            ),
-        )
-        .unwrap();
-        let mut cmd = if as_nobody {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&dir, PermissionsExt::from_mode(0o755)).unwrap();
-            std::fs::set_permissions(&config, PermissionsExt::from_mode(0o644)).unwrap();
-            std::fs::set_permissions(dir.join("data"), PermissionsExt::from_mode(0o777)).unwrap();
-            let mut c = Command::new("setpriv");
-            c.args([
-                "--reuid=65534",
-                "--regid=65534",
-                "--clear-groups",
-                "--inh-caps=-all",
-                BIN,
-            ]);
-            c
-        } else {
-            Command::new(BIN)
-        };
-        let child = cmd
-            .args(["run", "--config", config.to_str().unwrap()])
-            .env("RUST_LOG", "info,whereflow=debug")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("run.log")).unwrap())
-            .spawn()
-            .unwrap();
-        let d = Daemon {
-            web,
-            dns,
-            dir,
-            config,
-            child,
-        };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if std::net::TcpStream::connect(&d.web).is_ok()
-                && d.get("/api/v1/status", &[]).status == 200
-            {
-                return d;
-            }
-            assert!(Instant::now() < deadline, "no API:\n{}", d.log());
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.join("run.log")).unwrap_or_default()
-    }
-
-    fn get(&self, path: &str, headers: &[(&str, &str)]) -> Resp {
-        http(&self.web, None, "GET", path, headers, b"")
-    }
-
-    fn req(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Resp {
-        http(&self.web, None, method, path, headers, body.as_bytes())
-    }
-
-    /// Log in with the form; returns the `Cookie` header value and the CSRF token.
-    fn login(&self, from: Option<&str>, password: &str) -> Result<(String, String), Resp> {
-        admin_support::login(&self.web, from, password)
-    }
-}
 
 fn ago(days: i64) -> chrono::DateTime<Utc> {
     Utc::now() - chrono::Duration::days(days)
@@ -784,4 +672,279 @@ fn a_config_file_that_cannot_be_rewritten_is_reported_and_the_password_still_wor
         .contains(PASSWORD));
     let (cookie, _) = d.login(None, PASSWORD).unwrap();
     assert_eq!(d.get("/api/v1/admin", &[("Cookie", &cookie)]).status, 200);
+}
+
+/// The recovery code last published in the daemon's log.
+fn recovery_code(d: &Daemon) -> String {
+    let log = d.log();
+    let line = log
+        .lines()
+        .rfind(|l| l.contains("admin recovery code"))
+        .unwrap_or_else(|| panic!("no recovery code in the log:\n{log}"));
+    line.rsplit(": ").next().unwrap().trim().to_owned()
+}
+
+#[test]
+fn failures_from_many_addresses_never_block_a_device_without_failures() {
+    let d = Daemon::start(
+        Daemon::dir("ceiling"),
+        &format!("[admin]\npassword = \"{PASSWORD}\"\n"),
+        false,
+    );
+    // One "student" guesses from 40 addresses (127.0.0.10 ..= 127.0.0.49), two wrong
+    // passwords each, all at once: 80 failures, far over the global ceiling (30 at once).
+    let t = Instant::now();
+    let web = d.web.clone();
+    let guessers: Vec<_> = (10..50)
+        .map(|i| {
+            let web = web.clone();
+            std::thread::spawn(move || {
+                let from = format!("127.0.0.{i}");
+                (0..2)
+                    .map(|_| match admin_support::login(&web, Some(&from), "guess") {
+                        Ok(_) => 200,
+                        Err(r) => r.status,
+                    })
+                    .collect::<Vec<u16>>()
+            })
+        })
+        .collect();
+    let codes: Vec<u16> = guessers
+        .into_iter()
+        .flat_map(|g| g.join().unwrap())
+        .collect();
+    let refused = codes.iter().filter(|c| **c == 429).count();
+    let wrong = codes.iter().filter(|c| **c == 401).count();
+    eprintln!(
+        "80 guesses from 40 addresses in {:?}: {wrong} checked and wrong, {refused} refused (429)",
+        t.elapsed()
+    );
+    assert_eq!(wrong + refused, 80, "{codes:?}");
+    assert!(wrong >= 30, "{codes:?}");
+    // An address that already failed is now held back by the global ceiling ...
+    let r = d.login(Some("127.0.0.10"), PASSWORD).unwrap_err();
+    assert_eq!(r.status, 429, "{}", r.text());
+    assert!(r.text().contains("recovery code"), "{}", r.text());
+    // ... while the teacher's device, with no failures of its own, logs in at once.
+    let t = Instant::now();
+    let (cookie, _) = d.login(Some("127.0.0.200"), PASSWORD).unwrap();
+    assert_eq!(d.get("/api/v1/admin", &[("Cookie", &cookie)]).status, 200);
+    eprintln!("the teacher logged in after {:?}", t.elapsed());
+    // The teacher mistyping once is then held back too: the one-time recovery code (console
+    // and problems file) lets them in and clears every lock-out.
+    assert_eq!(
+        d.login(Some("127.0.0.201"), "typo").unwrap_err().status,
+        401
+    );
+    assert_eq!(
+        d.login(Some("127.0.0.201"), PASSWORD).unwrap_err().status,
+        429
+    );
+    let code = recovery_code(&d);
+    assert_eq!(code.len(), 19, "{code}");
+    let (cookie, _) = d.login(Some("127.0.0.201"), &code.to_lowercase()).unwrap();
+    assert_eq!(d.get("/api/v1/admin", &[("Cookie", &cookie)]).status, 200);
+    let (cookie, _) = d.login(Some("127.0.0.10"), PASSWORD).unwrap();
+    assert_eq!(d.get("/api/v1/admin", &[("Cookie", &cookie)]).status, 200);
+    // The code worked once: a new one was published.
+    assert_eq!(d.login(Some("127.0.0.202"), &code).unwrap_err().status, 401);
+    assert_ne!(recovery_code(&d), code);
+}
+
+#[test]
+fn requests_naming_another_host_are_refused_with_421() {
+    let d = Daemon::start(
+        Daemon::dir("host"),
+        &format!(
+            "[admin]\npassword = \"{PASSWORD}\"\n\n[site]\nurl = \"http://classroom.example.org/\"\n"
+        ),
+        false,
+    );
+    let form = ("Content-Type", "application/x-www-form-urlencoded");
+    // A public name rebound to the appliance's address: its pages and forms get nothing.
+    for host in [
+        "evil.example",
+        "evil.example:80",
+        "whereflow.lan.evil.example",
+    ] {
+        for (method, path, body) in [
+            ("GET", "/api/v1/me", ""),
+            ("GET", "/me", ""),
+            ("POST", "/me/nickname", "nickname=pwned&csrf=x"),
+            ("POST", "/me/forget", "csrf=x"),
+            ("POST", "/admin/login", "password=x"),
+            ("GET", "/api/v1/flows", ""),
+            ("GET", "/no-such-page", ""),
+        ] {
+            let r = d.req(method, path, &[("Host", host), form], body);
+            assert_eq!(r.status, 421, "{method} {path} Host: {host}: {r:?}");
+            assert!(r.text().contains("web.allowed_hosts"), "{}", r.text());
+        }
+    }
+    // The appliance's names and addresses pass.
+    let port = d.web.rsplit(':').next().unwrap().to_owned();
+    for host in [
+        "whereflow.lan".to_owned(),
+        format!("whereflow.lan:{port}"),
+        "whereflow".to_owned(),
+        "classroom.example.org".to_owned(),
+        format!("localhost:{port}"),
+        d.web.clone(),
+    ] {
+        let r = d.get("/api/v1/me", &[("Host", &host)]);
+        assert_ne!(r.status, 421, "Host: {host}: {r:?}");
+        assert_eq!(d.get("/", &[("Host", &host)]).status, 200, "Host: {host}");
+    }
+    // HTTP/1.0 without Host (not a browser) passes.
+    let mut s = std::net::TcpStream::connect(&d.web).unwrap();
+    use std::io::{Read, Write};
+    s.write_all(b"GET /api/v1/status HTTP/1.0\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    assert!(
+        out.starts_with("HTTP/1.0 200") || out.starts_with("HTTP/1.1 200"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_name_in_web_allowed_hosts_is_accepted() {
+    let d = Daemon::start_with(
+        Daemon::dir("allowed"),
+        "allowed_hosts = [\"wf.school.example\"]\n",
+        "",
+        false,
+    );
+    assert_eq!(d.get("/", &[("Host", "wf.school.example")]).status, 200);
+    assert_eq!(d.get("/", &[("Host", "WF.School.Example.:80")]).status, 200);
+    assert_eq!(d.get("/", &[("Host", "evil.example")]).status, 421);
+}
+
+/// One HTTP/1.0 request over TLS to 127.0.0.1:`port`, trusting only `cert_pem` for the name
+/// `whereflow.lan`; returns the head and the body.
+fn https_request(
+    port: u16,
+    cert_pem: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (String, String) {
+    use rustls::pki_types::pem::PemObject;
+    use std::io::{Read, Write};
+    let cert = rustls::pki_types::CertificateDer::from_pem_slice(cert_pem.as_bytes()).unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(cert).unwrap();
+    // ring, as the appliance uses (deprecated only for lacking post-quantum key exchange).
+    #[allow(deprecated)]
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let name = rustls::pki_types::ServerName::try_from("whereflow.lan").unwrap();
+    let conn = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
+    let tcp = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut tls = rustls::StreamOwned::new(conn, tcp);
+    write!(
+        tls,
+        "{method} {path} HTTP/1.0\r\nHost: whereflow.lan:{port}\r\nContent-Type: \
+         application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    // The server may end without close_notify; what was read is enough.
+    let _ = tls.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .expect("an HTTP answer over TLS");
+    (head.to_owned(), body.to_owned())
+}
+
+#[test]
+fn https_serves_the_admin_login_with_a_secure_cookie_and_a_published_fingerprint() {
+    use std::os::unix::fs::PermissionsExt;
+    let https_port = free_port();
+    let dir = Daemon::dir("https");
+    let problems = dir.join("whereflow-problems.txt");
+    let d = Daemon::start_with(
+        dir.clone(),
+        &format!("https_listen = \"127.0.0.1:{https_port}\"\n"),
+        &format!(
+            "[admin]\npassword = \"{PASSWORD}\"\n\n[system]\nproblems_file = \"{}\"\n",
+            problems.display()
+        ),
+        false,
+    );
+    // The certificate and key were made in the data directory, readable by root only.
+    let cert_path = dir.join("data/https-cert.pem");
+    for f in [&cert_path, &dir.join("data/https-key.pem")] {
+        let mode = std::fs::metadata(f).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", f.display());
+    }
+    let cert_pem = std::fs::read_to_string(&cert_path).unwrap();
+    let der = {
+        use rustls::pki_types::pem::PemObject;
+        rustls::pki_types::CertificateDer::from_pem_slice(cert_pem.as_bytes()).unwrap()
+    };
+    let fp = ring::digest::digest(&ring::digest::SHA256, der.as_ref())
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":");
+    // Its fingerprint: in the log, the problems file and on the presenter, not in the status.
+    assert!(d.log().contains(&fp), "{}", d.log());
+    let notes = std::fs::read_to_string(&problems).unwrap();
+    assert!(notes.contains(&fp), "{notes}");
+    assert!(notes.contains(&recovery_code(&d)), "{notes}");
+    let presenter = d.get("/presenter", &[]).text();
+    assert!(presenter.contains(&fp), "{presenter}");
+    let status = d.get("/api/v1/status", &[]).text();
+    assert!(
+        !status.contains(&fp) && !status.contains(&recovery_code(&d)),
+        "{status}"
+    );
+
+    // Over plain HTTP the login form warns and points to HTTPS; the cookie is not Secure.
+    let page = d.get("/admin", &[]).text();
+    assert!(page.contains("came over plain HTTP"), "{page}");
+    assert!(
+        page.contains(&format!("https://whereflow.lan:{https_port}/admin")),
+        "{page}"
+    );
+    let plain = d.req(
+        "POST",
+        "/admin/login",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        &format!("password={}", PASSWORD.replace(' ', "+")),
+    );
+    assert_eq!(plain.status, 303);
+    assert!(!plain.header("set-cookie").unwrap().contains("Secure"));
+
+    // Over HTTPS (the certificate checked against the one in the data directory): no
+    // warning, and the login cookie is Secure.
+    let (head, page) = https_request(https_port, &cert_pem, "GET", "/admin", "");
+    assert!(head.contains(" 200 "), "{head}");
+    assert!(!page.contains("came over plain HTTP"), "{page}");
+    let (head, _) = https_request(
+        https_port,
+        &cert_pem,
+        "POST",
+        "/admin/login",
+        &format!("password={}", PASSWORD.replace(' ', "+")),
+    );
+    assert!(head.contains(" 303 "), "{head}");
+    let cookie = head
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .unwrap_or_default();
+    assert!(cookie.contains("; Secure"), "{head}");
+    assert!(cookie.contains("HttpOnly"), "{head}");
+    // The Host check holds over HTTPS too.
+    let (head, _) = https_request(https_port, &cert_pem, "GET", "/api/v1/me", "");
+    assert!(!head.contains(" 421 "), "{head}");
 }

@@ -8,7 +8,9 @@
 //! Alerts: a DNS-over-TLS connection from the browser's device raises one, which appears
 //! within a few seconds on the alerts page, on the device's own page and in the presenter's
 //! ticker (with its chime), grows on a repeat; the filter works; an admin ignores it for an
-//! hour, with JavaScript (the JSON endpoint) and without (the page's form).
+//! hour, with JavaScript (the JSON endpoint) and without (the page's form). The teacher's
+//! projector rules from the admin page's forms: names off, this device and a website hidden
+//! from the sankey and presenter (totals kept, the device's own page unchanged), undone.
 //!
 //! Screenshots and the browser's report go to `target/browser/`. Needs root, the built front
 //! end (`scripts/build-web.sh`, which `cargo build` runs) and `scripts/fetch-test-data.sh`.
@@ -480,6 +482,41 @@ fn every_view_in_a_real_browser_with_real_traffic() {
         "lowest text contrast {contrast}: {}",
         report["min_contrast"]
     );
+
+    // The teacher's projector rules (admin page, no JavaScript): names off leaves only
+    // pseudonyms on the presenter; this device and google.com hidden from the sankey and the
+    // presenter with the totals unchanged, still on the device's own page; undo restores.
+    let g = &report["group_view"];
+    let any = |v: &Value, s: &str| strings(v).iter().any(|x| x.contains(s));
+    assert_eq!(g["names_off_notice"], "?done=group-view", "{g}");
+    assert!(!any(&g["names_off"]["names"], "Zoë"), "names off: {g}");
+    assert!(any(&g["names_on"]["names"], "Zoë"), "names on again: {g}");
+    assert!(g["device_rows"].as_u64().unwrap_or(0) >= 3, "{g}");
+    assert_eq!(g["hide_notice"], "?done=group-view", "{g}");
+    assert_eq!(g["rules"].as_array().map(Vec::len), Some(2), "{g}");
+    assert!(any(&g["before"]["devices"], "Zoë"), "{g}");
+    assert!(any(&g["before"]["domains"], "google.com"), "{g}");
+    let hidden = &g["hidden"];
+    assert!(!any(&hidden["devices"], "Zoë"), "device hidden: {hidden}");
+    assert!(any(&hidden["devices"], "Hidden devices"), "{hidden}");
+    assert!(
+        !any(&hidden["domains"], "google.com"),
+        "domain hidden: {hidden}"
+    );
+    assert!(any(&hidden["domains"], "Hidden website"), "{hidden}");
+    assert_eq!(
+        hidden["totals"]["connections"], g["before"]["totals"]["connections"],
+        "totals kept: {g}"
+    );
+    assert!(!any(&g["hidden_presenter"]["names"], "Zoë"), "{g}");
+    let me_text = g["me_text"].as_str().unwrap_or("");
+    assert!(
+        me_text.contains("Google") && me_text.contains("Zoë"),
+        "the device's own page is not censored: {me_text}"
+    );
+    let undone = &g["undone"];
+    assert!(any(&undone["devices"], "Zoë"), "undo: {undone}");
+    assert!(any(&undone["domains"], "google.com"), "undo: {undone}");
 
     // Speed: sankey render for 50 devices × 500 domains.
     let median = report["bench"]["sankey_50x500_median_ms"]

@@ -213,7 +213,7 @@ fn daemon_serves_survives_garbage_streams_events_and_stops_on_sigterm() {
     sse.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     write!(
         sse,
-        "GET /api/v1/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+        "GET /api/v1/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
     )
     .unwrap();
     let mut sse = BufReader::new(sse);

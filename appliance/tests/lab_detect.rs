@@ -262,6 +262,83 @@ fn long_label_txt_burst_is_dns_tunnelling() {
     assert!(line.contains("dns_tunnel.long_names"), "{line}");
 }
 
+/// The same tunnel with binary labels: 50 raw bytes per label, so the escaped name (`\200`…)
+/// is longer than 63 characters per label and 253 in all. Such names were forwarded but never
+/// recorded; now they are recorded escaped and count for the detector.
+#[test]
+fn binary_label_names_are_recorded_and_raise_tunnelling() {
+    let lab = lab(1, vec![Zone::new("tunnel.test").a("ns", "203.0.113.53")]);
+    let d = Daemon::start(&lab, "").expect("daemon");
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let mut label = || -> Vec<u8> {
+        (0..50)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // Bytes 128-255: never a host-name character.
+                128 + (x % 128) as u8
+            })
+            .collect()
+    };
+    // Written on the wire by hand: resolver libraries refuse such names.
+    let queries: Vec<Vec<u8>> = (0..12u16)
+        .map(|id| {
+            let mut q = id.to_be_bytes().to_vec();
+            q.extend_from_slice(&[0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]);
+            for l in [label(), label()] {
+                q.push(l.len() as u8);
+                q.extend_from_slice(&l);
+            }
+            for l in ["t", "tunnel", "test"] {
+                q.push(l.len() as u8);
+                q.extend_from_slice(l.as_bytes());
+            }
+            q.extend_from_slice(&[0, 0, 16, 0, 1]); // root, TXT, IN
+            q
+        })
+        .collect();
+    let answered = lab
+        .in_netns(
+            &lab.devices()[0].clone(),
+            move || -> std::io::Result<usize> {
+                let sock = std::net::UdpSocket::bind("0.0.0.0:0")?;
+                sock.connect(DNS)?;
+                sock.set_read_timeout(Some(Duration::from_secs(2)))?;
+                let mut n = 0;
+                let mut buf = [0u8; 4096];
+                for q in &queries {
+                    sock.send(q)?;
+                    if sock
+                        .recv(&mut buf)
+                        .is_ok_and(|len| len >= 12 && buf[..2] == q[..2])
+                    {
+                        n += 1;
+                    }
+                }
+                Ok(n)
+            },
+        )
+        .expect("netns")
+        .expect("queries");
+    assert_eq!(answered, 12);
+    let a = wait_alert(&d, &lab, Duration::from_secs(10), |a| {
+        is(a, "dns_tunnel.long_names", "192.0.2.10")
+    });
+    assert_eq!(a["domain"], "tunnel.test");
+    let dns = d.get(&lab, "/api/v1/dns").expect("GET /api/v1/dns");
+    let names: Vec<&str> = dns["answers"]
+        .as_array()
+        .map(|l| l.iter().filter_map(|e| e["name"].as_str()).collect())
+        .unwrap_or_default();
+    let binary: Vec<&&str> = names
+        .iter()
+        .filter(|n| n.ends_with(".t.tunnel.test") && n.contains('\\'))
+        .collect();
+    assert_eq!(binary.len(), 12, "recorded names: {names:?}");
+    assert!(binary.iter().all(|n| n.len() > 253), "{binary:?}");
+}
+
 /// SYN (raw) and connect scans from two devices are seen through conntrack; FIN, Xmas and
 /// Null probes from a third only through the NFLOG rule.
 #[test]

@@ -67,5 +67,41 @@ fn good_settings_exit_0_and_bad_ones_exit_2_with_the_fallback() {
         .output()
         .unwrap();
     assert!(check.status.success(), "{check:?}");
+    nftables_loads_and_the_lease_script_binds(&dir.join("run/nftables.conf"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The kernel's nftables takes the rendered ruleset (in a network namespace of its own), and
+/// the image's lease script, called as dnsmasq calls it, adds and removes a device's
+/// MAC . address pair in the set the "bind" chain checks.
+fn nftables_loads_and_the_lease_script_binds(conf: &Path) {
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../buildroot-external/board/common/rootfs-overlay/usr/libexec/whereflow/lease-bind"
+    );
+    let run = |steps: &str| {
+        let out = Command::new("unshare")
+            .args(["--net", "sh", "-ec", steps, "sh"])
+            .arg(conf)
+            .arg(script)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{steps}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let listed = run(
+        "nft -f \"$1\"; \"$2\" add 02:00:00:00:00:0a 10.42.0.10 phone; \
+         \"$2\" old 02:00:00:00:00:0b 10.42.0.11; \"$2\" add 02:00:00:00:00:0c fd00::5; \
+         nft list set inet whereflow leases",
+    );
+    assert!(
+        listed.contains("02:00:00:00:00:0a . 10.42.0.10")
+            && listed.contains("02:00:00:00:00:0b . 10.42.0.11"),
+        "{listed}"
+    );
+    assert!(!listed.contains("fd00"), "{listed}");
+    let listed = run("nft -f \"$1\"; \"$2\" add 02:00:00:00:00:0a 10.42.0.10; \
+         \"$2\" del 02:00:00:00:00:0a 10.42.0.10; \"$2\" del 02:00:00:00:00:0d 10.42.0.13; \
+         nft list set inet whereflow leases");
+    assert!(!listed.contains("10.42.0.10"), "{listed}");
 }

@@ -192,6 +192,8 @@ cat >"$WORK/config.toml" <<EOF
 listen = ["127.0.0.1:$WHEREFLOW_PORT"]
 upstreams = ["127.0.0.1:$NS_PORT"]
 cache_size = 10000
+# One load generator stands for a whole room here: no per-client answer limit.
+max_answers_per_client_per_sec = 0
 
 [conntrack]
 enabled = false
@@ -221,6 +223,8 @@ variant blockdev "$BLOCKDEV_PORT" 18083
 echo '{"version": 1, "dns_block": {"all": false, "devices": ["127.0.0.1"]}, "blocks": [], "next_id": 1}' \
   >"$WORK/data-blockdev/controls.json"
 variant base "$BASE_PORT" 18084
+# An older build may not know every key.
+sed -i -e '/^max_answers_per_client_per_sec/d' -e '/^# One load generator/d' "$WORK/config-base.toml"
 variant dot "$DOT_PORT" 18085
 sed -i -e "s|^upstreams = .*|upstreams = [\"tls://127.0.0.1:$NS_TLS_PORT@ns.bench.test\"]\ntls_ca_file = \"$WORK/ca.pem\"|" \
   "$WORK/config-dot.toml"

@@ -5,30 +5,39 @@
 # defaults file, plus the test's own layer (image/vm-test/guest: Buildroot-like inittab, rcS,
 # users, the "internet" namespace and the test itself).
 #
-# Writes into target/vm-test/: vmlinuz and initramfs.cpio (the root file system). The disks
-# (boot and data partitions) are made per boot by run.sh.
+# Writes into target/vm-test/ (amd64): vmlinuz and initramfs.cpio (the root file system).
+# Into target/vm-test-arm64/ (arm64, the emulated Raspberry Pi 3): vmlinuz, the board's
+# device tree (bcm2837-rpi-3-b.dtb), rootfs.ext4 (the root file system, the SD card's second
+# partition as on a real card) and initramfs.cpio (only what mounts it: the SD card's
+# drivers, which Debian's kernel has as modules where the Pi's has them built in).
+# The disks (boot and data partitions) are made per boot by run.sh.
 #
-# Usage: assemble.sh WHEREFLOW_BINARY
+# Usage: assemble.sh WHEREFLOW_BINARY [amd64|arm64]   (the binary must be for that arch)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-cache=${VM_TEST_CACHE:-$repo/target/vm-test}
-staging=$cache/staging
-root=$cache/root
 binary=$1
+arch=${2:-amd64}
+# shellcheck source=image/vm-test/arch.sh
+. "$here/arch.sh"
+root=$cache/root
 
 [[ -x $binary ]] || { echo "assemble: no whereflow binary at $binary" >&2; exit 1; }
 
 rm -rf "$root"
-mkdir -p "$root"/{usr/bin,usr/sbin,usr/lib/x86_64-linux-gnu,usr/lib64,usr/lib/modules,usr/lib/firmware}
-mkdir -p "$root"/{etc,proc,sys,dev,run,tmp,boot,data,root,var,srv}
+mkdir -p "$root"/{usr/bin,usr/sbin,"usr/lib/$triplet",usr/lib64,usr/lib/modules,usr/lib/firmware}
+mkdir -p "$root"/{etc,proc,sys,dev,run,tmp,boot,data,root,var}
 for d in bin sbin lib lib64; do
   ln -s "usr/$d" "$root/$d"
 done
 ln -s ../tmp "$root/var/tmp"
 ln -s ../run "$root/var/run"
 ln -s ../tmp "$root/var/log"
+# What the test's own layer writes outside /run and /tmp, kept off the root file system,
+# which is read-only on the emulated Pi as on a real card.
+ln -s ../run "$root/etc/netns"
+ln -s run "$root/srv"
 
 # Programs, from where their package puts them (before the usr merge) to /usr/{bin,sbin}.
 install_prog() { # SOURCE (relative to staging) DEST (relative to root)
@@ -49,8 +58,11 @@ install -m 0755 "$binary" "$root/usr/bin/whereflow"
 # busybox: every applet the packages above do not provide. (Its list, from the binary run
 # through the staging tree's own loader and libraries.)
 busybox_list() {
-  "$staging/lib64/ld-linux-x86-64.so.2" --library-path "$staging/lib/x86_64-linux-gnu" \
-    "$staging/bin/busybox" --list-full
+  if [[ $arch == amd64 ]]; then
+    "$staging/$loader" --library-path "$staging/lib/$triplet" "$staging/bin/busybox" --list-full
+  else
+    qemu-aarch64 -L "$staging" "$staging/bin/busybox" --list-full
+  fi
 }
 install_prog bin/busybox usr/bin/busybox
 while read -r applet; do
@@ -64,7 +76,7 @@ done < <(busybox_list)
 ln -s bin/busybox "$root/init"
 
 # Shared libraries: follow DT_NEEDED from every program, find each in the staging tree.
-libdirs=("$staging/lib/x86_64-linux-gnu" "$staging/usr/lib/x86_64-linux-gnu" "$staging/lib64")
+libdirs=("$staging/lib/$triplet" "$staging/usr/lib/$triplet" "$staging/lib64" "$staging/lib")
 find_lib() {
   local d
   for d in "${libdirs[@]}"; do
@@ -88,12 +100,12 @@ while ((${#queue[@]})); do
     [[ -n ${seen[$lib]:-} ]] && continue
     seen[$lib]=1
     path=$(find_lib "$lib") || { echo "assemble: $lib (needed by ${f##*/}) is in no package" >&2; exit 1; }
-    cp -L "$path" "$root/usr/lib/x86_64-linux-gnu/$lib"
+    cp -L "$path" "$root/usr/lib/$triplet/$lib"
     queue+=("$path")
   done < <(readelf -d "$f" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
 done
-cp -L "$staging/lib64/ld-linux-x86-64.so.2" "$root/usr/lib64/ld-linux-x86-64.so.2"
-echo "/usr/lib/x86_64-linux-gnu" >"$root/etc/ld.so.conf"
+cp -L "$staging/$loader" "$root/usr/$loader"
+echo "/usr/lib/$triplet" >"$root/etc/ld.so.conf"
 ldconfig -r "$root" 2>/dev/null || true
 
 # The kernel, and the modules the test loads (with their dependencies, from modules.dep).
@@ -105,7 +117,8 @@ mods=$staging/lib/modules/$kver
 [[ -f $mods/modules.dep ]] || depmod -b "$staging" "$kver"
 wanted=()
 for conf in "$repo"/buildroot-external/board/common/rootfs-overlay/etc/modules-load.d/*.conf \
-  "$here"/guest/etc/modules-load.d/*.conf; do
+  "$here"/guest/etc/modules-load.d/*.conf "$here/guest-$arch"/etc/modules-load.d/*.conf; do
+  [[ -e $conf ]] || continue
   while read -r m _; do
     [[ -n $m ]] && wanted+=("$m")
   done < <(sed -e 's/#.*//' "$conf")
@@ -126,6 +139,9 @@ add_module() { # NAME (dashes or underscores)
     add_module "${dep%%.ko*}"
   done
 }
+# On the Pi: the SD card's drivers (the initramfs loads them).
+# bcm2835_wdt only for the test's final reset (guest/etc/init.d/S90vm-test).
+[[ $arch == arm64 ]] && wanted+=("${sd_modules[@]}" bcm2835_wdt)
 for m in "${wanted[@]}" nf_conntrack nf_defrag_ipv4 nf_defrag_ipv6 aes_generic aesni_intel crc32c_generic libarc4; do
   add_module "$m"
 done
@@ -143,10 +159,51 @@ if [[ -f $defaults ]]; then
   install -D -m 0644 "$defaults" "$root/etc/whereflow/image-defaults.toml"
 fi
 cp -a "$here/guest/." "$root/"
+if [[ -d $here/guest-$arch ]]; then
+  cp -a "$here/guest-$arch/." "$root/"
+fi
 ln -sf ../tmp/resolv.conf "$root/etc/resolv.conf"
 
-# The root file system, uncompressed (unpacking is faster than decompressing under TCG).
-(cd "$root" && find . -print0 | cpio --null -o -H newc --owner 0:0 --quiet) >"$cache/initramfs.cpio"
+if [[ $arch == amd64 ]]; then
+  # The root file system, uncompressed (unpacking is faster than decompressing under TCG).
+  (cd "$root" && find . -print0 | cpio --null -o -H newc --owner 0:0 --quiet) >"$cache/initramfs.cpio"
+  echo "assemble: kernel $kver, $(du -h "$cache/initramfs.cpio" | cut -f1) initramfs," \
+    "${#have[@]} modules, ${#seen[@]} libraries"
+  exit 0
+fi
 
-echo "assemble: kernel $kver, $(du -h "$cache/initramfs.cpio" | cut -f1) initramfs," \
-  "${#have[@]} modules, ${#seen[@]} libraries"
+# The emulated Pi: the board's device tree from the kernel package, without the Bluetooth
+# chip on the PL011 UART (with it, the kernel gives that UART to the Bluetooth driver and
+# makes no tty of it; the test writes its results there).
+dtb=$(find "$staging/usr/lib/linux-image-$kver" -name bcm2837-rpi-3-b.dtb | head -n1)
+[[ -n $dtb ]] || { echo "assemble: no bcm2837-rpi-3-b.dtb in the kernel package" >&2; exit 1; }
+cp "$dtb" "$cache/board.dtb"
+fdtput -r "$cache/board.dtb" /soc/serial@7e201000/bluetooth
+# The root file system: the SD card's second partition, ext4, mounted read-only.
+rm -f "$cache/rootfs.ext4"
+rootfs_mb=$(($(du -sm "$root" | cut -f1) * 5 / 4 + 16))
+mke2fs -q -t ext4 -L rootfs -E root_owner=0:0 -d "$root" "$cache/rootfs.ext4" "${rootfs_mb}M" >/dev/null
+# The initramfs: busybox, its libraries, the SD card's modules, and /init that mounts the
+# root file system and hands over to it.
+initrd=$cache/initrd
+rm -rf "$initrd"
+mkdir -p "$initrd"/{dev,proc,sys,newroot,usr/bin,"usr/lib/$triplet"}
+for d in bin sbin lib; do
+  ln -s "usr/$d" "$initrd/$d"
+done
+ln -s bin "$initrd/usr/sbin"
+cp "$root/usr/bin/busybox" "$initrd/usr/bin/"
+cp "$root/usr/$loader" "$initrd/usr/$loader"
+while read -r lib; do
+  cp "$root/usr/lib/$triplet/$lib" "$initrd/usr/lib/$triplet/"
+done < <(readelf -d "$root/usr/bin/busybox" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+mkdir -p "$initrd/usr/lib/modules"
+cp -a "$root/usr/lib/modules/$kver" "$initrd/usr/lib/modules/"
+for applet in sh mount umount modprobe switch_root sleep cat; do
+  ln -s busybox "$initrd/usr/bin/$applet"
+done
+install -m 0755 "$here/initramfs-init" "$initrd/init"
+printf '%s\n' "${sd_modules[@]}" >"$initrd/sd-modules"
+(cd "$initrd" && find . -print0 | cpio --null -o -H newc --owner 0:0 --quiet) >"$cache/initramfs.cpio"
+echo "assemble: kernel $kver, rootfs ${rootfs_mb} MB, $(du -h "$cache/initramfs.cpio" | cut -f1)" \
+  "initramfs, ${#have[@]} modules, ${#seen[@]} libraries"

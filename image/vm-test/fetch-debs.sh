@@ -5,27 +5,42 @@
 # the staging tree is rebuilt only when the set of .deb files changed.
 #
 # Only Debian's package archive is contacted (apt-get download); nothing else is fetched.
+#
+# Usage: fetch-debs.sh [amd64|arm64]   (default amd64: the guest's Debian architecture)
+# For arm64 (the emulated Raspberry Pi) apt runs with its own lists under the cache, for that
+# architecture only, so the host's apt configuration is left as it is.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-cache=${VM_TEST_CACHE:-$repo/target/vm-test}
+arch=${1:-amd64}
+# shellcheck source=image/vm-test/arch.sh
+. "$here/arch.sh"
 debs=$cache/debs
-staging=$cache/staging
+
 mkdir -p "$debs"
 
 mapfile -t wanted < <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$here/packages.txt")
 
-# apt's lists are needed to resolve names; fetch them once if this machine has none.
-if ! apt-cache policy busybox 2>/dev/null | grep -q 'Candidate: [0-9]'; then
-  apt-get update -qq
+apt_opts=()
+if [[ $arch != amd64 ]]; then
+  mkdir -p "$cache/apt/lists/partial" "$cache/apt/cache/archives/partial"
+  : >"$cache/apt/status"
+  apt_opts=(-o "APT::Architecture=$arch" -o "APT::Architectures=$arch"
+    -o "Dir::State::Lists=$cache/apt/lists" -o "Dir::State::status=$cache/apt/status"
+    -o "Dir::Cache=$cache/apt/cache")
+fi
+# apt's lists are needed to resolve names; fetch them once if there are none.
+if ! apt-cache "${apt_opts[@]}" policy busybox 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+  apt-get "${apt_opts[@]}" update -qq
 fi
 
 # The kernel metapackage names the concrete image package; the kernel needs none of its
-# dependencies (initramfs tools, kmod) inside the guest.
-kernel_pkg=$(apt-cache depends linux-image-amd64 | sed -n 's/^  Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)
+# dependencies (initramfs tools, kmod) inside the guest. packages.txt names the amd64 one.
+kernel_pkg=$(apt-cache "${apt_opts[@]}" depends "linux-image-$arch" |
+  sed -n 's/^  Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)
 if [[ -z $kernel_pkg ]]; then
-  echo "fetch-debs: cannot resolve linux-image-amd64 to a kernel package" >&2
+  echo "fetch-debs: cannot resolve linux-image-$arch to a kernel package" >&2
   exit 1
 fi
 others=()
@@ -39,7 +54,7 @@ skip='^(adduser|cdebconf|debconf|dpkg|install-info|passwd|tar|usrmerge|usr-is-me
 mapfile -t all < <(
   {
     echo "$kernel_pkg"
-    apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
+    apt-cache "${apt_opts[@]}" depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
       --no-replaces --no-enhances "${others[@]}" | grep -v '^[ <]'
   } | grep -Ev "$skip" | sort -u
 )
@@ -62,7 +77,7 @@ for p in "${all[@]}"; do
 done
 if ((${#missing[@]})); then
   echo "fetch-debs: downloading ${#missing[@]} packages into $debs"
-  (cd "$debs" && apt-get -o APT::Sandbox::User=root download -q "${missing[@]}" >/dev/null)
+  (cd "$debs" && apt-get "${apt_opts[@]}" -o APT::Sandbox::User=root download -q "${missing[@]}" >/dev/null)
 fi
 
 # Extract everything into a fresh staging tree when the set of packages changed.

@@ -18,9 +18,17 @@
 # Nothing leaves the guest: it has no network device; its "internet" is a namespace inside.
 # The host only downloads Debian packages (fetch-debs.sh, cached under target/vm-test).
 #
-# Usage: image/vm-test/run.sh
-# Environment: VM_TEST_TIMEOUT (seconds per boot, default 300); VM_TEST_BINARY=PATH uses that
-# x86_64 whereflow binary instead of building the release one; VM_TEST_ONLY=good|fallback.
+# With "arm64" the guest is QEMU's model of a Raspberry Pi 3 (raspi3b: BCM2837, 4 Cortex-A53,
+# 1 GB): Debian's arm64 kernel with the board's device tree, the aarch64 whereflow
+# (scripts/cross-build.sh), the root file system on the emulated SD card (partitions as on a
+# real card: boot, root read-only, data), and two USB network devices joined by a QEMU hub
+# (the uplink eth0, and the "internet" namespace's end; nothing leaves the guest there
+# either). The same checks; cached under target/vm-test-arm64.
+#
+# Usage: image/vm-test/run.sh [amd64|arm64]   (default amd64)
+# Environment: VM_TEST_TIMEOUT (seconds per boot, default 300, 900 for arm64);
+# VM_TEST_BINARY=PATH uses that whereflow binary (for the guest's architecture) instead of
+# building the release one; VM_TEST_ONLY=good|fallback.
 
 # Checks below read "CONDITION && ok ... || fail ...": ok only prints and returns 0.
 # shellcheck disable=SC2015
@@ -28,11 +36,19 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-cache=${VM_TEST_CACHE:-$repo/target/vm-test}
-timeout_s=${VM_TEST_TIMEOUT:-300}
+arch=${1:-amd64}
+# shellcheck source=image/vm-test/arch.sh
+. "$here/arch.sh"
 started=$(date +%s)
 
-for tool in qemu-system-x86_64 cpio mkfs.vfat mcopy mke2fs readelf depmod jq; do
+if [[ $arch == amd64 ]]; then
+  timeout_s=${VM_TEST_TIMEOUT:-300}
+  tools=(qemu-system-x86_64)
+else
+  timeout_s=${VM_TEST_TIMEOUT:-900}
+  tools=(qemu-system-aarch64 qemu-aarch64 fdtput sfdisk)
+fi
+for tool in "${tools[@]}" cpio mkfs.vfat mcopy mke2fs readelf depmod jq; do
   command -v "$tool" >/dev/null || {
     echo "vm-test: $tool is missing (scripts/install-deps.sh installs it)" >&2
     exit 1
@@ -40,13 +56,17 @@ for tool in qemu-system-x86_64 cpio mkfs.vfat mcopy mke2fs readelf depmod jq; do
 done
 
 binary=${VM_TEST_BINARY:-}
-if [[ -z $binary ]]; then
+if [[ -z $binary && $arch == amd64 ]]; then
   echo "vm-test: building whereflow (release)"
   (cd "$repo" && cargo build --release --locked -q -p whereflow --bin whereflow)
   binary=$repo/target/release/whereflow
+elif [[ -z $binary ]]; then
+  echo "vm-test: building whereflow for aarch64 (release)"
+  "$repo/scripts/cross-build.sh"
+  binary=$repo/target/aarch64-unknown-linux-gnu/release/whereflow
 fi
-"$here/fetch-debs.sh"
-"$here/assemble.sh" "$binary"
+"$here/fetch-debs.sh" "$arch"
+"$here/assemble.sh" "$binary" "$arch"
 
 failures=0
 fail() {
@@ -82,15 +102,36 @@ boot() { # SETTINGS [NAME]
   local t0 status
   t0=$(date +%s)
   set +e
-  timeout "$timeout_s" qemu-system-x86_64 \
-    -machine q35,accel=tcg -cpu max -smp 2 -m 1024 \
-    -kernel "$cache/vmlinuz" -initrd "$cache/initramfs.cpio" \
-    -append "console=ttyS0 loglevel=4 panic=-1 rdinit=/init" \
-    -drive "file=$boot_img,format=raw,if=virtio" \
-    -drive "file=$data_img,format=raw,if=virtio" \
-    -device i6300esb -rtc base=2000-01-01T00:00:00 \
-    -nic none -display none -monitor none -no-reboot \
-    -serial "file:$console" -serial "file:$results"
+  if [[ $arch == amd64 ]]; then
+    timeout "$timeout_s" qemu-system-x86_64 \
+      -machine q35,accel=tcg -cpu max -smp 2 -m 1024 \
+      -kernel "$cache/vmlinuz" -initrd "$cache/initramfs.cpio" \
+      -append "console=ttyS0 loglevel=4 panic=-1 rdinit=/init" \
+      -drive "file=$boot_img,format=raw,if=virtio" \
+      -drive "file=$data_img,format=raw,if=virtio" \
+      -device i6300esb -rtc base=2000-01-01T00:00:00 \
+      -nic none -display none -monitor none -no-reboot \
+      -serial "file:$console" -serial "file:$results"
+  else
+    sd_card "$boot_img" "$data_img"
+    # The results go to the PL011 UART (first -serial: ttyAMA0), the console to the mini
+    # UART (second -serial: ttyS1): QEMU's mini UART puts an "X" before what is written each
+    # time the device is opened, harmless for the console, not for the results. Two USB
+    # network devices on QEMU hub 0: whichever the kernel names eth0 is the uplink, the
+    # other the internet's end. Their addresses are globally administered, so that the kernel
+    # names them eth*, not usb*.
+    timeout "$timeout_s" qemu-system-aarch64 \
+      -machine raspi3b \
+      -kernel "$cache/vmlinuz" -dtb "$cache/board.dtb" -initrd "$cache/initramfs.cpio" \
+      -append "console=ttyS1 loglevel=4 panic=-1 rdinit=/init vmtest.out=/dev/ttyAMA0" \
+      -drive "file=$cache/sd-$scenario.img,format=raw,if=sd" \
+      -netdev hubport,id=uplink,hubid=0 -netdev hubport,id=internet,hubid=0 \
+      -device usb-net,netdev=uplink,mac=00:16:3e:00:00:01 \
+      -device usb-net,netdev=internet,mac=00:16:3e:00:00:02 \
+      -display none -monitor none -no-reboot \
+      -serial "file:$results" -serial "file:$console" \
+      2> >(grep -v '^usbnet: failed control transaction' >&2)
+  fi
   status=$?
   set -e
   wall=$(($(date +%s) - t0))
@@ -102,6 +143,37 @@ boot() { # SETTINGS [NAME]
     tail -n 40 "$console" >&2 || true
     return 1
   fi
+}
+
+# The emulated Pi's SD card: the real card's partitions (1 boot FAT, 2 root file system,
+# 3 data), aligned to 4 MiB as image/build.sh's genimage.cfg has them, in an image whose size
+# is a power of two (QEMU's SD card model accepts no other).
+sd_card() { # BOOT_IMG DATA_IMG
+  local sd=$cache/sd-$scenario.img align=$((4 * 1024 * 1024)) size=1 p offset
+  local parts=("$1" "$cache/rootfs.ext4" "$2")
+  mib() { echo $((($(stat -c %s "$1") + align - 1) / align * align)); }
+  offset=$align
+  for p in "${parts[@]}"; do
+    offset=$((offset + $(mib "$p")))
+  done
+  while ((size < offset)); do
+    size=$((size * 2))
+  done
+  rm -f "$sd"
+  truncate -s "$size" "$sd"
+  offset=$align
+  {
+    echo "label: dos"
+    for p in "${parts[@]}"; do
+      echo "start=$((offset / 512)), size=$(($(mib "$p") / 512)), type=$([[ $p == "$1" ]] && echo c || echo 83)"
+      offset=$((offset + $(mib "$p")))
+    done
+  } | sfdisk -q "$sd"
+  offset=$align
+  for p in "${parts[@]}"; do
+    dd if="$p" of="$sd" bs=1M seek=$((offset / 1024 / 1024)) conv=notrunc status=none
+    offset=$((offset + $(mib "$p")))
+  done
 }
 
 # What both boots must show: the client in, the wrong one out, the flow, the daemon's rights,
@@ -152,7 +224,9 @@ check_common() {
       ok "daemon $set = net_admin + net_bind_service" || fail "daemon $(grep "^$set" <<<"$daemon")"
   done
 
-  [[ $(plain watchdog) == running ]] && ok "hardware watchdog fed" || fail "watchdog not running"
+  # (The emulated Pi's is the kernel's softdog: see guest-arm64's modules-load.d.)
+  [[ $(plain watchdog) == running ]] && ok "watchdog fed ($([[ $arch == amd64 ]] && echo "i6300esb" || echo softdog))" ||
+    fail "watchdog not running"
   local now
   now=$(plain clock-now)
   [[ $now =~ ^[0-9]+$ ]] && ((now >= seeded)) &&
@@ -169,8 +243,14 @@ timeline() {
   ap=$(mark access-point)
   serving=$(mark whereflow-serving)
   echo "vm-test: [$scenario] kernel start -> access point up: ${ap:-?} s; -> whereflow serving:" \
-    "${serving:-?} s (TCG, 2 vCPUs; the guest ran ${wall} s wall clock)"
+    "${serving:-?} s ($arch, TCG, $([[ $arch == amd64 ]] && echo "2 vCPUs" || echo "raspi3b, 4 vCPUs");" \
+    "the guest ran ${wall} s wall clock)"
   [[ -n $ap && -n $serving ]] || fail "boot marks missing"
+  # The daemon's resident memory, just started and after the client's traffic (kB).
+  local when
+  for when in start traffic; do
+    echo "vm-test: [$scenario] memory after $when: $(sed -n "s/^WFTEST memory-$when //p" "$results" | tail -n1)"
+  done
 }
 
 logs() {

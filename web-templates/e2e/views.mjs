@@ -429,6 +429,69 @@ try {
     report.presenter.device_names_after = await pr.page.$$eval('#trackers-per-device li .name', (ls) => ls.map((l) => l.textContent.trim()));
     await pr.context.close();
   }
+
+  // The teacher's projector rules, from the admin page without JavaScript (issue 13): names
+  // off shows only pseudonyms on the presenter; this device (nicknamed above) and a website
+  // hidden from the sankey and the presenter, the totals kept, the device's own page still
+  // showing everything; undo brings them back.
+  if (args['admin-password']) {
+    const g = report.group_view = {};
+    const password = args['admin-password'];
+    const sankeyNow = async (name) => {
+      const { page, context } = await openPage('/sankey', wide);
+      await page.waitForSelector('#sankey g.node[data-column="device"]', { timeout: 10000 });
+      await page.waitForTimeout(800);
+      const seen = { devices: await labels(page, 'device'), domains: await labels(page, 'domain'), orgs: await labels(page, 'org') };
+      seen.totals = await page.evaluate(async () => {
+        const d = await (await fetch('/api/v1/paths?window=session')).json();
+        return d.paths.reduce((t, r) => ({ bytes: t.bytes + r.bytes_up + r.bytes_down, connections: t.connections + r.connections }), { bytes: 0, connections: 0 });
+      });
+      if (name) await shot(page, name);
+      await context.close();
+      return seen;
+    };
+    const presenterNames = async () => {
+      const pr = await openPage('/presenter', wide);
+      await pr.page.waitForTimeout(1500);
+      const names = await pr.page.$$eval('#trackers-per-device li .name', (ls) => ls.map((l) => l.textContent.trim()));
+      const orgs = await pr.page.$$eval('#top-orgs li .name', (ls) => ls.map((l) => l.textContent.trim())).catch(() => []);
+      await pr.context.close();
+      return { names, orgs };
+    };
+    const admin = await openPage('/admin', wide, { script: false, password, login: 'form' });
+    const ap = admin.page;
+    const post = async (locator) => {
+      await Promise.all([ap.waitForNavigation({ timeout: 5000 }), locator.click()]);
+      return new URL(ap.url()).search;
+    };
+    g.before = await sankeyNow(null);
+    g.names_off_notice = await post(ap.locator('#names-off'));
+    g.names_off = await presenterNames();
+    await post(ap.locator('#names-on'));
+    g.names_on = await presenterNames();
+    // Hide this device (its row's "Hide" button) and google.com (the form).
+    const row = ap.locator('#group-view-devices tr', { hasText: '192.0.2.10' });
+    g.device_rows = await ap.locator('#group-view-devices tbody tr').count();
+    await post(row.locator('button', { hasText: 'Hide' }));
+    await ap.selectOption('#group-view-kind', 'domain');
+    await ap.fill('#group-view form:has(#group-view-kind) input[name="target"]', 'www.google.com');
+    g.hide_notice = await post(ap.locator('#group-view form:has(#group-view-kind) button'));
+    g.rules = await ap.$$eval('#group-view-rules li', (ls) => ls.map((l) => l.textContent.replace(/\s+/g, ' ').trim()));
+    await shot(ap, 'admin-group-view-1920');
+    g.hidden = await sankeyNow('sankey-hidden-1920');
+    g.hidden_presenter = await presenterNames();
+    {
+      const { page, context } = await openPage('/me', wide);
+      g.me_text = await textOf(page, 'main');
+      await context.close();
+    }
+    // Undo both with the rules' buttons.
+    while ((await ap.locator('#group-view-rules button').count()) > 0) {
+      await post(ap.locator('#group-view-rules button').first());
+    }
+    g.undone = await sankeyNow(null);
+    await admin.context.close();
+  }
 } finally {
   await browser.close();
 }

@@ -6,6 +6,7 @@ import {
   filterPaths,
   highlightSets,
   metricValue,
+  HIDDEN,
   OTHER,
   rowsThatFit,
   stableOrder,
@@ -214,4 +215,25 @@ test("50 devices x 500 domains folds to a legible graph quickly", () => {
 test("rows that fit", () => {
   assert.equal(rowsThatFit(600, 20), 30);
   assert.equal(rowsThatFit(10, 20), 3);
+});
+
+test("hidden devices and websites are named as hidden, their bytes still counted", () => {
+  const hidden = {
+    devices: [
+      { id: "192.0.2.10", name: "Ana's phone", you: false },
+      { id: "hidden", name: "Hidden devices", emoji: "🙈", you: false },
+    ],
+    paths: [
+      row("hidden", "bbc.co.uk", "BBC", "GB", 1000),
+      row("192.0.2.10", null, null, "US", 300, { domain_hidden: true }),
+      row("192.0.2.10", null, "Cloudflare", null, 200),
+    ],
+  };
+  const g = buildGraph(hidden, { countryName: (c) => c });
+  const labels = Object.fromEntries(g.nodes.map((n) => [n.id, n.label]));
+  assert.match(labels["device:hidden"], /Hidden devices/);
+  assert.equal(labels[`domain:${HIDDEN}`], "Hidden website");
+  assert.equal(labels[`org:${HIDDEN}`], "Hidden company");
+  assert.equal(labels["domain:"], "no DNS seen");
+  assert.equal(g.total, 1500);
 });

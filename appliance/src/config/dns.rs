@@ -40,6 +40,19 @@ pub struct DnsConfig {
     pub max_tcp_connections: usize,
     /// A TCP client that sends nothing for this long is dropped, in milliseconds.
     pub tcp_idle_timeout_ms: u64,
+    /// Most TCP connections one client address holds at once, so one device cannot take
+    /// every slot of `max_tcp_connections`.
+    pub max_tcp_connections_per_client: usize,
+    /// UDP answers per second per client address (a burst of 4 seconds' worth); over it,
+    /// every other question gets a small truncated answer (the client retries over TCP) and
+    /// the rest none. Bounds what forged queries can send at a victim. 0: no limit.
+    pub max_answers_per_client_per_sec: u32,
+    /// Refuse upstream answers that map a public name to a private, loopback or link-local
+    /// address or to the appliance's own (DNS rebinding), like dnsmasq's `stop-dns-rebind`.
+    pub rebind_protection: bool,
+    /// Domains (and their subdomains) allowed to answer private addresses anyway, e.g. a
+    /// school intranet `intranet.school.example.org`.
+    pub rebind_allow: Vec<String>,
 }
 
 impl Default for DnsConfig {
@@ -56,6 +69,10 @@ impl Default for DnsConfig {
             upstream_timeout_ms: 800,
             max_tcp_connections: 256,
             tcp_idle_timeout_ms: 5_000,
+            max_tcp_connections_per_client: 16,
+            max_answers_per_client_per_sec: 200,
+            rebind_protection: true,
+            rebind_allow: Vec::new(),
         }
     }
 }
@@ -126,7 +143,36 @@ impl DnsConfig {
                 "must be between 100 and 120000",
             ));
         }
+        if self.max_tcp_connections_per_client == 0
+            || self.max_tcp_connections_per_client > self.max_tcp_connections
+        {
+            return Err(invalid(
+                "dns.max_tcp_connections_per_client",
+                format!(
+                    "must be between 1 and dns.max_tcp_connections ({})",
+                    self.max_tcp_connections
+                ),
+            ));
+        }
+        if self.max_answers_per_client_per_sec > 1_000_000 {
+            return Err(invalid(
+                "dns.max_answers_per_client_per_sec",
+                "must be at most 1000000 (0 turns the limit off)",
+            ));
+        }
+        self.rebind_allow_domains()?;
         Ok(())
+    }
+
+    /// `rebind_allow`, checked.
+    pub fn rebind_allow_domains(&self) -> Result<Vec<Domain>, ConfigError> {
+        if self.rebind_allow.len() > 1_000 {
+            return Err(invalid("dns.rebind_allow", "at most 1000 domains"));
+        }
+        self.rebind_allow
+            .iter()
+            .map(|d| Domain::new(d).map_err(|e| invalid("dns.rebind_allow", format!("{d:?}: {e}"))))
+            .collect()
     }
 
     /// The appliance's own name, checked.

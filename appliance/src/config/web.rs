@@ -25,7 +25,31 @@ pub struct WebConfig {
     /// nickname: `"pseudonym"` ("Blue Otter", the default: a classroom's projector never
     /// shows "alice-laptop") or `"hostname"` (their DHCP host names, for a home network).
     pub group_names: GroupNames,
+    /// More host names the pages may be opened under (a DNS name the school gives the
+    /// appliance). Besides these, only the appliance's own names (`dns.local_name`, the host
+    /// of `site.url`), its addresses and `localhost` are answered: any other `Host` gets 421,
+    /// so a public name rebound to the appliance's address (DNS rebinding) reads nothing.
+    pub allowed_hosts: Vec<String>,
+    /// Address of the HTTPS listener (unset: no HTTPS). Its certificate is self-signed,
+    /// made on first start and kept in the data directory; its fingerprint is on the
+    /// presenter view and in the problems file.
+    pub https_listen: Option<SocketAddr>,
+    /// Seconds a client has to send a request's headers before the connection is closed.
+    pub header_timeout_secs: u64,
+    /// Seconds a connection may carry no bytes either way before it is closed.
+    pub idle_timeout_secs: u64,
+    /// Most open connections to the web listeners at once, over all clients.
+    pub max_connections: usize,
+    /// Most open connections from one device (by MAC, else by address).
+    pub max_connections_per_device: usize,
+    /// Most event-stream subscribers from one device.
+    pub max_event_clients_per_device: usize,
 }
+
+/// Most entries of `web.allowed_hosts`.
+const MAX_ALLOWED_HOSTS: usize = 64;
+/// The event stream's keep-alive interval (`web::events`); the idle timeout must be longer.
+const EVENT_KEEPALIVE_SECS: u64 = 15;
 
 /// `web.group_names`: what the group views call a device that has no nickname.
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
@@ -46,6 +70,13 @@ impl Default for WebConfig {
             privacy_mode: false,
             privacy_min_devices: 3,
             group_names: GroupNames::default(),
+            allowed_hosts: Vec::new(),
+            https_listen: None,
+            header_timeout_secs: 10,
+            idle_timeout_secs: 60,
+            max_connections: 1_024,
+            max_connections_per_device: 64,
+            max_event_clients_per_device: 8,
         }
     }
 }
@@ -68,6 +99,104 @@ impl WebConfig {
                 "must be between 1 and 10000",
             ));
         }
+        if let Some(https) = self.https_listen {
+            if https.port() == 0 {
+                return Err(invalid("web.https_listen", "port 0 is not a port"));
+            }
+            if https == self.listen {
+                return Err(invalid(
+                    "web.https_listen",
+                    "must differ from web.listen (another port)",
+                ));
+            }
+        }
+        if self.allowed_hosts.len() > MAX_ALLOWED_HOSTS {
+            return Err(invalid(
+                "web.allowed_hosts",
+                format!("at most {MAX_ALLOWED_HOSTS} names"),
+            ));
+        }
+        for h in &self.allowed_hosts {
+            let ok = !h.is_empty()
+                && h.len() <= 253
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | ':' | '[' | ']'));
+            if !ok {
+                return Err(invalid(
+                    "web.allowed_hosts",
+                    format!("{h:?} is not a host name or address"),
+                ));
+            }
+        }
+        if !(1..=300).contains(&self.header_timeout_secs) {
+            return Err(invalid(
+                "web.header_timeout_secs",
+                "must be between 1 and 300",
+            ));
+        }
+        if !(EVENT_KEEPALIVE_SECS + 5..=86_400).contains(&self.idle_timeout_secs) {
+            return Err(invalid(
+                "web.idle_timeout_secs",
+                format!(
+                    "must be between {} and 86400 (longer than the event stream's {EVENT_KEEPALIVE_SECS} s keep-alive)",
+                    EVENT_KEEPALIVE_SECS + 5
+                ),
+            ));
+        }
+        if !(1..=100_000).contains(&self.max_connections) {
+            return Err(invalid(
+                "web.max_connections",
+                "must be between 1 and 100000",
+            ));
+        }
+        if self.max_connections_per_device == 0
+            || self.max_connections_per_device > self.max_connections
+        {
+            return Err(invalid(
+                "web.max_connections_per_device",
+                "must be between 1 and web.max_connections",
+            ));
+        }
+        if self.max_event_clients_per_device == 0
+            || self.max_event_clients_per_device > self.max_event_clients
+        {
+            return Err(invalid(
+                "web.max_event_clients_per_device",
+                "must be between 1 and web.max_event_clients",
+            ));
+        }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_and_hosts_are_checked_naming_the_key() {
+        assert!(WebConfig::default().validate().is_ok());
+        let bad = |f: fn(&mut WebConfig), key: &str| {
+            let mut c = WebConfig::default();
+            f(&mut c);
+            let e = c.validate().unwrap_err().to_string();
+            assert!(e.contains(key), "{e}");
+        };
+        bad(|c| c.header_timeout_secs = 0, "web.header_timeout_secs");
+        bad(|c| c.idle_timeout_secs = 10, "web.idle_timeout_secs");
+        bad(|c| c.max_connections = 0, "web.max_connections");
+        bad(
+            |c| c.max_connections_per_device = 2_000,
+            "web.max_connections_per_device",
+        );
+        bad(
+            |c| c.max_event_clients_per_device = 0,
+            "web.max_event_clients_per_device",
+        );
+        bad(
+            |c| c.allowed_hosts = vec!["evil example".into()],
+            "web.allowed_hosts",
+        );
+        bad(|c| c.https_listen = Some(c.listen), "web.https_listen");
     }
 }

@@ -13,15 +13,18 @@
 //! of one or two devices is still their browsing, so the "others" rows are kept only when at
 //! least [`PathQuery::min_others`] devices fold into them, and their times are cut to the
 //! minute.
+//! The teacher's rules ([`Hidden`], from `group_view`) apply too: a hidden device's traffic
+//! folds into one "hidden" device and a hidden domain's rows lose their domain and
+//! organization (`domain_hidden`), so the totals stay the same.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::model::{Category, DeviceId, Domain, FlowRecord, FlowState};
+use crate::model::{Category, DeviceId, DeviceIdentity, Domain, FlowRecord, FlowState};
 
 /// Which device a path row belongs to, as the views see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -30,6 +33,8 @@ pub enum PathDevice {
     Device(DeviceId),
     /// Every device but the viewer (privacy mode).
     Others,
+    /// The devices the teacher hid from the group views.
+    Hidden,
 }
 
 impl Serialize for PathDevice {
@@ -37,6 +42,7 @@ impl Serialize for PathDevice {
         match self {
             PathDevice::Device(d) => d.serialize(s),
             PathDevice::Others => s.serialize_str("others"),
+            PathDevice::Hidden => s.serialize_str("hidden"),
         }
     }
 }
@@ -46,8 +52,10 @@ impl Serialize for PathDevice {
 pub struct PathKey {
     /// The device.
     pub device: PathDevice,
-    /// Registrable domain; `None` when no DNS answer named the flow.
+    /// Registrable domain; `None` when no DNS answer named the flow (or it is hidden).
     pub domain: Option<Domain>,
+    /// The domain (and organization) is hidden from the group views.
+    pub domain_hidden: bool,
     /// Organization.
     pub org: Option<Arc<str>>,
     /// ISO 3166 alpha-2 country.
@@ -61,8 +69,10 @@ pub struct PathKey {
 pub struct PathRow {
     /// The device (its address, or `"others"`).
     pub device: PathDevice,
-    /// Registrable domain, `null` for "no DNS seen".
+    /// Registrable domain, `null` for "no DNS seen" or a hidden domain.
     pub domain: Option<Domain>,
+    /// The teacher hid the domain (and so its organization) from the group views.
+    pub domain_hidden: bool,
     /// Organization.
     pub org: Option<Arc<str>>,
     /// Country.
@@ -94,6 +104,7 @@ impl PathRow {
         PathRow {
             device: key.device,
             domain: key.domain,
+            domain_hidden: key.domain_hidden,
             org: key.org,
             country: key.country,
             city: key.city,
@@ -144,6 +155,7 @@ impl PathRow {
         PathKey {
             device: self.device,
             domain: self.domain.clone(),
+            domain_hidden: self.domain_hidden,
             org: self.org.clone(),
             country: self.country.clone(),
             city: self.city.clone(),
@@ -155,6 +167,7 @@ fn key_of(f: &FlowRecord, device: PathDevice) -> PathKey {
     PathKey {
         device,
         domain: f.enrichment.registrable_domain.clone(),
+        domain_hidden: false,
         org: f.enrichment.org.clone(),
         country: f.enrichment.country.clone(),
         city: f.enrichment.city.clone(),
@@ -195,6 +208,7 @@ impl PathTable {
             key = PathKey {
                 device: row.device,
                 domain: None,
+                domain_hidden: false,
                 org: None,
                 country: None,
                 city: None,
@@ -270,13 +284,45 @@ impl SameDevice {
     }
 }
 
+/// What a group view leaves out (the teacher's rules, resolved to addresses for one read by
+/// `group_view`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Hidden {
+    /// Every address of a hidden device.
+    pub devices: HashSet<DeviceId>,
+    /// The hidden devices.
+    pub identities: HashSet<DeviceIdentity>,
+    /// Hidden registrable domains.
+    pub domains: HashSet<Domain>,
+}
+
+impl Hidden {
+    /// Nothing hidden (the device's own page, the admin).
+    pub fn nothing() -> Hidden {
+        Hidden::default()
+    }
+
+    /// The device (any of its addresses) is hidden.
+    pub fn device(&self, d: DeviceId) -> bool {
+        self.devices.contains(&d)
+    }
+
+    /// The domain is hidden.
+    pub fn domain(&self, d: Option<&Domain>) -> bool {
+        d.is_some_and(|d| self.domains.contains(d))
+    }
+}
+
 /// Group flows (and, for the whole session, the closed totals) into rows, largest first;
-/// the addresses of one device (`same`) are one device.
+/// the addresses of one device (`same`) are one device; what the teacher hid (`hidden`;
+/// [`Hidden::nothing`] for a device's own page) is folded as the module says. In privacy
+/// mode the viewer's own device is never folded into "hidden".
 pub fn aggregate<'a>(
     table: &PathTable,
     flows: impl Iterator<Item = &'a FlowRecord>,
     q: &PathQuery,
     same: &SameDevice,
+    hidden: &Hidden,
 ) -> Vec<PathRow> {
     let q = &PathQuery {
         since: q.since,
@@ -285,17 +331,27 @@ pub fn aggregate<'a>(
         min_others: q.min_others,
     };
     // The devices folded into "others", counted for `min_others`.
-    let folded = std::cell::RefCell::new(std::collections::HashSet::new());
+    let folded = std::cell::RefCell::new(HashSet::new());
     let fold = |d: DeviceId| match q.private_to {
         Some(viewer) if viewer != Some(d) => {
             folded.borrow_mut().insert(d);
             PathDevice::Others
         }
+        None if hidden.device(d) => PathDevice::Hidden,
         _ => PathDevice::Device(d),
+    };
+    let censor = |mut row: PathRow| {
+        if hidden.domain(row.domain.as_ref()) {
+            row.domain = None;
+            row.org = None;
+            row.domain_hidden = true;
+        }
+        row
     };
     let wanted = |d: DeviceId| q.device.is_none_or(|w| w == d);
     let mut out: HashMap<PathKey, PathRow> = HashMap::new();
     let mut put = |row: PathRow| {
+        let row = censor(row);
         let key = row.key();
         match out.get_mut(&key) {
             Some(r) => r.add(&row),
@@ -449,6 +505,7 @@ mod tests {
             [&closed, &open].into_iter(),
             &all(),
             &SameDevice::default(),
+            &Hidden::nothing(),
         );
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].bytes_up + rows[0].bytes_down, 1500);
@@ -470,6 +527,7 @@ mod tests {
             [&old, &recent, &open].into_iter(),
             &q,
             &SameDevice::default(),
+            &Hidden::nothing(),
         );
         let names: Vec<_> = rows
             .iter()
@@ -494,7 +552,13 @@ mod tests {
             private_to: Some(Some(me)),
             ..all()
         };
-        let rows = aggregate(&t, [&a, &b, &c].into_iter(), &q, &SameDevice::default());
+        let rows = aggregate(
+            &t,
+            [&a, &b, &c].into_iter(),
+            &q,
+            &SameDevice::default(),
+            &Hidden::nothing(),
+        );
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].device, PathDevice::Others);
         assert_eq!(rows[0].bytes_up + rows[0].bytes_down, 500);
@@ -515,18 +579,29 @@ mod tests {
             ..all()
         };
         assert_eq!(
-            aggregate(&t, [&a, &b, &c].into_iter(), &only, &SameDevice::default()).len(),
+            aggregate(
+                &t,
+                [&a, &b, &c].into_iter(),
+                &only,
+                &SameDevice::default(),
+                &Hidden::nothing()
+            )
+            .len(),
             1
         );
         let nobody = PathQuery {
             private_to: Some(None),
             ..all()
         };
-        assert!(
-            aggregate(&t, [&a, &b].into_iter(), &nobody, &SameDevice::default())
-                .iter()
-                .all(|r| r.device == PathDevice::Others)
-        );
+        assert!(aggregate(
+            &t,
+            [&a, &b].into_iter(),
+            &nobody,
+            &SameDevice::default(),
+            &Hidden::nothing()
+        )
+        .iter()
+        .all(|r| r.device == PathDevice::Others));
     }
 
     #[test]
@@ -540,7 +615,13 @@ mod tests {
         }
         assert!(t.len() <= 3, "two paths plus the fold path");
         assert_eq!(t.folded(), 2);
-        let rows = aggregate(&t, std::iter::empty(), &all(), &SameDevice::default());
+        let rows = aggregate(
+            &t,
+            std::iter::empty(),
+            &all(),
+            &SameDevice::default(),
+            &Hidden::nothing(),
+        );
         let total: u64 = rows.iter().map(|r| r.bytes_up + r.bytes_down).sum();
         assert_eq!(total, 400, "nothing lost, only folded");
         t.forget_device(DeviceId(
@@ -562,7 +643,13 @@ mod tests {
             10,
             Some(1),
         ));
-        let rows = aggregate(&t, std::iter::empty(), &all(), &SameDevice::default());
+        let rows = aggregate(
+            &t,
+            std::iter::empty(),
+            &all(),
+            &SameDevice::default(),
+            &Hidden::nothing(),
+        );
         assert!(rows[0].tracker);
         let v = serde_json::to_value(&rows[0]).unwrap_or_default();
         assert_eq!(v["device"], "192.0.2.10");
@@ -590,7 +677,7 @@ mod tests {
             .collect(),
         );
         let flows = [&v4, &v6, &other];
-        let rows = aggregate(&t, flows.into_iter(), &all(), &same);
+        let rows = aggregate(&t, flows.into_iter(), &all(), &same, &Hidden::nothing());
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].device, PathDevice::Device(v4.device_ip));
         assert_eq!(
@@ -602,13 +689,82 @@ mod tests {
             device: Some(v6.device_ip),
             ..all()
         };
-        assert_eq!(aggregate(&t, flows.into_iter(), &q, &same).len(), 1);
+        assert_eq!(
+            aggregate(&t, flows.into_iter(), &q, &same, &Hidden::nothing()).len(),
+            1
+        );
         let private = PathQuery {
             private_to: Some(Some(v6.device_ip)),
             ..all()
         };
-        let rows = aggregate(&t, flows.into_iter(), &private, &same);
+        let rows = aggregate(&t, flows.into_iter(), &private, &same, &Hidden::nothing());
         assert_eq!(rows[0].device, PathDevice::Device(v4.device_ip));
         assert_eq!(rows[1].device, PathDevice::Others);
+    }
+
+    /// Hidden devices fold into one "hidden" device and hidden domains lose their domain
+    /// and organization; the totals stay; in privacy mode the viewer stays itself.
+    #[test]
+    fn hidden_devices_and_domains_fold_with_totals_kept() {
+        let t = PathTable::new(100);
+        let a = flow(1, "192.0.2.10", Some("bbc.co.uk"), "BBC", 1000, None);
+        let b = flow(2, "192.0.2.11", Some("bbc.co.uk"), "BBC", 500, None);
+        let c = flow(3, "192.0.2.12", Some("secret.example"), "Secret", 200, None);
+        let d = flow(4, "192.0.2.13", None, "X", 100, None);
+        let mut hidden = Hidden::nothing();
+        hidden.devices.insert(a.device_ip);
+        hidden.devices.insert(b.device_ip);
+        hidden
+            .domains
+            .insert(Domain::new("secret.example").unwrap());
+        let flows = [&a, &b, &c, &d];
+        let plain = aggregate(
+            &t,
+            flows.into_iter(),
+            &all(),
+            &SameDevice::default(),
+            &Hidden::nothing(),
+        );
+        let rows = aggregate(
+            &t,
+            flows.into_iter(),
+            &all(),
+            &SameDevice::default(),
+            &hidden,
+        );
+        let total = |rows: &[PathRow]| rows.iter().map(|r| r.bytes_up + r.bytes_down).sum::<u64>();
+        assert_eq!(total(&rows), total(&plain));
+        assert_eq!(rows[0].device, PathDevice::Hidden);
+        assert_eq!(rows[0].connections, 2);
+        assert!(!rows
+            .iter()
+            .any(|r| r.device == PathDevice::Device(a.device_ip)));
+        let secret = rows.iter().find(|r| r.domain_hidden).unwrap();
+        assert_eq!(
+            (secret.domain.as_ref(), secret.org.as_deref()),
+            (None, None)
+        );
+        assert_eq!(secret.device, PathDevice::Device(c.device_ip));
+        // "no DNS seen" stays apart from a hidden domain.
+        assert!(rows.iter().any(|r| r.domain.is_none() && !r.domain_hidden));
+        let private = PathQuery {
+            private_to: Some(Some(a.device_ip)),
+            ..all()
+        };
+        let rows = aggregate(
+            &t,
+            flows.into_iter(),
+            &private,
+            &SameDevice::default(),
+            &hidden,
+        );
+        assert!(rows
+            .iter()
+            .any(|r| r.device == PathDevice::Device(a.device_ip)));
+        assert!(!rows.iter().any(|r| r.device == PathDevice::Hidden));
+        assert_eq!(
+            serde_json::to_value(PathDevice::Hidden).unwrap_or_default(),
+            "hidden"
+        );
     }
 }

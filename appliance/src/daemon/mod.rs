@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use parking_lot::RwLock;
-use tokio::sync::{broadcast, mpsc, Semaphore};
+use tokio::sync::{broadcast, mpsc};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
@@ -40,7 +40,7 @@ use crate::model::LiveEvent;
 use crate::status::Status;
 use crate::store::{HistorySettings, StoreWriter};
 use crate::web::admin::{Admin, AdminParts};
-use crate::web::{AppState, WebServer};
+use crate::web::{AppState, EventSlots, HttpsInfo, WebOptions, WebServer};
 
 use history::{empty_live_state, History};
 use stages::{finished, finished_if, Running};
@@ -84,6 +84,7 @@ impl Daemon {
         let status = Arc::new(Status::default());
         let shutdown = CancellationToken::new();
         report_setup_problems(&config, &status);
+        raise_open_files();
         create_data_dir(&config)?;
         let (config, password_hash) = prepare_admin_password(config, status.clone()).await?;
         let mut history = History::open(&config, &status);
@@ -135,13 +136,25 @@ impl Daemon {
         })
         .await;
         let dns = start_dns(&config, sink, &status, &controls).await?;
+        let hosts = crate::web::host::AllowedHosts::from_config(&config);
+        let cert = https_certificate(&config, &hosts)?;
         let app = AppState {
             live,
             status: status.clone(),
             enricher,
             store_stats: history.writer.as_ref().map(|w| w.stats()),
             events,
-            event_slots: Arc::new(Semaphore::new(config.web.max_event_clients)),
+            event_slots: Arc::new(EventSlots::new(
+                config.web.max_event_clients,
+                config.web.max_event_clients_per_device,
+            )),
+            hosts: Arc::new(hosts),
+            https: config.web.https_listen.zip(cert.as_ref()).map(|(a, c)| {
+                Arc::new(HttpsInfo {
+                    port: a.port(),
+                    fingerprint: c.fingerprint.clone(),
+                })
+            }),
             devices,
             privacy: config.web.privacy_mode,
             privacy_min_devices: config.web.privacy_min_devices,
@@ -152,9 +165,18 @@ impl Daemon {
             admin,
             detect: detect.as_ref().map(|d| d.handle.clone()),
             controls,
+            group_view: group_view(&history),
         };
-        let web = WebServer::start(config.web.listen, app, shutdown.clone()).await?;
+        let web = WebServer::start(
+            WebOptions::from_config(&config.web, cert),
+            app,
+            shutdown.clone(),
+        )
+        .await?;
         tracing::info!("web API on http://{}/api/v1/flows", web.local_addr());
+        if let Some(a) = web.https_addr() {
+            tracing::info!("admin pages over HTTPS on https://{a}/admin");
+        }
         Ok(Daemon {
             shutdown,
             dns,
@@ -242,6 +264,43 @@ fn report_setup_problems(config: &Config, status: &Status) {
     }
 }
 
+/// Raise the open-files limit to the hard limit and say so: every web connection, DNS
+/// client connection and upstream question holds a descriptor, and the usual soft limit of
+/// 1,024 is what a room of slow clients exhausted.
+fn raise_open_files() {
+    match crate::sys::limits::raise_open_files() {
+        Ok(n) => tracing::info!("open-files limit: {n}"),
+        Err(e) => tracing::warn!("cannot read or raise the open-files limit: {e}"),
+    }
+}
+
+/// `web.https_listen`: the certificate (made on first start), its fingerprint logged and
+/// written to the problems file for whoever holds the SD card.
+fn https_certificate(
+    config: &Config,
+    hosts: &crate::web::host::AllowedHosts,
+) -> anyhow::Result<Option<crate::web::https::HttpsCert>> {
+    if config.web.https_listen.is_none() {
+        return Ok(None);
+    }
+    let cert = crate::web::https::load_or_make(&config.data.dir, &hosts.certificate_names())?;
+    tracing::info!(
+        "HTTPS certificate fingerprint (SHA-256): {}",
+        cert.fingerprint
+    );
+    if let Some(path) = &config.system.problems_file {
+        if let Err(e) =
+            crate::system::problems::set_note(path, crate::web::https::NOTE, &cert.fingerprint)
+        {
+            tracing::warn!(
+                "the HTTPS fingerprint was not written to {}: {e}",
+                path.display()
+            );
+        }
+    }
+    Ok(Some(cert))
+}
+
 fn create_data_dir(config: &Config) -> anyhow::Result<()> {
     // Private: it holds every device's history (see `sys::fs::create_private_dir`).
     crate::sys::fs::create_private_dir(&config.data.dir).with_context(|| {
@@ -296,6 +355,15 @@ fn open_enricher(config: &Config, status: &Status) -> Arc<Enricher> {
         tracing::info!("data: {line}");
     }
     enricher
+}
+
+/// The teacher's group-view rules of the current session, restored from the store.
+fn group_view(history: &History) -> Arc<RwLock<crate::group_view::Grouping>> {
+    let rules = Arc::new(RwLock::new(crate::group_view::Grouping::default()));
+    if let Some(store) = &history.store {
+        crate::session::restore_group_rules(store, &rules);
+    }
+    rules
 }
 
 /// Devices by MAC: names from DHCP leases, the neighbour table and saved nicknames.
@@ -408,6 +476,7 @@ fn admin(
         fresh_live: Box::new(move || LiveState::new(&correlate, max_flows)),
         settings,
         config_file: config.source.clone(),
+        problems_file: config.system.problems_file.clone(),
     })
 }
 

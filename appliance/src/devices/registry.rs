@@ -641,6 +641,12 @@ impl DeviceRegistry {
         self.generation.load(Ordering::Relaxed)
     }
 
+    /// The MAC address bound to `ip`, for rules that must follow the device across its
+    /// addresses and restarts (`group_view`); it stays inside the appliance.
+    pub fn mac_behind(&self, ip: IpAddr) -> Option<MacAddr> {
+        self.inner.read().by_ip.peek(&ip).map(|b| b.mac)
+    }
+
     /// [`DeviceRegistry::identity`] of many addresses under one read lock.
     pub fn identities(&self, ips: impl IntoIterator<Item = IpAddr>) -> Vec<DeviceIdentity> {
         let inner = self.inner.read();

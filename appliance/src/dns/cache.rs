@@ -109,7 +109,7 @@ impl Entry {
             counts_down,
             qname: resp
                 .get(wire::HEADER_LEN..start.saturating_sub(4))
-                .and_then(|name| Domain::new(&wire::name_to_text(name)).ok()),
+                .and_then(|name| Domain::from_wire_text(&wire::name_to_text(name)).ok()),
             chain,
             addrs,
             min_answer_ttl: if min_answer == u32::MAX {

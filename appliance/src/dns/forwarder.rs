@@ -30,8 +30,10 @@ use tokio_util::task::TaskTracker;
 use super::answer::{AnswerSink, DnsAnswer};
 use super::batch::{send_all, Replies};
 use super::cache::{Cache, Entry};
+use super::client_rate::{ClientRate, Verdict};
 use super::local::LocalNames;
 use super::ratelimit::LogLimiter;
+use super::rebind::RebindGuard;
 use super::repeats::{Folded, Repeats};
 use super::upstream::{Answer, Ask, Joined, ReplyTo, Upstreams, Waiter};
 use super::wire::{self, rcode, Query, Reject};
@@ -41,6 +43,8 @@ use crate::status::{bump, Status};
 
 static BAD: LogLimiter = LogLimiter::new();
 static NO_UPSTREAM: LogLimiter = LogLimiter::new();
+static REBIND: LogLimiter = LogLimiter::new();
+static OVER_RATE: LogLimiter = LogLimiter::new();
 
 /// Query types that make no sense through a forwarder (zone transfers).
 const TYPE_IXFR: u16 = 251;
@@ -103,6 +107,10 @@ pub struct Forwarder {
     tracker: TaskTracker,
     /// DNS blocking of trackers (`dns::block`); `None`: never blocks.
     block: Option<Arc<DnsBlock>>,
+    /// Answers mapping public names to addresses inside the room are refused.
+    rebind: RebindGuard,
+    /// UDP answers per client per second.
+    rate: ClientRate,
 }
 
 /// What an answer said, for its event.
@@ -160,7 +168,21 @@ impl Forwarder {
             status,
             tracker,
             block: None,
+            rebind: RebindGuard::default(),
+            rate: ClientRate::new(0),
         }
+    }
+
+    /// Refuse rebinding answers as `guard` says (`dns::rebind`).
+    pub fn with_rebind_guard(mut self, guard: RebindGuard) -> Forwarder {
+        self.rebind = guard;
+        self
+    }
+
+    /// Limit UDP answers per client (`dns::client_rate`).
+    pub fn with_client_rate(mut self, rate: ClientRate) -> Forwarder {
+        self.rate = rate;
+        self
     }
 
     /// Answer trackers and ads as blocked while `block` says so (`dns::block`).
@@ -175,8 +197,10 @@ impl Forwarder {
         self.block.as_deref().filter(|b| b.active())
     }
 
-    /// Send everything in `out` (and empty it).
+    /// Send everything in `out` (and empty it), after queueing the events of those answers
+    /// (held on a UDP read loop's thread, see [`AnswerSink`]).
     pub async fn flush(&self, out: &mut Outbox) {
+        self.sink.release();
         for (sock, msgs) in &mut out.by_socket {
             send_all(sock, msgs).await;
         }
@@ -189,7 +213,7 @@ impl Forwarder {
             Joined::Merged => None,
             Joined::Started(ask) => Some(self.clone().flight(ask)),
             Joined::Full(waiter) => {
-                self.answer(waiter, None, out);
+                self.answer(waiter, None, rcode::SERVFAIL, out);
                 None
             }
         }
@@ -207,12 +231,28 @@ impl Forwarder {
     pub fn land(&self, landed: Landed, out: &mut Outbox) {
         let Landed { ask, answer } = landed;
         let entry = answer.map(|a| Arc::new(Entry::from_response(&a.bytes, &a.parts, true)));
+        let rebind = entry
+            .as_ref()
+            .is_some_and(|e| self.rebind.is_rebind(e.qname.as_ref(), &e.addrs));
+        if rebind {
+            bump(&self.status.dns_rebind_blocked);
+            if let Some(suppressed) = REBIND.check() {
+                let name = entry.as_ref().and_then(|e| e.qname.as_ref());
+                tracing::warn!(name = ?name.map(Domain::as_str), suppressed, "possible DNS rebinding: a public name answered with an address inside the network; refused");
+            }
+        }
+        let entry = entry.filter(|_| !rebind);
         if let Some(entry) = &entry {
             // Cached before the flight lands: a question arriving in between finds it.
             self.cache.put(&ask.question, ask.want, entry.clone());
         }
+        let none_rcode = if rebind {
+            rcode::REFUSED
+        } else {
+            rcode::SERVFAIL
+        };
         for waiter in self.upstreams.land(&ask) {
-            self.answer(waiter, entry.as_deref(), out);
+            self.answer(waiter, entry.as_deref(), none_rcode, out);
         }
     }
 
@@ -264,12 +304,30 @@ impl Forwarder {
                 };
             }
         };
+        let now = Instant::now();
+        if transport == Transport::Udp {
+            match self.rate.check(src.ip(), now) {
+                Verdict::Answer => {}
+                over => {
+                    bump(&self.status.dns_rate_limited);
+                    if let Some(suppressed) = OVER_RATE.check() {
+                        tracing::info!(client = %src, suppressed, "DNS client over its answer rate (dns.max_answers_per_client_per_sec)");
+                    }
+                    return match over {
+                        // No records, no bigger than the question: a real client asks
+                        // again over TCP.
+                        Verdict::Slip => Now::Reply(wire::empty_reply(&q, rcode::NOERROR, true)),
+                        _ => Now::Drop,
+                    };
+                }
+            }
+        }
         if q.edns.is_some_and(|e| e.version > 0) {
             bump(&self.status.dns_queries);
             return Now::Reply(wire::badvers_reply(&q));
         }
         if let Some(entry) = self.local.lookup(&q) {
-            return Now::Reply(self.serve(&q, &entry, src, transport, Instant::now(), false));
+            return Now::Reply(self.serve(&q, &entry, src, transport, now, false));
         }
         if q.qclass != CLASS_IN || matches!(q.qtype, TYPE_AXFR | TYPE_IXFR) {
             bump(&self.status.dns_queries);
@@ -282,7 +340,6 @@ impl Forwarder {
                 return Now::Reply(self.serve_blocked(b, &q, src));
             }
         }
-        let now = Instant::now();
         if let Some(entry) = self.cache.get(q.question, q.want(), now) {
             if let Some(b) = block.filter(|b| b.chain_is_tracker(&entry.chain)) {
                 return Now::Reply(self.serve_blocked(b, &q, src));
@@ -297,7 +354,7 @@ impl Forwarder {
                     "no upstream DNS server configured; answering SERVFAIL"
                 );
             }
-            return Now::Reply(self.fail(&q, src));
+            return Now::Reply(self.fail(&q, src, rcode::SERVFAIL));
         }
         Now::Upstream
     }
@@ -326,9 +383,9 @@ impl Forwarder {
         rx.await.ok()
     }
 
-    /// Answer a waiting client: from the flight's answer, or SERVFAIL without one. The
-    /// event is queued before the answer leaves.
-    fn answer(&self, waiter: Waiter, entry: Option<&Entry>, out: &mut Outbox) {
+    /// Answer a waiting client: from the flight's answer, or an empty answer with
+    /// `none_rcode` without one. The event is queued before the answer leaves.
+    fn answer(&self, waiter: Waiter, entry: Option<&Entry>, none_rcode: u8, out: &mut Outbox) {
         let Ok(q) = wire::parse_query(&waiter.req) else {
             return;
         };
@@ -346,7 +403,7 @@ impl Forwarder {
                 Some(b) => self.serve_blocked(b, &q, waiter.client),
                 None => self.serve(&q, entry, waiter.client, transport, Instant::now(), false),
             },
-            None => self.fail(&q, waiter.client),
+            None => self.fail(&q, waiter.client, none_rcode),
         };
         match waiter.to {
             ReplyTo::Udp(sock) => out.push(&sock, bytes, waiter.client),
@@ -357,11 +414,12 @@ impl Forwarder {
         }
     }
 
-    /// SERVFAIL, recorded like any other answer.
-    fn fail(&self, q: &Query<'_>, src: SocketAddr) -> Vec<u8> {
+    /// An empty answer with `rcode` (SERVFAIL, or REFUSED for a rebinding answer), recorded
+    /// like any other answer.
+    fn fail(&self, q: &Query<'_>, src: SocketAddr, rcode: u8) -> Vec<u8> {
         bump(&self.status.dns_queries);
-        self.emit(q, src, &Said::nothing(rcode::SERVFAIL));
-        wire::empty_reply(q, rcode::SERVFAIL, false)
+        self.emit(q, src, &Said::nothing(rcode));
+        wire::empty_reply(q, rcode, false)
     }
 
     /// The blocked answer (0.0.0.0 / `::`), recorded as a blocked answer. Never cached.
@@ -444,6 +502,7 @@ impl Forwarder {
                 repeats,
             });
         }
+        self.sink.release();
     }
 
     fn emit(&self, q: &Query<'_>, src: SocketAddr, said: &Said<'_>) {
@@ -458,7 +517,7 @@ impl Forwarder {
         // entry knows its name already (same for every letter case asked).
         let qname = match said.qname {
             Some(d) => d.clone(),
-            None => Domain::new(&wire::name_to_text(q.qname())).ok()?,
+            None => Domain::from_wire_text(&wire::name_to_text(q.qname())).ok()?,
         };
         Some(DnsAnswer {
             device: DeviceId(src.ip().to_canonical()),

@@ -15,7 +15,9 @@
 //! (names answered locally), `server` (UDP/TCP listeners, limits, timeouts), `batch` (many
 //! datagrams per system call), `wire` (the little of the DNS wire format the hot path
 //! needs), `ratelimit` (log lines that cannot flood), `repeats` (a device's repeated
-//! look-ups folded into one event).
+//! look-ups folded into one event), `client_rate` (answers per client per second, so forged
+//! queries cannot flood a classmate), `rebind` (public names must not answer addresses
+//! inside the room).
 //!
 //! Where the time goes is mostly the kernel, per datagram and per wake-up, so the client
 //! side is built to do few of both: cache hits answered in the read loop, datagrams read
@@ -35,10 +37,12 @@ pub(crate) mod answer;
 pub(crate) mod batch;
 pub(crate) mod block;
 pub(crate) mod cache;
+pub(crate) mod client_rate;
 pub(crate) mod encrypted;
 pub(crate) mod forwarder;
 pub(crate) mod local;
 pub(crate) mod ratelimit;
+pub(crate) mod rebind;
 pub(crate) mod repeats;
 pub(crate) mod server;
 pub(crate) mod upstream;
@@ -127,7 +131,7 @@ impl DnsServer {
                 limit = n,
                 "the open-files limit is low: under heavy load some DNS questions may fail"
             ),
-            Ok(_) => {}
+            Ok(n) => tracing::info!(limit = n, "open-files limit raised to the hard limit"),
             Err(error) => tracing::warn!(%error, "cannot read or raise the open-files limit"),
         }
         let shutdown = CancellationToken::new();
@@ -165,11 +169,25 @@ impl DnsServer {
                 status.clone(),
                 tracker.clone(),
             )
-            .with_block(block),
+            .with_block(block)
+            .with_rebind_guard(rebind::RebindGuard::new(
+                config.rebind_protection,
+                config
+                    .rebind_allow_domains()
+                    .map_err(|e| DnsError::Config {
+                        key: "dns.rebind_allow",
+                        reason: e.to_string(),
+                    })?,
+                config.own_addresses(),
+            ))
+            .with_client_rate(client_rate::ClientRate::new(
+                config.max_answers_per_client_per_sec,
+            )),
         );
         let limits = server::Limits {
             max_tcp: config.max_tcp_connections.max(1),
             tcp_idle: Duration::from_millis(config.tcp_idle_timeout_ms),
+            max_tcp_per_client: config.max_tcp_connections_per_client.max(1),
         };
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
         let upstream_slots = Arc::new(Semaphore::new(server::MAX_UPSTREAM_TASKS));

@@ -9,12 +9,15 @@
 //! by the task that reads the upstream's response. At most [`MAX_UPSTREAM_TASKS`] wait at
 //! once (beyond that, queries are dropped and the clients retry).
 //!
-//! TCP: at most `max_tcp_connections` clients at once (more are closed at once); a client
+//! TCP: at most `max_tcp_connections` clients at once, and at most
+//! `max_tcp_connections_per_client` from one address (more are closed at once), so one
+//! device holding idle connections cannot take the slots everyone else needs; a client
 //! must deliver each complete message, and read each answer, within `tcp_idle_timeout_ms`,
 //! which bounds what a stalled or trickling client can hold.
 
+use std::collections::HashMap;
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -53,6 +56,47 @@ pub struct Limits {
     pub max_tcp: usize,
     /// TCP idle / per-message timeout.
     pub tcp_idle: Duration,
+    /// Most TCP clients at once from one address.
+    pub max_tcp_per_client: usize,
+}
+
+/// TCP connections held per client address; an entry lives while its client has one.
+#[derive(Default)]
+struct PerClient(parking_lot::Mutex<HashMap<IpAddr, usize>>);
+
+impl PerClient {
+    /// Take one of `client`'s `limit` slots.
+    fn take(self: &Arc<Self>, client: IpAddr, limit: usize) -> Option<ClientSlot> {
+        let client = client.to_canonical();
+        let mut held = self.0.lock();
+        let n = held.entry(client).or_insert(0);
+        if *n >= limit {
+            return None;
+        }
+        *n += 1;
+        Some(ClientSlot {
+            table: self.clone(),
+            client,
+        })
+    }
+}
+
+/// One TCP connection's claim on its client's share; given back on drop.
+struct ClientSlot {
+    table: Arc<PerClient>,
+    client: IpAddr,
+}
+
+impl Drop for ClientSlot {
+    fn drop(&mut self) {
+        let mut held = self.table.0.lock();
+        if let Some(n) = held.get_mut(&self.client) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                held.remove(&self.client);
+            }
+        }
+    }
 }
 
 /// Bind one UDP socket with `SO_REUSEPORT` (so several can share the address). It is
@@ -97,6 +141,8 @@ pub async fn start_udp_thread(
                     return;
                 }
             };
+            // This thread answers in batches and releases each batch's events together.
+            super::answer::AnswerSink::hold_on_this_thread();
             runtime.block_on(async move {
                 let sock = match UdpSocket::from_std(sock) {
                     Ok(s) => s,
@@ -214,6 +260,7 @@ pub async fn serve_tcp(
     shutdown: CancellationToken,
 ) {
     let slots = Arc::new(Semaphore::new(limits.max_tcp));
+    let per_client = Arc::new(PerClient::default());
     loop {
         let (stream, peer) = tokio::select! {
             _ = shutdown.cancelled() => return,
@@ -236,6 +283,14 @@ pub async fn serve_tcp(
             drop(stream);
             continue;
         };
+        let Some(client_slot) = per_client.take(peer.ip(), limits.max_tcp_per_client) else {
+            bump(&status.dns_tcp_refused_per_client);
+            if let Some(suppressed) = TCP_FULL.check() {
+                tracing::warn!(client = %peer, limit = limits.max_tcp_per_client, suppressed, "this client holds its share of TCP DNS connections; closing new connection");
+            }
+            drop(stream);
+            continue;
+        };
         let (fwd, status, limits, shutdown) = (
             fwd.clone(),
             status.clone(),
@@ -244,6 +299,7 @@ pub async fn serve_tcp(
         );
         tracker.spawn(async move {
             serve_tcp_client(stream, peer, &fwd, &status, &limits, &shutdown).await;
+            drop(client_slot);
             drop(permit);
         });
     }

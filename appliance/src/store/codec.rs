@@ -166,7 +166,7 @@ pub(crate) fn flow_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Fl
     let state: String = r.get(14)?;
     let decoded = (|| {
         let domain = match domain {
-            Some(d) => Some(Domain::new(&d).ok()?),
+            Some(d) => Some(Domain::from_wire_text(&d).ok()?),
             None => None,
         };
         Some(FlowRecord {
@@ -177,7 +177,7 @@ pub(crate) fn flow_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Fl
             remote_port: u16::try_from(port).ok()?,
             proto: proto_from_text(&proto)?,
             domain,
-            candidates: parse_strings(&candidates, |s| Domain::new(s).ok())?,
+            candidates: parse_strings(&candidates, |s| Domain::from_wire_text(s).ok())?,
             bytes_up,
             bytes_down,
             packets_up,
@@ -210,10 +210,10 @@ pub(crate) fn dns_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Dns
     let decoded = (|| {
         Some(DnsLogEntry {
             device_ip: DeviceId(device.parse().ok()?),
-            name: Domain::new(&name).ok()?,
+            name: Domain::from_wire_text(&name).ok()?,
             qtype,
             rcode,
-            chain: parse_strings(&chain, |s| Domain::new(s).ok())?,
+            chain: parse_strings(&chain, |s| Domain::from_wire_text(s).ok())?,
             addrs: parse_strings(&addrs, |s| s.parse::<IpAddr>().ok())?,
             ttl: u32::try_from(ttl).unwrap_or(u32::MAX),
             at: from_ms(at),

@@ -31,6 +31,7 @@ mod codec;
 mod devices;
 pub(crate) mod export;
 mod forget;
+mod group_view;
 mod paths;
 mod pseudonym_key;
 pub(crate) mod retention;
@@ -50,6 +51,7 @@ use serde::Serialize;
 use crate::model::{DnsLogEntry, FlowRecord};
 
 pub use export::{DeviceRow, ExportError, FlowRow, HostRow, SessionReader};
+pub use group_view::StoredRule;
 pub use retention::{DbSize, HistorySettings, RetentionPolicy, RetentionReport};
 pub use sessions::Deleted;
 pub use snapshots::CounterSnapshot;

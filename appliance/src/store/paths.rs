@@ -47,6 +47,7 @@ impl Store {
             Ok(Some(PathRow {
                 device: PathDevice::Device(DeviceId(ip)),
                 domain: domain.and_then(|d| Domain::new(&d).ok()),
+                domain_hidden: false,
                 org: r.get::<_, Option<String>>(2)?.map(Arc::from),
                 country: r.get(3)?,
                 city: r.get(4)?,

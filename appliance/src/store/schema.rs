@@ -153,8 +153,25 @@ const V6: &str = "
 ALTER TABLE dns_answers ADD COLUMN repeats INTEGER NOT NULL DEFAULT 1;
 ";
 
+/// Schema version 7 (the teacher's group-view rules): what is hidden from the projector,
+/// per session (a new session starts with none), so a restart keeps them. `kind` is
+/// `device`, `nickname`, `domain` or `names`; `action` `hide`, `clear` or `lock`; `target`
+/// as `group_view::Target::stored` writes it (at most 256 characters; 1,024 rules a
+/// session, checked by `group_view`).
+const V7: &str = "
+CREATE TABLE group_view_rules (
+    session_id  INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    id          INTEGER NOT NULL,
+    kind        TEXT NOT NULL,
+    target      TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (session_id, id)
+) WITHOUT ROWID;
+";
+
 /// The migration steps, in order; the schema version is the number of steps applied.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// The schema version this build writes.
 #[cfg(test)]
@@ -230,6 +247,7 @@ mod tests {
                 "dns_answers",
                 "flow_snapshots",
                 "flows",
+                "group_view_rules",
                 "known_devices",
                 "sessions"
             ]

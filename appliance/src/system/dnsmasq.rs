@@ -27,6 +27,8 @@ pub fn render(source: &str, uplink: &str) -> String {
          dhcp-authoritative\n\
          dhcp-lease-max={max}\n\
          dhcp-leasefile={LEASE_FILE}\n\
+         # Binds each address to its device's MAC in the firewall (nftables.conf, chain bind).\n\
+         dhcp-script=/usr/libexec/whereflow/lease-bind\n\
          user=nobody\n\
          pid-file=/run/dnsmasq.pid\n",
         mask = net.netmask(),
@@ -45,5 +47,6 @@ mod tests {
         assert!(t.contains("\ndhcp-option=option:dns-server,10.42.0.1\n"));
         assert!(t.contains("\ndhcp-lease-max=241\n"));
         assert!(t.contains("\nno-dhcp-interface=eth0\n"));
+        assert!(t.contains("\ndhcp-script=/usr/libexec/whereflow/lease-bind\n"));
     }
 }

@@ -7,6 +7,12 @@
 //!   (including DHCP for its own address) and IPv6 neighbour discovery.
 //! - Devices cannot reach the uplink's own network except through NAT like any other
 //!   destination, and nothing is forwarded towards the devices unless they started it.
+//! - A device may send only from the address its DHCP lease gives its MAC: the set `leases`
+//!   (MAC . address) is kept in step with the leases by dnsmasq's lease script
+//!   (`/usr/libexec/whereflow/lease-bind`), and anything else from the access point is
+//!   dropped before conntrack, the DNS forwarder or the web server see it. So one student
+//!   cannot get queries recorded (or answers sent) under a classmate's address. Only DHCP
+//!   from a device without an address (0.0.0.0) passes unbound.
 
 use crate::system::network::{ap_network, AP_INTERFACE};
 
@@ -25,14 +31,26 @@ pub fn render(source: &str, uplink: &str) -> String {
          delete table inet whereflow\n\
          \n\
          table inet whereflow {{\n\
+         \t# Which device (MAC) holds which address: filled by dnsmasq's lease script.\n\
+         \tset leases {{\n\
+         \t\ttype ether_addr . ipv4_addr\n\
+         \t\tsize 4096\n\
+         \t}}\n\
+         \n\
+         \tchain bind {{\n\
+         \t\ttype filter hook prerouting priority -250; policy accept;\n\
+         \t\tiifname \"{AP_INTERFACE}\" ip saddr 0.0.0.0 udp sport 68 udp dport 67 accept\n\
+         \t\tiifname \"{AP_INTERFACE}\" meta nfproto ipv4 ether saddr . ip saddr != @leases counter drop\n\
+         \t}}\n\
+         \n\
          \tchain input {{\n\
          \t\ttype filter hook input priority filter; policy drop;\n\
          \t\tct state invalid drop\n\
          \t\tct state established,related accept\n\
          \t\tiif \"lo\" accept\n\
-         \t\t# Devices: DHCP, DNS, the web pages, ping.\n\
+         \t\t# Devices: DHCP, DNS, the web pages (HTTP, and HTTPS with web.https_listen), ping.\n\
          \t\tiifname \"{AP_INTERFACE}\" udp dport {{ 53, 67 }} accept\n\
-         \t\tiifname \"{AP_INTERFACE}\" tcp dport {{ 53, 80 }} accept\n\
+         \t\tiifname \"{AP_INTERFACE}\" tcp dport {{ 53, 80, 443 }} accept\n\
          \t\tiifname \"{AP_INTERFACE}\" icmp type echo-request accept\n\
          \t\t# The uplink: DHCP answers for our own address, IPv6 neighbour discovery.\n\
          \t\tiifname \"{uplink}\" udp sport 67 udp dport 68 accept\n\
@@ -88,5 +106,17 @@ mod tests {
         );
         assert!(t.contains("iifname \"wlan0\" oifname \"usb0\" ip saddr 10.42.0.0/24 accept"));
         assert_eq!(t.matches("policy drop").count(), 2);
+    }
+
+    #[test]
+    fn addresses_are_bound_to_their_lease() {
+        let t = render("/boot/whereflow-settings.toml", "usb0");
+        assert!(t.contains("type ether_addr . ipv4_addr"), "{t}");
+        assert!(
+            t.contains("iifname \"wlan0\" meta nfproto ipv4 ether saddr . ip saddr != @leases counter drop"),
+            "{t}"
+        );
+        // Before conntrack (-200): a forged packet makes no flow either.
+        assert!(t.contains("hook prerouting priority -250"), "{t}");
     }
 }

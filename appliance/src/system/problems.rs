@@ -3,6 +3,11 @@
 //!
 //! Setup writes it (and removes it once the settings are good); the daemon reads it at start
 //! and shows each problem (`- ` lines) as a warning in `/api/v1/status`.
+//!
+//! The running daemon adds notes for whoever holds the SD card below a marker line
+//! ([`set_note`]: the admin's one-time recovery code, the HTTPS certificate's fingerprint).
+//! They are not problems: [`read_warnings`] ignores everything below the marker, so they
+//! never reach `/api/v1/status`.
 
 use std::path::Path;
 
@@ -54,7 +59,7 @@ const MAX_CHARS: usize = 500;
 /// with the file's name. A missing file has none; an unreadable one is a warning itself.
 pub fn read_warnings(path: &Path) -> Vec<String> {
     let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+        Ok(t) => split_notes(&t).0.to_owned(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
         Err(e) => {
             return vec![format!(
@@ -87,6 +92,48 @@ pub fn read_warnings(path: &Path) -> Vec<String> {
     out
 }
 
+/// The line above the daemon's notes.
+const NOTES_MARKER: &str = "--- notes from the running appliance (not problems) ---";
+
+/// The problems part and the notes part of the file's text.
+fn split_notes(text: &str) -> (&str, &str) {
+    match text.find(NOTES_MARKER) {
+        Some(i) => (&text[..i], &text[i + NOTES_MARKER.len()..]),
+        None => (text, ""),
+    }
+}
+
+/// Set the note `label` (one line, `label: value`) below the marker of the problems file at
+/// `path`, keeping setup's problems above it and the other notes. The file holds secrets for
+/// whoever has the SD card (the recovery code): it gets mode 0600 where permissions exist.
+pub fn set_note(path: &Path, label: &str, value: &str) -> std::io::Result<()> {
+    let old = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e),
+    };
+    let (problems, notes) = split_notes(&old);
+    let prefix = format!("{label}: ");
+    let mut out = problems.trim_end().to_owned();
+    if !out.is_empty() {
+        out.push_str("\n\n");
+    }
+    out.push_str(NOTES_MARKER);
+    out.push('\n');
+    for line in notes.lines().filter(|l| !l.trim().is_empty()) {
+        if !line.starts_with(&prefix) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out.push_str(&prefix);
+    out.push_str(value);
+    out.push('\n');
+    // A FAT boot partition has no permissions to set: then plainly.
+    crate::sys::fs::write_atomic_mode(path, &out, 0o600)
+        .or_else(|_| crate::sys::fs::write_atomic(path, &out))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,8 +158,23 @@ mod tests {
         );
         assert!(w[2].contains("whereflow-setup"));
         assert!(!w.concat().contains("abcd-efgh-jkmn"));
+        // The daemon's notes are kept apart and never become warnings.
+        set_note(&path, "Admin recovery code", "AAAA").unwrap();
+        set_note(&path, "HTTPS fingerprint", "ab:cd").unwrap();
+        set_note(&path, "Admin recovery code", "BBBB").unwrap();
+        assert_eq!(read_warnings(&path), w);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with(text.split(NOTES_MARKER).next().unwrap()));
+        assert!(text.contains("wifi.country"), "{text}");
+        assert!(text.contains("Admin recovery code: BBBB\n"), "{text}");
+        assert!(!text.contains("AAAA"), "{text}");
+        assert!(text.contains("HTTPS fingerprint: ab:cd\n"), "{text}");
         std::fs::remove_file(&path).unwrap();
         assert!(read_warnings(&path).is_empty());
+        // Notes alone are no problem.
+        set_note(&path, "HTTPS fingerprint", "ab:cd").unwrap();
+        assert!(read_warnings(&path).is_empty());
+        std::fs::remove_file(&path).unwrap();
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -254,6 +254,8 @@ async fn devices(State(app): State<AppState>, viewer: Viewer) -> Response {
             },
         );
     }
+    // The teacher's hidden devices (but never the viewer itself) are one "hidden" row.
+    let hidden_row = fold_hidden(&app, &viewer, &mut rows);
     let mut out: Vec<(IpAddr, serde_json::Value)> = rows
         .into_iter()
         .filter_map(|(id, mut row)| {
@@ -277,8 +279,55 @@ async fn devices(State(app): State<AppState>, viewer: Viewer) -> Response {
         })
         .collect();
     out.sort_by_key(|(ip, _)| *ip);
-    let list: Vec<serde_json::Value> = out.into_iter().map(|(_, v)| v).collect();
+    let list: Vec<serde_json::Value> = out.into_iter().map(|(_, v)| v).chain(hidden_row).collect();
     Json(json!({ "devices": list })).into_response()
+}
+
+/// Take the devices the teacher hid (not the viewer's own) out of `rows`; their summed
+/// totals as one row (`"device": "hidden"`), if any.
+fn fold_hidden(
+    app: &AppState,
+    viewer: &Viewer,
+    rows: &mut BTreeMap<DeviceIdentity, DeviceRow>,
+) -> Option<serde_json::Value> {
+    let hidden: Vec<DeviceIdentity> = {
+        let g = app.group_view.read();
+        rows.keys()
+            .filter(|id| **id != viewer.identity && g.hides_device(**id))
+            .copied()
+            .collect()
+    };
+    let mut sum: Option<DeviceRow> = None;
+    for id in &hidden {
+        let Some(row) = rows.remove(id) else { continue };
+        match &mut sum {
+            None => sum = Some(row),
+            Some(s) => s.add(&row.totals),
+        }
+    }
+    let t = sum?.totals;
+    Some(json!({
+        "device": "hidden",
+        "hidden": true,
+        "count": hidden.len(),
+        "ip": null,
+        "ips": [],
+        "name": "Hidden devices",
+        "pseudonym": null,
+        "emoji": "🙈",
+        "you": false,
+        "hostname": null,
+        "vendor": null,
+        "randomised_mac": false,
+        "nickname": null,
+        "first_seen": t.first_seen,
+        "last_seen": t.last_seen,
+        "dns_answers": t.dns_answers,
+        "flows_total": t.flows_total,
+        "flows_open": t.flows_open,
+        "bytes_up": t.bytes_up,
+        "bytes_down": t.bytes_down,
+    }))
 }
 
 /// One device's `/devices` row while its addresses' totals are summed.
@@ -332,8 +381,17 @@ fn add_identity(
 ) {
     // By identity: a device that asks over IPv6 owns its row shown under its IPv4 address.
     let own = viewer.identity == device;
-    let open = own || app.group_names == crate::config::GroupNames::Hostname;
-    row.insert("name".into(), json!(info.group_name(app.group_names)));
+    // Names as the teacher's rules allow (the device itself sees its own nickname).
+    let g = app.group_view.read();
+    let name = g.group_name(device, info, app.group_names);
+    let nickname = info
+        .nickname
+        .as_ref()
+        .filter(|n| own || !g.hides_nickname(device, n));
+    let open = own || (app.group_names == crate::config::GroupNames::Hostname && !g.names_off());
+    drop(g);
+    row.insert("name".into(), json!(name));
+    row.insert("hidden".into(), json!(false));
     row.insert("pseudonym".into(), json!(info.pseudonym));
     row.insert("emoji".into(), json!(info.emoji));
     row.insert("you".into(), json!(own));
@@ -343,7 +401,7 @@ fn add_identity(
     );
     row.insert("vendor".into(), json!(info.vendor.filter(|_| open)));
     row.insert("randomised_mac".into(), json!(open && info.randomised_mac));
-    row.insert("nickname".into(), json!(info.nickname));
+    row.insert("nickname".into(), json!(nickname));
 }
 
 async fn status(State(app): State<AppState>) -> Response {

@@ -1,5 +1,8 @@
 //! `GET /api/v1/events`: server-sent events of flow and DNS changes, and alerts.
 //!
+//! At most `web.max_event_clients` subscribers, `web.max_event_clients_per_device` from one
+//! device (by MAC where known), so one student cannot hold every slot: `503` beyond.
+//!
 //! Each subscriber has a bounded buffer (the broadcast channel). A subscriber too slow to
 //! keep up is not allowed to hold the pipeline back: it gets a `lagged` event saying how many
 //! events it missed, and should re-read `/api/v1/flows`.
@@ -20,6 +23,7 @@ use futures::StreamExt;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
 
+use crate::web::clients::{ClientKey, Full};
 use crate::web::viewer::Viewer;
 use crate::web::AppState;
 
@@ -29,12 +33,16 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn events(State(app): State<AppState>, viewer: Viewer) -> Response {
-    let Ok(permit) = app.event_slots.clone().try_acquire_owned() else {
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "too many event-stream subscribers\n",
-        )
-            .into_response();
+    let client = ClientKey::of(viewer.device.ip(), &app.devices);
+    let permit = match app.event_slots.0.take(client) {
+        Ok(p) => p,
+        Err(full) => {
+            let msg = match full {
+                Full::Client => "too many event streams from this device (web.max_event_clients_per_device): close another tab\n",
+                Full::Total => "too many event-stream subscribers (web.max_event_clients)\n",
+            };
+            return (StatusCode::SERVICE_UNAVAILABLE, msg).into_response();
+        }
     };
     let stream = BroadcastStream::new(app.events.subscribe()).map(move |item| {
         // The permit lives as long as the stream: dropping the connection frees the slot.

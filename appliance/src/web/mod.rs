@@ -15,7 +15,13 @@
 //! - `alerts/`: the detectors' alerts and temporary ignores (`detect`): JSON, the `/alerts`
 //!   page and its ignore form.
 //! - `controls`: the admin's controls (`control`): DNS blocking, blocks, ending connections.
+//! - `group_view`: the teacher's rules for the group views (hide, clear, lock, names off).
 //! - `admin/`: the admin page, login, sessions, export, settings.
+//!
+//! The way in, before any feature: `listener` (the accept loop: connection caps per device
+//! and in all, header and idle timeouts, HTTPS), `https` (its self-signed certificate),
+//! `host` (the `Host` check against DNS rebinding: `421`), `clients` (who a client is, and
+//! bounded shares per client).
 //!
 //! And what the features share, below them: `page` (the page toolkit: layout, the headers
 //! every page gets, script JSON, escaping, the words for categories, alert kinds and bytes),
@@ -44,9 +50,14 @@ pub(crate) mod alerts;
 pub mod api;
 pub mod assets;
 pub(crate) mod auth;
+pub(crate) mod clients;
 pub mod controls;
 pub mod events;
+pub(crate) mod group_view;
 pub(crate) mod home;
+pub mod host;
+pub mod https;
+pub mod listener;
 pub(crate) mod me;
 pub mod notice;
 pub(crate) mod page;
@@ -60,14 +71,34 @@ use std::sync::Arc;
 
 use axum::Router;
 use parking_lot::RwLock;
-use tokio::sync::{broadcast, Semaphore};
+use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use crate::correlate::LiveState;
 use crate::devices::DeviceRegistry;
 use crate::enrich::Enricher;
 use crate::model::LiveEvent;
 use crate::status::Status;
+
+/// Event-stream slots (see [`AppState::event_slots`]).
+pub struct EventSlots(Arc<clients::Slots>);
+
+impl EventSlots {
+    /// At most `total` subscribers, `per_device` from one device.
+    pub fn new(total: usize, per_device: usize) -> EventSlots {
+        EventSlots(clients::Slots::new(total, per_device))
+    }
+}
+
+/// The HTTPS listener as the pages describe it.
+#[derive(Clone, Debug)]
+pub struct HttpsInfo {
+    /// Its port.
+    pub port: u16,
+    /// The certificate's SHA-256 fingerprint.
+    pub fingerprint: String,
+}
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -82,8 +113,13 @@ pub struct AppState {
     pub store_stats: Option<Arc<crate::store::WriterStats>>,
     /// Source of live events.
     pub events: broadcast::Sender<Arc<LiveEvent>>,
-    /// Limits concurrent event-stream subscribers.
-    pub event_slots: Arc<Semaphore>,
+    /// Limits concurrent event-stream subscribers, in all and per device
+    /// (`web.max_event_clients`, `web.max_event_clients_per_device`).
+    pub event_slots: Arc<EventSlots>,
+    /// The names and addresses requests may ask for (`host`).
+    pub hosts: Arc<host::AllowedHosts>,
+    /// The HTTPS listener, when there is one (the presenter shows how to reach it).
+    pub https: Option<Arc<HttpsInfo>>,
     /// Privacy mode (`web.privacy_mode`): devices see only their own data.
     pub privacy: bool,
     /// Privacy mode's "Other devices" rows need this many devices (`web.privacy_min_devices`).
@@ -105,6 +141,8 @@ pub struct AppState {
     pub detect: Option<crate::detect::DetectHandle>,
     /// The admin's controls: DNS blocking, blocks, ending connections (`controls`).
     pub controls: Arc<crate::control::Controls>,
+    /// What the teacher keeps off the group views (`group_view`), for this session.
+    pub group_view: Arc<RwLock<crate::group_view::Grouping>>,
 }
 
 impl AppState {
@@ -112,10 +150,27 @@ impl AppState {
     /// its nickname, else its pseudonym for the session ("Blue Otter"), or its DHCP host
     /// name with `web.group_names = "hostname"` — never its MAC or IP address. The device's
     /// own page and the admin pages use [`crate::devices::DeviceInfo::name`] instead.
+    /// The teacher's rules apply: a hidden device is "Hidden device", a cleared or hidden
+    /// nickname gives way to the pseudonym, "names off" shows only pseudonyms.
     pub fn device_name(&self, device: crate::model::DeviceId) -> String {
-        self.devices
-            .describe(device.ip())
-            .group_name(self.group_names)
+        let ip = device.ip();
+        if self
+            .group_view
+            .read()
+            .hides_device(self.devices.identity(ip))
+        {
+            return "Hidden device".into();
+        }
+        self.group_name(ip, &self.devices.describe(ip))
+    }
+
+    /// The group views' name of the device behind `ip` (described by `info`), the teacher's
+    /// nickname rules and "names off" applied (not whether the device is hidden).
+    pub fn group_name(&self, ip: std::net::IpAddr, info: &crate::devices::DeviceInfo) -> String {
+        let id = self.devices.identity(ip);
+        self.group_view
+            .read()
+            .group_name(id, info, self.group_names)
     }
 
     /// The handles the application actions ([`crate::session`]) change.
@@ -125,12 +180,14 @@ impl AppState {
             history: self.admin.history(),
             alerts: self.detect.as_ref().map(|d| &*d.alerts),
             devices: &self.devices,
+            group_view: &self.group_view,
         }
     }
 }
 
-/// The HTTP routes.
+/// The HTTP routes, behind the `Host` check.
 pub fn router(state: AppState) -> Router {
+    let hosts = axum::middleware::from_fn_with_state(state.clone(), host::check);
     Router::new()
         .merge(api::routes())
         .merge(events::routes())
@@ -143,6 +200,8 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(alerts::routes())
         .merge(controls::routes())
+        .merge(group_view::routes())
+        .layer(hosts)
         .with_state(state)
         // Pages and JSON gzipped for clients that accept it (a phone on a busy WiFi). The event
         // stream is left alone (the default predicate skips text/event-stream), and so are
@@ -153,49 +212,122 @@ pub fn router(state: AppState) -> Router {
 /// Why the web listener could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
-    /// Binding the listen address failed.
-    #[error("cannot listen on {addr} (web.listen): {source}")]
+    /// Binding a listen address failed.
+    #[error("cannot listen on {addr} ({key}): {source}")]
     Bind {
         /// The address.
         addr: SocketAddr,
+        /// Its config key.
+        key: &'static str,
         /// Why.
         source: std::io::Error,
     },
 }
 
-/// A bound, running web listener.
+/// What the listeners are started with.
+pub struct WebOptions {
+    /// `web.listen`.
+    pub listen: SocketAddr,
+    /// `web.https_listen` and its certificate.
+    pub https: Option<(SocketAddr, https::HttpsCert)>,
+    /// The time limits of a connection (`web.header_timeout_secs`, `web.idle_timeout_secs`).
+    pub header_timeout: std::time::Duration,
+    /// See `header_timeout`.
+    pub idle_timeout: std::time::Duration,
+    /// `web.max_connections`.
+    pub max_connections: usize,
+    /// `web.max_connections_per_device`.
+    pub max_connections_per_device: usize,
+}
+
+impl WebOptions {
+    /// From `[web]` (the certificate is loaded by the caller: [`https::load_or_make`]).
+    pub fn from_config(web: &crate::config::WebConfig, cert: Option<https::HttpsCert>) -> Self {
+        WebOptions {
+            listen: web.listen,
+            https: web.https_listen.zip(cert),
+            header_timeout: std::time::Duration::from_secs(web.header_timeout_secs),
+            idle_timeout: std::time::Duration::from_secs(web.idle_timeout_secs),
+            max_connections: web.max_connections,
+            max_connections_per_device: web.max_connections_per_device,
+        }
+    }
+}
+
+/// The running web listeners.
 pub struct WebServer {
     addr: SocketAddr,
-    task: tokio::task::JoinHandle<()>,
+    https_addr: Option<SocketAddr>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    connections: TaskTracker,
+}
+
+async fn bind(addr: SocketAddr, key: &'static str) -> Result<tokio::net::TcpListener, WebError> {
+    let err = |source| WebError::Bind { addr, key, source };
+    let l = tokio::net::TcpListener::bind(addr).await.map_err(err)?;
+    Ok(l)
 }
 
 impl WebServer {
-    /// Bind `addr` and serve until `shutdown` is cancelled.
+    /// Bind the listeners and serve until `shutdown` is cancelled.
     pub async fn start(
-        addr: SocketAddr,
+        options: WebOptions,
         state: AppState,
         shutdown: CancellationToken,
     ) -> Result<WebServer, WebError> {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|source| WebError::Bind { addr, source })?;
-        let bound = listener
-            .local_addr()
-            .map_err(|source| WebError::Bind { addr, source })?;
-        let app = router(state);
-        let task = tokio::spawn(async move {
-            // Connect info: pages and `/me` endpoints know which device is asking by its address.
-            let served = axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async move { shutdown.cancelled().await })
-            .await;
-            if let Err(e) = served {
-                tracing::error!("web listener stopped: {e}");
+        let plain = bind(options.listen, "web.listen").await?;
+        let addr = plain.local_addr().map_err(|source| WebError::Bind {
+            addr: options.listen,
+            key: "web.listen",
+            source,
+        })?;
+        let secure = match &options.https {
+            Some((a, cert)) => {
+                let l = bind(*a, "web.https_listen").await?;
+                let bound = l.local_addr().map_err(|source| WebError::Bind {
+                    addr: *a,
+                    key: "web.https_listen",
+                    source,
+                })?;
+                Some((l, bound, cert.acceptor.clone()))
             }
-        });
-        Ok(WebServer { addr: bound, task })
+            None => None,
+        };
+        let shared = listener::Shared {
+            devices: state.devices.clone(),
+            router: router(state),
+            timeouts: listener::Timeouts {
+                header: options.header_timeout,
+                idle: options.idle_timeout,
+            },
+            connections: clients::Slots::new(
+                options.max_connections,
+                options.max_connections_per_device,
+            ),
+            tracker: TaskTracker::new(),
+            shutdown,
+        };
+        let connections = shared.tracker.clone();
+        let mut tasks = vec![tokio::spawn(listener::accept_loop(
+            plain,
+            None,
+            shared.clone(),
+        ))];
+        let mut https_addr = None;
+        if let Some((l, bound, acceptor)) = secure {
+            https_addr = Some(bound);
+            tasks.push(tokio::spawn(listener::accept_loop(
+                l,
+                Some(acceptor),
+                shared,
+            )));
+        }
+        Ok(WebServer {
+            addr,
+            https_addr,
+            tasks,
+            connections,
+        })
     }
 
     /// The address actually bound.
@@ -203,9 +335,22 @@ impl WebServer {
         self.addr
     }
 
-    /// Wait until the listener has stopped (after shutdown was requested), at most `limit`.
+    /// The HTTPS listener's bound address, if there is one.
+    pub fn https_addr(&self) -> Option<SocketAddr> {
+        self.https_addr
+    }
+
+    /// Wait until the listeners and their connections have stopped (after shutdown was
+    /// requested), at most `limit`.
     pub async fn join(self, limit: std::time::Duration) {
-        if tokio::time::timeout(limit, self.task).await.is_err() {
+        self.connections.close();
+        let all = async {
+            for t in self.tasks {
+                let _ = t.await;
+            }
+            self.connections.wait().await;
+        };
+        if tokio::time::timeout(limit, all).await.is_err() {
             tracing::warn!("web listener did not stop within {limit:?}; leaving it");
         }
     }

@@ -42,6 +42,9 @@ struct CacheKey {
     window: String,
     device: Option<DeviceId>,
     private_to: Option<Option<DeviceId>>,
+    /// The teacher's rules as of ([`crate::group_view::Grouping::generation`]): a change
+    /// shows at once.
+    rules: u64,
 }
 
 /// One computed aggregate and when.
@@ -167,14 +170,21 @@ async fn paths_handler(
         private_to: viewer.private.then_some(Some(you)),
         min_others: app.privacy_min_devices,
     };
+    // What the teacher hid, resolved to addresses now (a group view: never for the admin
+    // either, so a projector logged in as admin shows the same).
+    let (hidden, rules) = {
+        let g = app.group_view.read();
+        (g.resolve(|id| app.devices.addresses(id)), g.generation())
+    };
     let key = CacheKey {
         window: window.clone(),
         device,
         private_to: query.private_to,
+        rules,
     };
     let all = app.paths_cache.get_or(key, || {
         let live = app.live.read();
-        paths::aggregate(&live.paths, live.flows.iter(), &query, &same)
+        paths::aggregate(&live.paths, live.flows.iter(), &query, &same, &hidden)
     });
     let truncated = all.len() > MAX_ROWS;
     let rows = &all[..all.len().min(MAX_ROWS)];
@@ -184,9 +194,10 @@ async fn paths_handler(
             let (name, emoji) = match r.device {
                 PathDevice::Device(d) => {
                     let info = app.devices.describe(d.ip());
-                    (info.group_name(app.group_names), Some(info.emoji))
+                    (app.group_name(d.ip(), &info), Some(info.emoji))
                 }
                 PathDevice::Others => ("Other devices".into(), None),
+                PathDevice::Hidden => ("Hidden devices".into(), Some("🙈")),
             };
             DeviceName {
                 id: r.device,

@@ -25,6 +25,8 @@ struct PresenterPage {
     url: String,
     site_qr: String,
     wifi: Option<WifiJoin>,
+    /// The HTTPS admin login and its certificate's fingerprint, for the teacher to compare.
+    https: Option<(String, String)>,
 }
 
 /// What the presenter shows to join the WiFi.
@@ -48,6 +50,12 @@ async fn presenter(State(app): State<AppState>) -> Response {
         url: app.site.url.clone(),
         site_qr: qr_svg(&app.site.url, &format!("QR code to open {}", app.site.url)),
         wifi,
+        https: app.https.as_ref().map(|h| {
+            (
+                format!("https://{}:{}/admin", app.hosts.main_name(), h.port),
+                h.fingerprint.clone(),
+            )
+        }),
     })
 }
 
@@ -169,6 +177,7 @@ mod tests {
                 passphrase: w.passphrase.clone(),
                 qr: qr_svg(&wifi_uri(&w).unwrap(), "wifi"),
             }),
+            https: None,
         }
         .render()
         .unwrap();
@@ -180,10 +189,12 @@ mod tests {
             url: "http://whereflow.lan".into(),
             site_qr: qr_svg("http://whereflow.lan", "site"),
             wifi: None,
+            https: Some(("https://whereflow.lan:8443/admin".into(), "AB:CD".into())),
         }
         .render()
         .unwrap();
         assert_eq!(none.matches("<svg class=\"qr\"").count(), 1);
         assert!(none.contains("wifi.ssid"));
+        assert!(none.contains("AB:CD") && !html.contains("SHA-256"));
     }
 }

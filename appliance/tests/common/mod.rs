@@ -51,6 +51,20 @@ impl Daemon {
         upstreams: &[std::net::SocketAddr],
         extra_toml: &str,
     ) -> anyhow::Result<Daemon> {
+        Daemon::start_full(lab, upstreams, "", extra_toml)
+    }
+
+    /// Like [`Daemon::start`] with `dns_toml` (lines of `[dns]` keys) added to `[dns]`.
+    pub fn start_with_dns(lab: &Lab, dns_toml: &str, extra_toml: &str) -> anyhow::Result<Daemon> {
+        Daemon::start_full(lab, &lab.upstreams(), dns_toml, extra_toml)
+    }
+
+    fn start_full(
+        lab: &Lab,
+        upstreams: &[std::net::SocketAddr],
+        dns_toml: &str,
+        extra_toml: &str,
+    ) -> anyhow::Result<Daemon> {
         let dir = daemon_dir(lab);
         std::fs::create_dir_all(&dir)?;
         let upstreams: Vec<String> = upstreams.iter().map(|u| format!("\"{u}\"")).collect();
@@ -61,7 +75,7 @@ impl Daemon {
             .collect();
         let config = format!(
             "[dns]\nlisten = [\"192.0.2.1:53\", \"[2001:db8:1::1]:53\"]\nupstreams = [{}]\n\
-             upstream_timeout_ms = 500\n\n[correlate]\nlan = [{}]\n\n[data]\ndir = \"{}\"\n\n\
+             upstream_timeout_ms = 500\n{dns_toml}\n\n[correlate]\nlan = [{}]\n\n[data]\ndir = \"{}\"\n\n\
              [web]\nlisten = \"{WEB_LISTEN}\"\n{extra_toml}\n",
             upstreams.join(", "),
             lan.join(", "),

@@ -10,6 +10,9 @@ export const COLUMNS = ["device", "domain", "org", "country"];
 /** Key of the "other" node of a column (cannot clash with a real id). */
 export const OTHER = "\u0000other";
 
+/** Key of a website (and its company) the teacher hid from the group views. */
+export const HIDDEN = "\u0000hidden";
+
 const COLUMN_WORDS = {
   device: ["device", "devices"],
   domain: ["website or service", "websites and services"],
@@ -41,8 +44,10 @@ export function rowKey(row, column) {
     case "device":
       return String(row.device);
     case "domain":
+      if (row.domain_hidden) return HIDDEN;
       return row.domain == null || row.domain === "" ? "" : String(row.domain);
     case "org":
+      if (row.domain_hidden) return HIDDEN;
       return row.org == null || row.org === "" ? "" : String(row.org);
     case "country":
       return row.country == null || row.country === "" ? "" : String(row.country);
@@ -58,6 +63,7 @@ export function nodeId(column, key) {
 
 function defaultLabel(column, key, ctx) {
   if (key === OTHER) return "Other";
+  if (key === HIDDEN) return column === "org" ? "Hidden company" : "Hidden website";
   switch (column) {
     case "device": {
       const d = ctx.devices.get(key);

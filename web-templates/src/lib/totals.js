@@ -37,7 +37,7 @@ export function groupTotals(data) {
 export function topOrgs(rows, n = 8) {
   const m = new Map();
   for (const r of rows || []) {
-    const org = r.org || "Unknown company";
+    const org = r.domain_hidden ? "Hidden company" : r.org || "Unknown company";
     let o = m.get(org);
     if (!o) {
       o = { org, bytes: 0, trackerBytes: 0, devices: new Set(), cats: new Map() };

@@ -8,14 +8,15 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Extension, Form, Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::web::admin::page::{back_to_admin, checked, render, CsrfOnly};
+use crate::web::admin::page::{back_to_admin, checked, render_over, CsrfOnly};
 use crate::web::auth::csrf;
 use crate::web::auth::login::{self, AdminSession, LoginError};
-use crate::web::auth::throttle::Refused;
+use crate::web::auth::throttle::{ClientKey, Refused};
+use crate::web::listener::ConnMeta;
 use crate::web::AppState;
 
 /// Routes of the login: its forms and its JSON.
@@ -26,6 +27,11 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/admin", get(whoami))
 }
 
+/// Where a locked-out admin finds the way back in (`web::auth::recovery`).
+const RECOVERY_HINT: &str = " Locked out as the admin? Type the one-time recovery code as the \
+     password: it is in whereflow-problems.txt on the SD card's boot partition and in the \
+     appliance's console log.";
+
 #[derive(Deserialize)]
 struct LoginForm {
     password: String,
@@ -34,46 +40,40 @@ struct LoginForm {
 async fn login(
     State(app): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    conn: Option<Extension<ConnMeta>>,
     headers: HeaderMap,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
     if let Err(e) = csrf::check_same_origin(&headers) {
         return e.into_response();
     }
+    let https = conn.is_some_and(|Extension(c)| c.https);
+    let render = |status, error| render_over(&app, None, status, None, error, https);
     let Ok(Form(form)) = form else {
         return render(
-            &app,
-            None,
             StatusCode::BAD_REQUEST,
-            None,
             Some("Enter the admin password.".into()),
         )
         .await;
     };
-    match app.admin.auth.login(peer.ip(), form.password).await {
+    let client = ClientKey::settled(peer.ip(), &app.devices).await;
+    match app.admin.auth.login(client, peer.ip(), form.password).await {
         Ok(new) => {
             let mut res = back_to_admin("");
-            if let Ok(v) = HeaderValue::from_str(&new.cookie()) {
+            if let Ok(v) = HeaderValue::from_str(&new.cookie(https)) {
                 res.headers_mut().insert(header::SET_COOKIE, v);
             }
             res.headers_mut()
                 .insert(header::LOCATION, HeaderValue::from_static("/admin"));
             res
         }
-        Err(LoginError::Disabled) => render(&app, None, StatusCode::UNAUTHORIZED, None, None).await,
+        Err(LoginError::Disabled) => render(StatusCode::UNAUTHORIZED, None).await,
         Err(LoginError::Wrong) => {
-            render(
-                &app,
-                None,
-                StatusCode::UNAUTHORIZED,
-                None,
-                Some("Wrong password.".into()),
-            )
-            .await
+            render(StatusCode::UNAUTHORIZED, Some("Wrong password.".into())).await
         }
         Err(LoginError::Refused(r)) => {
             let wait = r.retry_after().as_secs().max(1);
-            let msg = match r {
+            let mut msg = match r {
                 Refused::Client(_) => format!(
                     "Too many wrong passwords from this device: try again in {wait} seconds."
                 ),
@@ -82,7 +82,10 @@ async fn login(
                 ),
                 Refused::Busy => "A login from this device is being checked: try again.".into(),
             };
-            let mut res = render(&app, None, StatusCode::TOO_MANY_REQUESTS, None, Some(msg)).await;
+            if !matches!(r, Refused::Busy) {
+                msg.push_str(RECOVERY_HINT);
+            }
+            let mut res = render(StatusCode::TOO_MANY_REQUESTS, Some(msg)).await;
             if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
                 res.headers_mut().insert(header::RETRY_AFTER, v);
             }
@@ -94,6 +97,7 @@ async fn login(
 async fn logout(
     State(app): State<AppState>,
     admin: AdminSession,
+    conn: Option<Extension<ConnMeta>>,
     headers: HeaderMap,
     form: Result<Form<CsrfOnly>, FormRejection>,
 ) -> Response {
@@ -102,7 +106,9 @@ async fn logout(
     }
     app.admin.auth.logout(&admin);
     let mut res = back_to_admin("logout");
-    if let Ok(v) = HeaderValue::from_str(&login::logout_cookie()) {
+    if let Ok(v) = HeaderValue::from_str(&login::logout_cookie(
+        conn.is_some_and(|Extension(c)| c.https),
+    )) {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
     res

@@ -16,15 +16,17 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::{Extension, Form, Router};
 use serde::Deserialize;
 
 use crate::config::HistoryConfig;
 use crate::control::BlockKind;
+use crate::group_view::{Rule, RuleAction, RuleKind, Target};
 use crate::model::{FlowState, Proto};
 use crate::web::admin::state::AdminError;
 use crate::web::auth::csrf::CsrfRejection;
 use crate::web::auth::login::{AdminRejection, AdminSession};
+use crate::web::listener::ConnMeta;
 use crate::web::page::{html, Layout};
 use crate::web::AppState;
 
@@ -63,6 +65,12 @@ struct AdminPage {
     config_note: String,
     /// The controls section, when logged in.
     controls: Option<Panel>,
+    /// The projector section (group-view rules), when logged in.
+    group_view: Option<GroupPanel>,
+    /// The login form came over plain HTTP: warn that WPA2 does not protect the password.
+    plain_http: bool,
+    /// Where the HTTPS login is, and its certificate's fingerprint (`web.https_listen`).
+    https: Option<(String, String)>,
 }
 
 /// Fixed notices after a redirect (`?done=`): nothing from the query is shown as is.
@@ -80,6 +88,8 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
         "blocked" => "Blocked.",
         "unblocked" => "The block is removed.",
         "killed" => "The connection was ended.",
+        "group-view" => "The projector's rules changed.",
+        "group-view-undone" => "Undone.",
         _ => return None,
     })
 }
@@ -96,7 +106,27 @@ pub(crate) async fn render(
     notice: Option<&'static str>,
     error: Option<String>,
 ) -> Response {
+    render_over(app, admin, status, notice, error, true).await
+}
+
+/// [`render`], saying whether the request came over HTTPS (`https`: no warning about plain
+/// HTTP on the login form).
+pub(crate) async fn render_over(
+    app: &AppState,
+    admin: Option<&AdminSession>,
+    status: StatusCode,
+    notice: Option<&'static str>,
+    error: Option<String>,
+    https: bool,
+) -> Response {
     let mut p = AdminPage {
+        plain_http: !https,
+        https: app.https.as_ref().map(|h| {
+            (
+                format!("https://{}:{}/admin", app.hosts.main_name(), h.port),
+                h.fingerprint.clone(),
+            )
+        }),
         page: Layout::new(app, "Admin", "admin", ""),
         enabled: app.admin.enabled(),
         logged_in: admin.is_some(),
@@ -113,9 +143,11 @@ pub(crate) async fn render(
         db_mb: String::new(),
         config_note: String::new(),
         controls: None,
+        group_view: None,
     };
     if admin.is_some() {
         p.controls = Some(panel(app));
+        p.group_view = Some(group_panel(app));
         p.warnings = app.status.snapshot().warnings;
         match app.admin.session_list().await {
             Ok(list) => {
@@ -167,14 +199,16 @@ async fn page(
     State(app): State<AppState>,
     admin: Result<AdminSession, AdminRejection>,
     done: Result<Query<Done>, QueryRejection>,
+    conn: Option<Extension<ConnMeta>>,
 ) -> Response {
     let done = done.ok().and_then(|Query(d)| d.done);
-    render(
+    render_over(
         &app,
         admin.ok().as_ref(),
         StatusCode::OK,
         notice(done.as_deref()),
         None,
+        conn.is_some_and(|Extension(c)| c.https),
     )
     .await
 }
@@ -268,6 +302,9 @@ pub(crate) async fn failed(app: &AppState, admin: &AdminSession, e: AdminError) 
         AdminError::BadRequest(_) => StatusCode::BAD_REQUEST,
         AdminError::Store(crate::store::StoreError::NoSuchSession(_)) => StatusCode::NOT_FOUND,
         AdminError::Store(crate::store::StoreError::CurrentSession(_)) => StatusCode::CONFLICT,
+        AdminError::GroupView(_) | AdminError::NicknameLocked | AdminError::Nickname(_) => {
+            e.status_code()
+        }
         _ => StatusCode::SERVICE_UNAVAILABLE,
     };
     render(app, Some(admin), status, None, Some(e.to_string())).await
@@ -397,5 +434,126 @@ fn panel(app: &AppState) -> Panel {
         flows,
         kills: v.kills.len(),
         nft_error: v.nft.error,
+    }
+}
+
+/// A group-view rule as the admin sees it (JSON and page).
+#[derive(Clone, Debug, serde::Serialize)]
+pub(crate) struct RuleView {
+    /// Its number (undo with it).
+    pub id: u64,
+    /// `device`, `nickname`, `domain`, `names`.
+    pub kind: RuleKind,
+    /// `hide`, `clear`, `lock`.
+    pub action: RuleAction,
+    /// The device's identity key (`hw-…`/`ip-…`), the nickname, the domain, or empty.
+    pub target: String,
+    /// The device's admin name (host name or nickname, and its pseudonym), when known now.
+    pub name: Option<String>,
+    /// The device's addresses now.
+    pub addresses: Vec<IpAddr>,
+    /// When it was made.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// In words, for the page ("Hidden: example.com").
+    #[serde(skip)]
+    pub words: String,
+}
+
+/// Describe a rule for the admin (the MAC stays inside: the identity key is shown).
+pub(crate) fn rule_view(app: &AppState, r: &Rule) -> RuleView {
+    let (target, name, addresses) = match &r.target {
+        Target::Device(t) => {
+            let ips = app.devices.addresses(t.identity());
+            let name = ips.first().map(|ip| app.devices.describe(*ip).admin_name());
+            (t.identity().to_string(), name, ips)
+        }
+        Target::Nickname(n) => (n.clone(), None, Vec::new()),
+        Target::Domain(d) => (d.to_string(), None, Vec::new()),
+        Target::All => (String::new(), None, Vec::new()),
+    };
+    let what = match (&r.target, &name) {
+        (Target::Device(_), Some(n)) => format!("device {n}"),
+        (Target::Device(_), None) => "a device not connected now".into(),
+        (Target::Nickname(n), _) => format!("nickname “{n}”"),
+        (Target::Domain(d), _) => format!("website {d}"),
+        (Target::All, _) => "all names (names off)".into(),
+    };
+    let words = match r.action {
+        RuleAction::Hide => format!("Hidden: {what}"),
+        RuleAction::Clear => format!("Nickname cleared: {what}"),
+        RuleAction::Lock => format!("Nickname locked: {what}"),
+    };
+    RuleView {
+        id: r.id,
+        kind: r.kind(),
+        action: r.action,
+        target,
+        name,
+        addresses,
+        created_at: r.created_at,
+        words,
+    }
+}
+
+/// Devices the projector section lists with buttons.
+const PANEL_DEVICES: usize = 100;
+
+/// A device in the projector section.
+pub struct GroupPanelDevice {
+    /// Its preferred address (the forms' target).
+    pub ip: String,
+    /// Its admin name.
+    pub name: String,
+    /// What the projector shows for it now.
+    pub shown: String,
+    /// Rules in force for it.
+    pub hidden: bool,
+    /// Its nickname is cleared.
+    pub cleared: bool,
+    /// Its nickname is locked.
+    pub locked: bool,
+}
+
+/// The projector section of the admin page.
+pub struct GroupPanel {
+    /// The rules, oldest first.
+    pub rules: Vec<RuleView>,
+    /// The "names off" rule, when on (undo turns names back on).
+    pub names_off: Option<u64>,
+    /// Devices connected now.
+    pub devices: Vec<GroupPanelDevice>,
+}
+
+/// The projector section now.
+fn group_panel(app: &AppState) -> GroupPanel {
+    let rules: Vec<Rule> = app.group_view.read().rules().to_vec();
+    let names_off = rules.iter().find(|r| r.target == Target::All).map(|r| r.id);
+    let devices = app
+        .devices
+        .present()
+        .into_iter()
+        .take(PANEL_DEVICES)
+        .filter_map(|p| {
+            let ip = *p.ips.first()?;
+            let id = app.devices.identity(ip);
+            let has = |a: RuleAction| {
+                rules.iter().any(|r| {
+                    r.action == a && matches!(r.target, Target::Device(t) if t.identity() == id)
+                })
+            };
+            Some(GroupPanelDevice {
+                ip: ip.to_string(),
+                name: p.info.admin_name(),
+                shown: app.device_name(crate::model::DeviceId(ip)),
+                hidden: has(RuleAction::Hide),
+                cleared: has(RuleAction::Clear),
+                locked: has(RuleAction::Lock),
+            })
+        })
+        .collect();
+    GroupPanel {
+        rules: rules.iter().map(|r| rule_view(app, r)).collect(),
+        names_off,
+        devices,
     }
 }

@@ -16,6 +16,7 @@ use tokio::sync::Semaphore;
 
 use crate::config::HistoryConfig;
 use crate::correlate::LiveState;
+use crate::group_view::GroupViewError;
 use crate::session::{History, SessionError};
 use crate::store::{
     DbSize, HistorySettings, RetentionReport, Session, Store, StoreError, StoreWriter,
@@ -49,6 +50,8 @@ pub struct AdminParts {
     pub settings: Arc<HistorySettings>,
     /// The config file, where settings changed here are saved.
     pub config_file: Option<PathBuf>,
+    /// The problems file, where the admin's recovery code is written (`system.problems_file`).
+    pub problems_file: Option<PathBuf>,
 }
 
 impl Admin {
@@ -56,7 +59,7 @@ impl Admin {
     /// history actions when there is no store.
     pub fn new(p: AdminParts) -> Admin {
         Admin {
-            auth: Auth::new(p.password_hash),
+            auth: Auth::new(p.password_hash, p.problems_file),
             history: p
                 .store
                 .map(|store| History::new(store, p.writer, p.fresh_live)),
@@ -96,7 +99,20 @@ impl SessionError {
             AdminError::Store(StoreError::CurrentSession(_)) => StatusCode::CONFLICT,
             AdminError::Store(StoreError::Writer(_)) => StatusCode::SERVICE_UNAVAILABLE,
             AdminError::Store(_) | AdminError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AdminError::GroupView(e) => match e {
+                GroupViewError::NoSuchRule(_) => StatusCode::NOT_FOUND,
+                GroupViewError::Duplicate(_) => StatusCode::CONFLICT,
+                GroupViewError::Full => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::BAD_REQUEST,
+            },
+            AdminError::NicknameLocked => StatusCode::FORBIDDEN,
+            AdminError::Nickname(_) => StatusCode::BAD_REQUEST,
         }
+    }
+
+    /// The status code this failure answers with.
+    pub(crate) fn status_code(&self) -> StatusCode {
+        self.status()
     }
 }
 

@@ -2,8 +2,8 @@
 //! request in as admin ([`AdminSession`], [`AdminWrite`]).
 //!
 //! * A login is a random 256-bit token in the cookie `whereflow_admin` (HttpOnly,
-//!   SameSite=Strict, Path=/, 12 hours; not `Secure`: the appliance serves plain HTTP on its
-//!   own network) plus a second random token for CSRF. At most [`MAX_LOGINS`] are kept
+//!   SameSite=Strict, Path=/, 12 hours; `Secure` when the login came over HTTPS,
+//!   `web.https_listen`) plus a second random token for CSRF. At most [`MAX_LOGINS`] are kept
 //!   (server side, in memory: a restart logs everyone out); a new one pushes out the oldest.
 //!   Tokens are compared in constant time.
 //! * Guessing is slowed down per client and over all clients ([`Throttle`]); a lock-out
@@ -28,6 +28,7 @@ use tokio::time::Instant;
 
 use crate::config::password;
 use crate::web::auth::csrf::{self, CsrfRejection, Token};
+use crate::web::auth::recovery::Recovery;
 use crate::web::auth::throttle::{ClientKey, Refused, Throttle};
 use crate::web::AppState;
 
@@ -51,6 +52,7 @@ struct Login {
 /// The admin password and the logins.
 pub struct Auth {
     hash: Option<String>,
+    recovery: Option<Recovery>,
     logins: Mutex<Vec<Login>>,
     throttle: Mutex<Throttle>,
     verify_slots: Arc<Semaphore>,
@@ -73,19 +75,32 @@ pub struct NewLogin {
 }
 
 impl NewLogin {
-    /// The `Set-Cookie` value.
-    pub fn cookie(&self) -> String {
+    /// The `Set-Cookie` value; `secure` (the login came over HTTPS) adds `Secure`, so the
+    /// browser never sends the cookie over plain HTTP.
+    pub fn cookie(&self, secure: bool) -> String {
         format!(
-            "{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
+            "{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
             csrf::to_hex(&self.token),
-            LOGIN_LIFETIME.as_secs()
+            LOGIN_LIFETIME.as_secs(),
+            secure_flag(secure)
         )
     }
 }
 
+fn secure_flag(secure: bool) -> &'static str {
+    if secure {
+        "; Secure"
+    } else {
+        ""
+    }
+}
+
 /// The `Set-Cookie` value that ends a login in the browser.
-pub fn logout_cookie() -> String {
-    format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")
+pub fn logout_cookie(secure: bool) -> String {
+    format!(
+        "{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{}",
+        secure_flag(secure)
+    )
 }
 
 /// Holds a client's attempt as running until dropped (also when the request is dropped).
@@ -101,9 +116,12 @@ impl Drop for Attempt<'_> {
 }
 
 impl Auth {
-    /// With the password hash from [`password::prepare`] (`None`: admin pages off).
-    pub fn new(hash: Option<String>) -> Self {
+    /// With the password hash from [`password::prepare`] (`None`: admin pages off). With a
+    /// password, a recovery code is made and published (logged, and written to
+    /// `problems_file` when there is one: `web::auth::recovery`).
+    pub fn new(hash: Option<String>, problems_file: Option<std::path::PathBuf>) -> Self {
         Auth {
+            recovery: hash.as_ref().map(|_| Recovery::new(problems_file)),
             hash,
             logins: Mutex::new(Vec::new()),
             throttle: Mutex::new(Throttle::new(Instant::now())),
@@ -116,12 +134,22 @@ impl Auth {
         self.hash.is_some()
     }
 
-    /// Check `password` for a client at `ip`, with the slow-down rules (module notes).
-    pub async fn login(&self, ip: IpAddr, password: String) -> Result<NewLogin, LoginError> {
+    /// Check `password` for `client` (at `ip`), with the slow-down rules (module notes). The
+    /// recovery code instead of the password logs in at once and clears every lock-out.
+    pub async fn login(
+        &self,
+        client: ClientKey,
+        ip: IpAddr,
+        password: String,
+    ) -> Result<NewLogin, LoginError> {
         let Some(hash) = self.hash.clone() else {
             return Err(LoginError::Disabled);
         };
-        let client = ClientKey::from(ip);
+        if self.recovery.as_ref().is_some_and(|r| r.try_use(&password)) {
+            self.throttle.lock().clear(Instant::now());
+            tracing::warn!("admin login from {ip} with the recovery code: every lock-out cleared");
+            return Ok(self.new_login());
+        }
         self.throttle
             .lock()
             .begin(client, Instant::now())
@@ -150,6 +178,11 @@ impl Auth {
         }
         self.throttle.lock().succeeded(client);
         tracing::info!("admin login from {ip}");
+        Ok(self.new_login())
+    }
+
+    /// A new login in the table (the oldest pushed out when it is full).
+    fn new_login(&self) -> NewLogin {
         let login = Login {
             token: csrf::new_token(),
             csrf: csrf::new_token(),
@@ -165,7 +198,7 @@ impl Auth {
             logins.remove(0);
         }
         logins.push(login.clone());
-        Ok(NewLogin { token: login.token })
+        NewLogin { token: login.token }
     }
 
     /// The login whose token is in the cookie, if it is valid.
@@ -328,14 +361,21 @@ impl FromRequestParts<AppState> for AdminWrite {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::web::auth::throttle;
 
     #[tokio::test]
     async fn login_table_is_bounded_and_tokens_are_checked() {
-        let auth = Auth::new(Some(password::hash("correct horse").unwrap()));
+        let auth = Auth::new(Some(password::hash("correct horse").unwrap()), None);
         let ip: IpAddr = "192.0.2.10".parse().unwrap();
+        let client = ClientKey::from(ip);
         let mut logins = vec![];
         for _ in 0..MAX_LOGINS + 3 {
-            logins.push(auth.login(ip, "correct horse".into()).await.ok().unwrap());
+            logins.push(
+                auth.login(client, ip, "correct horse".into())
+                    .await
+                    .ok()
+                    .unwrap(),
+            );
         }
         assert_eq!(auth.logins.lock().len(), MAX_LOGINS);
         let cookie_token = |l: &NewLogin| csrf::to_hex(&l.token);
@@ -350,19 +390,36 @@ mod tests {
         assert_ne!(s.csrf_token(), cookie_token(last));
         assert!(auth.find("00").is_none());
         assert!(auth.find(&csrf::to_hex(&csrf::new_token())).is_none());
-        let c = last.cookie();
+        let c = last.cookie(false);
         for flag in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=43200"] {
             assert!(c.contains(flag), "{c}");
         }
+        assert!(!c.contains("Secure"));
+        assert!(last.cookie(true).ends_with("; Secure"));
         auth.logout(&s);
         assert!(auth.find(&cookie_token(last)).is_none());
         assert_eq!(
-            auth.login(ip, "wrong".into()).await.err(),
+            auth.login(client, ip, "wrong".into()).await.err(),
             Some(LoginError::Wrong)
         );
-        let off = Auth::new(None);
+        // The recovery code logs in through a lock-out, once.
+        for _ in 0..throttle::LOCK_AFTER {
+            let _ = auth.login(client, ip, "wrong".into()).await;
+        }
+        assert!(matches!(
+            auth.login(client, ip, "correct horse".into()).await.err(),
+            Some(LoginError::Refused(Refused::Client(_)))
+        ));
+        let code = auth.recovery.as_ref().unwrap().current();
+        assert!(auth.login(client, ip, code.clone()).await.is_ok());
+        assert!(auth.login(client, ip, "correct horse".into()).await.is_ok());
         assert_eq!(
-            off.login(ip, "x".into()).await.err(),
+            auth.login(client, ip, code).await.err(),
+            Some(LoginError::Wrong)
+        );
+        let off = Auth::new(None, None);
+        assert_eq!(
+            off.login(client, ip, "x".into()).await.err(),
             Some(LoginError::Disabled)
         );
     }

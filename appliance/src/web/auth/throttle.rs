@@ -3,16 +3,21 @@
 //! Per client ([`ClientKey`]: an IPv4 address, or an IPv6 /64), each wrong password is
 //! answered after a delay growing by 250 ms per failure (at most 2 s), and from the 5th
 //! failure in a row the client is locked out for 30 s, doubling with each further failure
-//! up to 15 minutes; one attempt at a time per client. Over all clients, at most
-//! [`GLOBAL_BURST`] failures and then one per [`GLOBAL_REFILL`]: beyond that every login
-//! waits (a room full of devices cannot share the guessing).
+//! up to 15 minutes; one attempt at a time per client. On the appliance a client is the
+//! device (its MAC, from the device registry), so one device's many addresses count as one.
+//! Over all clients, at most [`GLOBAL_BURST`] failures and then one per [`GLOBAL_REFILL`]:
+//! beyond that, clients that already failed wait (a room full of devices cannot share the
+//! guessing), while a client with no failures of its own is always let through — failures
+//! on one device never lock another out (the teacher's correct password still works while
+//! students guess).
 
-use std::net::IpAddr;
 use std::num::NonZeroUsize;
 use std::time::Duration;
 
 use lru::LruCache;
 use tokio::time::Instant;
+
+pub(crate) use crate::web::clients::ClientKey;
 
 /// Clients whose failures are remembered (least recently failing forgotten first).
 const MAX_CLIENTS: usize = 4_096;
@@ -32,23 +37,6 @@ const FORGET_AFTER: Duration = Duration::from_secs(3600);
 pub const GLOBAL_BURST: u32 = 30;
 /// ... and then one per this interval.
 pub const GLOBAL_REFILL: Duration = Duration::from_secs(20);
-
-/// Who is guessing: an IPv4 address or an IPv6 /64 (one device can have many addresses
-/// in its /64).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct ClientKey(u128);
-
-impl From<IpAddr> for ClientKey {
-    fn from(ip: IpAddr) -> Self {
-        match ip {
-            IpAddr::V4(v4) => ClientKey(u128::from(u32::from(v4))),
-            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-                Some(v4) => ClientKey(u128::from(u32::from(v4))),
-                None => ClientKey(u128::from(v6) & !((1u128 << 64) - 1) | (1 << 32)),
-            },
-        }
-    }
-}
 
 #[derive(Debug)]
 struct Client {
@@ -71,7 +59,7 @@ pub struct Throttle {
 pub enum Refused {
     /// This client must wait this long.
     Client(Duration),
-    /// Everyone must wait this long (too many failures overall).
+    /// This client, which already failed, must wait this long: too many failures overall.
     Global(Duration),
     /// This client already has an attempt running.
     Busy,
@@ -115,6 +103,7 @@ impl Throttle {
                 self.clients.pop(&client);
             }
         }
+        let mut failed_before = false;
         if let Some(c) = self.clients.get(&client) {
             if c.in_flight {
                 return Err(Refused::Busy);
@@ -122,8 +111,11 @@ impl Throttle {
             if let Some(until) = c.locked_until.filter(|u| *u > now) {
                 return Err(Refused::Client(until - now));
             }
+            failed_before = c.failures > 0;
         }
-        if self.global_tokens < 1.0 {
+        // The global ceiling holds back only clients with failures of their own: one that
+        // never failed gets its attempt (its failure then counts against it like any other).
+        if failed_before && self.global_tokens < 1.0 {
             let wait = (1.0 - self.global_tokens) * GLOBAL_REFILL.as_secs_f64();
             return Err(Refused::Global(Duration::from_secs_f64(wait.max(1.0))));
         }
@@ -162,6 +154,13 @@ impl Throttle {
         self.clients.pop(&client);
     }
 
+    /// Forget every failure and lock-out (the admin used the recovery code).
+    pub fn clear(&mut self, now: Instant) {
+        self.clients.clear();
+        self.global_tokens = f64::from(GLOBAL_BURST);
+        self.global_last = now;
+    }
+
     /// The attempt is over (answered).
     pub fn finish(&mut self, client: ClientKey) {
         if let Some(c) = self.clients.get_mut(&client) {
@@ -176,17 +175,10 @@ impl Throttle {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::IpAddr;
 
     fn key(s: &str) -> ClientKey {
         ClientKey::from(s.parse::<IpAddr>().unwrap())
-    }
-
-    #[test]
-    fn ipv6_clients_are_their_64_and_mapped_v4_is_v4() {
-        assert_eq!(key("2001:db8:1:2::10"), key("2001:db8:1:2:ffff::1"));
-        assert_ne!(key("2001:db8:1:2::10"), key("2001:db8:1:3::10"));
-        assert_eq!(key("::ffff:192.0.2.1"), key("192.0.2.1"));
-        assert_ne!(key("192.0.2.1"), key("192.0.2.2"));
     }
 
     #[test]
@@ -237,19 +229,31 @@ mod tests {
     }
 
     #[test]
-    fn failures_from_many_clients_hit_the_global_cap() {
+    fn the_global_cap_holds_back_clients_that_failed_but_never_a_fresh_one() {
         let t0 = Instant::now();
         let mut th = Throttle::new(t0);
         for i in 0..GLOBAL_BURST {
-            let c = ClientKey(u128::from(i));
+            let c = ClientKey::Address(u128::from(i));
             th.begin(c, t0).unwrap();
             th.failed(c, t0);
             th.finish(c);
         }
+        // A client that failed once (not locked by its own count) waits for the ceiling.
+        let failed = ClientKey::Address(0);
+        assert!(matches!(th.begin(failed, t0), Err(Refused::Global(_))));
+        // A client without failures of its own gets through, every time.
         let fresh = key("198.51.100.7");
-        assert!(matches!(th.begin(fresh, t0), Err(Refused::Global(_))));
-        // One refill interval later one more attempt is allowed.
-        th.begin(fresh, t0 + GLOBAL_REFILL).unwrap();
+        for _ in 0..3 {
+            th.begin(fresh, t0).unwrap();
+            th.succeeded(fresh);
+            th.finish(fresh);
+        }
+        // One refill interval later one more attempt is allowed for the one that failed.
+        th.begin(failed, t0 + GLOBAL_REFILL).unwrap();
+        th.finish(failed);
+        // The recovery code clears everything.
+        th.clear(t0);
+        th.begin(failed, t0).unwrap();
     }
 
     #[test]

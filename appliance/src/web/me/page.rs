@@ -161,19 +161,16 @@ async fn set_nickname(
         return refused(StatusCode::FORBIDDEN, e.0);
     }
     let ip = viewer.device.ip();
-    if form.nickname.trim().is_empty() {
-        app.devices.clear_nickname(ip);
-        return done(&headers, serde_json::json!({ "nickname": null }), "/me");
-    }
-    match app.devices.set_nickname(ip, &form.nickname) {
-        Ok(_) => {
-            let name = app.devices.describe(ip).nickname;
-            done(&headers, serde_json::json!({ "nickname": name }), "/me")
+    match crate::session::set_own_nickname(&app.stages(), ip, &form.nickname) {
+        Ok(name) => done(&headers, serde_json::json!({ "nickname": name }), "/me"),
+        Err(e @ crate::session::SessionError::NicknameLocked) => {
+            refused(StatusCode::FORBIDDEN, &format!("Not changed: {e}."))
         }
-        Err(e) => refused(
+        Err(crate::session::SessionError::Nickname(e)) => refused(
             StatusCode::BAD_REQUEST,
             &format!("That nickname cannot be used: {e}."),
         ),
+        Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, &format!("{e}.")),
     }
 }
 
@@ -228,6 +225,7 @@ mod tests {
             emoji: "🦦".into(),
             group_name: "Ana's <phone>".into(),
             nickname: Some("Ana's <phone>".into()),
+            nickname_locked: true,
             hostname: None,
             vendor: Some("Samsung".into()),
             randomised_mac: false,
@@ -292,6 +290,7 @@ mod tests {
         assert!(html.contains("ads.doubleclick.net"));
         assert!(html.contains("<span class=\"badge blocked\">blocked</span>"));
         assert!(html.contains("action=\"/me/nickname\""));
+        assert!(html.contains("me-nickname-locked"), "the lock is said");
         assert!(html.contains("name=\"csrf\" value=\"abc\""));
         assert!(html.contains("48 kB"));
     }

@@ -92,6 +92,8 @@ pub struct MeView {
     pub group_name: String,
     /// The nickname its owner set.
     pub nickname: Option<String>,
+    /// The teacher locked the nickname: its owner cannot change it this session.
+    pub nickname_locked: bool,
     /// Its DHCP host name.
     pub hostname: Option<String>,
     /// Its maker, from the MAC address.
@@ -291,6 +293,7 @@ pub fn build_view(
         pseudonym: String::new(),
         emoji: String::new(),
         group_name: String::new(),
+        nickname_locked: false,
         nickname: None,
         hostname: None,
         vendor: None,
@@ -331,7 +334,14 @@ pub fn me_view(app: &AppState, device: DeviceId) -> MeView {
     let mut listed: Vec<IpAddr> = addresses.iter().map(|d| d.ip()).collect();
     listed.sort_by_key(|ip| (*ip != mine.ip(), ip.is_ipv6(), *ip));
     let live = app.live.read();
-    let rows = paths::aggregate(&live.paths, live.flows.iter(), &query, &same);
+    // The device's own page is never censored for its owner.
+    let rows = paths::aggregate(
+        &live.paths,
+        live.flows.iter(),
+        &query,
+        &same,
+        &crate::group_view::Hidden::nothing(),
+    );
     let answers: Vec<&DnsLogEntry> = addresses
         .iter()
         .flat_map(|d| live.dns.entries(Some(*d)))
@@ -347,7 +357,12 @@ pub fn me_view(app: &AppState, device: DeviceId) -> MeView {
     drop(live);
     view.addresses = listed;
     let info = app.devices.describe(device.ip());
-    view.group_name = info.group_name(app.group_names);
+    // What the big screen shows, the teacher's rules applied (the page itself is not).
+    view.group_name = app.device_name(device);
+    view.nickname_locked = app
+        .group_view
+        .read()
+        .locked(app.devices.identity(device.ip()));
     view.pseudonym = info.pseudonym.to_string();
     view.emoji = info.emoji.to_owned();
     view.name = info.name;
@@ -382,6 +397,7 @@ mod tests {
         PathRow {
             device: PathDevice::Device(DeviceId(ip("192.0.2.10"))),
             domain: Domain::new(dom).ok(),
+            domain_hidden: false,
             org: Some(Arc::from(org)),
             country: Some(country.into()),
             city: None,
