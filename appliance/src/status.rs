@@ -37,6 +37,16 @@ pub struct Status {
     /// TCP connections closed at once because their client already held its share
     /// (`dns.max_tcp_connections_per_client`).
     pub dns_tcp_refused_per_client: AtomicU64,
+    /// Answers by result (`dns_queries` is their sum: both are counted at one place,
+    /// [`Status::dns_answered`]).
+    pub dns_answers: DnsAnswerCounts,
+    /// Questions answered from the cache.
+    pub dns_cache_hits: AtomicU64,
+    /// Questions to an upstream server that got no answer (timeout, network error); the
+    /// server is marked down and the next one is asked.
+    pub dns_upstream_failures: AtomicU64,
+    /// How long upstream servers took to answer.
+    pub dns_upstream_latency: LatencyHistogram,
     /// Conntrack events and dump entries read.
     pub conntrack_messages: AtomicU64,
     /// Times the event socket overflowed (ENOBUFS) and the table was re-read.
@@ -88,12 +98,138 @@ pub struct StatusSnapshot {
     pub warnings: Vec<String>,
 }
 
+/// What a client's question got, for [`DnsAnswerCounts`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DnsResult {
+    /// NOERROR (with or without records).
+    NoError,
+    /// NXDOMAIN: no such name.
+    NxDomain,
+    /// SERVFAIL: no upstream could answer.
+    ServFail,
+    /// REFUSED (zone transfers, rebinding answers, an upstream's refusal).
+    Refused,
+    /// Blocked by DNS blocking (answered 0.0.0.0 / `::`).
+    Blocked,
+    /// Any other response code (NOTIMP, BADVERS, ...).
+    Other,
+}
+
+impl DnsResult {
+    /// Every result, in the order of [`DnsAnswerCounts`]' slots.
+    pub const ALL: [DnsResult; 6] = [
+        DnsResult::NoError,
+        DnsResult::NxDomain,
+        DnsResult::ServFail,
+        DnsResult::Refused,
+        DnsResult::Blocked,
+        DnsResult::Other,
+    ];
+
+    /// The result of an answer with response code `rcode` (the header's 4 bits, or an
+    /// extended code).
+    pub fn of_rcode(rcode: u16) -> DnsResult {
+        match rcode {
+            0 => DnsResult::NoError,
+            2 => DnsResult::ServFail,
+            3 => DnsResult::NxDomain,
+            5 => DnsResult::Refused,
+            _ => DnsResult::Other,
+        }
+    }
+
+    /// Its name in metrics (`result="nxdomain"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DnsResult::NoError => "noerror",
+            DnsResult::NxDomain => "nxdomain",
+            DnsResult::ServFail => "servfail",
+            DnsResult::Refused => "refused",
+            DnsResult::Blocked => "blocked",
+            DnsResult::Other => "other",
+        }
+    }
+}
+
+/// Answers counted by [`DnsResult`].
+#[derive(Debug, Default)]
+pub struct DnsAnswerCounts([AtomicU64; DnsResult::ALL.len()]);
+
+impl DnsAnswerCounts {
+    /// How many answers had `result`.
+    pub fn get(&self, result: DnsResult) -> u64 {
+        self.0[result as usize].load(Ordering::Relaxed)
+    }
+}
+
+/// Upper bounds (milliseconds) of [`LatencyHistogram`]'s buckets: a LAN upstream answers in
+/// one or two, a distant one in tens, a struggling one in hundreds.
+pub const LATENCY_BOUNDS_MS: [u64; 11] = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500];
+
+/// A fixed-bucket histogram of durations in atomics (the hot path never locks).
+#[derive(Debug, Default)]
+pub struct LatencyHistogram {
+    /// Counts per bucket of [`LATENCY_BOUNDS_MS`] (not cumulative), then the overflow.
+    buckets: [AtomicU64; LATENCY_BOUNDS_MS.len() + 1],
+    /// Sum of all durations, in microseconds.
+    sum_us: AtomicU64,
+}
+
+/// A copy of a [`LatencyHistogram`] in Prometheus' terms.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LatencySnapshot {
+    /// Sum of the durations, in seconds.
+    pub sum_secs: f64,
+    /// Durations observed.
+    pub count: u64,
+    /// (upper bound in seconds, durations at most that long), cumulative.
+    pub buckets: Vec<(f64, u64)>,
+}
+
+impl LatencyHistogram {
+    /// Count one duration.
+    pub fn observe(&self, d: std::time::Duration) {
+        let ms = d.as_millis();
+        let i = LATENCY_BOUNDS_MS
+            .iter()
+            .position(|&b| ms <= u128::from(b))
+            .unwrap_or(LATENCY_BOUNDS_MS.len());
+        self.buckets[i].fetch_add(1, Ordering::Relaxed);
+        let us = u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
+        self.sum_us.fetch_add(us, Ordering::Relaxed);
+    }
+
+    /// The cumulative buckets, count and sum.
+    pub fn snapshot(&self) -> LatencySnapshot {
+        let mut total = 0;
+        let mut buckets = Vec::with_capacity(LATENCY_BOUNDS_MS.len() + 1);
+        for (i, b) in self.buckets.iter().enumerate() {
+            total += b.load(Ordering::Relaxed);
+            let bound = LATENCY_BOUNDS_MS
+                .get(i)
+                .map_or(f64::INFINITY, |&ms| ms as f64 / 1000.0);
+            buckets.push((bound, total));
+        }
+        LatencySnapshot {
+            sum_secs: self.sum_us.load(Ordering::Relaxed) as f64 / 1e6,
+            count: total,
+            buckets,
+        }
+    }
+}
+
 /// Add one to a counter.
 pub fn bump(counter: &AtomicU64) {
     counter.fetch_add(1, Ordering::Relaxed);
 }
 
 impl Status {
+    /// Count an answer to a client's question: `dns_queries` and its result.
+    pub fn dns_answered(&self, result: DnsResult) {
+        bump(&self.dns_queries);
+        bump(&self.dns_answers.0[result as usize]);
+    }
+
     /// Record a warning for the API (kept once; at most 100 kept).
     pub fn warn(&self, message: impl Into<String>) {
         let message = message.into();
@@ -163,5 +299,31 @@ mod tests {
         assert_eq!(s.snapshot().warnings, ["kept", "cannot write"]);
         s.set_condition("history", None);
         assert_eq!(s.snapshot().warnings, ["kept"]);
+    }
+
+    #[test]
+    fn answers_by_result_add_up_to_the_queries() {
+        let s = Status::default();
+        s.dns_answered(DnsResult::of_rcode(3));
+        s.dns_answered(DnsResult::Blocked);
+        s.dns_answered(DnsResult::of_rcode(0));
+        assert_eq!(s.dns_answers.get(DnsResult::NxDomain), 1);
+        let sum: u64 = DnsResult::ALL.iter().map(|&r| s.dns_answers.get(r)).sum();
+        assert_eq!(sum, s.dns_queries.load(Ordering::Relaxed));
+    }
+
+    #[test]
+    fn latency_buckets_are_cumulative() {
+        let h = LatencyHistogram::default();
+        h.observe(std::time::Duration::from_micros(500));
+        h.observe(std::time::Duration::from_millis(30));
+        h.observe(std::time::Duration::from_secs(9));
+        let s = h.snapshot();
+        assert_eq!(s.count, 3);
+        assert_eq!(s.buckets[0], (0.001, 1));
+        assert_eq!(s.buckets[4], (0.025, 1));
+        assert_eq!(s.buckets[5], (0.05, 2));
+        assert_eq!(*s.buckets.last().unwrap(), (f64::INFINITY, 3));
+        assert!((s.sum_secs - 9.0305).abs() < 1e-9);
     }
 }

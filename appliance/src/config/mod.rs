@@ -18,6 +18,7 @@ mod enrich;
 pub(crate) mod error;
 pub(crate) mod file_rewrite;
 mod history;
+mod metrics;
 pub(crate) mod password;
 mod site;
 mod system;
@@ -37,6 +38,7 @@ pub use enrich::EnrichConfig;
 pub(crate) use error::invalid;
 pub use error::ConfigError;
 pub use history::{HistoryConfig, MAX_DB_MB, RETENTION_DAYS};
+pub use metrics::{MetricsConfig, MetricsToken};
 pub use site::SiteConfig;
 pub use system::SystemConfig;
 pub use uplink::{UplinkConfig, AP_INTERFACE};
@@ -65,6 +67,8 @@ pub struct Config {
     pub admin: AdminConfig,
     /// How long history is kept and how big it may grow.
     pub history: HistoryConfig,
+    /// The Prometheus endpoint `GET /metrics` and its bearer token (off without one).
+    pub metrics: MetricsConfig,
     /// The appliance's name, address and place on the map.
     pub site: SiteConfig,
     /// The WiFi network people join (for the presenter's QR code; on the appliance also the
@@ -116,6 +120,7 @@ impl Config {
         self.data.validate()?;
         self.admin.validate()?;
         self.history.validate()?;
+        self.metrics.validate()?;
         self.site.validate()?;
         self.wifi.validate()?;
         self.devices.validate()?;

@@ -166,6 +166,7 @@ impl Daemon {
             detect: detect.as_ref().map(|d| d.handle.clone()),
             controls,
             group_view: group_view(&history),
+            metrics_token: config.metrics.token.clone().map(Arc::new),
         };
         let web = WebServer::start(
             WebOptions::from_config(&config.web, cert),

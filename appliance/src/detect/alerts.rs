@@ -213,6 +213,17 @@ impl AlertBook {
         out
     }
 
+    /// How many alerts are kept, per kind (every kind listed, in [`AlertKind::ALL`]'s order).
+    pub fn count_by_kind(&self) -> [(AlertKind, usize); AlertKind::ALL.len()] {
+        let mut counts = AlertKind::ALL.map(|k| (k, 0));
+        for a in self.by_id.values() {
+            if let Some(c) = counts.iter_mut().find(|(k, _)| *k == a.kind) {
+                c.1 += 1;
+            }
+        }
+        counts
+    }
+
     /// How many alerts are kept.
     pub fn len(&self) -> usize {
         self.by_id.len()

@@ -39,7 +39,7 @@ use super::upstream::{Answer, Ask, Joined, ReplyTo, Upstreams, Waiter};
 use super::wire::{self, rcode, Query, Reject};
 use crate::dns::DnsBlock;
 use crate::model::{DeviceId, Domain};
-use crate::status::{bump, Status};
+use crate::status::{bump, DnsResult, Status};
 
 static BAD: LogLimiter = LogLimiter::new();
 static NO_UPSTREAM: LogLimiter = LogLimiter::new();
@@ -323,14 +323,14 @@ impl Forwarder {
             }
         }
         if q.edns.is_some_and(|e| e.version > 0) {
-            bump(&self.status.dns_queries);
+            self.status.dns_answered(DnsResult::Other);
             return Now::Reply(wire::badvers_reply(&q));
         }
         if let Some(entry) = self.local.lookup(&q) {
             return Now::Reply(self.serve(&q, &entry, src, transport, now, false));
         }
         if q.qclass != CLASS_IN || matches!(q.qtype, TYPE_AXFR | TYPE_IXFR) {
-            bump(&self.status.dns_queries);
+            self.status.dns_answered(DnsResult::Refused);
             return Now::Reply(wire::empty_reply(&q, rcode::REFUSED, false));
         }
         // Blocking comes before the cache: a blocked device never gets a cached real answer.
@@ -341,6 +341,7 @@ impl Forwarder {
             }
         }
         if let Some(entry) = self.cache.get(q.question, q.want(), now) {
+            bump(&self.status.dns_cache_hits);
             if let Some(b) = block.filter(|b| b.chain_is_tracker(&entry.chain)) {
                 return Now::Reply(self.serve_blocked(b, &q, src));
             }
@@ -417,14 +418,14 @@ impl Forwarder {
     /// An empty answer with `rcode` (SERVFAIL, or REFUSED for a rebinding answer), recorded
     /// like any other answer.
     fn fail(&self, q: &Query<'_>, src: SocketAddr, rcode: u8) -> Vec<u8> {
-        bump(&self.status.dns_queries);
+        self.status.dns_answered(DnsResult::of_rcode(rcode.into()));
         self.emit(q, src, &Said::nothing(rcode));
         wire::empty_reply(q, rcode, false)
     }
 
     /// The blocked answer (0.0.0.0 / `::`), recorded as a blocked answer. Never cached.
     fn serve_blocked(&self, block: &DnsBlock, q: &Query<'_>, src: SocketAddr) -> Vec<u8> {
-        bump(&self.status.dns_queries);
+        self.status.dns_answered(DnsResult::Blocked);
         let (bytes, addrs) = block.reply(q);
         let ttl = crate::dns::block::BLOCKED_TTL;
         let said = Said {
@@ -449,7 +450,7 @@ impl Forwarder {
         now: Instant,
         folded: bool,
     ) -> Vec<u8> {
-        bump(&self.status.dns_queries);
+        self.status.dns_answered(DnsResult::of_rcode(entry.rcode.into()));
         let age = entry.age(now);
         let max = match transport {
             Transport::Udp => q.max_udp_len(),

@@ -282,8 +282,10 @@ impl Upstreams {
             if left.is_zero() {
                 break;
             }
+            let asked = Instant::now();
             match s.ask(ask, self.timeout.min(left), &self.status).await {
                 Ok(answer) => {
+                    self.status.dns_upstream_latency.observe(asked.elapsed());
                     self.mark_up(s);
                     match answer.parts.rcode {
                         // The server is alive but could not answer this one; another might.
@@ -293,7 +295,10 @@ impl Upstreams {
                         _ => return Some(answer),
                     }
                 }
-                Err(e) => self.mark_down(s, &e),
+                Err(e) => {
+                    bump(&self.status.dns_upstream_failures);
+                    self.mark_down(s, &e);
+                }
             }
         }
         fallback

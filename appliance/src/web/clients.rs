@@ -124,8 +124,7 @@ impl Slots {
         })
     }
 
-    /// Slots held now, over all clients.
-    #[cfg(test)]
+    /// Slots held now, over all clients (the viewers `/metrics` counts).
     pub(crate) fn in_use(&self) -> usize {
         self.held.lock().total
     }

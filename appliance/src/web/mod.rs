@@ -17,6 +17,7 @@
 //! - `controls`: the admin's controls (`control`): DNS blocking, blocks, ending connections.
 //! - `group_view`: the teacher's rules for the group views (hide, clear, lock, names off).
 //! - `admin/`: the admin page, login, sessions, export, settings.
+//! - `metrics/`: `GET /metrics` for Prometheus, behind its own bearer token (`metrics.token`).
 //!
 //! The way in, before any feature: `listener` (the accept loop: connection caps per device
 //! and in all, header and idle timeouts, HTTPS), `https` (its self-signed certificate),
@@ -59,6 +60,7 @@ pub mod host;
 pub mod https;
 pub mod listener;
 pub(crate) mod me;
+pub(crate) mod metrics;
 pub mod notice;
 pub(crate) mod page;
 pub mod paths;
@@ -143,6 +145,8 @@ pub struct AppState {
     pub controls: Arc<crate::control::Controls>,
     /// What the teacher keeps off the group views (`group_view`), for this session.
     pub group_view: Arc<RwLock<crate::group_view::Grouping>>,
+    /// The bearer token `GET /metrics` asks for (`metrics.token`; `None`: no `/metrics`).
+    pub metrics_token: metrics::Guard,
 }
 
 impl AppState {
@@ -201,6 +205,7 @@ pub fn router(state: AppState) -> Router {
         .merge(alerts::routes())
         .merge(controls::routes())
         .merge(group_view::routes())
+        .merge(metrics::routes())
         .layer(hosts)
         .with_state(state)
         // Pages and JSON gzipped for clients that accept it (a phone on a busy WiFi). The event
