@@ -450,7 +450,8 @@ impl Forwarder {
         now: Instant,
         folded: bool,
     ) -> Vec<u8> {
-        self.status.dns_answered(DnsResult::of_rcode(entry.rcode.into()));
+        self.status
+            .dns_answered(DnsResult::of_rcode(entry.rcode.into()));
         let age = entry.age(now);
         let max = match transport {
             Transport::Udp => q.max_udp_len(),

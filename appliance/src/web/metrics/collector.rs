@@ -296,7 +296,12 @@ fn alerts(app: &AppState, out: &mut Vec<Metric>) {
         help: "Alerts held now, by kind.",
         series: by_kind
             .iter()
-            .map(|(k, n)| (vec![("kind", AlertKind::as_str(*k))], Value::Gauge(count(*n))))
+            .map(|(k, n)| {
+                (
+                    vec![("kind", AlertKind::as_str(*k))],
+                    Value::Gauge(count(*n)),
+                )
+            })
             .collect(),
     });
     out.push(single(

@@ -63,7 +63,10 @@ async fn metrics(State(app): State<AppState>, headers: HeaderMap) -> Response {
         };
         return (
             StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge))],
+            [(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(challenge),
+            )],
             "a bearer token (metrics.token) is needed\n",
         )
             .into_response();
