@@ -351,3 +351,40 @@ fn store(app: &AppState, out: &mut Vec<Metric>) {
         Value::Gauge(u64::from(w.failing().is_some())),
     ));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_come_out_in_the_prometheus_text_format() {
+        let status = Status::default();
+        status.dns_answered(DnsResult::NxDomain);
+        status
+            .dns_upstream_latency
+            .observe(std::time::Duration::from_millis(3));
+        let mut metrics = Vec::new();
+        dns(&status, &mut metrics);
+        conntrack(&status, &mut metrics);
+        let text = Scrape {
+            metrics,
+            upstream_latency: status.dns_upstream_latency.snapshot(),
+        }
+        .encode()
+        .unwrap();
+        for line in [
+            "# TYPE whereflow_dns_queries_total counter",
+            "whereflow_dns_queries_total 1",
+            "whereflow_dns_answers_total{result=\"nxdomain\"} 1",
+            "whereflow_dns_answers_total{result=\"noerror\"} 0",
+            "whereflow_conntrack_overflows_total 0",
+            "whereflow_dns_upstream_latency_seconds_bucket{le=\"0.005\"} 1",
+            "whereflow_dns_upstream_latency_seconds_count 1",
+        ] {
+            assert!(
+                text.lines().any(|l| l == line),
+                "{line} missing in:\n{text}"
+            );
+        }
+    }
+}
