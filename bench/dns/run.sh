@@ -223,8 +223,10 @@ variant blockdev "$BLOCKDEV_PORT" 18083
 echo '{"version": 1, "dns_block": {"all": false, "devices": ["127.0.0.1"]}, "blocks": [], "next_id": 1}' \
   >"$WORK/data-blockdev/controls.json"
 variant base "$BASE_PORT" 18084
-# An older build may not know every key.
-sed -i -e '/^max_answers_per_client_per_sec/d' -e '/^# One load generator/d' "$WORK/config-base.toml"
+# An older build may not know every key (one that has the per-client limit must have it off).
+if [[ -n $BASE_BIN ]] && ! grep -qa max_answers_per_client_per_sec "$BASE_BIN"; then
+  sed -i -e '/^max_answers_per_client_per_sec/d' -e '/^# One load generator/d' "$WORK/config-base.toml"
+fi
 variant dot "$DOT_PORT" 18085
 sed -i -e "s|^upstreams = .*|upstreams = [\"tls://127.0.0.1:$NS_TLS_PORT@ns.bench.test\"]\ntls_ca_file = \"$WORK/ca.pem\"|" \
   "$WORK/config-dot.toml"
@@ -268,7 +270,7 @@ wf_pid() { in_ns ss -Hlnup "sport = :${1:-$WHEREFLOW_PORT}" 2>/dev/null | grep -
 perf() {
   local port=$1 file=$2 out
   shift 2
-  out=$(in_ns dnsperf -s 127.0.0.1 -p "$port" -d "$file" -c 8 -T 2 -q 500 -t 2 "${DNSPERF_DO[@]}" "$@" 2>&1)
+  out=$(in_ns dnsperf -s 127.0.0.1 -p "$port" -d "$file" -c 8 -T 2 -q 500 -t 2 -b "${DNSPERF_BUF_KB:-4096}" "${DNSPERF_DO[@]}" "$@" 2>&1)
   awk '/Queries completed:/ {done=$3} /Response codes:/ {codes=$0}
     END {exit !(codes ~ /NOERROR/ && codes !~ /(NXDOMAIN|SERVFAIL|REFUSED|FORMERR)/ && done > 0)}' <<<"$out" ||
     die "port $port: not every answer was NOERROR: $(grep 'Response codes' <<<"$out")"
