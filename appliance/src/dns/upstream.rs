@@ -458,8 +458,7 @@ impl Upstream {
         let started = tokio::time::Instant::now();
         let deadline = started + limit;
         let (mut id, mut question, mut query) = self.question(ask);
-        let sock = random_port_socket(addr).map_err(|_| AskError::Io)?;
-        sock.send(&query).await.map_err(|_| AskError::Io)?;
+        let sock = random_port_socket(addr, &query).map_err(|_| AskError::Io)?;
         let mut sends = 1u32;
         let mut rto = self.rtt.rto();
         let mut resend_at = started + rto;
@@ -622,10 +621,13 @@ impl Upstream {
 
 /// A UDP socket connected to `to`, bound to a port drawn at random from 1024–65535 (as
 /// unbound does; the kernel's own choice covers only its smaller ephemeral range). Taken
-/// ports are skipped; after [`PORT_TRIES`] the kernel chooses.
-fn random_port_socket(to: SocketAddr) -> io::Result<UdpSocket> {
-    let s = Socket::new(Domain::for_address(to), Type::DGRAM, Some(Protocol::UDP))?;
-    s.set_nonblocking(true)?;
+/// ports are skipped; after [`PORT_TRIES`] the kernel chooses. `first` is sent from it.
+fn random_port_socket(to: SocketAddr, first: &[u8]) -> io::Result<UdpSocket> {
+    let s = Socket::new(
+        Domain::for_address(to),
+        Type::DGRAM.nonblocking(),
+        Some(Protocol::UDP),
+    )?;
     let any = |port| -> SocketAddr {
         if to.is_ipv4() {
             (Ipv4Addr::UNSPECIFIED, port).into()
@@ -649,6 +651,14 @@ fn random_port_socket(to: SocketAddr) -> io::Result<UdpSocket> {
         s.bind(&any(0).into())?;
     }
     s.connect(&to.into())?;
+    // Sent before the socket joins the runtime: a new socket is always writable, and
+    // waiting for the runtime to say so would cost every question a round through it.
+    match s.send(first) {
+        Ok(_) => {}
+        // A full send buffer (rare): the caller's resend timer sends it again.
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+        Err(e) => return Err(e),
+    }
     UdpSocket::from_std(s.into())
 }
 
