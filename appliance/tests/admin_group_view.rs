@@ -553,8 +553,9 @@ fn hidden_things_leave_flows_dns_events_and_exports() {
         "{dns}"
     );
     assert!(answers.len() >= 5, "{dns}");
-    assert!(answers.iter().any(|a| a["device_hidden"] == true
-        && a["name"] == "ana-homework.example"));
+    assert!(answers
+        .iter()
+        .any(|a| a["device_hidden"] == true && a["name"] == "ana-homework.example"));
     assert!(answers
         .iter()
         .any(|a| a["domain_hidden"] == true && a["name"].is_null()));
@@ -621,7 +622,10 @@ fn hidden_things_leave_flows_dns_events_and_exports() {
 
     // The admin sees everything, on the lists and the stream.
     let all = d.get("/api/v1/flows", &admin).text();
-    assert!(all.contains("127.0.0.20") && all.contains("Secret Org"), "{all}");
+    assert!(
+        all.contains("127.0.0.20") && all.contains("Secret Org"),
+        "{all}"
+    );
     let all = d.get("/api/v1/dns", &admin).text();
     assert!(all.contains("127.0.0.20") && all.contains("cdn.secret-site.org"));
     assert!(

@@ -568,10 +568,22 @@ mod tests {
         assert_eq!(rows[1].last_seen, at(100));
         // Two other devices: enough for k = 2, not for k = 3 (only the viewer's rows stay).
         let k2 = PathQuery { min_others: 2, ..q };
-        let rows = aggregate(&t, [&a, &b, &c].into_iter(), &k2, &SameDevice::default(), &Hidden::nothing());
+        let rows = aggregate(
+            &t,
+            [&a, &b, &c].into_iter(),
+            &k2,
+            &SameDevice::default(),
+            &Hidden::nothing(),
+        );
         assert_eq!(rows.len(), 2);
         let k3 = PathQuery { min_others: 3, ..q };
-        let rows = aggregate(&t, [&a, &b, &c].into_iter(), &k3, &SameDevice::default(), &Hidden::nothing());
+        let rows = aggregate(
+            &t,
+            [&a, &b, &c].into_iter(),
+            &k3,
+            &SameDevice::default(),
+            &Hidden::nothing(),
+        );
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].device, PathDevice::Device(me));
         let only = PathQuery {

@@ -96,8 +96,7 @@ impl Censor {
 
     /// The device `id` (at address `ip`) is hidden from this viewer.
     pub fn hides_device(&self, id: DeviceIdentity, ip: DeviceId) -> bool {
-        self.owner != Some(id)
-            && (self.hidden.identities.contains(&id) || self.hidden.device(ip))
+        self.owner != Some(id) && (self.hidden.identities.contains(&id) || self.hidden.device(ip))
     }
 
     /// The name `d` (or its registrable domain) is hidden.
@@ -305,9 +304,16 @@ mod tests {
         assert!(shown.contains("\"domain_hidden\":true"), "{shown}");
 
         // A hidden name among the candidates of a visible flow is left out.
-        let f = flow("192.0.2.11", "www.video.example", &["secret.example", "b.example"]);
+        let f = flow(
+            "192.0.2.11",
+            "www.video.example",
+            &["secret.example", "b.example"],
+        );
         let shown = text(&c.flow(ben, &f));
-        assert!(!shown.contains("secret") && shown.contains("b.example"), "{shown}");
+        assert!(
+            !shown.contains("secret") && shown.contains("b.example"),
+            "{shown}"
+        );
 
         // Answers: by name or by a name of the CNAME chain.
         let mut a = DnsLogEntry {
@@ -323,12 +329,18 @@ mod tests {
             repeats: 1,
         };
         let shown = text(&c.answer(ben, &a));
-        assert!(!shown.contains("secret") && !shown.contains("shop"), "{shown}");
+        assert!(
+            !shown.contains("secret") && !shown.contains("shop"),
+            "{shown}"
+        );
         a.chain.clear();
         assert!(matches!(c.answer(ben, &a), Shown::AsIs(_)));
         a.device_ip = DeviceId(ip("192.0.2.10"));
         let shown = text(&c.answer(ana, &a));
-        assert!(!shown.contains("192.0.2.10") && shown.contains("shop"), "{shown}");
+        assert!(
+            !shown.contains("192.0.2.10") && shown.contains("shop"),
+            "{shown}"
+        );
 
         // The owner and the admin see everything.
         let own = Censor::new(&g, |_| Vec::new(), ana);
@@ -341,7 +353,11 @@ mod tests {
     fn alerts_about_hidden_things_lose_their_details() {
         let g = rules();
         let ana = DeviceIdentity::Address(ip("192.0.2.10"));
-        let c = Censor::new(&g, |_| Vec::new(), DeviceIdentity::Address(ip("192.0.2.12")));
+        let c = Censor::new(
+            &g,
+            |_| Vec::new(),
+            DeviceIdentity::Address(ip("192.0.2.12")),
+        );
         let a = Arc::new(Alert {
             id: 1,
             kind: crate::model::AlertKind::Upload,
@@ -366,7 +382,9 @@ mod tests {
         });
         let shown = c.alert(Some(ana), &about_ana);
         assert_eq!(shown.device_ip, None);
-        assert!(!serde_json::to_string(&*shown).unwrap().contains("192.0.2.10"));
+        assert!(!serde_json::to_string(&*shown)
+            .unwrap()
+            .contains("192.0.2.10"));
         let own = Censor::new(&g, |_| Vec::new(), ana);
         assert!(Arc::ptr_eq(&own.alert(Some(ana), &about_ana), &about_ana));
     }

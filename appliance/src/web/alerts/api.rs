@@ -85,7 +85,8 @@ async fn list(
         Some(Err(e)) => return error(StatusCode::BAD_REQUEST, format!("kind: {e}")),
     };
     let limit = q.limit.unwrap_or(MAX_LIST).min(MAX_LIST);
-    let (Some(detect), Some((listed, total))) = (&app.detect, listing(&app, &censor, device, kind, limit))
+    let (Some(detect), Some((listed, total))) =
+        (&app.detect, listing(&app, &censor, device, kind, limit))
     else {
         return Json(json!({ "enabled": false, "alerts": [], "total": 0 })).into_response();
     };
