@@ -6,8 +6,10 @@
 //! login are required; a new session starts without rules. Devices are loopback addresses
 //! (127.0.0.20, 127.0.0.21): a request from one is that device asking. No root needed:
 //! conntrack is off, the session's flows come from a database prepared before the start.
+//! The last test runs on the lab (root): live flows through conntrack and their events.
 
 mod admin_support;
+mod common;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -632,4 +634,136 @@ fn hidden_things_leave_flows_dns_events_and_exports() {
         admin_events.contains("127.0.0.20") && admin_events.contains("cdn.secret-site.org"),
         "{admin_events}"
     );
+}
+
+/// The event stream opened as device `dev` of the lab (with `cookie`, if any).
+fn lab_listen(
+    lab: &whereflow_lab::Lab,
+    dev: usize,
+    cookie: Option<String>,
+) -> std::io::Result<std::net::TcpStream> {
+    use std::io::Write;
+    let cookie = cookie
+        .map(|c| format!("Cookie: {c}\r\n"))
+        .unwrap_or_default();
+    lab.in_netns(
+        &lab.devices()[dev],
+        move || -> std::io::Result<std::net::TcpStream> {
+            let mut s = std::net::TcpStream::connect("192.0.2.1:8080")?;
+            write!(
+                s,
+                "GET /api/v1/events HTTP/1.0\r\nHost: 192.0.2.1:8080\r\n{cookie}\r\n"
+            )?;
+            s.set_read_timeout(Some(std::time::Duration::from_millis(200)))?;
+            Ok(s)
+        },
+    )
+    .map_err(std::io::Error::other)?
+}
+
+/// Read what `s` has for `secs` seconds.
+fn drain(s: &mut std::net::TcpStream, secs: u64) -> String {
+    use std::io::Read;
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    let mut got = Vec::new();
+    let mut buf = [0u8; 16384];
+    while std::time::Instant::now() < end {
+        match s.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(_) => continue,
+        }
+    }
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+/// Live flows on the lab (conntrack, the event stream's `flow_*` events): device 0 hidden,
+/// the website `hush.test` hidden. Device 1 (a classmate) gets every flow event, censored;
+/// the teacher's laptop (device 2, logged in) gets them in full.
+#[test]
+fn live_flow_events_are_censored_for_the_class() {
+    use hickory_proto::rr::RecordType;
+    use whereflow_lab::{Lab, LabOptions, Zone};
+    let zones = vec![Zone::new("test")
+        .a("a.example", "203.0.113.10")
+        .a("secret.hush", "203.0.113.11")];
+    let lab = Lab::build(LabOptions { devices: 3, zones }).expect("building the lab (needs root)");
+    let _tcp = lab.tcp_server(443).expect("tcp server");
+    let d = common::Daemon::start(&lab, &format!("[admin]\npassword = \"{PASSWORD}\"\n"))
+        .expect("daemon");
+    // The teacher logs in from device 2 and hides device 0 and the website.
+    let body = format!("password={}", PASSWORD.replace(' ', "+"));
+    let form = [("Content-Type", "application/x-www-form-urlencoded")];
+    let (code, head, _) =
+        common::request_as_device(&lab, 2, "POST", "/admin/login", &form, &body).expect("login");
+    assert_eq!(code, 303, "{head}");
+    let cookie = head
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+        .and_then(|(_, v)| v.trim().split(';').next())
+        .expect("login cookie")
+        .to_owned();
+    let (_, _, me) =
+        common::request_as_device(&lab, 2, "GET", "/api/v1/admin", &[("Cookie", &cookie)], "")
+            .expect("whoami");
+    let csrf = serde_json::from_str::<Value>(&me).unwrap()["csrf_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let hidden_ip = lab.devices()[0].ipv4.to_string();
+    for rule in [
+        json!({ "kind": "device", "target": hidden_ip, "action": "hide" }),
+        json!({ "kind": "domain", "target": "hush.test", "action": "hide" }),
+    ] {
+        let (code, _, body) = common::request_as_device(
+            &lab,
+            2,
+            "POST",
+            "/api/v1/group-view",
+            &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+            &rule.to_string(),
+        )
+        .expect("rule");
+        assert_eq!(code, 201, "{body}");
+    }
+    let mut class = lab_listen(&lab, 1, None).expect("class stream");
+    let mut teacher = lab_listen(&lab, 2, Some(cookie.clone())).expect("teacher stream");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let dns: std::net::SocketAddr = "192.0.2.1:53".parse().unwrap();
+    for (dev, name, ip) in [
+        (0, "a.example.test.", "203.0.113.10"),
+        (2, "secret.hush.test.", "203.0.113.11"),
+    ] {
+        lab.query(dev, dns, name, RecordType::A, false)
+            .expect("query");
+        lab.tcp_exchange(dev, format!("{ip}:443").parse().unwrap(), 1000, 5000)
+            .expect("exchange");
+    }
+    d.wait_for(&lab, std::time::Duration::from_secs(10), |f| {
+        (f.len() >= 2).then_some(())
+    })
+    .expect("both flows");
+    let seen = drain(&mut class, 3);
+    let full = drain(&mut teacher, 1);
+    assert!(seen.contains("event: flow_new"), "{seen}");
+    for leak in [hidden_ip.as_str(), "hush", "203.0.113.11"] {
+        assert!(!seen.contains(leak), "the class sees {leak:?}:\n{seen}");
+    }
+    assert!(seen.contains("\"device_hidden\":true"), "{seen}");
+    assert!(seen.contains("\"domain_hidden\":true"), "{seen}");
+    assert!(seen.contains("a.example.test"), "what stays: {seen}");
+    assert!(
+        full.contains(&hidden_ip) && full.contains("secret.hush.test"),
+        "the admin sees all:\n{full}"
+    );
+    // The same on the lists, as the class and as the admin.
+    let (_, flows) = common::get_as_device(&lab, 1, "/api/v1/flows").expect("flows");
+    for leak in [hidden_ip.as_str(), "hush"] {
+        assert!(!flows.contains(leak), "{leak:?} in {flows}");
+    }
+    let (_, _, all) =
+        common::request_as_device(&lab, 2, "GET", "/api/v1/flows", &[("Cookie", &cookie)], "")
+            .expect("flows");
+    assert!(all.contains(&hidden_ip) && all.contains("hush"), "{all}");
 }
