@@ -729,7 +729,7 @@ mod tests {
         let up: SocketAddr = "127.0.0.1:9".parse().unwrap();
         let mut ports = std::collections::HashSet::new();
         for _ in 0..200 {
-            let s = random_port_socket(up).unwrap();
+            let s = random_port_socket(up, b"").unwrap();
             assert_eq!(s.peer_addr().unwrap(), up);
             ports.insert(s.local_addr().unwrap().port());
         }
