@@ -345,7 +345,7 @@ async fn a_lost_question_is_sent_again_long_before_the_timeout() {
         let took = t0.elapsed();
         assert_eq!(addresses(&m), vec![REAL], "{name}");
         // The first waits the initial 500 ms; once the upstream's answer time is known
-        // (a millisecond here) the wait before a resend is the 100 ms floor.
+        // (a millisecond here) the wait before a resend is the 200 ms floor.
         assert!(
             took < Duration::from_millis(within),
             "{name} answered after {took:?}"

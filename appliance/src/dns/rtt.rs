@@ -13,8 +13,9 @@ use std::time::Duration;
 /// Recursive resolvers take a few hundred milliseconds for names they must look up.
 pub const INITIAL_RTO: Duration = Duration::from_millis(500);
 /// Shortest wait before a resend, however fast the upstream usually is: a recursive
-/// upstream's cached answers come back in a millisecond, its uncached ones do not.
-pub const MIN_RTO: Duration = Duration::from_millis(100);
+/// upstream's cached answers come back in a millisecond, its uncached ones in tens to
+/// hundreds, and each resend is one more question for it.
+pub const MIN_RTO: Duration = Duration::from_millis(200);
 
 /// One upstream's answer-time estimate, shared by every thread asking it.
 #[derive(Debug, Default)]
