@@ -29,7 +29,7 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use crate::group_view::{Censor, Shown};
 use crate::model::LiveEvent;
-use crate::web::clients::{ClientKey, Full};
+use crate::web::clients::Full;
 use crate::web::viewer::{Censoring, Viewer};
 use crate::web::AppState;
 
@@ -76,8 +76,7 @@ async fn events(
     viewer: Viewer,
     Censoring(censor): Censoring,
 ) -> Response {
-    let client = ClientKey::of(viewer.device.ip(), &app.devices);
-    let permit = match app.event_slots.0.take(client) {
+    let permit = match app.event_slots.0.take_for(viewer.device.ip(), &app.devices) {
         Ok(p) => p,
         Err(full) => {
             let msg = match full {
