@@ -40,3 +40,16 @@ pub fn settings_file(text: &str) {
         let _ = config.validate();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Inputs the fuzzers once crashed on.
+    #[test]
+    fn conntrack_crashes_found_by_the_fuzzer() {
+        // CI, 2026-12-05: a conntrack message whose nested attribute overruns its parent.
+        super::conntrack_datagram(&[
+            30, 0, 0, 0, 11, 10, 128, 5, 0, 1, 0, 0, 0, 0, 2, 128, 20, 0, 1, 128, 8, 0, 17, 0, 0,
+            0, 15, 0, 0, 0, 18, 0, 1, 0, 127, 0, 15, 0, 127, 0, 15, 255, 15, 0,
+        ]);
+    }
+}

@@ -25,6 +25,9 @@ pub struct Status {
     pub dns_upstream_malformed: AtomicU64,
     /// Client questions that joined an identical question already on its way upstream.
     pub dns_upstream_merged: AtomicU64,
+    /// Plain upstream questions sent again because no answer came within the upstream's
+    /// retransmission timeout (a datagram lost on the uplink, or a slow upstream).
+    pub dns_upstream_retransmits: AtomicU64,
     /// Failed connections to encrypted upstreams (TLS handshake, certificate, HTTP errors).
     pub dns_upstream_tls_errors: AtomicU64,
     /// Upstream answers that mapped a public name to a private, loopback or link-local
@@ -76,6 +79,8 @@ pub struct StatusSnapshot {
     pub dns_upstream_malformed: u64,
     /// See [`Status::dns_upstream_merged`].
     pub dns_upstream_merged: u64,
+    /// See [`Status::dns_upstream_retransmits`].
+    pub dns_upstream_retransmits: u64,
     /// See [`Status::dns_upstream_tls_errors`].
     pub dns_upstream_tls_errors: u64,
     /// See [`Status::dns_rebind_blocked`].
@@ -269,6 +274,7 @@ impl Status {
             dns_upstream_mismatched: g(&self.dns_upstream_mismatched),
             dns_upstream_malformed: g(&self.dns_upstream_malformed),
             dns_upstream_merged: g(&self.dns_upstream_merged),
+            dns_upstream_retransmits: g(&self.dns_upstream_retransmits),
             dns_upstream_tls_errors: g(&self.dns_upstream_tls_errors),
             dns_rebind_blocked: g(&self.dns_rebind_blocked),
             dns_rate_limited: g(&self.dns_rate_limited),

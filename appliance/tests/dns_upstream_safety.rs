@@ -2,7 +2,7 @@
 //! on loopback records every question (source port, id, bytes) and answers as the test
 //! says: late, after forgeries, or not at all. Checks: a random port and letter case per
 //! question, identical questions merged into one, answers that do not match the question
-//! ignored and counted, DNSSEC wishes passed upstream.
+//! ignored and counted, DNSSEC wishes passed upstream, a lost question sent again soon.
 
 mod dns_support;
 
@@ -35,6 +35,8 @@ struct Script {
     forge_first: bool,
     /// Answer with the question in lower case, as some resolvers do.
     fold_case: bool,
+    /// Ignore the first copy of each question (as if lost on the way), answer the next.
+    drop_first: bool,
 }
 
 const REAL: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 80);
@@ -58,12 +60,16 @@ async fn scripted(script: Script) -> (SocketAddr, Arc<Mutex<Vec<Seen>>>) {
     let log = seen.clone();
     tokio::spawn(async move {
         let mut buf = vec![0u8; 4096];
+        let mut dropped = HashSet::new();
         while let Ok((n, from)) = sock.recv_from(&mut buf).await {
             let q = buf[..n].to_vec();
             log.lock().push(Seen {
                 port: from.port(),
                 bytes: q.clone(),
             });
+            if script.drop_first && dropped.insert(q.clone()) {
+                continue;
+            }
             let sock = sock.clone();
             tokio::spawn(async move {
                 let id = u16::from_be_bytes([q[0], q[1]]);
@@ -120,6 +126,7 @@ async fn each_question_has_its_own_random_port_and_letter_case() {
         delay: Duration::ZERO,
         forge_first: false,
         fold_case: false,
+        drop_first: false,
     })
     .await;
     let f = start(config(vec![up])).await;
@@ -166,6 +173,7 @@ async fn identical_questions_in_flight_are_merged_into_one() {
         delay: Duration::from_millis(300),
         forge_first: false,
         fold_case: false,
+        drop_first: false,
     })
     .await;
     let f = start(config(vec![up])).await;
@@ -207,6 +215,7 @@ async fn answers_that_do_not_match_are_ignored_counted_and_never_cached() {
         delay: Duration::from_millis(50),
         forge_first: true,
         fold_case: false,
+        drop_first: false,
     })
     .await;
     let f = start(config(vec![up])).await;
@@ -244,6 +253,7 @@ async fn dnssec_wishes_go_upstream_and_are_cached_apart() {
         delay: Duration::ZERO,
         forge_first: false,
         fold_case: false,
+        drop_first: false,
     })
     .await;
     let f = start(config(vec![up])).await;
@@ -296,6 +306,7 @@ async fn an_upstream_that_folds_case_is_asked_in_lower_case() {
         delay: Duration::ZERO,
         forge_first: false,
         fold_case: true,
+        drop_first: false,
     })
     .await;
     let f = start(config(vec![up])).await;
@@ -310,4 +321,47 @@ async fn an_upstream_that_folds_case_is_asked_in_lower_case() {
     assert!(seen[1..]
         .iter()
         .all(|s| !sent_name(s).chars().any(|c| c.is_ascii_uppercase())));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_question_is_sent_again_long_before_the_timeout() {
+    let (up, seen) = scripted(Script {
+        delay: Duration::ZERO,
+        forge_first: false,
+        fold_case: false,
+        drop_first: true,
+    })
+    .await;
+    let mut c = config(vec![up]);
+    // Without resending, every question here would end in SERVFAIL after 3 s.
+    c.upstream_timeout_ms = 3_000;
+    let f = start(c).await;
+    for (i, within) in [(0, 1_500), (1, 600), (2, 600)] {
+        let name = format!("lost{i}.example.test.");
+        let t0 = std::time::Instant::now();
+        let m = try_udp(f.v4, &name, RecordType::A, 2_500)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let took = t0.elapsed();
+        assert_eq!(addresses(&m), vec![REAL], "{name}");
+        // The first waits the initial 500 ms; once the upstream's answer time is known
+        // (a millisecond here) the wait before a resend is the 200 ms floor.
+        assert!(
+            took < Duration::from_millis(within),
+            "{name} answered after {took:?}"
+        );
+        let copies: Vec<Seen> = seen
+            .lock()
+            .iter()
+            .filter(|s| sent_name(s).eq_ignore_ascii_case(&name))
+            .cloned()
+            .collect();
+        assert_eq!(copies.len(), 2, "{name}: sent once and once again");
+        assert_eq!(
+            copies[0].bytes, copies[1].bytes,
+            "the same id and case again"
+        );
+        assert_eq!(copies[0].port, copies[1].port, "from the same port");
+    }
+    assert_eq!(f.status.dns_upstream_retransmits.load(Ordering::Relaxed), 3);
 }

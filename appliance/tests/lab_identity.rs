@@ -12,7 +12,7 @@ mod common;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use common::{get_as_device, request_as_device, Daemon};
+use common::{forget_me, get_as_device, Daemon};
 use hickory_proto::rr::RecordType;
 use serde_json::Value;
 use whereflow_lab::{Lab, LabOptions, Zone};
@@ -200,33 +200,7 @@ fn asked_over_one_family_connected_over_the_other_is_one_named_device() {
     me_counts_both_families(&lab);
 
     // "Forget my device", asked over IPv4, forgets what it did over IPv6 too; device 1 stays.
-    let (code, head, body) = request_as_device(&lab, 0, "GET", "/me", &[], "").expect("GET /me");
-    assert_eq!(code, 200, "{head}");
-    let cookie = head
-        .lines()
-        .filter_map(|l| l.split_once(':'))
-        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
-        .map(|(_, v)| v.trim())
-        .find(|v| v.starts_with("whereflow_form="))
-        .and_then(|v| v.split(';').next())
-        .expect("the page sets the form cookie")
-        .to_string();
-    let at = body.find("name=\"csrf\"").expect("hidden csrf field");
-    let tail = &body[at..];
-    let v = tail.find("value=\"").expect("csrf value") + 7;
-    let token = tail[v..].split('"').next().unwrap_or("").to_string();
-    let (code, head, _) = request_as_device(
-        &lab,
-        0,
-        "POST",
-        "/me/forget",
-        &[
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            ("Cookie", &cookie),
-        ],
-        &format!("confirm=yes&csrf={token}"),
-    )
-    .expect("POST /me/forget");
+    let (code, head) = forget_me(&lab, 0);
     assert_eq!(code, 303, "{head}");
     let flows = get(&d, &lab, "/api/v1/flows");
     let srcs: Vec<&str> = flows["flows"]

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{form_token, request_as_device, Daemon};
+use common::{forget_me, form_token, request_as_device, Daemon};
 use hickory_proto::rr::RecordType;
 use serde_json::Value;
 use whereflow_lab::{Lab, LabOptions, Zone};
@@ -54,7 +54,7 @@ fn a_device_names_itself_and_forgets_itself() {
     assert_eq!(json(&lab, 0, "/api/v1/me")["nickname"], Value::Null);
 
     // With it: saved, and the group views use it.
-    let (cookie, token) = form_token(&lab, 0);
+    let (cookie, token, _) = form_token(&lab, 0);
     let form = format!("nickname=Ana%27s+phone&csrf={token}");
     let (code, head, _) = request_as_device(
         &lab,
@@ -107,18 +107,7 @@ fn a_device_names_itself_and_forgets_itself() {
     )
     .expect("POST");
     assert_eq!(code, 400);
-    let (code, head, _) = request_as_device(
-        &lab,
-        0,
-        "POST",
-        "/me/forget",
-        &[
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            ("Cookie", &cookie),
-        ],
-        &format!("confirm=yes&csrf={token}"),
-    )
-    .expect("POST");
+    let (code, head) = forget_me(&lab, 0);
     assert_eq!(code, 303, "{head}");
     let flows = d.flows(&lab).expect("flows");
     assert!(

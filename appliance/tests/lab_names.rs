@@ -16,33 +16,13 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{request_as_device, Daemon, API};
+use common::{form_token, request_as_device, Daemon, API};
 use hickory_proto::rr::RecordType;
 use serde_json::Value;
 use whereflow_lab::{Lab, LabOptions, Zone};
 
 const HOSTNAME: &str = "alice-laptop";
 const PASSWORD: &str = "correct horse battery";
-
-/// The device form's cookie and hidden token from `GET /me`, and the page.
-fn form_token(lab: &Lab, dev: usize) -> (String, String, String) {
-    let (code, head, body) = request_as_device(lab, dev, "GET", "/me", &[], "").expect("GET /me");
-    assert_eq!(code, 200, "{head}");
-    let cookie = head
-        .lines()
-        .filter_map(|l| l.split_once(':'))
-        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
-        .map(|(_, v)| v.trim())
-        .find(|v| v.starts_with("whereflow_form="))
-        .and_then(|v| v.split(';').next())
-        .expect("the page sets the form cookie")
-        .to_string();
-    let at = body.find("name=\"csrf\"").expect("hidden csrf field");
-    let tail = &body[at..];
-    let v = tail.find("value=\"").expect("csrf value") + 7;
-    let token = tail[v..].split('"').next().unwrap_or("").to_string();
-    (cookie, token, body)
-}
 
 fn json(lab: &Lab, dev: usize, path: &str) -> Value {
     let (code, _, body) = request_as_device(lab, dev, "GET", path, &[], "").expect("GET");

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{daemon_dir, form_token, get_as_device, request_as_device, Daemon};
+use common::{daemon_dir, forget_me, form_token, get_as_device, request_as_device, Daemon};
 use hickory_proto::rr::RecordType;
 use serde_json::Value;
 use whereflow_lab::{Lab, LabOptions, Zone};
@@ -72,7 +72,7 @@ fn forget_leaves_no_names_in_the_files() {
         lab.tcp_exchange(dev, format!("{ip}:443").parse().expect("addr"), 1000, 4000)
             .expect("exchange");
     }
-    let (cookie, token) = form_token(&lab, 0);
+    let (cookie, token, _) = form_token(&lab, 0);
     let (code, head, _) = request_as_device(
         &lab,
         0,
@@ -97,18 +97,7 @@ fn forget_leaves_no_names_in_the_files() {
         files_with(&data, "Zorblax")
     );
 
-    let (code, head, _) = request_as_device(
-        &lab,
-        0,
-        "POST",
-        "/me/forget",
-        &[
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            ("Cookie", &cookie),
-        ],
-        &format!("confirm=yes&csrf={token}"),
-    )
-    .expect("POST forget");
+    let (code, head) = forget_me(&lab, 0);
     assert_eq!(code, 303, "{head}");
     let gone =
         || files_with(&data, "forgetme-q7x").is_empty() && files_with(&data, "Zorblax").is_empty();

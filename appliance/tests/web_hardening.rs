@@ -124,8 +124,15 @@ fn one_device_cannot_starve_the_web_listener() {
     assert!(took < Duration::from_secs(2), "took {took:?}");
 
     // Over the cap the server closed them: all but PER_DEVICE.
-    std::thread::sleep(Duration::from_millis(500));
-    let closed_early = count_closed(&mut held);
+    // (Closing is for good: count again for a moment in case the accept queue is still draining.)
+    let mut closed_early = 0;
+    for _ in 0..10 {
+        std::thread::sleep(Duration::from_millis(200));
+        closed_early = count_closed(&mut held);
+        if closed_early >= HALF_OPEN - PER_DEVICE {
+            break;
+        }
+    }
     eprintln!(
         "closed by the server before the header timeout: {closed_early} of {HALF_OPEN} \
          (per-device cap {PER_DEVICE})"

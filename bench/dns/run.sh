@@ -29,6 +29,12 @@
 # With BASE_BIN set to a build from before the per-question random ports (e.g. ddeb566),
 # "whereflow" / "whereflow-base" is what the random ports, flights and checks cost.
 #
+# dnsperf speaks for a room: 32 client sockets (DNSPERF_CLIENTS; with 8, the kernel's
+# SO_REUSEPORT hash often gave one of a forwarder's two threads most of the load, and the
+# ratios swung 0.6-1.5 from run to run) and a 4 MB socket buffer (DNSPERF_BUF_KB; with the
+# default, the answers to 500 outstanding questions overflowed dnsperf's own buffer and
+# were counted lost against the server).
+#
 # Every answer must be NOERROR: a server that answers anything else (e.g. from a built-in
 # local zone, without asking nsd) did not do the work measured, and the run fails.
 set -euo pipefail
@@ -223,8 +229,10 @@ variant blockdev "$BLOCKDEV_PORT" 18083
 echo '{"version": 1, "dns_block": {"all": false, "devices": ["127.0.0.1"]}, "blocks": [], "next_id": 1}' \
   >"$WORK/data-blockdev/controls.json"
 variant base "$BASE_PORT" 18084
-# An older build may not know every key.
-sed -i -e '/^max_answers_per_client_per_sec/d' -e '/^# One load generator/d' "$WORK/config-base.toml"
+# An older build may not know every key (one that has the per-client limit must have it off).
+if [[ -n $BASE_BIN ]] && ! grep -qa max_answers_per_client_per_sec "$BASE_BIN"; then
+  sed -i -e '/^max_answers_per_client_per_sec/d' -e '/^# One load generator/d' "$WORK/config-base.toml"
+fi
 variant dot "$DOT_PORT" 18085
 sed -i -e "s|^upstreams = .*|upstreams = [\"tls://127.0.0.1:$NS_TLS_PORT@ns.bench.test\"]\ntls_ca_file = \"$WORK/ca.pem\"|" \
   "$WORK/config-dot.toml"
@@ -268,7 +276,7 @@ wf_pid() { in_ns ss -Hlnup "sport = :${1:-$WHEREFLOW_PORT}" 2>/dev/null | grep -
 perf() {
   local port=$1 file=$2 out
   shift 2
-  out=$(in_ns dnsperf -s 127.0.0.1 -p "$port" -d "$file" -c 8 -T 2 -q 500 -t 2 "${DNSPERF_DO[@]}" "$@" 2>&1)
+  out=$(in_ns dnsperf -s 127.0.0.1 -p "$port" -d "$file" -c "${DNSPERF_CLIENTS:-32}" -T 2 -q 500 -t 2 -b "${DNSPERF_BUF_KB:-4096}" "${DNSPERF_DO[@]}" "$@" 2>&1)
   awk '/Queries completed:/ {done=$3} /Response codes:/ {codes=$0}
     END {exit !(codes ~ /NOERROR/ && codes !~ /(NXDOMAIN|SERVFAIL|REFUSED|FORMERR)/ && done > 0)}' <<<"$out" ||
     die "port $port: not every answer was NOERROR: $(grep 'Response codes' <<<"$out")"
@@ -304,6 +312,24 @@ per_query_us() { # ticks-before ticks-after queries
   awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" \
     'BEGIN { if (a != "" && b != "" && n > 0) printf "%.2f", (b - a) * 1e6 / hz / n; else print "-" }'
 }
+# PROFILE=dir: `perf record -g` of each server's process during (a) and (b), into
+# dir/SERVER-a.data and dir/SERVER-b.data (read with `perf report -i`).
+PROFILER=
+profile_start() { # server port phase
+  [[ -n ${PROFILE:-} ]] || return 0
+  local pid
+  pid=$(wf_pid "$2")
+  [[ -n $pid ]] || return 0
+  mkdir -p "$PROFILE"
+  command perf record -q -F 999 -g -p "$pid" -o "$PROFILE/$1-$3.data" >/dev/null 2>&1 &
+  PROFILER=$!
+}
+profile_stop() {
+  [[ -n $PROFILER ]] || return 0
+  kill -INT "$PROFILER" 2>/dev/null || true
+  wait "$PROFILER" 2>/dev/null || true
+  PROFILER=
+}
 for server in $SERVERS; do
   port=$(port_of "$server")
   # (a) first: the cache must be cold. Readiness is checked with a name outside the list.
@@ -313,13 +339,17 @@ for server in $SERVERS; do
     sleep 0.1
   done
   t0=$(cpu_ticks "$port")
+  profile_start "$server" "$port" a
   res=$(perf "$port" "$WORK/unique.txt" -n 1)
+  profile_stop
   t1=$(cpu_ticks "$port")
   read -r "UNIQUE[$server]" "LOST_U[$server]" answered <<<"$res"
   CPU_U[$server]=$(per_query_us "$t0" "$t1" "$answered")
   perf "$port" "$WORK/hot.txt" -n 1 >/dev/null # warm the cache
   t0=$(cpu_ticks "$port")
+  profile_start "$server" "$port" b
   res=$(perf "$port" "$WORK/hot.txt" -l "$CACHED_SECONDS")
+  profile_stop
   t1=$(cpu_ticks "$port")
   read -r "CACHED[$server]" "LOST_C[$server]" answered <<<"$res"
   CPU_C[$server]=$(per_query_us "$t0" "$t1" "$answered")

@@ -44,6 +44,7 @@ pub(crate) mod local;
 pub(crate) mod ratelimit;
 pub(crate) mod rebind;
 pub(crate) mod repeats;
+pub(crate) mod rtt;
 pub(crate) mod server;
 pub(crate) mod upstream;
 pub mod wire;

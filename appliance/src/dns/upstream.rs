@@ -31,7 +31,10 @@
 //! so a dead first upstream costs one timeout, not one per query. A down upstream is probed
 //! in the background with a copy of a real question (after 1 s, then doubling up to 30 s)
 //! and taken back when it answers. When every upstream is down they are all tried anyway,
-//! so service resumes as soon as one returns.
+//! so service resumes as soon as one returns. Within its time a plain upstream is sent the
+//! same datagram again (at most twice) when no answer came within its retransmission timeout
+//! ([`RttEstimate`], from its usual answer time): one datagram lost on a busy uplink costs
+//! a fraction of a second, not a SERVFAIL.
 //!
 //! Encrypted upstreams (`tls://`, `https://`, see `encrypted`) are asked over their one
 //! authenticated connection instead: nobody off the path can answer there, so neither
@@ -57,6 +60,7 @@ use tokio_util::task::TaskTracker;
 use super::cache::{key_of, KEY_LEN};
 use super::encrypted::{Encrypted, EncryptedError};
 use super::ratelimit::LogLimiter;
+use super::rtt::RttEstimate;
 use super::wire::{self, rcode, Query, UpstreamParts, Want, HEADER_LEN};
 use crate::status::{bump, Status};
 
@@ -66,6 +70,8 @@ pub const TOTAL_BUDGET: Duration = Duration::from_millis(1_900);
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 /// Longest delay between re-probes.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// Most times one plain question is sent to one upstream (the first and two resends).
+const MAX_SENDS: u32 = 3;
 /// Largest UDP response read whole. We advertise [`wire::EDNS_PAYLOAD`], so longer ones
 /// break the protocol; they are asked again over TCP.
 pub const MAX_UDP_RESPONSE: usize = 4_096;
@@ -179,6 +185,8 @@ struct Upstream {
     backoff_ms: AtomicU64,
     /// `CASE_*`: does it echo the letter case of the question?
     case: AtomicU8,
+    /// Its answer times, for when to send a plain question again.
+    rtt: RttEstimate,
 }
 
 /// The set of upstream servers and the questions on their way to them.
@@ -214,6 +222,7 @@ impl Upstreams {
                     next_probe_ms: AtomicU64::new(0),
                     backoff_ms: AtomicU64::new(FIRST_BACKOFF.as_millis() as u64),
                     case: AtomicU8::new(CASE_UNKNOWN),
+                    rtt: RttEstimate::new(),
                 })
             })
             .collect();
@@ -397,9 +406,8 @@ impl Upstream {
     /// Ask this upstream once, within `limit`.
     async fn ask(&self, ask: &Ask, limit: Duration, status: &Status) -> Result<Answer, AskError> {
         let asked = match &self.link {
-            Link::Plain(addr) => {
-                tokio::time::timeout(limit, self.ask_udp(*addr, ask, status)).await
-            }
+            // Times itself: it resends within the limit.
+            Link::Plain(addr) => Ok(self.ask_udp(*addr, ask, limit, status).await),
             Link::Encrypted(e) => {
                 tokio::time::timeout(limit, self.ask_encrypted(e, ask, limit, status)).await
             }
@@ -442,21 +450,44 @@ impl Upstream {
         (id, question, query)
     }
 
-    /// One question from its own random port; waits for the datagram that answers it.
+    /// One question from its own random port; waits up to `limit` for the datagram that
+    /// answers it, sending the same datagram again (same port, id and case: no new chance
+    /// for a forger) when none came within the upstream's retransmission timeout.
     async fn ask_udp(
         &self,
         addr: SocketAddr,
         ask: &Ask,
+        limit: Duration,
         status: &Status,
     ) -> Result<Answer, AskError> {
+        let started = tokio::time::Instant::now();
+        let deadline = started + limit;
         let (mut id, mut question, mut query) = self.question(ask);
-        let sock = random_port_socket(addr).map_err(|_| AskError::Io)?;
-        sock.send(&query).await.map_err(|_| AskError::Io)?;
+        let sock = random_port_socket(addr, &query).map_err(|_| AskError::Io)?;
+        let mut sends = 1u32;
+        let mut rto = self.rtt.rto();
+        let mut resend_at = started + rto;
         // One byte more than the largest response read whole, so a longer one is noticed.
         let mut buf = vec![0u8; MAX_UDP_RESPONSE + 1];
         loop {
+            let wake = if sends < MAX_SENDS {
+                resend_at.min(deadline)
+            } else {
+                deadline
+            };
             // ICMP errors (upstream port closed) surface here on a connected socket.
-            let n = sock.recv(&mut buf).await.map_err(|_| AskError::Io)?;
+            let n = match tokio::time::timeout_at(wake, sock.recv(&mut buf)).await {
+                Ok(got) => got.map_err(|_| AskError::Io)?,
+                Err(_) if wake >= deadline => return Err(AskError::Timeout),
+                Err(_) => {
+                    sock.send(&query).await.map_err(|_| AskError::Io)?;
+                    bump(&status.dns_upstream_retransmits);
+                    sends += 1;
+                    rto *= 2;
+                    resend_at = tokio::time::Instant::now() + rto;
+                    continue;
+                }
+            };
             let resp = buf.get(..n).unwrap_or_default();
             let verdict = if n > MAX_UDP_RESPONSE {
                 // Longer than we asked for: if it is ours at all, get it whole over TCP.
@@ -471,10 +502,18 @@ impl Upstream {
             };
             match verdict {
                 Verdict::Ignore => continue,
-                Verdict::Good(answer) => return Ok(answer),
+                Verdict::Good(answer) => {
+                    if sends == 1 {
+                        self.rtt.sample(started.elapsed());
+                    }
+                    return Ok(answer);
+                }
                 Verdict::Bad => return Err(AskError::Invalid),
                 Verdict::Truncated => {
-                    return self.ask_tcp(addr, id, &question, &query, status).await;
+                    let tcp = self.ask_tcp(addr, id, &question, &query, status);
+                    return tokio::time::timeout_at(deadline, tcp)
+                        .await
+                        .unwrap_or(Err(AskError::Timeout));
                 }
                 Verdict::Recase => {
                     (id, question, query) = self.question(ask);
@@ -587,10 +626,13 @@ impl Upstream {
 
 /// A UDP socket connected to `to`, bound to a port drawn at random from 1024–65535 (as
 /// unbound does; the kernel's own choice covers only its smaller ephemeral range). Taken
-/// ports are skipped; after [`PORT_TRIES`] the kernel chooses.
-fn random_port_socket(to: SocketAddr) -> io::Result<UdpSocket> {
-    let s = Socket::new(Domain::for_address(to), Type::DGRAM, Some(Protocol::UDP))?;
-    s.set_nonblocking(true)?;
+/// ports are skipped; after [`PORT_TRIES`] the kernel chooses. `first` is sent from it.
+fn random_port_socket(to: SocketAddr, first: &[u8]) -> io::Result<UdpSocket> {
+    let s = Socket::new(
+        Domain::for_address(to),
+        Type::DGRAM.nonblocking(),
+        Some(Protocol::UDP),
+    )?;
     let any = |port| -> SocketAddr {
         if to.is_ipv4() {
             (Ipv4Addr::UNSPECIFIED, port).into()
@@ -614,6 +656,14 @@ fn random_port_socket(to: SocketAddr) -> io::Result<UdpSocket> {
         s.bind(&any(0).into())?;
     }
     s.connect(&to.into())?;
+    // Sent before the socket joins the runtime: a new socket is always writable, and
+    // waiting for the runtime to say so would cost every question a round through it.
+    match s.send(first) {
+        Ok(_) => {}
+        // A full send buffer (rare): the caller's resend timer sends it again.
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+        Err(e) => return Err(e),
+    }
     UdpSocket::from_std(s.into())
 }
 
@@ -684,7 +734,7 @@ mod tests {
         let up: SocketAddr = "127.0.0.1:9".parse().unwrap();
         let mut ports = std::collections::HashSet::new();
         for _ in 0..200 {
-            let s = random_port_socket(up).unwrap();
+            let s = random_port_socket(up, b"").unwrap();
             assert_eq!(s.peer_addr().unwrap(), up);
             ports.insert(s.local_addr().unwrap().port());
         }

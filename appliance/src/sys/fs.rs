@@ -97,7 +97,16 @@ pub(crate) fn create_private_dir(dir: impl AsRef<Path>) -> io::Result<()> {
         .create(dir)?;
     let mode = std::fs::metadata(dir)?.permissions().mode();
     if mode & 0o077 != 0 {
-        std::fs::set_permissions(dir, Permissions::from_mode(mode & 0o700))?;
+        match std::fs::set_permissions(dir, Permissions::from_mode(mode & 0o700)) {
+            // Someone else's directory we may write in (made for us by an installer, say):
+            // ours to use, not to change; the files in it are still made private.
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => tracing::warn!(
+                "{} is open to other users (mode {:o}) and not ours to change: {e}",
+                dir.display(),
+                mode & 0o777
+            ),
+            other => other?,
+        }
     }
     Ok(())
 }

@@ -15,8 +15,9 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::group_view::{Censor, Shown};
 use crate::model::{DeviceId, DeviceIdentity, DnsLogEntry, FlowRecord, FlowState};
-use crate::web::viewer::Viewer;
+use crate::web::viewer::{Censoring, HiddenDevice, Viewer};
 use crate::web::AppState;
 
 /// Flows serialised per chunk of a `/flows` response (~130 KB of JSON).
@@ -49,7 +50,7 @@ pub struct ListQuery {
 }
 
 /// A flow as `/flows` lists it: with the identity of its device, so the addresses of one
-/// device group together.
+/// device group together (a censored row says `"device": "hidden"` itself).
 #[derive(Serialize)]
 struct ListedFlow<'a> {
     /// The device across its addresses (`hw-…` by MAC, or `ip-…` until the MAC is known).
@@ -60,7 +61,15 @@ struct ListedFlow<'a> {
 
 #[derive(Serialize)]
 struct AnswerList<'a> {
-    answers: Vec<&'a DnsLogEntry>,
+    answers: Vec<Shown<'a, DnsLogEntry>>,
+}
+
+/// The asked device is one the teacher hid from this viewer (then its rows are refused:
+/// they would tell whose the "hidden" rows are).
+fn asks_hidden(app: &AppState, censor: &Censor, device: Option<DeviceId>) -> bool {
+    device.is_some_and(|d| {
+        !censor.hides_nothing() && censor.hides_device(app.devices.identity(d.ip()), d)
+    })
 }
 
 /// [`ListQuery`] from the query string; one that does not parse is refused with a JSON 400
@@ -82,11 +91,19 @@ fn bad_request(message: String) -> Response {
     (StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response()
 }
 
-async fn flows(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing) -> Response {
+async fn flows(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Censoring(censor): Censoring,
+    Listing(q): Listing,
+) -> Response {
     let device = match viewer.restrict(q.device, &app.devices) {
         Ok(d) => d,
         Err(refused) => return refused.into_response(),
     };
+    if asks_hidden(&app, &censor, device) {
+        return HiddenDevice.into_response();
+    }
     // A device is one identity across its addresses: `?device=` (or the viewer, in privacy
     // mode) means every address of the device behind that address.
     let want_device = device.map(|d| app.devices.identity(d.ip()));
@@ -138,19 +155,27 @@ async fn flows(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing)
     }
     let truncated = total > flows.len();
     let head = format!("{{\"total\":{total},\"truncated\":{truncated},\"flows\":[");
-    let chunks = futures::stream::unfold(Some((flows, 0usize, head, ids)), |st| async move {
-        let (flows, at, head, ids) = st?;
+    let st = (flows, 0usize, head, ids, censor);
+    let chunks = futures::stream::unfold(Some(st), |st| async move {
+        let (flows, at, head, ids, censor) = st?;
         let end = (at + LISTING_CHUNK).min(flows.len());
         let mut buf = head.into_bytes();
         for (i, f) in flows[at..end].iter().enumerate() {
             if at + i > 0 {
                 buf.push(b',');
             }
-            let row = ListedFlow {
-                device: identity_in(&ids, f.device_ip.ip()),
-                flow: f,
+            let device = identity_in(&ids, f.device_ip.ip());
+            // The teacher's rules: a censored row is its own object (with `device`).
+            let written = match censor.flow(device, f) {
+                Shown::AsIs(flow) => serde_json::to_writer(&mut buf, &ListedFlow { device, flow }),
+                Shown::Censored(mut v) => {
+                    if let Some(o) = v.as_object_mut() {
+                        o.entry("device").or_insert_with(|| json!(device));
+                    }
+                    serde_json::to_writer(&mut buf, &v)
+                }
             };
-            if let Err(e) = serde_json::to_writer(&mut buf, &row) {
+            if let Err(e) = written {
                 // Cannot happen for these types; end the body rather than send broken JSON.
                 return Some((Err(e), None));
             }
@@ -159,7 +184,7 @@ async fn flows(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing)
             buf.extend_from_slice(b"]}");
             return Some((Ok(buf), None));
         }
-        Some((Ok(buf), Some((flows, end, String::new(), ids))))
+        Some((Ok(buf), Some((flows, end, String::new(), ids, censor))))
     });
     (
         [(header::CONTENT_TYPE, "application/json")],
@@ -173,7 +198,12 @@ fn identity_in(ids: &HashMap<IpAddr, DeviceIdentity>, ip: IpAddr) -> DeviceIdent
     ids.get(&ip).copied().unwrap_or(DeviceIdentity::Address(ip))
 }
 
-async fn dns(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing) -> Response {
+async fn dns(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Censoring(censor): Censoring,
+    Listing(q): Listing,
+) -> Response {
     if q.state.is_some() {
         return bad_request("state applies to flows only".into());
     }
@@ -181,6 +211,9 @@ async fn dns(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing) -
         Ok(d) => d,
         Err(refused) => return refused.into_response(),
     };
+    if asks_hidden(&app, &censor, device) {
+        return HiddenDevice.into_response();
+    }
     // Every address of the device behind the asked address (one identity).
     let addresses: Option<Vec<IpAddr>> = device.map(|d| {
         let mut a = app.devices.addresses(app.devices.identity(d.ip()));
@@ -201,6 +234,27 @@ async fn dns(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing) -
         answers.sort_by_key(|a| std::cmp::Reverse(a.at));
         answers.truncate(limit);
     }
+    // Who each answer's device is, for the teacher's rules (only when something is hidden;
+    // one registry look-up per distinct address).
+    let ids: HashMap<IpAddr, DeviceIdentity> = if censor.hides_nothing() {
+        HashMap::new()
+    } else {
+        let distinct: Vec<IpAddr> = answers
+            .iter()
+            .map(|a| a.device_ip.ip())
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        distinct
+            .iter()
+            .copied()
+            .zip(app.devices.identities(distinct.iter().copied()))
+            .collect()
+    };
+    let answers = answers
+        .into_iter()
+        .map(|a| censor.answer(identity_in(&ids, a.device_ip.ip()), a))
+        .collect();
     let body = Json(AnswerList { answers }).into_response();
     drop(live);
     body

@@ -106,11 +106,36 @@ impl Slots {
         })
     }
 
-    /// A slot for `client`, if neither bound is reached.
-    pub(crate) fn take(self: &Arc<Self>, client: ClientKey) -> Result<Slot, Full> {
+    /// A slot for the client at `ip` (its device where the registry knows it), if neither
+    /// bound is reached.
+    pub(crate) fn take_for(
+        self: &Arc<Self>,
+        ip: IpAddr,
+        devices: &DeviceRegistry,
+    ) -> Result<Slot, Full> {
+        self.take(
+            ClientKey::of(ip, devices),
+            ClientKey::from(ip.to_canonical()),
+        )
+    }
+
+    /// A slot for `client`, if neither bound is reached. `address` is the client's address
+    /// key: slots it took before the registry knew its device still count against the
+    /// device, so the moment a device becomes known is not a way past its share.
+    pub(crate) fn take(
+        self: &Arc<Self>,
+        client: ClientKey,
+        address: ClientKey,
+    ) -> Result<Slot, Full> {
         let mut held = self.held.lock();
-        let mine = held.by_client.get(&client).copied().unwrap_or(0);
-        if mine >= self.per_client {
+        let count = |k: &ClientKey| held.by_client.get(k).copied().unwrap_or(0);
+        let mine = count(&client);
+        let earlier = if address == client {
+            0
+        } else {
+            count(&address)
+        };
+        if mine + earlier >= self.per_client {
             return Err(Full::Client);
         }
         if held.total >= self.total {
@@ -163,15 +188,28 @@ mod tests {
     fn one_client_cannot_take_every_slot_and_dropping_frees() {
         let slots = Slots::new(5, 2);
         let (a, b, c) = (key("192.0.2.1"), key("192.0.2.2"), key("192.0.2.3"));
-        let a1 = slots.take(a).unwrap();
-        let _a2 = slots.take(a).unwrap();
-        assert_eq!(slots.take(a).unwrap_err(), Full::Client);
-        let _b = [slots.take(b).unwrap(), slots.take(b).unwrap()];
-        let _c1 = slots.take(c).unwrap();
-        assert_eq!(slots.take(c).unwrap_err(), Full::Total);
+        let a1 = slots.take(a, a).unwrap();
+        let _a2 = slots.take(a, a).unwrap();
+        assert_eq!(slots.take(a, a).unwrap_err(), Full::Client);
+        let _b = [slots.take(b, b).unwrap(), slots.take(b, b).unwrap()];
+        let _c1 = slots.take(c, c).unwrap();
+        assert_eq!(slots.take(c, c).unwrap_err(), Full::Total);
         drop(a1);
         assert_eq!(slots.in_use(), 4);
-        let _c2 = slots.take(c).unwrap();
+        let _c2 = slots.take(c, c).unwrap();
         assert_eq!(slots.held.lock().by_client.len(), 3);
+    }
+
+    #[test]
+    fn slots_taken_before_the_device_was_known_count_against_it() {
+        let slots = Slots::new(10, 3);
+        let addr = key("192.0.2.1");
+        let dev = ClientKey::Device(HardwareKey(1));
+        let _early = [
+            slots.take(addr, addr).unwrap(),
+            slots.take(addr, addr).unwrap(),
+        ];
+        let _known = slots.take(dev, addr).unwrap();
+        assert_eq!(slots.take(dev, addr).unwrap_err(), Full::Client);
     }
 }

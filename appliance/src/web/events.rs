@@ -9,6 +9,10 @@
 //!
 //! In privacy mode a device gets its own events in full and, for everyone else's, only a
 //! content-free `changed` event, so group views know to re-read their aggregates.
+//!
+//! The teacher's rules apply to what a non-admin subscriber gets, as on `/api/v1/flows`,
+//! `/dns` and `/alerts` ([`crate::group_view::Censor`], re-resolved when the rules change):
+//! a hidden device's events come without its address, a hidden domain's without its names.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -23,8 +27,10 @@ use futures::StreamExt;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
 
-use crate::web::clients::{ClientKey, Full};
-use crate::web::viewer::Viewer;
+use crate::group_view::{Censor, Shown};
+use crate::model::LiveEvent;
+use crate::web::clients::Full;
+use crate::web::viewer::{Censoring, Viewer};
 use crate::web::AppState;
 
 /// Routes of this module.
@@ -32,9 +38,45 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/events", get(events))
 }
 
-async fn events(State(app): State<AppState>, viewer: Viewer) -> Response {
-    let client = ClientKey::of(viewer.device.ip(), &app.devices);
-    let permit = match app.event_slots.0.take(client) {
+/// An event as this subscriber may see it, in the stream's JSON (`{"type": ..., ...}`).
+fn shown(app: &AppState, censor: &Censor, ev: &LiveEvent) -> serde_json::Result<String> {
+    if censor.hides_nothing() {
+        return serde_json::to_string(ev);
+    }
+    let id = ev.device().map(|d| app.devices.identity(d.ip()));
+    // A censored record in the event's own shape.
+    let tagged = |key: &str, body: serde_json::Value| {
+        let mut v = serde_json::Map::new();
+        v.insert("type".into(), ev.name().into());
+        v.insert(key.into(), body);
+        serde_json::to_string(&v)
+    };
+    match ev {
+        LiveEvent::FlowNew { flow }
+        | LiveEvent::FlowUpdate { flow }
+        | LiveEvent::FlowClosed { flow } => match id.map(|id| censor.flow(id, flow)) {
+            Some(Shown::Censored(v)) => tagged("flow", v),
+            _ => serde_json::to_string(ev),
+        },
+        LiveEvent::Dns { answer } => match id.map(|id| censor.answer(id, answer)) {
+            Some(Shown::Censored(v)) => tagged("answer", v),
+            _ => serde_json::to_string(ev),
+        },
+        LiveEvent::Alert { alert } => serde_json::to_string(&LiveEvent::Alert {
+            alert: censor.alert(id, alert),
+        }),
+        LiveEvent::AlertUpdate { alert } => serde_json::to_string(&LiveEvent::AlertUpdate {
+            alert: censor.alert(id, alert),
+        }),
+    }
+}
+
+async fn events(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Censoring(censor): Censoring,
+) -> Response {
+    let permit = match app.event_slots.0.take_for(viewer.device.ip(), &app.devices) {
         Ok(p) => p,
         Err(full) => {
             let msg = match full {
@@ -44,9 +86,16 @@ async fn events(State(app): State<AppState>, viewer: Viewer) -> Response {
             return (StatusCode::SERVICE_UNAVAILABLE, msg).into_response();
         }
     };
+    let mut censor = censor;
     let stream = BroadcastStream::new(app.events.subscribe()).map(move |item| {
         // The permit lives as long as the stream: dropping the connection frees the slot.
         let _slot = &permit;
+        // The rules changed since the stream began (or since the last event): re-resolve.
+        if let Some(at) = censor.generation() {
+            if app.group_view.read().generation() != at {
+                censor = app.censor(&viewer, false);
+            }
+        }
         let event = match item {
             // An alert about no device (an outside host) is nobody's own in privacy mode.
             Ok(ev)
@@ -58,7 +107,7 @@ async fn events(State(app): State<AppState>, viewer: Viewer) -> Response {
                     .event("changed")
                     .data("{\"type\":\"changed\"}")
             }
-            Ok(ev) => match serde_json::to_string(&*ev) {
+            Ok(ev) => match shown(&app, &censor, &ev) {
                 Ok(data) => Event::default().event(ev.name()).data(data),
                 Err(e) => Event::default().event("error").data(e.to_string()),
             },

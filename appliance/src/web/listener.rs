@@ -35,7 +35,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::devices::DeviceRegistry;
-use crate::web::clients::{ClientKey, Full, Slot, Slots};
+use crate::web::clients::{Full, Slot, Slots};
 
 /// What a request knows about its connection.
 #[derive(Clone, Copy, Debug)]
@@ -89,8 +89,7 @@ pub(crate) async fn accept_loop(tcp: TcpListener, tls: Option<TlsAcceptor>, shar
                 continue;
             }
         };
-        let client = ClientKey::of(peer.ip(), &shared.devices);
-        let slot = match shared.connections.take(client) {
+        let slot = match shared.connections.take_for(peer.ip(), &shared.devices) {
             Ok(slot) => slot,
             Err(full) => {
                 refused += 1;

@@ -177,6 +177,19 @@ impl AppState {
             .group_name(id, info, self.group_names)
     }
 
+    /// The teacher's rules for `viewer`'s row-by-row outputs (flows, DNS answers, alerts,
+    /// events): nothing for the admin; the viewer's own device is never censored.
+    pub(crate) fn censor(&self, viewer: &viewer::Viewer, admin: bool) -> crate::group_view::Censor {
+        if admin {
+            return crate::group_view::Censor::nothing();
+        }
+        crate::group_view::Censor::new(
+            &self.group_view.read(),
+            |id| self.devices.addresses(id),
+            viewer.identity,
+        )
+    }
+
     /// The handles the application actions ([`crate::session`]) change.
     pub(crate) fn stages(&self) -> crate::session::Stages<'_> {
         crate::session::Stages {

@@ -1,6 +1,7 @@
 //! Who is asking: the device behind a request's source address, and what privacy mode lets
 //! it see. Pages and `/me` endpoints use it to show a device itself; list endpoints use it
-//! to limit a device to its own data when `web.privacy_mode` is on.
+//! to limit a device to its own data when `web.privacy_mode` is on. [`Censoring`] adds the
+//! teacher's rules for a viewer who is not the logged-in admin.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -89,6 +90,40 @@ impl FromRequestParts<AppState> for Viewer {
             identity: app.devices.identity(ip),
             private: app.privacy,
         })
+    }
+}
+
+/// The teacher's group-view rules as this request must apply them
+/// ([`crate::group_view::Censor`]): nothing for the logged-in admin, else the rules resolved
+/// now, the viewer's own device exempt. Every row-by-row output takes this one extractor.
+pub struct Censoring(pub crate::group_view::Censor);
+
+impl FromRequestParts<AppState> for Censoring {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let viewer = Viewer::from_request_parts(parts, app).await?;
+        let admin = crate::web::auth::AdminSession::from_request_parts(parts, app)
+            .await
+            .is_ok();
+        Ok(Censoring(app.censor(&viewer, admin)))
+    }
+}
+
+/// Refused: a non-admin asked for the rows of a device the teacher hid (`403`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HiddenDevice;
+
+impl IntoResponse for HiddenDevice {
+    fn into_response(self) -> Response {
+        (
+            StatusCode::FORBIDDEN,
+            Json(json!({ "error": "this device is hidden from the group views" })),
+        )
+            .into_response()
     }
 }
 

@@ -255,8 +255,8 @@ pub fn request_as_device(
     )?
 }
 
-/// The device form's cookie and hidden token from `GET /me`.
-pub fn form_token(lab: &Lab, dev: usize) -> (String, String) {
+/// The device form's cookie and hidden token from `GET /me`, and the page.
+pub fn form_token(lab: &Lab, dev: usize) -> (String, String, String) {
     let (code, head, body) = request_as_device(lab, dev, "GET", "/me", &[], "").expect("GET /me");
     assert_eq!(code, 200, "{head}");
     let cookie = head
@@ -272,7 +272,25 @@ pub fn form_token(lab: &Lab, dev: usize) -> (String, String) {
     let tail = &body[at..];
     let v = tail.find("value=\"").expect("csrf value") + 7;
     let token = tail[v..].split('"').next().unwrap_or("").to_string();
-    (cookie, token)
+    (cookie, token, body)
+}
+
+/// "Forget my device" from device `dev`'s own page, confirmed: the status and head.
+pub fn forget_me(lab: &Lab, dev: usize) -> (u16, String) {
+    let (cookie, token, _) = form_token(lab, dev);
+    let (code, head, _) = request_as_device(
+        lab,
+        dev,
+        "POST",
+        "/me/forget",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Cookie", &cookie),
+        ],
+        &format!("confirm=yes&csrf={token}"),
+    )
+    .expect("POST /me/forget");
+    (code, head)
 }
 
 /// GET `path` from the web listener as device `i` of the lab would (its own namespace).

@@ -19,7 +19,7 @@ use crate::enrich::suffix::registrable_domain;
 use crate::model::AlertKind;
 use crate::web::alerts::listing::listing;
 use crate::web::auth::{AdminSession, AdminWrite};
-use crate::web::viewer::Viewer;
+use crate::web::viewer::{Censoring, Viewer};
 use crate::web::AppState;
 
 /// Routes of the JSON side.
@@ -69,7 +69,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Listing {
     }
 }
 
-async fn list(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing) -> Response {
+async fn list(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Censoring(censor): Censoring,
+    Listing(q): Listing,
+) -> Response {
     let device = match viewer.restrict(q.device, &app.devices) {
         Ok(d) => d,
         Err(refused) => return refused.into_response(),
@@ -80,7 +85,8 @@ async fn list(State(app): State<AppState>, viewer: Viewer, Listing(q): Listing) 
         Some(Err(e)) => return error(StatusCode::BAD_REQUEST, format!("kind: {e}")),
     };
     let limit = q.limit.unwrap_or(MAX_LIST).min(MAX_LIST);
-    let (Some(detect), Some((listed, total))) = (&app.detect, listing(&app, device, kind, limit))
+    let (Some(detect), Some((listed, total))) =
+        (&app.detect, listing(&app, &censor, device, kind, limit))
     else {
         return Json(json!({ "enabled": false, "alerts": [], "total": 0 })).into_response();
     };

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::group_view::Censor;
 use crate::model::{Alert, AlertKind, DeviceId};
 use crate::web::page::{kind_icon, kind_label};
 use crate::web::AppState;
@@ -112,14 +113,21 @@ pub struct Listed {
 /// The alerts about `device` (all when `None`) of `kind` (any when `None`), most recently
 /// seen first, at most `limit`, and how many there are in all; `None` when the detectors are
 /// off. `device` stands for every address of the device behind it. The caller has applied
-/// privacy mode (`Viewer::restrict`).
+/// privacy mode (`Viewer::restrict`); `censor` applies the teacher's rules (a hidden device
+/// asked for by name lists nothing: its alerts would say whose the hidden ones are).
 pub fn listing(
     app: &AppState,
+    censor: &Censor,
     device: Option<DeviceId>,
     kind: Option<AlertKind>,
     limit: usize,
 ) -> Option<(Vec<Listed>, usize)> {
     let detect = app.detect.as_ref()?;
+    if let Some(d) = device {
+        if !censor.hides_nothing() && censor.hides_device(app.devices.identity(d.ip()), d) {
+            return Some((Vec::new(), 0));
+        }
+    }
     let mut alerts = match device {
         None => detect.alerts.read().list(None, usize::MAX),
         // One device across its addresses: the alerts about any of them.
@@ -141,9 +149,16 @@ pub fn listing(
     alerts.truncate(limit);
     let listed = alerts
         .into_iter()
-        .map(|a| Listed {
-            device_name: a.device_ip.map(|d| app.device_name(d)),
-            alert: a,
+        .map(|a| {
+            let id = a.device_ip.map(|d| app.devices.identity(d.ip()));
+            Listed {
+                device_name: a.device_ip.map(|d| app.device_name(d)),
+                alert: if censor.hides_nothing() {
+                    a
+                } else {
+                    censor.alert(id, &a)
+                },
+            }
         })
         .collect();
     Some((listed, total))

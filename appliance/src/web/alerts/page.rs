@@ -104,7 +104,10 @@ fn alerts_page(
     };
     let kinds = kind_options(kind);
     let error = (!errors.is_empty()).then(|| errors.join(" "));
-    let Some((listed, total)) = listing::listing(app, device, kind, ALERTS_PAGE_MAX) else {
+    // The teacher's rules, except for the admin (whose page carries the CSRF token).
+    let censor = app.censor(&viewer, !csrf.is_empty());
+    let Some((listed, total)) = listing::listing(app, &censor, device, kind, ALERTS_PAGE_MAX)
+    else {
         return AlertsPage {
             page: Layout::new(app, "Alerts", "alerts", "alerts"),
             enabled: false,
@@ -122,7 +125,7 @@ fn alerts_page(
     let devices = if viewer.private {
         Vec::new()
     } else {
-        device_options(app, device)
+        device_options(app, &censor, device)
     };
     let ignored = if csrf.is_empty() {
         Default::default()
@@ -193,8 +196,12 @@ fn filter_device(asked: Option<&str>, errors: &mut Vec<String>) -> Option<IpAddr
 
 /// The filter's devices: every device with an alert (and `selected`, the one asked for),
 /// by name.
-fn device_options(app: &AppState, selected: Option<DeviceId>) -> Vec<DeviceOption> {
-    let all = listing::listing(app, None, None, usize::MAX)
+fn device_options(
+    app: &AppState,
+    censor: &crate::group_view::Censor,
+    selected: Option<DeviceId>,
+) -> Vec<DeviceOption> {
+    let all = listing::listing(app, censor, None, None, usize::MAX)
         .map(|(l, _)| l)
         .unwrap_or_default();
     let mut seen: Vec<(DeviceId, String)> = all

@@ -374,7 +374,13 @@ pub fn me_view(app: &AppState, device: DeviceId) -> MeView {
         .filter(|_| !info.randomised_mac)
         .map(str::to_string);
     view.randomised_mac = info.randomised_mac;
-    if let Some((alerts, _)) = listing(app, Some(device), None, ALERTS_MAX) {
+    if let Some((alerts, _)) = listing(
+        app,
+        &crate::group_view::Censor::nothing(),
+        Some(device),
+        None,
+        ALERTS_MAX,
+    ) {
         view.alerts_enabled = true;
         view.alerts = alerts;
     }
