@@ -35,6 +35,7 @@ PACKAGES=(
   qemu-system-arm # qemu-system-aarch64 -M raspi3b: the WiFi system test on an emulated Pi 3
   fdisk           # sfdisk: that test's SD card partitions
   device-tree-compiler # fdtput: that test's board device tree (Bluetooth off the PL011 UART)
+  prometheus # scrapes GET /metrics in tests/lab_metrics.rs
 )
 # The web views are built with npm (scripts/build-web.sh, run by cargo build). Any Node 18+
 # will do: Debian's only when none is installed (a nodesource nodejs would conflict).

@@ -163,6 +163,11 @@ fn dns(s: &Status, out: &mut Vec<Metric>) {
             &s.dns_upstream_mismatched,
         ),
         (
+            "dns_upstream_retransmits",
+            "Questions sent to an upstream again because its answer was late (RFC 6298 timer).",
+            &s.dns_upstream_retransmits,
+        ),
+        (
             "dns_upstream_malformed",
             "Malformed upstream answers, dropped.",
             &s.dns_upstream_malformed,
