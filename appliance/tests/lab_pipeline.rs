@@ -340,7 +340,26 @@ fn burst_of_5000_new_flows_loses_none() {
         .unwrap();
     let mut distinct = ports.clone();
     distinct.dedup();
-    assert_eq!(ports.len(), FLOWS as usize, "a flow is listed twice");
+    if std::env::var_os("WF_SHOW_LOG").is_some() {
+        eprintln!("{}", d.log());
+    }
+    if ports.len() != FLOWS as usize {
+        // Show the doubled ones whole: which keys, states and times.
+        let flows = d.flows(&lab).unwrap_or_default();
+        let twice: Vec<&Value> = flows
+            .iter()
+            .filter(|f| {
+                let p = &f["remote_port"];
+                flows.iter().filter(|g| &g["remote_port"] == p).count() > 1
+            })
+            .collect();
+        panic!(
+            "a flow is listed twice: {} rows for {FLOWS} flows; doubled:\n{}\nlog:\n{}",
+            ports.len(),
+            serde_json::to_string_pretty(&twice).unwrap_or_default(),
+            d.log()
+        );
+    }
     assert_eq!(distinct.len(), FLOWS as usize);
     let status = d.get(&lab, "/api/v1/status").unwrap();
     assert!(

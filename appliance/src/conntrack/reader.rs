@@ -282,11 +282,12 @@ impl Reader {
                 return Err(Stop);
             }
         }
-        self.table.finish_dump(&mut self.out);
+        let absent = self.table.finish_dump(&mut self.out);
         bump(&self.status.conntrack_dumps);
         self.next_dump = (started + self.interval).max(Instant::now());
         tracing::debug!(
-            "conntrack: dump done in {:?}, {} flows held, {} tombstones",
+            "conntrack: dump done in {:?}, {absent} flows closed as absent from it, {} flows \
+             held, {} tombstones",
             started.elapsed(),
             self.table.len(),
             self.table.tombstones()

@@ -151,9 +151,10 @@ impl Table {
 
     /// The dump in progress completed and the event socket has been drained since: close
     /// the flows it proved gone (see the module docs) and forget old tombstones.
-    pub fn finish_dump(&mut self, out: &mut Vec<ConntrackEvent>) {
+    /// Returns how many flows it closed.
+    pub fn finish_dump(&mut self, out: &mut Vec<ConntrackEvent>) -> usize {
         let Some(d) = self.dump.take() else {
-            return;
+            return 0;
         };
         let gone: Vec<u32> = self
             .live
@@ -161,6 +162,7 @@ impl Table {
             .filter(|(_, e)| e.last_dump != d && e.event_epoch < d)
             .map(|(id, _)| *id)
             .collect();
+        let closed = gone.len();
         for id in gone {
             if let Some(e) = self.live.remove(&id) {
                 let snap = snapshot(&e, e.counters);
@@ -171,6 +173,7 @@ impl Table {
         // A tombstone made while dump k was the latest started is no longer needed once a
         // dump started after it (k+1) has completed; keep one more for margin.
         self.tombs.retain(|_, t| t.epoch + 2 > d);
+        closed
     }
 
     fn bury(&mut self, id: u32, e: &Entry) {
@@ -206,6 +209,14 @@ impl Table {
             .is_some_and(|e| !same_flow(&e.tuple, e.kernel_start, &flow.tuple, flow.start_ns));
         if reused {
             if let Some(e) = self.live.remove(&id) {
+                tracing::debug!(
+                    "conntrack: id {id} now names {:?} (start {:?}), not {:?} (start {:?}): \
+                     the old flow is over",
+                    flow.tuple,
+                    flow.start_ns,
+                    e.tuple,
+                    e.kernel_start
+                );
                 out.push(ConntrackEvent::Closed(snapshot(&e, e.counters)));
                 self.bury(id, &e);
             }
