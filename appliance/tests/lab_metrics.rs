@@ -1,7 +1,9 @@
 //! `GET /metrics` scraped by a real Prometheus (Debian's `prometheus`), on the lab: the daemon
-//! runs in the router namespace with `metrics.token` set; a Prometheus beside it scrapes it
-//! every second with that token; after devices look names up and connect, Prometheus's own
-//! HTTP API shows whereflow's series with the counts the lab caused. Also: no token, no entry.
+//! runs in the router namespace with `metrics.token` and `metrics.listen` set; a Prometheus on
+//! the uplink's network (the lab's internet namespace, as a school's server would be) scrapes
+//! that listener every second with the token; after devices look names up and connect,
+//! Prometheus's own HTTP API shows whereflow's series with the counts the lab caused. Also: no
+//! token, no entry; the metrics listener serves nothing but `/metrics`.
 //! Needs root (network namespaces) and `/usr/bin/prometheus` (scripts/install-deps.sh).
 
 mod common;
@@ -9,22 +11,26 @@ mod common;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{http_get, request_as_device, Daemon, API};
+use common::{http_get, request_as_device, Daemon};
 use hickory_proto::rr::RecordType;
 use serde_json::Value;
-use whereflow_lab::{Lab, LabOptions, Zone};
+use whereflow_lab::{Host, Lab, LabOptions, Zone, ROUTER_WAN_V4};
 
 const TOKEN: &str = "scrape-me-0123456789abcdef";
 const PROMETHEUS: &str = "127.0.0.1:9091";
 
-/// A Prometheus in the router namespace scraping the daemon; killed on drop.
+/// The daemon's `metrics.listen`: on every address, so the uplink's side reaches it.
+const METRICS_PORT: u16 = 9100;
+
+/// A Prometheus in `host`'s namespace scraping the daemon at `target`; killed on drop.
 struct Prometheus {
     child: Child,
     dir: std::path::PathBuf,
+    host: Host,
 }
 
 impl Prometheus {
-    fn start(lab: &Lab) -> Prometheus {
+    fn start(lab: &Lab, host: &Host, target: &str) -> Prometheus {
         let dir = std::env::temp_dir().join(format!("wf-prometheus-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("data")).unwrap();
@@ -32,12 +38,12 @@ impl Prometheus {
             "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n\
              scrape_configs:\n  - job_name: whereflow\n    metrics_path: /metrics\n\
              \x20   authorization:\n      type: Bearer\n      credentials: {TOKEN}\n\
-             \x20   static_configs:\n      - targets: ['{API}']\n"
+             \x20   static_configs:\n      - targets: ['{target}']\n"
         );
         std::fs::write(dir.join("prometheus.yml"), config).unwrap();
         let log = std::fs::File::create(dir.join("prometheus.log")).unwrap();
         let child = lab
-            .command(lab.router(), "prometheus")
+            .command(host, "prometheus")
             .arg(format!(
                 "--config.file={}",
                 dir.join("prometheus.yml").display()
@@ -51,7 +57,11 @@ impl Prometheus {
             .stderr(log)
             .spawn()
             .expect("prometheus (Debian package prometheus; scripts/install-deps.sh)");
-        Prometheus { child, dir }
+        Prometheus {
+            child,
+            dir,
+            host: host.clone(),
+        }
     }
 
     fn log(&self) -> String {
@@ -62,7 +72,7 @@ impl Prometheus {
     fn api(&self, lab: &Lab, path: &str) -> Option<Value> {
         let path = path.to_owned();
         let (code, body) = lab
-            .in_netns(lab.router(), move || http_get(PROMETHEUS, &path))
+            .in_netns(&self.host, move || http_get(PROMETHEUS, &path))
             .ok()?
             .ok()?;
         (code == 200).then(|| serde_json::from_str(&body).ok())?
@@ -110,7 +120,11 @@ fn prometheus_scrapes_the_appliance_with_its_token() {
             .a("b.example", "203.0.113.11")],
     })
     .expect("building the lab (needs root)");
-    let d = Daemon::start(&lab, &format!("[metrics]\ntoken = \"{TOKEN}\"\n")).expect("daemon");
+    let d = Daemon::start(
+        &lab,
+        &format!("[metrics]\ntoken = \"{TOKEN}\"\nlisten = \"0.0.0.0:{METRICS_PORT}\"\n"),
+    )
+    .expect("daemon");
 
     // Without the token: 401; the admin's pages are not opened by it either.
     let (code, _, _) = request_as_device(&lab, 0, "GET", "/metrics", &[], "").expect("GET");
@@ -130,7 +144,30 @@ fn prometheus_scrapes_the_appliance_with_its_token() {
         "the metrics token must not open an admin-only export"
     );
 
-    let prom = Prometheus::start(&lab);
+    // The web listener serves /metrics too, to a scraper with the token.
+    let (code, _, body) =
+        request_as_device(&lab, 0, "GET", "/metrics", &[("Authorization", &auth)], "")
+            .expect("GET /metrics");
+    assert_eq!(code, 200, "{body}");
+    assert!(body.contains("whereflow_dns_queries_total"), "{body}");
+    // The metrics listener, from the uplink's side: /metrics only, nothing of the pages.
+    let metrics_addr = format!("{ROUTER_WAN_V4}:{METRICS_PORT}");
+    for path in ["/", "/api/v1/me", "/admin", "/api/v1/flows"] {
+        let addr = metrics_addr.clone();
+        let (code, _) = lab
+            .in_netns(lab.internet(), move || http_get(&addr, path))
+            .unwrap()
+            .expect("GET on the metrics listener");
+        assert_eq!(code, 404, "{path} on the metrics listener");
+    }
+    let addr = metrics_addr.clone();
+    let (code, _) = lab
+        .in_netns(lab.internet(), move || http_get(&addr, "/metrics"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(code, 401, "the metrics listener asks for the token too");
+
+    let prom = Prometheus::start(&lab, lab.internet(), &metrics_addr);
     let up = prom.wait(&lab, "up{job=\"whereflow\"}", |v| v == 1.0);
     eprintln!("prometheus: target up = {up}");
 

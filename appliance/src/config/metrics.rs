@@ -37,14 +37,31 @@ impl std::fmt::Debug for MetricsToken {
 pub struct MetricsConfig {
     /// The bearer token a scraper must send (`metrics.token`); `None`: the endpoint is off.
     pub token: Option<MetricsToken>,
+    /// A second listener that serves `/metrics` and nothing else (`metrics.listen`, e.g.
+    /// `"0.0.0.0:9100"`), for a scraper on the uplink's network: on the appliance the
+    /// firewall opens this port on the uplink, while the pages stay reachable from the WiFi
+    /// only. Unset: `/metrics` is served on the web listener alone.
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 impl MetricsConfig {
     /// Check the values; the error names the key.
     pub(crate) fn validate(&self) -> Result<(), ConfigError> {
         let Some(token) = &self.token else {
+            if self.listen.is_some() {
+                return Err(invalid(
+                    "metrics.listen",
+                    "needs metrics.token: without a token /metrics is off",
+                ));
+            }
             return Ok(());
         };
+        if self.listen.is_some_and(|a| a.port() == 0) {
+            return Err(invalid(
+                "metrics.listen",
+                "needs a port (e.g. \"0.0.0.0:9100\"): a scraper must know where to ask",
+            ));
+        }
         let t = &token.0;
         if t.len() < MIN_TOKEN_LEN {
             return Err(invalid(
@@ -82,6 +99,7 @@ mod tests {
     fn with(token: &str) -> MetricsConfig {
         MetricsConfig {
             token: Some(MetricsToken(token.into())),
+            listen: None,
         }
     }
 
@@ -98,6 +116,23 @@ mod tests {
             assert!(e.contains("metrics.token"), "{e}");
         }
         assert!(with(&"a".repeat(MAX_TOKEN_LEN + 1)).validate().is_err());
+    }
+
+    #[test]
+    fn a_listener_needs_a_token_and_a_port() {
+        let mut c = MetricsConfig {
+            listen: Some("0.0.0.0:9100".parse().unwrap()),
+            ..MetricsConfig::default()
+        };
+        let e = c.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("metrics.listen") && e.contains("metrics.token"),
+            "{e}"
+        );
+        c.token = with("0123456789abcdef0123").token;
+        c.validate().unwrap();
+        c.listen = Some("0.0.0.0:0".parse().unwrap());
+        assert!(c.validate().unwrap_err().to_string().contains("port"));
     }
 
     #[test]

@@ -169,7 +169,7 @@ impl Daemon {
             metrics_token: config.metrics.token.clone().map(Arc::new),
         };
         let web = WebServer::start(
-            WebOptions::from_config(&config.web, cert),
+            WebOptions::from_config(&config.web, &config.metrics, cert),
             app,
             shutdown.clone(),
         )

@@ -4,7 +4,9 @@
 //!   conntrack reader labels flows with the original, pre-NAT tuple).
 //! - From the devices, the appliance accepts DHCP, DNS, the web pages and ICMP.
 //! - From the uplink nothing comes in: only answers to the appliance's own connections
-//!   (including DHCP for its own address) and IPv6 neighbour discovery.
+//!   (including DHCP for its own address) and IPv6 neighbour discovery; and, when
+//!   `metrics.listen` is set, its port (a listener that serves `/metrics` alone, behind a
+//!   bearer token) for the school's or district's Prometheus.
 //! - Devices cannot reach the uplink's own network except through NAT like any other
 //!   destination, and nothing is forwarded towards the devices unless they started it.
 //! - A device may send only from the address its DHCP lease gives its MAC: the set `leases`
@@ -21,8 +23,16 @@ pub const NFLOG_GROUP: u16 = 7;
 
 /// Render the ruleset (a file for `nft -f`); `source` names the settings file in the header.
 /// Only the table `inet whereflow` is replaced: the daemon's own tables (blocks) stay.
-pub fn render(source: &str, uplink: &str) -> String {
+/// `metrics_port`: the port of `metrics.listen`, opened on the uplink.
+pub fn render(source: &str, uplink: &str, metrics_port: Option<u16>) -> String {
     let net = ap_network();
+    let metrics = match metrics_port {
+        Some(p) => format!(
+            "\t\t# A Prometheus on the uplink's network: metrics.listen serves /metrics alone.\n\
+             \t\tiifname \"{uplink}\" tcp dport {p} accept\n"
+        ),
+        None => String::new(),
+    };
     format!(
         "#!/usr/sbin/nft -f\n\
          # whereflow's firewall and NAT. Rendered at boot by `whereflow setup` from\n\
@@ -55,6 +65,7 @@ pub fn render(source: &str, uplink: &str) -> String {
          \t\t# The uplink: DHCP answers for our own address, IPv6 neighbour discovery.\n\
          \t\tiifname \"{uplink}\" udp sport 67 udp dport 68 accept\n\
          \t\ticmpv6 type {{ nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert }} ip6 hoplimit 255 accept\n\
+         {metrics}\
          \t}}\n\
          \n\
          \tchain forward {{\n\
@@ -99,7 +110,7 @@ mod tests {
 
     #[test]
     fn masquerade_out_of_the_uplink_only() {
-        let t = render("/boot/whereflow-settings.toml", "usb0");
+        let t = render("/boot/whereflow-settings.toml", "usb0", None);
         assert!(
             t.contains("oifname \"usb0\" ip saddr 10.42.0.0/24 masquerade"),
             "{t}"
@@ -109,8 +120,19 @@ mod tests {
     }
 
     #[test]
+    fn the_metrics_port_opens_on_the_uplink_only_when_set() {
+        let t = render("/boot/whereflow-settings.toml", "eth0", None);
+        assert!(!t.contains("iifname \"eth0\" tcp dport"), "{t}");
+        let t = render("/boot/whereflow-settings.toml", "eth0", Some(9100));
+        assert!(t.contains("iifname \"eth0\" tcp dport 9100 accept"), "{t}");
+        // Still inside the input chain, before its end.
+        let input = &t[t.find("chain input").unwrap()..t.find("chain forward").unwrap()];
+        assert!(input.contains("dport 9100"), "{input}");
+    }
+
+    #[test]
     fn addresses_are_bound_to_their_lease() {
-        let t = render("/boot/whereflow-settings.toml", "usb0");
+        let t = render("/boot/whereflow-settings.toml", "usb0", None);
         assert!(t.contains("type ether_addr . ipv4_addr"), "{t}");
         assert!(
             t.contains("iifname \"wlan0\" meta nfproto ipv4 ether saddr . ip saddr != @leases counter drop"),

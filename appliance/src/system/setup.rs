@@ -190,7 +190,10 @@ fn files(
     vec![
         (HOSTAPD_CONF, hostapd::render(ap, source)),
         (DNSMASQ_CONF, dnsmasq::render(source, uplink)),
-        (NFTABLES_CONF, nftables::render(source, uplink)),
+        (
+            NFTABLES_CONF,
+            nftables::render(source, uplink, config.metrics.listen.map(|a| a.port())),
+        ),
         (NFTABLES_DETECT_CONF, nftables::render_detect(source)),
         (DAEMON_TOML, toml),
         (SYSTEM_ENV, env(uplink, config, fallback)),

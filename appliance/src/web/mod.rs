@@ -227,6 +227,15 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::compression::CompressionLayer::new())
 }
 
+/// The routes of `metrics.listen`: `/metrics` only, every other path 404. No `Host` check
+/// there: it is reached by the uplink's addresses, holds no session, and asks a bearer token.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new().merge(metrics::routes()).with_state(state)
+}
+
+/// Connections `metrics.listen` holds at once (a scraper or two), and per client.
+const METRICS_CONNECTIONS: (usize, usize) = (16, 4);
+
 /// Why the web listener could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -256,12 +265,19 @@ pub struct WebOptions {
     pub max_connections: usize,
     /// `web.max_connections_per_device`.
     pub max_connections_per_device: usize,
+    /// `metrics.listen`: a listener serving `/metrics` alone.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 impl WebOptions {
     /// From `[web]` (the certificate is loaded by the caller: [`https::load_or_make`]).
-    pub fn from_config(web: &crate::config::WebConfig, cert: Option<https::HttpsCert>) -> Self {
+    pub fn from_config(
+        web: &crate::config::WebConfig,
+        metrics: &crate::config::MetricsConfig,
+        cert: Option<https::HttpsCert>,
+    ) -> Self {
         WebOptions {
+            metrics_listen: metrics.listen,
             listen: web.listen,
             https: web.https_listen.zip(cert),
             header_timeout: std::time::Duration::from_secs(web.header_timeout_secs),
@@ -311,6 +327,18 @@ impl WebServer {
             }
             None => None,
         };
+        let metrics = match options.metrics_listen {
+            Some(a) => {
+                let l = bind(a, "metrics.listen").await?;
+                let bound = l.local_addr().map_err(|source| WebError::Bind {
+                    addr: a,
+                    key: "metrics.listen",
+                    source,
+                })?;
+                Some((l, bound, metrics_router(state.clone())))
+            }
+            None => None,
+        };
         let shared = listener::Shared {
             devices: state.devices.clone(),
             router: router(state),
@@ -331,6 +359,16 @@ impl WebServer {
             None,
             shared.clone(),
         ))];
+        if let Some((l, bound, router)) = metrics {
+            tracing::info!("serving /metrics alone on {bound} (metrics.listen)");
+            let (total, per_client) = METRICS_CONNECTIONS;
+            let own = listener::Shared {
+                router,
+                connections: clients::Slots::new(total, per_client),
+                ..shared.clone()
+            };
+            tasks.push(tokio::spawn(listener::accept_loop(l, None, own)));
+        }
         let mut https_addr = None;
         if let Some((l, bound, acceptor)) = secure {
             https_addr = Some(bound);
