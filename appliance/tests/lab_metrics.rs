@@ -211,6 +211,9 @@ fn prometheus_scrapes_the_appliance_with_its_token() {
         queries < 20.0,
         "no more queries than the lab sent: {queries}"
     );
+    // The history writer's queue is drained (and its series there).
+    prom.wait(&lab, "whereflow_store_queued", |v| v == 0.0);
+    prom.wait(&lab, "whereflow_store_written_total", |v| v >= 1.0);
     // A histogram comes through whole.
     prom.wait(&lab, "whereflow_dns_upstream_latency_seconds_count", |v| {
         v >= 2.0

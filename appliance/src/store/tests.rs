@@ -456,6 +456,7 @@ fn full_queue_drops_and_counts() {
     assert!(!w.try_send(op()), "queue full: dropped, not blocked");
     assert!(!w.try_send(op()));
     assert_eq!(w.dropped(), 2);
+    assert_eq!(w.stats().queued(), 2, "the two accepted wait in the queue");
     drop(rx);
     assert!(!w.try_send(op()), "writer gone: dropped");
     assert_eq!(w.dropped(), 3);

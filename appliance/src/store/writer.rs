@@ -141,6 +141,9 @@ pub struct WriterStats {
     pub discarded: AtomicU64,
     /// Commits tried again after the disk refused them (full, read-only, busy).
     pub retries: AtomicU64,
+    /// Ops in the queue now (see [`WriterStats::queued`]). Counted up after a send and down
+    /// after a receive, so it may dip below zero for an instant.
+    in_queue: AtomicI64,
     /// Why the last commit failed; `None` once one succeeds.
     failing: parking_lot::Mutex<Option<String>>,
     /// Set by [`StoreWriter::close`]: stop retrying, the daemon is stopping.
@@ -148,6 +151,19 @@ pub struct WriterStats {
 }
 
 impl WriterStats {
+    /// Ops waiting in the queue now (at most the queue's capacity).
+    pub fn queued(&self) -> u64 {
+        u64::try_from(self.in_queue.load(Ordering::Relaxed)).unwrap_or(0)
+    }
+
+    fn sent(&self) {
+        self.in_queue.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn received(&self) {
+        self.in_queue.fetch_sub(1, Ordering::Relaxed);
+    }
+
     /// Why writing fails now (`None`: the last commit succeeded, or none failed yet).
     pub fn failing(&self) -> Option<String> {
         self.failing.lock().clone()
@@ -182,7 +198,10 @@ impl StoreWriter {
     pub fn try_send(&self, op: StoreOp) -> bool {
         let session = self.session.load(Ordering::Acquire);
         match self.tx.try_send(Box::new((session, op))) {
-            Ok(()) => true,
+            Ok(()) => {
+                self.stats.sent();
+                true
+            }
             Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
                 self.stats.dropped.fetch_add(1, Ordering::Relaxed);
                 false
@@ -201,7 +220,10 @@ impl StoreWriter {
         };
         let session = self.session.load(Ordering::Acquire);
         match self.tx.try_send(Box::new((session, op))) {
-            Ok(()) => Ok(rx),
+            Ok(()) => {
+                self.stats.sent();
+                Ok(rx)
+            }
             Err(TrySendError::Full(_)) => Err(StoreError::Writer("queue full".into())),
             Err(TrySendError::Disconnected(_)) => Err(StoreError::Writer("stopped".into())),
         }
@@ -214,7 +236,9 @@ impl StoreWriter {
         self.stats.closing.store(true, Ordering::Release);
         let session = self.session.load(Ordering::Acquire);
         // A writer that has already stopped has nothing left to commit.
-        let _ = self.tx.send(Box::new((session, StoreOp::Close)));
+        if self.tx.send(Box::new((session, StoreOp::Close))).is_ok() {
+            self.stats.sent();
+        }
     }
 
     /// Ops dropped so far.
@@ -266,10 +290,13 @@ fn run(mut conn: Connection, rx: Receiver<Queued>, config: &WriterConfig, stats:
     let mut wipe_due: Option<Instant> = None;
     while open {
         match rx.recv() {
-            Ok(op) => batch.push(op),
+            Ok(op) => {
+                stats.received();
+                batch.push(op);
+            }
             Err(_) => break,
         }
-        open = collect_batch(&rx, &mut batch, max_ops, config.max_delay);
+        open = collect_batch(&rx, &mut batch, max_ops, config.max_delay, stats);
         // Data ops in runs between control ops, in queue order.
         for run in batch.split_inclusive(|q| q.1.is_control()) {
             let (data, control) = match run.split_last() {
@@ -334,12 +361,16 @@ fn collect_batch(
     batch: &mut Vec<Queued>,
     max_ops: usize,
     max_delay: Duration,
+    stats: &WriterStats,
 ) -> bool {
     let deadline = Instant::now() + max_delay;
     while batch.len() < max_ops && !batch.last().is_some_and(|q| q.1.is_control()) {
         let left = deadline.saturating_duration_since(Instant::now());
         match rx.recv_timeout(left) {
-            Ok(op) => batch.push(op),
+            Ok(op) => {
+                stats.received();
+                batch.push(op);
+            }
             Err(RecvTimeoutError::Timeout) => break,
             Err(RecvTimeoutError::Disconnected) => return false,
         }

@@ -351,6 +351,11 @@ fn store(app: &AppState, out: &mut Vec<Metric>) {
         out.push(single(name, help, Value::Counter(load(a))));
     }
     out.push(single(
+        "store_queued",
+        "Records waiting in the store's queue now (it drops new ones when full).",
+        Value::Gauge(w.queued()),
+    ));
+    out.push(single(
         "store_failing",
         "1 while writing the history fails, else 0.",
         Value::Gauge(u64::from(w.failing().is_some())),
