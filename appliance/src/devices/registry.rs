@@ -531,6 +531,40 @@ impl DeviceRegistry {
         Ok(NicknameSaved::AddressOnly)
     }
 
+    /// Every device's nickname by MAC (a backup's `nicknames`), in MAC order.
+    pub fn nicknames(&self) -> Vec<(MacAddr, String)> {
+        let inner = self.inner.read();
+        let mut out: Vec<(MacAddr, String)> = inner
+            .by_mac
+            .iter()
+            .filter_map(|(mac, d)| Some((*mac, d.nickname.clone()?)))
+            .collect();
+        out.sort_by_key(|(mac, _)| mac.0);
+        out
+    }
+
+    /// Give the device with this MAC a nickname (checked with [`validate_nickname`]), making
+    /// it known if it is not yet (a restored backup: the device may join later), and save it.
+    pub fn set_nickname_of(&self, mac: MacAddr, raw: &str) -> Result<(), NicknameError> {
+        let name = validate_nickname(raw)?;
+        let now = Utc::now();
+        {
+            let mut inner = self.inner.write();
+            if !inner.by_mac.contains(&mac) {
+                inner.by_mac.put(mac, Device::new(mac, now));
+            }
+            if let Some(d) = inner.by_mac.get_mut(&mac) {
+                d.nickname = Some(name.clone());
+            }
+        }
+        self.persist(StoreOp::DeviceNickname {
+            mac: mac.to_string(),
+            nickname: Some(name),
+            at: now,
+        });
+        Ok(())
+    }
+
     /// Remove the nickname of the device behind `ip` (and of the address). `true` if there
     /// was one.
     pub fn clear_nickname(&self, ip: IpAddr) -> bool {
