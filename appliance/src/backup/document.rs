@@ -238,7 +238,11 @@ pub(crate) fn parse(bytes: &[u8], now: DateTime<Utc>) -> Result<Plan, BackupErro
     }
     let doc: Document = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        let path = if path == "." { "(top level)".into() } else { path };
+        let path = if path == "." {
+            "(top level)".into()
+        } else {
+            path
+        };
         BackupError::Invalid(vec![format!("{path}: {}", e.into_inner())])
     })?;
     check(doc, now)
@@ -251,7 +255,9 @@ fn check(doc: Document, now: DateTime<Utc>) -> Result<Plan, BackupError> {
     if let Some(h) = doc.settings.history {
         match h.validate() {
             Ok(()) => plan.history = Some(h),
-            Err(ConfigError::Invalid { key, reason }) => p.add(format_args!("settings.{key}"), reason),
+            Err(ConfigError::Invalid { key, reason }) => {
+                p.add(format_args!("settings.{key}"), reason)
+            }
             Err(e) => p.add("settings.history", e),
         }
     }
@@ -278,7 +284,10 @@ fn check(doc: Document, now: DateTime<Utc>) -> Result<Plan, BackupError> {
     let c = doc.controls;
     plan.dns_all = c.dns_block.all;
     if c.dns_block.devices.len() > MAX_CONTROLS {
-        p.add("controls.dns_block.devices", format_args!("more than {MAX_CONTROLS}"));
+        p.add(
+            "controls.dns_block.devices",
+            format_args!("more than {MAX_CONTROLS}"),
+        );
     }
     for (i, ip) in c.dns_block.devices.iter().enumerate().take(MAX_CONTROLS) {
         let ip = ip.to_canonical();
@@ -430,7 +439,9 @@ mod tests {
     #[test]
     fn versions_and_non_backups_are_refused_clearly() {
         assert_eq!(
-            refused(r#"{"whereflow_backup": 2, "made_by": "x", "made_at": "2026-12-06T10:00:00Z"}"#),
+            refused(
+                r#"{"whereflow_backup": 2, "made_by": "x", "made_at": "2026-12-06T10:00:00Z"}"#
+            ),
             "this backup is version 2; this appliance reads version 1"
         );
         assert!(refused(r#"{"whereflow_backup": "1"}"#).contains("version \"1\""));
@@ -441,26 +452,43 @@ mod tests {
 
     #[test]
     fn wrong_types_and_unknown_keys_name_the_key_path() {
-        let e = refused(&doc(r#", "settings": {"history": {"retention_days": "seven"}}"#));
-        assert!(e.contains("settings.history.retention_days: invalid type: string"), "{e}");
+        let e = refused(&doc(
+            r#", "settings": {"history": {"retention_days": "seven"}}"#,
+        ));
+        assert!(
+            e.contains("settings.history.retention_days: invalid type: string"),
+            "{e}"
+        );
         let e = refused(&doc(r#", "settings": {"web": {"privacy_mode": true}}"#));
         assert!(e.contains("settings.web: unknown field `web`"), "{e}");
         let e = refused(&doc(r#", "settings": {"history": {"keep_old": true}}"#));
-        assert!(e.contains("settings.history.keep_old: unknown field `keep_old`"), "{e}");
+        assert!(
+            e.contains("settings.history.keep_old: unknown field `keep_old`"),
+            "{e}"
+        );
         let e = refused(&doc(r#", "surprise": 1"#));
         assert!(e.contains("surprise: unknown field `surprise`"), "{e}");
         let e = refused(&doc(r#", "nicknames": {"mac": "x"}"#));
-        assert!(e.contains("nicknames: invalid type: map, expected a sequence"), "{e}");
-        let e = refused(&doc(r#", "controls": {"dns_block": {"devices": ["nope"]}}"#));
+        assert!(
+            e.contains("nicknames: invalid type: map, expected a sequence"),
+            "{e}"
+        );
+        let e = refused(&doc(
+            r#", "controls": {"dns_block": {"devices": ["nope"]}}"#,
+        ));
         assert!(e.contains("controls.dns_block.devices[0]: invalid"), "{e}");
-        let e = refused(&doc(r#", "ignores": [{"rule": {"name": "x", "kinds": ["bogus"]}, "expires": "2026-12-07T00:00:00Z"}]"#));
-        assert!(e.contains("ignores[0].rule.kinds[0]: unknown variant"), "{e}");
+        let e = refused(&doc(
+            r#", "ignores": [{"rule": {"name": "x", "kinds": ["bogus"]}, "expires": "2026-12-07T00:00:00Z"}]"#,
+        ));
+        assert!(
+            e.contains("ignores[0].rule.kinds[0]: unknown variant"),
+            "{e}"
+        );
     }
 
     #[test]
     fn values_are_checked_like_the_config_file_and_all_problems_listed() {
-        let e = refused(&doc(
-            r#", "settings": {"history": {"retention_days": 0}},
+        let e = refused(&doc(r#", "settings": {"history": {"retention_days": 0}},
                 "nicknames": [{"mac": "02:00:5e:10:00:20", "nickname": "ok"},
                               {"mac": "zz", "nickname": "x"},
                               {"mac": "ff:ff:ff:ff:ff:ff", "nickname": ""}],
@@ -470,8 +498,7 @@ mod tests {
                              "expires": "2026-12-07T00:00:00Z"}],
                 "group_view_rules": [{"kind": "domain", "target": "example.com", "action": "lock"},
                                      {"kind": "planet", "target": "", "action": "hide"}],
-                "secrets": {"admin_password_hash": "plain", "wifi_passphrase": "short"}"#,
-        ));
+                "secrets": {"admin_password_hash": "plain", "wifi_passphrase": "short"}"#));
         for key in [
             "settings.history.retention_days: must be between 1 and 3650",
             "nicknames[1].mac",

@@ -116,8 +116,9 @@ pub(crate) fn fits(plan: &Plan, p: &Parts<'_>) -> Result<(), BackupError> {
         );
     }
     if !plan.ignores.is_empty() && p.ignores.is_none() {
-        problems
-            .push("ignores: the detectors are off on this appliance (detect.enabled = false)".into());
+        problems.push(
+            "ignores: the detectors are off on this appliance (detect.enabled = false)".into(),
+        );
     }
     if problems.is_empty() {
         Ok(())
@@ -145,7 +146,7 @@ pub(crate) struct Restored {
     pub expired_ignores: usize,
     /// Projector rules added.
     pub group_view_rules: usize,
-    /// Blocks and projector rules this appliance had already.
+    /// Blocks, ignores and projector rules this appliance had already.
     pub already_there: usize,
     /// Secrets in the backup (checked, not applied: set them in the settings file).
     pub secrets_not_applied: usize,
@@ -228,7 +229,16 @@ pub(crate) async fn apply(p: &Parts<'_>, plan: Plan, now: DateTime<Utc>) -> Rest
     }
     if let Some(ignores) = p.ignores {
         let mut book = ignores.lock();
-        for (rule, expires) in plan.ignores {
+        for (mut rule, expires) in plan.ignores {
+            // The same ignore restored twice is one ignore.
+            rule.action = crate::detect::rules::Action::Ignore;
+            if book
+                .active(now)
+                .any(|t| t.rule == rule && t.expires == expires)
+            {
+                r.already_there += 1;
+                continue;
+            }
             match book.add(rule, None, now, expires) {
                 Ok(_) => r.ignores += 1,
                 Err(e) => r.problems.push(format!("ignore: {e}")),

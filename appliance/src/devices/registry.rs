@@ -776,6 +776,22 @@ mod tests {
     const PHONE: &str = "da:a1:19:00:00:02";
 
     #[test]
+    fn a_restored_nickname_waits_for_its_device() {
+        let r = DeviceRegistry::new(10);
+        r.set_nickname(ip("192.0.2.11"), "by address").unwrap();
+        assert!(r.nicknames().is_empty(), "an address' nickname has no MAC");
+        r.set_nickname_of(mac(PHONE), " Anna's phone ").unwrap();
+        assert!(r.set_nickname_of(mac(PI), "").is_err());
+        assert_eq!(
+            r.nicknames(),
+            vec![(mac(PHONE), "Anna's phone".to_string())]
+        );
+        // The device joins later at another address: it has the nickname.
+        r.observe(&sight("192.0.2.12", PHONE, None, 0));
+        assert_eq!(r.describe(ip("192.0.2.12")).name, "Anna's phone");
+    }
+
+    #[test]
     fn names_follow_the_rule() {
         let r = DeviceRegistry::new(10);
         r.observe(&sight("192.0.2.10", PI, None, 0));

@@ -75,7 +75,10 @@ async fn download(
             }
         },
         Err(e) => {
-            return (StatusCode::BAD_REQUEST, Json(json!({ "error": e.body_text() })))
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({ "error": e.body_text() })),
+            )
                 .into_response()
         }
     };
@@ -88,7 +91,11 @@ async fn download(
     );
     tracing::info!(
         "admin: backup downloaded{}",
-        if with_secrets { " with its secrets" } else { "" }
+        if with_secrets {
+            " with its secrets"
+        } else {
+            ""
+        }
     );
     let body = match serde_json::to_vec_pretty(&doc) {
         Ok(b) => b,

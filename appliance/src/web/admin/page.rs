@@ -126,7 +126,16 @@ pub(crate) async fn render_over(
 
 /// The admin page (`200`) with a notice made for this answer (a restore's counts).
 pub(crate) async fn render_notice(app: &AppState, admin: &AdminSession, text: String) -> Response {
-    page_with(app, Some(admin), StatusCode::OK, None, Some(text), None, true).await
+    page_with(
+        app,
+        Some(admin),
+        StatusCode::OK,
+        None,
+        Some(text),
+        None,
+        true,
+    )
+    .await
 }
 
 async fn page_with(
