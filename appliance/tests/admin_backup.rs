@@ -247,6 +247,24 @@ fn a_backup_moves_settings_nicknames_controls_ignores_and_rules_to_another_appli
     );
     assert_eq!(r.status, 403, "{}", r.text());
     assert_eq!(admin_b.backup()["nicknames"], json!([]));
+    // The form shows a refusal on the page.
+    let r = b.req(
+        "POST",
+        "/admin/backup/restore",
+        &[("Cookie", &admin_b.cookie), form],
+        &format!(
+            "csrf={}&backup={}",
+            admin_b.csrf,
+            form_value(&other_version.to_string())
+        ),
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        r.text()
+            .contains("this backup is version 2; this appliance reads version 1"),
+        "{}",
+        r.text()
+    );
 
     // The admin page's form restores it and says what it restored.
     let page = admin_b.get("/admin").text();
