@@ -261,10 +261,61 @@ fn check(doc: Document, now: DateTime<Utc>) -> Result<Plan, BackupError> {
             Err(e) => p.add("settings.history", e),
         }
     }
-    if doc.nicknames.len() > MAX_NICKNAMES {
-        p.add("nicknames", format_args!("more than {MAX_NICKNAMES}"));
+    check_nicknames(&doc.nicknames, &mut plan, &mut p);
+    check_controls(&doc.controls, &mut plan, &mut p);
+    if bounded(&mut p, "ignores", doc.ignores.len(), MAX_TEMP_IGNORES) {
+        for (i, ig) in doc.ignores.into_iter().enumerate() {
+            if let Err(e) = ig.rule.compile() {
+                p.add(format_args!("ignores[{i}].rule"), e);
+            } else if ig.expires <= now {
+                plan.expired_ignores += 1;
+            } else {
+                plan.ignores.push((ig.rule, ig.expires));
+            }
+        }
     }
-    for (i, n) in doc.nicknames.iter().enumerate().take(MAX_NICKNAMES) {
+    let max_rules = crate::group_view::rules::MAX_RULES;
+    if bounded(
+        &mut p,
+        "group_view_rules",
+        doc.group_view_rules.len(),
+        max_rules,
+    ) {
+        for (i, r) in doc.group_view_rules.iter().enumerate() {
+            match group_rule(r, now) {
+                Ok(rule) => plan.group_rules.push(rule),
+                Err((key, e)) => p.add(format_args!("group_view_rules[{i}].{key}"), e),
+            }
+        }
+    }
+    if let Some(s) = &doc.secrets {
+        check_secrets(s, &mut p);
+        plan.secrets = s.count();
+    }
+    if p.0.is_empty() {
+        return Ok(plan);
+    }
+    let more = p.0.len().saturating_sub(MAX_PROBLEMS);
+    p.0.truncate(MAX_PROBLEMS);
+    if more > 0 {
+        p.0.push(format!("and {more} more"));
+    }
+    Err(BackupError::Invalid(p.0))
+}
+
+/// Whether a list is within its bound (else a problem, and its items are not looked at).
+fn bounded(p: &mut Problems, key: &str, len: usize, max: usize) -> bool {
+    if len > max {
+        p.add(key, format_args!("more than {max}"));
+    }
+    len <= max
+}
+
+fn check_nicknames(list: &[Nickname], plan: &mut Plan, p: &mut Problems) {
+    if !bounded(p, "nicknames", list.len(), MAX_NICKNAMES) {
+        return;
+    }
+    for (i, n) in list.iter().enumerate() {
         let mac = match n.mac.parse::<MacAddr>() {
             Ok(m) if m.is_unicast() => Some(m),
             Ok(_) => {
@@ -281,76 +332,32 @@ fn check(doc: Document, now: DateTime<Utc>) -> Result<Plan, BackupError> {
             Err(e) => p.add(format_args!("nicknames[{i}].nickname"), e),
         }
     }
-    let c = doc.controls;
+}
+
+fn check_controls(c: &Controls, plan: &mut Plan, p: &mut Problems) {
     plan.dns_all = c.dns_block.all;
-    if c.dns_block.devices.len() > MAX_CONTROLS {
-        p.add(
-            "controls.dns_block.devices",
-            format_args!("more than {MAX_CONTROLS}"),
-        );
-    }
-    for (i, ip) in c.dns_block.devices.iter().enumerate().take(MAX_CONTROLS) {
-        let ip = ip.to_canonical();
-        if ip.is_unspecified() || ip.is_multicast() {
-            p.add(
-                format_args!("controls.dns_block.devices[{i}]"),
-                format_args!("{ip} is not a device's address"),
-            );
-        } else {
-            plan.dns_devices.push(ip);
+    let devices = &c.dns_block.devices;
+    if bounded(p, "controls.dns_block.devices", devices.len(), MAX_CONTROLS) {
+        for (i, ip) in devices.iter().enumerate() {
+            let ip = ip.to_canonical();
+            if ip.is_unspecified() || ip.is_multicast() {
+                p.add(
+                    format_args!("controls.dns_block.devices[{i}]"),
+                    format_args!("{ip} is not a device's address"),
+                );
+            } else {
+                plan.dns_devices.push(ip);
+            }
         }
     }
-    if c.blocks.len() > MAX_CONTROLS {
-        p.add("controls.blocks", format_args!("more than {MAX_CONTROLS}"));
-    }
-    for (i, b) in c.blocks.iter().enumerate().take(MAX_CONTROLS) {
-        match crate::control::blocks::normalise(b.kind, &b.value) {
-            Ok(v) => plan.blocks.push((b.kind, v)),
-            Err(e) => p.add(format_args!("controls.blocks[{i}].value"), e),
+    if bounded(p, "controls.blocks", c.blocks.len(), MAX_CONTROLS) {
+        for (i, b) in c.blocks.iter().enumerate() {
+            match crate::control::blocks::normalise(b.kind, &b.value) {
+                Ok(v) => plan.blocks.push((b.kind, v)),
+                Err(e) => p.add(format_args!("controls.blocks[{i}].value"), e),
+            }
         }
     }
-    if doc.ignores.len() > MAX_TEMP_IGNORES {
-        p.add("ignores", format_args!("more than {MAX_TEMP_IGNORES}"));
-    }
-    for (i, ig) in doc.ignores.into_iter().enumerate().take(MAX_TEMP_IGNORES) {
-        if let Err(e) = ig.rule.compile() {
-            p.add(format_args!("ignores[{i}].rule"), e);
-        } else if ig.expires <= now {
-            plan.expired_ignores += 1;
-        } else {
-            plan.ignores.push((ig.rule, ig.expires));
-        }
-    }
-    if doc.group_view_rules.len() > crate::group_view::rules::MAX_RULES {
-        p.add(
-            "group_view_rules",
-            format_args!("more than {}", crate::group_view::rules::MAX_RULES),
-        );
-    }
-    for (i, r) in doc
-        .group_view_rules
-        .iter()
-        .enumerate()
-        .take(crate::group_view::rules::MAX_RULES)
-    {
-        match group_rule(r, now) {
-            Ok(rule) => plan.group_rules.push(rule),
-            Err((key, e)) => p.add(format_args!("group_view_rules[{i}].{key}"), e),
-        }
-    }
-    if let Some(s) = &doc.secrets {
-        check_secrets(s, &mut p);
-        plan.secrets = s.count();
-    }
-    if p.0.is_empty() {
-        return Ok(plan);
-    }
-    let more = p.0.len().saturating_sub(MAX_PROBLEMS);
-    p.0.truncate(MAX_PROBLEMS);
-    if more > 0 {
-        p.0.push(format!("and {more} more"));
-    }
-    Err(BackupError::Invalid(p.0))
 }
 
 /// A stored projector rule back as a rule; the error names the key at fault.
@@ -545,6 +552,23 @@ mod tests {
         assert_eq!(p.nicknames.len(), 1);
         assert_eq!(p.secrets, 1);
         assert!(!format!("{d:?}").contains("t0ken"), "secrets not in Debug");
+    }
+
+    #[test]
+    fn lists_over_their_bound_are_refused() {
+        let many: Vec<String> = (0..=MAX_CONTROLS)
+            .map(|i| {
+                format!(
+                    "{{\"kind\": \"ip\", \"value\": \"192.0.2.{}\"}}",
+                    i % 250 + 1
+                )
+            })
+            .collect();
+        let e = refused(&doc(&format!(
+            ", \"controls\": {{\"blocks\": [{}]}}",
+            many.join(",")
+        )));
+        assert!(e.contains("controls.blocks: more than 1000"), "{e}");
     }
 
     #[test]
