@@ -14,7 +14,8 @@
 //! can change about the traffic (DNS blocking of trackers, nftables blocks, ending
 //! connections). `config` holds the one TOML file, `status` the health counters, `model` the
 //! shared vocabulary, `session` the actions that change several stages at once (forget a
-//! device, start a new session), and `daemon` wires the stages together and shuts them down
+//! device, start a new session), `backup` the admin's settings as a document that moves to
+//! another appliance, and `daemon` wires the stages together and shuts them down
 //! cleanly.
 //! `tls` is the TLS client the encrypted DNS upstreams and the webhook share.
 //! `sys` is the operating-system glue and holds all of the crate's `unsafe` code.
@@ -22,6 +23,7 @@
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
 
+pub(crate) mod backup;
 pub mod config;
 pub mod conntrack;
 pub(crate) mod control;

@@ -339,7 +339,12 @@ pub(crate) async fn add_group_rule(
     target: &str,
     action: &str,
 ) -> Result<Rule, SessionError> {
-    let rule = group_rule(s, kind, target, action)?;
+    add_built_group_rule(s, group_rule(s, kind, target, action)?).await
+}
+
+/// Put a checked rule in force and save it under the current session (the admin's form, a
+/// restored backup). The rule with its id.
+pub(crate) async fn add_built_group_rule(s: &Stages<'_>, rule: Rule) -> Result<Rule, SessionError> {
     let id = s.group_view.write().add(rule.clone())?;
     let rule = Rule { id, ..rule };
     if let Some(history) = s.history {

@@ -165,6 +165,10 @@ fn admin_endpoints(session: i64) -> Vec<(&'static str, String, bool)> {
         ("POST", "/admin/controls/block".into(), true),
         ("POST", "/admin/controls/block/1/delete".into(), true),
         ("POST", "/admin/controls/kill/1-1".into(), true),
+        ("GET", "/api/v1/backup".into(), false),
+        ("GET", "/api/v1/backup?secrets=1".into(), false),
+        ("POST", "/api/v1/backup".into(), true),
+        ("POST", "/admin/backup/restore".into(), true),
     ]
 }
 

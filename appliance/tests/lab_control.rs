@@ -1,7 +1,8 @@
 //! The admin's controls on the namespace lab: DNS blocking of trackers for everyone and for
 //! one device (and after a restart), blocking an address, an organization and a country
 //! with nftables, and ending a live TCP connection through NAT. Each one needs a login
-//! (401 without) and the login's CSRF token (403 without), and each one is undone.
+//! (401 without) and the login's CSRF token (403 without), and each one is undone. Blocks
+//! carried by a backup to a fresh appliance are enforced there.
 //!
 //! Needs root (network namespaces, nftables, conntrack) and, for the country block,
 //! `scripts/fetch-test-data.sh` (MaxMind's test databases). Nothing leaves the lab.
@@ -624,4 +625,79 @@ fn ending_a_live_tcp_connection() {
     // A new connection to the same server works (only that connection was refused).
     lab.tcp_exchange(0, "203.0.113.10:443".parse().unwrap(), 10, 10)
         .unwrap();
+}
+
+#[test]
+fn blocks_restored_from_a_backup_are_enforced_on_another_appliance() {
+    let lab = Lab::build(LabOptions {
+        devices: 1,
+        zones: vec![Zone::new("com")
+            .a("www.google", PLAIN_IP)
+            .a("graph.facebook", META_IP)],
+    })
+    .expect("building the lab (needs root)");
+    let _tcp = lab.tcp_server(443).unwrap();
+    let config = format!("[admin]\npassword = \"{PASSWORD}\"\n");
+    let dev = lab.devices()[0].ipv4.to_string();
+
+    // Appliance A blocks an address and an organization, and the admin downloads a backup.
+    let a_daemon = Daemon::start(&lab, &config).unwrap();
+    let admin = Admin::login(&lab);
+    assert_eq!(a(&lab, 0, "graph.facebook.com."), vec![ip(META_IP)]);
+    connect(&lab, META_IP).unwrap();
+    a_daemon
+        .wait_for(&lab, Duration::from_secs(5), |flows| {
+            find(flows, &dev, META_IP, 443)
+                .is_some_and(|f| f["org"] == "Meta")
+                .then_some(())
+        })
+        .unwrap();
+    for body in [
+        json!({"kind": "ip", "value": PLAIN_IP}),
+        json!({"kind": "org", "value": "Meta"}),
+    ] {
+        let r = admin.send(&lab, "POST", "/api/v1/controls/block", body);
+        assert_eq!(r.status, 201, "{r:?}");
+    }
+    refused(&lab, PLAIN_IP);
+    refused(&lab, META_IP);
+    let r = http(
+        &lab,
+        "GET",
+        "/api/v1/backup",
+        &[("Cookie", &admin.cookie)],
+        "",
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    let backup = r.json();
+    assert_eq!(
+        backup["controls"]["blocks"].as_array().map(Vec::len),
+        Some(2),
+        "{backup}"
+    );
+    drop(a_daemon);
+
+    // Appliance B, fresh (the table A left is replaced by B's empty one): nothing blocked
+    // until the backup is restored; then the address at once, and Meta's address as soon as
+    // a device's flow to it is seen.
+    let b_daemon = Daemon::start(&lab, &config).unwrap();
+    connect(&lab, PLAIN_IP).expect("a fresh appliance blocks nothing");
+    let admin = Admin::login(&lab);
+    admin.check_refusals(&lab, "POST", "/api/v1/backup", backup.clone());
+    connect(&lab, PLAIN_IP).expect("the refusals changed nothing");
+    let r = admin.send(&lab, "POST", "/api/v1/backup", backup);
+    assert_eq!(r.status, 200, "{r:?}");
+    let restored = r.json();
+    assert_eq!(restored["restored"]["blocks"], 2, "{restored}");
+    assert_eq!(restored["restored"]["problems"], json!([]), "{restored}");
+    refused(&lab, PLAIN_IP);
+    assert_eq!(a(&lab, 0, "graph.facebook.com."), vec![ip(META_IP)]);
+    let _ = connect(&lab, META_IP);
+    eventually("Meta's address is refused on B", || {
+        connect(&lab, META_IP).is_err().then_some(())
+    });
+    refused(&lab, META_IP);
+    let listed = admin.controls(&lab);
+    assert_eq!(listed["nft"]["installed"], true, "{listed}");
+    drop(b_daemon);
 }

@@ -531,6 +531,40 @@ impl DeviceRegistry {
         Ok(NicknameSaved::AddressOnly)
     }
 
+    /// Every device's nickname by MAC (a backup's `nicknames`), in MAC order.
+    pub fn nicknames(&self) -> Vec<(MacAddr, String)> {
+        let inner = self.inner.read();
+        let mut out: Vec<(MacAddr, String)> = inner
+            .by_mac
+            .iter()
+            .filter_map(|(mac, d)| Some((*mac, d.nickname.clone()?)))
+            .collect();
+        out.sort_by_key(|(mac, _)| mac.0);
+        out
+    }
+
+    /// Give the device with this MAC a nickname (checked with [`validate_nickname`]), making
+    /// it known if it is not yet (a restored backup: the device may join later), and save it.
+    pub fn set_nickname_of(&self, mac: MacAddr, raw: &str) -> Result<(), NicknameError> {
+        let name = validate_nickname(raw)?;
+        let now = Utc::now();
+        {
+            let mut inner = self.inner.write();
+            if !inner.by_mac.contains(&mac) {
+                inner.by_mac.put(mac, Device::new(mac, now));
+            }
+            if let Some(d) = inner.by_mac.get_mut(&mac) {
+                d.nickname = Some(name.clone());
+            }
+        }
+        self.persist(StoreOp::DeviceNickname {
+            mac: mac.to_string(),
+            nickname: Some(name),
+            at: now,
+        });
+        Ok(())
+    }
+
     /// Remove the nickname of the device behind `ip` (and of the address). `true` if there
     /// was one.
     pub fn clear_nickname(&self, ip: IpAddr) -> bool {
@@ -740,6 +774,22 @@ mod tests {
 
     const PI: &str = "b8:27:eb:00:00:01";
     const PHONE: &str = "da:a1:19:00:00:02";
+
+    #[test]
+    fn a_restored_nickname_waits_for_its_device() {
+        let r = DeviceRegistry::new(10);
+        r.set_nickname(ip("192.0.2.11"), "by address").unwrap();
+        assert!(r.nicknames().is_empty(), "an address' nickname has no MAC");
+        r.set_nickname_of(mac(PHONE), " Anna's phone ").unwrap();
+        assert!(r.set_nickname_of(mac(PI), "").is_err());
+        assert_eq!(
+            r.nicknames(),
+            vec![(mac(PHONE), "Anna's phone".to_string())]
+        );
+        // The device joins later at another address: it has the nickname.
+        r.observe(&sight("192.0.2.12", PHONE, None, 0));
+        assert_eq!(r.describe(ip("192.0.2.12")).name, "Anna's phone");
+    }
 
     #[test]
     fn names_follow_the_rule() {

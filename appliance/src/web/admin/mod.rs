@@ -1,4 +1,4 @@
-//! The admin side: the admin page, login, sessions, export, settings.
+//! The admin side: the admin page, login, sessions, export, settings, backup.
 //!
 //! | method | path | who | file |
 //! |---|---|---|---|
@@ -13,6 +13,9 @@
 //! | GET | `/api/v1/sessions/{id}/export`, `/api/v1/sessions/{id}/report` | admin | `export` |
 //! | GET, POST | `/api/v1/settings` | admin (+ `X-CSRF-Token` for POST) | `settings` |
 //! | POST | `/admin/settings` | admin form (`csrf` field) | `settings` |
+//! | GET | `/api/v1/backup` (`?secrets=1`) | admin | `backup` |
+//! | POST | `/api/v1/backup` | admin + `X-CSRF-Token` (the document as body) | `backup` |
+//! | POST | `/admin/backup/restore` | admin form (`csrf`, `backup` fields) | `backup` |
 //!
 //! Without a login every admin endpoint answers `401`; a logged-in request that changes
 //! state without this login's CSRF token answers `403` (see `web::auth`). `state` holds
@@ -20,6 +23,7 @@
 //! page and gives every admin form its CSRF check, error page and redirect. The admin's
 //! controls (`web::controls`) are a feature of their own with a section on this page.
 
+mod backup;
 mod export;
 mod login;
 pub(crate) mod page;
@@ -41,4 +45,5 @@ pub fn routes() -> Router<AppState> {
         .merge(sessions::routes())
         .merge(export::routes())
         .merge(settings::routes())
+        .merge(backup::routes())
 }

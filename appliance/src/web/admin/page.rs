@@ -54,6 +54,8 @@ struct AdminPage {
     enabled: bool,
     logged_in: bool,
     notice: Option<&'static str>,
+    /// A notice made for this answer (what a restore did).
+    detail: Option<String>,
     error: Option<String>,
     csrf: String,
     expires: String,
@@ -119,6 +121,32 @@ pub(crate) async fn render_over(
     error: Option<String>,
     https: bool,
 ) -> Response {
+    page_with(app, admin, status, notice, None, error, https).await
+}
+
+/// The admin page (`200`) with a notice made for this answer (a restore's counts).
+pub(crate) async fn render_notice(app: &AppState, admin: &AdminSession, text: String) -> Response {
+    page_with(
+        app,
+        Some(admin),
+        StatusCode::OK,
+        None,
+        Some(text),
+        None,
+        true,
+    )
+    .await
+}
+
+async fn page_with(
+    app: &AppState,
+    admin: Option<&AdminSession>,
+    status: StatusCode,
+    notice: Option<&'static str>,
+    detail: Option<String>,
+    error: Option<String>,
+    https: bool,
+) -> Response {
     let mut p = AdminPage {
         plain_http: !https,
         https: app.https.as_ref().map(|h| {
@@ -131,6 +159,7 @@ pub(crate) async fn render_over(
         enabled: app.admin.enabled(),
         logged_in: admin.is_some(),
         notice,
+        detail,
         error,
         csrf: admin.map(AdminSession::csrf_token).unwrap_or_default(),
         expires: admin

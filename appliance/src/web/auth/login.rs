@@ -134,6 +134,11 @@ impl Auth {
         self.hash.is_some()
     }
 
+    /// The admin password's hash (a backup asked for with its secrets).
+    pub(crate) fn password_hash(&self) -> Option<String> {
+        self.hash.clone()
+    }
+
     /// Check `password` for `client` (at `ip`), with the slow-down rules (module notes). The
     /// recovery code instead of the password logs in at once and clears every lock-out.
     pub async fn login(

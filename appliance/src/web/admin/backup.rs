@@ -1,0 +1,206 @@
+//! The backup: `GET /api/v1/backup` (admin; `?secrets=1` adds the secrets) downloads the
+//! document `crate::backup` writes; `POST /api/v1/backup` (admin + `X-CSRF-Token`, the
+//! document as the body) and the admin page's form `POST /admin/backup/restore` (a textarea
+//! `backup`, no script needed) restore one. Checked whole before anything is applied; the
+//! answer says what was restored, or every problem with its key path.
+
+use axum::body::Bytes;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::backup::{self, BackupError, Parts, Restored, Secrets};
+use crate::web::admin::page::{checked_form, render, render_notice, HasCsrf};
+use crate::web::admin::settings::{self, SettingsChange};
+use crate::web::auth::{AdminSession, AdminWrite};
+use crate::web::AppState;
+
+/// Largest form body: the document percent-encoded (up to three bytes per byte) and the token.
+const MAX_FORM_BYTES: usize = 3 * backup::document::MAX_DOCUMENT_BYTES + 4096;
+
+/// Routes of the backup.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/backup", get(download).post(restore_json))
+        .route("/admin/backup/restore", post(restore_form))
+        .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
+}
+
+#[derive(Deserialize)]
+struct Wish {
+    secrets: Option<String>,
+}
+
+fn parts(app: &AppState) -> Parts<'_> {
+    Parts {
+        stages: app.stages(),
+        controls: &app.controls,
+        ignores: app.detect.as_ref().map(|d| &*d.ignores),
+    }
+}
+
+/// The secrets this appliance holds (only for `?secrets=1`).
+fn secrets(app: &AppState) -> Secrets {
+    Secrets {
+        admin_password_hash: app.admin.auth.password_hash(),
+        metrics_token: app
+            .metrics_token
+            .as_ref()
+            .map(|t| String::from_utf8_lossy(t.as_bytes()).into_owned()),
+        wifi_passphrase: Some(app.wifi.passphrase.clone()).filter(|p| !p.is_empty()),
+    }
+}
+
+async fn download(
+    State(app): State<AppState>,
+    _admin: AdminSession,
+    wish: Result<Query<Wish>, QueryRejection>,
+) -> Response {
+    let with_secrets = match wish {
+        Ok(Query(w)) => match w.secrets.as_deref() {
+            None | Some("0") => false,
+            Some("1") => true,
+            Some(_) => {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    Json(json!({ "error": "secrets: 0 or 1" })),
+                )
+                    .into_response()
+            }
+        },
+        Err(e) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({ "error": e.body_text() })),
+            )
+                .into_response()
+        }
+    };
+    let now = Utc::now();
+    let doc = backup::collect(
+        &parts(&app),
+        app.admin.settings.get(),
+        with_secrets.then(|| secrets(&app)),
+        now,
+    );
+    tracing::info!(
+        "admin: backup downloaded{}",
+        if with_secrets {
+            " with its secrets"
+        } else {
+            ""
+        }
+    );
+    let body = match serde_json::to_vec_pretty(&doc) {
+        Ok(b) => b,
+        Err(e) => {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(json!({ "error": e.to_string() })),
+            )
+                .into_response()
+        }
+    };
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"whereflow-backup-{}.json\"",
+        now.format("%Y%m%d-%H%M")
+    )) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+/// Why a restore did not happen: the document's problems (`400`), or a failure applying the
+/// settings (its status).
+enum Refused {
+    Document(BackupError),
+    Settings(crate::web::admin::state::AdminError),
+}
+
+impl Refused {
+    fn status(&self) -> StatusCode {
+        match self {
+            Refused::Document(_) => StatusCode::BAD_REQUEST,
+            Refused::Settings(e) => e.status_code(),
+        }
+    }
+    fn message(&self) -> String {
+        match self {
+            Refused::Document(e) => e.to_string(),
+            Refused::Settings(e) => format!("settings.history: {e}"),
+        }
+    }
+}
+
+/// Check the whole document, then apply it.
+async fn restore(app: &AppState, bytes: &[u8]) -> Result<Restored, Refused> {
+    let now = Utc::now();
+    let plan = backup::document::parse(bytes, now).map_err(Refused::Document)?;
+    backup::fits(&plan, &parts(app)).map_err(Refused::Document)?;
+    let history = plan.history.clone();
+    if let Some(h) = &history {
+        settings::apply(
+            app,
+            SettingsChange {
+                retention_days: Some(h.retention_days),
+                max_db_mb: Some(h.max_db_mb),
+                keep_old_sessions: Some(h.keep_old_sessions),
+            },
+        )
+        .await
+        .map_err(Refused::Settings)?;
+    }
+    let mut restored = backup::apply(&parts(app), plan, now).await;
+    restored.settings = history.is_some();
+    Ok(restored)
+}
+
+async fn restore_json(State(app): State<AppState>, _admin: AdminWrite, body: Bytes) -> Response {
+    match restore(&app, &body).await {
+        Ok(r) => Json(json!({ "restored": r, "note": r.words() })).into_response(),
+        Err(e) => (e.status(), Json(json!({ "error": e.message() }))).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct RestoreForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    backup: String,
+}
+
+impl HasCsrf for RestoreForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+async fn restore_form(
+    State(app): State<AppState>,
+    admin: AdminSession,
+    headers: HeaderMap,
+    form: Result<Form<RestoreForm>, FormRejection>,
+) -> Response {
+    let f = match checked_form(&app, &admin, &headers, form).await {
+        Ok(f) => f,
+        Err(res) => return res,
+    };
+    match restore(&app, f.backup.as_bytes()).await {
+        Ok(r) => render_notice(&app, &admin, r.words()).await,
+        Err(e) => render(&app, Some(&admin), e.status(), None, Some(e.message())).await,
+    }
+}
