@@ -273,11 +273,36 @@ fn a_backup_moves_settings_nicknames_controls_ignores_and_rules_to_another_appli
         page.contains("action=\"/admin/backup/restore\""),
         "restore form"
     );
+    assert!(
+        page.contains("enctype=\"multipart/form-data\"") && page.contains("type=\"file\""),
+        "the form takes the downloaded file"
+    );
+    // As a browser sends it with the file chosen (multipart, the file's name and type).
+    let boundary = "----whereflow-test-boundary";
+    let upload = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
+         filename=\"whereflow-backup.json\"\r\nContent-Type: application/json\r\n\r\n{}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"backup\"\r\n\r\n\r\n\
+         --{boundary}--\r\n",
+        admin_b.csrf,
+        serde_json::to_string_pretty(&doc).unwrap()
+    );
+    let multipart = format!("multipart/form-data; boundary={boundary}");
+    // Without the token, the upload is refused like the plain form.
+    let no_token = upload.replace(&admin_b.csrf, "");
     let r = b.req(
         "POST",
         "/admin/backup/restore",
-        &[("Cookie", &admin_b.cookie), form],
-        &format!("csrf={}&{body}", admin_b.csrf),
+        &[("Cookie", &admin_b.cookie), ("Content-Type", &multipart)],
+        &no_token,
+    );
+    assert_eq!(r.status, 403, "{}", r.text());
+    let r = b.req(
+        "POST",
+        "/admin/backup/restore",
+        &[("Cookie", &admin_b.cookie), ("Content-Type", &multipart)],
+        &upload,
     );
     assert_eq!(r.status, 200, "{}", r.text());
     let shown = r.text();

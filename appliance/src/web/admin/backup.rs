@@ -1,12 +1,13 @@
 //! The backup: `GET /api/v1/backup` (admin; `?secrets=1` adds the secrets) downloads the
 //! document `crate::backup` writes; `POST /api/v1/backup` (admin + `X-CSRF-Token`, the
-//! document as the body) and the admin page's form `POST /admin/backup/restore` (a textarea
-//! `backup`, no script needed) restore one. Checked whole before anything is applied; the
+//! document as the body) and the admin page's form `POST /admin/backup/restore` (the file
+//! chosen, as `multipart/form-data`, or the contents pasted in the textarea `backup`; no
+//! script needed) restore one. Checked whole before anything is applied; the
 //! answer says what was restored, or every problem with its key path.
 
 use axum::body::Bytes;
-use axum::extract::rejection::{FormRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -16,7 +17,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::backup::{self, BackupError, Parts, Restored, Secrets};
-use crate::web::admin::page::{checked_form, render, render_notice, HasCsrf};
+use crate::web::admin::page::{checked_form, checked_token, render, render_notice, HasCsrf};
 use crate::web::admin::settings::{self, SettingsChange};
 use crate::web::auth::{AdminSession, AdminWrite};
 use crate::web::AppState;
@@ -189,16 +190,78 @@ impl HasCsrf for RestoreForm {
     }
 }
 
+/// Fields of an upload read at most (the form has three).
+const MAX_UPLOAD_FIELDS: usize = 8;
+
+/// The restore form sent as `multipart/form-data` (with the file chosen): its `csrf`, and the
+/// file's contents (or, with no file chosen, the textarea's).
+async fn read_upload(mut m: Multipart) -> Result<RestoreForm, String> {
+    let mut form = RestoreForm {
+        csrf: String::new(),
+        backup: String::new(),
+    };
+    let mut file = None;
+    for _ in 0..MAX_UPLOAD_FIELDS {
+        let Some(field) = m.next_field().await.map_err(|e| e.body_text())? else {
+            break;
+        };
+        match field.name() {
+            Some("csrf") => form.csrf = field.text().await.map_err(|e| e.body_text())?,
+            Some("backup") => form.backup = field.text().await.map_err(|e| e.body_text())?,
+            Some("file") => {
+                let bytes = field.bytes().await.map_err(|e| e.body_text())?;
+                if !bytes.is_empty() {
+                    file = Some(bytes);
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(bytes) = file {
+        form.backup = String::from_utf8(bytes.to_vec())
+            .map_err(|_| "the file chosen is not a whereflow backup (not text)".to_string())?;
+    }
+    Ok(form)
+}
+
 async fn restore_form(
     State(app): State<AppState>,
     admin: AdminSession,
     headers: HeaderMap,
-    form: Result<Form<RestoreForm>, FormRejection>,
+    request: Request,
 ) -> Response {
-    let f = match checked_form(&app, &admin, &headers, form).await {
-        Ok(f) => f,
-        Err(res) => return res,
+    let multipart = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("multipart/form-data"));
+    let f = if multipart {
+        let upload = match Multipart::from_request(request, &app).await {
+            Ok(m) => read_upload(m).await,
+            Err(e) => Err(e.body_text()),
+        };
+        // The token first: a form without it is refused before its contents are looked at.
+        let token = upload.as_ref().map(|f| f.csrf.as_str()).unwrap_or("");
+        if let Err(res) = checked_token(&app, &admin, &headers, token).await {
+            return res;
+        }
+        match upload {
+            Ok(f) => f,
+            Err(why) => {
+                let why = format!("the upload could not be read: {why}");
+                return render(&app, Some(&admin), StatusCode::BAD_REQUEST, None, Some(why)).await;
+            }
+        }
+    } else {
+        let form = Form::<RestoreForm>::from_request(request, &app).await;
+        match checked_form(&app, &admin, &headers, form).await {
+            Ok(f) => f,
+            Err(res) => return res,
+        }
     };
+    if f.backup.trim().is_empty() {
+        let why = "choose a backup file, or paste its contents".to_string();
+        return render(&app, Some(&admin), StatusCode::BAD_REQUEST, None, Some(why)).await;
+    }
     match restore(&app, f.backup.as_bytes()).await {
         Ok(r) => render_notice(&app, &admin, r.words()).await,
         Err(e) => render(&app, Some(&admin), e.status(), None, Some(e.message())).await,

@@ -259,6 +259,16 @@ pub(crate) async fn checked<T: HasCsrf>(
     form: &Result<Form<T>, FormRejection>,
 ) -> Result<(), Response> {
     let token = form.as_ref().map(|Form(f)| f.csrf()).unwrap_or("");
+    checked_token(app, admin, headers, token).await
+}
+
+/// The CSRF check of a form's `token` (any encoding); `Err` is the page to answer with (`403`).
+pub(crate) async fn checked_token(
+    app: &AppState,
+    admin: &AdminSession,
+    headers: &HeaderMap,
+    token: &str,
+) -> Result<(), Response> {
     match admin.check_csrf(headers, token) {
         Ok(()) => Ok(()),
         Err(CsrfRejection(why)) => Err(render(
