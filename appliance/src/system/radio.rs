@@ -71,7 +71,9 @@ pub fn parse_phy_info(text: &str) -> RadioCaps {
                 }
                 Section::Modes => caps.ap_mode |= item == "AP",
                 Section::Commands => caps.hostapd_sme |= item == "new_station",
-                Section::ExtFeatures => caps.sae_offload_ap |= item.starts_with("[ SAE_OFFLOAD_AP ]"),
+                Section::ExtFeatures => {
+                    caps.sae_offload_ap |= item.starts_with("[ SAE_OFFLOAD_AP ]")
+                }
                 Section::Other => {}
             }
             continue;
@@ -185,7 +187,9 @@ pub fn read(interface: &str) -> Result<RadioCaps, RadioError> {
 /// The radio (`phy0`) of `interface`: its `phy80211` link once the interface exists, else the
 /// only radio there is.
 fn phy_of(interface: &str) -> Result<String, RadioError> {
-    let link = Path::new("/sys/class/net").join(interface).join("phy80211/name");
+    let link = Path::new("/sys/class/net")
+        .join(interface)
+        .join("phy80211/name");
     let start = Instant::now();
     loop {
         if let Ok(name) = std::fs::read_to_string(&link) {
@@ -265,12 +269,14 @@ fn iw_phy_info(phy: &str) -> Result<String, RadioError> {
 mod tests {
     use super::*;
 
-    /// `iw phy phy0 info` of mac80211_hwsim (the WiFi system test's radios), Debian's kernel and iw.
+    /// `iw phy phy0 info` of mac80211_hwsim in the WiFi system test's guest (Debian 12's kernel
+    /// 6.1 and iw), verbatim.
     const HWSIM: &str = include_str!("../../tests/data/iw/hwsim-phy-info.txt");
     /// `iw phy phy0 info` of brcmfmac on a Raspberry Pi 3 (raspberrypi/linux#6130).
     const BRCMFMAC: &str = include_str!("../../tests/data/iw/brcmfmac-rpi3-phy-info.txt");
     /// `iw phy` of brcmfmac with Cypress firmware that offloads SAE (RPi-Distro/firmware-nonfree#41).
-    const BRCMFMAC_SAE: &str = include_str!("../../tests/data/iw/brcmfmac-sae-offload-phy-info.txt");
+    const BRCMFMAC_SAE: &str =
+        include_str!("../../tests/data/iw/brcmfmac-sae-offload-phy-info.txt");
 
     #[test]
     fn hwsim_does_transition_mode() {
@@ -297,7 +303,10 @@ mod tests {
     fn brcmfmac_without_sae_offload_stays_wpa2_without_pmf() {
         let c = parse_phy_info(BRCMFMAC);
         // It lists BIP-CMAC-128, but authenticates in its firmware.
-        assert!(c.ap_mode && c.bip_cmac && !c.hostapd_sme && !c.sae_offload_ap, "{c:?}");
+        assert!(
+            c.ap_mode && c.bip_cmac && !c.hostapd_sme && !c.sae_offload_ap,
+            "{c:?}"
+        );
         assert_eq!(
             choose(WifiSecurity::Auto, Some(&c)).unwrap().security,
             ApSecurity::Wpa2 { pmf: false }

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use crate::config::{Config, WifiSecurity};
 use crate::system::hostapd::{self, AccessPoint};
 use crate::system::network::{AP_ADDRESS, AP_INTERFACE, AP_PREFIX};
-use crate::system::settings::{self, Problem, Settings};
 use crate::system::radio::{self, RadioCaps};
+use crate::system::settings::{self, Problem, Settings};
 use crate::system::{dnsmasq, fallback, nftables, problems, runtime};
 
 /// What `whereflow setup` reads and writes.
@@ -292,9 +292,10 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
         }
     });
     // The radio decides "auto", and whether "wpa3" can be; other choices do not ask it.
-    let wants_radio = settings.config.as_ref().is_some_and(|c| {
-        matches!(c.wifi.security, WifiSecurity::Auto | WifiSecurity::Wpa3)
-    });
+    let wants_radio = settings
+        .config
+        .as_ref()
+        .is_some_and(|c| matches!(c.wifi.security, WifiSecurity::Auto | WifiSecurity::Wpa3));
     let caps = if wants_radio {
         match radio::read(AP_INTERFACE) {
             Ok(c) => {
@@ -302,7 +303,9 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
                 Some(c)
             }
             Err(e) => {
-                notes.push(format!("the WiFi radio's capabilities could not be read: {e}"));
+                notes.push(format!(
+                    "the WiFi radio's capabilities could not be read: {e}"
+                ));
                 None
             }
         }
@@ -457,15 +460,23 @@ mod tests {
         );
         assert!(hostapd.contains("\nsae_require_mfp=1\n"), "{hostapd}");
         // The daemon gets what was chosen, never "auto".
-        assert!(r.files[4].1.contains("security = \"wpa2-wpa3\""), "{}", r.files[4].1);
+        assert!(
+            r.files[4].1.contains("security = \"wpa2-wpa3\""),
+            "{}",
+            r.files[4].1
+        );
         let why = r.security_choice.as_deref().unwrap();
         assert!(why.starts_with("WPA2/WPA3 transition"), "{why}");
 
         let r = render_with_radio(&text, &[], Some(&FULLMAC));
-        assert!(r.files[0].1.contains("\nwpa_key_mgmt=WPA-PSK\nieee80211w=0\n"));
+        assert!(r.files[0]
+            .1
+            .contains("\nwpa_key_mgmt=WPA-PSK\nieee80211w=0\n"));
         assert!(r.files[4].1.contains("security = \"wpa2\""));
         let r = render_with_radio(&text, &[], None);
-        assert!(r.files[0].1.contains("\nwpa_key_mgmt=WPA-PSK\nieee80211w=0\n"));
+        assert!(r.files[0]
+            .1
+            .contains("\nwpa_key_mgmt=WPA-PSK\nieee80211w=0\n"));
     }
 
     #[test]
@@ -480,7 +491,9 @@ mod tests {
         assert!(r.files[0].1.contains("\nwpa_key_mgmt=SAE\nieee80211w=2\n"));
         // An explicit "wpa2" stays WPA2 without protected management frames on any radio.
         let r = render_with_radio(GOOD, &[], Some(&MAC80211));
-        assert!(r.files[0].1.contains("\nwpa_key_mgmt=WPA-PSK\nieee80211w=0\n"));
+        assert!(r.files[0]
+            .1
+            .contains("\nwpa_key_mgmt=WPA-PSK\nieee80211w=0\n"));
     }
 
     #[test]
