@@ -291,11 +291,14 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
             }
         }
     });
-    // The radio decides "auto", and whether "wpa3" can be; other choices do not ask it.
-    let wants_radio = settings
-        .config
-        .as_ref()
-        .is_some_and(|c| matches!(c.wifi.security, WifiSecurity::Auto | WifiSecurity::Wpa3));
+    // The radio decides "auto", and whether "wpa3" can be; other choices, and settings that
+    // give the fallback anyway, do not ask it.
+    let wants_radio = settings.problems.is_empty()
+        && extra.is_empty()
+        && settings
+            .config
+            .as_ref()
+            .is_some_and(|c| matches!(c.wifi.security, WifiSecurity::Auto | WifiSecurity::Wpa3));
     let caps = if wants_radio {
         match radio::read(AP_INTERFACE) {
             Ok(c) => {
