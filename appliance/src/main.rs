@@ -196,6 +196,9 @@ fn setup(args: SetupArgs) -> ExitCode {
                         r.ap.band,
                         r.ap.channel
                     );
+                    if let Some(why) = &r.security_choice {
+                        eprintln!("whereflow setup: WiFi security: {why}");
+                    }
                     ExitCode::SUCCESS
                 }
                 Some(text) => {

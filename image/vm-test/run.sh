@@ -5,7 +5,9 @@
 # In the guest (see guest/etc/init.d/S90vm-test): mac80211_hwsim radios, hostapd from the
 # rendered config, a client that joins, gets a lease, resolves a name through whereflow and
 # fetches a page from an "internet" namespace; a client with a wrong passphrase that must not
-# join. Here, on the host, the results (second serial port) are checked: the flow in
+# join; with the good settings (wifi.security "auto": transition mode), the first client joins
+# with WPA3-SAE and another with WPA2-PSK, which then sends DNS queries from the first's
+# address: none may be recorded. Here, on the host, the results (second serial port) are checked: the flow in
 # /api/v1/flows with the right device, domain and bytes, the wrong client kept out, the
 # daemon's user and capabilities, the boot and data partitions. Boot times are printed.
 #
@@ -177,7 +179,7 @@ sd_card() { # BOOT_IMG DATA_IMG
 }
 
 # What both boots must show: the client in, the wrong one out, the flow, the daemon's rights,
-# the watchdog and the clock.
+# the watchdog and the clock. $1: how many stations must be authorized on the access point.
 check_common() {
   lease=$(value sta lease)
   [[ $(value sta state) == COMPLETED ]] && ok "client associated to \"$(plain ssid)\"" ||
@@ -194,8 +196,8 @@ check_common() {
     fail "the client with the wrong passphrase got a lease"
   [[ $(value bad handshake-failures) -ge 1 ]] && ok "wrong passphrase: handshake failed" ||
     fail "no failed handshake seen for the wrong passphrase"
-  [[ $(plain stations) == 1 ]] && ok "one authorized station on the access point" ||
-    fail "authorized stations on the access point: $(plain stations)"
+  [[ $(plain stations) == "$1" ]] && ok "$1 authorized station(s) on the access point" ||
+    fail "authorized stations on the access point: $(plain stations), not $1"
 
   local flows flow down up
   flows=$(block flows)
@@ -236,6 +238,54 @@ check_common() {
     fail "no saved clock"
 }
 
+# wifi.security left at "auto": on mac80211_hwsim's radios (BIP-CMAC-128, SAE in hostapd)
+# setup chooses transition mode; sta joins with WPA3-SAE (PMF required), fgr with WPA2-PSK.
+check_security() {
+  local conf sta
+  conf=$(block hostapd-security)
+  grep -qx 'wpa_key_mgmt=WPA-PSK SAE' <<<"$conf" && grep -qx 'ieee80211w=1' <<<"$conf" &&
+    grep -qx 'sae_require_mfp=1' <<<"$conf" && grep -qx 'rsn_pairwise=CCMP' <<<"$conf" &&
+    ok "security \"auto\": hostapd.conf in WPA2/WPA3 transition mode with PMF" ||
+    fail "hostapd.conf security lines: $(tr '\n' ' ' <<<"$conf")"
+  grep -q 'whereflow setup: WiFi security: WPA2/WPA3 transition' "$console" &&
+    ok "setup says which security it chose" || fail "no 'WiFi security:' line from setup on the console"
+  [[ $(value sta key_mgmt) == SAE ]] && ok "sta joined with WPA3-SAE" ||
+    fail "sta key_mgmt $(value sta key_mgmt)"
+  [[ $(value fgr key_mgmt) == WPA2-PSK ]] && ok "fgr joined with WPA2-PSK" ||
+    fail "fgr key_mgmt $(value fgr key_mgmt)"
+  sta=$(block all-sta)
+  # hostapd's AKM suite selectors: 00-0f-ac-8 SAE, 00-0f-ac-2 PSK.
+  grep -qx 'AKMSuiteSelector=00-0f-ac-8' <<<"$sta" && grep -qx 'AKMSuiteSelector=00-0f-ac-2' <<<"$sta" &&
+    ok "hostapd all_sta: one SAE station, one PSK station" ||
+    fail "hostapd all_sta: $(tr '\n' ' ' <<<"$sta")"
+}
+
+# fgr took sta's address: its DNS query must be dropped by the firewall before whereflow sees
+# it (nothing recorded, no answer, the bind chain's counter up), while sta's own is recorded.
+check_forgery() {
+  local a f dns before after
+  a=$(value sta lease)
+  f=$(value fgr lease)
+  [[ $(value fgr state) == COMPLETED && $f == 10.42.0.* && $f != "$a" ]] &&
+    ok "fgr associated, lease $f" || fail "fgr state $(value fgr state), lease $f"
+  [[ $(value fgr source) == "$a/24" ]] && ok "fgr sends from sta's address $a" ||
+    fail "fgr source $(value fgr source)"
+  [[ $(value fgr forged-answer) == none ]] && ok "the forged query got no answer" ||
+    fail "the forged query was answered: $(value fgr forged-answer)"
+  before=$(value fgr bind-drops-before)
+  after=$(value fgr bind-drops-after)
+  [[ $before =~ ^[0-9]+$ && $after =~ ^[0-9]+$ ]] && ((after > before)) &&
+    ok "the bind chain dropped $((after - before)) forged packets" ||
+    fail "bind chain drop counter $before -> $after"
+  dns=$(block dns)
+  jq -e --arg ip "$a" '[.answers[] | select(.name == "genuine-by-sta.wifi.example" and .device_ip == $ip)] | length >= 1' \
+    <<<"$dns" >/dev/null 2>&1 && ok "sta's own query recorded under $a" ||
+    fail "sta's genuine-by-sta.wifi.example not recorded under $a: $dns"
+  jq -e '[.answers[] | select(.name | test("forged-by-fgr"))] | length == 0' <<<"$dns" >/dev/null 2>&1 &&
+    ok "fgr's forged query recorded under no address" ||
+    fail "forged query recorded: $(jq -c '[.answers[] | select(.name | test("forged-by-fgr"))]' <<<"$dns" 2>/dev/null)"
+}
+
 timeline() {
   echo "vm-test: [$scenario] boot timeline (guest uptime, s):"
   block boot-times | sed 's/^/  /'
@@ -255,7 +305,7 @@ timeline() {
 
 logs() {
   local b
-  for b in syslog hostapd-log wpa-sta-log wpa-bad-log; do
+  for b in syslog hostapd-log wpa-sta-log wpa-bad-log wpa-fgr-log; do
     echo "--- [$scenario] $b" >&2
     block "$b" >&2
   done
@@ -266,7 +316,9 @@ scenario=good
 if [[ ${VM_TEST_ONLY:-good} == good || -z ${VM_TEST_ONLY:-} ]] && boot "$here/whereflow-settings.toml"; then
   before=$failures
   [[ $(plain mode) == settings ]] && ok "the settings were used" || fail "mode $(plain mode)"
-  check_common
+  check_common 2
+  check_security
+  check_forgery
   # The boot partition: the admin password hashed in place, no problems file.
   # shellcheck disable=SC2016 # a literal $ in the pattern
   grep -q '^password_hash = "\$argon2id\$' <<<"$(block boot-admin)" &&
@@ -292,7 +344,7 @@ if [[ ${VM_TEST_ONLY:-fallback} == fallback || -z ${VM_TEST_ONLY:-} ]] &&
   [[ $(plain mode) == fallback && $(plain ssid) == whereflow-setup ]] &&
     ok "the setup network ran, passphrase from the problems file" ||
     fail "mode $(plain mode), ssid $(plain ssid)"
-  check_common
+  check_common 1
   problems=$(block boot-problems)
   for key in wifi.country wifi.passphrase site.latitude admin.password uplink.interface; do
     grep -q "^- $key: " <<<"$problems" && ok "problems file names $key" ||

@@ -345,5 +345,10 @@ mod tests {
         );
         parse("[wifi]\nssid = \"open class\"\nsecurity = \"open\"").unwrap();
         assert_eq!(Config::default().site.url, "http://whereflow.lan");
+        // "auto" is the default; setup decides it from the radio.
+        assert_eq!(Config::default().wifi.security, WifiSecurity::Auto);
+        let c = parse("[wifi]\nssid = \"class\"\npassphrase = \"secret123\"\nsecurity = \"auto\"")
+            .unwrap();
+        assert_eq!(c.wifi.security, WifiSecurity::Auto);
     }
 }

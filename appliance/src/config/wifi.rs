@@ -8,8 +8,12 @@ use super::{invalid, ConfigError};
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum WifiSecurity {
-    /// WPA2-Personal (a passphrase).
+    /// Decided by `whereflow setup` from what the radio can do: WPA2/WPA3 transition with
+    /// protected management frames where it can, else WPA2 (with them where it can). The
+    /// daemon's runtime file always holds what setup chose, never `auto`.
     #[default]
+    Auto,
+    /// WPA2-Personal (a passphrase).
     Wpa2,
     /// WPA3-Personal (SAE; a passphrase).
     Wpa3,
@@ -29,7 +33,8 @@ pub struct WifiConfig {
     pub ssid: String,
     /// The passphrase (WPA2/WPA3: 8 to 63 printable ASCII characters; open: empty).
     pub passphrase: String,
-    /// `"wpa2"`, `"wpa3"`, `"wpa2-wpa3"` (transition) or `"open"`.
+    /// `"auto"` (the default: the best the radio can do), `"wpa2"`, `"wpa3"`, `"wpa2-wpa3"`
+    /// (transition) or `"open"`.
     pub security: WifiSecurity,
     /// The country the access point is in (ISO 3166 alpha-2, e.g. `"DE"`, one wireless-regdb
     /// knows): it decides the allowed channels and power. Empty: not set (the world domain:
@@ -93,7 +98,10 @@ impl WifiConfig {
                     ));
                 }
             }
-            WifiSecurity::Wpa2 | WifiSecurity::Wpa3 | WifiSecurity::Wpa2Wpa3 => {
+            WifiSecurity::Auto
+            | WifiSecurity::Wpa2
+            | WifiSecurity::Wpa3
+            | WifiSecurity::Wpa2Wpa3 => {
                 let n = self.passphrase.chars().count();
                 if !(8..=63).contains(&n) {
                     return Err(invalid(

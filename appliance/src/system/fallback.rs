@@ -11,8 +11,7 @@ use std::path::Path;
 
 use rand::RngExt as _;
 
-use crate::config::WifiSecurity;
-use crate::system::hostapd::AccessPoint;
+use crate::system::hostapd::{AccessPoint, ApSecurity};
 use crate::system::regdomain::Band;
 
 /// The fallback network's name.
@@ -77,7 +76,7 @@ pub fn access_point(passphrase: &str) -> AccessPoint {
     AccessPoint {
         ssid: SSID.into(),
         passphrase: passphrase.into(),
-        security: WifiSecurity::Wpa2,
+        security: ApSecurity::Wpa2 { pmf: false },
         country: None,
         band: Band::Ghz2_4,
         channel: 6,

@@ -1,12 +1,13 @@
 //! `hostapd.conf`: the access point on `wlan0`.
 //!
-//! 20 MHz channels with 802.11n (and WMM, which 802.11n needs) on either band; WPA2-PSK,
-//! WPA3-SAE, or both (transition mode). Devices are isolated from each other (`ap_isolate`):
-//! each reaches the appliance and the internet, not the other devices.
+//! 20 MHz channels with 802.11n (and WMM, which 802.11n needs) on either band; WPA2-PSK
+//! (with or without protected management frames), WPA3-SAE, or both (transition mode).
+//! Devices are isolated from each other (`ap_isolate`): each reaches the appliance and the
+//! internet, not the other devices.
 
 use std::fmt::Write as _;
 
-use crate::config::{WifiConfig, WifiSecurity};
+use crate::config::WifiConfig;
 use crate::system::network::AP_INTERFACE;
 use crate::system::regdomain::Band;
 
@@ -17,8 +18,8 @@ pub struct AccessPoint {
     pub ssid: String,
     /// WPA passphrase (8 to 63 printable ASCII characters).
     pub passphrase: String,
-    /// WPA2, WPA3 or both (never open: the settings check refuses it).
-    pub security: WifiSecurity,
+    /// WPA2, WPA3 or both, as chosen at setup (`system::radio`).
+    pub security: ApSecurity,
     /// ISO 3166 alpha-2 code in capitals; `None`: the world regulatory domain.
     pub country: Option<String>,
     /// The band.
@@ -40,26 +41,54 @@ impl std::fmt::Debug for AccessPoint {
     }
 }
 
+/// The security the access point runs with: `wifi.security` once setup has decided `auto`
+/// (never open: the settings check refuses it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApSecurity {
+    /// WPA2-PSK; `pmf`: protected management frames offered (`ieee80211w=1`), for devices
+    /// that can.
+    Wpa2 {
+        /// Offer protected management frames.
+        pmf: bool,
+    },
+    /// WPA3-SAE only (protected management frames required).
+    Wpa3,
+    /// WPA2-PSK and WPA3-SAE (transition mode; protected management frames optional, required
+    /// with SAE).
+    Wpa2Wpa3,
+}
+
+impl ApSecurity {
+    /// For people (the setup log): e.g. "WPA2/WPA3 transition with protected management frames".
+    pub fn describe(&self) -> &'static str {
+        match self {
+            ApSecurity::Wpa2 { pmf: false } => "WPA2",
+            ApSecurity::Wpa2 { pmf: true } => "WPA2 with optional protected management frames",
+            ApSecurity::Wpa3 => "WPA3 (SAE) with protected management frames",
+            ApSecurity::Wpa2Wpa3 => "WPA2/WPA3 transition with protected management frames",
+        }
+    }
+}
+
 impl AccessPoint {
-    /// The access point a checked `[wifi]` section describes.
-    pub fn from_wifi(w: &WifiConfig) -> AccessPoint {
+    /// The access point a checked `[wifi]` section describes, with the `security` setup chose.
+    pub fn from_wifi(w: &WifiConfig, security: ApSecurity) -> AccessPoint {
         AccessPoint {
             ssid: w.ssid.clone(),
             passphrase: w.passphrase.clone(),
-            security: w.security,
+            security,
             country: w.country_code(),
             band: w.band,
             channel: w.channel_or_default(),
         }
     }
 
-    /// How `wifi.security` writes this access point's security.
+    /// How `wifi.security` writes this access point's security (in the daemon's runtime file).
     pub fn security_name(&self) -> &'static str {
         match self.security {
-            WifiSecurity::Wpa2 => "wpa2",
-            WifiSecurity::Wpa3 => "wpa3",
-            WifiSecurity::Wpa2Wpa3 => "wpa2-wpa3",
-            WifiSecurity::Open => "open",
+            ApSecurity::Wpa2 { .. } => "wpa2",
+            ApSecurity::Wpa3 => "wpa3",
+            ApSecurity::Wpa2Wpa3 => "wpa2-wpa3",
         }
     }
 }
@@ -111,11 +140,12 @@ pub fn render(ap: &AccessPoint, source: &str) -> String {
          rsn_pairwise=CCMP\n",
         ap.channel
     );
-    // Management frame protection: required by WPA3, optional in transition mode.
+    // Management frame protection: required by WPA3, optional in transition mode and, where
+    // the radio can, with WPA2.
     let (key_mgmt, mfp, sae) = match ap.security {
-        WifiSecurity::Wpa2 | WifiSecurity::Open => ("WPA-PSK", 0, false),
-        WifiSecurity::Wpa3 => ("SAE", 2, true),
-        WifiSecurity::Wpa2Wpa3 => ("WPA-PSK SAE", 1, true),
+        ApSecurity::Wpa2 { pmf } => ("WPA-PSK", u8::from(pmf), false),
+        ApSecurity::Wpa3 => ("SAE", 2, true),
+        ApSecurity::Wpa2Wpa3 => ("WPA-PSK SAE", 1, true),
     };
     let _ = write!(
         out,
@@ -134,7 +164,7 @@ pub fn render(ap: &AccessPoint, source: &str) -> String {
 mod tests {
     use super::*;
 
-    fn ap(security: WifiSecurity) -> AccessPoint {
+    fn ap(security: ApSecurity) -> AccessPoint {
         AccessPoint {
             ssid: "Room 4".into(),
             passphrase: "correct horse".into(),
@@ -147,20 +177,26 @@ mod tests {
 
     #[test]
     fn wpa3_and_transition_mode() {
-        let t = render(&ap(WifiSecurity::Wpa3), "x");
+        let t = render(&ap(ApSecurity::Wpa3), "x");
         assert!(t.contains("\nhw_mode=a\nchannel=36\n"), "{t}");
         assert!(
             t.contains("\nwpa_key_mgmt=SAE\nieee80211w=2\nsae_pwe=2\n"),
             "{t}"
         );
-        let t = render(&ap(WifiSecurity::Wpa2Wpa3), "x");
+        let t = render(&ap(ApSecurity::Wpa2Wpa3), "x");
         assert!(
-            t.contains("\nwpa_key_mgmt=WPA-PSK SAE\nieee80211w=1\n"),
+            t.contains("\nwpa_key_mgmt=WPA-PSK SAE\nieee80211w=1\nsae_pwe=2\nsae_require_mfp=1\n"),
             "{t}"
         );
-        let t = render(&ap(WifiSecurity::Wpa2), "x");
+        assert!(t.contains("\nrsn_pairwise=CCMP\n"), "{t}");
+        let t = render(&ap(ApSecurity::Wpa2 { pmf: false }), "x");
         assert!(
             t.contains("\nwpa_key_mgmt=WPA-PSK\nieee80211w=0\nwpa_passphrase="),
+            "{t}"
+        );
+        let t = render(&ap(ApSecurity::Wpa2 { pmf: true }), "x");
+        assert!(
+            t.contains("\nwpa_key_mgmt=WPA-PSK\nieee80211w=1\nwpa_passphrase="),
             "{t}"
         );
     }
@@ -174,7 +210,7 @@ mod tests {
 
     #[test]
     fn no_country_means_no_country_lines() {
-        let mut a = ap(WifiSecurity::Wpa2);
+        let mut a = ap(ApSecurity::Wpa2 { pmf: false });
         a.country = None;
         let t = render(&a, "x");
         assert!(

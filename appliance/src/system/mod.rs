@@ -13,6 +13,7 @@
 //! - `network`: the access point's fixed network (wlan0, 10.42.0.1/24) and file locations.
 //! - `settings`: reading and checking the settings file; every problem in plain words.
 //! - `fallback`: the safe access point used while the settings have problems.
+//! - `radio`: what the WiFi chip can do (`iw phy`), and the security `wifi.security` gets.
 //! - `hostapd`, `dnsmasq`, `nftables`, `runtime`: one rendered file each.
 //! - `problems`: the problems file (written by setup, read by the daemon).
 //! - `setup`: `whereflow setup`, which does all of the above.
@@ -23,6 +24,7 @@ pub(crate) mod hostapd;
 pub(crate) mod network;
 pub(crate) mod nftables;
 pub(crate) mod problems;
+pub(crate) mod radio;
 pub(crate) mod regdomain;
 mod regdomain_table;
 pub(crate) mod runtime;

@@ -160,14 +160,15 @@ pub fn render(i: &RuntimeInputs<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Config, WifiSecurity};
+    use crate::config::Config;
+    use crate::system::hostapd::ApSecurity;
     use crate::system::regdomain::Band;
 
     fn ap() -> AccessPoint {
         AccessPoint {
             ssid: "whereflow-setup".into(),
             passphrase: "abcd-efgh-jkmn".into(),
-            security: WifiSecurity::Wpa2,
+            security: ApSecurity::Wpa2 { pmf: false },
             country: None,
             band: Band::Ghz2_4,
             channel: 6,

@@ -174,7 +174,7 @@ pub fn appliance_problems(config: &Config, file: &str) -> Vec<Problem> {
         WifiSecurity::Open => push(Problem::new(
             "wifi.security",
             "\"open\" is not offered: anyone nearby could join and watch everyone's traffic; \
-             use \"wpa2\", \"wpa3\" or \"wpa2-wpa3\"",
+             use \"auto\", \"wpa2\", \"wpa3\" or \"wpa2-wpa3\"",
         )),
         _ if w.passphrase.is_empty() => push(Problem::new(
             "wifi.passphrase",

@@ -10,9 +10,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::Config;
+use crate::config::{Config, WifiSecurity};
 use crate::system::hostapd::{self, AccessPoint};
 use crate::system::network::{AP_ADDRESS, AP_INTERFACE, AP_PREFIX};
+use crate::system::radio::{self, RadioCaps};
 use crate::system::settings::{self, Problem, Settings};
 use crate::system::{dnsmasq, fallback, nftables, problems, runtime};
 
@@ -68,6 +69,8 @@ pub struct Rendered {
     pub fallback: bool,
     /// The problems file's text, when there are problems.
     pub problems_text: Option<String>,
+    /// Which WiFi security the settings' access point got and why (`None`: the fallback).
+    pub security_choice: Option<String>,
 }
 
 /// Names of the rendered files.
@@ -95,6 +98,8 @@ pub struct RenderContext<'a> {
     pub admin_password_hash: Option<&'a str>,
     /// Problems found elsewhere (they give the fallback too).
     pub extra: &'a [Problem],
+    /// What the access point's radio can do (`None`: not read, or could not be).
+    pub radio: Option<&'a RadioCaps>,
 }
 
 /// Render every file from checked `settings`; `fallback_passphrase` is called only when the
@@ -109,9 +114,19 @@ pub fn render_all(
     let mut found: Vec<Problem> = settings.problems.clone();
     found.extend(cx.extra.iter().cloned());
 
-    if found.is_empty() {
+    let choice = match &settings.config {
+        Some(c) if found.is_empty() => match radio::choose(c.wifi.security, cx.radio) {
+            Ok(choice) => Some(choice),
+            Err(p) => {
+                found.push(p);
+                None
+            }
+        },
+        _ => None,
+    };
+    if let Some(choice) = choice {
         if let (Some(config), Some(doc)) = (&settings.config, &settings.document) {
-            let ap = AccessPoint::from_wifi(&config.wifi);
+            let ap = AccessPoint::from_wifi(&config.wifi, choice.security);
             let toml = runtime::render(&runtime::RuntimeInputs {
                 settings: Some(doc),
                 image_defaults: cx.image_defaults,
@@ -130,6 +145,7 @@ pub fn render_all(
                         ap,
                         fallback: false,
                         problems_text: None,
+                        security_choice: Some(choice.reason),
                     };
                 }
                 Err(p) => found.push(p),
@@ -161,6 +177,7 @@ pub fn render_all(
         ap,
         fallback: true,
         problems_text: Some(text),
+        security_choice: None,
     }
 }
 
@@ -277,6 +294,30 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
             }
         }
     });
+    // The radio decides "auto", and whether "wpa3" can be; other choices, and settings that
+    // give the fallback anyway, do not ask it.
+    let wants_radio = settings.problems.is_empty()
+        && extra.is_empty()
+        && settings
+            .config
+            .as_ref()
+            .is_some_and(|c| matches!(c.wifi.security, WifiSecurity::Auto | WifiSecurity::Wpa3));
+    let caps = if wants_radio {
+        match radio::read(AP_INTERFACE) {
+            Ok(c) => {
+                tracing::info!(?c, "the WiFi radio's capabilities");
+                Some(c)
+            }
+            Err(e) => {
+                notes.push(format!(
+                    "the WiFi radio's capabilities could not be read: {e}"
+                ));
+                None
+            }
+        }
+    } else {
+        None
+    };
     let mut passphrase_note = None;
     let cx = RenderContext {
         settings_path: &opts.settings,
@@ -284,6 +325,7 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
         image_defaults: image_defaults.as_ref(),
         admin_password_hash: hash.as_deref(),
         extra: &extra,
+        radio: caps.as_ref(),
     };
     let rendered = render_all(&settings, &cx, || {
         let (p, note) = fallback::passphrase(&opts.fallback_passphrase_file);
@@ -381,6 +423,10 @@ mod tests {
     }
 
     fn render(text: &str, extra: &[Problem]) -> Rendered {
+        render_with_radio(text, extra, None)
+    }
+
+    fn render_with_radio(text: &str, extra: &[Problem], radio: Option<&RadioCaps>) -> Rendered {
         let s = settings::check(text, Path::new(SETTINGS));
         let cx = RenderContext {
             settings_path: Path::new(SETTINGS),
@@ -388,8 +434,72 @@ mod tests {
             image_defaults: None,
             admin_password_hash: Some(HASH),
             extra,
+            radio,
         };
         render_all(&s, &cx, || "abcd-efgh-jkmn".to_owned())
+    }
+
+    /// A mac80211 radio (hostapd does SAE) with BIP-CMAC-128, and one that authenticates in
+    /// its firmware without SAE offload (brcmfmac on the Pi).
+    const MAC80211: RadioCaps = RadioCaps {
+        ap_mode: true,
+        bip_cmac: true,
+        hostapd_sme: true,
+        sae_offload_ap: false,
+    };
+    const FULLMAC: RadioCaps = RadioCaps {
+        ap_mode: true,
+        bip_cmac: true,
+        hostapd_sme: false,
+        sae_offload_ap: false,
+    };
+
+    #[test]
+    fn auto_is_the_default_and_follows_the_radio() {
+        let text = GOOD.replace("security = \"wpa2\"\n", "");
+        let r = render_with_radio(&text, &[], Some(&MAC80211));
+        assert!(!r.fallback, "{:?}", r.problems);
+        let hostapd = &r.files[0].1;
+        assert!(
+            hostapd.contains("\nwpa_key_mgmt=WPA-PSK SAE\nieee80211w=1\n"),
+            "{hostapd}"
+        );
+        assert!(hostapd.contains("\nsae_require_mfp=1\n"), "{hostapd}");
+        // The daemon gets what was chosen, never "auto".
+        assert!(
+            r.files[4].1.contains("security = \"wpa2-wpa3\""),
+            "{}",
+            r.files[4].1
+        );
+        let why = r.security_choice.as_deref().unwrap();
+        assert!(why.starts_with("WPA2/WPA3 transition"), "{why}");
+
+        let r = render_with_radio(&text, &[], Some(&FULLMAC));
+        assert!(r.files[0]
+            .1
+            .contains("\nwpa_key_mgmt=WPA-PSK\nieee80211w=0\n"));
+        assert!(r.files[4].1.contains("security = \"wpa2\""));
+        let r = render_with_radio(&text, &[], None);
+        assert!(r.files[0]
+            .1
+            .contains("\nwpa_key_mgmt=WPA-PSK\nieee80211w=0\n"));
+    }
+
+    #[test]
+    fn wpa3_on_a_radio_that_cannot_gives_the_fallback_naming_the_key() {
+        let text = GOOD.replace("security = \"wpa2\"", "security = \"wpa3\"");
+        let r = render_with_radio(&text, &[], Some(&FULLMAC));
+        assert!(r.fallback);
+        assert_eq!(r.problems[0].key, "wifi.security");
+        assert!(r.problems_text.unwrap().contains("wifi.security"));
+        let r = render_with_radio(&text, &[], Some(&MAC80211));
+        assert!(!r.fallback, "{:?}", r.problems);
+        assert!(r.files[0].1.contains("\nwpa_key_mgmt=SAE\nieee80211w=2\n"));
+        // An explicit "wpa2" stays WPA2 without protected management frames on any radio.
+        let r = render_with_radio(GOOD, &[], Some(&MAC80211));
+        assert!(r.files[0]
+            .1
+            .contains("\nwpa_key_mgmt=WPA-PSK\nieee80211w=0\n"));
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub fn wifi_uri(w: &WifiConfig) -> Option<String> {
     let ssid = wifi_escape(&w.ssid);
     Some(match w.security {
         WifiSecurity::Open => format!("WIFI:T:nopass;S:{ssid};;"),
-        WifiSecurity::Wpa2 | WifiSecurity::Wpa3 | WifiSecurity::Wpa2Wpa3 => {
+        WifiSecurity::Auto | WifiSecurity::Wpa2 | WifiSecurity::Wpa3 | WifiSecurity::Wpa2Wpa3 => {
             format!("WIFI:T:WPA;S:{ssid};P:{};;", wifi_escape(&w.passphrase))
         }
     })
