@@ -33,4 +33,5 @@ pub use dns_memory::{Attribution, DnsMemory};
 pub use flows::{FlowTable, LanFilter};
 pub use live::{LiveForgotten, LiveState};
 pub use paths::{PathDevice, PathQuery, PathRow, PathTable};
+pub(crate) use task::run_with_sinks;
 pub use task::{run, run_with_detectors, Outputs};

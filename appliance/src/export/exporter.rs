@@ -1,0 +1,314 @@
+//! The exporter task: flow changes in, IPFIX messages out to every collector.
+//!
+//! It remembers, per open flow, the counters already exported: a closed flow's record and
+//! a long-lived flow's periodic one (every `export.active_timeout_secs`) carry the counts
+//! since the flow's previous record (`octetDeltaCount` and friends), so a collector's sums
+//! are right however many records a flow had.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::collector::Collector;
+use super::ipfix::wire::{self, EndReason, Layout, Record};
+use crate::config::{CollectorUrl, ExportConfig};
+use crate::devices::DeviceRegistry;
+use crate::model::{FlowKey, FlowRecord, FlowState, Proto};
+use crate::status::Status;
+
+/// Open flows remembered; beyond this a flow gets its first record when it closes.
+const MAX_OPEN: usize = 65_536;
+/// Records are packed into messages up to about this size (one Ethernet frame over UDP).
+const MESSAGE_TARGET: usize = 1_400;
+/// Flow changes taken from the queue at a time.
+const BATCH: usize = 256;
+
+/// What the exporter is started with.
+pub(super) struct Parts {
+    pub config: ExportConfig,
+    pub collectors: Vec<CollectorUrl>,
+    pub devices: Option<Arc<DeviceRegistry>>,
+    pub status: Arc<Status>,
+}
+
+/// An open flow: its latest state and what was exported of it.
+struct Tracked {
+    flow: Arc<FlowRecord>,
+    sent: Counts,
+    last_export: Instant,
+}
+
+/// Counters already carried by earlier records.
+#[derive(Clone, Copy, Default)]
+struct Counts {
+    bytes_up: u64,
+    packets_up: u64,
+    bytes_down: u64,
+    packets_down: u64,
+}
+
+impl Counts {
+    fn of(f: &FlowRecord) -> Counts {
+        Counts {
+            bytes_up: f.bytes_up,
+            packets_up: f.packets_up,
+            bytes_down: f.bytes_down,
+            packets_down: f.packets_down,
+        }
+    }
+}
+
+/// Data records waiting for the next message, per template.
+#[derive(Default)]
+struct Pending {
+    v4: Vec<u8>,
+    v6: Vec<u8>,
+    records: u32,
+}
+
+struct Exporter {
+    layout: Layout,
+    domain: u32,
+    active: Duration,
+    devices: Option<Arc<DeviceRegistry>>,
+    open: HashMap<FlowKey, Tracked>,
+    collectors: Vec<Collector>,
+    pending: Pending,
+    templates: Vec<u8>,
+    message: Vec<u8>,
+}
+
+/// Run until `shutdown` (what is pending then is sent) or until the sink is dropped.
+pub(super) async fn run(
+    parts: Parts,
+    mut rx: mpsc::Receiver<Arc<FlowRecord>>,
+    shutdown: CancellationToken,
+) {
+    let mut x = Exporter::new(parts);
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut batch = Vec::with_capacity(BATCH);
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => break,
+            n = rx.recv_many(&mut batch, BATCH) => {
+                if n == 0 {
+                    break;
+                }
+                for flow in batch.drain(..) {
+                    x.flow(flow).await;
+                }
+                x.flush().await;
+            }
+            _ = tick.tick() => {
+                x.expire_active().await;
+                x.flush().await;
+                // Reconnect waiting TCP collectors; send templates that are due over UDP.
+                x.keep_alive().await;
+            }
+        }
+    }
+    x.flush().await;
+}
+
+impl Exporter {
+    fn new(p: Parts) -> Exporter {
+        let layout = Layout {
+            enterprise: p.config.enterprise_number,
+            device_address: p.config.include_device_address,
+        };
+        let refresh = Duration::from_secs(p.config.template_refresh_secs);
+        let mut templates = Vec::new();
+        wire::push_templates(&mut templates, layout);
+        Exporter {
+            layout,
+            domain: p.config.observation_domain,
+            active: Duration::from_secs(p.config.active_timeout_secs),
+            devices: p.devices,
+            open: HashMap::new(),
+            collectors: p
+                .collectors
+                .into_iter()
+                .map(|u| Collector::new(u, refresh, p.status.clone()))
+                .collect(),
+            pending: Pending::default(),
+            templates,
+            message: Vec::with_capacity(MESSAGE_TARGET * 2),
+        }
+    }
+
+    /// A flow changed: remember an open one; a closed one gets its final record.
+    async fn flow(&mut self, flow: Arc<FlowRecord>) {
+        match flow.state {
+            FlowState::Closed => {
+                let sent = self
+                    .open
+                    .remove(&flow.key)
+                    .map(|t| t.sent)
+                    .unwrap_or_default();
+                self.record(&flow, sent, EndReason::Ended).await;
+            }
+            FlowState::Open => {
+                if let Some(t) = self.open.get_mut(&flow.key) {
+                    t.flow = flow;
+                } else if self.open.len() < MAX_OPEN {
+                    self.open.insert(
+                        flow.key,
+                        Tracked {
+                            flow,
+                            sent: Counts::default(),
+                            last_export: Instant::now(),
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    /// Open flows whose last record is `export.active_timeout_secs` old and which carried
+    /// something since get a record of it.
+    async fn expire_active(&mut self) {
+        let due: Vec<(Arc<FlowRecord>, Counts)> = self
+            .open
+            .values_mut()
+            .filter(|t| t.last_export.elapsed() >= self.active)
+            .filter_map(|t| {
+                t.last_export = Instant::now();
+                let now = Counts::of(&t.flow);
+                let before = std::mem::replace(&mut t.sent, now);
+                let moved = now.bytes_up != before.bytes_up || now.bytes_down != before.bytes_down;
+                moved.then(|| (Arc::clone(&t.flow), before))
+            })
+            .collect();
+        for (flow, before) in due {
+            self.record(&flow, before, EndReason::Active).await;
+        }
+    }
+
+    /// Encode one record of `flow` (counts since `before`) into the pending message.
+    async fn record(&mut self, flow: &FlowRecord, before: Counts, reason: EndReason) {
+        let pseudonym = self
+            .devices
+            .as_ref()
+            .map(|d| d.describe(flow.device_ip.ip()).pseudonym.to_string())
+            .unwrap_or_default();
+        let e = &flow.enrichment;
+        let protocol = match flow.proto {
+            Proto::Tcp => 6,
+            Proto::Udp => 17,
+            Proto::Icmp if flow.remote_ip.is_ipv6() => 58,
+            Proto::Icmp => 1,
+            Proto::Other(n) => n,
+        };
+        let rec = Record {
+            device: flow.device_ip.ip(),
+            remote: flow.remote_ip,
+            remote_port: flow.remote_port,
+            protocol,
+            start_ms: millis(flow.first_seen),
+            end_ms: millis(flow.last_seen),
+            octets_up: flow.bytes_up.saturating_sub(before.bytes_up),
+            packets_up: flow.packets_up.saturating_sub(before.packets_up),
+            octets_down: flow.bytes_down.saturating_sub(before.bytes_down),
+            packets_down: flow.packets_down.saturating_sub(before.packets_down),
+            asn: e.asn.unwrap_or(0),
+            reason,
+            dns_name: flow.domain.as_ref().map_or("", |d| d.as_str()),
+            registrable_domain: e.registrable_domain.as_ref().map_or("", |d| d.as_str()),
+            organization: e.org.as_deref().unwrap_or(""),
+            category: e.category.map_or("", |c| c.as_str()),
+            tracker: e.tracker,
+            country: e.country.as_deref().unwrap_or(""),
+            as_organization: e.as_org.as_deref().unwrap_or(""),
+            pseudonym: &pseudonym,
+        };
+        let set = match wire::template_of(&rec) {
+            wire::TEMPLATE_V4 => &mut self.pending.v4,
+            _ => &mut self.pending.v6,
+        };
+        wire::push_record(set, self.layout, &rec);
+        self.pending.records += 1;
+        if self.pending.v4.len() + self.pending.v6.len() >= MESSAGE_TARGET {
+            self.flush().await;
+        }
+    }
+
+    /// Send the pending records to every collector, as one message each.
+    async fn flush(&mut self) {
+        if self.pending.records == 0 {
+            return;
+        }
+        let pending = std::mem::take(&mut self.pending);
+        for i in 0..self.collectors.len() {
+            let c = &mut self.collectors[i];
+            if !c.ensure().await {
+                c.send(&[], pending.records, false).await;
+                continue;
+            }
+            let with_templates = c.needs_templates();
+            build(
+                &mut self.message,
+                (export_secs(), c.sequence, self.domain),
+                with_templates.then_some(self.templates.as_slice()),
+                &pending,
+            );
+            c.send(&self.message, pending.records, with_templates).await;
+        }
+        // Keep the buffers' capacity for the next message.
+        let Pending { mut v4, mut v6, .. } = pending;
+        v4.clear();
+        v6.clear();
+        self.pending = Pending { v4, v6, records: 0 };
+    }
+
+    /// Between records: connect collectors that are down, and send UDP templates that are
+    /// due on their own so a collector learns them before the next record arrives.
+    async fn keep_alive(&mut self) {
+        for c in &mut self.collectors {
+            if c.ensure().await && c.needs_templates() {
+                build(
+                    &mut self.message,
+                    (export_secs(), c.sequence, self.domain),
+                    Some(&self.templates),
+                    &Pending::default(),
+                );
+                c.send(&self.message, 0, true).await;
+            }
+        }
+    }
+}
+
+/// One message: header, templates if given, then a data set per template that has records.
+fn build(
+    msg: &mut Vec<u8>,
+    (secs, sequence, domain): (u32, u32, u32),
+    templates: Option<&[u8]>,
+    pending: &Pending,
+) {
+    wire::start_message(msg, secs, sequence, domain);
+    if let Some(t) = templates {
+        msg.extend_from_slice(t);
+    }
+    for (id, records) in [
+        (wire::TEMPLATE_V4, &pending.v4),
+        (wire::TEMPLATE_V6, &pending.v6),
+    ] {
+        if !records.is_empty() {
+            let at = wire::open_set(msg, id);
+            msg.extend_from_slice(records);
+            wire::close_set(msg, at);
+        }
+    }
+    wire::finish_message(msg);
+}
+
+fn millis(t: chrono::DateTime<chrono::Utc>) -> u64 {
+    u64::try_from(t.timestamp_millis()).unwrap_or(0)
+}
+
+fn export_secs() -> u32 {
+    u32::try_from(chrono::Utc::now().timestamp()).unwrap_or(u32::MAX)
+}
