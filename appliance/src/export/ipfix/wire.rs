@@ -42,23 +42,25 @@ mod iana {
 }
 
 /// whereflow's own information elements, under `export.enterprise_number` (docs/IPFIX.md).
+/// Numbered from 101: pmacct's nfacctd reads enterprise elements 1 and 2 of any PEN as
+/// byte and packet counts (found in `tests/lab_ipfix.rs`), so low numbers are avoided.
 pub(crate) mod element {
     /// The name the device asked for (string).
-    pub const DNS_NAME: u16 = 1;
+    pub const DNS_NAME: u16 = 101;
     /// Its registrable domain, eTLD+1 (string).
-    pub const REGISTRABLE_DOMAIN: u16 = 2;
+    pub const REGISTRABLE_DOMAIN: u16 = 102;
     /// Who the destination belongs to (string).
-    pub const ORGANIZATION: u16 = 3;
+    pub const ORGANIZATION: u16 = 103;
     /// What kind of service it is: `ads`, `analytics`, `social`, `cdn`… (string).
-    pub const CATEGORY: u16 = 4;
+    pub const CATEGORY: u16 = 104;
     /// 1 when the destination is a tracker or ad server, else 0 (unsigned8).
-    pub const TRACKER: u16 = 5;
+    pub const TRACKER: u16 = 105;
     /// ISO 3166 alpha-2 country of the destination (string).
-    pub const COUNTRY: u16 = 6;
+    pub const COUNTRY: u16 = 106;
     /// The destination AS's organization (string).
-    pub const AS_ORGANIZATION: u16 = 7;
+    pub const AS_ORGANIZATION: u16 = 107;
     /// The device's pseudonym for the session, "Blue Otter" (string).
-    pub const DEVICE_PSEUDONYM: u16 = 8;
+    pub const DEVICE_PSEUDONYM: u16 = 108;
 }
 
 /// Why a record was sent (`flowEndReason`, IANA values).
