@@ -312,3 +312,77 @@ fn millis(t: chrono::DateTime<chrono::Utc>) -> u64 {
 fn export_secs() -> u32 {
     u32::try_from(chrono::Utc::now().timestamp()).unwrap_or(u32::MAX)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DeviceId, Enrichment};
+
+    /// An exporter with no collector: what it would send stays in `pending`.
+    fn exporter(active_secs: u64) -> Exporter {
+        Exporter::new(Parts {
+            config: ExportConfig {
+                active_timeout_secs: active_secs,
+                ..ExportConfig::default()
+            },
+            collectors: Vec::new(),
+            devices: None,
+            status: Arc::new(Status::default()),
+        })
+    }
+
+    fn flow(up: u64, down: u64, state: FlowState) -> Arc<FlowRecord> {
+        let t = chrono::Utc::now();
+        Arc::new(FlowRecord {
+            id: "1-1".into(),
+            key: FlowKey { id: 1, start_ns: 1 },
+            device_ip: DeviceId("192.0.2.10".parse().unwrap()),
+            remote_ip: "203.0.113.5".parse().unwrap(),
+            remote_port: 443,
+            proto: Proto::Tcp,
+            domain: None,
+            candidates: Vec::new(),
+            bytes_up: up,
+            bytes_down: down,
+            packets_up: up / 100,
+            packets_down: down / 100,
+            first_seen: t,
+            last_seen: t,
+            state,
+            enrichment: Enrichment::default(),
+        })
+    }
+
+    /// `(octets up, octets down, end reason)` of each pending IPv4 record (no device address;
+    /// every string empty, so each record is 68 bytes: see `wire`).
+    fn pending(x: &Exporter) -> Vec<(u64, u64, u8)> {
+        let u64_at = |b: &[u8], at: usize| u64::from_be_bytes(b[at..at + 8].try_into().unwrap());
+        x.pending
+            .v4
+            .chunks(68)
+            .map(|r| (u64_at(r, 23), u64_at(r, 39), r[59]))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn records_carry_deltas_periodically_and_at_the_end() {
+        let mut x = exporter(3600);
+        x.flow(flow(1_000, 5_000, FlowState::Open)).await;
+        x.expire_active().await;
+        assert!(pending(&x).is_empty(), "not due yet: an open flow waits");
+        x.active = Duration::ZERO;
+        x.expire_active().await;
+        assert_eq!(pending(&x), [(1_000, 5_000, 2)]);
+        x.flow(flow(1_500, 9_000, FlowState::Open)).await;
+        x.expire_active().await;
+        x.expire_active().await;
+        // Nothing moved between the last two: one record, of the change.
+        assert_eq!(pending(&x), [(1_000, 5_000, 2), (500, 4_000, 2)]);
+        x.flow(flow(1_600, 9_100, FlowState::Closed)).await;
+        assert_eq!(pending(&x)[2], (100, 100, 3));
+        assert!(x.open.is_empty());
+        // A flow never seen open gets all of its counts when it ends.
+        x.flow(flow(700, 800, FlowState::Closed)).await;
+        assert_eq!(pending(&x)[3], (700, 800, 3));
+    }
+}
