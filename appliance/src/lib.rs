@@ -31,7 +31,7 @@ pub mod detect;
 pub(crate) mod devices;
 pub mod dns;
 pub mod enrich;
-pub(crate) mod export;
+pub mod export;
 #[doc(hidden)]
 pub mod fuzz;
 pub(crate) mod group_view;

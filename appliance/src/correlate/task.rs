@@ -220,7 +220,7 @@ pub async fn run_with_detectors(
 }
 
 /// [`run_with_detectors`], also handing flow changes to the IPFIX exporter (`export`).
-pub(crate) async fn run_with_sinks(
+pub async fn run_with_sinks(
     cfg: CorrelateConfig,
     (mut dns_rx, mut ct_rx): (mpsc::Receiver<DnsAnswer>, mpsc::Receiver<ConntrackEvent>),
     out: Outputs,

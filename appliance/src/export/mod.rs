@@ -30,7 +30,7 @@ const QUEUE: usize = 8192;
 
 /// The correlator's handle: hands flow changes to the exporter without waiting.
 #[derive(Clone)]
-pub(crate) struct ExportSink {
+pub struct ExportSink {
     tx: mpsc::Sender<Arc<FlowRecord>>,
     status: Arc<Status>,
 }
@@ -38,7 +38,7 @@ pub(crate) struct ExportSink {
 impl ExportSink {
     /// Pass on a flow change from the event stream (other events are not exported; a new
     /// flow has carried nothing worth a record yet).
-    pub(crate) fn live(&self, event: &LiveEvent) {
+    pub fn live(&self, event: &LiveEvent) {
         let flow = match event {
             LiveEvent::FlowUpdate { flow } | LiveEvent::FlowClosed { flow } => flow,
             _ => return,
@@ -49,16 +49,23 @@ impl ExportSink {
     }
 }
 
+impl ExportSink {
+    /// Flow changes waiting in the queue now (for the benchmark's pacing).
+    pub fn queued(&self) -> usize {
+        self.tx.max_capacity() - self.tx.capacity()
+    }
+}
+
 /// A running exporter.
-pub(crate) struct Started {
+pub struct Started {
     /// What the correlator feeds.
-    pub(crate) sink: ExportSink,
+    pub sink: ExportSink,
     /// The task; it sends what it holds when `shutdown` fires.
-    pub(crate) task: tokio::task::JoinHandle<()>,
+    pub task: tokio::task::JoinHandle<()>,
 }
 
 /// Start the exporter when `export.ipfix` names collectors; `None` when export is off.
-pub(crate) fn start(
+pub fn start(
     config: &ExportConfig,
     devices: Option<Arc<DeviceRegistry>>,
     status: Arc<Status>,
