@@ -247,10 +247,40 @@ fn nfacctd_collects_named_flows_over_udp() {
 fn tshark_decodes_the_tcp_stream() {
     let lab = lab();
     let dir = scratch("tcp");
+    // The daemon first, while nothing listens: the collector is reported unreachable, and
+    // the connection is retried with backoff until the listener below is up.
+    let d = Daemon::start(
+        &lab,
+        &format!("[export]\nipfix = [\"tcp://{INTERNET_V4}:4739\"]\n"),
+    )
+    .expect("daemon");
+    let warned = |d: &Daemon| {
+        let s = d.get(&lab, "/api/v1/status").unwrap();
+        s["warnings"].as_array().is_some_and(|w| {
+            w.iter().any(|w| {
+                w.as_str()
+                    .is_some_and(|w| w.contains("IPFIX collector tcp://"))
+            })
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !warned(&d) {
+        assert!(
+            Instant::now() < deadline,
+            "no warning about the collector\n{}",
+            d.log()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let s = d.get(&lab, "/api/v1/status").unwrap();
+    assert!(
+        s["counters"]["export_errors"].as_u64().unwrap_or(0) >= 1,
+        "{s}"
+    );
     let pcap = dir.join("ipfix.pcap");
     let _tcpdump = Running(
         lab.command(lab.internet(), "tcpdump")
-            .args(["-i", "eth0", "-U", "-w"])
+            .args(["-i", "eth0", "--immediate-mode", "-U", "-w"])
             .arg(&pcap)
             .args(["tcp", "port", "4739"])
             .stdout(Stdio::null())
@@ -258,6 +288,8 @@ fn tshark_decodes_the_tcp_stream() {
             .spawn()
             .expect("tcpdump"),
     );
+    // tcpdump needs a moment before it captures.
+    std::thread::sleep(Duration::from_millis(1_000));
     // A plain TCP listener on the uplink's side that takes whatever comes.
     let netns = lab.internet().netns.clone();
     let received = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -276,12 +308,12 @@ fn tshark_decodes_the_tcp_stream() {
             }
         })
     });
-    std::thread::sleep(Duration::from_millis(500));
-    let d = Daemon::start(
-        &lab,
-        &format!("[export]\nipfix = [\"tcp://{INTERNET_V4}:4739\"]\n"),
-    )
-    .expect("daemon");
+    // Reconnected (backoff 1, 2, 4 s…): the warning goes.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while warned(&d) {
+        assert!(Instant::now() < deadline, "never reconnected\n{}", d.log());
+        std::thread::sleep(Duration::from_millis(200));
+    }
     let flows = traffic(&lab, &d);
     let deadline = Instant::now() + Duration::from_secs(10);
     let status = loop {

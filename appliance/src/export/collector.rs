@@ -79,6 +79,8 @@ impl Collector {
                 self.sequence = 0;
                 self.templates_due = true;
                 self.backoff = MIN_BACKOFF;
+                self.last_error = None;
+                self.status.set_condition(self.about, None);
                 tracing::info!("export: connected to {}", self.url);
                 true
             }
