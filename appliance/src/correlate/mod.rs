@@ -33,5 +33,4 @@ pub use dns_memory::{Attribution, DnsMemory};
 pub use flows::{FlowTable, LanFilter};
 pub use live::{LiveForgotten, LiveState};
 pub use paths::{PathDevice, PathQuery, PathRow, PathTable};
-pub(crate) use task::run_with_sinks;
-pub use task::{run, run_with_detectors, Outputs};
+pub use task::{run, run_with_detectors, run_with_sinks, Outputs};

@@ -365,8 +365,11 @@ mod tests {
         u16::from_be_bytes([b[at], b[at + 1]])
     }
 
-    /// A tiny independent reader of the template set: `(template id, [(id, len, pen)])`.
-    fn read_templates(b: &[u8]) -> Vec<(u16, Vec<(u16, u16, Option<u32>)>)> {
+    /// A template's field as read back: `(id, length, PEN)`.
+    type ReadField = (u16, u16, Option<u32>);
+
+    /// A tiny independent reader of the template set: `(template id, fields)`.
+    fn read_templates(b: &[u8]) -> Vec<(u16, Vec<ReadField>)> {
         assert_eq!(u16_at(b, 0), 2);
         assert_eq!(u16_at(b, 2) as usize, b.len());
         let mut at = 4;
