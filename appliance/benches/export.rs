@@ -304,7 +304,7 @@ fn exporter_alone(port: u16) -> (u64, u64, Duration) {
                 .unwrap();
         let t = Instant::now();
         for e in &events {
-            while x.sink.queued() > 4_096 {
+            while x.sink.queued() > 8_192 {
                 tokio::task::yield_now().await;
             }
             x.sink.live(e);

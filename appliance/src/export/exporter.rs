@@ -23,8 +23,8 @@ use crate::status::Status;
 const MAX_OPEN: usize = 65_536;
 /// Records are packed into messages up to about this size (one Ethernet frame over UDP).
 const MESSAGE_TARGET: usize = 1_400;
-/// Flow changes taken from the queue at a time.
-const BATCH: usize = 256;
+/// How often the queue is emptied (its size, `export::QUEUE`, holds ~10 ms of a fast burst).
+const POLL: Duration = Duration::from_millis(10);
 
 /// What the exporter is started with.
 pub(super) struct Parts {
@@ -88,28 +88,36 @@ pub(super) async fn run(
     shutdown: CancellationToken,
 ) {
     let mut x = Exporter::new(parts);
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut batch = Vec::with_capacity(BATCH);
-    loop {
+    // The queue is emptied every POLL instead of waking this task per flow change: the
+    // correlator's `try_send` then never wakes another thread (a wake-up costs more than
+    // the send), and records fill whole messages.
+    let mut poll = tokio::time::interval(POLL);
+    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_second = Instant::now();
+    let mut open = true;
+    while open {
         tokio::select! {
             _ = shutdown.cancelled() => break,
-            n = rx.recv_many(&mut batch, BATCH) => {
-                if n == 0 {
+            _ = poll.tick() => {}
+        }
+        loop {
+            match rx.try_recv() {
+                Ok(flow) => x.flow(flow).await,
+                Err(mpsc::error::TryRecvError::Empty) => break,
+                Err(mpsc::error::TryRecvError::Disconnected) => {
+                    open = false;
                     break;
                 }
-                for flow in batch.drain(..) {
-                    x.flow(flow).await;
-                }
-                x.flush().await;
-            }
-            _ = tick.tick() => {
-                x.expire_active().await;
-                x.flush().await;
-                // Reconnect waiting TCP collectors; send templates that are due over UDP.
-                x.keep_alive().await;
             }
         }
+        if last_second.elapsed() >= Duration::from_secs(1) {
+            last_second = Instant::now();
+            x.expire_active().await;
+            x.flush().await;
+            // Reconnect waiting TCP collectors; send templates that are due over UDP.
+            x.keep_alive().await;
+        }
+        x.flush().await;
     }
     x.flush().await;
 }

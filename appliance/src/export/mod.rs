@@ -26,7 +26,7 @@ use crate::model::{FlowRecord, LiveEvent};
 use crate::status::{bump, Status};
 
 /// Flow changes waiting for the exporter; beyond this they are dropped and counted.
-const QUEUE: usize = 8192;
+const QUEUE: usize = 16_384;
 
 /// The correlator's handle: hands flow changes to the exporter without waiting.
 #[derive(Clone)]
