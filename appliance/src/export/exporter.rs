@@ -34,9 +34,10 @@ pub(super) struct Parts {
     pub status: Arc<Status>,
 }
 
-/// An open flow: its latest state and what was exported of it.
+/// An open flow: what was exported of it, and when. Its `Arc<FlowRecord>` is not kept: the
+/// correlator updates flows copy-on-write, and a copy held here would make it clone the
+/// whole record at every counter change.
 struct Tracked {
-    flow: Arc<FlowRecord>,
     sent: Counts,
     last_export: Instant,
 }
@@ -112,8 +113,6 @@ pub(super) async fn run(
         }
         if last_second.elapsed() >= Duration::from_secs(1) {
             last_second = Instant::now();
-            x.expire_active().await;
-            x.flush().await;
             // Reconnect waiting TCP collectors; send templates that are due over UDP.
             x.keep_alive().await;
         }
@@ -148,7 +147,10 @@ impl Exporter {
         }
     }
 
-    /// A flow changed: remember an open one; a closed one gets its final record.
+    /// A flow changed: a closed one gets its final record; an open one whose last record is
+    /// `export.active_timeout_secs` old gets a record of what it carried since. (An open
+    /// flow changes at each conntrack dump while it moves bytes, so its periodic record is
+    /// at most one dump interval late, and a flow that moved nothing needs none.)
     async fn flow(&mut self, flow: Arc<FlowRecord>) {
         match flow.state {
             FlowState::Closed => {
@@ -160,39 +162,23 @@ impl Exporter {
                 self.record(&flow, sent, EndReason::Ended).await;
             }
             FlowState::Open => {
-                if let Some(t) = self.open.get_mut(&flow.key) {
-                    t.flow = flow;
-                } else if self.open.len() < MAX_OPEN {
-                    self.open.insert(
-                        flow.key,
-                        Tracked {
-                            flow,
+                let Some(t) = self.open.get_mut(&flow.key) else {
+                    if self.open.len() < MAX_OPEN {
+                        let t = Tracked {
                             sent: Counts::default(),
                             last_export: Instant::now(),
-                        },
-                    );
+                        };
+                        self.open.insert(flow.key, t);
+                    }
+                    return;
+                };
+                if t.last_export.elapsed() < self.active {
+                    return;
                 }
-            }
-        }
-    }
-
-    /// Open flows whose last record is `export.active_timeout_secs` old and which carried
-    /// something since get a record of it.
-    async fn expire_active(&mut self) {
-        let due: Vec<(Arc<FlowRecord>, Counts)> = self
-            .open
-            .values_mut()
-            .filter(|t| t.last_export.elapsed() >= self.active)
-            .filter_map(|t| {
                 t.last_export = Instant::now();
-                let now = Counts::of(&t.flow);
-                let before = std::mem::replace(&mut t.sent, now);
-                let moved = now.bytes_up != before.bytes_up || now.bytes_down != before.bytes_down;
-                moved.then(|| (Arc::clone(&t.flow), before))
-            })
-            .collect();
-        for (flow, before) in due {
-            self.record(&flow, before, EndReason::Active).await;
+                let before = std::mem::replace(&mut t.sent, Counts::of(&flow));
+                self.record(&flow, before, EndReason::Active).await;
+            }
         }
     }
 
@@ -376,17 +362,18 @@ mod tests {
     async fn records_carry_deltas_periodically_and_at_the_end() {
         let mut x = exporter(3600);
         x.flow(flow(1_000, 5_000, FlowState::Open)).await;
-        x.expire_active().await;
+        x.flow(flow(1_200, 6_000, FlowState::Open)).await;
         assert!(pending(&x).is_empty(), "not due yet: an open flow waits");
         x.active = Duration::ZERO;
-        x.expire_active().await;
-        assert_eq!(pending(&x), [(1_000, 5_000, 2)]);
         x.flow(flow(1_500, 9_000, FlowState::Open)).await;
-        x.expire_active().await;
-        x.expire_active().await;
-        // Nothing moved between the last two: one record, of the change.
-        assert_eq!(pending(&x), [(1_000, 5_000, 2), (500, 4_000, 2)]);
-        x.flow(flow(1_600, 9_100, FlowState::Closed)).await;
+        assert_eq!(pending(&x), [(1_500, 9_000, 2)]);
+        x.flow(flow(1_600, 9_100, FlowState::Open)).await;
+        assert_eq!(
+            pending(&x)[1],
+            (100, 100, 2),
+            "the change since the last record"
+        );
+        x.flow(flow(1_700, 9_200, FlowState::Closed)).await;
         assert_eq!(pending(&x)[2], (100, 100, 3));
         assert!(x.open.is_empty());
         // A flow never seen open gets all of its counts when it ends.
