@@ -3,12 +3,12 @@
 //! `export.template_refresh_secs`, over TCP at the start of each connection.
 
 use std::io;
-use std::net::SocketAddr;
+use std::net::{SocketAddr, UdpSocket};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpStream, UdpSocket};
+use tokio::net::TcpStream;
 
 use crate::config::{CollectorUrl, Transport};
 use crate::status::Status;
@@ -107,8 +107,12 @@ impl Collector {
                 } else {
                     "[::]:0".parse().map_err(io::Error::other)?
                 };
-                let s = UdpSocket::bind(any).await?;
-                s.connect(addr).await?;
+                // A plain non-blocking socket: a send is one system call that either takes
+                // the datagram or says the buffer is full (tokio's `try_send` also refuses
+                // before the reactor has first seen the socket writable).
+                let s = UdpSocket::bind(any)?;
+                s.connect(addr)?;
+                s.set_nonblocking(true)?;
                 Link::Udp(s)
             }
             Transport::Tcp => {
@@ -137,7 +141,7 @@ impl Collector {
                 return;
             }
             // A datagram is sent at once or refused (full buffer): never waited for.
-            Link::Udp(s) => s.try_send(msg).map(|_| ()),
+            Link::Udp(s) => s.send(msg).map(|_| ()),
             Link::Tcp(s) => match tokio::time::timeout(IO_LIMIT, s.write_all(msg)).await {
                 Ok(r) => r,
                 Err(_) => Err(io::Error::new(
