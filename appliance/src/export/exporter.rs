@@ -5,7 +5,6 @@
 //! since the flow's previous record (`octetDeltaCount` and friends), so a collector's sums
 //! are right however many records a flow had.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -75,7 +74,9 @@ struct Exporter {
     domain: u32,
     active: Duration,
     devices: Option<Arc<DeviceRegistry>>,
-    open: HashMap<FlowKey, Tracked>,
+    /// Keyed by conntrack's own id and start time, not by anything a device chooses, so a
+    /// fast non-keyed hash is safe here.
+    open: rustc_hash::FxHashMap<FlowKey, Tracked>,
     collectors: Vec<Collector>,
     pending: Pending,
     templates: Vec<u8>,
@@ -135,7 +136,7 @@ impl Exporter {
             domain: p.config.observation_domain,
             active: Duration::from_secs(p.config.active_timeout_secs),
             devices: p.devices,
-            open: HashMap::new(),
+            open: rustc_hash::FxHashMap::default(),
             collectors: p
                 .collectors
                 .into_iter()
