@@ -36,6 +36,8 @@ PACKAGES=(
   fdisk           # sfdisk: that test's SD card partitions
   device-tree-compiler # fdtput: that test's board device tree (Bluetooth off the PL011 UART)
   prometheus # scrapes GET /metrics in tests/lab_metrics.rs
+  pmacct     # nfacctd: the IPFIX collector of tests/lab_ipfix.rs
+  tshark     # decodes the IPFIX-over-TCP stream in tests/lab_ipfix.rs (nfacctd takes UDP only)
 )
 # The web views are built with npm (scripts/build-web.sh, run by cargo build). Any Node 18+
 # will do: Debian's only when none is installed (a nodesource nodejs would conflict).

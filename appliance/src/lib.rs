@@ -33,6 +33,7 @@ pub mod detect;
 pub(crate) mod devices;
 pub mod dns;
 pub mod enrich;
+pub mod export;
 #[doc(hidden)]
 pub mod fuzz;
 pub(crate) mod group_view;

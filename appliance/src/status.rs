@@ -58,6 +58,13 @@ pub struct Status {
     pub conntrack_dumps: AtomicU64,
     /// Flows dropped because `conntrack.max_flows` was reached.
     pub conntrack_flows_refused: AtomicU64,
+    /// IPFIX data records a collector was sent (counted once per collector; `[export]`).
+    pub export_sent: AtomicU64,
+    /// IPFIX records dropped: the exporter's queue was full, or a collector was not
+    /// connected or could not take them.
+    pub export_dropped: AtomicU64,
+    /// Failed sends and connections to IPFIX collectors.
+    pub export_errors: AtomicU64,
     warnings: Mutex<Vec<String>>,
     /// Warnings that hold only while a condition lasts (e.g. the history cannot be
     /// written), by what they are about; listed after `warnings` until cleared.
@@ -97,6 +104,12 @@ pub struct StatusSnapshot {
     pub conntrack_dumps: u64,
     /// See [`Status::conntrack_flows_refused`].
     pub conntrack_flows_refused: u64,
+    /// See [`Status::export_sent`].
+    pub export_sent: u64,
+    /// See [`Status::export_dropped`].
+    pub export_dropped: u64,
+    /// See [`Status::export_errors`].
+    pub export_errors: u64,
     /// Things the operator should know (missing permissions, sysctls off, ...). Served
     /// beside the counters, not among them.
     #[serde(skip)]
@@ -228,6 +241,11 @@ pub fn bump(counter: &AtomicU64) {
     counter.fetch_add(1, Ordering::Relaxed);
 }
 
+/// Add `n` to a counter.
+pub fn add(counter: &AtomicU64, n: u32) {
+    counter.fetch_add(u64::from(n), Ordering::Relaxed);
+}
+
 impl Status {
     /// Count an answer to a client's question: `dns_queries` and its result.
     pub fn dns_answered(&self, result: DnsResult) {
@@ -283,6 +301,9 @@ impl Status {
             conntrack_overflows: g(&self.conntrack_overflows),
             conntrack_dumps: g(&self.conntrack_dumps),
             conntrack_flows_refused: g(&self.conntrack_flows_refused),
+            export_sent: g(&self.export_sent),
+            export_dropped: g(&self.export_dropped),
+            export_errors: g(&self.export_errors),
             warnings: {
                 let mut w = self.warnings.lock().clone();
                 w.extend(self.conditions.lock().values().cloned());

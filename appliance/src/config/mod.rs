@@ -16,6 +16,7 @@ mod devices;
 mod dns;
 mod enrich;
 pub(crate) mod error;
+mod export;
 pub(crate) mod file_rewrite;
 mod history;
 mod metrics;
@@ -37,6 +38,7 @@ pub use dns::{DnsConfig, UpstreamSpec};
 pub use enrich::EnrichConfig;
 pub(crate) use error::invalid;
 pub use error::ConfigError;
+pub use export::{CollectorUrl, ExportConfig, Transport, DEFAULT_ENTERPRISE_NUMBER};
 pub use history::{HistoryConfig, MAX_DB_MB, RETENTION_DAYS};
 pub use metrics::{MetricsConfig, MetricsToken};
 pub use site::SiteConfig;
@@ -69,6 +71,8 @@ pub struct Config {
     pub history: HistoryConfig,
     /// The Prometheus endpoint `GET /metrics` and its bearer token (off without one).
     pub metrics: MetricsConfig,
+    /// Flow records to IPFIX collectors (off without a collector).
+    pub export: ExportConfig,
     /// The appliance's name, address and place on the map.
     pub site: SiteConfig,
     /// The WiFi network people join (for the presenter's QR code; on the appliance also the
@@ -121,6 +125,7 @@ impl Config {
         self.admin.validate()?;
         self.history.validate()?;
         self.metrics.validate()?;
+        self.export.validate()?;
         self.site.validate()?;
         self.wifi.validate()?;
         self.devices.validate()?;

@@ -33,4 +33,4 @@ pub use dns_memory::{Attribution, DnsMemory};
 pub use flows::{FlowTable, LanFilter};
 pub use live::{LiveForgotten, LiveState};
 pub use paths::{PathDevice, PathQuery, PathRow, PathTable};
-pub use task::{run, run_with_detectors, Outputs};
+pub use task::{run, run_with_detectors, run_with_sinks, Outputs};

@@ -16,6 +16,7 @@ use crate::detect::DetectSink;
 use crate::devices::DeviceRegistry;
 use crate::dns::DnsAnswer;
 use crate::enrich::Enricher;
+use crate::export::ExportSink;
 use crate::model::{DeviceIdentity, DnsLogEntry, LiveEvent};
 use crate::store::{StoreOp, StoreWriter};
 
@@ -47,6 +48,8 @@ struct Correlator {
     enricher: Arc<Enricher>,
     store: Option<StoreWriter>,
     detect: Option<DetectSink>,
+    /// The IPFIX exporter (`[export]`), handed finished and changed flows; never waited for.
+    export: Option<ExportSink>,
     devices: Option<Arc<DeviceRegistry>>,
     /// The registry's binding generation when the bare addresses were last re-checked.
     bindings_seen: u64,
@@ -59,6 +62,9 @@ impl Correlator {
         let event = Arc::new(event);
         if let Some(d) = &self.detect {
             d.live(&event);
+        }
+        if let Some(x) = &self.export {
+            x.live(&event);
         }
         // No subscribers is normal; the error only says so.
         let _ = self.events.send(event);
@@ -204,13 +210,25 @@ pub async fn run(
 /// detectors (`detect`; never waiting for them).
 pub async fn run_with_detectors(
     cfg: CorrelateConfig,
-    mut dns_rx: mpsc::Receiver<DnsAnswer>,
-    mut ct_rx: mpsc::Receiver<ConntrackEvent>,
+    dns_rx: mpsc::Receiver<DnsAnswer>,
+    ct_rx: mpsc::Receiver<ConntrackEvent>,
     out: Outputs,
     detect: Option<DetectSink>,
     shutdown: CancellationToken,
 ) {
+    run_with_sinks(cfg, (dns_rx, ct_rx), out, (detect, None), shutdown).await
+}
+
+/// [`run_with_detectors`], also handing flow changes to the IPFIX exporter (`export`).
+pub async fn run_with_sinks(
+    cfg: CorrelateConfig,
+    (mut dns_rx, mut ct_rx): (mpsc::Receiver<DnsAnswer>, mpsc::Receiver<ConntrackEvent>),
+    out: Outputs,
+    (detect, export): (Option<DetectSink>, Option<ExportSink>),
+    shutdown: CancellationToken,
+) {
     let mut c = Correlator::new(&cfg, out, detect);
+    c.export = export;
     // Flows restored as open from the store are closed if the first conntrack dumps (every
     // `dump_interval`, 2 s by default) have not confirmed them by then.
     let confirm = tokio::time::sleep(Duration::from_secs(10));
@@ -260,6 +278,7 @@ impl Correlator {
             enricher,
             store,
             detect,
+            export: None,
             devices,
             bindings_seen: 0,
         }

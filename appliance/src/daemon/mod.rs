@@ -67,6 +67,7 @@ pub struct Daemon {
     devices_thread: Option<std::thread::JoinHandle<()>>,
     detect: Option<crate::detect::Started>,
     controls_task: Option<tokio::task::JoinHandle<()>>,
+    export_task: Option<tokio::task::JoinHandle<()>>,
     /// Health counters and warnings.
     pub status: Arc<Status>,
 }
@@ -109,6 +110,13 @@ impl Daemon {
         let retention = start_retention(&history, &history_settings, &status, &shutdown);
         let detect = start_detectors(&config, &history, &events, &status, &shutdown)?;
         let admin = Arc::new(admin(&config, password_hash, &history, history_settings));
+        // IPFIX export (`[export]`): fed by the correlator, never waited for.
+        let export = crate::export::start(
+            &config.export,
+            Some(devices.clone()),
+            status.clone(),
+            shutdown.clone(),
+        );
         let correlator = start_correlator(
             &config,
             (dns_rx, ct_rx),
@@ -119,7 +127,10 @@ impl Daemon {
                 store: history.writer.clone(),
                 devices: Some(devices.clone()),
             },
-            detect.as_ref().map(|d| d.sink.clone()),
+            (
+                detect.as_ref().map(|d| d.sink.clone()),
+                export.as_ref().map(|x| x.sink.clone()),
+            ),
             &shutdown,
         );
         // Controls (`[control]`): the DNS blocking switch the forwarder reads, the saved
@@ -190,6 +201,7 @@ impl Daemon {
             devices_thread,
             detect,
             controls_task,
+            export_task: export.map(|x| x.task),
             status,
         })
     }
@@ -219,6 +231,8 @@ impl Daemon {
         if let Some(d) = self.detect {
             d.join(LIMIT).await;
         }
+        // It sends what it holds first.
+        finished_if("IPFIX exporter", self.export_task.map(Running::Task), LIMIT).await;
         // It notices the shutdown within 250 ms.
         finished_if(
             "device thread",
@@ -485,15 +499,14 @@ fn start_correlator(
     config: &Config,
     (dns, conntrack): (mpsc::Receiver<DnsAnswer>, mpsc::Receiver<ConntrackEvent>),
     outputs: correlate::Outputs,
-    detect: Option<DetectSink>,
+    sinks: (Option<DetectSink>, Option<crate::export::ExportSink>),
     shutdown: &CancellationToken,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(correlate::run_with_detectors(
+    tokio::spawn(correlate::run_with_sinks(
         config.correlate.clone(),
-        dns,
-        conntrack,
+        (dns, conntrack),
         outputs,
-        detect,
+        sinks,
         shutdown.clone(),
     ))
 }

@@ -1,0 +1,377 @@
+//! IPFIX export cost: what does export cost the correlator per flow, and how many records a
+//! second does the exporter send?
+//!
+//! 1. The correlator as the daemon runs it (`correlate::run_with_sinks`), fed 200,000 flows
+//!    (new, two counter updates, closed: 800,000 conntrack events, plus 50,000 answers) as
+//!    fast as it takes, without and with the exporter (`export::start`, one UDP collector on
+//!    loopback: a separate Python process that reads and counts the datagrams, so its CPU is
+//!    not ours). CPU time of this process (user + system, `getrusage`) per flow; three
+//!    alternating runs each, the median reported.
+//! 2. The exporter alone: 1,000,000 closed flows handed to its sink as fast as its queue
+//!    takes them; records/s sent to the collector.
+//!
+//! The enricher has no data here (`Enricher::without_data`), so the correlator's own cost
+//! per flow is lower than on the appliance and export's share is overstated, not hidden.
+//! Devices are not looked up (no registry): on the appliance each record also takes the
+//! device's pseudonym from the registry (a lock and an HMAC).
+//!
+//! Run: `cargo bench -p whereflow --bench export` (or bench/export.sh). Record the figures
+//! in docs/BENCHMARKS.md.
+
+use std::io::Read;
+use std::net::{IpAddr, Ipv4Addr};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use hickory_proto::op::ResponseCode;
+use hickory_proto::rr::RecordType;
+use parking_lot::RwLock;
+use tokio::sync::{broadcast, mpsc};
+use tokio_util::sync::CancellationToken;
+use whereflow::config::{CorrelateConfig, ExportConfig};
+use whereflow::conntrack::{ConntrackEvent, Counters, FlowSnapshot, FlowTuple};
+use whereflow::correlate::{self, LiveState};
+use whereflow::dns::DnsAnswer;
+use whereflow::enrich::Enricher;
+use whereflow::model::{
+    DeviceId, Domain, Enrichment, FlowKey, FlowRecord, FlowState, LiveEvent, Proto,
+};
+use whereflow::status::Status;
+
+const DEVICES: u32 = 100;
+const FLOWS: u32 = 200_000;
+
+fn device(i: u32) -> IpAddr {
+    IpAddr::V4(Ipv4Addr::new(192, 0, 2, 10 + (i % 200) as u8))
+}
+
+fn remote(i: u32) -> IpAddr {
+    IpAddr::V4(Ipv4Addr::from(0xcb00_7100 | (i % 250)))
+}
+
+fn answer(d: u32, n: u32) -> DnsAnswer {
+    DnsAnswer {
+        device: DeviceId(device(d)),
+        qname: Domain::new(&format!("n{n}.example.test")).unwrap(),
+        qtype: RecordType::A,
+        rcode: ResponseCode::NoError,
+        chain: vec![],
+        addrs: vec![remote(n)],
+        ttl: 300,
+        at: Utc::now(),
+        blocked: false,
+        repeats: 1,
+    }
+}
+
+/// Flow `f`'s four conntrack events: new, two counter updates, close.
+fn flow_events(f: u32, out: &mut Vec<ConntrackEvent>) {
+    let started = Utc::now();
+    let dst = remote(f / DEVICES);
+    let snap = |counters| FlowSnapshot {
+        key: FlowKey { id: f, start_ns: 1 },
+        tuple: FlowTuple {
+            proto: Proto::Tcp,
+            src: device(f % DEVICES),
+            dst,
+            src_port: (f % 60_000) as u16,
+            dst_port: 443,
+        },
+        counters,
+        started,
+    };
+    let c = |b: u64| {
+        Some(Counters {
+            packets_orig: b * 10,
+            bytes_orig: b * 2_000,
+            packets_reply: b * 20,
+            bytes_reply: b * 30_000,
+        })
+    };
+    out.push(ConntrackEvent::Seen(snap(None)));
+    out.push(ConntrackEvent::Seen(snap(c(1))));
+    out.push(ConntrackEvent::Seen(snap(c(2))));
+    out.push(ConntrackEvent::Closed(snap(c(3))));
+}
+
+/// A UDP collector in its own process: counts datagrams and bytes until 1 s passes without
+/// one, then prints `datagrams bytes`.
+struct Collector {
+    child: Child,
+    port: u16,
+}
+
+impl Collector {
+    fn start() -> Collector {
+        let script = "import socket,sys\n\
+            s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n\
+            s.setsockopt(socket.SOL_SOCKET,socket.SO_RCVBUF,8<<20)\n\
+            s.bind(('127.0.0.1',0))\n\
+            print(s.getsockname()[1],flush=True)\n\
+            n=b=0\n\
+            s.settimeout(30)\n\
+            while True:\n\
+            \x20   try:\n\
+            \x20       d=s.recv(65536)\n\
+            \x20   except socket.timeout:\n\
+            \x20       break\n\
+            \x20   n+=1;b+=len(d);s.settimeout(1)\n\
+            print(n,b,flush=True)\n";
+        let mut child = Command::new("python3")
+            .args(["-c", script])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3");
+        let mut line = Vec::new();
+        let out = child.stdout.as_mut().unwrap();
+        let mut byte = [0u8; 1];
+        while out.read(&mut byte).unwrap() == 1 && byte[0] != b'\n' {
+            line.push(byte[0]);
+        }
+        let port = String::from_utf8(line).unwrap().trim().parse().unwrap();
+        Collector { child, port }
+    }
+
+    /// Wait for its count: `(datagrams, bytes)`.
+    fn finish(mut self) -> (u64, u64) {
+        let mut text = String::new();
+        self.child
+            .stdout
+            .as_mut()
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        let _ = self.child.wait();
+        let mut it = text.split_whitespace().map(|s| s.parse().unwrap_or(0));
+        (it.next().unwrap_or(0), it.next().unwrap_or(0))
+    }
+}
+
+fn cpu() -> Duration {
+    // SAFETY: getrusage fills the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1_000);
+    tv(u.ru_utime) + tv(u.ru_stime)
+}
+
+fn export_config(port: u16) -> ExportConfig {
+    ExportConfig {
+        ipfix: vec![format!("udp://127.0.0.1:{port}")],
+        ..ExportConfig::default()
+    }
+}
+
+struct Run {
+    wall: Duration,
+    cpu: Duration,
+    sent: u64,
+    dropped: u64,
+}
+
+/// Part 1: the correlator fed every flow's events, with the exporter when `port` is given.
+fn pipeline(port: Option<u16>) -> Run {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let cfg = CorrelateConfig {
+        lan: vec!["192.0.2.0/24".parse().unwrap()],
+        ..Default::default()
+    };
+    let mut events = Vec::with_capacity(FLOWS as usize * 4);
+    let mut answers = Vec::with_capacity(FLOWS as usize / 4);
+    for f in 0..FLOWS {
+        flow_events(f, &mut events);
+        if f.is_multiple_of(4) {
+            answers.push(answer(f % DEVICES, f % 5_000));
+        }
+    }
+    rt.block_on(async move {
+        let shutdown = CancellationToken::new();
+        let status = Arc::new(Status::default());
+        let state = Arc::new(RwLock::new(LiveState::new(&cfg, 1_000_000)));
+        let (ev_tx, _keep) = broadcast::channel(4096);
+        let export = port.and_then(|p| {
+            whereflow::export::start(&export_config(p), None, status.clone(), shutdown.clone())
+        });
+        let (dns_tx, dns_rx) = mpsc::channel(65_536);
+        let (ct_tx, ct_rx) = mpsc::channel(4_096);
+        let out = correlate::Outputs {
+            state,
+            events: ev_tx,
+            enricher: Arc::new(Enricher::without_data()),
+            store: None,
+            devices: None,
+        };
+        let c0 = cpu();
+        let t = Instant::now();
+        let task = tokio::spawn(correlate::run_with_sinks(
+            cfg,
+            (dns_rx, ct_rx),
+            out,
+            (None, export.as_ref().map(|x| x.sink.clone())),
+            shutdown.clone(),
+        ));
+        let per_answer = (events.len() / answers.len().max(1)).max(1);
+        let mut answers = answers.into_iter();
+        for (i, e) in events.into_iter().enumerate() {
+            if i.is_multiple_of(per_answer) {
+                if let Some(a) = answers.next() {
+                    dns_tx.send(a).await.unwrap();
+                }
+            }
+            ct_tx.send(e).await.unwrap();
+        }
+        drop((dns_tx, ct_tx));
+        task.await.unwrap();
+        if let Some(x) = export {
+            // Until the exporter has sent (or dropped) what it was given.
+            let done = |s: &Status| {
+                s.export_sent.load(Ordering::Relaxed) + s.export_dropped.load(Ordering::Relaxed)
+            };
+            let mut last = u64::MAX;
+            while done(&status) != last {
+                last = done(&status);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            shutdown.cancel();
+            let _ = x.task.await;
+        }
+        let wall = t.elapsed().saturating_sub(if port.is_some() {
+            Duration::from_millis(20)
+        } else {
+            Duration::ZERO
+        });
+        Run {
+            wall,
+            cpu: cpu() - c0,
+            sent: status.export_sent.load(Ordering::Relaxed),
+            dropped: status.export_dropped.load(Ordering::Relaxed),
+        }
+    })
+}
+
+fn closed(f: u32) -> Arc<LiveEvent> {
+    Arc::new(LiveEvent::FlowClosed {
+        flow: Arc::new(FlowRecord {
+            id: format!("{f}-1"),
+            key: FlowKey { id: f, start_ns: 1 },
+            device_ip: DeviceId(device(f % DEVICES)),
+            remote_ip: remote(f / DEVICES),
+            remote_port: 443,
+            proto: Proto::Tcp,
+            domain: Some(Domain::new(&format!("www.n{}.example.test", f % 250)).unwrap()),
+            candidates: vec![],
+            bytes_up: 2_000,
+            bytes_down: 30_000,
+            packets_up: 10,
+            packets_down: 20,
+            first_seen: Utc::now(),
+            last_seen: Utc::now(),
+            state: FlowState::Closed,
+            enrichment: Enrichment {
+                registrable_domain: Some(Domain::new("example.test").unwrap()),
+                org: Some("Example Org".into()),
+                category: Some(whereflow::model::Category::Advertising),
+                tracker: true,
+                country: Some("US".into()),
+                as_org: Some("EXAMPLE-AS".into()),
+                ..Enrichment::default()
+            },
+        }),
+    })
+}
+
+/// Part 2: the exporter alone.
+fn exporter_alone(port: u16) -> (u64, u64, Duration) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let n = 1_000_000u32;
+    let events: Vec<Arc<LiveEvent>> = (0..n).map(closed).collect();
+    rt.block_on(async move {
+        let shutdown = CancellationToken::new();
+        let status = Arc::new(Status::default());
+        let x =
+            whereflow::export::start(&export_config(port), None, status.clone(), shutdown.clone())
+                .unwrap();
+        let t = Instant::now();
+        for e in &events {
+            while x.sink.queued() > 8_192 {
+                tokio::task::yield_now().await;
+            }
+            x.sink.live(e);
+        }
+        let done = |s: &Status| {
+            s.export_sent.load(Ordering::Relaxed) + s.export_dropped.load(Ordering::Relaxed)
+        };
+        while done(&status) < u64::from(n) {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        let el = t.elapsed();
+        shutdown.cancel();
+        let _ = x.task.await;
+        (
+            status.export_sent.load(Ordering::Relaxed),
+            status.export_dropped.load(Ordering::Relaxed),
+            el,
+        )
+    })
+}
+
+fn main() {
+    let mut off = Vec::new();
+    let mut on = Vec::new();
+    let mut received = (0, 0);
+    for round in 0..3 {
+        let r = pipeline(None);
+        println!(
+            "round {round} export off: {:.2} s wall, {:.0} ns CPU per flow",
+            r.wall.as_secs_f64(),
+            r.cpu.as_nanos() as f64 / f64::from(FLOWS)
+        );
+        off.push(r.cpu.as_nanos() as f64 / f64::from(FLOWS));
+        let c = Collector::start();
+        let r = pipeline(Some(c.port));
+        let got = c.finish();
+        println!(
+            "round {round} export on:  {:.2} s wall, {:.0} ns CPU per flow; {} records sent, {} dropped; collector got {} datagrams, {} bytes",
+            r.wall.as_secs_f64(),
+            r.cpu.as_nanos() as f64 / f64::from(FLOWS),
+            r.sent,
+            r.dropped,
+            got.0,
+            got.1
+        );
+        on.push(r.cpu.as_nanos() as f64 / f64::from(FLOWS));
+        received = got;
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[v.len() / 2]
+    };
+    let (off, on) = (median(&mut off), median(&mut on));
+    println!(
+        "correlator, {FLOWS} flows: export off {off:.0} ns CPU/flow, on {on:.0} ns CPU/flow: {:+.1} % (last collector: {} datagrams)",
+        (on / off - 1.0) * 100.0,
+        received.0
+    );
+    let c = Collector::start();
+    let (sent, dropped, el) = exporter_alone(c.port);
+    let got = c.finish();
+    println!(
+        "exporter alone: {sent} records sent, {dropped} dropped in {:.2} s = {:.0} records/s; collector got {} datagrams, {} bytes ({:.0} bytes/record)",
+        el.as_secs_f64(),
+        sent as f64 / el.as_secs_f64(),
+        got.0,
+        got.1,
+        got.1 as f64 / sent.max(1) as f64
+    );
+}

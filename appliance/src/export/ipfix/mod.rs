@@ -1,0 +1,3 @@
+//! IPFIX (RFC 7011) encoding: see `wire`.
+
+pub(crate) mod wire;
