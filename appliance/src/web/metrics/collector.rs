@@ -50,6 +50,7 @@ impl Scrape {
         let mut metrics = Vec::new();
         dns(&app.status, &mut metrics);
         conntrack(&app.status, &mut metrics);
+        export(&app.status, &mut metrics);
         live(app, &mut metrics);
         alerts(app, &mut metrics);
         store(app, &mut metrics);
@@ -224,6 +225,29 @@ fn conntrack(s: &Status, out: &mut Vec<Metric>) {
             "conntrack_flows_refused",
             "Flows not followed because conntrack.max_flows was reached.",
             &s.conntrack_flows_refused,
+        ),
+    ] {
+        out.push(single(name, help, Value::Counter(load(a))));
+    }
+}
+
+/// The IPFIX exporter's counters (`export/`).
+fn export(s: &Status, out: &mut Vec<Metric>) {
+    for (name, help, a) in [
+        (
+            "export_sent",
+            "IPFIX records sent to the collectors.",
+            &s.export_sent,
+        ),
+        (
+            "export_dropped",
+            "Flow changes not exported because the exporter's queue was full.",
+            &s.export_dropped,
+        ),
+        (
+            "export_errors",
+            "Failed sends or connections to IPFIX collectors.",
+            &s.export_errors,
         ),
     ] {
         out.push(single(name, help, Value::Counter(load(a))));
