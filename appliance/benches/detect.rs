@@ -19,14 +19,15 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+mod fixtures;
+
+use fixtures::{answer, device, remote};
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use hickory_proto::op::ResponseCode;
-use hickory_proto::rr::RecordType;
 use parking_lot::RwLock;
 use tokio::sync::{broadcast, mpsc};
 use tokio_util::sync::CancellationToken;
@@ -45,29 +46,6 @@ use whereflow::status::Status;
 use whereflow_lab::{Lab, LabOptions};
 
 const DEVICES: u32 = 100;
-
-fn device(i: u32) -> IpAddr {
-    IpAddr::V4(Ipv4Addr::new(192, 0, 2, 10 + (i % 200) as u8))
-}
-
-fn remote(i: u32) -> IpAddr {
-    IpAddr::V4(Ipv4Addr::from(0xcb00_7100 | (i % 250)))
-}
-
-fn answer(d: u32, n: u32) -> DnsAnswer {
-    DnsAnswer {
-        device: DeviceId(device(d)),
-        qname: Domain::new(&format!("n{n}.example.test")).unwrap(),
-        qtype: RecordType::A,
-        rcode: ResponseCode::NoError,
-        chain: vec![],
-        addrs: vec![remote(n)],
-        ttl: 300,
-        at: Utc::now(),
-        blocked: false,
-        repeats: 1,
-    }
-}
 
 /// Flow `f`'s four conntrack events (new, two counter updates, close), each uploading and
 /// downloading a little, plus one flow of the device's to the appliance's DNS (not listed

@@ -18,23 +18,23 @@
 //! Run: `cargo bench -p whereflow --bench export` (or bench/export.sh). Record the figures
 //! in docs/BENCHMARKS.md.
 
+mod fixtures;
+
+use fixtures::{answer, device, remote};
 use std::io::Read;
-use std::net::{IpAddr, Ipv4Addr};
+
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use hickory_proto::op::ResponseCode;
-use hickory_proto::rr::RecordType;
 use parking_lot::RwLock;
 use tokio::sync::{broadcast, mpsc};
 use tokio_util::sync::CancellationToken;
 use whereflow::config::{CorrelateConfig, ExportConfig};
 use whereflow::conntrack::{ConntrackEvent, Counters, FlowSnapshot, FlowTuple};
 use whereflow::correlate::{self, LiveState};
-use whereflow::dns::DnsAnswer;
 use whereflow::enrich::Enricher;
 use whereflow::model::{
     DeviceId, Domain, Enrichment, FlowKey, FlowRecord, FlowState, LiveEvent, Proto,
@@ -43,29 +43,6 @@ use whereflow::status::Status;
 
 const DEVICES: u32 = 100;
 const FLOWS: u32 = 200_000;
-
-fn device(i: u32) -> IpAddr {
-    IpAddr::V4(Ipv4Addr::new(192, 0, 2, 10 + (i % 200) as u8))
-}
-
-fn remote(i: u32) -> IpAddr {
-    IpAddr::V4(Ipv4Addr::from(0xcb00_7100 | (i % 250)))
-}
-
-fn answer(d: u32, n: u32) -> DnsAnswer {
-    DnsAnswer {
-        device: DeviceId(device(d)),
-        qname: Domain::new(&format!("n{n}.example.test")).unwrap(),
-        qtype: RecordType::A,
-        rcode: ResponseCode::NoError,
-        chain: vec![],
-        addrs: vec![remote(n)],
-        ttl: 300,
-        at: Utc::now(),
-        blocked: false,
-        repeats: 1,
-    }
-}
 
 /// Flow `f`'s four conntrack events: new, two counter updates, close.
 fn flow_events(f: u32, out: &mut Vec<ConntrackEvent>) {

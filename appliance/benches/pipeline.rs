@@ -7,12 +7,13 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use std::net::{IpAddr, Ipv4Addr};
+mod fixtures;
+
+use fixtures::{answer, device, remote};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::RecordType;
 use parking_lot::RwLock;
 use tokio::sync::{broadcast, mpsc};
@@ -20,20 +21,11 @@ use tokio_util::sync::CancellationToken;
 use whereflow::config::CorrelateConfig;
 use whereflow::conntrack::{ConntrackEvent, Counters, FlowSnapshot, FlowTuple};
 use whereflow::correlate::{self, LiveState};
-use whereflow::dns::DnsAnswer;
-use whereflow::model::{DeviceId, Domain, FlowKey, Proto};
+use whereflow::model::{FlowKey, Proto};
 use whereflow_lab::{Lab, LabOptions, Zone};
 
 const DEVICES: u32 = 100;
 const FLOWS_PER_DEVICE: u32 = 100;
-
-fn device(i: u32) -> IpAddr {
-    IpAddr::V4(Ipv4Addr::new(192, 0, 2, 10 + (i % 200) as u8))
-}
-
-fn remote(i: u32) -> IpAddr {
-    IpAddr::V4(Ipv4Addr::from(0xcb00_7100 | (i % 250)))
-}
 
 /// Answers then flows (new, two counter updates, close) through `correlate::run`.
 fn correlator_throughput() {
@@ -49,18 +41,7 @@ fn correlator_throughput() {
     let mut answers = Vec::new();
     for d in 0..DEVICES {
         for n in 0..250 {
-            answers.push(DnsAnswer {
-                device: DeviceId(device(d)),
-                qname: Domain::new(&format!("n{n}.example.test")).unwrap(),
-                qtype: RecordType::A,
-                rcode: ResponseCode::NoError,
-                chain: vec![],
-                addrs: vec![remote(n)],
-                ttl: 300,
-                at: Utc::now(),
-                blocked: false,
-                repeats: 1,
-            });
+            answers.push(answer(d, n));
         }
     }
     let started = Utc::now() + chrono::Duration::seconds(1);
