@@ -7,6 +7,8 @@
 #
 # Needs root (network namespace), nsd, dnsmasq, unbound, dnsperf (scripts/install-deps.sh)
 # and a release build (cargo build --release). Usage: bench/dns/run.sh [seconds-for-(b)]
+# The servers take turns (ROUNDS=4 by default; see the measuring loop); q/s is each server's
+# median round, us/q its CPU over all rounds.
 #
 # whereflow runs twice: as configured by default (detectors on: every answer also goes to the
 # DNS-tunnel and encrypted-DNS detectors) and with `[detect] enabled = false`
@@ -330,29 +332,60 @@ profile_stop() {
   wait "$PROFILER" 2>/dev/null || true
   PROFILER=
 }
+# Servers take turns, ROUNDS times: (a) in slices of the name list (disjoint, so each is
+# cold for every server), then (b) for CACHED_SECONDS / ROUNDS each. Measured one after the
+# other, a change in the machine's other load (a build, a test) landed on one server only
+# and swung the ratios 0.8-1.3 between runs; taking turns spreads it over all of them.
+# Each server's q/s is the median of its rounds; CPU per query is over all of them.
+ROUNDS=${ROUNDS:-4}
+split -n "l/$ROUNDS" -d -a 2 "$WORK/unique.txt" "$WORK/unique.part."
+mapfile -t PARTS < <(ls "$WORK"/unique.part.*)
+ROUND_SECONDS=$(awk -v s="$CACHED_SECONDS" -v r="$ROUNDS" 'BEGIN { t = s / r; if (t < 1) t = 1; print t }')
+declare -A QU QC TICKS_U TICKS_C DONE_U DONE_C
 for server in $SERVERS; do
   port=$(port_of "$server")
-  # (a) first: the cache must be cold. Readiness is checked with a name outside the list.
+  # The cache must be cold: readiness is checked with a name outside the list.
   for ((t = 0; t < 100; t++)); do
     if in_ns dnsperf -s 127.0.0.1 -p "$port" -d <(echo "ns.bench.test A") -n 1 -t 1 2>/dev/null |
       grep -q 'Queries completed: *1 '; then break; fi
     sleep 0.1
   done
+  LOST_U[$server]=0 LOST_C[$server]=0 TICKS_U[$server]=0 TICKS_C[$server]=0 DONE_U[$server]=0 DONE_C[$server]=0
+done
+# One measured turn: server, phase (a|b), dnsperf's input and limit arguments.
+turn() {
+  local server=$1 phase=$2 port t0 t1 res qps lost answered
+  shift 2
+  port=$(port_of "$server")
   t0=$(cpu_ticks "$port")
-  profile_start "$server" "$port" a
-  res=$(perf "$port" "$WORK/unique.txt" -n 1)
+  [[ $round == 0 ]] && profile_start "$server" "$port" "$phase"
+  res=$(perf "$port" "$@")
+  read -r qps lost answered <<<"$res"
   profile_stop
   t1=$(cpu_ticks "$port")
-  read -r "UNIQUE[$server]" "LOST_U[$server]" answered <<<"$res"
-  CPU_U[$server]=$(per_query_us "$t0" "$t1" "$answered")
-  perf "$port" "$WORK/hot.txt" -n 1 >/dev/null # warm the cache
-  t0=$(cpu_ticks "$port")
-  profile_start "$server" "$port" b
-  res=$(perf "$port" "$WORK/hot.txt" -l "$CACHED_SECONDS")
-  profile_stop
-  t1=$(cpu_ticks "$port")
-  read -r "CACHED[$server]" "LOST_C[$server]" answered <<<"$res"
-  CPU_C[$server]=$(per_query_us "$t0" "$t1" "$answered")
+  if [[ $phase == a ]]; then
+    QU[$server]+=" $qps"
+    LOST_U[$server]=$((LOST_U[$server] + lost)) DONE_U[$server]=$((DONE_U[$server] + answered))
+    [[ -n $t0 && -n $t1 ]] && TICKS_U[$server]=$((TICKS_U[$server] + t1 - t0))
+  else
+    QC[$server]+=" $qps"
+    LOST_C[$server]=$((LOST_C[$server] + lost)) DONE_C[$server]=$((DONE_C[$server] + answered))
+    [[ -n $t0 && -n $t1 ]] && TICKS_C[$server]=$((TICKS_C[$server] + t1 - t0))
+  fi
+}
+for ((round = 0; round < ROUNDS; round++)); do
+  for server in $SERVERS; do turn "$server" a "${PARTS[$round]}" -n 1; done
+done
+for server in $SERVERS; do perf "$(port_of "$server")" "$WORK/hot.txt" -n 1 >/dev/null; done # warm
+for ((round = 0; round < ROUNDS; round++)); do
+  for server in $SERVERS; do turn "$server" b "$WORK/hot.txt" -l "$ROUND_SECONDS"; done
+done
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
+for server in $SERVERS; do
+  UNIQUE[$server]=$(median "${QU[$server]}")
+  CACHED[$server]=$(median "${QC[$server]}")
+  CPU_U[$server]=$(per_query_us 0 "${TICKS_U[$server]}" "${DONE_U[$server]}")
+  CPU_C[$server]=$(per_query_us 0 "${TICKS_C[$server]}" "${DONE_C[$server]}")
 done
 
 # With DNSSEC on, each server measured handed out signatures: a cached name asked with DO

@@ -10,10 +10,12 @@
 //! ops are dropped and counted, and the producers never wait. When writes succeed again the
 //! held batch and the queue are written and the warning clears.
 
-use std::collections::{HashMap, HashSet};
+// foldhash, not SipHash: the per-batch maps hash every answer's name and addresses, and
+// SipHash was the writer's largest cost after SQLite itself (randomly seeded all the same).
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError, TrySendError};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -101,6 +103,11 @@ pub struct DeviceSeen {
     /// When it was seen.
     pub at: DateTime<Utc>,
 }
+
+/// How long the writer sleeps between drains of the queue while it collects a batch: the
+/// most a control op (a forget, the close) waits beyond the batch it follows. The queue
+/// (10,000 ops) holds well over this long of a busy room's answers.
+const COLLECT_NAP: Duration = Duration::from_millis(10);
 
 /// How the writer batches.
 #[derive(Clone, Debug)]
@@ -356,6 +363,10 @@ fn try_wipe(conn: &Connection) -> Option<Instant> {
 /// Add ops to `batch` until it is full, `max_delay` has passed since its first op, or a
 /// control op ends it (it runs as soon as what came before is committed). `false` when
 /// every sender is gone.
+///
+/// Between drains the writer naps for [`COLLECT_NAP`] instead of waiting on the queue: a
+/// waiting receiver is woken by every send, and at tens of thousands of DNS answers a
+/// second those wake-ups (a context switch each) cost more CPU than writing the rows.
 fn collect_batch(
     rx: &Receiver<Queued>,
     batch: &mut Vec<Queued>,
@@ -364,18 +375,26 @@ fn collect_batch(
     stats: &WriterStats,
 ) -> bool {
     let deadline = Instant::now() + max_delay;
-    while batch.len() < max_ops && !batch.last().is_some_and(|q| q.1.is_control()) {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok(op) => {
-                stats.received();
-                batch.push(op);
+    loop {
+        while batch.len() < max_ops && !batch.last().is_some_and(|q| q.1.is_control()) {
+            match rx.try_recv() {
+                Ok(op) => {
+                    stats.received();
+                    batch.push(op);
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => return false,
             }
-            Err(RecvTimeoutError::Timeout) => break,
-            Err(RecvTimeoutError::Disconnected) => return false,
         }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if batch.len() >= max_ops
+            || batch.last().is_some_and(|q| q.1.is_control())
+            || left.is_zero()
+        {
+            return true;
+        }
+        std::thread::sleep(left.min(COLLECT_NAP));
     }
-    true
 }
 
 /// Commit `batch`; when the disk refuses it (full, read-only, busy), hold it and try again
