@@ -1,5 +1,6 @@
 //! Any bytes as an upstream's answer: never a panic, and whatever `parse_upstream` accepts
-//! is sound to copy the way the cache copies it (see `wire::check_copy`).
+//! is sound to copy the way the cache copies it (see `wire::check_copy`), and its names
+//! expand (`wire::expand_name`).
 #![no_main]
 
 // wire.rs itself, not the whereflow crate: see this crate's Cargo.toml.
@@ -18,6 +19,16 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         panic!("{e}");
     }
     // The same answer to the question in another letter case is a mismatch.
+    // Every name of an accepted answer expands (the cache reads CNAME targets that way).
+    if let Ok(parts) = wire::parse_upstream(data, question) {
+        for r in &parts.records {
+            let mut name = Vec::new();
+            assert_eq!(wire::expand_name(data, r.start, &mut name), Ok(()));
+            if r.rtype == 5 {
+                assert_eq!(wire::expand_name(data, r.ttl_at + 6, &mut name), Ok(()));
+            }
+        }
+    }
     if question.len() > 4 && wire::parse_upstream(data, question).is_ok() {
         let name_len = question.len() - 4;
         if let Some(i) = question[..name_len]

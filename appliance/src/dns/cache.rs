@@ -10,8 +10,6 @@ use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hickory_proto::op::Message;
-use hickory_proto::rr::RData;
 use lru::LruCache;
 use parking_lot::Mutex;
 
@@ -27,6 +25,9 @@ const MAX_NEGATIVE_TTL: u32 = 3_600;
 const MAX_ENTRY_BYTES: usize = 4_096;
 /// Record type numbers used here.
 const TYPE_SOA: u16 = 6;
+const TYPE_A: u16 = 1;
+const TYPE_CNAME: u16 = 5;
+const TYPE_AAAA: u16 = 28;
 
 /// One answer ready to be served.
 #[derive(Debug)]
@@ -80,7 +81,7 @@ impl Entry {
             has_soa |= *rtype == TYPE_SOA && i >= usize::from(parts.answers);
         }
         let negative = parts.answers == 0;
-        let (chain, addrs, soa_min) = decode_for_events(resp);
+        let (chain, addrs, soa_min) = facts_for_events(resp, parts);
         let lifetime = if parts.truncated
             || body.len() > MAX_ENTRY_BYTES
             || !matches!(parts.rcode, wire::rcode::NOERROR | wire::rcode::NXDOMAIN)
@@ -174,29 +175,43 @@ impl Entry {
 }
 
 /// Pull out what the correlator wants: CNAME targets, addresses, and the SOA minimum.
-/// Uses hickory's decoder because rdata parsing is where hand-written code goes wrong.
-fn decode_for_events(resp: &[u8]) -> (Vec<Domain>, Vec<IpAddr>, Option<u32>) {
-    let Ok(msg) = Message::from_vec(resp) else {
-        return (Vec::new(), Vec::new(), None);
-    };
+///
+/// Read from the records [`wire::parse_upstream`] found (their positions and names checked),
+/// so only fixed-size fields and names are read here. Decoding the whole message with
+/// hickory for these few fields was about 5 % of the forwarder's CPU per uncached question.
+fn facts_for_events(resp: &[u8], parts: &UpstreamParts) -> (Vec<Domain>, Vec<IpAddr>, Option<u32>) {
     let mut chain = Vec::new();
     let mut addrs = Vec::new();
-    for r in &msg.answers {
-        match &r.data {
-            RData::CNAME(c) => {
-                if let Ok(d) = Domain::new(&c.0.to_ascii()) {
-                    chain.push(d);
+    let mut soa_min = None;
+    let mut name = Vec::with_capacity(wire::MAX_NAME_LEN);
+    for (i, r) in parts.records.iter().enumerate() {
+        // After the 32-bit TTL: the 16-bit data length, then the data.
+        let Some(data) = resp.get(r.ttl_at + 6..r.end) else {
+            continue;
+        };
+        if i < usize::from(parts.answers) {
+            match (r.rtype, data.len()) {
+                (TYPE_A, 4) => addrs.push(IpAddr::from([data[0], data[1], data[2], data[3]])),
+                (TYPE_AAAA, 16) => {
+                    let mut a = [0u8; 16];
+                    a.copy_from_slice(data);
+                    addrs.push(IpAddr::from(a));
                 }
+                (TYPE_CNAME, _) => {
+                    name.clear();
+                    if wire::expand_name(resp, r.ttl_at + 6, &mut name).is_ok() {
+                        if let Ok(d) = Domain::from_wire_text(&wire::name_to_text(&name)) {
+                            chain.push(d);
+                        }
+                    }
+                }
+                _ => {}
             }
-            RData::A(a) => addrs.push(IpAddr::V4(a.0)),
-            RData::AAAA(a) => addrs.push(IpAddr::V6(a.0)),
-            _ => {}
+        } else if r.rtype == TYPE_SOA && soa_min.is_none() && data.len() >= 22 {
+            // The minimum is the last of the SOA's five 32-bit numbers.
+            soa_min = wire::ttl_at(data, data.len() - 4).ok();
         }
     }
-    let soa_min = msg.authorities.iter().find_map(|r| match &r.data {
-        RData::SOA(s) => Some(s.minimum),
-        _ => None,
-    });
     (chain, addrs, soa_min)
 }
 
@@ -305,7 +320,7 @@ mod tests {
     use super::*;
     use hickory_proto::op::{Message, OpCode, Query as HQuery};
     use hickory_proto::rr::rdata::{A, CNAME, SOA};
-    use hickory_proto::rr::{Name, Record, RecordType};
+    use hickory_proto::rr::{Name, RData, Record, RecordType};
 
     fn response(rcode: u8, answers: Vec<Record>, soa: bool) -> (Vec<u8>, Vec<u8>) {
         let name = Name::from_ascii("www.example.com.").unwrap();
@@ -357,6 +372,56 @@ mod tests {
             e.reply(&cq, 0, 40).is_none(),
             "does not fit: caller truncates"
         );
+    }
+
+    /// The old way, hickory's whole-message decoder: what `facts_for_events` must agree with.
+    fn decoded_by_hickory(resp: &[u8]) -> (Vec<Domain>, Vec<IpAddr>, Option<u32>) {
+        let msg = Message::from_vec(resp).unwrap();
+        let mut chain = Vec::new();
+        let mut addrs = Vec::new();
+        for r in &msg.answers {
+            match &r.data {
+                RData::CNAME(c) => chain.push(Domain::new(&c.0.to_ascii()).unwrap()),
+                RData::A(a) => addrs.push(IpAddr::V4(a.0)),
+                RData::AAAA(a) => addrs.push(IpAddr::V6(a.0)),
+                _ => {}
+            }
+        }
+        let soa_min = msg.authorities.iter().find_map(|r| match &r.data {
+            RData::SOA(s) => Some(s.minimum),
+            _ => None,
+        });
+        (chain, addrs, soa_min)
+    }
+
+    #[test]
+    fn facts_for_events_agree_with_a_full_decoder() {
+        use hickory_proto::rr::rdata::{AAAA, TXT};
+        let www = Name::from_ascii("www.example.com.").unwrap();
+        let a = Name::from_ascii("a.Example.NET.").unwrap();
+        let b = Name::from_ascii("edge.a.example.net.").unwrap();
+        let chained = vec![
+            Record::from_rdata(www, 120, RData::CNAME(CNAME(a.clone()))),
+            // Compressed against the CNAME target above (a pointer into rdata).
+            Record::from_rdata(a.clone(), 60, RData::CNAME(CNAME(b.clone()))),
+            Record::from_rdata(b.clone(), 60, RData::A(A::new(192, 0, 2, 7))),
+            Record::from_rdata(
+                b.clone(),
+                60,
+                RData::AAAA(AAAA::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1)),
+            ),
+            Record::from_rdata(b, 60, RData::TXT(TXT::new(vec!["not an address".into()]))),
+        ];
+        for (rcode, answers, soa) in [
+            (0, chained, false),
+            (0, cname_a(), true),
+            (3, vec![], true),
+            (0, vec![], false),
+        ] {
+            let (resp, q) = response(rcode, answers, soa);
+            let parts = wire::parse_upstream(&resp, &q).unwrap();
+            assert_eq!(facts_for_events(&resp, &parts), decoded_by_hickory(&resp));
+        }
     }
 
     #[test]

@@ -242,6 +242,41 @@ pub fn skip_name(b: &[u8], mut pos: usize) -> Result<usize, WireError> {
     }
 }
 
+/// The name at `pos` with its compression pointers followed, in plain wire form (lower case
+/// not applied), appended to `out`. For messages [`parse_upstream`] accepted, whose pointers
+/// are checked; still bounded here on its own: pointers must point backwards, at most
+/// [`MAX_POINTER_HOPS`] of them, the name at most [`MAX_NAME_LEN`] bytes.
+pub fn expand_name(b: &[u8], mut pos: usize, out: &mut Vec<u8>) -> Result<(), WireError> {
+    let start = out.len();
+    let mut hops = 0;
+    loop {
+        let l = *b.get(pos).ok_or(WireError::Truncated)? as usize;
+        match l & 0xC0 {
+            0x00 => {
+                let label = b.get(pos..pos + 1 + l).ok_or(WireError::Truncated)?;
+                if out.len() - start + label.len() > MAX_NAME_LEN {
+                    return Err(WireError::BadName);
+                }
+                out.extend_from_slice(label);
+                if l == 0 {
+                    return Ok(());
+                }
+                pos += 1 + l;
+            }
+            0xC0 => {
+                let low = *b.get(pos + 1).ok_or(WireError::Truncated)? as usize;
+                let to = ((l & 0x3F) << 8) | low;
+                hops += 1;
+                if to >= pos || to < HEADER_LEN || hops > MAX_POINTER_HOPS {
+                    return Err(WireError::BadPointer);
+                }
+                pos = to;
+            }
+            _ => return Err(WireError::BadName),
+        }
+    }
+}
+
 /// Read an uncompressed name (as a question's must be); returns its end.
 fn read_plain_name(b: &[u8], mut pos: usize) -> Result<usize, WireError> {
     let start = pos;
@@ -983,6 +1018,40 @@ pub fn text_to_name(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expand_name_follows_backward_pointers_only() {
+        let mut msg = vec![0u8; HEADER_LEN];
+        msg.extend_from_slice(&[3, b'c', b'o', b'm', 0]); // 12: "com"
+        msg.extend_from_slice(&[1, b'A', 0xC0, 12]); // 17: "A.com"
+        msg.extend_from_slice(&[0xC0, 17]); // 21: -> "A.com"
+        msg.extend_from_slice(&[0xC0, 23]); // 23: points at itself
+        msg.extend_from_slice(&[0xC0, 27, 0, 0]); // 25: points forwards
+        let mut out = Vec::new();
+        expand_name(&msg, 21, &mut out).unwrap();
+        assert_eq!(out, [1, b'A', 3, b'c', b'o', b'm', 0]);
+        for at in [23, 25] {
+            assert_eq!(
+                expand_name(&msg, at, &mut Vec::new()),
+                Err(WireError::BadPointer)
+            );
+        }
+        assert_eq!(
+            expand_name(&msg, msg.len(), &mut Vec::new()),
+            Err(WireError::Truncated)
+        );
+        // 5 labels of 63 bytes: longer than a name may be.
+        let mut long = vec![0u8; HEADER_LEN];
+        for _ in 0..5 {
+            long.push(63);
+            long.extend_from_slice(&[b'x'; 63]);
+        }
+        long.push(0);
+        assert_eq!(
+            expand_name(&long, HEADER_LEN, &mut Vec::new()),
+            Err(WireError::BadName)
+        );
+    }
 
     fn query(name: &str, qtype: u16, edns: bool) -> Vec<u8> {
         let mut q = text_to_name(name).unwrap();
