@@ -6,7 +6,7 @@
 //!    fast as it takes, without and with the exporter (one UDP collector on loopback: a
 //!    separate Python process that reads and counts the datagrams, so its CPU is not ours).
 //!    CPU time of this process (user + system, `getrusage`, so the exporter's task and the
-//!    kernel's sending of its datagrams are in it) per flow. `WF_EXPORT_ROUNDS` rounds (7 by
+//!    kernel's sending of its datagrams are in it) per flow. `WF_EXPORT_ROUNDS` rounds (11 by
 //!    default), each one run off and one on, the order swapped every round so a drift of
 //!    the machine's load favours neither; reported: each round's on/off ratio and their
 //!    median, and the median of each side.
@@ -20,6 +20,9 @@
 //!
 //! Run: `cargo bench -p whereflow --bench export` (or bench/export.sh). Record the figures
 //! in docs/BENCHMARKS.md.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 mod fixtures;
 
@@ -85,11 +88,18 @@ struct Collector {
 }
 
 impl Collector {
+    /// On loopback, any free port.
     fn start() -> Collector {
-        let script = "import socket,sys\n\
+        Collector::start_with(Command::new("python3"), "127.0.0.1", 0)
+    }
+
+    /// `python3` run by `python`, listening on `addr`:`port`.
+    fn start_with(mut python: Command, addr: &str, port: u16) -> Collector {
+        let script = format!(
+            "import socket,sys\n\
             s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n\
             s.setsockopt(socket.SOL_SOCKET,socket.SO_RCVBUF,8<<20)\n\
-            s.bind(('127.0.0.1',0))\n\
+            s.bind(('{addr}',{port}))\n\
             print(s.getsockname()[1],flush=True)\n\
             n=b=0\n\
             s.settimeout(30)\n\
@@ -99,9 +109,10 @@ impl Collector {
             \x20   except socket.timeout:\n\
             \x20       break\n\
             \x20   n+=1;b+=len(d);s.settimeout(1)\n\
-            print(n,b,flush=True)\n";
-        let mut child = Command::new("python3")
-            .args(["-c", script])
+            print(n,b,flush=True)\n"
+        );
+        let mut child = python
+            .args(["-c", &script])
             .stdout(Stdio::piped())
             .spawn()
             .expect("python3");
@@ -314,6 +325,130 @@ fn exporter_alone(port: u16) -> (u64, u64, Duration) {
     })
 }
 
+/// Part 3: the whole daemon. `whereflow run` on the namespace lab (its conntrack reader,
+/// correlator, history store, everything as shipped), `DAEMON_FLOWS` UDP flows from
+/// `DAEMON_DEVICES` devices at a steady rate, each ending a second after its one datagram
+/// (`nf_conntrack_udp_timeout = 1`); the daemon's own CPU time (all its threads, from
+/// `/proc`) from before the first flow until the API shows none open, per flow. With
+/// export on, a UDP collector (python3) listens in the lab's internet namespace.
+mod daemon {
+    use super::common::Daemon;
+    use super::Collector;
+    use std::time::{Duration, Instant};
+    use whereflow_lab::{Lab, LabOptions, INTERNET_V4};
+
+    pub const DAEMON_DEVICES: usize = 4;
+    pub const DAEMON_FLOWS: usize = 20_000;
+    /// Flows a second from each device (4,000/s in all: a busy school's peak, not a flood
+    /// that overflows conntrack's event socket).
+    const RATE: u64 = 1_000;
+
+    pub fn lab() -> Lab {
+        let lab = Lab::build(LabOptions {
+            devices: DAEMON_DEVICES,
+            zones: Vec::new(),
+        })
+        .expect("building the lab (needs root)");
+        let out = lab
+            .command(lab.router(), "sysctl")
+            .args(["-w", "net.netfilter.nf_conntrack_udp_timeout=1"])
+            .output()
+            .expect("sysctl");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        lab
+    }
+
+    /// The daemon's CPU time so far: utime + stime of all its threads, living and ended
+    /// (`/proc/PID/stat`, clock ticks of 10 ms).
+    fn cpu(pid: u32) -> Duration {
+        let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // The command name (field 2) is in parentheses and may hold spaces.
+        let rest = text.rsplit_once(')').map_or("", |(_, r)| r);
+        let f: Vec<u64> = rest
+            .split_whitespace()
+            .map(|w| w.parse().unwrap_or(0))
+            .collect();
+        // Fields 14 and 15 of the line; `rest` starts at field 3.
+        let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
+        // SAFETY: sysconf has no preconditions.
+        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+        Duration::from_nanos(ticks * 1_000_000_000 / hz)
+    }
+
+    /// One run: `(CPU per flow, flows the API shows closed, records sent, dropped)`.
+    pub fn run(lab: &Lab, export: bool) -> (Duration, u64, u64, u64) {
+        let collector = export.then(|| {
+            Collector::start_with(
+                lab.command(lab.internet(), "python3"),
+                &INTERNET_V4.to_string(),
+                4739,
+            )
+        });
+        let toml = if export {
+            format!("[export]\nipfix = [\"udp://{INTERNET_V4}:4739\"]\n")
+        } else {
+            String::new()
+        };
+        let d = Daemon::start(lab, &toml).expect("daemon");
+        std::thread::sleep(Duration::from_secs(1));
+        let c0 = cpu(d.pid());
+        let per_device = DAEMON_FLOWS / DAEMON_DEVICES;
+        let senders: Vec<_> = lab
+            .devices()
+            .iter()
+            .enumerate()
+            .map(|(i, dev)| {
+                let netns = dev.netns.clone();
+                std::thread::spawn(move || {
+                    whereflow_lab::in_netns(&netns, move || {
+                        let t = Instant::now();
+                        for n in 0..per_device {
+                            // Paced: flow n leaves at n / RATE seconds.
+                            let due = Duration::from_micros(n as u64 * 1_000_000 / RATE);
+                            if let Some(wait) = due.checked_sub(t.elapsed()) {
+                                std::thread::sleep(wait);
+                            }
+                            let s = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
+                            let to =
+                                format!("203.0.113.{}:{}", 1 + (n + i) % 250, 9_000 + n % 1_000);
+                            let _ = s.send_to(&[0u8; 64], to.as_str());
+                        }
+                    })
+                    .unwrap()
+                })
+            })
+            .collect();
+        for s in senders {
+            s.join().unwrap();
+        }
+        // Every flow ended (conntrack's timeout, then its garbage collector) and handled.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let status = loop {
+            std::thread::sleep(Duration::from_millis(500));
+            let s = d.get(lab, "/api/v1/status").expect("status");
+            if s["flows_open"].as_u64() == Some(0) || Instant::now() > deadline {
+                break s;
+            }
+        };
+        let per_flow = (cpu(d.pid()) - c0) / DAEMON_FLOWS as u32;
+        let closed = d
+            .flows(lab)
+            .map(|f| f.iter().filter(|f| f["state"] == "closed").count() as u64)
+            .unwrap_or(0);
+        let counter = |k: &str| status["counters"][k].as_u64().unwrap_or(0);
+        let (sent, dropped) = (counter("export_sent"), counter("export_dropped"));
+        drop(d);
+        if let Some(c) = collector {
+            let _ = c.finish();
+        }
+        (per_flow, closed, sent, dropped)
+    }
+}
+
 fn median(v: &[f64]) -> f64 {
     let mut v = v.to_vec();
     v.sort_by(|a, b| a.total_cmp(b));
@@ -354,7 +489,7 @@ fn main() {
     let rounds: usize = std::env::var("WF_EXPORT_ROUNDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(7);
+        .unwrap_or(11);
     let (mut off, mut on, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
     for n in 0..rounds {
         // Swapped every round: a machine getting busier or quieter favours neither side.
@@ -409,5 +544,46 @@ fn main() {
     println!(
         "exporter alone, median of 3: {:.0} records/s",
         median(&rates)
+    );
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        println!("whole daemon: skipped (needs root for the namespace lab)");
+        return;
+    }
+    let lab = daemon::lab();
+    let (mut off, mut on, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
+    for n in 0..rounds.min(5) {
+        let order = if n % 2 == 0 {
+            [false, true]
+        } else {
+            [true, false]
+        };
+        let mut pair = [0.0; 2];
+        for exporting in order {
+            let (cpu, closed, sent, dropped) = daemon::run(&lab, exporting);
+            let us = cpu.as_nanos() as f64 / 1_000.0;
+            println!(
+                "whole daemon round {n} export {}: {us:.1} µs CPU/flow; {closed} flows closed in the API; {sent} records sent, {dropped} dropped",
+                if exporting { "on " } else { "off" }
+            );
+            pair[usize::from(exporting)] = us;
+        }
+        off.push(pair[0]);
+        on.push(pair[1]);
+        ratio.push(pair[1] / pair[0]);
+    }
+    let mut sorted = ratio.clone();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "whole daemon, {} flows a round: export off median {:.1} µs CPU/flow, on median {:.1} µs CPU/flow; on/off per round: {}; median {:+.1} %",
+        daemon::DAEMON_FLOWS,
+        median(&off),
+        median(&on),
+        sorted
+            .iter()
+            .map(|r| format!("{:+.1} %", pct(*r)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        pct(median(&ratio)),
     );
 }
