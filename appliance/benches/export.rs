@@ -90,11 +90,12 @@ struct Collector {
 impl Collector {
     /// On loopback, any free port.
     fn start() -> Collector {
-        Collector::start_with(Command::new("python3"), "127.0.0.1", 0)
+        Collector::start_with(Command::new("python3"), "127.0.0.1", 0, 1)
     }
 
-    /// `python3` run by `python`, listening on `addr`:`port`.
-    fn start_with(mut python: Command, addr: &str, port: u16) -> Collector {
+    /// `python3` run by `python`, listening on `addr`:`port`; done after `idle` seconds
+    /// without a datagram.
+    fn start_with(mut python: Command, addr: &str, port: u16, idle: u32) -> Collector {
         let script = format!(
             "import socket,sys\n\
             s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n\
@@ -108,7 +109,7 @@ impl Collector {
             \x20       d=s.recv(65536)\n\
             \x20   except socket.timeout:\n\
             \x20       break\n\
-            \x20   n+=1;b+=len(d);s.settimeout(1)\n\
+            \x20   n+=1;b+=len(d);s.settimeout({idle})\n\
             print(n,b,flush=True)\n"
         );
         let mut child = python
@@ -386,6 +387,9 @@ mod daemon {
                 lab.command(lab.internet(), "python3"),
                 &INTERNET_V4.to_string(),
                 4739,
+                // Flows end in bursts as conntrack's garbage collector finds them: a second
+                // without records is no sign of the end here.
+                10,
             )
         });
         let toml = if export {
@@ -441,6 +445,12 @@ mod daemon {
             .unwrap_or(0);
         let counter = |k: &str| status["counters"][k].as_u64().unwrap_or(0);
         let (sent, dropped) = (counter("export_sent"), counter("export_dropped"));
+        if dropped > 0 {
+            println!(
+                "  dropped records; the daemon's warnings: {}",
+                status["warnings"]
+            );
+        }
         drop(d);
         if let Some(c) = collector {
             let _ = c.finish();
