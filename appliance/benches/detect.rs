@@ -101,6 +101,7 @@ fn record(f: u32, up: u64, state: FlowState) -> Arc<FlowRecord> {
         device_ip: DeviceId(device(f % DEVICES)),
         remote_ip: remote(f / DEVICES),
         remote_port: 443,
+        local_port: None,
         proto: Proto::Tcp,
         domain: Some(Domain::new(&format!("n{}.example.test", f % 250)).unwrap()),
         candidates: vec![],

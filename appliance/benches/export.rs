@@ -3,20 +3,26 @@
 //!
 //! 1. The correlator as the daemon runs it (`correlate::run_with_sinks`), fed 200,000 flows
 //!    (new, two counter updates, closed: 800,000 conntrack events, plus 50,000 answers) as
-//!    fast as it takes, without and with the exporter (`export::start`, one UDP collector on
-//!    loopback: a separate Python process that reads and counts the datagrams, so its CPU is
-//!    not ours). CPU time of this process (user + system, `getrusage`) per flow; three
-//!    alternating runs each, the median reported.
+//!    fast as it takes, without and with the exporter (one UDP collector on loopback: a
+//!    separate Python process that reads and counts the datagrams, so its CPU is not ours).
+//!    CPU time of this process (user + system, `getrusage`, so the exporter's task and the
+//!    kernel's sending of its datagrams are in it) per flow. `WF_EXPORT_ROUNDS` rounds (11 by
+//!    default), each one run off and one on, the order swapped every round so a drift of
+//!    the machine's load favours neither; reported: each round's on/off ratio and their
+//!    median, and the median of each side.
 //! 2. The exporter alone: 1,000,000 closed flows handed to its sink as fast as its queue
-//!    takes them; records/s sent to the collector.
+//!    takes them; records/s sent to the collector (three runs, the median).
 //!
-//! The enricher has no data here (`Enricher::without_data`), so the correlator's own cost
-//! per flow is lower than on the appliance and export's share is overstated, not hidden.
-//! Devices are not looked up (no registry): on the appliance each record also takes the
-//! device's pseudonym from the registry (a lock and an HMAC).
+//! The enricher has no data here (`Enricher::without_data`) and there is no store, so the
+//! correlator's own cost per flow is lower than on the appliance and export's share is
+//! overstated, not hidden. The exporter takes each record's pseudonym from a device
+//! registry (`export::start_with_own_registry`) as on the appliance.
 //!
 //! Run: `cargo bench -p whereflow --bench export` (or bench/export.sh). Record the figures
 //! in docs/BENCHMARKS.md.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 mod fixtures;
 
@@ -82,11 +88,19 @@ struct Collector {
 }
 
 impl Collector {
+    /// On loopback, any free port.
     fn start() -> Collector {
-        let script = "import socket,sys\n\
+        Collector::start_with(Command::new("python3"), "127.0.0.1", 0, 1)
+    }
+
+    /// `python3` run by `python`, listening on `addr`:`port`; done after `idle` seconds
+    /// without a datagram.
+    fn start_with(mut python: Command, addr: &str, port: u16, idle: u32) -> Collector {
+        let script = format!(
+            "import socket,sys\n\
             s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n\
             s.setsockopt(socket.SOL_SOCKET,socket.SO_RCVBUF,8<<20)\n\
-            s.bind(('127.0.0.1',0))\n\
+            s.bind(('{addr}',{port}))\n\
             print(s.getsockname()[1],flush=True)\n\
             n=b=0\n\
             s.settimeout(30)\n\
@@ -95,10 +109,11 @@ impl Collector {
             \x20       d=s.recv(65536)\n\
             \x20   except socket.timeout:\n\
             \x20       break\n\
-            \x20   n+=1;b+=len(d);s.settimeout(1)\n\
-            print(n,b,flush=True)\n";
-        let mut child = Command::new("python3")
-            .args(["-c", script])
+            \x20   n+=1;b+=len(d);s.settimeout({idle})\n\
+            print(n,b,flush=True)\n"
+        );
+        let mut child = python
+            .args(["-c", &script])
             .stdout(Stdio::piped())
             .spawn()
             .expect("python3");
@@ -174,7 +189,11 @@ fn pipeline(port: Option<u16>) -> Run {
         let state = Arc::new(RwLock::new(LiveState::new(&cfg, 1_000_000)));
         let (ev_tx, _keep) = broadcast::channel(4096);
         let export = port.and_then(|p| {
-            whereflow::export::start(&export_config(p), None, status.clone(), shutdown.clone())
+            whereflow::export::start_with_own_registry(
+                &export_config(p),
+                status.clone(),
+                shutdown.clone(),
+            )
         });
         let (dns_tx, dns_rx) = mpsc::channel(65_536);
         let (ct_tx, ct_rx) = mpsc::channel(4_096);
@@ -241,6 +260,7 @@ fn closed(f: u32) -> Arc<LiveEvent> {
             device_ip: DeviceId(device(f % DEVICES)),
             remote_ip: remote(f / DEVICES),
             remote_port: 443,
+            local_port: Some((f % 60_000) as u16),
             proto: Proto::Tcp,
             domain: Some(Domain::new(&format!("www.n{}.example.test", f % 250)).unwrap()),
             candidates: vec![],
@@ -276,9 +296,12 @@ fn exporter_alone(port: u16) -> (u64, u64, Duration) {
     rt.block_on(async move {
         let shutdown = CancellationToken::new();
         let status = Arc::new(Status::default());
-        let x =
-            whereflow::export::start(&export_config(port), None, status.clone(), shutdown.clone())
-                .unwrap();
+        let x = whereflow::export::start_with_own_registry(
+            &export_config(port),
+            status.clone(),
+            shutdown.clone(),
+        )
+        .unwrap();
         let t = Instant::now();
         for e in &events {
             while x.sink.queued() > 8_192 {
@@ -303,52 +326,274 @@ fn exporter_alone(port: u16) -> (u64, u64, Duration) {
     })
 }
 
-fn main() {
-    let mut off = Vec::new();
-    let mut on = Vec::new();
-    let mut received = (0, 0);
-    for round in 0..3 {
-        let r = pipeline(None);
-        println!(
-            "round {round} export off: {:.2} s wall, {:.0} ns CPU per flow",
-            r.wall.as_secs_f64(),
-            r.cpu.as_nanos() as f64 / f64::from(FLOWS)
+/// Part 3: the whole daemon. `whereflow run` on the namespace lab (its conntrack reader,
+/// correlator, history store, everything as shipped), `DAEMON_FLOWS` UDP flows from
+/// `DAEMON_DEVICES` devices at a steady rate, each ending a second after its one datagram
+/// (`nf_conntrack_udp_timeout = 1`); the daemon's own CPU time (all its threads, from
+/// `/proc`) from before the first flow until the API shows none open, per flow. With
+/// export on, a UDP collector (python3) listens in the lab's internet namespace.
+mod daemon {
+    use super::common::Daemon;
+    use super::Collector;
+    use std::time::{Duration, Instant};
+    use whereflow_lab::{Lab, LabOptions, INTERNET_V4};
+
+    pub const DAEMON_DEVICES: usize = 4;
+    pub const DAEMON_FLOWS: usize = 20_000;
+    /// Flows a second from each device (4,000/s in all: a busy school's peak, not a flood
+    /// that overflows conntrack's event socket).
+    const RATE: u64 = 1_000;
+
+    pub fn lab() -> Lab {
+        let lab = Lab::build(LabOptions {
+            devices: DAEMON_DEVICES,
+            zones: Vec::new(),
+        })
+        .expect("building the lab (needs root)");
+        let out = lab
+            .command(lab.router(), "sysctl")
+            .args(["-w", "net.netfilter.nf_conntrack_udp_timeout=1"])
+            .output()
+            .expect("sysctl");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
         );
-        off.push(r.cpu.as_nanos() as f64 / f64::from(FLOWS));
-        let c = Collector::start();
-        let r = pipeline(Some(c.port));
-        let got = c.finish();
-        println!(
-            "round {round} export on:  {:.2} s wall, {:.0} ns CPU per flow; {} records sent, {} dropped; collector got {} datagrams, {} bytes",
+        lab
+    }
+
+    /// The daemon's CPU time so far: utime + stime of all its threads, living and ended
+    /// (`/proc/PID/stat`, clock ticks of 10 ms).
+    fn cpu(pid: u32) -> Duration {
+        let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // The command name (field 2) is in parentheses and may hold spaces.
+        let rest = text.rsplit_once(')').map_or("", |(_, r)| r);
+        let f: Vec<u64> = rest
+            .split_whitespace()
+            .map(|w| w.parse().unwrap_or(0))
+            .collect();
+        // Fields 14 and 15 of the line; `rest` starts at field 3.
+        let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
+        // SAFETY: sysconf has no preconditions.
+        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+        Duration::from_nanos(ticks * 1_000_000_000 / hz)
+    }
+
+    /// One run: `(CPU per flow, flows the API shows closed, records sent, dropped)`.
+    pub fn run(lab: &Lab, export: bool) -> (Duration, u64, u64, u64) {
+        let collector = export.then(|| {
+            Collector::start_with(
+                lab.command(lab.internet(), "python3"),
+                &INTERNET_V4.to_string(),
+                4739,
+                // Flows end in bursts as conntrack's garbage collector finds them: a second
+                // without records is no sign of the end here.
+                10,
+            )
+        });
+        let toml = if export {
+            format!("[export]\nipfix = [\"udp://{INTERNET_V4}:4739\"]\n")
+        } else {
+            String::new()
+        };
+        let d = Daemon::start(lab, &toml).expect("daemon");
+        std::thread::sleep(Duration::from_secs(1));
+        let c0 = cpu(d.pid());
+        let per_device = DAEMON_FLOWS / DAEMON_DEVICES;
+        let senders: Vec<_> = lab
+            .devices()
+            .iter()
+            .enumerate()
+            .map(|(i, dev)| {
+                let netns = dev.netns.clone();
+                std::thread::spawn(move || {
+                    whereflow_lab::in_netns(&netns, move || {
+                        let t = Instant::now();
+                        for n in 0..per_device {
+                            // Paced: flow n leaves at n / RATE seconds.
+                            let due = Duration::from_micros(n as u64 * 1_000_000 / RATE);
+                            if let Some(wait) = due.checked_sub(t.elapsed()) {
+                                std::thread::sleep(wait);
+                            }
+                            let s = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
+                            let to =
+                                format!("203.0.113.{}:{}", 1 + (n + i) % 250, 9_000 + n % 1_000);
+                            let _ = s.send_to(&[0u8; 64], to.as_str());
+                        }
+                    })
+                    .unwrap()
+                })
+            })
+            .collect();
+        for s in senders {
+            s.join().unwrap();
+        }
+        // Every flow ended (conntrack's timeout, then its garbage collector) and handled.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let status = loop {
+            std::thread::sleep(Duration::from_millis(500));
+            let s = d.get(lab, "/api/v1/status").expect("status");
+            if s["flows_open"].as_u64() == Some(0) || Instant::now() > deadline {
+                break s;
+            }
+        };
+        let per_flow = (cpu(d.pid()) - c0) / DAEMON_FLOWS as u32;
+        let closed = d
+            .flows(lab)
+            .map(|f| f.iter().filter(|f| f["state"] == "closed").count() as u64)
+            .unwrap_or(0);
+        let counter = |k: &str| status["counters"][k].as_u64().unwrap_or(0);
+        let (sent, dropped) = (counter("export_sent"), counter("export_dropped"));
+        if dropped > 0 {
+            println!(
+                "  dropped records; the daemon's warnings: {}",
+                status["warnings"]
+            );
+        }
+        drop(d);
+        if let Some(c) = collector {
+            let _ = c.finish();
+        }
+        (per_flow, closed, sent, dropped)
+    }
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+/// One pipeline run with export off (`None`) or on: CPU ns per flow, and with export on the
+/// records sent and dropped and the datagrams the collector got.
+fn round(on: bool) -> (f64, String) {
+    if !on {
+        let r = pipeline(None);
+        let ns = r.cpu.as_nanos() as f64 / f64::from(FLOWS);
+        return (
+            ns,
+            format!(
+                "off: {:.2} s wall, {ns:.0} ns CPU/flow",
+                r.wall.as_secs_f64()
+            ),
+        );
+    }
+    let c = Collector::start();
+    let r = pipeline(Some(c.port));
+    let got = c.finish();
+    let ns = r.cpu.as_nanos() as f64 / f64::from(FLOWS);
+    (
+        ns,
+        format!(
+            "on:  {:.2} s wall, {ns:.0} ns CPU/flow; {} records sent, {} dropped; collector got {} datagrams",
             r.wall.as_secs_f64(),
-            r.cpu.as_nanos() as f64 / f64::from(FLOWS),
             r.sent,
             r.dropped,
-            got.0,
-            got.1
-        );
-        on.push(r.cpu.as_nanos() as f64 / f64::from(FLOWS));
-        received = got;
+            got.0
+        ),
+    )
+}
+
+fn main() {
+    let rounds: usize = std::env::var("WF_EXPORT_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(11);
+    let (mut off, mut on, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
+    for n in 0..rounds {
+        // Swapped every round: a machine getting busier or quieter favours neither side.
+        let order = if n % 2 == 0 {
+            [false, true]
+        } else {
+            [true, false]
+        };
+        let mut pair = [0.0; 2];
+        for exporting in order {
+            let (ns, line) = round(exporting);
+            println!("round {n} export {line}");
+            pair[usize::from(exporting)] = ns;
+        }
+        off.push(pair[0]);
+        on.push(pair[1]);
+        ratio.push(pair[1] / pair[0]);
     }
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(|a, b| a.total_cmp(b));
-        v[v.len() / 2]
-    };
-    let (off, on) = (median(&mut off), median(&mut on));
+    let pct = |r: f64| (r - 1.0) * 100.0;
+    let mut sorted = ratio.clone();
+    sorted.sort_by(|a, b| a.total_cmp(b));
     println!(
-        "correlator, {FLOWS} flows: export off {off:.0} ns CPU/flow, on {on:.0} ns CPU/flow: {:+.1} % (last collector: {} datagrams)",
-        (on / off - 1.0) * 100.0,
-        received.0
+        "correlator, {FLOWS} flows, {rounds} rounds: export off median {:.0} ns CPU/flow (range {:.0}-{:.0}), on median {:.0} ns CPU/flow (range {:.0}-{:.0}); on/off per round: {}; median {:+.1} %",
+        median(&off),
+        off.iter().copied().fold(f64::MAX, f64::min),
+        off.iter().copied().fold(0.0, f64::max),
+        median(&on),
+        on.iter().copied().fold(f64::MAX, f64::min),
+        on.iter().copied().fold(0.0, f64::max),
+        sorted
+            .iter()
+            .map(|r| format!("{:+.1} %", pct(*r)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        pct(median(&ratio)),
     );
-    let c = Collector::start();
-    let (sent, dropped, el) = exporter_alone(c.port);
-    let got = c.finish();
+    let mut rates = Vec::new();
+    for _ in 0..3 {
+        let c = Collector::start();
+        let (sent, dropped, el) = exporter_alone(c.port);
+        let got = c.finish();
+        let rate = sent as f64 / el.as_secs_f64();
+        println!(
+            "exporter alone: {sent} records sent, {dropped} dropped in {:.2} s = {rate:.0} records/s; collector got {} datagrams, {} bytes ({:.0} bytes/record)",
+            el.as_secs_f64(),
+            got.0,
+            got.1,
+            got.1 as f64 / sent.max(1) as f64
+        );
+        rates.push(rate);
+    }
     println!(
-        "exporter alone: {sent} records sent, {dropped} dropped in {:.2} s = {:.0} records/s; collector got {} datagrams, {} bytes ({:.0} bytes/record)",
-        el.as_secs_f64(),
-        sent as f64 / el.as_secs_f64(),
-        got.0,
-        got.1,
-        got.1 as f64 / sent.max(1) as f64
+        "exporter alone, median of 3: {:.0} records/s",
+        median(&rates)
+    );
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        println!("whole daemon: skipped (needs root for the namespace lab)");
+        return;
+    }
+    let lab = daemon::lab();
+    let (mut off, mut on, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
+    for n in 0..rounds.min(5) {
+        let order = if n % 2 == 0 {
+            [false, true]
+        } else {
+            [true, false]
+        };
+        let mut pair = [0.0; 2];
+        for exporting in order {
+            let (cpu, closed, sent, dropped) = daemon::run(&lab, exporting);
+            let us = cpu.as_nanos() as f64 / 1_000.0;
+            println!(
+                "whole daemon round {n} export {}: {us:.1} µs CPU/flow; {closed} flows closed in the API; {sent} records sent, {dropped} dropped",
+                if exporting { "on " } else { "off" }
+            );
+            pair[usize::from(exporting)] = us;
+        }
+        off.push(pair[0]);
+        on.push(pair[1]);
+        ratio.push(pair[1] / pair[0]);
+    }
+    let mut sorted = ratio.clone();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "whole daemon, {} flows a round: export off median {:.1} µs CPU/flow, on median {:.1} µs CPU/flow; on/off per round: {}; median {:+.1} %",
+        daemon::DAEMON_FLOWS,
+        median(&off),
+        median(&on),
+        sorted
+            .iter()
+            .map(|r| format!("{:+.1} %", pct(*r)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        pct(median(&ratio)),
     );
 }

@@ -489,6 +489,7 @@ fn main() {
             device_ip: device,
             remote_ip: remote,
             remote_port: 443,
+            local_port: None,
             proto: Proto::Tcp,
             domain: Some(name.clone()),
             candidates: vec![],

@@ -39,6 +39,7 @@ fn flow(n: u32, dev: &str, domain: &str, org: &str, up: u64, down: u64) -> Store
         device_ip: DeviceId(dev.parse().unwrap()),
         remote_ip: "203.0.113.10".parse().unwrap(),
         remote_port: 443,
+        local_port: None,
         proto: Proto::Tcp,
         domain: Some(Domain::new(&format!("www.{domain}")).unwrap()),
         candidates: vec![],

@@ -41,6 +41,7 @@ fn flow(n: u32, dev: &str, remote: &str, domain: &str, up: u64, down: u64) -> St
         device_ip: DeviceId(dev.parse().unwrap()),
         remote_ip: remote.parse().unwrap(),
         remote_port: 443,
+        local_port: None,
         proto: Proto::Tcp,
         domain: Some(Domain::new(domain).unwrap()),
         candidates: vec![],

@@ -75,13 +75,14 @@ impl Drop for Running {
 
 /// A connection that lasts ~4.5 s: the 4-byte reply size (40,000), then 1,500 bytes a
 /// second for 4 s, so its counters change at several conntrack dumps (periodic records with
-/// `export.active_timeout_secs = 1`); then the reply is read.
-fn slow_exchange(lab: &Lab, device: usize, to: std::net::SocketAddr) {
+/// `export.active_timeout_secs = 1`); then the reply is read. Returns the client's port.
+fn slow_exchange(lab: &Lab, device: usize, to: std::net::SocketAddr) -> u16 {
     let netns = lab.devices()[device].netns.clone();
     whereflow_lab::in_netns(&netns, move || {
         use std::io::{Read, Write};
         let mut s = std::net::TcpStream::connect_timeout(&to, Duration::from_secs(3)).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let port = s.local_addr().unwrap().port();
         s.write_all(&40_000u32.to_be_bytes()).unwrap();
         for _ in 0..4 {
             s.write_all(&[0xa5; 1_500]).unwrap();
@@ -91,14 +92,20 @@ fn slow_exchange(lab: &Lab, device: usize, to: std::net::SocketAddr) {
         let mut buf = Vec::new();
         s.read_to_end(&mut buf).unwrap();
         assert_eq!(buf.len(), 40_000);
+        port
     })
-    .unwrap();
+    .unwrap()
 }
 
+/// A lab client's flow: the device's address, the remote one, the port the client's socket
+/// had, and the daemon's view of the flow once it ended.
+type Flow = (String, String, u16, Value);
+
 /// Devices 0 and 1 look up a name each and exchange bytes with it; then the daemon's view
-/// of the two flows once both have ended: `(device, remote, flow)`.
-fn traffic(lab: &Lab, d: &Daemon) -> Vec<(String, String, Value)> {
+/// of the two flows once both have ended.
+fn traffic(lab: &Lab, d: &Daemon) -> Vec<Flow> {
     let _server = lab.tcp_server(443).expect("tcp server");
+    let mut ports = Vec::new();
     for (i, (name, ip)) in NAMES.iter().enumerate() {
         lab.query(
             i,
@@ -109,16 +116,20 @@ fn traffic(lab: &Lab, d: &Daemon) -> Vec<(String, String, Value)> {
         )
         .expect("query");
         let to: std::net::SocketAddr = format!("{ip}:443").parse().unwrap();
-        if i == 0 {
-            lab.tcp_exchange(i, to, 3_000, 40_000).expect("exchange");
+        ports.push(if i == 0 {
+            lab.tcp_exchange(i, to, 3_000, 40_000)
+                .expect("exchange")
+                .local
+                .port()
         } else {
-            slow_exchange(lab, i, to);
-        }
+            slow_exchange(lab, i, to)
+        });
     }
     NAMES
         .iter()
         .enumerate()
-        .map(|(i, (_, ip))| {
+        .zip(ports)
+        .map(|((i, (_, ip)), port)| {
             let dev = lab.devices()[i].ipv4.to_string();
             let flow = d
                 .wait_for(lab, Duration::from_secs(20), |flows| {
@@ -127,7 +138,9 @@ fn traffic(lab: &Lab, d: &Daemon) -> Vec<(String, String, Value)> {
                         .cloned()
                 })
                 .expect("the flow ends");
-            (dev, ip.to_string(), flow)
+            // The API shows the port the client's socket had.
+            assert_eq!(flow["local_port"].as_u64(), Some(u64::from(port)), "{flow}");
+            (dev, ip.to_string(), port, flow)
         })
         .collect()
 }
@@ -147,7 +160,7 @@ fn nfacctd_collects_named_flows_over_udp() {
     let config = format!(
         "daemonize: false\nnfacctd_ip: {INTERNET_V4}\nnfacctd_port: 4739\n\
          aggregate_primitives: {}\nplugins: print\n\
-         aggregate: dst_host, dst_port, proto, wf_domain, wf_registrable, wf_org, wf_category, \
+         aggregate: dst_host, src_port, dst_port, proto, wf_domain, wf_registrable, wf_org, wf_category, \
          wf_tracker, wf_device, wf_rev_bytes, wf_rev_packets, wf_end_reason\n\
          print_output: json\nprint_output_file: {}\nprint_output_file_append: true\n\
          print_refresh_time: 1\n",
@@ -186,7 +199,7 @@ fn nfacctd_collects_named_flows_over_udp() {
             rows.iter()
                 .any(|r| r["ip_dst"] == ip && uint(&r["wf_end_reason"]) == 3)
         };
-        if flows.iter().all(|(_, ip, _)| have(ip)) {
+        if flows.iter().all(|(_, ip, _, _)| have(ip)) {
             break rows;
         }
         assert!(
@@ -210,7 +223,7 @@ fn nfacctd_collects_named_flows_over_udp() {
             1,
         ),
     ];
-    for ((dev, ip, flow), (name, reg, org, tracker)) in flows.iter().zip(expect) {
+    for ((dev, ip, port, flow), (name, reg, org, tracker)) in flows.iter().zip(expect) {
         let mine: Vec<&Value> = rows.iter().filter(|r| r["ip_dst"] == ip.as_str()).collect();
         let sum = |k: &str| mine.iter().map(|r| uint(&r[k])).sum::<u64>();
         eprintln!(
@@ -226,6 +239,11 @@ fn nfacctd_collects_named_flows_over_udp() {
                 "the long flow has periodic records: {mine:?}"
             );
         }
+        assert!(
+            mine.iter()
+                .all(|r| r["port_src"].as_u64() == Some(u64::from(*port))),
+            "every record has the client's port {port}: {mine:?}"
+        );
         let r = mine[0];
         assert_eq!(
             (
@@ -233,6 +251,7 @@ fn nfacctd_collects_named_flows_over_udp() {
                 r["wf_registrable"].as_str(),
                 r["wf_org"].as_str(),
                 uint(&r["wf_tracker"]),
+                r["port_src"].as_u64(),
                 r["port_dst"].as_u64(),
                 r["ip_proto"].as_str(),
             ),
@@ -241,6 +260,7 @@ fn nfacctd_collects_named_flows_over_udp() {
                 Some(reg),
                 Some(org),
                 tracker,
+                Some(u64::from(*port)),
                 Some(443),
                 Some("tcp")
             ),
@@ -394,8 +414,10 @@ fn tshark_decodes_the_tcp_stream() {
         templates, 1,
         "templates once, at the start of the connection"
     );
-    for (_, ip, flow) in &flows {
+    for (_, ip, port, flow) in &flows {
         assert!(text.contains(&format!("DstAddr: {ip}")), "{ip}");
+        // sourceTransportPort: the port the lab client's socket had.
+        assert!(text.contains(&format!("SrcPort: {port}\n")), "{port}");
         assert!(
             text.contains(&format!("Octets: {}\n", flow["bytes_up"])),
             "{flow}"

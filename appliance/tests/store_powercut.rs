@@ -56,6 +56,7 @@ fn child_writer_process() {
             device_ip: device,
             remote_ip: "203.0.113.5".parse().unwrap(),
             remote_port: 443,
+            local_port: None,
             proto: Proto::Tcp,
             domain: Some(name.clone()),
             candidates: vec![],

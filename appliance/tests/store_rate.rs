@@ -46,6 +46,7 @@ fn flow_insert_rate() {
             device_ip: DeviceId(format!("10.0.{}.{}", d / 250, d % 250 + 2).parse().unwrap()),
             remote_ip: format!("203.0.113.{}", n % 250).parse().unwrap(),
             remote_port: 443,
+            local_port: None,
             proto: Proto::Tcp,
             domain: Some(domains[(n % 500) as usize].clone()),
             candidates: vec![],

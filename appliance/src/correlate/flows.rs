@@ -61,6 +61,7 @@ impl FlowRecord {
             device_ip: DeviceId(snap.tuple.src),
             remote_ip: snap.tuple.dst,
             remote_port: snap.tuple.dst_port,
+            local_port: Some(snap.tuple.src_port),
             proto: snap.tuple.proto,
             domain: attribution.domain,
             candidates: attribution.candidates,
@@ -194,7 +195,10 @@ impl FlowTable {
             return;
         }
         if let Some(mut shared) = self.live.remove(&old) {
-            Arc::make_mut(&mut shared).key = snap.key;
+            let rec = Arc::make_mut(&mut shared);
+            rec.key = snap.key;
+            // The store does not keep the device's port; conntrack has it.
+            rec.local_port = Some(snap.tuple.src_port);
             self.live.insert(snap.key, shared);
             self.unconfirmed.insert(snap.key.id, snap.key);
         }

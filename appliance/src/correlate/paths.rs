@@ -458,6 +458,7 @@ mod tests {
                 .parse()
                 .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into()),
             remote_port: 443,
+            local_port: None,
             proto: Proto::Tcp,
             domain: dom.and_then(|d| Domain::new(d).ok()),
             candidates: vec![],

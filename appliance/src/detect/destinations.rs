@@ -162,6 +162,7 @@ mod tests {
             device_ip: DeviceId("192.0.2.10".parse().unwrap()),
             remote_ip: "203.0.113.10".parse().unwrap(),
             remote_port: 443,
+            local_port: None,
             proto: Proto::Tcp,
             domain: domain.map(|d| Domain::new(d).unwrap()),
             candidates: vec![],

@@ -323,6 +323,7 @@ mod tests {
             device_ip: DeviceId("192.0.2.10".parse().unwrap()),
             remote_ip: ip.parse().unwrap(),
             remote_port: port,
+            local_port: None,
             proto,
             domain: domain.map(|d| Domain::new(d).unwrap()),
             candidates: vec![],

@@ -1,6 +1,7 @@
 //! One collector's connection: a connected UDP socket, or a TCP stream that is reconnected
 //! with backoff. Each knows when it needs the templates: over UDP every
-//! `export.template_refresh_secs`, over TCP at the start of each connection.
+//! `export.template_refresh_secs`, over TCP at the start of each connection. UDP messages
+//! wait in a small batch and go out [`BATCH`] to a system call (`sendmmsg`).
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
@@ -12,6 +13,11 @@ use tokio::net::TcpStream;
 
 use crate::config::{CollectorUrl, Transport};
 use crate::status::Status;
+use crate::sys::mmsg;
+
+/// UDP messages per `sendmmsg`. The exporter sends what is batched at the end of each of
+/// its polls (every 10 ms) too, so a message waits at most that long.
+const BATCH: usize = 16;
 
 /// A connection attempt or a write taking longer than this counts as a failure: the
 /// exporter's queue fills (and drops) while it waits, the pipeline never does.
@@ -43,6 +49,11 @@ pub(super) struct Collector {
     backoff: Duration,
     last_error: Option<Instant>,
     status: Arc<Status>,
+    /// UDP messages waiting for [`Collector::send_batch`], back to back.
+    batch: Vec<u8>,
+    /// Each waiting message's end in `batch`, its data records, and whether it has the
+    /// templates.
+    batched: Vec<(usize, u32, bool)>,
 }
 
 impl Collector {
@@ -62,6 +73,8 @@ impl Collector {
             backoff: MIN_BACKOFF,
             last_error: None,
             status,
+            batch: Vec::new(),
+            batched: Vec::with_capacity(BATCH),
         }
     }
 
@@ -134,14 +147,24 @@ impl Collector {
 
     /// Send one whole message holding `records` data records (and the templates when
     /// `with_templates`). A failure drops the connection (TCP) and counts the records.
+    /// Over UDP the message joins the batch: it goes out when [`BATCH`] are waiting or at
+    /// [`Collector::send_batch`], and counts as sent (sequence number, templates) from now.
     pub(super) async fn send(&mut self, msg: &[u8], records: u32, with_templates: bool) {
         let result = match &mut self.link {
             Link::Down => {
                 self.dropped(records);
                 return;
             }
-            // A datagram is sent at once or refused (full buffer): never waited for.
-            Link::Udp(s) => s.send(msg).map(|_| ()),
+            Link::Udp(_) => {
+                self.batch.extend_from_slice(msg);
+                self.batched
+                    .push((self.batch.len(), records, with_templates));
+                self.sent(records, with_templates);
+                if self.batched.len() >= BATCH {
+                    self.send_batch();
+                }
+                return;
+            }
             Link::Tcp(s) => match tokio::time::timeout(IO_LIMIT, s.write_all(msg)).await {
                 Ok(r) => r,
                 Err(_) => Err(io::Error::new(
@@ -152,16 +175,9 @@ impl Collector {
         };
         match result {
             Ok(()) => {
-                self.sequence = self.sequence.wrapping_add(records);
-                if with_templates {
-                    self.templates_due = false;
-                    self.templates_sent = Some(Instant::now());
-                }
+                self.sent(records, with_templates);
                 crate::status::add(&self.status.export_sent, records);
-                if self.last_error.is_some_and(|t| t.elapsed() >= QUIET) {
-                    self.last_error = None;
-                    self.status.set_condition(self.about, None);
-                }
+                self.quiet();
             }
             Err(e) => {
                 self.dropped(records);
@@ -171,6 +187,65 @@ impl Collector {
                 }
                 self.failed(&e.to_string());
             }
+        }
+    }
+
+    /// Send the batched UDP messages, as many per system call as the kernel takes; never
+    /// waits. A datagram refused (full buffer, unreachable port) is counted as dropped with
+    /// those after it; its templates are sent again with the next message.
+    pub(super) fn send_batch(&mut self) {
+        let Link::Udp(sock) = &self.link else {
+            return;
+        };
+        let mut done = 0;
+        let mut failure = None;
+        while done < self.batched.len() {
+            let start = |i: usize| if i == 0 { 0 } else { self.batched[i - 1].0 };
+            let msgs = (done..self.batched.len())
+                .map(|i| (&self.batch[start(i)..self.batched[i].0], None));
+            match mmsg::send_many::<BATCH>(sock, msgs) {
+                Ok(0) => break,
+                Ok(n) => {
+                    let records = self.batched[done..done + n].iter().map(|b| b.1).sum();
+                    crate::status::add(&self.status.export_sent, records);
+                    done += n;
+                }
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        }
+        let lost = &self.batched[done..];
+        if !lost.is_empty() {
+            self.dropped(lost.iter().map(|b| b.1).sum());
+            if lost.iter().any(|b| b.2) {
+                self.templates_due = true;
+            }
+        }
+        self.batch.clear();
+        self.batched.clear();
+        match failure {
+            Some(e) => self.failed(&e.to_string()),
+            None if done > 0 => self.quiet(),
+            None => {}
+        }
+    }
+
+    /// A message went out (or, over UDP, joined the batch).
+    fn sent(&mut self, records: u32, with_templates: bool) {
+        self.sequence = self.sequence.wrapping_add(records);
+        if with_templates {
+            self.templates_due = false;
+            self.templates_sent = Some(Instant::now());
+        }
+    }
+
+    /// Clear the warning once the collector has taken messages for a while without errors.
+    fn quiet(&mut self) {
+        if self.last_error.is_some_and(|t| t.elapsed() >= QUIET) {
+            self.last_error = None;
+            self.status.set_condition(self.about, None);
         }
     }
 

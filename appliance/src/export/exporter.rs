@@ -5,6 +5,7 @@
 //! since the flow's previous record (`octetDeltaCount` and friends), so a collector's sums
 //! are right however many records a flow had.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -22,6 +23,8 @@ use crate::status::Status;
 const MAX_OPEN: usize = 65_536;
 /// Records are packed into messages up to about this size (one Ethernet frame over UDP).
 const MESSAGE_TARGET: usize = 1_400;
+/// Devices whose pseudonym is remembered between two clearings.
+const MAX_PSEUDONYMS: usize = 4_096;
 /// How often the queue is emptied (its size, `export::QUEUE`, holds ~10 ms of a fast burst).
 const POLL: Duration = Duration::from_millis(10);
 
@@ -73,7 +76,13 @@ struct Exporter {
     layout: Layout,
     domain: u32,
     active: Duration,
+    /// The same, as a flow's age.
+    active_age: chrono::TimeDelta,
     devices: Option<Arc<DeviceRegistry>>,
+    /// Each device's pseudonym, emptied every second: the registry's lookup takes locks and
+    /// an HMAC, and a device has many flows. Keyed by an address a device may choose, so
+    /// with the standard (keyed) hash; bounded by [`MAX_PSEUDONYMS`].
+    pseudonyms: std::collections::HashMap<IpAddr, Arc<str>>,
     /// Keyed by conntrack's own id and start time, not by anything a device chooses, so a
     /// fast non-keyed hash is safe here.
     open: rustc_hash::FxHashMap<FlowKey, Tracked>,
@@ -116,10 +125,15 @@ pub(super) async fn run(
             last_second = Instant::now();
             // Reconnect waiting TCP collectors; send templates that are due over UDP.
             x.keep_alive().await;
+            // Pseudonyms change with a new session or a device's new binding: looked up
+            // again at most a second later.
+            x.pseudonyms.clear();
         }
         x.flush().await;
+        x.send_batches();
     }
     x.flush().await;
+    x.send_batches();
 }
 
 impl Exporter {
@@ -135,7 +149,9 @@ impl Exporter {
             layout,
             domain: p.config.observation_domain,
             active: Duration::from_secs(p.config.active_timeout_secs),
+            active_age: super::active_age(&p.config),
             devices: p.devices,
+            pseudonyms: std::collections::HashMap::new(),
             open: rustc_hash::FxHashMap::default(),
             collectors: p
                 .collectors
@@ -148,10 +164,12 @@ impl Exporter {
         }
     }
 
-    /// A flow changed: a closed one gets its final record; an open one whose last record is
-    /// `export.active_timeout_secs` old gets a record of what it carried since. (An open
-    /// flow changes at each conntrack dump while it moves bytes, so its periodic record is
-    /// at most one dump interval late, and a flow that moved nothing needs none.)
+    /// A flow changed: a closed one gets its final record; an open one at least
+    /// `export.active_timeout_secs` old gets its first periodic record, and then one each
+    /// time its last record is that old, of what it carried since. (An open flow changes at
+    /// each conntrack dump while it moves bytes, so its periodic record is at most one dump
+    /// interval late, and a flow that moved nothing needs none.) The sink passes on only
+    /// open flows that old; the age is checked here again so the rule is in one place.
     async fn flow(&mut self, flow: Arc<FlowRecord>) {
         match flow.state {
             FlowState::Closed => {
@@ -163,21 +181,28 @@ impl Exporter {
                 self.record(&flow, sent, EndReason::Ended).await;
             }
             FlowState::Open => {
-                let Some(t) = self.open.get_mut(&flow.key) else {
-                    if self.open.len() < MAX_OPEN {
+                let before = match self.open.get_mut(&flow.key) {
+                    Some(t) => {
+                        if t.last_export.elapsed() < self.active {
+                            return;
+                        }
+                        t.last_export = Instant::now();
+                        std::mem::replace(&mut t.sent, Counts::of(&flow))
+                    }
+                    None => {
+                        // Beyond MAX_OPEN a flow gets its first record when it ends.
+                        if !super::old_enough(&flow, self.active_age) || self.open.len() >= MAX_OPEN
+                        {
+                            return;
+                        }
                         let t = Tracked {
-                            sent: Counts::default(),
+                            sent: Counts::of(&flow),
                             last_export: Instant::now(),
                         };
                         self.open.insert(flow.key, t);
+                        Counts::default()
                     }
-                    return;
                 };
-                if t.last_export.elapsed() < self.active {
-                    return;
-                }
-                t.last_export = Instant::now();
-                let before = std::mem::replace(&mut t.sent, Counts::of(&flow));
                 self.record(&flow, before, EndReason::Active).await;
             }
         }
@@ -185,11 +210,7 @@ impl Exporter {
 
     /// Encode one record of `flow` (counts since `before`) into the pending message.
     async fn record(&mut self, flow: &FlowRecord, before: Counts, reason: EndReason) {
-        let pseudonym = self
-            .devices
-            .as_ref()
-            .map(|d| d.describe(flow.device_ip.ip()).pseudonym.to_string())
-            .unwrap_or_default();
+        let pseudonym = self.pseudonym(flow.device_ip.ip());
         let e = &flow.enrichment;
         let protocol = match flow.proto {
             Proto::Tcp => 6,
@@ -201,6 +222,7 @@ impl Exporter {
         let rec = Record {
             device: flow.device_ip.ip(),
             remote: flow.remote_ip,
+            device_port: flow.local_port.unwrap_or(0),
             remote_port: flow.remote_port,
             protocol,
             start_ms: millis(flow.first_seen),
@@ -218,7 +240,7 @@ impl Exporter {
             tracker: e.tracker,
             country: e.country.as_deref().unwrap_or(""),
             as_organization: e.as_org.as_deref().unwrap_or(""),
-            pseudonym: &pseudonym,
+            pseudonym: pseudonym.as_deref().unwrap_or(""),
         };
         let set = match wire::template_of(&rec) {
             wire::TEMPLATE_V4 => &mut self.pending.v4,
@@ -228,6 +250,27 @@ impl Exporter {
         self.pending.records += 1;
         if self.pending.v4.len() + self.pending.v6.len() >= MESSAGE_TARGET {
             self.flush().await;
+        }
+    }
+
+    /// The device's pseudonym (none without a registry), from the cache when it has it.
+    fn pseudonym(&mut self, ip: IpAddr) -> Option<Arc<str>> {
+        let devices = self.devices.as_ref()?;
+        if let Some(p) = self.pseudonyms.get(&ip) {
+            return Some(Arc::clone(p));
+        }
+        if self.pseudonyms.len() >= MAX_PSEUDONYMS {
+            self.pseudonyms.clear();
+        }
+        let p: Arc<str> = Arc::from(devices.describe(ip).pseudonym.to_string());
+        self.pseudonyms.insert(ip, Arc::clone(&p));
+        Some(p)
+    }
+
+    /// Send what the collectors hold in their UDP batches.
+    fn send_batches(&mut self) {
+        for c in &mut self.collectors {
+            c.send_batch();
         }
     }
 
@@ -334,6 +377,7 @@ mod tests {
             device_ip: DeviceId("192.0.2.10".parse().unwrap()),
             remote_ip: "203.0.113.5".parse().unwrap(),
             remote_port: 443,
+            local_port: Some(40000),
             proto: Proto::Tcp,
             domain: None,
             candidates: Vec::new(),
@@ -349,13 +393,13 @@ mod tests {
     }
 
     /// `(octets up, octets down, end reason)` of each pending IPv4 record (no device address;
-    /// every string empty, so each record is 68 bytes: see `wire`).
+    /// every string empty, so each record is 70 bytes: see `wire`).
     fn pending(x: &Exporter) -> Vec<(u64, u64, u8)> {
         let u64_at = |b: &[u8], at: usize| u64::from_be_bytes(b[at..at + 8].try_into().unwrap());
         x.pending
             .v4
-            .chunks(68)
-            .map(|r| (u64_at(r, 23), u64_at(r, 39), r[59]))
+            .chunks(70)
+            .map(|r| (u64_at(r, 25), u64_at(r, 41), r[61]))
             .collect()
     }
 
@@ -365,7 +409,12 @@ mod tests {
         x.flow(flow(1_000, 5_000, FlowState::Open)).await;
         x.flow(flow(1_200, 6_000, FlowState::Open)).await;
         assert!(pending(&x).is_empty(), "not due yet: an open flow waits");
+        assert!(
+            x.open.is_empty(),
+            "a flow younger than the timeout is not tracked"
+        );
         x.active = Duration::ZERO;
+        x.active_age = chrono::TimeDelta::zero();
         x.flow(flow(1_500, 9_000, FlowState::Open)).await;
         assert_eq!(pending(&x), [(1_500, 9_000, 2)]);
         x.flow(flow(1_600, 9_100, FlowState::Open)).await;

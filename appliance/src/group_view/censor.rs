@@ -244,6 +244,7 @@ mod tests {
             device_ip: DeviceId(ip(dev)),
             remote_ip: ip("203.0.113.10"),
             remote_port: 443,
+            local_port: None,
             proto: Proto::Tcp,
             domain: Some(d.clone()),
             candidates: candidates.iter().map(|c| Domain::new(c).unwrap()).collect(),

@@ -43,6 +43,11 @@ pub struct FlowRecord {
     pub remote_ip: IpAddr,
     /// Destination port (0 for ICMP).
     pub remote_port: u16,
+    /// The device's own (source) port, as conntrack's original tuple has it (0 for ICMP).
+    /// `None` when not known: a flow read back from the history store, which does not keep
+    /// it (the API then leaves the key out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub local_port: Option<u16>,
     /// Transport protocol.
     pub proto: Proto,
     /// The name the device asked for, or `None` when no answer explains this flow.

@@ -175,6 +175,8 @@ pub(crate) fn flow_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Fl
             device_ip: DeviceId(device.parse().ok()?),
             remote_ip: remote.parse().ok()?,
             remote_port: u16::try_from(port).ok()?,
+            // Not a column: the history keeps where flows went, not the device's ports.
+            local_port: None,
             proto: proto_from_text(&proto)?,
             domain,
             candidates: parse_strings(&candidates, |s| Domain::from_wire_text(s).ok())?,

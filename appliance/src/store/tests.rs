@@ -42,6 +42,7 @@ fn flow(n: u32, bytes_up: u64, first: i64, last: i64) -> FlowRecord {
         device_ip: DeviceId("192.0.2.10".parse().unwrap()),
         remote_ip: "203.0.113.5".parse().unwrap(),
         remote_port: 443,
+        local_port: None,
         proto: Proto::Tcp,
         domain: None,
         candidates: vec![],

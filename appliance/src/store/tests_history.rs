@@ -58,6 +58,7 @@ fn flow(f: F<'_>) -> StoreOp {
         device_ip: DeviceId(ip(f.dev)),
         remote_ip: ip(f.remote),
         remote_port: 443,
+        local_port: None,
         proto: Proto::Tcp,
         domain: f.domain.map(|d| Domain::new(d).unwrap()),
         candidates: vec![],

@@ -30,6 +30,7 @@ mod iana {
     pub const OCTET_DELTA_COUNT: u16 = 1;
     pub const PACKET_DELTA_COUNT: u16 = 2;
     pub const PROTOCOL_IDENTIFIER: u16 = 4;
+    pub const SOURCE_TRANSPORT_PORT: u16 = 7;
     pub const SOURCE_IPV4_ADDRESS: u16 = 8;
     pub const DESTINATION_TRANSPORT_PORT: u16 = 11;
     pub const DESTINATION_IPV4_ADDRESS: u16 = 12;
@@ -91,6 +92,8 @@ pub(crate) struct Record<'a> {
     pub device: IpAddr,
     /// Where the flow goes.
     pub remote: IpAddr,
+    /// The device's own (source) port (0 for ICMP, or when not known).
+    pub device_port: u16,
     /// Destination port (0 for ICMP).
     pub remote_port: u16,
     /// IP protocol number.
@@ -165,6 +168,7 @@ fn fields(layout: Layout, v6: bool) -> Vec<Field> {
     };
     f.extend([
         iana(dst, addr),
+        iana(iana::SOURCE_TRANSPORT_PORT, 2),
         iana(iana::DESTINATION_TRANSPORT_PORT, 2),
         iana(iana::PROTOCOL_IDENTIFIER, 1),
         iana(iana::FLOW_START_MILLISECONDS, 8),
@@ -240,6 +244,7 @@ pub(crate) fn push_record(buf: &mut Vec<u8>, layout: Layout, rec: &Record<'_>) {
         IpAddr::V4(a) => buf.extend_from_slice(&a.octets()),
         IpAddr::V6(a) => buf.extend_from_slice(&a.octets()),
     }
+    put16(buf, rec.device_port);
     put16(buf, rec.remote_port);
     buf.push(rec.protocol);
     for v in [
@@ -340,6 +345,7 @@ mod tests {
         Record {
             device: "10.42.0.10".parse().unwrap(),
             remote: remote.parse().unwrap(),
+            device_port: 51_234,
             remote_port: 443,
             protocol: 6,
             start_ms: 1_700_000_000_000,
@@ -402,6 +408,12 @@ mod tests {
         assert_eq!(*id, TEMPLATE_V4);
         // No source address unless asked for: the destination comes first.
         assert_eq!(v4[0], (12, 4, None));
+        assert_eq!(
+            v4[1],
+            (7, 2, None),
+            "sourceTransportPort: the device's port"
+        );
+        assert_eq!(v4[2], (11, 2, None));
         assert!(v4.contains(&(1, 8, Some(REVERSE_PEN))));
         assert!(v4.contains(&(element::DNS_NAME, 65535, Some(32473))));
         assert!(v4.contains(&(element::DEVICE_PSEUDONYM, 65535, Some(32473))));
@@ -427,16 +439,17 @@ mod tests {
         let rec = record("93.184.216.34");
         push_record(&mut b, LAYOUT, &rec);
         assert_eq!(&b[0..4], &[93, 184, 216, 34]);
-        assert_eq!(u16_at(&b, 4), 443);
-        assert_eq!(b[6], 6);
+        assert_eq!(u16_at(&b, 4), 51_234);
+        assert_eq!(u16_at(&b, 6), 443);
+        assert_eq!(b[8], 6);
         let u64_at = |at: usize| u64::from_be_bytes(b[at..at + 8].try_into().unwrap());
-        assert_eq!(u64_at(7), 1_700_000_000_000);
-        assert_eq!(u64_at(23), 1200);
-        assert_eq!(u64_at(39), 54_000);
-        assert_eq!(&b[55..59], &15169u32.to_be_bytes());
-        assert_eq!((b[59], b[60]), (3, 1));
-        assert_eq!(b[61] as usize, "www.example.com".len());
-        assert_eq!(&b[62..77], b"www.example.com");
+        assert_eq!(u64_at(9), 1_700_000_000_000);
+        assert_eq!(u64_at(25), 1200);
+        assert_eq!(u64_at(41), 54_000);
+        assert_eq!(&b[57..61], &15169u32.to_be_bytes());
+        assert_eq!((b[61], b[62]), (3, 1));
+        assert_eq!(b[63] as usize, "www.example.com".len());
+        assert_eq!(&b[64..79], b"www.example.com");
         assert!(b.ends_with(b"\x0aBlue Otter"));
     }
 

@@ -615,6 +615,7 @@ mod tests {
                 device_ip: DeviceId("10.0.0.2".parse().unwrap()),
                 remote_ip: "203.0.113.5".parse().unwrap(),
                 remote_port: 443,
+                local_port: None,
                 proto: Proto::Tcp,
                 domain: None,
                 candidates: vec![],
