@@ -32,13 +32,13 @@ use futures::stream::BoxStream;
 use futures::StreamExt;
 use serde::Deserialize;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
-use tokio_stream::wrappers::{BroadcastStream, WatchStream};
+use tokio_stream::wrappers::BroadcastStream;
 
 use crate::group_view::{Censor, Shown};
 use crate::model::LiveEvent;
 use crate::correlate::paths::SameDevice;
 use crate::web::clients::Full;
-use crate::web::live_paths::FeedKey;
+use crate::web::live_paths::{FeedKey, Message};
 use crate::web::viewer::{Censoring, Viewer};
 use crate::web::AppState;
 
@@ -165,10 +165,20 @@ async fn events(
             });
             let hello = Event::default().event("hello").data(hello.to_string());
             // The same bytes for every subscriber of the feed (copied into each stream's
-            // frame, never serialized again).
-            let snapshots = WatchStream::new(app.path_feeds.subscribe(key)).filter_map(|s| {
-                std::future::ready(s.map(|s| Event::default().event("paths").data(&*s.json)))
-            });
+            // frame, never serialized again): the snapshot to start from, then what changes.
+            let (start, rx) = app.path_feeds.subscribe(key);
+            let feeds = app.path_feeds.clone();
+            let start = futures::stream::iter(start.map(|s| Event::default().event("paths").data(&*s)));
+            let snapshots = start.chain(BroadcastStream::new(rx).filter_map(move |m| {
+                std::future::ready(match m {
+                    Ok(Message::Full(s)) => Some(Event::default().event("paths").data(&*s)),
+                    Ok(Message::Delta(s)) => Some(Event::default().event("paths_delta").data(&*s)),
+                    // Fell behind: the whole view again, deltas from there on.
+                    Err(BroadcastStreamRecvError::Lagged(_)) => feeds
+                        .full(&key)
+                        .map(|s| Event::default().event("paths").data(&*s)),
+                })
+            }));
             let app2 = app.clone();
             let alerts = BroadcastStream::new(app.path_feeds.alerts())
                 .map(move |item| to_event(&app2, &viewer, &mut censor, item));

@@ -1,7 +1,9 @@
-//! The group views' rows, pushed: one `paths` snapshot per view, computed by one task at
-//! most [`TICK`]⁻¹ times a second and only when something changed, serialized once, and
-//! sent as the same bytes to every event-stream subscriber of that view
-//! (`/api/v1/events?paths=<window>`, see `web::events` and `docs/API.md`).
+//! The group views' rows, pushed: one feed per view, computed by one task at most
+//! [`TICK`]⁻¹ times a second and only when something changed, serialized once, and sent as
+//! the same bytes to every event-stream subscriber of that view
+//! (`/api/v1/events?paths=<window>`, see `web::events` and `docs/API.md`): a whole `paths`
+//! snapshot when a subscriber joins (or fell behind), then `paths_delta` events with only the
+//! rows that changed (a class browsing changes a few rows a second out of hundreds).
 //!
 //! Why: a classroom of phones each re-reading `/api/v1/paths` after every new flow cost the
 //! appliance one request (and one JSON body) per phone per flow; now the cost is one
@@ -24,7 +26,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 use crate::model::{DeviceId, LiveEvent};
@@ -71,17 +73,29 @@ impl FeedKey {
     }
 }
 
-/// One computed snapshot: the `paths` event's data, shared by every subscriber of the feed.
-#[derive(Debug)]
-pub(crate) struct Snapshot {
-    /// The JSON (one line), as `docs/API.md` describes the `paths` event.
-    pub json: Arc<str>,
+/// What a feed sends: the `paths` event (the whole view) or a `paths_delta` event (the rows
+/// that changed since the previous one), as one line of JSON shared by every subscriber.
+#[derive(Clone, Debug)]
+pub(crate) enum Message {
+    /// A whole snapshot (`paths`).
+    Full(Arc<str>),
+    /// What changed since the previous message (`paths_delta`).
+    Delta(Arc<str>),
 }
 
+/// Messages buffered per feed subscriber; one that falls further behind gets the whole
+/// snapshot again.
+const MESSAGE_BUFFER: usize = 32;
+
 struct Feed {
-    tx: watch::Sender<Option<Arc<Snapshot>>>,
-    /// The rows' hash in the last snapshot sent: unchanged rows are not sent again.
-    content: Option<u64>,
+    tx: broadcast::Sender<Message>,
+    /// The last snapshot sent (a new subscriber's first event), and its number.
+    full: Option<Arc<str>>,
+    seq: u64,
+    /// Its rows by key (their JSON) and its devices' JSON, to tell what changed.
+    rows: HashMap<u64, String>,
+    devices: String,
+    truncated: bool,
 }
 
 /// The feeds and the alert relay (in [`AppState`]).
@@ -100,18 +114,28 @@ impl Default for PathFeeds {
 }
 
 impl PathFeeds {
-    /// Subscribe to the feed `key` (made if new; its first snapshot comes within a tick).
-    /// The receiver holds the latest snapshot only: a slow subscriber skips to it.
-    pub(crate) fn subscribe(&self, key: FeedKey) -> watch::Receiver<Option<Arc<Snapshot>>> {
+    /// Subscribe to the feed `key` (made if new: its first snapshot comes within a tick):
+    /// the snapshot to start from, if there is one yet, and the messages after it.
+    pub(crate) fn subscribe(
+        &self,
+        key: FeedKey,
+    ) -> (Option<Arc<str>>, broadcast::Receiver<Message>) {
         let mut feeds = self.feeds.lock();
-        feeds
-            .entry(key)
-            .or_insert_with(|| Feed {
-                tx: watch::channel(None).0,
-                content: None,
-            })
-            .tx
-            .subscribe()
+        let f = feeds.entry(key).or_insert_with(|| Feed {
+            tx: broadcast::channel(MESSAGE_BUFFER).0,
+            full: None,
+            seq: 0,
+            rows: HashMap::new(),
+            devices: String::new(),
+            truncated: false,
+        });
+        // Under the lock: no message can come between the snapshot and the subscription.
+        (f.full.clone(), f.tx.subscribe())
+    }
+
+    /// The feed's latest snapshot (for a subscriber that fell behind).
+    pub(crate) fn full(&self, key: &FeedKey) -> Option<Arc<str>> {
+        self.feeds.lock().get(key).and_then(|f| f.full.clone())
     }
 
     /// The alerts relayed to the views' streams.
@@ -119,27 +143,91 @@ impl PathFeeds {
         self.alerts.subscribe()
     }
 
-    /// Feeds listened to now (and the keys of those without a snapshot yet), after
-    /// dropping those nobody listens to.
+    /// Feeds listened to now (and whether each has a snapshot yet), after dropping those
+    /// nobody listens to.
     fn listened(&self) -> Vec<(FeedKey, bool)> {
         let mut feeds = self.feeds.lock();
         feeds.retain(|_, f| f.tx.receiver_count() > 0);
-        feeds
-            .iter()
-            .map(|(k, f)| (*k, f.tx.borrow().is_none()))
-            .collect()
+        feeds.iter().map(|(k, f)| (*k, f.full.is_some())).collect()
     }
 
-    /// Send `json` on `key`'s feed unless its rows (`content`) are those it sent last.
-    fn publish(&self, key: &FeedKey, content: u64, json: String) {
+    /// Send what changed in `key`'s feed, if anything: a whole snapshot the first time, a
+    /// delta after.
+    fn publish(&self, key: &FeedKey, now: Computed) {
         let mut feeds = self.feeds.lock();
         let Some(f) = feeds.get_mut(key) else { return };
-        if f.content == Some(content) {
+        let mut upsert: Vec<&str> = Vec::new();
+        for (k, row) in &now.rows {
+            if f.rows.get(k) != Some(row) {
+                upsert.push(row);
+            }
+        }
+        let new_keys: std::collections::HashSet<u64> = now.rows.iter().map(|(k, _)| *k).collect();
+        let remove: Vec<String> = f
+            .rows
+            .keys()
+            .filter(|k| !new_keys.contains(k))
+            .map(|k| format!("\"{k:016x}\""))
+            .collect();
+        let devices_changed = f.devices != now.devices;
+        if f.full.is_some()
+            && upsert.is_empty()
+            && remove.is_empty()
+            && !devices_changed
+            && f.truncated == now.truncated
+        {
             return;
         }
-        f.content = Some(content);
-        f.tx.send_replace(Some(Arc::new(Snapshot { json: json.into() })));
+        let base = f.seq;
+        f.seq += 1;
+        let seq = f.seq;
+        let head = format!(
+            "\"seq\":{seq},\"window\":\"{}\",\"generated\":\"{}\",\"privacy\":{},\"you\":{},\"truncated\":{}",
+            key.window, now.generated, key.private_to.is_some(), now.you, now.truncated
+        );
+        let all: Vec<&str> = now.rows.iter().map(|(_, r)| r.as_str()).collect();
+        let full: Arc<str> = format!(
+            "{{{head},\"devices\":{},\"paths\":[{}]}}",
+            now.devices,
+            all.join(",")
+        )
+        .into();
+        let first = f.full.is_none();
+        f.full = Some(Arc::clone(&full));
+        let message = if first {
+            Message::Full(full)
+        } else {
+            let devices = if devices_changed {
+                format!(",\"devices\":{}", now.devices)
+            } else {
+                String::new()
+            };
+            Message::Delta(
+                format!(
+                    "{{{head},\"base\":{base}{devices},\"upsert\":[{}],\"remove\":[{}]}}",
+                    upsert.join(","),
+                    remove.join(",")
+                )
+                .into(),
+            )
+        };
+        f.rows = now.rows.into_iter().collect();
+        f.devices = now.devices;
+        f.truncated = now.truncated;
+        // No subscriber left is no error (the feed goes at the next tick).
+        let _ = f.tx.send(message);
     }
+}
+
+/// One feed's rows computed now, serialized.
+struct Computed {
+    /// Each row's key and its JSON (with `"key"`), largest first.
+    rows: Vec<(u64, String)>,
+    devices: String,
+    truncated: bool,
+    generated: String,
+    /// `null` or the device's address in quotes.
+    you: String,
 }
 
 /// Compute the feeds' snapshots until `shutdown`: each tick, if a flow event came (or the
@@ -151,7 +239,6 @@ pub(crate) async fn run(app: AppState, shutdown: CancellationToken) {
     let mut dirty = true;
     let mut rules = app.group_view.read().generation();
     let mut last_all = Instant::now();
-    let mut seq: u64 = 0;
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => return,
@@ -180,11 +267,10 @@ pub(crate) async fn run(app: AppState, shutdown: CancellationToken) {
                 }
                 let feeds = app.path_feeds.listened();
                 let all = dirty;
-                for (key, fresh) in feeds {
-                    if all || fresh {
-                        seq += 1;
-                        let (content, json) = snapshot(&app, &key, seq);
-                        app.path_feeds.publish(&key, content, json);
+                for (key, made) in feeds {
+                    if all || !made {
+                        let now = compute(&app, &key);
+                        app.path_feeds.publish(&key, now);
                     }
                 }
                 if all {
@@ -196,8 +282,9 @@ pub(crate) async fn run(app: AppState, shutdown: CancellationToken) {
     }
 }
 
-/// The `paths` event's JSON for `key` now, and a hash of what it shows (rows, names).
-fn snapshot(app: &AppState, key: &FeedKey, seq: u64) -> (u64, String) {
+/// `key`'s rows now, each with its key (a hash of what it is grouped by, so a client can
+/// apply deltas), and its devices' names.
+fn compute(app: &AppState, key: &FeedKey) -> Computed {
     let since = parse_window(key.window).unwrap_or(None);
     let (rows, truncated, same) = rows_now(app, since, key.private_to);
     // In a private feed the device is known: mark it; a shared feed marks no one (the
@@ -205,15 +292,31 @@ fn snapshot(app: &AppState, key: &FeedKey, seq: u64) -> (u64, String) {
     let you = key.private_to.flatten().map(|d| same.of(d));
     let devices = device_names(app, &rows, you);
     let devices = serde_json::to_string(&devices).unwrap_or_else(|_| "[]".into());
-    let paths = serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into());
-    let mut h = DefaultHasher::new();
-    (truncated, &devices, &paths).hash(&mut h);
-    let you = you.map_or_else(|| "null".into(), |d| format!("\"{}\"", d.ip()));
-    let json = format!(
-        "{{\"seq\":{seq},\"window\":\"{}\",\"generated\":\"{}\",\"privacy\":{},\"you\":{you},\"truncated\":{truncated},\"devices\":{devices},\"paths\":{paths}}}",
-        key.window,
-        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        key.private_to.is_some(),
-    );
-    (h.finish(), json)
+    let rows = rows
+        .iter()
+        .filter_map(|r| {
+            let mut h = DefaultHasher::new();
+            (
+                r.device,
+                &r.domain,
+                r.domain_hidden,
+                &r.org,
+                &r.country,
+                &r.city,
+            )
+                .hash(&mut h);
+            let k = h.finish();
+            let json = serde_json::to_string(r).ok()?;
+            // `{"key":"…",` then the row's own fields.
+            let fields = json.strip_prefix('{')?;
+            Some((k, format!("{{\"key\":\"{k:016x}\",{fields}")))
+        })
+        .collect();
+    Computed {
+        rows,
+        devices,
+        truncated,
+        generated: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        you: you.map_or_else(|| "null".into(), |d| format!("\"{}\"", d.ip())),
+    }
 }
