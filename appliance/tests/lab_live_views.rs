@@ -163,25 +163,33 @@ fn privacy_mode_subscriber_gets_only_its_own_rows() {
 
 #[test]
 fn five_hundred_subscribers_the_limit_refused_with_a_reason_the_others_kept() {
-    let lab = lab(1);
+    let lab = lab(4);
     let _tcp = lab.tcp_server(443).expect("tcp server");
-    // The default limit (`web.max_event_clients` = 256); one device may hold them all here
-    // (all 500 come from one address), so the total limit is what refuses.
+    // The default limit (`web.max_event_clients` = 256), from four devices of 125
+    // subscribers each (each under its own cap, so the total limit is what refuses).
     let _d = Daemon::start(
         &lab,
-        "max_event_clients_per_device = 256\nmax_connections_per_device = 1024\n",
+        "max_event_clients_per_device = 128\nmax_connections_per_device = 256\n",
     )
     .expect("daemon");
-    let opened = lab
-        .in_netns(&lab.devices()[0], || -> anyhow::Result<Vec<Opened>> {
-            // Every request sent before any answer is read: 500 at once.
-            let started: Vec<SseStream> = (0..500)
-                .map(|_| SseStream::start(WEB, "/api/v1/events?paths=300"))
-                .collect::<anyhow::Result<_>>()?;
-            started.into_iter().map(SseStream::head).collect()
-        })
-        .expect("netns")
-        .expect("500 requests");
+    // Every request sent before any answer is read: 500 at once.
+    let mut started = Vec::new();
+    for dev in 0..4 {
+        let mut some = lab
+            .in_netns(&lab.devices()[dev], || -> anyhow::Result<Vec<SseStream>> {
+                (0..125)
+                    .map(|_| SseStream::start(WEB, "/api/v1/events?paths=300"))
+                    .collect()
+            })
+            .expect("netns")
+            .expect("125 requests");
+        started.append(&mut some);
+    }
+    let opened: Vec<Opened> = started
+        .into_iter()
+        .map(SseStream::head)
+        .collect::<anyhow::Result<_>>()
+        .expect("answers");
     let mut streams = Vec::new();
     let mut refused = Vec::new();
     for o in opened {
