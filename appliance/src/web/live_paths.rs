@@ -38,8 +38,9 @@ use crate::web::AppState;
 pub(crate) const TICK: Duration = Duration::from_millis(250);
 
 /// Every feed is recomputed this often even without flow events: time windows slide (old
-/// flows leave them), devices get nicknames, sessions change. Sent only if the rows changed.
-const REFRESH: Duration = Duration::from_secs(5);
+/// flows leave them), devices get nicknames (the registry has no change counter to watch),
+/// sessions change. Sent only if something changed.
+const REFRESH: Duration = Duration::from_secs(2);
 
 /// The windows a view can subscribe to (the sankey's and map's buttons): a fixed few, so
 /// the work per tick stays bounded whatever subscribers ask.
