@@ -18,7 +18,7 @@ mod common;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use common::sse::{Opened, SseStream};
@@ -176,7 +176,9 @@ fn legacy_viewer(
     bytes: &AtomicU64,
     stop: &AtomicBool,
 ) {
-    let opened = lab.in_netns(&lab.devices()[dev], || SseStream::open(WEB, "/api/v1/events"));
+    let opened = lab.in_netns(&lab.devices()[dev], || {
+        SseStream::open(WEB, "/api/v1/events")
+    });
     let Ok(Ok(Opened::Stream(mut s))) = opened else {
         eprintln!("legacy viewer {v}: no stream");
         return;
@@ -200,7 +202,8 @@ fn legacy_viewer(
         }
         bytes.fetch_add((s.received - counted) as u64, Ordering::Relaxed);
         counted = s.received;
-        if due.is_some_and(|t| Instant::now() >= t) || last_read.elapsed() >= Duration::from_secs(10)
+        if due.is_some_and(|t| Instant::now() >= t)
+            || last_read.elapsed() >= Duration::from_secs(10)
         {
             due = None;
             last_read = Instant::now();
@@ -269,7 +272,9 @@ fn main() -> anyhow::Result<()> {
                     );
                     let _ = lab.tcp_exchange(
                         dev,
-                        format!("203.0.113.{}:443", 10 + site).parse().expect("addr"),
+                        format!("203.0.113.{}:443", 10 + site)
+                            .parse()
+                            .expect("addr"),
                         500,
                         20_000,
                     );

@@ -25,8 +25,14 @@ fn lab(devices: usize) -> Lab {
 
 /// Device `dev` looks `name` up and makes a short connection to `ip`.
 fn browse(lab: &Lab, dev: usize, name: &str, ip: &str) {
-    lab.query(dev, "192.0.2.1:53".parse().expect("addr"), name, RecordType::A, false)
-        .expect("query");
+    lab.query(
+        dev,
+        "192.0.2.1:53".parse().expect("addr"),
+        name,
+        RecordType::A,
+        false,
+    )
+    .expect("query");
     lab.tcp_exchange(dev, format!("{ip}:443").parse().expect("addr"), 1000, 5000)
         .expect("exchange");
 }
@@ -81,7 +87,10 @@ fn an_update_reaches_two_subscribers_with_the_same_bytes() {
     let mut a = subscribe(&lab, 0, "300");
     let mut b = subscribe(&lab, 1, "300");
     for (s, me) in [(&mut a, "192.0.2.10"), (&mut b, "192.0.2.11")] {
-        let hello = s.next(Duration::from_secs(5)).expect("read").expect("hello");
+        let hello = s
+            .next(Duration::from_secs(5))
+            .expect("read")
+            .expect("hello");
         assert_eq!(hello.name, "hello");
         let v: Value = serde_json::from_str(&hello.data).expect("JSON");
         assert_eq!(v["you"], me, "{v}");
@@ -152,7 +161,10 @@ fn privacy_mode_subscriber_gets_only_its_own_rows() {
         assert_eq!(hello["you"], me);
         for ev in seen {
             assert!(!ev.data.contains(other), "{me} got {other}: {ev:?}");
-            assert!(!ev.data.contains(other_domain), "{me} got {other_domain}: {ev:?}");
+            assert!(
+                !ev.data.contains(other_domain),
+                "{me} got {other_domain}: {ev:?}"
+            );
             for r in rows(ev) {
                 // One other device is fewer than `web.privacy_min_devices`: no "others" rows.
                 assert_eq!(r["device"], me, "{me} got a row not its own: {r}");

@@ -34,9 +34,9 @@ use serde::Deserialize;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
 
+use crate::correlate::paths::SameDevice;
 use crate::group_view::{Censor, Shown};
 use crate::model::LiveEvent;
-use crate::correlate::paths::SameDevice;
 use crate::web::clients::Full;
 use crate::web::live_paths::{FeedKey, Message};
 use crate::web::viewer::{Censoring, Viewer};
@@ -168,7 +168,8 @@ async fn events(
             // frame, never serialized again): the snapshot to start from, then what changes.
             let (start, rx) = app.path_feeds.subscribe(key);
             let feeds = app.path_feeds.clone();
-            let start = futures::stream::iter(start.map(|s| Event::default().event("paths").data(&*s)));
+            let start =
+                futures::stream::iter(start.map(|s| Event::default().event("paths").data(&*s)));
             let snapshots = start.chain(BroadcastStream::new(rx).filter_map(move |m| {
                 std::future::ready(match m {
                     Ok(Message::Full(s)) => Some(Event::default().event("paths").data(&*s)),

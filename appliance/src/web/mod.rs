@@ -58,10 +58,10 @@ pub mod controls;
 pub mod events;
 pub(crate) mod group_view;
 pub(crate) mod home;
-pub(crate) mod live_paths;
 pub mod host;
 pub mod https;
 pub mod listener;
+pub(crate) mod live_paths;
 pub(crate) mod me;
 pub(crate) mod metrics;
 pub mod notice;
@@ -344,7 +344,10 @@ impl WebServer {
             }
             None => None,
         };
-        let mut tasks = vec![tokio::spawn(live_paths::run(state.clone(), shutdown.clone()))];
+        let mut tasks = vec![tokio::spawn(live_paths::run(
+            state.clone(),
+            shutdown.clone(),
+        ))];
         let shared = listener::Shared {
             devices: state.devices.clone(),
             router: router(state),
