@@ -129,7 +129,11 @@ fn get(lab: &Lab, dev: usize, path: &str) -> Option<String> {
 
 /// One viewer of the live views (new protocol) until `stop`.
 fn viewer(lab: &Lab, v: usize, dev: usize, probes: &Probes, bytes: &AtomicU64, stop: &AtomicBool) {
-    let page = if v.is_multiple_of(2) { "/sankey" } else { "/map" };
+    let page = if v.is_multiple_of(2) {
+        "/sankey"
+    } else {
+        "/map"
+    };
     if let Some(b) = get(lab, dev, page) {
         bytes.fetch_add(b.len() as u64, Ordering::Relaxed);
     }
