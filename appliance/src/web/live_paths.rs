@@ -321,3 +321,74 @@ fn compute(app: &AppState, key: &FeedKey) -> Computed {
         you: you.map_or_else(|| "null".into(), |d| format!("\"{}\"", d.ip())),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn computed(rows: &[(u64, &str)], devices: &str) -> Computed {
+        Computed {
+            rows: rows.iter().map(|(k, r)| (*k, (*r).to_string())).collect(),
+            devices: devices.into(),
+            truncated: false,
+            generated: "2026-12-06T00:00:00.000Z".into(),
+            you: "null".into(),
+        }
+    }
+
+    fn json(m: &Message) -> (&'static str, serde_json::Value) {
+        let (name, s) = match m {
+            Message::Full(s) => ("paths", s),
+            Message::Delta(s) => ("paths_delta", s),
+        };
+        (name, serde_json::from_str(s).expect("valid JSON"))
+    }
+
+    #[test]
+    fn a_whole_view_first_then_only_what_changed_and_nothing_when_nothing_did() {
+        let feeds = PathFeeds::default();
+        let key = FeedKey::new("300", None).expect("window");
+        let (start, mut a) = feeds.subscribe(key);
+        assert!(start.is_none(), "nothing computed yet");
+        let (r1, r2) = (r#"{"key":"1","n":1}"#, r#"{"key":"2","n":2}"#);
+        feeds.publish(&key, computed(&[(1, r1), (2, r2)], "[]"));
+        let (name, v) = json(&a.try_recv().expect("first message"));
+        assert_eq!(name, "paths");
+        assert_eq!(v["seq"], 1);
+        assert_eq!(v["paths"].as_array().map(Vec::len), Some(2));
+        // A second subscriber starts from the same snapshot, byte for byte.
+        let (start, mut b) = feeds.subscribe(key);
+        assert_eq!(feeds.full(&key), start);
+        // Row 1 changed, row 2 went, row 3 came.
+        let (r1b, r3) = (r#"{"key":"1","n":5}"#, r#"{"key":"3","n":3}"#);
+        feeds.publish(&key, computed(&[(1, r1b), (3, r3)], "[]"));
+        let (ma, mb) = (a.try_recv().expect("delta"), b.try_recv().expect("delta"));
+        let (name, v) = json(&ma);
+        assert_eq!(name, "paths_delta");
+        assert_eq!((v["seq"].clone(), v["base"].clone()), (2.into(), 1.into()));
+        assert_eq!(v["upsert"].as_array().map(Vec::len), Some(2), "{v}");
+        assert_eq!(v["remove"], serde_json::json!([format!("{:016x}", 2)]));
+        assert!(v.get("devices").is_none(), "devices unchanged: {v}");
+        match (ma, mb) {
+            (Message::Delta(x), Message::Delta(y)) => assert!(Arc::ptr_eq(&x, &y)),
+            _ => panic!("both deltas"),
+        }
+        // Nothing changed: nothing sent.
+        feeds.publish(&key, computed(&[(1, r1b), (3, r3)], "[]"));
+        assert!(a.try_recv().is_err());
+        // A name changed: the devices come along.
+        feeds.publish(&key, computed(&[(1, r1b), (3, r3)], r#"[{"id":"x"}]"#));
+        let (_, v) = json(&a.try_recv().expect("delta"));
+        assert_eq!(v["devices"][0]["id"], "x");
+        // Nobody listening: the feed goes.
+        drop((a, b));
+        assert!(feeds.listened().is_empty());
+    }
+
+    #[test]
+    fn only_the_views_windows() {
+        assert!(FeedKey::new("session", None).is_ok());
+        let e = FeedKey::new("61", None).unwrap_err();
+        assert!(e.contains("60, 300, 900, session"), "{e}");
+    }
+}
