@@ -94,15 +94,21 @@ impl Probes {
         }
     }
 
-    /// Per probe made at least `settle` ago: the time until the last of `viewers` had it
-    /// (`None`: some viewer never did).
-    fn delays(&self, viewers: usize, settle: Duration) -> Vec<Option<Duration>> {
+    /// Per probe made at least `settle` ago: the time until the last of `viewers` that
+    /// `sees(viewer, probe)` had it (`None`: some viewer never did).
+    fn delays(
+        &self,
+        viewers: usize,
+        settle: Duration,
+        sees: impl Fn(usize, usize) -> bool,
+    ) -> Vec<Option<Duration>> {
         let made = self.made.lock().expect("lock");
         let seen = self.seen.lock().expect("lock");
         made.iter()
             .filter(|(_, t)| t.elapsed() >= settle)
             .map(|(k, t0)| {
                 (0..viewers)
+                    .filter(|v| sees(*v, *k))
                     .map(|v| seen.get(&(v, *k)).map(|t| t.saturating_duration_since(*t0)))
                     .try_fold(Duration::ZERO, |m, d| d.map(|d| m.max(d)))
             })
@@ -234,6 +240,8 @@ fn main() -> anyhow::Result<()> {
     let viewers = env("VIEWERS", 60) as usize;
     let seconds = env("SECONDS", 60);
     let legacy = env("LEGACY", 1) == 1;
+    // PRIVACY=1: `web.privacy_mode`, every device its own view (one feed per device).
+    let privacy = env("PRIVACY", 0) == 1;
     let mut zone = Zone::new("test");
     for i in 0..SITES {
         zone = zone.a(&format!("site{i}"), &format!("203.0.113.{}", 10 + i));
@@ -246,11 +254,11 @@ fn main() -> anyhow::Result<()> {
         zones: vec![zone],
     })?;
     let _tcp = lab.tcp_server(443)?;
-    let daemon = Daemon::start(&lab, "")?;
+    let daemon = Daemon::start(&lab, if privacy { "privacy_mode = true\n" } else { "" })?;
     let pid = daemon.pid();
     println!(
-        "classroom: {devices} devices browsing, {viewers} viewers, {seconds} s per phase; \
-         {} CPUs; load at start {}",
+        "classroom: {devices} devices browsing, {viewers} viewers, {seconds} s per phase, \
+         privacy mode {privacy}; {} CPUs; load at start {}",
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         loadavg()
     );
@@ -340,7 +348,10 @@ fn main() -> anyhow::Result<()> {
                 let got = bytes.load(Ordering::Relaxed) - bytes0;
                 // The last probes get a moment to arrive.
                 std::thread::sleep(Duration::from_secs(3));
-                let delays = probes.delays(v, Duration::from_secs(3));
+                // In privacy mode a viewer sees only its own device's probes.
+                let delays = probes.delays(v, Duration::from_secs(3), |viewer, probe| {
+                    !privacy || viewer % devices == probe % devices
+                });
                 stop.store(true, Ordering::Relaxed);
                 phases.push(Phase {
                     name,
