@@ -11,9 +11,7 @@
 //!
 //! A view is a window ([`WINDOWS`], the views' choices) and, in privacy mode, the device it
 //! is private to: a privacy-mode device has its own feed, with only its own rows and the
-//! folded "Other devices" rows (as `/api/v1/paths` gives it), recomputed each tick its own
-//! flows changed and at most every [`OTHERS_EVERY`] for the others' (30 private views at
-//! 4 Hz each cost more than the class's one shared view). The teacher's rules apply to
+//! folded "Other devices" rows (as `/api/v1/paths` gives it). The teacher's rules apply to
 //! every feed (as on `/api/v1/paths`, the admin too: a projector logged in as admin shows the
 //! same). A feed nobody listens to is dropped at the next tick, so there are at most as many
 //! feeds as event-stream slots.
@@ -22,7 +20,7 @@
 //! subscribers do not wake for every flow and DNS event they would not use.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -31,7 +29,7 @@ use parking_lot::Mutex;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
-use crate::model::{DeviceId, DeviceIdentity, LiveEvent};
+use crate::model::{DeviceId, LiveEvent};
 use crate::web::paths::{device_names, parse_window, rows_now};
 use crate::web::AppState;
 
@@ -43,13 +41,6 @@ pub(crate) const TICK: Duration = Duration::from_millis(250);
 /// flows leave them), devices get nicknames (the registry has no change counter to watch),
 /// sessions change. Sent only if something changed.
 const REFRESH: Duration = Duration::from_secs(2);
-
-/// Privacy mode: how often a device's own view is recomputed for other devices' changes
-/// (its folded "Other devices" rows); for its own, every tick they changed.
-const OTHERS_EVERY: Duration = Duration::from_secs(1);
-
-/// Privacy mode: most devices remembered as changed within one tick (more: every view).
-const MAX_OWN: usize = 1_024;
 
 /// The windows a view can subscribe to (the sankey's and map's buttons): a fixed few, so
 /// the work per tick stays bounded whatever subscribers ask.
@@ -246,16 +237,9 @@ pub(crate) async fn run(app: AppState, shutdown: CancellationToken) {
     let mut events = app.events.subscribe();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut dirty = true;
     let mut rules = app.group_view.read().generation();
     let mut last_all = Instant::now();
-    // A flow changed since the last tick; whose (privacy mode only: a device's own view is
-    // recomputed each tick its flows changed, for everyone else's only every
-    // [`OTHERS_EVERY`]); someone's flows changed since the private views were last all
-    // computed.
-    let mut changed = true;
-    let mut own: HashSet<DeviceIdentity> = HashSet::new();
-    let mut others_pending = false;
-    let mut last_others = Instant::now();
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => return,
@@ -267,51 +251,33 @@ pub(crate) async fn run(app: AppState, shutdown: CancellationToken) {
                     }
                     LiveEvent::FlowNew { .. }
                     | LiveEvent::FlowUpdate { .. }
-                    | LiveEvent::FlowClosed { .. } => {
-                        changed = true;
-                        if app.privacy && own.len() < MAX_OWN {
-                            if let Some(d) = ev.device() {
-                                own.insert(app.devices.identity(d.ip()));
-                            }
-                        }
-                    }
+                    | LiveEvent::FlowClosed { .. } => dirty = true,
                     LiveEvent::Dns { .. } => {}
                 },
-                Err(broadcast::error::RecvError::Lagged(_)) => changed = true,
+                Err(broadcast::error::RecvError::Lagged(_)) => dirty = true,
                 Err(broadcast::error::RecvError::Closed) => return,
             },
             _ = tick.tick() => {
-                let mut forced = last_all.elapsed() >= REFRESH || own.len() >= MAX_OWN;
                 let now_rules = app.group_view.read().generation();
                 if now_rules != rules {
                     rules = now_rules;
-                    forced = true;
+                    dirty = true;
                 }
-                others_pending |= changed;
-                let others_now = others_pending && last_others.elapsed() >= OTHERS_EVERY;
-                for (key, made) in app.path_feeds.listened() {
-                    let due = !made
-                        || forced
-                        || match key.private_to {
-                            Some(Some(d)) => {
-                                others_now || own.contains(&app.devices.identity(d.ip()))
-                            }
-                            _ => changed,
-                        };
-                    if due {
+                if last_all.elapsed() >= REFRESH {
+                    dirty = true;
+                }
+                let feeds = app.path_feeds.listened();
+                let all = dirty;
+                for (key, made) in feeds {
+                    if all || !made {
                         let now = compute(&app, &key);
                         app.path_feeds.publish(&key, now);
                     }
                 }
-                if forced || others_now {
-                    others_pending = false;
-                    last_others = Instant::now();
-                }
-                if forced || changed {
+                if all {
+                    dirty = false;
                     last_all = Instant::now();
                 }
-                changed = false;
-                own.clear();
             }
         }
     }
