@@ -282,6 +282,11 @@ fn every_view_in_a_real_browser_with_real_traffic() {
         appeared <= 2000,
         "new connection took {appeared} ms to appear (target ≤ 2000)"
     );
+    // It came on the stream: the page re-read no /api/v1/paths meanwhile (issue 16).
+    assert_eq!(
+        s["paths_reads"], 0,
+        "the sankey re-read /api/v1/paths with its stream up: {s}"
+    );
     assert_eq!(
         s["phone_overlapping_labels"], 0,
         "labels overlap at 390x844"

@@ -159,9 +159,16 @@ try {
     await context.close();
   }
 
-  // Sankey, then a new connection from this device must appear on it.
+  // Sankey, then a new connection from this device must appear on it: pushed on the page's
+  // event stream (`?paths=`), with no re-read of /api/v1/paths while the stream is up.
   {
     const { page, context } = await openPage('/sankey', wide);
+    const reads = { paths: 0, streams: [] };
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname === '/api/v1/paths') reads.paths += 1;
+      if (u.pathname === '/api/v1/events') reads.streams.push(u.search);
+    });
     await page.waitForSelector('#sankey g.node[data-column="device"]', { timeout: 10000 });
     await page.waitForTimeout(500);
     report.sankey.devices = await labels(page, 'device');
@@ -199,6 +206,8 @@ try {
       await page.waitForTimeout(50);
     }
     report.sankey.new_connection_ms = appeared;
+    report.sankey.paths_reads = reads.paths;
+    report.sankey.streams = reads.streams;
     report.sankey.orgs_after = await labels(page, 'org');
     await shot(page, 'sankey-new-connection-1920');
     sock.destroy();

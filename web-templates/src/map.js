@@ -298,6 +298,7 @@ function scrollToHome() {
 
 const live = startLive({
   url: () => `/api/v1/paths?window=${encodeURIComponent(state.window)}`,
+  push: () => state.window,
   status: byId("live-status"),
   onData: (data) => {
     state.data = data;

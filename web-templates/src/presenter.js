@@ -185,6 +185,7 @@ if (fs && document.fullscreenEnabled) {
 
 startLive({
   url: () => "/api/v1/paths?window=session",
+  push: () => "session",
   status: byId("live-status"),
   listen: ["alert", "alert_update"],
   onEvent: (name, data) => {

@@ -358,6 +358,7 @@ const ready = new Promise((r) => {
 
 const live = startLive({
   url,
+  push: () => state.window,
   status: byId("live-status"),
   onData: (data) => {
     if (state.frozen) return;

@@ -66,7 +66,8 @@ impl Default for WebConfig {
     fn default() -> Self {
         WebConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            max_event_clients: 64,
+            // A class of 30 with two screens each and the projector is 61: room to spare.
+            max_event_clients: 256,
             privacy_mode: false,
             privacy_min_devices: 3,
             group_names: GroupNames::default(),

@@ -7,6 +7,8 @@
 //!   [`LiveState`] and the data manifest.
 //! - `events`: `GET /api/v1/events`, server-sent events of flow and DNS changes and alerts.
 //! - `paths`: `GET /api/v1/paths`, device → domain → organization → country aggregates.
+//! - `live_paths`: the same aggregates pushed on the event stream (`?paths=<window>`): one
+//!   snapshot per view per tick, the same bytes for every subscriber.
 //! - `home`: `GET /`, what this is and how to read it.
 //! - `views`: `GET /sankey`, `GET /map` and `GET /api/v1/site` (the map's starting point).
 //! - `presenter`: `GET /presenter`, with the QR codes to open the site and join the WiFi.
@@ -59,6 +61,7 @@ pub(crate) mod home;
 pub mod host;
 pub mod https;
 pub mod listener;
+pub(crate) mod live_paths;
 pub(crate) mod me;
 pub(crate) mod metrics;
 pub mod notice;
@@ -130,6 +133,8 @@ pub struct AppState {
     pub group_names: crate::config::GroupNames,
     /// Recently computed `/api/v1/paths` aggregates.
     pub paths_cache: Arc<paths::PathsCache>,
+    /// The live views' shared `paths` snapshots (`live_paths`).
+    pub path_feeds: Arc<live_paths::PathFeeds>,
     /// Devices by MAC: names, vendor, nicknames ([`DeviceRegistry::lookup`],
     /// [`DeviceRegistry::set_nickname`], [`DeviceRegistry::forget`]).
     pub devices: Arc<DeviceRegistry>,
@@ -339,6 +344,10 @@ impl WebServer {
             }
             None => None,
         };
+        let mut tasks = vec![tokio::spawn(live_paths::run(
+            state.clone(),
+            shutdown.clone(),
+        ))];
         let shared = listener::Shared {
             devices: state.devices.clone(),
             router: router(state),
@@ -354,11 +363,11 @@ impl WebServer {
             shutdown,
         };
         let connections = shared.tracker.clone();
-        let mut tasks = vec![tokio::spawn(listener::accept_loop(
+        tasks.push(tokio::spawn(listener::accept_loop(
             plain,
             None,
             shared.clone(),
-        ))];
+        )));
         if let Some((l, bound, router)) = metrics {
             tracing::info!("serving /metrics alone on {bound} (metrics.listen)");
             let (total, per_client) = METRICS_CONNECTIONS;

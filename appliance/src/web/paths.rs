@@ -102,7 +102,7 @@ struct Params {
 /// A device as the group views name it ([`AppState::device_name`]: never a host name, MAC
 /// or address by default), with its pseudonym's emoji.
 #[derive(Debug, Serialize)]
-struct DeviceName {
+pub(crate) struct DeviceName {
     id: PathDevice,
     name: String,
     emoji: Option<&'static str>,
@@ -138,19 +138,9 @@ async fn paths_handler(
         Err(e) => return bad_request(e.body_text()),
     };
     let window = p.window.unwrap_or_else(|| "300".into());
-    let since = if window == "session" {
-        None
-    } else {
-        match window.parse::<i64>() {
-            Ok(s) if (1..=MAX_WINDOW_SECS).contains(&s) => {
-                Some(Utc::now() - chrono::Duration::seconds(s))
-            }
-            _ => {
-                return bad_request(format!(
-                    "window must be a number of seconds from 1 to {MAX_WINDOW_SECS}, or \"session\"; got {window:?}"
-                ));
-            }
-        }
+    let since = match parse_window(&window) {
+        Ok(s) => s,
+        Err(message) => return bad_request(message),
     };
     // Privacy mode: a device may filter to itself only; the group rows fold everyone else.
     let device = match (viewer.private, p.device) {
@@ -188,6 +178,41 @@ async fn paths_handler(
     });
     let truncated = all.len() > MAX_ROWS;
     let rows = &all[..all.len().min(MAX_ROWS)];
+    let devices = device_names(&app, rows, Some(you));
+    Json(PathsBody {
+        window,
+        generated: Utc::now(),
+        privacy: viewer.private,
+        you: you.ip(),
+        truncated,
+        devices,
+        paths: rows,
+    })
+    .into_response()
+}
+
+/// The time a window of `window` seconds (or `"session"`: `None`) starts at, or why `window`
+/// is no window.
+pub(crate) fn parse_window(window: &str) -> Result<Option<chrono::DateTime<Utc>>, String> {
+    if window == "session" {
+        return Ok(None);
+    }
+    match window.parse::<i64>() {
+        Ok(s) if (1..=MAX_WINDOW_SECS).contains(&s) => {
+            Ok(Some(Utc::now() - chrono::Duration::seconds(s)))
+        }
+        _ => Err(format!(
+            "window must be a number of seconds from 1 to {MAX_WINDOW_SECS}, or \"session\"; got {window:?}"
+        )),
+    }
+}
+
+/// The devices of `rows` as the group views name them, `you` marked.
+pub(crate) fn device_names(
+    app: &AppState,
+    rows: &[PathRow],
+    you: Option<DeviceId>,
+) -> Vec<DeviceName> {
     let mut devices: BTreeMap<PathDevice, DeviceName> = BTreeMap::new();
     for r in rows {
         devices.entry(r.device).or_insert_with(|| {
@@ -203,18 +228,37 @@ async fn paths_handler(
                 id: r.device,
                 name,
                 emoji,
-                you: r.device == PathDevice::Device(you),
+                you: you.is_some_and(|y| r.device == PathDevice::Device(y)),
             }
         });
     }
-    Json(PathsBody {
-        window,
-        generated: Utc::now(),
-        privacy: viewer.private,
-        you: you.ip(),
-        truncated,
-        devices: devices.into_values().collect(),
-        paths: rows,
-    })
-    .into_response()
+    devices.into_values().collect()
+}
+
+/// The group rows of one view, computed now (not from the cache): the rows (all of them,
+/// largest first) and whether they were cut to [`MAX_ROWS`] for sending. `private_to` as in
+/// [`PathQuery`]; the teacher's rules apply (for everyone, as on `/api/v1/paths`).
+pub(crate) fn rows_now(
+    app: &AppState,
+    since: Option<chrono::DateTime<Utc>>,
+    private_to: Option<Option<DeviceId>>,
+) -> (Vec<PathRow>, bool, paths::SameDevice) {
+    let same = paths::SameDevice(app.devices.representatives());
+    let query = PathQuery {
+        since,
+        device: None,
+        private_to: private_to.map(|v| v.map(|d| same.of(d))),
+        min_others: app.privacy_min_devices,
+    };
+    let hidden = app
+        .group_view
+        .read()
+        .resolve(|id| app.devices.addresses(id));
+    let mut rows = {
+        let live = app.live.read();
+        paths::aggregate(&live.paths, live.flows.iter(), &query, &same, &hidden)
+    };
+    let truncated = rows.len() > MAX_ROWS;
+    rows.truncate(MAX_ROWS);
+    (rows, truncated, same)
 }

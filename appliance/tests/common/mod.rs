@@ -2,6 +2,8 @@
 //! namespace, talk to its API, and send DNS queries from a device.
 #![allow(dead_code)] // each test binary uses a different part
 
+pub mod sse;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;

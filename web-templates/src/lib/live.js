@@ -2,6 +2,12 @@
 // server-sent event stream (`/api/v1/events`, debounced), and every 10 s anyway. When the
 // stream cannot be had (too many subscribers, an old proxy) it reads every few seconds
 // instead. A small status line tells people whether what they see is live.
+//
+// A group view (sankey, map, presenter) passes `push: () => window` instead: its stream is
+// `/api/v1/events?paths=<window>` and brings the rows themselves (`paths` events, the same
+// snapshot for every viewer, then `paths_delta` events with the rows that changed, at most 4
+// a second), so it reads nothing while the stream is up;
+// `url()` is read only when the stream is refused or brings nothing within a few seconds.
 
 const EVENTS_URL = "/api/v1/events";
 
@@ -33,6 +39,9 @@ export function startLive({
   // false: no event stream (a page that only needs a figure now and then keeps a slot free
   // for the views; `web.max_event_clients` bounds them), read every `pollMs`.
   stream = true,
+  // A group view's window: the stream pushes its `paths` snapshots (see above).
+  push = null,
+  pushWaitMs = 3000,
 }) {
   let timer = null;
   let inflight = false;
@@ -43,6 +52,12 @@ export function startLive({
   let streamOk = false;
   let stopped = false;
   let failures = 0;
+  // Push mode: who this device is (the stream's `hello`), the window the stream is for, and
+  // when the last snapshot came.
+  let you = null;
+  let pushedWindow = null;
+  let lastPush = 0;
+  let pushTimer = null;
 
   const say = (state, words) => {
     if (!status) return;
@@ -94,12 +109,96 @@ export function startLive({
     }, wait);
   }
 
+  // Push mode: the view as the stream built it (`paths`, then `paths_delta` applied): its
+  // fields and its rows by key.
+  let view = null;
+  let rows = new Map();
+  let renderTimer = null;
+  let lastRender = 0;
+
+  // The view as `/api/v1/paths` would give it to this device (`you` marked), to `onData`:
+  // at once, or after `minGapMs` since the last time (updates come up to 4 a second).
+  function render() {
+    renderTimer = null;
+    if (!view || paused || stopped) return;
+    lastRender = Date.now();
+    const you_ = view.you ?? you;
+    const devices = (view.devices || []).map((d) => ({ ...d, you: d.you || d.id === you_ }));
+    onData({ ...view, you: you_, devices, paths: [...rows.values()] });
+  }
+
+  function pushed() {
+    lastPush = Date.now();
+    failures = 0;
+    say("live", "Live");
+    if (renderTimer !== null) return;
+    renderTimer = setTimeout(render, Math.max(0, minGapMs - (Date.now() - lastRender)));
+  }
+
+  function onSnapshot(snap) {
+    view = snap;
+    rows = new Map((snap.paths || []).map((r) => [r.key, r]));
+    delete view.paths;
+    pushed();
+  }
+
+  function onDelta(d) {
+    if (!view || d.seq <= view.seq) return;
+    if (d.base !== view.seq) {
+      // A gap (should not happen: the server resends the whole view to a slow subscriber).
+      reopen();
+      return;
+    }
+    for (const k of d.remove || []) rows.delete(k);
+    for (const r of d.upsert || []) rows.set(r.key, r);
+    view = { ...view, seq: d.seq, generated: d.generated, truncated: d.truncated, devices: d.devices || view.devices };
+    pushed();
+  }
+
+  // Nothing pushed soon after opening (a proxy holding the stream back): read once.
+  function expectPush() {
+    clearTimeout(pushTimer);
+    pushTimer = setTimeout(() => {
+      if (lastPush === 0 || !streamOk) load();
+    }, pushWaitMs);
+  }
+
   function openStream() {
     if (typeof EventSource === "undefined" || stopped) return;
-    source = new EventSource(EVENTS_URL);
+    if (push) {
+      pushedWindow = push();
+      lastPush = 0;
+      view = null;
+      source = new EventSource(`${EVENTS_URL}?paths=${encodeURIComponent(pushedWindow)}`);
+      source.addEventListener("hello", (e) => {
+        try {
+          you = JSON.parse(e.data).you;
+        } catch {
+          you = null;
+        }
+      });
+      for (const [name, apply] of [
+        ["paths", onSnapshot],
+        ["paths_delta", onDelta],
+      ]) {
+        source.addEventListener(name, (e) => {
+          let data = null;
+          try {
+            data = JSON.parse(e.data);
+          } catch {
+            return;
+          }
+          apply(data);
+        });
+      }
+      expectPush();
+    } else {
+      source = new EventSource(EVENTS_URL);
+    }
     source.addEventListener("open", () => {
       streamOk = true;
       say("live", "Live");
+      if (push) expectPush();
     });
     for (const name of new Set([...events, ...listen])) {
       source.addEventListener(name, (e) => {
@@ -112,7 +211,7 @@ export function startLive({
           }
           onEvent(name, data);
         }
-        if (events.includes(name)) schedule(fast.includes(name) ? newFlowMs : debounceMs);
+        if (!push && events.includes(name)) schedule(fast.includes(name) ? newFlowMs : debounceMs);
       });
     }
     source.addEventListener("error", () => {
@@ -132,20 +231,34 @@ export function startLive({
   // the page is hidden (a phone in a pocket).
   const tick = setInterval(() => {
     if (document.hidden || paused) return;
+    // Push mode: the server sends every change (and a fresh snapshot every few seconds).
+    if (push && streamOk && lastPush > 0) return;
     const every = streamOk ? everyMs : pollMs;
     if (Date.now() - lastStart >= every - 50) load();
   }, 1000);
 
   document.addEventListener("visibilitychange", () => {
-    if (!document.hidden) schedule(0);
+    if (!document.hidden && !(push && streamOk)) schedule(0);
   });
+
+  // Push mode, the window changed: a stream for the new window.
+  function reopen() {
+    if (source) source.close();
+    source = null;
+    streamOk = false;
+    openStream();
+  }
 
   say("loading", "Loading…");
   if (stream) openStream();
-  load();
+  // Push mode: the stream's first snapshot is the first read (no EventSource: read now).
+  if (!(stream && push && typeof EventSource !== "undefined")) load();
 
   return {
-    refresh: () => schedule(0),
+    refresh: () => {
+      if (push && source && push() !== pushedWindow) reopen();
+      else if (!(push && streamOk)) schedule(0);
+    },
     pause: () => {
       paused = true;
       say("paused", "Paused");
@@ -157,6 +270,8 @@ export function startLive({
     stop: () => {
       stopped = true;
       clearInterval(tick);
+      clearTimeout(pushTimer);
+      clearTimeout(renderTimer);
       if (source) source.close();
     },
     get failures() {
