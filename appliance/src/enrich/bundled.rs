@@ -37,12 +37,18 @@ pub fn dirs() -> Vec<PathBuf> {
     let mut out = Vec::new();
     if let Some(d) = std::env::current_exe()
         .ok()
-        .and_then(|exe| exe.parent()?.parent().map(|p| p.join("geo-data")))
+        .and_then(|exe| beside_binary(&exe))
     {
         out.push(d);
     }
     out.push(PathBuf::from(SYSTEM_DIR));
     out
+}
+
+/// `geo-data/` beside the folder of the binary `exe` (`target/release/whereflow` →
+/// `target/geo-data`), where `scripts/fetch-default-data.sh` puts the files for a build.
+pub fn beside_binary(exe: &Path) -> Option<PathBuf> {
+    Some(exe.parent()?.parent()?.join("geo-data"))
 }
 
 /// The bundled databases in the first of `dirs` that has any.
@@ -82,6 +88,10 @@ mod tests {
         assert_eq!(b.asn, [full.join("asn.mmdb")]);
         assert_eq!(find(&[empty]), Bundled::default());
         assert!(dirs().len() == 2);
+        assert_eq!(
+            beside_binary(Path::new("/x/target/release/whereflow")),
+            Some(PathBuf::from("/x/target/geo-data"))
+        );
         let _ = std::fs::remove_dir_all(base);
     }
 }
