@@ -1,7 +1,6 @@
 //! The take-home summary on the lab, over real HTTP from the devices' own namespaces: a
 //! device gets its page, JSON and CSV with its own flows and no one else's; another device's
-//! summary is refused (403) unless the admin, logged in, asks for it; names from the network
-//! are defused in the CSV.
+//! summary is refused (403) unless the admin, logged in, asks for it.
 //!
 //! Needs root (network namespaces, conntrack). Nothing leaves the lab.
 
@@ -19,8 +18,10 @@ const PASSWORD: &str = "correct horse battery";
 /// Google's ad server (advertising, a tracker), for device 0.
 const ADS: &str = "googleads.g.doubleclick.net.";
 const ADS_IP: &str = "203.0.113.52";
-/// A name starting with `-`: a spreadsheet would read it as a formula. Device 0 too.
-const DASH: &str = "-sum.test.";
+/// A plain name, device 0 too. (A name starting with `-`, which a spreadsheet would read as
+/// a formula, cannot be asked through the lab's resolver library, which refuses such labels:
+/// the defusing and quoting are tested in `web/me/download.rs`.)
+const DASH: &str = "shop.test.";
 const DASH_IP: &str = "203.0.113.60";
 /// Device 1's only destination.
 const OTHER: &str = "www.google.com.";
@@ -46,7 +47,7 @@ fn a_device_takes_its_own_summary_home_and_no_one_elses() {
     let zones = vec![
         Zone::new("net").a("googleads.g.doubleclick", ADS_IP),
         Zone::new("com").a("www.google", OTHER_IP),
-        Zone::new("test").a("-sum", DASH_IP),
+        Zone::new("test").a("shop", DASH_IP),
     ];
     let lab = Lab::build(LabOptions { devices: 2, zones }).expect("building the lab (needs root)");
     let _tcp = lab.tcp_server(443).expect("tcp server");
@@ -61,13 +62,17 @@ fn a_device_takes_its_own_summary_home_and_no_one_elses() {
             .expect("exchange");
     }
     let (dev0, dev1) = (lab.devices()[0].ipv4.to_string(), lab.devices()[1].ipv4.to_string());
-    d.wait_for(&lab, Duration::from_secs(10), |f| {
-        (find(f, &dev0, ADS_IP, 443).is_some()
-            && find(f, &dev0, DASH_IP, 443).is_some()
-            && find(f, &dev1, OTHER_IP, 443).is_some())
-        .then_some(())
+    // Each flow with its bytes counted (conntrack's counters arrive after the connection).
+    let counted = |f: &[Value], dev: &str, ip: &str| {
+        find(f, dev, ip, 443).is_some_and(|f| {
+            f["bytes_up"].as_u64().unwrap_or(0) + f["bytes_down"].as_u64().unwrap_or(0) >= 12_000
+        })
+    };
+    d.wait_for(&lab, Duration::from_secs(15), |f| {
+        (counted(f, &dev0, ADS_IP) && counted(f, &dev0, DASH_IP) && counted(f, &dev1, OTHER_IP))
+            .then_some(())
     })
-    .expect("three flows");
+    .expect("three flows with their bytes");
 
     // The device's own page: companies, a tracker with its plain words, busiest minutes,
     // the downloads; nothing from another host.
@@ -98,7 +103,7 @@ fn a_device_takes_its_own_summary_home_and_no_one_elses() {
     assert!(bytes >= 2 * 12_000, "the exchanges' bytes are in the minutes: {v}");
     assert!(v["lookups"].to_string().contains("googleads.g.doubleclick.net"), "{v}");
 
-    // Its CSV: a header, one row per flow, the dash name defused, no one else's flow.
+    // Its CSV: a header, one row per flow, no one else's flow.
     let (code, head, csv) = get(&lab, 0, "/me/takehome.csv");
     assert_eq!(code, 200, "{head}");
     assert!(head.contains("text/csv"), "{head}");
@@ -109,7 +114,8 @@ fn a_device_takes_its_own_summary_home_and_no_one_elses() {
         .filter_map(Result::ok)
         .map(|rec| rec.get(2).unwrap_or_default().to_owned())
         .collect();
-    assert!(names.contains(&"'-sum.test".to_owned()), "{csv}");
+    assert!(names.contains(&"shop.test".to_owned()), "{csv}");
+    assert!(csv.starts_with("first_seen_utc,last_seen_utc,name,"), "{csv}");
     assert!(names.contains(&"googleads.g.doubleclick.net".to_owned()), "{csv}");
     assert_eq!(names.len(), 2, "{csv}");
     assert!(!csv.contains(OTHER_IP), "{csv}");
