@@ -38,7 +38,11 @@ fn the_default_data_directory_knows_8_8_8_8() {
     let status = Status::default();
     let geo = GeoDb::open(&found.geo, &status);
     let asn = AsnDb::open(&found.asn, &status);
-    assert!(status.snapshot().warnings.is_empty(), "{:?}", status.snapshot().warnings);
+    assert!(
+        status.snapshot().warnings.is_empty(),
+        "{:?}",
+        status.snapshot().warnings
+    );
     let classifier = DomainClassifier::builtin().expect("built-in lists");
     let e = Enricher::from_parts(classifier, geo, asn);
     let ip: IpAddr = "8.8.8.8".parse().expect("ip");
@@ -51,10 +55,16 @@ fn the_default_data_directory_knows_8_8_8_8() {
     );
     assert_eq!(f.asn, Some(15169), "{f:?}");
     assert!(
-        f.as_org.as_deref().is_some_and(|o| o.to_lowercase().contains("google")),
+        f.as_org
+            .as_deref()
+            .is_some_and(|o| o.to_lowercase().contains("google")),
         "{f:?}"
     );
-    assert_eq!(f.org.as_deref(), Some("Google"), "the AS name as people know it: {f:?}");
+    assert_eq!(
+        f.org.as_deref(),
+        Some("Google"),
+        "the AS name as people know it: {f:?}"
+    );
     let ripe = e.flow(None, "193.0.6.139".parse().expect("ip"));
     assert_eq!(ripe.country.as_deref(), Some("NL"), "{ripe:?}");
     assert_eq!(ripe.asn, Some(3333), "{ripe:?}");

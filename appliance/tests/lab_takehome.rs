@@ -55,13 +55,26 @@ fn a_device_takes_its_own_summary_home_and_no_one_elses() {
     let visits = [(0, ADS, ADS_IP), (0, DASH, DASH_IP), (1, OTHER, OTHER_IP)];
     for (dev, name, ip) in visits {
         let r = lab
-            .query(dev, "192.0.2.1:53".parse().expect("addr"), name, RecordType::A, false)
+            .query(
+                dev,
+                "192.0.2.1:53".parse().expect("addr"),
+                name,
+                RecordType::A,
+                false,
+            )
             .expect("query");
-        assert_eq!(r.addresses(), vec![ip.parse::<std::net::IpAddr>().expect("ip")], "{name}");
+        assert_eq!(
+            r.addresses(),
+            vec![ip.parse::<std::net::IpAddr>().expect("ip")],
+            "{name}"
+        );
         lab.tcp_exchange(dev, format!("{ip}:443").parse().expect("addr"), 3000, 9000)
             .expect("exchange");
     }
-    let (dev0, dev1) = (lab.devices()[0].ipv4.to_string(), lab.devices()[1].ipv4.to_string());
+    let (dev0, dev1) = (
+        lab.devices()[0].ipv4.to_string(),
+        lab.devices()[1].ipv4.to_string(),
+    );
     // Each flow with its bytes counted (conntrack's counters arrive after the connection).
     let counted = |f: &[Value], dev: &str, ip: &str| {
         find(f, dev, ip, 443).is_some_and(|f| {
@@ -81,10 +94,15 @@ fn a_device_takes_its_own_summary_home_and_no_one_elses() {
     assert!(page.contains("Where my data went"), "{page}");
     assert!(page.contains("id=\"takehome-trackers\""), "{page}");
     assert!(page.contains("⚠ Google"), "{page}");
-    assert!(page.contains("To pick an ad for you they collect"), "the plain words: {page}");
+    assert!(
+        page.contains("To pick an ad for you they collect"),
+        "the plain words: {page}"
+    );
     assert!(page.contains("id=\"takehome-minutes\""), "{page}");
     assert!(page.contains("href=\"/me/takehome.csv\""), "{page}");
-    assert!(head.to_ascii_lowercase().contains("content-security-policy: default-src 'self'"));
+    assert!(head
+        .to_ascii_lowercase()
+        .contains("content-security-policy: default-src 'self'"));
     for attr in ["src=\"http", "href=\"//", "src=\"//"] {
         assert!(!page.contains(attr), "{attr} in {page}");
     }
@@ -92,16 +110,32 @@ fn a_device_takes_its_own_summary_home_and_no_one_elses() {
     // Its JSON: its own flows only.
     let (code, head, body) = get(&lab, 0, "/me/takehome.json");
     assert_eq!(code, 200, "{head}");
-    assert!(head.contains("attachment; filename=\"whereflow-192.0.2.10.json\""), "{head}");
+    assert!(
+        head.contains("attachment; filename=\"whereflow-192.0.2.10.json\""),
+        "{head}"
+    );
     let v: Value = serde_json::from_str(&body).expect("JSON");
     let mut ips = remote_ips(&v);
     ips.sort();
     assert_eq!(ips, [ADS_IP, DASH_IP], "{v}");
-    assert!(v["trackers"].as_array().is_some_and(|t| t.iter().any(|t| t["org"] == "Google")), "{v}");
+    assert!(
+        v["trackers"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t["org"] == "Google")),
+        "{v}"
+    );
     let minutes = v["busiest_minutes"].as_array().cloned().unwrap_or_default();
     let bytes: u64 = minutes.iter().filter_map(|m| m["bytes"].as_u64()).sum();
-    assert!(bytes >= 2 * 12_000, "the exchanges' bytes are in the minutes: {v}");
-    assert!(v["lookups"].to_string().contains("googleads.g.doubleclick.net"), "{v}");
+    assert!(
+        bytes >= 2 * 12_000,
+        "the exchanges' bytes are in the minutes: {v}"
+    );
+    assert!(
+        v["lookups"]
+            .to_string()
+            .contains("googleads.g.doubleclick.net"),
+        "{v}"
+    );
 
     // Its CSV: a header, one row per flow, no one else's flow.
     let (code, head, csv) = get(&lab, 0, "/me/takehome.csv");
@@ -115,8 +149,14 @@ fn a_device_takes_its_own_summary_home_and_no_one_elses() {
         .map(|rec| rec.get(2).unwrap_or_default().to_owned())
         .collect();
     assert!(names.contains(&"shop.test".to_owned()), "{csv}");
-    assert!(csv.starts_with("first_seen_utc,last_seen_utc,name,"), "{csv}");
-    assert!(names.contains(&"googleads.g.doubleclick.net".to_owned()), "{csv}");
+    assert!(
+        csv.starts_with("first_seen_utc,last_seen_utc,name,"),
+        "{csv}"
+    );
+    assert!(
+        names.contains(&"googleads.g.doubleclick.net".to_owned()),
+        "{csv}"
+    );
     assert_eq!(names.len(), 2, "{csv}");
     assert!(!csv.contains(OTHER_IP), "{csv}");
 
@@ -149,11 +189,20 @@ fn a_device_takes_its_own_summary_home_and_no_one_elses() {
     assert_eq!(remote_ips(&r.json()), [OTHER_IP]);
     let r = admin_get(format!("/me/takehome?device={dev1}"));
     assert_eq!(r.status, 200, "{}", r.text());
-    assert!(r.text().contains(&format!("href=\"/me/takehome.csv?device={dev1}\"")));
+    assert!(r
+        .text()
+        .contains(&format!("href=\"/me/takehome.csv?device={dev1}\"")));
     // Without the login, the same request from the router is not the device's: refused.
     let r = lab
         .in_netns(lab.router(), move || {
-            admin_support::http(API, None, "GET", &format!("/me/takehome.csv?device={dev1}"), &[], b"")
+            admin_support::http(
+                API,
+                None,
+                "GET",
+                &format!("/me/takehome.csv?device={dev1}"),
+                &[],
+                b"",
+            )
         })
         .expect("netns");
     assert_eq!(r.status, 403, "{}", r.text());

@@ -58,11 +58,16 @@ fn no_store() -> [(header::HeaderName, HeaderValue); 1] {
 
 /// `attachment; filename="whereflow-<address>.<ext>"` (the address with `:` made `-`).
 fn attachment(t: &TakeHome, ext: &str) -> HeaderValue {
-    let safe: String = t
-        .ip
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '-' })
-        .collect();
+    let safe: String =
+        t.ip.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
     HeaderValue::from_str(&format!("attachment; filename=\"whereflow-{safe}.{ext}\""))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
 }
@@ -113,7 +118,11 @@ async fn as_csv(
             .into_response(),
         Err(e) => {
             tracing::warn!("take-home CSV failed: {e}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "the CSV could not be written").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the CSV could not be written",
+            )
+                .into_response()
         }
     }
 }
@@ -170,7 +179,9 @@ mod tests {
             tracker: true,
             country: Some("US".into()),
             network: Some("@net".into()),
-            remote_ip: "203.0.113.1".parse().unwrap_or(std::net::IpAddr::from([0; 4])),
+            remote_ip: "203.0.113.1"
+                .parse()
+                .unwrap_or(std::net::IpAddr::from([0; 4])),
             remote_port: 443,
             proto: "tcp".into(),
             bytes_up: 1,

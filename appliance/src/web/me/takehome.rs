@@ -204,7 +204,12 @@ fn build(
     flows: Vec<FlowRow>,
     now: DateTime<Utc>,
 ) -> TakeHome {
-    let trackers = me.orgs.iter().filter(|o| o.tracker).map(tracker_row).collect();
+    let trackers = me
+        .orgs
+        .iter()
+        .filter(|o| o.tracker)
+        .map(tracker_row)
+        .collect();
     TakeHome {
         generated_at: now,
         site,
@@ -332,10 +337,7 @@ mod tests {
     fn flow(first: i64, last: i64, bytes: u64) -> FlowRecord {
         FlowRecord {
             id: format!("f{first}"),
-            key: FlowKey {
-                id: 1,
-                start_ns: 0,
-            },
+            key: FlowKey { id: 1, start_ns: 0 },
             device_ip: DeviceId(IpAddr::from([192, 0, 2, 10])),
             remote_ip: IpAddr::from([203, 0, 113, 1]),
             remote_port: 443,
