@@ -16,8 +16,8 @@ pub struct EnrichConfig {
     pub geo_dbs: Vec<PathBuf>,
     /// AS databases in the GeoLite2-ASN layout (the image builds one from `@ip-location-db/asn`).
     pub asn_dbs: Vec<PathBuf>,
-    /// Use the databases the build carries (`geo-data/` beside the binary's folder, see
-    /// `enrich/bundled.rs`) for whichever of `geo_dbs` / `asn_dbs` is empty. Default on.
+    /// When neither `geo_dbs` nor `asn_dbs` lists a file: use the databases the build
+    /// carries (`geo-data/` beside the binary's folder, see `enrich/bundled.rs`). Default on.
     pub bundled: bool,
 }
 

@@ -8,7 +8,7 @@
 //! adds the city files there. The daemon looks for them in `geo-data/` beside the folder of
 //! its own binary (`target/release/whereflow` → `target/geo-data/`; `/usr/bin/whereflow` →
 //! `/usr/geo-data/`) and in `/usr/share/whereflow/geo-data/`. Used only when `enrich.geo_dbs`
-//! (or `enrich.asn_dbs`) is empty and `enrich.bundled` is on.
+//! and `enrich.asn_dbs` are both empty and `enrich.bundled` is on.
 
 use std::path::{Path, PathBuf};
 

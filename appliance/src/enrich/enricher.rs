@@ -36,8 +36,9 @@ impl Enricher {
                 None
             }
         };
-        // The configured files, else (enrich.bundled) the ones the build carries.
-        let bundled = if cfg.bundled && (cfg.geo_dbs.is_empty() || cfg.asn_dbs.is_empty()) {
+        // The configured files, else (enrich.bundled) the ones the build carries. Configuring
+        // either list takes control of both: no bundled file is mixed into a chosen set.
+        let bundled = if cfg.bundled && cfg.geo_dbs.is_empty() && cfg.asn_dbs.is_empty() {
             bundled::find(&bundled::dirs())
         } else {
             bundled::Bundled::default()
