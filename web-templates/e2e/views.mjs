@@ -401,6 +401,7 @@ try {
     t.title = await textOf(page, '#takehome-title');
     t.companies = await page.locator('#takehome-companies tbody tr').count();
     t.csv_link = await page.getAttribute('#takehome-csv', 'href');
+    await shot(page, 'takehome-390');
     await page.emulateMedia({ media: 'print' });
     t.print_header_display = await page.$eval('.site-header', (e) => getComputedStyle(e).display);
     t.print_actions_display = await page.$eval('#takehome-actions', (e) => getComputedStyle(e).display);

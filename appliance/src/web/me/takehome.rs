@@ -33,6 +33,7 @@ pub(super) mod words {
         itself, or the teacher logged in on the admin page, can open it.";
     pub const BAD_DEVICE: &str = "The device= value is not an address.";
     pub const NOT_YOURS_TITLE: &str = "Not your device";
+    pub const BAD_DEVICE_TITLE: &str = "Not an address";
     pub const BACK: &str = "Back to your device";
     /// The plain-words line of a host on the tracker lists whose company is not in an ad or
     /// analytics category (the lists say it tracks; its company does other things too).

@@ -59,17 +59,19 @@ async fn page(
     let device = match resolve(&app, &viewer, &admin, &q) {
         Ok(d) => d,
         Err(r) => {
-            let (status, msg) = match r {
-                Refusal::BadDevice => (StatusCode::BAD_REQUEST, words::BAD_DEVICE),
-                Refusal::NotYours => (StatusCode::FORBIDDEN, words::NOT_YOURS),
+            let (status, title, msg) = match r {
+                Refusal::BadDevice => (
+                    StatusCode::BAD_REQUEST,
+                    words::BAD_DEVICE_TITLE,
+                    words::BAD_DEVICE,
+                ),
+                Refusal::NotYours => (
+                    StatusCode::FORBIDDEN,
+                    words::NOT_YOURS_TITLE,
+                    words::NOT_YOURS,
+                ),
             };
-            return crate::web::notice::refused_page(
-                status,
-                words::NOT_YOURS_TITLE,
-                msg,
-                "/me",
-                words::BACK,
-            );
+            return crate::web::notice::refused_page(status, title, msg, "/me", words::BACK);
         }
     };
     let t = take_home(&app, device);
