@@ -5,7 +5,7 @@
 //! the pinned version) and is Google's AS 15169; RIPE NCC's 193.0.6.139 is in the Netherlands.
 //!
 //! And the real daemon, run with no database configured, opens them (its `/api/v1/status`
-//! lists them); with `enrich.bundled = false` it does not.
+//! lists them); with `enrich.bundled = false`, or with a database configured, it does not.
 //!
 //! The files are ~19 MB and fetched by `cargo build --release` or by hand; when they are not
 //! there these tests say so and pass, unless `WHEREFLOW_REQUIRE_BUNDLED=1` (then they fail).
@@ -163,4 +163,7 @@ fn the_daemon_uses_the_bundled_data_when_nothing_is_configured() {
     }
     let data = status_data("bundled = false");
     assert!(!data.iter().any(|l| l.contains(".mmdb")), "{data:?}");
+    // A configured database takes control of both lists: no bundled AS file mixed in.
+    let data = status_data("geo_dbs = [\"/nonexistent/city.mmdb\"]");
+    assert!(!data.iter().any(|l| l.contains("geo-data")), "{data:?}");
 }
