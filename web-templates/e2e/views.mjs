@@ -41,7 +41,7 @@ const browser = await chromium.launch({
   ],
 });
 
-const report = { pages: [], sankey: {}, map: {}, me: {}, presenter: {}, alerts: {}, bench: {} };
+const report = { pages: [], sankey: {}, map: {}, me: {}, takehome: {}, presenter: {}, alerts: {}, bench: {} };
 
 // A fresh context per page and size: first loads, no cache from another page. `script: false`
 // loads it with JavaScript off; `password` logs in as admin first (the login's cookie is the
@@ -400,6 +400,26 @@ try {
     report.me.group_name = await textOf(page, '#me-group-name');
     report.me[`alerts_${vp.width}`] = await page.locator('#me-alerts li[data-alert-id]').count();
     await shot(page, `me-${vp.width}`);
+    await context.close();
+  }
+
+  // The take-home summary, as printed (A4 and Letter): no navigation, black text, and PDFs.
+  {
+    const { page, context } = await openPage('/me/takehome', phone);
+    const t = (report.takehome = {});
+    t.title = await textOf(page, '#takehome-title');
+    t.companies = await page.locator('#takehome-companies tbody tr').count();
+    t.csv_link = await page.getAttribute('#takehome-csv', 'href');
+    await shot(page, 'takehome-390');
+    await page.emulateMedia({ media: 'print' });
+    t.print_header_display = await page.$eval('.site-header', (e) => getComputedStyle(e).display);
+    t.print_actions_display = await page.$eval('#takehome-actions', (e) => getComputedStyle(e).display);
+    t.print_text_color = await page.$eval('main', (e) => getComputedStyle(e).color);
+    await shot(page, 'takehome-print-390');
+    for (const format of ['A4', 'Letter']) {
+      const pdf = await page.pdf({ path: path.join(out, `takehome-${format}.pdf`), format, printBackground: false });
+      t[`pdf_${format}_bytes`] = pdf.length;
+    }
     await context.close();
   }
 

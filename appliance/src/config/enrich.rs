@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::{invalid, ConfigError};
 
 /// `[enrich]`: local geo and AS databases (the domain lists are built in).
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct EnrichConfig {
     /// Country or city databases in MaxMind format: MaxMind GeoIP2/GeoLite2 City or Country,
@@ -16,6 +16,19 @@ pub struct EnrichConfig {
     pub geo_dbs: Vec<PathBuf>,
     /// AS databases in the GeoLite2-ASN layout (the image builds one from `@ip-location-db/asn`).
     pub asn_dbs: Vec<PathBuf>,
+    /// When neither `geo_dbs` nor `asn_dbs` lists a file: use the databases the build
+    /// carries (`geo-data/` beside the binary's folder, see `enrich/bundled.rs`). Default on.
+    pub bundled: bool,
+}
+
+impl Default for EnrichConfig {
+    fn default() -> Self {
+        EnrichConfig {
+            geo_dbs: Vec::new(),
+            asn_dbs: Vec::new(),
+            bundled: true,
+        }
+    }
 }
 
 impl EnrichConfig {

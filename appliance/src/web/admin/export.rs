@@ -343,12 +343,12 @@ fn json_text(v: serde_json::Value) -> String {
 }
 
 /// A spreadsheet-friendly time.
-fn sheet_time(t: DateTime<Utc>) -> String {
+pub(crate) fn sheet_time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
 /// Text a spreadsheet would take for a formula gets a leading `'`.
-fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     match s.as_bytes().first() {
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{s}"),
         _ => s.to_owned(),

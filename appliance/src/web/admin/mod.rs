@@ -24,7 +24,7 @@
 //! controls (`web::controls`) are a feature of their own with a section on this page.
 
 mod backup;
-mod export;
+pub(crate) mod export;
 mod login;
 pub(crate) mod page;
 mod sessions;

@@ -1,0 +1,162 @@
+//! `GET /me/takehome`: the printable take-home summary of a device's session (A4 and Letter,
+//! black and white: `style.css`'s `@media print`). Server-rendered, no script; the device
+//! itself gets it, the logged-in admin gets any device's with `?device=ADDRESS`.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use crate::web::auth::login::{AdminRejection, AdminSession};
+use crate::web::me::takehome::{resolve, take_home, words, Refusal, TakeHome, WhoQuery};
+use crate::web::me::view::country_name;
+use crate::web::page::{format_bytes, html, Layout};
+use crate::web::viewer::Viewer;
+use crate::web::AppState;
+
+/// Routes of the page.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/me/takehome", get(page))
+}
+
+#[derive(Template)]
+#[template(path = "takehome.html")]
+struct TakeHomePage {
+    page: Layout,
+    t: TakeHome,
+    /// `?device=…` for the download links (empty for the device's own).
+    query: String,
+    /// When, as people read it (UTC).
+    when: String,
+    sent: String,
+    received: String,
+}
+
+impl TakeHomePage {
+    /// Bytes as people read them (for the template).
+    fn bytes(&self, n: impl std::borrow::Borrow<u64>) -> String {
+        format_bytes(*n.borrow())
+    }
+
+    /// Country codes as names, joined (for the template).
+    fn countries(&self, codes: &[String]) -> String {
+        codes
+            .iter()
+            .map(|c| country_name(c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+async fn page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    admin: Result<AdminSession, AdminRejection>,
+    Query(q): Query<WhoQuery>,
+) -> Response {
+    let device = match resolve(&app, &viewer, &admin, &q) {
+        Ok(d) => d,
+        Err(r) => {
+            let (status, title, msg) = match r {
+                Refusal::BadDevice => (
+                    StatusCode::BAD_REQUEST,
+                    words::BAD_DEVICE_TITLE,
+                    words::BAD_DEVICE,
+                ),
+                Refusal::NotYours => (
+                    StatusCode::FORBIDDEN,
+                    words::NOT_YOURS_TITLE,
+                    words::NOT_YOURS,
+                ),
+            };
+            return crate::web::notice::refused_page(status, title, msg, "/me", words::BACK);
+        }
+    };
+    let t = take_home(&app, device);
+    let query = if q.device.as_deref().is_some_and(|d| !d.is_empty()) {
+        format!("?device={}", t.ip)
+    } else {
+        String::new()
+    };
+    let p = TakeHomePage {
+        page: Layout::new(&app, words::TITLE, "me", ""),
+        when: t.generated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        sent: format_bytes(t.bytes_up),
+        received: format_bytes(t.bytes_down),
+        query,
+        t,
+    };
+    html(&p).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::me::takehome::{MinuteRow, TrackerRow};
+    use crate::web::me::view::{CountryRow, OrgRow};
+    use crate::web::page::test_layout as layout;
+
+    #[test]
+    fn the_page_escapes_names_and_says_what_each_tracker_does() {
+        let t = TakeHome {
+            generated_at: chrono::Utc::now(),
+            site: "Room 4".into(),
+            name: "<b>Ana</b>".into(),
+            pseudonym: "Blue Otter".into(),
+            emoji: "🦦".into(),
+            ip: "192.0.2.10".into(),
+            bytes_up: 1000,
+            bytes_down: 48_000,
+            companies: vec![OrgRow {
+                org: "Ad<Co>".into(),
+                category: Some("advertising"),
+                category_label: Some("Advertising"),
+                tracker: true,
+                countries: vec!["US".into()],
+                bytes_up: 1,
+                bytes_down: 2,
+                connections: 1,
+            }],
+            countries: vec![CountryRow {
+                code: "US".into(),
+                name: "United States".into(),
+                bytes: 3,
+                connections: 1,
+            }],
+            trackers: vec![TrackerRow {
+                org: "Ad<Co>".into(),
+                kind: "Advertising",
+                explain: "Companies that choose and show ads.",
+                countries: vec!["United States".into()],
+                bytes: 3,
+            }],
+            busiest_minutes: vec![MinuteRow {
+                minute: "2026-12-06T08:01:00Z".into(),
+                time: "08:01".into(),
+                bytes: 3,
+                connections: 1,
+                lookups: 2,
+            }],
+            lookups: vec![],
+            flows: vec![],
+        };
+        let p = TakeHomePage {
+            page: layout("me", "me"),
+            query: String::new(),
+            when: "now".into(),
+            sent: "1 kB".into(),
+            received: "48 kB".into(),
+            t,
+        };
+        let html = p.render().unwrap_or_default();
+        assert!(html.contains("id=\"takehome-trackers\""), "{html}");
+        assert!(html.contains("Companies that choose and show ads."));
+        assert!(html.contains("Ad&#60;Co&#62;"));
+        assert!(!html.contains("<b>Ana</b>"));
+        assert!(html.contains("href=\"/me/takehome.csv\""));
+        assert!(html.contains("href=\"/me/takehome.json\""));
+        assert!(html.contains("08:01"));
+    }
+}
