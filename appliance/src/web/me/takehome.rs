@@ -342,6 +342,7 @@ mod tests {
             device_ip: DeviceId(IpAddr::from([192, 0, 2, 10])),
             remote_ip: IpAddr::from([203, 0, 113, 1]),
             remote_port: 443,
+            local_port: None,
             proto: Proto::Tcp,
             domain: Domain::new("a.example.com").ok(),
             candidates: vec![],
