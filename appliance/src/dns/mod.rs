@@ -30,8 +30,8 @@
 //! task per UDP datagram without bound, logs every request at `info`, and sends all of a
 //! socket's answers through one task. The listeners here keep its behaviour (FORMERR for
 //! unparsable queries with a readable header, silence for shorter ones and for responses,
-//! TCP timeouts) and add those limits. hickory-proto still encodes our own answers and
-//! decodes upstream answers for the events; hickory-resolver reads `/etc/resolv.conf`.
+//! TCP timeouts) and add those limits. hickory-proto still encodes our own answers;
+//! hickory-resolver reads `/etc/resolv.conf`.
 
 pub(crate) mod answer;
 pub(crate) mod batch;
