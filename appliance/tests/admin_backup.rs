@@ -70,6 +70,10 @@ fn config(extra: &str) -> String {
     format!("[admin]\npassword = \"{PASSWORD}\"\n\n{extra}")
 }
 
+/// Appliance B's own password and WiFi, before a backup brings A's.
+const PASSWORD_B: &str = "appliance b's own password";
+const WIFI_PASSPHRASE_B: &str = "room-12-own-pass";
+
 #[test]
 fn a_backup_moves_settings_nicknames_controls_ignores_and_rules_to_another_appliance() {
     // Appliance A: a device's nickname saved by MAC (as the registry saves it).
@@ -174,8 +178,20 @@ fn a_backup_moves_settings_nicknames_controls_ignores_and_rules_to_another_appli
         .starts_with("$argon2id$"));
 
     // Appliance B, fresh.
-    let b = Daemon::start(Daemon::dir("backup-b"), &config(""), false);
-    let admin_b = login(&b);
+    let b = Daemon::start(
+        Daemon::dir("backup-b"),
+        &format!(
+            "[admin]\npassword = \"{PASSWORD_B}\"\n\n# The room's WiFi.\n[wifi]\n\
+             ssid = \"Room 12\"\npassphrase = \"{WIFI_PASSPHRASE_B}\" # on the poster\n"
+        ),
+        false,
+    );
+    let (cookie, csrf) = b.login(None, PASSWORD_B).expect("login to B");
+    let admin_b = Admin {
+        d: &b,
+        cookie,
+        csrf,
+    };
     let before = admin_b.backup();
     assert_eq!(before["nicknames"], json!([]));
     assert_eq!(before["settings"]["history"]["retention_days"], 7);
@@ -347,9 +363,75 @@ fn a_backup_moves_settings_nicknames_controls_ignores_and_rules_to_another_appli
     assert_eq!(again["group_view_rules"], doc["group_view_rules"]);
     assert_eq!(again["ignores"], doc["ignores"]);
 
-    // Secrets are checked, not applied: B's password still works.
+    // The secrets: the admin password and the metrics token at once, the WiFi passphrase
+    // saved for the next start; all three in B's config file.
+    let scrape = |token: &str| {
+        b.req(
+            "GET",
+            "/metrics",
+            &[("Authorization", &format!("Bearer {token}"))],
+            "",
+        )
+        .status
+    };
+    assert_eq!(scrape(METRICS_TOKEN), 404, "B has no metrics token yet");
+    let mut bad_secret = with.clone();
+    bad_secret["secrets"]["metrics_token"] = json!("short");
+    let r = admin_b.post_json("/api/v1/backup", &bad_secret);
+    assert_eq!(r.status, 400);
+    assert!(
+        r.text()
+            .contains("secrets.metrics_token: must be at least 16 characters"),
+        "{}",
+        r.text()
+    );
     let r = admin_b.post_json("/api/v1/backup", &with);
     assert_eq!(r.status, 200, "{}", r.text());
-    assert_eq!(r.json()["restored"]["secrets_not_applied"], 3);
-    assert!(b.login(None, PASSWORD).is_ok());
+    let j = r.json();
+    assert_eq!(
+        j["secrets"]["now"],
+        json!(["admin password", "metrics token"]),
+        "{j}"
+    );
+    assert_eq!(j["secrets"]["saved"], true, "{j}");
+    assert_eq!(j["secrets"]["wifi_passphrase_at_restart"], true, "{j}");
+    assert!(
+        j["note"]
+            .as_str()
+            .unwrap()
+            .contains("The WiFi passphrase is saved and applies at the next start"),
+        "{j}"
+    );
+    assert!(b.login(None, PASSWORD).is_ok(), "A's password opens B");
+    assert!(
+        b.login(None, PASSWORD_B).is_err(),
+        "B's old password is gone"
+    );
+    assert_eq!(
+        admin_b.get("/api/v1/backup").status,
+        200,
+        "the restoring login stays"
+    );
+    assert_eq!(scrape(METRICS_TOKEN), 200, "A's token scrapes B");
+    let saved = std::fs::read_to_string(&b.config).unwrap();
+    let hash = with["secrets"]["admin_password_hash"].as_str().unwrap();
+    assert!(
+        saved.contains(&format!("password_hash = \"{hash}\"")),
+        "{saved}"
+    );
+    assert!(
+        saved.contains(&format!("token = \"{METRICS_TOKEN}\"")),
+        "{saved}"
+    );
+    assert!(
+        saved.contains(&format!(
+            "passphrase = \"{WIFI_PASSPHRASE}\" # on the poster"
+        )),
+        "comments kept: {saved}"
+    );
+    assert!(saved.contains("# The room's WiFi."), "{saved}");
+    assert!(!saved.contains(WIFI_PASSPHRASE_B), "{saved}");
+    // Until the restart, the room keeps its WiFi: B's backup still has its own passphrase.
+    let b_now = admin_b.get("/api/v1/backup?secrets=1").json();
+    assert_eq!(b_now["secrets"]["wifi_passphrase"], WIFI_PASSPHRASE_B);
 }

@@ -207,8 +207,8 @@ pub(crate) struct Plan {
     pub expired_ignores: usize,
     /// Projector rules, checked.
     pub group_rules: Vec<GroupRule>,
-    /// Secrets in the document (checked, not applied).
-    pub secrets: usize,
+    /// Secrets in the document, checked (applied by `web::admin::secrets`).
+    pub secrets: Option<Secrets>,
 }
 
 /// Problems found so far, each `path: reason`.
@@ -290,7 +290,7 @@ fn check(doc: Document, now: DateTime<Utc>) -> Result<Plan, BackupError> {
     }
     if let Some(s) = &doc.secrets {
         check_secrets(s, &mut p);
-        plan.secrets = s.count();
+        plan.secrets = (s.count() > 0).then(|| s.clone());
     }
     if p.0.is_empty() {
         return Ok(plan);
@@ -375,8 +375,10 @@ fn check_secrets(s: &Secrets, p: &mut Problems) {
         }
     }
     if let Some(t) = &s.metrics_token {
-        if t.trim().is_empty() || t.len() > 1024 {
-            p.add("secrets.metrics_token", "must be 1 to 1024 characters");
+        match crate::config::metrics::check_token(t) {
+            Ok(()) => {}
+            Err(ConfigError::Invalid { reason, .. }) => p.add("secrets.metrics_token", reason),
+            Err(e) => p.add("secrets.metrics_token", e),
         }
     }
     if let Some(w) = &s.wifi_passphrase {
@@ -440,7 +442,7 @@ mod tests {
         assert_eq!(p.ignores.len(), 1);
         assert_eq!(p.expired_ignores, 1);
         assert_eq!(p.group_rules.len(), 2);
-        assert_eq!(p.secrets, 0);
+        assert!(p.secrets.is_none());
     }
 
     #[test]
@@ -505,7 +507,8 @@ mod tests {
                              "expires": "2026-12-07T00:00:00Z"}],
                 "group_view_rules": [{"kind": "domain", "target": "example.com", "action": "lock"},
                                      {"kind": "planet", "target": "", "action": "hide"}],
-                "secrets": {"admin_password_hash": "plain", "wifi_passphrase": "short"}"#));
+                "secrets": {"admin_password_hash": "plain", "wifi_passphrase": "short",
+                            "metrics_token": "short"}"#));
         for key in [
             "settings.history.retention_days: must be between 1 and 3650",
             "nicknames[1].mac",
@@ -518,6 +521,7 @@ mod tests {
             "group_view_rules[1].kind",
             "secrets.admin_password_hash",
             "secrets.wifi_passphrase",
+            "secrets.metrics_token: must be at least 16 characters",
         ] {
             assert!(e.contains(key), "{key} missing from: {e}");
         }
@@ -550,7 +554,7 @@ mod tests {
         let text = serde_json::to_vec(&d).unwrap();
         let p = parse(&text, now()).unwrap();
         assert_eq!(p.nicknames.len(), 1);
-        assert_eq!(p.secrets, 1);
+        assert_eq!(p.secrets.as_ref().map(Secrets::count), Some(1));
         assert!(!format!("{d:?}").contains("t0ken"), "secrets not in Debug");
     }
 

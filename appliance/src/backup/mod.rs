@@ -9,7 +9,8 @@
 //! document with any problem changes nothing. What is restored is added to what the appliance
 //! has (a nickname replaces the device's, DNS blocking for everyone takes the backup's value);
 //! the `[history]` settings are applied by `web::admin::settings` (which also saves them in
-//! the config file). Secrets are checked but not applied: they belong in the settings file.
+//! the config file), and so are the secrets (`web::admin::secrets`: the admin password and
+//! the metrics token at once, the WiFi passphrase at the next start).
 //!
 //! A backup holds personal data (MAC addresses with the names people gave their devices):
 //! only a logged-in admin can download one.
@@ -148,8 +149,6 @@ pub(crate) struct Restored {
     pub group_view_rules: usize,
     /// Blocks, ignores and projector rules this appliance had already.
     pub already_there: usize,
-    /// Secrets in the backup (checked, not applied: set them in the settings file).
-    pub secrets_not_applied: usize,
     /// What failed while applying (nftables, the store), after the checks passed.
     pub problems: Vec<String>,
 }
@@ -177,12 +176,6 @@ impl Restored {
                 self.expired_ignores
             ));
         }
-        if self.secrets_not_applied > 0 {
-            s.push_str(&format!(
-                " {} secrets were checked but not applied: set them in the settings file.",
-                self.secrets_not_applied
-            ));
-        }
         if !self.problems.is_empty() {
             s.push_str(&format!(" Not applied: {}.", self.problems.join("; ")));
         }
@@ -190,12 +183,11 @@ impl Restored {
     }
 }
 
-/// Apply a checked plan (all but `[history]`). Runs only after [`document::parse`] and
+/// Apply a checked plan (all but `[history]` and the secrets, taken out by the caller). Runs only after [`document::parse`] and
 /// [`fits`] passed; what still fails here (nftables, the store) is listed, not fatal.
 pub(crate) async fn apply(p: &Parts<'_>, plan: Plan, now: DateTime<Utc>) -> Restored {
     let mut r = Restored {
         expired_ignores: plan.expired_ignores,
-        secrets_not_applied: plan.secrets,
         ..Restored::default()
     };
     for (mac, name) in &plan.nicknames {

@@ -96,30 +96,78 @@ fn position(order: &[String], key: &Key) -> usize {
 /// the comments of keys that exist.
 pub fn set_history(text: &str, h: &HistoryConfig) -> Result<String, RewriteError> {
     let mut doc = parse(text)?;
+    set_keys(
+        &mut doc,
+        "history",
+        [
+            ("retention_days", Value::from(i64::from(h.retention_days))),
+            (
+                "max_db_mb",
+                Value::from(i64::try_from(h.max_db_mb).unwrap_or(i64::MAX)),
+            ),
+            ("keep_old_sessions", Value::from(h.keep_old_sessions)),
+        ],
+    )?;
+    Ok(doc.to_string())
+}
+
+/// Secrets a restored backup brings (`None`: left as they are).
+#[derive(Clone, Copy, Default)]
+pub struct SecretKeys<'a> {
+    /// `admin.password_hash` (an `admin.password` beside it is dropped).
+    pub admin_password_hash: Option<&'a str>,
+    /// `metrics.token`.
+    pub metrics_token: Option<&'a str>,
+    /// `wifi.passphrase`.
+    pub wifi_passphrase: Option<&'a str>,
+}
+
+/// Set the secrets given, creating sections or keys if missing and keeping the comments of
+/// keys that exist.
+pub fn set_secrets(text: &str, s: SecretKeys<'_>) -> Result<String, RewriteError> {
+    let mut doc = parse(text)?;
+    if let Some(h) = s.admin_password_hash {
+        set_keys(&mut doc, "admin", [("password_hash", Value::from(h))])?;
+        if let Some(admin) = doc.get_mut("admin").and_then(Item::as_table_like_mut) {
+            admin.remove("password");
+        }
+    }
+    if let Some(t) = s.metrics_token {
+        set_keys(&mut doc, "metrics", [("token", Value::from(t))])?;
+    }
+    if let Some(p) = s.wifi_passphrase {
+        set_keys(&mut doc, "wifi", [("passphrase", Value::from(p))])?;
+    }
+    Ok(doc.to_string())
+}
+
+/// Set `keys` in `[section]` (a table, dotted keys or an inline table), creating what is
+/// missing; a key that exists keeps its comments and place.
+fn set_keys<const N: usize>(
+    doc: &mut DocumentMut,
+    section: &'static str,
+    keys: [(&str, Value); N],
+) -> Result<(), RewriteError> {
     let entry = doc
         .as_table_mut()
-        .entry("history")
+        .entry(section)
         .or_insert(Item::Table(Table::new()));
     let table = entry
         .as_table_like_mut()
-        .ok_or(RewriteError::NotFound("history is not a table"))?;
-    let mut set = |k: &str, v: Value| match table.get_mut(k) {
-        Some(Item::Value(old)) => {
-            let decor = old.decor().clone();
-            *old = v;
-            *old.decor_mut() = decor;
+        .ok_or(RewriteError::NotFound("a section is not a table"))?;
+    for (k, v) in keys {
+        match table.get_mut(k) {
+            Some(Item::Value(old)) => {
+                let decor = old.decor().clone();
+                *old = v;
+                *old.decor_mut() = decor;
+            }
+            _ => {
+                table.insert(k, Item::Value(v));
+            }
         }
-        _ => {
-            table.insert(k, Item::Value(v));
-        }
-    };
-    set("retention_days", Value::from(i64::from(h.retention_days)));
-    set(
-        "max_db_mb",
-        Value::from(i64::try_from(h.max_db_mb).unwrap_or(i64::MAX)),
-    );
-    set("keep_old_sessions", Value::from(h.keep_old_sessions));
-    Ok(doc.to_string())
+    }
+    Ok(())
 }
 
 /// Check that `new` means `old`'s configuration with `edit` applied, then write it in
@@ -271,5 +319,57 @@ retention_days = 3
         let dir = std::env::temp_dir().join(format!("wf-rewrite-ro-{}", std::process::id()));
         let err = write_atomically(&dir.join("missing/config.toml"), b"x").unwrap_err();
         assert!(matches!(err, RewriteError::Io(_)));
+    }
+
+    #[test]
+    fn secrets_are_set_in_place_or_added() {
+        let text = "\
+[wifi]
+ssid = \"class\"
+passphrase = \"old passphrase\" # the room's
+
+[admin]
+# Set once.
+password = \"plain one\"
+";
+        let out = set_secrets(
+            text,
+            SecretKeys {
+                admin_password_hash: Some(HASH),
+                metrics_token: Some("0123456789abcdef0123"),
+                wifi_passphrase: Some("new passphrase"),
+            },
+        )
+        .unwrap();
+        assert!(
+            out.contains("passphrase = \"new passphrase\" # the room's"),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!("# Set once.\npassword_hash = \"{HASH}\""))
+                || out.contains(&format!("password_hash = \"{HASH}\"")),
+            "{out}"
+        );
+        assert!(!out.contains("plain one"), "{out}");
+        assert!(
+            out.contains("[metrics]\ntoken = \"0123456789abcdef0123\""),
+            "{out}"
+        );
+        let c = Config::parse(&out, Path::new("t.toml")).unwrap();
+        assert_eq!(c.wifi.passphrase, "new passphrase");
+        // Nothing given: nothing changes.
+        assert_eq!(set_secrets(text, SecretKeys::default()).unwrap(), text);
+        // Inline and dotted forms.
+        let out = set_secrets(
+            "metrics = { listen = \"0.0.0.0:9100\" }\nwifi.ssid = \"x\"\n",
+            SecretKeys {
+                metrics_token: Some("0123456789abcdef0123"),
+                wifi_passphrase: Some("12345678"),
+                ..SecretKeys::default()
+            },
+        )
+        .unwrap();
+        assert!(out.contains("token = \"0123456789abcdef0123\""), "{out}");
+        assert!(out.contains("wifi.passphrase = \"12345678\""), "{out}");
     }
 }

@@ -18,6 +18,12 @@ pub const MAX_TOKEN_LEN: usize = 256;
 pub struct MetricsToken(String);
 
 impl MetricsToken {
+    /// A token as given (a restored backup's); [`MetricsConfig::validate`] or
+    /// [`check_token`] says whether it may be used.
+    pub(crate) fn new(token: String) -> Self {
+        MetricsToken(token)
+    }
+
     /// The token's bytes, for the constant-time comparison in `web::metrics`.
     pub(crate) fn as_bytes(&self) -> &[u8] {
         self.0.as_bytes()
@@ -62,34 +68,39 @@ impl MetricsConfig {
                 "needs a port (e.g. \"0.0.0.0:9100\"): a scraper must know where to ask",
             ));
         }
-        let t = &token.0;
-        if t.len() < MIN_TOKEN_LEN {
-            return Err(invalid(
-                "metrics.token",
-                format!(
-                    "must be at least {MIN_TOKEN_LEN} characters (it has {}); e.g. the output of `openssl rand -hex 24`, or remove the key to turn /metrics off",
-                    t.chars().count()
-                ),
-            ));
-        }
-        if t.len() > MAX_TOKEN_LEN {
-            return Err(invalid(
-                "metrics.token",
-                format!("must be at most {MAX_TOKEN_LEN} characters"),
-            ));
-        }
-        // RFC 6750's token68 characters: what a bearer token may hold on the wire.
-        let token68 = |c: char| c.is_ascii_alphanumeric() || "-._~+/=".contains(c);
-        if let Some(bad) = t.chars().find(|&c| !token68(c)) {
-            return Err(invalid(
-                "metrics.token",
-                format!(
-                    "may hold only letters, digits and - . _ ~ + / = (a bearer token), not {bad:?}"
-                ),
-            ));
-        }
-        Ok(())
+        check_token(&token.0)
     }
+}
+
+/// Check a token as `metrics.token` (the config file, a restored backup); the error names
+/// that key.
+pub(crate) fn check_token(t: &str) -> Result<(), ConfigError> {
+    if t.len() < MIN_TOKEN_LEN {
+        return Err(invalid(
+        "metrics.token",
+        format!(
+            "must be at least {MIN_TOKEN_LEN} characters (it has {}); e.g. the output of `openssl rand -hex 24`, or remove the key to turn /metrics off",
+            t.chars().count()
+        ),
+        ));
+    }
+    if t.len() > MAX_TOKEN_LEN {
+        return Err(invalid(
+            "metrics.token",
+            format!("must be at most {MAX_TOKEN_LEN} characters"),
+        ));
+    }
+    // RFC 6750's token68 characters: what a bearer token may hold on the wire.
+    let token68 = |c: char| c.is_ascii_alphanumeric() || "-._~+/=".contains(c);
+    if let Some(bad) = t.chars().find(|&c| !token68(c)) {
+        return Err(invalid(
+            "metrics.token",
+            format!(
+                "may hold only letters, digits and - . _ ~ + / = (a bearer token), not {bad:?}"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

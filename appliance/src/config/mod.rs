@@ -19,7 +19,7 @@ pub(crate) mod error;
 mod export;
 pub(crate) mod file_rewrite;
 mod history;
-mod metrics;
+pub(crate) mod metrics;
 pub(crate) mod password;
 mod site;
 mod system;

@@ -178,7 +178,7 @@ impl Daemon {
             detect: detect.as_ref().map(|d| d.handle.clone()),
             controls,
             group_view: group_view(&history),
-            metrics_token: config.metrics.token.clone().map(Arc::new),
+            metrics_token: crate::web::metrics::Guard::new(config.metrics.token.clone()),
         };
         let web = WebServer::start(
             WebOptions::from_config(&config.web, &config.metrics, cert),

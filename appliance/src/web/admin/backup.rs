@@ -18,6 +18,7 @@ use serde_json::json;
 
 use crate::backup::{self, BackupError, Parts, Restored, Secrets};
 use crate::web::admin::page::{checked_form, checked_token, render, render_notice, HasCsrf};
+use crate::web::admin::secrets::SecretsApplied;
 use crate::web::admin::settings::{self, SettingsChange};
 use crate::web::auth::{AdminSession, AdminWrite};
 use crate::web::AppState;
@@ -52,7 +53,7 @@ fn secrets(app: &AppState) -> Secrets {
         admin_password_hash: app.admin.auth.password_hash(),
         metrics_token: app
             .metrics_token
-            .as_ref()
+            .get()
             .map(|t| String::from_utf8_lossy(t.as_bytes()).into_owned()),
         wifi_passphrase: Some(app.wifi.passphrase.clone()).filter(|p| !p.is_empty()),
     }
@@ -146,10 +147,26 @@ impl Refused {
     }
 }
 
+/// What a restore did: the backup's parts, and its secrets.
+struct Done {
+    restored: Restored,
+    secrets: Option<SecretsApplied>,
+}
+
+impl Done {
+    fn words(&self) -> String {
+        let mut s = self.restored.words();
+        if let Some(sec) = &self.secrets {
+            s.push_str(&sec.words());
+        }
+        s
+    }
+}
+
 /// Check the whole document, then apply it.
-async fn restore(app: &AppState, bytes: &[u8]) -> Result<Restored, Refused> {
+async fn restore(app: &AppState, bytes: &[u8]) -> Result<Done, Refused> {
     let now = Utc::now();
-    let plan = backup::document::parse(bytes, now).map_err(Refused::Document)?;
+    let mut plan = backup::document::parse(bytes, now).map_err(Refused::Document)?;
     backup::fits(&plan, &parts(app)).map_err(Refused::Document)?;
     let history = plan.history.clone();
     if let Some(h) = &history {
@@ -164,14 +181,24 @@ async fn restore(app: &AppState, bytes: &[u8]) -> Result<Restored, Refused> {
         .await
         .map_err(Refused::Settings)?;
     }
+    let secrets = plan.secrets.take();
     let mut restored = backup::apply(&parts(app), plan, now).await;
     restored.settings = history.is_some();
-    Ok(restored)
+    let secrets = match secrets {
+        Some(s) => Some(crate::web::admin::secrets::apply(app, s).await),
+        None => None,
+    };
+    Ok(Done { restored, secrets })
 }
 
 async fn restore_json(State(app): State<AppState>, _admin: AdminWrite, body: Bytes) -> Response {
     match restore(&app, &body).await {
-        Ok(r) => Json(json!({ "restored": r, "note": r.words() })).into_response(),
+        Ok(d) => Json(json!({
+            "restored": d.restored,
+            "secrets": d.secrets,
+            "note": d.words(),
+        }))
+        .into_response(),
         Err(e) => (e.status(), Json(json!({ "error": e.message() }))).into_response(),
     }
 }
@@ -263,7 +290,7 @@ async fn restore_form(
         return render(&app, Some(&admin), StatusCode::BAD_REQUEST, None, Some(why)).await;
     }
     match restore(&app, f.backup.as_bytes()).await {
-        Ok(r) => render_notice(&app, &admin, r.words()).await,
+        Ok(d) => render_notice(&app, &admin, d.words()).await,
         Err(e) => render(&app, Some(&admin), e.status(), None, Some(e.message())).await,
     }
 }

@@ -27,6 +27,7 @@ mod backup;
 pub(crate) mod export;
 mod login;
 pub(crate) mod page;
+mod secrets;
 mod sessions;
 mod settings;
 mod state;

@@ -20,7 +20,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
-use parking_lot::Mutex;
+use parking_lot::{Mutex, RwLock};
 use serde_json::json;
 use subtle::ConstantTimeEq;
 use tokio::sync::Semaphore;
@@ -51,7 +51,8 @@ struct Login {
 
 /// The admin password and the logins.
 pub struct Auth {
-    hash: Option<String>,
+    /// Replaced only by a restored backup (`set_password_hash`).
+    hash: RwLock<Option<String>>,
     recovery: Option<Recovery>,
     logins: Mutex<Vec<Login>>,
     throttle: Mutex<Throttle>,
@@ -122,7 +123,7 @@ impl Auth {
     pub fn new(hash: Option<String>, problems_file: Option<std::path::PathBuf>) -> Self {
         Auth {
             recovery: hash.as_ref().map(|_| Recovery::new(problems_file)),
-            hash,
+            hash: RwLock::new(hash),
             logins: Mutex::new(Vec::new()),
             throttle: Mutex::new(Throttle::new(Instant::now())),
             verify_slots: Arc::new(Semaphore::new(VERIFY_SLOTS)),
@@ -131,12 +132,24 @@ impl Auth {
 
     /// Is an admin password set?
     pub fn enabled(&self) -> bool {
-        self.hash.is_some()
+        self.hash.read().is_some()
     }
 
     /// The admin password's hash (a backup asked for with its secrets).
     pub(crate) fn password_hash(&self) -> Option<String> {
-        self.hash.clone()
+        self.hash.read().clone()
+    }
+
+    /// Take another password hash (a restored backup's, checked). Logins already made stay
+    /// valid. Refused (`false`) while the admin pages are off: turning them on takes a
+    /// restart, as setting `admin.password` does.
+    pub(crate) fn set_password_hash(&self, hash: String) -> bool {
+        let mut h = self.hash.write();
+        if h.is_none() {
+            return false;
+        }
+        *h = Some(hash);
+        true
     }
 
     /// Check `password` for `client` (at `ip`), with the slow-down rules (module notes). The
@@ -147,7 +160,7 @@ impl Auth {
         ip: IpAddr,
         password: String,
     ) -> Result<NewLogin, LoginError> {
-        let Some(hash) = self.hash.clone() else {
+        let Some(hash) = self.hash.read().clone() else {
             return Err(LoginError::Disabled);
         };
         if self.recovery.as_ref().is_some_and(|r| r.try_use(&password)) {

@@ -20,6 +20,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use parking_lot::RwLock;
 use subtle::ConstantTimeEq;
 
 use crate::config::MetricsToken;
@@ -30,8 +31,27 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new().route("/metrics", get(metrics))
 }
 
-/// The token `/metrics` asks for, as the router state holds it (`None`: the endpoint is off).
-pub(crate) type Guard = Option<Arc<MetricsToken>>;
+/// The token `/metrics` asks for, as the router state holds it (none: the endpoint is off).
+/// A restored backup may set another.
+#[derive(Clone, Default)]
+pub(crate) struct Guard(Arc<RwLock<Option<Arc<MetricsToken>>>>);
+
+impl Guard {
+    /// With the configured token (`None`: off).
+    pub(crate) fn new(token: Option<MetricsToken>) -> Self {
+        Guard(Arc::new(RwLock::new(token.map(Arc::new))))
+    }
+
+    /// The token now.
+    pub(crate) fn get(&self) -> Option<Arc<MetricsToken>> {
+        self.0.read().clone()
+    }
+
+    /// Take another token (checked by the caller); turns `/metrics` on if it was off.
+    pub(crate) fn set(&self, token: MetricsToken) {
+        *self.0.write() = Some(Arc::new(token));
+    }
+}
 
 /// Whether the request's `Authorization` header carries `token`.
 fn authorized(headers: &HeaderMap, token: &MetricsToken) -> bool {
@@ -52,10 +72,10 @@ fn authorized(headers: &HeaderMap, token: &MetricsToken) -> bool {
 }
 
 async fn metrics(State(app): State<AppState>, headers: HeaderMap) -> Response {
-    let Some(token) = app.metrics_token.as_deref() else {
+    let Some(token) = app.metrics_token.get() else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    if !authorized(&headers, token) {
+    if !authorized(&headers, &token) {
         let challenge = if headers.contains_key(header::AUTHORIZATION) {
             "Bearer realm=\"whereflow metrics\", error=\"invalid_token\""
         } else {
