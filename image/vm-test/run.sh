@@ -11,11 +11,19 @@
 # /api/v1/flows with the right device, domain and bytes, the wrong client kept out, the
 # daemon's user and capabilities, the boot and data partitions. Boot times are printed.
 #
-# Two boots: "good" (image/vm-test/whereflow-settings.toml: the settings are used) and
+# Four boots: "good" (image/vm-test/whereflow-settings.toml: the settings are used);
 # "fallback" (appliance/tests/data/settings/bad.toml, under the settings file's name on earlier
 # images, whereflow.toml: setup reads it, the setup network "whereflow-setup" runs, the client
 # joins it with the passphrase from the problems file on the boot partition, and the problems
-# show in /api/v1/status).
+# show in /api/v1/status); "wpa3" (whereflow-settings-wpa3.toml, wifi.security "wpa3": SAE
+# only, protected management frames required; sta joins with WPA3, "old", a WPA2-only client
+# with the right passphrase, stays out); "class" (the good settings, 32 radios: 30 clients,
+# each in its own namespace on its own radio, started at once, half WPA3 and half WPA2, each
+# gets a lease, resolves a name and fetches a page; all 30 must be in /api/v1/devices with
+# distinct names and their flows named in /api/v1/flows; join times printed). The class boot
+# is not run unless asked for (VM_TEST_ONLY=class): in its first runs all 30 clients
+# associated within ~30 s of each other, but none completed DHCP (dnsmasq logged DISCOVER and
+# OFFER, the clients got no lease); that is still to be found.
 #
 # Nothing leaves the guest: it has no network device; its "internet" is a namespace inside.
 # The host only downloads Debian packages (fetch-debs.sh, cached under target/vm-test).
@@ -28,9 +36,12 @@
 # either). The same checks; cached under target/vm-test-arm64.
 #
 # Usage: image/vm-test/run.sh [amd64|arm64]   (default amd64)
-# Environment: VM_TEST_TIMEOUT (seconds per boot, default 300, 900 for arm64);
+# Environment: VM_TEST_TIMEOUT (seconds per boot, default 300, 900 for arm64; twice that for
+# the class boot);
 # VM_TEST_BINARY=PATH uses that whereflow binary (for the guest's architecture) instead of
-# building the release one; VM_TEST_ONLY=good|fallback.
+# building the release one; VM_TEST_ONLY=good|fallback|wpa3|class, or a comma-separated list
+# (default: good,fallback,wpa3 on amd64; good,fallback on arm64, where the emulated Pi takes
+# minutes a boot); VM_TEST_CLASS=N clients in the class boot (default 30).
 
 # Checks below read "CONDITION && ok ... || fail ...": ok only prints and returns 0.
 # shellcheck disable=SC2015
@@ -85,8 +96,9 @@ block() { sed -n "/^WFTEST-BEGIN $1\$/,/^WFTEST-END $1\$/{/^WFTEST-/d;p}" "$resu
 
 # Boot the guest once with SETTINGS on a fresh boot partition (as NAME, default
 # whereflow-settings.toml) and a data partition holding a saved clock (the guest's own clock
-# starts in 2000, as a Pi's does without a network).
-boot() { # SETTINGS [NAME]
+# starts in 2000, as a Pi's does without a network). APPEND: more kernel command line (the
+# guest's test reads vmtest.* from it).
+boot() { # SETTINGS [NAME] [APPEND]
   local boot_img=$cache/boot-$scenario.img data_img=$cache/data-$scenario.img seed
   rm -f "$boot_img" "$data_img"
   mkfs.vfat -C -n WHEREFLOW "$boot_img" 16384 >/dev/null
@@ -101,14 +113,16 @@ boot() { # SETTINGS [NAME]
   results=$cache/results-$scenario.txt
   rm -f "$console" "$results"
   echo "vm-test: [$scenario] booting the guest (TCG; console in $console)"
-  local t0 status
+  local t0 status limit=$timeout_s
+  # The class boot: 30 clients more to join and serve.
+  [[ $scenario != class ]] || limit=$((timeout_s * 2))
   t0=$(date +%s)
   set +e
   if [[ $arch == amd64 ]]; then
-    timeout "$timeout_s" qemu-system-x86_64 \
+    timeout "$limit" qemu-system-x86_64 \
       -machine q35,accel=tcg -cpu max -smp 2 -m 1024 \
       -kernel "$cache/vmlinuz" -initrd "$cache/initramfs.cpio" \
-      -append "console=ttyS0 loglevel=4 panic=-1 rdinit=/init" \
+      -append "console=ttyS0 loglevel=4 panic=-1 rdinit=/init ${3:-}" \
       -drive "file=$boot_img,format=raw,if=virtio" \
       -drive "file=$data_img,format=raw,if=virtio" \
       -device i6300esb -rtc base=2000-01-01T00:00:00 \
@@ -122,10 +136,10 @@ boot() { # SETTINGS [NAME]
     # network devices on QEMU hub 0: whichever the kernel names eth0 is the uplink, the
     # other the internet's end. Their addresses are globally administered, so that the kernel
     # names them eth*, not usb*.
-    timeout "$timeout_s" qemu-system-aarch64 \
+    timeout "$limit" qemu-system-aarch64 \
       -machine raspi3b \
       -kernel "$cache/vmlinuz" -dtb "$cache/board.dtb" -initrd "$cache/initramfs.cpio" \
-      -append "console=ttyS1 loglevel=4 panic=-1 rdinit=/init vmtest.out=/dev/ttyAMA0" \
+      -append "console=ttyS1 loglevel=4 panic=-1 rdinit=/init vmtest.out=/dev/ttyAMA0 ${3:-}" \
       -drive "file=$cache/sd-$scenario.img,format=raw,if=sd" \
       -netdev hubport,id=uplink,hubid=0 -netdev hubport,id=internet,hubid=0 \
       -device usb-net,netdev=uplink,mac=00:16:3e:00:00:01 \
@@ -139,7 +153,7 @@ boot() { # SETTINGS [NAME]
   wall=$(($(date +%s) - t0))
   # The serial port may turn line ends into CR LF.
   [[ -f $results ]] && sed -i 's/\r$//' "$results"
-  [[ $status -ne 124 ]] || fail "the guest did not finish within ${timeout_s}s"
+  [[ $status -ne 124 ]] || fail "the guest did not finish within ${limit}s"
   if ! grep -q '^WFTEST done' "$results" 2>/dev/null; then
     fail "the guest's test did not run to the end"
     tail -n 40 "$console" >&2 || true
@@ -286,6 +300,75 @@ check_forgery() {
     fail "forged query recorded: $(jq -c '[.answers[] | select(.name | test("forged-by-fgr"))]' <<<"$dns" 2>/dev/null)"
 }
 
+# The class boot: every client associated, with a lease of its own, the name resolved and
+# the page fetched; hostapd counts them all; /api/v1/devices has each (by its lease) with a
+# name no other has, /api/v1/flows its flow named www.wifi.example. Join times: from
+# wpa_supplicant's time stamps (its start, its CTRL-EVENT-CONNECTED).
+check_class() { # N
+  local n=$1 rows ns line good=0 leases devices flows names named sae psk
+  rows=$(grep -E '^WFTEST p[0-9]+ ' "$results" | sed 's/^WFTEST //')
+  [[ $(grep -c . <<<"$rows") == "$n" ]] && ok "$n clients reported" ||
+    fail "$(grep -c . <<<"$rows") clients reported, not $n"
+  while read -r ns line; do
+    [[ -n $ns ]] || continue
+    if [[ $line == *"state=COMPLETED "* && $line =~ lease=10\.42\.0\.[0-9]+ &&
+      $line == *"resolved=203.0.113.10 "* && $line == *"fetched=65536 "* ]]; then
+      good=$((good + 1))
+    else
+      fail "$ns: $line"
+    fi
+  done <<<"$rows"
+  ((good == n)) && ok "all $n associated, leased, resolved www.wifi.example and fetched the page" ||
+    fail "only $good of $n clients got through"
+  leases=$(sed -n 's/.* lease=\(10\.42\.0\.[0-9]*\).*/\1/p' <<<"$rows" | sort -u)
+  [[ $(grep -c . <<<"$leases") == "$n" ]] && ok "$n distinct leases" ||
+    fail "$(grep -c . <<<"$leases") distinct leases"
+  sae=$(grep -c 'key_mgmt=SAE' <<<"$rows" || true)
+  psk=$(grep -c 'key_mgmt=WPA2-PSK' <<<"$rows" || true)
+  ((sae + psk == n && sae > 0 && psk > 0)) && ok "$sae joined with WPA3-SAE, $psk with WPA2-PSK" ||
+    fail "key management: $sae SAE, $psk WPA2-PSK of $n"
+  [[ $(plain stations) == "$n" ]] && ok "hostapd: $n authorized stations" ||
+    fail "hostapd: $(plain stations) authorized stations, not $n"
+
+  # Join times (s): each client's own (start to connected), and the class's (first start to
+  # last connection); the lease, name and page after.
+  awk -v n="$n" '{
+      for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+      if (v["started"] == "" || v["connected"] == "") next
+      d = v["connected"] - v["started"]; sum += d; c++
+      if (c == 1 || d > max) max = d
+      if (c == 1 || v["started"] < first) first = v["started"]
+      if (c == 1 || v["connected"] > last) last = v["connected"]
+    } END {
+      if (c) printf "vm-test: [class] join times: %d clients, each %.1f s on average (slowest %.1f s); first start to last connection %.1f s\n", c, sum / c, max, last - first
+    }' <<<"$rows"
+  echo "vm-test: [class] guest uptime (s): $(sed -n 's/^WFTEST class //p' "$results" | tr '\n' ' ')"
+  local last_ok
+  last_ok=$(awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^done=/) { split($i, kv, "="); if (kv[2] > m) m = kv[2] } } END { print m }' <<<"$rows")
+  echo "vm-test: [class] the last client had its lease, name and page at guest uptime ${last_ok:-?} s"
+
+  devices=$(block devices)
+  flows=$(block flows)
+  local missing=0 unnamed=0 ip
+  for ip in $leases; do
+    jq -e --arg ip "$ip" '[.devices[] | select(.ip == $ip or (.ips // [] | index($ip)))] | length == 1' \
+      <<<"$devices" >/dev/null 2>&1 || missing=$((missing + 1))
+    jq -e --arg ip "$ip" '[.flows[] | select(.device_ip == $ip and .remote_ip == "203.0.113.10" and
+      .remote_port == 80 and .domain == "www.wifi.example")] | length >= 1' \
+      <<<"$flows" >/dev/null 2>&1 || unnamed=$((unnamed + 1))
+  done
+  ((missing == 0)) && ok "all $n clients in /api/v1/devices" || fail "$missing clients not in /api/v1/devices"
+  names=$(jq -r --argjson ips "$(jq -R . <<<"$leases" | jq -s .)" \
+    '[.devices[] | select(.ip as $i | $ips | index($i)) | .name] | (length | tostring) + " " + (unique | length | tostring)' \
+    <<<"$devices" 2>/dev/null || echo "0 0")
+  named=${names#* }
+  [[ $names == "$n $n" ]] && ok "$n distinct names (e.g. $(jq -r '[.devices[].name] | .[:3] | join(", ")' <<<"$devices"))" ||
+    fail "device names: $names (rows, distinct) for $n clients"
+  ((unnamed == 0)) && ok "every client's flow to 203.0.113.10:80 named www.wifi.example in /api/v1/flows" ||
+    fail "$unnamed clients without a named flow in /api/v1/flows (named: $named)"
+  block class-akm | sed 's/^/  hostapd: /'
+}
+
 timeline() {
   echo "vm-test: [$scenario] boot timeline (guest uptime, s):"
   block boot-times | sed 's/^/  /'
@@ -305,15 +388,26 @@ timeline() {
 
 logs() {
   local b
-  for b in syslog hostapd-log wpa-sta-log wpa-bad-log wpa-fgr-log; do
+  for b in syslog hostapd-log wpa-sta-log wpa-bad-log wpa-fgr-log wpa-old-log; do
     echo "--- [$scenario] $b" >&2
     block "$b" >&2
   done
 }
 
+# Whether boot $1 is to run (VM_TEST_ONLY, else the architecture's default set).
+selected() {
+  local only=${VM_TEST_ONLY:-}
+  if [[ -z $only ]]; then
+    # "class" is not in it yet: its 30 clients associate, but get no DHCP lease (see above).
+    only=good,fallback,wpa3
+    [[ $arch == amd64 ]] || only=good,fallback
+  fi
+  [[ ,$only, == *",$1,"* ]]
+}
+
 # 1. Good settings: the person's network.
 scenario=good
-if [[ ${VM_TEST_ONLY:-good} == good || -z ${VM_TEST_ONLY:-} ]] && boot "$here/whereflow-settings.toml"; then
+if selected good && boot "$here/whereflow-settings.toml"; then
   before=$failures
   [[ $(plain mode) == settings ]] && ok "the settings were used" || fail "mode $(plain mode)"
   check_common 2
@@ -335,7 +429,7 @@ fi
 
 # 2. Bad settings: the setup network, the problems file, the problems in /api/v1/status.
 scenario=fallback
-if [[ ${VM_TEST_ONLY:-fallback} == fallback || -z ${VM_TEST_ONLY:-} ]] &&
+if selected fallback &&
   boot "$repo/appliance/tests/data/settings/bad.toml" whereflow.toml; then
   before=$failures
   grep -q 'no /boot/whereflow-settings.toml: using /boot/whereflow.toml' "$console" &&
@@ -355,6 +449,45 @@ if [[ ${VM_TEST_ONLY:-fallback} == fallback || -z ${VM_TEST_ONLY:-} ]] &&
     fail "status warnings: $(block status | jq -c .warnings 2>/dev/null)"
   grep -q '^password = "admin"' <<<"$(block boot-admin)" && ok "a bad settings file is left as it was" ||
     fail "the bad settings file was changed: $(block boot-admin)"
+  timeline
+  ((failures == before)) || logs
+fi
+
+# 3. wifi.security "wpa3": SAE only, protected management frames required. sta joins with
+# WPA3-SAE; old, a WPA2-only device with the right passphrase, is refused.
+scenario=wpa3
+if selected wpa3 && boot "$here/whereflow-settings-wpa3.toml"; then
+  before=$failures
+  [[ $(plain mode) == settings ]] && ok "the settings were used" || fail "mode $(plain mode)"
+  check_common 1
+  conf=$(block hostapd-security)
+  grep -qx 'wpa_key_mgmt=SAE' <<<"$conf" && grep -qx 'ieee80211w=2' <<<"$conf" &&
+    grep -qx 'rsn_pairwise=CCMP' <<<"$conf" &&
+    ok "security \"wpa3\": hostapd.conf SAE only, PMF required" ||
+    fail "hostapd.conf security lines: $(tr '\n' ' ' <<<"$conf")"
+  grep -q 'whereflow setup: WiFi security: WPA3 (SAE)' "$console" &&
+    ok "setup says which security it chose" || fail "no 'WiFi security: ... wpa3' line from setup on the console"
+  [[ $(value sta key_mgmt) == SAE && $(value sta pmf) == 2 ]] &&
+    ok "sta joined with WPA3-SAE, PMF required" ||
+    fail "sta key_mgmt $(value sta key_mgmt), pmf $(value sta pmf)"
+  grep -qx 'AKMSuiteSelector=00-0f-ac-8' <<<"$(block all-sta)" && ok "hostapd all_sta: an SAE station" ||
+    fail "hostapd all_sta: $(block all-sta | tr '\n' ' ')"
+  [[ $(value old state) != COMPLETED ]] && ok "WPA2-only client refused ($(value old state))" ||
+    fail "the WPA2-only client associated"
+  [[ $(value old lease) == none ]] && ok "WPA2-only client got no lease" ||
+    fail "the WPA2-only client got a lease $(value old lease)"
+  timeline
+  ((failures == before)) || logs
+fi
+
+# 4. A class: VM_TEST_CLASS (30) clients at once, one radio each (mac80211_hwsim with two
+# spare: the access point's, and one).
+scenario=class
+class_n=${VM_TEST_CLASS:-30}
+if selected class && boot "$here/whereflow-settings.toml" "" \
+  "vmtest.radios=$((class_n + 2)) vmtest.class=$class_n"; then
+  before=$failures
+  check_class "$class_n"
   timeline
   ((failures == before)) || logs
 fi
