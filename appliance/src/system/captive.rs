@@ -70,7 +70,8 @@ pub enum Portal {
     /// `204`: the uplink reaches the internet.
     Open,
     /// Something answered in the probe's place: a login page.
-    CaptivePortal {
+    #[serde(rename = "captive_portal")]
+    Captive {
         /// What came back, for the admin ("a redirect to http://login.school/", "a page
         /// (200)").
         answer: String,
@@ -173,7 +174,7 @@ pub fn classify(answer: &str) -> Portal {
         (200..=299, _) => format!("a page ({code}) instead of the empty 204 answer"),
         _ => format!("status {code} instead of 204"),
     };
-    Portal::CaptivePortal { answer }
+    Portal::Captive { answer }
 }
 
 #[cfg(test)]
@@ -247,7 +248,7 @@ mod tests {
         );
         assert_eq!(
             probe(&url, t),
-            Portal::CaptivePortal {
+            Portal::Captive {
                 answer: "a redirect (302) to http://login.school.example/portal?x=1".into()
             }
         );
@@ -258,7 +259,7 @@ mod tests {
         );
         assert_eq!(
             probe(&url, t),
-            Portal::CaptivePortal {
+            Portal::Captive {
                 answer: "a page (200) instead of the empty 204 answer".into()
             }
         );

@@ -388,6 +388,9 @@ mod tests {
     use super::*;
     use std::os::unix::fs::symlink;
 
+    /// A device: path under `devices/`, bus, driver, id files.
+    type Dev<'a> = (&'a str, &'a str, &'a str, &'a [(&'a str, &'a str)]);
+
     /// A small sysfs tree: `net` interfaces with their device, driver and bus links.
     struct FakeSys(PathBuf);
 
@@ -401,7 +404,7 @@ mod tests {
 
         /// A WiFi interface whose device is `devpath` (under `devices/`) on `bus` with
         /// `driver`; `ids`: files in the device (`device`) or its USB parent (`idVendor`).
-        fn wifi(&self, iface: &str, phy: &str, dev: Option<(&str, &str, &str, &[(&str, &str)])>) {
+        fn wifi(&self, iface: &str, phy: &str, dev: Option<Dev<'_>>) {
             let net = self.0.join("class/net").join(iface);
             std::fs::create_dir_all(&net).unwrap();
             let phydir = self.0.join("class/ieee80211").join(phy);

@@ -99,7 +99,7 @@ impl WifiStatus {
 
     /// A captive portal answered the last check.
     pub fn captive_portal(&self) -> bool {
-        matches!(self.uplink.portal, Some(Portal::CaptivePortal { .. }))
+        matches!(self.uplink.portal, Some(Portal::Captive { .. }))
     }
 }
 
@@ -220,7 +220,7 @@ pub fn uplink_words(ssid: &str, event: &UplinkEvent) -> Option<String> {
 /// The captive portal words for `/api/v1/status` and the presenter.
 pub fn portal_words(portal: &Portal, uplink: &str) -> Option<String> {
     match portal {
-        Portal::CaptivePortal { answer } => Some(format!(
+        Portal::Captive { answer } => Some(format!(
             "the school network wants a login: the uplink {uplink} reaches a login page, not \
              the internet (the check got {answer}); open any web page on a device joined to \
              this WiFi and log in there, it counts for the whole appliance"
@@ -530,7 +530,7 @@ mod tests {
         let w = uplink_words("School", &UplinkEvent::NotFound).unwrap();
         assert!(w.contains("not in range") && w.contains("uplink.wifi_ssid"));
         assert_eq!(uplink_words("School", &UplinkEvent::Connected), None);
-        let p = Portal::CaptivePortal {
+        let p = Portal::Captive {
             answer: "a redirect (302) to http://login/".into(),
         };
         assert!(portal_words(&p, "wlan0")
