@@ -174,6 +174,7 @@ fn setup(args: SetupArgs) -> ExitCode {
         image_defaults: Some(args.image_defaults),
         fallback_reason: args.fallback_reason,
         rewrite_admin_password: !args.keep_admin_password,
+        sysfs: "/sys".into(),
     };
     match whereflow::system::setup(&opts) {
         Ok(report) => {

@@ -69,6 +69,9 @@ pub struct Status {
     /// Warnings that hold only while a condition lasts (e.g. the history cannot be
     /// written), by what they are about; listed after `warnings` until cleared.
     conditions: Mutex<BTreeMap<&'static str, String>>,
+    /// On the appliance: the radio serving the room, its devices and the uplink
+    /// (`system::wifi_monitor`); `None` elsewhere.
+    pub wifi: Mutex<Option<crate::system::wifi_monitor::WifiStatus>>,
 }
 
 /// A point-in-time copy of [`Status`] for the API.

@@ -43,9 +43,9 @@ pub use history::{HistoryConfig, MAX_DB_MB, RETENTION_DAYS};
 pub use metrics::{MetricsConfig, MetricsToken};
 pub use site::SiteConfig;
 pub use system::SystemConfig;
-pub use uplink::{UplinkConfig, AP_INTERFACE};
+pub use uplink::{is_interface_name, UplinkConfig, AP_INTERFACE, DEFAULT_PROBE_URL};
 pub use web::{GroupNames, WebConfig};
-pub use wifi::{WifiConfig, WifiSecurity};
+pub use wifi::{WifiConfig, WifiSecurity, AUTO_INTERFACE};
 
 /// The whole configuration.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -130,8 +130,27 @@ impl Config {
         self.wifi.validate()?;
         self.devices.validate()?;
         self.uplink.validate()?;
+        self.check_radios()?;
         self.detect.validate()?;
         self.control.validate()?;
+        Ok(())
+    }
+}
+
+impl Config {
+    /// The access point and a WiFi uplink need two radios: the same interface cannot be both.
+    pub fn check_radios(&self) -> Result<(), ConfigError> {
+        if self.uplink.interface == self.wifi.interface {
+            return Err(invalid(
+                "uplink.interface",
+                format!(
+                    "{:?} is also wifi.interface, the access point's radio: one radio cannot \
+                     be both; set wifi.interface = \"auto\" to run the access point on \
+                     another radio",
+                    self.uplink.interface
+                ),
+            ));
+        }
         Ok(())
     }
 }

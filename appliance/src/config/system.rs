@@ -12,4 +12,8 @@ pub struct SystemConfig {
     /// line each). The daemon reads it at start and shows each problem as a warning in
     /// `/api/v1/status`. A missing file means no problems.
     pub problems_file: Option<PathBuf>,
+    /// What `whereflow setup` found about the WiFi radios that is not a problem but worth
+    /// knowing (which radio serves the room and why, an adapter left unused). Shown as
+    /// warnings in `/api/v1/status`.
+    pub notes: Vec<String>,
 }

@@ -26,7 +26,7 @@ pub enum WifiSecurity {
 
 /// `[wifi]`: the network people join. For now only the presenter's "join the WiFi" QR code
 /// uses it.
-#[derive(Clone, Default, Deserialize, PartialEq)]
+#[derive(Clone, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct WifiConfig {
     /// The network name. Empty: not set (the presenter view shows no WiFi QR code).
@@ -45,6 +45,28 @@ pub struct WifiConfig {
     /// The channel (20 MHz). Unset: 6 on 2.4 GHz, 36 on 5 GHz. Allowed: those an access
     /// point may use in `country` without radar detection (see `system::regdomain`).
     pub channel: Option<u16>,
+    /// The radio the access point runs on: `"auto"` (the default: a USB adapter that can be
+    /// an access point when one is plugged in, else the on-board radio; see
+    /// `system::radios`) or an interface name (`"wlan1"`). In the daemon's runtime file
+    /// setup writes the interface it chose.
+    pub interface: String,
+}
+
+/// `wifi.interface`'s default: choose the radio at setup.
+pub const AUTO_INTERFACE: &str = "auto";
+
+impl Default for WifiConfig {
+    fn default() -> Self {
+        WifiConfig {
+            ssid: String::new(),
+            passphrase: String::new(),
+            security: WifiSecurity::default(),
+            country: String::new(),
+            band: Default::default(),
+            channel: None,
+            interface: AUTO_INTERFACE.into(),
+        }
+    }
 }
 
 impl std::fmt::Debug for WifiConfig {
@@ -64,6 +86,7 @@ impl std::fmt::Debug for WifiConfig {
             .field("country", &self.country)
             .field("band", &self.band)
             .field("channel", &self.channel)
+            .field("interface", &self.interface)
             .finish()
     }
 }
@@ -74,6 +97,7 @@ impl WifiConfig {
         if let Some(e) = self.radio_problems().into_iter().next() {
             return Err(e);
         }
+        self.validate_interface()?;
         if self.ssid.len() > 32 {
             return Err(invalid("wifi.ssid", "must be at most 32 bytes"));
         }
@@ -119,6 +143,30 @@ impl WifiConfig {
             }
         }
         Ok(())
+    }
+
+    /// Check `interface`: `"auto"` or a WiFi interface's name.
+    pub fn validate_interface(&self) -> Result<(), ConfigError> {
+        let i = &self.interface;
+        if i == AUTO_INTERFACE {
+            return Ok(());
+        }
+        if !super::uplink::is_interface_name(i) || !super::uplink::is_wifi_name(i) {
+            return Err(invalid(
+                "wifi.interface",
+                format!(
+                    "{i:?} is not a WiFi interface's name: use \"auto\" (a USB WiFi adapter \
+                     when one is plugged in, else the on-board radio) or a name such as \
+                     \"wlan0\" or \"wlan1\""
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The explicitly chosen radio, `None` for `"auto"`.
+    pub fn explicit_interface(&self) -> Option<&str> {
+        (self.interface != AUTO_INTERFACE).then_some(self.interface.as_str())
     }
 
     /// The country code in capitals, if set.

@@ -65,6 +65,7 @@ pub struct Daemon {
     store_thread: Option<std::thread::JoinHandle<()>>,
     retention: Option<tokio::task::JoinHandle<()>>,
     devices_thread: Option<std::thread::JoinHandle<()>>,
+    wifi_monitor: Option<std::thread::JoinHandle<()>>,
     detect: Option<crate::detect::Started>,
     controls_task: Option<tokio::task::JoinHandle<()>>,
     export_task: Option<tokio::task::JoinHandle<()>>,
@@ -106,6 +107,7 @@ impl Daemon {
         // Opened before anything answers, so every flow is enriched from the first one.
         let enricher = open_enricher(&config, &status);
         let (devices, devices_thread) = start_devices(&config, &mut history, &status, &shutdown);
+        let wifi_monitor = start_wifi_monitor(&config, &status, &shutdown);
         let history_settings = Arc::new(HistorySettings::new(&config.history));
         let retention = start_retention(&history, &history_settings, &status, &shutdown);
         let detect = start_detectors(&config, &history, &events, &status, &shutdown)?;
@@ -200,6 +202,7 @@ impl Daemon {
             store_thread: history.thread,
             retention,
             devices_thread,
+            wifi_monitor,
             detect,
             controls_task,
             export_task: export.map(|x| x.task),
@@ -241,6 +244,13 @@ impl Daemon {
             LIMIT,
         )
         .await;
+        // It looks at the shutdown signal four times a second (a request in flight: 1 s).
+        finished_if(
+            "WiFi monitor",
+            self.wifi_monitor.map(Running::Thread),
+            LIMIT,
+        )
+        .await;
         // A run in progress finishes its chunk first.
         let retention = self.retention.map(Running::Task);
         finished_if("history retention", retention, Duration::from_secs(5)).await;
@@ -276,6 +286,32 @@ fn report_setup_problems(config: &Config, status: &Status) {
     if let Some(path) = &config.system.problems_file {
         for w in crate::system::problems::read_warnings(path) {
             status.warn(w);
+        }
+    }
+    for n in &config.system.notes {
+        status.warn(n.clone());
+    }
+}
+
+/// On the appliance (setup wrote which radio serves the room): watch it, its devices and
+/// the uplink (`system::wifi_monitor`). Elsewhere (`wifi.interface = "auto"`): nothing.
+fn start_wifi_monitor(
+    config: &Config,
+    status: &Arc<Status>,
+    shutdown: &CancellationToken,
+) -> Option<std::thread::JoinHandle<()>> {
+    use crate::system::wifi_monitor;
+    let interface = config.wifi.explicit_interface()?;
+    let opts = wifi_monitor::appliance_options(
+        interface,
+        &config.uplink,
+        config.system.problems_file.as_deref(),
+    );
+    match wifi_monitor::spawn(opts, status.clone(), shutdown.clone()) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            status.warn(format!("the WiFi monitor could not start: {e}"));
+            None
         }
     }
 }

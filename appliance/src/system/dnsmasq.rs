@@ -4,13 +4,11 @@
 //! and DNS server. The lease file is on the data partition, so a device keeps its address
 //! across reboots, and the daemon reads it for device names (`[devices] dnsmasq_leases`).
 
-use crate::system::network::{
-    ap_network, AP_ADDRESS, AP_INTERFACE, DHCP_LEASE, DHCP_RANGE, LEASE_FILE,
-};
+use crate::system::network::{ap_network, AP_ADDRESS, DHCP_LEASE, DHCP_RANGE, LEASE_FILE};
 
-/// Render `dnsmasq.conf`; `source` names the settings file in the header, `uplink` is the
-/// interface dnsmasq must never serve.
-pub fn render(source: &str, uplink: &str) -> String {
+/// Render `dnsmasq.conf`; `source` names the settings file in the header, `ap` is the access
+/// point's interface, `uplink` the interface dnsmasq must never serve.
+pub fn render(source: &str, ap: &str, uplink: &str) -> String {
     let net = ap_network();
     let (first, last) = DHCP_RANGE;
     let max = u32::from(last) - u32::from(first) + 1;
@@ -18,7 +16,7 @@ pub fn render(source: &str, uplink: &str) -> String {
         "# dnsmasq.conf: DHCP for whereflow's access point; DNS is whereflow's own (port=0).\n\
          # Rendered at boot by `whereflow setup` from {source}: edit that file, not this one.\n\
          port=0\n\
-         interface={AP_INTERFACE}\n\
+         interface={ap}\n\
          no-dhcp-interface={uplink}\n\
          dhcp-range={first},{last},{mask},{DHCP_LEASE}\n\
          dhcp-option=option:router,{AP_ADDRESS}\n\
@@ -41,7 +39,7 @@ mod tests {
 
     #[test]
     fn dhcp_only_with_the_appliance_as_dns() {
-        let t = render("/boot/whereflow-settings.toml", "eth0");
+        let t = render("/boot/whereflow-settings.toml", "wlan0", "eth0");
         assert!(t.contains("\nport=0\n"));
         assert!(t.contains("\ndhcp-range=10.42.0.10,10.42.0.250,255.255.255.0,12h\n"));
         assert!(t.contains("\ndhcp-option=option:dns-server,10.42.0.1\n"));

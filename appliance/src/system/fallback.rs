@@ -72,8 +72,9 @@ pub fn passphrase(file: &Path) -> (String, Option<String>) {
 }
 
 /// The fallback access point with `passphrase`.
-pub fn access_point(passphrase: &str) -> AccessPoint {
+pub fn access_point(passphrase: &str, interface: &str) -> AccessPoint {
     AccessPoint {
+        interface: interface.into(),
         ssid: SSID.into(),
         passphrase: passphrase.into(),
         security: ApSecurity::Wpa2 { pmf: false },

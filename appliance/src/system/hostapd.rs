@@ -1,4 +1,4 @@
-//! `hostapd.conf`: the access point on `wlan0`.
+//! `hostapd.conf`: the access point on the radio setup chose (`system::radios`).
 //!
 //! 20 MHz channels with 802.11n (and WMM, which 802.11n needs) on either band; WPA2-PSK
 //! (with or without protected management frames), WPA3-SAE, or both (transition mode).
@@ -8,12 +8,13 @@
 use std::fmt::Write as _;
 
 use crate::config::WifiConfig;
-use crate::system::network::AP_INTERFACE;
 use crate::system::regdomain::Band;
 
 /// The access point as it will run: the settings' `[wifi]`, or the fallback's.
 #[derive(Clone, PartialEq, Eq)]
 pub struct AccessPoint {
+    /// The radio's interface (`wlan0`, a USB adapter's `wlan1`).
+    pub interface: String,
     /// Network name (1 to 32 bytes, no control characters).
     pub ssid: String,
     /// WPA passphrase (8 to 63 printable ASCII characters).
@@ -31,6 +32,7 @@ pub struct AccessPoint {
 impl std::fmt::Debug for AccessPoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AccessPoint")
+            .field("interface", &self.interface)
             .field("ssid", &self.ssid)
             .field("passphrase", &"<set>")
             .field("security", &self.security)
@@ -71,9 +73,11 @@ impl ApSecurity {
 }
 
 impl AccessPoint {
-    /// The access point a checked `[wifi]` section describes, with the `security` setup chose.
-    pub fn from_wifi(w: &WifiConfig, security: ApSecurity) -> AccessPoint {
+    /// The access point a checked `[wifi]` section describes, on `interface` with the
+    /// `security` setup chose.
+    pub fn from_wifi(w: &WifiConfig, security: ApSecurity, interface: &str) -> AccessPoint {
         AccessPoint {
+            interface: interface.to_owned(),
             ssid: w.ssid.clone(),
             passphrase: w.passphrase.clone(),
             security,
@@ -114,10 +118,12 @@ pub fn render(ap: &AccessPoint, source: &str) -> String {
         out,
         "# hostapd.conf: whereflow's access point. Rendered at boot by `whereflow setup` from\n\
          # {source}: edit that file, not this one.\n\
-         interface={AP_INTERFACE}\n\
+         interface={}\n\
          driver=nl80211\n\
          ctrl_interface=/run/hostapd\n\
-         ctrl_interface_group=0\n"
+         # The daemon (user whereflow) reads the stations here.\n\
+         ctrl_interface_group=whereflow\n",
+        ap.interface
     );
     out.push_str(&ssid_lines(&ap.ssid));
     if let Some(c) = &ap.country {
@@ -166,6 +172,7 @@ mod tests {
 
     fn ap(security: ApSecurity) -> AccessPoint {
         AccessPoint {
+            interface: "wlan0".into(),
             ssid: "Room 4".into(),
             passphrase: "correct horse".into(),
             security,

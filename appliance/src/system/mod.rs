@@ -14,10 +14,17 @@
 //! - `settings`: reading and checking the settings file; every problem in plain words.
 //! - `fallback`: the safe access point used while the settings have problems.
 //! - `radio`: what the WiFi chip can do (`iw phy`), and the security `wifi.security` gets.
+//! - `radios`: which radio serves the room (`wifi.interface`, USB before on-board), and
+//!   about how many devices it admits.
+//! - `wpa_supplicant`: the WiFi uplink's file; `wpa_ctrl`: hostapd's and wpa_supplicant's
+//!   control sockets; `captive`: the uplink's captive portal check.
+//! - `wifi_monitor`: in the daemon, watches the radio, its stations and the uplink for
+//!   `/api/v1/status`.
 //! - `hostapd`, `dnsmasq`, `nftables`, `runtime`: one rendered file each.
 //! - `problems`: the problems file (written by setup, read by the daemon).
 //! - `setup`: `whereflow setup`, which does all of the above.
 
+pub(crate) mod captive;
 pub(crate) mod dnsmasq;
 pub(crate) mod fallback;
 pub(crate) mod hostapd;
@@ -25,11 +32,15 @@ pub(crate) mod network;
 pub(crate) mod nftables;
 pub(crate) mod problems;
 pub(crate) mod radio;
+pub(crate) mod radios;
 pub(crate) mod regdomain;
 mod regdomain_table;
 pub(crate) mod runtime;
 pub(crate) mod settings;
 pub(crate) mod setup;
+pub(crate) mod wifi_monitor;
+pub(crate) mod wpa_ctrl;
+pub(crate) mod wpa_supplicant;
 
 pub use settings::Problem;
 pub use setup::{run as setup, SetupError, SetupOptions, SetupReport};

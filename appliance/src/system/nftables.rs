@@ -16,15 +16,16 @@
 //!   cannot get queries recorded (or answers sent) under a classmate's address. Only DHCP
 //!   from a device without an address (0.0.0.0) passes unbound.
 
-use crate::system::network::{ap_network, AP_INTERFACE};
+use crate::system::network::ap_network;
 
 /// The NFLOG group the scan detector reads (`detect.nflog_group`).
 pub const NFLOG_GROUP: u16 = 7;
 
 /// Render the ruleset (a file for `nft -f`); `source` names the settings file in the header.
 /// Only the table `inet whereflow` is replaced: the daemon's own tables (blocks) stay.
-/// `metrics_port`: the port of `metrics.listen`, opened on the uplink.
-pub fn render(source: &str, uplink: &str, metrics_port: Option<u16>) -> String {
+/// `ap`: the access point's interface; `metrics_port`: the port of `metrics.listen`, opened
+/// on the uplink.
+pub fn render(source: &str, ap: &str, uplink: &str, metrics_port: Option<u16>) -> String {
     let net = ap_network();
     let metrics = match metrics_port {
         Some(p) => format!(
@@ -49,8 +50,8 @@ pub fn render(source: &str, uplink: &str, metrics_port: Option<u16>) -> String {
          \n\
          \tchain bind {{\n\
          \t\ttype filter hook prerouting priority -250; policy accept;\n\
-         \t\tiifname \"{AP_INTERFACE}\" ip saddr 0.0.0.0 udp sport 68 udp dport 67 accept\n\
-         \t\tiifname \"{AP_INTERFACE}\" meta nfproto ipv4 ether saddr . ip saddr != @leases counter drop\n\
+         \t\tiifname \"{ap}\" ip saddr 0.0.0.0 udp sport 68 udp dport 67 accept\n\
+         \t\tiifname \"{ap}\" meta nfproto ipv4 ether saddr . ip saddr != @leases counter drop\n\
          \t}}\n\
          \n\
          \tchain input {{\n\
@@ -59,9 +60,9 @@ pub fn render(source: &str, uplink: &str, metrics_port: Option<u16>) -> String {
          \t\tct state established,related accept\n\
          \t\tiif \"lo\" accept\n\
          \t\t# Devices: DHCP, DNS, the web pages (HTTP, and HTTPS with web.https_listen), ping.\n\
-         \t\tiifname \"{AP_INTERFACE}\" udp dport {{ 53, 67 }} accept\n\
-         \t\tiifname \"{AP_INTERFACE}\" tcp dport {{ 53, 80, 443 }} accept\n\
-         \t\tiifname \"{AP_INTERFACE}\" icmp type echo-request accept\n\
+         \t\tiifname \"{ap}\" udp dport {{ 53, 67 }} accept\n\
+         \t\tiifname \"{ap}\" tcp dport {{ 53, 80, 443 }} accept\n\
+         \t\tiifname \"{ap}\" icmp type echo-request accept\n\
          \t\t# The uplink: DHCP answers for our own address, IPv6 neighbour discovery.\n\
          \t\tiifname \"{uplink}\" udp sport 67 udp dport 68 accept\n\
          \t\ticmpv6 type {{ nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert }} ip6 hoplimit 255 accept\n\
@@ -72,7 +73,7 @@ pub fn render(source: &str, uplink: &str, metrics_port: Option<u16>) -> String {
          \t\ttype filter hook forward priority filter; policy drop;\n\
          \t\tct state invalid drop\n\
          \t\tct state established,related accept\n\
-         \t\tiifname \"{AP_INTERFACE}\" oifname \"{uplink}\" ip saddr {net} accept\n\
+         \t\tiifname \"{ap}\" oifname \"{uplink}\" ip saddr {net} accept\n\
          \t}}\n\
          \n\
          \tchain postrouting {{\n\
@@ -110,7 +111,7 @@ mod tests {
 
     #[test]
     fn masquerade_out_of_the_uplink_only() {
-        let t = render("/boot/whereflow-settings.toml", "usb0", None);
+        let t = render("/boot/whereflow-settings.toml", "wlan0", "usb0", None);
         assert!(
             t.contains("oifname \"usb0\" ip saddr 10.42.0.0/24 masquerade"),
             "{t}"
@@ -121,9 +122,9 @@ mod tests {
 
     #[test]
     fn the_metrics_port_opens_on_the_uplink_only_when_set() {
-        let t = render("/boot/whereflow-settings.toml", "eth0", None);
+        let t = render("/boot/whereflow-settings.toml", "wlan0", "eth0", None);
         assert!(!t.contains("iifname \"eth0\" tcp dport"), "{t}");
-        let t = render("/boot/whereflow-settings.toml", "eth0", Some(9100));
+        let t = render("/boot/whereflow-settings.toml", "wlan0", "eth0", Some(9100));
         assert!(t.contains("iifname \"eth0\" tcp dport 9100 accept"), "{t}");
         // Still inside the input chain, before its end.
         let input = &t[t.find("chain input").unwrap()..t.find("chain forward").unwrap()];
@@ -132,7 +133,7 @@ mod tests {
 
     #[test]
     fn addresses_are_bound_to_their_lease() {
-        let t = render("/boot/whereflow-settings.toml", "usb0", None);
+        let t = render("/boot/whereflow-settings.toml", "wlan0", "usb0", None);
         assert!(t.contains("type ether_addr . ipv4_addr"), "{t}");
         assert!(
             t.contains("iifname \"wlan0\" meta nfproto ipv4 ether saddr . ip saddr != @leases counter drop"),

@@ -144,7 +144,7 @@ mod tests {
             Problem::new("wifi.country", "\"XX\" is not a country code"),
             Problem::new("wifi.passphrase", "must be 8 to 63 characters (it has 5)"),
         ];
-        let ap = fallback::access_point("abcd-efgh-jkmn");
+        let ap = fallback::access_point("abcd-efgh-jkmn", "wlan0");
         let text = render("/boot/whereflow-settings.toml", &problems, &ap);
         let dir = std::env::temp_dir().join(format!("wf-problems-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();

@@ -14,7 +14,6 @@
 //! SAE: brcmfmac lists BIP-CMAC-128 (for station mode) but in AP mode with `ieee80211w=1` clients
 //! cannot join (raspberrypi/linux#3619: the firmware's RSN element differs from the beacon's).
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::config::WifiSecurity;
@@ -157,9 +156,6 @@ pub fn choose(requested: WifiSecurity, caps: Option<&RadioCaps>) -> Result<Choic
 /// Why the capabilities could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum RadioError {
-    /// No radio behind the interface, and not exactly one radio on the machine.
-    #[error("no WiFi radio found for {0}")]
-    NoRadio(String),
     /// `iw` could not be run or failed.
     #[error("iw phy {phy} info: {why}")]
     Iw {
@@ -170,48 +166,14 @@ pub enum RadioError {
     },
 }
 
-/// How long setup waits for the access point's interface (a driver may still be loading its
-/// firmware), and for `iw`.
-const WAIT_FOR_INTERFACE: Duration = Duration::from_secs(5);
+/// How long setup waits for `iw`.
 const IW_TIMEOUT: Duration = Duration::from_secs(5);
 /// `iw phy info` prints about 10 kB; more is not a radio description.
 const IW_MAX_OUTPUT: usize = 256 * 1024;
 
-/// The capabilities of the radio behind `interface` (e.g. `wlan0`), read with `iw`.
-pub fn read(interface: &str) -> Result<RadioCaps, RadioError> {
-    let phy = phy_of(interface)?;
-    let text = iw_phy_info(&phy)?;
-    Ok(parse_phy_info(&text))
-}
-
-/// The radio (`phy0`) of `interface`: its `phy80211` link once the interface exists, else the
-/// only radio there is.
-fn phy_of(interface: &str) -> Result<String, RadioError> {
-    let link = Path::new("/sys/class/net")
-        .join(interface)
-        .join("phy80211/name");
-    let start = Instant::now();
-    loop {
-        if let Ok(name) = std::fs::read_to_string(&link) {
-            return Ok(name.trim().to_owned());
-        }
-        if start.elapsed() >= WAIT_FOR_INTERFACE {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let phys: Vec<String> = std::fs::read_dir("/sys/class/ieee80211")
-        .map(|d| {
-            d.filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .take(16)
-                .collect()
-        })
-        .unwrap_or_default();
-    match phys.as_slice() {
-        [one] => Ok(one.clone()),
-        _ => Err(RadioError::NoRadio(interface.to_owned())),
-    }
+/// The capabilities of the radio `phy` (`phy0`), read with `iw`.
+pub fn read_phy(phy: &str) -> Result<RadioCaps, RadioError> {
+    Ok(parse_phy_info(&iw_phy_info(phy)?))
 }
 
 /// `iw phy PHY info`, bounded in time and size.

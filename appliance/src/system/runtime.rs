@@ -12,9 +12,7 @@ use std::path::Path;
 use toml_edit::{Array, DocumentMut, Item, Table, Value};
 
 use crate::system::hostapd::AccessPoint;
-use crate::system::network::{
-    ap_network, dns_listen, web_listen, AP_INTERFACE, DATA_DIR, LEASE_FILE,
-};
+use crate::system::network::{ap_network, dns_listen, web_listen, DATA_DIR, LEASE_FILE};
 
 /// What goes into the runtime configuration.
 pub struct RuntimeInputs<'a> {
@@ -32,6 +30,8 @@ pub struct RuntimeInputs<'a> {
     pub problems_file: &'a Path,
     /// The settings file's path, for the header.
     pub source: &'a str,
+    /// What setup found about the radios that the daemon shows too (`system.notes`).
+    pub notes: &'a [String],
 }
 
 /// The table `name` of `doc`, made a table if it is missing or inline.
@@ -104,7 +104,7 @@ pub fn render(i: &RuntimeInputs<'_>) -> String {
     default_key(data, "dir", DATA_DIR);
     let devices = table(&mut doc, "devices");
     default_key(devices, "dnsmasq_leases", LEASE_FILE);
-    default_key(devices, "interfaces", strings([AP_INTERFACE.to_owned()]));
+    default_key(devices, "interfaces", strings([i.ap.interface.clone()]));
     // The init scripts set the conntrack sysctls as root before any traffic; the daemon runs
     // without the right to, and only checks them.
     let conntrack = table(&mut doc, "conntrack");
@@ -132,6 +132,8 @@ pub fn render(i: &RuntimeInputs<'_>) -> String {
     }
     wifi.insert("band", toml_edit::value(ap.band.as_str()));
     wifi.insert("channel", toml_edit::value(i64::from(ap.channel)));
+    // The radio setup chose, never "auto": the daemon watches it.
+    wifi.insert("interface", toml_edit::value(ap.interface.as_str()));
 
     if let Some(h) = i.admin_password_hash {
         let admin = table(&mut doc, "admin");
@@ -149,6 +151,11 @@ pub fn render(i: &RuntimeInputs<'_>) -> String {
         "problems_file",
         toml_edit::value(i.problems_file.display().to_string()),
     );
+    if i.notes.is_empty() {
+        system.remove("notes");
+    } else {
+        system.insert("notes", toml_edit::value(strings(i.notes.iter().cloned())));
+    }
 
     format!(
         "# whereflow's configuration on this appliance. Rendered at boot by `whereflow setup`\n\
@@ -166,6 +173,7 @@ mod tests {
 
     fn ap() -> AccessPoint {
         AccessPoint {
+            interface: "wlan0".into(),
             ssid: "whereflow-setup".into(),
             passphrase: "abcd-efgh-jkmn".into(),
             security: ApSecurity::Wpa2 { pmf: false },
@@ -184,6 +192,7 @@ mod tests {
             admin_password_hash: None,
             problems_file: Path::new("/boot/whereflow-problems.txt"),
             source: "/boot/whereflow-settings.toml",
+            notes: &[],
         });
         let c = Config::parse(&text, Path::new("x")).unwrap();
         c.validate().unwrap();
@@ -215,6 +224,7 @@ mod tests {
             admin_password_hash: None,
             problems_file: Path::new("/p"),
             source: "s",
+            notes: &[],
         });
         assert!(!text.contains("hunter2"), "{text}");
         let c = Config::parse(&text, Path::new("x")).unwrap();

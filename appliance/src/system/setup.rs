@@ -10,12 +10,13 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::{Config, WifiSecurity};
+use crate::config::{Config, UplinkConfig};
 use crate::system::hostapd::{self, AccessPoint};
 use crate::system::network::{AP_ADDRESS, AP_INTERFACE, AP_PREFIX};
 use crate::system::radio::{self, RadioCaps};
+use crate::system::radios::{self, Candidate};
 use crate::system::settings::{self, Problem, Settings};
-use crate::system::{dnsmasq, fallback, nftables, problems, runtime};
+use crate::system::{dnsmasq, fallback, nftables, problems, runtime, wpa_supplicant};
 
 /// What `whereflow setup` reads and writes.
 #[derive(Clone, Debug)]
@@ -37,6 +38,8 @@ pub struct SetupOptions {
     pub fallback_reason: Option<String>,
     /// Replace a plain `admin.password` in the settings file by `admin.password_hash`.
     pub rewrite_admin_password: bool,
+    /// Where the WiFi radios are found (`/sys`).
+    pub sysfs: PathBuf,
 }
 
 /// A setup failure: a file could not be written (problems with the settings are not
@@ -85,6 +88,8 @@ pub const NFTABLES_DETECT_CONF: &str = "nftables-detect.conf";
 pub const DAEMON_TOML: &str = "daemon.toml";
 /// Shell variables for the init scripts.
 pub const SYSTEM_ENV: &str = "system.env";
+/// The WiFi uplink (only with one).
+pub const WPA_SUPPLICANT_CONF: &str = "wpa_supplicant.conf";
 
 /// Everything [`render_all`] needs besides the settings.
 pub struct RenderContext<'a> {
@@ -100,6 +105,11 @@ pub struct RenderContext<'a> {
     pub extra: &'a [Problem],
     /// What the access point's radio can do (`None`: not read, or could not be).
     pub radio: Option<&'a RadioCaps>,
+    /// The access point's radio (`wlan0`; a USB adapter's `wlan1`), chosen by
+    /// [`choose_radio`]; the fallback runs there too.
+    pub ap_interface: &'a str,
+    /// What the daemon should show about the radios (`system.notes`).
+    pub notes: &'a [String],
 }
 
 /// Render every file from checked `settings`; `fallback_passphrase` is called only when the
@@ -126,7 +136,7 @@ pub fn render_all(
     };
     if let Some(choice) = choice {
         if let (Some(config), Some(doc)) = (&settings.config, &settings.document) {
-            let ap = AccessPoint::from_wifi(&config.wifi, choice.security);
+            let ap = AccessPoint::from_wifi(&config.wifi, choice.security, cx.ap_interface);
             let toml = runtime::render(&runtime::RuntimeInputs {
                 settings: Some(doc),
                 image_defaults: cx.image_defaults,
@@ -134,13 +144,13 @@ pub fn render_all(
                 admin_password_hash: cx.admin_password_hash,
                 problems_file,
                 source: &source,
+                notes: cx.notes,
             });
             // The daemon reads exactly this: check it the way the daemon will.
             match final_check(&toml) {
                 Ok(checked) => {
-                    let uplink = &config.uplink.interface;
                     return Rendered {
-                        files: files(&ap, uplink, toml, &checked, false, &source),
+                        files: files(&ap, &config.uplink, toml, &checked, false, &source),
                         problems: Vec::new(),
                         ap,
                         fallback: false,
@@ -153,13 +163,14 @@ pub fn render_all(
         }
     }
 
-    // The fallback: the defaults alone, the setup access point, and the uplink if it is good.
-    let ap = fallback::access_point(&fallback_passphrase());
+    // The fallback: the defaults alone, the setup access point, and the uplink if it is good
+    // (a WiFi uplink only on a radio the access point leaves free).
+    let ap = fallback::access_point(&fallback_passphrase(), cx.ap_interface);
     let uplink = settings
         .config
         .as_ref()
         .map(|c| c.uplink.clone())
-        .filter(|u| u.validate().is_ok())
+        .filter(|u| u.validate().is_ok() && u.interface != ap.interface)
         .unwrap_or_default();
     let toml = runtime::render(&runtime::RuntimeInputs {
         settings: None,
@@ -168,11 +179,12 @@ pub fn render_all(
         admin_password_hash: None,
         problems_file,
         source: &source,
+        notes: cx.notes,
     });
     let checked = final_check(&toml).unwrap_or_default();
     let text = problems::render(&source, &found, &ap);
     Rendered {
-        files: files(&ap, &uplink.interface, toml, &checked, true, &source),
+        files: files(&ap, &uplink, toml, &checked, true, &source),
         problems: found,
         ap,
         fallback: true,
@@ -198,38 +210,55 @@ fn final_check(toml: &str) -> Result<Config, Problem> {
 
 fn files(
     ap: &AccessPoint,
-    uplink: &str,
+    uplink: &UplinkConfig,
     toml: String,
     config: &Config,
     fallback: bool,
     source: &str,
 ) -> Vec<(&'static str, String)> {
-    vec![
+    let iface = &uplink.interface;
+    let mut out = vec![
         (HOSTAPD_CONF, hostapd::render(ap, source)),
-        (DNSMASQ_CONF, dnsmasq::render(source, uplink)),
+        (DNSMASQ_CONF, dnsmasq::render(source, &ap.interface, iface)),
         (
             NFTABLES_CONF,
-            nftables::render(source, uplink, config.metrics.listen.map(|a| a.port())),
+            nftables::render(
+                source,
+                &ap.interface,
+                iface,
+                config.metrics.listen.map(|a| a.port()),
+            ),
         ),
         (NFTABLES_DETECT_CONF, nftables::render_detect(source)),
         (DAEMON_TOML, toml),
-        (SYSTEM_ENV, env(uplink, config, fallback)),
-    ]
+        (SYSTEM_ENV, env(&ap.interface, uplink, config, fallback)),
+    ];
+    if uplink.is_wifi() {
+        out.push((
+            WPA_SUPPLICANT_CONF,
+            wpa_supplicant::render(uplink, ap.country.as_deref(), source),
+        ));
+    }
+    out
 }
 
 /// `system.env`: shell variables for the init scripts (all values are checked names and
 /// numbers, safe to source). `WF_DNS_FROM_UPLINK=yes`: the daemon takes its upstream DNS
 /// servers from `/etc/resolv.conf` (no `dns.upstreams`), which the uplink's DHCP writes.
-fn env(uplink: &str, config: &Config, fallback: bool) -> String {
+/// `WF_UPLINK_WIFI=yes`: the uplink joins a WiFi network with `wpa_supplicant.conf`.
+fn env(ap: &str, uplink: &UplinkConfig, config: &Config, fallback: bool) -> String {
     let yes_no = |b: bool| if b { "yes" } else { "no" };
     format!(
         "# Rendered at boot by `whereflow setup`: what the init scripts need to know.\n\
-         WF_AP_INTERFACE={AP_INTERFACE}\n\
+         WF_AP_INTERFACE={ap}\n\
          WF_AP_ADDRESS={AP_ADDRESS}/{AP_PREFIX}\n\
-         WF_UPLINK={uplink}\n\
+         WF_UPLINK={}\n\
+         WF_UPLINK_WIFI={}\n\
          WF_WEB_PORT={}\n\
          WF_DNS_FROM_UPLINK={}\n\
          WF_FALLBACK={}\n",
+        uplink.interface,
+        yes_no(uplink.is_wifi()),
         config.web.listen.port(),
         yes_no(config.dns.upstreams.is_empty()),
         yes_no(fallback)
@@ -249,11 +278,15 @@ pub struct SetupReport {
 pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
     let settings = settings::read(&opts.settings);
     let mut notes = Vec::new();
-    let extra: Vec<Problem> = opts
+    let mut extra: Vec<Problem> = opts
         .fallback_reason
         .iter()
         .map(|r| Problem::new("wifi", r.clone()))
         .collect();
+    // Which radio serves the room (and whether a WiFi uplink leaves one for it).
+    let radio_choice = choose_radio(&opts.sysfs, settings.config.as_ref());
+    notes.extend(radio_choice.console.iter().cloned());
+    extra.extend(radio_choice.problem.iter().cloned());
 
     // Hash a plain admin password (only from settings that will be used).
     let mut hash = None;
@@ -294,30 +327,7 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
             }
         }
     });
-    // The radio decides "auto", and whether "wpa3" can be; other choices, and settings that
-    // give the fallback anyway, do not ask it.
-    let wants_radio = settings.problems.is_empty()
-        && extra.is_empty()
-        && settings
-            .config
-            .as_ref()
-            .is_some_and(|c| matches!(c.wifi.security, WifiSecurity::Auto | WifiSecurity::Wpa3));
-    let caps = if wants_radio {
-        match radio::read(AP_INTERFACE) {
-            Ok(c) => {
-                tracing::info!(?c, "the WiFi radio's capabilities");
-                Some(c)
-            }
-            Err(e) => {
-                notes.push(format!(
-                    "the WiFi radio's capabilities could not be read: {e}"
-                ));
-                None
-            }
-        }
-    } else {
-        None
-    };
+    let caps = radio_choice.caps;
     let mut passphrase_note = None;
     let cx = RenderContext {
         settings_path: &opts.settings,
@@ -326,6 +336,8 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
         admin_password_hash: hash.as_deref(),
         extra: &extra,
         radio: caps.as_ref(),
+        ap_interface: &radio_choice.interface,
+        notes: &radio_choice.daemon_notes,
     };
     let rendered = render_all(&settings, &cx, || {
         let (p, note) = fallback::passphrase(&opts.fallback_passphrase_file);
@@ -366,6 +378,108 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
         },
     }
     Ok(SetupReport { rendered, notes })
+}
+
+/// The access point's radio as [`choose_radio`] found it.
+#[derive(Debug)]
+pub struct RadioChoice {
+    /// The interface the access point (or the fallback) runs on.
+    pub interface: String,
+    /// What it can do (`None`: not read).
+    pub caps: Option<RadioCaps>,
+    /// Why the settings cannot be used as they are (no radio can serve; a WiFi uplink on
+    /// the only radio; `wifi.interface` not there or without AP mode).
+    pub problem: Option<Problem>,
+    /// For the console: which radio and why, and every note.
+    pub console: Vec<String>,
+    /// For the daemon's status (`system.notes`): notes worth a warning (a second USB adapter
+    /// left unused, an adapter without AP mode).
+    pub daemon_notes: Vec<String>,
+}
+
+/// How long setup waits for a WiFi radio to appear.
+const WAIT_FOR_RADIO: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Choose the access point's radio among those under `sysfs` for `config` (`None`: the
+/// settings could not be read: `"auto"`, no WiFi uplink). No radio at all is not a problem
+/// here: the access point's init script says so, and a radio plugged in later is used.
+pub fn choose_radio(sysfs: &Path, config: Option<&Config>) -> RadioChoice {
+    // A driver may still be loading its firmware at boot: wait a little for a radio.
+    let start = std::time::Instant::now();
+    let mut found = radios::discover(sysfs);
+    while found.is_empty() && sysfs.join("class/net").exists() && start.elapsed() < WAIT_FOR_RADIO {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        found = radios::discover(sysfs);
+    }
+    let wanted = config.and_then(|c| c.wifi.explicit_interface());
+    let uplink = config
+        .filter(|c| c.uplink.is_wifi())
+        .map(|c| c.uplink.interface.as_str());
+    if found.is_empty() {
+        let interface = wanted.unwrap_or(AP_INTERFACE).to_owned();
+        return RadioChoice {
+            console: vec![format!(
+                "no WiFi radio found: the access point is set up on {interface} for when it \
+                 appears"
+            )],
+            interface,
+            caps: None,
+            problem: None,
+            daemon_notes: Vec::new(),
+        };
+    }
+    let mut console = Vec::new();
+    let candidates: Vec<Candidate> = found
+        .into_iter()
+        .map(|r| {
+            let caps = match radio::read_phy(&r.phy) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    console.push(format!(
+                        "the capabilities of {} could not be read: {e}",
+                        radios::describe(&r)
+                    ));
+                    None
+                }
+            };
+            Candidate { radio: r, caps }
+        })
+        .collect();
+    let caps_of = |iface: &str| {
+        candidates
+            .iter()
+            .find(|c| c.radio.interface == iface)
+            .and_then(|c| c.caps)
+    };
+    match radios::choose(&candidates, wanted, uplink) {
+        Ok(ch) => {
+            tracing::info!(radio = %ch.radio.interface, "{}", ch.reason);
+            console.push(format!("WiFi access point on {}", ch.reason));
+            console.extend(ch.notes.iter().cloned());
+            RadioChoice {
+                caps: caps_of(&ch.radio.interface),
+                interface: ch.radio.interface,
+                problem: None,
+                console,
+                daemon_notes: ch.notes,
+            }
+        }
+        Err(p) => {
+            // The setup access point goes where "auto" would put it with no uplink.
+            let interface = radios::choose(&candidates, None, None)
+                .map(|c| c.radio)
+                .ok()
+                .or_else(|| candidates.first().map(|c| c.radio.clone()))
+                .map_or_else(|| AP_INTERFACE.to_owned(), |r| r.interface);
+            RadioChoice {
+                caps: caps_of(&interface),
+                interface,
+                problem: Some(p),
+                console,
+                daemon_notes: Vec::new(),
+            }
+        }
+    }
 }
 
 /// Write `text` to `path` with `mode`, atomically and durably.
@@ -435,6 +549,8 @@ mod tests {
             admin_password_hash: Some(HASH),
             extra,
             radio,
+            ap_interface: "wlan0",
+            notes: &[],
         };
         render_all(&s, &cx, || "abcd-efgh-jkmn".to_owned())
     }
@@ -592,6 +708,7 @@ mod tests {
             image_defaults: Some(dir.join("etc/image-defaults.toml")),
             fallback_reason: None,
             rewrite_admin_password: true,
+            sysfs: dir.join("sys"),
         };
         // First boot with a bad file: fallback, problems written, passphrase kept.
         std::fs::write(&opts.settings, BAD).unwrap();

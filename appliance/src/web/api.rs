@@ -480,6 +480,8 @@ async fn status(State(app): State<AppState>) -> Response {
             json!({ "written": g(&w.written), "batches": g(&w.batches), "dropped": g(&w.dropped), "failed": g(&w.failed), "discarded": g(&w.discarded) })
         }),
         "devices": device_stats(&app),
+        // On the appliance: the radio serving the room, its devices, the uplink.
+        "wifi": app.status.wifi.lock().clone(),
         "warnings": s.warnings,
     }))
     .into_response()
