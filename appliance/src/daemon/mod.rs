@@ -178,6 +178,13 @@ impl Daemon {
             detect: detect.as_ref().map(|d| d.handle.clone()),
             controls,
             group_view: group_view(&history),
+            marks: Arc::new(RwLock::new(
+                history
+                    .store
+                    .as_ref()
+                    .map(|s| crate::session::restore_marks(s))
+                    .unwrap_or_default(),
+            )),
             metrics_token: config.metrics.token.clone().map(Arc::new),
         };
         let web = WebServer::start(
