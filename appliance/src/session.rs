@@ -324,7 +324,9 @@ pub(crate) async fn set_mark(s: &Stages<'_>, label: &str) -> Result<Arc<Mark>, S
         // has none, so a mark of the old one that raced it is dropped).
         if mark.session_id == history.store.current_session_id() {
             marks.push(Arc::clone(&mark));
-            let extra = marks.len().saturating_sub(crate::model::MAX_MARKS_PER_SESSION);
+            let extra = marks
+                .len()
+                .saturating_sub(crate::model::MAX_MARKS_PER_SESSION);
             marks.drain(..extra);
         }
     }

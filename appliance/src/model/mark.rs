@@ -63,7 +63,10 @@ mod tests {
 
     #[test]
     fn labels_are_trimmed_one_line_and_bounded() {
-        assert_eq!(Mark::checked_label("  Now open TikTok ").unwrap(), "Now open TikTok");
+        assert_eq!(
+            Mark::checked_label("  Now open TikTok ").unwrap(),
+            "Now open TikTok"
+        );
         assert_eq!(Mark::checked_label(" \t "), Err(MarkLabelError::Empty));
         assert_eq!(
             Mark::checked_label(&"é".repeat(MAX_MARK_LABEL)).map(|s| s.chars().count()),

@@ -280,7 +280,9 @@ impl Timeline {
                 (_, Some(o)) if !o.is_empty() => o.clone(),
                 _ => "Unknown".to_owned(),
             };
-            let i = usize::try_from(*step).unwrap_or(0).min(steps.saturating_sub(1));
+            let i = usize::try_from(*step)
+                .unwrap_or(0)
+                .min(steps.saturating_sub(1));
             let v = by_org.entry(name).or_insert_with(|| vec![0; steps]);
             if let Some(cell) = v.get_mut(i) {
                 *cell = cell.saturating_add(*bytes);
@@ -354,9 +356,21 @@ mod tests {
     fn fold_keeps_the_biggest_and_hides_what_the_teacher_hid() {
         let t0 = Utc::now();
         let mut cells: Vec<TimelineCell> = (0..12)
-            .map(|i| (0, Some(format!("d{i}.example")), Some(format!("Org {i:02}")), 100 + i))
+            .map(|i| {
+                (
+                    0,
+                    Some(format!("d{i}.example")),
+                    Some(format!("Org {i:02}")),
+                    100 + i,
+                )
+            })
             .collect();
-        cells.push((1, Some("secret.example".into()), Some("Secret Inc".into()), 5_000));
+        cells.push((
+            1,
+            Some("secret.example".into()),
+            Some("Secret Inc".into()),
+            5_000,
+        ));
         cells.push((1, None, None, 7));
         let t = Timeline::fold(t0, 60_000, 2, &cells, |d| d == "secret.example");
         let orgs: Vec<&str> = t.series.iter().map(|s| s.org.as_str()).collect();

@@ -95,10 +95,7 @@ async fn timeline(app: &AppState, id: Option<i64>) -> Response {
     let Some(store) = app.admin.store().cloned() else {
         return SessionError::NoHistory.into_response();
     };
-    let hidden = app
-        .group_view
-        .read()
-        .resolve(|i| app.devices.addresses(i));
+    let hidden = app.group_view.read().resolve(|i| app.devices.addresses(i));
     let result = blocking(move || {
         let id = id.unwrap_or_else(|| store.current_session_id());
         let session = stored_session(&store, id)?;
@@ -209,10 +206,7 @@ async fn replay(
 /// A frame in `/api/v1/paths`'s shape (so the views draw it as they draw the live rows),
 /// the teacher's rules applied (a projector logged in as admin shows the same).
 fn frame_response(app: &AppState, session: &Session, window: i64, mut f: ReplayFrame) -> Response {
-    let hidden = app
-        .group_view
-        .read()
-        .resolve(|i| app.devices.addresses(i));
+    let hidden = app.group_view.read().resolve(|i| app.devices.addresses(i));
     for r in &mut f.paths {
         if let PathDevice::Device(d) = r.device {
             if hidden.device(d) {
