@@ -42,7 +42,8 @@ export function startMarks({ sinceOn = () => false, onNewMark = () => {} } = {})
     try {
       timelineData = await fetchJson("/api/v1/timeline");
       marks = timelineData.marks || marks;
-      drawTimeline(svg, document.getElementById("timeline-legend"), timelineData);
+      // History off: no chart to draw.
+      if (timelineData.history !== false) drawTimeline(svg, document.getElementById("timeline-legend"), timelineData);
       say();
     } catch {
       // History off or the appliance unreachable: the chart stays as it was.
