@@ -2,7 +2,8 @@
 //! view, the database, the alerts and the device registry), "start a new session" (the
 //! database, the live view, the alerts, the devices' names and the group-view rules), the
 //! teacher's group-view rules (the rules, the database; a device target found through the
-//! device registry) and a device naming itself (the registry, unless a rule locks it).
+//! device registry), a device naming itself (the registry, unless a rule locks it) and the
+//! teacher's marks (the database, the views' "since the mark", the event stream).
 //!
 //! Each action takes the handles it changes ([`Stages`]) and answers with its own error
 //! ([`SessionError`]); the web side only calls it and turns the error into a response.
@@ -20,7 +21,7 @@ use crate::devices::DeviceRegistry;
 use crate::group_view::{
     DeviceTarget, GroupViewError, Grouping, Rule, RuleAction, RuleKind, Target,
 };
-use crate::model::DeviceId;
+use crate::model::{DeviceId, LiveEvent, Mark};
 use crate::store::StoredRule;
 use crate::store::{Deleted, Session, Store, StoreError, StoreWriter};
 
@@ -70,6 +71,10 @@ pub(crate) struct Stages<'a> {
     pub devices: &'a DeviceRegistry,
     /// The teacher's group-view rules for this session.
     pub group_view: &'a RwLock<Grouping>,
+    /// This session's marks, oldest first (the views' "since the mark").
+    pub marks: &'a RwLock<Vec<Arc<Mark>>>,
+    /// The event stream (a new mark is pushed to the views).
+    pub events: &'a tokio::sync::broadcast::Sender<Arc<LiveEvent>>,
 }
 
 /// Why an action failed (the web side maps each to a status code).
@@ -96,6 +101,9 @@ pub(crate) enum SessionError {
     /// The teacher locked this device's nickname.
     #[error("your teacher has locked this device's nickname for this session")]
     NicknameLocked,
+    /// A mark's label breaks the rules (`model::Mark::checked_label`).
+    #[error("{0}")]
+    MarkLabel(#[from] crate::model::MarkLabelError),
     /// The nickname breaks the rules (`devices::nickname`).
     #[error("that nickname cannot be used: {0}")]
     Nickname(#[from] crate::devices::registry::NicknameError),
@@ -256,8 +264,9 @@ pub(crate) async fn start_session(
         .await?
     };
     s.devices.new_session(keep_nicknames);
-    // The teacher's rules were for the session that ended.
+    // The teacher's rules and marks were for the session that ended.
     s.group_view.write().replace_all(Vec::new());
+    s.marks.write().clear();
     let key = s.devices.pseudonym_secret();
     let saving = store.clone();
     if let Err(e) = blocking(move || {
@@ -297,6 +306,47 @@ pub(crate) async fn start_session(
         previous: (previous != 0).then_some(previous),
         kept: keep_old,
     })
+}
+
+/// The teacher sets a mark ("Now open TikTok"): saved under the current session, then in
+/// force for the views' "since the mark" and pushed on the event stream (`mark`). Needs the
+/// saved history: a mark is part of the session's record.
+pub(crate) async fn set_mark(s: &Stages<'_>, label: &str) -> Result<Arc<Mark>, SessionError> {
+    let label = Mark::checked_label(label)?;
+    let history = s.history.ok_or(SessionError::NoHistory)?;
+    let store = history.store.clone();
+    let session = store.current_session_id();
+    let mark = blocking(move || Ok(store.add_mark(session, chrono::Utc::now(), &label)?)).await?;
+    let mark = Arc::new(mark);
+    {
+        let mut marks = s.marks.write();
+        // The store bounds a session's marks; this copy follows (a session just started
+        // has none, so a mark of the old one that raced it is dropped).
+        if mark.session_id == history.store.current_session_id() {
+            marks.push(Arc::clone(&mark));
+            let extra = marks
+                .len()
+                .saturating_sub(crate::model::MAX_MARKS_PER_SESSION);
+            marks.drain(..extra);
+        }
+    }
+    // No subscriber now is no error.
+    let _ = s.events.send(Arc::new(LiveEvent::Mark {
+        mark: Arc::clone(&mark),
+    }));
+    tracing::info!("admin: mark {} {:?} set", mark.id, mark.label);
+    Ok(mark)
+}
+
+/// The current session's saved marks, for the start (none if they cannot be read).
+pub(crate) fn restore_marks(store: &Store) -> Vec<Arc<Mark>> {
+    match store.marks(store.current_session_id()) {
+        Ok(m) => m.into_iter().map(Arc::new).collect(),
+        Err(e) => {
+            tracing::warn!("marks: the session's marks could not be read ({e})");
+            Vec::new()
+        }
+    }
 }
 
 /// The rule the admin asked for, checked: `kind` and `action` as words, `target` a device's

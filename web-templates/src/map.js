@@ -12,10 +12,11 @@ import world from "world-atlas/countries-110m.json";
 import { hotspots, placeLabels, radius, spread } from "./lib/places.js";
 import { deviceLabel, formatBytes, formatShare, plural } from "./lib/format.js";
 import { fetchJson, startLive } from "./lib/live.js";
+import { startMarks } from "./lib/marks.js";
 import { COUNTRY_POINTS } from "./lib/country-points.js";
 import { byId, categories, countryName, countryNumeric, fill, h, param, REDUCED_MOTION, setParams, windowButtons } from "./lib/dom.js";
 
-const WINDOWS = new Set(["60", "300", "900", "session"]);
+const WINDOWS = new Set(["60", "300", "900", "session", "mark"]);
 const CATEGORY_WORDS = {
   advertising: "ads",
   analytics: "tracking",
@@ -296,10 +297,13 @@ function scrollToHome() {
   container.scrollLeft = Math.max(0, x - container.clientWidth / 2);
 }
 
+const marks = startMarks({ sinceOn: () => state.window === "mark" });
 const live = startLive({
   url: () => `/api/v1/paths?window=${encodeURIComponent(state.window)}`,
   push: () => state.window,
   status: byId("live-status"),
+  listen: ["mark"],
+  onEvent: (name, data) => marks.onEvent(name, data),
   onData: (data) => {
     state.data = data;
     syncDevices(data);
@@ -310,6 +314,7 @@ const live = startLive({
 windowButtons(byId("window"), state.window, (w) => {
   state.window = w;
   setParams({ window: w === "300" ? null : w });
+  marks.refresh();
   live.refresh();
 });
 select_.addEventListener("change", () => {

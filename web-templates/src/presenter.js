@@ -10,6 +10,7 @@ import { createChime } from "./lib/chime.js";
 import { fetchJson, startLive } from "./lib/live.js";
 import { byId, categories, fill, h } from "./lib/dom.js";
 import { pageKinds } from "./lib/alert-dom.js";
+import { startMarks } from "./lib/marks.js";
 
 const cats = categories();
 const totals = byId("totals");
@@ -183,14 +184,37 @@ if (fs && document.fullscreenEnabled) {
   });
 }
 
-startLive({
-  url: () => "/api/v1/paths?window=session",
-  push: () => "session",
+// "Since the mark": the totals and lists count only what happened since the latest mark
+// (the `mark` window); the choice is kept in the address (?since=mark).
+const sinceButton = byId("since-mark");
+let sinceMark = new URLSearchParams(window.location.search).get("since") === "mark";
+const presenterWindow = () => (sinceMark ? "mark" : "session");
+const marks = startMarks({ sinceOn: () => sinceMark });
+const live = startLive({
+  url: () => `/api/v1/paths?window=${presenterWindow()}`,
+  push: presenterWindow,
   status: byId("live-status"),
-  listen: ["alert", "alert_update"],
+  listen: ["alert", "alert_update", "mark"],
   onEvent: (name, data) => {
     if (name === "alert" || name === "alert_update") onAlertEvent(name, data);
+    else marks.onEvent(name, data);
   },
   onData: render,
+});
+function showSince() {
+  sinceButton.setAttribute("aria-pressed", String(sinceMark));
+  sinceButton.textContent = sinceMark ? "Since the mark: on" : "Since the mark: off";
+  marks.refresh();
+}
+sinceButton.hidden = false;
+showSince();
+sinceButton.addEventListener("click", () => {
+  sinceMark = !sinceMark;
+  const u = new URL(window.location.href);
+  if (sinceMark) u.searchParams.set("since", "mark");
+  else u.searchParams.delete("since");
+  window.history.replaceState(null, "", u);
+  showSince();
+  live.refresh();
 });
 readAlerts();

@@ -11,9 +11,10 @@ import { deviceLabel, formatBytes, formatCount, formatShare, plural, truncate } 
 import { startLive } from "./lib/live.js";
 import { byId, countryName, fill, h, param, REDUCED_MOTION, setParams, windowButtons, SVG_NS } from "./lib/dom.js";
 import { synthetic } from "./lib/synthetic.js";
+import { startMarks } from "./lib/marks.js";
 
-const WINDOWS = new Set(["60", "300", "900", "session"]);
-const WINDOW_WORDS = { 60: "in the last minute", 300: "in the last 5 minutes", 900: "in the last 15 minutes", session: "this session" };
+const WINDOWS = new Set(["60", "300", "900", "session", "mark"]);
+const WINDOW_WORDS = { 60: "in the last minute", 300: "in the last 5 minutes", 900: "in the last 15 minutes", session: "this session", mark: "since the mark" };
 
 const state = {
   window: WINDOWS.has(param("window")) ? param("window") : "300",
@@ -356,10 +357,13 @@ const ready = new Promise((r) => {
   resolveReady = r;
 });
 
+const marks = startMarks({ sinceOn: () => state.window === "mark" });
 const live = startLive({
   url,
   push: () => state.window,
   status: byId("live-status"),
+  listen: ["mark"],
+  onEvent: (name, data) => marks.onEvent(name, data),
   onData: (data) => {
     if (state.frozen) return;
     state.data = data;
@@ -381,6 +385,7 @@ function changed() {
 windowButtons(byId("window"), state.window, (w) => {
   state.window = w;
   state.order = null;
+  marks.refresh();
   changed();
   live.refresh();
 });

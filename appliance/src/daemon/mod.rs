@@ -180,6 +180,13 @@ impl Daemon {
             detect: detect.as_ref().map(|d| d.handle.clone()),
             controls,
             group_view: group_view(&history),
+            marks: Arc::new(RwLock::new(
+                history
+                    .store
+                    .as_ref()
+                    .map(|s| crate::session::restore_marks(s))
+                    .unwrap_or_default(),
+            )),
             metrics_token: crate::web::metrics::Guard::new(config.metrics.token.clone()),
         };
         let web = WebServer::start(

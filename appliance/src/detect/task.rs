@@ -242,7 +242,9 @@ impl Detectors {
                     self.destinations.on_flow(flow, false, &self.rules, out);
                 }
                 LiveEvent::FlowClosed { flow } => self.upload.on_flow(flow, now_ms, out),
-                LiveEvent::Alert { .. } | LiveEvent::AlertUpdate { .. } => {}
+                LiveEvent::Alert { .. }
+                | LiveEvent::AlertUpdate { .. }
+                | LiveEvent::Mark { .. } => {}
             },
             DetectInput::Conn(t, at_ms) => self.scan.on_attempt(
                 Attempt {

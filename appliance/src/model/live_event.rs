@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::model::{Alert, DeviceId, DnsLogEntry, FlowRecord};
+use crate::model::{Alert, DeviceId, DnsLogEntry, FlowRecord, Mark};
 
 /// One change pushed to event-stream subscribers.
 #[derive(Clone, Debug, Serialize)]
@@ -40,11 +40,16 @@ pub enum LiveEvent {
         /// The alert as `/api/v1/alerts` lists it, with its new count.
         alert: Arc<Alert>,
     },
+    /// The teacher set a mark ("since the mark" views start from it).
+    Mark {
+        /// The mark as `/api/v1/marks` lists it.
+        mark: Arc<Mark>,
+    },
 }
 
 impl LiveEvent {
     /// The event's name on the stream (`flow_new`, `flow_update`, `flow_closed`, `dns`,
-    /// `alert`, `alert_update`).
+    /// `alert`, `alert_update`, `mark`).
     pub fn name(&self) -> &'static str {
         match self {
             LiveEvent::FlowNew { .. } => "flow_new",
@@ -53,6 +58,7 @@ impl LiveEvent {
             LiveEvent::Dns { .. } => "dns",
             LiveEvent::Alert { .. } => "alert",
             LiveEvent::AlertUpdate { .. } => "alert_update",
+            LiveEvent::Mark { .. } => "mark",
         }
     }
 
@@ -65,6 +71,7 @@ impl LiveEvent {
             | LiveEvent::FlowClosed { flow } => Some(flow.device_ip),
             LiveEvent::Dns { answer } => Some(answer.device_ip),
             LiveEvent::Alert { alert } | LiveEvent::AlertUpdate { alert } => alert.device_ip,
+            LiveEvent::Mark { .. } => None,
         }
     }
 }

@@ -18,6 +18,7 @@
 //!   [`SpecialRange`] for addresses not on the internet.
 //! - `alert`: [`Alert`] and its [`AlertKind`].
 //! - `live_event`: [`LiveEvent`], one change pushed on the event stream.
+//! - `mark`: [`Mark`], a named moment of a session ("since the mark").
 
 mod alert;
 mod category;
@@ -28,6 +29,7 @@ mod enrichment;
 mod flow;
 mod http_url;
 mod live_event;
+mod mark;
 mod proto;
 
 pub use alert::{Alert, AlertKind};
@@ -40,4 +42,5 @@ pub use flow::{FlowKey, FlowRecord, FlowState};
 pub(crate) use http_url::authority;
 pub use http_url::HttpUrl;
 pub use live_event::LiveEvent;
+pub use mark::{Mark, MarkLabelError, MAX_MARKS_PER_SESSION, MAX_MARK_LABEL};
 pub use proto::Proto;

@@ -32,6 +32,7 @@ mod devices;
 pub(crate) mod export;
 mod forget;
 mod group_view;
+mod marks;
 mod paths;
 mod pseudonym_key;
 pub(crate) mod retention;
@@ -52,6 +53,7 @@ use crate::model::{DnsLogEntry, FlowRecord};
 
 pub use export::{DeviceRow, ExportError, FlowRow, HostRow, SessionReader};
 pub use group_view::StoredRule;
+pub use marks::{ReplayFrame, Timeline, TimelineSeries};
 pub use retention::{DbSize, HistorySettings, RetentionPolicy, RetentionReport};
 pub use sessions::Deleted;
 pub use snapshots::CounterSnapshot;
@@ -113,6 +115,9 @@ pub enum StoreError {
     /// The current session cannot be deleted.
     #[error("session {0} is the current session: start a new session before deleting it")]
     CurrentSession(i64),
+    /// The session has as many marks as it may keep.
+    #[error("this session already has {0} marks, the most one session keeps")]
+    TooManyMarks(usize),
     /// The writer thread has stopped (or its queue stayed full).
     #[error("the store writer is not running or too busy: {0}")]
     Writer(String),

@@ -170,8 +170,22 @@ CREATE TABLE group_view_rules (
 ) WITHOUT ROWID;
 ";
 
+/// Schema version 8 (marks): the moments the teacher named in a session ("Now open
+/// TikTok"), so "since the mark", the timeline and the take-home page survive a restart.
+/// `id` counts from 1 per session; `label` is at most 80 characters and a session keeps at
+/// most 200 marks (checked by `model::Mark` and `Store::add_mark`).
+const V8: &str = "
+CREATE TABLE marks (
+    session_id  INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    id          INTEGER NOT NULL,
+    at          INTEGER NOT NULL,
+    label       TEXT NOT NULL,
+    PRIMARY KEY (session_id, id)
+) WITHOUT ROWID;
+";
+
 /// The migration steps, in order; the schema version is the number of steps applied.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
 
 /// The schema version this build writes.
 #[cfg(test)]
@@ -249,6 +263,7 @@ mod tests {
                 "flows",
                 "group_view_rules",
                 "known_devices",
+                "marks",
                 "sessions"
             ]
         );

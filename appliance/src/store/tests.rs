@@ -558,3 +558,52 @@ fn close_commits_what_was_queued_and_stops_while_other_handles_live() {
     assert!(!other.try_send(StoreOp::Dns(Arc::new(answer("10.0.0.3", "c.example", 2)))));
     assert_eq!(other.dropped(), 1);
 }
+
+#[test]
+fn marks_timeline_and_replay_from_the_snapshots() {
+    use crate::model::MAX_MARKS_PER_SESSION;
+    let dir = TempDir::new();
+    let store = Store::open(&dir.0).unwrap();
+    let session = store.current_session().unwrap();
+    // Marks: numbered per session, bounded, kept across a reopen.
+    let m = store.add_mark(session.id, t(1), "Now open TikTok").unwrap();
+    assert_eq!((m.id, m.label.as_str()), (1, "Now open TikTok"));
+    assert!(matches!(
+        store.add_mark(9_999, t(1), "x"),
+        Err(StoreError::NoSuchSession(9_999))
+    ));
+    // One flow: 1,100 bytes by 10 s, 3,300 at its close at 130 s (two batches: two snapshots).
+    let mut f = flow(1, 100, 0, 10);
+    f.enrichment.org = Some("Example Org".into());
+    write_all(&store, vec![StoreOp::Flow(Arc::new(f.clone()))]);
+    f.bytes_up = 300;
+    f.bytes_down = 3_000;
+    f.last_seen = t(130);
+    f.state = FlowState::Closed;
+    write_all(&store, vec![StoreOp::Flow(Arc::new(f))]);
+    let cells = store.timeline_cells(session.id, t(0), 60_000).unwrap();
+    let tl = Timeline::fold(t(0), 60_000, 3, &cells, |_| false);
+    assert_eq!(tl.series.len(), 1, "{tl:?}");
+    assert_eq!(tl.series[0].org, "Example Org");
+    assert_eq!(tl.series[0].bytes, vec![1_100, 0, 2_200]);
+    // Replay: nothing before the flow started; its growth in each window after.
+    let before = store.replay_frame(session.id, t(-60), t(-1)).unwrap();
+    assert!(before.paths.is_empty(), "{before:?}");
+    let early = store.replay_frame(session.id, t(0), t(60)).unwrap();
+    assert_eq!(early.paths.len(), 1);
+    assert_eq!(early.paths[0].bytes_up + early.paths[0].bytes_down, 1_100);
+    assert_eq!(early.paths[0].open, 1);
+    let late = store.replay_frame(session.id, t(60), t(200)).unwrap();
+    assert_eq!(late.paths[0].bytes_up + late.paths[0].bytes_down, 2_200);
+    assert_eq!(late.paths[0].open, 0);
+    drop(store);
+    let store = Store::open(&dir.0).unwrap();
+    assert_eq!(store.marks(session.id).unwrap(), vec![m]);
+    for i in 1..MAX_MARKS_PER_SESSION {
+        store.add_mark(session.id, t(2), &format!("m{i}")).unwrap();
+    }
+    assert!(matches!(
+        store.add_mark(session.id, t(3), "one too many"),
+        Err(StoreError::TooManyMarks(_))
+    ));
+}

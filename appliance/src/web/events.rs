@@ -10,10 +10,10 @@
 //! In privacy mode a device gets its own events in full and, for everyone else's, only a
 //! content-free `changed` event, so group views know to re-read their aggregates.
 //!
-//! A live view asks `?paths=<window>` (`60`, `300`, `900` or `session`): its stream then
-//! carries a `hello` (who the subscriber is), the view's `paths` snapshots — the same bytes
-//! for every subscriber of the view, computed by `web::live_paths` — and alerts, but no flow
-//! or DNS events (a phone drawing the sankey has no use for them).
+//! A live view asks `?paths=<window>` (`60`, `300`, `900`, `session` or `mark`): its stream
+//! then carries a `hello` (who the subscriber is), the view's `paths` snapshots — the same
+//! bytes for every subscriber of the view, computed by `web::live_paths` — alerts and marks,
+//! but no flow or DNS events (a phone drawing the sankey has no use for them).
 //!
 //! The teacher's rules apply to what a non-admin subscriber gets, as on `/api/v1/flows`,
 //! `/dns` and `/alerts` ([`crate::group_view::Censor`], re-resolved when the rules change):
@@ -77,6 +77,8 @@ fn shown(app: &AppState, censor: &Censor, ev: &LiveEvent) -> serde_json::Result<
         LiveEvent::AlertUpdate { alert } => serde_json::to_string(&LiveEvent::AlertUpdate {
             alert: censor.alert(id, alert),
         }),
+        // The teacher's words to the whole class: nothing to censor.
+        LiveEvent::Mark { .. } => serde_json::to_string(ev),
     }
 }
 
@@ -101,11 +103,13 @@ fn to_event(
         }
     }
     match item {
-        // An alert about no device (an outside host) is nobody's own in privacy mode.
+        // An alert about no device (an outside host) is nobody's own in privacy mode; a mark
+        // is everyone's.
         Ok(ev)
-            if !ev
-                .device()
-                .map_or(!viewer.private, |d| viewer.may_see(d, &app.devices)) =>
+            if !matches!(*ev, LiveEvent::Mark { .. })
+                && !ev
+                    .device()
+                    .map_or(!viewer.private, |d| viewer.may_see(d, &app.devices)) =>
         {
             Event::default()
                 .event("changed")

@@ -16,8 +16,8 @@
 //! same). A feed nobody listens to is dropped at the next tick, so there are at most as many
 //! feeds as event-stream slots.
 //!
-//! The task also relays alerts (`alert`, `alert_update`) to the views' streams, so their
-//! subscribers do not wake for every flow and DNS event they would not use.
+//! The task also relays alerts (`alert`, `alert_update`) and marks (`mark`) to the views'
+//! streams, so their subscribers do not wake for every flow and DNS event they would not use.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
@@ -30,7 +30,7 @@ use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 use crate::model::{DeviceId, LiveEvent};
-use crate::web::paths::{device_names, parse_window, rows_now};
+use crate::web::paths::{device_names, rows_now, window_start};
 use crate::web::AppState;
 
 /// How often the task looks for changes: a new connection reaches every viewer within about
@@ -43,8 +43,9 @@ pub(crate) const TICK: Duration = Duration::from_millis(250);
 const REFRESH: Duration = Duration::from_secs(2);
 
 /// The windows a view can subscribe to (the sankey's and map's buttons): a fixed few, so
-/// the work per tick stays bounded whatever subscribers ask.
-pub(crate) const WINDOWS: [&str; 4] = ["60", "300", "900", "session"];
+/// the work per tick stays bounded whatever subscribers ask. `mark`: since the session's
+/// latest mark (the whole session before the first).
+pub(crate) const WINDOWS: [&str; 5] = ["60", "300", "900", "session", "mark"];
 
 /// Alerts buffered per view subscriber (behind: a `lagged` event).
 const ALERT_BUFFER: usize = 64;
@@ -249,6 +250,11 @@ pub(crate) async fn run(app: AppState, shutdown: CancellationToken) {
                         // No subscriber now is no error.
                         let _ = app.path_feeds.alerts.send(ev);
                     }
+                    LiveEvent::Mark { .. } => {
+                        // The `mark` feeds start from it now.
+                        dirty = true;
+                        let _ = app.path_feeds.alerts.send(ev);
+                    }
                     LiveEvent::FlowNew { .. }
                     | LiveEvent::FlowUpdate { .. }
                     | LiveEvent::FlowClosed { .. } => dirty = true,
@@ -286,7 +292,7 @@ pub(crate) async fn run(app: AppState, shutdown: CancellationToken) {
 /// `key`'s rows now, each with its key (a hash of what it is grouped by, so a client can
 /// apply deltas), and its devices' names.
 fn compute(app: &AppState, key: &FeedKey) -> Computed {
-    let since = parse_window(key.window).unwrap_or(None);
+    let since = window_start(app, key.window).unwrap_or(None);
     let (rows, truncated, same) = rows_now(app, since, key.private_to);
     // In a private feed the device is known: mark it; a shared feed marks no one (the
     // stream's `hello` event tells each subscriber which device it is).
@@ -389,6 +395,6 @@ mod tests {
     fn only_the_views_windows() {
         assert!(FeedKey::new("session", None).is_ok());
         let e = FeedKey::new("61", None).unwrap_err();
-        assert!(e.contains("60, 300, 900, session"), "{e}");
+        assert!(e.contains("60, 300, 900, session, mark"), "{e}");
     }
 }

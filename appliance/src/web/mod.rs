@@ -9,6 +9,8 @@
 //! - `paths`: `GET /api/v1/paths`, device → domain → organization → country aggregates.
 //! - `live_paths`: the same aggregates pushed on the event stream (`?paths=<window>`): one
 //!   snapshot per view per tick, the same bytes for every subscriber.
+//! - `marks`: the teacher's marks (`/api/v1/marks`), a session's timeline and its replay
+//!   frames (`/api/v1/timeline`, `/api/v1/sessions/{id}/timeline`, `.../replay`).
 //! - `home`: `GET /`, what this is and how to read it.
 //! - `views`: `GET /sankey`, `GET /map` and `GET /api/v1/site` (the map's starting point).
 //! - `presenter`: `GET /presenter`, with the QR codes to open the site and join the WiFi.
@@ -62,6 +64,7 @@ pub mod host;
 pub mod https;
 pub mod listener;
 pub(crate) mod live_paths;
+pub(crate) mod marks;
 pub(crate) mod me;
 pub(crate) mod metrics;
 pub mod notice;
@@ -150,6 +153,8 @@ pub struct AppState {
     pub controls: Arc<crate::control::Controls>,
     /// What the teacher keeps off the group views (`group_view`), for this session.
     pub group_view: Arc<RwLock<crate::group_view::Grouping>>,
+    /// This session's marks, oldest first (`marks`; the views' "since the mark").
+    pub marks: Arc<RwLock<Vec<Arc<crate::model::Mark>>>>,
     /// The bearer token `GET /metrics` asks for (`metrics.token`; `None`: no `/metrics`).
     pub metrics_token: metrics::Guard,
 }
@@ -203,6 +208,8 @@ impl AppState {
             alerts: self.detect.as_ref().map(|d| &*d.alerts),
             devices: &self.devices,
             group_view: &self.group_view,
+            marks: &self.marks,
+            events: &self.events,
         }
     }
 }
@@ -214,6 +221,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(events::routes())
         .merge(paths::routes())
+        .merge(marks::routes())
         .merge(home::routes())
         .merge(views::routes())
         .merge(presenter::routes())

@@ -93,8 +93,11 @@ pub fn routes() -> Router<AppState> {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Params {
-    /// Seconds (`60`, `300`, `900`, ...) or `session`.
+    /// Seconds (`60`, `300`, `900`, ...), `session` or `mark` (since the latest mark).
     window: Option<String>,
+    /// Only flows seen since then: `mark` (the latest mark) or a time in milliseconds since
+    /// the Unix epoch (instead of `window`).
+    since: Option<String>,
     /// Only this device.
     device: Option<IpAddr>,
 }
@@ -137,8 +140,21 @@ async fn paths_handler(
         Ok(p) => p,
         Err(e) => return bad_request(e.body_text()),
     };
-    let window = p.window.unwrap_or_else(|| "300".into());
-    let since = match parse_window(&window) {
+    let window = match (p.since, p.window) {
+        (Some(_), Some(_)) => return bad_request("give either window or since, not both"),
+        (Some(s), None) if s == "mark" => "mark".into(),
+        (Some(s), None) => match s.parse::<i64>() {
+            Ok(ms) if ms >= 0 => format!("since:{ms}"),
+            _ => {
+                return bad_request(format!(
+                    "since must be \"mark\" or a time in milliseconds since 1970; got {:?}",
+                    s.chars().take(40).collect::<String>()
+                ))
+            }
+        },
+        (None, w) => w.unwrap_or_else(|| "300".into()),
+    };
+    let since = match window_start(&app, &window) {
         Ok(s) => s,
         Err(message) => return bad_request(message),
     };
@@ -205,6 +221,26 @@ pub(crate) fn parse_window(window: &str) -> Result<Option<chrono::DateTime<Utc>>
             "window must be a number of seconds from 1 to {MAX_WINDOW_SECS}, or \"session\"; got {window:?}"
         )),
     }
+}
+
+/// Where a view's window starts: `mark` at the session's latest mark (the whole session
+/// before the first), `since:<ms>` then, else as [`parse_window`].
+pub(crate) fn window_start(
+    app: &AppState,
+    window: &str,
+) -> Result<Option<chrono::DateTime<Utc>>, String> {
+    if window == "mark" {
+        return Ok(app.marks.read().last().map(|m| m.at));
+    }
+    if let Some(ms) = window.strip_prefix("since:") {
+        return ms
+            .parse::<i64>()
+            .ok()
+            .and_then(chrono::DateTime::from_timestamp_millis)
+            .map(Some)
+            .ok_or_else(|| format!("since must be a time in milliseconds; got {ms:?}"));
+    }
+    parse_window(window)
 }
 
 /// The devices of `rows` as the group views name them, `you` marked.

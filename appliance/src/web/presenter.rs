@@ -10,6 +10,7 @@ use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 
 use crate::config::{WifiConfig, WifiSecurity};
+use crate::web::auth::{AdminRejection, AdminSession};
 use crate::web::page::{html, html_escape, Layout};
 use crate::web::AppState;
 
@@ -27,6 +28,10 @@ struct PresenterPage {
     wifi: Option<WifiJoin>,
     /// The HTTPS admin login and its certificate's fingerprint, for the teacher to compare.
     https: Option<(String, String)>,
+    /// `marks_panel.html`: the admin's CSRF token when the admin is logged in ("Mark now").
+    mark_csrf: Option<String>,
+    /// `marks_panel.html`: draw the session's timeline.
+    timeline: bool,
 }
 
 /// What the presenter shows to join the WiFi.
@@ -36,7 +41,10 @@ struct WifiJoin {
     qr: String,
 }
 
-async fn presenter(State(app): State<AppState>) -> Response {
+async fn presenter(
+    State(app): State<AppState>,
+    admin: Result<AdminSession, AdminRejection>,
+) -> Response {
     let wifi = wifi_uri(&app.wifi).map(|uri| WifiJoin {
         ssid: app.wifi.ssid.clone(),
         passphrase: app.wifi.passphrase.clone(),
@@ -56,6 +64,8 @@ async fn presenter(State(app): State<AppState>) -> Response {
                 h.fingerprint.clone(),
             )
         }),
+        mark_csrf: admin.ok().map(|a| a.csrf_token()),
+        timeline: true,
     })
 }
 
@@ -178,6 +188,8 @@ mod tests {
                 qr: qr_svg(&wifi_uri(&w).unwrap(), "wifi"),
             }),
             https: None,
+            mark_csrf: None,
+            timeline: true,
         }
         .render()
         .unwrap();
@@ -190,11 +202,16 @@ mod tests {
             site_qr: qr_svg("http://whereflow.lan", "site"),
             wifi: None,
             https: Some(("https://whereflow.lan:8443/admin".into(), "AB:CD".into())),
+            mark_csrf: Some("feed".into()),
+            timeline: true,
         }
         .render()
         .unwrap();
         assert_eq!(none.matches("<svg class=\"qr\"").count(), 1);
         assert!(none.contains("wifi.ssid"));
         assert!(none.contains("AB:CD") && !html.contains("SHA-256"));
+        // "Mark now" only for the admin, with the login's token; the timeline for both.
+        assert!(!html.contains("mark-form") && none.contains("data-csrf=\"feed\""));
+        assert!(html.contains("id=\"timeline\"") && none.contains("id=\"timeline\""));
     }
 }

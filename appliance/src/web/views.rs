@@ -25,11 +25,17 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "sankey.html")]
 struct SankeyPage {
     page: Layout,
+    /// `marks_panel.html`: no "Mark now" here (the presenter page has it).
+    mark_csrf: Option<String>,
+    /// `marks_panel.html`: draw the session's timeline.
+    timeline: bool,
 }
 
 async fn sankey(State(app): State<AppState>) -> Response {
     html(&SankeyPage {
         page: Layout::new(&app, "Flows: device to country", "sankey", "sankey"),
+        mark_csrf: None,
+        timeline: true,
     })
 }
 
@@ -39,6 +45,10 @@ struct MapPage {
     page: Layout,
     categories: Vec<CategoryView>,
     home_set: bool,
+    /// `marks_panel.html`: no "Mark now" here (the presenter page has it).
+    mark_csrf: Option<String>,
+    /// `marks_panel.html`: no timeline on the map.
+    timeline: bool,
 }
 
 async fn map(State(app): State<AppState>) -> Response {
@@ -46,6 +56,8 @@ async fn map(State(app): State<AppState>) -> Response {
         page: Layout::new(&app, "World map", "map", "map"),
         categories: category_views(),
         home_set: app.site.latitude.is_some() && app.site.longitude.is_some(),
+        mark_csrf: None,
+        timeline: false,
     })
 }
 

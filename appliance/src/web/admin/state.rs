@@ -98,6 +98,8 @@ impl SessionError {
             AdminError::Store(StoreError::NoSuchSession(_)) => StatusCode::NOT_FOUND,
             AdminError::Store(StoreError::CurrentSession(_)) => StatusCode::CONFLICT,
             AdminError::Store(StoreError::Writer(_)) => StatusCode::SERVICE_UNAVAILABLE,
+            AdminError::Store(StoreError::TooManyMarks(_)) => StatusCode::CONFLICT,
+            AdminError::MarkLabel(_) => StatusCode::BAD_REQUEST,
             AdminError::Store(_) | AdminError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             AdminError::GroupView(e) => match e {
                 GroupViewError::NoSuchRule(_) => StatusCode::NOT_FOUND,
