@@ -10,6 +10,7 @@ import { createChime } from "./lib/chime.js";
 import { fetchJson, startLive } from "./lib/live.js";
 import { byId, categories, fill, h } from "./lib/dom.js";
 import { pageKinds } from "./lib/alert-dom.js";
+import { t as tr } from "./lib/i18n.js";
 
 const cats = categories();
 const totals = byId("totals");
@@ -86,7 +87,7 @@ const hooks = (window.whereflow = Object.assign(window.whereflow || {}, {
 
 function showSound() {
   soundButton.setAttribute("aria-pressed", String(soundOn));
-  soundButton.textContent = soundOn ? "Alert sound: on" : "Alert sound: off";
+  soundButton.textContent = tr(soundOn ? "presenter-sound-on" : "presenter-sound-off");
 }
 
 if (chime) {
@@ -103,7 +104,7 @@ if (chime) {
       }
     } catch {
       soundOn = false;
-      soundButton.textContent = "Alert sound: not available";
+      soundButton.textContent = tr("presenter-sound-unavailable");
     }
   });
 }
@@ -130,7 +131,7 @@ function render(data) {
   const t = groupTotals(data);
   setFigure("devices", t.devices === null ? "–" : formatCount(t.devices));
   const devWords = totals.querySelector("[data-figure-words=devices]");
-  if (devWords) devWords.textContent = t.devices === null ? "devices (not counted: privacy mode)" : "devices";
+  if (devWords) devWords.textContent = t.devices === null ? tr("presenter-devices-private") : tr("presenter-devices");
   setFigure("orgs", formatCount(t.orgs));
   setFigure("countries", formatCount(t.countries));
   setFigure("trackers", formatShare(t.trackerBytes, t.bytes));
@@ -151,7 +152,7 @@ function render(data) {
             bar(o, max),
           );
         })
-      : [h("li", { class: "muted" }, "Nothing yet: open an app or a website on a phone connected to this WiFi.")],
+      : [h("li", { class: "muted" }, tr("presenter-nothing-yet"))],
   );
 
   const per = trackersPerDevice(data).slice(0, 14);
@@ -163,10 +164,10 @@ function render(data) {
             "li",
             { class: d.trackers ? "has" : "none" },
             h("span", { class: "name" }, d.name),
-            h("span", { class: "count" }, d.trackers ? `⚠ ${plural(d.trackers, "tracker")}` : "no trackers"),
+            h("span", { class: "count" }, d.trackers ? `⚠ ${plural(d.trackers, "tracker")}` : tr("presenter-no-trackers")),
           ),
         )
-      : [h("li", { class: "muted" }, "No devices yet.")],
+      : [h("li", { class: "muted" }, tr("presenter-no-devices"))],
   );
 }
 
@@ -179,7 +180,7 @@ if (fs && document.fullscreenEnabled) {
     else document.documentElement.requestFullscreen().catch(() => {});
   });
   document.addEventListener("fullscreenchange", () => {
-    fs.textContent = document.fullscreenElement ? "Leave full screen" : "Full screen";
+    fs.textContent = tr(document.fullscreenElement ? "presenter-leave-fullscreen" : "presenter-fullscreen");
   });
 }
 
