@@ -177,7 +177,10 @@ fn locales(root: &Path, dist: &Path, out: &Path) {
                 .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
             if let Err((_, errors)) = fluent_syntax::parser::parse(source.as_str()) {
                 for e in errors {
-                    let line = source[..e.pos.start.min(source.len())].lines().count().max(1);
+                    let line = source[..e.pos.start.min(source.len())]
+                        .lines()
+                        .count()
+                        .max(1);
                     failures.push(format!("{}:{line}: {:?}", file.display(), e.kind));
                 }
             }
@@ -197,7 +200,9 @@ fn locales(root: &Path, dist: &Path, out: &Path) {
             failures.join("\n  ")
         );
     }
-    code.push_str("];\n\n/// Country names: code, then en, de, fr, es, tab-separated, one country a line.\n");
+    code.push_str(
+        "];\n\n/// Country names: code, then en, de, fr, es, tab-separated, one country a line.\n",
+    );
     let tsv = dist.join(COUNTRIES_TSV);
     if tsv.is_file() {
         let _ = writeln!(

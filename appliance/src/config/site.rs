@@ -92,3 +92,21 @@ impl SiteConfig {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_language_names_the_key() {
+        let mut site = SiteConfig {
+            language: "de".into(),
+            ..SiteConfig::default()
+        };
+        assert!(site.validate().is_ok());
+        assert_eq!(site.lang(), crate::i18n::Lang::De);
+        site.language = "klingon".into();
+        let e = site.validate().unwrap_err().to_string();
+        assert!(e.contains("site.language") && e.contains("klingon"), "{e}");
+    }
+}

@@ -140,7 +140,11 @@ impl Tr {
     }
 
     /// The message `id` with named arguments (text or numbers).
-    pub fn ta<'a>(&self, id: &str, args: impl IntoIterator<Item = (&'a str, FluentValue<'a>)>) -> String {
+    pub fn ta<'a>(
+        &self,
+        id: &str,
+        args: impl IntoIterator<Item = (&'a str, FluentValue<'a>)>,
+    ) -> String {
         let mut a = FluentArgs::new();
         for (k, v) in args {
             a.set(k, v);
@@ -233,9 +237,14 @@ mod tests {
 
     #[test]
     fn every_key_the_templates_use_is_in_english() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web-templates/templates");
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web-templates/templates");
         let english = keys(Lang::En);
-        let known = |id: &str| english.iter().any(|k| k.split_once(':').is_some_and(|(_, k)| k == id));
+        let known = |id: &str| {
+            english
+                .iter()
+                .any(|k| k.split_once(':').is_some_and(|(_, k)| k == id))
+        };
         for entry in std::fs::read_dir(dir).unwrap().flatten() {
             let text = std::fs::read_to_string(entry.path()).unwrap();
             for call in ["t(\"", "t1(\"", "tn(\""] {

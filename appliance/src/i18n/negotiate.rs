@@ -104,12 +104,7 @@ pub(crate) fn from_accept(headers: &HeaderMap) -> Option<Lang> {
     let value = value.get(..value.len().min(512)).unwrap_or("");
     let requested = fluent_langneg::accepted_languages::parse(value);
     let available: Vec<LanguageIdentifier> = Lang::ALL.iter().map(|l| l.id()).collect();
-    let chosen = negotiate_languages(
-        &requested,
-        &available,
-        None,
-        NegotiationStrategy::Lookup,
-    );
+    let chosen = negotiate_languages(&requested, &available, None, NegotiationStrategy::Lookup);
     let first = chosen.first()?;
     Lang::ALL.into_iter().find(|l| l.id() == **first)
 }
@@ -129,7 +124,12 @@ mod tests {
 
     #[test]
     fn browser_preference_picks_the_best_match() {
-        let al = |v: &str| from_request(&headers(&[(header::ACCEPT_LANGUAGE, v.as_bytes())]), Lang::En);
+        let al = |v: &str| {
+            from_request(
+                &headers(&[(header::ACCEPT_LANGUAGE, v.as_bytes())]),
+                Lang::En,
+            )
+        };
         assert_eq!(al("de-AT,de;q=0.9,en;q=0.5"), Lang::De);
         assert_eq!(al("nl-NL, fr-CA;q=0.8"), Lang::Fr);
         assert_eq!(al("es-419"), Lang::Es);
@@ -146,10 +146,17 @@ mod tests {
             (header::COOKIE, b"other=1; wf_lang=es"),
         ]);
         assert_eq!(from_request(&h, Lang::En), Lang::Es);
-        let h = headers(&[(header::ACCEPT_LANGUAGE, b"fr"), (header::COOKIE, b"wf_lang=klingon")]);
+        let h = headers(&[
+            (header::ACCEPT_LANGUAGE, b"fr"),
+            (header::COOKIE, b"wf_lang=klingon"),
+        ]);
         assert_eq!(from_request(&h, Lang::En), Lang::Fr);
         let h = headers(&[(header::COOKIE, b"wf_lang=\xff\xfe")]);
-        assert_eq!(from_request(&h, Lang::De), Lang::De, "not UTF-8: the fallback");
+        assert_eq!(
+            from_request(&h, Lang::De),
+            Lang::De,
+            "not UTF-8: the fallback"
+        );
     }
 
     #[test]

@@ -80,7 +80,13 @@ pub fn switcher_links(back: &str) -> Vec<(&'static str, &'static str, String)> {
     let back = percent_encode(back);
     Lang::ALL
         .iter()
-        .map(|l| (l.code(), l.endonym(), format!("/lang/{}?back={back}", l.code())))
+        .map(|l| {
+            (
+                l.code(),
+                l.endonym(),
+                format!("/lang/{}?back={back}", l.code()),
+            )
+        })
         .collect()
 }
 
@@ -90,7 +96,10 @@ struct Back {
 }
 
 async fn switch(Path(code): Path<String>, Query(q): Query<Back>) -> Response {
-    let back = q.back.filter(|b| local_path(b)).unwrap_or_else(|| "/".into());
+    let back = q
+        .back
+        .filter(|b| local_path(b))
+        .unwrap_or_else(|| "/".into());
     let cookie = match code.parse::<Lang>() {
         Ok(lang) => format!(
             "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",

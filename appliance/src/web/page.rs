@@ -255,8 +255,10 @@ pub fn kind_explain(k: AlertKind) -> &'static str {
 pub fn kinds_json(tr: Tr) -> String {
     let list: Vec<_> = AlertKind::ALL
         .iter()
-        .map(|&k| json!({ "id": k.as_str(), "label": tr.t(&format!("alert-kind-{}", k.as_str())),
-                          "icon": kind_icon(k) }))
+        .map(|&k| {
+            json!({ "id": k.as_str(), "label": tr.t(&format!("alert-kind-{}", k.as_str())),
+                          "icon": kind_icon(k) })
+        })
         .collect();
     script_json(&serde_json::Value::Array(list))
 }
