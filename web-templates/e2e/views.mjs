@@ -50,7 +50,7 @@ async function openPage(route, viewport, { script = true, password = null, login
   const context = await browser.newContext({
     viewport,
     javaScriptEnabled: script,
-    ...(acceptLanguage ? { locale: acceptLanguage, extraHTTPHeaders: { 'Accept-Language': acceptLanguage } } : {}),
+    ...(acceptLanguage ? { locale: acceptLanguage.split(',')[0], extraHTTPHeaders: { 'Accept-Language': acceptLanguage } } : {}),
   });
   if (switchTo) {
     // The language switcher, as a reader without script uses it: a plain link that sets the

@@ -150,9 +150,9 @@ function draw(graph, { width, height, font, narrow }, animate) {
     .attr("data-tracker", (d) => String(d.tracker))
     .attr("data-id", (d) => d.id)
     .each(function (d) {
-      let t = this.firstChild;
-      if (!t) t = this.appendChild(document.createElementNS(SVG_NS, "title"));
-      t.textContent = `${labelOf(d.source)} → ${labelOf(d.target)}: ${metricWords(d.value)}${d.tracker ? ` ${t("sankey-link-tracker")}` : ""}`;
+      let title = this.firstChild;
+      if (!title) title = this.appendChild(document.createElementNS(SVG_NS, "title"));
+      title.textContent = `${labelOf(d.source)} → ${labelOf(d.target)}: ${metricWords(d.value)}${d.tracker ? ` ${t("sankey-link-tracker")}` : ""}`;
     });
 
   const g = gNodes
