@@ -14,21 +14,32 @@ const OUT = "dist";
 const BUDGET_GZ = 250 * 1024;
 
 // `whereflow:countries`: ISO 3166 alpha-2 -> [numeric id as world-atlas uses it, English name],
-// cut down at build time from i18n-iso-countries (its full data is ~10x bigger).
+// cut down at build time from i18n-iso-countries (its full data is ~10x bigger). The names in
+// every language the appliance speaks go to dist/countries.tsv (code, en, de, fr, es), which
+// appliance/build.rs embeds: the server names countries in the page's language and hands the
+// scripts the names of that language (see src/lib/i18n.js).
+const LANGS = ["en", "de", "fr", "es"];
+// The everyday name where the list has one ("Russia", not "Russian Federation").
+const EVERYDAY_EN = { US: "United States", GB: "United Kingdom", VA: "Vatican City", FM: "Micronesia", MD: "Moldova", LA: "Laos", SY: "Syria", BN: "Brunei", KR: "South Korea", KP: "North Korea", VG: "British Virgin Islands", VI: "US Virgin Islands", CD: "DR Congo", BO: "Bolivia", VE: "Venezuela" };
+const KOSOVO = { en: "Kosovo", de: "Kosovo", fr: "Kosovo", es: "Kosovo" };
+function countryNames(lang) {
+  const names = require(`i18n-iso-countries/langs/${lang}.json`).countries;
+  const out = {};
+  for (const [a2, n] of Object.entries(names)) {
+    out[a2] = (lang === "en" && EVERYDAY_EN[a2]) || (Array.isArray(n) ? n[1] || n[0] : n);
+  }
+  out.XK = out.XK || KOSOVO[lang];
+  return out;
+}
 const countries = {
   name: "countries",
   setup(b) {
     b.onResolve({ filter: /^whereflow:countries$/ }, (a) => ({ path: a.path, namespace: "wf" }));
     b.onLoad({ filter: /.*/, namespace: "wf" }, () => {
       const codes = require("i18n-iso-countries/codes.json");
-      const names = require("i18n-iso-countries/langs/en.json").countries;
+      const names = countryNames("en");
       const table = {};
-      // The everyday name where the list has one ("Russia", not "Russian Federation").
-      const everyday = { US: "United States", GB: "United Kingdom", VA: "Vatican City", FM: "Micronesia", MD: "Moldova", LA: "Laos", SY: "Syria", BN: "Brunei", KR: "South Korea", KP: "North Korea", VG: "British Virgin Islands", VI: "US Virgin Islands", CD: "DR Congo", BO: "Bolivia", VE: "Venezuela" };
-      for (const [a2, , num] of codes) {
-        const n = names[a2];
-        table[a2] = [num, everyday[a2] || (Array.isArray(n) ? n[1] || n[0] : n)];
-      }
+      for (const [a2, , num] of codes) table[a2] = [num, names[a2]];
       table.XK = ["", "Kosovo"];
       return { contents: `export const COUNTRIES = ${JSON.stringify(table)};`, loader: "js" };
     });
@@ -63,6 +74,13 @@ const result = await build({
   plugins: [countries],
 });
 
+{
+  const per = LANGS.map(countryNames);
+  const codes = Object.keys(per[0]).sort();
+  const clean = (n) => String(n || "").replace(/[\t\n]/g, " ");
+  writeFileSync(join(OUT, "countries.tsv"), codes.map((c) => `${[c, ...per.map((p) => clean(p[c]))].join("\t")}\n`).join(""));
+}
+
 const manifest = {};
 for (const [file, out] of Object.entries(result.metafile.outputs)) {
   if (!out.entryPoint) continue;
@@ -81,7 +99,7 @@ let total = 0;
 let totalGz = 0;
 const rows = [];
 for (const f of readdirSync(OUT).sort()) {
-  if (f.endsWith(".gz") || f.startsWith("manifest.")) continue;
+  if (f.endsWith(".gz") || f.startsWith("manifest.") || f === "countries.tsv") continue;
   const body = readFileSync(join(OUT, f));
   const gz = gzipSync(body, { level: constants.Z_BEST_COMPRESSION });
   writeFileSync(join(OUT, `${f}.gz`), gz);

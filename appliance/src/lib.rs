@@ -37,6 +37,7 @@ pub mod export;
 #[doc(hidden)]
 pub mod fuzz;
 pub(crate) mod group_view;
+pub mod i18n;
 pub mod model;
 pub(crate) mod netlink;
 pub(crate) mod session;

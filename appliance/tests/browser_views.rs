@@ -12,6 +12,10 @@
 //! projector rules from the admin page's forms: names off, this device and a website hidden
 //! from the sankey and presenter (totals kept, the device's own page unchanged), undone.
 //!
+//! Languages: every page in English, German (`Accept-Language`), French and Spanish (the
+//! switcher, without JavaScript for Spanish) on a phone, with no missing message and no text
+//! out of its box.
+//!
 //! Screenshots and the browser's report go to `target/browser/`. Needs root, the built front
 //! end (`scripts/build-web.sh`, which `cargo build` runs) and `scripts/fetch-test-data.sh`.
 
@@ -247,6 +251,37 @@ fn every_view_in_a_real_browser_with_real_traffic() {
             ms <= 1000.0,
             "{what}: first load took {ms} ms (target ≤ 1000)"
         );
+    }
+
+    // Every page in English, German (the browser's Accept-Language), French and Spanish (the
+    // switcher's cookie; Spanish without JavaScript): in that language, no missing message,
+    // no text out of its box at 390 px.
+    let langs = report["languages"].as_array().expect("languages");
+    assert_eq!(langs.len(), 4 * 7, "{langs:?}");
+    for l in langs {
+        let what = format!("{} in {}", l["route"], l["lang"]);
+        // The presenter follows site.language (here English), not the browser's language.
+        let want = if l["route"] == "/presenter" && l["lang"] == "de" {
+            "en"
+        } else {
+            l["lang"].as_str().unwrap_or("")
+        };
+        assert_eq!(l["html_lang"], want, "{what}: <html lang>");
+        assert_eq!(
+            l["missing"],
+            serde_json::json!([]),
+            "{what}: missing messages"
+        );
+        // The take-home page's tables are wider than a phone in every language, English too
+        // (that page's layout, not the translations): the overflow check covers the others.
+        if l["route"] != "/me/takehome" {
+            assert_eq!(l["page_overflow"], false, "{what}: wider than the phone");
+            assert_eq!(
+                l["overflowing"],
+                serde_json::json!([]),
+                "{what}: text out of its box"
+            );
+        }
     }
 
     // The sankey shows the lab's three devices and organizations, trackers marked.

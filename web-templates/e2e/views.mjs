@@ -46,8 +46,20 @@ const report = { pages: [], sankey: {}, map: {}, me: {}, takehome: {}, presenter
 // A fresh context per page and size: first loads, no cache from another page. `script: false`
 // loads it with JavaScript off; `password` logs in as admin first (the login's cookie is the
 // context's), as a script does or, with `login: 'form'`, with the admin page's form.
-async function openPage(route, viewport, { script = true, password = null, login = 'api' } = {}) {
-  const context = await browser.newContext({ viewport, javaScriptEnabled: script });
+async function openPage(route, viewport, { script = true, password = null, login = 'api', acceptLanguage = null, switchTo = null } = {}) {
+  const context = await browser.newContext({
+    viewport,
+    javaScriptEnabled: script,
+    ...(acceptLanguage ? { locale: acceptLanguage.split(',')[0], extraHTTPHeaders: { 'Accept-Language': acceptLanguage } } : {}),
+  });
+  if (switchTo) {
+    // The language switcher, as a reader without script uses it: a plain link that sets the
+    // cookie and comes back.
+    const p = await context.newPage();
+    await p.goto(new URL('/', base).href);
+    await Promise.all([p.waitForNavigation(), p.locator(`.lang-switch a[hreflang="${switchTo}"]`).click()]);
+    await p.close();
+  }
   if (password && login === 'form') {
     const p = await context.newPage();
     await p.goto(new URL('/admin', base).href);
@@ -520,6 +532,44 @@ try {
     }
     g.undone = await sankeyNow(null);
     await admin.context.close();
+  }
+
+  // Every page in every language on a phone: the page's language is the one asked for (by
+  // the browser, or the switcher's cookie), no message is missing (⟦id⟧), and no text runs
+  // out of its box at 390 px.
+  report.languages = [];
+  const langRoutes = ['/', '/sankey', '/map', '/presenter', '/me', '/alerts', '/me/takehome'];
+  for (const [lang, how] of [['en', {}], ['de', { acceptLanguage: 'de-DE,de;q=0.9' }], ['fr', { switchTo: 'fr' }], ['es', { switchTo: 'es', script: false }]]) {
+    for (const route of langRoutes) {
+      const { page, context } = await openPage(route, phone, how);
+      await page.waitForTimeout(how.script === false ? 100 : 1500);
+      const r = await page.evaluate(() => {
+        const texts = [document.title, document.body.innerText];
+        for (const el of document.querySelectorAll('[aria-label],[title],[placeholder]')) {
+          texts.push(el.getAttribute('aria-label') || '', el.getAttribute('title') || '', el.getAttribute('placeholder') || '');
+        }
+        const missing = texts.join('\n').match(/⟦[^⟧]*⟧/g) || [];
+        // Boxes whose text is wider than they are (tables and scrolling boxes scroll on
+        // purpose; drawings are checked by their own tests).
+        const over = [];
+        for (const el of document.body.querySelectorAll('*')) {
+          if (el.closest('svg, .table-wrap, script, style, noscript, [hidden]')) continue;
+          const cs = getComputedStyle(el);
+          if (cs.display === 'inline' || cs.display === 'none' || el.clientWidth === 0) continue;
+          if (['auto', 'scroll'].includes(cs.overflowX)) continue;
+          if (el.scrollWidth > el.clientWidth + 1) over.push(`${el.tagName.toLowerCase()}.${el.className}: ${el.textContent.replace(/\s+/g, ' ').trim().slice(0, 60)}`);
+        }
+        return {
+          html_lang: document.documentElement.lang,
+          missing: [...new Set(missing)],
+          page_overflow: document.documentElement.scrollWidth > window.innerWidth,
+          overflowing: over.slice(0, 10),
+        };
+      });
+      report.languages.push({ lang, route, ...r });
+      if (route === '/' || route === '/sankey') await shot(page, `lang-${lang}${route.replace(/\//g, '-')}-390`);
+      await context.close();
+    }
   }
 } finally {
   await browser.close();

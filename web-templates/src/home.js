@@ -3,6 +3,7 @@
 import { plural } from "./lib/format.js";
 import { groupTotals } from "./lib/totals.js";
 import { startLive } from "./lib/live.js";
+import { t as tr } from "./lib/i18n.js";
 
 const out = document.getElementById("home-live");
 if (out) {
@@ -13,10 +14,10 @@ if (out) {
     pollMs: 5000,
     onData: (data) => {
       const t = groupTotals(data);
-      const who = t.devices === null ? "The devices here" : plural(t.devices, "device");
+      const who = t.devices === null ? tr("home-live-devices") : plural(t.devices, "device");
       out.textContent = t.bytes
-        ? `Right now: ${who} talked to ${plural(t.orgs, "company", "companies")} in ${plural(t.countries, "country", "countries")} in the last 5 minutes.`
-        : "No device has sent anything in the last 5 minutes.";
+        ? tr("home-live", { who, orgs: plural(t.orgs, "company"), countries: plural(t.countries, "country") })
+        : tr("home-live-none");
     },
   });
 }

@@ -15,6 +15,7 @@ import { fetchJson, startLive } from "./lib/live.js";
 import { startMarks } from "./lib/marks.js";
 import { COUNTRY_POINTS } from "./lib/country-points.js";
 import { byId, categories, countryName, countryNumeric, fill, h, param, REDUCED_MOTION, setParams, windowButtons } from "./lib/dom.js";
+import { language, t } from "./lib/i18n.js";
 
 const WINDOWS = new Set(["60", "300", "900", "session", "mark"]);
 const CATEGORY_WORDS = {
@@ -112,8 +113,7 @@ function drawHome() {
   gHome.selectAll("*").remove();
   if (!has) {
     note.textContent =
-      "This appliance's own location is not set, so no lines are drawn from it. " +
-      "Whoever runs it can set site.latitude and site.longitude in its configuration file.";
+      t("map-home-unset");
     note.hidden = false;
     return null;
   }
@@ -123,13 +123,13 @@ function drawHome() {
   // A house: a shape, not only a colour.
   g.append("path").attr("d", "M0,-11 L10,-2 L7,-2 L7,8 L-7,8 L-7,-2 L-10,-2 Z");
   g.append("text").attr("class", "home-label").attr("dy", "0.35em").text(homeText());
-  g.append("title").text("This WiFi: the appliance you are connected to");
+  g.append("title").text(t("map-home-title"));
   return [home.longitude, home.latitude];
 }
 
 function homeText() {
   const home = state.home;
-  return home && home.name ? `You are here (${home.name})` : "You are here";
+  return home && home.name ? t("map-you-are-here-named", { name: home.name }) : t("map-you-are-here");
 }
 
 function draw(data, animate) {
@@ -235,9 +235,11 @@ function draw(data, animate) {
 
 function words(s) {
   const cat = cats.get(s.category);
-  const where = s.city ? `${s.city}, ${s.countryLabel || "unknown country"}` : s.label;
-  const trackers = s.trackerBytes ? `; ${formatShare(s.trackerBytes, s.bytes)} to trackers` : "";
-  return `${where}: ${formatBytes(s.bytes)} from ${plural(s.deviceCount, "device")}, mostly ${cat ? cat.label.toLowerCase() : s.category}${trackers}${s.active ? "; active now" : ""}`;
+  const where = s.city ? `${s.city}, ${s.countryLabel || t("map-unknown-country")}` : s.label;
+  const trackers = s.trackerBytes ? t("map-place-trackers", { share: formatShare(s.trackerBytes, s.bytes) }) : "";
+  const kind = cat ? cat.label.toLocaleLowerCase(language()) : s.category;
+  const base = t("map-place-words", { where, bytes: formatBytes(s.bytes), devices: plural(s.deviceCount, "device"), kind });
+  return `${base}${trackers}${s.active ? t("map-place-active") : ""}`;
 }
 
 function describe(rows, placed, unplaced) {
@@ -245,9 +247,12 @@ function describe(rows, placed, unplaced) {
   const countries = new Set(rows.map((r) => r.country).filter(Boolean));
   const active = placed.filter((s) => s.active).length;
   summary.textContent = rows.length
-    ? `Data went to ${plural(all.length, "place")} in ${plural(countries.size, "country", "countries")}` +
-      `${active ? `; ${plural(active, "place")} active right now (pulsing)` : ""}.`
-    : "No connections in this time window yet.";
+    ? t(active ? "map-summary-active" : "map-summary", {
+        places: plural(all.length, "place"),
+        countries: plural(countries.size, "country"),
+        active: plural(active, "place"),
+      })
+    : t("map-none");
   fill(
     list.tBodies[0],
     all.slice(0, 40).map((s) => {
@@ -255,7 +260,7 @@ function describe(rows, placed, unplaced) {
       return h(
         "tr",
         {},
-        h("td", {}, s.city ? `${s.city}, ${s.countryLabel || "?"}` : s.label, s.lon === null ? h("span", { class: "muted" }, " (not on the map)") : ""),
+        h("td", {}, s.city ? `${s.city}, ${s.countryLabel || "?"}` : s.label, s.lon === null ? h("span", { class: "muted" }, ` ${t("map-not-on-map")}`) : ""),
         h("td", { class: "num", "data-unit": s.deviceCount === 1 ? "device" : "devices" }, String(s.deviceCount)),
         h("td", { class: "num" }, formatBytes(s.bytes)),
         h("td", {}, h("span", { class: `swatch cat-${s.category}`, "aria-hidden": "true" }), cat ? cat.label : s.category),
@@ -269,8 +274,8 @@ function describe(rows, placed, unplaced) {
 
 function syncDevices(data) {
   const devices = data.devices || [];
-  const opts = [h("option", { value: "" }, `All devices (${devices.length})`)];
-  for (const d of devices) opts.push(h("option", { value: d.id, selected: d.id === state.device }, d.you ? `${deviceLabel(d)} (you)` : deviceLabel(d)));
+  const opts = [h("option", { value: "" }, t("all-devices", { n: devices.length }))];
+  for (const d of devices) opts.push(h("option", { value: d.id, selected: d.id === state.device }, d.you ? t("name-you", { name: deviceLabel(d) }) : deviceLabel(d)));
   fill(select_, opts);
   select_.value = state.device;
 }

@@ -11,6 +11,7 @@ import { fetchJson, startLive } from "./lib/live.js";
 import { byId, categories, fill, h } from "./lib/dom.js";
 import { pageKinds } from "./lib/alert-dom.js";
 import { startMarks } from "./lib/marks.js";
+import { t as tr } from "./lib/i18n.js";
 
 const cats = categories();
 const totals = byId("totals");
@@ -87,7 +88,7 @@ const hooks = (window.whereflow = Object.assign(window.whereflow || {}, {
 
 function showSound() {
   soundButton.setAttribute("aria-pressed", String(soundOn));
-  soundButton.textContent = soundOn ? "Alert sound: on" : "Alert sound: off";
+  soundButton.textContent = tr(soundOn ? "presenter-sound-on" : "presenter-sound-off");
 }
 
 if (chime) {
@@ -104,7 +105,7 @@ if (chime) {
       }
     } catch {
       soundOn = false;
-      soundButton.textContent = "Alert sound: not available";
+      soundButton.textContent = tr("presenter-sound-unavailable");
     }
   });
 }
@@ -131,7 +132,7 @@ function render(data) {
   const t = groupTotals(data);
   setFigure("devices", t.devices === null ? "–" : formatCount(t.devices));
   const devWords = totals.querySelector("[data-figure-words=devices]");
-  if (devWords) devWords.textContent = t.devices === null ? "devices (not counted: privacy mode)" : "devices";
+  if (devWords) devWords.textContent = t.devices === null ? tr("presenter-devices-private") : tr("presenter-devices");
   setFigure("orgs", formatCount(t.orgs));
   setFigure("countries", formatCount(t.countries));
   setFigure("trackers", formatShare(t.trackerBytes, t.bytes));
@@ -152,7 +153,7 @@ function render(data) {
             bar(o, max),
           );
         })
-      : [h("li", { class: "muted" }, "Nothing yet: open an app or a website on a phone connected to this WiFi.")],
+      : [h("li", { class: "muted" }, tr("presenter-nothing-yet"))],
   );
 
   const per = trackersPerDevice(data).slice(0, 14);
@@ -164,10 +165,10 @@ function render(data) {
             "li",
             { class: d.trackers ? "has" : "none" },
             h("span", { class: "name" }, d.name),
-            h("span", { class: "count" }, d.trackers ? `⚠ ${plural(d.trackers, "tracker")}` : "no trackers"),
+            h("span", { class: "count" }, d.trackers ? `⚠ ${plural(d.trackers, "tracker")}` : tr("presenter-no-trackers")),
           ),
         )
-      : [h("li", { class: "muted" }, "No devices yet.")],
+      : [h("li", { class: "muted" }, tr("presenter-no-devices"))],
   );
 }
 
@@ -180,7 +181,7 @@ if (fs && document.fullscreenEnabled) {
     else document.documentElement.requestFullscreen().catch(() => {});
   });
   document.addEventListener("fullscreenchange", () => {
-    fs.textContent = document.fullscreenElement ? "Leave full screen" : "Full screen";
+    fs.textContent = tr(document.fullscreenElement ? "presenter-leave-fullscreen" : "presenter-fullscreen");
   });
 }
 
@@ -203,7 +204,7 @@ const live = startLive({
 });
 function showSince() {
   sinceButton.setAttribute("aria-pressed", String(sinceMark));
-  sinceButton.textContent = sinceMark ? "Since the mark: on" : "Since the mark: off";
+  sinceButton.textContent = tr(sinceMark ? "presenter-since-mark-on" : "presenter-since-mark-off");
   marks.refresh();
 }
 sinceButton.hidden = false;

@@ -7,14 +7,16 @@ import { select } from "d3-selection";
 import "d3-transition";
 
 import { buildGraph, COLUMNS, highlightSets, stableOrder } from "./lib/graph.js";
-import { deviceLabel, formatBytes, formatCount, formatShare, plural, truncate } from "./lib/format.js";
+import { deviceLabel, formatBytes, formatShare, plural, truncate } from "./lib/format.js";
 import { startLive } from "./lib/live.js";
 import { byId, countryName, fill, h, param, REDUCED_MOTION, setParams, windowButtons, SVG_NS } from "./lib/dom.js";
 import { synthetic } from "./lib/synthetic.js";
 import { startMarks } from "./lib/marks.js";
+import { t } from "./lib/i18n.js";
 
 const WINDOWS = new Set(["60", "300", "900", "session", "mark"]);
-const WINDOW_WORDS = { 60: "in the last minute", 300: "in the last 5 minutes", 900: "in the last 15 minutes", session: "this session", mark: "since the mark" };
+/** The catalogue message of each time window ("in the last 5 minutes"). */
+const WINDOW_WORDS = { 60: "sankey-when-60", 300: "sankey-when-300", 900: "sankey-when-900", session: "sankey-when-session", mark: "sankey-when-mark" };
 
 const state = {
   window: WINDOWS.has(param("window")) ? param("window") : "300",
@@ -116,10 +118,10 @@ function draw(graph, { width, height, font, narrow }, animate) {
 
   // Column headings.
   const heads = [
-    ["Devices", x[0], "start"],
-    ["Websites & services", x[1], "start"],
-    ["Companies", x[2], "start"],
-    ["Countries", x[3], "start"],
+    [t("sankey-col-devices"), x[0], "start"],
+    [t("sankey-col-domains"), x[1], "start"],
+    [t("sankey-col-orgs"), x[2], "start"],
+    [t("sankey-col-countries"), x[3], "start"],
   ].filter((d) => d[1] !== null);
   gHeads
     .selectAll("text")
@@ -149,9 +151,9 @@ function draw(graph, { width, height, font, narrow }, animate) {
     .attr("data-tracker", (d) => String(d.tracker))
     .attr("data-id", (d) => d.id)
     .each(function (d) {
-      let t = this.firstChild;
-      if (!t) t = this.appendChild(document.createElementNS(SVG_NS, "title"));
-      t.textContent = `${labelOf(d.source)} → ${labelOf(d.target)}: ${metricWords(d.value)}${d.tracker ? " (tracker or advertising)" : ""}`;
+      let title = this.firstChild;
+      if (!title) title = this.appendChild(document.createElementNS(SVG_NS, "title"));
+      title.textContent = `${labelOf(d.source)} → ${labelOf(d.target)}: ${metricWords(d.value)}${d.tracker ? ` ${t("sankey-link-tracker")}` : ""}`;
     });
 
   const g = gNodes
@@ -196,7 +198,7 @@ function draw(graph, { width, height, font, narrow }, animate) {
 function nodeWords(d, graph) {
   const v = graph.metric === "connections" ? plural(d.value, "connection") : formatBytes(d.value);
   const share = formatShare(d.value, graph.total);
-  const trackerPart = d.tracker ? `; tracker or advertising: ${graph.metric === "connections" ? plural(d.trackerValue, "connection") : formatBytes(d.trackerValue)}` : "";
+  const trackerPart = d.tracker ? `; ${t("sankey-node-tracker", { value: graph.metric === "connections" ? plural(d.trackerValue, "connection") : formatBytes(d.trackerValue) })}` : "";
   return `${d.label}: ${v} (${share})${trackerPart}`;
 }
 
@@ -212,11 +214,11 @@ function applyHighlight() {
     const countIn = (col) => [...sets.nodes].filter((x) => x.startsWith(`${col}:`)).length;
     const parts = [];
     if (n.column !== "device") parts.push(plural(countIn("device"), "device"));
-    if (n.column !== "org") parts.push(plural(countIn("org"), "company", "companies"));
-    if (n.column !== "country") parts.push(plural(countIn("country"), "country", "countries"));
-    focusLine.textContent = `${state.pinned ? "Showing" : "Pointing at"}: ${nodeWords(n, graph)}. Connected to ${parts.join(", ")}.${state.pinned ? " Tap it again or press Escape to show everything." : ""}`;
+    if (n.column !== "org") parts.push(plural(countIn("org"), "company"));
+    if (n.column !== "country") parts.push(plural(countIn("country"), "country"));
+    focusLine.textContent = t(state.pinned ? "sankey-showing" : "sankey-pointing", { what: nodeWords(n, graph), parts: parts.join(", ") });
   } else {
-    focusLine.textContent = "Point at or tap a device, website, company or country to follow its path.";
+    focusLine.textContent = t("sankey-focus-hint");
   }
 }
 
@@ -305,17 +307,21 @@ function describe(data, graph) {
   const countries = new Set(rows.map((r) => r.country).filter(Boolean)).size;
   const bytes = rows.reduce((s, r) => s + (r.bytes_up || 0) + (r.bytes_down || 0), 0);
   const trackerBytes = rows.filter((r) => r.tracker).reduce((s, r) => s + (r.bytes_up || 0) + (r.bytes_down || 0), 0);
-  const when = WINDOW_WORDS[state.window] || "";
+  const when = WINDOW_WORDS[state.window] ? t(WINDOW_WORDS[state.window]) : "";
   empty.hidden = graph.nodes.length > 0;
   svg.attr("hidden", graph.nodes.length ? null : "");
   if (!rows.length) {
-    summary.textContent = `No connections ${when}.`;
+    summary.textContent = t("sankey-none", { when });
   } else {
-    const who = data.privacy && !state.device ? "This device and the others (privacy mode)" : plural(devices, "device");
-    summary.textContent =
-      `${who} exchanged ${formatBytes(bytes)} with ${plural(orgs, "company", "companies")} ` +
-      `in ${plural(countries, "country", "countries")} ${when}. ` +
-      `${formatShare(trackerBytes, bytes)} of it went to trackers and advertisers.`;
+    const who = data.privacy && !state.device ? t("sankey-privacy-who") : plural(devices, "device");
+    summary.textContent = t("sankey-summary", {
+      who,
+      bytes: formatBytes(bytes),
+      orgs: plural(orgs, "company"),
+      countries: plural(countries, "country"),
+      when,
+      share: formatShare(trackerBytes, bytes),
+    });
   }
   // The same as a list: the biggest paths, for screen readers and anyone who prefers words.
   const top = rows
@@ -330,11 +336,11 @@ function describe(data, graph) {
         "tr",
         { class: r.tracker ? "tracker" : null },
         h("td", {}, names.get(r.device) || r.device),
-        h("td", {}, r.domain || "no DNS seen"),
-        h("td", {}, r.org || "Unknown"),
-        h("td", {}, r.country ? countryName(r.country) : "Unknown"),
+        h("td", {}, r.domain || t("name-no-dns")),
+        h("td", {}, r.org || t("name-unknown")),
+        h("td", {}, r.country ? countryName(r.country) : t("name-unknown")),
         h("td", { class: "num" }, formatBytes(r.bytes_up + r.bytes_down)),
-        h("td", {}, r.tracker ? h("span", { class: "badge tracker" }, "⚠ tracker") : ""),
+        h("td", {}, r.tracker ? h("span", { class: "badge tracker" }, t("sankey-badge-tracker")) : ""),
       ),
     ),
   );
@@ -344,9 +350,9 @@ function describe(data, graph) {
 function syncDevices(data) {
   const list = data.devices || [];
   const current = state.device;
-  const opts = [h("option", { value: "" }, `All devices (${formatCount(list.length)})`)];
+  const opts = [h("option", { value: "" }, t("all-devices", { n: list.length }))];
   for (const d of list) opts.push(h("option", { value: d.id, selected: d.id === current }, d.you ? `${deviceLabel(d)} (you)` : deviceLabel(d)));
-  if (current && !list.some((d) => d.id === current)) opts.push(h("option", { value: current, selected: true }, `${current} (not seen now)`));
+  if (current && !list.some((d) => d.id === current)) opts.push(h("option", { value: current, selected: true }, t("device-not-seen", { id: current })));
   fill(select_, opts);
   select_.value = current;
 }

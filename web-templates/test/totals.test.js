@@ -1,4 +1,5 @@
 import { test } from "node:test";
+import "./setup-en.js";
 import assert from "node:assert/strict";
 
 import { groupTotals, topOrgs, trackersPerDevice } from "../src/lib/totals.js";

@@ -18,6 +18,9 @@ pub struct SiteConfig {
     pub latitude: Option<f64>,
     /// The appliance's longitude in degrees (east positive).
     pub longitude: Option<f64>,
+    /// The language of the presenter view, and of the other pages when the reader's browser
+    /// asks for none the appliance speaks: `en`, `de`, `fr` or `es`.
+    pub language: String,
 }
 
 impl Default for SiteConfig {
@@ -27,13 +30,22 @@ impl Default for SiteConfig {
             url: "http://whereflow.lan".into(),
             latitude: None,
             longitude: None,
+            language: "en".into(),
         }
     }
 }
 
 impl SiteConfig {
+    /// `site.language` (English when not one of the four: `validate` refuses that).
+    pub fn lang(&self) -> crate::i18n::Lang {
+        self.language.parse().unwrap_or(crate::i18n::Lang::En)
+    }
+
     /// Check the values; the error names the key.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        if let Err(e) = self.language.parse::<crate::i18n::Lang>() {
+            return Err(invalid("site.language", e.to_string()));
+        }
         let name = self.name.trim();
         if name.is_empty() || name.chars().count() > 64 {
             return Err(invalid("site.name", "must be 1 to 64 characters"));
@@ -78,5 +90,23 @@ impl SiteConfig {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_language_names_the_key() {
+        let mut site = SiteConfig {
+            language: "de".into(),
+            ..SiteConfig::default()
+        };
+        assert!(site.validate().is_ok());
+        assert_eq!(site.lang(), crate::i18n::Lang::De);
+        site.language = "klingon".into();
+        let e = site.validate().unwrap_err().to_string();
+        assert!(e.contains("site.language") && e.contains("klingon"), "{e}");
     }
 }

@@ -30,9 +30,10 @@ async fn home(State(app): State<AppState>) -> Response {
         Ok(s) => (s, String::new()),
         Err(e) => (Vec::new(), e.to_string()),
     };
+    let page = Layout::new(&app, "title-home", "home", "home");
     html(&HomePage {
-        page: Layout::new(&app, "Where does your data go?", "home", "home"),
-        categories: category_views(),
+        categories: category_views(page.tr),
+        page,
         sources,
         sources_error,
     })
@@ -49,7 +50,7 @@ mod tests {
     fn home_page_explains_and_attributes() {
         let html = HomePage {
             page: layout("home", "home"),
-            categories: category_views(),
+            categories: category_views(crate::i18n::Tr::new(crate::i18n::Lang::En)),
             sources: crate::enrich::attribution::sources().unwrap(),
             sources_error: String::new(),
         }

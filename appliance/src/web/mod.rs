@@ -30,6 +30,7 @@
 //!
 //! And what the features share, below them: `page` (the page toolkit: layout, the headers
 //! every page gets, script JSON, escaping, the words for categories, alert kinds and bytes),
+//! `language` (the reader's language for every page, and the switcher's `GET /lang/{code}`),
 //! `auth/` (the admin login and the CSRF checks, also for the device's own forms), `viewer`
 //! (who is asking, privacy mode), `notice` (the page a refused form gets), `assets` (the
 //! built front end).
@@ -62,6 +63,7 @@ pub(crate) mod group_view;
 pub(crate) mod home;
 pub mod host;
 pub mod https;
+pub(crate) mod language;
 pub mod listener;
 pub(crate) mod live_paths;
 pub(crate) mod marks;
@@ -232,6 +234,8 @@ pub fn router(state: AppState) -> Router {
         .merge(controls::routes())
         .merge(group_view::routes())
         .merge(metrics::routes())
+        .merge(language::routes())
+        .layer(axum::middleware::from_fn(language::scope))
         .layer(hosts)
         .with_state(state)
         // Pages and JSON gzipped for clients that accept it (a phone on a busy WiFi). The event

@@ -13,8 +13,10 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::i18n::{self, Tr};
 use crate::model::{AlertKind, Category};
 use crate::web::assets;
+use crate::web::language;
 use crate::web::AppState;
 
 /// Only this appliance: scripts, styles, data and images from the same origin (and `data:`
@@ -25,7 +27,9 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
 
 /// What the shared layout (`base.html`) needs.
 pub struct Layout {
-    /// The page's own title (before " · site name").
+    /// The translator of the page's language (the templates write every word with it).
+    pub tr: Tr,
+    /// The message id of the page's own title (before " · site name").
     pub title: &'static str,
     /// Which navigation entry is the current page (`home`, `sankey`, `map`, `alerts`, `me`,
     /// `presenter`).
@@ -42,12 +46,33 @@ pub struct Layout {
     /// The alert kinds' labels and symbols as JSON for the scripts (the same words the
     /// server renders), safe inside a script element.
     pub alert_kinds_json: String,
+    /// The language switcher: (code, the language's own name, link) per language.
+    pub languages: Vec<(&'static str, &'static str, String)>,
+    /// The scripts' catalogue and country names in the page's language (`lib/i18n.js`), safe
+    /// inside a script element.
+    pub i18n_json: String,
 }
 
 impl Layout {
-    /// The layout of a page whose script is `web-templates/src/<script>.js` (or none).
+    /// The layout of a page whose script is `web-templates/src/<script>.js` (or none), in
+    /// the request's language (`web::language`); `title` is a message id.
     pub fn new(app: &AppState, title: &'static str, active: &'static str, script: &str) -> Self {
+        let locale = language::current();
+        Self::with_tr(app, locale.tr(app.site.lang()), title, active, script)
+    }
+
+    /// The same in the language of `tr`.
+    pub fn with_tr(
+        app: &AppState,
+        tr: Tr,
+        title: &'static str,
+        active: &'static str,
+        script: &str,
+    ) -> Self {
         Layout {
+            languages: language::switcher_links(&language::current().path),
+            i18n_json: i18n_json(tr),
+            tr,
             title,
             active,
             site_name: app.site.name.clone(),
@@ -57,10 +82,19 @@ impl Layout {
             } else {
                 assets::url(&format!("{script}.js"))
             },
-            categories_json: categories_json(),
-            alert_kinds_json: kinds_json(),
+            categories_json: categories_json(tr),
+            alert_kinds_json: kinds_json(tr),
         }
     }
+}
+
+/// The scripts' words: `{"lang", "ftl": views.ftl of the language, "countries": {code: name}}`.
+fn i18n_json(tr: Tr) -> String {
+    script_json(&json!({
+        "lang": tr.code(),
+        "ftl": i18n::views_source(tr.lang()),
+        "countries": i18n::country_names(tr.lang()),
+    }))
 }
 
 /// A category as the pages explain it.
@@ -68,21 +102,21 @@ pub struct CategoryView {
     /// `advertising`, ...
     pub id: &'static str,
     /// Short label.
-    pub label: &'static str,
+    pub label: String,
     /// Plain words.
-    pub explain: &'static str,
+    pub explain: String,
     /// Counts as tracking.
     pub tracking: bool,
 }
 
-/// Every category as the pages explain it.
-pub fn category_views() -> Vec<CategoryView> {
+/// Every category as the pages explain it, in the language of `tr`.
+pub fn category_views(tr: Tr) -> Vec<CategoryView> {
     Category::ALL
         .iter()
         .map(|c| CategoryView {
             id: c.as_str(),
-            label: c.label(),
-            explain: c.explain(),
+            label: category_label(tr, *c),
+            explain: category_explain(tr, *c),
             tracking: c.is_tracking(),
         })
         .collect()
@@ -98,11 +132,22 @@ pub fn script_json(value: &serde_json::Value) -> String {
         .replace('&', "\\u0026")
 }
 
-fn categories_json() -> String {
+/// A category's short label in the language of `tr`.
+pub fn category_label(tr: Tr, c: Category) -> String {
+    tr.t(&format!("category-{}", c.as_str()))
+}
+
+/// A category in plain words in the language of `tr`.
+pub fn category_explain(tr: Tr, c: Category) -> String {
+    tr.t(&format!("category-{}-explain", c.as_str()))
+}
+
+fn categories_json(tr: Tr) -> String {
     let list: Vec<_> = Category::ALL
         .iter()
         .map(|c| {
-            json!({ "id": c.as_str(), "label": c.label(), "explain": c.explain(),
+            json!({ "id": c.as_str(), "label": category_label(tr, *c),
+                    "explain": category_explain(tr, *c),
                     "tracking": c.is_tracking() })
         })
         .collect();
@@ -207,10 +252,13 @@ pub fn kind_explain(k: AlertKind) -> &'static str {
 
 /// Every kind as JSON for the scripts (`[{"id", "label", "icon"}]`), safe inside a
 /// `<script type="application/json">` element.
-pub fn kinds_json() -> String {
+pub fn kinds_json(tr: Tr) -> String {
     let list: Vec<_> = AlertKind::ALL
         .iter()
-        .map(|&k| json!({ "id": k.as_str(), "label": kind_label(k), "icon": kind_icon(k) }))
+        .map(|&k| {
+            json!({ "id": k.as_str(), "label": tr.t(&format!("alert-kind-{}", k.as_str())),
+                          "icon": kind_icon(k) })
+        })
         .collect();
     script_json(&serde_json::Value::Array(list))
 }
@@ -252,14 +300,18 @@ pub fn html_escape(s: &str) -> String {
 /// A layout for page tests (no app state needed).
 #[cfg(test)]
 pub(crate) fn test_layout(active: &'static str, script: &str) -> Layout {
+    let tr = Tr::new(i18n::Lang::En);
     Layout {
-        title: "Test",
+        tr,
+        languages: language::switcher_links("/"),
+        i18n_json: i18n_json(tr),
+        title: "title-home",
         active,
         site_name: "Room <4>".into(),
         css: assets::url("style.css"),
         js: assets::url(&format!("{script}.js")),
-        categories_json: categories_json(),
-        alert_kinds_json: kinds_json(),
+        categories_json: categories_json(tr),
+        alert_kinds_json: kinds_json(tr),
     }
 }
 
@@ -288,7 +340,8 @@ mod tests {
 
     #[test]
     fn every_kind_has_words_and_a_symbol() {
-        let json: serde_json::Value = serde_json::from_str(&kinds_json()).unwrap_or_default();
+        let json: serde_json::Value =
+            serde_json::from_str(&kinds_json(Tr::new(i18n::Lang::En))).unwrap_or_default();
         assert_eq!(json.as_array().map(Vec::len), Some(AlertKind::ALL.len()));
         for k in AlertKind::ALL {
             assert!(!kind_label(k).is_empty() && !kind_icon(k).is_empty());

@@ -54,7 +54,13 @@ async fn presenter(
         ),
     });
     html(&PresenterPage {
-        page: Layout::new(&app, "Presenter", "presenter", "presenter"),
+        page: Layout::with_tr(
+            &app,
+            crate::web::language::current().presenter_tr(app.site.lang()),
+            "title-presenter",
+            "presenter",
+            "presenter",
+        ),
         url: app.site.url.clone(),
         site_qr: qr_svg(&app.site.url, &format!("QR code to open {}", app.site.url)),
         wifi,

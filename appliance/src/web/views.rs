@@ -33,7 +33,7 @@ struct SankeyPage {
 
 async fn sankey(State(app): State<AppState>) -> Response {
     html(&SankeyPage {
-        page: Layout::new(&app, "Flows: device to country", "sankey", "sankey"),
+        page: Layout::new(&app, "title-sankey", "sankey", "sankey"),
         mark_csrf: None,
         timeline: true,
     })
@@ -52,9 +52,10 @@ struct MapPage {
 }
 
 async fn map(State(app): State<AppState>) -> Response {
+    let page = Layout::new(&app, "title-map", "map", "map");
     html(&MapPage {
-        page: Layout::new(&app, "World map", "map", "map"),
-        categories: category_views(),
+        categories: category_views(page.tr),
+        page,
         home_set: app.site.latitude.is_some() && app.site.longitude.is_some(),
         mark_csrf: None,
         timeline: false,

@@ -1,13 +1,16 @@
 // DOM helpers for the views (browser only).
 import { COUNTRIES } from "whereflow:countries";
+import { localCountry } from "./i18n.js";
 
 export const SVG_NS = "http://www.w3.org/2000/svg";
 
-/** English name of an ISO 3166 alpha-2 code ("GB" -> "United Kingdom"). */
+/** The name of an ISO 3166 alpha-2 code in the page's language ("GB" -> "United Kingdom",
+ * "Royaume-Uni"), English when the page gave none. */
 export function countryName(code) {
   if (!code) return null;
-  const c = COUNTRIES[String(code).toUpperCase()];
-  return c ? c[1] : code;
+  const upper = String(code).toUpperCase();
+  const c = COUNTRIES[upper];
+  return localCountry(upper) || (c ? c[1] : code);
 }
 
 /** ISO numeric id (as world-atlas uses it) of an alpha-2 code. */

@@ -1,4 +1,6 @@
-// Small formatting helpers shared by every view (pure; unit-tested).
+// Small formatting helpers shared by every view (pure; unit-tested), in the page's
+// language (lib/i18n.js): Intl for numbers, the catalogue for words.
+import { language, t } from "./i18n.js";
 
 const UNITS = ["B", "kB", "MB", "GB", "TB"];
 
@@ -12,25 +14,27 @@ export function formatBytes(n) {
     i += 1;
   }
   const digits = i === 0 || v >= 100 ? 0 : 1;
-  return `${v.toFixed(digits).replace(/\.0$/, "")} ${UNITS[i]}`;
+  const shown = new Intl.NumberFormat(language(), { maximumFractionDigits: digits }).format(v);
+  return `${shown} ${UNITS[i]}`;
 }
 
 /** "1,234" with the reader's separators. */
 export function formatCount(n) {
-  return Number.isFinite(n) ? Math.round(n).toLocaleString("en") : "–";
+  return Number.isFinite(n) ? Math.round(n).toLocaleString(language()) : "–";
 }
 
-/** "3 devices" / "1 device". */
-export function plural(n, one, many = `${one}s`) {
-  return `${formatCount(n)} ${n === 1 ? one : many}`;
+/** "3 devices" / "1 device": `what` is one of the catalogue's `count-<what>` messages. */
+export function plural(n, what) {
+  return t(`count-${what}`, { n });
 }
 
 /** "37%": share of a total, "0%" when the total is 0. */
 export function formatShare(part, total) {
-  if (!total) return "0%";
-  const p = (100 * part) / total;
-  if (p > 0 && p < 1) return "<1%";
-  return `${Math.round(p)}%`;
+  const pct = (x) => new Intl.NumberFormat(language(), { style: "percent", maximumFractionDigits: 0 }).format(x);
+  if (!total) return pct(0);
+  const p = part / total;
+  if (p > 0 && p < 0.01) return `<${pct(0.01)}`;
+  return pct(Math.round(p * 100) / 100);
 }
 
 /** A device as the group views show it: its emoji (from its pseudonym) and its name
@@ -50,11 +54,11 @@ export function truncate(text, max) {
 
 /** The words for an RFC 3339 time relative to `now` ("12 s ago"). */
 export function ago(iso, now = Date.now()) {
-  const t = Date.parse(iso);
-  if (!Number.isFinite(t)) return "";
-  const s = Math.max(0, Math.round((now - t) / 1000));
-  if (s < 60) return `${s} s ago`;
+  const at = Date.parse(iso);
+  if (!Number.isFinite(at)) return "";
+  const s = Math.max(0, Math.round((now - at) / 1000));
+  if (s < 60) return t("ago-seconds", { n: s });
   const m = Math.round(s / 60);
-  if (m < 60) return `${m} min ago`;
-  return `${Math.round(m / 60)} h ago`;
+  if (m < 60) return t("ago-minutes", { n: m });
+  return t("ago-hours", { n: Math.round(m / 60) });
 }

@@ -5,6 +5,7 @@
 // node is pointed at. Pure: no DOM, no d3; unit-tested in test/graph.test.js.
 
 import { deviceLabel } from "./format.js";
+import { t } from "./i18n.js";
 export const COLUMNS = ["device", "domain", "org", "country"];
 
 /** Key of the "other" node of a column (cannot clash with a real id). */
@@ -13,12 +14,6 @@ export const OTHER = "\u0000other";
 /** Key of a website (and its company) the teacher hid from the group views. */
 export const HIDDEN = "\u0000hidden";
 
-const COLUMN_WORDS = {
-  device: ["device", "devices"],
-  domain: ["website or service", "websites and services"],
-  org: ["company", "companies"],
-  country: ["country", "countries"],
-};
 
 /**
  * The value of one row: bytes both ways, or connections. A connection that has just begun has
@@ -62,20 +57,20 @@ export function nodeId(column, key) {
 }
 
 function defaultLabel(column, key, ctx) {
-  if (key === OTHER) return "Other";
-  if (key === HIDDEN) return column === "org" ? "Hidden company" : "Hidden website";
+  if (key === OTHER) return t("name-other");
+  if (key === HIDDEN) return column === "org" ? t("name-hidden-company") : t("name-hidden-website");
   switch (column) {
     case "device": {
       const d = ctx.devices.get(key);
       const name = d && d.name ? deviceLabel(d) : key;
-      return d && d.you ? `${name} (you)` : name;
+      return d && d.you ? t("name-you", { name }) : name;
     }
     case "domain":
-      return key === "" ? "no DNS seen" : key;
+      return key === "" ? t("name-no-dns") : key;
     case "org":
-      return key === "" ? "Unknown company" : key;
+      return key === "" ? t("name-unknown-company") : key;
     case "country":
-      return key === "" ? "Unknown place" : ctx.countryName(key) || key;
+      return key === "" ? t("name-unknown-place") : ctx.countryName(key) || key;
     default:
       return key;
   }
@@ -188,8 +183,7 @@ export function buildGraph(data, options = {}) {
   for (const n of nodes.values()) {
     if (n.other) {
       n.count = hidden[n.column];
-      const [one, many] = COLUMN_WORDS[n.column];
-      n.label = `${n.count} other ${n.count === 1 ? one : many}`;
+      n.label = t(`other-${n.column}`, { n: n.count }); // "3 other companies"
     } else {
       n.label = defaultLabel(n.column, n.key, ctx);
     }

@@ -8,6 +8,7 @@
 // snapshot for every viewer, then `paths_delta` events with the rows that changed, at most 4
 // a second), so it reads nothing while the stream is up;
 // `url()` is read only when the stream is refused or brings nothing within a few seconds.
+import { t } from "./i18n.js";
 
 const EVENTS_URL = "/api/v1/events";
 
@@ -79,10 +80,10 @@ export function startLive({
       const json = await res.json();
       failures = 0;
       if (!paused && !stopped) onData(json);
-      say(streamOk ? "live" : "polling", streamOk ? "Live" : "Updating every few seconds");
+      say(streamOk ? "live" : "polling", streamOk ? t("live-live") : t("live-polling"));
     } catch (e) {
       failures += 1;
-      say("error", `Cannot reach the appliance (${e.message}); trying again…`);
+      say("error", t("live-error", { error: e.message }));
       onError(e);
     } finally {
       inflight = false;
@@ -130,7 +131,7 @@ export function startLive({
   function pushed() {
     lastPush = Date.now();
     failures = 0;
-    say("live", "Live");
+    say("live", t("live-live"));
     if (renderTimer !== null) return;
     renderTimer = setTimeout(render, Math.max(0, minGapMs - (Date.now() - lastRender)));
   }
@@ -197,7 +198,7 @@ export function startLive({
     }
     source.addEventListener("open", () => {
       streamOk = true;
-      say("live", "Live");
+      say("live", t("live-live"));
       if (push) expectPush();
     });
     for (const name of new Set([...events, ...listen])) {
@@ -218,7 +219,7 @@ export function startLive({
       streamOk = false;
       if (source.readyState === EventSource.CLOSED) {
         // Refused (e.g. 503: too many viewers). Read every few seconds; try the stream later.
-        say("polling", "Updating every few seconds");
+        say("polling", t("live-polling"));
         source = null;
         setTimeout(openStream, 30000);
       } else {
@@ -261,7 +262,7 @@ export function startLive({
     },
     pause: () => {
       paused = true;
-      say("paused", "Paused");
+      say("paused", t("live-paused"));
     },
     resume: () => {
       paused = false;

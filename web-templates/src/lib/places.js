@@ -1,6 +1,7 @@
 // From `/api/v1/paths` rows to the map's hotspots: one per city (when the address's city is
 // known) or per country, with bytes, connections, how many devices reach it, the category that
 // carries most of its bytes, tracker bytes, and whether it is active right now. Pure.
+import { t } from "./i18n.js";
 
 /** Seconds within which a destination counts as active (pulses on the map). */
 export const ACTIVE_MS = 5000;
@@ -34,11 +35,11 @@ export function hotspots(rows, { locate = () => null, countryName = (c) => c, no
       pos = locate(country) || (lat !== null && lon !== null ? [lon, lat] : null);
     } else if (lat !== null && lon !== null) {
       key = `at:${lat.toFixed(1)},${lon.toFixed(1)}`;
-      label = "Unknown place";
+      label = t("name-unknown-place");
       pos = [lon, lat];
     } else {
       key = "unknown";
-      label = "Unknown place";
+      label = t("name-unknown-place");
     }
     let s = spots.get(key);
     if (!s) {
@@ -70,8 +71,8 @@ export function hotspots(rows, { locate = () => null, countryName = (c) => c, no
     if (r.org) s.orgs.set(r.org, (s.orgs.get(r.org) || 0) + b);
     const cat = r.category || "other";
     s.categories.set(cat, (s.categories.get(cat) || 0) + b);
-    const t = Date.parse(r.last_seen);
-    if (Number.isFinite(t) && t > s.lastSeen) s.lastSeen = t;
+    const seen = Date.parse(r.last_seen);
+    if (Number.isFinite(seen) && seen > s.lastSeen) s.lastSeen = seen;
   }
   const out = [...spots.values()].map((s) => {
     const cats = [...s.categories.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));

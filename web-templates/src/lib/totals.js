@@ -8,6 +8,7 @@ function bytesOf(r) {
 /** `{devices, orgs, countries, bytes, trackerBytes}` over all rows (`devices` null in privacy
  * mode, where the other devices are one). */
 import { deviceLabel } from "./format.js";
+import { t } from "./i18n.js";
 export function groupTotals(data) {
   const rows = (data && data.paths) || [];
   const devices = new Set();
@@ -37,7 +38,7 @@ export function groupTotals(data) {
 export function topOrgs(rows, n = 8) {
   const m = new Map();
   for (const r of rows || []) {
-    const org = r.domain_hidden ? "Hidden company" : r.org || "Unknown company";
+    const org = r.domain_hidden ? t("name-hidden-company") : r.org || t("name-unknown-company");
     let o = m.get(org);
     if (!o) {
       o = { org, bytes: 0, trackerBytes: 0, devices: new Set(), cats: new Map() };

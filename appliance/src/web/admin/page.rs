@@ -155,7 +155,7 @@ async fn page_with(
                 h.fingerprint.clone(),
             )
         }),
-        page: Layout::new(app, "Admin", "admin", ""),
+        page: Layout::new(app, "title-admin", "admin", ""),
         enabled: app.admin.enabled(),
         logged_in: admin.is_some(),
         notice,

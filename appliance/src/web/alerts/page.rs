@@ -109,7 +109,7 @@ fn alerts_page(
     let Some((listed, total)) = listing::listing(app, &censor, device, kind, ALERTS_PAGE_MAX)
     else {
         return AlertsPage {
-            page: Layout::new(app, "Alerts", "alerts", "alerts"),
+            page: Layout::new(app, "title-alerts", "alerts", "alerts"),
             enabled: false,
             privacy: viewer.private,
             rows: Vec::new(),
@@ -138,7 +138,7 @@ fn alerts_page(
         .collect();
     let filtered = kind.is_some() || (device.is_some() && !viewer.private);
     AlertsPage {
-        page: Layout::new(app, "Alerts", "alerts", "alerts"),
+        page: Layout::new(app, "title-alerts", "alerts", "alerts"),
         enabled: true,
         privacy: viewer.private,
         summary: alerts_summary(rows.len(), total),

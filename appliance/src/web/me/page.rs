@@ -91,7 +91,7 @@ fn me_page(app: &AppState, me: MeView, csrf: String) -> MePage {
         .map(|a| AlertRow::new(a, now, None))
         .collect();
     MePage {
-        page: Layout::new(app, "My device", "me", "me"),
+        page: Layout::new(app, "title-me", "me", "me"),
         sent: format_bytes(me.bytes_up),
         received: format_bytes(me.bytes_down),
         orgs,

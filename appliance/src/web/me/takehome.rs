@@ -28,7 +28,6 @@ const MAX_SPREAD_MINUTES: i64 = 24 * 60;
 /// Every sentence of the take-home page and its refusals, in one place (so a message
 /// catalogue can take them over in one move).
 pub(super) mod words {
-    pub const TITLE: &str = "Take-home summary";
     pub const NOT_YOURS: &str = "This is another device's take-home summary. Only that device \
         itself, or the teacher logged in on the admin page, can open it.";
     pub const BAD_DEVICE: &str = "The device= value is not an address.";

@@ -81,7 +81,7 @@ async fn page(
         String::new()
     };
     let p = TakeHomePage {
-        page: Layout::new(&app, words::TITLE, "me", ""),
+        page: Layout::new(&app, "title-takehome", "me", ""),
         when: t.generated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
         sent: format_bytes(t.bytes_up),
         received: format_bytes(t.bytes_down),

@@ -1,0 +1,166 @@
+# whereflow: die Seiten des Servers (Deutsch). Dieselben Schlüssel wie en/pages.ftl.
+# Meldungen mit Auszeichnung (<strong>, <a>) werden als HTML eingesetzt.
+
+## Zahlen
+number-decimal = ,
+number-group = .
+
+## Das Layout
+language-label = Sprache
+skip-to-content = Zum Inhalt springen
+nav-label = Ansichten
+nav-home = Start
+nav-flows = Datenflüsse
+nav-map = Karte
+nav-alerts = Warnungen
+nav-me = Mein Gerät
+nav-presenter = Beamer
+footer-local = Alles auf diesen Seiten kommt von dieser Box; nichts wird aus dem Internet geladen.
+footer-outlines = Kartenumrisse von Natural Earth
+footer-sources = alle Datenquellen
+
+## Seitentitel
+title-home = Wohin gehen deine Daten?
+title-sankey = Datenflüsse: vom Gerät zum Land
+title-map = Weltkarte
+title-presenter = Beamer-Ansicht
+title-me = Mein Gerät
+title-alerts = Warnungen
+title-admin = Verwaltung
+title-takehome = Zusammenfassung zum Mitnehmen
+
+## Gemeinsame Wörter
+how-to-read = So liest du es
+window-label = Zeitraum
+window-1 = 1 Min.
+window-5 = 5 Min.
+window-15 = 15 Min.
+window-session = Sitzung
+window-mark = Seit der Markierung
+filter-device = Gerät
+filter-all-devices = Alle Geräte
+legend-label = Legende
+waiting-for-data = Warte auf Daten …
+col-device = Gerät
+col-service = Website oder Dienst
+col-company = Firma
+col-country = Land
+col-data = Daten
+col-tracker = Tracker
+col-place = Ort
+col-devices = Geräte
+col-mostly = Meist
+col-companies = Firmen
+col-trackers = Tracker
+
+## Start
+home-title = Wohin gehen deine Daten?
+home-lede = Jedes Handy, Tablet und jeder Laptop in diesem WLAN spricht ständig mit Computern auf der ganzen Welt, auch wenn niemand es anfasst. Diese Box ist das WLAN, mit dem sie verbunden sind. Deshalb sieht sie, <strong>mit wem jedes Gerät spricht</strong> und <strong>wie viel</strong>, und zeigt es hier live.
+home-card-flows = Von jedem Gerät zu den Websites und Diensten, die es nutzt, zu den Firmen dahinter und den Ländern, in denen sie stehen.
+home-card-map-title = Weltkarte
+home-card-map = Linien von hier zu jeder Stadt und jedem Land, in das Daten gingen.
+home-card-me = Nur dein eigenes Gerät: was es nachgeschlagen hat, mit wem es sprach, wie viele Tracker.
+home-card-presenter = Für den Beamer: wie man sich verbindet, und die Zahlen der ganzen Gruppe in großer Schrift.
+home-read-title = So liest du das Flussdiagramm
+home-read-1 = Lies es von <strong>links nach rechts</strong>: Geräte, dann die Websites und Dienste, die sie nutzten, dann die Firma, die sie betreibt, dann das Land, in dem der antwortende Computer steht.
+home-read-2 = Jedes farbige Band sind Daten auf diesem Weg. <strong>Je breiter das Band, desto mehr Daten</strong> (oder, wenn du auf „Verbindungen“ umschaltest, desto mehr einzelne Verbindungen).
+home-read-3 = Bänder mit <span class="badge tracker">orangen Streifen</span> und mit <strong>⚠</strong> markierte Namen gehen an Tracker oder Werbefirmen.
+home-read-4 = Kleines wird in einem Kasten „Andere …“ zusammengefasst, damit das Bild lesbar bleibt. Die Tabelle unter dem Diagramm nennt die größten Wege in Worten.
+home-read-5 = Zeige auf einen Kasten, tippe darauf oder wähle ihn mit der Tabulatortaste, um nur seinen Wegen zu folgen. Tippe noch einmal (oder drücke Escape), um alles zu sehen.
+home-read-6 = Die Knöpfe wählen die Zeit: die letzten 1, 5 oder 15 Minuten oder die ganze Sitzung.
+home-map-title = So liest du die Karte
+home-map = Das Haus ist dieses WLAN. Jeder Kreis ist ein Ort, der Daten bekam: je größer der Kreis, desto mehr Daten. Die Zahl darin sagt, <strong>wie viele Geräte</strong> dorthin Daten schickten. Seine Farbe und das Wort daneben sagen, welche Art von Dienst das meiste davon war. Ein pulsierender Ring heißt: Gerade <strong>jetzt</strong> gehen Daten dorthin. Ein gestrichelter Ring heißt, ein Teil der Daten ging an Tracker; eine gestrichelte Linie heißt, der größte Teil.
+home-trackers-title = Was ist ein Tracker?
+home-trackers = Ein Tracker ist ein Dienst, der sammelt, was du tust, oft ohne dass du es merkst: welche Apps du öffnest, welche Seiten du liest, wo du bist, worauf du tippst. Dieselben wenigen Firmen stecken in Tausenden von Apps und Websites. So können sie einer Person von einer zur nächsten folgen und ein Profil erstellen, um Werbung zu verkaufen. Apps und Websites bauen sie für Werbung ein und um zu messen, wie sie genutzt werden.
+home-categories-title = Die Arten von Diensten
+home-counts-as-tracking = zählt als Tracking
+home-limits-title = Was diese Box sehen kann und was nicht
+home-limits-1 = Sie sieht die <strong>Namen</strong>, die ein Gerät nachschlägt (wie <code>bbc.co.uk</code>), und die <strong>Verbindungen</strong>, die es öffnet: zu welchem Computer, wann und wie viele Daten.
+home-limits-2 = Sie sieht <strong>nicht</strong>, was darin steht: Nachrichten, Passwörter, Bilder und Seiten sind zwischen Gerät und Dienst verschlüsselt.
+home-limits-3 = „kein DNS gesehen“ heißt: Ein Gerät hat sich verbunden, ohne den Namen vorher über diese Box nachzuschlagen. Es kannte die Adresse noch, die App hat die Adresse eingebaut, oder das Gerät nutzt verschlüsseltes DNS.
+home-limits-4 = Länder und Städte sind dort, wo der antwortende Computer registriert ist oder steht, nachgeschlagen in einer Datenbank auf dieser Box. Große Firmen haben Computer in vielen Ländern; die Karte zeigt den, der geantwortet hat.
+home-sources-title = Datenquellen
+home-sources-intro = Alles wird auf dieser Box nachgeschlagen, aus diesen Quellen:
+home-sources-error = Die Liste der Quellen konnte nicht gelesen werden: { $error }
+home-sources-countries = Ländernamen
+home-sources-countries-from = aus dem Paket i18n-iso-countries
+home-sources-d3 = und topojson zum Zeichnen
+home-sources-fluent = für die Übersetzungen
+
+## Datenflüsse (Sankey)
+sankey-title = Wohin die Daten fließen
+sankey-lede = Von links nach rechts: jedes Gerät, die Websites und Dienste, die es nutzte, die Firmen dahinter und ihre Länder. Breitere Bänder tragen mehr.
+sankey-metric-label = Die Bandbreite zeigt
+sankey-metric-bytes = Daten
+sankey-metric-connections = Verbindungen
+sankey-legend-data = Daten
+sankey-legend-tracker = Tracker oder Werbung
+sankey-legend-other = „Andere …“ fasst die kleinen zusammen
+sankey-chart-label = Flussdiagramm: Geräte, Websites, Firmen, Länder
+sankey-empty = Für diese Zeit gibt es noch nichts zu zeigen. Öffne eine App oder Website auf einem Gerät in diesem WLAN, dann erscheint sie hier nach wenigen Sekunden.
+sankey-noscript = Das Live-Diagramm braucht JavaScript. Ohne zeigt <a href="/me">Mein Gerät</a> die Verbindungen deines eigenen Geräts.
+sankey-table-caption = Die größten Wege in Worten
+
+## Weltkarte
+map-title = Wo auf der Welt
+map-lede = Linien von diesem WLAN zu jedem Ort, an den seine Geräte Daten schickten.
+map-home-unset = Der Standort dieser Box ist nicht eingestellt, darum werden keine Linien von ihm aus gezeichnet.
+map-noscript = Die Live-Karte braucht JavaScript. Ohne nennt <a href="/me">Mein Gerät</a> die Länder, mit denen dein Gerät sprach.
+map-legend-home = dieses WLAN
+map-legend-circle = Kreisgröße: wie viele Daten · Zahl darin: wie viele Geräte
+map-legend-pulse = Ring: gerade aktiv
+map-legend-ring = gestrichelter Ring: ein Teil der Daten ging an ⚠ Tracker
+map-legend-dash = gestrichelte Linie: meist ⚠ Tracker
+map-colours-label = Farben
+map-table-caption = Die Orte in Worten
+map-credits = Länderumrisse: Natural Earth (gemeinfrei).
+
+## Beamer
+presenter-join = 1. Mit dem WLAN verbinden
+presenter-network = Netz
+presenter-password = Passwort
+presenter-no-wifi = Scanne den Code unten, nachdem du dich mit dem WLAN dieser Box verbunden hast. (Sein WLAN-QR-Code erscheint hier, sobald <code>wifi.ssid</code> in der Konfiguration gesetzt ist.)
+presenter-open = Öffne
+presenter-open-why = und sieh, wohin die Daten deines eigenen Geräts gehen
+presenter-https = Verwaltung über HTTPS:
+presenter-certificate = Zertifikat SHA-256
+presenter-fullscreen = Vollbild
+presenter-sound-off = Warnton: aus
+presenter-since-mark-off = Seit der Markierung: aus
+presenter-totals = Die ganze Gruppe in dieser Sitzung
+presenter-devices = Geräte
+presenter-companies = Firmen
+presenter-countries = Länder
+presenter-tracker-share = der Daten an ⚠ Tracker und Werbung
+presenter-top-orgs = Die größten Firmen
+presenter-per-device = Tracker pro Gerät
+
+## Die Arten von Diensten
+category-advertising = Werbung
+category-advertising-explain = Firmen, die Werbung auswählen und zeigen. Um eine Anzeige für dich auszusuchen, sammeln sie, was du dir ansiehst, oft über viele Apps und Websites hinweg.
+category-analytics = Tracking & Analyse
+category-analytics-explain = Dienste, die messen, was du in einer App oder auf einer Website tust: welche Seiten du öffnest, wie lange du bleibst, worauf du tippst. Viele folgen dir von Seite zu Seite.
+category-social = Soziale Medien
+category-social-explain = Soziale Netzwerke und Messenger: Beiträge, Fotos, Chats und die Knöpfe und Anmeldungen, die sie in andere Apps einbauen.
+category-video = Video & Unterhaltung
+category-video-explain = Video, Musik, Spiele und Nachrichten: was du ansiehst, spielst, hörst oder liest.
+category-cdn = Auslieferungsnetz
+category-cdn-explain = Auslieferungsnetze und Hosting: große Rechenzentren, die Bilder, Videos und Programmcode für viele verschiedene Firmen speichern und ausliefern, nah bei dir, damit es schnell lädt.
+category-platform = Plattformdienste
+category-platform-explain = Alltägliche Dienste des Handys oder Computers und der großen Plattformen: Suche, Konten, E-Mail, Karten, App-Stores, Updates, Cloud-Speicher und Bezahlen.
+category-other = Sonstiges
+category-other-explain = Eine bekannte Firma, deren Dienst in keine der anderen Gruppen passt, zum Beispiel Chat-Hilfe oder Cookie-Banner.
+
+## Die Arten von Warnungen
+alert-kind-dns_tunnel = In DNS versteckte Daten
+alert-kind-dns_tunnel-explain = Ein Gerät hat viele lange, zufällig wirkende oder immer neue Namen unter einer Domain nachgeschlagen. In solchen DNS-Abfragen können Daten versteckt hinausgeschmuggelt werden.
+alert-kind-scan = Scannen
+alert-kind-scan-explain = Ein Gerät (oder ein Rechner draußen) hat in kurzer Zeit viele Ports oder viele Rechner ausprobiert, so wie jemand, der einen Weg hinein sucht.
+alert-kind-spoofing = Gefälschte Adresse
+alert-kind-spoofing-explain = Ein Gerät hat eine Adresse beansprucht, die einem anderen Gerät oder dieser Box gehört: Es versucht vielleicht, den Verkehr der anderen mitzulesen.
+alert-kind-upload = Großer Upload
+alert-kind-upload-explain = Ein Gerät hat viel mehr Daten verschickt als sonst: Dateien, Fotos oder Aufnahmen verlassen es vielleicht.
+alert-kind-deny_list = Gesperrtes Ziel
+alert-kind-deny_list-explain = Eine Verbindung ging zu einem Land, einer Firma oder einem Namen auf der Sperrliste dieser Box (oder nicht auf seiner Erlaubt-Liste).
+alert-kind-encrypted_dns = Verschlüsseltes DNS
+alert-kind-encrypted_dns-explain = Ein Gerät hat Namen an dieser Box vorbei nachgeschlagen (verschlüsseltes DNS), darum können die Namen, die es besucht, hier nicht gezeigt werden.

@@ -1,0 +1,121 @@
+# whereflow: die Wörter der Live-Ansichten (Deutsch). Dieselben Schlüssel wie en/views.ftl.
+
+## Anzahlen
+count-device = { $n ->
+    [one] { $n } Gerät
+   *[other] { $n } Geräte
+}
+count-company = { $n ->
+    [one] { $n } Firma
+   *[other] { $n } Firmen
+}
+count-country = { $n ->
+    [one] { $n } Land
+   *[other] { $n } Ländern
+}
+count-connection = { $n ->
+    [one] { $n } Verbindung
+   *[other] { $n } Verbindungen
+}
+count-tracker = { $n ->
+    [one] { $n } Tracker
+   *[other] { $n } Tracker
+}
+count-place = { $n ->
+    [one] { $n } Ort
+   *[other] { $n } Orte
+}
+count-website = { $n ->
+    [one] { $n } Website oder Dienst
+   *[other] { $n } Websites und Dienste
+}
+ago-seconds = vor { $n } s
+ago-minutes = vor { $n } Min.
+ago-hours = vor { $n } Std.
+
+## Der Live-Status
+live-live = Live
+live-polling = Aktualisiert alle paar Sekunden
+live-error = Die Box ist nicht erreichbar ({ $error }); neuer Versuch …
+live-paused = Angehalten
+
+## Namen in den Ansichten
+name-other = Andere
+other-device = { $n ->
+    [one] { $n } weiteres Gerät
+   *[other] { $n } weitere Geräte
+}
+other-domain = { $n ->
+    [one] { $n } weitere Website oder Dienst
+   *[other] { $n } weitere Websites und Dienste
+}
+other-org = { $n ->
+    [one] { $n } weitere Firma
+   *[other] { $n } weitere Firmen
+}
+other-country = { $n ->
+    [one] { $n } weiteres Land
+   *[other] { $n } weitere Länder
+}
+name-hidden-company = Verborgene Firma
+name-hidden-website = Verborgene Website
+name-no-dns = kein DNS gesehen
+name-unknown-company = Unbekannte Firma
+name-unknown-place = Unbekannter Ort
+name-unknown = Unbekannt
+name-you = { $name } (du)
+all-devices = Alle Geräte ({ $n })
+device-not-seen = { $id } (gerade nicht da)
+
+## Start
+home-live = Gerade eben: { $who } sprachen in den letzten 5 Minuten mit { $orgs } in { $countries }.
+home-live-devices = Die Geräte hier
+home-live-none = In den letzten 5 Minuten hat kein Gerät etwas gesendet.
+
+## Datenflüsse (Sankey)
+sankey-when-60 = in der letzten Minute
+sankey-when-300 = in den letzten 5 Minuten
+sankey-when-900 = in den letzten 15 Minuten
+sankey-when-session = in dieser Sitzung
+sankey-when-mark = seit der Markierung
+sankey-col-devices = Geräte
+sankey-col-domains = Websites & Dienste
+sankey-col-orgs = Firmen
+sankey-col-countries = Länder
+sankey-link-tracker = (Tracker oder Werbung)
+sankey-node-tracker = Tracker oder Werbung: { $value }
+sankey-showing = Gezeigt: { $what }. Verbunden mit { $parts }. Tippe noch einmal oder drücke Escape, um alles zu sehen.
+sankey-pointing = Zeigt auf: { $what }. Verbunden mit { $parts }.
+sankey-focus-hint = Zeige auf ein Gerät, eine Website, eine Firma oder ein Land oder tippe darauf, um seinem Weg zu folgen.
+sankey-none = Keine Verbindungen { $when }.
+sankey-privacy-who = Dieses Gerät und die anderen (Privatsphäre-Modus)
+sankey-summary = { $who } tauschten { $when } { $bytes } mit { $orgs } in { $countries } aus. { $share } davon gingen an Tracker und Werbefirmen.
+sankey-badge-tracker = ⚠ Tracker
+
+## Weltkarte
+map-home-unset = Der Standort dieser Box ist nicht eingestellt, darum werden keine Linien von ihr aus gezeichnet. Wer sie betreibt, kann site.latitude und site.longitude in ihrer Konfigurationsdatei setzen.
+map-home-title = Dieses WLAN: die Box, mit der du verbunden bist
+map-you-are-here = Du bist hier
+map-you-are-here-named = Du bist hier ({ $name })
+map-unknown-country = unbekanntes Land
+map-place-words = { $where }: { $bytes } von { $devices }, meist { $kind }
+map-place-trackers = ; { $share } an Tracker
+map-place-active = ; gerade aktiv
+map-summary = Daten gingen an { $places } in { $countries }.
+map-summary-active = Daten gingen an { $places } in { $countries }; { $active } gerade aktiv (pulsierend).
+map-none = In diesem Zeitraum noch keine Verbindungen.
+map-not-on-map = (nicht auf der Karte)
+
+## Beamer
+presenter-devices-private = Geräte (nicht gezählt: Privatsphäre-Modus)
+presenter-devices = Geräte
+presenter-nothing-yet = Noch nichts: Öffne eine App oder Website auf einem Handy in diesem WLAN.
+presenter-no-trackers = keine Tracker
+presenter-no-devices = Noch keine Geräte.
+presenter-fullscreen = Vollbild
+presenter-leave-fullscreen = Vollbild verlassen
+presenter-sound-on = Warnton: an
+presenter-sound-off = Warnton: aus
+presenter-sound-unavailable = Warnton: nicht verfügbar
+presenter-since-mark-on = Seit der Markierung: an
+presenter-since-mark-off = Seit der Markierung: aus

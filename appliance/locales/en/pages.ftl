@@ -1,0 +1,167 @@
+# whereflow: the server-rendered pages (English, the reference catalogue: every other
+# language has exactly these keys, a unit test checks).
+# Messages with markup (<strong>, <a>) are inserted as HTML: keep the tags as they are.
+
+## Numbers (the server's formatter; the scripts use Intl.NumberFormat)
+number-decimal = .
+number-group = ,
+
+## The layout
+language-label = Language
+skip-to-content = Skip to the content
+nav-label = Views
+nav-home = Home
+nav-flows = Flows
+nav-map = Map
+nav-alerts = Alerts
+nav-me = My device
+nav-presenter = Presenter
+footer-local = Everything on these pages comes from this appliance; nothing is loaded from the internet.
+footer-outlines = map outlines from Natural Earth
+footer-sources = all data sources
+
+## Page titles
+title-home = Where does your data go?
+title-sankey = Flows: device to country
+title-map = World map
+title-presenter = Presenter
+title-me = My device
+title-alerts = Alerts
+title-admin = Admin
+title-takehome = Take-home summary
+
+## Shared words
+how-to-read = How to read it
+window-label = Time window
+window-1 = 1 min
+window-5 = 5 min
+window-15 = 15 min
+window-session = Session
+window-mark = Since the mark
+filter-device = Device
+filter-all-devices = All devices
+legend-label = Legend
+waiting-for-data = Waiting for data…
+col-device = Device
+col-service = Website or service
+col-company = Company
+col-country = Country
+col-data = Data
+col-tracker = Tracker
+col-place = Place
+col-devices = Devices
+col-mostly = Mostly
+col-companies = Companies
+col-trackers = Trackers
+
+## Home
+home-title = Where does your data go?
+home-lede = Every phone, tablet and laptop on this WiFi keeps talking to computers around the world, even when nobody touches it. This box is the WiFi they are connected to, so it can see <strong>who each device talks to</strong> and <strong>how much</strong>, and it shows it here, live.
+home-card-flows = From each device to the websites and services it uses, the companies behind them and the countries they are in.
+home-card-map-title = World map
+home-card-map = Lines from here to every city and country the data went to.
+home-card-me = Only your own device: what it looked up, who it talked to, how many trackers.
+home-card-presenter = For a projector: how to join, and the whole group's figures in large type.
+home-read-title = How to read the flow diagram
+home-read-1 = Read it from <strong>left to right</strong>: devices, then the websites and services they used, then the company that runs each one, then the country where the computer that answered stands.
+home-read-2 = Each coloured band is data travelling along that path. <strong>The wider the band, the more data</strong> (or, if you switch to "Connections", the more separate connections).
+home-read-3 = Bands with <span class="badge tracker">orange stripes</span> and names marked with <strong>⚠</strong> go to trackers or advertisers.
+home-read-4 = Small things are grouped into one box called "Other …" so the picture stays readable. The table under the diagram lists the biggest paths in words.
+home-read-5 = Point at, tap or tab to a box to follow only its paths. Tap it again (or press Escape) to see everything.
+home-read-6 = The buttons choose the time: the last 1, 5 or 15 minutes, or the whole session.
+home-map-title = How to read the map
+home-map = The house is this WiFi. Each circle is a place that received data: the bigger the circle, the more data. The number inside is <strong>how many devices</strong> sent data there. Its colour and the word next to it say what kind of service most of it was. A ring that pulses means data is going there <strong>right now</strong>. A dashed ring means some of the data went to trackers; a dashed line means most of it did.
+home-trackers-title = What is a tracker?
+home-trackers = A tracker is a service that collects what you do, often without you seeing it: which apps you open, which pages you read, where you are, what you tap. The same few companies are built into thousands of apps and websites, so they can follow one person from one to the next and build a profile to sell advertising. Apps and websites include them for advertising and for measuring how they are used.
+home-categories-title = The kinds of services
+home-counts-as-tracking = counts as tracking
+home-limits-title = What this box can and cannot see
+home-limits-1 = It sees <strong>names</strong> a device looks up (like <code>bbc.co.uk</code>) and the <strong>connections</strong> it opens: to which computer, when, and how much data.
+home-limits-2 = It does <strong>not</strong> see what is inside: messages, passwords, pictures and pages are encrypted between the device and the service.
+home-limits-3 = "no DNS seen" means a device connected without looking the name up through this box first: it remembered the address from before, the app has the address built in, or the device uses encrypted DNS.
+home-limits-4 = Countries and cities are where the answering computer is registered or stands, looked up in a database on this box. Big companies have computers in many countries; the map shows the one that answered.
+home-sources-title = Data sources
+home-sources-intro = Everything is looked up on this box, from these sources:
+home-sources-error = The list of sources could not be read: { $error }
+home-sources-countries = Country names
+home-sources-countries-from = from the i18n-iso-countries package
+home-sources-d3 = and topojson for drawing
+home-sources-fluent = for the translations
+
+## Flows (sankey)
+sankey-title = Where the data flows
+sankey-lede = Left to right: each device, the websites and services it used, the companies behind them, and their countries. Wider bands carry more.
+sankey-metric-label = Band width shows
+sankey-metric-bytes = Data
+sankey-metric-connections = Connections
+sankey-legend-data = data
+sankey-legend-tracker = tracker or advertising
+sankey-legend-other = "Other …" groups the small ones
+sankey-chart-label = Flow diagram: devices, websites, companies, countries
+sankey-empty = Nothing to show for this time yet. Open an app or a website on a device connected to this WiFi, and it appears here within a few seconds.
+sankey-noscript = The live diagram needs JavaScript. Without it, <a href="/me">My device</a> shows your own device's connections.
+sankey-table-caption = The biggest paths, in words
+
+## World map
+map-title = Where in the world
+map-lede = Lines from this WiFi to every place its devices sent data to.
+map-home-unset = This appliance's own location is not set, so no lines are drawn from it.
+map-noscript = The live map needs JavaScript. Without it, <a href="/me">My device</a> lists the countries your device talked to.
+map-legend-home = this WiFi
+map-legend-circle = circle size: how much data · number inside: how many devices
+map-legend-pulse = ring: active right now
+map-legend-ring = dashed ring: some data went to ⚠ trackers
+map-legend-dash = dashed line: mostly ⚠ trackers
+map-colours-label = Colours
+map-table-caption = The places, in words
+map-credits = Country outlines: Natural Earth (public domain).
+
+## Presenter
+presenter-join = 1. Join the WiFi
+presenter-network = Network
+presenter-password = Password
+presenter-no-wifi = Scan the code below after joining this appliance's WiFi. (Its WiFi QR code appears here once <code>wifi.ssid</code> is set in the configuration.)
+presenter-open = Open
+presenter-open-why = to see where your own device's data goes
+presenter-https = Admin login over HTTPS:
+presenter-certificate = certificate SHA-256
+presenter-fullscreen = Full screen
+presenter-sound-off = Alert sound: off
+presenter-since-mark-off = Since the mark: off
+presenter-totals = The whole group, this session
+presenter-devices = devices
+presenter-companies = companies
+presenter-countries = countries
+presenter-tracker-share = of the data to ⚠ trackers and ads
+presenter-top-orgs = Top companies
+presenter-per-device = Trackers per device
+
+## The kinds of services (legends, badges, the home page's explanations)
+category-advertising = Advertising
+category-advertising-explain = Companies that choose and show ads. To pick an ad for you they collect what you look at, often across many apps and websites.
+category-analytics = Tracking & analytics
+category-analytics-explain = Services that measure what you do in an app or on a website: which pages you open, how long you stay, what you tap. Many of them follow you from site to site.
+category-social = Social media
+category-social-explain = Social networks and messaging apps: posts, photos, chats and the buttons and logins they put into other apps.
+category-video = Video & entertainment
+category-video-explain = Video, music, games and news: the things you watch, play, listen to or read.
+category-cdn = Delivery network
+category-cdn-explain = Delivery networks and hosting: big computer centres that store and hand out pictures, videos and code for many different companies, close to you so it loads fast.
+category-platform = Platform services
+category-platform-explain = Everyday services of the phone or computer and the big platforms: search, accounts, mail, maps, app stores, updates, cloud storage and payments.
+category-other = Other
+category-other-explain = A known company whose service fits none of the other groups, for example chat help or cookie banners.
+
+## The kinds of alerts
+alert-kind-dns_tunnel = Data hidden in DNS
+alert-kind-dns_tunnel-explain = A device looked up many long, random-looking or ever-new names under one domain. Data can be smuggled out hidden in DNS look-ups like these.
+alert-kind-scan = Scanning
+alert-kind-scan-explain = A device (or a host outside) tried many ports or many hosts in a short time, as someone looking for a way in does.
+alert-kind-spoofing = Address spoofing
+alert-kind-spoofing-explain = A device claimed an address that belongs to another device or to this appliance: it may be trying to read the others' traffic.
+alert-kind-upload = Large upload
+alert-kind-upload-explain = A device sent much more data out than usual: files, photos or recordings may be leaving it.
+alert-kind-deny_list = Listed destination
+alert-kind-deny_list-explain = A connection went to a country, company or name on this appliance's deny list (or not on its allow list).
+alert-kind-encrypted_dns = Encrypted DNS
+alert-kind-encrypted_dns-explain = A device looked names up around this appliance (encrypted DNS), so the names it visits cannot be shown here.

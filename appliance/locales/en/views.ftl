@@ -1,0 +1,123 @@
+# whereflow: the words the scripts write into the live views (English, the reference).
+# The page hands this file of its language to the scripts (web-templates/src/lib/i18n.js),
+# which format it with @fluent/bundle; numbers in { $n } get the language's separators.
+
+## Counts
+count-device = { $n ->
+    [one] { $n } device
+   *[other] { $n } devices
+}
+count-company = { $n ->
+    [one] { $n } company
+   *[other] { $n } companies
+}
+count-country = { $n ->
+    [one] { $n } country
+   *[other] { $n } countries
+}
+count-connection = { $n ->
+    [one] { $n } connection
+   *[other] { $n } connections
+}
+count-tracker = { $n ->
+    [one] { $n } tracker
+   *[other] { $n } trackers
+}
+count-place = { $n ->
+    [one] { $n } place
+   *[other] { $n } places
+}
+count-website = { $n ->
+    [one] { $n } website or service
+   *[other] { $n } websites and services
+}
+ago-seconds = { $n } s ago
+ago-minutes = { $n } min ago
+ago-hours = { $n } h ago
+
+## The live status
+live-live = Live
+live-polling = Updating every few seconds
+live-error = Cannot reach the appliance ({ $error }); trying again…
+live-paused = Paused
+
+## Names in the views
+name-other = Other
+other-device = { $n ->
+    [one] { $n } other device
+   *[other] { $n } other devices
+}
+other-domain = { $n ->
+    [one] { $n } other website or service
+   *[other] { $n } other websites and services
+}
+other-org = { $n ->
+    [one] { $n } other company
+   *[other] { $n } other companies
+}
+other-country = { $n ->
+    [one] { $n } other country
+   *[other] { $n } other countries
+}
+name-hidden-company = Hidden company
+name-hidden-website = Hidden website
+name-no-dns = no DNS seen
+name-unknown-company = Unknown company
+name-unknown-place = Unknown place
+name-unknown = Unknown
+name-you = { $name } (you)
+all-devices = All devices ({ $n })
+device-not-seen = { $id } (not seen now)
+
+## Home
+home-live = Right now: { $who } talked to { $orgs } in { $countries } in the last 5 minutes.
+home-live-devices = The devices here
+home-live-none = No device has sent anything in the last 5 minutes.
+
+## Flows (sankey)
+sankey-when-60 = in the last minute
+sankey-when-300 = in the last 5 minutes
+sankey-when-900 = in the last 15 minutes
+sankey-when-session = this session
+sankey-when-mark = since the mark
+sankey-col-devices = Devices
+sankey-col-domains = Websites & services
+sankey-col-orgs = Companies
+sankey-col-countries = Countries
+sankey-link-tracker = (tracker or advertising)
+sankey-node-tracker = tracker or advertising: { $value }
+sankey-showing = Showing: { $what }. Connected to { $parts }. Tap it again or press Escape to show everything.
+sankey-pointing = Pointing at: { $what }. Connected to { $parts }.
+sankey-focus-hint = Point at or tap a device, website, company or country to follow its path.
+sankey-none = No connections { $when }.
+sankey-privacy-who = This device and the others (privacy mode)
+sankey-summary = { $who } exchanged { $bytes } with { $orgs } in { $countries } { $when }. { $share } of it went to trackers and advertisers.
+sankey-badge-tracker = ⚠ tracker
+
+## World map
+map-home-unset = This appliance's own location is not set, so no lines are drawn from it. Whoever runs it can set site.latitude and site.longitude in its configuration file.
+map-home-title = This WiFi: the appliance you are connected to
+map-you-are-here = You are here
+map-you-are-here-named = You are here ({ $name })
+map-unknown-country = unknown country
+map-place-words = { $where }: { $bytes } from { $devices }, mostly { $kind }
+map-place-trackers = ; { $share } to trackers
+map-place-active = ; active now
+map-summary = Data went to { $places } in { $countries }.
+map-summary-active = Data went to { $places } in { $countries }; { $active } active right now (pulsing).
+map-none = No connections in this time window yet.
+map-not-on-map = (not on the map)
+
+## Presenter
+presenter-devices-private = devices (not counted: privacy mode)
+presenter-devices = devices
+presenter-nothing-yet = Nothing yet: open an app or a website on a phone connected to this WiFi.
+presenter-no-trackers = no trackers
+presenter-no-devices = No devices yet.
+presenter-fullscreen = Full screen
+presenter-leave-fullscreen = Leave full screen
+presenter-sound-on = Alert sound: on
+presenter-sound-off = Alert sound: off
+presenter-sound-unavailable = Alert sound: not available
+presenter-since-mark-on = Since the mark: on
+presenter-since-mark-off = Since the mark: off

@@ -1,0 +1,166 @@
+# whereflow: las páginas del servidor (español). Las mismas claves que en/pages.ftl.
+# Los mensajes con etiquetas (<strong>, <a>) se insertan como HTML.
+
+## Números
+number-decimal = ,
+number-group = .
+
+## La plantilla
+language-label = Idioma
+skip-to-content = Saltar al contenido
+nav-label = Vistas
+nav-home = Inicio
+nav-flows = Flujos
+nav-map = Mapa
+nav-alerts = Alertas
+nav-me = Mi dispositivo
+nav-presenter = Proyector
+footer-local = Todo lo que hay en estas páginas sale de esta caja; no se carga nada de internet.
+footer-outlines = contornos del mapa de Natural Earth
+footer-sources = todas las fuentes de datos
+
+## Títulos de las páginas
+title-home = ¿Adónde van tus datos?
+title-sankey = Flujos: del dispositivo al país
+title-map = Mapa del mundo
+title-presenter = Proyector
+title-me = Mi dispositivo
+title-alerts = Alertas
+title-admin = Administración
+title-takehome = Resumen para llevar
+
+## Palabras comunes
+how-to-read = Cómo leerlo
+window-label = Periodo
+window-1 = 1 min
+window-5 = 5 min
+window-15 = 15 min
+window-session = Sesión
+window-mark = Desde la marca
+filter-device = Dispositivo
+filter-all-devices = Todos los dispositivos
+legend-label = Leyenda
+waiting-for-data = Esperando datos…
+col-device = Dispositivo
+col-service = Web o servicio
+col-company = Empresa
+col-country = País
+col-data = Datos
+col-tracker = Rastreador
+col-place = Lugar
+col-devices = Dispositivos
+col-mostly = Sobre todo
+col-companies = Empresas
+col-trackers = Rastreadores
+
+## Inicio
+home-title = ¿Adónde van tus datos?
+home-lede = Cada móvil, tableta y portátil de esta WiFi habla sin parar con ordenadores de todo el mundo, aunque nadie lo toque. Esta caja es la WiFi a la que están conectados, así que ve <strong>con quién habla cada dispositivo</strong> y <strong>cuánto</strong>, y lo muestra aquí, en directo.
+home-card-flows = De cada dispositivo a las webs y servicios que usa, las empresas que hay detrás y los países donde están.
+home-card-map-title = Mapa del mundo
+home-card-map = Líneas desde aquí a cada ciudad y país adonde fueron los datos.
+home-card-me = Solo tu dispositivo: qué buscó, con quién habló, cuántos rastreadores.
+home-card-presenter = Para un proyector: cómo conectarse y las cifras de todo el grupo en letra grande.
+home-read-title = Cómo leer el diagrama de flujos
+home-read-1 = Léelo de <strong>izquierda a derecha</strong>: los dispositivos, luego las webs y servicios que usaron, luego la empresa que gestiona cada uno y luego el país donde está el ordenador que respondió.
+home-read-2 = Cada banda de color son datos que recorren ese camino. <strong>Cuanto más ancha la banda, más datos</strong> (o, si cambias a «Conexiones», más conexiones distintas).
+home-read-3 = Las bandas con <span class="badge tracker">rayas naranjas</span> y los nombres marcados con <strong>⚠</strong> van a rastreadores o anunciantes.
+home-read-4 = Lo pequeño se agrupa en una caja llamada «Otros …» para que la imagen se pueda leer. La tabla bajo el diagrama describe con palabras los caminos más grandes.
+home-read-5 = Señala, toca o selecciona con el tabulador una caja para seguir solo sus caminos. Tócala otra vez (o pulsa Escape) para verlo todo.
+home-read-6 = Los botones eligen el tiempo: los últimos 1, 5 o 15 minutos, o toda la sesión.
+home-map-title = Cómo leer el mapa
+home-map = La casa es esta WiFi. Cada círculo es un lugar que recibió datos: cuanto más grande el círculo, más datos. El número de dentro dice <strong>cuántos dispositivos</strong> enviaron datos allí. Su color y la palabra de al lado dicen qué tipo de servicio fue la mayor parte. Un anillo que late significa que están yendo datos allí <strong>ahora mismo</strong>. Un anillo discontinuo significa que parte de los datos fue a rastreadores; una línea discontinua, que fue la mayoría.
+home-trackers-title = ¿Qué es un rastreador?
+home-trackers = Un rastreador es un servicio que recoge lo que haces, a menudo sin que lo veas: qué apps abres, qué páginas lees, dónde estás, qué tocas. Las mismas pocas empresas están dentro de miles de apps y webs, así que pueden seguir a una persona de una a otra y crear un perfil para vender publicidad. Las apps y webs los incluyen para la publicidad y para medir cómo se usan.
+home-categories-title = Los tipos de servicios
+home-counts-as-tracking = cuenta como rastreo
+home-limits-title = Qué puede ver esta caja y qué no
+home-limits-1 = Ve los <strong>nombres</strong> que busca un dispositivo (como <code>bbc.co.uk</code>) y las <strong>conexiones</strong> que abre: con qué ordenador, cuándo y cuántos datos.
+home-limits-2 = <strong>No</strong> ve lo que hay dentro: mensajes, contraseñas, fotos y páginas van cifrados entre el dispositivo y el servicio.
+home-limits-3 = «sin DNS visto» significa que un dispositivo se conectó sin buscar antes el nombre a través de esta caja: recordaba la dirección, la app la lleva incorporada o el dispositivo usa DNS cifrado.
+home-limits-4 = Los países y ciudades son donde está registrado o se encuentra el ordenador que responde, consultados en una base de datos de esta caja. Las grandes empresas tienen ordenadores en muchos países; el mapa muestra el que respondió.
+home-sources-title = Fuentes de datos
+home-sources-intro = Todo se consulta en esta caja, a partir de estas fuentes:
+home-sources-error = No se pudo leer la lista de fuentes: { $error }
+home-sources-countries = Nombres de países
+home-sources-countries-from = del paquete i18n-iso-countries
+home-sources-d3 = y topojson para dibujar
+home-sources-fluent = para las traducciones
+
+## Flujos (sankey)
+sankey-title = Adónde fluyen los datos
+sankey-lede = De izquierda a derecha: cada dispositivo, las webs y servicios que usó, las empresas que hay detrás y sus países. Las bandas más anchas llevan más.
+sankey-metric-label = El ancho de banda muestra
+sankey-metric-bytes = Datos
+sankey-metric-connections = Conexiones
+sankey-legend-data = datos
+sankey-legend-tracker = rastreador o publicidad
+sankey-legend-other = «Otros …» agrupa los pequeños
+sankey-chart-label = Diagrama de flujos: dispositivos, webs, empresas, países
+sankey-empty = Todavía no hay nada que mostrar en este periodo. Abre una app o una web en un dispositivo conectado a esta WiFi y aparecerá aquí en unos segundos.
+sankey-noscript = El diagrama en directo necesita JavaScript. Sin él, <a href="/me">Mi dispositivo</a> muestra las conexiones de tu propio dispositivo.
+sankey-table-caption = Los caminos más grandes, en palabras
+
+## Mapa del mundo
+map-title = En qué parte del mundo
+map-lede = Líneas desde esta WiFi a cada lugar al que sus dispositivos enviaron datos.
+map-home-unset = La ubicación de esta caja no está configurada, así que no se dibujan líneas desde ella.
+map-noscript = El mapa en directo necesita JavaScript. Sin él, <a href="/me">Mi dispositivo</a> enumera los países con los que habló tu dispositivo.
+map-legend-home = esta WiFi
+map-legend-circle = tamaño del círculo: cuántos datos · número: cuántos dispositivos
+map-legend-pulse = anillo: activo ahora mismo
+map-legend-ring = anillo discontinuo: parte de los datos fue a ⚠ rastreadores
+map-legend-dash = línea discontinua: sobre todo ⚠ rastreadores
+map-colours-label = Colores
+map-table-caption = Los lugares, en palabras
+map-credits = Contornos de los países: Natural Earth (dominio público).
+
+## Proyector
+presenter-join = 1. Conéctate a la WiFi
+presenter-network = Red
+presenter-password = Contraseña
+presenter-no-wifi = Escanea el código de abajo después de conectarte a la WiFi de esta caja. (Su código QR de la WiFi aparece aquí cuando <code>wifi.ssid</code> está configurado.)
+presenter-open = Abre
+presenter-open-why = para ver adónde van los datos de tu dispositivo
+presenter-https = Administración por HTTPS:
+presenter-certificate = certificado SHA-256
+presenter-fullscreen = Pantalla completa
+presenter-sound-off = Sonido de alertas: apagado
+presenter-since-mark-off = Desde la marca: no
+presenter-totals = Todo el grupo, en esta sesión
+presenter-devices = dispositivos
+presenter-companies = empresas
+presenter-countries = países
+presenter-tracker-share = de los datos a ⚠ rastreadores y anuncios
+presenter-top-orgs = Empresas principales
+presenter-per-device = Rastreadores por dispositivo
+
+## Los tipos de servicios
+category-advertising = Publicidad
+category-advertising-explain = Empresas que eligen y muestran anuncios. Para elegir un anuncio para ti recogen lo que miras, a menudo en muchas apps y webs.
+category-analytics = Rastreo y analítica
+category-analytics-explain = Servicios que miden lo que haces en una app o en una web: qué páginas abres, cuánto tiempo te quedas, qué tocas. Muchos te siguen de una web a otra.
+category-social = Redes sociales
+category-social-explain = Redes sociales y apps de mensajería: publicaciones, fotos, chats y los botones e inicios de sesión que ponen en otras apps.
+category-video = Vídeo y ocio
+category-video-explain = Vídeo, música, juegos y noticias: lo que ves, juegas, escuchas o lees.
+category-cdn = Red de distribución
+category-cdn-explain = Redes de distribución y alojamiento: grandes centros de datos que guardan y reparten imágenes, vídeos y código de muchas empresas distintas, cerca de ti para que cargue rápido.
+category-platform = Servicios de plataforma
+category-platform-explain = Servicios diarios del móvil o del ordenador y de las grandes plataformas: búsqueda, cuentas, correo, mapas, tiendas de apps, actualizaciones, almacenamiento en la nube y pagos.
+category-other = Otros
+category-other-explain = Una empresa conocida cuyo servicio no encaja en ninguno de los otros grupos, por ejemplo ayuda por chat o avisos de cookies.
+
+## Los tipos de alertas
+alert-kind-dns_tunnel = Datos ocultos en DNS
+alert-kind-dns_tunnel-explain = Un dispositivo buscó muchos nombres largos, de aspecto aleatorio o siempre nuevos bajo un mismo dominio. Se pueden sacar datos a escondidas dentro de búsquedas DNS como estas.
+alert-kind-scan = Escaneo
+alert-kind-scan-explain = Un dispositivo (o un equipo de fuera) probó muchos puertos o muchos equipos en poco tiempo, como hace quien busca una forma de entrar.
+alert-kind-spoofing = Suplantación de dirección
+alert-kind-spoofing-explain = Un dispositivo reclamó una dirección que pertenece a otro dispositivo o a esta caja: puede que intente leer el tráfico de los demás.
+alert-kind-upload = Subida grande
+alert-kind-upload-explain = Un dispositivo envió muchos más datos de lo normal: puede que estén saliendo archivos, fotos o grabaciones.
+alert-kind-deny_list = Destino bloqueado
+alert-kind-deny_list-explain = Una conexión fue a un país, empresa o nombre de la lista de bloqueo de esta caja (o que no está en su lista de permitidos).
+alert-kind-encrypted_dns = DNS cifrado
+alert-kind-encrypted_dns-explain = Un dispositivo buscó nombres sin pasar por esta caja (DNS cifrado), así que aquí no se pueden mostrar los nombres que visita.

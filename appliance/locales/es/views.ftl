@@ -1,0 +1,121 @@
+# whereflow: las palabras de las vistas en directo (español). Las mismas claves que en/views.ftl.
+
+## Cantidades
+count-device = { $n ->
+    [one] { $n } dispositivo
+   *[other] { $n } dispositivos
+}
+count-company = { $n ->
+    [one] { $n } empresa
+   *[other] { $n } empresas
+}
+count-country = { $n ->
+    [one] { $n } país
+   *[other] { $n } países
+}
+count-connection = { $n ->
+    [one] { $n } conexión
+   *[other] { $n } conexiones
+}
+count-tracker = { $n ->
+    [one] { $n } rastreador
+   *[other] { $n } rastreadores
+}
+count-place = { $n ->
+    [one] { $n } lugar
+   *[other] { $n } lugares
+}
+count-website = { $n ->
+    [one] { $n } web o servicio
+   *[other] { $n } webs y servicios
+}
+other-device = { $n ->
+    [one] { $n } dispositivo más
+   *[other] { $n } dispositivos más
+}
+other-domain = { $n ->
+    [one] { $n } web o servicio más
+   *[other] { $n } webs y servicios más
+}
+other-org = { $n ->
+    [one] { $n } empresa más
+   *[other] { $n } empresas más
+}
+other-country = { $n ->
+    [one] { $n } país más
+   *[other] { $n } países más
+}
+ago-seconds = hace { $n } s
+ago-minutes = hace { $n } min
+ago-hours = hace { $n } h
+
+## El estado en directo
+live-live = En directo
+live-polling = Se actualiza cada pocos segundos
+live-error = No se puede contactar con la caja ({ $error }); reintentando…
+live-paused = En pausa
+
+## Nombres en las vistas
+name-other = Otros
+name-hidden-company = Empresa oculta
+name-hidden-website = Web oculta
+name-no-dns = sin DNS visto
+name-unknown-company = Empresa desconocida
+name-unknown-place = Lugar desconocido
+name-unknown = Desconocido
+name-you = { $name } (tú)
+all-devices = Todos los dispositivos ({ $n })
+device-not-seen = { $id } (no está ahora)
+
+## Inicio
+home-live = Ahora mismo: { $who } hablaron con { $orgs } en { $countries } en los últimos 5 minutos.
+home-live-devices = Los dispositivos de aquí
+home-live-none = Ningún dispositivo ha enviado nada en los últimos 5 minutos.
+
+## Flujos (sankey)
+sankey-when-60 = en el último minuto
+sankey-when-300 = en los últimos 5 minutos
+sankey-when-900 = en los últimos 15 minutos
+sankey-when-session = en esta sesión
+sankey-when-mark = desde la marca
+sankey-col-devices = Dispositivos
+sankey-col-domains = Webs y servicios
+sankey-col-orgs = Empresas
+sankey-col-countries = Países
+sankey-link-tracker = (rastreador o publicidad)
+sankey-node-tracker = rastreador o publicidad: { $value }
+sankey-showing = Mostrando: { $what }. Conectado con { $parts }. Tócalo otra vez o pulsa Escape para verlo todo.
+sankey-pointing = Señalado: { $what }. Conectado con { $parts }.
+sankey-focus-hint = Señala o toca un dispositivo, una web, una empresa o un país para seguir su camino.
+sankey-none = No hay conexiones { $when }.
+sankey-privacy-who = Este dispositivo y los demás (modo privado)
+sankey-summary = { $who } intercambiaron { $bytes } con { $orgs } en { $countries } { $when }. El { $share } fue a rastreadores y anunciantes.
+sankey-badge-tracker = ⚠ rastreador
+
+## Mapa del mundo
+map-home-unset = La ubicación de esta caja no está configurada, así que no se dibujan líneas desde ella. Quien la gestiona puede poner site.latitude y site.longitude en su archivo de configuración.
+map-home-title = Esta WiFi: la caja a la que estás conectado
+map-you-are-here = Estás aquí
+map-you-are-here-named = Estás aquí ({ $name })
+map-unknown-country = país desconocido
+map-place-words = { $where }: { $bytes } de { $devices }, sobre todo { $kind }
+map-place-trackers = ; { $share } a rastreadores
+map-place-active = ; activo ahora
+map-summary = Los datos fueron a { $places } en { $countries }.
+map-summary-active = Los datos fueron a { $places } en { $countries }; { $active } activos ahora mismo (laten).
+map-none = Todavía no hay conexiones en este periodo.
+map-not-on-map = (fuera del mapa)
+
+## Proyector
+presenter-devices-private = dispositivos (sin contar: modo privado)
+presenter-devices = dispositivos
+presenter-nothing-yet = Nada todavía: abre una app o una web en un móvil conectado a esta WiFi.
+presenter-no-trackers = sin rastreadores
+presenter-no-devices = Todavía no hay dispositivos.
+presenter-fullscreen = Pantalla completa
+presenter-leave-fullscreen = Salir de pantalla completa
+presenter-sound-on = Sonido de alertas: encendido
+presenter-sound-off = Sonido de alertas: apagado
+presenter-sound-unavailable = Sonido de alertas: no disponible
+presenter-since-mark-on = Desde la marca: sí
+presenter-since-mark-off = Desde la marca: no

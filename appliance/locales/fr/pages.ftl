@@ -1,0 +1,166 @@
+# whereflow : les pages du serveur (français). Les mêmes clés que en/pages.ftl.
+# Les messages avec balises (<strong>, <a>) sont insérés en HTML.
+
+## Nombres
+number-decimal = ,
+number-group = {"\u202F"}
+
+## La mise en page
+language-label = Langue
+skip-to-content = Aller au contenu
+nav-label = Vues
+nav-home = Accueil
+nav-flows = Flux
+nav-map = Carte
+nav-alerts = Alertes
+nav-me = Mon appareil
+nav-presenter = Projection
+footer-local = Tout ce qui figure sur ces pages vient de ce boîtier ; rien n’est chargé depuis Internet.
+footer-outlines = contours des cartes : Natural Earth
+footer-sources = toutes les sources de données
+
+## Titres des pages
+title-home = Où vont tes données ?
+title-sankey = Flux : de l’appareil au pays
+title-map = Carte du monde
+title-presenter = Projection
+title-me = Mon appareil
+title-alerts = Alertes
+title-admin = Administration
+title-takehome = Résumé à emporter
+
+## Mots communs
+how-to-read = Comment le lire
+window-label = Période
+window-1 = 1 min
+window-5 = 5 min
+window-15 = 15 min
+window-session = Séance
+window-mark = Depuis le repère
+filter-device = Appareil
+filter-all-devices = Tous les appareils
+legend-label = Légende
+waiting-for-data = En attente de données…
+col-device = Appareil
+col-service = Site ou service
+col-company = Entreprise
+col-country = Pays
+col-data = Données
+col-tracker = Traqueur
+col-place = Lieu
+col-devices = Appareils
+col-mostly = Surtout
+col-companies = Entreprises
+col-trackers = Traqueurs
+
+## Accueil
+home-title = Où vont tes données ?
+home-lede = Chaque téléphone, tablette et ordinateur portable de ce WiFi parle sans cesse à des ordinateurs du monde entier, même quand personne n’y touche. Ce boîtier est le WiFi auquel ils sont connectés : il voit donc <strong>à qui parle chaque appareil</strong> et <strong>combien</strong>, et il le montre ici, en direct.
+home-card-flows = De chaque appareil aux sites et services qu’il utilise, aux entreprises derrière eux et aux pays où elles se trouvent.
+home-card-map-title = Carte du monde
+home-card-map = Des lignes d’ici vers chaque ville et chaque pays où sont allées les données.
+home-card-me = Seulement ton appareil : ce qu’il a cherché, à qui il a parlé, combien de traqueurs.
+home-card-presenter = Pour un vidéoprojecteur : comment se connecter, et les chiffres de tout le groupe en grand.
+home-read-title = Comment lire le diagramme des flux
+home-read-1 = Lis-le <strong>de gauche à droite</strong> : les appareils, puis les sites et services qu’ils ont utilisés, puis l’entreprise qui gère chacun, puis le pays où se trouve l’ordinateur qui a répondu.
+home-read-2 = Chaque bande colorée représente des données qui suivent ce chemin. <strong>Plus la bande est large, plus il y a de données</strong> (ou, si tu passes à « Connexions », plus il y a de connexions distinctes).
+home-read-3 = Les bandes à <span class="badge tracker">rayures orange</span> et les noms marqués <strong>⚠</strong> vont vers des traqueurs ou des publicitaires.
+home-read-4 = Les petits éléments sont regroupés dans une case « Autres … » pour que l’image reste lisible. Le tableau sous le diagramme décrit les plus gros chemins en mots.
+home-read-5 = Pointe, touche ou sélectionne une case au clavier pour ne suivre que ses chemins. Touche-la de nouveau (ou appuie sur Échap) pour tout revoir.
+home-read-6 = Les boutons choisissent la période : les 1, 5 ou 15 dernières minutes, ou toute la séance.
+home-map-title = Comment lire la carte
+home-map = La maison, c’est ce WiFi. Chaque cercle est un lieu qui a reçu des données : plus le cercle est grand, plus il y a de données. Le nombre à l’intérieur indique <strong>combien d’appareils</strong> y ont envoyé des données. Sa couleur et le mot à côté disent quel genre de service en représentait la plus grande part. Un anneau qui pulse signifie que des données y partent <strong>en ce moment</strong>. Un anneau en pointillés signifie qu’une partie des données est allée à des traqueurs ; une ligne en pointillés, que la plupart y sont allées.
+home-trackers-title = Qu’est-ce qu’un traqueur ?
+home-trackers = Un traqueur est un service qui collecte ce que tu fais, souvent sans que tu le voies : quelles applis tu ouvres, quelles pages tu lis, où tu es, ce que tu touches. Les mêmes quelques entreprises sont intégrées dans des milliers d’applis et de sites, ce qui leur permet de suivre une personne de l’un à l’autre et de bâtir un profil pour vendre de la publicité. Les applis et les sites les intègrent pour la publicité et pour mesurer leur utilisation.
+home-categories-title = Les types de services
+home-counts-as-tracking = compte comme pistage
+home-limits-title = Ce que ce boîtier peut voir et ne peut pas voir
+home-limits-1 = Il voit les <strong>noms</strong> qu’un appareil cherche (comme <code>bbc.co.uk</code>) et les <strong>connexions</strong> qu’il ouvre : vers quel ordinateur, quand et combien de données.
+home-limits-2 = Il ne voit <strong>pas</strong> le contenu : messages, mots de passe, images et pages sont chiffrés entre l’appareil et le service.
+home-limits-3 = « aucun DNS vu » signifie qu’un appareil s’est connecté sans chercher le nom par ce boîtier : il se souvenait de l’adresse, l’appli a l’adresse intégrée, ou l’appareil utilise un DNS chiffré.
+home-limits-4 = Les pays et les villes sont ceux où l’ordinateur qui répond est enregistré ou se trouve, d’après une base de données sur ce boîtier. Les grandes entreprises ont des ordinateurs dans beaucoup de pays ; la carte montre celui qui a répondu.
+home-sources-title = Sources des données
+home-sources-intro = Tout est recherché sur ce boîtier, à partir de ces sources :
+home-sources-error = La liste des sources n’a pas pu être lue : { $error }
+home-sources-countries = Noms des pays
+home-sources-countries-from = du paquet i18n-iso-countries
+home-sources-d3 = et topojson pour le dessin
+home-sources-fluent = pour les traductions
+
+## Flux (sankey)
+sankey-title = Où vont les données
+sankey-lede = De gauche à droite : chaque appareil, les sites et services qu’il a utilisés, les entreprises derrière eux et leurs pays. Les bandes plus larges transportent plus.
+sankey-metric-label = La largeur des bandes montre
+sankey-metric-bytes = Données
+sankey-metric-connections = Connexions
+sankey-legend-data = données
+sankey-legend-tracker = traqueur ou publicité
+sankey-legend-other = « Autres … » regroupe les petits
+sankey-chart-label = Diagramme des flux : appareils, sites, entreprises, pays
+sankey-empty = Rien à montrer pour cette période pour l’instant. Ouvre une appli ou un site sur un appareil connecté à ce WiFi : il apparaîtra ici en quelques secondes.
+sankey-noscript = Le diagramme en direct a besoin de JavaScript. Sans lui, <a href="/me">Mon appareil</a> montre les connexions de ton propre appareil.
+sankey-table-caption = Les plus gros chemins, en mots
+
+## Carte du monde
+map-title = Où dans le monde
+map-lede = Des lignes de ce WiFi vers chaque lieu où ses appareils ont envoyé des données.
+map-home-unset = L’emplacement de ce boîtier n’est pas défini : aucune ligne n’en part.
+map-noscript = La carte en direct a besoin de JavaScript. Sans lui, <a href="/me">Mon appareil</a> liste les pays avec lesquels ton appareil a parlé.
+map-legend-home = ce WiFi
+map-legend-circle = taille du cercle : quantité de données · nombre : combien d’appareils
+map-legend-pulse = anneau : actif en ce moment
+map-legend-ring = anneau en pointillés : une partie vers des ⚠ traqueurs
+map-legend-dash = ligne en pointillés : surtout des ⚠ traqueurs
+map-colours-label = Couleurs
+map-table-caption = Les lieux, en mots
+map-credits = Contours des pays : Natural Earth (domaine public).
+
+## Projection
+presenter-join = 1. Rejoins le WiFi
+presenter-network = Réseau
+presenter-password = Mot de passe
+presenter-no-wifi = Scanne le code ci-dessous après avoir rejoint le WiFi de ce boîtier. (Son code QR WiFi apparaît ici dès que <code>wifi.ssid</code> est défini dans la configuration.)
+presenter-open = Ouvre
+presenter-open-why = pour voir où vont les données de ton appareil
+presenter-https = Administration en HTTPS :
+presenter-certificate = certificat SHA-256
+presenter-fullscreen = Plein écran
+presenter-sound-off = Son des alertes : coupé
+presenter-since-mark-off = Depuis le repère : non
+presenter-totals = Tout le groupe, pendant cette séance
+presenter-devices = appareils
+presenter-companies = entreprises
+presenter-countries = pays
+presenter-tracker-share = des données vers des ⚠ traqueurs et pubs
+presenter-top-orgs = Principales entreprises
+presenter-per-device = Traqueurs par appareil
+
+## Les types de services
+category-advertising = Publicité
+category-advertising-explain = Des entreprises qui choisissent et affichent des publicités. Pour choisir une pub pour toi, elles collectent ce que tu regardes, souvent à travers de nombreuses applis et de nombreux sites.
+category-analytics = Pistage et statistiques
+category-analytics-explain = Des services qui mesurent ce que tu fais dans une appli ou sur un site : quelles pages tu ouvres, combien de temps tu restes, ce que tu touches. Beaucoup te suivent d’un site à l’autre.
+category-social = Réseaux sociaux
+category-social-explain = Réseaux sociaux et messageries : publications, photos, discussions, et les boutons et connexions qu’ils placent dans d’autres applis.
+category-video = Vidéo et divertissement
+category-video-explain = Vidéo, musique, jeux et actualités : ce que tu regardes, joues, écoutes ou lis.
+category-cdn = Réseau de diffusion
+category-cdn-explain = Réseaux de diffusion et hébergement : de grands centres informatiques qui stockent et distribuent images, vidéos et code pour beaucoup d’entreprises différentes, près de chez toi pour que cela charge vite.
+category-platform = Services de plateforme
+category-platform-explain = Les services quotidiens du téléphone ou de l’ordinateur et des grandes plateformes : recherche, comptes, e-mail, cartes, boutiques d’applis, mises à jour, stockage en ligne et paiements.
+category-other = Autre
+category-other-explain = Une entreprise connue dont le service n’entre dans aucun des autres groupes, par exemple une aide par chat ou une bannière de cookies.
+
+## Les types d’alertes
+alert-kind-dns_tunnel = Données cachées dans le DNS
+alert-kind-dns_tunnel-explain = Un appareil a cherché beaucoup de noms longs, d’apparence aléatoire ou toujours nouveaux sous un même domaine. Des données peuvent sortir en cachette dans des recherches DNS de ce genre.
+alert-kind-scan = Balayage
+alert-kind-scan-explain = Un appareil (ou une machine extérieure) a essayé beaucoup de ports ou de machines en peu de temps, comme quelqu’un qui cherche un moyen d’entrer.
+alert-kind-spoofing = Usurpation d’adresse
+alert-kind-spoofing-explain = Un appareil a revendiqué une adresse qui appartient à un autre appareil ou à ce boîtier : il essaie peut-être de lire le trafic des autres.
+alert-kind-upload = Gros envoi
+alert-kind-upload-explain = Un appareil a envoyé beaucoup plus de données que d’habitude : des fichiers, des photos ou des enregistrements le quittent peut-être.
+alert-kind-deny_list = Destination interdite
+alert-kind-deny_list-explain = Une connexion est allée vers un pays, une entreprise ou un nom de la liste noire de ce boîtier (ou absent de sa liste autorisée).
+alert-kind-encrypted_dns = DNS chiffré
+alert-kind-encrypted_dns-explain = Un appareil a cherché des noms en contournant ce boîtier (DNS chiffré) : les noms qu’il visite ne peuvent donc pas être montrés ici.

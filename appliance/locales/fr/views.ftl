@@ -1,0 +1,121 @@
+# whereflow : les mots des vues en direct (français). Les mêmes clés que en/views.ftl.
+
+## Nombres de…
+count-device = { $n ->
+    [one] { $n } appareil
+   *[other] { $n } appareils
+}
+count-company = { $n ->
+    [one] { $n } entreprise
+   *[other] { $n } entreprises
+}
+count-country = { $n ->
+    [one] { $n } pays
+   *[other] { $n } pays
+}
+count-connection = { $n ->
+    [one] { $n } connexion
+   *[other] { $n } connexions
+}
+count-tracker = { $n ->
+    [one] { $n } traqueur
+   *[other] { $n } traqueurs
+}
+count-place = { $n ->
+    [one] { $n } lieu
+   *[other] { $n } lieux
+}
+count-website = { $n ->
+    [one] { $n } site ou service
+   *[other] { $n } sites et services
+}
+other-device = { $n ->
+    [one] { $n } autre appareil
+   *[other] { $n } autres appareils
+}
+other-domain = { $n ->
+    [one] { $n } autre site ou service
+   *[other] { $n } autres sites et services
+}
+other-org = { $n ->
+    [one] { $n } autre entreprise
+   *[other] { $n } autres entreprises
+}
+other-country = { $n ->
+    [one] { $n } autre pays
+   *[other] { $n } autres pays
+}
+ago-seconds = il y a { $n } s
+ago-minutes = il y a { $n } min
+ago-hours = il y a { $n } h
+
+## L’état en direct
+live-live = En direct
+live-polling = Mise à jour toutes les quelques secondes
+live-error = Impossible de joindre le boîtier ({ $error }) ; nouvel essai…
+live-paused = En pause
+
+## Les noms dans les vues
+name-other = Autres
+name-hidden-company = Entreprise masquée
+name-hidden-website = Site masqué
+name-no-dns = aucun DNS vu
+name-unknown-company = Entreprise inconnue
+name-unknown-place = Lieu inconnu
+name-unknown = Inconnu
+name-you = { $name } (toi)
+all-devices = Tous les appareils ({ $n })
+device-not-seen = { $id } (absent en ce moment)
+
+## Accueil
+home-live = En ce moment : { $who } ont parlé à { $orgs } dans { $countries } au cours des 5 dernières minutes.
+home-live-devices = Les appareils d’ici
+home-live-none = Aucun appareil n’a rien envoyé au cours des 5 dernières minutes.
+
+## Flux (sankey)
+sankey-when-60 = au cours de la dernière minute
+sankey-when-300 = au cours des 5 dernières minutes
+sankey-when-900 = au cours des 15 dernières minutes
+sankey-when-session = pendant cette séance
+sankey-when-mark = depuis le repère
+sankey-col-devices = Appareils
+sankey-col-domains = Sites et services
+sankey-col-orgs = Entreprises
+sankey-col-countries = Pays
+sankey-link-tracker = (traqueur ou publicité)
+sankey-node-tracker = traqueur ou publicité : { $value }
+sankey-showing = Affiché : { $what }. Relié à { $parts }. Touche-le de nouveau ou appuie sur Échap pour tout voir.
+sankey-pointing = Pointé : { $what }. Relié à { $parts }.
+sankey-focus-hint = Pointe ou touche un appareil, un site, une entreprise ou un pays pour suivre son chemin.
+sankey-none = Aucune connexion { $when }.
+sankey-privacy-who = Cet appareil et les autres (mode confidentialité)
+sankey-summary = { $who } ont échangé { $bytes } avec { $orgs } dans { $countries } { $when }. { $share } sont allés à des traqueurs et des publicitaires.
+sankey-badge-tracker = ⚠ traqueur
+
+## Carte du monde
+map-home-unset = L’emplacement de ce boîtier n’est pas défini : aucune ligne n’en part. La personne qui le gère peut définir site.latitude et site.longitude dans son fichier de configuration.
+map-home-title = Ce WiFi : le boîtier auquel tu es connecté
+map-you-are-here = Tu es ici
+map-you-are-here-named = Tu es ici ({ $name })
+map-unknown-country = pays inconnu
+map-place-words = { $where } : { $bytes } venant de { $devices }, surtout { $kind }
+map-place-trackers = ; { $share } vers des traqueurs
+map-place-active = ; actif en ce moment
+map-summary = Des données sont allées vers { $places } dans { $countries }.
+map-summary-active = Des données sont allées vers { $places } dans { $countries } ; { $active } actifs en ce moment (qui pulsent).
+map-none = Aucune connexion pendant cette période pour l’instant.
+map-not-on-map = (absent de la carte)
+
+## Projection
+presenter-devices-private = appareils (non comptés : mode confidentialité)
+presenter-devices = appareils
+presenter-nothing-yet = Rien pour l’instant : ouvre une appli ou un site sur un téléphone connecté à ce WiFi.
+presenter-no-trackers = aucun traqueur
+presenter-no-devices = Aucun appareil pour l’instant.
+presenter-fullscreen = Plein écran
+presenter-leave-fullscreen = Quitter le plein écran
+presenter-sound-on = Son des alertes : activé
+presenter-sound-off = Son des alertes : coupé
+presenter-sound-unavailable = Son des alertes : indisponible
+presenter-since-mark-on = Depuis le repère : oui
+presenter-since-mark-off = Depuis le repère : non

@@ -1,0 +1,19 @@
+//! Languages: the message catalogues (Project Fluent `.ftl` files in `appliance/locales/`,
+//! embedded and checked by `build.rs`), choosing a reader's language, and the translator the
+//! pages and the boot problems file are written with.
+//!
+//! - `catalogue`: the embedded catalogues as one Fluent bundle per language, and [`Tr`], a
+//!   language's translator (messages, numbers, bytes, country names).
+//! - `negotiate`: which language a request gets: the switcher's cookie, else
+//!   `Accept-Language`, else `site.language`; anything unknown or malformed is English.
+//!
+//! One copy of every catalogue serves both sides: the server formats the pages with
+//! `pages.ftl` and `views.ftl`, and the pages hand `views.ftl` of their language to the
+//! scripts, which format it with `@fluent/bundle` (`web-templates/src/lib/i18n.js`).
+
+mod catalogue;
+pub(crate) mod negotiate;
+
+pub use catalogue::Tr;
+pub(crate) use catalogue::{country_names, views_source};
+pub use negotiate::{from_request, Lang, UnknownLang, COOKIE};

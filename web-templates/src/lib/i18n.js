@@ -1,0 +1,48 @@
+// The words of the views in the page's language. The page (base.html) carries its language's
+// catalogue (appliance/locales/<lang>/views.ftl, the same file the server reads) and country
+// names as JSON; @fluent/bundle formats the messages (plurals, numbers). A message the
+// catalogue lacks shows as ⟦id⟧, which the browser test looks for.
+import { FluentBundle, FluentResource } from "@fluent/bundle";
+
+let lang = "en";
+let bundle = new FluentBundle("en", { useIsolating: false });
+let countries = {};
+
+/** Use `ftl` (a views.ftl source) in `code`, with `names` (alpha-2 -> country name). */
+export function setCatalogue(code, ftl, names = {}) {
+  lang = code || "en";
+  bundle = new FluentBundle(lang, { useIsolating: false });
+  const errors = bundle.addResource(new FluentResource(String(ftl || "")));
+  if (errors.length) console.warn("views catalogue:", errors);
+  countries = names || {};
+}
+
+if (typeof document !== "undefined") {
+  const el = document.getElementById("i18n-data");
+  try {
+    const data = el ? JSON.parse(el.textContent) : {};
+    setCatalogue(data.lang, data.ftl, data.countries);
+  } catch (e) {
+    console.warn("no catalogue on this page:", e);
+  }
+}
+
+/** The page's language code (for Intl). */
+export function language() {
+  return lang;
+}
+
+/** The message `id` with `args`, or ⟦id⟧. */
+export function t(id, args) {
+  const m = bundle.getMessage(id);
+  if (!m || !m.value) return `⟦${id}⟧`;
+  const errors = [];
+  const out = bundle.formatPattern(m.value, args, errors);
+  if (errors.length) console.warn(id, errors);
+  return out;
+}
+
+/** A country's name in the page's language, if the page gave one. */
+export function localCountry(code) {
+  return countries[code] || null;
+}
