@@ -3,7 +3,8 @@
 # attached), in the correlator alone and in the whole daemon on the namespace lab (root
 # only), and the records/s the exporter sends. Prints the figures recorded in
 # docs/BENCHMARKS.md. Needs python3 (the collector process).
-#   WF_EXPORT_ROUNDS=N   off/on pairs of the correlator part (11; the daemon part: at most 5)
+#   WF_EXPORT_ROUNDS=N   off/on pairs of the correlator part (11)
+#   WF_EXPORT_DAEMON_PAIRS=N  off/on pairs of the whole-daemon part (5; ~25 s each)
 #   WF_BENCH_CPUS=LIST   run the measurement under `taskset -c LIST` (e.g. 1 on a shared
 #                        machine: the bench, its collector and the daemon share that CPU)
 set -eu
