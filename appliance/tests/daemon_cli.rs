@@ -2,6 +2,7 @@
 //! answers DNS and the API, survives garbage on every port, streams events, and stops cleanly.
 //! Needs no root (conntrack is switched off here; the lab tests cover it).
 
+mod admin_support;
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -347,4 +348,281 @@ fn daemon_serves_survives_garbage_streams_events_and_stops_on_sigterm() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// A socket answering as hostapd's control interface does (`STATUS`, `STA-FIRST`,
+/// `STA-NEXT`, the replies as hostapd 2.10 gives them), with `stations` associated, the last
+/// one not yet past the WPA handshake. The real hostapd needs a radio: the QEMU system test
+/// (mac80211_hwsim) runs it.
+struct FakeHostapd {
+    stations: std::sync::Arc<std::sync::atomic::AtomicU32>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl FakeHostapd {
+    fn start(path: &std::path::Path, stations: u32) -> FakeHostapd {
+        use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+        use std::sync::Arc;
+        let sock = std::os::unix::net::UnixDatagram::bind(path).unwrap();
+        sock.set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
+        let n = Arc::new(AtomicU32::new(stations));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (n2, stop2) = (n.clone(), stop.clone());
+        let mac = |i: u32| format!("02:00:00:00:{:02x}:{:02x}", i >> 8, i & 0xff);
+        let thread = std::thread::spawn(move || {
+            let mut buf = [0u8; 512];
+            while !stop2.load(Ordering::Relaxed) {
+                let Ok((len, from)) = sock.recv_from(&mut buf) else {
+                    continue;
+                };
+                let cmd = String::from_utf8_lossy(&buf[..len]).into_owned();
+                let total = n2.load(Ordering::Relaxed);
+                let sta = |i: u32| {
+                    let flags = if i + 1 == total {
+                        "[AUTH][ASSOC][WMM][HT]"
+                    } else {
+                        "[AUTH][ASSOC][AUTHORIZED][WMM][HT]"
+                    };
+                    format!(
+                        "{}\nflags={flags}\naid={}\ncapability=0x411\nlisten_interval=5\n\
+                         connected_time=3\n",
+                        mac(i),
+                        i + 1
+                    )
+                };
+                let reply = if cmd == "STATUS" {
+                    format!("state=ENABLED\nphy=phy0\nfreq=2437\nnum_sta[0]={total}\n")
+                } else if cmd == "STA-FIRST" {
+                    if total > 0 {
+                        sta(0)
+                    } else {
+                        String::new()
+                    }
+                } else if let Some(m) = cmd.strip_prefix("STA-NEXT ") {
+                    (0..total)
+                        .position(|i| mac(i) == m)
+                        .map(|i| i as u32 + 1)
+                        .filter(|i| *i < total)
+                        .map(sta)
+                        .unwrap_or_default()
+                } else {
+                    "UNKNOWN COMMAND\n".to_owned()
+                };
+                let _ = sock.send_to_addr(reply.as_bytes(), &from);
+            }
+        });
+        FakeHostapd {
+            stations: n,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for FakeHostapd {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A Raspberry Pi 4's on-board radio (brcmfmac over SDIO, CYW43455, standard firmware:
+/// admits about 10) at `root/sys` as sysfs shows it.
+fn pi4_radio_in_sysfs(root: &std::path::Path) {
+    use std::os::unix::fs::symlink;
+    let sys = root.join("sys");
+    let dev = sys.join("devices/platform/mmc1/mmc1:0001/mmc1:0001:1");
+    let net = sys.join("class/net/wlan0");
+    for d in [
+        &dev,
+        &net.join("phy80211"),
+        &sys.join("bus/mmc"),
+        &sys.join("bus/sdio/drivers/brcmfmac"),
+    ] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    std::fs::write(net.join("phy80211/name"), "phy0\n").unwrap();
+    std::fs::write(dev.join("device"), "0xa9bf\n").unwrap();
+    symlink(sys.join("bus/mmc"), dev.join("subsystem")).unwrap();
+    symlink(sys.join("bus/sdio/drivers/brcmfmac"), dev.join("driver")).unwrap();
+    symlink(&dev, net.join("device")).unwrap();
+}
+
+/// A login page where the internet should be: every request gets a redirect.
+fn captive_portal() -> SocketAddr {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for mut c in l.incoming().flatten() {
+            let _ = c.set_read_timeout(Some(Duration::from_secs(2)));
+            let mut buf = [0u8; 1024];
+            let _ = c.read(&mut buf);
+            let _ = c.write_all(
+                b"HTTP/1.1 302 Found\r\nLocation: http://login.school.example/\r\n\
+                  Content-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    addr
+}
+
+#[test]
+fn a_full_room_and_a_captive_portal_reach_the_status_admin_and_presenter() {
+    let root = std::env::temp_dir().join(format!("wf-wifi-root-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    pi4_radio_in_sysfs(&root);
+    std::fs::create_dir_all(root.join("run/hostapd")).unwrap();
+    let hostapd = FakeHostapd::start(&root.join("run/hostapd/wlan0"), 10);
+    let portal = captive_portal();
+    let problems = root.join("whereflow-problems.txt");
+    let password = "a wifi test password";
+    let d = LoopbackDaemon::start(
+        &format!(
+            "[admin]\npassword = \"{password}\"\n\
+             [wifi]\ninterface = \"wlan0\"\n\
+             [uplink]\nprobe_url = \"http://{portal}/generate_204\"\n\
+             [system]\nroot = \"{}\"\nproblems_file = \"{}\"\n",
+            root.display(),
+            problems.display()
+        ),
+        false,
+    );
+    let wait_for = |what: &str, ok: &dyn Fn(&serde_json::Value) -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = http_get_json(&d.web, "/api/v1/status").unwrap();
+            if ok(&s["wifi"]) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{what}: {}\n{}",
+                s["wifi"],
+                std::fs::read_to_string(&d.log).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+
+    // Ten devices on a radio that admits about ten: full, counted from hostapd.
+    let s = wait_for("a full room and the portal", &|w| {
+        w["fill"] == "full" && w["uplink"]["portal"]["state"] == "captive_portal"
+    });
+    let w = &s["wifi"];
+    assert_eq!(w["interface"], "wlan0");
+    assert_eq!(w["present"], true);
+    assert_eq!(w["radio"]["driver"], "brcmfmac");
+    assert_eq!(w["radio"]["bus"], "sdio");
+    assert_eq!(w["radio"]["chip"], "0xa9bf");
+    assert_eq!(w["hostapd_state"], "ENABLED");
+    assert_eq!(w["associated"], 10, "{w}");
+    assert_eq!(w["authorized"], 9, "{w}");
+    assert_eq!(w["capacity"]["stations"], 10, "{w}");
+    assert!(
+        w["uplink"]["portal"]["answer"]
+            .as_str()
+            .unwrap()
+            .contains("login.school.example"),
+        "{w}"
+    );
+    let warnings = s["warnings"].to_string();
+    assert!(
+        warnings.contains("the room is full: 10 devices"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("the school network wants a login"),
+        "{warnings}"
+    );
+    let notes = std::fs::read_to_string(&problems).unwrap();
+    assert!(
+        notes.contains("WiFi (wifi-capacity): the room is full"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("WiFi (uplink-portal): the school network wants a login"),
+        "{notes}"
+    );
+
+    // The presenter view, as the projector opens it (in English and in German).
+    let (code, html) = common::http_get(&d.web, "/presenter").unwrap();
+    assert_eq!(code, 200);
+    assert!(html.contains("data-room=\"room-full\""), "{html}");
+    assert!(
+        html.contains("Room full: 10 devices are on this WiFi"),
+        "{html}"
+    );
+    assert!(html.contains("data-room=\"uplink-login\""), "{html}");
+    assert!(html.contains("The school network wants a login"), "{html}");
+    let de = admin_support::http(
+        &d.web,
+        None,
+        "GET",
+        "/presenter",
+        &[("Cookie", "wf_lang=de")],
+        b"",
+    );
+    assert!(de.text().contains("Raum voll: 10 Geräte"), "{de:?}");
+    assert!(
+        de.text().contains("Das Schulnetz verlangt eine Anmeldung"),
+        "{de:?}"
+    );
+
+    // The admin page's WiFi section.
+    let (cookie, _) = admin_support::login(&d.web, None, password).unwrap();
+    let admin = admin_support::http(&d.web, None, "GET", "/admin", &[("Cookie", &cookie)], b"");
+    let page = admin.text();
+    assert!(page.contains("<section id=\"wifi\">"), "{page}");
+    assert!(
+        page.contains("wlan0 (brcmfmac, on-board (SDIO)), chip 0xa9bf"),
+        "{page}"
+    );
+    assert!(
+        page.contains("10 (9 with the WPA handshake done; from hostapd)"),
+        "{page}"
+    );
+    assert!(
+        page.contains("about 10 (CYW43455 with the standard firmware"),
+        "{page}"
+    );
+    assert!(page.contains("Full: 10 devices"), "{page}");
+    assert!(
+        page.contains("the school network wants a login (the check got"),
+        "{page}"
+    );
+
+    // Two leave: 8 of 10 is the 80 % warning, no longer "room full".
+    hostapd
+        .stations
+        .store(8, std::sync::atomic::Ordering::Relaxed);
+    let s = wait_for("nearly full", &|w| w["fill"] == "nearly");
+    assert_eq!(s["wifi"]["associated"], 8);
+    let warnings = s["warnings"].to_string();
+    assert!(warnings.contains("nearly full: 8 devices"), "{warnings}");
+    assert!(!warnings.contains("the room is full"), "{warnings}");
+    let (_, html) = common::http_get(&d.web, "/presenter").unwrap();
+    assert!(
+        html.contains("Nearly full: 8 of about 10 devices"),
+        "{html}"
+    );
+    assert!(!html.contains("data-room=\"room-full\""), "{html}");
+
+    // The radio unplugged: said, and the pages keep being served.
+    std::fs::remove_dir_all(root.join("sys/class/net/wlan0")).unwrap();
+    let s = wait_for("the radio gone", &|w| w["present"] == false);
+    assert!(
+        s["warnings"]
+            .to_string()
+            .contains("the WiFi radio wlan0 (brcmfmac, on-board (SDIO)) is gone"),
+        "{}",
+        s["warnings"]
+    );
+    assert_eq!(common::http_get(&d.web, "/presenter").unwrap().0, 200);
+    drop(hostapd);
+    drop(d);
+    let _ = std::fs::remove_dir_all(&root);
 }
