@@ -377,6 +377,18 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
             )),
         },
     }
+    // What is worth knowing about the radios (an adapter without AP mode, a second USB
+    // adapter left unused) goes to the problems file too, as a note below its problems:
+    // whoever holds the SD card sees it without a screen.
+    if !radio_choice.daemon_notes.is_empty() {
+        let text = radio_choice.daemon_notes.join("; ");
+        if let Err(e) = problems::set_note(&opts.problems_file, "WiFi radio", &text) {
+            notes.push(format!(
+                "cannot note the WiFi radios in {} ({e})",
+                opts.problems_file.display()
+            ));
+        }
+    }
     Ok(SetupReport { rendered, notes })
 }
 
@@ -746,6 +758,47 @@ mod tests {
         }
         let runtime = std::fs::read_to_string(opts.out.join(DAEMON_TOML)).unwrap();
         assert!(runtime.contains(&format!("password_hash = \"{hash}\"")));
+
+        // Two USB adapters plugged in: the first by name serves the room, and the console,
+        // the daemon's status (system.notes) and the problems file say so.
+        for (iface, phy, n) in [("wlan1", "phy1", 1), ("wlan2", "phy2", 2)] {
+            use std::os::unix::fs::symlink;
+            let sys = dir.join("sys");
+            let usb = sys.join(format!("devices/usb1/1-{n}"));
+            let devdir = usb.join(format!("1-{n}:1.0"));
+            let net = sys.join("class/net").join(iface);
+            std::fs::create_dir_all(net.join("phy80211")).unwrap();
+            std::fs::create_dir_all(&devdir).unwrap();
+            std::fs::create_dir_all(sys.join("bus/usb/drivers/mt76x2u")).unwrap();
+            std::fs::write(net.join("phy80211/name"), format!("{phy}\n")).unwrap();
+            std::fs::write(usb.join("idVendor"), "0e8d\n").unwrap();
+            std::fs::write(usb.join("idProduct"), "7612\n").unwrap();
+            symlink(sys.join("bus/usb"), devdir.join("subsystem")).unwrap();
+            symlink(sys.join("bus/usb/drivers/mt76x2u"), devdir.join("driver")).unwrap();
+            symlink(&devdir, net.join("device")).unwrap();
+        }
+        let r = run(&opts).unwrap();
+        assert!(!r.rendered.fallback);
+        let said = r.notes.join("\n");
+        assert!(
+            said.contains("WiFi access point on wlan1 (mt76x2u, USB)"),
+            "{said}"
+        );
+        assert!(
+            said.contains("2 USB WiFi adapters can be access points"),
+            "{said}"
+        );
+        let file = std::fs::read_to_string(&opts.problems_file).unwrap();
+        assert!(
+            file.contains("WiFi radio: 2 USB WiFi adapters can be access points (wlan1, wlan2)"),
+            "{file}"
+        );
+        // A note, not a problem: the daemon shows no settings problem for it.
+        assert!(problems::read_warnings(&opts.problems_file).is_empty());
+        let runtime = std::fs::read_to_string(opts.out.join(DAEMON_TOML)).unwrap();
+        assert!(runtime.contains("2 USB WiFi adapters"), "{runtime}");
+        let env = std::fs::read_to_string(opts.out.join(SYSTEM_ENV)).unwrap();
+        assert!(env.contains("WF_AP_INTERFACE=wlan1\n"), "{env}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
