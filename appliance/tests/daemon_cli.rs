@@ -5,7 +5,7 @@
 mod admin_support;
 mod common;
 
-use common::wifi::{captive_portal, pi4_radio_in_sysfs, FakeHostapd};
+use common::wifi::{captive_portal, pi4_radio_in_sysfs, FakeHostapd, FakeWpa, Uplink};
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
@@ -505,6 +505,108 @@ fn a_full_room_and_a_captive_portal_reach_the_status_admin_and_presenter() {
     );
     assert_eq!(common::http_get(&d.web, "/presenter").unwrap().0, 200);
     drop(hostapd);
+    drop(d);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_wifi_uplink_not_there_or_refusing_the_passphrase_is_said_while_the_room_is_served() {
+    let root = std::env::temp_dir().join(format!("wf-uplink-root-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    pi4_radio_in_sysfs(&root);
+    for d in ["run/hostapd", "run/wpa_supplicant"] {
+        std::fs::create_dir_all(root.join(d)).unwrap();
+    }
+    let _hostapd = FakeHostapd::start(&root.join("run/hostapd/wlan0"), 3);
+    let wpa = FakeWpa::start(
+        &root.join("run/wpa_supplicant/wlan1"),
+        "School",
+        Uplink::NotThere,
+    );
+    let problems = root.join("whereflow-problems.txt");
+    let d = LoopbackDaemon::start(
+        &format!(
+            "[wifi]\ninterface = \"wlan0\"\n\
+             [uplink]\ninterface = \"wlan1\"\nwifi_ssid = \"School\"\n\
+             wifi_passphrase = \"not the school's\"\nprobe_url = \"\"\n\
+             [system]\nroot = \"{}\"\nproblems_file = \"{}\"\n",
+            root.display(),
+            problems.display()
+        ),
+        false,
+    );
+    let wait_for = |what: &str, ok: &dyn Fn(&serde_json::Value) -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = http_get_json(&d.web, "/api/v1/status").unwrap();
+            if ok(&s) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{what}: {s}\n{}",
+                std::fs::read_to_string(&d.log).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    let problem = |s: &serde_json::Value| s["wifi"]["uplink"]["problem"].as_str().map(String::from);
+
+    // Not in range: said in plain words; the room's access point is still counted.
+    let s = wait_for("not there", &|s| {
+        problem(s).is_some_and(|p| p.contains("not in range"))
+    });
+    let u = &s["wifi"]["uplink"];
+    assert_eq!(u["interface"], "wlan1");
+    assert_eq!(u["wifi"], true);
+    assert_eq!(u["ssid"], "School");
+    assert_eq!(u["wpa_state"], "SCANNING");
+    assert_eq!(u["portal"], serde_json::Value::Null, "the check is off");
+    assert_eq!(s["wifi"]["associated"], 3);
+    assert_eq!(s["wifi"]["fill"], "ok");
+    assert!(
+        s["warnings"]
+            .to_string()
+            .contains("the uplink WiFi network \\\"School\\\" is not in range"),
+        "{}",
+        s["warnings"]
+    );
+    let notes = std::fs::read_to_string(&problems).unwrap();
+    assert!(
+        notes.contains("WiFi (uplink-wifi): the uplink WiFi network \"School\" is not in range"),
+        "{notes}"
+    );
+
+    // A wrong passphrase.
+    *wpa.state.lock().unwrap() = Uplink::WrongKey;
+    let s = wait_for("wrong key", &|s| {
+        problem(s).is_some_and(|p| p.contains("refused the passphrase"))
+    });
+    assert!(
+        problem(&s)
+            .unwrap()
+            .contains("check uplink.wifi_passphrase"),
+        "{s}"
+    );
+    assert_eq!(
+        s["wifi"]["hostapd_state"], "ENABLED",
+        "the access point keeps running"
+    );
+    // The pages are served meanwhile.
+    assert_eq!(common::http_get(&d.web, "/presenter").unwrap().0, 200);
+
+    // Joined: the problem and its warning go, the note says fine again.
+    *wpa.state.lock().unwrap() = Uplink::Joined;
+    let s = wait_for("joined", &|s| {
+        s["wifi"]["uplink"]["wpa_state"] == "COMPLETED" && problem(s).is_none()
+    });
+    assert!(
+        !s["warnings"].to_string().contains("uplink WiFi network"),
+        "{}",
+        s["warnings"]
+    );
+    let notes = std::fs::read_to_string(&problems).unwrap();
+    assert!(notes.contains("WiFi (uplink-wifi): fine again"), "{notes}");
     drop(d);
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -127,3 +127,97 @@ pub fn captive_portal() -> SocketAddr {
     });
     addr
 }
+
+/// What the fake wpa_supplicant reports about the uplink network.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Uplink {
+    /// Scanning, and the network does not answer (`CTRL-EVENT-NETWORK-NOT-FOUND`).
+    NotThere,
+    /// The network refused the passphrase (`CTRL-EVENT-SSID-TEMP-DISABLED ...
+    /// reason=WRONG_KEY`).
+    WrongKey,
+    /// Joined (`wpa_state=COMPLETED`).
+    Joined,
+}
+
+/// A socket answering as wpa_supplicant's control interface does (`ATTACH`, `STATUS`), and
+/// sending the event for its [`Uplink`] state to the attached client after each `STATUS` (the
+/// events' text as wpa_supplicant 2.10 logs them). The real wpa_supplicant needs a radio: the
+/// QEMU system test runs it.
+pub struct FakeWpa {
+    /// What it reports now (the test changes it).
+    pub state: std::sync::Arc<std::sync::Mutex<Uplink>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl FakeWpa {
+    /// Answer at `path` for the network `ssid`, reporting `state`.
+    pub fn start(path: &std::path::Path, ssid: &str, state: Uplink) -> FakeWpa {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::{Arc, Mutex};
+        let sock = std::os::unix::net::UnixDatagram::bind(path).unwrap();
+        sock.set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
+        let shared = Arc::new(Mutex::new(state));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (shared2, stop2) = (shared.clone(), stop.clone());
+        let ssid = ssid.to_owned();
+        let thread = std::thread::spawn(move || {
+            let mut buf = [0u8; 512];
+            while !stop2.load(Ordering::Relaxed) {
+                let Ok((len, from)) = sock.recv_from(&mut buf) else {
+                    continue;
+                };
+                let cmd = String::from_utf8_lossy(&buf[..len]).into_owned();
+                let now = *shared2.lock().unwrap();
+                let (reply, event) = match cmd.as_str() {
+                    "ATTACH" => ("OK\n".to_owned(), None),
+                    "STATUS" => match now {
+                        Uplink::Joined => (
+                            format!(
+                                "bssid=02:00:00:00:09:00\nfreq=2412\nssid={ssid}\nid=0\n\
+                                 mode=station\nkey_mgmt=SAE\nwpa_state=COMPLETED\n"
+                            ),
+                            Some(
+                                "<3>CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:09:00 \
+                                  completed [id=0 id_str=]"
+                                    .to_owned(),
+                            ),
+                        ),
+                        Uplink::NotThere => (
+                            "wpa_state=SCANNING\n".to_owned(),
+                            Some("<3>CTRL-EVENT-NETWORK-NOT-FOUND ".to_owned()),
+                        ),
+                        Uplink::WrongKey => (
+                            "wpa_state=DISCONNECTED\n".to_owned(),
+                            Some(format!(
+                                "<3>CTRL-EVENT-SSID-TEMP-DISABLED id=0 ssid=\"{ssid}\" \
+                                 auth_failures=1 duration=10 reason=WRONG_KEY"
+                            )),
+                        ),
+                    },
+                    _ => ("UNKNOWN COMMAND\n".to_owned(), None),
+                };
+                let _ = sock.send_to_addr(reply.as_bytes(), &from);
+                if let Some(e) = event {
+                    let _ = sock.send_to_addr(e.as_bytes(), &from);
+                }
+            }
+        });
+        FakeWpa {
+            state: shared,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for FakeWpa {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
