@@ -708,6 +708,59 @@ mod tests {
     }
 
     #[test]
+    fn one_radio_and_a_wifi_uplink_is_refused_with_the_reason_in_the_problems_file() {
+        use std::os::unix::fs::symlink;
+        let dir = std::env::temp_dir().join(format!("wf-setup-one-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("boot")).unwrap();
+        // A Raspberry Pi 4's on-board radio, and nothing else.
+        let sys = dir.join("sys");
+        let dev = sys.join("devices/platform/mmc1/mmc1:0001/mmc1:0001:1");
+        let net = sys.join("class/net/wlan0");
+        std::fs::create_dir_all(net.join("phy80211")).unwrap();
+        std::fs::create_dir_all(&dev).unwrap();
+        std::fs::create_dir_all(sys.join("bus/sdio/drivers/brcmfmac")).unwrap();
+        std::fs::create_dir_all(sys.join("bus/mmc")).unwrap();
+        std::fs::write(net.join("phy80211/name"), "phy0\n").unwrap();
+        std::fs::write(dev.join("device"), "0xa9bf\n").unwrap();
+        symlink(sys.join("bus/mmc"), dev.join("subsystem")).unwrap();
+        symlink(sys.join("bus/sdio/drivers/brcmfmac"), dev.join("driver")).unwrap();
+        symlink(&dev, net.join("device")).unwrap();
+        let opts = SetupOptions {
+            settings: dir.join("boot/whereflow-settings.toml"),
+            out: dir.join("run"),
+            problems_file: dir.join("boot/whereflow-problems.txt"),
+            fallback_passphrase_file: dir.join("data/whereflow-setup-passphrase"),
+            image_defaults: None,
+            fallback_reason: None,
+            rewrite_admin_password: false,
+            sysfs: sys,
+        };
+        let text = GOOD.replace(
+            "[uplink]\n",
+            "[uplink]\ninterface = \"wlan0\"\nwifi_ssid = \"School\"\n\
+             wifi_passphrase = \"school passphrase\"\n",
+        );
+        let text = text.replacen("interface = \"eth0\"\n", "", 1);
+        std::fs::write(&opts.settings, &text).unwrap();
+        let r = run(&opts).unwrap();
+        assert!(r.rendered.fallback, "{:?}", r.rendered.problems);
+        let problems = std::fs::read_to_string(&opts.problems_file).unwrap();
+        assert!(problems.contains("uplink.interface"), "{problems}");
+        assert!(
+            problems.contains("the only WiFi radio (wlan0) is the WiFi uplink"),
+            "{problems}"
+        );
+        assert!(problems.contains("needs a second radio"), "{problems}");
+        // The setup network runs on that radio; no wpa_supplicant for it.
+        let env = std::fs::read_to_string(opts.out.join(SYSTEM_ENV)).unwrap();
+        assert!(env.contains("WF_AP_INTERFACE=wlan0\n"), "{env}");
+        assert!(env.contains("WF_UPLINK_WIFI=no\n"), "{env}");
+        assert!(!opts.out.join(WPA_SUPPLICANT_CONF).exists());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn run_writes_the_files_hashes_the_password_and_clears_old_problems() {
         let dir = std::env::temp_dir().join(format!("wf-setup-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
