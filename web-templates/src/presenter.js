@@ -127,32 +127,6 @@ function onAlertEvent(name, data) {
   }
   // The device's name as the other views show it.
   readAlerts();
-
-// The room's WiFi: polled (no event stream of its own: the page's one stream is the paths').
-const roomBox = document.getElementById("room-notices");
-const ROOM_EVERY_MS = 10000;
-async function readRoom() {
-  try {
-    const status = await fetchJson("/api/v1/status");
-    const lines = roomNotices(status.wifi);
-    const now = lines.map((l) => `${l.kind}:${l.text}`).join("\n");
-    // Redraw only on change: screen readers announce the box (aria-live).
-    if (roomBox.dataset.shown !== now) {
-      roomBox.dataset.shown = now;
-      fill(
-        roomBox,
-        lines.map((l) => h("p", { class: `note warn room-notice ${l.kind}`, "data-room": l.kind }, l.text)),
-      );
-    }
-  } catch {
-    // Keep what is shown; the status line says when the appliance cannot be reached.
-  }
-  setTimeout(readRoom, ROOM_EVERY_MS);
-}
-if (roomBox) {
-  roomBox.dataset.shown = [...roomBox.children].map((p) => `${p.dataset.room}:${p.textContent}`).join("\n");
-  readRoom();
-}
 }
 
 function render(data) {
