@@ -352,6 +352,19 @@ fn daemon_serves_survives_garbage_streams_events_and_stops_on_sigterm() {
     }
 }
 
+/// The problems file once it holds every one of `needles` (the monitor writes its note just
+/// after the status changes), at most 10 s; then as it is.
+fn wait_note(path: &std::path::Path, needles: &[&str]) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        if needles.iter().all(|n| text.contains(n)) || Instant::now() >= deadline {
+            return text;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 #[test]
 fn a_full_room_and_a_captive_portal_reach_the_status_admin_and_presenter() {
     let root = std::env::temp_dir().join(format!("wf-wifi-root-{}", std::process::id()));
@@ -420,7 +433,13 @@ fn a_full_room_and_a_captive_portal_reach_the_status_admin_and_presenter() {
         warnings.contains("the school network wants a login"),
         "{warnings}"
     );
-    let notes = std::fs::read_to_string(&problems).unwrap();
+    let notes = wait_note(
+        &problems,
+        &[
+            "WiFi (wifi-capacity): the room is full",
+            "WiFi (uplink-portal): the school network wants a login",
+        ],
+    );
     assert!(
         notes.contains("WiFi (wifi-capacity): the room is full"),
         "{notes}"
@@ -492,6 +511,28 @@ fn a_full_room_and_a_captive_portal_reach_the_status_admin_and_presenter() {
         "{html}"
     );
     assert!(!html.contains("data-room=\"room-full\""), "{html}");
+
+    // The radio refuses the country: hostapd stays in COUNTRY_UPDATE; said, with the key.
+    hostapd
+        .enabled
+        .store(false, std::sync::atomic::Ordering::Relaxed);
+    let s = wait_for("the country refused", &|w| {
+        w["hostapd_state"] == "COUNTRY_UPDATE"
+    });
+    let warnings = s["warnings"].to_string();
+    assert!(
+        warnings.contains("the access point on wlan0 (brcmfmac, on-board (SDIO)) is not running")
+            && warnings.contains("wifi.country"),
+        "{warnings}"
+    );
+    let notes = wait_note(&problems, &["WiFi (wifi-ap): the access point on wlan0"]);
+    assert!(
+        notes.contains("WiFi (wifi-ap): the access point on wlan0"),
+        "{notes}"
+    );
+    hostapd
+        .enabled
+        .store(true, std::sync::atomic::Ordering::Relaxed);
 
     // The radio unplugged: said, and the pages keep being served.
     std::fs::remove_dir_all(root.join("sys/class/net/wlan0")).unwrap();
@@ -571,7 +612,10 @@ fn a_wifi_uplink_not_there_or_refusing_the_passphrase_is_said_while_the_room_is_
         "{}",
         s["warnings"]
     );
-    let notes = std::fs::read_to_string(&problems).unwrap();
+    let notes = wait_note(
+        &problems,
+        &["WiFi (uplink-wifi): the uplink WiFi network \"School\" is not in range"],
+    );
     assert!(
         notes.contains("WiFi (uplink-wifi): the uplink WiFi network \"School\" is not in range"),
         "{notes}"
@@ -605,7 +649,7 @@ fn a_wifi_uplink_not_there_or_refusing_the_passphrase_is_said_while_the_room_is_
         "{}",
         s["warnings"]
     );
-    let notes = std::fs::read_to_string(&problems).unwrap();
+    let notes = wait_note(&problems, &["WiFi (uplink-wifi): fine again"]);
     assert!(notes.contains("WiFi (uplink-wifi): fine again"), "{notes}");
     drop(d);
     let _ = std::fs::remove_dir_all(&root);

@@ -13,6 +13,8 @@ use std::time::Duration;
 pub struct FakeHostapd {
     /// Stations associated now (the test changes it).
     pub stations: std::sync::Arc<std::sync::atomic::AtomicU32>,
+    /// `false`: hostapd's state is `COUNTRY_UPDATE`, as when the radio refuses the country.
+    pub enabled: std::sync::Arc<std::sync::atomic::AtomicBool>,
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -27,7 +29,8 @@ impl FakeHostapd {
             .unwrap();
         let n = Arc::new(AtomicU32::new(stations));
         let stop = Arc::new(AtomicBool::new(false));
-        let (n2, stop2) = (n.clone(), stop.clone());
+        let enabled = Arc::new(AtomicBool::new(true));
+        let (n2, stop2, enabled2) = (n.clone(), stop.clone(), enabled.clone());
         let mac = |i: u32| format!("02:00:00:00:{:02x}:{:02x}", i >> 8, i & 0xff);
         let thread = std::thread::spawn(move || {
             let mut buf = [0u8; 512];
@@ -51,7 +54,12 @@ impl FakeHostapd {
                     )
                 };
                 let reply = if cmd == "STATUS" {
-                    format!("state=ENABLED\nphy=phy0\nfreq=2437\nnum_sta[0]={total}\n")
+                    let state = if enabled2.load(Ordering::Relaxed) {
+                        "ENABLED"
+                    } else {
+                        "COUNTRY_UPDATE"
+                    };
+                    format!("state={state}\nphy=phy0\nfreq=2437\nnum_sta[0]={total}\n")
                 } else if cmd == "STA-FIRST" {
                     if total > 0 {
                         sta(0)
@@ -73,6 +81,7 @@ impl FakeHostapd {
         });
         FakeHostapd {
             stations: n,
+            enabled,
             stop,
             thread: Some(thread),
         }
