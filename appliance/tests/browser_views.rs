@@ -16,11 +16,19 @@
 //! switcher, without JavaScript for Spanish) on a phone, with no missing message and no text
 //! out of its box.
 //!
+//! The presenter's line about the room's WiFi (`the_presenter_says_room_full_and_follows_the_status`):
+//! a daemon on loopback whose WiFi monitor reads a radio in a sysfs tree of the test's own and
+//! a socket answering as hostapd does; "Room full" and "the school network wants a login" as
+//! the page opens (English, German), then "Nearly full" drawn by the page's script when two
+//! devices leave.
+//!
 //! Screenshots and the browser's report go to `target/browser/`. Needs root, the built front
 //! end (`scripts/build-web.sh`, which `cargo build` runs) and `scripts/fetch-test-data.sh`.
 
+mod admin_support;
 mod common;
 
+use std::io::BufRead;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -580,4 +588,119 @@ fn every_view_in_a_real_browser_with_real_traffic() {
         median <= 100.0,
         "sankey render {median} ms for 50x500 (target ≤ 100)"
     );
+}
+
+#[test]
+fn the_presenter_says_room_full_and_follows_the_status() {
+    use common::wifi::{captive_portal, pi4_radio_in_sysfs, FakeHostapd};
+    let dir = admin_support::Daemon::dir("room");
+    let root = dir.join("root");
+    pi4_radio_in_sysfs(&root);
+    std::fs::create_dir_all(root.join("run/hostapd")).expect("run/hostapd");
+    let hostapd = FakeHostapd::start(&root.join("run/hostapd/wlan0"), 10);
+    let portal = captive_portal();
+    let d = admin_support::Daemon::start(
+        dir,
+        &format!(
+            "[wifi]\ninterface = \"wlan0\"\n\
+             [uplink]\nprobe_url = \"http://{portal}/generate_204\"\n\
+             [system]\nroot = \"{}\"\n",
+            root.display()
+        ),
+        false,
+    );
+    // The monitor's first look (every 5 s) and the portal check.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let w = d.get("/api/v1/status", &[]).json()["wifi"].clone();
+        if w["fill"] == "full" && w["uplink"]["portal"]["state"] == "captive_portal" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "status: {w}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    let mut child = std::process::Command::new("node")
+        .arg(repo().join("web-templates/e2e/room.mjs"))
+        .args(["--base", &format!("http://{}", d.web)])
+        .args(["--then", "room-nearly", "--wait-ms", "30000"])
+        .current_dir(repo().join("web-templates"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("running node (scripts/install-deps.sh installs it)");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let mut report = None;
+    for line in lines.by_ref() {
+        let line = line.expect("a line from node");
+        if line == "loaded" {
+            // Two devices leave: 8 of about 10 is the 80 % warning.
+            hostapd
+                .stations
+                .store(8, std::sync::atomic::Ordering::Relaxed);
+        } else if line.starts_with('{') {
+            report = Some(line);
+        }
+    }
+    let out = child.wait_with_output().expect("node");
+    let report: Value = serde_json::from_str(report.as_deref().unwrap_or(""))
+        .unwrap_or_else(|e| panic!("no report ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    eprintln!("room report: {report}");
+    let kinds = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|n| n["kind"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let text = |v: &Value| v.to_string();
+    let en = &report["en"];
+    assert_eq!(
+        kinds(&en["served"]),
+        ["room-full", "uplink-login"],
+        "{report}"
+    );
+    assert!(
+        text(&en["served"]).contains("Room full: 10 devices are on this WiFi"),
+        "{report}"
+    );
+    assert!(
+        text(&en["served"]).contains("The school network wants a login"),
+        "{report}"
+    );
+    // The script draws the same from the status.
+    assert_eq!(
+        kinds(&en["after_script"]),
+        ["room-full", "uplink-login"],
+        "{report}"
+    );
+    assert_eq!(en["served"], en["after_script"], "{report}");
+    // And follows it: two devices left.
+    assert_eq!(
+        kinds(&en["then"]),
+        ["room-nearly", "uplink-login"],
+        "{report}"
+    );
+    assert!(
+        text(&en["then"]).contains("Nearly full: 8 of about 10 devices"),
+        "{report}"
+    );
+    assert_eq!(en["live"], "polite");
+    let de = &report["de"]["notices"];
+    assert!(text(de).contains("Raum voll: 10 Geräte"), "{report}");
+    assert!(
+        text(de).contains("Das Schulnetz verlangt eine Anmeldung"),
+        "{report}"
+    );
+    assert!(!text(&report).contains('⟦'), "a missing message: {report}");
+    assert_eq!(report["console_errors"], serde_json::json!([]), "{report}");
+    assert_eq!(
+        report["foreign_requests"],
+        serde_json::json!([]),
+        "{report}"
+    );
+    drop(hostapd);
 }

@@ -2,7 +2,10 @@
 //! answers DNS and the API, survives garbage on every port, streams events, and stops cleanly.
 //! Needs no root (conntrack is switched off here; the lab tests cover it).
 
+mod admin_support;
 mod common;
+
+use common::wifi::{captive_portal, pi4_radio_in_sysfs, FakeHostapd, FakeWpa, Uplink};
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
@@ -347,4 +350,307 @@ fn daemon_serves_survives_garbage_streams_events_and_stops_on_sigterm() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// The problems file once it holds every one of `needles` (the monitor writes its note just
+/// after the status changes), at most 10 s; then as it is.
+fn wait_note(path: &std::path::Path, needles: &[&str]) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        if needles.iter().all(|n| text.contains(n)) || Instant::now() >= deadline {
+            return text;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_full_room_and_a_captive_portal_reach_the_status_admin_and_presenter() {
+    let root = std::env::temp_dir().join(format!("wf-wifi-root-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    pi4_radio_in_sysfs(&root);
+    std::fs::create_dir_all(root.join("run/hostapd")).unwrap();
+    let hostapd = FakeHostapd::start(&root.join("run/hostapd/wlan0"), 10);
+    let portal = captive_portal();
+    let problems = root.join("whereflow-problems.txt");
+    let password = "a wifi test password";
+    let d = LoopbackDaemon::start(
+        &format!(
+            "[admin]\npassword = \"{password}\"\n\
+             [wifi]\ninterface = \"wlan0\"\n\
+             [uplink]\nprobe_url = \"http://{portal}/generate_204\"\n\
+             [system]\nroot = \"{}\"\nproblems_file = \"{}\"\n",
+            root.display(),
+            problems.display()
+        ),
+        false,
+    );
+    let wait_for = |what: &str, ok: &dyn Fn(&serde_json::Value) -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = http_get_json(&d.web, "/api/v1/status").unwrap();
+            if ok(&s["wifi"]) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{what}: {}\n{}",
+                s["wifi"],
+                std::fs::read_to_string(&d.log).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+
+    // Ten devices on a radio that admits about ten: full, counted from hostapd.
+    let s = wait_for("a full room and the portal", &|w| {
+        w["fill"] == "full" && w["uplink"]["portal"]["state"] == "captive_portal"
+    });
+    let w = &s["wifi"];
+    assert_eq!(w["interface"], "wlan0");
+    assert_eq!(w["present"], true);
+    assert_eq!(w["radio"]["driver"], "brcmfmac");
+    assert_eq!(w["radio"]["bus"], "sdio");
+    assert_eq!(w["radio"]["chip"], "0xa9bf");
+    assert_eq!(w["hostapd_state"], "ENABLED");
+    assert_eq!(w["associated"], 10, "{w}");
+    assert_eq!(w["authorized"], 9, "{w}");
+    assert_eq!(w["capacity"]["stations"], 10, "{w}");
+    assert!(
+        w["uplink"]["portal"]["answer"]
+            .as_str()
+            .unwrap()
+            .contains("login.school.example"),
+        "{w}"
+    );
+    let warnings = s["warnings"].to_string();
+    assert!(
+        warnings.contains("the room is full: 10 devices"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("the school network wants a login"),
+        "{warnings}"
+    );
+    let notes = wait_note(
+        &problems,
+        &[
+            "WiFi (wifi-capacity): the room is full",
+            "WiFi (uplink-portal): the school network wants a login",
+        ],
+    );
+    assert!(
+        notes.contains("WiFi (wifi-capacity): the room is full"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("WiFi (uplink-portal): the school network wants a login"),
+        "{notes}"
+    );
+
+    // The presenter view, as the projector opens it (in English and in German).
+    let (code, html) = common::http_get(&d.web, "/presenter").unwrap();
+    assert_eq!(code, 200);
+    assert!(html.contains("data-room=\"room-full\""), "{html}");
+    assert!(
+        html.contains("Room full: 10 devices are on this WiFi"),
+        "{html}"
+    );
+    assert!(html.contains("data-room=\"uplink-login\""), "{html}");
+    assert!(html.contains("The school network wants a login"), "{html}");
+    let de = admin_support::http(
+        &d.web,
+        None,
+        "GET",
+        "/presenter",
+        &[("Cookie", "wf_lang=de")],
+        b"",
+    );
+    assert!(de.text().contains("Raum voll: 10 Geräte"), "{de:?}");
+    assert!(
+        de.text().contains("Das Schulnetz verlangt eine Anmeldung"),
+        "{de:?}"
+    );
+
+    // The admin page's WiFi section.
+    let (cookie, _) = admin_support::login(&d.web, None, password).unwrap();
+    let admin = admin_support::http(&d.web, None, "GET", "/admin", &[("Cookie", &cookie)], b"");
+    let page = admin.text();
+    assert!(page.contains("<section id=\"wifi\">"), "{page}");
+    assert!(
+        page.contains("wlan0 (brcmfmac, on-board (SDIO)), chip 0xa9bf"),
+        "{page}"
+    );
+    assert!(
+        page.contains("10 (9 with the WPA handshake done; from hostapd)"),
+        "{page}"
+    );
+    assert!(
+        page.contains("about 10 (CYW43455 with the standard firmware"),
+        "{page}"
+    );
+    assert!(page.contains("Full: 10 devices"), "{page}");
+    assert!(
+        page.contains("the school network wants a login (the check got"),
+        "{page}"
+    );
+
+    // Two leave: 8 of 10 is the 80 % warning, no longer "room full".
+    hostapd
+        .stations
+        .store(8, std::sync::atomic::Ordering::Relaxed);
+    let s = wait_for("nearly full", &|w| w["fill"] == "nearly");
+    assert_eq!(s["wifi"]["associated"], 8);
+    let warnings = s["warnings"].to_string();
+    assert!(warnings.contains("nearly full: 8 devices"), "{warnings}");
+    assert!(!warnings.contains("the room is full"), "{warnings}");
+    let (_, html) = common::http_get(&d.web, "/presenter").unwrap();
+    assert!(
+        html.contains("Nearly full: 8 of about 10 devices"),
+        "{html}"
+    );
+    assert!(!html.contains("data-room=\"room-full\""), "{html}");
+
+    // The radio refuses the country: hostapd stays in COUNTRY_UPDATE; said, with the key.
+    hostapd
+        .enabled
+        .store(false, std::sync::atomic::Ordering::Relaxed);
+    let s = wait_for("the country refused", &|w| {
+        w["hostapd_state"] == "COUNTRY_UPDATE"
+    });
+    let warnings = s["warnings"].to_string();
+    assert!(
+        warnings.contains("the access point on wlan0 (brcmfmac, on-board (SDIO)) is not running")
+            && warnings.contains("wifi.country"),
+        "{warnings}"
+    );
+    let notes = wait_note(&problems, &["WiFi (wifi-ap): the access point on wlan0"]);
+    assert!(
+        notes.contains("WiFi (wifi-ap): the access point on wlan0"),
+        "{notes}"
+    );
+    hostapd
+        .enabled
+        .store(true, std::sync::atomic::Ordering::Relaxed);
+
+    // The radio unplugged: said, and the pages keep being served.
+    std::fs::remove_dir_all(root.join("sys/class/net/wlan0")).unwrap();
+    let s = wait_for("the radio gone", &|w| w["present"] == false);
+    assert!(
+        s["warnings"]
+            .to_string()
+            .contains("the WiFi radio wlan0 (brcmfmac, on-board (SDIO)) is gone"),
+        "{}",
+        s["warnings"]
+    );
+    assert_eq!(common::http_get(&d.web, "/presenter").unwrap().0, 200);
+    drop(hostapd);
+    drop(d);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_wifi_uplink_not_there_or_refusing_the_passphrase_is_said_while_the_room_is_served() {
+    let root = std::env::temp_dir().join(format!("wf-uplink-root-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    pi4_radio_in_sysfs(&root);
+    for d in ["run/hostapd", "run/wpa_supplicant"] {
+        std::fs::create_dir_all(root.join(d)).unwrap();
+    }
+    let _hostapd = FakeHostapd::start(&root.join("run/hostapd/wlan0"), 3);
+    let wpa = FakeWpa::start(
+        &root.join("run/wpa_supplicant/wlan1"),
+        "School",
+        Uplink::NotThere,
+    );
+    let problems = root.join("whereflow-problems.txt");
+    let d = LoopbackDaemon::start(
+        &format!(
+            "[wifi]\ninterface = \"wlan0\"\n\
+             [uplink]\ninterface = \"wlan1\"\nwifi_ssid = \"School\"\n\
+             wifi_passphrase = \"not the school's\"\nprobe_url = \"\"\n\
+             [system]\nroot = \"{}\"\nproblems_file = \"{}\"\n",
+            root.display(),
+            problems.display()
+        ),
+        false,
+    );
+    let wait_for = |what: &str, ok: &dyn Fn(&serde_json::Value) -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = http_get_json(&d.web, "/api/v1/status").unwrap();
+            if ok(&s) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{what}: {s}\n{}",
+                std::fs::read_to_string(&d.log).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    let problem = |s: &serde_json::Value| s["wifi"]["uplink"]["problem"].as_str().map(String::from);
+
+    // Not in range: said in plain words; the room's access point is still counted.
+    let s = wait_for("not there", &|s| {
+        problem(s).is_some_and(|p| p.contains("not in range"))
+    });
+    let u = &s["wifi"]["uplink"];
+    assert_eq!(u["interface"], "wlan1");
+    assert_eq!(u["wifi"], true);
+    assert_eq!(u["ssid"], "School");
+    assert_eq!(u["wpa_state"], "SCANNING");
+    assert_eq!(u["portal"], serde_json::Value::Null, "the check is off");
+    assert_eq!(s["wifi"]["associated"], 3);
+    assert_eq!(s["wifi"]["fill"], "ok");
+    assert!(
+        s["warnings"]
+            .to_string()
+            .contains("the uplink WiFi network \\\"School\\\" is not in range"),
+        "{}",
+        s["warnings"]
+    );
+    let notes = wait_note(
+        &problems,
+        &["WiFi (uplink-wifi): the uplink WiFi network \"School\" is not in range"],
+    );
+    assert!(
+        notes.contains("WiFi (uplink-wifi): the uplink WiFi network \"School\" is not in range"),
+        "{notes}"
+    );
+
+    // A wrong passphrase.
+    *wpa.state.lock().unwrap() = Uplink::WrongKey;
+    let s = wait_for("wrong key", &|s| {
+        problem(s).is_some_and(|p| p.contains("refused the passphrase"))
+    });
+    assert!(
+        problem(&s)
+            .unwrap()
+            .contains("check uplink.wifi_passphrase"),
+        "{s}"
+    );
+    assert_eq!(
+        s["wifi"]["hostapd_state"], "ENABLED",
+        "the access point keeps running"
+    );
+    // The pages are served meanwhile.
+    assert_eq!(common::http_get(&d.web, "/presenter").unwrap().0, 200);
+
+    // Joined: the problem and its warning go, the note says fine again.
+    *wpa.state.lock().unwrap() = Uplink::Joined;
+    let s = wait_for("joined", &|s| {
+        s["wifi"]["uplink"]["wpa_state"] == "COMPLETED" && problem(s).is_none()
+    });
+    assert!(
+        !s["warnings"].to_string().contains("uplink WiFi network"),
+        "{}",
+        s["warnings"]
+    );
+    let notes = wait_note(&problems, &["WiFi (uplink-wifi): fine again"]);
+    assert!(notes.contains("WiFi (uplink-wifi): fine again"), "{notes}");
+    drop(d);
+    let _ = std::fs::remove_dir_all(&root);
 }

@@ -1,7 +1,9 @@
 // The presenter view, live: group totals (#totals), top companies, trackers per device by
 // name only, and a ticker of recent alerts in large type (#alert-ticker) with an optional
 // chime when a new one arrives (off until the presenter turns it on: #alert-sound). The QR
-// codes and join instructions are rendered by the server.
+// codes and join instructions are rendered by the server, and so is the line about the
+// room's WiFi (#room-notices: full, nearly full, the school network wants a login), which
+// is kept current from /api/v1/status every few seconds.
 // Test hooks: window.whereflow.alertSounds (chimes played for alerts), .audioState().
 import { deviceLabel, formatBytes, formatCount, formatShare, plural } from "./lib/format.js";
 import { groupTotals, topOrgs, trackersPerDevice } from "./lib/totals.js";
@@ -12,6 +14,7 @@ import { byId, categories, fill, h } from "./lib/dom.js";
 import { pageKinds } from "./lib/alert-dom.js";
 import { startMarks } from "./lib/marks.js";
 import { t as tr } from "./lib/i18n.js";
+import { roomNotices } from "./lib/room.js";
 
 const cats = categories();
 const totals = byId("totals");
@@ -219,3 +222,29 @@ sinceButton.addEventListener("click", () => {
   live.refresh();
 });
 readAlerts();
+
+// The room's WiFi: polled (no event stream of its own: the page's one stream is the paths').
+const roomBox = document.getElementById("room-notices");
+const ROOM_EVERY_MS = 10000;
+async function readRoom() {
+  try {
+    const status = await fetchJson("/api/v1/status");
+    const lines = roomNotices(status.wifi);
+    const now = lines.map((l) => `${l.kind}:${l.text}`).join("\n");
+    // Redraw only on change: screen readers announce the box (aria-live).
+    if (roomBox.dataset.shown !== now) {
+      roomBox.dataset.shown = now;
+      fill(
+        roomBox,
+        lines.map((l) => h("p", { class: `note warn room-notice ${l.kind}`, "data-room": l.kind }, l.text)),
+      );
+    }
+  } catch {
+    // Keep what is shown; the status line says when the appliance cannot be reached.
+  }
+  setTimeout(readRoom, ROOM_EVERY_MS);
+}
+if (roomBox) {
+  roomBox.dataset.shown = [...roomBox.children].map((p) => `${p.dataset.room}:${p.textContent}`).join("\n");
+  readRoom();
+}

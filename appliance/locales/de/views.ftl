@@ -119,3 +119,7 @@ presenter-sound-off = Warnton: aus
 presenter-sound-unavailable = Warnton: nicht verfügbar
 presenter-since-mark-on = Seit der Markierung: an
 presenter-since-mark-off = Seit der Markierung: aus
+# Das WLAN des Raums (der Zugangspunkt der Box) und die Verbindung nach draußen, aus /api/v1/status.
+presenter-room-full = Raum voll: { $associated } Geräte sind in diesem WLAN, etwa so viele, wie es aufnimmt. Ein weiteres Gerät kommt vielleicht nicht hinein; sobald eines geht, ist wieder Platz.
+presenter-room-nearly = Fast voll: { $associated } von etwa { $capacity } Geräten sind in diesem WLAN.
+presenter-uplink-login = Das Schulnetz verlangt eine Anmeldung: Bis sich jemand anmeldet, kommt diese Box nicht ins Internet. Öffne auf einem Gerät in diesem WLAN eine beliebige Webseite und melde dich dort an.

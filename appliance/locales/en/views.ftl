@@ -121,3 +121,7 @@ presenter-sound-off = Alert sound: off
 presenter-sound-unavailable = Alert sound: not available
 presenter-since-mark-on = Since the mark: on
 presenter-since-mark-off = Since the mark: off
+# The room's WiFi (the appliance's access point) and the uplink, from /api/v1/status.
+presenter-room-full = Room full: { $associated } devices are on this WiFi, about as many as it admits. Another device may not get on; it will when one leaves.
+presenter-room-nearly = Nearly full: { $associated } of about { $capacity } devices are on this WiFi.
+presenter-uplink-login = The school network wants a login: this box cannot reach the internet until someone logs in. Open any web page on a device joined to this WiFi and log in there.

@@ -119,3 +119,7 @@ presenter-sound-off = Sonido de alertas: apagado
 presenter-sound-unavailable = Sonido de alertas: no disponible
 presenter-since-mark-on = Desde la marca: sí
 presenter-since-mark-off = Desde la marca: no
+# La WiFi de la sala (el punto de acceso de la caja) y la conexión hacia fuera, según /api/v1/status.
+presenter-room-full = Sala llena: hay { $associated } dispositivos en esta WiFi, más o menos los que admite. Puede que otro dispositivo no consiga entrar; cuando uno se vaya, habrá sitio.
+presenter-room-nearly = Casi llena: hay { $associated } de unos { $capacity } dispositivos en esta WiFi.
+presenter-uplink-login = La red del colegio pide iniciar sesión: esta caja no llega a internet hasta que alguien inicie sesión. Abre cualquier página web en un dispositivo conectado a esta WiFi e inicia sesión allí.

@@ -119,3 +119,7 @@ presenter-sound-off = Son des alertes : coupé
 presenter-sound-unavailable = Son des alertes : indisponible
 presenter-since-mark-on = Depuis le repère : oui
 presenter-since-mark-off = Depuis le repère : non
+# Le WiFi de la salle (le point d’accès du boîtier) et la connexion vers l’extérieur, d’après /api/v1/status.
+presenter-room-full = Salle pleine : { $associated } appareils sont sur ce WiFi, à peu près autant qu’il en accepte. Un appareil de plus risque de ne pas entrer ; dès qu’un autre part, il y a de nouveau de la place.
+presenter-room-nearly = Presque plein : { $associated } appareils sur environ { $capacity } sont sur ce WiFi.
+presenter-uplink-login = Le réseau de l’école demande une connexion : ce boîtier n’atteint pas Internet tant que personne ne s’est connecté. Ouvre une page web quelconque sur un appareil connecté à ce WiFi et connecte-toi là.

@@ -16,4 +16,8 @@ pub struct SystemConfig {
     /// knowing (which radio serves the room and why, an adapter left unused). Shown as
     /// warnings in `/api/v1/status`.
     pub notes: Vec<String>,
+    /// Where the WiFi monitor (`wifi.interface` set) reads the system: `sys/` (the radio),
+    /// `run/hostapd/` and `run/wpa_supplicant/` (their control sockets) and `lib/firmware/`
+    /// below it. Unset: `/`. The tests give a tree of their own.
+    pub root: Option<PathBuf>,
 }

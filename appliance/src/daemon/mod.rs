@@ -313,6 +313,11 @@ fn start_wifi_monitor(
         interface,
         &config.uplink,
         config.system.problems_file.as_deref(),
+        config
+            .system
+            .root
+            .as_deref()
+            .unwrap_or(std::path::Path::new("/")),
     );
     match wifi_monitor::spawn(opts, status.clone(), shutdown.clone()) {
         Ok(t) => Some(t),

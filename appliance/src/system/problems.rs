@@ -107,6 +107,12 @@ fn split_notes(text: &str) -> (&str, &str) {
 /// `path`, keeping setup's problems above it and the other notes. The file holds secrets for
 /// whoever has the SD card (the recovery code): it gets mode 0600 where permissions exist.
 pub fn set_note(path: &Path, label: &str, value: &str) -> std::io::Result<()> {
+    // One writer at a time: the daemon's threads (the recovery code at start, the WiFi
+    // monitor) each read, change and replace the file, and would lose each other's notes.
+    static WRITING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = WRITING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let old = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),

@@ -377,6 +377,18 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
             )),
         },
     }
+    // What is worth knowing about the radios (an adapter without AP mode, a second USB
+    // adapter left unused) goes to the problems file too, as a note below its problems:
+    // whoever holds the SD card sees it without a screen.
+    if !radio_choice.daemon_notes.is_empty() {
+        let text = radio_choice.daemon_notes.join("; ");
+        if let Err(e) = problems::set_note(&opts.problems_file, "WiFi radio", &text) {
+            notes.push(format!(
+                "cannot note the WiFi radios in {} ({e})",
+                opts.problems_file.display()
+            ));
+        }
+    }
     Ok(SetupReport { rendered, notes })
 }
 
@@ -696,6 +708,59 @@ mod tests {
     }
 
     #[test]
+    fn one_radio_and_a_wifi_uplink_is_refused_with_the_reason_in_the_problems_file() {
+        use std::os::unix::fs::symlink;
+        let dir = std::env::temp_dir().join(format!("wf-setup-one-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("boot")).unwrap();
+        // A Raspberry Pi 4's on-board radio, and nothing else.
+        let sys = dir.join("sys");
+        let dev = sys.join("devices/platform/mmc1/mmc1:0001/mmc1:0001:1");
+        let net = sys.join("class/net/wlan0");
+        std::fs::create_dir_all(net.join("phy80211")).unwrap();
+        std::fs::create_dir_all(&dev).unwrap();
+        std::fs::create_dir_all(sys.join("bus/sdio/drivers/brcmfmac")).unwrap();
+        std::fs::create_dir_all(sys.join("bus/mmc")).unwrap();
+        std::fs::write(net.join("phy80211/name"), "phy0\n").unwrap();
+        std::fs::write(dev.join("device"), "0xa9bf\n").unwrap();
+        symlink(sys.join("bus/mmc"), dev.join("subsystem")).unwrap();
+        symlink(sys.join("bus/sdio/drivers/brcmfmac"), dev.join("driver")).unwrap();
+        symlink(&dev, net.join("device")).unwrap();
+        let opts = SetupOptions {
+            settings: dir.join("boot/whereflow-settings.toml"),
+            out: dir.join("run"),
+            problems_file: dir.join("boot/whereflow-problems.txt"),
+            fallback_passphrase_file: dir.join("data/whereflow-setup-passphrase"),
+            image_defaults: None,
+            fallback_reason: None,
+            rewrite_admin_password: false,
+            sysfs: sys,
+        };
+        let text = GOOD.replace(
+            "[uplink]\n",
+            "[uplink]\ninterface = \"wlan0\"\nwifi_ssid = \"School\"\n\
+             wifi_passphrase = \"school passphrase\"\n",
+        );
+        let text = text.replacen("interface = \"eth0\"\n", "", 1);
+        std::fs::write(&opts.settings, &text).unwrap();
+        let r = run(&opts).unwrap();
+        assert!(r.rendered.fallback, "{:?}", r.rendered.problems);
+        let problems = std::fs::read_to_string(&opts.problems_file).unwrap();
+        assert!(problems.contains("uplink.interface"), "{problems}");
+        assert!(
+            problems.contains("the only WiFi radio (wlan0) is the WiFi uplink"),
+            "{problems}"
+        );
+        assert!(problems.contains("needs a second radio"), "{problems}");
+        // The setup network runs on that radio; no wpa_supplicant for it.
+        let env = std::fs::read_to_string(opts.out.join(SYSTEM_ENV)).unwrap();
+        assert!(env.contains("WF_AP_INTERFACE=wlan0\n"), "{env}");
+        assert!(env.contains("WF_UPLINK_WIFI=no\n"), "{env}");
+        assert!(!opts.out.join(WPA_SUPPLICANT_CONF).exists());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn run_writes_the_files_hashes_the_password_and_clears_old_problems() {
         let dir = std::env::temp_dir().join(format!("wf-setup-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
@@ -746,6 +811,47 @@ mod tests {
         }
         let runtime = std::fs::read_to_string(opts.out.join(DAEMON_TOML)).unwrap();
         assert!(runtime.contains(&format!("password_hash = \"{hash}\"")));
+
+        // Two USB adapters plugged in: the first by name serves the room, and the console,
+        // the daemon's status (system.notes) and the problems file say so.
+        for (iface, phy, n) in [("wlan1", "phy1", 1), ("wlan2", "phy2", 2)] {
+            use std::os::unix::fs::symlink;
+            let sys = dir.join("sys");
+            let usb = sys.join(format!("devices/usb1/1-{n}"));
+            let devdir = usb.join(format!("1-{n}:1.0"));
+            let net = sys.join("class/net").join(iface);
+            std::fs::create_dir_all(net.join("phy80211")).unwrap();
+            std::fs::create_dir_all(&devdir).unwrap();
+            std::fs::create_dir_all(sys.join("bus/usb/drivers/mt76x2u")).unwrap();
+            std::fs::write(net.join("phy80211/name"), format!("{phy}\n")).unwrap();
+            std::fs::write(usb.join("idVendor"), "0e8d\n").unwrap();
+            std::fs::write(usb.join("idProduct"), "7612\n").unwrap();
+            symlink(sys.join("bus/usb"), devdir.join("subsystem")).unwrap();
+            symlink(sys.join("bus/usb/drivers/mt76x2u"), devdir.join("driver")).unwrap();
+            symlink(&devdir, net.join("device")).unwrap();
+        }
+        let r = run(&opts).unwrap();
+        assert!(!r.rendered.fallback);
+        let said = r.notes.join("\n");
+        assert!(
+            said.contains("WiFi access point on wlan1 (mt76x2u, USB)"),
+            "{said}"
+        );
+        assert!(
+            said.contains("2 USB WiFi adapters can be access points"),
+            "{said}"
+        );
+        let file = std::fs::read_to_string(&opts.problems_file).unwrap();
+        assert!(
+            file.contains("WiFi radio: 2 USB WiFi adapters can be access points (wlan1, wlan2)"),
+            "{file}"
+        );
+        // A note, not a problem: the daemon shows no settings problem for it.
+        assert!(problems::read_warnings(&opts.problems_file).is_empty());
+        let runtime = std::fs::read_to_string(opts.out.join(DAEMON_TOML)).unwrap();
+        assert!(runtime.contains("2 USB WiFi adapters"), "{runtime}");
+        let env = std::fs::read_to_string(opts.out.join(SYSTEM_ENV)).unwrap();
+        assert!(env.contains("WF_AP_INTERFACE=wlan1\n"), "{env}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

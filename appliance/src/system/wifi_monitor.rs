@@ -286,7 +286,9 @@ impl Monitor {
             Ok(c) => match c.request("STATUS") {
                 Ok(reply) => {
                     let state = wpa_ctrl::value(&reply, "state").unwrap_or("?").to_owned();
-                    (Ok(state), wpa_ctrl::count_stations(&c).ok())
+                    // count_stations gives (authorized, all); the look holds (all, authorized).
+                    let counted = wpa_ctrl::count_stations(&c).ok();
+                    (Ok(state), counted.map(|(auth, all)| (all, auth)))
                 }
                 Err(e) => (Err(e.to_string()), None),
             },
@@ -407,19 +409,21 @@ impl Monitor {
     }
 }
 
-/// The options for the appliance's paths.
+/// The options for the appliance's paths under `root` (`/`; `system.root`).
 pub fn appliance_options(
     interface: &str,
     uplink: &UplinkConfig,
     problems_file: Option<&Path>,
+    root: &Path,
 ) -> MonitorOptions {
+    let under = |p: &str| root.join(p.trim_start_matches('/'));
     MonitorOptions {
         interface: interface.to_owned(),
         uplink: uplink.clone(),
-        sysfs: "/sys".into(),
-        root: "/".into(),
-        hostapd_dir: HOSTAPD_CTRL_DIR.into(),
-        wpa_dir: crate::system::wpa_supplicant::CTRL_DIR.into(),
+        sysfs: under("/sys"),
+        root: root.to_path_buf(),
+        hostapd_dir: under(HOSTAPD_CTRL_DIR),
+        wpa_dir: under(crate::system::wpa_supplicant::CTRL_DIR),
         problems_file: problems_file.map(Path::to_path_buf),
     }
 }

@@ -1,5 +1,7 @@
 //! `GET /presenter`: the page for a projector: the totals live, and two QR codes, one to
-//! open this appliance and one to join its WiFi (a `WIFI:` URI).
+//! open this appliance and one to join its WiFi (a `WIFI:` URI), and, on the appliance, a
+//! line saying the room's WiFi is full (or nearly) or the school network wants a login (from
+//! `system::wifi_monitor`; the page's script keeps it current from `/api/v1/status`).
 
 use askama::Template;
 use axum::extract::State;
@@ -9,7 +11,12 @@ use axum::Router;
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 
+use fluent_bundle::FluentValue;
+
 use crate::config::{WifiConfig, WifiSecurity};
+use crate::i18n::Tr;
+use crate::system::radios::Fill;
+use crate::system::wifi_monitor::WifiStatus;
 use crate::web::auth::{AdminRejection, AdminSession};
 use crate::web::page::{html, html_escape, Layout};
 use crate::web::AppState;
@@ -32,6 +39,50 @@ struct PresenterPage {
     mark_csrf: Option<String>,
     /// `marks_panel.html`: draw the session's timeline.
     timeline: bool,
+    /// The room's WiFi and the uplink, as the page opens ([`room_notices`]).
+    room: Vec<RoomNotice>,
+}
+
+/// One line about the room's WiFi or the uplink, in the page's language. The script draws
+/// the same lines from `/api/v1/status` (`web-templates/src/lib/room.js`).
+#[derive(Debug, PartialEq)]
+pub struct RoomNotice {
+    /// `room-full`, `room-nearly`, `uplink-login` (the CSS class and the test hook).
+    pub kind: &'static str,
+    /// The words.
+    pub text: String,
+}
+
+/// The lines the presenter shows for `wifi` (`None`: not on the appliance, nothing).
+pub fn room_notices(wifi: Option<&WifiStatus>, tr: &Tr) -> Vec<RoomNotice> {
+    let Some(w) = wifi else { return Vec::new() };
+    let mut out = Vec::new();
+    if let (Some(fill), Some(n), Some(c)) = (w.fill, w.associated, &w.capacity) {
+        let args = || {
+            [
+                ("associated", FluentValue::from(n)),
+                ("capacity", FluentValue::from(c.stations)),
+            ]
+        };
+        match fill {
+            Fill::Full => out.push(RoomNotice {
+                kind: "room-full",
+                text: tr.ta("presenter-room-full", args()),
+            }),
+            Fill::Nearly => out.push(RoomNotice {
+                kind: "room-nearly",
+                text: tr.ta("presenter-room-nearly", args()),
+            }),
+            Fill::Ok => {}
+        }
+    }
+    if w.captive_portal() {
+        out.push(RoomNotice {
+            kind: "uplink-login",
+            text: tr.t("presenter-uplink-login"),
+        });
+    }
+    out
 }
 
 /// What the presenter shows to join the WiFi.
@@ -53,14 +104,10 @@ async fn presenter(
             &format!("QR code to join the WiFi network {}", app.wifi.ssid),
         ),
     });
+    let tr = crate::web::language::current().presenter_tr(app.site.lang());
+    let room = room_notices(app.status.wifi.lock().as_ref(), &tr);
     html(&PresenterPage {
-        page: Layout::with_tr(
-            &app,
-            crate::web::language::current().presenter_tr(app.site.lang()),
-            "title-presenter",
-            "presenter",
-            "presenter",
-        ),
+        page: Layout::with_tr(&app, tr, "title-presenter", "presenter", "presenter"),
         url: app.site.url.clone(),
         site_qr: qr_svg(&app.site.url, &format!("QR code to open {}", app.site.url)),
         wifi,
@@ -72,6 +119,7 @@ async fn presenter(
         }),
         mark_csrf: admin.ok().map(|a| a.csrf_token()),
         timeline: true,
+        room,
     })
 }
 
@@ -196,6 +244,7 @@ mod tests {
             https: None,
             mark_csrf: None,
             timeline: true,
+            room: Vec::new(),
         }
         .render()
         .unwrap();
@@ -210,6 +259,7 @@ mod tests {
             https: Some(("https://whereflow.lan:8443/admin".into(), "AB:CD".into())),
             mark_csrf: Some("feed".into()),
             timeline: true,
+            room: room_notices(Some(&full_room()), &Tr::new(crate::i18n::Lang::De)),
         }
         .render()
         .unwrap();
@@ -219,5 +269,74 @@ mod tests {
         // "Mark now" only for the admin, with the login's token; the timeline for both.
         assert!(!html.contains("mark-form") && none.contains("data-csrf=\"feed\""));
         assert!(html.contains("id=\"timeline\"") && none.contains("id=\"timeline\""));
+        // The room's line: there (empty) for the script either way.
+        assert!(html.contains("id=\"room-notices\""));
+        assert!(!html.contains("data-room="));
+        assert!(none.contains("data-room=\"room-full\""), "{none}");
+        assert!(none.contains("data-room=\"uplink-login\""), "{none}");
+    }
+
+    fn full_room() -> WifiStatus {
+        use crate::system::captive::Portal;
+        use crate::system::radios::{Capacity, Fill};
+        WifiStatus {
+            associated: Some(10),
+            capacity: Some(Capacity {
+                stations: 10,
+                basis: "test",
+            }),
+            fill: Some(Fill::Full),
+            uplink: crate::system::wifi_monitor::UplinkStatus {
+                portal: Some(Portal::Captive {
+                    answer: "a redirect".into(),
+                }),
+                ..Default::default()
+            },
+            ..WifiStatus::default()
+        }
+    }
+
+    #[test]
+    fn room_full_nearly_and_the_login_in_every_language() {
+        use crate::i18n::Lang;
+        use crate::system::radios::{Capacity, Fill};
+        assert!(room_notices(None, &Tr::new(Lang::En)).is_empty());
+        let en = room_notices(Some(&full_room()), &Tr::new(Lang::En));
+        assert_eq!(en.len(), 2);
+        assert_eq!(en[0].kind, "room-full");
+        assert!(en[0].text.starts_with("Room full: 10 devices"), "{en:?}");
+        assert!(
+            en[1].text.starts_with("The school network wants a login"),
+            "{en:?}"
+        );
+        let nearly = WifiStatus {
+            associated: Some(8),
+            capacity: Some(Capacity {
+                stations: 10,
+                basis: "test",
+            }),
+            fill: Some(Fill::Nearly),
+            ..WifiStatus::default()
+        };
+        let en = room_notices(Some(&nearly), &Tr::new(Lang::En));
+        assert_eq!(en.len(), 1);
+        assert_eq!(en[0].kind, "room-nearly");
+        assert!(en[0].text.contains("8 of about 10"), "{en:?}");
+        for lang in Lang::ALL {
+            for n in room_notices(Some(&full_room()), &Tr::new(lang))
+                .into_iter()
+                .chain(room_notices(Some(&nearly), &Tr::new(lang)))
+            {
+                assert!(!n.text.contains('{') && n.text.contains(char::is_alphabetic));
+                if n.kind != "uplink-login" {
+                    assert!(n
+                        .text
+                        .contains(if n.kind == "room-full" { "10" } else { "8" }));
+                }
+            }
+        }
+        let de = room_notices(Some(&full_room()), &Tr::new(Lang::De));
+        assert!(de[0].text.starts_with("Raum voll"), "{de:?}");
+        assert!(de[1].text.starts_with("Das Schulnetz"), "{de:?}");
     }
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses a different part
 
 pub mod sse;
+pub mod wifi;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

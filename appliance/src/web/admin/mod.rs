@@ -21,7 +21,8 @@
 //! state without this login's CSRF token answers `403` (see `web::auth`). `state` holds
 //! what the admin side keeps ([`Admin`]) and how its operations fail; `page` draws the admin
 //! page and gives every admin form its CSRF check, error page and redirect. The admin's
-//! controls (`web::controls`) are a feature of their own with a section on this page.
+//! controls (`web::controls`) are a feature of their own with a section on this page; `wifi` is
+//! the page's section on the room's radio and the uplink.
 
 mod backup;
 pub(crate) mod export;
@@ -31,6 +32,7 @@ mod secrets;
 mod sessions;
 mod settings;
 mod state;
+mod wifi;
 
 use axum::Router;
 

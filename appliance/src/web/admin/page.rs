@@ -73,6 +73,8 @@ struct AdminPage {
     plain_http: bool,
     /// Where the HTTPS login is, and its certificate's fingerprint (`web.https_listen`).
     https: Option<(String, String)>,
+    /// The room's radio and the uplink, when logged in on the appliance.
+    wifi: Option<super::wifi::WifiPanel>,
 }
 
 /// Fixed notices after a redirect (`?done=`): nothing from the query is shown as is.
@@ -173,11 +175,13 @@ async fn page_with(
         config_note: String::new(),
         controls: None,
         group_view: None,
+        wifi: None,
     };
     if admin.is_some() {
         p.controls = Some(panel(app));
         p.group_view = Some(group_panel(app));
         p.warnings = app.status.snapshot().warnings;
+        p.wifi = app.status.wifi.lock().as_ref().map(super::wifi::panel);
         match app.admin.session_list().await {
             Ok(list) => {
                 p.sessions = list

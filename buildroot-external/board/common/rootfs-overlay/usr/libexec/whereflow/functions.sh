@@ -26,8 +26,35 @@ wf_say() {
 	logger -t whereflow "$*" 2>/dev/null || true
 }
 
+# Set the note "$1: $2" in the problems file's notes part (below the marker the daemon uses
+# too, so setup's problems above it stay as they are; an earlier note with the same label
+# goes), with the boot partition writable for the moment it takes.
+WF_NOTES_MARKER="--- notes from the running appliance (not problems) ---"
+wf_note() {
+	wf_ro=no
+	if awk '$2 == "/boot" && $4 ~ /^ro(,|$)/ { found = 1 } END { exit !found }' /proc/mounts; then
+		mount -o remount,rw /boot 2>/dev/null && wf_ro=yes
+	fi
+	wf_tmp="$WF_PROBLEMS.new"
+	{
+		if [ -f "$WF_PROBLEMS" ]; then
+			grep -v "^$1: " "$WF_PROBLEMS"
+		fi
+		if ! grep -qsF -- "$WF_NOTES_MARKER" "$WF_PROBLEMS"; then
+			echo
+			echo "$WF_NOTES_MARKER"
+		fi
+		echo "$1: $2"
+	} >"$wf_tmp" && chmod 600 "$wf_tmp" 2>/dev/null
+	mv -f "$wf_tmp" "$WF_PROBLEMS" || rm -f "$wf_tmp"
+	sync
+	if [ "$wf_ro" = yes ]; then
+		mount -o remount,ro /boot 2>/dev/null || true
+	fi
+}
+
 # Load the variables setup rendered (WF_AP_INTERFACE, WF_AP_ADDRESS, WF_UPLINK,
-# WF_WEB_PORT, WF_FALLBACK). Returns 1 if setup has not run.
+# WF_UPLINK_WIFI, WF_WEB_PORT, WF_FALLBACK). Returns 1 if setup has not run.
 wf_env() {
 	[ -r "$WF_RUN/system.env" ] || return 1
 	# shellcheck source=/dev/null
