@@ -119,3 +119,31 @@ presenter-sound-off = Warnton: aus
 presenter-sound-unavailable = Warnton: nicht verfügbar
 presenter-since-mark-on = Seit der Markierung: an
 presenter-since-mark-off = Seit der Markierung: aus
+
+## Marks and the session's timeline (presenter, sankey, map)
+sankey-when-replay = in den 5 Minuten vor diesem Moment der Wiedergabe
+marks-title = Markierungen
+marks-none = Noch keine Markierung.
+marks-none-since = Noch keine Markierung: die ganze Sitzung wird gezeigt.
+marks-latest = Letzte Markierung: „{ $label }“ um { $time }.
+marks-since = Nur was seit der Markierung geschah: „{ $label }“ um { $time }.
+marks-form-label = Diesen Moment markieren
+marks-form-placeholder = Öffnet jetzt eure Lieblings-App
+marks-form-button = Jetzt markieren
+marks-bad-label = Eine Markierung braucht eine Beschriftung mit 1 bis { $max } Zeichen (diese hat { $n }).
+marks-not-set = Die Markierung wurde nicht gesetzt: { $why }
+marks-timeline = Daten pro Minute und Firma in dieser Sitzung, mit den Markierungen
+
+## Replay of a stored session (admin)
+replay-title = Wiedergabe der Sitzung { $id }
+replay-lede = Abspielen, anhalten oder den Regler ziehen: die Ansicht zeigt, was in diesem Moment der Sitzung geschah.
+replay-back = Zurück zur Live-Ansicht
+replay-play = Abspielen
+replay-pause = Anhalten
+replay-scrub = Zeit in der Sitzung
+replay-loading = Die Sitzung wird geladen…
+replay-position = { $time } ({ $elapsed } von { $total })
+replay-gone = Sitzung { $id } ist nicht mehr gespeichert: sie wurde gelöscht oder gab es nie. Wählen Sie auf der Admin-Seite eine andere.
+replay-denied = Nur der Admin kann eine Sitzung wiedergeben: melden Sie sich zuerst auf der Admin-Seite an.
+replay-failed = Die Wiedergabe konnte nicht gelesen werden: { $why }
+replay-noscript = Die Wiedergabe braucht JavaScript.
