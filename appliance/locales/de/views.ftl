@@ -132,6 +132,9 @@ marks-form-placeholder = Öffnet jetzt eure Lieblings-App
 marks-form-button = Jetzt markieren
 marks-bad-label = Eine Markierung braucht eine Beschriftung mit 1 bis { $max } Zeichen (diese hat { $n }).
 marks-not-set = Die Markierung wurde nicht gesetzt: { $why }
+timeline-other = Andere Firmen
+timeline-unknown = Unbekannte Firma
+timeline-hidden = Von der Lehrkraft ausgeblendet
 marks-timeline = Daten pro Minute und Firma in dieser Sitzung, mit den Markierungen
 
 ## Replay of a stored session (admin)

@@ -134,6 +134,9 @@ marks-form-placeholder = Now open your favourite app
 marks-form-button = Mark now
 marks-bad-label = A mark needs a label of 1 to { $max } characters (this one has { $n }).
 marks-not-set = The mark was not set: { $why }
+timeline-other = Other companies
+timeline-unknown = Unknown company
+timeline-hidden = Hidden by the teacher
 marks-timeline = Data per minute per company this session, with the marks
 
 ## Replay of a stored session (admin)

@@ -132,6 +132,9 @@ marks-form-placeholder = Abrid ahora vuestra aplicación favorita
 marks-form-button = Marcar ahora
 marks-bad-label = Una marca necesita un nombre de 1 a { $max } caracteres (este tiene { $n }).
 marks-not-set = No se puso la marca: { $why }
+timeline-other = Otras empresas
+timeline-unknown = Empresa desconocida
+timeline-hidden = Oculto por el docente
 marks-timeline = Datos por minuto y por empresa en esta sesión, con las marcas
 
 ## Replay of a stored session (admin)

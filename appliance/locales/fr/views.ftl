@@ -132,6 +132,9 @@ marks-form-placeholder = Ouvrez maintenant votre application préférée
 marks-form-button = Marquer maintenant
 marks-bad-label = Un repère a besoin d’un nom de 1 à { $max } caractères (celui-ci en a { $n }).
 marks-not-set = Le repère n’a pas été posé : { $why }
+timeline-other = Autres entreprises
+timeline-unknown = Entreprise inconnue
+timeline-hidden = Masqué par l’enseignant
 marks-timeline = Données par minute et par entreprise pendant cette séance, avec les repères
 
 ## Replay of a stored session (admin)
