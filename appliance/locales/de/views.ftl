@@ -106,20 +106,6 @@ map-summary-active = Daten gingen an { $places } in { $countries }; { $active } 
 map-none = In diesem Zeitraum noch keine Verbindungen.
 map-not-on-map = (nicht auf der Karte)
 
-## Beamer
-presenter-devices-private = Geräte (nicht gezählt: Privatsphäre-Modus)
-presenter-devices = Geräte
-presenter-nothing-yet = Noch nichts: Öffne eine App oder Website auf einem Handy in diesem WLAN.
-presenter-no-trackers = keine Tracker
-presenter-no-devices = Noch keine Geräte.
-presenter-fullscreen = Vollbild
-presenter-leave-fullscreen = Vollbild verlassen
-presenter-sound-on = Warnton: an
-presenter-sound-off = Warnton: aus
-presenter-sound-unavailable = Warnton: nicht verfügbar
-presenter-since-mark-on = Seit der Markierung: an
-presenter-since-mark-off = Seit der Markierung: aus
-
 ## Marks and the session's timeline (presenter, sankey, map)
 sankey-when-replay = in den 5 Minuten vor diesem Moment der Wiedergabe
 marks-title = Markierungen
@@ -150,3 +136,17 @@ replay-gone = Sitzung { $id } ist nicht mehr gespeichert: sie wurde gelöscht od
 replay-denied = Nur der Admin kann eine Sitzung wiedergeben: melden Sie sich zuerst auf der Admin-Seite an.
 replay-failed = Die Wiedergabe konnte nicht gelesen werden: { $why }
 replay-noscript = Die Wiedergabe braucht JavaScript.
+
+## Beamer
+presenter-devices-private = Geräte (nicht gezählt: Privatsphäre-Modus)
+presenter-devices = Geräte
+presenter-nothing-yet = Noch nichts: Öffne eine App oder Website auf einem Handy in diesem WLAN.
+presenter-no-trackers = keine Tracker
+presenter-no-devices = Noch keine Geräte.
+presenter-fullscreen = Vollbild
+presenter-leave-fullscreen = Vollbild verlassen
+presenter-sound-on = Warnton: an
+presenter-sound-off = Warnton: aus
+presenter-sound-unavailable = Warnton: nicht verfügbar
+presenter-since-mark-on = Seit der Markierung: an
+presenter-since-mark-off = Seit der Markierung: aus

@@ -108,20 +108,6 @@ map-summary-active = Data went to { $places } in { $countries }; { $active } act
 map-none = No connections in this time window yet.
 map-not-on-map = (not on the map)
 
-## Presenter
-presenter-devices-private = devices (not counted: privacy mode)
-presenter-devices = devices
-presenter-nothing-yet = Nothing yet: open an app or a website on a phone connected to this WiFi.
-presenter-no-trackers = no trackers
-presenter-no-devices = No devices yet.
-presenter-fullscreen = Full screen
-presenter-leave-fullscreen = Leave full screen
-presenter-sound-on = Alert sound: on
-presenter-sound-off = Alert sound: off
-presenter-sound-unavailable = Alert sound: not available
-presenter-since-mark-on = Since the mark: on
-presenter-since-mark-off = Since the mark: off
-
 ## Marks and the session's timeline (presenter, sankey, map)
 sankey-when-replay = in the 5 minutes before this moment of the replay
 marks-title = Marks
@@ -152,3 +138,17 @@ replay-gone = Session { $id } is not stored any more: it was deleted, or never e
 replay-denied = Only the admin can replay a session: log in on the admin page first.
 replay-failed = The replay could not be read: { $why }
 replay-noscript = The replay needs JavaScript.
+
+## Presenter
+presenter-devices-private = devices (not counted: privacy mode)
+presenter-devices = devices
+presenter-nothing-yet = Nothing yet: open an app or a website on a phone connected to this WiFi.
+presenter-no-trackers = no trackers
+presenter-no-devices = No devices yet.
+presenter-fullscreen = Full screen
+presenter-leave-fullscreen = Leave full screen
+presenter-sound-on = Alert sound: on
+presenter-sound-off = Alert sound: off
+presenter-sound-unavailable = Alert sound: not available
+presenter-since-mark-on = Since the mark: on
+presenter-since-mark-off = Since the mark: off

@@ -106,20 +106,6 @@ map-summary-active = Los datos fueron a { $places } en { $countries }; { $active
 map-none = Todavía no hay conexiones en este periodo.
 map-not-on-map = (fuera del mapa)
 
-## Proyector
-presenter-devices-private = dispositivos (sin contar: modo privado)
-presenter-devices = dispositivos
-presenter-nothing-yet = Nada todavía: abre una app o una web en un móvil conectado a esta WiFi.
-presenter-no-trackers = sin rastreadores
-presenter-no-devices = Todavía no hay dispositivos.
-presenter-fullscreen = Pantalla completa
-presenter-leave-fullscreen = Salir de pantalla completa
-presenter-sound-on = Sonido de alertas: encendido
-presenter-sound-off = Sonido de alertas: apagado
-presenter-sound-unavailable = Sonido de alertas: no disponible
-presenter-since-mark-on = Desde la marca: sí
-presenter-since-mark-off = Desde la marca: no
-
 ## Marks and the session's timeline (presenter, sankey, map)
 sankey-when-replay = en los 5 minutos antes de este momento de la reproducción
 marks-title = Marcas
@@ -150,3 +136,17 @@ replay-gone = La sesión { $id } ya no está guardada: se borró, o nunca existi
 replay-denied = Solo el administrador puede reproducir una sesión: inicia sesión primero en la página de administración.
 replay-failed = No se pudo leer la reproducción: { $why }
 replay-noscript = La reproducción necesita JavaScript.
+
+## Proyector
+presenter-devices-private = dispositivos (sin contar: modo privado)
+presenter-devices = dispositivos
+presenter-nothing-yet = Nada todavía: abre una app o una web en un móvil conectado a esta WiFi.
+presenter-no-trackers = sin rastreadores
+presenter-no-devices = Todavía no hay dispositivos.
+presenter-fullscreen = Pantalla completa
+presenter-leave-fullscreen = Salir de pantalla completa
+presenter-sound-on = Sonido de alertas: encendido
+presenter-sound-off = Sonido de alertas: apagado
+presenter-sound-unavailable = Sonido de alertas: no disponible
+presenter-since-mark-on = Desde la marca: sí
+presenter-since-mark-off = Desde la marca: no

@@ -106,20 +106,6 @@ map-summary-active = Des données sont allées vers { $places } dans { $countrie
 map-none = Aucune connexion pendant cette période pour l’instant.
 map-not-on-map = (absent de la carte)
 
-## Projection
-presenter-devices-private = appareils (non comptés : mode confidentialité)
-presenter-devices = appareils
-presenter-nothing-yet = Rien pour l’instant : ouvre une appli ou un site sur un téléphone connecté à ce WiFi.
-presenter-no-trackers = aucun traqueur
-presenter-no-devices = Aucun appareil pour l’instant.
-presenter-fullscreen = Plein écran
-presenter-leave-fullscreen = Quitter le plein écran
-presenter-sound-on = Son des alertes : activé
-presenter-sound-off = Son des alertes : coupé
-presenter-sound-unavailable = Son des alertes : indisponible
-presenter-since-mark-on = Depuis le repère : oui
-presenter-since-mark-off = Depuis le repère : non
-
 ## Marks and the session's timeline (presenter, sankey, map)
 sankey-when-replay = dans les 5 minutes avant ce moment de la relecture
 marks-title = Repères
@@ -150,3 +136,17 @@ replay-gone = La séance { $id } n’est plus enregistrée : elle a été suppri
 replay-denied = Seul l’administrateur peut relire une séance : connectez-vous d’abord sur la page d’administration.
 replay-failed = La relecture n’a pas pu être lue : { $why }
 replay-noscript = La relecture a besoin de JavaScript.
+
+## Projection
+presenter-devices-private = appareils (non comptés : mode confidentialité)
+presenter-devices = appareils
+presenter-nothing-yet = Rien pour l’instant : ouvre une appli ou un site sur un téléphone connecté à ce WiFi.
+presenter-no-trackers = aucun traqueur
+presenter-no-devices = Aucun appareil pour l’instant.
+presenter-fullscreen = Plein écran
+presenter-leave-fullscreen = Quitter le plein écran
+presenter-sound-on = Son des alertes : activé
+presenter-sound-off = Son des alertes : coupé
+presenter-sound-unavailable = Son des alertes : indisponible
+presenter-since-mark-on = Depuis le repère : oui
+presenter-since-mark-off = Depuis le repère : non
