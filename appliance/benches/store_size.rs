@@ -558,6 +558,35 @@ fn main() {
         rss_peak_kib() / 1024
     );
 
+    // The admin's replay of the larger session (issue 16): one frame (the 5 minutes before a
+    // moment, as the replay page reads) early, midway and late, and the session's timeline.
+    // A phone reads only these, never the session.
+    let session = store.session(current).unwrap().unwrap();
+    let (from, to) = (session.started_at, Utc::now());
+    for share in [10, 50, 90] {
+        let at = from + (to - from) * share / 100;
+        let t = Instant::now();
+        let frame = store
+            .replay_frame(current, at - chrono::Duration::seconds(300), at)
+            .unwrap();
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        let json = serde_json::to_vec(&frame.paths)
+            .map(|v| v.len())
+            .unwrap_or(0);
+        println!(
+            "replay frame at {share}% of the session: {ms:.1} ms, {} rows, {json} bytes of JSON",
+            frame.paths.len()
+        );
+    }
+    let t = Instant::now();
+    let (step, _) = whereflow::store::Timeline::step_for((to - from).num_milliseconds());
+    let cells = store.timeline_cells(current, from, step).unwrap();
+    println!(
+        "timeline of the session: {} cells in {:.1} ms",
+        cells.len(),
+        t.elapsed().as_secs_f64() * 1e3
+    );
+
     // The cap: room for about half of it.
     let cap = size.used_bytes() / 2;
     let policy = RetentionPolicy {

@@ -13,6 +13,7 @@ import { hotspots, placeLabels, radius, spread } from "./lib/places.js";
 import { deviceLabel, formatBytes, formatShare, plural } from "./lib/format.js";
 import { fetchJson, startLive } from "./lib/live.js";
 import { startMarks } from "./lib/marks.js";
+import { startReplay } from "./lib/replay.js";
 import { COUNTRY_POINTS } from "./lib/country-points.js";
 import { byId, categories, countryName, countryNumeric, fill, h, param, REDUCED_MOTION, setParams, windowButtons } from "./lib/dom.js";
 import { language, t } from "./lib/i18n.js";
@@ -302,26 +303,32 @@ function scrollToHome() {
   container.scrollLeft = Math.max(0, x - container.clientWidth / 2);
 }
 
-const marks = startMarks({ sinceOn: () => state.window === "mark" });
-const live = startLive({
-  url: () => `/api/v1/paths?window=${encodeURIComponent(state.window)}`,
-  push: () => state.window,
-  status: byId("live-status"),
-  listen: ["mark"],
-  onEvent: (name, data) => marks.onEvent(name, data),
-  onData: (data) => {
-    state.data = data;
-    syncDevices(data);
-    draw(data, true);
-  },
-});
-
-windowButtons(byId("window"), state.window, (w) => {
-  state.window = w;
-  setParams({ window: w === "300" ? null : w });
-  marks.refresh();
-  live.refresh();
-});
+/** `?replay=<session id>`: the admin replays a stored session instead of the live view. */
+const REPLAY = param("replay");
+const onData = (data) => {
+  state.data = data;
+  syncDevices(data);
+  draw(data, !REDUCED_MOTION);
+};
+if (REPLAY) {
+  startReplay({ id: REPLAY, onFrame: onData });
+} else {
+  const marks = startMarks({ sinceOn: () => state.window === "mark" });
+  const live = startLive({
+    url: () => `/api/v1/paths?window=${encodeURIComponent(state.window)}`,
+    push: () => state.window,
+    status: byId("live-status"),
+    listen: ["mark"],
+    onEvent: (name, data) => marks.onEvent(name, data),
+    onData,
+  });
+  windowButtons(byId("window"), state.window, (w) => {
+    state.window = w;
+    setParams({ window: w === "300" ? null : w });
+    marks.refresh();
+    live.refresh();
+  });
+}
 select_.addEventListener("change", () => {
   state.device = select_.value;
   setParams({ device: state.device || null });

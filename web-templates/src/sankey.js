@@ -12,14 +12,17 @@ import { startLive } from "./lib/live.js";
 import { byId, countryName, fill, h, param, REDUCED_MOTION, setParams, windowButtons, SVG_NS } from "./lib/dom.js";
 import { synthetic } from "./lib/synthetic.js";
 import { startMarks } from "./lib/marks.js";
+import { startReplay } from "./lib/replay.js";
 import { t } from "./lib/i18n.js";
 
 const WINDOWS = new Set(["60", "300", "900", "session", "mark"]);
 /** The catalogue message of each time window ("in the last 5 minutes"). */
-const WINDOW_WORDS = { 60: "sankey-when-60", 300: "sankey-when-300", 900: "sankey-when-900", session: "sankey-when-session", mark: "sankey-when-mark" };
+const WINDOW_WORDS = { 60: "sankey-when-60", 300: "sankey-when-300", 900: "sankey-when-900", session: "sankey-when-session", mark: "sankey-when-mark", replay: "sankey-when-replay" };
+/** `?replay=<session id>`: the admin replays a stored session instead of the live view. */
+const REPLAY = param("replay");
 
 const state = {
-  window: WINDOWS.has(param("window")) ? param("window") : "300",
+  window: REPLAY ? "replay" : WINDOWS.has(param("window")) ? param("window") : "300",
   metric: param("metric") === "connections" ? "connections" : "bytes",
   device: param("device", ""),
   data: null,
@@ -363,22 +366,32 @@ const ready = new Promise((r) => {
   resolveReady = r;
 });
 
-const marks = startMarks({ sinceOn: () => state.window === "mark" });
-const live = startLive({
-  url,
-  push: () => state.window,
-  status: byId("live-status"),
-  listen: ["mark"],
-  onEvent: (name, data) => marks.onEvent(name, data),
-  onData: (data) => {
-    if (state.frozen) return;
-    state.data = data;
-    syncDevices(data);
-    render(data, { animate: true });
-    resolveReady(true);
-  },
-  onError: () => resolveReady(false),
-});
+const show = (data) => {
+  if (state.frozen) return;
+  state.data = data;
+  syncDevices(data);
+  render(data, { animate: !REDUCED_MOTION });
+};
+const idle = { pause() {}, resume() {}, refresh() {}, onEvent() {} };
+const marks = REPLAY ? idle : startMarks({ sinceOn: () => state.window === "mark" });
+const live = REPLAY
+  ? idle
+  : startLive({
+      url,
+      push: () => state.window,
+      status: byId("live-status"),
+      listen: ["mark"],
+      onEvent: (name, data) => marks.onEvent(name, data),
+      onData: (data) => {
+        if (state.frozen) return;
+        state.data = data;
+        syncDevices(data);
+        render(data, { animate: true });
+        resolveReady(true);
+      },
+      onError: () => resolveReady(false),
+    });
+if (REPLAY) startReplay({ id: REPLAY, onFrame: show }).then(resolveReady);
 
 /** A user's change (window, metric, device): new order by size, redrawn at once. */
 function changed() {
@@ -388,7 +401,7 @@ function changed() {
   if (state.data) render(state.data, { animate: true, keepOrder: false });
 }
 
-windowButtons(byId("window"), state.window, (w) => {
+if (document.getElementById("window")) windowButtons(byId("window"), state.window, (w) => {
   state.window = w;
   state.order = null;
   marks.refresh();
@@ -419,7 +432,8 @@ window.addEventListener("resize", () => {
 
 // For the browser benchmark and tests: render given paths (pauses the live view), and a
 // synthetic input generator.
-window.whereflow = {
+// (Added to what lib/marks.js and lib/replay.js put there.)
+window.whereflow = Object.defineProperties(window.whereflow || {}, Object.getOwnPropertyDescriptors({
   ready,
   renderSankey(paths, options = {}) {
     state.frozen = true;
@@ -439,4 +453,4 @@ window.whereflow = {
   get graph() {
     return state.graph;
   },
-};
+}));

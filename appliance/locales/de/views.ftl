@@ -106,6 +106,37 @@ map-summary-active = Daten gingen an { $places } in { $countries }; { $active } 
 map-none = In diesem Zeitraum noch keine Verbindungen.
 map-not-on-map = (nicht auf der Karte)
 
+## Marks and the session's timeline (presenter, sankey, map)
+sankey-when-replay = in den 5 Minuten vor diesem Moment der Wiedergabe
+marks-title = Markierungen
+marks-none = Noch keine Markierung.
+marks-none-since = Noch keine Markierung: die ganze Sitzung wird gezeigt.
+marks-latest = Letzte Markierung: „{ $label }“ um { $time }.
+marks-since = Nur was seit der Markierung geschah: „{ $label }“ um { $time }.
+marks-form-label = Diesen Moment markieren
+marks-form-placeholder = Öffnet jetzt eure Lieblings-App
+marks-form-button = Jetzt markieren
+marks-bad-label = Eine Markierung braucht eine Beschriftung mit 1 bis { $max } Zeichen (diese hat { $n }).
+marks-not-set = Die Markierung wurde nicht gesetzt: { $why }
+timeline-other = Andere Firmen
+timeline-unknown = Unbekannte Firma
+timeline-hidden = Von der Lehrkraft ausgeblendet
+marks-timeline = Daten pro Minute und Firma in dieser Sitzung, mit den Markierungen
+
+## Replay of a stored session (admin)
+replay-title = Wiedergabe der Sitzung { $id }
+replay-lede = Abspielen, anhalten oder den Regler ziehen: die Ansicht zeigt, was in diesem Moment der Sitzung geschah.
+replay-back = Zurück zur Live-Ansicht
+replay-play = Abspielen
+replay-pause = Anhalten
+replay-scrub = Zeit in der Sitzung
+replay-loading = Die Sitzung wird geladen…
+replay-position = { $time } ({ $elapsed } von { $total })
+replay-gone = Sitzung { $id } ist nicht mehr gespeichert: sie wurde gelöscht oder gab es nie. Wählen Sie auf der Admin-Seite eine andere.
+replay-denied = Nur der Admin kann eine Sitzung wiedergeben: melden Sie sich zuerst auf der Admin-Seite an.
+replay-failed = Die Wiedergabe konnte nicht gelesen werden: { $why }
+replay-noscript = Die Wiedergabe braucht JavaScript.
+
 ## Beamer
 presenter-devices-private = Geräte (nicht gezählt: Privatsphäre-Modus)
 presenter-devices = Geräte

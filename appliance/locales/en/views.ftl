@@ -108,6 +108,37 @@ map-summary-active = Data went to { $places } in { $countries }; { $active } act
 map-none = No connections in this time window yet.
 map-not-on-map = (not on the map)
 
+## Marks and the session's timeline (presenter, sankey, map)
+sankey-when-replay = in the 5 minutes before this moment of the replay
+marks-title = Marks
+marks-none = No mark yet.
+marks-none-since = No mark yet: showing the whole session.
+marks-latest = Latest mark: “{ $label }” at { $time }.
+marks-since = Showing only what happened since the mark: “{ $label }” at { $time }.
+marks-form-label = Mark this moment
+marks-form-placeholder = Now open your favourite app
+marks-form-button = Mark now
+marks-bad-label = A mark needs a label of 1 to { $max } characters (this one has { $n }).
+marks-not-set = The mark was not set: { $why }
+timeline-other = Other companies
+timeline-unknown = Unknown company
+timeline-hidden = Hidden by the teacher
+marks-timeline = Data per minute per company this session, with the marks
+
+## Replay of a stored session (admin)
+replay-title = Replay of session { $id }
+replay-lede = Play, pause or drag the slider: the view shows what was happening at that moment of the session.
+replay-back = Back to the live view
+replay-play = Play
+replay-pause = Pause
+replay-scrub = Time in the session
+replay-loading = Loading the session…
+replay-position = { $time } ({ $elapsed } of { $total })
+replay-gone = Session { $id } is not stored any more: it was deleted, or never existed. Pick another one on the admin page.
+replay-denied = Only the admin can replay a session: log in on the admin page first.
+replay-failed = The replay could not be read: { $why }
+replay-noscript = The replay needs JavaScript.
+
 ## Presenter
 presenter-devices-private = devices (not counted: privacy mode)
 presenter-devices = devices

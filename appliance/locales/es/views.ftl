@@ -106,6 +106,37 @@ map-summary-active = Los datos fueron a { $places } en { $countries }; { $active
 map-none = Todavía no hay conexiones en este periodo.
 map-not-on-map = (fuera del mapa)
 
+## Marks and the session's timeline (presenter, sankey, map)
+sankey-when-replay = en los 5 minutos antes de este momento de la reproducción
+marks-title = Marcas
+marks-none = Todavía no hay ninguna marca.
+marks-none-since = Todavía no hay ninguna marca: se muestra toda la sesión.
+marks-latest = Última marca: «{ $label }» a las { $time }.
+marks-since = Solo lo que pasó desde la marca: «{ $label }» a las { $time }.
+marks-form-label = Marcar este momento
+marks-form-placeholder = Abrid ahora vuestra aplicación favorita
+marks-form-button = Marcar ahora
+marks-bad-label = Una marca necesita un nombre de 1 a { $max } caracteres (este tiene { $n }).
+marks-not-set = No se puso la marca: { $why }
+timeline-other = Otras empresas
+timeline-unknown = Empresa desconocida
+timeline-hidden = Oculto por el docente
+marks-timeline = Datos por minuto y por empresa en esta sesión, con las marcas
+
+## Replay of a stored session (admin)
+replay-title = Reproducción de la sesión { $id }
+replay-lede = Reproduce, pausa o arrastra el control: la vista muestra lo que pasaba en ese momento de la sesión.
+replay-back = Volver a la vista en directo
+replay-play = Reproducir
+replay-pause = Pausa
+replay-scrub = Momento de la sesión
+replay-loading = Cargando la sesión…
+replay-position = { $time } ({ $elapsed } de { $total })
+replay-gone = La sesión { $id } ya no está guardada: se borró, o nunca existió. Elige otra en la página de administración.
+replay-denied = Solo el administrador puede reproducir una sesión: inicia sesión primero en la página de administración.
+replay-failed = No se pudo leer la reproducción: { $why }
+replay-noscript = La reproducción necesita JavaScript.
+
 ## Proyector
 presenter-devices-private = dispositivos (sin contar: modo privado)
 presenter-devices = dispositivos

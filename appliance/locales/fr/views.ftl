@@ -106,6 +106,37 @@ map-summary-active = Des données sont allées vers { $places } dans { $countrie
 map-none = Aucune connexion pendant cette période pour l’instant.
 map-not-on-map = (absent de la carte)
 
+## Marks and the session's timeline (presenter, sankey, map)
+sankey-when-replay = dans les 5 minutes avant ce moment de la relecture
+marks-title = Repères
+marks-none = Pas encore de repère.
+marks-none-since = Pas encore de repère : toute la séance est affichée.
+marks-latest = Dernier repère : « { $label } » à { $time }.
+marks-since = Seulement ce qui s’est passé depuis le repère : « { $label } » à { $time }.
+marks-form-label = Marquer ce moment
+marks-form-placeholder = Ouvrez maintenant votre application préférée
+marks-form-button = Marquer maintenant
+marks-bad-label = Un repère a besoin d’un nom de 1 à { $max } caractères (celui-ci en a { $n }).
+marks-not-set = Le repère n’a pas été posé : { $why }
+timeline-other = Autres entreprises
+timeline-unknown = Entreprise inconnue
+timeline-hidden = Masqué par l’enseignant
+marks-timeline = Données par minute et par entreprise pendant cette séance, avec les repères
+
+## Replay of a stored session (admin)
+replay-title = Relecture de la séance { $id }
+replay-lede = Lancez, mettez en pause ou faites glisser le curseur : la vue montre ce qui se passait à ce moment de la séance.
+replay-back = Retour à la vue en direct
+replay-play = Lecture
+replay-pause = Pause
+replay-scrub = Moment de la séance
+replay-loading = Chargement de la séance…
+replay-position = { $time } ({ $elapsed } sur { $total })
+replay-gone = La séance { $id } n’est plus enregistrée : elle a été supprimée, ou n’a jamais existé. Choisissez-en une autre sur la page d’administration.
+replay-denied = Seul l’administrateur peut relire une séance : connectez-vous d’abord sur la page d’administration.
+replay-failed = La relecture n’a pas pu être lue : { $why }
+replay-noscript = La relecture a besoin de JavaScript.
+
 ## Projection
 presenter-devices-private = appareils (non comptés : mode confidentialité)
 presenter-devices = appareils

@@ -174,6 +174,18 @@ impl WebConfig {
 mod tests {
     use super::*;
 
+    /// Issue 16: a class of 30 with two screens each plus the projector (61 event streams)
+    /// fits the default limits with room to spare (at least twice over), and one student's
+    /// phone with the sankey and the map open in two tabs is not refused.
+    #[test]
+    fn the_default_serves_a_class_with_room() {
+        let d = WebConfig::default();
+        let class = 30 * 2 + 1;
+        assert!(d.max_event_clients >= 2 * class, "{}", d.max_event_clients);
+        assert!(d.max_event_clients_per_device >= 2);
+        assert!(d.max_connections_per_device >= 2 * d.max_event_clients_per_device);
+    }
+
     #[test]
     fn limits_and_hosts_are_checked_naming_the_key() {
         assert!(WebConfig::default().validate().is_ok());

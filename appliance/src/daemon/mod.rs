@@ -173,6 +173,7 @@ impl Daemon {
             privacy_min_devices: config.web.privacy_min_devices,
             group_names: config.web.group_names,
             paths_cache: Default::default(),
+            timeline_cache: Default::default(),
             path_feeds: Default::default(),
             site: Arc::new(config.site.clone()),
             wifi: Arc::new(config.wifi.clone()),

@@ -30,7 +30,7 @@ use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 use crate::model::{DeviceId, LiveEvent};
-use crate::web::paths::{device_names, rows_now, window_start};
+use crate::web::paths::{device_names, only_active, rows_now, window_start};
 use crate::web::AppState;
 
 /// How often the task looks for changes: a new connection reaches every viewer within about
@@ -293,7 +293,8 @@ pub(crate) async fn run(app: AppState, shutdown: CancellationToken) {
 /// apply deltas), and its devices' names.
 fn compute(app: &AppState, key: &FeedKey) -> Computed {
     let since = window_start(app, key.window).unwrap_or(None);
-    let (rows, truncated, same) = rows_now(app, since, key.private_to);
+    let strict = only_active(key.window);
+    let (rows, truncated, same) = rows_now(app, since, strict, key.private_to);
     // In a private feed the device is known: mark it; a shared feed marks no one (the
     // stream's `hello` event tells each subscriber which device it is).
     let you = key.private_to.flatten().map(|d| same.of(d));

@@ -36,6 +36,24 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/sessions/{id}/replay", get(replay))
 }
 
+/// How long the current session's timeline is served from [`TimelineCache`]: its steps are
+/// whole minutes, and the pages read it every 30 s.
+const TIMELINE_TTL: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// The current session's timeline as last computed: every presenter and sankey page reads it
+/// (every 30 s), and a long class's takes most of a second to read from the store
+/// (`bench store_size`), so it is computed at most once per [`TIMELINE_TTL`] for all of them,
+/// and again at once for a new session, mark or rule of the teacher's.
+#[derive(Default)]
+pub struct TimelineCache(tokio::sync::Mutex<Option<CachedTimeline>>);
+
+struct CachedTimeline {
+    made: std::time::Instant,
+    /// (session, marks, rules' generation): any change computes it again.
+    key: (i64, usize, u64),
+    body: serde_json::Value,
+}
+
 /// Longest replay window in seconds (the views' longest window but "session").
 const MAX_REPLAY_WINDOW_SECS: i64 = 3_600;
 
@@ -92,11 +110,19 @@ fn stored_session(store: &Store, id: i64) -> Result<Session, SessionError> {
 
 /// A session's timeline with its marks, the teacher's hidden domains not named.
 async fn timeline(app: &AppState, id: Option<i64>) -> Response {
+    match timeline_json(app, id).await {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// [`timeline`]'s body (`id` `None`: the current session).
+async fn timeline_json(app: &AppState, id: Option<i64>) -> Result<serde_json::Value, SessionError> {
     let Some(store) = app.admin.store().cloned() else {
-        return SessionError::NoHistory.into_response();
+        return Err(SessionError::NoHistory);
     };
     let hidden = app.group_view.read().resolve(|i| app.devices.addresses(i));
-    let result = blocking(move || {
+    blocking(move || {
         let id = id.unwrap_or_else(|| store.current_session_id());
         let session = stored_session(&store, id)?;
         let end = session.ended_at.unwrap_or_else(Utc::now);
@@ -117,22 +143,40 @@ async fn timeline(app: &AppState, id: Option<i64>) -> Response {
             "marks": marks,
         }))
     })
-    .await;
-    match result {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => e.into_response(),
-    }
+    .await
 }
 
 async fn timeline_now(State(app): State<AppState>) -> Response {
     // History off: an empty chart, not an error (the pages read this on every load).
-    if app.admin.store().is_none() {
+    let Some(store) = app.admin.store() else {
         return Json(json!({
             "history": false, "steps": 0, "step_ms": 60_000, "series": [], "marks": [],
         }))
         .into_response();
+    };
+    let key = (
+        store.current_session_id(),
+        app.marks.read().len(),
+        app.group_view.read().generation(),
+    );
+    // Held while computing: viewers arriving meanwhile wait for this one's answer.
+    let mut cached = app.timeline_cache.0.lock().await;
+    if let Some(c) = cached.as_ref() {
+        if c.key == key && c.made.elapsed() < TIMELINE_TTL {
+            return Json(c.body.clone()).into_response();
+        }
     }
-    timeline(&app, None).await
+    match timeline_json(&app, None).await {
+        Ok(body) => {
+            *cached = Some(CachedTimeline {
+                made: std::time::Instant::now(),
+                key,
+                body: body.clone(),
+            });
+            Json(body).into_response()
+        }
+        Err(e) => e.into_response(),
+    }
 }
 
 async fn timeline_of(

@@ -138,6 +138,8 @@ pub struct AppState {
     pub group_names: crate::config::GroupNames,
     /// Recently computed `/api/v1/paths` aggregates.
     pub paths_cache: Arc<paths::PathsCache>,
+    /// The current session's timeline, shared by every page that reads it (`marks`).
+    pub timeline_cache: Arc<marks::TimelineCache>,
     /// The live views' shared `paths` snapshots (`live_paths`).
     pub path_feeds: Arc<live_paths::PathFeeds>,
     /// Devices by MAC: names, vendor, nicknames ([`DeviceRegistry::lookup`],

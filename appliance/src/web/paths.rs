@@ -188,9 +188,11 @@ async fn paths_handler(
         private_to: query.private_to,
         rules,
     };
+    let strict = only_active(&window);
     let all = app.paths_cache.get_or(key, || {
         let live = app.live.read();
-        paths::aggregate(&live.paths, live.flows.iter(), &query, &same, &hidden)
+        let flows = live.flows.iter().filter(|f| active(f, since, strict));
+        paths::aggregate(&live.paths, flows, &query, &same, &hidden)
     });
     let truncated = all.len() > MAX_ROWS;
     let rows = &all[..all.len().min(MAX_ROWS)];
@@ -221,6 +223,24 @@ pub(crate) fn parse_window(window: &str) -> Result<Option<chrono::DateTime<Utc>>
             "window must be a number of seconds from 1 to {MAX_WINDOW_SECS}, or \"session\"; got {window:?}"
         )),
     }
+}
+
+/// Does `window` count only flows with activity in it? "Since the mark" (`mark`, `since:`)
+/// means what happened after that moment: a connection that finished before it but is
+/// still open to conntrack (TCP's TIME_WAIT lasts two minutes) is not shown. The minute
+/// windows keep showing every open connection, as they always have.
+pub(crate) fn only_active(window: &str) -> bool {
+    window == "mark" || window.starts_with("since:")
+}
+
+/// Is `f` in a window starting at `since` (`strict`: see [`only_active`])? The window's
+/// own test ([`paths::aggregate`]) applies after this one.
+pub(crate) fn active(
+    f: &crate::model::FlowRecord,
+    since: Option<chrono::DateTime<Utc>>,
+    strict: bool,
+) -> bool {
+    !strict || since.is_none_or(|s| f.last_seen >= s)
 }
 
 /// Where a view's window starts: `mark` at the session's latest mark (the whole session
@@ -277,6 +297,7 @@ pub(crate) fn device_names(
 pub(crate) fn rows_now(
     app: &AppState,
     since: Option<chrono::DateTime<Utc>>,
+    strict: bool,
     private_to: Option<Option<DeviceId>>,
 ) -> (Vec<PathRow>, bool, paths::SameDevice) {
     let same = paths::SameDevice(app.devices.representatives());
@@ -292,7 +313,8 @@ pub(crate) fn rows_now(
         .resolve(|id| app.devices.addresses(id));
     let mut rows = {
         let live = app.live.read();
-        paths::aggregate(&live.paths, live.flows.iter(), &query, &same, &hidden)
+        let flows = live.flows.iter().filter(|f| active(f, since, strict));
+        paths::aggregate(&live.paths, flows, &query, &same, &hidden)
     };
     let truncated = rows.len() > MAX_ROWS;
     rows.truncate(MAX_ROWS);

@@ -3,10 +3,12 @@
 //! and the event stream.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use serde::Deserialize;
 use serde_json::json;
 
 use crate::config::SiteConfig;
@@ -21,6 +23,24 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/site", get(site))
 }
 
+/// The views' own query: `?replay=<session id>` puts the page in replay mode (the admin's
+/// replay of a stored session, `lib/replay.js`; the API it reads checks the login). Other
+/// parameters (`window`, `device`, ...) are the scripts' business.
+#[derive(Deserialize)]
+struct ViewQuery {
+    replay: Option<String>,
+}
+
+impl ViewQuery {
+    /// The session to replay, if `replay` is a session number.
+    fn replay(q: Result<Query<ViewQuery>, QueryRejection>) -> Option<String> {
+        q.ok()
+            .and_then(|Query(q)| q.replay)
+            .and_then(|r| r.parse::<i64>().ok())
+            .map(|id| id.to_string())
+    }
+}
+
 #[derive(Template)]
 #[template(path = "sankey.html")]
 struct SankeyPage {
@@ -29,10 +49,16 @@ struct SankeyPage {
     mark_csrf: Option<String>,
     /// `marks_panel.html`: draw the session's timeline.
     timeline: bool,
+    /// `replay_bar.html`: the session replayed, instead of the live view.
+    replay: Option<String>,
 }
 
-async fn sankey(State(app): State<AppState>) -> Response {
+async fn sankey(
+    State(app): State<AppState>,
+    q: Result<Query<ViewQuery>, QueryRejection>,
+) -> Response {
     html(&SankeyPage {
+        replay: ViewQuery::replay(q),
         page: Layout::new(&app, "title-sankey", "sankey", "sankey"),
         mark_csrf: None,
         timeline: true,
@@ -49,9 +75,11 @@ struct MapPage {
     mark_csrf: Option<String>,
     /// `marks_panel.html`: no timeline on the map.
     timeline: bool,
+    /// `replay_bar.html`: the session replayed, instead of the live view.
+    replay: Option<String>,
 }
 
-async fn map(State(app): State<AppState>) -> Response {
+async fn map(State(app): State<AppState>, q: Result<Query<ViewQuery>, QueryRejection>) -> Response {
     let page = Layout::new(&app, "title-map", "map", "map");
     html(&MapPage {
         categories: category_views(page.tr),
@@ -59,6 +87,7 @@ async fn map(State(app): State<AppState>) -> Response {
         home_set: app.site.latitude.is_some() && app.site.longitude.is_some(),
         mark_csrf: None,
         timeline: false,
+        replay: ViewQuery::replay(q),
     })
 }
 

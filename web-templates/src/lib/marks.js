@@ -5,12 +5,13 @@
 // the view's event stream (`mark` events: pass `marks.onEvent` to startLive's onEvent).
 import { fetchJson } from "./live.js";
 import { drawTimeline } from "./timeline.js";
+import { language, t } from "./i18n.js";
 
 const MAX_LABEL = 80;
 /** How often the timeline is read again (it changes by the minute). */
 const TIMELINE_EVERY_MS = 30000;
 
-const clock = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+const clock = (iso) => new Date(iso).toLocaleTimeString(language(), { hour: "2-digit", minute: "2-digit" });
 
 /**
  * Start. `sinceOn()` says whether the view shows only what happened since the latest mark;
@@ -28,11 +29,9 @@ export function startMarks({ sinceOn = () => false, onNewMark = () => {} } = {})
     if (!line) return;
     const m = marks[marks.length - 1];
     if (!m) {
-      line.textContent = sinceOn()
-        ? "No mark yet: showing the whole session."
-        : "No mark yet.";
+      line.textContent = t(sinceOn() ? "marks-none-since" : "marks-none");
     } else {
-      line.textContent = `${sinceOn() ? "Showing only what happened since the mark" : "Latest mark"}: “${m.label}” at ${clock(m.at)}.`;
+      line.textContent = t(sinceOn() ? "marks-since" : "marks-latest", { label: m.label, time: clock(m.at) });
     }
     line.dataset.marks = String(marks.length);
   };
@@ -68,7 +67,7 @@ export function startMarks({ sinceOn = () => false, onNewMark = () => {} } = {})
       const label = input.value.trim();
       if (error) error.textContent = "";
       if (!label || label.length > MAX_LABEL) {
-        if (error) error.textContent = `A mark needs a label of 1 to ${MAX_LABEL} characters.`;
+        if (error) error.textContent = t("marks-bad-label", { max: MAX_LABEL, n: label.length });
         return;
       }
       try {
@@ -78,11 +77,16 @@ export function startMarks({ sinceOn = () => false, onNewMark = () => {} } = {})
           body: JSON.stringify({ label }),
         });
         const body = await res.json().catch(() => ({}));
+        // The server checks the label as this page does (a script of another page may not).
+        if (res.status === 400 && String(body.error || "").includes("label")) {
+          if (error) error.textContent = t("marks-bad-label", { max: MAX_LABEL, n: label.length });
+          return;
+        }
         if (!res.ok) throw new Error(body.error || `${res.status} ${res.statusText}`);
         input.value = "";
         add(body.mark);
       } catch (err) {
-        if (error) error.textContent = `The mark was not set: ${err.message}`;
+        if (error) error.textContent = t("marks-not-set", { why: err.message });
       }
     });
   }

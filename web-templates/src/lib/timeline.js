@@ -4,6 +4,11 @@
 // Content-Security-Policy refuses inline styles.
 import { formatBytes } from "./format.js";
 import { fill, h, SVG_NS } from "./dom.js";
+import { language, t } from "./i18n.js";
+
+/** The series the server names for groups, not companies, in the page's words. */
+const GROUPS = { Other: "timeline-other", Unknown: "timeline-unknown", Hidden: "timeline-hidden" };
+const orgName = (org) => (GROUPS[org] ? t(GROUPS[org]) : org);
 
 const W = 720;
 const H = 180;
@@ -16,7 +21,7 @@ function el(tag, attrs = {}, text = null) {
   return e;
 }
 
-const hhmm = (ms) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+const hhmm = (ms) => new Date(ms).toLocaleTimeString(language(), { hour: "2-digit", minute: "2-digit" });
 
 /** Draw `data` (the timeline JSON) into `svg`, its companies into the `legend` list. */
 export function drawTimeline(svg, legend, data) {
@@ -44,7 +49,7 @@ export function drawTimeline(svg, legend, data) {
       const hgt = (v / max) * ih;
       y -= hgt;
       const r = el("rect", { class: `tl-bar tl-${k % 10}`, x: PAD.left + i * bw, y, width: Math.max(1, bw - 1), height: hgt });
-      r.append(el("title", {}, `${hhmm(start + i * step)}: ${s.org}, ${formatBytes(v)}`));
+      r.append(el("title", {}, `${hhmm(start + i * step)}: ${orgName(s.org)}, ${formatBytes(v)}`));
       parts.push(r);
     });
   }
@@ -59,7 +64,7 @@ export function drawTimeline(svg, legend, data) {
     fill(
       legend,
       series.map((s, k) =>
-        h("li", {}, h("span", { class: `swatch tl-${k % 10}`, "aria-hidden": "true" }), `${s.org} (${formatBytes(s.bytes.reduce((a, b) => a + b, 0))})`),
+        h("li", {}, h("span", { class: `swatch tl-${k % 10}`, "aria-hidden": "true" }), `${orgName(s.org)} (${formatBytes(s.bytes.reduce((a, b) => a + b, 0))})`),
       ),
     );
   }
