@@ -110,7 +110,7 @@ pub(crate) enum SessionError {
 }
 
 /// Run blocking store work on the blocking pool.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, SessionError> + Send + 'static,
 ) -> Result<T, SessionError> {
     tokio::task::spawn_blocking(f)

@@ -7,15 +7,12 @@
 //! counted too. Both reads are bounded: the timeline by [`MAX_STEPS`] steps × [`TOP_ORGS`]
 //! series, a frame by [`MAX_FRAME_ROWS`] rows.
 
-use std::net::IpAddr;
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
 use rusqlite::{params, TransactionBehavior};
 use serde::Serialize;
 
-use crate::correlate::{PathDevice, PathRow};
-use crate::model::{Category, DeviceId, Domain, Mark, MAX_MARKS_PER_SESSION};
+use crate::correlate::PathRow;
+use crate::model::{Mark, MAX_MARKS_PER_SESSION};
 use crate::store::{codec, Store, StoreError};
 
 /// Most time steps of a timeline: a long session gets coarser steps, not more of them.
@@ -218,32 +215,10 @@ impl Store {
              LIMIT ?4",
         )?;
         let (since_ms, at_ms) = (codec::to_ms(since), codec::to_ms(at));
-        let rows = st.query_map(params![session, since_ms, at_ms, MAX_FRAME_ROWS + 1], |r| {
-            let ip: String = r.get(0)?;
-            let Ok(ip) = ip.parse::<IpAddr>() else {
-                return Ok(None);
-            };
-            let domain: Option<String> = r.get(1)?;
-            let category: Option<String> = r.get(7)?;
-            let tracker: i64 = r.get(8)?;
-            Ok(Some(PathRow {
-                device: PathDevice::Device(DeviceId(ip)),
-                domain: domain.and_then(|d| Domain::new(&d).ok()),
-                domain_hidden: false,
-                org: r.get::<_, Option<String>>(2)?.map(Arc::from),
-                country: r.get(3)?,
-                city: r.get(4)?,
-                lat: r.get(5)?,
-                lon: r.get(6)?,
-                category: category.and_then(|c| c.parse::<Category>().ok()),
-                tracker: tracker != 0,
-                bytes_up: n(r.get(9)?),
-                bytes_down: n(r.get(10)?),
-                connections: n(r.get(11)?),
-                open: n(r.get(12)?),
-                last_seen: codec::from_ms(r.get(13)?),
-            }))
-        })?;
+        let rows = st.query_map(
+            params![session, since_ms, at_ms, MAX_FRAME_ROWS + 1],
+            super::paths::path_row,
+        )?;
         let mut paths = Vec::new();
         for r in rows {
             if let Some(row) = r? {

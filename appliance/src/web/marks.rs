@@ -61,15 +61,6 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({ "error": message.into() }))).into_response()
 }
 
-/// Run blocking store work on the blocking pool.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, SessionError> + Send + 'static,
-) -> Result<T, SessionError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| SessionError::Internal(e.to_string()))?
-}
-
 async fn list(State(app): State<AppState>) -> Response {
     let marks: Vec<_> = app.marks.read().iter().map(|m| (**m).clone()).collect();
     let session = app.admin.store().map(|s| s.current_session_id());
@@ -122,7 +113,7 @@ async fn timeline_json(app: &AppState, id: Option<i64>) -> Result<serde_json::Va
         return Err(SessionError::NoHistory);
     };
     let hidden = app.group_view.read().resolve(|i| app.devices.addresses(i));
-    blocking(move || {
+    session::blocking(move || {
         let id = id.unwrap_or_else(|| store.current_session_id());
         let session = stored_session(&store, id)?;
         let end = session.ended_at.unwrap_or_else(Utc::now);
@@ -226,7 +217,7 @@ async fn replay(
     let Some(store) = app.admin.store().cloned() else {
         return SessionError::NoHistory.into_response();
     };
-    let result = blocking(move || {
+    let result = session::blocking(move || {
         let session = stored_session(&store, id)?;
         match at {
             None => Ok(Err((session.clone(), store.marks(id)?))),
