@@ -119,3 +119,46 @@ presenter-sound-off = Warnton: aus
 presenter-sound-unavailable = Warnton: nicht verfügbar
 presenter-since-mark-on = Seit der Markierung: an
 presenter-since-mark-off = Seit der Markierung: aus
+
+## My device (live)
+me-no-connections = Noch keine Verbindungen.
+me-no-lookups = Noch keine Namen nachgeschlagen.
+me-unknown-kind = Unbekannte Art
+badge-tracker = Tracker
+badge-blocked = gesperrt
+unit-sent = gesendet
+unit-received = empfangen
+unit-connections = Verbindungen
+
+## Alerts (server and live)
+alert-outside-host = Ein Rechner von außen
+alert-other-side = Gegenseite:
+alert-first-seen = Zuerst gesehen
+alert-last-seen = zuletzt gesehen
+alert-count = { $n ->
+    [one] einmal
+   *[other] { $n }-mal
+}
+alert-ignored-until = Ignoriert bis { $time } UTC
+alert-ignore = 1 Stunde ignorieren
+alerts-none = Keine Warnungen
+alerts-newest = Die neuesten { $shown } von { $total } Warnungen
+alerts-count = { $n ->
+    [one] { $n } Warnung
+   *[other] { $n } Warnungen
+}
+alerts-no-match = Keine Warnung passt zu diesem Filter.
+alerts-nothing = Bisher nichts Ungewöhnliches.
+alerts-login-ended = Deine Admin-Anmeldung ist abgelaufen: Melde dich auf der Admin-Seite wieder an.
+alerts-gone = Diese Warnung wird nicht mehr aufbewahrt.
+alerts-not-ignored-status = Nicht ignoriert ({ $status }).
+alerts-unreachable = Die Box ist nicht erreichbar ({ $error }).
+
+## Marks (live)
+mark-none-since = Noch keine Markierung: Die ganze Sitzung wird gezeigt.
+mark-none = Noch keine Markierung.
+mark-since = Nur was seit der Markierung geschah: „{ $label }“ um { $time }.
+mark-latest = Letzte Markierung: „{ $label }“ um { $time }.
+mark-label-length = Eine Markierung braucht eine Beschriftung mit 1 bis { $max } Zeichen.
+mark-not-set = Die Markierung wurde nicht gesetzt: { $error }
+alerts-refused = Abgelehnt: Lade diese Seite neu und versuch es noch einmal.

@@ -121,3 +121,46 @@ presenter-sound-off = Alert sound: off
 presenter-sound-unavailable = Alert sound: not available
 presenter-since-mark-on = Since the mark: on
 presenter-since-mark-off = Since the mark: off
+
+## My device (live)
+me-no-connections = No connections yet.
+me-no-lookups = No names looked up yet.
+me-unknown-kind = Unknown kind
+badge-tracker = tracker
+badge-blocked = blocked
+unit-sent = sent
+unit-received = received
+unit-connections = connections
+
+## Alerts (server and live)
+alert-outside-host = An outside host
+alert-other-side = Other side:
+alert-first-seen = First seen
+alert-last-seen = last seen
+alert-count = { $n ->
+    [one] once
+   *[other] { $n } times
+}
+alert-ignored-until = Ignored until { $time } UTC
+alert-ignore = Ignore for 1 hour
+alerts-none = No alerts
+alerts-newest = The newest { $shown } of { $total } alerts
+alerts-count = { $n ->
+    [one] { $n } alert
+   *[other] { $n } alerts
+}
+alerts-no-match = No alerts match this filter.
+alerts-nothing = Nothing unusual so far.
+alerts-login-ended = Your admin login has ended: log in again on the admin page.
+alerts-gone = This alert is no longer kept.
+alerts-not-ignored-status = Not ignored ({ $status }).
+alerts-unreachable = Cannot reach the appliance ({ $error }).
+
+## Marks (live)
+mark-none-since = No mark yet: showing the whole session.
+mark-none = No mark yet.
+mark-since = Showing only what happened since the mark: “{ $label }” at { $time }.
+mark-latest = Latest mark: “{ $label }” at { $time }.
+mark-label-length = A mark needs a label of 1 to { $max } characters.
+mark-not-set = The mark was not set: { $error }
+alerts-refused = Refused: reload this page and try again.

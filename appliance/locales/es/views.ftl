@@ -119,3 +119,46 @@ presenter-sound-off = Sonido de alertas: apagado
 presenter-sound-unavailable = Sonido de alertas: no disponible
 presenter-since-mark-on = Desde la marca: sí
 presenter-since-mark-off = Desde la marca: no
+
+## My device (live)
+me-no-connections = Todavía no hay conexiones.
+me-no-lookups = Todavía no se ha buscado ningún nombre.
+me-unknown-kind = Tipo desconocido
+badge-tracker = rastreador
+badge-blocked = bloqueado
+unit-sent = enviados
+unit-received = recibidos
+unit-connections = conexiones
+
+## Alerts (server and live)
+alert-outside-host = Un equipo de fuera
+alert-other-side = Otro extremo:
+alert-first-seen = Visto por primera vez
+alert-last-seen = visto por última vez
+alert-count = { $n ->
+    [one] una vez
+   *[other] { $n } veces
+}
+alert-ignored-until = Ignorada hasta las { $time } UTC
+alert-ignore = Ignorar 1 hora
+alerts-none = Ninguna alerta
+alerts-newest = Las { $shown } más recientes de { $total } alertas
+alerts-count = { $n ->
+    [one] { $n } alerta
+   *[other] { $n } alertas
+}
+alerts-no-match = Ninguna alerta coincide con este filtro.
+alerts-nothing = Nada raro hasta ahora.
+alerts-login-ended = Tu sesión de administración ha caducado: vuelve a iniciarla en la página de administración.
+alerts-gone = Esta alerta ya no se guarda.
+alerts-not-ignored-status = No ignorada ({ $status }).
+alerts-unreachable = No se puede contactar con el aparato ({ $error }).
+
+## Marks (live)
+mark-none-since = Todavía no hay marcas: se muestra toda la sesión.
+mark-none = Todavía no hay marcas.
+mark-since = Solo lo que pasó desde la marca: «{ $label }» a las { $time }.
+mark-latest = Última marca: «{ $label }» a las { $time }.
+mark-label-length = Una marca necesita un texto de 1 a { $max } caracteres.
+mark-not-set = No se puso la marca: { $error }
+alerts-refused = Rechazado: recarga esta página e inténtalo de nuevo.

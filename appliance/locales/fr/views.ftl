@@ -119,3 +119,46 @@ presenter-sound-off = Son des alertes : coupé
 presenter-sound-unavailable = Son des alertes : indisponible
 presenter-since-mark-on = Depuis le repère : oui
 presenter-since-mark-off = Depuis le repère : non
+
+## My device (live)
+me-no-connections = Pas encore de connexions.
+me-no-lookups = Aucun nom cherché pour l’instant.
+me-unknown-kind = Type inconnu
+badge-tracker = traqueur
+badge-blocked = bloqué
+unit-sent = envoyés
+unit-received = reçus
+unit-connections = connexions
+
+## Alerts (server and live)
+alert-outside-host = Un hôte extérieur
+alert-other-side = Autre côté :
+alert-first-seen = Vu d’abord à
+alert-last-seen = vu en dernier à
+alert-count = { $n ->
+    [one] une fois
+   *[other] { $n } fois
+}
+alert-ignored-until = Ignorée jusqu’à { $time } UTC
+alert-ignore = Ignorer pendant 1 heure
+alerts-none = Aucune alerte
+alerts-newest = Les { $shown } plus récentes sur { $total } alertes
+alerts-count = { $n ->
+    [one] { $n } alerte
+   *[other] { $n } alertes
+}
+alerts-no-match = Aucune alerte ne correspond à ce filtre.
+alerts-nothing = Rien d’inhabituel jusqu’ici.
+alerts-login-ended = Ta connexion d’administrateur a expiré : reconnecte-toi sur la page d’administration.
+alerts-gone = Cette alerte n’est plus conservée.
+alerts-not-ignored-status = Non ignorée ({ $status }).
+alerts-unreachable = Impossible de joindre le boîtier ({ $error }).
+
+## Marks (live)
+mark-none-since = Pas encore de repère : toute la séance est affichée.
+mark-none = Pas encore de repère.
+mark-since = Seulement ce qui s’est passé depuis le repère : « { $label } » à { $time }.
+mark-latest = Dernier repère : « { $label } » à { $time }.
+mark-label-length = Un repère a besoin d’un libellé de 1 à { $max } caractères.
+mark-not-set = Le repère n’a pas été posé : { $error }
+alerts-refused = Refusé : recharge cette page et réessaie.

@@ -5,12 +5,13 @@
 // the view's event stream (`mark` events: pass `marks.onEvent` to startLive's onEvent).
 import { fetchJson } from "./live.js";
 import { drawTimeline } from "./timeline.js";
+import { language, t } from "./i18n.js";
 
 const MAX_LABEL = 80;
 /** How often the timeline is read again (it changes by the minute). */
 const TIMELINE_EVERY_MS = 30000;
 
-const clock = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+const clock = (iso) => new Date(iso).toLocaleTimeString(language(), { hour: "2-digit", minute: "2-digit" });
 
 /**
  * Start. `sinceOn()` says whether the view shows only what happened since the latest mark;
@@ -28,11 +29,9 @@ export function startMarks({ sinceOn = () => false, onNewMark = () => {} } = {})
     if (!line) return;
     const m = marks[marks.length - 1];
     if (!m) {
-      line.textContent = sinceOn()
-        ? "No mark yet: showing the whole session."
-        : "No mark yet.";
+      line.textContent = sinceOn() ? t("mark-none-since") : t("mark-none");
     } else {
-      line.textContent = `${sinceOn() ? "Showing only what happened since the mark" : "Latest mark"}: “${m.label}” at ${clock(m.at)}.`;
+      line.textContent = t(sinceOn() ? "mark-since" : "mark-latest", { label: m.label, time: clock(m.at) });
     }
     line.dataset.marks = String(marks.length);
   };
@@ -68,7 +67,7 @@ export function startMarks({ sinceOn = () => false, onNewMark = () => {} } = {})
       const label = input.value.trim();
       if (error) error.textContent = "";
       if (!label || label.length > MAX_LABEL) {
-        if (error) error.textContent = `A mark needs a label of 1 to ${MAX_LABEL} characters.`;
+        if (error) error.textContent = t("mark-label-length", { max: MAX_LABEL });
         return;
       }
       try {
@@ -82,7 +81,7 @@ export function startMarks({ sinceOn = () => false, onNewMark = () => {} } = {})
         input.value = "";
         add(body.mark);
       } catch (err) {
-        if (error) error.textContent = `The mark was not set: ${err.message}`;
+        if (error) error.textContent = t("mark-not-set", { error: err.message });
       }
     });
   }

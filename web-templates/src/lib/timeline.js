@@ -4,6 +4,7 @@
 // Content-Security-Policy refuses inline styles.
 import { formatBytes } from "./format.js";
 import { fill, h, SVG_NS } from "./dom.js";
+import { language } from "./i18n.js";
 
 const W = 720;
 const H = 180;
@@ -16,7 +17,7 @@ function el(tag, attrs = {}, text = null) {
   return e;
 }
 
-const hhmm = (ms) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+const hhmm = (ms) => new Date(ms).toLocaleTimeString(language(), { hour: "2-digit", minute: "2-digit" });
 
 /** Draw `data` (the timeline JSON) into `svg`, its companies into the `legend` list. */
 export function drawTimeline(svg, legend, data) {

@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use crate::group_view::Censor;
 use crate::model::{Alert, AlertKind, DeviceId};
-use crate::web::page::{kind_icon, kind_label};
+use crate::i18n::Tr;
+use crate::web::page::kind_icon;
 use crate::web::AppState;
 
 /// When, as the pages show it (UTC): the clock time for today, else the date too.
@@ -22,13 +23,9 @@ pub fn alert_time(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
-/// "once", "2 times".
-pub fn count_words(n: u64) -> String {
-    if n == 1 {
-        "once".into()
-    } else {
-        format!("{n} times")
-    }
+/// "once", "2 times" in the language of `tr`.
+pub fn count_words(tr: Tr, n: u64) -> String {
+    tr.tn("alert-count", "n", n)
 }
 
 /// One alert as the pages show it.
@@ -39,7 +36,7 @@ pub struct AlertRow {
     /// Kind id (`upload`, ...), for CSS and filters.
     pub kind: &'static str,
     /// The kind in plain words.
-    pub label: &'static str,
+    pub label: String,
     /// The kind's symbol.
     pub icon: &'static str,
     /// The device's address (empty for an outside host), for the scripts only.
@@ -67,8 +64,13 @@ pub struct AlertRow {
 }
 
 impl AlertRow {
-    /// Format `l` for a page rendered at `now`.
-    pub fn new(l: &Listed, now: DateTime<Utc>, ignored_until: Option<DateTime<Utc>>) -> Self {
+    /// Format `l` for a page rendered at `now` in the language of `tr`.
+    pub fn new(
+        l: &Listed,
+        now: DateTime<Utc>,
+        ignored_until: Option<DateTime<Utc>>,
+        tr: Tr,
+    ) -> Self {
         let a = &l.alert;
         let iso = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let remote = match (&a.domain, a.remote_ip) {
@@ -80,22 +82,22 @@ impl AlertRow {
         AlertRow {
             id: a.id,
             kind: a.kind.as_str(),
-            label: kind_label(a.kind),
+            label: tr.t(&format!("alert-kind-{}", a.kind.as_str())),
             icon: kind_icon(a.kind),
             device_ip: a.device_ip.map(|d| d.to_string()).unwrap_or_default(),
             device_name: l
                 .device_name
                 .clone()
-                .unwrap_or_else(|| "An outside host".into()),
+                .unwrap_or_else(|| tr.t("alert-outside-host")),
             remote,
             first_iso: iso(a.first_seen),
             first_time: alert_time(a.first_seen, now),
             last_iso: iso(a.last_seen),
             last_time: alert_time(a.last_seen, now),
             count: a.count,
-            count_words: count_words(a.count),
+            count_words: count_words(tr, a.count),
             message: a.message.clone(),
-            ignored_until: ignored_until.map(|t| format!("{} UTC", alert_time(t, now))),
+            ignored_until: ignored_until.map(|t| alert_time(t, now)),
         }
     }
 }
@@ -194,7 +196,7 @@ pub(crate) mod tests {
         AlertRow {
             id,
             kind: kind.as_str(),
-            label: kind_label(kind),
+            label: Tr::new(crate::i18n::Lang::En).t(&format!("alert-kind-{}", kind.as_str())),
             icon: kind_icon(kind),
             device_ip: device.map(|_| "192.0.2.10".to_string()).unwrap_or_default(),
             device_name: device.unwrap_or("An outside host").to_string(),
@@ -241,8 +243,11 @@ pub(crate) mod tests {
         assert_eq!(alert_time(at(10, 2, 3), at(23, 59, 0)), "10:02:03");
         let yesterday = at(10, 2, 3) - chrono::Duration::days(1);
         assert_eq!(alert_time(yesterday, at(9, 0, 0)), "2026-11-20 10:02");
-        assert_eq!(count_words(1), "once");
-        assert_eq!(count_words(3), "3 times");
+        let en = Tr::new(crate::i18n::Lang::En);
+        assert_eq!(count_words(en, 1), "once");
+        assert_eq!(count_words(en, 3), "3 times");
+        let de = Tr::new(crate::i18n::Lang::De);
+        assert_eq!(count_words(de, 3), "3-mal");
     }
 
     #[test]
@@ -256,7 +261,8 @@ pub(crate) mod tests {
             )),
             device_name: Some("Anna's phone".into()),
         };
-        let r = AlertRow::new(&l, at(11, 0, 0), Some(at(12, 0, 0)));
+        let en = Tr::new(crate::i18n::Lang::En);
+        let r = AlertRow::new(&l, at(11, 0, 0), Some(at(12, 0, 0)), en);
         assert_eq!(r.kind, "upload");
         assert_eq!(r.label, "Large upload");
         assert_eq!(r.device_name, "Anna's phone");
@@ -266,14 +272,17 @@ pub(crate) mod tests {
         assert_eq!(r.last_time, "10:04:41");
         assert_eq!(r.last_iso, "2026-11-21T10:04:41.000Z");
         assert_eq!(r.count_words, "3 times");
-        assert_eq!(r.ignored_until.as_deref(), Some("12:00:00 UTC"));
+        assert_eq!(r.ignored_until.as_deref(), Some("12:00:00"));
 
         let outside = Listed {
             alert: Arc::new(alert(AlertKind::Scan, None, None, Some("198.51.100.7"))),
             device_name: None,
         };
-        let r = AlertRow::new(&outside, at(11, 0, 0), None);
+        let r = AlertRow::new(&outside, at(11, 0, 0), None, en);
         assert_eq!(r.device_name, "An outside host");
+        let fr = AlertRow::new(&outside, at(11, 0, 0), None, Tr::new(crate::i18n::Lang::Fr));
+        assert_eq!(fr.device_name, "Un hôte extérieur");
+        assert_eq!(fr.label, "Balayage");
         assert_eq!(r.device_ip, "");
         assert_eq!(r.remote, "198.51.100.7");
         assert_eq!(r.ignored_until, None);
