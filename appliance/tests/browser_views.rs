@@ -14,8 +14,8 @@
 //! from the sankey and presenter (totals kept, the device's own page unchanged), undone.
 //!
 //! Languages: every page in English, German (`Accept-Language`), French and Spanish (the
-//! switcher, without JavaScript for Spanish) on a phone, with no missing message and no text
-//! out of its box.
+//! switcher, without JavaScript for Spanish) on a phone, with no missing message, no common
+//! English word left in another language's page and no text out of its box.
 //!
 //! Screenshots and the browser's report go to `target/browser/`. Needs root, the built front
 //! end (`scripts/build-web.sh`, which `cargo build` runs) and `scripts/fetch-test-data.sh`.
@@ -261,7 +261,7 @@ fn every_view_in_a_real_browser_with_real_traffic() {
     // switcher's cookie; Spanish without JavaScript): in that language, no missing message,
     // no text out of its box at 390 px.
     let langs = report["languages"].as_array().expect("languages");
-    assert_eq!(langs.len(), 4 * 7, "{langs:?}");
+    assert_eq!(langs.len(), 4 * 8, "{langs:?}");
     for l in langs {
         let what = format!("{} in {}", l["route"], l["lang"]);
         // The presenter follows site.language (here English), not the browser's language.
@@ -275,6 +275,11 @@ fn every_view_in_a_real_browser_with_real_traffic() {
             l["missing"],
             serde_json::json!([]),
             "{what}: missing messages"
+        );
+        assert_eq!(
+            l["english"],
+            serde_json::json!([]),
+            "{what}: English words left on the page"
         );
         assert_eq!(l["page_overflow"], false, "{what}: wider than the phone");
         assert_eq!(

@@ -564,7 +564,8 @@ try {
   // the browser, or the switcher's cookie), no message is missing (⟦id⟧), and no text runs
   // out of its box at 390 px.
   report.languages = [];
-  const langRoutes = ['/', '/sankey', '/map', '/presenter', '/me', '/alerts', '/me/takehome'];
+  // /admin: its login form (the logged-in admin page is English only).
+  const langRoutes = ['/', '/sankey', '/map', '/presenter', '/me', '/alerts', '/me/takehome', '/admin'];
   for (const [lang, how] of [['en', {}], ['de', { acceptLanguage: 'de-DE,de;q=0.9' }], ['fr', { switchTo: 'fr' }], ['es', { switchTo: 'es', script: false }]]) {
     for (const route of langRoutes) {
       const { page, context } = await openPage(route, phone, how);
@@ -585,9 +586,27 @@ try {
           if (['auto', 'scroll'].includes(cs.overflowX)) continue;
           if (el.scrollWidth > el.clientWidth + 1) over.push(`${el.tagName.toLowerCase()}.${el.className}: ${el.textContent.replace(/\s+/g, ' ').trim().slice(0, 60)}`);
         }
+        // English left on a page in another language: common English words in its own
+        // words (the site's name, the detectors' alert messages and the data sources' own
+        // descriptions are data, not the page's words, and are left out).
+        let english = [];
+        if (document.documentElement.lang !== 'en') {
+          const copy = document.body.cloneNode(true);
+          // The home page's data sources: names and descriptions from the data's own manifests.
+          for (const el of copy.querySelectorAll('script, style, noscript, .lang-switch, .brand, .alert-message, ul.sources, [hidden]')) el.remove();
+          const words = [document.title.split(' · ')[0], copy.innerText || copy.textContent];
+          for (const el of copy.querySelectorAll('[aria-label],[title],[placeholder]')) {
+            words.push(el.getAttribute('aria-label') || '', el.getAttribute('title') || '', el.getAttribute('placeholder') || '');
+          }
+          const text = words.join('\n').replace(/\s+/g, ' ');
+          const re = /\b(the|and|your|this|with|from|what|nothing|device|shows?|seen|yet)\b/gi;
+          let m;
+          while ((m = re.exec(text)) && english.length < 10) english.push(text.slice(Math.max(0, m.index - 30), m.index + 30));
+        }
         return {
           html_lang: document.documentElement.lang,
           missing: [...new Set(missing)],
+          english,
           page_overflow: document.documentElement.scrollWidth > window.innerWidth,
           overflowing: over.slice(0, 10),
         };

@@ -277,3 +277,25 @@ mark-now = Jetzt markieren
 timeline-caption = Daten pro Minute und Firma in dieser Sitzung, mit den Markierungen
 unit-new-connections = neue Verbindungen
 unit-lookups = nachgeschlagene Namen
+
+## Admin page, before logging in
+admin-off-title = Die Admin-Seiten sind ausgeschaltet
+admin-off-1 = Es ist kein Admin-Passwort gesetzt. Um sie einzuschalten, öffne die Konfigurationsdatei (<code>whereflow-settings.toml</code> auf der Boot-Partition der SD-Karte; jeder Laptop kann sie bearbeiten) und füge hinzu:
+admin-off-example = ein Passwort mit mindestens 8 Zeichen
+admin-off-2 = Starte die Box dann neu. Beim ersten Start ersetzt whereflow das Passwort in der Datei durch einen Hash davon (<code>password_hash = "$argon2id$..."</code>), sodass die Datei es nicht mehr zeigt.
+admin-login-title = Anmelden
+admin-login-what = Hier startet, wer die Sitzung leitet, neue Sitzungen, sperrt Tracker, Werbung und Ziele, beendet Verbindungen, exportiert das Aufgezeichnete und legt fest, wie lange es aufbewahrt wird.
+admin-plain-http = <strong>Diese Seite kam über einfaches HTTP.</strong> In einem WPA2-WLAN kann jeder, der das Passwort kennt, mitlesen, was andere senden, wenn er gesehen hat, wie sie sich verbunden haben – also auch das hier eingegebene Admin-Passwort.
+admin-https-there = Melde dich stattdessen unter <a href="{ $url }">{ $url }</a> an (der Browser warnt einmal vor dem Zertifikat: Es stimmt, wenn sein SHA-256-Fingerabdruck <code>{ $fingerprint }</code> ist, wie auch in der Präsentationsansicht).
+admin-https-none = Setze <code>web.https_listen</code>, um dich über HTTPS anzumelden, oder melde dich über ein Kabel oder an der Box selbst an.
+admin-password = Admin-Passwort
+admin-login-button = Anmelden
+admin-login-empty = Gib das Admin-Passwort ein.
+admin-login-wrong = Falsches Passwort.
+admin-login-too-many-device = Zu viele falsche Passwörter von diesem Gerät: Versuch es in { $seconds } Sekunden wieder.
+admin-login-too-many-all = Zu viele falsche Passwörter auf dieser Box: Versuch es in { $seconds } Sekunden wieder.
+admin-login-busy = Eine Anmeldung von diesem Gerät wird gerade geprüft: Versuch es noch einmal.
+admin-login-recovery = Als Admin ausgesperrt? Gib den einmaligen Wiederherstellungscode als Passwort ein: Er steht in whereflow-problems.txt auf der Boot-Partition der SD-Karte und im Konsolenprotokoll der Box.
+admin-logged-out = Abgemeldet.
+presenter-qr-wifi = QR-Code zum Verbinden mit dem WLAN { $ssid }
+presenter-qr-open = QR-Code zum Öffnen von { $url }

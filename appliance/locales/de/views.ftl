@@ -162,3 +162,7 @@ mark-latest = Letzte Markierung: „{ $label }“ um { $time }.
 mark-label-length = Eine Markierung braucht eine Beschriftung mit 1 bis { $max } Zeichen.
 mark-not-set = Die Markierung wurde nicht gesetzt: { $error }
 alerts-refused = Abgelehnt: Lade diese Seite neu und versuch es noch einmal.
+
+## Devices without a name
+device-numbered = Gerät { $n }
+device-address = Gerät { $tail }

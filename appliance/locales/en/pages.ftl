@@ -278,3 +278,25 @@ mark-now = Mark now
 timeline-caption = Data per minute per company this session, with the marks
 unit-new-connections = new connections
 unit-lookups = names looked up
+
+## Admin page, before logging in
+admin-off-title = The admin pages are off
+admin-off-1 = No admin password is set. To turn them on, open the configuration file (<code>whereflow-settings.toml</code> on the SD card's boot partition; any laptop can edit it) and add:
+admin-off-example = a password of at least 8 characters
+admin-off-2 = Then restart the appliance. At its first start whereflow replaces the password in the file by a hash of it (<code>password_hash = "$argon2id$..."</code>), so the file no longer shows it.
+admin-login-title = Log in
+admin-login-what = Here the person running the session starts new sessions, blocks trackers, ads and destinations, ends connections, exports what was recorded and sets how long it is kept.
+admin-plain-http = <strong>This page came over plain HTTP.</strong> On a WPA2 WiFi everyone who knows the passphrase can read what others send if they saw them join, so the admin password typed here could be read too.
+admin-https-there = Log in at <a href="{ $url }">{ $url }</a> instead (the browser warns about the certificate once: it is right if its SHA-256 fingerprint is <code>{ $fingerprint }</code>, also on the presenter view).
+admin-https-none = Set <code>web.https_listen</code> to log in over HTTPS, or log in on a wired connection or from the appliance itself.
+admin-password = Admin password
+admin-login-button = Log in
+admin-login-empty = Enter the admin password.
+admin-login-wrong = Wrong password.
+admin-login-too-many-device = Too many wrong passwords from this device: try again in { $seconds } seconds.
+admin-login-too-many-all = Too many wrong passwords on this appliance: try again in { $seconds } seconds.
+admin-login-busy = A login from this device is being checked: try again.
+admin-login-recovery = Locked out as the admin? Type the one-time recovery code as the password: it is in whereflow-problems.txt on the SD card's boot partition and in the appliance's console log.
+admin-logged-out = Logged out.
+presenter-qr-wifi = QR code to join the WiFi network { $ssid }
+presenter-qr-open = QR code to open { $url }

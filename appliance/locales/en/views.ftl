@@ -164,3 +164,7 @@ mark-latest = Latest mark: “{ $label }” at { $time }.
 mark-label-length = A mark needs a label of 1 to { $max } characters.
 mark-not-set = The mark was not set: { $error }
 alerts-refused = Refused: reload this page and try again.
+
+## Devices without a name
+device-numbered = Device { $n }
+device-address = Device { $tail }

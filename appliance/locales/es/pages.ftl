@@ -277,3 +277,25 @@ mark-now = Marcar ahora
 timeline-caption = Datos por minuto y empresa en esta sesión, con las marcas
 unit-new-connections = conexiones nuevas
 unit-lookups = nombres buscados
+
+## Admin page, before logging in
+admin-off-title = Las páginas de administración están apagadas
+admin-off-1 = No hay contraseña de administración. Para activarlas, abre el archivo de configuración (<code>whereflow-settings.toml</code> en la partición de arranque de la tarjeta SD; cualquier portátil puede editarlo) y añade:
+admin-off-example = una contraseña de al menos 8 caracteres
+admin-off-2 = Después reinicia el aparato. En su primer arranque, whereflow sustituye la contraseña del archivo por un hash (<code>password_hash = "$argon2id$..."</code>), así que el archivo ya no la muestra.
+admin-login-title = Iniciar sesión
+admin-login-what = Aquí quien dirige la sesión inicia sesiones nuevas, bloquea rastreadores, anuncios y destinos, corta conexiones, exporta lo grabado y decide cuánto tiempo se guarda.
+admin-plain-http = <strong>Esta página llegó por HTTP sin cifrar.</strong> En una WiFi WPA2, quien conozca la contraseña puede leer lo que envían los demás si los vio conectarse, así que también podría leer la contraseña de administración escrita aquí.
+admin-https-there = Inicia sesión mejor en <a href="{ $url }">{ $url }</a> (el navegador avisa una vez sobre el certificado: es correcto si su huella SHA-256 es <code>{ $fingerprint }</code>, que también aparece en la vista de presentación).
+admin-https-none = Configura <code>web.https_listen</code> para iniciar sesión por HTTPS, o hazlo por cable o desde el propio aparato.
+admin-password = Contraseña de administración
+admin-login-button = Iniciar sesión
+admin-login-empty = Escribe la contraseña de administración.
+admin-login-wrong = Contraseña incorrecta.
+admin-login-too-many-device = Demasiadas contraseñas incorrectas desde este dispositivo: inténtalo de nuevo dentro de { $seconds } segundos.
+admin-login-too-many-all = Demasiadas contraseñas incorrectas en este aparato: inténtalo de nuevo dentro de { $seconds } segundos.
+admin-login-busy = Se está comprobando un inicio de sesión desde este dispositivo: inténtalo de nuevo.
+admin-login-recovery = ¿Sin acceso como administración? Escribe el código de recuperación de un solo uso como contraseña: está en whereflow-problems.txt, en la partición de arranque de la tarjeta SD, y en el registro de la consola del aparato.
+admin-logged-out = Sesión cerrada.
+presenter-qr-wifi = Código QR para unirse a la red WiFi { $ssid }
+presenter-qr-open = Código QR para abrir { $url }

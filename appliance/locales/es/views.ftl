@@ -162,3 +162,7 @@ mark-latest = Última marca: «{ $label }» a las { $time }.
 mark-label-length = Una marca necesita un texto de 1 a { $max } caracteres.
 mark-not-set = No se puso la marca: { $error }
 alerts-refused = Rechazado: recarga esta página e inténtalo de nuevo.
+
+## Devices without a name
+device-numbered = Dispositivo { $n }
+device-address = Dispositivo { $tail }

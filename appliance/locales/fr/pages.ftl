@@ -277,3 +277,25 @@ mark-now = Marquer maintenant
 timeline-caption = Données par minute et par entreprise pendant cette séance, avec les repères
 unit-new-connections = nouvelles connexions
 unit-lookups = noms cherchés
+
+## Admin page, before logging in
+admin-off-title = Les pages d’administration sont désactivées
+admin-off-1 = Aucun mot de passe d’administration n’est défini. Pour les activer, ouvre le fichier de configuration (<code>whereflow-settings.toml</code> sur la partition de démarrage de la carte SD ; n’importe quel ordinateur portable peut le modifier) et ajoute :
+admin-off-example = un mot de passe d’au moins 8 caractères
+admin-off-2 = Redémarre ensuite le boîtier. À son premier démarrage, whereflow remplace le mot de passe du fichier par une empreinte (<code>password_hash = "$argon2id$..."</code>) : le fichier ne le montre plus.
+admin-login-title = Connexion
+admin-login-what = Ici, la personne qui anime la séance démarre de nouvelles séances, bloque traqueurs, publicités et destinations, coupe des connexions, exporte ce qui a été enregistré et règle combien de temps c’est gardé.
+admin-plain-http = <strong>Cette page est arrivée en HTTP simple.</strong> Sur un WiFi WPA2, toute personne qui connaît la phrase de passe peut lire ce que les autres envoient si elle les a vus se connecter : le mot de passe d’administration tapé ici pourrait donc être lu aussi.
+admin-https-there = Connecte-toi plutôt sur <a href="{ $url }">{ $url }</a> (le navigateur avertit une fois à propos du certificat : il est bon si son empreinte SHA-256 est <code>{ $fingerprint }</code>, aussi affichée sur la vue de présentation).
+admin-https-none = Définis <code>web.https_listen</code> pour te connecter en HTTPS, ou connecte-toi par câble ou depuis le boîtier lui-même.
+admin-password = Mot de passe d’administration
+admin-login-button = Se connecter
+admin-login-empty = Saisis le mot de passe d’administration.
+admin-login-wrong = Mot de passe incorrect.
+admin-login-too-many-device = Trop de mots de passe incorrects depuis cet appareil : réessaie dans { $seconds } secondes.
+admin-login-too-many-all = Trop de mots de passe incorrects sur ce boîtier : réessaie dans { $seconds } secondes.
+admin-login-busy = Une connexion depuis cet appareil est en cours de vérification : réessaie.
+admin-login-recovery = Bloqué en tant qu’administrateur ? Tape le code de récupération à usage unique comme mot de passe : il se trouve dans whereflow-problems.txt sur la partition de démarrage de la carte SD et dans le journal de la console du boîtier.
+admin-logged-out = Déconnecté.
+presenter-qr-wifi = QR code pour rejoindre le réseau WiFi { $ssid }
+presenter-qr-open = QR code pour ouvrir { $url }

@@ -162,3 +162,7 @@ mark-latest = Dernier repère : « { $label } » à { $time }.
 mark-label-length = Un repère a besoin d’un libellé de 1 à { $max } caractères.
 mark-not-set = Le repère n’a pas été posé : { $error }
 alerts-refused = Refusé : recharge cette page et réessaie.
+
+## Devices without a name
+device-numbered = Appareil { $n }
+device-address = Appareil { $tail }

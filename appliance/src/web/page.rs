@@ -221,24 +221,6 @@ pub fn kinds_json(tr: Tr) -> String {
     script_json(&serde_json::Value::Array(list))
 }
 
-/// "1.2 MB": decimal units, as phones count data (the same as the scripts' `formatBytes`).
-pub fn format_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
-    let mut v = n as f64;
-    let mut i = 0;
-    while v >= 1000.0 && i < UNITS.len() - 1 {
-        v /= 1000.0;
-        i += 1;
-    }
-    if i == 0 || v >= 100.0 {
-        format!("{v:.0} {}", UNITS[i])
-    } else {
-        let s = format!("{v:.1}");
-        let s = s.strip_suffix(".0").unwrap_or(&s);
-        format!("{s} {}", UNITS[i])
-    }
-}
-
 /// Text safe inside HTML (element content or a quoted attribute).
 pub fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -284,16 +266,6 @@ mod tests {
         assert!(!s.contains('<') && !s.contains('>'));
         let back: serde_json::Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back, v);
-    }
-
-    #[test]
-    fn bytes_read_like_the_scripts_show_them() {
-        assert_eq!(format_bytes(0), "0 B");
-        assert_eq!(format_bytes(999), "999 B");
-        assert_eq!(format_bytes(1200), "1.2 kB");
-        assert_eq!(format_bytes(48_000), "48 kB");
-        assert_eq!(format_bytes(123_456_789), "123 MB");
-        assert_eq!(format_bytes(5_000_000_000), "5 GB");
     }
 
     #[test]

@@ -45,8 +45,8 @@ export function remoteWords(a) {
 /** What the views call an address they have no name for (as the server does): "Device .10". */
 export function addressLabel(ip) {
   const s = String(ip || "");
-  if (s.includes(":")) return `Device :${s.split(":").filter(Boolean).pop() || "0"}`;
-  return `Device .${s.split(".").pop()}`;
+  if (s.includes(":")) return t("device-address", { tail: `:${s.split(":").filter(Boolean).pop() || "0"}` });
+  return t("device-address", { tail: `.${s.split(".").pop()}` });
 }
 
 /** The device by name (never a MAC address): the alert's own `device_name`, else one the view

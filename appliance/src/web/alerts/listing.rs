@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::group_view::Censor;
-use crate::model::{Alert, AlertKind, DeviceId};
 use crate::i18n::Tr;
+use crate::model::{Alert, AlertKind, DeviceId};
 use crate::web::page::kind_icon;
 use crate::web::AppState;
 

@@ -275,6 +275,7 @@ struct IgnoreForm {
 /// way back.
 fn refused_page(tr: Tr, status: StatusCode, message: &str) -> Response {
     crate::web::notice::refused_page(
+        tr.code(),
         status,
         &tr.t("alerts-not-ignored"),
         message,

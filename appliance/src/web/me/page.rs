@@ -9,10 +9,10 @@ use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use serde::Deserialize;
 
-use crate::web::alerts::listing::AlertRow;
-use crate::web::auth::csrf::{check_form_token, FormToken};
 use crate::i18n::Tr;
 use crate::model::Category;
+use crate::web::alerts::listing::AlertRow;
+use crate::web::auth::csrf::{check_form_token, FormToken};
 use crate::web::language;
 use crate::web::me::view::{me_view, MeView};
 use crate::web::page::{category_label, html, Layout};
@@ -150,6 +150,7 @@ fn tr_of(app: &AppState) -> Tr {
 /// way back.
 fn refused(tr: Tr, status: StatusCode, message: &str) -> Response {
     crate::web::notice::refused_page(
+        tr.code(),
         status,
         &tr.t("me-refused-title"),
         message,
@@ -179,14 +180,20 @@ async fn set_nickname(
 ) -> Response {
     let tr = tr_of(&app);
     if let Err(e) = check_form_token(&headers, &form.csrf) {
-        return refused(tr, StatusCode::FORBIDDEN, &tr.t1("me-form-refused", "why", e.0));
+        return refused(
+            tr,
+            StatusCode::FORBIDDEN,
+            &tr.t1("me-form-refused", "why", e.0),
+        );
     }
     let ip = viewer.device.ip();
     match crate::session::set_own_nickname(&app.stages(), ip, &form.nickname) {
         Ok(name) => done(&headers, serde_json::json!({ "nickname": name }), "/me"),
-        Err(e @ crate::session::SessionError::NicknameLocked) => {
-            refused(tr, StatusCode::FORBIDDEN, &tr.t1("me-not-changed", "why", &e.to_string()))
-        }
+        Err(e @ crate::session::SessionError::NicknameLocked) => refused(
+            tr,
+            StatusCode::FORBIDDEN,
+            &tr.t1("me-not-changed", "why", &e.to_string()),
+        ),
         Err(crate::session::SessionError::Nickname(e)) => refused(
             tr,
             StatusCode::BAD_REQUEST,
@@ -204,7 +211,11 @@ async fn forget(
 ) -> Response {
     let tr = tr_of(&app);
     if let Err(e) = check_form_token(&headers, &form.csrf) {
-        return refused(tr, StatusCode::FORBIDDEN, &tr.t1("me-form-refused", "why", e.0));
+        return refused(
+            tr,
+            StatusCode::FORBIDDEN,
+            &tr.t1("me-form-refused", "why", e.0),
+        );
     }
     if form.confirm != "yes" {
         return refused(tr, StatusCode::BAD_REQUEST, &tr.t("me-forget-unticked"));

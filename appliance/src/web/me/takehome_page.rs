@@ -54,8 +54,10 @@ impl TakeHomePage {
 
     /// A category id's label in the page's language.
     fn kind(&self, id: &str) -> String {
-        id.parse::<Category>()
-            .map_or_else(|_| self.page.tr.t("th-unknown-kind"), |c| category_label(self.page.tr, c))
+        id.parse::<Category>().map_or_else(
+            |_| self.page.tr.t("th-unknown-kind"),
+            |c| category_label(self.page.tr, c),
+        )
     }
 
     /// A tracker's kind in the page's language.
@@ -102,13 +104,10 @@ async fn page(
                     "th-bad-device-title",
                     "th-bad-device",
                 ),
-                Refusal::NotYours => (
-                    StatusCode::FORBIDDEN,
-                    "th-not-yours-title",
-                    "th-not-yours",
-                ),
+                Refusal::NotYours => (StatusCode::FORBIDDEN, "th-not-yours-title", "th-not-yours"),
             };
             return crate::web::notice::refused_page(
+                tr.code(),
                 status,
                 &tr.t(title),
                 &tr.t(msg),
