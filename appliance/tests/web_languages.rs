@@ -57,10 +57,21 @@ fn the_browser_and_the_switcher_choose_and_bad_input_is_english() {
     assert!(al.contains("Ce que veulent dire les types"), "{al}");
     let ad = d.get("/admin", &[("Accept-Language", "de")]).text();
     assert!(ad.contains("Verwaltung"), "{ad}");
-    let other = d.get("/me/takehome?device=192.0.2.99", &[("Accept-Language", "fr")]);
+    let other = d.get(
+        "/me/takehome?device=192.0.2.99",
+        &[("Accept-Language", "fr")],
+    );
     assert_eq!(other.status, 403, "{other:?}");
-    assert!(other.text().contains("Pas ton appareil"), "{}", other.text());
-    assert!(other.text().contains("<html lang=\"fr\">"), "{}", other.text());
+    assert!(
+        other.text().contains("Pas ton appareil"),
+        "{}",
+        other.text()
+    );
+    assert!(
+        other.text().contains("<html lang=\"fr\">"),
+        "{}",
+        other.text()
+    );
     for page in [&me, &th, &al, &ad] {
         assert!(!page.contains('⟦'), "no missing message");
     }

@@ -587,13 +587,13 @@ try {
           if (el.scrollWidth > el.clientWidth + 1) over.push(`${el.tagName.toLowerCase()}.${el.className}: ${el.textContent.replace(/\s+/g, ' ').trim().slice(0, 60)}`);
         }
         // English left on a page in another language: common English words in its own
-        // words (the site's name, the detectors' alert messages and the data sources' own
-        // descriptions are data, not the page's words, and are left out).
+        // words (the site's name and the data sources' own descriptions are data, not the
+        // page's words, and are left out; the alerts' sentences are checked too).
         let english = [];
         if (document.documentElement.lang !== 'en') {
           const copy = document.body.cloneNode(true);
           // The home page's data sources: names and descriptions from the data's own manifests.
-          for (const el of copy.querySelectorAll('script, style, noscript, .lang-switch, .brand, .alert-message, ul.sources, [hidden]')) el.remove();
+          for (const el of copy.querySelectorAll('script, style, noscript, .lang-switch, .brand, ul.sources, [hidden]')) el.remove();
           const words = [document.title.split(' · ')[0], copy.innerText || copy.textContent];
           for (const el of copy.querySelectorAll('[aria-label],[title],[placeholder]')) {
             words.push(el.getAttribute('aria-label') || '', el.getAttribute('title') || '', el.getAttribute('placeholder') || '');

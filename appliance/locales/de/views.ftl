@@ -166,3 +166,17 @@ alerts-refused = Abgelehnt: Lade diese Seite neu und versuch es noch einmal.
 ## Devices without a name
 device-numbered = Gerät { $n }
 device-address = Gerät { $tail }
+
+## What the detectors saw (each alert's sentence; arguments are data: addresses, names, numbers)
+alert-msg-encrypted-dns-dot = { $device } hat eine verschlüsselte DNS-Verbindung ({ $how }, Port 853) zu { $to } geöffnet. Seine Anfragen gehen an dieser Box vorbei, deshalb werden die Namen, die es aufruft, nicht gezeigt.
+alert-msg-encrypted-dns-doh = { $device } hat sich mit { $to } verbunden, einem öffentlichen DNS-over-HTTPS-Resolver. Seine Anfragen gehen verschlüsselt an dieser Box vorbei, deshalb werden die Namen, die es aufruft, nicht gezeigt.
+alert-msg-encrypted-dns-no-dns = { $device } schlägt Namen über diese Box nach, hat aber innerhalb von { $minutes } Minuten Verbindungen zu { $n } Adressen geöffnet, die es hier nie nachgeschlagen hat (die letzte: { $latest }). Es löst Namen vielleicht auf anderem Weg auf (verschlüsseltes DNS in einer App oder einem Browser) oder nutzt Adressen, die fest in einer App stehen.
+alert-msg-upload-sudden = { $device } hat innerhalb von { $seconds } Sekunden { $bytes } an { $to } gesendet: viel mehr, als es empfangen hat. Dateien, Fotos oder Aufnahmen verlassen vielleicht das Gerät.
+alert-msg-upload-sustained = { $device } sendet seit { $seconds } Sekunden ohne Pause Daten an { $to } ({ $bytes } in den letzten { $window } Sekunden). Etwas auf dem Gerät sendet ständig: ein Backup, ein Anruf, eine Kamera – oder Daten gehen hinaus, ohne dass es jemand merkt.
+alert-msg-deny-list = { $device } hat sich mit { $to } verbunden, einem Ziel auf der Sperrliste „{ $list }“.
+alert-msg-allow-countries = { $device } hat sich mit { $to } verbunden: Das Land { $country } steht nicht auf der Erlaubt-Liste.
+alert-msg-allow-orgs = { $device } hat sich mit { $to } verbunden: Die Organisation { $org } steht nicht auf der Erlaubt-Liste.
+alert-msg-allow-domains = { $device } hat sich mit { $to } verbunden: Die Domain steht nicht auf der Erlaubt-Liste.
+alert-msg-dns-tunnel-long = { $device } hat innerhalb einer Minute { $n } ungewöhnlich lange, zufällig aussehende Namen unter { $zone } nachgeschlagen (der längste hat { $longest } Zeichen). In solchen DNS-Anfragen können Daten versteckt hinausgeschmuggelt werden (DNS-Tunneling).
+alert-msg-dns-tunnel-unique = { $device } hat innerhalb einer Minute { $n } verschiedene Namen unter { $zone } nachgeschlagen. Daten in immer neuen Namen zu verstecken ist, wie DNS-Tunneling funktioniert.
+alert-msg-dns-tunnel-txt = { $device } hat innerhalb einer Minute { $n } TXT-Einträge unter { $zone } abgefragt. TXT-Antworten können Daten hereinbringen (DNS-Tunneling); normales Surfen braucht nur wenige.

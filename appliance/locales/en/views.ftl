@@ -168,3 +168,17 @@ alerts-refused = Refused: reload this page and try again.
 ## Devices without a name
 device-numbered = Device { $n }
 device-address = Device { $tail }
+
+## What the detectors saw (each alert's sentence; arguments are data: addresses, names, numbers)
+alert-msg-encrypted-dns-dot = { $device } opened an encrypted DNS connection ({ $how }, port 853) to { $to }. Its lookups go around this appliance, so the names it visits are not shown.
+alert-msg-encrypted-dns-doh = { $device } connected to { $to }, a public DNS-over-HTTPS resolver. Its lookups go around this appliance, encrypted, so the names it visits are not shown.
+alert-msg-encrypted-dns-no-dns = { $device } looks names up through this appliance, yet within { $minutes } minutes it opened connections to { $n } addresses it never looked up here (the latest: { $latest }). It may resolve names another way (encrypted DNS built into an app or browser), or use addresses written into an app.
+alert-msg-upload-sudden = { $device } sent { $bytes } to { $to } within { $seconds } seconds: much more than it received. Files, photos or recordings may be leaving the device.
+alert-msg-upload-sustained = { $device } has been sending data to { $to } for { $seconds } seconds without a break ({ $bytes } in the last { $window } seconds). Something on the device keeps sending: a backup, a call, a camera — or data leaving without anyone noticing.
+alert-msg-deny-list = { $device } connected to { $to }, a destination on the deny list "{ $list }".
+alert-msg-allow-countries = { $device } connected to { $to }: the country { $country } is not on the allow list.
+alert-msg-allow-orgs = { $device } connected to { $to }: the organization { $org } is not on the allow list.
+alert-msg-allow-domains = { $device } connected to { $to }: the domain is not on the allow list.
+alert-msg-dns-tunnel-long = { $device } looked up { $n } unusually long, random-looking names under { $zone } within a minute (the longest has { $longest } characters). Data can be smuggled out hidden in DNS lookups like these (DNS tunnelling).
+alert-msg-dns-tunnel-unique = { $device } looked up { $n } different names under { $zone } within a minute. Hiding data in ever-new names is how DNS tunnelling works.
+alert-msg-dns-tunnel-txt = { $device } asked for { $n } TXT records under { $zone } within a minute. TXT answers can carry data back in (DNS tunnelling); ordinary browsing needs few.

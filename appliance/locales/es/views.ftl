@@ -166,3 +166,17 @@ alerts-refused = Rechazado: recarga esta página e inténtalo de nuevo.
 ## Devices without a name
 device-numbered = Dispositivo { $n }
 device-address = Dispositivo { $tail }
+
+## What the detectors saw (each alert's sentence; arguments are data: addresses, names, numbers)
+alert-msg-encrypted-dns-dot = { $device } abrió una conexión DNS cifrada ({ $how }, puerto 853) con { $to }. Sus búsquedas rodean este aparato, así que no se muestran los nombres que visita.
+alert-msg-encrypted-dns-doh = { $device } se conectó a { $to }, un resolvedor público de DNS sobre HTTPS. Sus búsquedas rodean este aparato, cifradas, así que no se muestran los nombres que visita.
+alert-msg-encrypted-dns-no-dns = { $device } busca nombres a través de este aparato, pero en { $minutes } minutos abrió conexiones con { $n } direcciones que nunca buscó aquí (la última: { $latest }). Puede que resuelva nombres de otra forma (DNS cifrado dentro de una app o un navegador) o que use direcciones escritas en una app.
+alert-msg-upload-sudden = { $device } envió { $bytes } a { $to } en { $seconds } segundos: mucho más de lo que recibió. Puede que estén saliendo archivos, fotos o grabaciones del dispositivo.
+alert-msg-upload-sustained = { $device } lleva { $seconds } segundos enviando datos a { $to } sin pausa ({ $bytes } en los últimos { $window } segundos). Algo en el dispositivo envía sin parar: una copia de seguridad, una llamada, una cámara… o datos que salen sin que nadie lo note.
+alert-msg-deny-list = { $device } se conectó a { $to }, un destino de la lista de bloqueo «{ $list }».
+alert-msg-allow-countries = { $device } se conectó a { $to }: el país { $country } no está en la lista permitida.
+alert-msg-allow-orgs = { $device } se conectó a { $to }: la organización { $org } no está en la lista permitida.
+alert-msg-allow-domains = { $device } se conectó a { $to }: el dominio no está en la lista permitida.
+alert-msg-dns-tunnel-long = { $device } buscó { $n } nombres inusualmente largos y de aspecto aleatorio bajo { $zone } en un minuto (el más largo tiene { $longest } caracteres). En búsquedas DNS como estas se pueden sacar datos escondidos (túnel DNS).
+alert-msg-dns-tunnel-unique = { $device } buscó { $n } nombres distintos bajo { $zone } en un minuto. Esconder datos en nombres siempre nuevos es como funciona un túnel DNS.
+alert-msg-dns-tunnel-txt = { $device } pidió { $n } registros TXT bajo { $zone } en un minuto. Las respuestas TXT pueden traer datos (túnel DNS); la navegación normal necesita pocas.

@@ -166,3 +166,17 @@ alerts-refused = Refusé : recharge cette page et réessaie.
 ## Devices without a name
 device-numbered = Appareil { $n }
 device-address = Appareil { $tail }
+
+## What the detectors saw (each alert's sentence; arguments are data: addresses, names, numbers)
+alert-msg-encrypted-dns-dot = { $device } a ouvert une connexion DNS chiffrée ({ $how }, port 853) vers { $to }. Ses recherches contournent ce boîtier : les noms qu’il visite ne sont donc pas affichés.
+alert-msg-encrypted-dns-doh = { $device } s’est connecté à { $to }, un résolveur public DNS-over-HTTPS. Ses recherches contournent ce boîtier, chiffrées : les noms qu’il visite ne sont donc pas affichés.
+alert-msg-encrypted-dns-no-dns = { $device } cherche des noms par ce boîtier, mais en { $minutes } minutes il a ouvert des connexions vers { $n } adresses qu’il n’a jamais cherchées ici (la dernière : { $latest }). Il résout peut-être les noms autrement (DNS chiffré intégré à une appli ou un navigateur), ou utilise des adresses écrites dans une appli.
+alert-msg-upload-sudden = { $device } a envoyé { $bytes } à { $to } en { $seconds } secondes : bien plus qu’il n’a reçu. Des fichiers, des photos ou des enregistrements quittent peut-être l’appareil.
+alert-msg-upload-sustained = { $device } envoie des données à { $to } depuis { $seconds } secondes sans pause ({ $bytes } dans les { $window } dernières secondes). Quelque chose sur l’appareil envoie sans arrêt : une sauvegarde, un appel, une caméra — ou des données qui partent sans que personne ne le remarque.
+alert-msg-deny-list = { $device } s’est connecté à { $to }, une destination de la liste de blocage « { $list } ».
+alert-msg-allow-countries = { $device } s’est connecté à { $to } : le pays { $country } n’est pas sur la liste autorisée.
+alert-msg-allow-orgs = { $device } s’est connecté à { $to } : l’organisation { $org } n’est pas sur la liste autorisée.
+alert-msg-allow-domains = { $device } s’est connecté à { $to } : le domaine n’est pas sur la liste autorisée.
+alert-msg-dns-tunnel-long = { $device } a cherché { $n } noms inhabituellement longs, d’apparence aléatoire, sous { $zone } en une minute (le plus long fait { $longest } caractères). Des données peuvent sortir en cachette dans des recherches DNS de ce genre (tunnel DNS).
+alert-msg-dns-tunnel-unique = { $device } a cherché { $n } noms différents sous { $zone } en une minute. Cacher des données dans des noms toujours nouveaux, c’est ainsi que fonctionne un tunnel DNS.
+alert-msg-dns-tunnel-txt = { $device } a demandé { $n } enregistrements TXT sous { $zone } en une minute. Les réponses TXT peuvent faire entrer des données (tunnel DNS) ; une navigation ordinaire en demande peu.

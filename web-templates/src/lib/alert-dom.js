@@ -1,6 +1,6 @@
 // An alert as a list item (browser only): the same markup as the server's
 // templates/alert_macros.html, so a live update looks like the page it replaces.
-import { alertTime, countWords, deviceWords, kindInfo, kindsMap, remoteWords } from "./alerts.js";
+import { alertTime, countWords, deviceWords, kindInfo, kindsMap, messageWords, remoteWords } from "./alerts.js";
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
 
@@ -39,7 +39,7 @@ export function alertItem(a, { kinds, showDevice = true, csrf = "", ignoredUntil
       h("span", { class: "alert-kind" }, h("span", { class: "alert-icon", "aria-hidden": "true" }, k.icon), k.label),
       showDevice ? [" ", h("span", { class: "alert-device" }, deviceWords(a, names))] : null,
     ),
-    h("p", { class: "alert-message" }, a.message),
+    h("p", { class: "alert-message" }, messageWords(a)),
     h(
       "p",
       { class: "alert-meta" },

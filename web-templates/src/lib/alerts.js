@@ -96,6 +96,14 @@ export function alertsUrl({ kind = "", device = "", limit = null } = {}) {
   return s ? `/api/v1/alerts?${s}` : "/api/v1/alerts";
 }
 
+/** What happened, in the page's language when the alert carries its words (`words`: a
+ * catalogue message `alert-msg-<id>` and its arguments), else its English `message`. */
+export function messageWords(a) {
+  if (!a.words || !a.words.id) return String(a.message || "");
+  const text = t(`alert-msg-${a.words.id}`, a.words.args || {});
+  return text.startsWith("⟦") ? String(a.message || "") : text;
+}
+
 /** The first sentence (a message's first sentence says what happened; the rest, why it
  * matters). Dots inside names and addresses do not end a sentence. */
 export function firstSentence(text) {
@@ -119,7 +127,7 @@ export function withName(text, ip, name) {
 export function tickerLine(a, kinds, names = null, now = Date.now(), max = 160) {
   const k = kindInfo(kinds, a.kind);
   const who = deviceWords(a, names);
-  let text = firstSentence(withName(a.message, a.device_ip, who));
+  let text = firstSentence(withName(messageWords(a), a.device_ip, who));
   if (text.length > max) text = `${text.slice(0, max - 1)}…`;
   return { id: a.id, kind: a.kind, label: k.label, icon: k.icon, who, text, time: alertTime(a.last_seen, now), iso: a.last_seen };
 }

@@ -28,6 +28,20 @@ pub fn count_words(tr: Tr, n: u64) -> String {
     tr.tn("alert-count", "n", n)
 }
 
+/// What happened, in the language of `tr` when the detector gave the words for it
+/// ([`crate::model::AlertWords`]), else the alert's English message.
+pub fn message(a: &Alert, tr: Tr) -> String {
+    match &a.words {
+        Some(w) => tr.ta(
+            &format!("alert-msg-{}", w.id),
+            w.args
+                .iter()
+                .map(|(k, v)| (*k, fluent_bundle::FluentValue::from(v.as_str()))),
+        ),
+        None => a.message.clone(),
+    }
+}
+
 /// One alert as the pages show it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AlertRow {
@@ -96,7 +110,7 @@ impl AlertRow {
             last_time: alert_time(a.last_seen, now),
             count: a.count,
             count_words: count_words(tr, a.count),
-            message: a.message.clone(),
+            message: message(a, tr),
             ignored_until: ignored_until.map(|t| alert_time(t, now)),
         }
     }
@@ -235,6 +249,7 @@ pub(crate) mod tests {
             last_seen: at(10, 4, 41),
             count: 3,
             message: "192.0.2.10 sent 150 KB to files.example.test.".into(),
+            words: None,
         }
     }
 
@@ -286,6 +301,33 @@ pub(crate) mod tests {
         assert_eq!(r.device_ip, "");
         assert_eq!(r.remote, "198.51.100.7");
         assert_eq!(r.ignored_until, None);
+    }
+
+    #[test]
+    fn a_detectors_words_are_said_in_the_pages_language() {
+        let mut a = alert(AlertKind::Upload, Some("192.0.2.10"), None, None);
+        assert_eq!(message(&a, Tr::new(crate::i18n::Lang::De)), a.message);
+        a.words = Some(crate::model::AlertWords::new(
+            "upload-sudden",
+            [
+                ("device", "192.0.2.10".to_string()),
+                ("bytes", "150 KB".to_string()),
+                ("to", "files.example.test (203.0.113.20)".to_string()),
+                ("seconds", "10".to_string()),
+            ],
+        ));
+        let fr = message(&a, Tr::new(crate::i18n::Lang::Fr));
+        assert!(
+            fr.starts_with(
+                "192.0.2.10 a envoyé 150 KB à files.example.test (203.0.113.20) en 10 secondes"
+            ),
+            "{fr}"
+        );
+        let en = message(&a, Tr::new(crate::i18n::Lang::En));
+        assert!(en.starts_with("192.0.2.10 sent 150 KB to"), "{en}");
+        let v = serde_json::to_value(&a).unwrap_or_default();
+        assert_eq!(v["words"]["id"], "upload-sudden");
+        assert_eq!(v["words"]["args"]["seconds"], "10");
     }
 
     #[test]
