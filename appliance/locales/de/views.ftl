@@ -180,3 +180,32 @@ alert-msg-allow-domains = { $device } hat sich mit { $to } verbunden: Die Domain
 alert-msg-dns-tunnel-long = { $device } hat innerhalb einer Minute { $n } ungewöhnlich lange, zufällig aussehende Namen unter { $zone } nachgeschlagen (der längste hat { $longest } Zeichen). In solchen DNS-Anfragen können Daten versteckt hinausgeschmuggelt werden (DNS-Tunneling).
 alert-msg-dns-tunnel-unique = { $device } hat innerhalb einer Minute { $n } verschiedene Namen unter { $zone } nachgeschlagen. Daten in immer neuen Namen zu verstecken ist, wie DNS-Tunneling funktioniert.
 alert-msg-dns-tunnel-txt = { $device } hat innerhalb einer Minute { $n } TXT-Einträge unter { $zone } abgefragt. TXT-Antworten können Daten hereinbringen (DNS-Tunneling); normales Surfen braucht nur wenige.
+alert-msg-scan-ports = { $outside ->
+        [yes] Ein Rechner von außen ({ $who })
+       *[no] { $who }
+    } hat innerhalb von { $seconds } Sekunden { $ports } verschiedene Ports auf { $target } ausprobiert ({ $how ->
+        [connection] Verbindungsversuche, ein SYN- oder Connect-Scan
+       *[probes] { $probes }-Proben
+    }): Ein Portscan sucht nach Diensten, in die man einbrechen kann.
+alert-msg-scan-hosts = { $outside ->
+        [yes] Ein Rechner von außen ({ $who })
+       *[no] { $who }
+    } hat innerhalb von { $seconds } Sekunden { $hosts } verschiedene Rechner in { $network } { $icmp ->
+        [yes] angepingt
+       *[no] auf Port { $port } ausprobiert
+    } ({ $how ->
+        [connection] Verbindungsversuche, ein SYN- oder Connect-Scan
+       *[probes] { $probes }-Proben
+    }): Ein solcher Suchlauf sucht nach Rechnern, die man angreifen kann.
+alert-msg-scan-odd = { $outside ->
+        [yes] Ein Rechner von außen ({ $who })
+       *[no] { $who }
+    } hat innerhalb von { $seconds } Sekunden { $n } { $probes }-Proben an { $target } gesendet: Pakete mit Flag-Kombinationen, die keine normale Verbindung nutzt, um einen Portscan an Firewalls vorbeizuschmuggeln.
+alert-msg-spoofing-gateway = { $known ->
+        [yes] Das Gerät mit der Adresse { $who }
+       *[no] Ein Gerät, das die Box noch nicht kennt,
+    } beansprucht die Adresse des Gateways, { $gateway }, im lokalen Netz. Geräte, die das glauben, schicken ihm ihren Datenverkehr statt der Box: Vielleicht versucht jemand, den Datenverkehr anderer mitzulesen oder zu verändern (ARP-Spoofing).
+alert-msg-spoofing-conflict = Zwei Geräte beanspruchen die Adresse { $address }: Eine andere Netzwerkkarte{ $other ->
+        [yes] {" "}(das Gerät mit der Adresse { $device })
+       *[no] {""}
+    } hat sie { $seconds } Sekunden, nachdem die erste zuletzt damit gesehen wurde, übernommen. Entweder haben zwei Geräte dieselbe Adresse bekommen, oder eines gibt sich als das andere aus, um dessen Datenverkehr zu empfangen (ARP-Spoofing).

@@ -182,3 +182,32 @@ alert-msg-allow-domains = { $device } connected to { $to }: the domain is not on
 alert-msg-dns-tunnel-long = { $device } looked up { $n } unusually long, random-looking names under { $zone } within a minute (the longest has { $longest } characters). Data can be smuggled out hidden in DNS lookups like these (DNS tunnelling).
 alert-msg-dns-tunnel-unique = { $device } looked up { $n } different names under { $zone } within a minute. Hiding data in ever-new names is how DNS tunnelling works.
 alert-msg-dns-tunnel-txt = { $device } asked for { $n } TXT records under { $zone } within a minute. TXT answers can carry data back in (DNS tunnelling); ordinary browsing needs few.
+alert-msg-scan-ports = { $outside ->
+        [yes] An outside host, { $who },
+       *[no] { $who }
+    } tried { $ports } different ports on { $target } within { $seconds } seconds ({ $how ->
+        [connection] connection attempts (a SYN or connect scan)
+       *[probes] { $probes } probes
+    }): a port scan looks for services to break into.
+alert-msg-scan-hosts = { $outside ->
+        [yes] An outside host, { $who },
+       *[no] { $who }
+    } { $icmp ->
+        [yes] pinged
+       *[no] tried port { $port } on
+    } { $hosts } different hosts of { $network } within { $seconds } seconds ({ $how ->
+        [connection] connection attempts (a SYN or connect scan)
+       *[probes] { $probes } probes
+    }): a sweep looks for machines to attack.
+alert-msg-scan-odd = { $outside ->
+        [yes] An outside host, { $who },
+       *[no] { $who }
+    } sent { $n } { $probes } probes to { $target } within { $seconds } seconds: packets with flag combinations no normal connection uses, made to sneak a port scan past firewalls.
+alert-msg-spoofing-gateway = { $known ->
+        [yes] The device at { $who }
+       *[no] A device the appliance does not know yet
+    } claims the address of the gateway, { $gateway }, on the local network. Devices that believe it send it their traffic instead of the appliance: someone may be trying to read or change other people's traffic (ARP spoofing).
+alert-msg-spoofing-conflict = Two devices claim the address { $address }: another network card{ $other ->
+        [yes] {" "}(the device at { $device })
+       *[no] {""}
+    } took it over { $seconds } seconds after the first was last seen with it. Either two devices were given the same address, or one is pretending to be the other to receive its traffic (ARP spoofing).

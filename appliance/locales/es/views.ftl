@@ -180,3 +180,32 @@ alert-msg-allow-domains = { $device } se conectó a { $to }: el dominio no está
 alert-msg-dns-tunnel-long = { $device } buscó { $n } nombres inusualmente largos y de aspecto aleatorio bajo { $zone } en un minuto (el más largo tiene { $longest } caracteres). En búsquedas DNS como estas se pueden sacar datos escondidos (túnel DNS).
 alert-msg-dns-tunnel-unique = { $device } buscó { $n } nombres distintos bajo { $zone } en un minuto. Esconder datos en nombres siempre nuevos es como funciona un túnel DNS.
 alert-msg-dns-tunnel-txt = { $device } pidió { $n } registros TXT bajo { $zone } en un minuto. Las respuestas TXT pueden traer datos (túnel DNS); la navegación normal necesita pocas.
+alert-msg-scan-ports = { $outside ->
+        [yes] Un equipo de fuera, { $who },
+       *[no] { $who }
+    } probó { $ports } puertos distintos en { $target } en { $seconds } segundos ({ $how ->
+        [connection] intentos de conexión, un escaneo SYN o connect
+       *[probes] sondas { $probes }
+    }): un escaneo de puertos busca servicios por los que entrar.
+alert-msg-scan-hosts = { $outside ->
+        [yes] Un equipo de fuera, { $who },
+       *[no] { $who }
+    } { $icmp ->
+        [yes] hizo ping a
+       *[no] probó el puerto { $port } en
+    } { $hosts } equipos distintos de { $network } en { $seconds } segundos ({ $how ->
+        [connection] intentos de conexión, un escaneo SYN o connect
+       *[probes] sondas { $probes }
+    }): un barrido así busca máquinas que atacar.
+alert-msg-scan-odd = { $outside ->
+        [yes] Un equipo de fuera, { $who },
+       *[no] { $who }
+    } envió { $n } sondas { $probes } a { $target } en { $seconds } segundos: paquetes con combinaciones de flags que ninguna conexión normal usa, hechos para colar un escaneo de puertos a través de los cortafuegos.
+alert-msg-spoofing-gateway = { $known ->
+        [yes] El dispositivo con la dirección { $who }
+       *[no] Un dispositivo que el aparato aún no conoce
+    } reclama la dirección de la puerta de enlace, { $gateway }, en la red local. Los dispositivos que se lo creen le envían su tráfico en lugar de al aparato: puede que alguien intente leer o cambiar el tráfico de los demás (suplantación ARP).
+alert-msg-spoofing-conflict = Dos dispositivos reclaman la dirección { $address }: otra tarjeta de red{ $other ->
+        [yes] {" "}(el dispositivo con la dirección { $device })
+       *[no] {""}
+    } la tomó { $seconds } segundos después de que la primera se viera con ella por última vez. O bien dos dispositivos recibieron la misma dirección, o uno se hace pasar por el otro para recibir su tráfico (suplantación ARP).

@@ -180,3 +180,32 @@ alert-msg-allow-domains = { $device } s’est connecté à { $to } : le domaine 
 alert-msg-dns-tunnel-long = { $device } a cherché { $n } noms inhabituellement longs, d’apparence aléatoire, sous { $zone } en une minute (le plus long fait { $longest } caractères). Des données peuvent sortir en cachette dans des recherches DNS de ce genre (tunnel DNS).
 alert-msg-dns-tunnel-unique = { $device } a cherché { $n } noms différents sous { $zone } en une minute. Cacher des données dans des noms toujours nouveaux, c’est ainsi que fonctionne un tunnel DNS.
 alert-msg-dns-tunnel-txt = { $device } a demandé { $n } enregistrements TXT sous { $zone } en une minute. Les réponses TXT peuvent faire entrer des données (tunnel DNS) ; une navigation ordinaire en demande peu.
+alert-msg-scan-ports = { $outside ->
+        [yes] Un hôte extérieur, { $who },
+       *[no] { $who }
+    } a essayé { $ports } ports différents sur { $target } en { $seconds } secondes ({ $how ->
+        [connection] tentatives de connexion, un balayage SYN ou connect
+       *[probes] sondes { $probes }
+    }) : un balayage de ports cherche des services où s’introduire.
+alert-msg-scan-hosts = { $outside ->
+        [yes] Un hôte extérieur, { $who },
+       *[no] { $who }
+    } { $icmp ->
+        [yes] a envoyé un ping à
+       *[no] a essayé le port { $port } sur
+    } { $hosts } machines différentes de { $network } en { $seconds } secondes ({ $how ->
+        [connection] tentatives de connexion, un balayage SYN ou connect
+       *[probes] sondes { $probes }
+    }) : un tel balayage cherche des machines à attaquer.
+alert-msg-scan-odd = { $outside ->
+        [yes] Un hôte extérieur, { $who },
+       *[no] { $who }
+    } a envoyé { $n } sondes { $probes } à { $target } en { $seconds } secondes : des paquets avec des combinaisons de drapeaux qu’aucune connexion normale n’utilise, faits pour faire passer un balayage de ports à travers les pare-feu.
+alert-msg-spoofing-gateway = { $known ->
+        [yes] L’appareil à l’adresse { $who }
+       *[no] Un appareil que le boîtier ne connaît pas encore
+    } revendique l’adresse de la passerelle, { $gateway }, sur le réseau local. Les appareils qui le croient lui envoient leur trafic au lieu du boîtier : quelqu’un essaie peut-être de lire ou de modifier le trafic des autres (usurpation ARP).
+alert-msg-spoofing-conflict = Deux appareils revendiquent l’adresse { $address } : une autre carte réseau{ $other ->
+        [yes] {" "}(l’appareil à l’adresse { $device })
+       *[no] {""}
+    } l’a reprise { $seconds } secondes après que la première a été vue avec elle pour la dernière fois. Soit deux appareils ont reçu la même adresse, soit l’un se fait passer pour l’autre afin de recevoir son trafic (usurpation ARP).

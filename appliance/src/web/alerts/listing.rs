@@ -325,6 +325,49 @@ pub(crate) mod tests {
         );
         let en = message(&a, Tr::new(crate::i18n::Lang::En));
         assert!(en.starts_with("192.0.2.10 sent 150 KB to"), "{en}");
+        // The scan and spoofing sentences choose their words by their arguments.
+        a.words = Some(crate::model::AlertWords::new(
+            "scan-ports",
+            [
+                ("who", "198.51.100.7".to_string()),
+                ("outside", "yes".to_string()),
+                ("how", "connection".to_string()),
+                ("probes", "SYN".to_string()),
+                ("seconds", "10".to_string()),
+                ("ports", "40".to_string()),
+                ("target", "192.0.2.1".to_string()),
+            ],
+        ));
+        let de = message(&a, Tr::new(crate::i18n::Lang::De));
+        assert_eq!(
+            de,
+            "Ein Rechner von außen (198.51.100.7) hat innerhalb von 10 Sekunden 40 verschiedene \
+             Ports auf 192.0.2.1 ausprobiert (Verbindungsversuche, ein SYN- oder Connect-Scan): \
+             Ein Portscan sucht nach Diensten, in die man einbrechen kann."
+        );
+        a.words = Some(crate::model::AlertWords::new(
+            "spoofing-conflict",
+            [
+                ("address", "192.0.2.10".to_string()),
+                ("other", "no".to_string()),
+                ("device", String::new()),
+                ("seconds", "3".to_string()),
+            ],
+        ));
+        let en = message(&a, Tr::new(crate::i18n::Lang::En));
+        assert!(
+            en.starts_with("Two devices claim the address 192.0.2.10: another network card took it over 3 seconds"),
+            "{en}"
+        );
+        a.words = Some(crate::model::AlertWords::new(
+            "upload-sudden",
+            [
+                ("device", "192.0.2.10".to_string()),
+                ("bytes", "150 KB".to_string()),
+                ("to", "files.example.test (203.0.113.20)".to_string()),
+                ("seconds", "10".to_string()),
+            ],
+        ));
         let v = serde_json::to_value(&a).unwrap_or_default();
         assert_eq!(v["words"]["id"], "upload-sudden");
         assert_eq!(v["words"]["args"]["seconds"], "10");
