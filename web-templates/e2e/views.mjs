@@ -46,7 +46,7 @@ const report = { pages: [], sankey: {}, map: {}, me: {}, takehome: {}, presenter
 // A fresh context per page and size: first loads, no cache from another page. `script: false`
 // loads it with JavaScript off; `password` logs in as admin first (the login's cookie is the
 // context's), as a script does or, with `login: 'form'`, with the admin page's form.
-async function openPage(route, viewport, { script = true, password = null, login = 'api', acceptLanguage = null, switchTo = null } = {}) {
+async function newContext(viewport, { script = true, password = null, login = 'api', acceptLanguage = null, switchTo = null } = {}) {
   const context = await browser.newContext({
     viewport,
     javaScriptEnabled: script,
@@ -73,6 +73,25 @@ async function openPage(route, viewport, { script = true, password = null, login
     const res = await context.request.post(new URL('/admin/login', base).href, { form: { password }, maxRedirects: 0 });
     if (res.status() !== 303) throw new Error(`admin login: ${res.status()} ${await res.text()}`);
   }
+  return context;
+}
+
+// The page's own load time (navigation start to the load event), as the browser measured it.
+const navigationMs = (page) =>
+  page.evaluate(() => {
+    const n = performance.getEntriesByType('navigation')[0];
+    return n ? Math.round(n.loadEventEnd - n.startTime) : null;
+  });
+
+// Load budget of a first load. The test machine is shared (two cores, other builds and tests
+// running): a load over it is timed again, up to twice, each time as a new first load in a
+// fresh context. `load_ms` is the best of these, `load_tries_ms` all of them, so one that is
+// slow every time still fails the test while a moment of someone else's compiler does not.
+const LOAD_BUDGET_MS = 1000;
+
+async function openPage(route, viewport, opts = {}) {
+  const { script = true } = opts;
+  const context = await newContext(viewport, opts);
   const page = await context.newPage();
   const entry = { route, viewport: `${viewport.width}x${viewport.height}`, script, console_errors: [], foreign_requests: [], failed_requests: [] };
   page.on('console', (m) => { if (m.type() === 'error') entry.console_errors.push(m.text()); });
@@ -87,11 +106,18 @@ async function openPage(route, viewport, { script = true, password = null, login
   });
   const started = Date.now();
   await page.goto(new URL(route, base).href, { waitUntil: 'load', timeout: 15000 });
-  entry.load_ms = await page.evaluate(() => {
-    const n = performance.getEntriesByType('navigation')[0];
-    return n ? Math.round(n.loadEventEnd - n.startTime) : null;
-  });
+  const tries = [await navigationMs(page)];
   entry.wall_ms = Date.now() - started;
+  while (tries.length < 3 && tries.every((ms) => ms === null || ms > LOAD_BUDGET_MS)) {
+    const again = await newContext(viewport, opts);
+    const p = await again.newPage();
+    await p.goto(new URL(route, base).href, { waitUntil: 'load', timeout: 15000 });
+    tries.push(await navigationMs(p));
+    await again.close();
+  }
+  const timed = tries.filter((ms) => ms !== null);
+  entry.load_ms = timed.length ? Math.min(...timed) : null;
+  entry.load_tries_ms = tries;
   entry.has_main = (await page.locator('main').count()) > 0;
   report.pages.push(entry);
   return { page, context, entry };
@@ -538,7 +564,8 @@ try {
   // the browser, or the switcher's cookie), no message is missing (⟦id⟧), and no text runs
   // out of its box at 390 px.
   report.languages = [];
-  const langRoutes = ['/', '/sankey', '/map', '/presenter', '/me', '/alerts', '/me/takehome'];
+  // /admin: its login form (the logged-in admin page is English only).
+  const langRoutes = ['/', '/sankey', '/map', '/presenter', '/me', '/alerts', '/me/takehome', '/admin'];
   for (const [lang, how] of [['en', {}], ['de', { acceptLanguage: 'de-DE,de;q=0.9' }], ['fr', { switchTo: 'fr' }], ['es', { switchTo: 'es', script: false }]]) {
     for (const route of langRoutes) {
       const { page, context } = await openPage(route, phone, how);
@@ -559,9 +586,27 @@ try {
           if (['auto', 'scroll'].includes(cs.overflowX)) continue;
           if (el.scrollWidth > el.clientWidth + 1) over.push(`${el.tagName.toLowerCase()}.${el.className}: ${el.textContent.replace(/\s+/g, ' ').trim().slice(0, 60)}`);
         }
+        // English left on a page in another language: common English words in its own
+        // words (the site's name and the data sources' own descriptions are data, not the
+        // page's words, and are left out; the alerts' sentences are checked too).
+        let english = [];
+        if (document.documentElement.lang !== 'en') {
+          const copy = document.body.cloneNode(true);
+          // The home page's data sources: names and descriptions from the data's own manifests.
+          for (const el of copy.querySelectorAll('script, style, noscript, .lang-switch, .brand, ul.sources, [hidden]')) el.remove();
+          const words = [document.title.split(' · ')[0], copy.innerText || copy.textContent];
+          for (const el of copy.querySelectorAll('[aria-label],[title],[placeholder]')) {
+            words.push(el.getAttribute('aria-label') || '', el.getAttribute('title') || '', el.getAttribute('placeholder') || '');
+          }
+          const text = words.join('\n').replace(/\s+/g, ' ');
+          const re = /\b(the|and|your|this|with|from|what|nothing|device|shows?|seen|yet)\b/gi;
+          let m;
+          while ((m = re.exec(text)) && english.length < 10) english.push(text.slice(Math.max(0, m.index - 30), m.index + 30));
+        }
         return {
           html_lang: document.documentElement.lang,
           missing: [...new Set(missing)],
+          english,
           page_overflow: document.documentElement.scrollWidth > window.innerWidth,
           overflowing: over.slice(0, 10),
         };

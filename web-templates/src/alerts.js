@@ -7,6 +7,7 @@ import { alertsSummary, alertsUrl } from "./lib/alerts.js";
 import { alertItem, pageKinds } from "./lib/alert-dom.js";
 import { fetchJson, startLive } from "./lib/live.js";
 import { byId, h, setParams } from "./lib/dom.js";
+import { t } from "./lib/i18n.js";
 
 const PAGE_MAX = 500;
 
@@ -63,7 +64,7 @@ function start(list) {
     if (focused) list.querySelector(`[data-alert-id="${focused}"] button`)?.focus();
     summary.textContent = alertsSummary(alerts.length, Number(last.total) || alerts.length);
     const f = filter();
-    empty.textContent = f.kind || f.device ? "No alerts match this filter." : "Nothing unusual so far.";
+    empty.textContent = f.kind || f.device ? t("alerts-no-match") : t("alerts-nothing");
     empty.hidden = alerts.length > 0;
     addDevices(alerts);
   }
@@ -135,15 +136,15 @@ function start(list) {
         list.querySelector(`[data-alert-id="${id}"] .alert-ignored`)?.setAttribute("role", "status");
         return;
       }
-      if (res.status === 401) why = "Your admin login has ended: log in again on the admin page.";
-      else if (res.status === 403) why = "Refused: reload this page and try again.";
-      else if (res.status === 404) why = "This alert is no longer kept.";
-      else why = `Not ignored (${res.status}).`;
+      if (res.status === 401) why = t("alerts-login-ended");
+      else if (res.status === 403) why = t("alerts-refused");
+      else if (res.status === 404) why = t("alerts-gone");
+      else why = t("alerts-not-ignored-status", { status: String(res.status) });
     } catch (err) {
-      why = `Cannot reach the appliance (${err.message}).`;
+      why = t("alerts-unreachable", { error: err.message });
     }
     button.disabled = false;
-    button.textContent = "Ignore for 1 hour";
+    button.textContent = t("alert-ignore");
     f.after(h("p", { class: "alert-error", role: "alert" }, why));
   });
 }

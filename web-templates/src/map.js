@@ -15,6 +15,7 @@ import { fetchJson, startLive } from "./lib/live.js";
 import { startMarks } from "./lib/marks.js";
 import { startReplay } from "./lib/replay.js";
 import { COUNTRY_POINTS } from "./lib/country-points.js";
+import { COUNTRIES } from "whereflow:countries";
 import { byId, categories, countryName, countryNumeric, fill, h, param, REDUCED_MOTION, setParams, windowButtons } from "./lib/dom.js";
 import { language, t } from "./lib/i18n.js";
 
@@ -46,6 +47,8 @@ const select_ = byId("device-filter");
 const land = feature(world, world.objects.countries);
 land.features = land.features.filter((f) => f.id !== "010");
 const byNumeric = new Map(land.features.filter((f) => f.id).map((f) => [f.id, f]));
+// The outlines' own names are English: each is named in the page's language by its code.
+const alpha2ByNumeric = new Map(Object.entries(COUNTRIES).filter(([, v]) => v[0]).map(([a2, v]) => [v[0], a2]));
 const centres = new Map();
 
 /** Centre of a country's largest outline (France without French Guiana, the US without Alaska). */
@@ -105,7 +108,7 @@ function layoutBase() {
     .selectAll("title")
     .data((d) => [d])
     .join("title")
-    .text((d) => (d.properties && d.properties.name) || "");
+    .text((d) => (d.id && countryName(alpha2ByNumeric.get(d.id))) || (d.properties && d.properties.name) || "");
 }
 
 function drawHome() {
@@ -114,7 +117,7 @@ function drawHome() {
   gHome.selectAll("*").remove();
   if (!has) {
     note.textContent =
-      t("map-home-unset");
+      t("map-home-unset-long");
     note.hidden = false;
     return null;
   }

@@ -4,8 +4,9 @@
 // #me-ip, #me-alerts li[data-alert-id].
 import { formatBytes } from "./lib/format.js";
 import { startLive } from "./lib/live.js";
-import { byId, countryName, fill, h } from "./lib/dom.js";
+import { byId, categories, countryName, fill, h } from "./lib/dom.js";
 import { alertItem, pageKinds } from "./lib/alert-dom.js";
+import { t } from "./lib/i18n.js";
 
 const name = byId("me-name");
 const ip = byId("me-ip");
@@ -15,6 +16,7 @@ const timeline = byId("me-timeline");
 const alertsList = document.getElementById("me-alerts");
 const alertsEmpty = document.getElementById("me-alerts-empty");
 const kinds = pageKinds();
+const cats = categories();
 
 function figure(key, value) {
   const el = document.querySelector(`[data-me="${key}"]`);
@@ -57,16 +59,16 @@ function render(me) {
           "td",
           {},
           h("span", { class: `swatch cat-${o.category || "other"}`, "aria-hidden": "true" }),
-          o.category_label || "Unknown kind",
-          o.tracker ? [" ", h("span", { class: "badge tracker" }, "tracker")] : null,
+          cats.get(o.category)?.label || t("me-unknown-kind"),
+          o.tracker ? [" ", h("span", { class: "badge tracker" }, t("badge-tracker"))] : null,
         ),
         h("td", {}, o.countries.map((c) => countryName(c)).join(", ")),
-        h("td", { class: "num", "data-unit": "sent" }, formatBytes(o.bytes_up)),
-        h("td", { class: "num", "data-unit": "received" }, formatBytes(o.bytes_down)),
+        h("td", { class: "num", "data-unit": t("unit-sent") }, formatBytes(o.bytes_up)),
+        h("td", { class: "num", "data-unit": t("unit-received") }, formatBytes(o.bytes_down)),
       ),
     ),
   );
-  emptyNote("orgs", me.orgs.length === 0, "No connections yet.");
+  emptyNote("orgs", me.orgs.length === 0, t("me-no-connections"));
 
   fill(
     countries.tBodies[0],
@@ -74,33 +76,33 @@ function render(me) {
       h(
         "tr",
         {},
-        h("td", {}, c.name),
+        h("td", {}, countryName(c.code) || c.name),
         h("td", { class: "num" }, formatBytes(c.bytes)),
-        h("td", { class: "num", "data-unit": "connections" }, String(c.connections)),
+        h("td", { class: "num", "data-unit": t("unit-connections") }, String(c.connections)),
       ),
     ),
   );
 
   fill(
     timeline,
-    me.timeline.map((t) =>
+    me.timeline.map((l) =>
       h(
         "li",
-        { class: t.tracker ? "tracker" : null },
-        h("time", { datetime: t.at_iso }, t.at_time),
+        { class: l.tracker ? "tracker" : null },
+        h("time", { datetime: l.at_iso }, l.at_time),
         h(
           "span",
           { class: "what" },
-          t.tracker ? "⚠ " : "",
-          t.name,
-          t.org ? [" ", h("span", { class: "muted" }, `(${t.org})`)] : null,
-          t.tracker ? [" ", h("span", { class: "badge tracker" }, "tracker")] : null,
-          t.blocked ? [" ", h("span", { class: "badge blocked" }, "blocked")] : null,
+          l.tracker ? "⚠ " : "",
+          l.name,
+          l.org ? [" ", h("span", { class: "muted" }, `(${l.org})`)] : null,
+          l.tracker ? [" ", h("span", { class: "badge tracker" }, t("badge-tracker"))] : null,
+          l.blocked ? [" ", h("span", { class: "badge blocked" }, t("badge-blocked"))] : null,
         ),
       ),
     ),
   );
-  emptyNote("timeline", me.timeline.length === 0, "No names looked up yet.");
+  emptyNote("timeline", me.timeline.length === 0, t("me-no-lookups"));
 
   if (alertsList && me.alerts_enabled) {
     const alerts = me.alerts || [];

@@ -161,3 +161,11 @@ test("a burst of alerts is one chime", () => {
   assert.equal(shouldSound(1000, 3000), true);
   assert.equal(shouldSound(1000, 1500, 400), true);
 });
+
+test("an alert's own words are said from the catalogue, else its message", async () => {
+  const { messageWords } = await import("../src/lib/alerts.js");
+  const a = { message: "English sentence.", words: { id: "allow-domains", args: { device: "192.0.2.10", to: "x.test" } } };
+  assert.equal(messageWords(a), "192.0.2.10 connected to x.test: the domain is not on the allow list.");
+  assert.equal(messageWords({ message: "English sentence." }), "English sentence.");
+  assert.equal(messageWords({ message: "Kept.", words: { id: "no-such-message", args: {} } }), "Kept.");
+});

@@ -124,11 +124,7 @@ presenter-open = Öffne
 presenter-open-why = und sieh, wohin die Daten deines eigenen Geräts gehen
 presenter-https = Verwaltung über HTTPS:
 presenter-certificate = Zertifikat SHA-256
-presenter-fullscreen = Vollbild
-presenter-sound-off = Warnton: aus
-presenter-since-mark-off = Seit der Markierung: aus
 presenter-totals = Die ganze Gruppe in dieser Sitzung
-presenter-devices = Geräte
 presenter-companies = Firmen
 presenter-countries = Länder
 presenter-tracker-share = der Daten an ⚠ Tracker und Werbung
@@ -164,3 +160,134 @@ alert-kind-deny_list = Gesperrtes Ziel
 alert-kind-deny_list-explain = Eine Verbindung ging zu einem Land, einer Firma oder einem Namen auf der Sperrliste dieser Box (oder nicht auf seiner Erlaubt-Liste).
 alert-kind-encrypted_dns = Verschlüsseltes DNS
 alert-kind-encrypted_dns-explain = Ein Gerät hat Namen an dieser Box vorbei nachgeschlagen (verschlüsseltes DNS), darum können die Namen, die es besucht, hier nicht gezeigt werden.
+
+## Table columns (more)
+col-kind = Art
+col-where = Wo
+col-sent = Gesendet
+col-received = Empfangen
+col-connections = Verbindungen
+col-minute-utc = Minute (UTC)
+col-new-connections = Neue Verbindungen
+col-lookups = Nachgeschlagene Namen
+
+## My device (/me)
+me-only-this = Diese Seite zeigt das Gerät, auf dem sie geöffnet wurde, und nur dieses.
+me-address = Adresse
+me-you-are = Du bist
+me-for-session = in dieser Sitzung. Auf der großen Leinwand:
+me-made-by = Hergestellt von { $vendor }.
+me-private-mac = Es nutzt eine private (zufällige) WLAN-Adresse, deshalb ist sein Hersteller nicht bekannt.
+me-hostname = Es nennt sich selbst „{ $name }“.
+me-unknown = Von diesem Gerät ist noch nichts da. Öffne darauf eine App oder eine Website und komm zurück: Nach wenigen Sekunden erscheint es hier. (Diese Seite zeigt das Gerät, auf dem sie geöffnet ist; in einem anderen WLAN hat sie nichts zu zeigen.)
+me-nickname-locked = Deine Lehrkraft hat den Spitznamen dieses Geräts gesperrt: Er kann in dieser Sitzung nicht geändert werden.
+me-nickname-label = Spitzname (den alle auf der großen Leinwand sehen)
+me-nickname-placeholder = z. B. Anas Handy
+me-save = Speichern
+me-privacy-on = Der Privatmodus ist an: Die anderen sehen dein Gerät nur unter „Andere Geräte“, nie mit Namen.
+me-privacy-off = Alle in diesem WLAN sehen die Verbindungen dieses Geräts im Flussdiagramm und auf der Karte, unter diesem Namen (nie unter dem eigenen Namen oder der Adresse des Geräts). Dein Spitzname ersetzt ihn; eine neue Sitzung beginnt ohne ihn.
+me-takehome = <a href="/me/takehome">Zusammenfassung zum Mitnehmen</a>: eine Seite zum Drucken oder als PDF, mit deinen Daten zum Herunterladen (CSV, JSON).
+me-fig-sent = gesendet
+me-fig-received = empfangen
+me-fig-trackers = ⚠ Tracker
+me-fig-companies = Firmen
+me-fig-countries = Länder
+me-alerts-title = Warnungen zu diesem Gerät
+me-alerts-none = Nichts Ungewöhnliches von diesem Gerät gesehen.
+me-alerts-what = Wonach die Detektoren suchen: <a href="/alerts#kinds-h">die Seite Warnungen</a>.
+me-detectors-off = Die Detektoren sind auf dieser Box ausgeschaltet.
+me-orgs-title = Firmen, mit denen es sprach
+me-countries-title = Länder
+me-timeline-title = Was es nachgeschlagen hat, das Neueste zuerst
+me-timeline-note = Jeder Name, nach dem das Gerät dieses WLAN gefragt hat (Zeiten in UTC).
+me-forget-title = Dieses Gerät vergessen
+me-forget-confirm = Ja, die Verbindungen, Anfragen und den Spitznamen dieses Geräts von dieser Box löschen
+me-forget-button = Mein Gerät vergessen
+me-refused-title = Nicht gespeichert
+me-back = Zurück zu deinem Gerät
+me-not-changed = Nicht geändert: { $why }.
+me-nickname-refused = Dieser Spitzname geht nicht: { $why }.
+me-forget-unticked = Setze das Häkchen, um zu bestätigen, dass die Daten dieses Geräts gelöscht werden sollen.
+me-forget-failed = Noch konnte nicht alles gelöscht werden: { $why }. Bitte versuch es noch einmal.
+me-form-refused = Dieses Formular ließ sich nicht prüfen: { $why }. Lade die Seite neu und versuch es noch einmal.
+
+## Take-home summary (/me/takehome)
+th-back = ← Zurück zu deinem Gerät
+th-download = Deine Daten herunterladen:
+th-csv = CSV (Tabelle)
+th-print = Um diese Seite auf Papier oder als PDF zu behalten, nutze „Drucken“ in deinem Browser.
+th-title = Wohin meine Daten gingen
+th-in-session = in dieser Sitzung
+th-made = erstellt { $when }
+th-fig-tracker-companies = Tracking-Firmen
+th-companies-title = Firmen, mit denen mein Gerät sprach
+th-no-connections = Von diesem Gerät wurden keine Verbindungen gesehen.
+th-unknown-kind = Unbekannte Art
+th-tracker = (Tracker)
+th-countries-title = Länder, in die meine Daten gingen
+th-no-country = Für die Verbindungen dieses Geräts ist kein Land bekannt.
+th-trackers-title = Tracker und was sie tun
+th-no-trackers = Von diesem Gerät wurde keine Werbe- oder Tracking-Firma gesehen.
+th-minutes-title = Meine vollsten Minuten
+th-no-traffic = Von diesem Gerät wurde kein Datenverkehr gesehen.
+th-spread = Die Daten einer langen Verbindung sind gleichmäßig auf die Minuten verteilt, in denen sie offen war.
+th-note = Diese Zusammenfassung hat die whereflow-Box im Raum erstellt, aus dem, was sie während der Sitzung von diesem Gerät gesehen hat; dafür wurde nichts irgendwohin gesendet.
+th-in-downloads = { $lookups ->
+    [one] { $lookups } nachgeschlagener Name
+   *[other] { $lookups } nachgeschlagene Namen
+} und { $flows ->
+    [one] { $flows } Verbindung sind
+   *[other] { $flows } Verbindungen sind
+} in den Downloads.
+th-listed-kind = Werbung oder Tracking
+th-listed-explain = Von den öffentlichen Sperrlisten (EasyList, EasyPrivacy) als Werbe- oder Tracking-Server geführt: Er sammelt, was du tust, oft über viele Apps und Websites hinweg.
+th-not-yours-title = Nicht dein Gerät
+th-not-yours = Das ist die Zusammenfassung eines anderen Geräts. Nur dieses Gerät selbst oder die auf der Admin-Seite angemeldete Lehrkraft kann sie öffnen.
+th-bad-device-title = Keine Adresse
+th-bad-device = Der Wert device= ist keine Adresse.
+
+## Alerts (/alerts)
+alerts-lede = Was die Detektoren dieser Box im Datenverkehr bemerkt haben: in DNS versteckte Daten, Scans, gefälschte Adressen, große Uploads, gelistete Ziele und verschlüsseltes DNS. Das Neueste zuerst; Zeiten in UTC.
+alerts-lede-privacy = Der Privatmodus ist an: Du siehst nur die Warnungen deines eigenen Geräts.
+alerts-kind = Art
+alerts-all-kinds = Alle Arten
+alerts-device = Gerät
+alerts-all-devices = Alle Geräte
+alerts-show = Zeigen
+alerts-admin-can = Wer auf der <a href="/admin">Admin-Seite</a> angemeldet ist, kann eine Warnung für eine Stunde ignorieren.
+alerts-off = Die Detektoren sind auf dieser Box ausgeschaltet (<code>detect.enabled = false</code> in ihrer Konfiguration), deshalb gibt es keine Warnungen.
+alerts-kinds-title = Was die Arten bedeuten
+alerts-privacy-notice = Der Privatmodus ist an: Diese Seite zeigt nur die Warnungen deines eigenen Geräts.
+alerts-ignored-notice = Für 1 Stunde ignoriert: Warnungen dieser Art für dieses Gerät (und diese Domain) kommen bis dahin nicht wieder.
+alerts-no-such-kind = Es gibt keine Art von Warnung namens „{ $kind }“: Alle Arten werden gezeigt.
+alerts-no-such-device = „{ $device }“ ist keine Geräteadresse: Alle Geräte werden gezeigt.
+alerts-not-ignored = Nicht ignoriert
+alerts-back = Zurück zu den Warnungen
+alerts-detectors-off = Die Detektoren sind ausgeschaltet (detect.enabled = false).
+
+## Marks and the session's timeline (presenter, flows, map)
+marks-title = Markierungen
+unit-new-connections = neue Verbindungen
+unit-lookups = nachgeschlagene Namen
+
+## Admin page, before logging in
+admin-off-title = Die Admin-Seiten sind ausgeschaltet
+admin-off-1 = Es ist kein Admin-Passwort gesetzt. Um sie einzuschalten, öffne die Konfigurationsdatei (<code>whereflow-settings.toml</code> auf der Boot-Partition der SD-Karte; jeder Laptop kann sie bearbeiten) und füge hinzu:
+admin-off-example = ein Passwort mit mindestens 8 Zeichen
+admin-off-2 = Starte die Box dann neu. Beim ersten Start ersetzt whereflow das Passwort in der Datei durch einen Hash davon (<code>password_hash = "$argon2id$..."</code>), sodass die Datei es nicht mehr zeigt.
+admin-login-title = Anmelden
+admin-login-what = Hier startet, wer die Sitzung leitet, neue Sitzungen, sperrt Tracker, Werbung und Ziele, beendet Verbindungen, exportiert das Aufgezeichnete und legt fest, wie lange es aufbewahrt wird.
+admin-plain-http = <strong>Diese Seite kam über einfaches HTTP.</strong> In einem WPA2-WLAN kann jeder, der das Passwort kennt, mitlesen, was andere senden, wenn er gesehen hat, wie sie sich verbunden haben – also auch das hier eingegebene Admin-Passwort.
+admin-https-there = Melde dich stattdessen unter <a href="{ $url }">{ $url }</a> an (der Browser warnt einmal vor dem Zertifikat: Es stimmt, wenn sein SHA-256-Fingerabdruck <code>{ $fingerprint }</code> ist, wie auch in der Präsentationsansicht).
+admin-https-none = Setze <code>web.https_listen</code>, um dich über HTTPS anzumelden, oder melde dich über ein Kabel oder an der Box selbst an.
+admin-password = Admin-Passwort
+admin-login-button = Anmelden
+admin-login-empty = Gib das Admin-Passwort ein.
+admin-login-wrong = Falsches Passwort.
+admin-login-too-many-device = Zu viele falsche Passwörter von diesem Gerät: Versuch es in { $seconds } Sekunden wieder.
+admin-login-too-many-all = Zu viele falsche Passwörter auf dieser Box: Versuch es in { $seconds } Sekunden wieder.
+admin-login-busy = Eine Anmeldung von diesem Gerät wird gerade geprüft: Versuch es noch einmal.
+admin-login-recovery = Als Admin ausgesperrt? Gib den einmaligen Wiederherstellungscode als Passwort ein: Er steht in whereflow-problems.txt auf der Boot-Partition der SD-Karte und im Konsolenprotokoll der Box.
+admin-logged-out = Abgemeldet.
+presenter-qr-wifi = QR-Code zum Verbinden mit dem WLAN { $ssid }
+presenter-qr-open = QR-Code zum Öffnen von { $url }

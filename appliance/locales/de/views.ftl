@@ -93,7 +93,7 @@ sankey-summary = { $who } tauschten { $when } { $bytes } mit { $orgs } in { $cou
 sankey-badge-tracker = ⚠ Tracker
 
 ## Weltkarte
-map-home-unset = Der Standort dieser Box ist nicht eingestellt, darum werden keine Linien von ihr aus gezeichnet. Wer sie betreibt, kann site.latitude und site.longitude in ihrer Konfigurationsdatei setzen.
+map-home-unset-long = Der Standort dieser Box ist nicht eingestellt, darum werden keine Linien von ihr aus gezeichnet. Wer sie betreibt, kann site.latitude und site.longitude in ihrer Konfigurationsdatei setzen.
 map-home-title = Dieses WLAN: die Box, mit der du verbunden bist
 map-you-are-here = Du bist hier
 map-you-are-here-named = Du bist hier ({ $name })
@@ -108,7 +108,6 @@ map-not-on-map = (nicht auf der Karte)
 
 ## Marks and the session's timeline (presenter, sankey, map)
 sankey-when-replay = in den 5 Minuten vor diesem Moment der Wiedergabe
-marks-title = Markierungen
 marks-none = Noch keine Markierung.
 marks-none-since = Noch keine Markierung: die ganze Sitzung wird gezeigt.
 marks-latest = Letzte Markierung: „{ $label }“ um { $time }.
@@ -154,3 +153,86 @@ presenter-since-mark-off = Seit der Markierung: aus
 presenter-room-full = Raum voll: { $associated } Geräte sind in diesem WLAN, etwa so viele, wie es aufnimmt. Ein weiteres Gerät kommt vielleicht nicht hinein; sobald eines geht, ist wieder Platz.
 presenter-room-nearly = Fast voll: { $associated } von etwa { $capacity } Geräten sind in diesem WLAN.
 presenter-uplink-login = Das Schulnetz verlangt eine Anmeldung: Bis sich jemand anmeldet, kommt diese Box nicht ins Internet. Öffne auf einem Gerät in diesem WLAN eine beliebige Webseite und melde dich dort an.
+
+## My device (live)
+me-no-connections = Noch keine Verbindungen.
+me-no-lookups = Noch keine Namen nachgeschlagen.
+me-unknown-kind = Unbekannte Art
+badge-tracker = Tracker
+badge-blocked = gesperrt
+unit-sent = gesendet
+unit-received = empfangen
+unit-connections = Verbindungen
+
+## Alerts (server and live)
+alert-outside-host = Ein Rechner von außen
+alert-other-side = Gegenseite:
+alert-first-seen = Zuerst gesehen
+alert-last-seen = zuletzt gesehen
+alert-count = { $n ->
+    [one] einmal
+   *[other] { $n }-mal
+}
+alert-ignored-until = Ignoriert bis { $time } UTC
+alert-ignore = 1 Stunde ignorieren
+alerts-none = Keine Warnungen
+alerts-newest = Die neuesten { $shown } von { $total } Warnungen
+alerts-count = { $n ->
+    [one] { $n } Warnung
+   *[other] { $n } Warnungen
+}
+alerts-no-match = Keine Warnung passt zu diesem Filter.
+alerts-nothing = Bisher nichts Ungewöhnliches.
+alerts-login-ended = Deine Admin-Anmeldung ist abgelaufen: Melde dich auf der Admin-Seite wieder an.
+alerts-gone = Diese Warnung wird nicht mehr aufbewahrt.
+alerts-not-ignored-status = Nicht ignoriert ({ $status }).
+alerts-unreachable = Die Box ist nicht erreichbar ({ $error }).
+
+alerts-refused = Abgelehnt: Lade diese Seite neu und versuch es noch einmal.
+
+## Devices without a name
+device-numbered = Gerät { $n }
+device-address = Gerät { $tail }
+
+## What the detectors saw (each alert's sentence; arguments are data: addresses, names, numbers)
+alert-msg-encrypted-dns-dot = { $device } hat eine verschlüsselte DNS-Verbindung ({ $how }, Port 853) zu { $to } geöffnet. Seine Anfragen gehen an dieser Box vorbei, deshalb werden die Namen, die es aufruft, nicht gezeigt.
+alert-msg-encrypted-dns-doh = { $device } hat sich mit { $to } verbunden, einem öffentlichen DNS-over-HTTPS-Resolver. Seine Anfragen gehen verschlüsselt an dieser Box vorbei, deshalb werden die Namen, die es aufruft, nicht gezeigt.
+alert-msg-encrypted-dns-no-dns = { $device } schlägt Namen über diese Box nach, hat aber innerhalb von { $minutes } Minuten Verbindungen zu { $n } Adressen geöffnet, die es hier nie nachgeschlagen hat (die letzte: { $latest }). Es löst Namen vielleicht auf anderem Weg auf (verschlüsseltes DNS in einer App oder einem Browser) oder nutzt Adressen, die fest in einer App stehen.
+alert-msg-upload-sudden = { $device } hat innerhalb von { $seconds } Sekunden { $bytes } an { $to } gesendet: viel mehr, als es empfangen hat. Dateien, Fotos oder Aufnahmen verlassen vielleicht das Gerät.
+alert-msg-upload-sustained = { $device } sendet seit { $seconds } Sekunden ohne Pause Daten an { $to } ({ $bytes } in den letzten { $window } Sekunden). Etwas auf dem Gerät sendet ständig: ein Backup, ein Anruf, eine Kamera – oder Daten gehen hinaus, ohne dass es jemand merkt.
+alert-msg-deny-list = { $device } hat sich mit { $to } verbunden, einem Ziel auf der Sperrliste „{ $list }“.
+alert-msg-allow-countries = { $device } hat sich mit { $to } verbunden: Das Land { $country } steht nicht auf der Erlaubt-Liste.
+alert-msg-allow-orgs = { $device } hat sich mit { $to } verbunden: Die Organisation { $org } steht nicht auf der Erlaubt-Liste.
+alert-msg-allow-domains = { $device } hat sich mit { $to } verbunden: Die Domain steht nicht auf der Erlaubt-Liste.
+alert-msg-dns-tunnel-long = { $device } hat innerhalb einer Minute { $n } ungewöhnlich lange, zufällig aussehende Namen unter { $zone } nachgeschlagen (der längste hat { $longest } Zeichen). In solchen DNS-Anfragen können Daten versteckt hinausgeschmuggelt werden (DNS-Tunneling).
+alert-msg-dns-tunnel-unique = { $device } hat innerhalb einer Minute { $n } verschiedene Namen unter { $zone } nachgeschlagen. Daten in immer neuen Namen zu verstecken ist, wie DNS-Tunneling funktioniert.
+alert-msg-dns-tunnel-txt = { $device } hat innerhalb einer Minute { $n } TXT-Einträge unter { $zone } abgefragt. TXT-Antworten können Daten hereinbringen (DNS-Tunneling); normales Surfen braucht nur wenige.
+alert-msg-scan-ports = { $outside ->
+        [yes] Ein Rechner von außen ({ $who })
+       *[no] { $who }
+    } hat innerhalb von { $seconds } Sekunden { $ports } verschiedene Ports auf { $target } ausprobiert ({ $how ->
+        [connection] Verbindungsversuche, ein SYN- oder Connect-Scan
+       *[probes] { $probes }-Proben
+    }): Ein Portscan sucht nach Diensten, in die man einbrechen kann.
+alert-msg-scan-hosts = { $outside ->
+        [yes] Ein Rechner von außen ({ $who })
+       *[no] { $who }
+    } hat innerhalb von { $seconds } Sekunden { $hosts } verschiedene Rechner in { $network } { $icmp ->
+        [yes] angepingt
+       *[no] auf Port { $port } ausprobiert
+    } ({ $how ->
+        [connection] Verbindungsversuche, ein SYN- oder Connect-Scan
+       *[probes] { $probes }-Proben
+    }): Ein solcher Suchlauf sucht nach Rechnern, die man angreifen kann.
+alert-msg-scan-odd = { $outside ->
+        [yes] Ein Rechner von außen ({ $who })
+       *[no] { $who }
+    } hat innerhalb von { $seconds } Sekunden { $n } { $probes }-Proben an { $target } gesendet: Pakete mit Flag-Kombinationen, die keine normale Verbindung nutzt, um einen Portscan an Firewalls vorbeizuschmuggeln.
+alert-msg-spoofing-gateway = { $known ->
+        [yes] Das Gerät mit der Adresse { $who }
+       *[no] Ein Gerät, das die Box noch nicht kennt,
+    } beansprucht die Adresse des Gateways, { $gateway }, im lokalen Netz. Geräte, die das glauben, schicken ihm ihren Datenverkehr statt der Box: Vielleicht versucht jemand, den Datenverkehr anderer mitzulesen oder zu verändern (ARP-Spoofing).
+alert-msg-spoofing-conflict = Zwei Geräte beanspruchen die Adresse { $address }: Eine andere Netzwerkkarte{ $other ->
+        [yes] {" "}(das Gerät mit der Adresse { $device })
+       *[no] {""}
+    } hat sie { $seconds } Sekunden, nachdem die erste zuletzt damit gesehen wurde, übernommen. Entweder haben zwei Geräte dieselbe Adresse bekommen, oder eines gibt sich als das andere aus, um dessen Datenverkehr zu empfangen (ARP-Spoofing).

@@ -125,11 +125,7 @@ presenter-open = Open
 presenter-open-why = to see where your own device's data goes
 presenter-https = Admin login over HTTPS:
 presenter-certificate = certificate SHA-256
-presenter-fullscreen = Full screen
-presenter-sound-off = Alert sound: off
-presenter-since-mark-off = Since the mark: off
 presenter-totals = The whole group, this session
-presenter-devices = devices
 presenter-companies = companies
 presenter-countries = countries
 presenter-tracker-share = of the data to ⚠ trackers and ads
@@ -165,3 +161,134 @@ alert-kind-deny_list = Listed destination
 alert-kind-deny_list-explain = A connection went to a country, company or name on this appliance's deny list (or not on its allow list).
 alert-kind-encrypted_dns = Encrypted DNS
 alert-kind-encrypted_dns-explain = A device looked names up around this appliance (encrypted DNS), so the names it visits cannot be shown here.
+
+## Table columns (more)
+col-kind = Kind
+col-where = Where
+col-sent = Sent
+col-received = Received
+col-connections = Connections
+col-minute-utc = Minute (UTC)
+col-new-connections = New connections
+col-lookups = Names looked up
+
+## My device (/me)
+me-only-this = This page shows the device that opened it, and only that device.
+me-address = address
+me-you-are = You are
+me-for-session = for this session. On the big screen:
+me-made-by = Made by { $vendor }.
+me-private-mac = It uses a private (randomised) WiFi address, so its maker is not known.
+me-hostname = It calls itself “{ $name }”.
+me-unknown = Nothing from this device yet. Open an app or a website on it and come back: it shows up here within a few seconds. (This page shows the device it is opened on; on another WiFi it has nothing to show.)
+me-nickname-locked = Your teacher has locked the nickname of this device: it cannot be changed this session.
+me-nickname-label = Nickname (what everyone sees on the big screen)
+me-nickname-placeholder = e.g. Ana's phone
+me-save = Save
+me-privacy-on = Privacy mode is on: the others see your device only inside “Other devices”, never by name.
+me-privacy-off = Everyone on this WiFi can see this device's connections in the flow diagram and on the map, under that name (never the device's own name or address). Your nickname replaces it; a new session starts without it.
+me-takehome = <a href="/me/takehome">Take-home summary</a>: a page to print or save as a PDF, with your data to download (CSV, JSON).
+me-fig-sent = sent
+me-fig-received = received
+me-fig-trackers = ⚠ trackers
+me-fig-companies = companies
+me-fig-countries = countries
+me-alerts-title = Alerts about this device
+me-alerts-none = Nothing unusual seen from this device.
+me-alerts-what = What the detectors look for: <a href="/alerts#kinds-h">the alerts page</a>.
+me-detectors-off = The detectors are off on this appliance.
+me-orgs-title = Companies it talked to
+me-countries-title = Countries
+me-timeline-title = What it looked up, newest first
+me-timeline-note = Every name the device asked this WiFi for (times in UTC).
+me-forget-title = Forget this device
+me-forget-confirm = Yes, delete this device's connections, look-ups and nickname from this appliance
+me-forget-button = Forget my device
+me-refused-title = Not saved
+me-back = Back to your device
+me-not-changed = Not changed: { $why }.
+me-nickname-refused = That nickname cannot be used: { $why }.
+me-forget-unticked = Tick the box to confirm that this device's data should be deleted.
+me-forget-failed = Not everything could be deleted yet: { $why }. Please try again.
+me-form-refused = This form could not be checked: { $why }. Reload the page and try again.
+
+## Take-home summary (/me/takehome)
+th-back = ← Back to your device
+th-download = Download your data:
+th-csv = CSV (spreadsheet)
+th-print = To keep this page on paper or as a PDF, use your browser's “Print”.
+th-title = Where my data went
+th-in-session = in this session
+th-made = made { $when }
+th-fig-tracker-companies = tracker companies
+th-companies-title = Companies my device talked to
+th-no-connections = No connections were seen from this device.
+th-unknown-kind = Unknown kind
+th-tracker = (tracker)
+th-countries-title = Countries my data went to
+th-no-country = No country is known for this device's connections.
+th-trackers-title = Trackers, and what they do
+th-no-trackers = No ad or tracking company was seen from this device.
+th-minutes-title = My busiest minutes
+th-no-traffic = No traffic was seen from this device.
+th-spread = A long connection's data is spread evenly over the minutes it was open.
+th-note = This summary was made by the whereflow appliance in the room, from what it saw of this device during the session; nothing was sent anywhere to make it.
+th-in-downloads = { $lookups ->
+    [one] { $lookups } name looked up
+   *[other] { $lookups } names looked up
+} and { $flows ->
+    [one] { $flows } connection is
+   *[other] { $flows } connections are
+} in the downloads.
+th-listed-kind = Ads or tracking
+th-listed-explain = Listed as an ad or tracking server by the public block lists (EasyList, EasyPrivacy): it collects what you do, often across many apps and websites.
+th-not-yours-title = Not your device
+th-not-yours = This is another device's take-home summary. Only that device itself, or the teacher logged in on the admin page, can open it.
+th-bad-device-title = Not an address
+th-bad-device = The device= value is not an address.
+
+## Alerts (/alerts)
+alerts-lede = What this appliance's detectors noticed in the traffic: data hidden in DNS, scanning, address spoofing, large uploads, listed destinations and encrypted DNS. Newest first; times in UTC.
+alerts-lede-privacy = Privacy mode is on: you see your own device's alerts only.
+alerts-kind = Kind
+alerts-all-kinds = All kinds
+alerts-device = Device
+alerts-all-devices = All devices
+alerts-show = Show
+alerts-admin-can = An admin can ignore an alert for an hour after logging in on the <a href="/admin">admin page</a>.
+alerts-off = The detectors are off on this appliance (<code>detect.enabled = false</code> in its configuration), so there are no alerts.
+alerts-kinds-title = What the kinds mean
+alerts-privacy-notice = Privacy mode is on: this page shows only your own device's alerts.
+alerts-ignored-notice = Ignored for 1 hour: alerts of that kind for that device (and domain) are not raised again until then.
+alerts-no-such-kind = There is no kind of alert called “{ $kind }”: showing all kinds.
+alerts-no-such-device = “{ $device }” is not a device address: showing all devices.
+alerts-not-ignored = Not ignored
+alerts-back = Back to the alerts
+alerts-detectors-off = The detectors are off (detect.enabled = false).
+
+## Marks and the session's timeline (presenter, flows, map)
+marks-title = Marks
+unit-new-connections = new connections
+unit-lookups = names looked up
+
+## Admin page, before logging in
+admin-off-title = The admin pages are off
+admin-off-1 = No admin password is set. To turn them on, open the configuration file (<code>whereflow-settings.toml</code> on the SD card's boot partition; any laptop can edit it) and add:
+admin-off-example = a password of at least 8 characters
+admin-off-2 = Then restart the appliance. At its first start whereflow replaces the password in the file by a hash of it (<code>password_hash = "$argon2id$..."</code>), so the file no longer shows it.
+admin-login-title = Log in
+admin-login-what = Here the person running the session starts new sessions, blocks trackers, ads and destinations, ends connections, exports what was recorded and sets how long it is kept.
+admin-plain-http = <strong>This page came over plain HTTP.</strong> On a WPA2 WiFi everyone who knows the passphrase can read what others send if they saw them join, so the admin password typed here could be read too.
+admin-https-there = Log in at <a href="{ $url }">{ $url }</a> instead (the browser warns about the certificate once: it is right if its SHA-256 fingerprint is <code>{ $fingerprint }</code>, also on the presenter view).
+admin-https-none = Set <code>web.https_listen</code> to log in over HTTPS, or log in on a wired connection or from the appliance itself.
+admin-password = Admin password
+admin-login-button = Log in
+admin-login-empty = Enter the admin password.
+admin-login-wrong = Wrong password.
+admin-login-too-many-device = Too many wrong passwords from this device: try again in { $seconds } seconds.
+admin-login-too-many-all = Too many wrong passwords on this appliance: try again in { $seconds } seconds.
+admin-login-busy = A login from this device is being checked: try again.
+admin-login-recovery = Locked out as the admin? Type the one-time recovery code as the password: it is in whereflow-problems.txt on the SD card's boot partition and in the appliance's console log.
+admin-logged-out = Logged out.
+presenter-qr-wifi = QR code to join the WiFi network { $ssid }
+presenter-qr-open = QR code to open { $url }

@@ -95,7 +95,7 @@ sankey-summary = { $who } exchanged { $bytes } with { $orgs } in { $countries } 
 sankey-badge-tracker = ⚠ tracker
 
 ## World map
-map-home-unset = This appliance's own location is not set, so no lines are drawn from it. Whoever runs it can set site.latitude and site.longitude in its configuration file.
+map-home-unset-long = This appliance's own location is not set, so no lines are drawn from it. Whoever runs it can set site.latitude and site.longitude in its configuration file.
 map-home-title = This WiFi: the appliance you are connected to
 map-you-are-here = You are here
 map-you-are-here-named = You are here ({ $name })
@@ -110,7 +110,6 @@ map-not-on-map = (not on the map)
 
 ## Marks and the session's timeline (presenter, sankey, map)
 sankey-when-replay = in the 5 minutes before this moment of the replay
-marks-title = Marks
 marks-none = No mark yet.
 marks-none-since = No mark yet: showing the whole session.
 marks-latest = Latest mark: “{ $label }” at { $time }.
@@ -156,3 +155,86 @@ presenter-since-mark-off = Since the mark: off
 presenter-room-full = Room full: { $associated } devices are on this WiFi, about as many as it admits. Another device may not get on; it will when one leaves.
 presenter-room-nearly = Nearly full: { $associated } of about { $capacity } devices are on this WiFi.
 presenter-uplink-login = The school network wants a login: this box cannot reach the internet until someone logs in. Open any web page on a device joined to this WiFi and log in there.
+
+## My device (live)
+me-no-connections = No connections yet.
+me-no-lookups = No names looked up yet.
+me-unknown-kind = Unknown kind
+badge-tracker = tracker
+badge-blocked = blocked
+unit-sent = sent
+unit-received = received
+unit-connections = connections
+
+## Alerts (server and live)
+alert-outside-host = An outside host
+alert-other-side = Other side:
+alert-first-seen = First seen
+alert-last-seen = last seen
+alert-count = { $n ->
+    [one] once
+   *[other] { $n } times
+}
+alert-ignored-until = Ignored until { $time } UTC
+alert-ignore = Ignore for 1 hour
+alerts-none = No alerts
+alerts-newest = The newest { $shown } of { $total } alerts
+alerts-count = { $n ->
+    [one] { $n } alert
+   *[other] { $n } alerts
+}
+alerts-no-match = No alerts match this filter.
+alerts-nothing = Nothing unusual so far.
+alerts-login-ended = Your admin login has ended: log in again on the admin page.
+alerts-gone = This alert is no longer kept.
+alerts-not-ignored-status = Not ignored ({ $status }).
+alerts-unreachable = Cannot reach the appliance ({ $error }).
+
+alerts-refused = Refused: reload this page and try again.
+
+## Devices without a name
+device-numbered = Device { $n }
+device-address = Device { $tail }
+
+## What the detectors saw (each alert's sentence; arguments are data: addresses, names, numbers)
+alert-msg-encrypted-dns-dot = { $device } opened an encrypted DNS connection ({ $how }, port 853) to { $to }. Its lookups go around this appliance, so the names it visits are not shown.
+alert-msg-encrypted-dns-doh = { $device } connected to { $to }, a public DNS-over-HTTPS resolver. Its lookups go around this appliance, encrypted, so the names it visits are not shown.
+alert-msg-encrypted-dns-no-dns = { $device } looks names up through this appliance, yet within { $minutes } minutes it opened connections to { $n } addresses it never looked up here (the latest: { $latest }). It may resolve names another way (encrypted DNS built into an app or browser), or use addresses written into an app.
+alert-msg-upload-sudden = { $device } sent { $bytes } to { $to } within { $seconds } seconds: much more than it received. Files, photos or recordings may be leaving the device.
+alert-msg-upload-sustained = { $device } has been sending data to { $to } for { $seconds } seconds without a break ({ $bytes } in the last { $window } seconds). Something on the device keeps sending: a backup, a call, a camera — or data leaving without anyone noticing.
+alert-msg-deny-list = { $device } connected to { $to }, a destination on the deny list "{ $list }".
+alert-msg-allow-countries = { $device } connected to { $to }: the country { $country } is not on the allow list.
+alert-msg-allow-orgs = { $device } connected to { $to }: the organization { $org } is not on the allow list.
+alert-msg-allow-domains = { $device } connected to { $to }: the domain is not on the allow list.
+alert-msg-dns-tunnel-long = { $device } looked up { $n } unusually long, random-looking names under { $zone } within a minute (the longest has { $longest } characters). Data can be smuggled out hidden in DNS lookups like these (DNS tunnelling).
+alert-msg-dns-tunnel-unique = { $device } looked up { $n } different names under { $zone } within a minute. Hiding data in ever-new names is how DNS tunnelling works.
+alert-msg-dns-tunnel-txt = { $device } asked for { $n } TXT records under { $zone } within a minute. TXT answers can carry data back in (DNS tunnelling); ordinary browsing needs few.
+alert-msg-scan-ports = { $outside ->
+        [yes] An outside host, { $who },
+       *[no] { $who }
+    } tried { $ports } different ports on { $target } within { $seconds } seconds ({ $how ->
+        [connection] connection attempts (a SYN or connect scan)
+       *[probes] { $probes } probes
+    }): a port scan looks for services to break into.
+alert-msg-scan-hosts = { $outside ->
+        [yes] An outside host, { $who },
+       *[no] { $who }
+    } { $icmp ->
+        [yes] pinged
+       *[no] tried port { $port } on
+    } { $hosts } different hosts of { $network } within { $seconds } seconds ({ $how ->
+        [connection] connection attempts (a SYN or connect scan)
+       *[probes] { $probes } probes
+    }): a sweep looks for machines to attack.
+alert-msg-scan-odd = { $outside ->
+        [yes] An outside host, { $who },
+       *[no] { $who }
+    } sent { $n } { $probes } probes to { $target } within { $seconds } seconds: packets with flag combinations no normal connection uses, made to sneak a port scan past firewalls.
+alert-msg-spoofing-gateway = { $known ->
+        [yes] The device at { $who }
+       *[no] A device the appliance does not know yet
+    } claims the address of the gateway, { $gateway }, on the local network. Devices that believe it send it their traffic instead of the appliance: someone may be trying to read or change other people's traffic (ARP spoofing).
+alert-msg-spoofing-conflict = Two devices claim the address { $address }: another network card{ $other ->
+        [yes] {" "}(the device at { $device })
+       *[no] {""}
+    } took it over { $seconds } seconds after the first was last seen with it. Either two devices were given the same address, or one is pretending to be the other to receive its traffic (ARP spoofing).

@@ -124,11 +124,7 @@ presenter-open = Abre
 presenter-open-why = para ver adónde van los datos de tu dispositivo
 presenter-https = Administración por HTTPS:
 presenter-certificate = certificado SHA-256
-presenter-fullscreen = Pantalla completa
-presenter-sound-off = Sonido de alertas: apagado
-presenter-since-mark-off = Desde la marca: no
 presenter-totals = Todo el grupo, en esta sesión
-presenter-devices = dispositivos
 presenter-companies = empresas
 presenter-countries = países
 presenter-tracker-share = de los datos a ⚠ rastreadores y anuncios
@@ -164,3 +160,134 @@ alert-kind-deny_list = Destino bloqueado
 alert-kind-deny_list-explain = Una conexión fue a un país, empresa o nombre de la lista de bloqueo de esta caja (o que no está en su lista de permitidos).
 alert-kind-encrypted_dns = DNS cifrado
 alert-kind-encrypted_dns-explain = Un dispositivo buscó nombres sin pasar por esta caja (DNS cifrado), así que aquí no se pueden mostrar los nombres que visita.
+
+## Table columns (more)
+col-kind = Tipo
+col-where = Dónde
+col-sent = Enviado
+col-received = Recibido
+col-connections = Conexiones
+col-minute-utc = Minuto (UTC)
+col-new-connections = Conexiones nuevas
+col-lookups = Nombres buscados
+
+## My device (/me)
+me-only-this = Esta página muestra el dispositivo que la abrió, y solo ese.
+me-address = dirección
+me-you-are = Eres
+me-for-session = en esta sesión. En la pantalla grande:
+me-made-by = Fabricado por { $vendor }.
+me-private-mac = Usa una dirección WiFi privada (aleatoria), así que no se sabe quién lo fabricó.
+me-hostname = Se llama a sí mismo «{ $name }».
+me-unknown = Todavía no hay nada de este dispositivo. Abre una app o una web en él y vuelve: aparecerá aquí en pocos segundos. (Esta página muestra el dispositivo en el que se abre; en otra WiFi no tiene nada que mostrar.)
+me-nickname-locked = Tu profesor o profesora ha bloqueado el apodo de este dispositivo: no se puede cambiar en esta sesión.
+me-nickname-label = Apodo (lo que todos ven en la pantalla grande)
+me-nickname-placeholder = p. ej. el móvil de Ana
+me-save = Guardar
+me-privacy-on = El modo privado está activado: los demás solo ven tu dispositivo dentro de «Otros dispositivos», nunca por su nombre.
+me-privacy-off = Todos en esta WiFi pueden ver las conexiones de este dispositivo en el diagrama de flujos y en el mapa, con ese nombre (nunca el nombre ni la dirección del propio dispositivo). Tu apodo lo sustituye; una sesión nueva empieza sin él.
+me-takehome = <a href="/me/takehome">Resumen para llevar</a>: una página para imprimir o guardar como PDF, con tus datos para descargar (CSV, JSON).
+me-fig-sent = enviados
+me-fig-received = recibidos
+me-fig-trackers = ⚠ rastreadores
+me-fig-companies = empresas
+me-fig-countries = países
+me-alerts-title = Alertas sobre este dispositivo
+me-alerts-none = No se ha visto nada raro de este dispositivo.
+me-alerts-what = Lo que buscan los detectores: <a href="/alerts#kinds-h">la página de alertas</a>.
+me-detectors-off = Los detectores están apagados en este aparato.
+me-orgs-title = Empresas con las que habló
+me-countries-title = Países
+me-timeline-title = Lo que buscó, lo más reciente primero
+me-timeline-note = Cada nombre que el dispositivo pidió a esta WiFi (horas en UTC).
+me-forget-title = Olvidar este dispositivo
+me-forget-confirm = Sí, borrar de este aparato las conexiones, búsquedas y el apodo de este dispositivo
+me-forget-button = Olvidar mi dispositivo
+me-refused-title = No guardado
+me-back = Volver a tu dispositivo
+me-not-changed = Sin cambios: { $why }.
+me-nickname-refused = Ese apodo no se puede usar: { $why }.
+me-forget-unticked = Marca la casilla para confirmar que se deben borrar los datos de este dispositivo.
+me-forget-failed = Todavía no se ha podido borrar todo: { $why }. Inténtalo de nuevo.
+me-form-refused = No se pudo comprobar este formulario: { $why }. Recarga la página e inténtalo de nuevo.
+
+## Take-home summary (/me/takehome)
+th-back = ← Volver a tu dispositivo
+th-download = Descarga tus datos:
+th-csv = CSV (hoja de cálculo)
+th-print = Para guardar esta página en papel o como PDF, usa «Imprimir» en tu navegador.
+th-title = Adónde fueron mis datos
+th-in-session = en esta sesión
+th-made = creado el { $when }
+th-fig-tracker-companies = empresas de rastreo
+th-companies-title = Empresas con las que habló mi dispositivo
+th-no-connections = No se vio ninguna conexión de este dispositivo.
+th-unknown-kind = Tipo desconocido
+th-tracker = (rastreador)
+th-countries-title = Países a los que fueron mis datos
+th-no-country = No se conoce ningún país para las conexiones de este dispositivo.
+th-trackers-title = Los rastreadores y lo que hacen
+th-no-trackers = No se vio ninguna empresa de publicidad o rastreo desde este dispositivo.
+th-minutes-title = Mis minutos con más tráfico
+th-no-traffic = No se vio tráfico de este dispositivo.
+th-spread = Los datos de una conexión larga se reparten por igual entre los minutos en que estuvo abierta.
+th-note = Este resumen lo hizo el aparato whereflow del aula, con lo que vio de este dispositivo durante la sesión; para hacerlo no se envió nada a ninguna parte.
+th-in-downloads = { $lookups ->
+    [one] { $lookups } nombre buscado
+   *[other] { $lookups } nombres buscados
+} y { $flows ->
+    [one] { $flows } conexión están
+   *[other] { $flows } conexiones están
+} en las descargas.
+th-listed-kind = Publicidad o rastreo
+th-listed-explain = Las listas de bloqueo públicas (EasyList, EasyPrivacy) lo tienen como servidor de publicidad o rastreo: recoge lo que haces, a menudo a través de muchas apps y webs.
+th-not-yours-title = No es tu dispositivo
+th-not-yours = Este es el resumen de otro dispositivo. Solo ese mismo dispositivo, o el profesorado con sesión iniciada en la página de administración, puede abrirlo.
+th-bad-device-title = No es una dirección
+th-bad-device = El valor device= no es una dirección.
+
+## Alerts (/alerts)
+alerts-lede = Lo que los detectores de este aparato notaron en el tráfico: datos ocultos en el DNS, escaneos, suplantación de direcciones, subidas grandes, destinos en lista y DNS cifrado. Lo más reciente primero; horas en UTC.
+alerts-lede-privacy = El modo privado está activado: solo ves las alertas de tu propio dispositivo.
+alerts-kind = Tipo
+alerts-all-kinds = Todos los tipos
+alerts-device = Dispositivo
+alerts-all-devices = Todos los dispositivos
+alerts-show = Mostrar
+alerts-admin-can = Quien administra puede ignorar una alerta durante una hora tras iniciar sesión en la <a href="/admin">página de administración</a>.
+alerts-off = Los detectores están apagados en este aparato (<code>detect.enabled = false</code> en su configuración), así que no hay alertas.
+alerts-kinds-title = Qué significa cada tipo
+alerts-privacy-notice = El modo privado está activado: esta página solo muestra las alertas de tu propio dispositivo.
+alerts-ignored-notice = Ignorada durante 1 hora: hasta entonces no vuelven a saltar alertas de ese tipo para ese dispositivo (y dominio).
+alerts-no-such-kind = No existe ningún tipo de alerta llamado «{ $kind }»: se muestran todos los tipos.
+alerts-no-such-device = «{ $device }» no es una dirección de dispositivo: se muestran todos los dispositivos.
+alerts-not-ignored = No ignorada
+alerts-back = Volver a las alertas
+alerts-detectors-off = Los detectores están apagados (detect.enabled = false).
+
+## Marks and the session's timeline (presenter, flows, map)
+marks-title = Marcas
+unit-new-connections = conexiones nuevas
+unit-lookups = nombres buscados
+
+## Admin page, before logging in
+admin-off-title = Las páginas de administración están apagadas
+admin-off-1 = No hay contraseña de administración. Para activarlas, abre el archivo de configuración (<code>whereflow-settings.toml</code> en la partición de arranque de la tarjeta SD; cualquier portátil puede editarlo) y añade:
+admin-off-example = una contraseña de al menos 8 caracteres
+admin-off-2 = Después reinicia el aparato. En su primer arranque, whereflow sustituye la contraseña del archivo por un hash (<code>password_hash = "$argon2id$..."</code>), así que el archivo ya no la muestra.
+admin-login-title = Iniciar sesión
+admin-login-what = Aquí quien dirige la sesión inicia sesiones nuevas, bloquea rastreadores, anuncios y destinos, corta conexiones, exporta lo grabado y decide cuánto tiempo se guarda.
+admin-plain-http = <strong>Esta página llegó por HTTP sin cifrar.</strong> En una WiFi WPA2, quien conozca la contraseña puede leer lo que envían los demás si los vio conectarse, así que también podría leer la contraseña de administración escrita aquí.
+admin-https-there = Inicia sesión mejor en <a href="{ $url }">{ $url }</a> (el navegador avisa una vez sobre el certificado: es correcto si su huella SHA-256 es <code>{ $fingerprint }</code>, que también aparece en la vista de presentación).
+admin-https-none = Configura <code>web.https_listen</code> para iniciar sesión por HTTPS, o hazlo por cable o desde el propio aparato.
+admin-password = Contraseña de administración
+admin-login-button = Iniciar sesión
+admin-login-empty = Escribe la contraseña de administración.
+admin-login-wrong = Contraseña incorrecta.
+admin-login-too-many-device = Demasiadas contraseñas incorrectas desde este dispositivo: inténtalo de nuevo dentro de { $seconds } segundos.
+admin-login-too-many-all = Demasiadas contraseñas incorrectas en este aparato: inténtalo de nuevo dentro de { $seconds } segundos.
+admin-login-busy = Se está comprobando un inicio de sesión desde este dispositivo: inténtalo de nuevo.
+admin-login-recovery = ¿Sin acceso como administración? Escribe el código de recuperación de un solo uso como contraseña: está en whereflow-problems.txt, en la partición de arranque de la tarjeta SD, y en el registro de la consola del aparato.
+admin-logged-out = Sesión cerrada.
+presenter-qr-wifi = Código QR para unirse a la red WiFi { $ssid }
+presenter-qr-open = Código QR para abrir { $url }

@@ -93,7 +93,7 @@ sankey-summary = { $who } intercambiaron { $bytes } con { $orgs } en { $countrie
 sankey-badge-tracker = ⚠ rastreador
 
 ## Mapa del mundo
-map-home-unset = La ubicación de esta caja no está configurada, así que no se dibujan líneas desde ella. Quien la gestiona puede poner site.latitude y site.longitude en su archivo de configuración.
+map-home-unset-long = La ubicación de esta caja no está configurada, así que no se dibujan líneas desde ella. Quien la gestiona puede poner site.latitude y site.longitude en su archivo de configuración.
 map-home-title = Esta WiFi: la caja a la que estás conectado
 map-you-are-here = Estás aquí
 map-you-are-here-named = Estás aquí ({ $name })
@@ -108,7 +108,6 @@ map-not-on-map = (fuera del mapa)
 
 ## Marks and the session's timeline (presenter, sankey, map)
 sankey-when-replay = en los 5 minutos antes de este momento de la reproducción
-marks-title = Marcas
 marks-none = Todavía no hay ninguna marca.
 marks-none-since = Todavía no hay ninguna marca: se muestra toda la sesión.
 marks-latest = Última marca: «{ $label }» a las { $time }.
@@ -154,3 +153,86 @@ presenter-since-mark-off = Desde la marca: no
 presenter-room-full = Sala llena: hay { $associated } dispositivos en esta WiFi, más o menos los que admite. Puede que otro dispositivo no consiga entrar; cuando uno se vaya, habrá sitio.
 presenter-room-nearly = Casi llena: hay { $associated } de unos { $capacity } dispositivos en esta WiFi.
 presenter-uplink-login = La red del colegio pide iniciar sesión: esta caja no llega a internet hasta que alguien inicie sesión. Abre cualquier página web en un dispositivo conectado a esta WiFi e inicia sesión allí.
+
+## My device (live)
+me-no-connections = Todavía no hay conexiones.
+me-no-lookups = Todavía no se ha buscado ningún nombre.
+me-unknown-kind = Tipo desconocido
+badge-tracker = rastreador
+badge-blocked = bloqueado
+unit-sent = enviados
+unit-received = recibidos
+unit-connections = conexiones
+
+## Alerts (server and live)
+alert-outside-host = Un equipo de fuera
+alert-other-side = Otro extremo:
+alert-first-seen = Visto por primera vez
+alert-last-seen = visto por última vez
+alert-count = { $n ->
+    [one] una vez
+   *[other] { $n } veces
+}
+alert-ignored-until = Ignorada hasta las { $time } UTC
+alert-ignore = Ignorar 1 hora
+alerts-none = Ninguna alerta
+alerts-newest = Las { $shown } más recientes de { $total } alertas
+alerts-count = { $n ->
+    [one] { $n } alerta
+   *[other] { $n } alertas
+}
+alerts-no-match = Ninguna alerta coincide con este filtro.
+alerts-nothing = Nada raro hasta ahora.
+alerts-login-ended = Tu sesión de administración ha caducado: vuelve a iniciarla en la página de administración.
+alerts-gone = Esta alerta ya no se guarda.
+alerts-not-ignored-status = No ignorada ({ $status }).
+alerts-unreachable = No se puede contactar con el aparato ({ $error }).
+
+alerts-refused = Rechazado: recarga esta página e inténtalo de nuevo.
+
+## Devices without a name
+device-numbered = Dispositivo { $n }
+device-address = Dispositivo { $tail }
+
+## What the detectors saw (each alert's sentence; arguments are data: addresses, names, numbers)
+alert-msg-encrypted-dns-dot = { $device } abrió una conexión DNS cifrada ({ $how }, puerto 853) con { $to }. Sus búsquedas rodean este aparato, así que no se muestran los nombres que visita.
+alert-msg-encrypted-dns-doh = { $device } se conectó a { $to }, un resolvedor público de DNS sobre HTTPS. Sus búsquedas rodean este aparato, cifradas, así que no se muestran los nombres que visita.
+alert-msg-encrypted-dns-no-dns = { $device } busca nombres a través de este aparato, pero en { $minutes } minutos abrió conexiones con { $n } direcciones que nunca buscó aquí (la última: { $latest }). Puede que resuelva nombres de otra forma (DNS cifrado dentro de una app o un navegador) o que use direcciones escritas en una app.
+alert-msg-upload-sudden = { $device } envió { $bytes } a { $to } en { $seconds } segundos: mucho más de lo que recibió. Puede que estén saliendo archivos, fotos o grabaciones del dispositivo.
+alert-msg-upload-sustained = { $device } lleva { $seconds } segundos enviando datos a { $to } sin pausa ({ $bytes } en los últimos { $window } segundos). Algo en el dispositivo envía sin parar: una copia de seguridad, una llamada, una cámara… o datos que salen sin que nadie lo note.
+alert-msg-deny-list = { $device } se conectó a { $to }, un destino de la lista de bloqueo «{ $list }».
+alert-msg-allow-countries = { $device } se conectó a { $to }: el país { $country } no está en la lista permitida.
+alert-msg-allow-orgs = { $device } se conectó a { $to }: la organización { $org } no está en la lista permitida.
+alert-msg-allow-domains = { $device } se conectó a { $to }: el dominio no está en la lista permitida.
+alert-msg-dns-tunnel-long = { $device } buscó { $n } nombres inusualmente largos y de aspecto aleatorio bajo { $zone } en un minuto (el más largo tiene { $longest } caracteres). En búsquedas DNS como estas se pueden sacar datos escondidos (túnel DNS).
+alert-msg-dns-tunnel-unique = { $device } buscó { $n } nombres distintos bajo { $zone } en un minuto. Esconder datos en nombres siempre nuevos es como funciona un túnel DNS.
+alert-msg-dns-tunnel-txt = { $device } pidió { $n } registros TXT bajo { $zone } en un minuto. Las respuestas TXT pueden traer datos (túnel DNS); la navegación normal necesita pocas.
+alert-msg-scan-ports = { $outside ->
+        [yes] Un equipo de fuera, { $who },
+       *[no] { $who }
+    } probó { $ports } puertos distintos en { $target } en { $seconds } segundos ({ $how ->
+        [connection] intentos de conexión, un escaneo SYN o connect
+       *[probes] sondas { $probes }
+    }): un escaneo de puertos busca servicios por los que entrar.
+alert-msg-scan-hosts = { $outside ->
+        [yes] Un equipo de fuera, { $who },
+       *[no] { $who }
+    } { $icmp ->
+        [yes] hizo ping a
+       *[no] probó el puerto { $port } en
+    } { $hosts } equipos distintos de { $network } en { $seconds } segundos ({ $how ->
+        [connection] intentos de conexión, un escaneo SYN o connect
+       *[probes] sondas { $probes }
+    }): un barrido así busca máquinas que atacar.
+alert-msg-scan-odd = { $outside ->
+        [yes] Un equipo de fuera, { $who },
+       *[no] { $who }
+    } envió { $n } sondas { $probes } a { $target } en { $seconds } segundos: paquetes con combinaciones de flags que ninguna conexión normal usa, hechos para colar un escaneo de puertos a través de los cortafuegos.
+alert-msg-spoofing-gateway = { $known ->
+        [yes] El dispositivo con la dirección { $who }
+       *[no] Un dispositivo que el aparato aún no conoce
+    } reclama la dirección de la puerta de enlace, { $gateway }, en la red local. Los dispositivos que se lo creen le envían su tráfico en lugar de al aparato: puede que alguien intente leer o cambiar el tráfico de los demás (suplantación ARP).
+alert-msg-spoofing-conflict = Dos dispositivos reclaman la dirección { $address }: otra tarjeta de red{ $other ->
+        [yes] {" "}(el dispositivo con la dirección { $device })
+       *[no] {""}
+    } la tomó { $seconds } segundos después de que la primera se viera con ella por última vez. O bien dos dispositivos recibieron la misma dirección, o uno se hace pasar por el otro para recibir su tráfico (suplantación ARP).

@@ -124,11 +124,7 @@ presenter-open = Ouvre
 presenter-open-why = pour voir où vont les données de ton appareil
 presenter-https = Administration en HTTPS :
 presenter-certificate = certificat SHA-256
-presenter-fullscreen = Plein écran
-presenter-sound-off = Son des alertes : coupé
-presenter-since-mark-off = Depuis le repère : non
 presenter-totals = Tout le groupe, pendant cette séance
-presenter-devices = appareils
 presenter-companies = entreprises
 presenter-countries = pays
 presenter-tracker-share = des données vers des ⚠ traqueurs et pubs
@@ -164,3 +160,134 @@ alert-kind-deny_list = Destination interdite
 alert-kind-deny_list-explain = Une connexion est allée vers un pays, une entreprise ou un nom de la liste noire de ce boîtier (ou absent de sa liste autorisée).
 alert-kind-encrypted_dns = DNS chiffré
 alert-kind-encrypted_dns-explain = Un appareil a cherché des noms en contournant ce boîtier (DNS chiffré) : les noms qu’il visite ne peuvent donc pas être montrés ici.
+
+## Table columns (more)
+col-kind = Type
+col-where = Où
+col-sent = Envoyé
+col-received = Reçu
+col-connections = Connexions
+col-minute-utc = Minute (UTC)
+col-new-connections = Nouvelles connexions
+col-lookups = Noms cherchés
+
+## My device (/me)
+me-only-this = Cette page montre l’appareil qui l’a ouverte, et seulement celui-là.
+me-address = adresse
+me-you-are = Tu es
+me-for-session = pour cette séance. Sur le grand écran :
+me-made-by = Fabriqué par { $vendor }.
+me-private-mac = Il utilise une adresse WiFi privée (aléatoire) : son fabricant n’est donc pas connu.
+me-hostname = Il se nomme lui-même « { $name } ».
+me-unknown = Rien de cet appareil pour l’instant. Ouvre une appli ou un site dessus et reviens : il apparaît ici en quelques secondes. (Cette page montre l’appareil sur lequel elle est ouverte ; sur un autre WiFi, elle n’a rien à montrer.)
+me-nickname-locked = Ton enseignant a verrouillé le surnom de cet appareil : il ne peut pas être changé pendant cette séance.
+me-nickname-label = Surnom (ce que tout le monde voit sur le grand écran)
+me-nickname-placeholder = p. ex. le téléphone d’Ana
+me-save = Enregistrer
+me-privacy-on = Le mode confidentialité est activé : les autres ne voient ton appareil que dans « Autres appareils », jamais par son nom.
+me-privacy-off = Tout le monde sur ce WiFi peut voir les connexions de cet appareil dans le diagramme des flux et sur la carte, sous ce nom (jamais le nom ni l’adresse de l’appareil). Ton surnom le remplace ; une nouvelle séance commence sans lui.
+me-takehome = <a href="/me/takehome">Résumé à emporter</a> : une page à imprimer ou à enregistrer en PDF, avec tes données à télécharger (CSV, JSON).
+me-fig-sent = envoyés
+me-fig-received = reçus
+me-fig-trackers = ⚠ traqueurs
+me-fig-companies = entreprises
+me-fig-countries = pays
+me-alerts-title = Alertes sur cet appareil
+me-alerts-none = Rien d’inhabituel vu de cet appareil.
+me-alerts-what = Ce que cherchent les détecteurs : <a href="/alerts#kinds-h">la page des alertes</a>.
+me-detectors-off = Les détecteurs sont désactivés sur ce boîtier.
+me-orgs-title = Entreprises avec qui il a parlé
+me-countries-title = Pays
+me-timeline-title = Ce qu’il a cherché, du plus récent au plus ancien
+me-timeline-note = Chaque nom que l’appareil a demandé à ce WiFi (heures en UTC).
+me-forget-title = Oublier cet appareil
+me-forget-confirm = Oui, effacer de ce boîtier les connexions, les recherches et le surnom de cet appareil
+me-forget-button = Oublier mon appareil
+me-refused-title = Non enregistré
+me-back = Retour à ton appareil
+me-not-changed = Non modifié : { $why }.
+me-nickname-refused = Ce surnom ne peut pas être utilisé : { $why }.
+me-forget-unticked = Coche la case pour confirmer que les données de cet appareil doivent être effacées.
+me-forget-failed = Tout n’a pas encore pu être effacé : { $why }. Réessaie, s’il te plaît.
+me-form-refused = Ce formulaire n’a pas pu être vérifié : { $why }. Recharge la page et réessaie.
+
+## Take-home summary (/me/takehome)
+th-back = ← Retour à ton appareil
+th-download = Télécharger tes données :
+th-csv = CSV (tableur)
+th-print = Pour garder cette page sur papier ou en PDF, utilise « Imprimer » dans ton navigateur.
+th-title = Où sont allées mes données
+th-in-session = pendant cette séance
+th-made = créé le { $when }
+th-fig-tracker-companies = entreprises de pistage
+th-companies-title = Entreprises avec qui mon appareil a parlé
+th-no-connections = Aucune connexion n’a été vue de cet appareil.
+th-unknown-kind = Type inconnu
+th-tracker = (traqueur)
+th-countries-title = Pays où sont allées mes données
+th-no-country = Aucun pays n’est connu pour les connexions de cet appareil.
+th-trackers-title = Les traqueurs, et ce qu’ils font
+th-no-trackers = Aucune entreprise de publicité ou de pistage n’a été vue de cet appareil.
+th-minutes-title = Mes minutes les plus chargées
+th-no-traffic = Aucun trafic n’a été vu de cet appareil.
+th-spread = Les données d’une longue connexion sont réparties également sur les minutes pendant lesquelles elle était ouverte.
+th-note = Ce résumé a été créé par le boîtier whereflow de la salle, à partir de ce qu’il a vu de cet appareil pendant la séance ; rien n’a été envoyé nulle part pour le créer.
+th-in-downloads = { $lookups ->
+    [one] { $lookups } nom cherché
+   *[other] { $lookups } noms cherchés
+} et { $flows ->
+    [one] { $flows } connexion sont
+   *[other] { $flows } connexions sont
+} dans les téléchargements.
+th-listed-kind = Publicité ou pistage
+th-listed-explain = Listé comme serveur de publicité ou de pistage par les listes de blocage publiques (EasyList, EasyPrivacy) : il collecte ce que tu fais, souvent à travers beaucoup d’applis et de sites.
+th-not-yours-title = Pas ton appareil
+th-not-yours = Ceci est le résumé d’un autre appareil. Seul cet appareil lui-même, ou l’enseignant connecté à la page d’administration, peut l’ouvrir.
+th-bad-device-title = Pas une adresse
+th-bad-device = La valeur device= n’est pas une adresse.
+
+## Alerts (/alerts)
+alerts-lede = Ce que les détecteurs de ce boîtier ont remarqué dans le trafic : données cachées dans le DNS, balayages, usurpation d’adresse, gros envois, destinations listées et DNS chiffré. Les plus récentes d’abord ; heures en UTC.
+alerts-lede-privacy = Le mode confidentialité est activé : tu ne vois que les alertes de ton propre appareil.
+alerts-kind = Type
+alerts-all-kinds = Tous les types
+alerts-device = Appareil
+alerts-all-devices = Tous les appareils
+alerts-show = Afficher
+alerts-admin-can = Un administrateur peut ignorer une alerte pendant une heure après s’être connecté sur la <a href="/admin">page d’administration</a>.
+alerts-off = Les détecteurs sont désactivés sur ce boîtier (<code>detect.enabled = false</code> dans sa configuration) : il n’y a donc pas d’alertes.
+alerts-kinds-title = Ce que veulent dire les types
+alerts-privacy-notice = Le mode confidentialité est activé : cette page ne montre que les alertes de ton propre appareil.
+alerts-ignored-notice = Ignorée pendant 1 heure : les alertes de ce type pour cet appareil (et ce domaine) ne reviennent pas avant.
+alerts-no-such-kind = Il n’existe pas de type d’alerte appelé « { $kind } » : tous les types sont affichés.
+alerts-no-such-device = « { $device } » n’est pas une adresse d’appareil : tous les appareils sont affichés.
+alerts-not-ignored = Non ignorée
+alerts-back = Retour aux alertes
+alerts-detectors-off = Les détecteurs sont désactivés (detect.enabled = false).
+
+## Marks and the session's timeline (presenter, flows, map)
+marks-title = Repères
+unit-new-connections = nouvelles connexions
+unit-lookups = noms cherchés
+
+## Admin page, before logging in
+admin-off-title = Les pages d’administration sont désactivées
+admin-off-1 = Aucun mot de passe d’administration n’est défini. Pour les activer, ouvre le fichier de configuration (<code>whereflow-settings.toml</code> sur la partition de démarrage de la carte SD ; n’importe quel ordinateur portable peut le modifier) et ajoute :
+admin-off-example = un mot de passe d’au moins 8 caractères
+admin-off-2 = Redémarre ensuite le boîtier. À son premier démarrage, whereflow remplace le mot de passe du fichier par une empreinte (<code>password_hash = "$argon2id$..."</code>) : le fichier ne le montre plus.
+admin-login-title = Connexion
+admin-login-what = Ici, la personne qui anime la séance démarre de nouvelles séances, bloque traqueurs, publicités et destinations, coupe des connexions, exporte ce qui a été enregistré et règle combien de temps c’est gardé.
+admin-plain-http = <strong>Cette page est arrivée en HTTP simple.</strong> Sur un WiFi WPA2, toute personne qui connaît la phrase de passe peut lire ce que les autres envoient si elle les a vus se connecter : le mot de passe d’administration tapé ici pourrait donc être lu aussi.
+admin-https-there = Connecte-toi plutôt sur <a href="{ $url }">{ $url }</a> (le navigateur avertit une fois à propos du certificat : il est bon si son empreinte SHA-256 est <code>{ $fingerprint }</code>, aussi affichée sur la vue de présentation).
+admin-https-none = Définis <code>web.https_listen</code> pour te connecter en HTTPS, ou connecte-toi par câble ou depuis le boîtier lui-même.
+admin-password = Mot de passe d’administration
+admin-login-button = Se connecter
+admin-login-empty = Saisis le mot de passe d’administration.
+admin-login-wrong = Mot de passe incorrect.
+admin-login-too-many-device = Trop de mots de passe incorrects depuis cet appareil : réessaie dans { $seconds } secondes.
+admin-login-too-many-all = Trop de mots de passe incorrects sur ce boîtier : réessaie dans { $seconds } secondes.
+admin-login-busy = Une connexion depuis cet appareil est en cours de vérification : réessaie.
+admin-login-recovery = Bloqué en tant qu’administrateur ? Tape le code de récupération à usage unique comme mot de passe : il se trouve dans whereflow-problems.txt sur la partition de démarrage de la carte SD et dans le journal de la console du boîtier.
+admin-logged-out = Déconnecté.
+presenter-qr-wifi = QR code pour rejoindre le réseau WiFi { $ssid }
+presenter-qr-open = QR code pour ouvrir { $url }

@@ -93,7 +93,7 @@ sankey-summary = { $who } ont échangé { $bytes } avec { $orgs } dans { $countr
 sankey-badge-tracker = ⚠ traqueur
 
 ## Carte du monde
-map-home-unset = L’emplacement de ce boîtier n’est pas défini : aucune ligne n’en part. La personne qui le gère peut définir site.latitude et site.longitude dans son fichier de configuration.
+map-home-unset-long = L’emplacement de ce boîtier n’est pas défini : aucune ligne n’en part. La personne qui le gère peut définir site.latitude et site.longitude dans son fichier de configuration.
 map-home-title = Ce WiFi : le boîtier auquel tu es connecté
 map-you-are-here = Tu es ici
 map-you-are-here-named = Tu es ici ({ $name })
@@ -108,7 +108,6 @@ map-not-on-map = (absent de la carte)
 
 ## Marks and the session's timeline (presenter, sankey, map)
 sankey-when-replay = dans les 5 minutes avant ce moment de la relecture
-marks-title = Repères
 marks-none = Pas encore de repère.
 marks-none-since = Pas encore de repère : toute la séance est affichée.
 marks-latest = Dernier repère : « { $label } » à { $time }.
@@ -154,3 +153,86 @@ presenter-since-mark-off = Depuis le repère : non
 presenter-room-full = Salle pleine : { $associated } appareils sont sur ce WiFi, à peu près autant qu’il en accepte. Un appareil de plus risque de ne pas entrer ; dès qu’un autre part, il y a de nouveau de la place.
 presenter-room-nearly = Presque plein : { $associated } appareils sur environ { $capacity } sont sur ce WiFi.
 presenter-uplink-login = Le réseau de l’école demande une connexion : ce boîtier n’atteint pas Internet tant que personne ne s’est connecté. Ouvre une page web quelconque sur un appareil connecté à ce WiFi et connecte-toi là.
+
+## My device (live)
+me-no-connections = Pas encore de connexions.
+me-no-lookups = Aucun nom cherché pour l’instant.
+me-unknown-kind = Type inconnu
+badge-tracker = traqueur
+badge-blocked = bloqué
+unit-sent = envoyés
+unit-received = reçus
+unit-connections = connexions
+
+## Alerts (server and live)
+alert-outside-host = Un hôte extérieur
+alert-other-side = Autre côté :
+alert-first-seen = Vu d’abord à
+alert-last-seen = vu en dernier à
+alert-count = { $n ->
+    [one] une fois
+   *[other] { $n } fois
+}
+alert-ignored-until = Ignorée jusqu’à { $time } UTC
+alert-ignore = Ignorer pendant 1 heure
+alerts-none = Aucune alerte
+alerts-newest = Les { $shown } plus récentes sur { $total } alertes
+alerts-count = { $n ->
+    [one] { $n } alerte
+   *[other] { $n } alertes
+}
+alerts-no-match = Aucune alerte ne correspond à ce filtre.
+alerts-nothing = Rien d’inhabituel jusqu’ici.
+alerts-login-ended = Ta connexion d’administrateur a expiré : reconnecte-toi sur la page d’administration.
+alerts-gone = Cette alerte n’est plus conservée.
+alerts-not-ignored-status = Non ignorée ({ $status }).
+alerts-unreachable = Impossible de joindre le boîtier ({ $error }).
+
+alerts-refused = Refusé : recharge cette page et réessaie.
+
+## Devices without a name
+device-numbered = Appareil { $n }
+device-address = Appareil { $tail }
+
+## What the detectors saw (each alert's sentence; arguments are data: addresses, names, numbers)
+alert-msg-encrypted-dns-dot = { $device } a ouvert une connexion DNS chiffrée ({ $how }, port 853) vers { $to }. Ses recherches contournent ce boîtier : les noms qu’il visite ne sont donc pas affichés.
+alert-msg-encrypted-dns-doh = { $device } s’est connecté à { $to }, un résolveur public DNS-over-HTTPS. Ses recherches contournent ce boîtier, chiffrées : les noms qu’il visite ne sont donc pas affichés.
+alert-msg-encrypted-dns-no-dns = { $device } cherche des noms par ce boîtier, mais en { $minutes } minutes il a ouvert des connexions vers { $n } adresses qu’il n’a jamais cherchées ici (la dernière : { $latest }). Il résout peut-être les noms autrement (DNS chiffré intégré à une appli ou un navigateur), ou utilise des adresses écrites dans une appli.
+alert-msg-upload-sudden = { $device } a envoyé { $bytes } à { $to } en { $seconds } secondes : bien plus qu’il n’a reçu. Des fichiers, des photos ou des enregistrements quittent peut-être l’appareil.
+alert-msg-upload-sustained = { $device } envoie des données à { $to } depuis { $seconds } secondes sans pause ({ $bytes } dans les { $window } dernières secondes). Quelque chose sur l’appareil envoie sans arrêt : une sauvegarde, un appel, une caméra — ou des données qui partent sans que personne ne le remarque.
+alert-msg-deny-list = { $device } s’est connecté à { $to }, une destination de la liste de blocage « { $list } ».
+alert-msg-allow-countries = { $device } s’est connecté à { $to } : le pays { $country } n’est pas sur la liste autorisée.
+alert-msg-allow-orgs = { $device } s’est connecté à { $to } : l’organisation { $org } n’est pas sur la liste autorisée.
+alert-msg-allow-domains = { $device } s’est connecté à { $to } : le domaine n’est pas sur la liste autorisée.
+alert-msg-dns-tunnel-long = { $device } a cherché { $n } noms inhabituellement longs, d’apparence aléatoire, sous { $zone } en une minute (le plus long fait { $longest } caractères). Des données peuvent sortir en cachette dans des recherches DNS de ce genre (tunnel DNS).
+alert-msg-dns-tunnel-unique = { $device } a cherché { $n } noms différents sous { $zone } en une minute. Cacher des données dans des noms toujours nouveaux, c’est ainsi que fonctionne un tunnel DNS.
+alert-msg-dns-tunnel-txt = { $device } a demandé { $n } enregistrements TXT sous { $zone } en une minute. Les réponses TXT peuvent faire entrer des données (tunnel DNS) ; une navigation ordinaire en demande peu.
+alert-msg-scan-ports = { $outside ->
+        [yes] Un hôte extérieur, { $who },
+       *[no] { $who }
+    } a essayé { $ports } ports différents sur { $target } en { $seconds } secondes ({ $how ->
+        [connection] tentatives de connexion, un balayage SYN ou connect
+       *[probes] sondes { $probes }
+    }) : un balayage de ports cherche des services où s’introduire.
+alert-msg-scan-hosts = { $outside ->
+        [yes] Un hôte extérieur, { $who },
+       *[no] { $who }
+    } { $icmp ->
+        [yes] a envoyé un ping à
+       *[no] a essayé le port { $port } sur
+    } { $hosts } machines différentes de { $network } en { $seconds } secondes ({ $how ->
+        [connection] tentatives de connexion, un balayage SYN ou connect
+       *[probes] sondes { $probes }
+    }) : un tel balayage cherche des machines à attaquer.
+alert-msg-scan-odd = { $outside ->
+        [yes] Un hôte extérieur, { $who },
+       *[no] { $who }
+    } a envoyé { $n } sondes { $probes } à { $target } en { $seconds } secondes : des paquets avec des combinaisons de drapeaux qu’aucune connexion normale n’utilise, faits pour faire passer un balayage de ports à travers les pare-feu.
+alert-msg-spoofing-gateway = { $known ->
+        [yes] L’appareil à l’adresse { $who }
+       *[no] Un appareil que le boîtier ne connaît pas encore
+    } revendique l’adresse de la passerelle, { $gateway }, sur le réseau local. Les appareils qui le croient lui envoient leur trafic au lieu du boîtier : quelqu’un essaie peut-être de lire ou de modifier le trafic des autres (usurpation ARP).
+alert-msg-spoofing-conflict = Deux appareils revendiquent l’adresse { $address } : une autre carte réseau{ $other ->
+        [yes] {" "}(l’appareil à l’adresse { $device })
+       *[no] {""}
+    } l’a reprise { $seconds } secondes après que la première a été vue avec elle pour la dernière fois. Soit deux appareils ont reçu la même adresse, soit l’un se fait passer pour l’autre afin de recevoir son trafic (usurpation ARP).

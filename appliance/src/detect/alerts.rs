@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{Alert, AlertKind, Category, DeviceId, Domain};
+use crate::model::{Alert, AlertKind, AlertWords, Category, DeviceId, Domain};
 
 /// What a detector found. Not yet an alert: rules may ignore it, the book may fold it into an
 /// earlier one.
@@ -38,6 +38,8 @@ pub struct Finding {
     pub domain: Option<Domain>,
     /// What happened, in plain words.
     pub message: String,
+    /// The same as a catalogue message, for the pages' languages (see [`AlertWords`]).
+    pub words: Option<AlertWords>,
     /// The destination's organization (rules match on it).
     pub org: Option<Arc<str>>,
     /// The destination's country, ISO 3166 alpha-2 (rules match on it).
@@ -58,6 +60,7 @@ impl Finding {
             remote_ip: None,
             domain: None,
             message,
+            words: None,
             org: None,
             country: None,
             category: None,
@@ -170,6 +173,7 @@ impl AlertBook {
             last_seen: now,
             count: 1,
             message: f.message,
+            words: f.words,
         });
         self.open.insert(key, id);
         self.by_id.insert(id, Arc::clone(&alert));
@@ -341,6 +345,7 @@ mod tests {
             last_seen: at(10),
             count: 2,
             message: "m".into(),
+            words: None,
         };
         book.restore(vec![saved], 57, at(20));
         // Same rule and device within the window: folded into the restored alert.

@@ -12,7 +12,7 @@
 use super::rules::{under, RuleSet, Subject};
 use super::{lru, Lru};
 use crate::detect::alerts::Finding;
-use crate::model::{AlertKind, DeviceId, Domain, FlowKey, FlowRecord};
+use crate::model::{AlertKind, AlertWords, DeviceId, Domain, FlowKey, FlowRecord};
 
 /// Allow lists (`[detect.destinations]`; deny lists are rules).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -91,27 +91,45 @@ impl Destinations {
             x
         };
         if let Some(r) = rules.deny_rules().find(|r| r.matches(&subject)) {
-            out.push(finding(
+            let mut x = finding(
                 format!("deny_list.{}", r.name()),
                 format!(
                     "{dev} connected to {}, a destination on the deny list \"{}\".",
                     describe(f),
                     r.name()
                 ),
+            );
+            x.words = Some(AlertWords::new(
+                "deny-list",
+                [
+                    ("device", dev.to_string()),
+                    ("to", describe(f)),
+                    ("list", r.name().to_string()),
+                ],
             ));
+            out.push(x);
         }
         let s = &self.s;
         if let Some(c) = &f.enrichment.country {
             if !s.allow_countries.is_empty()
                 && !s.allow_countries.iter().any(|a| a.eq_ignore_ascii_case(c))
             {
-                out.push(finding(
+                let mut x = finding(
                     "deny_list.allow_countries".into(),
                     format!(
                         "{dev} connected to {}: the country {c} is not on the allow list.",
                         describe(f)
                     ),
+                );
+                x.words = Some(AlertWords::new(
+                    "allow-countries",
+                    [
+                        ("device", dev.to_string()),
+                        ("to", describe(f)),
+                        ("country", c.clone()),
+                    ],
                 ));
+                out.push(x);
             }
         }
         if let Some(o) = &f.enrichment.org {
@@ -121,25 +139,39 @@ impl Destinations {
                     && (o.len() == a.len() || o.as_bytes()[a.len()] == b' ')
             };
             if !s.allow_orgs.is_empty() && !s.allow_orgs.iter().any(allowed) {
-                out.push(finding(
+                let mut x = finding(
                     "deny_list.allow_orgs".into(),
                     format!(
                         "{dev} connected to {}: the organization {o} is not on the allow list.",
                         describe(f)
                     ),
+                );
+                x.words = Some(AlertWords::new(
+                    "allow-orgs",
+                    [
+                        ("device", dev.to_string()),
+                        ("to", describe(f)),
+                        ("org", o.to_string()),
+                    ],
                 ));
+                out.push(x);
             }
         }
         if let Some(d) = &f.domain {
             if !s.allow_domains.is_empty() && !s.allow_domains.iter().any(|a| under(d.as_str(), a))
             {
-                out.push(finding(
+                let mut x = finding(
                     "deny_list.allow_domains".into(),
                     format!(
                         "{dev} connected to {}: the domain is not on the allow list.",
                         describe(f)
                     ),
+                );
+                x.words = Some(AlertWords::new(
+                    "allow-domains",
+                    [("device", dev.to_string()), ("to", describe(f))],
                 ));
+                out.push(x);
             }
         }
     }

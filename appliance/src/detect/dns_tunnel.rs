@@ -23,7 +23,7 @@ use super::{hash_str, lru, Lru};
 use crate::detect::alerts::Finding;
 use crate::dns::answer::DnsAnswer;
 use crate::enrich::suffix::registrable_str;
-use crate::model::{AlertKind, DeviceId, DnsLogEntry, Domain};
+use crate::model::{AlertKind, AlertWords, DeviceId, DnsLogEntry, Domain};
 
 /// Thresholds (`[detect.dns_tunnel]`).
 #[derive(Clone, Debug, PartialEq)]
@@ -299,10 +299,11 @@ impl DnsTunnel {
         let (n_long, longest, n_txt) = (w.long, w.longest, w.txt);
         let dev = a.device;
         let zone_dom = Domain::new(zone).ok();
-        let mut push = |rule: &'static str, message: String| {
+        let mut push = |rule: &'static str, message: String, words: AlertWords| {
             let mut f = Finding::new(AlertKind::DnsTunnel, rule, message);
             f.device = Some(dev);
             f.domain = zone_dom.clone();
+            f.words = Some(words);
             out.push(f);
         };
         if fired & FIRED_LONG != 0 {
@@ -313,6 +314,15 @@ impl DnsTunnel {
                      {zone} within a minute (the longest has {longest} characters). Data can be \
                      smuggled out hidden in DNS lookups like these (DNS tunnelling)."
                 ),
+                AlertWords::new(
+                    "dns-tunnel-long",
+                    [
+                        ("device", dev.to_string()),
+                        ("n", n_long.to_string()),
+                        ("zone", zone.to_string()),
+                        ("longest", longest.to_string()),
+                    ],
+                ),
             );
         }
         if fired & FIRED_UNIQUE != 0 {
@@ -321,6 +331,14 @@ impl DnsTunnel {
                 format!(
                     "{dev} looked up {limit} different names under {zone} within a minute. \
                      Hiding data in ever-new names is how DNS tunnelling works."
+                ),
+                AlertWords::new(
+                    "dns-tunnel-unique",
+                    [
+                        ("device", dev.to_string()),
+                        ("n", limit.to_string()),
+                        ("zone", zone.to_string()),
+                    ],
                 ),
             );
         }
@@ -331,6 +349,14 @@ impl DnsTunnel {
                     "{dev} asked for {n_txt} TXT records under {zone} within a minute. TXT \
                      answers can carry data back in (DNS tunnelling); ordinary browsing needs \
                      few."
+                ),
+                AlertWords::new(
+                    "dns-tunnel-txt",
+                    [
+                        ("device", dev.to_string()),
+                        ("n", n_txt.to_string()),
+                        ("zone", zone.to_string()),
+                    ],
                 ),
             );
         }

@@ -19,7 +19,7 @@ use rustc_hash::FxBuildHasher;
 use super::rules::{under, Preset};
 use super::{lru, Lru};
 use crate::detect::alerts::Finding;
-use crate::model::{AlertKind, DeviceId, FlowRecord, Proto};
+use crate::model::{AlertKind, AlertWords, DeviceId, FlowRecord, Proto};
 
 /// Public DNS-over-HTTPS resolvers' names (and every name under them).
 pub const DOH_DOMAINS: &[&str] = &[
@@ -239,13 +239,22 @@ impl EncryptedDns {
             } else {
                 "DNS over TLS"
             };
-            out.push(finding(
+            let mut x = finding(
                 "encrypted_dns.dot",
                 format!(
                     "{dev} opened an encrypted DNS connection ({how}, port 853) to {to}. Its \
                      lookups go around this appliance, so the names it visits are not shown."
                 ),
+            );
+            x.words = Some(AlertWords::new(
+                "encrypted-dns-dot",
+                [
+                    ("device", dev.to_string()),
+                    ("how", how.to_string()),
+                    ("to", to.clone()),
+                ],
             ));
+            out.push(x);
         } else if self.s.doh
             && f.remote_port == 443
             && (self.addresses.contains(&f.remote_ip)
@@ -253,13 +262,18 @@ impl EncryptedDns {
                     .as_ref()
                     .is_some_and(|d| self.domains.iter().any(|z| under(d.as_str(), z))))
         {
-            out.push(finding(
+            let mut x = finding(
                 "encrypted_dns.doh",
                 format!(
                     "{dev} connected to {to}, a public DNS-over-HTTPS resolver. Its lookups go \
                      around this appliance, encrypted, so the names it visits are not shown."
                 ),
+            );
+            x.words = Some(AlertWords::new(
+                "encrypted-dns-doh",
+                [("device", dev.to_string()), ("to", to.clone())],
             ));
+            out.push(x);
         }
         if self.s.no_dns_flows == 0
             || f.domain.is_some()
@@ -290,17 +304,27 @@ impl EncryptedDns {
         let n = d.no_dns.len();
         if n >= s.no_dns_flows as usize && now_ms - d.fired >= window {
             d.fired = now_ms;
-            out.push(finding(
+            let minutes = s.no_dns_window_secs.div_ceil(60);
+            let mut x = finding(
                 "encrypted_dns.no_dns",
                 format!(
-                    "{dev} looks names up through this appliance, yet within {} minutes it \
-                     opened connections to {n} addresses it never looked up here (the latest: \
-                     {}). It may resolve names another way (encrypted DNS built into an app or \
-                     browser), or use addresses written into an app.",
-                    s.no_dns_window_secs.div_ceil(60),
+                    "{dev} looks names up through this appliance, yet within {minutes} minutes \
+                     it opened connections to {n} addresses it never looked up here (the \
+                     latest: {}). It may resolve names another way (encrypted DNS built into an \
+                     app or browser), or use addresses written into an app.",
                     f.remote_ip
                 ),
+            );
+            x.words = Some(AlertWords::new(
+                "encrypted-dns-no-dns",
+                [
+                    ("device", dev.to_string()),
+                    ("minutes", minutes.to_string()),
+                    ("n", n.to_string()),
+                    ("latest", f.remote_ip.to_string()),
+                ],
             ));
+            out.push(x);
         }
     }
 }

@@ -27,7 +27,7 @@ use super::rules::Preset;
 use super::{lru, Lru};
 use crate::correlate::LanFilter;
 use crate::detect::alerts::Finding;
-use crate::model::{AlertKind, DeviceId, Proto};
+use crate::model::{AlertKind, AlertWords, DeviceId, Proto};
 
 /// Thresholds (`[detect.scan]`).
 #[derive(Clone, Debug, PartialEq)]
@@ -239,11 +239,47 @@ fn report(
     } else {
         format!("{} probes", a.kind.name())
     };
-    let mut push = |rule: &'static str, message: String, port: Option<u16>| {
+    // The catalogue's words (`alert-msg-scan-*`): who, how and the numbers.
+    let common = [
+        (
+            "who",
+            device.map_or_else(|| a.src.to_string(), |d| d.to_string()),
+        ),
+        (
+            "outside",
+            if device.is_some() { "no" } else { "yes" }.to_string(),
+        ),
+        (
+            "how",
+            if odd_kinds.is_empty() && a.kind == ProbeKind::Connection {
+                "connection"
+            } else {
+                "probes"
+            }
+            .to_string(),
+        ),
+        (
+            "probes",
+            if odd_kinds.is_empty() {
+                a.kind.name().to_string()
+            } else {
+                odd_kinds.join("/")
+            },
+        ),
+        ("seconds", secs.to_string()),
+    ];
+    let mut push = |rule: &'static str,
+                    message: String,
+                    port: Option<u16>,
+                    words: (&'static str, Vec<(&'static str, String)>)| {
         let mut f = Finding::new(AlertKind::Scan, rule, message);
         f.device = device;
         f.remote_ip = Some(if device.is_some() { a.dst } else { a.src });
         f.port = port;
+        f.words = Some(AlertWords::new(
+            words.0,
+            common.iter().cloned().chain(words.1),
+        ));
         out.push(f);
     };
     if let Some(ports_hit) = hit.ports {
@@ -255,6 +291,13 @@ fn report(
                 a.dst
             ),
             None,
+            (
+                "scan-ports",
+                vec![
+                    ("ports", ports_hit.to_string()),
+                    ("target", a.dst.to_string()),
+                ],
+            ),
         );
     }
     if let Some(hosts_hit) = hit.hosts {
@@ -271,6 +314,18 @@ fn report(
                 network_of(a.dst)
             ),
             Some(a.port),
+            (
+                "scan-hosts",
+                vec![
+                    ("hosts", hosts_hit.to_string()),
+                    ("network", network_of(a.dst).to_string()),
+                    (
+                        "icmp",
+                        if a.proto == Proto::Icmp { "yes" } else { "no" }.to_string(),
+                    ),
+                    ("port", a.port.to_string()),
+                ],
+            ),
         );
     }
     if hit.odd {
@@ -285,6 +340,13 @@ fn report(
                 a.dst
             ),
             None,
+            (
+                "scan-odd",
+                vec![
+                    ("n", w.odd.len().to_string()),
+                    ("target", a.dst.to_string()),
+                ],
+            ),
         );
     }
 }

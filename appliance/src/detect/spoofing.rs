@@ -24,7 +24,7 @@ use super::rules::Preset;
 use super::{lru, Lru};
 use crate::detect::alerts::Finding;
 use crate::devices::mac::MacAddr;
-use crate::model::{AlertKind, DeviceId};
+use crate::model::{AlertKind, AlertWords, DeviceId};
 
 /// Settings (`[detect.spoofing]`).
 #[derive(Clone, Debug, PartialEq)]
@@ -150,6 +150,17 @@ impl Spoofing {
                     s.ip
                 ),
             );
+            f.words = Some(AlertWords::new(
+                "spoofing-gateway",
+                [
+                    (
+                        "known",
+                        if claimer.is_some() { "yes" } else { "no" }.to_string(),
+                    ),
+                    ("who", claimer.map(|ip| ip.to_string()).unwrap_or_default()),
+                    ("gateway", s.ip.to_string()),
+                ],
+            ));
             f.device = claimer.map(DeviceId);
             f.remote_ip = Some(s.ip);
             out.push(f);
@@ -181,6 +192,19 @@ impl Spoofing {
                     s.ip
                 ),
             );
+            let also = other.filter(|&ip| ip != s.ip);
+            f.words = Some(AlertWords::new(
+                "spoofing-conflict",
+                [
+                    ("address", s.ip.to_string()),
+                    (
+                        "other",
+                        if also.is_some() { "yes" } else { "no" }.to_string(),
+                    ),
+                    ("device", also.map(|ip| ip.to_string()).unwrap_or_default()),
+                    ("seconds", ago.to_string()),
+                ],
+            ));
             f.device = Some(DeviceId(s.ip));
             if let Some(ip) = other.filter(|&ip| ip != s.ip) {
                 f.remote_ip = Some(ip);

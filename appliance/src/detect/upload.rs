@@ -23,7 +23,7 @@ use std::net::IpAddr;
 use super::rules::Preset;
 use super::{fmt_bytes, hash_str, lru, Lru};
 use crate::detect::alerts::Finding;
-use crate::model::{AlertKind, DeviceId, FlowKey, FlowRecord, FlowState, Proto};
+use crate::model::{AlertKind, AlertWords, DeviceId, FlowKey, FlowRecord, FlowState, Proto};
 
 /// Thresholds (`[detect.upload]`).
 #[derive(Clone, Debug, PartialEq)]
@@ -269,28 +269,49 @@ fn report(
         x
     };
     if fired.sudden {
-        out.push(finding(
+        let bytes = fmt_bytes(series.sum(s.sudden_secs));
+        let mut x = finding(
             "upload.sudden",
             format!(
-                "{dev} sent {} to {to} within {} seconds: much more than it received. \
+                "{dev} sent {bytes} to {to} within {} seconds: much more than it received. \
                  Files, photos or recordings may be leaving the device.",
-                fmt_bytes(series.sum(s.sudden_secs)),
                 s.sudden_secs
             ),
+        );
+        x.words = Some(AlertWords::new(
+            "upload-sudden",
+            [
+                ("device", dev.to_string()),
+                ("bytes", bytes),
+                ("to", to.clone()),
+                ("seconds", s.sudden_secs.to_string()),
+            ],
         ));
+        out.push(x);
     }
     if fired.sustained {
-        out.push(finding(
+        let secs = (now_ms - series.streak_start) / 1000;
+        let bytes = fmt_bytes(series.sum(s.sustained_secs));
+        let mut x = finding(
             "upload.sustained",
             format!(
-                "{dev} has been sending data to {to} for {} seconds without a break \
-                 ({} in the last {} seconds). Something on the device keeps sending: a \
+                "{dev} has been sending data to {to} for {secs} seconds without a break \
+                 ({bytes} in the last {} seconds). Something on the device keeps sending: a \
                  backup, a call, a camera — or data leaving without anyone noticing.",
-                (now_ms - series.streak_start) / 1000,
-                fmt_bytes(series.sum(s.sustained_secs)),
                 s.sustained_secs
             ),
+        );
+        x.words = Some(AlertWords::new(
+            "upload-sustained",
+            [
+                ("device", dev.to_string()),
+                ("to", to.clone()),
+                ("seconds", secs.to_string()),
+                ("bytes", bytes),
+                ("window", s.sustained_secs.to_string()),
+            ],
         ));
+        out.push(x);
     }
 }
 

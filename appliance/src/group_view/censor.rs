@@ -370,6 +370,7 @@ mod tests {
             last_seen: Utc::now(),
             count: 2,
             message: "192.0.2.11 sent 1 MB to files.secret.example".into(),
+            words: None,
         });
         let shown = c.alert(Some(DeviceIdentity::Address(ip("192.0.2.11"))), &a);
         assert_eq!((shown.domain.clone(), shown.remote_ip), (None, None));
@@ -379,6 +380,7 @@ mod tests {
             device_ip: Some(DeviceId(ip("192.0.2.10"))),
             domain: None,
             message: "192.0.2.10 scanned 40 ports".into(),
+            words: None,
             ..Alert::clone(&a)
         });
         let shown = c.alert(Some(ana), &about_ana);

@@ -236,6 +236,22 @@ mod tests {
     }
 
     #[test]
+    fn a_languages_files_share_one_bundle_without_a_key_twice() {
+        // The pages read pages.ftl and views.ftl from one bundle: a key in both would be
+        // refused (and logged at every start), and the two texts could drift apart.
+        for lang in Lang::ALL {
+            let mut bundle = FluentBundle::new_concurrent(Vec::new());
+            for (code, file, source) in CATALOGUES.iter().filter(|c| c.0 == lang.code()) {
+                let res = FluentResource::try_new((*source).to_string()).unwrap();
+                assert!(
+                    bundle.add_resource(res).is_ok(),
+                    "{code}/{file} repeats a key of another file"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn every_key_the_templates_use_is_in_english() {
         let dir =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web-templates/templates");

@@ -95,4 +95,29 @@ pub struct Alert {
     pub count: u64,
     /// What happened, in plain words (from the first finding).
     pub message: String,
+    /// The same as a message of the catalogues with its arguments, so the pages can say it in
+    /// their language (`None`: only the English `message`; alerts read back from the store
+    /// after a restart have none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub words: Option<AlertWords>,
+}
+
+/// An alert's message as a catalogue message (`alert-msg-<id>` in `views.ftl`) and its
+/// arguments, each already a string (numbers as digits, addresses and names as they are).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct AlertWords {
+    /// The message id without its `alert-msg-` prefix (`"upload-sudden"`).
+    pub id: &'static str,
+    /// Its arguments by name.
+    pub args: std::collections::BTreeMap<&'static str, String>,
+}
+
+impl AlertWords {
+    /// The message `id` with `args`.
+    pub fn new(id: &'static str, args: impl IntoIterator<Item = (&'static str, String)>) -> Self {
+        AlertWords {
+            id,
+            args: args.into_iter().collect(),
+        }
+    }
 }

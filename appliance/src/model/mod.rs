@@ -32,7 +32,7 @@ mod live_event;
 mod mark;
 mod proto;
 
-pub use alert::{Alert, AlertKind};
+pub use alert::{Alert, AlertKind, AlertWords};
 pub use category::Category;
 pub use device::{DeviceId, DeviceIdentity, HardwareKey};
 pub use dns_log_entry::DnsLogEntry;

@@ -71,6 +71,7 @@ fn alert_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Alert>> {
         last_seen: from_ms(r.get(7)?),
         count: u64::try_from(r.get::<_, i64>(8)?).unwrap_or(1),
         message: r.get(9)?,
+        words: None,
     }))
 }
 
@@ -123,6 +124,7 @@ mod tests {
             last_seen: DateTime::<Utc>::from_timestamp(1_794_000_000 + last, 0).unwrap(),
             count,
             message: "192.0.2.10 sent 150 KB".into(),
+            words: None,
         })
     }
 

@@ -4,9 +4,11 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
-/// A page titled `title` saying `message`, with a link back to `back_href` (`back_label`).
-/// The message is escaped; the page is never cached.
+/// A page titled `title` saying `message`, with a link back to `back_href` (`back_label`),
+/// all in the language `lang` (`<html lang>`). The message is escaped; the page is never
+/// cached.
 pub fn refused_page(
+    lang: &str,
     status: StatusCode,
     title: &str,
     message: &str,
@@ -23,9 +25,10 @@ pub fn refused_page(
         status,
         [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
         Html(format!(
-            "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">\
+            "<!doctype html><html lang=\"{lang}\"><meta charset=utf-8><meta name=viewport content=\"width=device-width\">\
              <link rel=icon href=\"data:,\"><title>{t}</title><main><h1>{t}</h1><p>{m}</p>\
              <p><a href=\"{h}\">{l}</a></p></main>",
+            lang = esc(lang),
             t = esc(title),
             m = esc(message),
             h = esc(back_href),
@@ -41,7 +44,14 @@ mod tests {
 
     #[tokio::test]
     async fn message_is_escaped_and_page_not_cached() {
-        let r = refused_page(StatusCode::BAD_REQUEST, "Not saved", "<b>&", "/me", "Back");
+        let r = refused_page(
+            "en",
+            StatusCode::BAD_REQUEST,
+            "Not saved",
+            "<b>&",
+            "/me",
+            "Back",
+        );
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
         assert_eq!(r.headers()[header::CACHE_CONTROL], "no-store");
         let body = axum::body::to_bytes(r.into_body(), 10_000)

@@ -196,18 +196,6 @@ pub fn html<T: Template>(page: &T) -> Response {
     }
 }
 
-/// How the pages name a kind, in plain words (shown with [`kind_icon`], never by colour alone).
-pub fn kind_label(k: AlertKind) -> &'static str {
-    match k {
-        AlertKind::DnsTunnel => "Data hidden in DNS",
-        AlertKind::Scan => "Scanning",
-        AlertKind::Spoofing => "Address spoofing",
-        AlertKind::Upload => "Large upload",
-        AlertKind::DenyList => "Listed destination",
-        AlertKind::EncryptedDns => "Encrypted DNS",
-    }
-}
-
 /// A symbol for a kind (in the fonts phones, laptops and the appliance's browser all have).
 pub fn kind_icon(k: AlertKind) -> &'static str {
     match k {
@@ -217,36 +205,6 @@ pub fn kind_icon(k: AlertKind) -> &'static str {
         AlertKind::Upload => "⇧",
         AlertKind::DenyList => "⊘",
         AlertKind::EncryptedDns => "↷",
-    }
-}
-
-/// What a kind means, for the alerts page.
-pub fn kind_explain(k: AlertKind) -> &'static str {
-    match k {
-        AlertKind::DnsTunnel => {
-            "A device looked up many long, random-looking or ever-new names under one domain. \
-             Data can be smuggled out hidden in DNS look-ups like these."
-        }
-        AlertKind::Scan => {
-            "A device (or a host outside) tried many ports or many hosts in a short time, as \
-             someone looking for a way in does."
-        }
-        AlertKind::Spoofing => {
-            "A device claimed an address that belongs to another device or to this appliance: \
-             it may be trying to read the others' traffic."
-        }
-        AlertKind::Upload => {
-            "A device sent much more data out than usual: files, photos or recordings may be \
-             leaving it."
-        }
-        AlertKind::DenyList => {
-            "A connection went to a country, company or name on this appliance's deny list \
-             (or not on its allow list)."
-        }
-        AlertKind::EncryptedDns => {
-            "A device looked names up around this appliance (encrypted DNS), so the names it \
-             visits cannot be shown here."
-        }
     }
 }
 
@@ -261,24 +219,6 @@ pub fn kinds_json(tr: Tr) -> String {
         })
         .collect();
     script_json(&serde_json::Value::Array(list))
-}
-
-/// "1.2 MB": decimal units, as phones count data (the same as the scripts' `formatBytes`).
-pub fn format_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
-    let mut v = n as f64;
-    let mut i = 0;
-    while v >= 1000.0 && i < UNITS.len() - 1 {
-        v /= 1000.0;
-        i += 1;
-    }
-    if i == 0 || v >= 100.0 {
-        format!("{v:.0} {}", UNITS[i])
-    } else {
-        let s = format!("{v:.1}");
-        let s = s.strip_suffix(".0").unwrap_or(&s);
-        format!("{s} {}", UNITS[i])
-    }
 }
 
 /// Text safe inside HTML (element content or a quoted attribute).
@@ -329,26 +269,20 @@ mod tests {
     }
 
     #[test]
-    fn bytes_read_like_the_scripts_show_them() {
-        assert_eq!(format_bytes(0), "0 B");
-        assert_eq!(format_bytes(999), "999 B");
-        assert_eq!(format_bytes(1200), "1.2 kB");
-        assert_eq!(format_bytes(48_000), "48 kB");
-        assert_eq!(format_bytes(123_456_789), "123 MB");
-        assert_eq!(format_bytes(5_000_000_000), "5 GB");
-    }
-
-    #[test]
     fn every_kind_has_words_and_a_symbol() {
         let json: serde_json::Value =
             serde_json::from_str(&kinds_json(Tr::new(i18n::Lang::En))).unwrap_or_default();
         assert_eq!(json.as_array().map(Vec::len), Some(AlertKind::ALL.len()));
+        let en = Tr::new(i18n::Lang::En);
         for k in AlertKind::ALL {
-            assert!(!kind_label(k).is_empty() && !kind_icon(k).is_empty());
-            assert!(kind_explain(k).ends_with('.'));
+            let label = en.t(&format!("alert-kind-{}", k.as_str()));
+            assert!(!label.starts_with('⟦') && !kind_icon(k).is_empty());
+            assert!(en
+                .t(&format!("alert-kind-{}-explain", k.as_str()))
+                .ends_with('.'));
             assert!(json.as_array().is_some_and(|a| a
                 .iter()
-                .any(|v| v["id"] == k.as_str() && v["label"] == kind_label(k))));
+                .any(|v| v["id"] == k.as_str() && v["label"] == label)));
         }
         let icons: std::collections::BTreeSet<_> = AlertKind::ALL.map(kind_icon).into();
         assert_eq!(icons.len(), AlertKind::ALL.len(), "one symbol per kind");

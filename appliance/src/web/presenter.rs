@@ -96,20 +96,21 @@ async fn presenter(
     State(app): State<AppState>,
     admin: Result<AdminSession, AdminRejection>,
 ) -> Response {
+    let tr = crate::web::language::current().presenter_tr(app.site.lang());
     let wifi = wifi_uri(&app.wifi).map(|uri| WifiJoin {
         ssid: app.wifi.ssid.clone(),
         passphrase: app.wifi.passphrase.clone(),
-        qr: qr_svg(
-            &uri,
-            &format!("QR code to join the WiFi network {}", app.wifi.ssid),
-        ),
+        qr: qr_svg(&uri, &tr.t1("presenter-qr-wifi", "ssid", &app.wifi.ssid)),
     });
     let tr = crate::web::language::current().presenter_tr(app.site.lang());
     let room = room_notices(app.status.wifi.lock().as_ref(), &tr);
     html(&PresenterPage {
         page: Layout::with_tr(&app, tr, "title-presenter", "presenter", "presenter"),
         url: app.site.url.clone(),
-        site_qr: qr_svg(&app.site.url, &format!("QR code to open {}", app.site.url)),
+        site_qr: qr_svg(
+            &app.site.url,
+            &tr.t1("presenter-qr-open", "url", &app.site.url),
+        ),
         wifi,
         https: app.https.as_ref().map(|h| {
             (

@@ -1,7 +1,8 @@
 // An alert as a list item (browser only): the same markup as the server's
 // templates/alert_macros.html, so a live update looks like the page it replaces.
-import { alertTime, countWords, deviceWords, kindInfo, kindsMap, remoteWords } from "./alerts.js";
+import { alertTime, countWords, deviceWords, kindInfo, kindsMap, messageWords, remoteWords } from "./alerts.js";
 import { h } from "./dom.js";
+import { t } from "./i18n.js";
 
 /** The kinds' words and symbols the page embeds (`#alert-kinds-data`). */
 export function pageKinds() {
@@ -20,13 +21,13 @@ export function alertItem(a, { kinds, showDevice = true, csrf = "", ignoredUntil
   const remote = remoteWords(a);
   let admin = null;
   if (csrf && ignoredUntil) {
-    admin = h("p", { class: "alert-ignored" }, `Ignored until ${alertTime(ignoredUntil, now)} UTC`);
+    admin = h("p", { class: "alert-ignored" }, t("alert-ignored-until", { time: alertTime(ignoredUntil, now) }));
   } else if (csrf) {
     admin = h(
       "form",
       { method: "post", action: `/alerts/${a.id}/ignore`, class: "alert-ignore" },
       h("input", { type: "hidden", name: "csrf", value: csrf }),
-      h("button", { type: "submit", class: "secondary" }, "Ignore for 1 hour"),
+      h("button", { type: "submit", class: "secondary" }, t("alert-ignore")),
     );
   }
   return h(
@@ -38,14 +39,14 @@ export function alertItem(a, { kinds, showDevice = true, csrf = "", ignoredUntil
       h("span", { class: "alert-kind" }, h("span", { class: "alert-icon", "aria-hidden": "true" }, k.icon), k.label),
       showDevice ? [" ", h("span", { class: "alert-device" }, deviceWords(a, names))] : null,
     ),
-    h("p", { class: "alert-message" }, a.message),
+    h("p", { class: "alert-message" }, messageWords(a)),
     h(
       "p",
       { class: "alert-meta" },
-      remote ? [h("span", {}, "Other side: ", h("span", { class: "alert-remote" }, remote)), " "] : null,
-      h("span", {}, "First seen ", h("time", { class: "alert-first", datetime: a.first_seen }, alertTime(a.first_seen, now))),
+      remote ? [h("span", {}, `${t("alert-other-side")} `, h("span", { class: "alert-remote" }, remote)), " "] : null,
+      h("span", {}, `${t("alert-first-seen")} `, h("time", { class: "alert-first", datetime: a.first_seen }, alertTime(a.first_seen, now))),
       " ",
-      h("span", {}, "last seen ", h("time", { class: "alert-last", datetime: a.last_seen }, alertTime(a.last_seen, now))),
+      h("span", {}, `${t("alert-last-seen")} `, h("time", { class: "alert-last", datetime: a.last_seen }, alertTime(a.last_seen, now))),
       " ",
       h("span", { class: "alert-count" }, countWords(a.count)),
     ),

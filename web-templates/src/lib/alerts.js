@@ -1,6 +1,8 @@
 // Alerts as the views show them (pure; unit-tested): the words for kinds, times, counts and
 // the other side (the same as the server renders, appliance/src/web/alerts/listing.rs), the filter,
-// a live list kept in order, and the presenter's ticker lines and sound pacing.
+// a live list kept in order, and the presenter's ticker lines and sound pacing. The words
+// come from the page's catalogue (lib/i18n.js, views.ftl).
+import { t } from "./i18n.js";
 
 /** Kind id -> `{id, label, icon}` from the list the pages embed (`#alert-kinds-data`). */
 export function kindsMap(list) {
@@ -29,9 +31,9 @@ export function alertTime(iso, now = Date.now()) {
   return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())} ${clock}`;
 }
 
-/** "once", "3 times". */
+/** "once", "3 times" (`alert-count`). */
 export function countWords(n) {
-  return n === 1 ? "once" : `${Number(n) || 0} times`;
+  return t("alert-count", { n: Number(n) || 0 });
 }
 
 /** The other side: "name (address)", the name, the address, or "". */
@@ -43,8 +45,8 @@ export function remoteWords(a) {
 /** What the views call an address they have no name for (as the server does): "Device .10". */
 export function addressLabel(ip) {
   const s = String(ip || "");
-  if (s.includes(":")) return `Device :${s.split(":").filter(Boolean).pop() || "0"}`;
-  return `Device .${s.split(".").pop()}`;
+  if (s.includes(":")) return t("device-address", { tail: `:${s.split(":").filter(Boolean).pop() || "0"}` });
+  return t("device-address", { tail: `.${s.split(".").pop()}` });
 }
 
 /** The device by name (never a MAC address): the alert's own `device_name`, else one the view
@@ -52,7 +54,7 @@ export function addressLabel(ip) {
  * "An outside host" for an alert about no device. */
 export function deviceWords(a, names = null) {
   if (a.device_name) return a.device_name;
-  if (!a.device_ip) return "An outside host";
+  if (!a.device_ip) return t("alert-outside-host");
   return (names && names.get(a.device_ip)) || addressLabel(a.device_ip);
 }
 
@@ -79,10 +81,9 @@ export function filterAlerts(list, { kind = "", device = "" } = {}) {
 
 /** "No alerts", "1 alert", "3 alerts", "The newest 500 of 812 alerts" (as the server says). */
 export function alertsSummary(shown, total) {
-  if (!total) return "No alerts";
-  if (total === 1) return "1 alert";
-  if (shown < total) return `The newest ${shown} of ${total} alerts`;
-  return `${total} alerts`;
+  if (!total) return t("alerts-none");
+  if (shown < total) return t("alerts-newest", { shown, total });
+  return t("alerts-count", { n: total });
 }
 
 /** `/api/v1/alerts` with the filter (empty values left out). */
@@ -93,6 +94,14 @@ export function alertsUrl({ kind = "", device = "", limit = null } = {}) {
   if (limit) q.set("limit", String(limit));
   const s = q.toString();
   return s ? `/api/v1/alerts?${s}` : "/api/v1/alerts";
+}
+
+/** What happened, in the page's language when the alert carries its words (`words`: a
+ * catalogue message `alert-msg-<id>` and its arguments), else its English `message`. */
+export function messageWords(a) {
+  if (!a.words || !a.words.id) return String(a.message || "");
+  const text = t(`alert-msg-${a.words.id}`, a.words.args || {});
+  return text.startsWith("⟦") ? String(a.message || "") : text;
 }
 
 /** The first sentence (a message's first sentence says what happened; the rest, why it
@@ -118,7 +127,7 @@ export function withName(text, ip, name) {
 export function tickerLine(a, kinds, names = null, now = Date.now(), max = 160) {
   const k = kindInfo(kinds, a.kind);
   const who = deviceWords(a, names);
-  let text = firstSentence(withName(a.message, a.device_ip, who));
+  let text = firstSentence(withName(messageWords(a), a.device_ip, who));
   if (text.length > max) text = `${text.slice(0, max - 1)}…`;
   return { id: a.id, kind: a.kind, label: k.label, icon: k.icon, who, text, time: alertTime(a.last_seen, now), iso: a.last_seen };
 }

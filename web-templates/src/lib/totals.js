@@ -88,7 +88,7 @@ export function trackersPerDevice(data) {
       let name = d && d.name && d.name !== id && !looksLikeAddress(d.name) ? deviceLabel(d) : null;
       if (!name) {
         unnamed += 1;
-        name = `Device ${unnamed}`;
+        name = t("device-numbered", { n: unnamed });
       }
       return { name, you: !!(d && d.you), trackers: set.size };
     })

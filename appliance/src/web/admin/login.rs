@@ -16,6 +16,7 @@ use crate::web::admin::page::{back_to_admin, checked, render_over, CsrfOnly};
 use crate::web::auth::csrf;
 use crate::web::auth::login::{self, AdminSession, LoginError};
 use crate::web::auth::throttle::{ClientKey, Refused};
+use crate::web::language;
 use crate::web::listener::ConnMeta;
 use crate::web::AppState;
 
@@ -26,11 +27,6 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/admin/logout", post(logout))
         .route("/api/v1/admin", get(whoami))
 }
-
-/// Where a locked-out admin finds the way back in (`web::auth::recovery`).
-const RECOVERY_HINT: &str = " Locked out as the admin? Type the one-time recovery code as the \
-     password: it is in whereflow-problems.txt on the SD card's boot partition and in the \
-     appliance's console log.";
 
 #[derive(Deserialize)]
 struct LoginForm {
@@ -49,12 +45,10 @@ async fn login(
     }
     let https = conn.is_some_and(|Extension(c)| c.https);
     let render = |status, error| render_over(&app, None, status, None, error, https);
+    // The login form's answers are in the reader's language, as the form is.
+    let tr = language::current().tr(app.site.lang());
     let Ok(Form(form)) = form else {
-        return render(
-            StatusCode::BAD_REQUEST,
-            Some("Enter the admin password.".into()),
-        )
-        .await;
+        return render(StatusCode::BAD_REQUEST, Some(tr.t("admin-login-empty"))).await;
     };
     let client = ClientKey::settled(peer.ip(), &app.devices).await;
     match app.admin.auth.login(client, peer.ip(), form.password).await {
@@ -69,21 +63,18 @@ async fn login(
         }
         Err(LoginError::Disabled) => render(StatusCode::UNAUTHORIZED, None).await,
         Err(LoginError::Wrong) => {
-            render(StatusCode::UNAUTHORIZED, Some("Wrong password.".into())).await
+            render(StatusCode::UNAUTHORIZED, Some(tr.t("admin-login-wrong"))).await
         }
         Err(LoginError::Refused(r)) => {
             let wait = r.retry_after().as_secs().max(1);
             let mut msg = match r {
-                Refused::Client(_) => format!(
-                    "Too many wrong passwords from this device: try again in {wait} seconds."
-                ),
-                Refused::Global(_) => format!(
-                    "Too many wrong passwords on this appliance: try again in {wait} seconds."
-                ),
-                Refused::Busy => "A login from this device is being checked: try again.".into(),
+                Refused::Client(_) => tr.tn("admin-login-too-many-device", "seconds", wait),
+                Refused::Global(_) => tr.tn("admin-login-too-many-all", "seconds", wait),
+                Refused::Busy => tr.t("admin-login-busy"),
             };
             if !matches!(r, Refused::Busy) {
-                msg.push_str(RECOVERY_HINT);
+                msg.push(' ');
+                msg.push_str(&tr.t("admin-login-recovery"));
             }
             let mut res = render(StatusCode::TOO_MANY_REQUESTS, Some(msg)).await;
             if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {

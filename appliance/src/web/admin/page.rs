@@ -17,6 +17,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Form, Router};
+use fluent_bundle::FluentValue;
 use serde::Deserialize;
 
 use crate::config::HistoryConfig;
@@ -27,7 +28,7 @@ use crate::web::admin::state::AdminError;
 use crate::web::auth::csrf::CsrfRejection;
 use crate::web::auth::login::{AdminRejection, AdminSession};
 use crate::web::listener::ConnMeta;
-use crate::web::page::{html, Layout};
+use crate::web::page::{html, html_escape, Layout};
 use crate::web::AppState;
 
 /// Open connections the admin page lists with an "End" button.
@@ -53,7 +54,7 @@ struct AdminPage {
     page: Layout,
     enabled: bool,
     logged_in: bool,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     /// A notice made for this answer (what a restore did).
     detail: Option<String>,
     error: Option<String>,
@@ -77,6 +78,24 @@ struct AdminPage {
     wifi: Option<super::wifi::WifiPanel>,
 }
 
+impl AdminPage {
+    /// Where to log in over HTTPS instead, in the page's language (markup: the address and
+    /// fingerprint are escaped).
+    fn https_there(&self, url: &str, fingerprint: &str) -> String {
+        self.page.tr.ta(
+            "admin-https-there",
+            [
+                ("url", FluentValue::from(html_escape(url))),
+                ("fingerprint", FluentValue::from(html_escape(fingerprint))),
+            ],
+        )
+    }
+}
+
+/// The notice after logging out (the page shows it in the reader's language: the logged-out
+/// page is translated, the logged-in one is English).
+const LOGGED_OUT: &str = "Logged out.";
+
 /// Fixed notices after a redirect (`?done=`): nothing from the query is shown as is.
 fn notice(done: Option<&str>) -> Option<&'static str> {
     Some(match done? {
@@ -87,7 +106,7 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
             "Settings changed until the next restart (the configuration file could not be \
              written)."
         }
-        "logout" => "Logged out.",
+        "logout" => LOGGED_OUT,
         "dns-block" => "DNS blocking of trackers and ads changed.",
         "blocked" => "Blocked.",
         "unblocked" => "The block is removed.",
@@ -149,6 +168,7 @@ async fn page_with(
     error: Option<String>,
     https: bool,
 ) -> Response {
+    let page = Layout::new(app, "title-admin", "admin", "");
     let mut p = AdminPage {
         plain_http: !https,
         https: app.https.as_ref().map(|h| {
@@ -157,10 +177,16 @@ async fn page_with(
                 h.fingerprint.clone(),
             )
         }),
-        page: Layout::new(app, "title-admin", "admin", ""),
+        notice: notice.map(|n| {
+            if n == LOGGED_OUT {
+                page.tr.t("admin-logged-out")
+            } else {
+                n.to_string()
+            }
+        }),
+        page,
         enabled: app.admin.enabled(),
         logged_in: admin.is_some(),
-        notice,
         detail,
         error,
         csrf: admin.map(AdminSession::csrf_token).unwrap_or_default(),

@@ -9,8 +9,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::group_view::Censor;
+use crate::i18n::Tr;
 use crate::model::{Alert, AlertKind, DeviceId};
-use crate::web::page::{kind_icon, kind_label};
+use crate::web::page::kind_icon;
 use crate::web::AppState;
 
 /// When, as the pages show it (UTC): the clock time for today, else the date too.
@@ -22,12 +23,22 @@ pub fn alert_time(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
-/// "once", "2 times".
-pub fn count_words(n: u64) -> String {
-    if n == 1 {
-        "once".into()
-    } else {
-        format!("{n} times")
+/// "once", "2 times" in the language of `tr`.
+pub fn count_words(tr: Tr, n: u64) -> String {
+    tr.tn("alert-count", "n", n)
+}
+
+/// What happened, in the language of `tr` when the detector gave the words for it
+/// ([`crate::model::AlertWords`]), else the alert's English message.
+pub fn message(a: &Alert, tr: Tr) -> String {
+    match &a.words {
+        Some(w) => tr.ta(
+            &format!("alert-msg-{}", w.id),
+            w.args
+                .iter()
+                .map(|(k, v)| (*k, fluent_bundle::FluentValue::from(v.as_str()))),
+        ),
+        None => a.message.clone(),
     }
 }
 
@@ -39,7 +50,7 @@ pub struct AlertRow {
     /// Kind id (`upload`, ...), for CSS and filters.
     pub kind: &'static str,
     /// The kind in plain words.
-    pub label: &'static str,
+    pub label: String,
     /// The kind's symbol.
     pub icon: &'static str,
     /// The device's address (empty for an outside host), for the scripts only.
@@ -67,8 +78,13 @@ pub struct AlertRow {
 }
 
 impl AlertRow {
-    /// Format `l` for a page rendered at `now`.
-    pub fn new(l: &Listed, now: DateTime<Utc>, ignored_until: Option<DateTime<Utc>>) -> Self {
+    /// Format `l` for a page rendered at `now` in the language of `tr`.
+    pub fn new(
+        l: &Listed,
+        now: DateTime<Utc>,
+        ignored_until: Option<DateTime<Utc>>,
+        tr: Tr,
+    ) -> Self {
         let a = &l.alert;
         let iso = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let remote = match (&a.domain, a.remote_ip) {
@@ -80,22 +96,22 @@ impl AlertRow {
         AlertRow {
             id: a.id,
             kind: a.kind.as_str(),
-            label: kind_label(a.kind),
+            label: tr.t(&format!("alert-kind-{}", a.kind.as_str())),
             icon: kind_icon(a.kind),
             device_ip: a.device_ip.map(|d| d.to_string()).unwrap_or_default(),
             device_name: l
                 .device_name
                 .clone()
-                .unwrap_or_else(|| "An outside host".into()),
+                .unwrap_or_else(|| tr.t("alert-outside-host")),
             remote,
             first_iso: iso(a.first_seen),
             first_time: alert_time(a.first_seen, now),
             last_iso: iso(a.last_seen),
             last_time: alert_time(a.last_seen, now),
             count: a.count,
-            count_words: count_words(a.count),
-            message: a.message.clone(),
-            ignored_until: ignored_until.map(|t| format!("{} UTC", alert_time(t, now))),
+            count_words: count_words(tr, a.count),
+            message: message(a, tr),
+            ignored_until: ignored_until.map(|t| alert_time(t, now)),
         }
     }
 }
@@ -194,7 +210,7 @@ pub(crate) mod tests {
         AlertRow {
             id,
             kind: kind.as_str(),
-            label: kind_label(kind),
+            label: Tr::new(crate::i18n::Lang::En).t(&format!("alert-kind-{}", kind.as_str())),
             icon: kind_icon(kind),
             device_ip: device.map(|_| "192.0.2.10".to_string()).unwrap_or_default(),
             device_name: device.unwrap_or("An outside host").to_string(),
@@ -233,6 +249,7 @@ pub(crate) mod tests {
             last_seen: at(10, 4, 41),
             count: 3,
             message: "192.0.2.10 sent 150 KB to files.example.test.".into(),
+            words: None,
         }
     }
 
@@ -241,8 +258,11 @@ pub(crate) mod tests {
         assert_eq!(alert_time(at(10, 2, 3), at(23, 59, 0)), "10:02:03");
         let yesterday = at(10, 2, 3) - chrono::Duration::days(1);
         assert_eq!(alert_time(yesterday, at(9, 0, 0)), "2026-11-20 10:02");
-        assert_eq!(count_words(1), "once");
-        assert_eq!(count_words(3), "3 times");
+        let en = Tr::new(crate::i18n::Lang::En);
+        assert_eq!(count_words(en, 1), "once");
+        assert_eq!(count_words(en, 3), "3 times");
+        let de = Tr::new(crate::i18n::Lang::De);
+        assert_eq!(count_words(de, 3), "3-mal");
     }
 
     #[test]
@@ -256,7 +276,8 @@ pub(crate) mod tests {
             )),
             device_name: Some("Anna's phone".into()),
         };
-        let r = AlertRow::new(&l, at(11, 0, 0), Some(at(12, 0, 0)));
+        let en = Tr::new(crate::i18n::Lang::En);
+        let r = AlertRow::new(&l, at(11, 0, 0), Some(at(12, 0, 0)), en);
         assert_eq!(r.kind, "upload");
         assert_eq!(r.label, "Large upload");
         assert_eq!(r.device_name, "Anna's phone");
@@ -266,17 +287,90 @@ pub(crate) mod tests {
         assert_eq!(r.last_time, "10:04:41");
         assert_eq!(r.last_iso, "2026-11-21T10:04:41.000Z");
         assert_eq!(r.count_words, "3 times");
-        assert_eq!(r.ignored_until.as_deref(), Some("12:00:00 UTC"));
+        assert_eq!(r.ignored_until.as_deref(), Some("12:00:00"));
 
         let outside = Listed {
             alert: Arc::new(alert(AlertKind::Scan, None, None, Some("198.51.100.7"))),
             device_name: None,
         };
-        let r = AlertRow::new(&outside, at(11, 0, 0), None);
+        let r = AlertRow::new(&outside, at(11, 0, 0), None, en);
         assert_eq!(r.device_name, "An outside host");
+        let fr = AlertRow::new(&outside, at(11, 0, 0), None, Tr::new(crate::i18n::Lang::Fr));
+        assert_eq!(fr.device_name, "Un hôte extérieur");
+        assert_eq!(fr.label, "Balayage");
         assert_eq!(r.device_ip, "");
         assert_eq!(r.remote, "198.51.100.7");
         assert_eq!(r.ignored_until, None);
+    }
+
+    #[test]
+    fn a_detectors_words_are_said_in_the_pages_language() {
+        let mut a = alert(AlertKind::Upload, Some("192.0.2.10"), None, None);
+        assert_eq!(message(&a, Tr::new(crate::i18n::Lang::De)), a.message);
+        a.words = Some(crate::model::AlertWords::new(
+            "upload-sudden",
+            [
+                ("device", "192.0.2.10".to_string()),
+                ("bytes", "150 KB".to_string()),
+                ("to", "files.example.test (203.0.113.20)".to_string()),
+                ("seconds", "10".to_string()),
+            ],
+        ));
+        let fr = message(&a, Tr::new(crate::i18n::Lang::Fr));
+        assert!(
+            fr.starts_with(
+                "192.0.2.10 a envoyé 150 KB à files.example.test (203.0.113.20) en 10 secondes"
+            ),
+            "{fr}"
+        );
+        let en = message(&a, Tr::new(crate::i18n::Lang::En));
+        assert!(en.starts_with("192.0.2.10 sent 150 KB to"), "{en}");
+        // The scan and spoofing sentences choose their words by their arguments.
+        a.words = Some(crate::model::AlertWords::new(
+            "scan-ports",
+            [
+                ("who", "198.51.100.7".to_string()),
+                ("outside", "yes".to_string()),
+                ("how", "connection".to_string()),
+                ("probes", "SYN".to_string()),
+                ("seconds", "10".to_string()),
+                ("ports", "40".to_string()),
+                ("target", "192.0.2.1".to_string()),
+            ],
+        ));
+        let de = message(&a, Tr::new(crate::i18n::Lang::De));
+        assert_eq!(
+            de,
+            "Ein Rechner von außen (198.51.100.7) hat innerhalb von 10 Sekunden 40 verschiedene \
+             Ports auf 192.0.2.1 ausprobiert (Verbindungsversuche, ein SYN- oder Connect-Scan): \
+             Ein Portscan sucht nach Diensten, in die man einbrechen kann."
+        );
+        a.words = Some(crate::model::AlertWords::new(
+            "spoofing-conflict",
+            [
+                ("address", "192.0.2.10".to_string()),
+                ("other", "no".to_string()),
+                ("device", String::new()),
+                ("seconds", "3".to_string()),
+            ],
+        ));
+        let en = message(&a, Tr::new(crate::i18n::Lang::En));
+        assert!(
+            en.starts_with("Two devices claim the address 192.0.2.10: another network card took it over 3 seconds"),
+            "{en}"
+        );
+        a.words = Some(crate::model::AlertWords::new(
+            "upload-sudden",
+            [
+                ("device", "192.0.2.10".to_string()),
+                ("bytes", "150 KB".to_string()),
+                ("to", "files.example.test (203.0.113.20)".to_string()),
+                ("seconds", "10".to_string()),
+            ],
+        ));
+        let v = serde_json::to_value(&a).unwrap_or_default();
+        assert_eq!(v["words"]["id"], "upload-sudden");
+        assert_eq!(v["words"]["args"]["seconds"], "10");
     }
 
     #[test]

@@ -17,7 +17,11 @@ use crate::model::{AlertKind, DeviceId};
 use crate::web::alerts::api::ignore_from_alert;
 use crate::web::alerts::listing::{self, AlertRow};
 use crate::web::auth::{AdminRejection, AdminSession};
-use crate::web::page::{html, kind_explain, kind_icon, kind_label, Layout};
+use fluent_bundle::FluentValue;
+
+use crate::i18n::Tr;
+use crate::web::language;
+use crate::web::page::{html, kind_icon, Layout};
 use crate::web::viewer::Viewer;
 use crate::web::AppState;
 
@@ -34,9 +38,9 @@ const ALERTS_PAGE_MAX: usize = 500;
 /// A kind in the alerts page's filter and explanations.
 struct KindOption {
     id: &'static str,
-    label: &'static str,
+    label: String,
     icon: &'static str,
-    explain: &'static str,
+    explain: String,
     selected: bool,
 }
 
@@ -66,7 +70,7 @@ struct AlertsPage {
     /// The admin's CSRF token (empty: not logged in as admin; no ignore buttons).
     csrf: String,
     /// After a form: what was done.
-    notice: Option<&'static str>,
+    notice: Option<String>,
     /// A filter that could not be used.
     error: Option<String>,
 }
@@ -87,29 +91,27 @@ fn alerts_page(
     csrf: String,
     now: chrono::DateTime<chrono::Utc>,
 ) -> AlertsPage {
+    let page = Layout::new(app, "title-alerts", "alerts", "alerts");
+    let tr = page.tr;
     let mut errors: Vec<String> = Vec::new();
-    let kind = filter_kind(q.kind.as_deref(), &mut errors);
-    let asked = filter_device(q.device.as_deref(), &mut errors);
+    let kind = filter_kind(tr, q.kind.as_deref(), &mut errors);
+    let asked = filter_device(tr, q.device.as_deref(), &mut errors);
     let device = viewer.restrict(asked, &app.devices).unwrap_or_else(|_| {
-        errors
-            .push("Privacy mode is on: this page shows only your own device's alerts.".to_string());
+        errors.push(tr.t("alerts-privacy-notice"));
         Some(viewer.device)
     });
     let notice = match q.done.as_deref() {
-        Some("ignored") => Some(
-            "Ignored for 1 hour: alerts of that kind for that device (and domain) are not \
-             raised until then.",
-        ),
+        Some("ignored") => Some(tr.t("alerts-ignored-notice")),
         _ => None,
     };
-    let kinds = kind_options(kind);
+    let kinds = kind_options(tr, kind);
     let error = (!errors.is_empty()).then(|| errors.join(" "));
     // The teacher's rules, except for the admin (whose page carries the CSRF token).
     let censor = app.censor(&viewer, !csrf.is_empty());
     let Some((listed, total)) = listing::listing(app, &censor, device, kind, ALERTS_PAGE_MAX)
     else {
         return AlertsPage {
-            page: Layout::new(app, "title-alerts", "alerts", "alerts"),
+            page,
             enabled: false,
             privacy: viewer.private,
             rows: Vec::new(),
@@ -134,14 +136,14 @@ fn alerts_page(
     };
     let rows: Vec<AlertRow> = listed
         .iter()
-        .map(|l| AlertRow::new(l, now, ignored.get(&l.alert.id).copied()))
+        .map(|l| AlertRow::new(l, now, ignored.get(&l.alert.id).copied(), tr))
         .collect();
     let filtered = kind.is_some() || (device.is_some() && !viewer.private);
     AlertsPage {
-        page: Layout::new(app, "title-alerts", "alerts", "alerts"),
+        page,
         enabled: true,
         privacy: viewer.private,
-        summary: alerts_summary(rows.len(), total),
+        summary: alerts_summary(tr, rows.len(), total),
         rows,
         filtered,
         kinds,
@@ -152,43 +154,39 @@ fn alerts_page(
     }
 }
 
-/// The filter's kinds, `selected` marked.
-fn kind_options(selected: Option<AlertKind>) -> Vec<KindOption> {
+/// The filter's kinds, `selected` marked, in the language of `tr`.
+fn kind_options(tr: Tr, selected: Option<AlertKind>) -> Vec<KindOption> {
     AlertKind::ALL
         .iter()
         .map(|&k| KindOption {
             id: k.as_str(),
-            label: kind_label(k),
+            label: tr.t(&format!("alert-kind-{}", k.as_str())),
             icon: kind_icon(k),
-            explain: kind_explain(k),
+            explain: tr.t(&format!("alert-kind-{}-explain", k.as_str())),
             selected: selected == Some(k),
         })
         .collect()
 }
 
 /// The kind asked for; an unknown one is said in `errors` and shows all kinds.
-fn filter_kind(asked: Option<&str>, errors: &mut Vec<String>) -> Option<AlertKind> {
+fn filter_kind(tr: Tr, asked: Option<&str>, errors: &mut Vec<String>) -> Option<AlertKind> {
     let k = asked.map(str::trim).filter(|k| !k.is_empty())?;
     match k.parse::<AlertKind>() {
         Ok(k) => Some(k),
         Err(_) => {
-            errors.push(format!(
-                "There is no kind of alert called “{k}”: showing all kinds."
-            ));
+            errors.push(tr.t1("alerts-no-such-kind", "kind", k));
             None
         }
     }
 }
 
 /// The device asked for; a bad address is said in `errors` and shows every device.
-fn filter_device(asked: Option<&str>, errors: &mut Vec<String>) -> Option<IpAddr> {
+fn filter_device(tr: Tr, asked: Option<&str>, errors: &mut Vec<String>) -> Option<IpAddr> {
     let d = asked.map(str::trim).filter(|d| !d.is_empty())?;
     match d.parse::<IpAddr>() {
         Ok(ip) => Some(ip),
         Err(_) => {
-            errors.push(format!(
-                "“{d}” is not a device address: showing every device."
-            ));
+            errors.push(tr.t1("alerts-no-such-device", "device", d));
             None
         }
     }
@@ -226,13 +224,19 @@ fn device_options(
         .collect()
 }
 
-/// "3 alerts", "No alerts", "The newest 500 of 812 alerts" (the scripts say the same).
-fn alerts_summary(shown: usize, total: usize) -> String {
+/// "3 alerts", "No alerts", "The newest 500 of 812 alerts" (the scripts say the same), in
+/// the language of `tr`.
+fn alerts_summary(tr: Tr, shown: usize, total: usize) -> String {
     match total {
-        0 => "No alerts".into(),
-        1 => "1 alert".into(),
-        n if shown < n => format!("The newest {shown} of {n} alerts"),
-        n => format!("{n} alerts"),
+        0 => tr.t("alerts-none"),
+        n if shown < n => tr.ta(
+            "alerts-newest",
+            [
+                ("shown", FluentValue::from(shown)),
+                ("total", FluentValue::from(n)),
+            ],
+        ),
+        n => tr.tn("alerts-count", "n", n as u64),
     }
 }
 
@@ -267,14 +271,16 @@ struct IgnoreForm {
     csrf: String,
 }
 
-/// A short page for a refused ignore form, with the way back.
-fn refused_page(status: StatusCode, message: &str) -> Response {
+/// A short page for a refused ignore form (`message` in the reader's language), with the
+/// way back.
+fn refused_page(tr: Tr, status: StatusCode, message: &str) -> Response {
     crate::web::notice::refused_page(
+        tr.code(),
         status,
-        "Not ignored",
+        &tr.t("alerts-not-ignored"),
         message,
         "/alerts",
-        "Back to the alerts",
+        &tr.t("alerts-back"),
     )
 }
 
@@ -287,14 +293,16 @@ async fn ignore_form(
     Path(id): Path<u64>,
     form: Result<Form<IgnoreForm>, FormRejection>,
 ) -> Response {
+    let tr = language::current().tr(app.site.lang());
     let token = form.map(|Form(f)| f.csrf).unwrap_or_default();
     if let Err(e) = admin.check_csrf(&headers, &token) {
-        return refused_page(StatusCode::FORBIDDEN, e.0);
+        return refused_page(tr, StatusCode::FORBIDDEN, e.0);
     }
     let Some(detect) = &app.detect else {
         return refused_page(
+            tr,
             StatusCode::SERVICE_UNAVAILABLE,
-            "The detectors are off (detect.enabled = false).",
+            &tr.t("alerts-detectors-off"),
         );
     };
     match ignore_from_alert(detect, id, chrono::Duration::hours(1), true) {
@@ -306,7 +314,7 @@ async fn ignore_form(
             );
             res
         }
-        Err((code, e)) => refused_page(code, &format!("{e}.")),
+        Err((code, e)) => refused_page(tr, code, &format!("{e}.")),
     }
 }
 
@@ -317,15 +325,19 @@ mod tests {
     use crate::web::assets;
     use crate::web::page::test_layout as layout;
 
+    fn en() -> Tr {
+        Tr::new(crate::i18n::Lang::En)
+    }
+
     fn alerts(rows: Vec<AlertRow>, csrf: &str, enabled: bool, privacy: bool) -> AlertsPage {
         AlertsPage {
             page: layout("alerts", "alerts"),
             enabled,
             privacy,
-            summary: alerts_summary(rows.len(), rows.len()),
+            summary: alerts_summary(en(), rows.len(), rows.len()),
             filtered: false,
             rows,
-            kinds: kind_options(Some(AlertKind::Upload)),
+            kinds: kind_options(en(), Some(AlertKind::Upload)),
             devices: vec![DeviceOption {
                 ip: "192.0.2.10".into(),
                 name: "Anna's <phone>".into(),
@@ -377,7 +389,11 @@ mod tests {
                 "{k}"
             );
             assert!(
-                html.contains(&kind_explain(k).replace('\'', "&#39;")),
+                html.contains(
+                    &en()
+                        .t(&format!("alert-kind-{}-explain", k.as_str()))
+                        .replace('\'', "&#39;")
+                ),
                 "{k}"
             );
         }
@@ -393,7 +409,7 @@ mod tests {
         let html = alerts(
             vec![
                 row(12, AlertKind::Upload, Some("Anna"), None),
-                row(9, AlertKind::Scan, None, Some("11:04:41 UTC")),
+                row(9, AlertKind::Scan, None, Some("11:04:41")),
             ],
             "c0ffee",
             true,
@@ -416,7 +432,7 @@ mod tests {
         assert!(empty.contains("No alerts"));
         assert!(empty.contains("id=\"alerts-empty\">"));
         assert!(empty.contains("Nothing unusual so far."));
-        assert!(empty.contains("your own device's alerts"));
+        assert!(empty.contains("your own device&#39;s alerts"));
         assert!(
             !empty.contains("id=\"filter-device\""),
             "privacy: no device filter"
@@ -428,9 +444,17 @@ mod tests {
 
     #[test]
     fn alerts_summary_says_when_cut() {
-        assert_eq!(alerts_summary(0, 0), "No alerts");
-        assert_eq!(alerts_summary(1, 1), "1 alert");
-        assert_eq!(alerts_summary(4, 4), "4 alerts");
-        assert_eq!(alerts_summary(500, 812), "The newest 500 of 812 alerts");
+        assert_eq!(alerts_summary(en(), 0, 0), "No alerts");
+        assert_eq!(alerts_summary(en(), 1, 1), "1 alert");
+        assert_eq!(alerts_summary(en(), 4, 4), "4 alerts");
+        assert_eq!(
+            alerts_summary(en(), 500, 812),
+            "The newest 500 of 812 alerts"
+        );
+        let es = Tr::new(crate::i18n::Lang::Es);
+        assert_eq!(
+            alerts_summary(es, 500, 812),
+            "Las 500 más recientes de 812 alertas"
+        );
     }
 }

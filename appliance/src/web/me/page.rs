@@ -9,10 +9,13 @@ use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use serde::Deserialize;
 
+use crate::i18n::Tr;
+use crate::model::Category;
 use crate::web::alerts::listing::AlertRow;
 use crate::web::auth::csrf::{check_form_token, FormToken};
-use crate::web::me::view::{country_name, me_view, MeView};
-use crate::web::page::{format_bytes, html, Layout};
+use crate::web::language;
+use crate::web::me::view::{me_view, MeView};
+use crate::web::page::{category_label, html, Layout};
 use crate::web::viewer::Viewer;
 use crate::web::AppState;
 
@@ -28,7 +31,7 @@ pub(super) fn routes() -> Router<AppState> {
 struct MeOrg {
     org: String,
     category: &'static str,
-    category_label: &'static str,
+    category_label: String,
     tracker: bool,
     countries: String,
     sent: String,
@@ -39,7 +42,7 @@ struct MeOrg {
 struct MeCountry {
     name: String,
     data: String,
-    connections: u64,
+    connections: String,
 }
 
 #[derive(Template)]
@@ -57,43 +60,48 @@ struct MePage {
 }
 
 fn me_page(app: &AppState, me: MeView, csrf: String) -> MePage {
+    let page = Layout::new(app, "title-me", "me", "me");
+    let tr = page.tr;
     let orgs = me
         .orgs
         .iter()
         .map(|o| MeOrg {
             org: o.org.clone(),
             category: o.category.unwrap_or("other"),
-            category_label: o.category_label.unwrap_or("Unknown kind"),
+            category_label: o
+                .category
+                .and_then(|c| c.parse::<Category>().ok())
+                .map_or_else(|| tr.t("me-unknown-kind"), |c| category_label(tr, c)),
             tracker: o.tracker,
             countries: o
                 .countries
                 .iter()
-                .map(|c| country_name(c))
+                .map(|c| tr.country(c))
                 .collect::<Vec<_>>()
                 .join(", "),
-            sent: format_bytes(o.bytes_up),
-            received: format_bytes(o.bytes_down),
+            sent: tr.bytes(o.bytes_up),
+            received: tr.bytes(o.bytes_down),
         })
         .collect();
     let countries = me
         .countries
         .iter()
         .map(|c| MeCountry {
-            name: c.name.clone(),
-            data: format_bytes(c.bytes),
-            connections: c.connections,
+            name: tr.country(&c.code),
+            data: tr.bytes(c.bytes),
+            connections: tr.num(c.connections),
         })
         .collect();
     let now = chrono::Utc::now();
     let alerts = me
         .alerts
         .iter()
-        .map(|a| AlertRow::new(a, now, None))
+        .map(|a| AlertRow::new(a, now, None, tr))
         .collect();
     MePage {
-        page: Layout::new(app, "title-me", "me", "me"),
-        sent: format_bytes(me.bytes_up),
-        received: format_bytes(me.bytes_down),
+        page,
+        sent: tr.bytes(me.bytes_up),
+        received: tr.bytes(me.bytes_down),
         orgs,
         countries,
         alerts,
@@ -133,9 +141,22 @@ struct ForgetForm {
     csrf: String,
 }
 
-/// A short page for a refused form, with the way back.
-fn refused(status: StatusCode, message: &str) -> Response {
-    crate::web::notice::refused_page(status, "Not saved", message, "/me", "Back to your device")
+/// The translator of this request (a refusal is a page of its own).
+fn tr_of(app: &AppState) -> Tr {
+    language::current().tr(app.site.lang())
+}
+
+/// A short page for a refused form (`message` already in the reader's language), with the
+/// way back.
+fn refused(tr: Tr, status: StatusCode, message: &str) -> Response {
+    crate::web::notice::refused_page(
+        tr.code(),
+        status,
+        &tr.t("me-refused-title"),
+        message,
+        "/me",
+        &tr.t("me-back"),
+    )
 }
 
 /// A form answer: JSON for scripts (`Accept: application/json`), else back to the page.
@@ -157,20 +178,28 @@ async fn set_nickname(
     headers: HeaderMap,
     Form(form): Form<NicknameForm>,
 ) -> Response {
+    let tr = tr_of(&app);
     if let Err(e) = check_form_token(&headers, &form.csrf) {
-        return refused(StatusCode::FORBIDDEN, e.0);
+        return refused(
+            tr,
+            StatusCode::FORBIDDEN,
+            &tr.t1("me-form-refused", "why", e.0),
+        );
     }
     let ip = viewer.device.ip();
     match crate::session::set_own_nickname(&app.stages(), ip, &form.nickname) {
         Ok(name) => done(&headers, serde_json::json!({ "nickname": name }), "/me"),
-        Err(e @ crate::session::SessionError::NicknameLocked) => {
-            refused(StatusCode::FORBIDDEN, &format!("Not changed: {e}."))
-        }
-        Err(crate::session::SessionError::Nickname(e)) => refused(
-            StatusCode::BAD_REQUEST,
-            &format!("That nickname cannot be used: {e}."),
+        Err(e @ crate::session::SessionError::NicknameLocked) => refused(
+            tr,
+            StatusCode::FORBIDDEN,
+            &tr.t1("me-not-changed", "why", &e.to_string()),
         ),
-        Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, &format!("{e}.")),
+        Err(crate::session::SessionError::Nickname(e)) => refused(
+            tr,
+            StatusCode::BAD_REQUEST,
+            &tr.t1("me-nickname-refused", "why", &e.to_string()),
+        ),
+        Err(e) => refused(tr, StatusCode::SERVICE_UNAVAILABLE, &format!("{e}.")),
     }
 }
 
@@ -180,14 +209,16 @@ async fn forget(
     headers: HeaderMap,
     Form(form): Form<ForgetForm>,
 ) -> Response {
+    let tr = tr_of(&app);
     if let Err(e) = check_form_token(&headers, &form.csrf) {
-        return refused(StatusCode::FORBIDDEN, e.0);
+        return refused(
+            tr,
+            StatusCode::FORBIDDEN,
+            &tr.t1("me-form-refused", "why", e.0),
+        );
     }
     if form.confirm != "yes" {
-        return refused(
-            StatusCode::BAD_REQUEST,
-            "Tick the box to confirm that this device's data should be deleted.",
-        );
+        return refused(tr, StatusCode::BAD_REQUEST, &tr.t("me-forget-unticked"));
     }
     let ip = viewer.device.ip();
     match crate::session::forget_device(&app.stages(), ip).await {
@@ -200,8 +231,9 @@ async fn forget(
             )
         }
         Err(e) => refused(
+            tr,
             StatusCode::SERVICE_UNAVAILABLE,
-            &format!("Not everything could be deleted yet: {e}. Please try again."),
+            &tr.t1("me-forget-failed", "why", &e.to_string()),
         ),
     }
 }
@@ -263,8 +295,8 @@ mod tests {
         };
         let page = MePage {
             page: layout("me", "me"),
-            sent: format_bytes(me.bytes_up),
-            received: format_bytes(me.bytes_down),
+            sent: "1.2 kB".into(),
+            received: "48 kB".into(),
             orgs: vec![],
             countries: vec![],
             alerts: vec![row(7, AlertKind::EncryptedDns, Some("Ana's <phone>"), None)],

@@ -25,15 +25,12 @@ const BUSIEST: usize = 5;
 /// A flow longer than this spreads its bytes over this many minutes only (bounds the work).
 const MAX_SPREAD_MINUTES: i64 = 24 * 60;
 
-/// Every sentence of the take-home page and its refusals, in one place (so a message
-/// catalogue can take them over in one move).
+/// The English words of the downloads (JSON, CSV: data, not a page, so one language); the
+/// page and its refusals take theirs from the catalogues (`th-*`).
 pub(super) mod words {
     pub const NOT_YOURS: &str = "This is another device's take-home summary. Only that device \
         itself, or the teacher logged in on the admin page, can open it.";
     pub const BAD_DEVICE: &str = "The device= value is not an address.";
-    pub const NOT_YOURS_TITLE: &str = "Not your device";
-    pub const BAD_DEVICE_TITLE: &str = "Not an address";
-    pub const BACK: &str = "Back to your device";
     /// The plain-words line of a host on the tracker lists whose company is not in an ad or
     /// analytics category (the lists say it tracks; its company does other things too).
     pub const LISTED_TRACKER: &str = "Listed as an ad or tracking server by the public block \
@@ -52,6 +49,13 @@ pub struct TrackerRow {
     pub explain: &'static str,
     /// Countries its servers were in (names).
     pub countries: Vec<String>,
+    /// The same countries' alpha-2 codes (the page names them in its language).
+    #[serde(skip)]
+    pub country_codes: Vec<String>,
+    /// Its ad or analytics category; `None`: a host the block lists name whose company
+    /// does other things too (the page words it with `th-listed-*`).
+    #[serde(skip)]
+    pub category: Option<Category>,
     /// Bytes both ways.
     pub bytes: u64,
 }
@@ -240,6 +244,8 @@ fn tracker_row(o: &OrgRow) -> TrackerRow {
         kind: category.map_or("Ads or tracking", Category::label),
         explain: category.map_or(words::LISTED_TRACKER, Category::explain),
         countries: o.countries.iter().map(|c| country_name(c)).collect(),
+        country_codes: o.countries.clone(),
+        category,
         bytes: o.bytes_up + o.bytes_down,
     }
 }

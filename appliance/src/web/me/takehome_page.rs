@@ -10,9 +10,12 @@ use axum::routing::get;
 use axum::Router;
 
 use crate::web::auth::login::{AdminRejection, AdminSession};
-use crate::web::me::takehome::{resolve, take_home, words, Refusal, TakeHome, WhoQuery};
-use crate::web::me::view::country_name;
-use crate::web::page::{format_bytes, html, Layout};
+use fluent_bundle::FluentValue;
+
+use crate::model::Category;
+use crate::web::language;
+use crate::web::me::takehome::{resolve, take_home, Refusal, TakeHome, TrackerRow, WhoQuery};
+use crate::web::page::{category_explain, category_label, html, Layout};
 use crate::web::viewer::Viewer;
 use crate::web::AppState;
 
@@ -35,18 +38,53 @@ struct TakeHomePage {
 }
 
 impl TakeHomePage {
-    /// Bytes as people read them (for the template).
+    /// Bytes as people read them in the page's language (for the template).
     fn bytes(&self, n: impl std::borrow::Borrow<u64>) -> String {
-        format_bytes(*n.borrow())
+        self.page.tr.bytes(*n.borrow())
     }
 
-    /// Country codes as names, joined (for the template).
+    /// Country codes as names in the page's language, joined (for the template).
     fn countries(&self, codes: &[String]) -> String {
         codes
             .iter()
-            .map(|c| country_name(c))
+            .map(|c| self.page.tr.country(c))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// A category id's label in the page's language.
+    fn kind(&self, id: &str) -> String {
+        id.parse::<Category>().map_or_else(
+            |_| self.page.tr.t("th-unknown-kind"),
+            |c| category_label(self.page.tr, c),
+        )
+    }
+
+    /// A tracker's kind in the page's language.
+    fn tracker_kind(&self, k: &TrackerRow) -> String {
+        k.category.map_or_else(
+            || self.page.tr.t("th-listed-kind"),
+            |c| category_label(self.page.tr, c),
+        )
+    }
+
+    /// What a tracker does, in plain words in the page's language.
+    fn tracker_explain(&self, k: &TrackerRow) -> String {
+        k.category.map_or_else(
+            || self.page.tr.t("th-listed-explain"),
+            |c| category_explain(self.page.tr, c),
+        )
+    }
+
+    /// "12 names looked up and 40 connections are in the downloads."
+    fn in_downloads(&self) -> String {
+        self.page.tr.ta(
+            "th-in-downloads",
+            [
+                ("lookups", FluentValue::from(self.t.lookups.len())),
+                ("flows", FluentValue::from(self.t.flows.len())),
+            ],
+        )
     }
 }
 
@@ -59,19 +97,23 @@ async fn page(
     let device = match resolve(&app, &viewer, &admin, &q) {
         Ok(d) => d,
         Err(r) => {
+            let tr = language::current().tr(app.site.lang());
             let (status, title, msg) = match r {
                 Refusal::BadDevice => (
                     StatusCode::BAD_REQUEST,
-                    words::BAD_DEVICE_TITLE,
-                    words::BAD_DEVICE,
+                    "th-bad-device-title",
+                    "th-bad-device",
                 ),
-                Refusal::NotYours => (
-                    StatusCode::FORBIDDEN,
-                    words::NOT_YOURS_TITLE,
-                    words::NOT_YOURS,
-                ),
+                Refusal::NotYours => (StatusCode::FORBIDDEN, "th-not-yours-title", "th-not-yours"),
             };
-            return crate::web::notice::refused_page(status, title, msg, "/me", words::BACK);
+            return crate::web::notice::refused_page(
+                tr.code(),
+                status,
+                &tr.t(title),
+                &tr.t(msg),
+                "/me",
+                &tr.t("me-back"),
+            );
         }
     };
     let t = take_home(&app, device);
@@ -80,11 +122,13 @@ async fn page(
     } else {
         String::new()
     };
+    let page = Layout::new(&app, "title-takehome", "me", "");
+    let tr = page.tr;
     let p = TakeHomePage {
-        page: Layout::new(&app, "title-takehome", "me", ""),
+        page,
         when: t.generated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-        sent: format_bytes(t.bytes_up),
-        received: format_bytes(t.bytes_down),
+        sent: tr.bytes(t.bytes_up),
+        received: tr.bytes(t.bytes_down),
         query,
         t,
     };
@@ -94,7 +138,7 @@ async fn page(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::web::me::takehome::{MinuteRow, TrackerRow};
+    use crate::web::me::takehome::MinuteRow;
     use crate::web::me::view::{CountryRow, OrgRow};
     use crate::web::page::test_layout as layout;
 
@@ -130,6 +174,8 @@ mod tests {
                 kind: "Advertising",
                 explain: "Companies that choose and show ads.",
                 countries: vec!["United States".into()],
+                country_codes: vec!["US".into()],
+                category: Some(Category::Advertising),
                 bytes: 3,
             }],
             busiest_minutes: vec![MinuteRow {
