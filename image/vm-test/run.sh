@@ -23,7 +23,9 @@
 # distinct names and their flows named in /api/v1/flows, and no scan alert; join times
 # printed). In its first runs all 30 associated but almost none got a lease: dnsmasq's ping
 # before each offer (3 s, deaf to DHCP meanwhile) queued the class behind it; the appliance's
-# dnsmasq.conf now has no-ping. About 4 minutes on a busy 2-core machine.
+# dnsmasq.conf now has no-ping. It passes, but is not in the default set: 225 s wall clock
+# when every client joins at the first go, 391 s when the access point, starved of CPU by
+# the emulation, dropped 5 SAE stations after their handshake and they had to join again.
 #
 # Nothing leaves the guest: it has no network device; its "internet" is a namespace inside.
 # The host only downloads Debian packages (fetch-debs.sh, cached under target/vm-test).
@@ -40,8 +42,8 @@
 # the class boot);
 # VM_TEST_BINARY=PATH uses that whereflow binary (for the guest's architecture) instead of
 # building the release one; VM_TEST_ONLY=good|fallback|wpa3|class, or a comma-separated list
-# (default: good,fallback,wpa3,class on amd64; good,fallback on arm64, where the emulated Pi
-# takes minutes a boot); VM_TEST_CLASS=N clients in the class boot (default 30).
+# (default: good,fallback,wpa3 on amd64; good,fallback on arm64, where the emulated Pi takes
+# minutes a boot); VM_TEST_CLASS=N clients in the class boot (default 30).
 
 # Checks below read "CONDITION && ok ... || fail ...": ok only prints and returns 0.
 # shellcheck disable=SC2015
@@ -412,7 +414,8 @@ logs() {
 selected() {
   local only=${VM_TEST_ONLY:-}
   if [[ -z $only ]]; then
-    only=good,fallback,wpa3,class
+    # Not "class": it passes, but takes 4 to 7 minutes on a busy 2-core machine (see above).
+    only=good,fallback,wpa3
     [[ $arch == amd64 ]] || only=good,fallback
   fi
   [[ ,$only, == *",$1,"* ]]
