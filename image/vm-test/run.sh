@@ -20,10 +20,12 @@
 # with the right passphrase, stays out); "class" (the good settings, 32 radios: 30 clients,
 # each in its own namespace on its own radio, started at once, half WPA3 and half WPA2, each
 # gets a lease, resolves a name and fetches a page; all 30 must be in /api/v1/devices with
-# distinct names and their flows named in /api/v1/flows; join times printed). The class boot
-# is not run unless asked for (VM_TEST_ONLY=class): in its first runs all 30 clients
-# associated within ~30 s of each other, but none completed DHCP (dnsmasq logged DISCOVER and
-# OFFER, the clients got no lease); that is still to be found.
+# distinct names and their flows named in /api/v1/flows, and no scan alert; join times
+# printed). In its first runs all 30 associated but almost none got a lease: dnsmasq's ping
+# before each offer (3 s, deaf to DHCP meanwhile) queued the class behind it; the appliance's
+# dnsmasq.conf now has no-ping. It passes, but is not in the default set: 225 s wall clock
+# when every client joins at the first go, 391 and 412 s when the access point, starved of CPU by
+# the emulation, dropped 4 or 5 SAE stations after their handshake and they had to join again.
 #
 # Nothing leaves the guest: it has no network device; its "internet" is a namespace inside.
 # The host only downloads Debian packages (fetch-debs.sh, cached under target/vm-test).
@@ -367,6 +369,20 @@ check_class() { # N
   ((unnamed == 0)) && ok "every client's flow to 203.0.113.10:80 named www.wifi.example in /api/v1/flows" ||
     fail "$unnamed clients without a named flow in /api/v1/flows (named: $named)"
   block class-akm | sed 's/^/  hostapd: /'
+  local log
+  while read -r log; do
+    echo "--- [class] $log" >&2
+    block "$log" >&2
+  done < <(sed -n 's/^WFTEST-BEGIN \(wpa-p[0-9]*-log\)$/\1/p' "$results")
+  echo "vm-test: [class] joined again from scratch: $(grep -c ' rejoins=[1-9]' <<<"$rows" || true) clients;" \
+    "name lookups asked more than once: $(grep -c ' dns_tries=[2-9]' <<<"$rows" || true) clients"
+  echo "vm-test: [class] dnsmasq:$(sed -n 's/^WFTEST class dhcp//p' "$results");" \
+    "hostapd: $(sed -n 's/^WFTEST class ap //p' "$results")"
+  # dnsmasq's offers to 30 new addresses within a minute are no sweep of port 68.
+  local scans
+  scans=$(block alerts | jq -c '[.alerts[] | select(.rule | startswith("scan."))]' 2>/dev/null || echo "?")
+  [[ $scans == "[]" ]] && ok "no scan alert (the DHCP server's offers are not a sweep)" ||
+    fail "scan alerts: $scans"
 }
 
 timeline() {
@@ -398,7 +414,7 @@ logs() {
 selected() {
   local only=${VM_TEST_ONLY:-}
   if [[ -z $only ]]; then
-    # "class" is not in it yet: its 30 clients associate, but get no DHCP lease (see above).
+    # Not "class": it passes, but takes 4 to 7 minutes on a busy 2-core machine (see above).
     only=good,fallback,wpa3
     [[ $arch == amd64 ]] || only=good,fallback
   fi

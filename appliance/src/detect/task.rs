@@ -47,7 +47,7 @@ use crate::conntrack::FlowTuple;
 use crate::correlate::LanFilter;
 use crate::detect::alerts::{AlertBook, Finding, Recorded};
 use crate::dns::answer::DnsAnswer;
-use crate::model::{Alert, FlowRecord, LiveEvent};
+use crate::model::{Alert, FlowRecord, LiveEvent, Proto};
 use crate::status::Status;
 use crate::store::{StoreOp, StoreWriter};
 
@@ -246,6 +246,9 @@ impl Detectors {
                 | LiveEvent::AlertUpdate { .. }
                 | LiveEvent::Mark { .. } => {}
             },
+            // The appliance's DHCP server answering a device (dnsmasq sends offers and acks
+            // to the new address): a class joining at once is not a sweep of port 68.
+            DetectInput::Conn(t, _) if is_dhcp_reply(t) => {}
             DetectInput::Conn(t, at_ms) => self.scan.on_attempt(
                 Attempt {
                     src: t.src,
@@ -262,6 +265,11 @@ impl Detectors {
             DetectInput::Lan(e) => self.spoofing.on_event(e.clone(), out),
         }
     }
+}
+
+/// A DHCP server's answer to a client (UDP 67 to 68): never a probe.
+fn is_dhcp_reply(t: &FlowTuple) -> bool {
+    t.proto == Proto::Udp && t.src_port == 67 && t.dst_port == 68
 }
 
 /// Where alerts go besides the book.
@@ -536,7 +544,8 @@ pub fn start(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DeviceId, Proto};
+    use crate::model::DeviceId;
+    use std::net::IpAddr;
 
     fn answer(dev: &str, name: &str) -> DetectInput {
         let txt = u16::from(hickory_proto::rr::RecordType::TXT);
@@ -578,6 +587,17 @@ mod tests {
                 .sink
                 .send(answer("192.0.2.10", &format!("q{i}.tunnel.test")));
         }
+        // The appliance's DHCP server answering 30 devices joining at once: no sweep.
+        for host in 100..130u8 {
+            let t = FlowTuple {
+                proto: Proto::Udp,
+                src: "192.0.2.1".parse().unwrap(),
+                dst: IpAddr::from([192, 0, 2, host]),
+                src_port: 67,
+                dst_port: 68,
+            };
+            started.sink.conn(t, Utc::now());
+        }
         // A port scan by .11 (alert) and by .12 (ignored by the rule).
         for dev in ["192.0.2.11", "192.0.2.12"] {
             for port in 1..=25u16 {
@@ -593,7 +613,7 @@ mod tests {
         }
         let handle = started.handle.clone();
         for _ in 0..200 {
-            if handle.stats.inputs.load(Ordering::Relaxed) >= 80 {
+            if handle.stats.inputs.load(Ordering::Relaxed) >= 110 {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
