@@ -173,7 +173,7 @@ fn a_device_takes_its_own_summary_home_and_no_one_elses() {
     assert_eq!(code, 400);
 
     // The admin, logged in, gets any device's.
-    let (cookie, _) = lab
+    let (cookie, csrf) = lab
         .in_netns(lab.router(), || admin_support::login(API, None, PASSWORD))
         .expect("netns")
         .unwrap_or_else(|r| panic!("login refused: {r:?}"));
@@ -206,4 +206,36 @@ fn a_device_takes_its_own_summary_home_and_no_one_elses() {
         })
         .expect("netns");
     assert_eq!(r.status, 403, "{}", r.text());
+
+    // The teacher marks a moment of the lesson: the student's summary lists it, on the page
+    // (in the device's language) and in the JSON download.
+    let r = lab
+        .in_netns(lab.router(), move || {
+            admin_support::http(
+                API,
+                None,
+                "POST",
+                "/api/v1/marks",
+                &[
+                    ("Cookie", cookie.as_str()),
+                    ("X-CSRF-Token", csrf.as_str()),
+                    ("Content-Type", "application/json"),
+                ],
+                br#"{"label": "Now open <your> chat app"}"#,
+            )
+        })
+        .expect("netns");
+    assert_eq!(r.status, 201, "{}", r.text());
+    let (code, _, page) = get(&lab, 0, "/me/takehome");
+    assert_eq!(code, 200, "{page}");
+    assert!(page.contains("id=\"takehome-marks\""), "{page}");
+    assert!(page.contains("The marks of the lesson"), "{page}");
+    assert!(
+        page.contains("Now open &lt;your&gt; chat app")
+            || page.contains("Now open &#60;your&#62; chat app"),
+        "the label, escaped: {page}"
+    );
+    let (_, _, body) = get(&lab, 0, "/me/takehome.json");
+    let v: Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(v["marks"][0]["label"], "Now open <your> chat app", "{v}");
 }

@@ -231,6 +231,8 @@ th-no-trackers = Von diesem Gerät wurde keine Werbe- oder Tracking-Firma gesehe
 th-minutes-title = Meine vollsten Minuten
 th-no-traffic = Von diesem Gerät wurde kein Datenverkehr gesehen.
 th-spread = Die Daten einer langen Verbindung sind gleichmäßig auf die Minuten verteilt, in denen sie offen war.
+th-marks-title = Die Markierungen der Stunde
+th-marks-note = Uhrzeiten in UTC wie bei den Minuten oben: was die Klasse da tun sollte.
 th-note = Diese Zusammenfassung hat die whereflow-Box im Raum erstellt, aus dem, was sie während der Sitzung von diesem Gerät gesehen hat; dafür wurde nichts irgendwohin gesendet.
 th-in-downloads = { $lookups ->
     [one] { $lookups } nachgeschlagener Name

@@ -232,6 +232,8 @@ th-no-trackers = No ad or tracking company was seen from this device.
 th-minutes-title = My busiest minutes
 th-no-traffic = No traffic was seen from this device.
 th-spread = A long connection's data is spread evenly over the minutes it was open.
+th-marks-title = The marks of the lesson
+th-marks-note = Times in UTC, as in the busiest minutes above: what the class was asked to do then.
 th-note = This summary was made by the whereflow appliance in the room, from what it saw of this device during the session; nothing was sent anywhere to make it.
 th-in-downloads = { $lookups ->
     [one] { $lookups } name looked up

@@ -231,6 +231,8 @@ th-no-trackers = No se vio ninguna empresa de publicidad o rastreo desde este di
 th-minutes-title = Mis minutos con más tráfico
 th-no-traffic = No se vio tráfico de este dispositivo.
 th-spread = Los datos de una conexión larga se reparten por igual entre los minutos en que estuvo abierta.
+th-marks-title = Las marcas de la clase
+th-marks-note = Horas en UTC, como en los minutos de arriba: lo que se pidió a la clase en ese momento.
 th-note = Este resumen lo hizo el aparato whereflow del aula, con lo que vio de este dispositivo durante la sesión; para hacerlo no se envió nada a ninguna parte.
 th-in-downloads = { $lookups ->
     [one] { $lookups } nombre buscado

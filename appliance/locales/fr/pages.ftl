@@ -231,6 +231,8 @@ th-no-trackers = Aucune entreprise de publicité ou de pistage n’a été vue d
 th-minutes-title = Mes minutes les plus chargées
 th-no-traffic = Aucun trafic n’a été vu de cet appareil.
 th-spread = Les données d’une longue connexion sont réparties également sur les minutes pendant lesquelles elle était ouverte.
+th-marks-title = Les repères du cours
+th-marks-note = Heures en UTC, comme pour les minutes ci-dessus : ce que la classe devait faire à ce moment-là.
 th-note = Ce résumé a été créé par le boîtier whereflow de la salle, à partir de ce qu’il a vu de cet appareil pendant la séance ; rien n’a été envoyé nulle part pour le créer.
 th-in-downloads = { $lookups ->
     [one] { $lookups } nom cherché

@@ -75,6 +75,18 @@ pub struct MinuteRow {
     pub lookups: u64,
 }
 
+/// A mark the teacher set in the lesson ("Now open TikTok"), so the student can match the
+/// busiest minutes to what the class was doing.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MarkRow {
+    /// When it was set (RFC 3339, UTC).
+    pub at: String,
+    /// `HH:MM` (UTC).
+    pub time: String,
+    /// What the teacher called it.
+    pub label: String,
+}
+
 /// One flow of the device, as the downloads list it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FlowRow {
@@ -135,6 +147,8 @@ pub struct TakeHome {
     pub trackers: Vec<TrackerRow>,
     /// The busiest minutes, most bytes first.
     pub busiest_minutes: Vec<MinuteRow>,
+    /// The lesson's marks, oldest first (at most the session's bound on marks).
+    pub marks: Vec<MarkRow>,
     /// Names looked up, newest first (bounded like the device's page).
     pub lookups: Vec<TimelineRow>,
     /// Flows, oldest first, at most [`MAX_FLOWS`].
@@ -197,7 +211,24 @@ pub(super) fn take_home(app: &AppState, device: DeviceId) -> TakeHome {
     let busiest = busiest_minutes(&flows, &answers);
     let flow_rows: Vec<FlowRow> = flows.iter().take(MAX_FLOWS).map(|f| flow_row(f)).collect();
     drop(live);
-    build(app.site.name.clone(), me, busiest, flow_rows, Utc::now())
+    let marks = app
+        .marks
+        .read()
+        .iter()
+        .map(|m| MarkRow {
+            at: m.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            time: m.at.format("%H:%M").to_string(),
+            label: m.label.clone(),
+        })
+        .collect();
+    build(
+        app.site.name.clone(),
+        me,
+        busiest,
+        marks,
+        flow_rows,
+        Utc::now(),
+    )
 }
 
 /// Put the parts together (pure; unit-tested).
@@ -205,6 +236,7 @@ fn build(
     site: String,
     me: MeView,
     busiest_minutes: Vec<MinuteRow>,
+    marks: Vec<MarkRow>,
     flows: Vec<FlowRow>,
     now: DateTime<Utc>,
 ) -> TakeHome {
@@ -227,6 +259,7 @@ fn build(
         countries: me.countries,
         trackers,
         busiest_minutes,
+        marks,
         lookups: me.timeline,
         flows,
     }
