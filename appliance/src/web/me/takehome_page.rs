@@ -138,7 +138,7 @@ async fn page(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::web::me::takehome::MinuteRow;
+    use crate::web::me::takehome::{MarkRow, MinuteRow};
     use crate::web::me::view::{CountryRow, OrgRow};
     use crate::web::page::test_layout as layout;
 
@@ -185,6 +185,11 @@ mod tests {
                 connections: 1,
                 lookups: 2,
             }],
+            marks: vec![MarkRow {
+                at: "2026-12-06T08:00:00Z".into(),
+                time: "08:00".into(),
+                label: "Now <open> TikTok".into(),
+            }],
             lookups: vec![],
             flows: vec![],
         };
@@ -198,6 +203,11 @@ mod tests {
         };
         let html = p.render().unwrap_or_default();
         assert!(html.contains("id=\"takehome-trackers\""), "{html}");
+        assert!(html.contains("id=\"takehome-marks\""), "{html}");
+        assert!(
+            !html.contains("Now <open>"),
+            "the mark's label is escaped: {html}"
+        );
         assert!(html.contains("Companies that choose and show ads."));
         assert!(html.contains("Ad&#60;Co&#62;"));
         assert!(!html.contains("<b>Ana</b>"));
