@@ -396,7 +396,11 @@ mod tests {
 
     impl FakeSys {
         fn new(name: &str) -> FakeSys {
-            let d = std::env::temp_dir().join(format!("wf-radios-{name}-{}", std::process::id()));
+            // A number per tree: tests run in parallel and several build the same layout.
+            static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let d =
+                std::env::temp_dir().join(format!("wf-radios-{name}-{}-{n}", std::process::id()));
             let _ = std::fs::remove_dir_all(&d);
             std::fs::create_dir_all(d.join("class/net")).unwrap();
             FakeSys(d)

@@ -284,7 +284,13 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
         .map(|r| Problem::new("wifi", r.clone()))
         .collect();
     // Which radio serves the room (and whether a WiFi uplink leaves one for it).
-    let radio_choice = choose_radio(&opts.sysfs, settings.config.as_ref());
+    // Settings with problems are not used: the setup network goes where "auto" puts it, so a
+    // WiFi uplink named in a file that was refused does not push it onto another radio.
+    let usable = settings
+        .config
+        .as_ref()
+        .filter(|_| settings.problems.is_empty());
+    let radio_choice = choose_radio(&opts.sysfs, usable);
     notes.extend(radio_choice.console.iter().cloned());
     extra.extend(radio_choice.problem.iter().cloned());
 
