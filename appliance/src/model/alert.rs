@@ -96,28 +96,29 @@ pub struct Alert {
     /// What happened, in plain words (from the first finding).
     pub message: String,
     /// The same as a message of the catalogues with its arguments, so the pages can say it in
-    /// their language (`None`: only the English `message`; alerts read back from the store
-    /// after a restart have none).
+    /// their language (`None`: only the English `message`, as for alerts stored before the
+    /// store kept the words, schema version 9).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub words: Option<AlertWords>,
 }
 
 /// An alert's message as a catalogue message (`alert-msg-<id>` in `views.ftl`) and its
 /// arguments, each already a string (numbers as digits, addresses and names as they are).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+/// Owned strings: the store keeps it as JSON and reads it back after a restart.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AlertWords {
     /// The message id without its `alert-msg-` prefix (`"upload-sudden"`).
-    pub id: &'static str,
+    pub id: String,
     /// Its arguments by name.
-    pub args: std::collections::BTreeMap<&'static str, String>,
+    pub args: std::collections::BTreeMap<String, String>,
 }
 
 impl AlertWords {
     /// The message `id` with `args`.
     pub fn new(id: &'static str, args: impl IntoIterator<Item = (&'static str, String)>) -> Self {
         AlertWords {
-            id,
-            args: args.into_iter().collect(),
+            id: id.to_owned(),
+            args: args.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
         }
     }
 }

@@ -9,19 +9,21 @@ use std::sync::Arc;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+#[cfg(test)]
+use crate::model::AlertWords;
 use crate::model::{Alert, AlertKind, DeviceId, Domain};
 use crate::store::codec::{from_ms, to_i64, to_ms};
 use crate::store::{limit_param, Store, StoreError};
 
 const UPSERT_ALERT: &str = "INSERT INTO alerts \
-    (id, session_id, kind, rule, device_ip, remote_ip, domain, first_seen, last_seen, count, message) \
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+    (id, session_id, kind, rule, device_ip, remote_ip, domain, first_seen, last_seen, count, message, words) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
     ON CONFLICT(id) DO UPDATE SET \
       last_seen = max(alerts.last_seen, excluded.last_seen), \
       count = max(alerts.count, excluded.count)";
 
 const ALERT_COLUMNS: &str =
-    "id, kind, rule, device_ip, remote_ip, domain, first_seen, last_seen, count, message";
+    "id, kind, rule, device_ip, remote_ip, domain, first_seen, last_seen, count, message, words";
 
 /// Write the newest version of each alert in `ops` (session, alert), inside the writer's
 /// transaction.
@@ -47,6 +49,7 @@ pub(crate) fn write<'a>(
             to_ms(a.last_seen),
             to_i64(a.count),
             a.message,
+            a.words.as_ref().and_then(|w| serde_json::to_string(w).ok()),
         ])?;
     }
     Ok(())
@@ -71,7 +74,11 @@ fn alert_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Alert>> {
         last_seen: from_ms(r.get(7)?),
         count: u64::try_from(r.get::<_, i64>(8)?).unwrap_or(1),
         message: r.get(9)?,
-        words: None,
+        // Rows from before schema version 9 have none, and a row that no longer decodes
+        // shows its English message rather than being lost.
+        words: r
+            .get::<_, Option<String>>(10)?
+            .and_then(|w| serde_json::from_str(&w).ok()),
     }))
 }
 
@@ -166,6 +173,84 @@ mod tests {
         assert_eq!(got[2].device_ip, None);
         assert_eq!(store.max_alert_id().unwrap(), 10);
         assert_eq!(store.session_alerts(session, 1).unwrap().len(), 1);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_alerts_words_come_back_after_a_restart_in_each_language() {
+        use crate::i18n::{Lang, Tr};
+        use crate::web::alerts::listing::message;
+        let dir = std::env::temp_dir().join(format!("wf-store-words-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let session = {
+            let store = Store::open(&dir).unwrap();
+            let session = store.current_session().unwrap().id;
+            let (w, thread) = store.spawn_writer(10).unwrap();
+            let mut a = (*alert(3, 1, 0)).clone();
+            a.words = Some(AlertWords::new(
+                "upload-sudden",
+                [
+                    ("device", "Device .10".to_string()),
+                    ("bytes", "150 kB".to_string()),
+                    ("to", "files.example.test".to_string()),
+                    ("seconds", "30".to_string()),
+                ],
+            ));
+            assert!(w.try_send(StoreOp::Alert(Arc::new(a))));
+            drop(w);
+            thread.join().unwrap();
+            session
+        };
+        // The daemon restarted: a new Store on the same file.
+        let store = Store::open(&dir).unwrap();
+        let got = store.session_alerts(session, 10).unwrap();
+        assert_eq!(got.len(), 1);
+        let words = got[0].words.as_ref().expect("the words were stored");
+        assert_eq!(words.id, "upload-sudden");
+        assert_eq!(words.args["seconds"], "30");
+        let de = message(&got[0], Tr::new(Lang::De));
+        assert!(de.contains("150 kB") && de.contains("30"), "{de}");
+        assert!(
+            !de.contains("sent") && !de.contains("within"),
+            "still English: {de}"
+        );
+        assert!(!de.contains('⟦'), "{de}");
+        assert_ne!(de, message(&got[0], Tr::new(Lang::En)));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn alerts_stored_before_the_words_show_their_english_message() {
+        use crate::store::schema;
+        let dir = std::env::temp_dir().join(format!("wf-store-old-alert-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        {
+            // A database of schema version 8 with one alert, as the last release wrote it.
+            let mut conn = Connection::open(dir.join(crate::store::DB_FILE)).unwrap();
+            schema::apply(&mut conn, &schema::MIGRATIONS[..8]).unwrap();
+            conn.execute(
+                "INSERT INTO sessions (id, name, started_at) VALUES (1, 'Old', 1)",
+                [],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO alerts (id, session_id, kind, rule, device_ip, first_seen, \
+                 last_seen, count, message) VALUES (5, 1, 'upload', 'upload.sudden', \
+                 '192.0.2.10', 1, 2, 1, '192.0.2.10 sent 150 KB')",
+                [],
+            )
+            .unwrap();
+        }
+        let store = Store::open(&dir).unwrap();
+        let got = store.session_alerts(1, 10).unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].words, None);
+        let de = crate::web::alerts::listing::message(
+            &got[0],
+            crate::i18n::Tr::new(crate::i18n::Lang::De),
+        );
+        assert_eq!(de, "192.0.2.10 sent 150 KB");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -184,8 +184,16 @@ CREATE TABLE marks (
 ) WITHOUT ROWID;
 ";
 
+/// Schema version 9 (alerts in the reader's language after a restart): an alert's message
+/// as a catalogue message id and its arguments (`model::AlertWords` as JSON), so alerts read
+/// back from the store are still said in each page's language. Rows written before have
+/// none (NULL) and show their stored English `message`.
+const V9: &str = "
+ALTER TABLE alerts ADD COLUMN words TEXT;
+";
+
 /// The migration steps, in order; the schema version is the number of steps applied.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9];
 
 /// The schema version this build writes.
 #[cfg(test)]

@@ -36,7 +36,7 @@ pub fn message(a: &Alert, tr: Tr) -> String {
             &format!("alert-msg-{}", w.id),
             w.args
                 .iter()
-                .map(|(k, v)| (*k, fluent_bundle::FluentValue::from(v.as_str()))),
+                .map(|(k, v)| (k.as_str(), fluent_bundle::FluentValue::from(v.as_str()))),
         ),
         None => a.message.clone(),
     }
