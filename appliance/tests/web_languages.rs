@@ -51,6 +51,16 @@ fn the_browser_and_the_switcher_choose_and_bad_input_is_english() {
     // The device's own pages, the alerts and the admin login, with their refusals.
     let me = d.get("/me", &[("Accept-Language", "de")]).text();
     assert!(me.contains("Dieses Gerät vergessen"), "{me}");
+    // A name the appliance made up for the device is said in the page's language too (the
+    // test asks from 127.0.0.1, an address the registry knows nothing about), and the API
+    // keeps the English name with its words for the scripts.
+    assert!(me.contains("<h1 id=\"me-name\">Gerät .1</h1>"), "{me}");
+    let api = d.get("/api/v1/me", &[("Accept-Language", "de")]).text();
+    assert!(api.contains("\"name\":\"Device .1\""), "{api}");
+    assert!(
+        api.contains("\"name_words\":{\"id\":\"device-name-address\",\"args\":{\"tail\":\".1\"}}"),
+        "{api}"
+    );
     let th = d.get("/me/takehome", &[("Accept-Language", "es")]).text();
     assert!(th.contains("Adónde fueron mis datos"), "{th}");
     let al = d.get("/alerts", &[("Cookie", "wf_lang=fr")]).text();

@@ -8,6 +8,7 @@ import { alertItem, pageKinds } from "./lib/alert-dom.js";
 import { fetchJson, startLive } from "./lib/live.js";
 import { byId, h, setParams } from "./lib/dom.js";
 import { t } from "./lib/i18n.js";
+import { deviceName } from "./lib/format.js";
 
 const PAGE_MAX = 500;
 
@@ -38,7 +39,7 @@ function start(list) {
     const have = new Set([...devSel.options].map((o) => o.value));
     for (const a of alerts) {
       if (a.device_ip && a.device_name && !have.has(a.device_ip)) {
-        devSel.append(h("option", { value: a.device_ip }, a.device_name));
+        devSel.append(h("option", { value: a.device_ip }, deviceName(a.device_name, a.device_name_words)));
         have.add(a.device_ip);
       }
     }

@@ -2,7 +2,7 @@
 // JavaScript); this refreshes it from /api/v1/me when the device's flows or DNS answers change
 // and every 10 s, and when an alert about it is raised or grows. Test hooks: #me-name,
 // #me-ip, #me-alerts li[data-alert-id].
-import { formatBytes } from "./lib/format.js";
+import { deviceName, formatBytes } from "./lib/format.js";
 import { startLive } from "./lib/live.js";
 import { byId, categories, countryName, fill, h } from "./lib/dom.js";
 import { alertItem, pageKinds } from "./lib/alert-dom.js";
@@ -34,11 +34,11 @@ function emptyNote(key, show, words) {
 }
 
 function render(me) {
-  name.textContent = me.name;
+  name.textContent = deviceName(me.name, me.name_words);
   const you = byId("me-pseudonym");
   if (you && me.pseudonym) you.textContent = `${me.emoji} ${me.pseudonym}`;
   const shown = byId("me-group-name");
-  if (shown && me.group_name) shown.textContent = me.group_name;
+  if (shown && me.group_name) shown.textContent = deviceName(me.group_name, me.group_name_words);
   ip.textContent = me.ip;
   const unknown = document.getElementById("me-unknown");
   if (unknown && me.known) unknown.hidden = true;

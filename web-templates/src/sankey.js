@@ -354,7 +354,7 @@ function syncDevices(data) {
   const list = data.devices || [];
   const current = state.device;
   const opts = [h("option", { value: "" }, t("all-devices", { n: list.length }))];
-  for (const d of list) opts.push(h("option", { value: d.id, selected: d.id === current }, d.you ? `${deviceLabel(d)} (you)` : deviceLabel(d)));
+  for (const d of list) opts.push(h("option", { value: d.id, selected: d.id === current }, d.you ? t("name-you", { name: deviceLabel(d) }) : deviceLabel(d)));
   if (current && !list.some((d) => d.id === current)) opts.push(h("option", { value: current, selected: true }, t("device-not-seen", { id: current })));
   fill(select_, opts);
   select_.value = current;

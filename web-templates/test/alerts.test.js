@@ -169,3 +169,23 @@ test("an alert's own words are said from the catalogue, else its message", async
   assert.equal(messageWords({ message: "English sentence." }), "English sentence.");
   assert.equal(messageWords({ message: "Kept.", words: { id: "no-such-message", args: {} } }), "Kept.");
 });
+
+test("device names the appliance made up are said in the page's language", async () => {
+  const { setCatalogue } = await import("../src/lib/i18n.js");
+  const { deviceName, deviceLabel } = await import("../src/lib/format.js");
+  const { readFileSync } = await import("node:fs");
+  const hidden = { device_ip: "192.0.2.10", device_name: "Hidden device", device_name_words: { id: "device-name-hidden", args: {} } };
+  assert.equal(deviceWords(hidden), "Hidden device");
+  assert.equal(deviceName("Device .10", { id: "device-name-address", args: { tail: ".10" } }), "Device .10");
+  assert.equal(deviceName("annas-phone", undefined), "annas-phone");
+  const read = (lang) => readFileSync(new URL(`../../appliance/locales/${lang}/views.ftl`, import.meta.url), "utf8");
+  setCatalogue("de", read("de"));
+  try {
+    assert.equal(deviceWords(hidden), "Verborgenes Gerät");
+    assert.equal(deviceName("Device .10", { id: "device-name-address", args: { tail: ".10" } }), "Gerät .10");
+    assert.equal(deviceLabel({ name: "Other devices", name_words: { id: "device-name-others" } }), "Andere Geräte");
+    assert.equal(deviceLabel({ name: "Blue Otter", emoji: "🦦" }), "🦦 Blue Otter");
+  } finally {
+    setCatalogue("en", read("en"));
+  }
+});

@@ -236,3 +236,11 @@ alert-msg-spoofing-conflict = Zwei Geräte beanspruchen die Adresse { $address }
         [yes] {" "}(das Gerät mit der Adresse { $device })
        *[no] {""}
     } hat sie { $seconds } Sekunden, nachdem die erste zuletzt damit gesehen wurde, übernommen. Entweder haben zwei Geräte dieselbe Adresse bekommen, oder eines gibt sich als das andere aus, um dessen Datenverkehr zu empfangen (ARP-Spoofing).
+
+## Device names the appliance makes up (the server and the scripts say them)
+device-name-vendor = { $vendor }-Gerät
+device-name-address = Gerät { $tail }
+device-name-plain = Gerät
+device-name-hidden = Verborgenes Gerät
+device-name-others = Andere Geräte
+device-name-hidden-many = Verborgene Geräte

@@ -238,3 +238,11 @@ alert-msg-spoofing-conflict = Two devices claim the address { $address }: anothe
         [yes] {" "}(the device at { $device })
        *[no] {""}
     } took it over { $seconds } seconds after the first was last seen with it. Either two devices were given the same address, or one is pretending to be the other to receive its traffic (ARP spoofing).
+
+## Device names the appliance makes up (the server and the scripts say them)
+device-name-vendor = { $vendor } device
+device-name-address = Device { $tail }
+device-name-plain = Device
+device-name-hidden = Hidden device
+device-name-others = Other devices
+device-name-hidden-many = Hidden devices

@@ -236,3 +236,11 @@ alert-msg-spoofing-conflict = Dos dispositivos reclaman la dirección { $address
         [yes] {" "}(el dispositivo con la dirección { $device })
        *[no] {""}
     } la tomó { $seconds } segundos después de que la primera se viera con ella por última vez. O bien dos dispositivos recibieron la misma dirección, o uno se hace pasar por el otro para recibir su tráfico (suplantación ARP).
+
+## Device names the appliance makes up (the server and the scripts say them)
+device-name-vendor = Dispositivo { $vendor }
+device-name-address = Dispositivo { $tail }
+device-name-plain = Dispositivo
+device-name-hidden = Dispositivo oculto
+device-name-others = Otros dispositivos
+device-name-hidden-many = Dispositivos ocultos

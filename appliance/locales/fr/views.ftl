@@ -236,3 +236,11 @@ alert-msg-spoofing-conflict = Deux appareils revendiquent l’adresse { $address
         [yes] {" "}(l’appareil à l’adresse { $device })
        *[no] {""}
     } l’a reprise { $seconds } secondes après que la première a été vue avec elle pour la dernière fois. Soit deux appareils ont reçu la même adresse, soit l’un se fait passer pour l’autre afin de recevoir son trafic (usurpation ARP).
+
+## Device names the appliance makes up (the server and the scripts say them)
+device-name-vendor = Appareil { $vendor }
+device-name-address = Appareil { $tail }
+device-name-plain = Appareil
+device-name-hidden = Appareil masqué
+device-name-others = Autres appareils
+device-name-hidden-many = Appareils masqués

@@ -14,6 +14,7 @@
 //! - `rtnetlink`: the socket (dumps and events).
 //! - `oui`: the maker from the MAC prefix (IEEE registry, compiled in).
 //! - `pseudonym`: "Blue Otter" 🦦, the session's friendly name for a device in group views.
+//! - `name`: a device's name as data, given or made up ("Device .10"), said per language.
 //! - `nickname`: the rules for the name a person gives their device.
 //! - `registry`: the bounded [`DeviceRegistry`] the web asks ("who is 192.0.2.10?").
 //! - `refresher`: the thread that feeds the registry from both sources.
@@ -24,6 +25,7 @@
 
 pub mod leases;
 pub mod mac;
+pub mod name;
 pub mod neighbours;
 pub mod nickname;
 pub mod oui;
@@ -33,5 +35,6 @@ pub mod registry;
 pub mod rtnetlink;
 
 pub use mac::MacAddr;
+pub use name::DeviceName;
 pub use refresher::{spawn as spawn_refresher, RefresherOptions};
 pub use registry::{DeviceInfo, DeviceRegistry, KnownDevice};

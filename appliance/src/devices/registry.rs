@@ -42,6 +42,7 @@ use parking_lot::{Mutex, RwLock};
 use serde::Serialize;
 
 use super::mac::MacAddr;
+use super::name::DeviceName;
 pub use super::nickname::{validate_nickname, NicknameError};
 use super::oui::{self, Vendor};
 use super::pseudonym::{Pseudonym, Pseudonyms, StableKey};
@@ -100,7 +101,7 @@ impl Device {
 
     /// The name to show: the nickname, else the DHCP host name, else "<vendor> device", else
     /// "Device <address tail>" (`Device .10`, `Device :1a2b`) — never the MAC address.
-    pub fn display_name(&self, ip: Option<IpAddr>) -> String {
+    pub fn display_name(&self, ip: Option<IpAddr>) -> DeviceName {
         display_name(
             self.nickname.as_deref(),
             self.hostname.as_deref(),
@@ -122,21 +123,18 @@ impl Device {
 fn display_name(
     nickname: Option<&str>,
     hostname: Option<&str>,
-    vendor: Option<&str>,
+    vendor: Option<&'static str>,
     ip: Option<IpAddr>,
-) -> String {
-    if let Some(n) = nickname {
-        return n.to_owned();
-    }
-    if let Some(h) = hostname {
-        return h.to_owned();
+) -> DeviceName {
+    if let Some(n) = nickname.or(hostname) {
+        return DeviceName::Given(n.to_owned());
     }
     if let Some(v) = vendor {
-        return format!("{v} device");
+        return DeviceName::Vendor(v);
     }
     match ip {
-        Some(ip) => format!("Device {}", address_tail(ip)),
-        None => "Device".to_owned(),
+        Some(ip) => DeviceName::Address(address_tail(ip)),
+        None => DeviceName::Plain,
     }
 }
 
@@ -155,8 +153,9 @@ pub fn address_tail(ip: IpAddr) -> String {
 /// admin; the group views use [`DeviceInfo::group_name`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DeviceInfo {
-    /// The name to show the device itself and the admin (see [`Device::display_name`]).
-    pub name: String,
+    /// The name to show the device itself and the admin (see [`Device::display_name`]):
+    /// serialised in English, said in a reader's language with [`DeviceName::say`].
+    pub name: DeviceName,
     /// Its pseudonym for the session ("Blue Otter", see [`super::pseudonym`]).
     pub pseudonym: Pseudonym,
     /// The pseudonym's emoji ("🦦"), shown next to any of its names in the group views.
@@ -470,7 +469,7 @@ impl DeviceRegistry {
             }
         }
         inner.ip_nicknames.peek(&ip).map(|n| DeviceInfo {
-            name: n.clone(),
+            name: DeviceName::Given(n.clone()),
             nickname: Some(n.clone()),
             ..DeviceInfo::unknown(ip, self.pseudonyms.lock().get(StableKey::Ip(ip)))
         })

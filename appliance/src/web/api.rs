@@ -367,6 +367,7 @@ fn fold_hidden(
         "ip": null,
         "ips": [],
         "name": "Hidden devices",
+        "name_words": {"id": "device-name-hidden-many", "args": {}},
         "pseudonym": null,
         "emoji": "🙈",
         "you": false,

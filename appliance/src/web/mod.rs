@@ -168,18 +168,24 @@ impl AppState {
     /// its nickname, else its pseudonym for the session ("Blue Otter"), or its DHCP host
     /// name with `web.group_names = "hostname"` — never its MAC or IP address. The device's
     /// own page and the admin pages use [`crate::devices::DeviceInfo::name`] instead.
-    /// The teacher's rules apply: a hidden device is "Hidden device", a cleared or hidden
-    /// nickname gives way to the pseudonym, "names off" shows only pseudonyms.
-    pub fn device_name(&self, device: crate::model::DeviceId) -> String {
+    /// The teacher's rules apply: a hidden device is "Hidden device" (said in each reader's
+    /// language), a cleared or hidden nickname gives way to the pseudonym, "names off" shows
+    /// only pseudonyms.
+    pub fn device_name_of(&self, device: crate::model::DeviceId) -> crate::devices::DeviceName {
         let ip = device.ip();
         if self
             .group_view
             .read()
             .hides_device(self.devices.identity(ip))
         {
-            return "Hidden device".into();
+            return crate::devices::DeviceName::Hidden;
         }
-        self.group_name(ip, &self.devices.describe(ip))
+        crate::devices::DeviceName::Given(self.group_name(ip, &self.devices.describe(ip)))
+    }
+
+    /// [`AppState::device_name_of`] in English (the API's stable name).
+    pub fn device_name(&self, device: crate::model::DeviceId) -> String {
+        self.device_name_of(device).to_string()
     }
 
     /// The group views' name of the device behind `ip` (described by `info`), the teacher's

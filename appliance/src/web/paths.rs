@@ -108,6 +108,9 @@ struct Params {
 pub(crate) struct DeviceName {
     id: PathDevice,
     name: String,
+    /// A name the appliance made ("Other devices") as a message of `views.ftl`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name_words: Option<crate::devices::name::NameWords>,
     emoji: Option<&'static str>,
     you: bool,
 }
@@ -280,9 +283,19 @@ pub(crate) fn device_names(
                 PathDevice::Others => ("Other devices".into(), None),
                 PathDevice::Hidden => ("Hidden devices".into(), Some("🙈")),
             };
+            let name_words = match r.device {
+                PathDevice::Device(_) => None,
+                PathDevice::Others => Some("device-name-others"),
+                PathDevice::Hidden => Some("device-name-hidden-many"),
+            }
+            .map(|id| crate::devices::name::NameWords {
+                id,
+                args: Default::default(),
+            });
             DeviceName {
                 id: r.device,
                 name,
+                name_words,
                 emoji,
                 you: you.is_some_and(|y| r.device == PathDevice::Device(y)),
             }

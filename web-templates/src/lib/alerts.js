@@ -3,6 +3,7 @@
 // a live list kept in order, and the presenter's ticker lines and sound pacing. The words
 // come from the page's catalogue (lib/i18n.js, views.ftl).
 import { t } from "./i18n.js";
+import { deviceName } from "./format.js";
 
 /** Kind id -> `{id, label, icon}` from the list the pages embed (`#alert-kinds-data`). */
 export function kindsMap(list) {
@@ -53,7 +54,7 @@ export function addressLabel(ip) {
  * knows (`names`: address -> name, e.g. from /api/v1/paths), else a label from its address;
  * "An outside host" for an alert about no device. */
 export function deviceWords(a, names = null) {
-  if (a.device_name) return a.device_name;
+  if (a.device_name) return deviceName(a.device_name, a.device_name_words);
   if (!a.device_ip) return t("alert-outside-host");
   return (names && names.get(a.device_ip)) || addressLabel(a.device_ip);
 }
@@ -70,7 +71,10 @@ export function sortAlerts(list) {
  * has no `device_name`: the name already known for it is kept. */
 export function upsertAlert(list, alert) {
   const old = list.find((a) => a.id === alert.id);
-  const merged = old && !alert.device_name && old.device_name ? { ...alert, device_name: old.device_name } : alert;
+  const merged =
+    old && !alert.device_name && old.device_name
+      ? { ...alert, device_name: old.device_name, device_name_words: old.device_name_words }
+      : alert;
   return sortAlerts([...list.filter((a) => a.id !== alert.id), merged]);
 }
 

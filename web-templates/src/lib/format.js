@@ -37,11 +37,20 @@ export function formatShare(part, total) {
   return pct(Math.round(p * 100) / 100);
 }
 
+/** A device's name in the page's language: a name the appliance made up ("Device .10",
+ * "Hidden device") comes with its catalogue message (`words`: `{id, args}`, the API's
+ * `name_words`); any other name (nickname, host name, pseudonym) is shown as it is. */
+export function deviceName(name, words) {
+  if (words && words.id) return t(words.id, words.args || {});
+  return name || "";
+}
+
 /** A device as the group views show it: its emoji (from its pseudonym) and its name
  * (nickname, else pseudonym: "🦦 Blue Otter"), from a `/api/v1/paths` `devices` entry. */
 export function deviceLabel(d) {
   if (!d || !d.name) return "";
-  return d.emoji ? `${d.emoji} ${d.name}` : d.name;
+  const name = deviceName(d.name, d.name_words);
+  return d.emoji ? `${d.emoji} ${name}` : name;
 }
 
 /** Cut a label to `max` characters with an ellipsis (the full text goes in a title). */

@@ -8,6 +8,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::devices::name::NameWords;
+use crate::devices::DeviceName;
 use crate::group_view::Censor;
 use crate::i18n::Tr;
 use crate::model::{Alert, AlertKind, DeviceId};
@@ -101,8 +103,8 @@ impl AlertRow {
             device_ip: a.device_ip.map(|d| d.to_string()).unwrap_or_default(),
             device_name: l
                 .device_name
-                .clone()
-                .unwrap_or_else(|| tr.t("alert-outside-host")),
+                .as_ref()
+                .map_or_else(|| tr.t("alert-outside-host"), |n| n.say(tr)),
             remote,
             first_iso: iso(a.first_seen),
             first_time: alert_time(a.first_seen, now),
@@ -122,8 +124,13 @@ pub struct Listed {
     /// The alert.
     #[serde(flatten)]
     pub alert: Arc<Alert>,
-    /// How the views name its device (never a MAC address); `None` for an outside host.
-    pub device_name: Option<String>,
+    /// How the views name its device (never a MAC address), English in the JSON; `None`
+    /// for an outside host.
+    pub device_name: Option<DeviceName>,
+    /// `device_name` as a message of `views.ftl` when the appliance made it up ("Hidden
+    /// device"), so the scripts can say it in their language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_name_words: Option<NameWords>,
 }
 
 /// The alerts about `device` (all when `None`) of `kind` (any when `None`), most recently
@@ -167,8 +174,10 @@ pub fn listing(
         .into_iter()
         .map(|a| {
             let id = a.device_ip.map(|d| app.devices.identity(d.ip()));
+            let device_name = a.device_ip.map(|d| app.device_name_of(d));
             Listed {
-                device_name: a.device_ip.map(|d| app.device_name(d)),
+                device_name_words: device_name.as_ref().and_then(DeviceName::words),
+                device_name,
                 alert: if censor.hides_nothing() {
                     a
                 } else {
@@ -275,6 +284,7 @@ pub(crate) mod tests {
                 Some("203.0.113.20"),
             )),
             device_name: Some("Anna's phone".into()),
+            device_name_words: None,
         };
         let en = Tr::new(crate::i18n::Lang::En);
         let r = AlertRow::new(&l, at(11, 0, 0), Some(at(12, 0, 0)), en);
@@ -292,6 +302,7 @@ pub(crate) mod tests {
         let outside = Listed {
             alert: Arc::new(alert(AlertKind::Scan, None, None, Some("198.51.100.7"))),
             device_name: None,
+            device_name_words: None,
         };
         let r = AlertRow::new(&outside, at(11, 0, 0), None, en);
         assert_eq!(r.device_name, "An outside host");
@@ -378,6 +389,7 @@ pub(crate) mod tests {
         let l = Listed {
             alert: Arc::new(alert(AlertKind::Upload, Some("192.0.2.10"), None, None)),
             device_name: Some("Anna's phone".into()),
+            device_name_words: None,
         };
         let v = serde_json::to_value(&l).unwrap_or_default();
         assert_eq!(v["id"], 12);

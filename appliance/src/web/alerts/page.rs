@@ -127,7 +127,7 @@ fn alerts_page(
     let devices = if viewer.private {
         Vec::new()
     } else {
-        device_options(app, &censor, device)
+        device_options(app, &censor, device, tr)
     };
     let ignored = if csrf.is_empty() {
         Default::default()
@@ -198,16 +198,17 @@ fn device_options(
     app: &AppState,
     censor: &crate::group_view::Censor,
     selected: Option<DeviceId>,
+    tr: Tr,
 ) -> Vec<DeviceOption> {
     let all = listing::listing(app, censor, None, None, usize::MAX)
         .map(|(l, _)| l)
         .unwrap_or_default();
     let mut seen: Vec<(DeviceId, String)> = all
         .iter()
-        .filter_map(|l| Some((l.alert.device_ip?, l.device_name.clone()?)))
+        .filter_map(|l| Some((l.alert.device_ip?, l.device_name.as_ref()?.say(tr))))
         .collect();
     if let Some(d) = selected {
-        seen.push((d, app.device_name(d)));
+        seen.push((d, app.device_name_of(d).say(tr)));
     }
     seen.sort_by(|a, b| {
         a.1.to_lowercase()

@@ -127,8 +127,8 @@ pub struct TakeHome {
     pub generated_at: DateTime<Utc>,
     /// `site.name`.
     pub site: String,
-    /// The device's own name for itself.
-    pub name: String,
+    /// The device's own name for itself (English in the JSON download).
+    pub name: crate::devices::DeviceName,
     /// Its pseudonym and emoji for the session.
     pub pseudonym: String,
     /// The pseudonym's emoji.

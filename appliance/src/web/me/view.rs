@@ -8,6 +8,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::correlate::{paths, PathQuery, PathRow};
+use crate::devices::name::NameWords;
+use crate::devices::DeviceName;
 use crate::enrich::Enricher;
 use crate::model::{DeviceId, DnsLogEntry};
 use crate::web::alerts::listing::{listing, Listed};
@@ -81,15 +83,22 @@ pub struct MeView {
     pub addresses: Vec<IpAddr>,
     /// Seen at all this session (a DNS answer or a flow).
     pub known: bool,
-    /// Its own name for itself (nickname, else DHCP host name, vendor or address tail).
-    pub name: String,
+    /// Its own name for itself (nickname, else DHCP host name, vendor or address tail),
+    /// English in the JSON; `name_words` says a made-up one in the reader's language.
+    pub name: DeviceName,
+    /// `name` as a message of `views.ftl` when the appliance made it up ("Device .10").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_words: Option<NameWords>,
     /// Its pseudonym for the session ("Blue Otter"): "You are Blue Otter".
     pub pseudonym: String,
     /// The pseudonym's emoji ("🦦").
     pub emoji: String,
     /// What the group views (the big screen) call it: the nickname, else the pseudonym (or
-    /// the host name with `web.group_names = "hostname"`).
-    pub group_name: String,
+    /// the host name with `web.group_names = "hostname"`), or "Hidden device".
+    pub group_name: DeviceName,
+    /// `group_name` as a message of `views.ftl` when it is "Hidden device".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_name_words: Option<NameWords>,
     /// The nickname its owner set.
     pub nickname: Option<String>,
     /// The teacher locked the nickname: its owner cannot change it this session.
@@ -277,7 +286,7 @@ fn timeline(
 /// Build the view from the device's session paths and its DNS answers (pure; unit-tested).
 pub fn build_view(
     device: DeviceId,
-    name: String,
+    name: DeviceName,
     rows: &[PathRow],
     answers: &[&DnsLogEntry],
     enricher: &Enricher,
@@ -289,10 +298,12 @@ pub fn build_view(
         ip: device.to_string(),
         addresses: vec![device.ip()],
         known: !rows.is_empty() || !answers.is_empty(),
+        name_words: name.words(),
         name,
         pseudonym: String::new(),
         emoji: String::new(),
-        group_name: String::new(),
+        group_name: DeviceName::Given(String::new()),
+        group_name_words: None,
         nickname_locked: false,
         nickname: None,
         hostname: None,
@@ -348,7 +359,7 @@ pub fn me_view(app: &AppState, device: DeviceId) -> MeView {
         .collect();
     let mut view = build_view(
         device,
-        String::new(),
+        DeviceName::Given(String::new()),
         &rows,
         &answers,
         &app.enricher,
@@ -358,13 +369,15 @@ pub fn me_view(app: &AppState, device: DeviceId) -> MeView {
     view.addresses = listed;
     let info = app.devices.describe(device.ip());
     // What the big screen shows, the teacher's rules applied (the page itself is not).
-    view.group_name = app.device_name(device);
+    view.group_name = app.device_name_of(device);
+    view.group_name_words = view.group_name.words();
     view.nickname_locked = app
         .group_view
         .read()
         .locked(app.devices.identity(device.ip()));
     view.pseudonym = info.pseudonym.to_string();
     view.emoji = info.emoji.to_owned();
+    view.name_words = info.name.words();
     view.name = info.name;
     view.nickname = info.nickname;
     view.hostname = info.hostname;
@@ -436,7 +449,7 @@ mod tests {
         ];
         let v = build_view(
             DeviceId(ip("192.0.2.10")),
-            "Ana".into(),
+            DeviceName::Given("Ana".into()),
             &rows,
             &[],
             &Enricher::without_data(),
@@ -477,7 +490,7 @@ mod tests {
         let refs: Vec<&DnsLogEntry> = entries.iter().collect();
         let v = build_view(
             DeviceId(ip("192.0.2.10")),
-            "x".into(),
+            DeviceName::Given("x".into()),
             &[],
             &refs,
             &Enricher::without_data(),
