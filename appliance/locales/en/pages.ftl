@@ -294,3 +294,35 @@ admin-login-recovery = Locked out as the admin? Type the one-time recovery code 
 admin-logged-out = Logged out.
 presenter-qr-wifi = QR code to join the WiFi network { $ssid }
 presenter-qr-open = QR code to open { $url }
+
+## Boot problems file (whereflow-problems.txt, system/problems.rs and the problems setup finds)
+problems-title = whereflow cannot use its settings file ({ $file }).
+problems-heading = Problems:
+problems-fallback = Until they are fixed, the appliance runs a setup WiFi network:
+problems-ssid = network name (SSID):
+problems-passphrase = passphrase:
+problems-fix =
+    Joined to it, { $status } lists these problems too. To fix
+    them, put the SD card in any computer, open { $file } on its boot partition
+    in a text editor, correct the lines named above, and start the appliance again.
+problem-missing = is missing: put it on the SD card's boot partition as { $path } (the image's sample lists every setting)
+problem-unreadable = cannot be read: { $why }
+problem-ssid-unset = not set: the name of the WiFi network people join (1 to 32 bytes)
+problem-security-open = "open" is not offered: anyone nearby could join and watch everyone's traffic; use "auto", "wpa2", "wpa3" or "wpa2-wpa3"
+problem-passphrase-unset = not set: choose 8 to 63 characters (letters, digits, spaces, punctuation) that people type to join
+problem-country-unset = not set: the two-letter code of the country the appliance is in (e.g. DE, FR, GB, US); it decides which channels the radio may use
+problem-wpa3-unsupported = "wpa3" needs a WiFi chip that does SAE and protected management frames as an access point, and this one does not: use "auto" (WPA2/WPA3 where the chip can) or "wpa2"
+problem-radio-missing = there is no WiFi radio { $name } (found: { $found }): plug the adapter in, or use "auto"
+problem-radio-no-ap = { $radio } cannot be an access point (its driver offers no AP mode): use another adapter (see the README's list) or "auto"
+problem-radio-none = no WiFi radio was found: is the adapter plugged in, and its driver and firmware in the image?
+problem-radio-only-uplink = the only WiFi radio ({ $radios }) is the WiFi uplink: the access point needs a second radio (a USB WiFi adapter, see the README), or use an Ethernet or USB uplink
+problem-radio-none-ap = no WiFi radio here can be an access point ({ $radios }): plug in an adapter that can (see the README's list)
+problem-with-defaults = { $why } (with the appliance's own defaults added)
+
+## Settings a person fixes on the SD card (config/ checks; said in the boot problems file)
+config-passphrase-length = must be 8 to 63 characters for WPA2/WPA3 (it has { $n })
+config-country-unknown = { $code } is not a country code wireless-regdb knows: use the two-letter ISO 3166 code of the country the appliance is in (e.g. DE, FR, GB, US)
+config-uplink-wifi-radio = { $interface } is a WiFi radio: to use a WiFi network as the uplink, set uplink.wifi_ssid and uplink.wifi_passphrase too (the access point then runs on another radio); otherwise use "eth0" or "usb0"
+config-latitude-range = must be between -90 and 90
+config-longitude-range = must be between -180 and 180
+config-password-short = must be at least 8 characters long

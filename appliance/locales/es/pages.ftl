@@ -293,3 +293,36 @@ admin-login-recovery = ¿Sin acceso como administración? Escribe el código de 
 admin-logged-out = Sesión cerrada.
 presenter-qr-wifi = Código QR para unirse a la red WiFi { $ssid }
 presenter-qr-open = Código QR para abrir { $url }
+
+## Boot problems file (whereflow-problems.txt, system/problems.rs and the problems setup finds)
+problems-title = whereflow no puede usar su archivo de ajustes ({ $file }).
+problems-heading = Problemas:
+problems-fallback = Hasta que se corrijan, el aparato ofrece una red WiFi de configuración:
+problems-ssid = nombre de red (SSID):
+problems-passphrase = contraseña:
+problems-fix =
+    Conectado a ella, { $status } también muestra estos problemas. Para
+    corregirlos, pon la tarjeta SD en cualquier ordenador, abre { $file } en su
+    partición de arranque con un editor de texto, corrige las líneas indicadas arriba
+    y vuelve a encender el aparato.
+problem-missing = falta: ponlo en la partición de arranque de la tarjeta SD como { $path } (el ejemplo de la imagen muestra todos los ajustes)
+problem-unreadable = no se puede leer: { $why }
+problem-ssid-unset = sin definir: el nombre de la red WiFi a la que se conecta la gente (de 1 a 32 bytes)
+problem-security-open = «open» no se ofrece: cualquiera cerca podría conectarse y ver el tráfico de todos; usa «auto», «wpa2», «wpa3» o «wpa2-wpa3»
+problem-passphrase-unset = sin definir: elige de 8 a 63 caracteres (letras, cifras, espacios, signos) que la gente escribe para conectarse
+problem-country-unset = sin definir: el código de dos letras del país donde está el aparato (p. ej. DE, FR, GB, US); decide qué canales puede usar la radio
+problem-wpa3-unsupported = «wpa3» necesita un chip WiFi que haga SAE y tramas de gestión protegidas como punto de acceso, y este no puede: usa «auto» (WPA2/WPA3 donde el chip pueda) o «wpa2»
+problem-radio-missing = no hay ninguna radio WiFi { $name } (encontradas: { $found }): conecta el adaptador o usa «auto»
+problem-radio-no-ap = { $radio } no puede ser punto de acceso (su controlador no ofrece modo AP): usa otro adaptador (mira la lista del README) o «auto»
+problem-radio-none = no se encontró ninguna radio WiFi: ¿está conectado el adaptador, y están su controlador y su firmware en la imagen?
+problem-radio-only-uplink = la única radio WiFi ({ $radios }) es el enlace WiFi de subida: el punto de acceso necesita una segunda radio (un adaptador WiFi USB, mira el README), o usa un enlace Ethernet o USB
+problem-radio-none-ap = ninguna radio WiFi de aquí puede ser punto de acceso ({ $radios }): conecta un adaptador que pueda (mira la lista del README)
+problem-with-defaults = { $why } (con los ajustes propios del aparato añadidos)
+
+## Settings a person fixes on the SD card (config/ checks; said in the boot problems file)
+config-passphrase-length = debe tener de 8 a 63 caracteres para WPA2/WPA3 (tiene { $n })
+config-country-unknown = { $code } no es un código de país que conozca wireless-regdb: usa el código ISO 3166 de dos letras del país donde está el aparato (p. ej. DE, FR, GB, US)
+config-uplink-wifi-radio = { $interface } es una radio WiFi: para usar una red WiFi como enlace de subida, define también uplink.wifi_ssid y uplink.wifi_passphrase (el punto de acceso usa entonces otra radio); si no, usa «eth0» o «usb0»
+config-latitude-range = debe estar entre -90 y 90
+config-longitude-range = debe estar entre -180 y 180
+config-password-short = debe tener al menos 8 caracteres

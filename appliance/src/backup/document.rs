@@ -255,7 +255,7 @@ fn check(doc: Document, now: DateTime<Utc>) -> Result<Plan, BackupError> {
     if let Some(h) = doc.settings.history {
         match h.validate() {
             Ok(()) => plan.history = Some(h),
-            Err(ConfigError::Invalid { key, reason }) => {
+            Err(ConfigError::Invalid { key, reason, .. }) => {
                 p.add(format_args!("settings.{key}"), reason)
             }
             Err(e) => p.add("settings.history", e),

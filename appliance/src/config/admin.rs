@@ -3,6 +3,7 @@
 use serde::Deserialize;
 
 use super::{invalid, ConfigError};
+use crate::config::error::invalid_said;
 
 /// `[admin]`: the password of the admin pages (sessions, export, settings).
 ///
@@ -68,10 +69,7 @@ impl AdminConfig {
         if let Some(p) = &self.password {
             let n = p.chars().count();
             if n < 8 {
-                return Err(invalid(
-                    "admin.password",
-                    "must be at least 8 characters long",
-                ));
+                return Err(invalid_said("admin.password", "config-password-short", []));
             }
             if p.len() > 1024 {
                 return Err(invalid("admin.password", "must be at most 1024 bytes"));

@@ -3,6 +3,7 @@
 use serde::Deserialize;
 
 use super::{invalid, ConfigError};
+use crate::config::error::invalid_said;
 
 /// `[site]`: what the pages call the appliance, the address people open, and where it stands
 /// (the starting point of the lines on the world map).
@@ -82,10 +83,10 @@ impl SiteConfig {
             }
             (Some(lat), Some(lon)) => {
                 if !(-90.0..=90.0).contains(&lat) {
-                    return Err(invalid("site.latitude", "must be between -90 and 90"));
+                    return Err(invalid_said("site.latitude", "config-latitude-range", []));
                 }
                 if !(-180.0..=180.0).contains(&lon) {
-                    return Err(invalid("site.longitude", "must be between -180 and 180"));
+                    return Err(invalid_said("site.longitude", "config-longitude-range", []));
                 }
             }
         }

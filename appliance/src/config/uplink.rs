@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use super::{invalid, ConfigError};
+use crate::config::error::invalid_said;
 
 /// `[uplink]`: how the appliance reaches the internet.
 #[derive(Clone, Deserialize, PartialEq)]
@@ -100,13 +101,10 @@ impl UplinkConfig {
             ));
         }
         if is_wifi_name(i) && self.wifi_ssid.is_empty() {
-            return Err(invalid(
+            return Err(invalid_said(
                 "uplink.interface",
-                format!(
-                    "{i:?} is a WiFi radio: to use a WiFi network as the uplink, set \
-                     uplink.wifi_ssid and uplink.wifi_passphrase too (the access point then \
-                     runs on another radio); otherwise use \"eth0\" or \"usb0\""
-                ),
+                "config-uplink-wifi-radio",
+                [("interface", format!("{i:?}"))],
             ));
         }
         if !self.wifi_ssid.is_empty() {

@@ -3,6 +3,7 @@
 use serde::Deserialize;
 
 use super::{invalid, ConfigError};
+use crate::config::error::invalid_said;
 
 /// How the WiFi network is secured (`wifi.security`).
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
@@ -128,9 +129,10 @@ impl WifiConfig {
             | WifiSecurity::Wpa2Wpa3 => {
                 let n = self.passphrase.chars().count();
                 if !(8..=63).contains(&n) {
-                    return Err(invalid(
+                    return Err(invalid_said(
                         "wifi.passphrase",
-                        format!("must be 8 to 63 characters for WPA2/WPA3 (it has {n})"),
+                        "config-passphrase-length",
+                        [("n", n.to_string())],
                     ));
                 }
                 if !self.passphrase.chars().all(|c| (' '..='~').contains(&c)) {
@@ -188,13 +190,10 @@ impl WifiConfig {
         let country = self.country_code();
         if let Some(c) = &country {
             if !regdomain::is_known_country(c) {
-                out.push(invalid(
+                out.push(invalid_said(
                     "wifi.country",
-                    format!(
-                        "{:?} is not a country code wireless-regdb knows: use the two-letter \
-                         ISO 3166 code of the country the appliance is in (e.g. DE, FR, GB, US)",
-                        self.country
-                    ),
+                    "config-country-unknown",
+                    [("code", format!("{:?}", self.country))],
                 ));
                 return out;
             }

@@ -4,6 +4,10 @@
 //! Setup writes it (and removes it once the settings are good); the daemon reads it at start
 //! and shows each problem (`- ` lines) as a warning in `/api/v1/status`.
 //!
+//! It is written in the settings' `site.language`; in another language than English the
+//! English text follows below a marker line ([`ENGLISH_MARKER`]), for support, and the
+//! warnings are read from that part (the API stays English).
+//!
 //! The running daemon adds notes for whoever holds the SD card below a marker line
 //! ([`set_note`]: the admin's one-time recovery code, the HTTPS certificate's fingerprint).
 //! They are not problems: [`read_warnings`] ignores everything below the marker, so they
@@ -11,6 +15,7 @@
 
 use std::path::Path;
 
+use crate::i18n::{Lang, Tr};
 use crate::system::fallback;
 use crate::system::hostapd::AccessPoint;
 use crate::system::network::AP_ADDRESS;
@@ -19,16 +24,35 @@ use crate::system::settings::Problem;
 /// The start of every problem line.
 const ITEM: &str = "- ";
 
-/// The problems file's text. `fallback` is the access point that runs instead.
-pub fn render(settings_file: &str, problems: &[Problem], fallback: &AccessPoint) -> String {
-    let mut out = format!(
-        "whereflow cannot use its settings file ({settings_file}).\n\
-         \n\
-         Problems:\n"
-    );
+/// The line above the English text of a problems file in another language.
+pub const ENGLISH_MARKER: &str = "--- the same in English, for support ---";
+
+/// The problems file's text in the language of `tr` (and in English below it when that is
+/// another). `fallback` is the access point that runs instead.
+pub fn render(settings_file: &str, problems: &[Problem], fallback: &AccessPoint, tr: Tr) -> String {
+    let mut out = render_in(settings_file, problems, fallback, tr);
+    if tr.lang() != Lang::En {
+        out.push('\n');
+        out.push_str(ENGLISH_MARKER);
+        out.push_str("\n\n");
+        out.push_str(&render_in(
+            settings_file,
+            problems,
+            fallback,
+            Tr::new(Lang::En),
+        ));
+    }
+    out
+}
+
+fn render_in(settings_file: &str, problems: &[Problem], fallback: &AccessPoint, tr: Tr) -> String {
+    let mut out = tr.t1("problems-title", "file", settings_file);
+    out.push_str("\n\n");
+    out.push_str(&tr.t("problems-heading"));
+    out.push('\n');
     for p in problems {
         out.push_str(ITEM);
-        out.push_str(&p.to_string());
+        out.push_str(&p.say(tr));
         out.push('\n');
     }
     // The name of the file as found (a card edited following older instructions has it
@@ -36,17 +60,27 @@ pub fn render(settings_file: &str, problems: &[Problem], fallback: &AccessPoint)
     let name = Path::new(settings_file)
         .file_name()
         .map_or_else(|| settings_file.into(), |n| n.to_string_lossy());
-    out.push_str(&format!(
-        "\n\
-         Until they are fixed, the appliance runs a setup WiFi network:\n\
-         \x20 network name (SSID): {}\n\
-         \x20 passphrase:          {}\n\
-         \n\
-         Joined to it, http://{AP_ADDRESS}/api/v1/status lists these problems too. To fix\n\
-         them, put the SD card in any computer, open {name} on its boot partition\n\
-         in a text editor, correct the lines named above, and start the appliance again.\n",
-        fallback.ssid, fallback.passphrase
+    out.push('\n');
+    out.push_str(&tr.t("problems-fallback"));
+    out.push('\n');
+    // The two values aligned under each other, whatever the labels' lengths.
+    let labels = [tr.t("problems-ssid"), tr.t("problems-passphrase")];
+    let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) + 1;
+    for (label, value) in labels.iter().zip([&fallback.ssid, &fallback.passphrase]) {
+        out.push_str(&format!("  {label:<width$}{value}\n"));
+    }
+    out.push('\n');
+    out.push_str(&tr.ta(
+        "problems-fix",
+        [
+            (
+                "status",
+                format!("http://{AP_ADDRESS}/api/v1/status").into(),
+            ),
+            ("file", name.to_string().into()),
+        ],
     ));
+    out.push('\n');
     debug_assert_eq!(fallback.ssid, fallback::SSID);
     out
 }
@@ -59,7 +93,14 @@ const MAX_CHARS: usize = 500;
 /// with the file's name. A missing file has none; an unreadable one is a warning itself.
 pub fn read_warnings(path: &Path) -> Vec<String> {
     let text = match std::fs::read_to_string(path) {
-        Ok(t) => split_notes(&t).0.to_owned(),
+        // The English part of a file in another language: the API stays English.
+        Ok(t) => {
+            let problems = split_notes(&t).0;
+            problems
+                .split_once(ENGLISH_MARKER)
+                .map_or(problems, |(_, english)| english)
+                .to_owned()
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
         Err(e) => {
             return vec![format!(
@@ -151,7 +192,13 @@ mod tests {
             Problem::new("wifi.passphrase", "must be 8 to 63 characters (it has 5)"),
         ];
         let ap = fallback::access_point("abcd-efgh-jkmn", "wlan0");
-        let text = render("/boot/whereflow-settings.toml", &problems, &ap);
+        let text = render(
+            "/boot/whereflow-settings.toml",
+            &problems,
+            &ap,
+            Tr::new(Lang::En),
+        );
+        assert!(!text.contains(ENGLISH_MARKER));
         let dir = std::env::temp_dir().join(format!("wf-problems-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("whereflow-problems.txt");
@@ -182,5 +229,107 @@ mod tests {
         assert!(read_warnings(&path).is_empty());
         std::fs::remove_file(&path).unwrap();
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The bad sample settings file rendered as setup would, in `site.language`.
+    fn bad_sample_in(lang: &str) -> (Vec<Problem>, String) {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/settings/bad.toml");
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("[site]\n", &format!("[site]\nlanguage = \"{lang}\"\n"));
+        let settings = crate::system::settings::check(&text, &path);
+        let mut problems = settings.problems.clone();
+        // The problems setup itself finds, keyed (a missing radio, WPA3 refused).
+        problems.push(Problem::said(
+            "wifi.interface",
+            "problem-radio-missing",
+            [("name", "\"wlan1\"".into()), ("found", "wlan0".into())],
+        ));
+        problems.push(Problem::said(
+            "wifi.security",
+            "problem-wpa3-unsupported",
+            [],
+        ));
+        let ap = fallback::access_point("abcd-efgh-jkmn", "wlan0");
+        let tr = Tr::new(settings.language);
+        let out = render("/boot/whereflow-settings.toml", &problems, &ap, tr);
+        (problems, out)
+    }
+
+    #[test]
+    fn a_problems_file_in_german_has_no_english_template_and_english_below() {
+        let (problems, text) = bad_sample_in("de");
+        let (german, english) = text.split_once(ENGLISH_MARKER).expect("English below");
+        assert!(german.contains("kann seine Einstellungsdatei"), "{german}");
+        assert!(german.contains("Einrichtungs-WLAN"), "{german}");
+        assert!(
+            german.contains("es gibt keinen WLAN-Adapter \"wlan1\""),
+            "{german}"
+        );
+        assert!(german.contains("abcd-efgh-jkmn"), "{german}");
+        // None of the English template's sentences, nor the English of a keyed problem.
+        let en = Tr::new(Lang::En);
+        for id in [
+            "problems-title",
+            "problems-heading",
+            "problems-fallback",
+            "problems-fix",
+        ] {
+            for line in en.t(id).lines() {
+                let line = line.split('{').next().unwrap().trim();
+                if line.len() > 8 {
+                    assert!(!german.contains(line), "English {line:?} in {german}");
+                }
+            }
+        }
+        // The sample's problems are all ones a person fixes on the card: every one keyed.
+        assert!(problems.iter().all(|p| p.words.is_some()), "{problems:?}");
+        for p in &problems {
+            assert!(!german.contains(&p.message), "{p:?} in English: {german}");
+        }
+        for phrase in [
+            "Problems:",
+            "Until they are fixed",
+            "network name",
+            "  passphrase:",
+        ] {
+            assert!(!german.contains(phrase), "{phrase:?} in {german}");
+        }
+        assert!(!german.contains('⟦'), "{german}");
+        // Support reads the English below; the status warnings come from it.
+        assert!(
+            english.contains("whereflow cannot use its settings file"),
+            "{english}"
+        );
+        assert!(
+            english.contains("there is no WiFi radio \"wlan1\""),
+            "{english}"
+        );
+        let dir = std::env::temp_dir().join(format!("wf-problems-de-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("whereflow-problems.txt");
+        std::fs::write(&path, &text).unwrap();
+        let w = read_warnings(&path);
+        assert_eq!(w.len(), problems.len() + 1, "{w:?}");
+        assert!(
+            w.iter().any(|l| l.contains("there is no WiFi radio")),
+            "{w:?}"
+        );
+        assert!(!w.concat().contains("WLAN-Adapter"), "{w:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn every_language_renders_without_missing_messages_and_english_stays_alone() {
+        for lang in ["en", "de", "fr", "es", "klingon"] {
+            let (_, text) = bad_sample_in(lang);
+            assert!(!text.contains('⟦'), "{lang}: {text}");
+            assert_eq!(
+                text.contains(ENGLISH_MARKER),
+                lang != "en" && lang != "klingon",
+                "{lang}"
+            );
+        }
     }
 }

@@ -129,11 +129,10 @@ pub fn choose(requested: WifiSecurity, caps: Option<&RadioCaps>) -> Result<Choic
             ),
         }),
         WifiSecurity::Wpa3 => match caps {
-            Some(c) if !(c.sae_ap() && c.pmf_ap()) => Err(Problem::new(
+            Some(c) if !(c.sae_ap() && c.pmf_ap()) => Err(Problem::said(
                 "wifi.security",
-                "\"wpa3\" needs a WiFi chip that does SAE and protected management frames as \
-                 an access point, and this one does not: use \"auto\" (WPA2/WPA3 where the \
-                 chip can) or \"wpa2\"",
+                "problem-wpa3-unsupported",
+                [],
             )),
             _ => Ok(choice(ApSecurity::Wpa3, "wifi.security \"wpa3\"".into())),
         },
@@ -146,10 +145,7 @@ pub fn choose(requested: WifiSecurity, caps: Option<&RadioCaps>) -> Result<Choic
             "wifi.security \"wpa2\"".into(),
         )),
         // The settings check refuses an open network before this is asked.
-        WifiSecurity::Open => Err(Problem::new(
-            "wifi.security",
-            "\"open\" is not offered: use \"auto\", \"wpa2\", \"wpa3\" or \"wpa2-wpa3\"",
-        )),
+        WifiSecurity::Open => Err(Problem::said("wifi.security", "problem-security-open", [])),
     }
 }
 

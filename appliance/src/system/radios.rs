@@ -183,22 +183,17 @@ pub fn choose(
     if let Some(name) = wanted {
         let Some(c) = radios.iter().find(|c| c.radio.interface == name) else {
             let found = names(radios.iter());
-            return Err(Problem::new(
+            return Err(Problem::said(
                 key,
-                format!(
-                    "there is no WiFi radio {name:?} (found: {found}): plug the adapter in, or \
-                     use \"auto\""
-                ),
+                "problem-radio-missing",
+                [("name", format!("{name:?}")), ("found", found)],
             ));
         };
         if !c.ap_capable() {
-            return Err(Problem::new(
+            return Err(Problem::said(
                 key,
-                format!(
-                    "{} cannot be an access point (its driver offers no AP mode): use another \
-                     adapter (see the README's list) or \"auto\"",
-                    describe(&c.radio)
-                ),
+                "problem-radio-no-ap",
+                [("radio", describe(&c.radio))],
             ));
         }
         return Ok(Chosen {
@@ -242,27 +237,21 @@ pub fn choose(
             "no USB adapter that can be an access point is plugged in".to_owned(),
         )
     } else {
-        let why = if radios.is_empty() {
-            "no WiFi radio was found: is the adapter plugged in, and its driver and firmware in \
-             the image?"
-                .to_owned()
+        return Err(if radios.is_empty() {
+            Problem::said(key, "problem-radio-none", [])
         } else if for_ap.is_empty() {
-            return Err(Problem::new(
+            Problem::said(
                 "uplink.interface",
-                format!(
-                    "the only WiFi radio ({}) is the WiFi uplink: the access point needs a second \
-                 radio (a USB WiFi adapter, see the README), or use an Ethernet or USB uplink",
-                    names(radios.iter())
-                ),
-            ));
-        } else {
-            format!(
-                "no WiFi radio here can be an access point ({}): plug in an adapter that can \
-                 (see the README's list)",
-                names(for_ap.iter().copied())
+                "problem-radio-only-uplink",
+                [("radios", names(radios.iter()))],
             )
-        };
-        return Err(Problem::new(key, why));
+        } else {
+            Problem::said(
+                key,
+                "problem-radio-none-ap",
+                [("radios", names(for_ap.iter().copied()))],
+            )
+        });
     };
     Ok(Chosen {
         reason: format!(

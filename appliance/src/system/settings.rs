@@ -11,14 +11,43 @@ use std::path::Path;
 use toml_edit::DocumentMut;
 
 use crate::config::{Config, ConfigError, WifiSecurity};
+use crate::i18n::{Lang, Tr};
 
 /// One problem with the settings, naming the key and saying why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
     /// Dotted key (`wifi.passphrase`), or the file's name when the file as a whole is at fault.
     pub key: String,
-    /// Why, in plain words, on one line.
+    /// Why, in plain English words, on one line (`/api/v1/status`, the console).
     pub message: String,
+    /// The same as a message of `pages.ftl` and its arguments, so the problems file can say
+    /// it in `site.language`; `None`: only the English `message` (a reason from deeper down,
+    /// such as a configuration value's check).
+    pub words: Option<ProblemWords>,
+}
+
+/// A problem's message as a catalogue message (`problem-...`, `config-...` in `pages.ftl`) and its
+/// arguments (text from deeper down, names, numbers as strings).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProblemWords {
+    /// The message id.
+    pub id: &'static str,
+    /// Its arguments by name.
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl ProblemWords {
+    /// The message in the language of `tr`, on one line.
+    pub fn say(&self, tr: Tr) -> String {
+        one_line(
+            &tr.ta(
+                self.id,
+                self.args
+                    .iter()
+                    .map(|(k, v)| (*k, fluent_bundle::FluentValue::from(v.as_str()))),
+            ),
+        )
+    }
 }
 
 impl std::fmt::Display for Problem {
@@ -33,6 +62,32 @@ impl Problem {
         Problem {
             key: key.into(),
             message: one_line(&message.into()),
+            words: None,
+        }
+    }
+
+    /// A problem with `key` whose message is the catalogue message `id` with `args`.
+    pub fn said<const N: usize>(
+        key: impl Into<String>,
+        id: &'static str,
+        args: [(&'static str, String); N],
+    ) -> Problem {
+        let words = ProblemWords {
+            id,
+            args: args.into_iter().collect(),
+        };
+        Problem {
+            key: key.into(),
+            message: words.say(Tr::new(Lang::En)),
+            words: Some(words),
+        }
+    }
+
+    /// The problem's line (`key: why`) in the language of `tr`.
+    pub fn say(&self, tr: Tr) -> String {
+        match &self.words {
+            Some(w) => format!("{}: {}", self.key, w.say(tr)),
+            None => self.to_string(),
         }
     }
 
@@ -40,10 +95,16 @@ impl Problem {
     /// the whole file.
     pub fn from_config_error(e: &ConfigError, file: &str) -> Problem {
         match e {
-            ConfigError::Invalid { key, reason } => Problem::new(*key, reason.clone()),
+            ConfigError::Invalid { key, reason, words } => Problem {
+                words: words.as_ref().map(|w| ProblemWords {
+                    id: w.id,
+                    args: w.args.clone(),
+                }),
+                ..Problem::new(*key, reason.clone())
+            },
             ConfigError::Parse { message, .. } => Problem::new(file, message.clone()),
             ConfigError::Read { source, .. } => {
-                Problem::new(file, format!("cannot be read: {source}"))
+                Problem::said(file, "problem-unreadable", [("why", source.to_string())])
             }
         }
     }
@@ -86,6 +147,9 @@ pub struct Settings {
     pub document: Option<DocumentMut>,
     /// Every problem found, in the order of the file's sections.
     pub problems: Vec<Problem>,
+    /// `site.language`, read leniently (also from a file with problems, see [`language`]):
+    /// the language of the problems file.
+    pub language: Lang,
 }
 
 /// Read and check the settings file at `path`.
@@ -95,22 +159,22 @@ pub fn read(path: &Path) -> Settings {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings {
             config: None,
             document: None,
-            problems: vec![Problem::new(
+            problems: vec![Problem::said(
                 file_name(path),
-                format!(
-                    "is missing: put it on the SD card's boot partition as {} (the image's \
-                     sample lists every setting)",
-                    path.display()
-                ),
+                "problem-missing",
+                [("path", path.display().to_string())],
             )],
+            language: Lang::En,
         },
         Err(e) => Settings {
             config: None,
             document: None,
-            problems: vec![Problem::new(
+            problems: vec![Problem::said(
                 file_name(path),
-                format!("cannot be read: {e}"),
+                "problem-unreadable",
+                [("why", e.to_string())],
             )],
+            language: Lang::En,
         },
     }
 }
@@ -125,6 +189,7 @@ pub fn file_name(path: &Path) -> String {
 /// Check settings text (`path` is only for messages).
 pub fn check(text: &str, path: &Path) -> Settings {
     let file = file_name(path);
+    let lang = language(text);
     let config = match Config::parse(text, path) {
         Ok(c) => c,
         Err(e) => {
@@ -132,6 +197,7 @@ pub fn check(text: &str, path: &Path) -> Settings {
                 config: None,
                 document: text.parse::<DocumentMut>().ok(),
                 problems: vec![Problem::from_config_error(&e, &file)],
+                language: lang,
             }
         }
     };
@@ -142,6 +208,7 @@ pub fn check(text: &str, path: &Path) -> Settings {
                 config: None,
                 document: None,
                 problems: vec![Problem::new(file, e.to_string())],
+                language: lang,
             }
         }
     };
@@ -150,7 +217,44 @@ pub fn check(text: &str, path: &Path) -> Settings {
         config: Some(config),
         document: Some(document),
         problems,
+        language: lang,
     }
+}
+
+/// `site.language` of settings text, read leniently: from the TOML when it parses (whatever
+/// else is wrong), else from a `language = "de"` line in the `[site]` section, so a file
+/// with a syntax error elsewhere still gets its problems in its language. English when
+/// unset or not one of the four.
+pub fn language(text: &str) -> Lang {
+    if let Ok(doc) = text.parse::<DocumentMut>() {
+        return doc
+            .get("site")
+            .and_then(|s| s.get("language"))
+            .and_then(|l| l.as_str())
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(Lang::En);
+    }
+    let mut in_site = false;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_site = line.trim_start_matches('[').trim_end_matches(']').trim() == "site";
+            continue;
+        }
+        let found = if in_site {
+            line.strip_prefix("language")
+        } else {
+            line.strip_prefix("site.language")
+        };
+        let Some((_, value)) = found.and_then(|r| r.split_once('=')) else {
+            continue;
+        };
+        let value = value.split('#').next().unwrap_or_default().trim();
+        return value
+            .trim_matches(|c| c == '"' || c == '\'')
+            .parse()
+            .unwrap_or(Lang::En);
+    }
+    Lang::En
 }
 
 /// Every problem that keeps the appliance from using `config`: what the appliance needs
@@ -165,30 +269,19 @@ pub fn appliance_problems(config: &Config, file: &str) -> Vec<Problem> {
     };
     let w = &config.wifi;
     if w.ssid.trim().is_empty() {
-        push(Problem::new(
-            "wifi.ssid",
-            "not set: the name of the WiFi network people join (1 to 32 bytes)",
-        ));
+        push(Problem::said("wifi.ssid", "problem-ssid-unset", []));
     }
     match w.security {
-        WifiSecurity::Open => push(Problem::new(
-            "wifi.security",
-            "\"open\" is not offered: anyone nearby could join and watch everyone's traffic; \
-             use \"auto\", \"wpa2\", \"wpa3\" or \"wpa2-wpa3\"",
-        )),
-        _ if w.passphrase.is_empty() => push(Problem::new(
+        WifiSecurity::Open => push(Problem::said("wifi.security", "problem-security-open", [])),
+        _ if w.passphrase.is_empty() => push(Problem::said(
             "wifi.passphrase",
-            "not set: choose 8 to 63 characters (letters, digits, spaces, punctuation) that \
-             people type to join",
+            "problem-passphrase-unset",
+            [],
         )),
         _ => {}
     }
     if w.country_code().is_none() {
-        push(Problem::new(
-            "wifi.country",
-            "not set: the two-letter code of the country the appliance is in (e.g. DE, FR, GB, \
-             US); it decides which channels the radio may use",
-        ));
+        push(Problem::said("wifi.country", "problem-country-unset", []));
     }
     for e in w.radio_problems() {
         push(Problem::from_config_error(&e, file));
@@ -321,5 +414,20 @@ mod tests {
         let s = read(Path::new("/nonexistent/whereflow-settings.toml"));
         assert_eq!(s.problems.len(), 1);
         assert!(s.problems[0].message.starts_with("is missing"));
+    }
+
+    #[test]
+    fn the_language_is_read_leniently() {
+        assert_eq!(language("[site]\nlanguage = \"de\"\n"), Lang::De);
+        assert_eq!(language("site.language = 'fr'\n"), Lang::Fr);
+        // A syntax error elsewhere: the line is still found.
+        let broken = "[wifi]\nssid = \"unclosed\n[site]\nlanguage = \"es\" # Spanish\n";
+        assert!(broken.parse::<DocumentMut>().is_err());
+        assert_eq!(language(broken), Lang::Es);
+        // Only in [site]; unknown or unset: English.
+        assert_eq!(language("[wifi\nlanguage = \"de\"\n"), Lang::En);
+        assert_eq!(language("[site]\nlanguage = \"klingon\"\n"), Lang::En);
+        assert_eq!(language("[wifi]\nlanguage = \"de\"\n"), Lang::En);
+        assert_eq!(language(""), Lang::En);
     }
 }

@@ -11,6 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, UplinkConfig};
+use crate::i18n::Tr;
 use crate::system::hostapd::{self, AccessPoint};
 use crate::system::network::{AP_ADDRESS, AP_INTERFACE, AP_PREFIX};
 use crate::system::radio::{self, RadioCaps};
@@ -182,7 +183,7 @@ pub fn render_all(
         notes: cx.notes,
     });
     let checked = final_check(&toml).unwrap_or_default();
-    let text = problems::render(&source, &found, &ap);
+    let text = problems::render(&source, &found, &ap, Tr::new(settings.language));
     Rendered {
         files: files(&ap, &uplink, toml, &checked, true, &source),
         problems: found,
@@ -201,10 +202,7 @@ fn final_check(toml: &str) -> Result<Config, Problem> {
     });
     checked.map_err(|e| {
         let p = Problem::from_config_error(&e, DAEMON_TOML);
-        Problem::new(
-            p.key,
-            format!("{} (with the appliance's own defaults added)", p.message),
-        )
+        Problem::said(p.key, "problem-with-defaults", [("why", p.message)])
     })
 }
 
