@@ -297,32 +297,47 @@ presenter-qr-open = QR-Code zum Öffnen von { $url }
 ## Boot problems file (whereflow-problems.txt, system/problems.rs and the problems setup finds)
 problems-title = whereflow kann seine Einstellungsdatei ({ $file }) nicht verwenden.
 problems-heading = Probleme:
-problems-fallback = Bis sie behoben sind, betreibt das Gerät ein Einrichtungs-WLAN:
+problems-fallback = Bis sie behoben sind, betreibt die Box ein Einrichtungs-WLAN:
 problems-ssid = Netzwerkname (SSID):
 problems-passphrase = Passwort:
 problems-fix =
     Wer damit verbunden ist, findet diese Probleme auch unter { $status }. Um sie
     zu beheben, stecke die SD-Karte in einen beliebigen Computer, öffne { $file } auf
     ihrer Boot-Partition in einem Texteditor, korrigiere die oben genannten Zeilen und
-    starte das Gerät neu.
+    starte die Box neu.
 problem-missing = fehlt: lege sie als { $path } auf die Boot-Partition der SD-Karte (die Beispieldatei des Images listet jede Einstellung auf)
 problem-unreadable = kann nicht gelesen werden: { $why }
 problem-ssid-unset = nicht gesetzt: der Name des WLANs, mit dem sich alle verbinden (1 bis 32 Bytes)
 problem-security-open = „open“ wird nicht angeboten: jeder in der Nähe könnte sich verbinden und den Datenverkehr aller mitlesen; verwende „auto“, „wpa2“, „wpa3“ oder „wpa2-wpa3“
 problem-passphrase-unset = nicht gesetzt: wähle 8 bis 63 Zeichen (Buchstaben, Ziffern, Leerzeichen, Satzzeichen), die man zum Verbinden eingibt
-problem-country-unset = nicht gesetzt: der zweibuchstabige Code des Landes, in dem das Gerät steht (z. B. DE, FR, GB, US); er bestimmt, welche Kanäle der Funk nutzen darf
+problem-country-unset = nicht gesetzt: der zweibuchstabige Code des Landes, in dem die Box steht (z. B. DE, FR, GB, US); er bestimmt, welche Kanäle der Funk nutzen darf
 problem-wpa3-unsupported = „wpa3“ braucht einen WLAN-Chip, der als Zugangspunkt SAE und geschützte Management-Frames beherrscht, und dieser kann das nicht: verwende „auto“ (WPA2/WPA3, wo der Chip es kann) oder „wpa2“
 problem-radio-missing = es gibt keinen WLAN-Adapter { $name } (gefunden: { $found }): stecke den Adapter ein oder verwende „auto“
 problem-radio-no-ap = { $radio } kann kein Zugangspunkt sein (sein Treiber bietet keinen AP-Modus): verwende einen anderen Adapter (siehe die Liste in der README) oder „auto“
 problem-radio-none = kein WLAN-Adapter gefunden: ist der Adapter eingesteckt, und sind sein Treiber und seine Firmware im Image?
 problem-radio-only-uplink = der einzige WLAN-Adapter ({ $radios }) ist der WLAN-Uplink: der Zugangspunkt braucht einen zweiten (einen USB-WLAN-Adapter, siehe README), oder verwende einen Ethernet- oder USB-Uplink
 problem-radio-none-ap = kein WLAN-Adapter hier kann ein Zugangspunkt sein ({ $radios }): stecke einen Adapter ein, der es kann (siehe die Liste in der README)
-problem-with-defaults = { $why } (mit den eigenen Voreinstellungen des Geräts ergänzt)
+problem-with-defaults = { $why } (mit den eigenen Voreinstellungen der Box ergänzt)
 
 ## Settings a person fixes on the SD card (config/ checks; said in the boot problems file)
 config-passphrase-length = muss für WPA2/WPA3 8 bis 63 Zeichen lang sein (es sind { $n })
-config-country-unknown = { $code } ist kein Ländercode, den wireless-regdb kennt: verwende den zweibuchstabigen ISO-3166-Code des Landes, in dem das Gerät steht (z. B. DE, FR, GB, US)
+config-country-unknown = { $code } ist kein Ländercode, den wireless-regdb kennt: verwende den zweibuchstabigen ISO-3166-Code des Landes, in dem die Box steht (z. B. DE, FR, GB, US)
 config-uplink-wifi-radio = { $interface } ist ein WLAN-Adapter: um ein WLAN als Uplink zu nutzen, setze auch uplink.wifi_ssid und uplink.wifi_passphrase (der Zugangspunkt läuft dann auf einem anderen Adapter); sonst verwende „eth0“ oder „usb0“
 config-latitude-range = muss zwischen -90 und 90 liegen
 config-longitude-range = muss zwischen -180 und 180 liegen
 config-password-short = muss mindestens 8 Zeichen lang sein
+
+## Reasons from deeper down inside the refusal pages (web/reasons.rs)
+reason-cross-site = die Anfrage kam von einer anderen Website
+reason-form-cookie-missing = das Sicherheits-Cookie des Formulars fehlt
+reason-form-token-mismatch = das Sicherheitszeichen des Formulars passt nicht
+reason-nickname-empty = der Spitzname ist leer
+reason-nickname-too-long = der Spitzname ist länger als { $max } Zeichen
+reason-nickname-control = der Spitzname enthält Steuerzeichen oder Textrichtungszeichen
+reason-nickname-invisible = der Spitzname enthält ein unsichtbares Zeichen
+reason-nickname-marks = der Spitzname stapelt zu viele Akzente auf einem Buchstaben
+reason-nickname-not-text = der Spitzname ist kein gültiger Text (UTF-8)
+reason-nickname-rude = bitte wähle einen freundlicheren Spitznamen
+reason-nickname-locked = deine Lehrkraft hat den Spitznamen dieses Geräts für diese Sitzung gesperrt
+reason-no-history = der Verlauf wird auf dieser Box nicht gespeichert (siehe /api/v1/status)
+reason-busy = die Box ist gerade beschäftigt; versuche es gleich noch einmal

@@ -326,3 +326,18 @@ config-uplink-wifi-radio = { $interface } is a WiFi radio: to use a WiFi network
 config-latitude-range = must be between -90 and 90
 config-longitude-range = must be between -180 and 180
 config-password-short = must be at least 8 characters long
+
+## Reasons from deeper down inside the refusal pages (web/reasons.rs)
+reason-cross-site = the request came from another site
+reason-form-cookie-missing = the form's security cookie is missing
+reason-form-token-mismatch = the form's security token does not match
+reason-nickname-empty = the nickname is empty
+reason-nickname-too-long = the nickname is longer than { $max } characters
+reason-nickname-control = the nickname contains control characters or text-direction marks
+reason-nickname-invisible = the nickname contains an invisible character
+reason-nickname-marks = the nickname stacks too many accents on one letter
+reason-nickname-not-text = the nickname is not valid text (UTF-8)
+reason-nickname-rude = please pick a friendlier nickname
+reason-nickname-locked = your teacher has locked this device's nickname for this session
+reason-no-history = history is not being saved on this appliance (see /api/v1/status)
+reason-busy = the appliance is busy; try again in a moment

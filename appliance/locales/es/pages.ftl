@@ -326,3 +326,18 @@ config-uplink-wifi-radio = { $interface } es una radio WiFi: para usar una red W
 config-latitude-range = debe estar entre -90 y 90
 config-longitude-range = debe estar entre -180 y 180
 config-password-short = debe tener al menos 8 caracteres
+
+## Reasons from deeper down inside the refusal pages (web/reasons.rs)
+reason-cross-site = la petición vino de otro sitio
+reason-form-cookie-missing = falta la cookie de seguridad del formulario
+reason-form-token-mismatch = el código de seguridad del formulario no coincide
+reason-nickname-empty = el apodo está vacío
+reason-nickname-too-long = el apodo tiene más de { $max } caracteres
+reason-nickname-control = el apodo contiene caracteres de control o marcas de dirección del texto
+reason-nickname-invisible = el apodo contiene un carácter invisible
+reason-nickname-marks = el apodo acumula demasiados acentos sobre una letra
+reason-nickname-not-text = el apodo no es texto válido (UTF-8)
+reason-nickname-rude = elige un apodo más amable, por favor
+reason-nickname-locked = tu profesor ha bloqueado el apodo de este dispositivo durante esta sesión
+reason-no-history = el historial no se guarda en este aparato (mira /api/v1/status)
+reason-busy = el aparato está ocupado; vuelve a intentarlo en un momento

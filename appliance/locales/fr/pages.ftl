@@ -297,32 +297,47 @@ presenter-qr-open = QR code pour ouvrir { $url }
 ## Boot problems file (whereflow-problems.txt, system/problems.rs and the problems setup finds)
 problems-title = whereflow ne peut pas utiliser son fichier de réglages ({ $file }).
 problems-heading = Problèmes :
-problems-fallback = Tant qu’ils ne sont pas corrigés, l’appareil diffuse un réseau WiFi de configuration :
+problems-fallback = Tant qu’ils ne sont pas corrigés, le boîtier diffuse un réseau WiFi de configuration :
 problems-ssid = nom du réseau (SSID) :
 problems-passphrase = mot de passe :
 problems-fix =
     Une fois connecté, { $status } liste aussi ces problèmes. Pour les
     corriger, mets la carte SD dans n’importe quel ordinateur, ouvre { $file } sur sa
     partition de démarrage dans un éditeur de texte, corrige les lignes nommées
-    ci-dessus et redémarre l’appareil.
+    ci-dessus et redémarre le boîtier.
 problem-missing = est absent : place-le sur la partition de démarrage de la carte SD sous le nom { $path } (l’exemple fourni avec l’image liste chaque réglage)
 problem-unreadable = illisible : { $why }
 problem-ssid-unset = non défini : le nom du réseau WiFi que les gens rejoignent (1 à 32 octets)
 problem-security-open = « open » n’est pas proposé : n’importe qui à proximité pourrait se connecter et observer le trafic de tout le monde ; utilise « auto », « wpa2 », « wpa3 » ou « wpa2-wpa3 »
 problem-passphrase-unset = non défini : choisis 8 à 63 caractères (lettres, chiffres, espaces, ponctuation) que les gens tapent pour se connecter
-problem-country-unset = non défini : le code à deux lettres du pays où se trouve l’appareil (par ex. DE, FR, GB, US) ; il décide des canaux que la radio peut utiliser
+problem-country-unset = non défini : le code à deux lettres du pays où se trouve le boîtier (par ex. DE, FR, GB, US) ; il décide des canaux que la radio peut utiliser
 problem-wpa3-unsupported = « wpa3 » demande une puce WiFi capable de SAE et des trames de gestion protégées en point d’accès, et celle-ci ne l’est pas : utilise « auto » (WPA2/WPA3 là où la puce le peut) ou « wpa2 »
 problem-radio-missing = il n’y a pas de radio WiFi { $name } (trouvées : { $found }) : branche l’adaptateur, ou utilise « auto »
 problem-radio-no-ap = { $radio } ne peut pas être un point d’accès (son pilote n’offre pas de mode AP) : utilise un autre adaptateur (voir la liste du README) ou « auto »
 problem-radio-none = aucune radio WiFi trouvée : l’adaptateur est-il branché, et son pilote et son micrologiciel sont-ils dans l’image ?
 problem-radio-only-uplink = la seule radio WiFi ({ $radios }) sert de liaison WiFi montante : le point d’accès a besoin d’une seconde radio (un adaptateur WiFi USB, voir le README), ou utilise une liaison Ethernet ou USB
 problem-radio-none-ap = aucune radio WiFi ici ne peut être un point d’accès ({ $radios }) : branche un adaptateur qui le peut (voir la liste du README)
-problem-with-defaults = { $why } (avec les réglages par défaut de l’appareil ajoutés)
+problem-with-defaults = { $why } (avec les réglages par défaut du boîtier ajoutés)
 
 ## Settings a person fixes on the SD card (config/ checks; said in the boot problems file)
 config-passphrase-length = doit compter de 8 à 63 caractères pour WPA2/WPA3 (il en a { $n })
-config-country-unknown = { $code } n’est pas un code de pays connu de wireless-regdb : utilise le code ISO 3166 à deux lettres du pays où se trouve l’appareil (par ex. DE, FR, GB, US)
+config-country-unknown = { $code } n’est pas un code de pays connu de wireless-regdb : utilise le code ISO 3166 à deux lettres du pays où se trouve le boîtier (par ex. DE, FR, GB, US)
 config-uplink-wifi-radio = { $interface } est une radio WiFi : pour utiliser un réseau WiFi comme liaison montante, définis aussi uplink.wifi_ssid et uplink.wifi_passphrase (le point d’accès utilise alors une autre radio) ; sinon utilise « eth0 » ou « usb0 »
 config-latitude-range = doit être comprise entre -90 et 90
 config-longitude-range = doit être comprise entre -180 et 180
 config-password-short = doit compter au moins 8 caractères
+
+## Reasons from deeper down inside the refusal pages (web/reasons.rs)
+reason-cross-site = la demande venait d’un autre site
+reason-form-cookie-missing = le cookie de sécurité du formulaire manque
+reason-form-token-mismatch = le jeton de sécurité du formulaire ne correspond pas
+reason-nickname-empty = le surnom est vide
+reason-nickname-too-long = le surnom dépasse { $max } caractères
+reason-nickname-control = le surnom contient des caractères de contrôle ou des marques de sens d’écriture
+reason-nickname-invisible = le surnom contient un caractère invisible
+reason-nickname-marks = le surnom empile trop d’accents sur une lettre
+reason-nickname-not-text = le surnom n’est pas du texte valide (UTF-8)
+reason-nickname-rude = choisis un surnom plus aimable, s’il te plaît
+reason-nickname-locked = ton enseignant a verrouillé le surnom de cet appareil pour cette séance
+reason-no-history = l’historique n’est pas enregistré sur ce boîtier (voir /api/v1/status)
+reason-busy = le boîtier est occupé ; réessaie dans un instant

@@ -73,6 +73,7 @@ pub mod notice;
 pub(crate) mod page;
 pub mod paths;
 pub(crate) mod presenter;
+pub(crate) mod reasons;
 pub mod viewer;
 pub(crate) mod views;
 

@@ -297,7 +297,11 @@ async fn ignore_form(
     let tr = language::current().tr(app.site.lang());
     let token = form.map(|Form(f)| f.csrf).unwrap_or_default();
     if let Err(e) = admin.check_csrf(&headers, &token) {
-        return refused_page(tr, StatusCode::FORBIDDEN, e.0);
+        return refused_page(
+            tr,
+            StatusCode::FORBIDDEN,
+            &crate::web::reasons::csrf(tr, &e),
+        );
     }
     let Some(detect) = &app.detect else {
         return refused_page(

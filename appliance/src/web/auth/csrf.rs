@@ -109,7 +109,7 @@ pub fn check_same_origin(headers: &HeaderMap) -> Result<(), CsrfRejection> {
         .map(|(_, rest)| rest.trim_end_matches('/'));
     match origin_host {
         Some(o) if !host.is_empty() && o.eq_ignore_ascii_case(host) => Ok(()),
-        _ => Err(CsrfRejection("the request came from another site")),
+        _ => Err(CsrfRejection(CROSS_SITE)),
     }
 }
 
@@ -190,20 +190,25 @@ impl IntoResponseParts for FormToken {
     }
 }
 
+/// The request's `Origin` is another site.
+pub(crate) const CROSS_SITE: &str = "the request came from another site";
+/// A device form came without its security cookie.
+pub(crate) const NO_FORM_COOKIE: &str =
+    "the form's security cookie is missing: reload the page and try again";
+/// A device form's token is not its cookie's.
+pub(crate) const TOKEN_MISMATCH: &str =
+    "the form's security token does not match: reload the page and try again";
+
 /// Check a device form's submitted token against its cookie (and the `Origin`).
 pub fn check_form_token(headers: &HeaderMap, submitted: &str) -> Result<(), CsrfRejection> {
     check_same_origin(headers)?;
     let Some(expected) = cookie(headers, FORM_COOKIE).and_then(from_hex) else {
-        return Err(CsrfRejection(
-            "the form's security cookie is missing: reload the page and try again",
-        ));
+        return Err(CsrfRejection(NO_FORM_COOKIE));
     };
     if tokens_equal(&expected, submitted) {
         Ok(())
     } else {
-        Err(CsrfRejection(
-            "the form's security token does not match: reload the page and try again",
-        ))
+        Err(CsrfRejection(TOKEN_MISMATCH))
     }
 }
 

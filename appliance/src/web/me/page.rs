@@ -16,6 +16,7 @@ use crate::web::auth::csrf::{check_form_token, FormToken};
 use crate::web::language;
 use crate::web::me::view::{me_view, MeView};
 use crate::web::page::{category_label, html, Layout};
+use crate::web::reasons;
 use crate::web::viewer::Viewer;
 use crate::web::AppState;
 
@@ -183,7 +184,7 @@ async fn set_nickname(
         return refused(
             tr,
             StatusCode::FORBIDDEN,
-            &tr.t1("me-form-refused", "why", e.0),
+            &tr.t1("me-form-refused", "why", &reasons::csrf(tr, &e)),
         );
     }
     let ip = viewer.device.ip();
@@ -192,14 +193,18 @@ async fn set_nickname(
         Err(e @ crate::session::SessionError::NicknameLocked) => refused(
             tr,
             StatusCode::FORBIDDEN,
-            &tr.t1("me-not-changed", "why", &e.to_string()),
+            &tr.t1("me-not-changed", "why", &reasons::session(tr, &e)),
         ),
         Err(crate::session::SessionError::Nickname(e)) => refused(
             tr,
             StatusCode::BAD_REQUEST,
-            &tr.t1("me-nickname-refused", "why", &e.to_string()),
+            &tr.t1("me-nickname-refused", "why", &reasons::nickname(tr, &e)),
         ),
-        Err(e) => refused(tr, StatusCode::SERVICE_UNAVAILABLE, &format!("{e}.")),
+        Err(e) => refused(
+            tr,
+            StatusCode::SERVICE_UNAVAILABLE,
+            &format!("{}.", reasons::session(tr, &e)),
+        ),
     }
 }
 
@@ -214,7 +219,7 @@ async fn forget(
         return refused(
             tr,
             StatusCode::FORBIDDEN,
-            &tr.t1("me-form-refused", "why", e.0),
+            &tr.t1("me-form-refused", "why", &reasons::csrf(tr, &e)),
         );
     }
     if form.confirm != "yes" {
@@ -233,7 +238,7 @@ async fn forget(
         Err(e) => refused(
             tr,
             StatusCode::SERVICE_UNAVAILABLE,
-            &tr.t1("me-forget-failed", "why", &e.to_string()),
+            &tr.t1("me-forget-failed", "why", &reasons::session(tr, &e)),
         ),
     }
 }
