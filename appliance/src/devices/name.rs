@@ -101,7 +101,8 @@ impl From<&str> for DeviceName {
 
 impl PartialEq<&str> for DeviceName {
     fn eq(&self, other: &&str) -> bool {
-        self.to_string() == *other
+        let english = self.to_string();
+        english == *other
     }
 }
 
