@@ -457,3 +457,4 @@ adm-portal-unchecked = noch nicht geprüft (oder uplink.probe_url ist leer)
 adm-portal-open = das Internet antwortet
 adm-portal-captive = das Schulnetz verlangt eine Anmeldung (die Prüfung bekam { $answer }): Öffne auf einem Gerät in diesem WLAN irgendeine Webseite und melde dich dort an
 adm-portal-unreachable = keine Antwort ({ $why })
+adm-vendor-device = Gerät von { $vendor }

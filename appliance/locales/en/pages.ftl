@@ -458,3 +458,4 @@ adm-portal-unchecked = not checked yet (or uplink.probe_url is empty)
 adm-portal-open = the internet answers
 adm-portal-captive = the school network wants a login (the check got { $answer }): open any web page on a device joined to this WiFi and log in there
 adm-portal-unreachable = no answer ({ $why })
+adm-vendor-device = { $vendor } device

@@ -457,3 +457,4 @@ adm-portal-unchecked = aún no comprobado (o uplink.probe_url está vacío)
 adm-portal-open = internet responde
 adm-portal-captive = la red del centro pide iniciar sesión (la comprobación recibió { $answer }): abre cualquier página web en un dispositivo conectado a esta wifi e inicia sesión allí
 adm-portal-unreachable = sin respuesta ({ $why })
+adm-vendor-device = dispositivo { $vendor }

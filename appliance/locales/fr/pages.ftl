@@ -457,3 +457,4 @@ adm-portal-unchecked = pas encore testé (ou uplink.probe_url est vide)
 adm-portal-open = Internet répond
 adm-portal-captive = le réseau de l’école demande une connexion (le test a reçu { $answer }) : ouvrez une page web sur un appareil connecté à ce Wi-Fi et connectez-vous
 adm-portal-unreachable = pas de réponse ({ $why })
+adm-vendor-device = appareil { $vendor }

@@ -31,6 +31,27 @@ use crate::web::listener::ConnMeta;
 use crate::web::page::{html, html_escape, Layout};
 use crate::web::AppState;
 
+/// The admin's name for a device in the page's language: its own name (nickname, host name,
+/// "<maker> device", "Device .11") and the pseudonym the group views show, as
+/// [`crate::devices::DeviceInfo::admin_name`] says it in English.
+pub(crate) fn admin_name(
+    info: &crate::devices::DeviceInfo,
+    ip: IpAddr,
+    tr: &crate::i18n::Tr,
+) -> String {
+    let own = match (&info.nickname, &info.hostname, info.vendor) {
+        (Some(n), _, _) => n.clone(),
+        (None, Some(h), _) => h.clone(),
+        (None, None, Some(v)) if !info.randomised_mac => tr.t1("adm-vendor-device", "vendor", v),
+        _ => tr.t1(
+            "device-address",
+            "tail",
+            &crate::devices::registry::address_tail(ip),
+        ),
+    };
+    format!("{own} ({} {})", info.emoji, info.pseudonym)
+}
+
 /// Open connections the admin page lists with an "End" button.
 const PANEL_FLOWS: usize = 30;
 
@@ -224,7 +245,7 @@ async fn page_with(
     };
     if admin.is_some() {
         p.controls = Some(panel(app, &tr));
-        p.group_view = Some(group_panel(app));
+        p.group_view = Some(group_panel(app, &tr));
         p.warnings = app.status.snapshot().warnings;
         let wifi = app.status.wifi.lock().clone();
         p.wifi = wifi.map(|w| super::wifi::panel_with_devices(app, &w, &tr));
@@ -513,7 +534,7 @@ fn panel(app: &AppState, tr: &crate::i18n::Tr) -> Panel {
     // Names outside the live lock (the registry has its own).
     for f in &mut flows {
         if let Ok(ip) = f.device.parse::<IpAddr>() {
-            f.device = app.devices.describe(ip).admin_name();
+            f.device = admin_name(&app.devices.describe(ip), ip, tr);
         }
     }
     Panel {
@@ -525,7 +546,7 @@ fn panel(app: &AppState, tr: &crate::i18n::Tr) -> Panel {
             .iter()
             .map(|ip| PanelDevice {
                 ip: ip.to_string(),
-                name: app.devices.describe(*ip).admin_name(),
+                name: admin_name(&app.devices.describe(*ip), *ip, tr),
             })
             .collect(),
         blocked_queries: v.dns_block.blocked_queries,
@@ -586,7 +607,11 @@ pub(crate) fn rule_view(app: &AppState, r: &Rule) -> RuleView {
     // In the reader's language (the JSON leaves `words` out).
     let tr = crate::web::language::current().tr(app.site.lang());
     let what = match (&r.target, &name) {
-        (Target::Device(_), Some(n)) => tr.t1("adm-rule-device", "name", n),
+        (Target::Device(_), Some(_)) => {
+            let ip = addresses.first().copied();
+            let n = ip.map(|ip| admin_name(&app.devices.describe(ip), ip, &tr));
+            tr.t1("adm-rule-device", "name", n.as_deref().unwrap_or(""))
+        }
         (Target::Device(_), None) => tr.t("adm-rule-device-gone"),
         (Target::Nickname(n), _) => tr.t1("adm-rule-nickname", "name", n),
         (Target::Domain(d), _) => tr.t1("adm-rule-website", "name", &d.to_string()),
@@ -640,7 +665,7 @@ pub struct GroupPanel {
 }
 
 /// The projector section now.
-fn group_panel(app: &AppState) -> GroupPanel {
+fn group_panel(app: &AppState, tr: &crate::i18n::Tr) -> GroupPanel {
     let rules: Vec<Rule> = app.group_view.read().rules().to_vec();
     let names_off = rules.iter().find(|r| r.target == Target::All).map(|r| r.id);
     let devices = app
@@ -658,7 +683,7 @@ fn group_panel(app: &AppState) -> GroupPanel {
             };
             Some(GroupPanelDevice {
                 ip: ip.to_string(),
-                name: p.info.admin_name(),
+                name: admin_name(&p.info, ip, tr),
                 shown: app.device_name(crate::model::DeviceId(ip)),
                 hidden: has(RuleAction::Hide),
                 cleared: has(RuleAction::Clear),

@@ -91,7 +91,7 @@ pub fn panel_with_devices(app: &AppState, w: &WifiStatus, tr: &Tr) -> WifiPanel 
             let sec = *w.security.get(&mac)?;
             let key = security_key(sec);
             Some(JoinedDevice {
-                name: d.info.admin_name(),
+                name: super::page::admin_name(&d.info, ip, tr),
                 ip: ip.to_string(),
                 security: key,
                 label: tr.t(&format!("adm-wifi-{key}")),
