@@ -350,7 +350,7 @@ pub(crate) async fn checked_token(
             Some(crate::web::language::current().tr(app.site.lang()).t1(
                 "adm-refused",
                 "why",
-                &why.to_string(),
+                why,
             )),
         )
         .await),
