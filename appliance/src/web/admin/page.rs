@@ -347,11 +347,11 @@ pub(crate) async fn checked_token(
             Some(admin),
             StatusCode::FORBIDDEN,
             None,
-            Some(crate::web::language::current().tr(app.site.lang()).t1(
-                "adm-refused",
-                "why",
-                why,
-            )),
+            Some(
+                crate::web::language::current()
+                    .tr(app.site.lang())
+                    .t1("adm-refused", "why", why),
+            ),
         )
         .await),
     }
