@@ -13,9 +13,10 @@
 //! projector rules from the admin page's forms: names off, this device and a website hidden
 //! from the sankey and presenter (totals kept, the device's own page unchanged), undone.
 //!
-//! Languages: every page in English, German (`Accept-Language`), French and Spanish (the
-//! switcher, without JavaScript for Spanish) on a phone, with no missing message, no common
-//! English word left in another language's page and no text out of its box.
+//! Languages: every page (the admin page both as its login form and logged in) in English,
+//! German (`Accept-Language`), French and Spanish (the switcher, without JavaScript for
+//! Spanish) on a phone, with no missing message, no common English word left in another
+//! language's page and no text out of its box.
 //!
 //! The presenter's line about the room's WiFi (`the_presenter_says_room_full_and_follows_the_status`):
 //! a daemon on loopback whose WiFi monitor reads a radio in a sysfs tree of the test's own and
@@ -269,7 +270,8 @@ fn every_view_in_a_real_browser_with_real_traffic() {
     // switcher's cookie; Spanish without JavaScript): in that language, no missing message,
     // no text out of its box at 390 px.
     let langs = report["languages"].as_array().expect("languages");
-    assert_eq!(langs.len(), 4 * 8, "{langs:?}");
+    // 8 pages, and the admin page logged in.
+    assert_eq!(langs.len(), 4 * 9, "{langs:?}");
     for l in langs {
         let what = format!("{} in {}", l["route"], l["lang"]);
         // The presenter follows site.language (here English), not the browser's language.
@@ -279,6 +281,11 @@ fn every_view_in_a_real_browser_with_real_traffic() {
             l["lang"].as_str().unwrap_or("")
         };
         assert_eq!(l["html_lang"], want, "{what}: <html lang>");
+        assert_eq!(
+            l["logged_in"],
+            l["route"] == "/admin (logged in)",
+            "{what}: logged in as the admin"
+        );
         assert_eq!(
             l["missing"],
             serde_json::json!([]),

@@ -3,6 +3,11 @@
 //! every flow with its name and byte counts and the per-host report; a new session starts
 //! the live view over and files new flows under it, while the old session still exports.
 //!
+//! WPA3 or WPA2 (issue 14): with the WiFi monitor reading a socket that answers as hostapd's
+//! control interface does (the lab has no radio; the QEMU vm-test runs the real hostapd), the
+//! login form warns the device that joined with WPA2 (by its address → MAC → station), not
+//! the one that joined with WPA3, and the admin's device list says which is which.
+//!
 //! Needs root (network namespaces, conntrack).
 
 mod admin_support;
@@ -233,4 +238,90 @@ fn sessions_export_real_flows_and_a_new_session_starts_over() {
             .count()
             >= 2
     );
+}
+
+#[test]
+fn the_login_form_warns_a_wpa2_device_and_the_admin_sees_how_each_joined() {
+    use common::request_as_device;
+    use common::wifi::FakeHostapd;
+    let lab = Lab::build(LabOptions {
+        devices: 2,
+        zones: vec![Zone::new("example.test").a("www", "203.0.113.10")],
+    })
+    .expect("building the lab (needs root)");
+    let root = std::env::temp_dir().join(format!("wf-lab-wpa-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("run/hostapd")).unwrap();
+    let stations = vec![
+        (lab.devices()[0].mac.clone(), "00-0f-ac-8"),
+        (lab.devices()[1].mac.clone(), "00-0f-ac-2"),
+    ];
+    // In the router's namespace, where the daemon runs: the client's end is an abstract
+    // socket, which is per network namespace.
+    let path = root.join("run/hostapd/wlan0");
+    let _hostapd = lab
+        .in_netns(lab.router(), move || {
+            FakeHostapd::with_stations(&path, stations)
+        })
+        .unwrap();
+    let d = Daemon::start(
+        &lab,
+        &format!(
+            "[admin]\npassword = \"{PASSWORD}\"\n\n[wifi]\ninterface = \"wlan0\"\n\n\
+             [system]\nroot = \"{}\"\n",
+            root.display()
+        ),
+    )
+    .unwrap();
+    // The devices show themselves (the registry learns their MACs).
+    for i in 0..2 {
+        lab.query(i, dns4(), "www.example.test.", RecordType::A, false)
+            .unwrap();
+    }
+    let (cookie, _) = lab
+        .in_netns(lab.router(), || admin_support::login(API, None, PASSWORD))
+        .unwrap()
+        .unwrap_or_else(|r| panic!("login refused: {r:?}"));
+    let auth = [("Cookie", cookie.as_str())];
+    // The admin's device list: WPA3 for device 0, WPA2 for device 1 (the monitor looks every
+    // 5 s).
+    let of = |v: &Value, i: usize| {
+        let ip = lab.devices()[i].ipv4.to_string();
+        v["devices"]
+            .as_array()
+            .and_then(|a| a.iter().find(|d| d["ip"] == ip.as_str()))
+            .map(|d| d["wifi_security"].clone())
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let v = http(&lab, "GET", "/api/v1/devices", &auth, "").json();
+        if of(&v, 0) == Some(Value::from("wpa3")) && of(&v, 1) == Some(Value::from("wpa2")) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "devices: {v}");
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    // Not for anyone else.
+    let v = http(&lab, "GET", "/api/v1/devices", &[], "").json();
+    assert!(
+        v["devices"][0].get("wifi_security").is_none(),
+        "without the login: {v}"
+    );
+    // The login form, from each device's own namespace, in English and in German.
+    for (lang, words) in [("en", "joined the WiFi with WPA2"), ("de", "per WPA2")] {
+        let h = [("Accept-Language", lang)];
+        let (code, _, wpa2) = request_as_device(&lab, 1, "GET", "/admin", &h, "").unwrap();
+        assert_eq!(code, 200);
+        assert!(wpa2.contains("id=\"wpa2-warning\""), "{wpa2}");
+        assert!(wpa2.contains(words), "{lang}: {wpa2}");
+        let (_, _, wpa3) = request_as_device(&lab, 0, "GET", "/admin", &h, "").unwrap();
+        assert!(!wpa3.contains("wpa2-warning"), "{wpa3}");
+        assert!(wpa3.contains("action=\"/admin/login\""), "{wpa3}");
+    }
+    // The admin page's WiFi section: a badge per device.
+    let page = http(&lab, "GET", "/admin", &auth, "").text();
+    assert!(page.contains("class=\"badge wifi-wpa3\">WPA3<"), "{page}");
+    assert!(page.contains("class=\"badge wifi-wpa2\">WPA2<"), "{page}");
+    drop(d);
+    let _ = std::fs::remove_dir_all(&root);
 }

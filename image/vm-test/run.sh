@@ -274,6 +274,13 @@ check_security() {
   grep -qx 'AKMSuiteSelector=00-0f-ac-8' <<<"$sta" && grep -qx 'AKMSuiteSelector=00-0f-ac-2' <<<"$sta" &&
     ok "hostapd all_sta: one SAE station, one PSK station" ||
     fail "hostapd all_sta: $(tr '\n' ' ' <<<"$sta")"
+  # The admin's device list says the same per device (wifi_security, from hostapd by MAC).
+  local devs
+  devs=$(block admin-devices)
+  jq -e --arg s "$(value sta lease)" --arg f "$(value fgr lease)" '[.devices[] | {key: (.ips[]), value: .wifi_security}]
+    | from_entries as $m | $m[$s] == "wpa3" and $m[$f] == "wpa2"' <<<"$devs" >/dev/null 2>&1 &&
+    ok "admin's /api/v1/devices: sta joined with WPA3, fgr with WPA2" ||
+    fail "admin's /api/v1/devices wifi_security: $(jq -c '[.devices[] | {ips, wifi_security}]' <<<"$devs" 2>&1 | head -c 600)"
 }
 
 # fgr took sta's address: its DNS query must be dropped by the firewall before whereflow sees

@@ -564,11 +564,12 @@ try {
   // the browser, or the switcher's cookie), no message is missing (⟦id⟧), and no text runs
   // out of its box at 390 px.
   report.languages = [];
-  // /admin: its login form (the logged-in admin page is English only).
+  // /admin twice: its login form, and the admin page logged in (with the admin password).
   const langRoutes = ['/', '/sankey', '/map', '/presenter', '/me', '/alerts', '/me/takehome', '/admin'];
+  const langPages = [...langRoutes.map((route) => ({ route, admin: false })), ...(args['admin-password'] ? [{ route: '/admin', admin: true }] : [])];
   for (const [lang, how] of [['en', {}], ['de', { acceptLanguage: 'de-DE,de;q=0.9' }], ['fr', { switchTo: 'fr' }], ['es', { switchTo: 'es', script: false }]]) {
-    for (const route of langRoutes) {
-      const { page, context } = await openPage(route, phone, how);
+    for (const { route, admin } of langPages) {
+      const { page, context } = await openPage(route, phone, admin ? { ...how, password: args['admin-password'] } : how);
       await page.waitForTimeout(how.script === false ? 100 : 1500);
       const r = await page.evaluate(() => {
         const texts = [document.title, document.body.innerText];
@@ -593,7 +594,9 @@ try {
         if (document.documentElement.lang !== 'en') {
           const copy = document.body.cloneNode(true);
           // The home page's data sources: names and descriptions from the data's own manifests.
-          for (const el of copy.querySelectorAll('script, style, noscript, .lang-switch, .brand, ul.sources, [hidden]')) el.remove();
+          // Parts marked as English on purpose (the admin page's warnings: the daemon's own
+          // conditions) are not the page's words either.
+          for (const el of copy.querySelectorAll('script, style, noscript, .lang-switch, .brand, ul.sources, [hidden], [lang="en"]')) el.remove();
           const words = [document.title.split(' · ')[0], copy.innerText || copy.textContent];
           for (const el of copy.querySelectorAll('[aria-label],[title],[placeholder]')) {
             words.push(el.getAttribute('aria-label') || '', el.getAttribute('title') || '', el.getAttribute('placeholder') || '');
@@ -605,13 +608,15 @@ try {
         }
         return {
           html_lang: document.documentElement.lang,
+          logged_in: document.querySelector('form[action="/admin/logout"]') !== null,
           missing: [...new Set(missing)],
           english,
           page_overflow: document.documentElement.scrollWidth > window.innerWidth,
           overflowing: over.slice(0, 10),
         };
       });
-      report.languages.push({ lang, route, ...r });
+      report.languages.push({ lang, route: admin ? '/admin (logged in)' : route, ...r });
+      if (admin) await shot(page, `lang-${lang}-admin-390`);
       if (route === '/' || route === '/sankey') await shot(page, `lang-${lang}${route.replace(/\//g, '-')}-390`);
       await context.close();
     }

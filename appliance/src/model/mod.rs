@@ -19,6 +19,7 @@
 //! - `alert`: [`Alert`] and its [`AlertKind`].
 //! - `live_event`: [`LiveEvent`], one change pushed on the event stream.
 //! - `mark`: [`Mark`], a named moment of a session ("since the mark").
+//! - `wifi_security`: [`WifiSecurity`], how a device joined the WiFi (WPA3, WPA2).
 
 mod alert;
 mod category;
@@ -31,6 +32,7 @@ mod http_url;
 mod live_event;
 mod mark;
 mod proto;
+mod wifi_security;
 
 pub use alert::{Alert, AlertKind, AlertWords};
 pub use category::Category;
@@ -44,3 +46,4 @@ pub use http_url::HttpUrl;
 pub use live_event::LiveEvent;
 pub use mark::{Mark, MarkLabelError, MAX_MARKS_PER_SESSION, MAX_MARK_LABEL};
 pub use proto::Proto;
+pub use wifi_security::WifiSecurity;

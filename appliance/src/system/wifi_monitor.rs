@@ -17,6 +17,7 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::UplinkConfig;
+use crate::model::WifiSecurity;
 use crate::status::Status;
 use crate::system::captive::{self, Portal, ProbeUrl};
 use crate::system::radios::{self, Capacity, Fill, Radio};
@@ -72,6 +73,10 @@ pub struct WifiStatus {
     pub fill: Option<Fill>,
     /// The uplink.
     pub uplink: UplinkStatus,
+    /// How each associated station joined, by MAC (`aa:bb:…`, lower case), from hostapd.
+    /// Not in `/api/v1/status` (MAC addresses stay inside; the admin's device list shows it).
+    #[serde(skip)]
+    pub security: std::collections::BTreeMap<String, WifiSecurity>,
 }
 
 /// The uplink in `/api/v1/status` (`wifi.uplink`).
@@ -191,6 +196,7 @@ pub fn assess(
         capacity,
         fill,
         uplink: UplinkStatus::default(),
+        security: Default::default(),
     };
     (status, conditions)
 }
@@ -281,13 +287,20 @@ impl Monitor {
     fn tick(&mut self) {
         let o = &self.opts;
         let radio = radios::find(&o.sysfs, &o.interface);
+        let mut security = std::collections::BTreeMap::new();
         let (hostapd, stations) = match Ctrl::open(&o.hostapd_dir.join(&o.interface), CTRL_TIMEOUT)
         {
             Ok(c) => match c.request("STATUS") {
                 Ok(reply) => {
                     let state = wpa_ctrl::value(&reply, "state").unwrap_or("?").to_owned();
-                    // count_stations gives (authorized, all); the look holds (all, authorized).
-                    let counted = wpa_ctrl::count_stations(&c).ok();
+                    let list = wpa_ctrl::stations(&c).ok();
+                    // count gives (authorized, all); the look holds (all, authorized).
+                    let counted = list.as_deref().map(wpa_ctrl::count);
+                    security = list
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|st| (st.mac, st.security))
+                        .collect();
                     (Ok(state), counted.map(|(auth, all)| (all, auth)))
                 }
                 Err(e) => (Err(e.to_string()), None),
@@ -307,6 +320,7 @@ impl Monitor {
         for (about, message) in conditions {
             self.condition(about, message);
         }
+        wifi.security = security;
         self.watch_uplink(&mut wifi.uplink);
         *self.status.wifi.lock() = Some(wifi);
     }

@@ -11,6 +11,8 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::model::WifiSecurity;
+
 /// The longest reply read (hostapd's `STA` replies are about 1 kB, `STATUS` 2 kB).
 const MAX_REPLY: usize = 16 * 1024;
 /// Most stations listed (far above any radio's table).
@@ -103,10 +105,23 @@ pub fn value<'a>(reply: &'a str, key: &str) -> Option<&'a str> {
         .map(|(_, v)| v.trim())
 }
 
-/// One station from a `STA-FIRST` / `STA-NEXT` reply: its MAC address (the first line), and
-/// whether it has completed the WPA handshake (`flags=...[AUTHORIZED]...`). `None`: the end
-/// of the list (an empty reply or `FAIL`).
-pub fn parse_station(reply: &str) -> Option<(String, bool)> {
+/// One station hostapd has: its MAC address, whether it completed the WPA handshake, and how
+/// it joined.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Station {
+    /// `aa:bb:cc:dd:ee:ff`, lower case, as hostapd prints it.
+    pub mac: String,
+    /// `flags=...[AUTHORIZED]...`.
+    pub authorized: bool,
+    /// From `AKMSuiteSelector=` (printed by hostapd's WPA state machine, `wpa_get_mib_sta`);
+    /// no WPA lines at all: an open network.
+    pub security: WifiSecurity,
+}
+
+/// One station from a `STA-FIRST` / `STA-NEXT` reply: its MAC address (the first line),
+/// whether it has completed the WPA handshake (`flags=...[AUTHORIZED]...`) and how it joined.
+/// `None`: the end of the list (an empty reply or `FAIL`).
+pub fn station(reply: &str) -> Option<Station> {
     let first = reply.lines().next()?.trim();
     let is_mac = first.len() == 17
         && first
@@ -116,23 +131,42 @@ pub fn parse_station(reply: &str) -> Option<(String, bool)> {
         return None;
     }
     let authorized = value(reply, "flags").is_some_and(|f| f.contains("[AUTHORIZED]"));
-    Some((first.to_owned(), authorized))
+    let security = match value(reply, "AKMSuiteSelector") {
+        Some(akm) => WifiSecurity::from_akm_selector(akm),
+        None if value(reply, "wpa").is_none()
+            && value(reply, "dot11RSNAStatsSTAAddress").is_none() =>
+        {
+            WifiSecurity::Open
+        }
+        None => WifiSecurity::Unknown,
+    };
+    Some(Station {
+        mac: first.to_ascii_lowercase(),
+        authorized,
+        security,
+    })
 }
 
-/// The stations hostapd has (`STA-FIRST`, then `STA-NEXT` each), counted: (associated and
-/// authorised, all associated). At most [`MAX_STATIONS`] are read.
-pub fn count_stations(ctrl: &Ctrl) -> io::Result<(u32, u32)> {
+/// The stations hostapd has (`STA-FIRST`, then `STA-NEXT` each). At most [`MAX_STATIONS`]
+/// are read.
+pub fn stations(ctrl: &Ctrl) -> io::Result<Vec<Station>> {
     let mut reply = ctrl.request("STA-FIRST")?;
-    let (mut authorized, mut all) = (0u32, 0u32);
+    let mut out = Vec::new();
     for _ in 0..MAX_STATIONS {
-        let Some((mac, auth)) = parse_station(&reply) else {
+        let Some(s) = station(&reply) else {
             break;
         };
-        all += 1;
-        authorized += u32::from(auth);
-        reply = ctrl.request(&format!("STA-NEXT {mac}"))?;
+        reply = ctrl.request(&format!("STA-NEXT {}", s.mac))?;
+        out.push(s);
     }
-    Ok((authorized, all))
+    Ok(out)
+}
+
+/// (authorised, all) of `stations`.
+pub fn count(stations: &[Station]) -> (u32, u32) {
+    let all = u32::try_from(stations.len()).unwrap_or(u32::MAX);
+    let authorized = stations.iter().filter(|s| s.authorized).count();
+    (u32::try_from(authorized).unwrap_or(u32::MAX), all)
 }
 
 /// What a wpa_supplicant event says about the uplink, in plain words (`None`: not one we
@@ -190,16 +224,59 @@ mod tests {
 
     #[test]
     fn station_and_status_replies_are_read() {
-        assert_eq!(parse_station(STA), Some(("02:00:00:00:01:00".into(), true)));
+        let s = station(STA).unwrap();
+        assert_eq!((s.mac.as_str(), s.authorized), ("02:00:00:00:01:00", true));
         let joining = STA.replace("[AUTHORIZED]", "");
-        assert_eq!(parse_station(&joining).map(|s| s.1), Some(false));
-        assert_eq!(parse_station(""), None);
-        assert_eq!(parse_station("FAIL\n"), None);
+        assert_eq!(station(&joining).map(|s| s.authorized), Some(false));
+        assert_eq!(station(""), None);
+        assert_eq!(station("FAIL\n"), None);
         let status = "state=ENABLED\nphy=phy0\nfreq=2437\nnum_sta_non_erp=0\n\
                       num_sta[0]=3\nssid[0]=whereflow-test\n";
         assert_eq!(value(status, "state"), Some("ENABLED"));
         assert_eq!(value(status, "num_sta[0]"), Some("3"));
         assert_eq!(value(status, "nope"), None);
+    }
+
+    /// A `STA` reply as hostapd 2.10 prints it for a WPA3 (SAE) station, whole: the RSN
+    /// lines come from `wpa_get_mib_sta` (`AKMSuiteSelector=` RSN_SUITE, "%02x-%02x-%02x-%d").
+    const STA_SAE: &str = "02:00:00:00:04:00\nflags=[AUTH][ASSOC][AUTHORIZED][WMM][MFP][HT]\n\
+                           aid=1\ncapability=0x411\nlisten_interval=5\n\
+                           supported_rates=82 84 8b 96 0c 12 18 24 30 48 60 6c\n\
+                           timeout_next=NULLFUNC POLL\n\
+                           dot11RSNAStatsSTAAddress=02:00:00:00:04:00\ndot11RSNAStatsVersion=1\n\
+                           dot11RSNAStatsSelectedPairwiseCipher=00-0f-ac-4\n\
+                           dot11RSNAStatsTKIPLocalMICFailures=0\n\
+                           dot11RSNAStatsTKIPRemoteMICFailures=0\nwpa=2\n\
+                           AKMSuiteSelector=00-0f-ac-8\nhostapdWPAPTKState=11\n\
+                           hostapdWPAPTKGroupState=0\nsae_group=19\nrx_packets=83\n\
+                           tx_packets=18\nrx_bytes=9712\ntx_bytes=2031\ninactive_msec=0\n\
+                           signal=-56\nconnected_time=515\n";
+
+    /// An open network's station: no RSN lines (hostapd has no WPA state machine for it).
+    const STA_OPEN: &str = "02:00:00:00:05:00\nflags=[AUTH][ASSOC][AUTHORIZED][WMM]\naid=2\n\
+                            capability=0x421\nlisten_interval=10\nrx_packets=4\nconnected_time=9\n";
+
+    #[test]
+    fn how_each_station_joined() {
+        let s = station(STA_SAE).unwrap();
+        assert_eq!(s.mac, "02:00:00:00:04:00");
+        assert!(s.authorized);
+        assert_eq!(s.security, WifiSecurity::Wpa3Sae);
+        // The same station on a WPA2 network (PSK), and with SAE-EXT-KEY.
+        let psk = STA_SAE.replace("00-0f-ac-8", "00-0f-ac-2");
+        assert_eq!(station(&psk).unwrap().security, WifiSecurity::Wpa2Psk);
+        let ext = STA_SAE.replace("00-0f-ac-8\n", "00-0f-ac-24\n");
+        assert_eq!(station(&ext).unwrap().security, WifiSecurity::Wpa3Sae);
+        assert_eq!(station(STA_OPEN).unwrap().security, WifiSecurity::Open);
+        // RSN lines without the suite: not known (not guessed as open).
+        assert_eq!(station(STA).unwrap().security, WifiSecurity::Unknown);
+        let upper = STA_SAE.replace("02:00:00:00:04:00\nflags", "02:AB:00:00:04:00\nflags");
+        assert_eq!(station(&upper).unwrap().mac, "02:ab:00:00:04:00");
+        let list = [
+            station(STA_SAE).unwrap(),
+            station(&STA.replace("[AUTHORIZED]", "")).unwrap(),
+        ];
+        assert_eq!(count(&list), (1, 2));
     }
 
     #[test]
@@ -260,7 +337,7 @@ mod tests {
             }
         });
         let c = Ctrl::open(&path, Duration::from_secs(5)).unwrap();
-        assert_eq!(count_stations(&c).unwrap(), (2, 3));
+        assert_eq!(count(&stations(&c).unwrap()), (2, 3));
         t.join().unwrap();
         // Nobody there: an error, not a hang.
         std::fs::remove_file(&path).unwrap();

@@ -260,7 +260,13 @@ async fn dns(
     body
 }
 
-async fn devices(State(app): State<AppState>, viewer: Viewer) -> Response {
+async fn devices(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    admin: Result<crate::web::auth::login::AdminSession, crate::web::auth::login::AdminRejection>,
+) -> Response {
+    // How each device joined the WiFi: for the logged-in admin only (from hostapd).
+    let admin = admin.is_ok();
     let live = app.live.read();
     let summaries = live.device_totals.summaries(live.flows.iter());
     drop(live);
@@ -329,6 +335,13 @@ async fn devices(State(app): State<AppState>, viewer: Viewer) -> Response {
             obj.insert("device".into(), json!(id));
             obj.insert("ips".into(), json!(ips));
             add_identity(&mut obj, &app.devices.describe(ip), &app, &viewer, id);
+            if admin {
+                let sec = crate::web::admin::security_of(&app, ip);
+                obj.insert(
+                    "wifi_security".into(),
+                    json!(sec.map(crate::web::admin::security_key)),
+                );
+            }
             Some((ip, obj.into()))
         })
         .collect();

@@ -166,7 +166,8 @@ async fn kill(State(app): State<AppState>, _admin: AdminWrite, Path(id): Path<St
 
 /// The page again with the failure (its status code).
 async fn form_failed(app: &AppState, admin: &AdminSession, e: ControlError) -> Response {
-    render(app, Some(admin), status_of(&e), None, Some(e.to_string())).await
+    let why = crate::web::admin::page::failure(app, &e.to_string());
+    render(app, Some(admin), status_of(&e), None, Some(why)).await
 }
 
 #[derive(Deserialize)]

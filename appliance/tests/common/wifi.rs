@@ -88,6 +88,72 @@ impl FakeHostapd {
     }
 }
 
+impl FakeHostapd {
+    /// Answer at `path` with these stations (MAC, AKM suite as hostapd prints it:
+    /// `00-0f-ac-8` SAE, `00-0f-ac-2` PSK), all past the handshake; each `STA` reply carries
+    /// the RSN lines hostapd 2.10 prints for a WPA station (`wpa_get_mib_sta`).
+    pub fn with_stations(path: &std::path::Path, list: Vec<(String, &'static str)>) -> FakeHostapd {
+        use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+        use std::sync::Arc;
+        let sock = std::os::unix::net::UnixDatagram::bind(path).unwrap();
+        sock.set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
+        let n = Arc::new(AtomicU32::new(list.len() as u32));
+        let stop = Arc::new(AtomicBool::new(false));
+        let enabled = Arc::new(AtomicBool::new(true));
+        let stop2 = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let mut buf = [0u8; 512];
+            let sta = |i: usize| {
+                let (mac, akm) = &list[i];
+                format!(
+                    "{mac}\nflags=[AUTH][ASSOC][AUTHORIZED][WMM][HT]\naid={}\n\
+                     capability=0x411\nlisten_interval=5\ndot11RSNAStatsSTAAddress={mac}\n\
+                     dot11RSNAStatsVersion=1\ndot11RSNAStatsSelectedPairwiseCipher=00-0f-ac-4\n\
+                     dot11RSNAStatsTKIPLocalMICFailures=0\ndot11RSNAStatsTKIPRemoteMICFailures=0\n\
+                     wpa=2\nAKMSuiteSelector={akm}\nhostapdWPAPTKState=11\n\
+                     hostapdWPAPTKGroupState=0\nconnected_time=3\n",
+                    i + 1
+                )
+            };
+            while !stop2.load(Ordering::Relaxed) {
+                let Ok((len, from)) = sock.recv_from(&mut buf) else {
+                    continue;
+                };
+                let cmd = String::from_utf8_lossy(&buf[..len]).into_owned();
+                let reply = if cmd == "STATUS" {
+                    format!(
+                        "state=ENABLED\nphy=phy0\nfreq=2437\nnum_sta[0]={}\n",
+                        list.len()
+                    )
+                } else if cmd == "STA-FIRST" {
+                    if list.is_empty() {
+                        String::new()
+                    } else {
+                        sta(0)
+                    }
+                } else if let Some(m) = cmd.strip_prefix("STA-NEXT ") {
+                    list.iter()
+                        .position(|(mac, _)| mac == m)
+                        .map(|i| i + 1)
+                        .filter(|i| *i < list.len())
+                        .map(sta)
+                        .unwrap_or_default()
+                } else {
+                    "UNKNOWN COMMAND\n".to_owned()
+                };
+                let _ = sock.send_to_addr(reply.as_bytes(), &from);
+            }
+        });
+        FakeHostapd {
+            stations: n,
+            enabled,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
 impl Drop for FakeHostapd {
     fn drop(&mut self) {
         self.stop.store(true, std::sync::atomic::Ordering::Relaxed);

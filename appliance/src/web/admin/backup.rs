@@ -17,7 +17,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::backup::{self, BackupError, Parts, Restored, Secrets};
-use crate::web::admin::page::{checked_form, checked_token, render, render_notice, HasCsrf};
+use crate::web::admin::page::{
+    checked_form, checked_token, failure, render, render_notice, HasCsrf,
+};
 use crate::web::admin::secrets::SecretsApplied;
 use crate::web::admin::settings::{self, SettingsChange};
 use crate::web::auth::{AdminSession, AdminWrite};
@@ -274,7 +276,7 @@ async fn restore_form(
         match upload {
             Ok(f) => f,
             Err(why) => {
-                let why = format!("the upload could not be read: {why}");
+                let why = failure(&app, &format!("the upload could not be read: {why}"));
                 return render(&app, Some(&admin), StatusCode::BAD_REQUEST, None, Some(why)).await;
             }
         }
@@ -286,11 +288,14 @@ async fn restore_form(
         }
     };
     if f.backup.trim().is_empty() {
-        let why = "choose a backup file, or paste its contents".to_string();
+        let why = failure(&app, "choose a backup file, or paste its contents");
         return render(&app, Some(&admin), StatusCode::BAD_REQUEST, None, Some(why)).await;
     }
     match restore(&app, f.backup.as_bytes()).await {
         Ok(d) => render_notice(&app, &admin, d.words()).await,
-        Err(e) => render(&app, Some(&admin), e.status(), None, Some(e.message())).await,
+        Err(e) => {
+            let why = failure(&app, &e.message());
+            render(&app, Some(&admin), e.status(), None, Some(why)).await
+        }
     }
 }

@@ -44,7 +44,8 @@ async fn login(
         return e.into_response();
     }
     let https = conn.is_some_and(|Extension(c)| c.https);
-    let render = |status, error| render_over(&app, None, status, None, error, https);
+    let render =
+        |status, error| render_over(&app, None, status, None, error, https, Some(peer.ip()));
     // The login form's answers are in the reader's language, as the form is.
     let tr = language::current().tr(app.site.lang());
     let Ok(Form(form)) = form else {

@@ -39,6 +39,7 @@ use axum::Router;
 use crate::web::AppState;
 
 pub use state::{Admin, AdminParts};
+pub(crate) use wifi::{security_key, security_of};
 
 /// The routes of the admin side (merged in `web::router`).
 pub fn routes() -> Router<AppState> {

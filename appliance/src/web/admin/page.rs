@@ -12,7 +12,7 @@ use std::net::IpAddr;
 
 use askama::Template;
 use axum::extract::rejection::{FormRejection, QueryRejection};
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -30,6 +30,13 @@ use crate::web::auth::login::{AdminRejection, AdminSession};
 use crate::web::listener::ConnMeta;
 use crate::web::page::{html, html_escape, Layout};
 use crate::web::AppState;
+
+/// The admin's name for a device in the page's language: its own name (nickname, host name,
+/// "<maker> device", "Device .11") and the pseudonym the group views show, as
+/// [`crate::devices::DeviceInfo::admin_name`] says it in English.
+pub(crate) fn admin_name(info: &crate::devices::DeviceInfo, tr: &crate::i18n::Tr) -> String {
+    format!("{} ({} {})", info.name.say(tr), info.emoji, info.pseudonym)
+}
 
 /// Open connections the admin page lists with an "End" button.
 const PANEL_FLOWS: usize = 30;
@@ -76,9 +83,30 @@ struct AdminPage {
     https: Option<(String, String)>,
     /// The room's radio and the uplink, when logged in on the appliance.
     wifi: Option<super::wifi::WifiPanel>,
+    /// The login form's reader joined the WiFi with WPA2 (hostapd says so): warn.
+    wpa2_here: bool,
 }
 
 impl AdminPage {
+    /// A count with the language's grouping.
+    fn num(&self, n: &u64) -> String {
+        self.page.tr.num(*n)
+    }
+
+    /// [`AdminPage::num`] of a `usize`.
+    fn count(&self, n: &usize) -> String {
+        self.page.tr.num(u64::try_from(*n).unwrap_or(u64::MAX))
+    }
+
+    /// "Ended so far: 3." in the page's language.
+    fn ended(&self, n: &usize) -> String {
+        let n = u64::try_from(*n).unwrap_or(u64::MAX);
+        self.page.tr.ta(
+            "adm-open-ended",
+            [("count", FluentValue::from(self.page.tr.num(n)))],
+        )
+    }
+
     /// Where to log in over HTTPS instead, in the page's language (markup: the address and
     /// fingerprint are escaped).
     fn https_there(&self, url: &str, fingerprint: &str) -> String {
@@ -92,27 +120,21 @@ impl AdminPage {
     }
 }
 
-/// The notice after logging out (the page shows it in the reader's language: the logged-out
-/// page is translated, the logged-in one is English).
-const LOGGED_OUT: &str = "Logged out.";
-
-/// Fixed notices after a redirect (`?done=`): nothing from the query is shown as is.
+/// Fixed notices after a redirect (`?done=`), as message ids the page translates: nothing
+/// from the query is shown as is.
 fn notice(done: Option<&str>) -> Option<&'static str> {
     Some(match done? {
-        "started" => "A new session has started.",
-        "deleted" => "The session was deleted.",
-        "settings" => "Settings saved.",
-        "settings-runtime" => {
-            "Settings changed until the next restart (the configuration file could not be \
-             written)."
-        }
-        "logout" => LOGGED_OUT,
-        "dns-block" => "DNS blocking of trackers and ads changed.",
-        "blocked" => "Blocked.",
-        "unblocked" => "The block is removed.",
-        "killed" => "The connection was ended.",
-        "group-view" => "The projector's rules changed.",
-        "group-view-undone" => "Undone.",
+        "started" => "adm-done-started",
+        "deleted" => "adm-done-deleted",
+        "settings" => "adm-done-settings",
+        "settings-runtime" => "adm-done-settings-runtime",
+        "logout" => "admin-logged-out",
+        "dns-block" => "adm-done-dns-block",
+        "blocked" => "adm-done-blocked",
+        "unblocked" => "adm-done-unblocked",
+        "killed" => "adm-done-killed",
+        "group-view" => "adm-done-group-view",
+        "group-view-undone" => "adm-done-group-view-undone",
         _ => return None,
     })
 }
@@ -121,7 +143,8 @@ fn when(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
 }
 
-/// The admin page for this visitor, with `status`.
+/// The admin page for this visitor, with `status`. `notice` is a message id (translated);
+/// `error` is shown after a translated "That did not work:".
 pub(crate) async fn render(
     app: &AppState,
     admin: Option<&AdminSession>,
@@ -129,11 +152,12 @@ pub(crate) async fn render(
     notice: Option<&'static str>,
     error: Option<String>,
 ) -> Response {
-    render_over(app, admin, status, notice, error, true).await
+    render_over(app, admin, status, notice, error, true, None).await
 }
 
 /// [`render`], saying whether the request came over HTTPS (`https`: no warning about plain
-/// HTTP on the login form).
+/// HTTP on the login form) and who asked (`peer`: the login form warns a device that joined
+/// the WiFi with WPA2).
 pub(crate) async fn render_over(
     app: &AppState,
     admin: Option<&AdminSession>,
@@ -141,8 +165,9 @@ pub(crate) async fn render_over(
     notice: Option<&'static str>,
     error: Option<String>,
     https: bool,
+    peer: Option<IpAddr>,
 ) -> Response {
-    page_with(app, admin, status, notice, None, error, https).await
+    page_with(app, admin, status, notice, None, error, https, peer).await
 }
 
 /// The admin page (`200`) with a notice made for this answer (a restore's counts).
@@ -155,10 +180,12 @@ pub(crate) async fn render_notice(app: &AppState, admin: &AdminSession, text: St
         Some(text),
         None,
         true,
+        None,
     )
     .await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn page_with(
     app: &AppState,
     admin: Option<&AdminSession>,
@@ -167,8 +194,10 @@ async fn page_with(
     detail: Option<String>,
     error: Option<String>,
     https: bool,
+    peer: Option<IpAddr>,
 ) -> Response {
     let page = Layout::new(app, "title-admin", "admin", "");
+    let tr = page.tr;
     let mut p = AdminPage {
         plain_http: !https,
         https: app.https.as_ref().map(|h| {
@@ -177,13 +206,10 @@ async fn page_with(
                 h.fingerprint.clone(),
             )
         }),
-        notice: notice.map(|n| {
-            if n == LOGGED_OUT {
-                page.tr.t("admin-logged-out")
-            } else {
-                n.to_string()
-            }
-        }),
+        notice: notice.map(|id| tr.t(id)),
+        wpa2_here: admin.is_none()
+            && peer.and_then(|ip| super::wifi::security_of(app, ip))
+                == Some(crate::model::WifiSecurity::Wpa2Psk),
         page,
         enabled: app.admin.enabled(),
         logged_in: admin.is_some(),
@@ -204,10 +230,11 @@ async fn page_with(
         wifi: None,
     };
     if admin.is_some() {
-        p.controls = Some(panel(app));
-        p.group_view = Some(group_panel(app));
+        p.controls = Some(panel(app, &tr));
+        p.group_view = Some(group_panel(app, &tr));
         p.warnings = app.status.snapshot().warnings;
-        p.wifi = app.status.wifi.lock().as_ref().map(super::wifi::panel);
+        let wifi = app.status.wifi.lock().clone();
+        p.wifi = wifi.map(|w| super::wifi::panel_with_devices(app, &w, &tr));
         match app.admin.session_list().await {
             Ok(list) => {
                 p.sessions = list
@@ -221,18 +248,16 @@ async fn page_with(
                     })
                     .collect();
             }
-            Err(e) => p.error = Some(e.to_string()),
+            Err(e) => p.error = Some(tr.t1("adm-failed", "error", &e.to_string())),
         }
         if let Ok(v) = app.admin.settings_view().await {
             p.db_mb = v
                 .database
-                .map(|d| format!("{:.1} MB", d.file_bytes as f64 / 1_048_576.0))
-                .unwrap_or_else(|| "no database".into());
+                .map(|d| tr.bytes(d.file_bytes))
+                .unwrap_or_else(|| tr.t("adm-no-database"));
             p.config_note = match v.config_file {
-                Some(f) => format!("Settings are saved in {f}."),
-                None => "There is no configuration file: settings changed here last until \
-                         the next restart."
-                    .into(),
+                Some(f) => tr.t1("adm-config-file", "file", &f.to_string()),
+                None => tr.t("adm-config-none"),
             };
         }
     }
@@ -259,6 +284,7 @@ async fn page(
     admin: Result<AdminSession, AdminRejection>,
     done: Result<Query<Done>, QueryRejection>,
     conn: Option<Extension<ConnMeta>>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
 ) -> Response {
     let done = done.ok().and_then(|Query(d)| d.done);
     render_over(
@@ -268,6 +294,7 @@ async fn page(
         notice(done.as_deref()),
         None,
         conn.is_some_and(|Extension(c)| c.https),
+        Some(peer.ip()),
     )
     .await
 }
@@ -306,7 +333,11 @@ pub(crate) async fn checked_token(
             Some(admin),
             StatusCode::FORBIDDEN,
             None,
-            Some(format!("Refused: {why}.")),
+            Some(
+                crate::web::language::current()
+                    .tr(app.site.lang())
+                    .t1("adm-refused", "why", why),
+            ),
         )
         .await),
     }
@@ -328,7 +359,11 @@ pub(crate) async fn checked_form<T: HasCsrf>(
             Some(admin),
             StatusCode::BAD_REQUEST,
             None,
-            Some("incomplete form".into()),
+            Some(
+                crate::web::language::current()
+                    .tr(app.site.lang())
+                    .t("adm-incomplete-form"),
+            ),
         )
         .await),
     }
@@ -376,7 +411,22 @@ pub(crate) async fn failed(app: &AppState, admin: &AdminSession, e: AdminError) 
         }
         _ => StatusCode::SERVICE_UNAVAILABLE,
     };
-    render(app, Some(admin), status, None, Some(e.to_string())).await
+    render(
+        app,
+        Some(admin),
+        status,
+        None,
+        Some(failure(app, &e.to_string())),
+    )
+    .await
+}
+
+/// "That did not work: `detail`" in the reader's language (the detail is the operation's own
+/// words).
+pub(crate) fn failure(app: &AppState, detail: &str) -> String {
+    crate::web::language::current()
+        .tr(app.site.lang())
+        .t1("adm-failed", "error", detail)
 }
 
 /// One open connection on the admin page.
@@ -399,7 +449,7 @@ pub struct PanelFlow {
 pub struct PanelBlock {
     /// Its id.
     pub id: u64,
-    /// "Country", "Organization", "Address".
+    /// Its kind's message id (`adm-kind-country`, `-org`, `-ip`).
     pub kind: &'static str,
     /// The value.
     pub value: String,
@@ -436,7 +486,7 @@ pub struct Panel {
 }
 
 /// The admin page's controls section now.
-fn panel(app: &AppState) -> Panel {
+fn panel(app: &AppState, tr: &crate::i18n::Tr) -> Panel {
     let v = app.controls.view();
     let mut flows: Vec<PanelFlow> = {
         let live = app.live.read();
@@ -461,7 +511,7 @@ fn panel(app: &AppState) -> Panel {
                     Proto::Tcp => format!("TCP {}", f.remote_port),
                     Proto::Udp => format!("UDP {}", f.remote_port),
                     Proto::Icmp => "ICMP".into(),
-                    Proto::Other(n) => format!("protocol {n}"),
+                    Proto::Other(n) => tr.t1("adm-protocol", "number", &n.to_string()),
                 },
                 tracker: f.enrichment.tracker,
             })
@@ -470,7 +520,7 @@ fn panel(app: &AppState) -> Panel {
     // Names outside the live lock (the registry has its own).
     for f in &mut flows {
         if let Ok(ip) = f.device.parse::<IpAddr>() {
-            f.device = app.devices.describe(ip).admin_name();
+            f.device = admin_name(&app.devices.describe(ip), tr);
         }
     }
     Panel {
@@ -482,7 +532,7 @@ fn panel(app: &AppState) -> Panel {
             .iter()
             .map(|ip| PanelDevice {
                 ip: ip.to_string(),
-                name: app.devices.describe(*ip).admin_name(),
+                name: admin_name(&app.devices.describe(*ip), tr),
             })
             .collect(),
         blocked_queries: v.dns_block.blocked_queries,
@@ -492,9 +542,9 @@ fn panel(app: &AppState) -> Panel {
             .map(|b| PanelBlock {
                 id: b.id,
                 kind: match b.kind {
-                    BlockKind::Country => "Country",
-                    BlockKind::Org => "Organization",
-                    BlockKind::Ip => "Address",
+                    BlockKind::Country => "adm-kind-country",
+                    BlockKind::Org => "adm-kind-org",
+                    BlockKind::Ip => "adm-kind-ip",
                 },
                 value: b.value.clone(),
                 addresses: b.address_count,
@@ -540,18 +590,25 @@ pub(crate) fn rule_view(app: &AppState, r: &Rule) -> RuleView {
         Target::Domain(d) => (d.to_string(), None, Vec::new()),
         Target::All => (String::new(), None, Vec::new()),
     };
+    // In the reader's language (the JSON leaves `words` out).
+    let tr = crate::web::language::current().tr(app.site.lang());
     let what = match (&r.target, &name) {
-        (Target::Device(_), Some(n)) => format!("device {n}"),
-        (Target::Device(_), None) => "a device not connected now".into(),
-        (Target::Nickname(n), _) => format!("nickname “{n}”"),
-        (Target::Domain(d), _) => format!("website {d}"),
-        (Target::All, _) => "all names (names off)".into(),
+        (Target::Device(_), Some(_)) => {
+            let ip = addresses.first().copied();
+            let n = ip.map(|ip| admin_name(&app.devices.describe(ip), &tr));
+            tr.t1("adm-rule-device", "name", n.as_deref().unwrap_or(""))
+        }
+        (Target::Device(_), None) => tr.t("adm-rule-device-gone"),
+        (Target::Nickname(n), _) => tr.t1("adm-rule-nickname", "name", n),
+        (Target::Domain(d), _) => tr.t1("adm-rule-website", "name", &d.to_string()),
+        (Target::All, _) => tr.t("adm-rule-all"),
     };
-    let words = match r.action {
-        RuleAction::Hide => format!("Hidden: {what}"),
-        RuleAction::Clear => format!("Nickname cleared: {what}"),
-        RuleAction::Lock => format!("Nickname locked: {what}"),
+    let id = match r.action {
+        RuleAction::Hide => "adm-rule-hidden",
+        RuleAction::Clear => "adm-rule-cleared",
+        RuleAction::Lock => "adm-rule-locked",
     };
+    let words = tr.t1(id, "what", &what);
     RuleView {
         id: r.id,
         kind: r.kind(),
@@ -594,7 +651,7 @@ pub struct GroupPanel {
 }
 
 /// The projector section now.
-fn group_panel(app: &AppState) -> GroupPanel {
+fn group_panel(app: &AppState, tr: &crate::i18n::Tr) -> GroupPanel {
     let rules: Vec<Rule> = app.group_view.read().rules().to_vec();
     let names_off = rules.iter().find(|r| r.target == Target::All).map(|r| r.id);
     let devices = app
@@ -612,7 +669,7 @@ fn group_panel(app: &AppState) -> GroupPanel {
             };
             Some(GroupPanelDevice {
                 ip: ip.to_string(),
-                name: p.info.admin_name(),
+                name: admin_name(&p.info, tr),
                 shown: app.device_name(crate::model::DeviceId(ip)),
                 hidden: has(RuleAction::Hide),
                 cleared: has(RuleAction::Clear),

@@ -1,11 +1,22 @@
 //! The admin page's "WiFi" section: which radio serves the room, how many devices hostapd
 //! has associated, about how many the radio admits (and where that figure comes from), a
-//! warning from 80 %, and the uplink (a WiFi uplink's state, a captive portal). Drawn from
-//! what `system::wifi_monitor` last saw; English, like the rest of the admin page.
+//! warning from 80 %, the uplink (a WiFi uplink's state, a captive portal), and how each
+//! device joined (WPA3 or WPA2, from hostapd). Drawn from what `system::wifi_monitor` last
+//! saw, in the reader's language.
 
+use std::net::IpAddr;
+
+use fluent_bundle::FluentValue;
+
+use crate::i18n::Tr;
+use crate::model::WifiSecurity;
 use crate::system::captive::Portal;
 use crate::system::radios::{self, Fill};
 use crate::system::wifi_monitor::WifiStatus;
+use crate::web::AppState;
+
+/// Devices the section lists with how they joined.
+const PANEL_DEVICES: usize = 200;
 
 /// The section's lines, ready for the template.
 #[derive(Debug, PartialEq)]
@@ -26,71 +37,149 @@ pub struct WifiPanel {
     pub uplink_problem: Option<String>,
     /// The captive portal check's last result.
     pub portal: String,
+    /// Devices on the LAN that hostapd has as stations, with how they joined.
+    pub devices: Vec<JoinedDevice>,
 }
 
-/// The section for `w`.
-pub fn panel(w: &WifiStatus) -> WifiPanel {
+/// A device and how it joined the WiFi.
+#[derive(Debug, PartialEq)]
+pub struct JoinedDevice {
+    /// Its admin name.
+    pub name: String,
+    /// Its preferred address.
+    pub ip: String,
+    /// `wpa3`, `wpa2`, `open`, `unknown` (the badge's class).
+    pub security: &'static str,
+    /// "WPA3", "WPA2", … in the page's language.
+    pub label: String,
+}
+
+/// How the device at `ip` joined the room's WiFi: its MAC (the device registry) as one of
+/// hostapd's stations (`None`: not a station now, or no hostapd, e.g. a laptop run).
+pub(crate) fn security_of(app: &AppState, ip: IpAddr) -> Option<WifiSecurity> {
+    let mac = app.devices.mac_behind(ip.to_canonical())?.to_string();
+    app.status
+        .wifi
+        .lock()
+        .as_ref()
+        .and_then(|w| w.security.get(&mac).copied())
+}
+
+/// `security` as the API says it (`wpa3_sae`, `wpa2_psk`, `open`, `unknown`).
+pub(crate) fn security_key(security: WifiSecurity) -> &'static str {
+    match security {
+        WifiSecurity::Wpa3Sae => "wpa3",
+        WifiSecurity::Wpa2Psk => "wpa2",
+        WifiSecurity::Open => "open",
+        WifiSecurity::Unknown => "unknown",
+    }
+}
+
+/// The section for `w` with the LAN's devices that are hostapd's stations now.
+pub fn panel_with_devices(app: &AppState, w: &WifiStatus, tr: &Tr) -> WifiPanel {
+    let mut p = panel(w, tr);
+    if w.security.is_empty() {
+        return p;
+    }
+    p.devices = app
+        .devices
+        .present()
+        .into_iter()
+        .filter_map(|d| {
+            let ip = *d.ips.first()?;
+            let mac = app.devices.mac_behind(ip)?.to_string();
+            let sec = *w.security.get(&mac)?;
+            let key = security_key(sec);
+            Some(JoinedDevice {
+                name: super::page::admin_name(&d.info, tr),
+                ip: ip.to_string(),
+                security: key,
+                label: tr.t(&format!("adm-wifi-{key}")),
+            })
+        })
+        .take(PANEL_DEVICES)
+        .collect();
+    p
+}
+
+/// The section for `w` (without the devices), in `tr`'s language.
+pub fn panel(w: &WifiStatus, tr: &Tr) -> WifiPanel {
+    let n = |v: u64| FluentValue::from(tr.num(v));
+    let txt = |v: &str| FluentValue::from(v.to_owned());
     let mut radio = w
         .radio
         .as_ref()
         .map_or_else(|| w.interface.clone(), radios::describe);
     if let Some(chip) = w.radio.as_ref().and_then(|r| r.chip.as_deref()) {
-        radio.push_str(&format!(", chip {chip}"));
+        radio = tr.ta(
+            "adm-wifi-chip",
+            [("radio", txt(&radio)), ("chip", txt(chip))],
+        );
     }
     if !w.present {
-        radio.push_str(": gone (unplugged, or its driver stopped)");
+        radio = tr.t1("adm-wifi-gone", "radio", &radio);
     }
     let access_point = match w.hostapd_state.as_deref() {
-        Some("ENABLED") => "running (hostapd: ENABLED)".to_owned(),
-        Some(s) => format!("not running (hostapd: {s})"),
-        None => "hostapd does not answer".to_owned(),
+        Some("ENABLED") => tr.t("adm-ap-running"),
+        Some(s) => tr.t1("adm-ap-not-running", "state", s),
+        None => tr.t("adm-ap-silent"),
     };
     let associated = match (w.associated, w.authorized) {
-        (Some(n), Some(a)) => format!("{n} ({a} with the WPA handshake done; from hostapd)"),
-        (Some(n), None) => format!("{n} (from hostapd)"),
-        _ => "unknown (hostapd does not answer)".to_owned(),
+        (Some(c), Some(a)) => tr.ta(
+            "adm-assoc-auth",
+            [("count", n(c.into())), ("authorized", n(a.into()))],
+        ),
+        (Some(c), None) => tr.ta("adm-assoc", [("count", n(c.into()))]),
+        _ => tr.t("adm-assoc-unknown"),
     };
     let capacity = match &w.capacity {
-        Some(c) => format!("about {} ({})", c.stations, c.basis),
-        None => "not known for this driver".to_owned(),
+        Some(c) => tr.ta(
+            "adm-capacity",
+            [("stations", n(c.stations.into())), ("basis", txt(c.basis))],
+        ),
+        None => tr.t("adm-capacity-unknown"),
     };
     let warning = match (w.fill, w.associated, &w.capacity) {
-        (Some(Fill::Full), Some(n), Some(c)) => Some(format!(
-            "Full: {n} devices, about as many as the radio admits ({}). The next device may not \
-             get on; the presenter view says \"room full\". A USB WiFi adapter admits more (see \
-             the README).",
-            c.stations
+        (Some(Fill::Full), Some(c), Some(cap)) => Some(tr.ta(
+            "adm-room-full",
+            [("count", n(c.into())), ("stations", n(cap.stations.into()))],
         )),
-        (Some(Fill::Nearly), Some(n), Some(c)) => Some(format!(
-            "Nearly full: {n} of about {} devices ({} %).",
-            c.stations,
-            u64::from(n) * 100 / u64::from(c.stations.max(1))
+        (Some(Fill::Nearly), Some(c), Some(cap)) => Some(tr.ta(
+            "adm-room-nearly",
+            [
+                ("count", n(c.into())),
+                ("stations", n(cap.stations.into())),
+                (
+                    "percent",
+                    n(u64::from(c) * 100 / u64::from(cap.stations.max(1))),
+                ),
+            ],
         )),
         _ => None,
     };
     let u = &w.uplink;
     let uplink = if u.wifi {
-        format!(
-            "{} joins the WiFi network \"{}\": {}",
-            u.interface,
-            u.ssid.as_deref().unwrap_or(""),
-            match u.wpa_state.as_deref() {
-                Some("COMPLETED") => "joined (wpa_supplicant: COMPLETED)".to_owned(),
-                Some(s) => format!("not joined yet (wpa_supplicant: {s})"),
-                None => "wpa_supplicant does not answer".to_owned(),
-            }
+        let state = match u.wpa_state.as_deref() {
+            Some("COMPLETED") => tr.t("adm-uplink-joined"),
+            Some(s) => tr.t1("adm-uplink-joining", "state", s),
+            None => tr.t("adm-uplink-silent"),
+        };
+        tr.ta(
+            "adm-uplink-wifi",
+            [
+                ("interface", txt(&u.interface)),
+                ("ssid", txt(u.ssid.as_deref().unwrap_or(""))),
+                ("state", txt(&state)),
+            ],
         )
     } else {
-        format!("{} (cable or USB)", u.interface)
+        tr.t1("adm-uplink-cable", "interface", &u.interface)
     };
     let portal = match &u.portal {
-        None => "not checked yet (or uplink.probe_url is empty)".to_owned(),
-        Some(Portal::Open) => "the internet answers".to_owned(),
-        Some(Portal::Captive { answer }) => format!(
-            "the school network wants a login (the check got {answer}): open any web page on a \
-             device joined to this WiFi and log in there"
-        ),
-        Some(Portal::Unreachable { why }) => format!("no answer ({why})"),
+        None => tr.t("adm-portal-unchecked"),
+        Some(Portal::Open) => tr.t("adm-portal-open"),
+        Some(Portal::Captive { answer }) => tr.t1("adm-portal-captive", "answer", answer),
+        Some(Portal::Unreachable { why }) => tr.t1("adm-portal-unreachable", "why", why),
     };
     WifiPanel {
         radio,
@@ -101,12 +190,14 @@ pub fn panel(w: &WifiStatus) -> WifiPanel {
         uplink,
         uplink_problem: u.problem.clone(),
         portal,
+        devices: Vec::new(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
     use crate::system::radios::{Bus, Capacity, Radio};
     use crate::system::wifi_monitor::UplinkStatus;
 
@@ -137,12 +228,13 @@ mod tests {
                 problem: None,
                 portal: Some(Portal::Open),
             },
+            security: Default::default(),
         }
     }
 
     #[test]
     fn the_radio_its_devices_and_the_uplink_in_words() {
-        let p = panel(&usb_room(12, Fill::Nearly));
+        let p = panel(&usb_room(12, Fill::Nearly), &Tr::new(Lang::En));
         assert_eq!(p.radio, "wlan1 (mt7921u, USB), chip 0e8d:7961");
         assert_eq!(p.access_point, "running (hostapd: ENABLED)");
         assert!(p.associated.starts_with("12 (12 with"), "{p:?}");
@@ -153,10 +245,13 @@ mod tests {
         );
         assert!(p
             .uplink
-            .contains("wlan0 joins the WiFi network \"School\": joined"));
+            .contains("wlan0 joins the WiFi network “School”: joined"));
         assert_eq!(p.portal, "the internet answers");
-        assert_eq!(panel(&usb_room(3, Fill::Ok)).warning, None);
-        let full = panel(&usb_room(15, Fill::Full));
+        assert_eq!(
+            panel(&usb_room(3, Fill::Ok), &Tr::new(Lang::En)).warning,
+            None
+        );
+        let full = panel(&usb_room(15, Fill::Full), &Tr::new(Lang::En));
         assert!(full.warning.unwrap().starts_with("Full: 15 devices"));
     }
 
@@ -173,7 +268,7 @@ mod tests {
         w.uplink.portal = Some(Portal::Captive {
             answer: "a redirect (302)".into(),
         });
-        let p = panel(&w);
+        let p = panel(&w, &Tr::new(Lang::En));
         assert!(p
             .radio
             .ends_with(": gone (unplugged, or its driver stopped)"));
@@ -185,5 +280,25 @@ mod tests {
             .ends_with("not joined yet (wpa_supplicant: DISCONNECTED)"));
         assert_eq!(p.uplink_problem.as_deref(), Some("refused the passphrase"));
         assert!(p.portal.starts_with("the school network wants a login"));
+    }
+
+    #[test]
+    fn the_section_in_every_language() {
+        for lang in Lang::ALL {
+            let p = panel(&usb_room(12, Fill::Nearly), &Tr::new(lang));
+            for line in [
+                &p.radio,
+                &p.access_point,
+                &p.associated,
+                &p.capacity,
+                &p.uplink,
+                &p.portal,
+            ] {
+                assert!(!line.contains('⟦'), "{lang:?}: {line}");
+            }
+            assert!(p.warning.unwrap().contains("12"), "{lang:?}");
+        }
+        let de = panel(&usb_room(12, Fill::Nearly), &Tr::new(Lang::De));
+        assert!(de.warning.unwrap().starts_with("Fast voll: 12"));
     }
 }
