@@ -194,6 +194,26 @@ sd_card() { # BOOT_IMG DATA_IMG
   done
 }
 
+# The client's flow ($1: its address) to the page in /api/v1/flows: named, with its bytes.
+check_flow() {
+  local flows flow down up
+  flows=$(block flows)
+  flow=$(jq -c --arg ip "$1" '[.flows[] | select(.device_ip == $ip and
+    .remote_ip == "203.0.113.10" and .remote_port == 80 and .proto == "tcp")] | first' \
+    <<<"$flows" 2>/dev/null || echo null)
+  if [[ $flow == null || -z $flow ]]; then
+    fail "no flow from $1 to 203.0.113.10:80 in /api/v1/flows: $flows"
+  else
+    [[ $(jq -r .domain <<<"$flow") == www.wifi.example ]] && ok "flow named www.wifi.example" ||
+      fail "flow domain is $(jq -r .domain <<<"$flow")"
+    down=$(jq -r .bytes_down <<<"$flow")
+    up=$(jq -r .bytes_up <<<"$flow")
+    ((down >= 65536)) && ok "flow bytes_down $down (page 65536 + headers)" ||
+      fail "flow bytes_down $down"
+    ((up > 0)) && ok "flow bytes_up $up" || fail "flow bytes_up $up"
+  fi
+}
+
 # What both boots must show: the client in, the wrong one out, the flow, the daemon's rights,
 # the watchdog and the clock. $1: how many stations must be authorized on the access point.
 check_common() {
@@ -215,22 +235,7 @@ check_common() {
   [[ $(plain stations) == "$1" ]] && ok "$1 authorized station(s) on the access point" ||
     fail "authorized stations on the access point: $(plain stations), not $1"
 
-  local flows flow down up
-  flows=$(block flows)
-  flow=$(jq -c --arg ip "$lease" '[.flows[] | select(.device_ip == $ip and
-    .remote_ip == "203.0.113.10" and .remote_port == 80 and .proto == "tcp")] | first' \
-    <<<"$flows" 2>/dev/null || echo null)
-  if [[ $flow == null || -z $flow ]]; then
-    fail "no flow from $lease to 203.0.113.10:80 in /api/v1/flows: $flows"
-  else
-    [[ $(jq -r .domain <<<"$flow") == www.wifi.example ]] && ok "flow named www.wifi.example" ||
-      fail "flow domain is $(jq -r .domain <<<"$flow")"
-    down=$(jq -r .bytes_down <<<"$flow")
-    up=$(jq -r .bytes_up <<<"$flow")
-    ((down >= 65536)) && ok "flow bytes_down $down (page 65536 + headers)" ||
-      fail "flow bytes_down $down"
-    ((up > 0)) && ok "flow bytes_up $up" || fail "flow bytes_up $up"
-  fi
+  check_flow "$lease"
 
   # The daemon: its own user, only CAP_NET_ADMIN (bit 12) and CAP_NET_BIND_SERVICE (bit 10).
   local daemon set
@@ -385,6 +390,71 @@ check_class() { # N
     fail "scan alerts: $scans"
 }
 
+# The WiFi uplink boot (S90vm-test's uplink_run): the refused passphrase in plain words with
+# the access point serving; then joined, the client's page through it, the captive portal
+# reported (status and presenter page) and gone after the "login".
+check_uplink() {
+  local wrong portal open lease
+  wrong=$(block status-wrong)
+  portal=$(block status-portal)
+  open=$(block status-open)
+  lease=$(value sta lease)
+  [[ $(plain mode) == settings ]] && ok "the settings were used" || fail "mode $(plain mode)"
+  [[ $(value sta state) == COMPLETED && $lease == 10.42.0.* ]] &&
+    ok "while the uplink is refused, the access point serves: client joined, lease $lease" ||
+    fail "client state $(value sta state), lease $lease while the uplink was refused"
+  jq -e '.wifi.interface == "wlan1" and .wifi.hostapd_state == "ENABLED"' <<<"$wrong" >/dev/null 2>&1 &&
+    ok "the access point runs on wlan1 (the uplink has wlan0), hostapd ENABLED" ||
+    fail "access point: $(jq -c '.wifi | {interface, hostapd_state}' <<<"$wrong" 2>/dev/null)"
+  [[ $(value uplink wrong-key-reported) == found ]] &&
+    jq -e '.wifi.uplink.problem | test("\"School WiFi\" refused the passphrase: check uplink.wifi_passphrase")' \
+      <<<"$wrong" >/dev/null 2>&1 &&
+    ok "refused passphrase in plain words: \"$(jq -r .wifi.uplink.problem <<<"$wrong")\"" ||
+    fail "uplink problem while refused: $(jq -c .wifi.uplink <<<"$wrong" 2>/dev/null)"
+  jq -e '.warnings | map(select(test("refused the passphrase"))) | length == 1' <<<"$wrong" >/dev/null 2>&1 &&
+    ok "and among /api/v1/status's warnings" || fail "warnings: $(jq -c .warnings <<<"$wrong" 2>/dev/null)"
+  grep -q 'refused the passphrase' <<<"$(block problems-wrong)" &&
+    ok "and in the problems file on the boot partition" ||
+    fail "problems file: $(block problems-wrong)"
+  [[ $(value uplink address-while-wrong) == none ]] && ok "no uplink address while refused" ||
+    fail "uplink address while refused: $(value uplink address-while-wrong)"
+
+  [[ $(value uplink address) == 198.51.100.* ]] &&
+    ok "uplink joined \"School WiFi\" ($(value uplink key_mgmt)), lease $(value uplink address)," \
+      "$(awk -v a="$(value uplink joined)" -v f="$(value uplink switched)" 'BEGIN { printf "%.1f", a - f }') s after the passphrase matched" ||
+    fail "uplink address $(value uplink address)"
+  jq -e '.wifi.uplink | .interface == "wlan0" and .wifi == true and .ssid == "School WiFi" and
+    .wpa_state == "COMPLETED" and .problem == null' <<<"$portal" >/dev/null 2>&1 &&
+    ok "/api/v1/status: uplink wlan0 joined to \"School WiFi\", no problem" ||
+    fail "status uplink: $(jq -c .wifi.uplink <<<"$portal" 2>/dev/null)"
+  [[ $(value sta resolved) == 203.0.113.10 ]] &&
+    ok "www.wifi.example resolved through whereflow and the WiFi uplink ($(value sta dns_tries) tries)" ||
+    fail "www.wifi.example resolved to '$(value sta resolved)'"
+  [[ $(value sta fetched) == 65536 ]] && ok "page fetched through the WiFi uplink" ||
+    fail "page fetch gave $(value sta fetched) bytes"
+  check_flow "$lease"
+
+  jq -e '.wifi.uplink.portal | .state == "captive_portal" and
+    (.answer | test("redirect \\(302\\) to http://login.wifi.example/portal"))' <<<"$portal" >/dev/null 2>&1 &&
+    ok "captive portal reported: $(jq -r .wifi.uplink.portal.answer <<<"$portal")" ||
+    fail "portal: $(jq -c .wifi.uplink.portal <<<"$portal" 2>/dev/null)"
+  jq -e '.warnings | map(select(test("^the school network wants a login"))) | length == 1' \
+    <<<"$portal" >/dev/null 2>&1 && ok "warning: the school network wants a login" ||
+    fail "warnings: $(jq -c .warnings <<<"$portal" 2>/dev/null)"
+  [[ -n $(block presenter-portal) ]] && ok "presenter page: \"$(block presenter-portal)\"" ||
+    fail "the presenter page does not say the school network wants a login"
+  [[ $(value uplink open-reported) == found ]] &&
+    jq -e '.wifi.uplink.portal.state == "open" and
+      (.warnings | map(select(test("wants a login"))) | length == 0)' <<<"$open" >/dev/null 2>&1 &&
+    ok "after the login: portal open, warning gone," \
+      "$(awk -v a="$(value uplink cleared)" -v f="$(value uplink login)" 'BEGIN { printf "%.1f", a - f }') s after" ||
+    fail "after the login: $(jq -c '[.wifi.uplink.portal, .warnings]' <<<"$open" 2>/dev/null)"
+  [[ $(value uplink presenter-login-after) == 0 ]] && ok "presenter page no longer asks for a login" ||
+    fail "presenter page still asks for a login"
+  grep -qx $'\tkey_mgmt=WPA-PSK SAE' <<<"$(block uplink-wpa-conf)" &&
+    ok "wpa_supplicant.conf rendered for WPA2/WPA3" || fail "wpa_supplicant.conf: $(block uplink-wpa-conf)"
+}
+
 timeline() {
   echo "vm-test: [$scenario] boot timeline (guest uptime, s):"
   block boot-times | sed 's/^/  /'
@@ -404,7 +474,7 @@ timeline() {
 
 logs() {
   local b
-  for b in syslog hostapd-log wpa-sta-log wpa-bad-log wpa-fgr-log wpa-old-log; do
+  for b in syslog hostapd-log wpa-sta-log wpa-bad-log wpa-fgr-log wpa-old-log school-hostapd-log; do
     echo "--- [$scenario] $b" >&2
     block "$b" >&2
   done
@@ -504,6 +574,16 @@ if selected class && boot "$here/whereflow-settings.toml" "" \
   "vmtest.radios=$((class_n + 2)) vmtest.class=$class_n"; then
   before=$failures
   check_class "$class_n"
+  timeline
+  ((failures == before)) || logs
+fi
+
+# 5. A WiFi uplink: the school's network (hostapd in the guest's "internet" namespace),
+# first refusing the passphrase, then joined, behind a captive portal, then open.
+scenario=uplink
+if selected uplink && boot "$here/whereflow-settings-uplink.toml" "" vmtest.uplink=wifi; then
+  before=$failures
+  check_uplink
   timeline
   ((failures == before)) || logs
 fi

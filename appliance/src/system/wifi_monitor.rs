@@ -26,8 +26,12 @@ use crate::system::wpa_ctrl::{self, Ctrl, UplinkEvent};
 pub const HOSTAPD_CTRL_DIR: &str = "/run/hostapd";
 /// How often the radio and hostapd are looked at.
 const INTERVAL: Duration = Duration::from_secs(5);
-/// How often the captive portal check runs.
+/// How often the captive portal check runs while the internet answers.
 const PROBE_INTERVAL: Duration = Duration::from_secs(60);
+/// How often while it does not (a login page, no answer): the uplink comes up after the
+/// daemon's first look, and once someone logs in the warning should go within seconds, not
+/// a minute (the vm-test's uplink boot showed both).
+const PROBE_RETRY: Duration = Duration::from_secs(10);
 /// Each control request's and probe step's limit.
 const CTRL_TIMEOUT: Duration = Duration::from_secs(1);
 const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -339,9 +343,11 @@ impl Monitor {
             self.read_wpa(&u, out);
         }
         if let Some(url) = &self.probe {
-            let due = self
-                .last_probe
-                .is_none_or(|t| t.elapsed() >= PROBE_INTERVAL);
+            let every = match self.portal {
+                Some(Portal::Open) => PROBE_INTERVAL,
+                _ => PROBE_RETRY,
+            };
+            let due = self.last_probe.is_none_or(|t| t.elapsed() >= every);
             if due {
                 self.last_probe = Some(Instant::now());
                 let p = captive::probe(url, PROBE_TIMEOUT);
