@@ -212,6 +212,11 @@ pub fn uplink_words(ssid: &str, event: &UplinkEvent) -> Option<String> {
             "the uplink WiFi network \"{ssid}\" is not in range (no access point with that name \
              answers): check uplink.wifi_ssid, or move the appliance closer"
         )),
+        UplinkEvent::TempDisabled(reason) if reason == "CONN_FAILED" => Some(format!(
+            "the uplink WiFi network \"{ssid}\" did not let the appliance join (its access point \
+             stopped answering; with WPA3 a wrong uplink.wifi_passphrase can look like this too); \
+             trying again"
+        )),
         UplinkEvent::TempDisabled(reason) => Some(format!(
             "the uplink WiFi network \"{ssid}\" could not be joined ({reason}); trying again"
         )),
@@ -251,6 +256,9 @@ struct Monitor {
     last_radio: Option<Radio>,
     wpa: Option<Ctrl>,
     uplink_problem: Option<String>,
+    /// The last uplink event was a refused passphrase (the CONN_FAILED that follows an SAE
+    /// refusal keeps its words).
+    wrong_key: bool,
     portal: Option<Portal>,
     last_probe: Option<Instant>,
     notes: std::collections::HashMap<&'static str, Option<String>>,
@@ -266,6 +274,7 @@ impl Monitor {
             last_radio: None,
             wpa: None,
             uplink_problem: None,
+            wrong_key: false,
             portal: None,
             last_probe: None,
             notes: Default::default(),
@@ -385,6 +394,10 @@ impl Monitor {
             match c.next_event(Duration::from_millis(1)) {
                 Ok(Some(ev)) => {
                     if let Some(e) = wpa_ctrl::parse_uplink_event(&ev) {
+                        if self.wrong_key && matches!(e, UplinkEvent::TempDisabled(_)) {
+                            continue;
+                        }
+                        self.wrong_key = e == UplinkEvent::WrongKey;
                         problem = uplink_words(&u.wifi_ssid, &e);
                     }
                 }
@@ -540,6 +553,8 @@ mod tests {
         let w = uplink_words("School", &UplinkEvent::NotFound).unwrap();
         assert!(w.contains("not in range") && w.contains("uplink.wifi_ssid"));
         assert_eq!(uplink_words("School", &UplinkEvent::Connected), None);
+        let w = uplink_words("School", &UplinkEvent::TempDisabled("CONN_FAILED".into())).unwrap();
+        assert!(w.contains("wrong uplink.wifi_passphrase"), "{w}");
         let p = Portal::Captive {
             answer: "a redirect (302) to http://login/".into(),
         };
