@@ -40,7 +40,8 @@
 # while the captive portal check (a CGI script) answers with a redirect to a login page
 # (wifi.uplink.portal "captive_portal", the warning, the presenter page's notice "The school
 # network wants a login"); then with 204 (the login done: all of it gone within 10 s).
-# 91 s wall clock for the guest here (about 100 s with the checks); in the default set.
+# 91 s wall clock for the guest on a quiet 2-core machine (169 s beside a cargo build); in
+# the default set.
 # The test proved: wpa_supplicant reports WPA3-SAE's refused confirm as AUTH-REJECT then
 # CONN_FAILED, never WRONG_KEY (the daemon now reads it as a refused passphrase), and the
 # portal check ran once a minute, so neither an uplink that comes up after the daemon's first
