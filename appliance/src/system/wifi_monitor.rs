@@ -27,8 +27,12 @@ use crate::system::wpa_ctrl::{self, Ctrl, UplinkEvent};
 pub const HOSTAPD_CTRL_DIR: &str = "/run/hostapd";
 /// How often the radio and hostapd are looked at.
 const INTERVAL: Duration = Duration::from_secs(5);
-/// How often the captive portal check runs.
+/// How often the captive portal check runs while the internet answers.
 const PROBE_INTERVAL: Duration = Duration::from_secs(60);
+/// How often while it does not (a login page, no answer): the uplink comes up after the
+/// daemon's first look, and once someone logs in the warning should go within seconds, not
+/// a minute (the vm-test's uplink boot showed both).
+const PROBE_RETRY: Duration = Duration::from_secs(10);
 /// Each control request's and probe step's limit.
 const CTRL_TIMEOUT: Duration = Duration::from_secs(1);
 const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -214,6 +218,11 @@ pub fn uplink_words(ssid: &str, event: &UplinkEvent) -> Option<String> {
             "the uplink WiFi network \"{ssid}\" is not in range (no access point with that name \
              answers): check uplink.wifi_ssid, or move the appliance closer"
         )),
+        UplinkEvent::TempDisabled(reason) if reason == "CONN_FAILED" => Some(format!(
+            "the uplink WiFi network \"{ssid}\" did not let the appliance join (its access point \
+             stopped answering; with WPA3 a wrong uplink.wifi_passphrase can look like this too); \
+             trying again"
+        )),
         UplinkEvent::TempDisabled(reason) => Some(format!(
             "the uplink WiFi network \"{ssid}\" could not be joined ({reason}); trying again"
         )),
@@ -253,6 +262,9 @@ struct Monitor {
     last_radio: Option<Radio>,
     wpa: Option<Ctrl>,
     uplink_problem: Option<String>,
+    /// The last uplink event was a refused passphrase (the CONN_FAILED that follows an SAE
+    /// refusal keeps its words).
+    wrong_key: bool,
     portal: Option<Portal>,
     last_probe: Option<Instant>,
     notes: std::collections::HashMap<&'static str, Option<String>>,
@@ -268,6 +280,7 @@ impl Monitor {
             last_radio: None,
             wpa: None,
             uplink_problem: None,
+            wrong_key: false,
             portal: None,
             last_probe: None,
             notes: Default::default(),
@@ -353,9 +366,11 @@ impl Monitor {
             self.read_wpa(&u, out);
         }
         if let Some(url) = &self.probe {
-            let due = self
-                .last_probe
-                .is_none_or(|t| t.elapsed() >= PROBE_INTERVAL);
+            let every = match self.portal {
+                Some(Portal::Open) => PROBE_INTERVAL,
+                _ => PROBE_RETRY,
+            };
+            let due = self.last_probe.is_none_or(|t| t.elapsed() >= every);
             if due {
                 self.last_probe = Some(Instant::now());
                 let p = captive::probe(url, PROBE_TIMEOUT);
@@ -393,6 +408,10 @@ impl Monitor {
             match c.next_event(Duration::from_millis(1)) {
                 Ok(Some(ev)) => {
                     if let Some(e) = wpa_ctrl::parse_uplink_event(&ev) {
+                        if self.wrong_key && matches!(e, UplinkEvent::TempDisabled(_)) {
+                            continue;
+                        }
+                        self.wrong_key = e == UplinkEvent::WrongKey;
                         problem = uplink_words(&u.wifi_ssid, &e);
                     }
                 }
@@ -548,6 +567,8 @@ mod tests {
         let w = uplink_words("School", &UplinkEvent::NotFound).unwrap();
         assert!(w.contains("not in range") && w.contains("uplink.wifi_ssid"));
         assert_eq!(uplink_words("School", &UplinkEvent::Connected), None);
+        let w = uplink_words("School", &UplinkEvent::TempDisabled("CONN_FAILED".into())).unwrap();
+        assert!(w.contains("wrong uplink.wifi_passphrase"), "{w}");
         let p = Portal::Captive {
             answer: "a redirect (302) to http://login/".into(),
         };

@@ -177,7 +177,8 @@ pub enum UplinkEvent {
     Connected,
     /// Left it (or was dropped).
     Disconnected,
-    /// The passphrase was refused.
+    /// The passphrase was refused (WPA2's handshake failed, or WPA3-SAE's confirm was
+    /// rejected).
     WrongKey,
     /// The network is not in range.
     NotFound,
@@ -192,8 +193,18 @@ pub fn parse_uplink_event(event: &str) -> Option<UplinkEvent> {
         Some(i) if event.starts_with('<') => &event[i + 1..],
         _ => event,
     };
+    let field = |key: &str| {
+        text.split_whitespace()
+            .find_map(|w| w.strip_prefix(key)?.strip_prefix('='))
+    };
     let name = text.split_whitespace().next()?;
     match name {
+        // WPA3-SAE (auth_type 3) refused at its second step, the confirm: the two sides'
+        // passwords differ. wpa_supplicant then reports only CONN_FAILED, as for a network
+        // that stopped answering (the vm-test's uplink boot showed it).
+        "CTRL-EVENT-AUTH-REJECT" => (field("auth_type") == Some("3")
+            && field("auth_transaction") == Some("2"))
+        .then_some(UplinkEvent::WrongKey),
         "CTRL-EVENT-CONNECTED" => Some(UplinkEvent::Connected),
         "CTRL-EVENT-DISCONNECTED" => Some(UplinkEvent::Disconnected),
         "CTRL-EVENT-NETWORK-NOT-FOUND" => Some(UplinkEvent::NotFound),
@@ -299,6 +310,14 @@ mod tests {
             Some(UplinkEvent::Connected)
         );
         assert_eq!(parse_uplink_event("<3>CTRL-EVENT-SCAN-RESULTS "), None);
+        // hostapd 2.10 rejecting a WPA3-SAE confirm (the passphrase differs), and a commit
+        // refused for another reason (an unsupported group: not the passphrase).
+        let e = "<3>CTRL-EVENT-AUTH-REJECT 02:00:00:00:03:00 auth_type=3 auth_transaction=2 \
+                 status_code=15";
+        assert_eq!(parse_uplink_event(e), Some(UplinkEvent::WrongKey));
+        let e = "<3>CTRL-EVENT-AUTH-REJECT 02:00:00:00:03:00 auth_type=3 auth_transaction=1 \
+                 status_code=77";
+        assert_eq!(parse_uplink_event(e), None);
         assert!(is_event("<3>CTRL-EVENT-SCAN-STARTED "));
         assert!(!is_event("OK\n"));
     }
