@@ -62,6 +62,11 @@ struct SetupArgs {
         default_value = "/data/whereflow-setup-passphrase"
     )]
     fallback_passphrase_file: PathBuf,
+    /// The copy of the problems file the daemon keeps its notes in (the recovery code, the
+    /// uplink's state), when the boot partition is read-only to it; the init script copies it
+    /// there before the daemon starts and back while it runs. Default: the problems file.
+    #[arg(long, value_name = "FILE")]
+    daemon_problems: Option<PathBuf>,
     /// The image's defaults for the daemon, used where the settings set nothing (ignored
     /// if missing).
     #[arg(
@@ -171,6 +176,7 @@ fn setup(args: SetupArgs) -> ExitCode {
         out: args.out,
         problems_file: args.problems,
         fallback_passphrase_file: args.fallback_passphrase_file,
+        daemon_problems_file: args.daemon_problems,
         image_defaults: Some(args.image_defaults),
         fallback_reason: args.fallback_reason,
         rewrite_admin_password: !args.keep_admin_password,

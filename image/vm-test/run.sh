@@ -440,11 +440,10 @@ check_uplink() {
     fail "uplink problem while refused: $(jq -c .wifi.uplink <<<"$wrong" 2>/dev/null)"
   jq -e '.warnings | map(select(test("refused the passphrase"))) | length == 1' <<<"$wrong" >/dev/null 2>&1 &&
     ok "and among /api/v1/status's warnings" || fail "warnings: $(jq -c .warnings <<<"$wrong" 2>/dev/null)"
-  # Not checked: the daemon's note cannot reach the problems file while /boot is mounted
-  # read-only (S12mounts), as it is here and on the appliance.
+  # The daemon's note, through its copy (S50whereflow carries it to the read-only /boot).
   grep -q 'refused the passphrase' <<<"$(block problems-wrong)" &&
     ok "and in the problems file on the boot partition" ||
-    echo "vm-test: [uplink] (the problems file on the read-only /boot has no uplink note)"
+    fail "the problems file on the boot partition has no uplink note: $(block problems-wrong)"
   [[ $(value uplink address-while-wrong) == none ]] && ok "no uplink address while refused" ||
     fail "uplink address while refused: $(value uplink address-while-wrong)"
 
@@ -528,13 +527,19 @@ if selected good && boot "$here/whereflow-settings.toml"; then
   check_common 2
   check_security
   check_forgery
-  # The boot partition: the admin password hashed in place, no problems file.
+  # The boot partition: the admin password hashed in place; the problems file holds no
+  # problem, only the running daemon's notes: the admin recovery code (the daemon cannot
+  # write to the read-only /boot: S50whereflow carries its copy there).
   # shellcheck disable=SC2016 # a literal $ in the pattern
   grep -q '^password_hash = "\$argon2id\$' <<<"$(block boot-admin)" &&
     ok "admin password hashed on the boot partition" ||
     fail "admin section on the boot partition: $(block boot-admin)"
-  grep -q 'whereflow-problems.txt' <<<"$(block boot-files)" &&
-    fail "a problems file was written: $(block boot-files)" || ok "no problems file"
+  notes=$(block boot-notes)
+  [[ $(head -n1 <<<"$notes") == "--- notes from the running appliance (not problems) ---" ]] &&
+    ok "no problems in the problems file, only notes" || fail "the problems file: $notes"
+  grep -Eq '^Admin recovery code \(type it as the password; works once\): [A-Z2-9-]{16,}$' <<<"$notes" &&
+    ok "the admin recovery code is on the boot partition" ||
+    fail "no admin recovery code in the problems file: $notes"
   jq -e '.warnings | map(select(test("settings"))) | length == 0' <<<"$(block status)" >/dev/null 2>&1 &&
     ok "no settings warnings in /api/v1/status" ||
     fail "status warnings: $(block status | jq -c .warnings 2>/dev/null)"

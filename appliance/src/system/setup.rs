@@ -31,6 +31,10 @@ pub struct SetupOptions {
     pub problems_file: PathBuf,
     /// Where the fallback passphrase is kept (`/data/whereflow-setup-passphrase`).
     pub fallback_passphrase_file: PathBuf,
+    /// The problems file as the daemon is told of it, when not `problems_file` itself: the
+    /// daemon cannot write to the read-only boot partition, so on the appliance it keeps its
+    /// notes in a copy the init scripts carry over (`S50whereflow`).
+    pub daemon_problems_file: Option<PathBuf>,
     /// The image's defaults for the daemon (`/etc/whereflow/image-defaults.toml`), if any: used
     /// where the settings set nothing.
     pub image_defaults: Option<PathBuf>,
@@ -335,7 +339,10 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
     let mut passphrase_note = None;
     let cx = RenderContext {
         settings_path: &opts.settings,
-        problems_file: &opts.problems_file,
+        problems_file: opts
+            .daemon_problems_file
+            .as_deref()
+            .unwrap_or(&opts.problems_file),
         image_defaults: image_defaults.as_ref(),
         admin_password_hash: hash.as_deref(),
         extra: &extra,
@@ -735,6 +742,7 @@ mod tests {
             out: dir.join("run"),
             problems_file: dir.join("boot/whereflow-problems.txt"),
             fallback_passphrase_file: dir.join("data/whereflow-setup-passphrase"),
+            daemon_problems_file: None,
             image_defaults: None,
             fallback_reason: None,
             rewrite_admin_password: false,
@@ -774,6 +782,7 @@ mod tests {
             out: dir.join("run"),
             problems_file: dir.join("boot/whereflow-problems.txt"),
             fallback_passphrase_file: dir.join("data/whereflow-setup-passphrase"),
+            daemon_problems_file: None,
             image_defaults: Some(dir.join("etc/image-defaults.toml")),
             fallback_reason: None,
             rewrite_admin_password: true,
@@ -815,6 +824,24 @@ mod tests {
         }
         let runtime = std::fs::read_to_string(opts.out.join(DAEMON_TOML)).unwrap();
         assert!(runtime.contains(&format!("password_hash = \"{hash}\"")));
+        assert!(runtime.contains(&format!(
+            "problems_file = \"{}\"",
+            opts.problems_file.display()
+        )));
+        // On the appliance the daemon is told of its writable copy instead (the boot
+        // partition is read-only to it).
+        let copy = dir.join("run/notes/whereflow-problems.txt");
+        let with_copy = SetupOptions {
+            daemon_problems_file: Some(copy.clone()),
+            ..opts.clone()
+        };
+        run(&with_copy).unwrap();
+        let runtime = std::fs::read_to_string(opts.out.join(DAEMON_TOML)).unwrap();
+        assert!(
+            runtime.contains(&format!("problems_file = \"{}\"", copy.display())),
+            "{runtime}"
+        );
+        run(&opts).unwrap();
 
         // Two USB adapters plugged in: the first by name serves the room, and the console,
         // the daemon's status (system.notes) and the problems file say so.

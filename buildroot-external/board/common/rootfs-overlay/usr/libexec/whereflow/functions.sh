@@ -8,6 +8,11 @@ WF_SETTINGS=/boot/whereflow-settings.toml
 # not there (see wf_settings_file).
 WF_SETTINGS_OLD=/boot/whereflow.toml
 WF_PROBLEMS=/boot/whereflow-problems.txt
+# The daemon's copy of the problems file: it has no right to make the boot partition
+# writable, so it keeps its notes (the admin recovery code, the uplink's state) here;
+# wf_notes_prepare fills it before the daemon starts, wf_notes_back carries it back.
+WF_NOTES_DIR=/run/whereflow-notes
+WF_PROBLEMS_LIVE=$WF_NOTES_DIR/whereflow-problems.txt
 WF_DATA=/data
 # The daemon's configuration, rendered by setup (it holds the WiFi passphrase).
 WF_DAEMON_CONF=$WF_RUN/daemon.toml
@@ -30,11 +35,23 @@ wf_say() {
 # too, so setup's problems above it stay as they are; an earlier note with the same label
 # goes), with the boot partition writable for the moment it takes.
 WF_NOTES_MARKER="--- notes from the running appliance (not problems) ---"
-wf_note() {
+# The boot partition writable for a moment: wf_boot_rw, write, wf_boot_ro (read-only again
+# if it was).
+wf_boot_rw() {
 	wf_ro=no
 	if awk '$2 == "/boot" && $4 ~ /^ro(,|$)/ { found = 1 } END { exit !found }' /proc/mounts; then
 		mount -o remount,rw /boot 2>/dev/null && wf_ro=yes
 	fi
+}
+wf_boot_ro() {
+	sync
+	if [ "$wf_ro" = yes ]; then
+		mount -o remount,ro /boot 2>/dev/null || true
+	fi
+}
+
+wf_note() {
+	wf_boot_rw
 	wf_tmp="$WF_PROBLEMS.new"
 	{
 		if [ -f "$WF_PROBLEMS" ]; then
@@ -47,10 +64,31 @@ wf_note() {
 		echo "$1: $2"
 	} >"$wf_tmp" && chmod 600 "$wf_tmp" 2>/dev/null
 	mv -f "$wf_tmp" "$WF_PROBLEMS" || rm -f "$wf_tmp"
-	sync
-	if [ "$wf_ro" = yes ]; then
-		mount -o remount,ro /boot 2>/dev/null || true
+	wf_boot_ro
+}
+
+# Before the daemon starts: its copy of the problems file as the boot partition has it (none
+# if there is none), its own to write.
+wf_notes_prepare() {
+	mkdir -p "$WF_NOTES_DIR"
+	chown whereflow:whereflow "$WF_NOTES_DIR" && chmod 700 "$WF_NOTES_DIR"
+	if [ -f "$WF_PROBLEMS" ]; then
+		cp "$WF_PROBLEMS" "$WF_PROBLEMS_LIVE" &&
+			chown whereflow:whereflow "$WF_PROBLEMS_LIVE" && chmod 600 "$WF_PROBLEMS_LIVE"
+	else
+		rm -f "$WF_PROBLEMS_LIVE"
 	fi
+}
+
+# The daemon's copy onto the boot partition, if it changed.
+wf_notes_back() {
+	[ -f "$WF_PROBLEMS_LIVE" ] || return 0
+	cmp -s "$WF_PROBLEMS_LIVE" "$WF_PROBLEMS" && return 0
+	wf_boot_rw
+	wf_tmp="$WF_PROBLEMS.new"
+	cp "$WF_PROBLEMS_LIVE" "$wf_tmp" && chmod 600 "$wf_tmp" 2>/dev/null
+	mv -f "$wf_tmp" "$WF_PROBLEMS" || rm -f "$wf_tmp"
+	wf_boot_ro
 }
 
 # Load the variables setup rendered (WF_AP_INTERFACE, WF_AP_ADDRESS, WF_UPLINK,
@@ -81,19 +119,14 @@ wf_settings_file() {
 # Arguments are passed on (e.g. --fallback-reason TEXT). Returns setup's status:
 # 0 settings used, 2 fallback rendered, other: nothing usable rendered.
 wf_setup() {
-	wf_ro=no
-	if awk '$2 == "/boot" && $4 ~ /^ro(,|$)/ { found = 1 } END { exit !found }' /proc/mounts; then
-		mount -o remount,rw /boot 2>/dev/null && wf_ro=yes
-	fi
+	wf_boot_rw
 	mkdir -p "$WF_RUN"
 	wf_settings=$(wf_settings_file)
 	whereflow setup --settings "$wf_settings" --out "$WF_RUN" --problems "$WF_PROBLEMS" \
-		--fallback-passphrase-file "$WF_DATA/whereflow-setup-passphrase" "$@"
+		--fallback-passphrase-file "$WF_DATA/whereflow-setup-passphrase" \
+		--daemon-problems "$WF_PROBLEMS_LIVE" "$@"
 	wf_status=$?
-	sync
-	if [ "$wf_ro" = yes ]; then
-		mount -o remount,ro /boot 2>/dev/null || true
-	fi
+	wf_boot_ro
 	# The daemon's configuration holds the WiFi passphrase: its group only.
 	if [ -f "$WF_DAEMON_CONF" ]; then
 		chgrp whereflow "$WF_DAEMON_CONF" 2>/dev/null || true
