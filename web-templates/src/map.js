@@ -15,6 +15,7 @@ import { fetchJson, startLive } from "./lib/live.js";
 import { startMarks } from "./lib/marks.js";
 import { startReplay } from "./lib/replay.js";
 import { COUNTRY_POINTS } from "./lib/country-points.js";
+import { motion } from "./lib/motion.js";
 import { COUNTRIES } from "whereflow:countries";
 import { byId, categories, countryName, countryNumeric, fill, h, param, REDUCED_MOTION, setParams, windowButtons } from "./lib/dom.js";
 import { language, t } from "./lib/i18n.js";
@@ -136,13 +137,18 @@ function homeText() {
   return home && home.name ? t("map-you-are-here-named", { name: home.name }) : t("map-you-are-here");
 }
 
+// Updates animate only now and then (see lib/motion.js).
+const mapMotion = motion(container, { durationMs: 500 });
+
 function draw(data, animate) {
+  const t0 = performance.now();
   const rows = (data.paths || []).filter((r) => !state.device || r.device === state.device);
   const now = Date.parse(data.generated) || Date.now();
   const { placed, unplaced } = hotspots(rows, { locate, countryName, now });
+  const t1 = performance.now();
   const homePos = drawHome();
   const max = placed.reduce((m, s) => Math.max(m, s.bytes), 0);
-  const dur = animate && !REDUCED_MOTION ? 500 : 0;
+  const dur = mapMotion.next(animate);
   const tr = (sel) => (dur ? sel.transition().duration(dur) : sel);
 
   // Countries that data went to are shaded (the circles carry the detail).
@@ -235,6 +241,9 @@ function draw(data, animate) {
   g.sort((a, b) => b.bytes - a.bytes);
 
   describe(rows, placed, unplaced);
+  // Each update's render, for the browser test on a throttled CPU (e2e/throttle.mjs).
+  performance.clearMeasures("wf-render");
+  performance.measure("wf-render", { start: t0, detail: { view: "map", rows: rows.length, animated: dur > 0, places_ms: t1 - t0 } });
 }
 
 function words(s) {

@@ -11,6 +11,7 @@ import { deviceLabel, formatBytes, formatShare, plural, truncate } from "./lib/f
 import { startLive } from "./lib/live.js";
 import { byId, countryName, fill, h, param, REDUCED_MOTION, setParams, windowButtons, SVG_NS } from "./lib/dom.js";
 import { synthetic } from "./lib/synthetic.js";
+import { motion } from "./lib/motion.js";
 import { startMarks } from "./lib/marks.js";
 import { startReplay } from "./lib/replay.js";
 import { t } from "./lib/i18n.js";
@@ -80,8 +81,8 @@ function dims() {
   return { width, height, font, narrow };
 }
 
-/** Lay out and draw `graph`; `animate` = with transitions. Returns nothing. */
-function draw(graph, { width, height, font, narrow }, animate) {
+/** Lay out and draw `graph`; `dur` = its transitions' milliseconds (0: none). Returns nothing. */
+function draw(graph, { width, height, font, narrow }, dur) {
   const line = Math.round(font * 1.35);
   const head = font + 10;
   const right = narrow ? Math.round(width * 0.22) : Math.min(190, Math.round(width * 0.14));
@@ -114,7 +115,6 @@ function draw(graph, { width, height, font, narrow }, animate) {
   const gap = nodes.length ? Math.max(40, (x[1] ?? width) - (x[0] ?? 0) - nodeW - 10) : 80;
   const maxChars = (c) => Math.max(4, Math.floor((c === "country" ? right - 8 : gap) / (font * 0.56)));
 
-  const dur = animate && !REDUCED_MOTION ? 550 : 0;
   const tr = (sel) => (dur ? sel.transition().duration(dur) : sel);
   const path = sankeyLinkHorizontal();
   const metricWords = (v) => (graph.metric === "connections" ? plural(v, "connection") : formatBytes(v));
@@ -277,6 +277,10 @@ document.addEventListener("keydown", (e) => {
   }
 });
 
+// Updates animate only now and then (see lib/motion.js): not on a fast stream, not for a
+// phone that asks for reduced motion.
+const sankeyMotion = motion(svg.node(), { durationMs: 550 });
+
 function topN(d) {
   const line = Math.round(d.font * 1.35);
   return Math.min(40, Math.max(4, Math.floor((0.62 * (d.height - d.font - 12)) / line)));
@@ -294,22 +298,57 @@ function render(data, { animate = true, keepOrder = true } = {}) {
     countryName,
   });
   state.graph = graph;
+  const t1 = performance.now();
   // The words above the chart first: they move it down.
   describe(data, graph);
-  draw(graph, dims(), animate);
+  const t2 = performance.now();
+  const dur = sankeyMotion.next(animate);
+  draw(graph, dims(), dur);
   state.order = stableOrder(graph);
   const ms = performance.now() - t0;
   chart.dataset.renderMs = ms.toFixed(1);
+  // Each update's render, for the browser test on a throttled CPU (e2e/throttle.mjs).
+  // Only the latest is kept (an open page would collect them for hours); the test observes them.
+  performance.clearMeasures("wf-render");
+  performance.measure("wf-render", { start: t0, detail: { view: "sankey", rows: (data.paths || []).length, animated: dur > 0, graph_ms: t1 - t0, words_ms: t2 - t1 } });
   return ms;
 }
 
+/** The `n` rows of the most bytes, biggest first, without sorting them all. */
+function biggest(rows, n) {
+  const size = (r) => (r.bytes_up || 0) + (r.bytes_down || 0);
+  const top = [];
+  for (const r of rows) {
+    const s = size(r);
+    if (top.length === n && s <= size(top[n - 1])) continue;
+    let i = top.length;
+    while (i > 0 && size(top[i - 1]) < s) i -= 1;
+    top.splice(i, 0, r);
+    if (top.length > n) top.pop();
+  }
+  return top;
+}
+
 function describe(data, graph) {
-  const rows = (data.paths || []).filter((r) => !state.device || r.device === state.device);
-  const devices = new Set(rows.map((r) => r.device)).size;
-  const orgs = new Set(rows.map((r) => r.org).filter(Boolean)).size;
-  const countries = new Set(rows.map((r) => r.country).filter(Boolean)).size;
-  const bytes = rows.reduce((s, r) => s + (r.bytes_up || 0) + (r.bytes_down || 0), 0);
-  const trackerBytes = rows.filter((r) => r.tracker).reduce((s, r) => s + (r.bytes_up || 0) + (r.bytes_down || 0), 0);
+  const all = data.paths || [];
+  const rows = state.device ? all.filter((r) => r.device === state.device) : all;
+  // One pass: this runs on every update, over tens of thousands of rows on a big class.
+  const devs = new Set();
+  const orgSet = new Set();
+  const countrySet = new Set();
+  let bytes = 0;
+  let trackerBytes = 0;
+  for (const r of rows) {
+    devs.add(r.device);
+    if (r.org) orgSet.add(r.org);
+    if (r.country) countrySet.add(r.country);
+    const b = (r.bytes_up || 0) + (r.bytes_down || 0);
+    bytes += b;
+    if (r.tracker) trackerBytes += b;
+  }
+  const devices = devs.size;
+  const orgs = orgSet.size;
+  const countries = countrySet.size;
   const when = WINDOW_WORDS[state.window] ? t(WINDOW_WORDS[state.window]) : "";
   empty.hidden = graph.nodes.length > 0;
   svg.attr("hidden", graph.nodes.length ? null : "");
@@ -327,10 +366,7 @@ function describe(data, graph) {
     });
   }
   // The same as a list: the biggest paths, for screen readers and anyone who prefers words.
-  const top = rows
-    .slice()
-    .sort((a, b) => (b.bytes_up + b.bytes_down) - (a.bytes_up + a.bytes_down))
-    .slice(0, 12);
+  const top = biggest(rows, 12);
   const names = new Map((data.devices || []).map((x) => [x.id, deviceLabel(x)]));
   fill(
     table.tBodies[0],

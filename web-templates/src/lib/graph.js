@@ -92,8 +92,9 @@ function limitFor(topN, column) {
  *
  * Returns `{nodes, links, rows, total, trackerTotal, hidden}`: nodes `{id, column, key, label,
  * value, trackerValue, tracker, other, count, you, title}`; links `{id, source, target, value,
- * tracker}` (source/target are node ids); `rows` are the node and link ids each input row
- * passes through (`{nodes, links}`, for highlighting); `hidden` counts what went into each "other" node.
+ * tracker}` (source/target are node ids); `rows` are the node and link ids of each way the
+ * input rows take through the graph (`{nodes, links}`, one per distinct way, for
+ * highlighting); `hidden` counts what went into each "other" node.
  */
 export function buildGraph(data, options = {}) {
   const metric = options.metric === "connections" ? "connections" : "bytes";
@@ -104,47 +105,107 @@ export function buildGraph(data, options = {}) {
     devices,
     countryName: options.countryName || ((c) => c),
   };
-  const rows = filterPaths(allRows, options.device).filter((r) => metricValue(r, metric) > 0);
-
-  // Totals per column key, to choose the top N.
-  const totals = COLUMNS.map(() => new Map());
-  for (const r of rows) {
+  // One pass over the rows (tens of thousands on a big class, on a phone, several times a
+  // second): each row's value and keys once, numbers from there on.
+  const rows = filterPaths(allRows, options.device);
+  const n = rows.length;
+  const C = COLUMNS.length;
+  // Each column's keys get numbers as they come (`names`), each row its value and its
+  // numbers once (`codes`); from there on arrays of numbers, no strings.
+  const values = new Float64Array(n);
+  const codes = new Int32Array(n * C);
+  const ids_ = COLUMNS.map(() => new Map());
+  const names = COLUMNS.map(() => []);
+  const sums = COLUMNS.map(() => []);
+  for (let j = 0; j < n; j += 1) {
+    const r = rows[j];
     const v = metricValue(r, metric);
-    COLUMNS.forEach((c, i) => {
-      const k = rowKey(r, c);
-      totals[i].set(k, (totals[i].get(k) || 0) + v);
-    });
+    values[j] = v;
+    if (!(v > 0)) continue;
+    for (let i = 0; i < C; i += 1) {
+      const k = rowKey(r, COLUMNS[i]);
+      let x = ids_[i].get(k);
+      if (x === undefined) {
+        x = names[i].length;
+        ids_[i].set(k, x);
+        names[i].push(k);
+        sums[i].push(0);
+      }
+      sums[i][x] += v;
+      codes[j * C + i] = x;
+    }
   }
-  const kept = COLUMNS.map((c, i) => {
+  // Kept keys get a number per column (1, 2, ...); 0 is the column's "other".
+  const keptOf = [];
+  const keyAt = [];
+  const hiddenCount = [];
+  COLUMNS.forEach((c, i) => {
     const limit = limitFor(options.topN, c);
-    const entries = [...totals[i].entries()];
-    if (entries.length <= limit) return new Set(entries.map(([k]) => k));
-    entries.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    return new Set(entries.slice(0, limit - 1).map(([k]) => k));
+    let order = names[i].map((_, x) => x);
+    if (order.length > limit) {
+      order.sort((a, b) => sums[i][b] - sums[i][a] || (names[i][a] < names[i][b] ? -1 : names[i][a] > names[i][b] ? 1 : 0));
+      order = order.slice(0, limit - 1);
+    }
+    const to = new Int32Array(names[i].length);
+    order.forEach((x, rank) => {
+      to[x] = rank + 1;
+    });
+    keptOf.push(to);
+    keyAt.push([OTHER, ...order.map((x) => names[i][x])]);
+    hiddenCount.push(names[i].length - order.length);
   });
+
+  // The rows summed by their way through the graph (kept key or "other" in each column, and
+  // tracker or not): a few hundred ways, whatever the number of rows. A way is one number
+  // while the columns' sizes multiply to a safe integer (the top N of a sankey always do),
+  // else its numbers joined.
+  const base = keyAt.map((a) => a.length);
+  const numeric = base.reduce((p, b) => p * b, 2) < Number.MAX_SAFE_INTEGER;
+  const ways = new Map();
+  let total = 0;
+  let trackerTotal = 0;
+  for (let j = 0; j < n; j += 1) {
+    const v = values[j];
+    if (!(v > 0)) continue;
+    const tracker = rows[j].tracker === true;
+    let code;
+    if (numeric) {
+      code = 0;
+      for (let i = 0; i < C; i += 1) code = code * base[i] + keptOf[i][codes[j * C + i]];
+      code = code * 2 + (tracker ? 1 : 0);
+    } else {
+      code = `${COLUMNS.map((c, i) => keptOf[i][codes[j * C + i]]).join(",")},${tracker ? 1 : 0}`;
+    }
+    total += v;
+    if (tracker) trackerTotal += v;
+    ways.set(code, (ways.get(code) || 0) + v);
+  }
 
   const nodes = new Map();
   const links = new Map();
   const rowIds = [];
-  const hiddenKeys = COLUMNS.map(() => new Set());
-  let total = 0;
-  let trackerTotal = 0;
-
-  for (const r of rows) {
-    const v = metricValue(r, metric);
-    const tracker = r.tracker === true;
-    total += v;
-    if (tracker) trackerTotal += v;
-    const ids = COLUMNS.map((c, i) => {
-      let k = rowKey(r, c);
-      if (!kept[i].has(k)) {
-        hiddenKeys[i].add(k);
-        k = OTHER;
+  for (const [code0, v] of ways) {
+    let tracker;
+    let xs;
+    if (numeric) {
+      let code = code0;
+      tracker = code % 2 === 1;
+      code = Math.floor(code / 2);
+      xs = new Array(COLUMNS.length);
+      for (let i = COLUMNS.length - 1; i >= 0; i -= 1) {
+        xs[i] = code % base[i];
+        code = Math.floor(code / base[i]);
       }
+    } else {
+      xs = code0.split(",").map(Number);
+      tracker = xs.pop() === 1;
+    }
+    const ids = COLUMNS.map((c, i) => {
+      const k = keyAt[i][xs[i]];
       const id = nodeId(c, k);
-      let n = nodes.get(id);
-      if (!n) {
-        n = {
+      let node = nodes.get(id);
+      if (!node) {
+        node = {
           id,
           column: c,
           key: k,
@@ -156,10 +217,10 @@ export function buildGraph(data, options = {}) {
           count: 0,
           you: c === "device" && !!(devices.get(k) || {}).you,
         };
-        nodes.set(id, n);
+        nodes.set(id, node);
       }
-      n.value += v;
-      if (tracker) n.trackerValue += v;
+      node.value += v;
+      if (tracker) node.trackerValue += v;
       return id;
     });
     const linkIds = [];
@@ -178,7 +239,7 @@ export function buildGraph(data, options = {}) {
 
   const hidden = {};
   COLUMNS.forEach((c, i) => {
-    hidden[c] = hiddenKeys[i].size;
+    hidden[c] = hiddenCount[i];
   });
   for (const n of nodes.values()) {
     if (n.other) {

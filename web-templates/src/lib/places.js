@@ -22,27 +22,27 @@ export function hotspots(rows, { locate = () => null, countryName = (c) => c, no
     const lat = num(r.lat);
     const lon = num(r.lon);
     const country = r.country || null;
-    let key;
-    let label;
-    let pos = null;
-    if (r.city && lat !== null && lon !== null) {
-      key = `city:${country || ""}:${r.city}`;
-      label = r.city;
-      pos = [lon, lat];
-    } else if (country) {
-      key = `country:${country}`;
-      label = countryName(country) || country;
-      pos = locate(country) || (lat !== null && lon !== null ? [lon, lat] : null);
-    } else if (lat !== null && lon !== null) {
-      key = `at:${lat.toFixed(1)},${lon.toFixed(1)}`;
-      label = t("name-unknown-place");
-      pos = [lon, lat];
-    } else {
-      key = "unknown";
-      label = t("name-unknown-place");
-    }
+    // The key first; the label and position only for a new place (this runs for every row
+    // on every update: tens of thousands on a big class).
+    const kind = r.city && lat !== null && lon !== null ? "city" : country ? "country" : lat !== null && lon !== null ? "at" : "unknown";
+    const key =
+      kind === "city" ? `city:${country || ""}:${r.city}` : kind === "country" ? `country:${country}` : kind === "at" ? `at:${lat.toFixed(1)},${lon.toFixed(1)}` : "unknown";
     let s = spots.get(key);
     if (!s) {
+      let label;
+      let pos = null;
+      if (kind === "city") {
+        label = r.city;
+        pos = [lon, lat];
+      } else if (kind === "country") {
+        label = countryName(country) || country;
+        pos = locate(country) || (lat !== null && lon !== null ? [lon, lat] : null);
+      } else if (kind === "at") {
+        label = t("name-unknown-place");
+        pos = [lon, lat];
+      } else {
+        label = t("name-unknown-place");
+      }
       s = {
         key,
         label,
@@ -56,6 +56,7 @@ export function hotspots(rows, { locate = () => null, countryName = (c) => c, no
         open: 0,
         trackerBytes: 0,
         lastSeen: 0,
+        lastSeenText: null,
         devices: new Set(),
         orgs: new Map(),
         categories: new Map(),
@@ -71,8 +72,12 @@ export function hotspots(rows, { locate = () => null, countryName = (c) => c, no
     if (r.org) s.orgs.set(r.org, (s.orgs.get(r.org) || 0) + b);
     const cat = r.category || "other";
     s.categories.set(cat, (s.categories.get(cat) || 0) + b);
-    const seen = Date.parse(r.last_seen);
-    if (Number.isFinite(seen) && seen > s.lastSeen) s.lastSeen = seen;
+    // Many rows of a place share their last-seen time: parsed once.
+    if (r.last_seen !== s.lastSeenText) {
+      s.lastSeenText = r.last_seen;
+      const seen = Date.parse(r.last_seen);
+      if (Number.isFinite(seen) && seen > s.lastSeen) s.lastSeen = seen;
+    }
   }
   const out = [...spots.values()].map((s) => {
     const cats = [...s.categories.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
