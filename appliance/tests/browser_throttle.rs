@@ -32,7 +32,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::browser::{assert_clean_page, fresh_out_dir, node_script, report, test_db};
+use common::browser::{
+    assert_clean_page, fresh_out_dir, internet_answers, node_script, report, test_db,
+};
 use common::Daemon;
 use hickory_proto::rr::RecordType;
 use whereflow_lab::{Lab, LabOptions, Zone};
@@ -82,16 +84,7 @@ fn sankey_and_map_on_a_cpu_throttled_phone_with_50_devices_and_500_domains() {
     })
     .expect("building the lab (needs root)");
     for prefix in RANGES {
-        let out = lab
-            .command(lab.internet(), "ip")
-            .args(["route", "add", "local", prefix, "dev", "lo"])
-            .output()
-            .expect("ip route");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        internet_answers(&lab, prefix);
     }
     let _udp = lab.udp_server(PORT).expect("udp server");
     let built = t0.elapsed();

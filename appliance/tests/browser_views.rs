@@ -34,7 +34,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use common::browser::{
-    assert_clean_page, fresh_out_dir, node_script, repo, report, strings, test_db,
+    assert_clean_page, fresh_out_dir, internet_answers, node_script, repo, report, strings, test_db,
 };
 use common::Daemon;
 use hickory_proto::rr::RecordType;
@@ -65,16 +65,7 @@ fn every_view_in_a_real_browser_with_real_traffic() {
         } else {
             format!("{ip}/32")
         };
-        let out = lab
-            .command(lab.internet(), "ip")
-            .args(["route", "add", "local", &prefix, "dev", "lo"])
-            .output()
-            .expect("ip route");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        internet_answers(&lab, &prefix);
     }
     let _tcp = lab.tcp_server(443).expect("tcp server");
     // DNS over TLS's port: a connection to it raises an `encrypted_dns.dot` alert.

@@ -34,6 +34,21 @@ pub fn fresh_out_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// The lab's internet answers on every address of `prefix` (a local route there: its
+/// servers, bound to `[::]`, answer for them), e.g. the ranges MaxMind's test databases place.
+pub fn internet_answers(lab: &Lab, prefix: &str) {
+    let out = lab
+        .command(lab.internet(), "ip")
+        .args(["route", "add", "local", prefix, "dev", "lo"])
+        .output()
+        .expect("ip route");
+    assert!(
+        out.status.success(),
+        "{prefix}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The strings of a JSON array (others left out).
 pub fn strings(v: &Value) -> Vec<String> {
     v.as_array()
