@@ -32,6 +32,8 @@ const state = {
   hover: null,
   pinned: null,
   frozen: false,
+  // Nodes per column while the graph is big (see render).
+  topNCap: Infinity,
 };
 
 const svg = select(byId("sankey"));
@@ -156,7 +158,9 @@ function draw(graph, { width, height, font, narrow }, dur) {
     .each(function (d) {
       let title = this.firstChild;
       if (!title) title = this.appendChild(document.createElementNS(SVG_NS, "title"));
-      title.textContent = `${labelOf(d.source)} → ${labelOf(d.target)}: ${metricWords(d.value)}${d.tracker ? ` ${t("sankey-link-tracker")}` : ""}`;
+      const words = `${labelOf(d.source)} → ${labelOf(d.target)}: ${metricWords(d.value)}${d.tracker ? ` ${t("sankey-link-tracker")}` : ""}`;
+      // Unchanged words are not written again (a DOM change per link per update costs a phone).
+      if (title.textContent !== words) title.textContent = words;
     });
 
   const g = gNodes
@@ -281,6 +285,9 @@ document.addEventListener("keydown", (e) => {
 // phone that asks for reduced motion.
 const sankeyMotion = motion(svg.node(), { durationMs: 550 });
 
+/** Most links drawn: on a phone, on a wider screen. */
+const LINK_BUDGET = { narrow: 250, wide: 800 };
+
 function topN(d) {
   const line = Math.round(d.font * 1.35);
   return Math.min(40, Math.max(4, Math.floor((0.62 * (d.height - d.font - 12)) / line)));
@@ -290,13 +297,26 @@ function topN(d) {
 function render(data, { animate = true, keepOrder = true } = {}) {
   const t0 = performance.now();
   const d = dims();
-  const graph = buildGraph(data, {
-    metric: state.metric,
-    device: state.device,
-    topN: topN(d),
-    order: keepOrder ? state.order : null,
-    countryName,
-  });
+  const build = (n) =>
+    buildGraph(data, {
+      metric: state.metric,
+      device: state.device,
+      topN: n,
+      order: keepOrder ? state.order : null,
+      countryName,
+    });
+  // Links grow with the square of the nodes per column: a big class at the full top N is
+  // hundreds of links redrawn on every update, too many for a phone (and to read). Fewer
+  // nodes per column then, to fit the budget; the smaller N is kept for the next updates
+  // (which look alike) until the graph is well within it again.
+  const budget = d.narrow ? LINK_BUDGET.narrow : LINK_BUDGET.wide;
+  let n = Math.min(topN(d), state.topNCap);
+  let graph = build(n);
+  if (graph.links.length > budget && n > 6) {
+    n = Math.max(6, Math.floor(n * Math.sqrt(budget / graph.links.length)));
+    graph = build(n);
+  }
+  state.topNCap = graph.links.length > budget / 2 ? n : Infinity;
   state.graph = graph;
   const t1 = performance.now();
   // The words above the chart first: they move it down.
@@ -434,6 +454,7 @@ function changed() {
   setParams({ window: state.window === "300" ? null : state.window, metric: state.metric === "bytes" ? null : state.metric, device: state.device || null });
   state.order = null;
   state.pinned = null;
+  state.topNCap = Infinity;
   if (state.data) render(state.data, { animate: true, keepOrder: false });
 }
 
