@@ -84,7 +84,13 @@ try {
       entry.long_tasks_after_first_render = seen.longTasks.filter((t) => t.start >= firstEnd).map((t) => ({ start: round(t.start), duration: round(t.duration) }));
       entry.animated_renders = seen.renders.filter((r) => r.animated).length;
       entry.animated_after_first = seen.renders.slice(1).filter((r) => r.animated).length;
-      entry.transitions_after_first = seen.renders.slice(1).reduce((s, r) => s + (r.transitions || 0), 0);
+      // The updates that came fast (under 1.4 s after the one before; the views animate none
+      // under 1.5 s): none may animate, and none may find a transition running (unless the
+      // one before animated: its 0.5 s may not be over on a busy page).
+      const fast = seen.renders.map((r, i) => ({ r, i })).filter(({ r, i }) => i > 0 && r.start - seen.renders[i - 1].start < 1400);
+      entry.fast_updates = fast.length;
+      entry.fast_animated = fast.filter(({ r }) => r.animated).length;
+      entry.fast_transitions = fast.filter(({ i }) => !seen.renders[i - 1].animated).reduce((s, { r }) => s + (r.transitions || 0), 0);
       entry.animating_seen = seen.animating.some((a) => a.value === 'true');
       await shot(page, out, `${route.slice(1)}${reduced ? '-reduced' : ''}-throttled`);
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });

@@ -352,23 +352,12 @@ function biggest(rows, n) {
 function describe(data, graph) {
   const all = data.paths || [];
   const rows = state.device ? all.filter((r) => r.device === state.device) : all;
-  // One pass: this runs on every update, over tens of thousands of rows on a big class.
-  const devs = new Set();
-  const orgSet = new Set();
-  const countrySet = new Set();
-  let bytes = 0;
-  let trackerBytes = 0;
-  for (const r of rows) {
-    devs.add(r.device);
-    if (r.org) orgSet.add(r.org);
-    if (r.country) countrySet.add(r.country);
-    const b = (r.bytes_up || 0) + (r.bytes_down || 0);
-    bytes += b;
-    if (r.tracker) trackerBytes += b;
-  }
-  const devices = devs.size;
-  const orgs = orgSet.size;
-  const countries = countrySet.size;
+  // The counts come from the graph's own pass over the rows (tens of thousands on a big
+  // class, on every update).
+  const devices = graph.distinct.device;
+  const orgs = graph.distinct.org;
+  const countries = graph.distinct.country;
+  const { bytes, trackerBytes } = graph;
   const when = WINDOW_WORDS[state.window] ? t(WINDOW_WORDS[state.window]) : "";
   empty.hidden = graph.nodes.length > 0;
   svg.attr("hidden", graph.nodes.length ? null : "");

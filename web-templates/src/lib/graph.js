@@ -90,7 +90,9 @@ function limitFor(topN, column) {
  * with more nodes keeps its N-1 biggest and folds the rest into "Other N ..."), `order` (a
  * Map id -> rank from a previous render, see `stableOrder`), `countryName` (code -> name).
  *
- * Returns `{nodes, links, rows, total, trackerTotal, hidden}`: nodes `{id, column, key, label,
+ * Returns `{nodes, links, rows, total, trackerTotal, hidden, distinct, bytes, trackerBytes}`
+ * (`distinct`: known keys per column of the rows with traffic; `bytes`, `trackerBytes`: of
+ * every row, for the words beside the chart): nodes `{id, column, key, label,
  * value, trackerValue, tracker, other, count, you, title}`; links `{id, source, target, value,
  * tracker}` (source/target are node ids); `rows` are the node and link ids of each way the
  * input rows take through the graph (`{nodes, links}`, one per distinct way, for
@@ -117,8 +119,14 @@ export function buildGraph(data, options = {}) {
   const ids_ = COLUMNS.map(() => new Map());
   const names = COLUMNS.map(() => []);
   const sums = COLUMNS.map(() => []);
+  // The words above the chart, from the same pass: bytes, tracker bytes (every row).
+  let bytes = 0;
+  let trackerBytes = 0;
   for (let j = 0; j < n; j += 1) {
     const r = rows[j];
+    const b = (Number(r.bytes_up) || 0) + (Number(r.bytes_down) || 0);
+    bytes += b;
+    if (r.tracker === true) trackerBytes += b;
     const v = metricValue(r, metric);
     values[j] = v;
     if (!(v > 0)) continue;
@@ -253,8 +261,17 @@ export function buildGraph(data, options = {}) {
   }
 
   const ordered = sortNodes([...nodes.values()], options.order);
+  // Distinct devices, companies and countries of the rows with traffic (unknown and hidden
+  // ones not counted).
+  const distinct = {};
+  COLUMNS.forEach((c, i) => {
+    distinct[c] = names[i].filter((k) => k !== "" && k !== HIDDEN).length;
+  });
   return {
     metric,
+    distinct,
+    bytes,
+    trackerBytes,
     nodes: ordered,
     links: [...links.values()],
     rows: rowIds,
