@@ -23,13 +23,14 @@ const phone = { width: 390, height: 844 };
 
 // Runs in the page before its own scripts.
 function observe() {
-  const seen = { longTasks: [], renders: [], animating: [] };
+  const seen = { longTasks: [], renders: [], animating: [], stream: [] };
   window.__wfThrottle = seen;
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) seen.longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
+      if (e.name === 'wf-stream') seen.stream.push({ start: Math.round(e.startTime), ms: Math.round(e.duration), ...(e.detail || {}) });
       if (e.name !== 'wf-render') continue;
       const r = { start: e.startTime, ms: e.duration, ...(e.detail || {}) };
       seen.renders.push(r);
@@ -71,6 +72,8 @@ try {
       await sleep(200);
       const seen = await page.evaluate(() => window.__wfThrottle);
       entry.wall_ms = Date.now() - t0;
+      // The stream's messages: size, parse and apply time (lib/live.js).
+      entry.stream = seen.stream.map((m) => ({ ...m, parse_ms: round(m.parse_ms) }));
       entry.renders = seen.renders.map((r) => ({ ...r, start: round(r.start), ms: round(r.ms) }));
       const firstEnd = seen.renders.length ? seen.renders[0].start + seen.renders[0].ms : Infinity;
       entry.first_render_at_ms = seen.renders.length ? round(firstEnd) : null;

@@ -6,10 +6,10 @@ import { sankey as d3sankey, sankeyLinkHorizontal } from "d3-sankey";
 import { select } from "d3-selection";
 import "d3-transition";
 
-import { buildGraph, COLUMNS, highlightSets, stableOrder } from "./lib/graph.js";
+import { buildGraph, COLUMNS, graphCache, highlightSets, primeRow, stableOrder } from "./lib/graph.js";
 import { deviceLabel, formatBytes, formatShare, plural, truncate } from "./lib/format.js";
 import { startLive } from "./lib/live.js";
-import { byId, countryName, fill, h, param, REDUCED_MOTION, setParams, windowButtons, SVG_NS } from "./lib/dom.js";
+import { byId, countryName, fill, fillChanged, h, param, REDUCED_MOTION, setParams, windowButtons, SVG_NS } from "./lib/dom.js";
 import { synthetic } from "./lib/synthetic.js";
 import { motion } from "./lib/motion.js";
 import { startMarks } from "./lib/marks.js";
@@ -83,6 +83,9 @@ function dims() {
   return { width, height, font, narrow };
 }
 
+/** Most links that animate (see draw). */
+const LINKS_ANIMATED = 60;
+
 /** Lay out and draw `graph`; `dur` = its transitions' milliseconds (0: none). Returns nothing. */
 function draw(graph, { width, height, font, narrow }, dur) {
   const line = Math.round(font * 1.35);
@@ -108,7 +111,9 @@ function draw(graph, { width, height, font, narrow }, dur) {
       [1, head],
       [width - right, height - 2],
     ]);
+  const tl = performance.now();
   if (nodes.length) layout({ nodes, links });
+  drawTimes.layout = performance.now() - tl;
 
   const x = COLUMNS.map((c) => {
     const n = nodes.find((d) => d.column === c);
@@ -138,6 +143,10 @@ function draw(graph, { width, height, font, narrow }, dur) {
     .text((d) => (narrow ? d[0].replace(" & services", "") : d[0]));
 
   const labelOf = (d) => d.label;
+  // Many links morph too slowly for a phone: each frame of the transition re-interpolates
+  // every path (frames of 0.5 s and more at 4x CPU throttling with a few hundred links). Then
+  // the links move at once and only the nodes animate.
+  const trL = links.length > LINKS_ANIMATED ? (sel) => sel : tr;
   gLinks
     .selectAll("path.link")
     .data(links, (d) => d.id)
@@ -147,10 +156,9 @@ function draw(graph, { width, height, font, narrow }, dur) {
           .append("path")
           .attr("d", path)
           .attr("stroke-width", (d) => Math.max(1, d.width))
-          .style("opacity", 0)
-          .call((e) => tr(e).style("opacity", null)),
-      (update) => update.call((u) => tr(u).attr("d", path).attr("stroke-width", (d) => Math.max(1, d.width))),
-      (exit) => exit.call((x_) => tr(x_).style("opacity", 0).remove()),
+          .call((e) => (trL === tr && dur ? e.style("opacity", 0).call((e_) => tr(e_).style("opacity", null)) : e)),
+      (update) => update.call((u) => trL(u).attr("d", path).attr("stroke-width", (d) => Math.max(1, d.width))),
+      (exit) => exit.call((x_) => (trL === tr && dur ? tr(x_).style("opacity", 0).remove() : x_.remove())),
     )
     .attr("class", (d) => (d.tracker ? "link tracker" : "link"))
     .attr("data-tracker", (d) => String(d.tracker))
@@ -200,6 +208,7 @@ function draw(graph, { width, height, font, narrow }, dur) {
   g.select("title").text((d) => nodeWords(d, graph));
 
   applyHighlight();
+  drawTimes.dom = performance.now() - tl - drawTimes.layout;
 }
 
 function nodeWords(d, graph) {
@@ -293,6 +302,12 @@ function topN(d) {
   return Math.min(40, Math.max(4, Math.floor((0.62 * (d.height - d.font - 12)) / line)));
 }
 
+// The rows' keys numbered once while the stream brings the same row objects (lib/live.js
+// replaces only the rows that changed).
+const rowCache = graphCache();
+/** Where the last draw's time went (layout, DOM), for the `wf-render` measure. */
+const drawTimes = { layout: 0, dom: 0 };
+
 /** Build, lay out and draw; returns the milliseconds it took. */
 function render(data, { animate = true, keepOrder = true } = {}) {
   const t0 = performance.now();
@@ -304,6 +319,7 @@ function render(data, { animate = true, keepOrder = true } = {}) {
       topN: n,
       order: keepOrder ? state.order : null,
       countryName,
+      cache: rowCache,
     });
   // Links grow with the square of the nodes per column: a big class at the full top N is
   // hundreds of links redrawn on every update, too many for a phone (and to read). Fewer
@@ -330,7 +346,7 @@ function render(data, { animate = true, keepOrder = true } = {}) {
   // Each update's render, for the browser test on a throttled CPU (e2e/throttle.mjs).
   // Only the latest is kept (an open page would collect them for hours); the test observes them.
   performance.clearMeasures("wf-render");
-  performance.measure("wf-render", { start: t0, detail: { view: "sankey", rows: (data.paths || []).length, animated: dur > 0, graph_ms: t1 - t0, words_ms: t2 - t1 } });
+  performance.measure("wf-render", { start: t0, detail: { view: "sankey", rows: (data.paths || []).length, animated: dur > 0, graph_ms: t1 - t0, words_ms: t2 - t1, layout_ms: drawTimes.layout, dom_ms: drawTimes.dom } });
   return ms;
 }
 
@@ -361,11 +377,12 @@ function describe(data, graph) {
   const when = WINDOW_WORDS[state.window] ? t(WINDOW_WORDS[state.window]) : "";
   empty.hidden = graph.nodes.length > 0;
   svg.attr("hidden", graph.nodes.length ? null : "");
+  let words;
   if (!rows.length) {
-    summary.textContent = t("sankey-none", { when });
+    words = t("sankey-none", { when });
   } else {
     const who = data.privacy && !state.device ? t("sankey-privacy-who") : plural(devices, "device");
-    summary.textContent = t("sankey-summary", {
+    words = t("sankey-summary", {
       who,
       bytes: formatBytes(bytes),
       orgs: plural(orgs, "company"),
@@ -374,11 +391,12 @@ function describe(data, graph) {
       share: formatShare(trackerBytes, bytes),
     });
   }
+  if (summary.textContent !== words) summary.textContent = words;
   // The same as a list: the biggest paths, for screen readers and anyone who prefers words.
   const top = biggest(rows, 12);
   const names = new Map((data.devices || []).map((x) => [x.id, deviceLabel(x)]));
-  fill(
-    table.tBodies[0],
+  const key = JSON.stringify([...names.entries(), ...top.map((r) => [r.device, r.domain, r.org, r.country, r.bytes_up + r.bytes_down, r.tracker])]);
+  fillChanged(table.tBodies[0], key, () =>
     top.map((r) =>
       h(
         "tr",
@@ -398,6 +416,10 @@ function describe(data, graph) {
 function syncDevices(data) {
   const list = data.devices || [];
   const current = state.device;
+  // The same devices as last time: nothing to do (every update brings the list).
+  const key = JSON.stringify([current, list]);
+  if (select_.wfFilled === key) return;
+  select_.wfFilled = key;
   const opts = [h("option", { value: "" }, t("all-devices", { n: list.length }))];
   for (const d of list) opts.push(h("option", { value: d.id, selected: d.id === current }, d.you ? `${deviceLabel(d)} (you)` : deviceLabel(d)));
   if (current && !list.some((d) => d.id === current)) opts.push(h("option", { value: current, selected: true }, t("device-not-seen", { id: current })));
@@ -424,6 +446,7 @@ const live = REPLAY
   : startLive({
       url,
       push: () => state.window,
+      prepare: (r) => primeRow(rowCache, r),
       status: byId("live-status"),
       listen: ["mark"],
       onEvent: (name, data) => marks.onEvent(name, data),

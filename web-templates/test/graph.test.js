@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 
 import {
   buildGraph,
+  graphCache,
   filterPaths,
   highlightSets,
   metricValue,
@@ -258,4 +259,20 @@ test("a big class: every row counted once, whatever folds into 'other'", () => {
   assert.equal(g.total, 50 * ((400 * 401) / 2));
   assert.equal(g.hidden.domain, 400 - 11);
   assert.equal(g.links.filter((l) => l.source.startsWith("device:")).reduce((s, l) => s + l.value, 0), g.total);
+});
+
+test("a cache kept between updates gives the same graph as none, as rows come, change and go", () => {
+  const cache = graphCache();
+  let rows = synthetic({ devices: 12, domains: 40, seed: 3 }).paths;
+  for (let step = 0; step < 4; step += 1) {
+    for (const metric of ["bytes", "connections"]) {
+      const plain = buildGraph(rows, { topN: 8, metric });
+      const cached = buildGraph(rows, { topN: 8, metric, cache });
+      const norm = (g) => ({ ...g, links: [...g.links].sort((a, b) => (a.id < b.id ? -1 : 1)), rows: null });
+      assert.deepEqual(norm(cached), norm(plain));
+    }
+    // The stream's way: changed rows are new objects, some rows leave, new ones come.
+    rows = rows.slice(3).map((r, i) => (i % 5 === 0 ? { ...r, bytes_down: r.bytes_down + 1000 * step } : r));
+    rows.push({ ...rows[0], device: `198.51.100.${step}`, domain: `new${step}.test` });
+  }
 });

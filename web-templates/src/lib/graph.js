@@ -83,6 +83,56 @@ function limitFor(topN, column) {
 }
 
 /**
+ * A cache for `buildGraph` (`options.cache`) kept by a live view between updates: the
+ * columns' keys numbered once, and each row's numbers kept on the row (rows the stream did
+ * not change are the same objects). Only for rows that are not changed in place. Bounded:
+ * it starts again when it holds four times the keys of the rows at hand.
+ */
+export function graphCache() {
+  const cache = {};
+  resetCache(cache);
+  return cache;
+}
+
+/**
+ * Read `row` into `cache` now (a live view, as the row arrives): the next `buildGraph` with
+ * this cache finds it read.
+ */
+export function primeRow(cache, row) {
+  if (row && typeof row === "object" && row[cache.intern.tag] === undefined) rowInfo(row, cache.intern);
+}
+
+/** A row's value both ways, bytes, and the numbers of its keys in `dict` (kept on the row). */
+function rowInfo(r, dict) {
+  const C = COLUMNS.length;
+  const b = (Number(r.bytes_up) || 0) + (Number(r.bytes_down) || 0);
+  const vb = metricValue(r, "bytes");
+  const vc = metricValue(r, "connections");
+  const xs = new Int32Array(C);
+  if (vb > 0 || vc > 0) {
+    for (let i = 0; i < C; i += 1) {
+      const k = rowKey(r, COLUMNS[i]);
+      let x = dict.ids[i].get(k);
+      if (x === undefined) {
+        x = dict.names[i].length;
+        dict.ids[i].set(k, x);
+        dict.names[i].push(k);
+        dict.size += 1;
+      }
+      xs[i] = x;
+    }
+  }
+  const info = { b, vb, vc, tracker: r.tracker === true, xs };
+  // Not enumerable: a copy of the row (`{...row}`, changed) does not take it along.
+  if (dict.tag) Object.defineProperty(r, dict.tag, { value: info });
+  return info;
+}
+
+function resetCache(cache) {
+  cache.intern = { ids: COLUMNS.map(() => new Map()), names: COLUMNS.map(() => []), size: 0, tag: Symbol("wf-graph-row") };
+}
+
+/**
  * Build the sankey graph.
  *
  * `data`: the `/api/v1/paths` response (`{devices, paths}`) or an array of rows.
@@ -113,34 +163,42 @@ export function buildGraph(data, options = {}) {
   const n = rows.length;
   const C = COLUMNS.length;
   // Each column's keys get numbers as they come (`names`), each row its value and its
-  // numbers once (`codes`); from there on arrays of numbers, no strings.
+  // numbers once (`codes`); from there on arrays of numbers, no strings. With a `cache`
+  // (see graphCache) the numbers are kept between calls: a row the stream did not change is
+  // the same object, and costs no string work again.
+  const cache = options.cache && options.cache.intern ? options.cache : null;
+  if (cache && cache.intern.size > Math.max(4096, 4 * n)) resetCache(cache);
+  const dict = cache ? cache.intern : { ids: COLUMNS.map(() => new Map()), names: COLUMNS.map(() => []), size: 0, tag: null };
+  const ids_ = dict.ids;
+  const names = dict.names;
   const values = new Float64Array(n);
   const codes = new Int32Array(n * C);
-  const ids_ = COLUMNS.map(() => new Map());
-  const names = COLUMNS.map(() => []);
-  const sums = COLUMNS.map(() => []);
   // The words above the chart, from the same pass: bytes, tracker bytes (every row).
   let bytes = 0;
   let trackerBytes = 0;
+  const tag = dict.tag;
   for (let j = 0; j < n; j += 1) {
     const r = rows[j];
-    const b = (Number(r.bytes_up) || 0) + (Number(r.bytes_down) || 0);
-    bytes += b;
-    if (r.tracker === true) trackerBytes += b;
-    const v = metricValue(r, metric);
+    let info = tag ? r[tag] : undefined;
+    if (info === undefined) info = rowInfo(r, dict);
+    bytes += info.b;
+    if (info.tracker) trackerBytes += info.b;
+    const v = metric === "connections" ? info.vc : info.vb;
     values[j] = v;
     if (!(v > 0)) continue;
+    for (let i = 0; i < C; i += 1) codes[j * C + i] = info.xs[i];
+  }
+  // Each key's sum, over the rows with traffic; a key with none (only in rows of earlier
+  // calls, or with no traffic) is left out below.
+  const sums = names.map((a) => new Float64Array(a.length));
+  const seen = names.map((a) => new Uint8Array(a.length));
+  for (let j = 0; j < n; j += 1) {
+    const v = values[j];
+    if (!(v > 0)) continue;
     for (let i = 0; i < C; i += 1) {
-      const k = rowKey(r, COLUMNS[i]);
-      let x = ids_[i].get(k);
-      if (x === undefined) {
-        x = names[i].length;
-        ids_[i].set(k, x);
-        names[i].push(k);
-        sums[i].push(0);
-      }
+      const x = codes[j * C + i];
       sums[i][x] += v;
-      codes[j * C + i] = x;
+      seen[i][x] = 1;
     }
   }
   // Kept keys get a number per column (1, 2, ...); 0 is the column's "other".
@@ -149,7 +207,9 @@ export function buildGraph(data, options = {}) {
   const hiddenCount = [];
   COLUMNS.forEach((c, i) => {
     const limit = limitFor(options.topN, c);
-    let order = names[i].map((_, x) => x);
+    let order = [];
+    for (let x = 0; x < names[i].length; x += 1) if (seen[i][x]) order.push(x);
+    const present = order.length;
     if (order.length > limit) {
       order.sort((a, b) => sums[i][b] - sums[i][a] || (names[i][a] < names[i][b] ? -1 : names[i][a] > names[i][b] ? 1 : 0));
       order = order.slice(0, limit - 1);
@@ -160,7 +220,7 @@ export function buildGraph(data, options = {}) {
     });
     keptOf.push(to);
     keyAt.push([OTHER, ...order.map((x) => names[i][x])]);
-    hiddenCount.push(names[i].length - order.length);
+    hiddenCount.push(present - order.length);
   });
 
   // The rows summed by their way through the graph (kept key or "other" in each column, and
@@ -265,7 +325,11 @@ export function buildGraph(data, options = {}) {
   // ones not counted).
   const distinct = {};
   COLUMNS.forEach((c, i) => {
-    distinct[c] = names[i].filter((k) => k !== "" && k !== HIDDEN).length;
+    let count = 0;
+    names[i].forEach((k, x) => {
+      if (seen[i][x] && k !== "" && k !== HIDDEN) count += 1;
+    });
+    distinct[c] = count;
   });
   return {
     metric,

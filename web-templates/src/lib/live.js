@@ -43,6 +43,9 @@ export function startLive({
   // A group view's window: the stream pushes its `paths` snapshots (see above).
   push = null,
   pushWaitMs = 3000,
+  // Push mode: called with each row as it arrives (snapshot or delta), so a view reads a row
+  // once, in the small task that brought it, not all of them again at every render.
+  prepare = null,
 }) {
   let timer = null;
   let inflight = false;
@@ -61,7 +64,9 @@ export function startLive({
   let pushTimer = null;
 
   const say = (state, words) => {
-    if (!status) return;
+    // Unchanged words are not written again: a DOM change makes the next render lay the page
+    // out again (several times a second on a live view).
+    if (!status || (status.dataset.state === state && status.textContent === words)) return;
     status.dataset.state = state;
     status.textContent = words;
   };
@@ -139,6 +144,7 @@ export function startLive({
   function onSnapshot(snap) {
     view = snap;
     rows = new Map((snap.paths || []).map((r) => [r.key, r]));
+    if (prepare) for (const r of rows.values()) prepare(r);
     delete view.paths;
     pushed();
   }
@@ -151,7 +157,10 @@ export function startLive({
       return;
     }
     for (const k of d.remove || []) rows.delete(k);
-    for (const r of d.upsert || []) rows.set(r.key, r);
+    for (const r of d.upsert || []) {
+      rows.set(r.key, r);
+      if (prepare) prepare(r);
+    }
     view = { ...view, seq: d.seq, generated: d.generated, truncated: d.truncated, devices: d.devices || view.devices };
     pushed();
   }
@@ -183,13 +192,19 @@ export function startLive({
         ["paths_delta", onDelta],
       ]) {
         source.addEventListener(name, (e) => {
+          const t0 = performance.now();
           let data = null;
           try {
             data = JSON.parse(e.data);
           } catch {
             return;
           }
+          const t1 = performance.now();
           apply(data);
+          // Each message's cost, for the browser test on a throttled CPU (e2e/throttle.mjs);
+          // only the latest is kept.
+          performance.clearMeasures("wf-stream");
+          performance.measure("wf-stream", { start: t0, detail: { event: name, chars: e.data.length, rows: (data.paths || data.upsert || []).length, parse_ms: t1 - t0 } });
         });
       }
       expectPush();
