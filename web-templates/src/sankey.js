@@ -312,7 +312,10 @@ const drawTimes = { layout: 0, dom: 0 };
 function render(data, { animate = true, keepOrder = true } = {}) {
   const t0 = performance.now();
   const d = dims();
+  const tDims = performance.now();
+  let builds = 0;
   const build = (n) =>
+    (builds += 1) &&
     buildGraph(data, {
       metric: state.metric,
       device: state.device,
@@ -346,7 +349,7 @@ function render(data, { animate = true, keepOrder = true } = {}) {
   // Each update's render, for the browser test on a throttled CPU (e2e/throttle.mjs).
   // Only the latest is kept (an open page would collect them for hours); the test observes them.
   performance.clearMeasures("wf-render");
-  performance.measure("wf-render", { start: t0, detail: { view: "sankey", rows: (data.paths || []).length, animated: dur > 0, graph_ms: t1 - t0, words_ms: t2 - t1, layout_ms: drawTimes.layout, dom_ms: drawTimes.dom } });
+  performance.measure("wf-render", { start: t0, detail: { view: "sankey", rows: (data.paths || []).length, animated: dur > 0, graph_ms: t1 - t0, dims_ms: tDims - t0, builds, words_ms: t2 - t1, layout_ms: drawTimes.layout, dom_ms: drawTimes.dom } });
   return ms;
 }
 

@@ -83,6 +83,9 @@ export function startLive({
       const res = await fetch(url(), { headers: { accept: "application/json" }, cache: "no-store" });
       if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
       const json = await res.json();
+      // Push mode read the view (the stream is slow to bring it): its rows are read like a
+      // snapshot's, in slices, before the render.
+      if (prepare && json && Array.isArray(json.paths)) await prepareSlices(json.paths);
       failures = 0;
       if (!paused && !stopped) onData(json);
       say(streamOk ? "live" : "polling", streamOk ? t("live-live") : t("live-polling"));
@@ -127,10 +130,36 @@ export function startLive({
   function render() {
     renderTimer = null;
     if (!view || paused || stopped) return;
+    if (preparing > 0) {
+      // The rows being read first (see prepareLater): the render follows.
+      renderTimer = setTimeout(render, 20);
+      return;
+    }
     lastRender = Date.now();
     const you_ = view.you ?? you;
     const devices = (view.devices || []).map((d) => ({ ...d, you: d.you || d.id === you_ }));
     onData({ ...view, you: you_, devices, paths: [...rows.values()] });
+  }
+
+  // Snapshots' rows still being read (`prepare`), slice by slice.
+  let preparing = 0;
+  const PREPARE_SLICE = 2000;
+  function prepareSlices(list) {
+    preparing += 1;
+    return new Promise((resolve) => {
+      let i = 0;
+      const step = () => {
+        const end = Math.min(list.length, i + PREPARE_SLICE);
+        for (; i < end; i += 1) prepare(list[i]);
+        if (i < list.length) {
+          setTimeout(step, 0);
+        } else {
+          preparing -= 1;
+          resolve();
+        }
+      };
+      setTimeout(step, 0);
+    });
   }
 
   function pushed() {
@@ -144,7 +173,9 @@ export function startLive({
   function onSnapshot(snap) {
     view = snap;
     rows = new Map((snap.paths || []).map((r) => [r.key, r]));
-    if (prepare) for (const r of rows.values()) prepare(r);
+    // A whole view (tens of thousands of rows) is read in slices of a few thousand, each its
+    // own task: with its parsing one task would keep a phone busy far too long.
+    if (prepare) prepareSlices([...rows.values()]);
     delete view.paths;
     pushed();
   }
