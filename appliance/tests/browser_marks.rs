@@ -14,31 +14,13 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
+use common::browser::{fresh_out_dir, has, node_script, report, strings};
 use common::sse::{Opened, SseStream};
 use common::Daemon;
-use serde_json::{json, Value};
+use serde_json::json;
 use whereflow_lab::{Lab, LabOptions, Zone};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn has(v: &Value, what: &str) -> bool {
-    strings(v).iter().any(|s| s.contains(what))
-}
 
 /// The limit of event streams in this test: below the 500 opened at once.
 const MAX_STREAMS: u64 = 100;
@@ -62,12 +44,8 @@ fn marks_since_the_mark_and_replay_in_a_real_browser() {
     );
     let d = Daemon::start(&lab, &extra).expect("daemon");
 
-    let out_dir = repo().join("target/browser-marks");
-    let _ = std::fs::remove_dir_all(&out_dir);
-    std::fs::create_dir_all(&out_dir).expect("output directory");
-    let node = lab
-        .command(&lab.devices()[0], "node")
-        .arg(repo().join("web-templates/e2e/marks.mjs"))
+    let out_dir = fresh_out_dir("browser-marks");
+    let node = node_script(&lab, &lab.devices()[0], "marks.mjs")
         .args(["--base", "http://192.0.2.1:8080", "--dns", "192.0.2.1"])
         .args([
             "--before",
@@ -80,7 +58,6 @@ fn marks_since_the_mark_and_replay_in_a_real_browser() {
         .args(["--admin-password", ADMIN_PASSWORD])
         .arg("--out")
         .arg(&out_dir)
-        .current_dir(repo().join("web-templates"))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -128,19 +105,7 @@ fn marks_since_the_mark_and_replay_in_a_real_browser() {
     })
     .expect("waiting for node")
     .expect("node's output");
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "browser script failed:\n{}\n{}\ndaemon log:\n{}",
-        stdout,
-        String::from_utf8_lossy(&run.stderr),
-        d.log()
-    );
-    let report: Value =
-        serde_json::from_str(stdout.lines().last().unwrap_or("")).expect("report JSON");
-    let pretty = serde_json::to_string_pretty(&report).unwrap_or_default();
-    std::fs::write(out_dir.join("report.json"), &pretty).expect("saving the report");
-    eprintln!("browser report: {pretty}");
+    let report = report(&run, &d, &out_dir);
 
     // Every page: no console error, no request elsewhere, no failed request. The deleted
     // session's page is allowed the browser's own line about the 404 it was answered.

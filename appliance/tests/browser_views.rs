@@ -34,34 +34,13 @@ use std::io::BufRead;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use common::browser::{
+    assert_clean_page, fresh_out_dir, internet_answers, node_script, repo, report, strings, test_db,
+};
 use common::Daemon;
 use hickory_proto::rr::RecordType;
 use serde_json::Value;
 use whereflow_lab::{Lab, LabOptions, Zone};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn test_db(name: &str) -> PathBuf {
-    let p = repo().join("target/test-data/maxmind").join(name);
-    assert!(
-        p.exists(),
-        "test database {} is missing: run scripts/fetch-test-data.sh",
-        p.display()
-    );
-    p
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 #[test]
 fn every_view_in_a_real_browser_with_real_traffic() {
@@ -87,16 +66,7 @@ fn every_view_in_a_real_browser_with_real_traffic() {
         } else {
             format!("{ip}/32")
         };
-        let out = lab
-            .command(lab.internet(), "ip")
-            .args(["route", "add", "local", &prefix, "dev", "lo"])
-            .output()
-            .expect("ip route");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        internet_answers(&lab, &prefix);
     }
     let _tcp = lab.tcp_server(443).expect("tcp server");
     // DNS over TLS's port: a connection to it raises an `encrypted_dns.dot` alert.
@@ -163,12 +133,8 @@ fn every_view_in_a_real_browser_with_real_traffic() {
     let _cleanup = RemoveOnDrop(etc.clone());
     std::fs::write(etc.join("resolv.conf"), "nameserver 192.0.2.1\n").expect("resolv.conf");
 
-    let out_dir = repo().join("target/browser");
-    let _ = std::fs::remove_dir_all(&out_dir);
-    let script = repo().join("web-templates/e2e/views.mjs");
-    let run = lab
-        .command(&lab.devices()[0], "node")
-        .arg(&script)
+    let out_dir = fresh_out_dir("browser");
+    let run = node_script(&lab, &lab.devices()[0], "views.mjs")
         .args(["--base", "http://192.0.2.1:8080", "--dns", "192.0.2.1"])
         .args([
             "--new-name",
@@ -182,28 +148,9 @@ fn every_view_in_a_real_browser_with_real_traffic() {
         .args(["--admin-password", ADMIN_PASSWORD])
         .arg("--out")
         .arg(&out_dir)
-        .current_dir(repo().join("web-templates"))
         .output()
         .expect("running node (scripts/install-deps.sh installs it)");
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "browser script failed:\n{}\n{}\ndaemon log:\n{}",
-        stdout,
-        String::from_utf8_lossy(&run.stderr),
-        d.log()
-    );
-    let report: Value =
-        serde_json::from_str(stdout.lines().last().unwrap_or("")).expect("report JSON");
-    std::fs::write(
-        out_dir.join("report.json"),
-        serde_json::to_string_pretty(&report).unwrap_or_default(),
-    )
-    .expect("saving the report");
-    eprintln!(
-        "browser report: {}",
-        serde_json::to_string_pretty(&report).unwrap_or_default()
-    );
+    let report = report(&run, &d, &out_dir);
 
     // Nothing left the lab on the browser's account: the only names device 0 looked up and
     // the only places it connected to are the test's own.
@@ -240,21 +187,7 @@ fn every_view_in_a_real_browser_with_real_traffic() {
     // Every page: no console error, no request elsewhere, loaded within a second.
     for p in report["pages"].as_array().expect("pages") {
         let what = format!("{} at {}", p["route"], p["viewport"]);
-        assert_eq!(
-            p["console_errors"],
-            serde_json::json!([]),
-            "{what}: console errors"
-        );
-        assert_eq!(
-            p["foreign_requests"],
-            serde_json::json!([]),
-            "{what}: requests to other hosts"
-        );
-        assert_eq!(
-            p["failed_requests"],
-            serde_json::json!([]),
-            "{what}: failed requests"
-        );
+        assert_clean_page(p, &what);
         assert_eq!(p["has_main"], true, "{what}: no <main>");
         // The best of up to three first loads (views.mjs times a slow one again in a fresh
         // context): the machine running the test is shared, a page slow every time fails.

@@ -17,62 +17,38 @@
 //        --before alpha.test --after beta.test --port 443 --admin-password PASSWORD
 // (the Rust test opens the streams when DIR/streams.request appears, writes DIR/streams.json,
 // and closes them when DIR/streams.done appears)
-import { chromium } from 'playwright-core';
 import { Resolver } from 'node:dns/promises';
 import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
-);
+import { adminLogin, launchChromium, outDir, parseArgs, shot as shotIn, until, watchPage } from './lib.mjs';
+
+const args = parseArgs();
 const base = new URL(args.base);
-const out = args.out;
-fs.mkdirSync(out, { recursive: true });
+const out = outDir(args.out);
 const port = Number(args.port || 443);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: [
-    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    // As in views.mjs: the browser's own services cannot look anything up; a page's request
-    // to another host is still seen by the request listener below.
-    `--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE ${base.hostname}`,
-    '--disable-features=AutofillServerCommunication,OptimizationHints,Translate,MediaRouter,DialMediaRouteProvider,CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions',
-    '--disable-domain-reliability', '--disable-client-side-phishing-detection', '--disable-default-apps',
-    '--disable-extensions', '--no-pings', '--safebrowsing-disable-auto-update', '--disable-breakpad',
-    '--disable-component-extensions-with-background-pages', '--no-default-browser-check',
-  ],
-});
+const browser = await launchChromium(base);
 
 const report = { pages: [], marks: {}, bad_label: {}, streams: {}, replay: {}, deleted: {} };
 const wide = { width: 1600, height: 1000 };
 
 async function openPage(route, { password = null, viewport = wide } = {}) {
   const context = await browser.newContext({ viewport });
-  if (password) {
-    const res = await context.request.post(new URL('/admin/login', base).href, { form: { password }, maxRedirects: 0 });
-    if (res.status() !== 303) throw new Error(`admin login: ${res.status()} ${await res.text()}`);
-  }
+  if (password) await adminLogin(context, base, password);
   const page = await context.newPage();
-  const entry = { route, console_errors: [], foreign_requests: [], failed_requests: [], replay_requests: [] };
-  page.on('console', (m) => { if (m.type() === 'error') entry.console_errors.push(m.text()); });
-  page.on('pageerror', (e) => entry.console_errors.push(String(e)));
-  page.on('request', (r) => {
-    const u = new URL(r.url());
-    if (!['data:', 'blob:', 'about:'].includes(u.protocol) && u.host !== base.host) entry.foreign_requests.push(r.url());
-    if (u.pathname.endsWith('/replay')) entry.replay_requests.push(u.search);
-  });
-  page.on('requestfailed', (r) => {
-    if (!r.url().includes('/api/v1/events')) entry.failed_requests.push(`${r.url()} ${r.failure()?.errorText}`);
+  const entry = watchPage(page, base, { route, replay_requests: [] }, {
+    onRequest: (u) => {
+      if (u.pathname.endsWith('/replay')) entry.replay_requests.push(u.search);
+    },
   });
   await page.goto(new URL(route, base).href, { waitUntil: 'load', timeout: 15000 });
   report.pages.push(entry);
   return { page, context, entry };
 }
 
-const shot = (page, name) => page.screenshot({ path: path.join(out, `${name}.png`) });
+const shot = (page, name) => shotIn(page, out, name);
 const textOf = async (page, sel) => (await page.locator(sel).first().textContent().catch(() => null))?.replace(/\s+/g, ' ').trim() ?? null;
 // The website column's labels as shown (none while the chart is hidden for want of data).
 const domains = (page) => page.$$eval('#sankey g.node[data-column="domain"] text', (ts) =>
@@ -95,16 +71,6 @@ async function browse(name) {
   await new Promise((ok) => { sock.once('close', ok); setTimeout(ok, 3000); });
   sock.destroy();
   return { ip, started };
-}
-
-// Until `fn()` is true (polled), or `ms` passed: the milliseconds it took, or null.
-async function until(fn, ms = 10000, every = 50) {
-  const t0 = Date.now();
-  while (Date.now() - t0 < ms) {
-    if (await fn().catch(() => false)) return Date.now() - t0;
-    await new Promise((r) => setTimeout(r, every));
-  }
-  return null;
 }
 
 try {

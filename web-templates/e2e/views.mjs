@@ -11,35 +11,17 @@
 // Usage: node views.mjs --base http://192.0.2.1:8080 --out DIR --new-name graph.facebook.com
 //        --new-port 443 --dns 192.0.2.1 --expect-new Meta
 //        [--dot-addr 175.16.199.10 --dot-port 853 [--admin-password PASSWORD]]
-import { chromium } from 'playwright-core';
 import { Resolver } from 'node:dns/promises';
 import net from 'node:net';
-import fs from 'node:fs';
 import path from 'node:path';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
-);
-const base = new URL(args.base);
-const out = args.out;
-fs.mkdirSync(out, { recursive: true });
+import { adminLogin, launchChromium, outDir, parseArgs, shot as shotIn, watchPage } from './lib.mjs';
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: [
-    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    // The browser's own services (updates, sign-in, autofill) look up Google's hosts whatever
-    // page is open; the host resolver is closed to them so the device's DNS log (checked by
-    // the test) holds only what the test did. A page's request to any other host is still
-    // seen by the request listener below (and fails), so it cannot hide behind this rule.
-    `--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE ${base.hostname}`,
-    '--disable-features=AutofillServerCommunication,OptimizationHints,Translate,MediaRouter,DialMediaRouteProvider,CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions',
-    '--disable-domain-reliability', '--disable-client-side-phishing-detection', '--disable-default-apps',
-    '--disable-extensions', '--no-pings', '--safebrowsing-disable-auto-update', '--disable-breakpad',
-    '--disable-component-extensions-with-background-pages', '--no-default-browser-check',
-  ],
-});
+const args = parseArgs();
+const base = new URL(args.base);
+const out = outDir(args.out);
+
+const browser = await launchChromium(base);
 
 const report = { pages: [], sankey: {}, map: {}, me: {}, takehome: {}, presenter: {}, alerts: {}, bench: {} };
 
@@ -70,8 +52,7 @@ async function newContext(viewport, { script = true, password = null, login = 'a
     }
     await p.close();
   } else if (password) {
-    const res = await context.request.post(new URL('/admin/login', base).href, { form: { password }, maxRedirects: 0 });
-    if (res.status() !== 303) throw new Error(`admin login: ${res.status()} ${await res.text()}`);
+    await adminLogin(context, base, password);
   }
   return context;
 }
@@ -93,17 +74,7 @@ async function openPage(route, viewport, opts = {}) {
   const { script = true } = opts;
   const context = await newContext(viewport, opts);
   const page = await context.newPage();
-  const entry = { route, viewport: `${viewport.width}x${viewport.height}`, script, console_errors: [], foreign_requests: [], failed_requests: [] };
-  page.on('console', (m) => { if (m.type() === 'error') entry.console_errors.push(m.text()); });
-  page.on('pageerror', (e) => entry.console_errors.push(String(e)));
-  page.on('request', (r) => {
-    const u = new URL(r.url());
-    if (!['data:', 'blob:', 'about:'].includes(u.protocol) && u.host !== base.host) entry.foreign_requests.push(r.url());
-  });
-  page.on('requestfailed', (r) => {
-    // The event stream is cut when the page closes; that is not a failure of the page.
-    if (!r.url().includes('/api/v1/events')) entry.failed_requests.push(`${r.url()} ${r.failure()?.errorText}`);
-  });
+  const entry = watchPage(page, base, { route, viewport: `${viewport.width}x${viewport.height}`, script });
   const started = Date.now();
   await page.goto(new URL(route, base).href, { waitUntil: 'load', timeout: 15000 });
   const tries = [await navigationMs(page)];
@@ -123,9 +94,7 @@ async function openPage(route, viewport, opts = {}) {
   return { page, context, entry };
 }
 
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: false });
-}
+const shot = (page, name) => shotIn(page, out, name);
 
 const labels = (page, column) =>
   page.$$eval(`#sankey g.node[data-column="${column}"] text`, (ts) => ts.map((t) => t.textContent.trim()));

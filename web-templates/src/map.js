@@ -9,14 +9,15 @@ import "d3-transition";
 import { feature } from "topojson-client";
 import world from "world-atlas/countries-110m.json";
 
-import { hotspots, placeLabels, radius, spread } from "./lib/places.js";
+import { hotspots, placeLabels, primePlace, radius, spread } from "./lib/places.js";
 import { deviceLabel, formatBytes, formatShare, plural } from "./lib/format.js";
 import { fetchJson, startLive } from "./lib/live.js";
 import { startMarks } from "./lib/marks.js";
 import { startReplay } from "./lib/replay.js";
 import { COUNTRY_POINTS } from "./lib/country-points.js";
+import { motion } from "./lib/motion.js";
 import { COUNTRIES } from "whereflow:countries";
-import { byId, categories, countryName, countryNumeric, fill, h, param, REDUCED_MOTION, setParams, windowButtons } from "./lib/dom.js";
+import { byId, categories, countryName, countryNumeric, fill, fillChanged, h, param, REDUCED_MOTION, setParams, windowButtons } from "./lib/dom.js";
 import { language, t } from "./lib/i18n.js";
 
 const WINDOWS = new Set(["60", "300", "900", "session", "mark"]);
@@ -136,13 +137,18 @@ function homeText() {
   return home && home.name ? t("map-you-are-here-named", { name: home.name }) : t("map-you-are-here");
 }
 
+// Updates animate only now and then (see lib/motion.js).
+const mapMotion = motion(container, { durationMs: 500 });
+
 function draw(data, animate) {
+  const t0 = performance.now();
   const rows = (data.paths || []).filter((r) => !state.device || r.device === state.device);
   const now = Date.parse(data.generated) || Date.now();
-  const { placed, unplaced } = hotspots(rows, { locate, countryName, now });
+  const { placed, unplaced } = hotspots(rows, { locate, countryName, now, cache: true });
+  const t1 = performance.now();
   const homePos = drawHome();
   const max = placed.reduce((m, s) => Math.max(m, s.bytes), 0);
-  const dur = animate && !REDUCED_MOTION ? 500 : 0;
+  const dur = mapMotion.next(animate);
   const tr = (sel) => (dur ? sel.transition().duration(dur) : sel);
 
   // Countries that data went to are shaded (the circles carry the detail).
@@ -235,6 +241,9 @@ function draw(data, animate) {
   g.sort((a, b) => b.bytes - a.bytes);
 
   describe(rows, placed, unplaced);
+  // Each update's render, for the browser test on a throttled CPU (e2e/throttle.mjs).
+  performance.clearMeasures("wf-render");
+  performance.measure("wf-render", { start: t0, detail: { view: "map", rows: rows.length, animated: dur > 0, places_ms: t1 - t0 } });
 }
 
 function words(s) {
@@ -250,16 +259,19 @@ function describe(rows, placed, unplaced) {
   const all = placed.concat(unplaced).sort((a, b) => b.bytes - a.bytes);
   const countries = new Set(rows.map((r) => r.country).filter(Boolean));
   const active = placed.filter((s) => s.active).length;
-  summary.textContent = rows.length
+  const words = rows.length
     ? t(active ? "map-summary-active" : "map-summary", {
         places: plural(all.length, "place"),
         countries: plural(countries.size, "country"),
         active: plural(active, "place"),
       })
     : t("map-none");
-  fill(
-    list.tBodies[0],
-    all.slice(0, 40).map((s) => {
+  if (summary.textContent !== words) summary.textContent = words;
+  // Rewritten only when what it shows changed.
+  const shown = all.slice(0, 40);
+  const key = JSON.stringify(shown.map((s) => [s.key, s.deviceCount, formatBytes(s.bytes), s.category, s.orgs.slice(0, 3), s.trackerBytes ? formatShare(s.trackerBytes, s.bytes) : ""]));
+  fillChanged(list.tBodies[0], key, () =>
+    shown.map((s) => {
       const cat = cats.get(s.category);
       return h(
         "tr",
@@ -278,6 +290,10 @@ function describe(rows, placed, unplaced) {
 
 function syncDevices(data) {
   const devices = data.devices || [];
+  // The same devices as last time: nothing to do (every update brings the list).
+  const key = JSON.stringify([state.device, devices]);
+  if (select_.wfFilled === key) return;
+  select_.wfFilled = key;
   const opts = [h("option", { value: "" }, t("all-devices", { n: devices.length }))];
   for (const d of devices) opts.push(h("option", { value: d.id, selected: d.id === state.device }, d.you ? t("name-you", { name: deviceLabel(d) }) : deviceLabel(d)));
   fill(select_, opts);
@@ -320,6 +336,7 @@ if (REPLAY) {
   const live = startLive({
     url: () => `/api/v1/paths?window=${encodeURIComponent(state.window)}`,
     push: () => state.window,
+    prepare: primePlace,
     status: byId("live-status"),
     listen: ["mark"],
     onEvent: (name, data) => marks.onEvent(name, data),

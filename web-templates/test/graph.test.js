@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 
 import {
   buildGraph,
+  graphCache,
   filterPaths,
   highlightSets,
   metricValue,
@@ -237,4 +238,41 @@ test("hidden devices and websites are named as hidden, their bytes still counted
   assert.equal(labels[`org:${HIDDEN}`], "Hidden company");
   assert.equal(labels["domain:"], "no DNS seen");
   assert.equal(g.total, 1500);
+});
+
+test("the words beside the chart come with the graph: distinct counts and bytes", () => {
+  const g = buildGraph(data);
+  assert.deepEqual(g.distinct, { device: 2, domain: 3, org: 3, country: 2 });
+  assert.equal(g.bytes, 2000);
+  assert.equal(g.trackerBytes, 300);
+  const one = buildGraph(data, { device: "192.0.2.11" });
+  assert.deepEqual(one.distinct, { device: 1, domain: 1, org: 2, country: 1 });
+  assert.equal(one.bytes, 700);
+});
+
+test("a big class: every row counted once, whatever folds into 'other'", () => {
+  const rows = [];
+  for (let d = 0; d < 50; d += 1) for (let k = 0; k < 400; k += 1) rows.push(row(`d${d}`, `s${k}.test`, `Org ${k % 40}`, ["CN", "GB"][k % 2], 1 + k));
+  const g = buildGraph(rows, { topN: 12 });
+  const sum = (c) => g.nodes.filter((n) => n.column === c).reduce((s, n) => s + n.value, 0);
+  for (const c of ["device", "domain", "org", "country"]) assert.equal(sum(c), g.total);
+  assert.equal(g.total, 50 * ((400 * 401) / 2));
+  assert.equal(g.hidden.domain, 400 - 11);
+  assert.equal(g.links.filter((l) => l.source.startsWith("device:")).reduce((s, l) => s + l.value, 0), g.total);
+});
+
+test("a cache kept between updates gives the same graph as none, as rows come, change and go", () => {
+  const cache = graphCache();
+  let rows = synthetic({ devices: 12, domains: 40, seed: 3 }).paths;
+  for (let step = 0; step < 4; step += 1) {
+    for (const metric of ["bytes", "connections"]) {
+      const plain = buildGraph(rows, { topN: 8, metric });
+      const cached = buildGraph(rows, { topN: 8, metric, cache });
+      const norm = (g) => ({ ...g, links: [...g.links].sort((a, b) => (a.id < b.id ? -1 : 1)), rows: null });
+      assert.deepEqual(norm(cached), norm(plain));
+    }
+    // The stream's way: changed rows are new objects, some rows leave, new ones come.
+    rows = rows.slice(3).map((r, i) => (i % 5 === 0 ? { ...r, bytes_down: r.bytes_down + 1000 * step } : r));
+    rows.push({ ...rows[0], device: `198.51.100.${step}`, domain: `new${step}.test` });
+  }
 });

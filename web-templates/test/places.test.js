@@ -2,7 +2,8 @@ import { test } from "node:test";
 import "./setup-en.js";
 import assert from "node:assert/strict";
 
-import { hotspots, placeLabels, radius, spread } from "../src/lib/places.js";
+import { hotspots, placeLabels, primePlace, radius, spread } from "../src/lib/places.js";
+import { synthetic } from "../src/lib/synthetic.js";
 
 const row = (device, extra) => ({
   device,
@@ -126,4 +127,15 @@ test("spread: overlapping circles move apart, lone ones stay, obstacles are kept
   // Still near their places.
   assert.ok(Math.hypot(out[0].x - 100, out[0].y - 100) < 40);
   assert.deepEqual(spread(circles, { obstacles: [home] }), out, "deterministic");
+});
+
+test("rows read as they arrive (primePlace, cache) give the same places as rows read now", () => {
+  let rows = synthetic({ devices: 10, domains: 60, seed: 5 }).paths;
+  const now = Date.parse("2026-11-21T08:00:03Z");
+  for (let step = 0; step < 3; step += 1) {
+    rows.forEach((r, i) => i % 2 === 0 && primePlace(r));
+    assert.deepEqual(hotspots(rows, { now, cache: true }), hotspots(rows, { now }));
+    // The stream's way: a changed row is a copy (which must not carry the old reading).
+    rows = rows.map((r, i) => (i % 4 === step ? { ...r, bytes_down: r.bytes_down + 5000, country: "FR", city: null } : r));
+  }
 });

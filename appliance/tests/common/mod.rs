@@ -2,6 +2,7 @@
 //! namespace, talk to its API, and send DNS queries from a device.
 #![allow(dead_code)] // each test binary uses a different part
 
+pub mod browser;
 pub mod sse;
 pub mod wifi;
 

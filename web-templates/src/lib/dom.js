@@ -47,6 +47,17 @@ export function fill(el, ...children) {
   el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
 }
 
+/**
+ * `fill(el, make())` unless `key` (a string saying what `make` would put there) is what the
+ * last call for `el` had: live views redraw several times a second, and an unchanged list
+ * rewritten costs a phone a layout of the page.
+ */
+export function fillChanged(el, key, make) {
+  if (el.wfFilled === key) return;
+  el.wfFilled = key;
+  fill(el, make());
+}
+
 /** Query-string parameter, or the default. */
 export function param(name, fallback = null) {
   const v = new URLSearchParams(window.location.search).get(name);

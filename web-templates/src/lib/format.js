@@ -4,6 +4,19 @@ import { language, t } from "./i18n.js";
 
 const UNITS = ["B", "kB", "MB", "GB", "TB"];
 
+// Formatters by language and options, made once: a new Intl.NumberFormat costs far more than
+// a format, and a sankey update formats hundreds of numbers (a phone felt it).
+const formatters = new Map();
+function numberFormat(options) {
+  const key = `${language()}|${JSON.stringify(options)}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(language(), options);
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** "1.2 MB": decimal units, the way phones count data. */
 export function formatBytes(n) {
   if (!Number.isFinite(n) || n < 0) return "–";
@@ -14,13 +27,13 @@ export function formatBytes(n) {
     i += 1;
   }
   const digits = i === 0 || v >= 100 ? 0 : 1;
-  const shown = new Intl.NumberFormat(language(), { maximumFractionDigits: digits }).format(v);
+  const shown = numberFormat({ maximumFractionDigits: digits }).format(v);
   return `${shown} ${UNITS[i]}`;
 }
 
 /** "1,234" with the reader's separators. */
 export function formatCount(n) {
-  return Number.isFinite(n) ? Math.round(n).toLocaleString(language()) : "–";
+  return Number.isFinite(n) ? numberFormat({}).format(Math.round(n)) : "–";
 }
 
 /** "3 devices" / "1 device": `what` is one of the catalogue's `count-<what>` messages. */
@@ -30,7 +43,7 @@ export function plural(n, what) {
 
 /** "37%": share of a total, "0%" when the total is 0. */
 export function formatShare(part, total) {
-  const pct = (x) => new Intl.NumberFormat(language(), { style: "percent", maximumFractionDigits: 0 }).format(x);
+  const pct = (x) => numberFormat({ style: "percent", maximumFractionDigits: 0 }).format(x);
   if (!total) return pct(0);
   const p = part / total;
   if (p > 0 && p < 0.01) return `<${pct(0.01)}`;

@@ -83,6 +83,56 @@ function limitFor(topN, column) {
 }
 
 /**
+ * A cache for `buildGraph` (`options.cache`) kept by a live view between updates: the
+ * columns' keys numbered once, and each row's numbers kept on the row (rows the stream did
+ * not change are the same objects). Only for rows that are not changed in place. Bounded:
+ * it starts again when it holds four times the keys of the rows at hand.
+ */
+export function graphCache() {
+  const cache = {};
+  resetCache(cache);
+  return cache;
+}
+
+/**
+ * Read `row` into `cache` now (a live view, as the row arrives): the next `buildGraph` with
+ * this cache finds it read.
+ */
+export function primeRow(cache, row) {
+  if (row && typeof row === "object" && row[cache.intern.tag] === undefined) rowInfo(row, cache.intern);
+}
+
+/** A row's value both ways, bytes, and the numbers of its keys in `dict` (kept on the row). */
+function rowInfo(r, dict) {
+  const C = COLUMNS.length;
+  const b = (Number(r.bytes_up) || 0) + (Number(r.bytes_down) || 0);
+  const vb = metricValue(r, "bytes");
+  const vc = metricValue(r, "connections");
+  const xs = new Int32Array(C);
+  if (vb > 0 || vc > 0) {
+    for (let i = 0; i < C; i += 1) {
+      const k = rowKey(r, COLUMNS[i]);
+      let x = dict.ids[i].get(k);
+      if (x === undefined) {
+        x = dict.names[i].length;
+        dict.ids[i].set(k, x);
+        dict.names[i].push(k);
+        dict.size += 1;
+      }
+      xs[i] = x;
+    }
+  }
+  const info = { b, vb, vc, tracker: r.tracker === true, xs };
+  // Not enumerable: a copy of the row (`{...row}`, changed) does not take it along.
+  if (dict.tag) Object.defineProperty(r, dict.tag, { value: info });
+  return info;
+}
+
+function resetCache(cache) {
+  cache.intern = { ids: COLUMNS.map(() => new Map()), names: COLUMNS.map(() => []), size: 0, tag: Symbol("wf-graph-row") };
+}
+
+/**
  * Build the sankey graph.
  *
  * `data`: the `/api/v1/paths` response (`{devices, paths}`) or an array of rows.
@@ -90,10 +140,13 @@ function limitFor(topN, column) {
  * with more nodes keeps its N-1 biggest and folds the rest into "Other N ..."), `order` (a
  * Map id -> rank from a previous render, see `stableOrder`), `countryName` (code -> name).
  *
- * Returns `{nodes, links, rows, total, trackerTotal, hidden}`: nodes `{id, column, key, label,
+ * Returns `{nodes, links, rows, total, trackerTotal, hidden, distinct, bytes, trackerBytes}`
+ * (`distinct`: known keys per column of the rows with traffic; `bytes`, `trackerBytes`: of
+ * every row, for the words beside the chart): nodes `{id, column, key, label,
  * value, trackerValue, tracker, other, count, you, title}`; links `{id, source, target, value,
- * tracker}` (source/target are node ids); `rows` are the node and link ids each input row
- * passes through (`{nodes, links}`, for highlighting); `hidden` counts what went into each "other" node.
+ * tracker}` (source/target are node ids); `rows` are the node and link ids of each way the
+ * input rows take through the graph (`{nodes, links}`, one per distinct way, for
+ * highlighting); `hidden` counts what went into each "other" node.
  */
 export function buildGraph(data, options = {}) {
   const metric = options.metric === "connections" ? "connections" : "bytes";
@@ -104,47 +157,123 @@ export function buildGraph(data, options = {}) {
     devices,
     countryName: options.countryName || ((c) => c),
   };
-  const rows = filterPaths(allRows, options.device).filter((r) => metricValue(r, metric) > 0);
-
-  // Totals per column key, to choose the top N.
-  const totals = COLUMNS.map(() => new Map());
-  for (const r of rows) {
-    const v = metricValue(r, metric);
-    COLUMNS.forEach((c, i) => {
-      const k = rowKey(r, c);
-      totals[i].set(k, (totals[i].get(k) || 0) + v);
-    });
+  // One pass over the rows (tens of thousands on a big class, on a phone, several times a
+  // second): each row's value and keys once, numbers from there on.
+  const rows = filterPaths(allRows, options.device);
+  const n = rows.length;
+  const C = COLUMNS.length;
+  // Each column's keys get numbers as they come (`names`), each row its value and its
+  // numbers once (`codes`); from there on arrays of numbers, no strings. With a `cache`
+  // (see graphCache) the numbers are kept between calls: a row the stream did not change is
+  // the same object, and costs no string work again.
+  const cache = options.cache && options.cache.intern ? options.cache : null;
+  if (cache && cache.intern.size > Math.max(4096, 4 * n)) resetCache(cache);
+  const dict = cache ? cache.intern : { ids: COLUMNS.map(() => new Map()), names: COLUMNS.map(() => []), size: 0, tag: null };
+  const ids_ = dict.ids;
+  const names = dict.names;
+  const values = new Float64Array(n);
+  const codes = new Int32Array(n * C);
+  // The words above the chart, from the same pass: bytes, tracker bytes (every row).
+  let bytes = 0;
+  let trackerBytes = 0;
+  const tag = dict.tag;
+  for (let j = 0; j < n; j += 1) {
+    const r = rows[j];
+    let info = tag ? r[tag] : undefined;
+    if (info === undefined) info = rowInfo(r, dict);
+    bytes += info.b;
+    if (info.tracker) trackerBytes += info.b;
+    const v = metric === "connections" ? info.vc : info.vb;
+    values[j] = v;
+    if (!(v > 0)) continue;
+    for (let i = 0; i < C; i += 1) codes[j * C + i] = info.xs[i];
   }
-  const kept = COLUMNS.map((c, i) => {
+  // Each key's sum, over the rows with traffic; a key with none (only in rows of earlier
+  // calls, or with no traffic) is left out below.
+  const sums = names.map((a) => new Float64Array(a.length));
+  const seen = names.map((a) => new Uint8Array(a.length));
+  for (let j = 0; j < n; j += 1) {
+    const v = values[j];
+    if (!(v > 0)) continue;
+    for (let i = 0; i < C; i += 1) {
+      const x = codes[j * C + i];
+      sums[i][x] += v;
+      seen[i][x] = 1;
+    }
+  }
+  // Kept keys get a number per column (1, 2, ...); 0 is the column's "other".
+  const keptOf = [];
+  const keyAt = [];
+  const hiddenCount = [];
+  COLUMNS.forEach((c, i) => {
     const limit = limitFor(options.topN, c);
-    const entries = [...totals[i].entries()];
-    if (entries.length <= limit) return new Set(entries.map(([k]) => k));
-    entries.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    return new Set(entries.slice(0, limit - 1).map(([k]) => k));
+    let order = [];
+    for (let x = 0; x < names[i].length; x += 1) if (seen[i][x]) order.push(x);
+    const present = order.length;
+    if (order.length > limit) {
+      order.sort((a, b) => sums[i][b] - sums[i][a] || (names[i][a] < names[i][b] ? -1 : names[i][a] > names[i][b] ? 1 : 0));
+      order = order.slice(0, limit - 1);
+    }
+    const to = new Int32Array(names[i].length);
+    order.forEach((x, rank) => {
+      to[x] = rank + 1;
+    });
+    keptOf.push(to);
+    keyAt.push([OTHER, ...order.map((x) => names[i][x])]);
+    hiddenCount.push(present - order.length);
   });
+
+  // The rows summed by their way through the graph (kept key or "other" in each column, and
+  // tracker or not): a few hundred ways, whatever the number of rows. A way is one number
+  // while the columns' sizes multiply to a safe integer (the top N of a sankey always do),
+  // else its numbers joined.
+  const base = keyAt.map((a) => a.length);
+  const numeric = base.reduce((p, b) => p * b, 2) < Number.MAX_SAFE_INTEGER;
+  const ways = new Map();
+  let total = 0;
+  let trackerTotal = 0;
+  for (let j = 0; j < n; j += 1) {
+    const v = values[j];
+    if (!(v > 0)) continue;
+    const tracker = rows[j].tracker === true;
+    let code;
+    if (numeric) {
+      code = 0;
+      for (let i = 0; i < C; i += 1) code = code * base[i] + keptOf[i][codes[j * C + i]];
+      code = code * 2 + (tracker ? 1 : 0);
+    } else {
+      code = `${COLUMNS.map((c, i) => keptOf[i][codes[j * C + i]]).join(",")},${tracker ? 1 : 0}`;
+    }
+    total += v;
+    if (tracker) trackerTotal += v;
+    ways.set(code, (ways.get(code) || 0) + v);
+  }
 
   const nodes = new Map();
   const links = new Map();
   const rowIds = [];
-  const hiddenKeys = COLUMNS.map(() => new Set());
-  let total = 0;
-  let trackerTotal = 0;
-
-  for (const r of rows) {
-    const v = metricValue(r, metric);
-    const tracker = r.tracker === true;
-    total += v;
-    if (tracker) trackerTotal += v;
-    const ids = COLUMNS.map((c, i) => {
-      let k = rowKey(r, c);
-      if (!kept[i].has(k)) {
-        hiddenKeys[i].add(k);
-        k = OTHER;
+  for (const [code0, v] of ways) {
+    let tracker;
+    let xs;
+    if (numeric) {
+      let code = code0;
+      tracker = code % 2 === 1;
+      code = Math.floor(code / 2);
+      xs = new Array(COLUMNS.length);
+      for (let i = COLUMNS.length - 1; i >= 0; i -= 1) {
+        xs[i] = code % base[i];
+        code = Math.floor(code / base[i]);
       }
+    } else {
+      xs = code0.split(",").map(Number);
+      tracker = xs.pop() === 1;
+    }
+    const ids = COLUMNS.map((c, i) => {
+      const k = keyAt[i][xs[i]];
       const id = nodeId(c, k);
-      let n = nodes.get(id);
-      if (!n) {
-        n = {
+      let node = nodes.get(id);
+      if (!node) {
+        node = {
           id,
           column: c,
           key: k,
@@ -156,10 +285,10 @@ export function buildGraph(data, options = {}) {
           count: 0,
           you: c === "device" && !!(devices.get(k) || {}).you,
         };
-        nodes.set(id, n);
+        nodes.set(id, node);
       }
-      n.value += v;
-      if (tracker) n.trackerValue += v;
+      node.value += v;
+      if (tracker) node.trackerValue += v;
       return id;
     });
     const linkIds = [];
@@ -178,7 +307,7 @@ export function buildGraph(data, options = {}) {
 
   const hidden = {};
   COLUMNS.forEach((c, i) => {
-    hidden[c] = hiddenKeys[i].size;
+    hidden[c] = hiddenCount[i];
   });
   for (const n of nodes.values()) {
     if (n.other) {
@@ -192,8 +321,21 @@ export function buildGraph(data, options = {}) {
   }
 
   const ordered = sortNodes([...nodes.values()], options.order);
+  // Distinct devices, companies and countries of the rows with traffic (unknown and hidden
+  // ones not counted).
+  const distinct = {};
+  COLUMNS.forEach((c, i) => {
+    let count = 0;
+    names[i].forEach((k, x) => {
+      if (seen[i][x] && k !== "" && k !== HIDDEN) count += 1;
+    });
+    distinct[c] = count;
+  });
   return {
     metric,
+    distinct,
+    bytes,
+    trackerBytes,
     nodes: ordered,
     links: [...links.values()],
     rows: rowIds,

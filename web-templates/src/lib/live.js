@@ -43,6 +43,9 @@ export function startLive({
   // A group view's window: the stream pushes its `paths` snapshots (see above).
   push = null,
   pushWaitMs = 3000,
+  // Push mode: called with each row as it arrives (snapshot or delta), so a view reads a row
+  // once, in the small task that brought it, not all of them again at every render.
+  prepare = null,
 }) {
   let timer = null;
   let inflight = false;
@@ -61,7 +64,9 @@ export function startLive({
   let pushTimer = null;
 
   const say = (state, words) => {
-    if (!status) return;
+    // Unchanged words are not written again: a DOM change makes the next render lay the page
+    // out again (several times a second on a live view).
+    if (!status || (status.dataset.state === state && status.textContent === words)) return;
     status.dataset.state = state;
     status.textContent = words;
   };
@@ -78,6 +83,9 @@ export function startLive({
       const res = await fetch(url(), { headers: { accept: "application/json" }, cache: "no-store" });
       if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
       const json = await res.json();
+      // Push mode read the view (the stream is slow to bring it): its rows are read like a
+      // snapshot's, in slices, before the render.
+      if (prepare && json && Array.isArray(json.paths)) await prepareSlices(json.paths);
       failures = 0;
       if (!paused && !stopped) onData(json);
       say(streamOk ? "live" : "polling", streamOk ? t("live-live") : t("live-polling"));
@@ -122,10 +130,36 @@ export function startLive({
   function render() {
     renderTimer = null;
     if (!view || paused || stopped) return;
+    if (preparing > 0) {
+      // The rows being read first (see prepareLater): the render follows.
+      renderTimer = setTimeout(render, 20);
+      return;
+    }
     lastRender = Date.now();
     const you_ = view.you ?? you;
     const devices = (view.devices || []).map((d) => ({ ...d, you: d.you || d.id === you_ }));
     onData({ ...view, you: you_, devices, paths: [...rows.values()] });
+  }
+
+  // Snapshots' rows still being read (`prepare`), slice by slice.
+  let preparing = 0;
+  const PREPARE_SLICE = 2000;
+  function prepareSlices(list) {
+    preparing += 1;
+    return new Promise((resolve) => {
+      let i = 0;
+      const step = () => {
+        const end = Math.min(list.length, i + PREPARE_SLICE);
+        for (; i < end; i += 1) prepare(list[i]);
+        if (i < list.length) {
+          setTimeout(step, 0);
+        } else {
+          preparing -= 1;
+          resolve();
+        }
+      };
+      setTimeout(step, 0);
+    });
   }
 
   function pushed() {
@@ -139,6 +173,9 @@ export function startLive({
   function onSnapshot(snap) {
     view = snap;
     rows = new Map((snap.paths || []).map((r) => [r.key, r]));
+    // A whole view (tens of thousands of rows) is read in slices of a few thousand, each its
+    // own task: with its parsing one task would keep a phone busy far too long.
+    if (prepare) prepareSlices([...rows.values()]);
     delete view.paths;
     pushed();
   }
@@ -151,7 +188,10 @@ export function startLive({
       return;
     }
     for (const k of d.remove || []) rows.delete(k);
-    for (const r of d.upsert || []) rows.set(r.key, r);
+    for (const r of d.upsert || []) {
+      rows.set(r.key, r);
+      if (prepare) prepare(r);
+    }
     view = { ...view, seq: d.seq, generated: d.generated, truncated: d.truncated, devices: d.devices || view.devices };
     pushed();
   }
@@ -183,13 +223,19 @@ export function startLive({
         ["paths_delta", onDelta],
       ]) {
         source.addEventListener(name, (e) => {
+          const t0 = performance.now();
           let data = null;
           try {
             data = JSON.parse(e.data);
           } catch {
             return;
           }
+          const t1 = performance.now();
           apply(data);
+          // Each message's cost, for the browser test on a throttled CPU (e2e/throttle.mjs);
+          // only the latest is kept.
+          performance.clearMeasures("wf-stream");
+          performance.measure("wf-stream", { start: t0, detail: { event: name, chars: e.data.length, rows: (data.paths || data.upsert || []).length, parse_ms: t1 - t0 } });
         });
       }
       expectPush();

@@ -10,39 +10,68 @@ function num(x) {
   return typeof x === "number" && Number.isFinite(x) ? x : null;
 }
 
+/** Where a row's place facts are kept on the row (`hotspots`' `cache`). */
+const ROW = Symbol("wf-place-row");
+
+/** Read `row` for `hotspots` now (a live view, as the row arrives; see `cache` there). */
+export function primePlace(row) {
+  if (row && typeof row === "object" && !row[ROW]) rowInfo(row, true);
+}
+
+/** What `hotspots` reads from a row: its place's kind and key, its figures (kept on it: `keep`). */
+function rowInfo(r, keep) {
+  const lat = num(r.lat);
+  const lon = num(r.lon);
+  const country = r.country || null;
+  const kind = r.city && lat !== null && lon !== null ? "city" : country ? "country" : lat !== null && lon !== null ? "at" : "unknown";
+  const key =
+    kind === "city" ? `city:${country || ""}:${r.city}` : kind === "country" ? `country:${country}` : kind === "at" ? `at:${lat.toFixed(1)},${lon.toFixed(1)}` : "unknown";
+  const seen = Date.parse(r.last_seen);
+  const info = {
+    lat,
+    lon,
+    country,
+    kind,
+    key,
+    b: (Number(r.bytes_up) || 0) + (Number(r.bytes_down) || 0),
+    connections: Number(r.connections) || 0,
+    open: Number(r.open) || 0,
+    seen: Number.isFinite(seen) ? seen : 0,
+  };
+  // Not enumerable: a copy of the row (`{...row}`, changed) does not take it along.
+  if (keep) Object.defineProperty(r, ROW, { value: info });
+  return info;
+}
+
 /**
  * Hotspots, biggest first. `locate(code)` gives `[lon, lat]` for a country (its centre) or
  * null; `countryName(code)` its name. `now` is the server's time (the response's `generated`),
  * so a phone whose clock is off still pulses at the right moment.
  * Returns `{placed, unplaced}`: unplaced hotspots have no known position (listed in words).
  */
-export function hotspots(rows, { locate = () => null, countryName = (c) => c, now = Date.now(), activeMs = ACTIVE_MS } = {}) {
+export function hotspots(rows, { locate = () => null, countryName = (c) => c, now = Date.now(), activeMs = ACTIVE_MS, cache = false } = {}) {
   const spots = new Map();
   for (const r of rows) {
-    const lat = num(r.lat);
-    const lon = num(r.lon);
-    const country = r.country || null;
-    let key;
-    let label;
-    let pos = null;
-    if (r.city && lat !== null && lon !== null) {
-      key = `city:${country || ""}:${r.city}`;
-      label = r.city;
-      pos = [lon, lat];
-    } else if (country) {
-      key = `country:${country}`;
-      label = countryName(country) || country;
-      pos = locate(country) || (lat !== null && lon !== null ? [lon, lat] : null);
-    } else if (lat !== null && lon !== null) {
-      key = `at:${lat.toFixed(1)},${lon.toFixed(1)}`;
-      label = t("name-unknown-place");
-      pos = [lon, lat];
-    } else {
-      key = "unknown";
-      label = t("name-unknown-place");
-    }
+    // `cache`: a live view's rows are not changed in place (the stream replaces a changed
+    // row), so what is read from a row is kept on it: tens of thousands of rows per update.
+    const info = (cache && r[ROW]) || rowInfo(r, cache);
+    const { lat, lon, country, kind, key } = info;
     let s = spots.get(key);
     if (!s) {
+      let label;
+      let pos = null;
+      if (kind === "city") {
+        label = r.city;
+        pos = [lon, lat];
+      } else if (kind === "country") {
+        label = countryName(country) || country;
+        pos = locate(country) || (lat !== null && lon !== null ? [lon, lat] : null);
+      } else if (kind === "at") {
+        label = t("name-unknown-place");
+        pos = [lon, lat];
+      } else {
+        label = t("name-unknown-place");
+      }
       s = {
         key,
         label,
@@ -62,17 +91,16 @@ export function hotspots(rows, { locate = () => null, countryName = (c) => c, no
       };
       spots.set(key, s);
     }
-    const b = (Number(r.bytes_up) || 0) + (Number(r.bytes_down) || 0);
+    const b = info.b;
     s.bytes += b;
-    s.connections += Number(r.connections) || 0;
-    s.open += Number(r.open) || 0;
+    s.connections += info.connections;
+    s.open += info.open;
     if (r.tracker) s.trackerBytes += b;
     s.devices.add(r.device);
     if (r.org) s.orgs.set(r.org, (s.orgs.get(r.org) || 0) + b);
     const cat = r.category || "other";
     s.categories.set(cat, (s.categories.get(cat) || 0) + b);
-    const seen = Date.parse(r.last_seen);
-    if (Number.isFinite(seen) && seen > s.lastSeen) s.lastSeen = seen;
+    if (info.seen > s.lastSeen) s.lastSeen = info.seen;
   }
   const out = [...spots.values()].map((s) => {
     const cats = [...s.categories.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
