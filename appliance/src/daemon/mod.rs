@@ -323,7 +323,10 @@ fn start_wifi_monitor(
     match wifi_monitor::spawn(opts, status.clone(), shutdown.clone()) {
         Ok(t) => Some(t),
         Err(e) => {
-            status.warn(format!("the WiFi monitor could not start: {e}"));
+            status.warn_words(crate::status::StatusWords::new(
+                "wifi-monitor-off",
+                [("error", e.to_string())],
+            ));
             None
         }
     }
