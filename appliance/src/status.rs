@@ -457,6 +457,19 @@ mod tests {
                 "uplink-wpa-silent",
                 &[("uplink", "wlan0"), ("error", "refused")],
             ),
+            w(
+                "setup-problem",
+                &[("problem", "wifi.country: \"XX\" is no country")],
+            ),
+            w(
+                "setup-unreadable",
+                &[("file", "/boot/whereflow-problems.txt"), ("error", "EIO")],
+            ),
+            w(
+                "setup-see-file",
+                &[("file", "/boot/whereflow-problems.txt")],
+            ),
+            w("setup-network", &[("ssid", "whereflow-setup")]),
         ]
     }
 

@@ -523,6 +523,10 @@ status-uplink-disabled = Die Box konnte dem WLAN „{ $ssid }“ der Internetanb
 status-uplink-disconnected = Die Box ist nicht mit dem WLAN „{ $ssid }“ der Internetanbindung verbunden; neuer Versuch läuft.
 status-uplink-portal = Das Schulnetz verlangt eine Anmeldung: Die Internetanbindung { $uplink } erreicht eine Anmeldeseite, nicht das Internet (die Prüfung bekam { $answer }). Öffne auf einem Gerät in diesem WLAN irgendeine Webseite und melde dich dort an; das gilt für die ganze Box.
 status-uplink-wpa-silent = wpa_supplicant antwortet nicht für die Internetanbindung { $uplink } ({ $error }): Die WLAN-Internetanbindung läuft nicht.
+status-setup-problem = Einstellungsdatei (whereflow-settings.toml): { $problem }
+status-setup-unreadable = Die Datei mit den Problemen der Einstellungen { $file } lässt sich nicht lesen: { $error }
+status-setup-see-file = Die Einstellungen haben Probleme: siehe { $file }
+status-setup-network = Das Einrichtungs-WLAN „{ $ssid }“ läuft, bis die Einstellungsdatei korrigiert ist.
 restore-done = Sicherung wiederhergestellt: { $nicknames } Spitznamen, DNS-Sperre für alle { $dns_all ->
         [on] an
        *[off] aus

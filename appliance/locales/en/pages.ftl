@@ -526,6 +526,10 @@ status-uplink-disabled = the uplink WiFi network "{ $ssid }" could not be joined
 status-uplink-disconnected = the uplink WiFi network "{ $ssid }" is not joined; trying again
 status-uplink-portal = the school network wants a login: the uplink { $uplink } reaches a login page, not the internet (the check got { $answer }); open any web page on a device joined to this WiFi and log in there, it counts for the whole appliance
 status-uplink-wpa-silent = wpa_supplicant does not answer for the uplink { $uplink } ({ $error }): the WiFi uplink is not running
+status-setup-problem = settings file (whereflow-settings.toml): { $problem }
+status-setup-unreadable = the settings problems file { $file } cannot be read: { $error }
+status-setup-see-file = the settings have problems: see { $file }
+status-setup-network = running the setup WiFi network "{ $ssid }" until the settings file is fixed
 # What a backup restore did (the admin page's notice; the API's `note` is the English).
 restore-done = Backup restored: { $nicknames } nicknames, DNS blocking for everyone { $dns_all ->
         [on] on

@@ -523,6 +523,10 @@ status-uplink-disabled = El aparato no pudo unirse a la red wifi del enlace de s
 status-uplink-disconnected = El aparato no está conectado a la red wifi del enlace de subida «{ $ssid }»; se vuelve a intentar
 status-uplink-portal = La red del centro pide iniciar sesión: el enlace de subida { $uplink } llega a una página de inicio de sesión, no a internet (la comprobación recibió { $answer }); abre cualquier página web en un dispositivo conectado a esta wifi e inicia sesión allí, vale para todo el aparato
 status-uplink-wpa-silent = wpa_supplicant no responde para el enlace de subida { $uplink } ({ $error }): el enlace de subida wifi no está funcionando
+status-setup-problem = Archivo de ajustes (whereflow-settings.toml): { $problem }
+status-setup-unreadable = No se puede leer el archivo de problemas de los ajustes { $file }: { $error }
+status-setup-see-file = Los ajustes tienen problemas: mira { $file }
+status-setup-network = La red wifi de configuración «{ $ssid }» funciona hasta que se corrija el archivo de ajustes
 restore-done = Copia de seguridad restaurada: { $nicknames } apodos, bloqueo DNS para todos { $dns_all ->
         [on] activado
        *[off] desactivado

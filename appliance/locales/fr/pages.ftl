@@ -523,6 +523,10 @@ status-uplink-disabled = Le boîtier n’a pas pu rejoindre le réseau Wi-Fi de 
 status-uplink-disconnected = Le boîtier n’est pas connecté au réseau Wi-Fi de la liaison montante « { $ssid } » ; nouvel essai en cours
 status-uplink-portal = Le réseau de l’école demande une connexion : la liaison montante { $uplink } aboutit à une page de connexion, pas à Internet (le test a reçu { $answer }) ; ouvrez une page web sur un appareil connecté à ce Wi-Fi et connectez-vous, cela vaut pour tout le boîtier
 status-uplink-wpa-silent = wpa_supplicant ne répond pas pour la liaison montante { $uplink } ({ $error }) : la liaison montante Wi-Fi ne fonctionne pas
+status-setup-problem = Fichier de réglages (whereflow-settings.toml) : { $problem }
+status-setup-unreadable = Le fichier des problèmes de réglages { $file } ne peut pas être lu : { $error }
+status-setup-see-file = Les réglages ont des problèmes : voir { $file }
+status-setup-network = Le réseau Wi-Fi de configuration « { $ssid } » fonctionne jusqu’à ce que le fichier de réglages soit corrigé
 restore-done = Sauvegarde restaurée : { $nicknames } surnoms, blocage DNS pour tous { $dns_all ->
         [on] activé
        *[off] désactivé

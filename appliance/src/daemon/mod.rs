@@ -293,7 +293,7 @@ impl Channels {
 fn report_setup_problems(config: &Config, status: &Status) {
     if let Some(path) = &config.system.problems_file {
         for w in crate::system::problems::read_warnings(path) {
-            status.warn(w);
+            status.warn_words(w);
         }
     }
     for n in &config.system.notes {
