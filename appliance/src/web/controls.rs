@@ -325,3 +325,39 @@ async fn form_kill(
         Err(e) => form_failed(&app, &admin, e).await,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn common_control_failures_are_said_in_the_readers_language() {
+        let common = [
+            ControlError::Disabled,
+            ControlError::OnOrOff,
+            ControlError::NoSuchBlock(3),
+            ControlError::NoSuchFlow("f9".into()),
+            ControlError::FlowClosed("f9".into()),
+            ControlError::Book(BookError::Duplicate {
+                id: 3,
+                kind: BlockKind::Org,
+                value: "Example Corp".into(),
+            }),
+            ControlError::Book(BookError::Full(4096)),
+            ControlError::Kill(KillError::NotFound),
+        ];
+        for e in &common {
+            let en = say(e, Tr::new(Lang::En));
+            for lang in [Lang::De, Lang::Fr, Lang::Es] {
+                let text = say(e, Tr::new(lang));
+                assert!(!text.contains('⟦') && !text.contains('{'), "{lang}: {text}");
+                assert_ne!(text, en, "{lang}");
+            }
+        }
+        assert_eq!(
+            say(&ControlError::OnOrOff, Tr::new(Lang::De)),
+            "Wähle an oder aus"
+        );
+    }
+}
