@@ -147,6 +147,9 @@ impl SessionError {
             AdminError::GroupView(GroupViewError::NoSuchRule(n)) => {
                 tr.t1("fail-no-such-rule", "id", &n.to_string())
             }
+            AdminError::Nickname(_) | AdminError::NicknameLocked => {
+                crate::web::reasons::session(tr, self)
+            }
             _ => self.to_string(),
         }
     }
