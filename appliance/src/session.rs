@@ -91,7 +91,10 @@ pub(crate) enum SessionError {
     Store(#[from] StoreError),
     /// The work did not finish in time or the writer is busy.
     #[error("busy: {0}; try again in a moment")]
-    Busy(&'static str),
+    Busy(BusyWith),
+    /// The admin page's new-session form said neither to keep nor to delete the old one.
+    #[error("choose to keep or delete the old session")]
+    KeepOrDelete,
     /// A blocking task failed.
     #[error("internal error: {0}")]
     Internal(String),
@@ -107,6 +110,27 @@ pub(crate) enum SessionError {
     /// The nickname breaks the rules (`devices::nickname`).
     #[error("that nickname cannot be used: {0}")]
     Nickname(#[from] crate::devices::registry::NicknameError),
+}
+
+/// What an operation found busy ([`SessionError::Busy`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BusyWith {
+    /// Two exports run already.
+    Exports,
+    /// The exports are shutting down.
+    ExportsStopping,
+    /// The database is still deleting (a device's history).
+    Deleting,
+}
+
+impl std::fmt::Display for BusyWith {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            BusyWith::Exports => "two exports are running already",
+            BusyWith::ExportsStopping => "exports are shutting down",
+            BusyWith::Deleting => "the database is still deleting",
+        })
+    }
 }
 
 /// Run blocking store work on the blocking pool.
@@ -195,7 +219,7 @@ async fn forget_address(s: &Stages<'_>, ip: IpAddr) -> Result<Forgotten, Session
             blocking(move || match rx.recv_timeout(Duration::from_secs(30)) {
                 Ok(Ok(d)) => Ok(d),
                 Ok(Err(e)) => Err(SessionError::Internal(e)),
-                Err(_) => Err(SessionError::Busy("the database is still deleting")),
+                Err(_) => Err(SessionError::Busy(BusyWith::Deleting)),
             })
             .await?,
         ),

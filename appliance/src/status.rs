@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use parking_lot::Mutex;
 use serde::Serialize;
 
+use crate::i18n::{Lang, Tr};
+
 /// Shared health state. Create one per daemon and hand out `Arc`s.
 #[derive(Debug, Default)]
 pub struct Status {
@@ -65,10 +67,10 @@ pub struct Status {
     pub export_dropped: AtomicU64,
     /// Failed sends and connections to IPFIX collectors.
     pub export_errors: AtomicU64,
-    warnings: Mutex<Vec<String>>,
+    warnings: Mutex<Vec<Warning>>,
     /// Warnings that hold only while a condition lasts (e.g. the history cannot be
     /// written), by what they are about; listed after `warnings` until cleared.
-    conditions: Mutex<BTreeMap<&'static str, String>>,
+    conditions: Mutex<BTreeMap<&'static str, Warning>>,
     /// On the appliance: the radio serving the room, its devices and the uplink
     /// (`system::wifi_monitor`); `None` elsewhere.
     pub wifi: Mutex<Option<crate::system::wifi_monitor::WifiStatus>>,
@@ -113,10 +115,80 @@ pub struct StatusSnapshot {
     pub export_dropped: u64,
     /// See [`Status::export_errors`].
     pub export_errors: u64,
-    /// Things the operator should know (missing permissions, sysctls off, ...). Served
-    /// beside the counters, not among them.
+    /// Things the operator should know (missing permissions, sysctls off, ...), in
+    /// English. Served beside the counters, not among them.
     #[serde(skip)]
     pub warnings: Vec<String>,
+    /// The same warnings, each with its catalogue words when it has them (the pages say
+    /// those in the reader's language).
+    #[serde(skip)]
+    pub warning_list: Vec<Warning>,
+}
+
+/// A status warning as a catalogue message (`status-<id>` in `pages.ftl`) and its
+/// arguments, each a string (numbers as digits; names, addresses and other programs' own
+/// words as they are). The English `message` of a [`Warning`] is these words said in
+/// English, so the two never drift apart.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StatusWords {
+    /// The message id without its `status-` prefix (`"uplink-portal"`).
+    pub id: &'static str,
+    /// Its arguments by name.
+    pub args: BTreeMap<&'static str, String>,
+}
+
+impl StatusWords {
+    /// The message `status-<id>` with `args`.
+    pub fn new(id: &'static str, args: impl IntoIterator<Item = (&'static str, String)>) -> Self {
+        StatusWords {
+            id,
+            args: args.into_iter().collect(),
+        }
+    }
+
+    /// In the language of `tr`.
+    pub fn say(&self, tr: Tr) -> String {
+        tr.ta(
+            &format!("status-{}", self.id),
+            self.args
+                .iter()
+                .map(|(k, v)| (*k, fluent_bundle::FluentValue::from(v.as_str()))),
+        )
+    }
+
+    /// In English (the log, the API's `warnings`, the problems file).
+    pub fn english(&self) -> String {
+        self.say(Tr::new(Lang::En))
+    }
+}
+
+/// One warning of `/api/v1/status`: its English message, and its words when the place that
+/// raised it gave them (`None`: English only, as the technical warnings of the stages).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// In English.
+    pub message: String,
+    /// As a catalogue message.
+    pub words: Option<StatusWords>,
+}
+
+impl Warning {
+    /// In the language of `tr` when it has words, else in English.
+    pub fn say(&self, tr: Tr) -> String {
+        match &self.words {
+            Some(w) => w.say(tr),
+            None => self.message.clone(),
+        }
+    }
+}
+
+impl From<StatusWords> for Warning {
+    fn from(words: StatusWords) -> Self {
+        Warning {
+            message: words.english(),
+            words: Some(words),
+        }
+    }
 }
 
 /// What a client's question got, for [`DnsAnswerCounts`].
@@ -258,23 +330,36 @@ impl Status {
 
     /// Record a warning for the API (kept once; at most 100 kept).
     pub fn warn(&self, message: impl Into<String>) {
-        let message = message.into();
-        tracing::warn!("{message}");
+        self.add_warning(Warning {
+            message: message.into(),
+            words: None,
+        });
+    }
+
+    /// Record a warning with its catalogue words (kept once; at most 100 kept).
+    pub fn warn_words(&self, words: StatusWords) {
+        self.add_warning(words.into());
+    }
+
+    fn add_warning(&self, warning: Warning) {
+        tracing::warn!("{}", warning.message);
         let mut w = self.warnings.lock();
-        if !w.contains(&message) && w.len() < 100 {
-            w.push(message);
+        if !w.contains(&warning) && w.len() < 100 {
+            w.push(warning);
         }
     }
 
     /// Raise (`Some`) or clear (`None`) the warning about `about`, a condition that can end
-    /// (unlike [`Status::warn`]'s, which stay): logged when it starts, changes or ends.
-    pub fn set_condition(&self, about: &'static str, message: Option<String>) {
+    /// (unlike [`Status::warn`]'s, which stay): logged (in English) when it starts, changes
+    /// or ends.
+    pub fn set_condition(&self, about: &'static str, words: Option<StatusWords>) {
         let mut c = self.conditions.lock();
-        match message {
-            Some(m) => {
-                if c.get(about) != Some(&m) {
-                    tracing::warn!("{m}");
-                    c.insert(about, m);
+        match words {
+            Some(w) => {
+                if c.get(about).and_then(|c| c.words.as_ref()) != Some(&w) {
+                    let w = Warning::from(w);
+                    tracing::warn!("{}", w.message);
+                    c.insert(about, w);
                 }
             }
             None => {
@@ -288,6 +373,8 @@ impl Status {
     /// Copy the current values.
     pub fn snapshot(&self) -> StatusSnapshot {
         let g = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        let mut list = self.warnings.lock().clone();
+        list.extend(self.conditions.lock().values().cloned());
         StatusSnapshot {
             dns_queries: g(&self.dns_queries),
             dns_events_dropped: g(&self.dns_events_dropped),
@@ -307,11 +394,8 @@ impl Status {
             export_sent: g(&self.export_sent),
             export_dropped: g(&self.export_dropped),
             export_errors: g(&self.export_errors),
-            warnings: {
-                let mut w = self.warnings.lock().clone();
-                w.extend(self.conditions.lock().values().cloned());
-                w
-            },
+            warnings: list.iter().map(|w| w.message.clone()).collect(),
+            warning_list: list,
         }
     }
 }
@@ -324,11 +408,111 @@ mod tests {
     fn a_condition_is_listed_until_cleared() {
         let s = Status::default();
         s.warn("kept");
-        s.set_condition("history", Some("cannot write".into()));
-        s.set_condition("history", Some("cannot write".into()));
-        assert_eq!(s.snapshot().warnings, ["kept", "cannot write"]);
+        let words = || StatusWords::new("history-failing", [("error", "disk full".into())]);
+        s.set_condition("history", Some(words()));
+        s.set_condition("history", Some(words()));
+        assert_eq!(s.snapshot().warnings, ["kept", &words().english()]);
         s.set_condition("history", None);
         assert_eq!(s.snapshot().warnings, ["kept"]);
+    }
+
+    /// Every status message with the arguments its producer gives.
+    fn every_condition() -> Vec<StatusWords> {
+        let w = |id, args: &[(&'static str, &str)]| {
+            StatusWords::new(id, args.iter().map(|(k, v)| (*k, (*v).to_owned())))
+        };
+        let room = [("associated", "15"), ("radio", "wlan0"), ("capacity", "15")];
+        vec![
+            w("history-off", &[("dir", "/data"), ("error", "EROFS")]),
+            w("history-failing", &[("error", "disk full")]),
+            w(
+                "export-unreachable",
+                &[("url", "udp://10.0.0.1:4739"), ("error", "refused")],
+            ),
+            w("wifi-monitor-off", &[("error", "EAGAIN")]),
+            w("wifi-radio-gone", &[("radio", "wlan1 (mt76x2u, USB)")]),
+            w(
+                "wifi-ap-stopped",
+                &[("radio", "wlan0"), ("state", "COUNTRY_UPDATE")],
+            ),
+            w(
+                "wifi-ap-silent",
+                &[("interface", "wlan0"), ("error", "refused")],
+            ),
+            w("wifi-room-full", &room),
+            w("wifi-room-nearly", &room),
+            w("uplink-wrong-key", &[("ssid", "School")]),
+            w("uplink-not-found", &[("ssid", "School")]),
+            w("uplink-conn-failed", &[("ssid", "School")]),
+            w(
+                "uplink-disabled",
+                &[("ssid", "School"), ("reason", "AUTH_FAILED")],
+            ),
+            w("uplink-disconnected", &[("ssid", "School")]),
+            w(
+                "uplink-portal",
+                &[("uplink", "wlan0"), ("answer", "a redirect")],
+            ),
+            w(
+                "uplink-wpa-silent",
+                &[("uplink", "wlan0"), ("error", "refused")],
+            ),
+            w(
+                "setup-problem",
+                &[("problem", "wifi.country: \"XX\" is no country")],
+            ),
+            w(
+                "setup-unreadable",
+                &[("file", "/boot/whereflow-problems.txt"), ("error", "EIO")],
+            ),
+            w(
+                "setup-see-file",
+                &[("file", "/boot/whereflow-problems.txt")],
+            ),
+            w("setup-network", &[("ssid", "whereflow-setup")]),
+        ]
+    }
+
+    #[test]
+    fn every_condition_is_said_in_every_language() {
+        let all = every_condition();
+        // Every status message of the catalogue is in the list (a new one gets checked too).
+        let english = include_str!("../locales/en/pages.ftl");
+        let ids: Vec<&str> = english
+            .lines()
+            .filter_map(|l| l.strip_prefix("status-")?.split_once(" = "))
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(ids.len(), all.len(), "{ids:?}");
+        for id in ids {
+            assert!(all.iter().any(|w| w.id == id), "status-{id} is not checked");
+        }
+        for words in &all {
+            let mut said = std::collections::BTreeSet::new();
+            for lang in Lang::ALL {
+                let text = words.say(Tr::new(lang));
+                assert!(!text.contains('⟦'), "{lang}: {text}");
+                // A missing or misspelt argument shows as `{$name}`.
+                assert!(!text.contains('{'), "{lang}: {text}");
+                for v in words.args.values() {
+                    assert!(text.contains(v.as_str()), "{lang} drops {v}: {text}");
+                }
+                said.insert(text);
+            }
+            assert_eq!(said.len(), Lang::ALL.len(), "not translated: {said:?}");
+        }
+        let s = Status::default();
+        s.set_condition("uplink-portal", Some(all[14].clone()));
+        let snap = s.snapshot();
+        assert!(snap.warnings[0].starts_with("the school network wants a login"));
+        assert!(snap.warning_list[0]
+            .say(Tr::new(Lang::De))
+            .starts_with("Das Schulnetz verlangt eine Anmeldung"));
+        s.warn("conntrack: technical");
+        assert_eq!(
+            s.snapshot().warning_list[0].say(Tr::new(Lang::Fr)),
+            "conntrack: technical"
+        );
     }
 
     #[test]

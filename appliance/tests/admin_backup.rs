@@ -329,6 +329,28 @@ fn a_backup_moves_settings_nicknames_controls_ignores_and_rules_to_another_appli
         ),
         "{shown}"
     );
+    // A German reader gets the summary in German (restoring again changes nothing: the
+    // blocks, ignores and rules are there already).
+    let r = b.req(
+        "POST",
+        "/admin/backup/restore",
+        &[
+            ("Cookie", &admin_b.cookie),
+            ("Content-Type", &multipart),
+            ("Accept-Language", "de"),
+        ],
+        &upload,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let shown = r.text();
+    assert!(
+        shown.contains(
+            "Sicherung wiederhergestellt: Einstellungen, 1 Spitznamen, DNS-Sperre für alle an, \
+             DNS-Sperre für 1 Geräte, 0 Sperren, 0 ignorierte Warnungen, 0 Beamer-Regeln. 3 \
+             davon waren schon da."
+        ),
+        "{shown}"
+    );
 
     // B has it all, as its own endpoints show.
     let s = admin_b.get("/api/v1/settings").json();

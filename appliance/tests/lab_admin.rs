@@ -322,6 +322,27 @@ fn the_login_form_warns_a_wpa2_device_and_the_admin_sees_how_each_joined() {
     let page = http(&lab, "GET", "/admin", &auth, "").text();
     assert!(page.contains("class=\"badge wifi-wpa3\">WPA3<"), "{page}");
     assert!(page.contains("class=\"badge wifi-wpa2\">WPA2<"), "{page}");
+    // No radio in this sysfs: the monitor's condition, with its words in the API and said in
+    // the reader's language on the admin page (not marked English any more).
+    let status = http(&lab, "GET", "/api/v1/status", &[], "").json();
+    let at = status["warnings_words"]
+        .as_array()
+        .and_then(|w| w.iter().position(|w| w["id"] == "wifi-radio-gone"))
+        .unwrap_or_else(|| panic!("no radio warning: {status}"));
+    assert_eq!(status["warnings_words"][at]["args"]["radio"], "wlan0");
+    assert!(
+        status["warnings"][at]
+            .as_str()
+            .is_some_and(|w| w.starts_with("the WiFi radio wlan0 is gone")),
+        "{status}"
+    );
+    let de = [auth[0], ("Accept-Language", "de")];
+    let page = http(&lab, "GET", "/admin", &de, "").text();
+    assert!(
+        page.contains("<li>Das WLAN-Funkmodul wlan0 ist weg"),
+        "{page}"
+    );
+    assert!(!page.contains("the WiFi radio wlan0 is gone"), "{page}");
     drop(d);
     let _ = std::fs::remove_dir_all(&root);
 }

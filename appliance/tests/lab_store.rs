@@ -251,6 +251,12 @@ fn a_full_disk_warns_keeps_serving_and_recovers() {
     }
     let status = d.get(&lab, "/api/v1/status").expect("status");
     println!("history while full: {}", status["history"]);
+    // The same warning as catalogue words, for the pages in their readers' languages.
+    let words = status["warnings_words"]
+        .as_array()
+        .and_then(|w| w.iter().find(|w| w["id"] == "history-failing"))
+        .unwrap_or_else(|| panic!("no words for the history warning: {status}"));
+    assert!(words["args"]["error"].is_string(), "{words}");
 
     disk.free();
     let cleared = within(Duration::from_secs(10), || {

@@ -505,3 +505,65 @@ adm-portal-unchecked = noch nicht geprüft (oder uplink.probe_url ist leer)
 adm-portal-open = das Internet antwortet
 adm-portal-captive = das Schulnetz verlangt eine Anmeldung (die Prüfung bekam { $answer }): Öffne auf einem Gerät in diesem WLAN irgendeine Webseite und melde dich dort an
 adm-portal-unreachable = keine Antwort ({ $why })
+
+## Status warnings
+status-history-off = Der Verlauf wird nicht gespeichert (data.dir { $dir }): { $error }
+status-history-failing = Der Verlauf wird nicht gespeichert: Die Datenbank lässt sich nicht schreiben ({ $error }). Die Box versucht es alle 2 s erneut; solange die Warteschlange voll ist, geht neuer Verlauf verloren (Zähler „history“). DNS und die Live-Ansichten laufen weiter.
+status-export-unreachable = IPFIX-Collector { $url } nicht erreichbar ({ $error }); Flow-Datensätze für ihn werden verworfen, bis er antwortet.
+status-wifi-monitor-off = Die WLAN-Überwachung konnte nicht starten: { $error }
+status-wifi-radio-gone = Das WLAN-Funkmodul { $radio } ist weg (abgezogen, oder sein Treiber läuft nicht mehr): Geräte können nicht ins WLAN, bis es wieder da ist. Stecke es wieder ein und starte die Box neu. Alles andere läuft weiter.
+status-wifi-ap-stopped = Der Zugangspunkt auf { $radio } läuft nicht (hostapd meldet den Zustand { $state }): Das Funkmodul lehnt vielleicht das Land (wifi.country) oder den Kanal ab; siehe /run/hostapd.log
+status-wifi-ap-silent = hostapd antwortet nicht für { $interface } ({ $error }): Der Zugangspunkt läuft vielleicht nicht; siehe /run/hostapd.log
+status-wifi-room-full = Der Raum ist voll: { $associated } Geräte auf { $radio }, das etwa { $capacity } aufnimmt; ein weiteres Gerät kommt vielleicht nicht hinein (ein USB-WLAN-Adapter nimmt mehr auf, siehe README).
+status-wifi-room-nearly = Der Raum ist fast voll: { $associated } Geräte auf { $radio }, das etwa { $capacity } aufnimmt.
+status-uplink-wrong-key = Das WLAN „{ $ssid }“ der Internetanbindung hat das Passwort abgelehnt: Prüfe uplink.wifi_passphrase in der Einstellungsdatei (der Zugangspunkt läuft weiter).
+status-uplink-not-found = Das WLAN „{ $ssid }“ der Internetanbindung ist nicht in Reichweite (kein Zugangspunkt mit diesem Namen antwortet): Prüfe uplink.wifi_ssid oder stelle die Box näher heran.
+status-uplink-conn-failed = Das WLAN „{ $ssid }“ der Internetanbindung hat die Box nicht hineingelassen (sein Zugangspunkt antwortete nicht mehr; mit WPA3 kann auch ein falsches uplink.wifi_passphrase so aussehen); neuer Versuch läuft.
+status-uplink-disabled = Die Box konnte dem WLAN „{ $ssid }“ der Internetanbindung nicht beitreten ({ $reason }); neuer Versuch läuft.
+status-uplink-disconnected = Die Box ist nicht mit dem WLAN „{ $ssid }“ der Internetanbindung verbunden; neuer Versuch läuft.
+status-uplink-portal = Das Schulnetz verlangt eine Anmeldung: Die Internetanbindung { $uplink } erreicht eine Anmeldeseite, nicht das Internet (die Prüfung bekam { $answer }). Öffne auf einem Gerät in diesem WLAN irgendeine Webseite und melde dich dort an; das gilt für die ganze Box.
+status-uplink-wpa-silent = wpa_supplicant antwortet nicht für die Internetanbindung { $uplink } ({ $error }): Die WLAN-Internetanbindung läuft nicht.
+status-setup-problem = Einstellungsdatei (whereflow-settings.toml): { $problem }
+status-setup-unreadable = Die Datei mit den Problemen der Einstellungen { $file } lässt sich nicht lesen: { $error }
+status-setup-see-file = Die Einstellungen haben Probleme: siehe { $file }
+status-setup-network = Das Einrichtungs-WLAN „{ $ssid }“ läuft, bis die Einstellungsdatei korrigiert ist.
+restore-done = Sicherung wiederhergestellt: { $nicknames } Spitznamen, DNS-Sperre für alle { $dns_all ->
+        [on] an
+       *[off] aus
+    }, DNS-Sperre für { $devices } Geräte, { $blocks } Sperren, { $ignores } ignorierte Warnungen, { $rules } Beamer-Regeln.
+restore-done-settings = Sicherung wiederhergestellt: Einstellungen, { $nicknames } Spitznamen, DNS-Sperre für alle { $dns_all ->
+        [on] an
+       *[off] aus
+    }, DNS-Sperre für { $devices } Geräte, { $blocks } Sperren, { $ignores } ignorierte Warnungen, { $rules } Beamer-Regeln.
+restore-already = { $count } davon waren schon da.
+restore-expired = { $count } Ignorier-Regeln waren abgelaufen und wurden ausgelassen.
+restore-not-applied = Nicht übernommen: { $problems }.
+restore-secrets-now = Jetzt in Kraft: { $secrets }.
+restore-secret-admin-password = Admin-Passwort
+restore-secret-metrics-token = Metrik-Token
+restore-passphrase-at-restart = Das WLAN-Passwort ist gespeichert und gilt ab dem nächsten Start (es jetzt zu ändern, würde jedes Gerät im Raum aus dem WLAN werfen).
+restore-secrets-not-applied = Nicht übernommene Geheimnisse: { $problems }.
+restore-choose-file = Wähle eine Sicherungsdatei oder füge ihren Inhalt ein
+restore-upload-unreadable = Die hochgeladene Datei ließ sich nicht lesen: { $error }
+restore-not-text = Die gewählte Datei ist keine whereflow-Sicherung (kein Text)
+fail-no-history = Auf dieser Box wird kein Verlauf gespeichert (siehe die Warnungen)
+fail-busy-exports = Beschäftigt: Es laufen schon zwei Exporte; versuche es gleich noch einmal
+fail-busy-shutdown = Beschäftigt: Die Exporte werden gerade beendet; versuche es gleich noch einmal
+fail-busy-deleting = Beschäftigt: Die Datenbank löscht noch; versuche es gleich noch einmal
+fail-no-such-session = Es gibt keine Sitzung { $id }
+fail-current-session = Sitzung { $id } ist die laufende Sitzung: Starte zuerst eine neue Sitzung, dann kannst du sie löschen
+fail-writer = Das Speichern in die Datenbank läuft nicht oder ist zu beschäftigt: { $error }
+fail-keep-or-delete = Wähle, ob die alte Sitzung behalten oder gelöscht wird
+fail-rule-duplicate = Diese Regel gilt schon (Regel { $id })
+fail-rules-full = Höchstens { $max } Regeln pro Sitzung; nimm zuerst einige zurück
+fail-no-such-rule = Es gibt keine Regel { $id }
+fail-controls-off = Die Steuerung ist auf dieser Box ausgeschaltet (control.enabled = false)
+fail-no-such-block = Es gibt keine Sperre { $id }
+fail-no-such-flow = Es gibt keine Verbindung { $id } (vielleicht wurde sie vergessen)
+fail-flow-closed = Verbindung { $id } ist schon beendet
+fail-block-duplicate = { $value } ist schon gesperrt (Sperre { $id })
+fail-blocks-full = Die Sperrlisten enthalten schon { $count } Adressen (control.max_blocked_addresses)
+fail-nft = Sperren braucht nftables, und das ist fehlgeschlagen: { $error }
+fail-kill-gone = Die Verbindung steht nicht mehr in der Verbindungstabelle des Kernels (sie ist beendet)
+fail-kill-denied = Keine Erlaubnis, die Verbindungstabelle zu ändern (braucht CAP_NET_ADMIN): { $error }
+fail-choose-on-off = Wähle an oder aus

@@ -505,3 +505,70 @@ adm-portal-unchecked = not checked yet (or uplink.probe_url is empty)
 adm-portal-open = the internet answers
 adm-portal-captive = the school network wants a login (the check got { $answer }): open any web page on a device joined to this WiFi and log in there
 adm-portal-unreachable = no answer ({ $why })
+
+## Status warnings
+# The daemon's warnings that last while a condition does (/api/v1/status `warnings_words`,
+# the admin page). The English is also the API's `warnings` text and the log's: keep both
+# in step. Arguments are names, addresses and other programs' own words, as they came.
+status-history-off = history is not being saved (data.dir { $dir }): { $error }
+status-history-failing = history is not being saved: the database cannot be written ({ $error }); retrying every 2 s, new history is dropped while the queue is full ("history" counters); DNS and the live views keep working
+status-export-unreachable = IPFIX collector { $url } unreachable ({ $error }); flow records to it are dropped until it answers
+status-wifi-monitor-off = the WiFi monitor could not start: { $error }
+status-wifi-radio-gone = the WiFi radio { $radio } is gone (unplugged, or its driver stopped): devices cannot join until it is back; plug it in again and restart the appliance. Everything else keeps running
+status-wifi-ap-stopped = the access point on { $radio } is not running (hostapd's state is { $state }): the radio may refuse the country (wifi.country) or the channel; see /run/hostapd.log
+status-wifi-ap-silent = hostapd does not answer for { $interface } ({ $error }): the access point may not be running; see /run/hostapd.log
+status-wifi-room-full = the room is full: { $associated } devices on { $radio }, which admits about { $capacity }; another device may not get on (a USB WiFi adapter admits more, see the README)
+status-wifi-room-nearly = the room is nearly full: { $associated } devices on { $radio }, which admits about { $capacity }
+status-uplink-wrong-key = the uplink WiFi network "{ $ssid }" refused the passphrase: check uplink.wifi_passphrase in the settings file (the access point keeps running)
+status-uplink-not-found = the uplink WiFi network "{ $ssid }" is not in range (no access point with that name answers): check uplink.wifi_ssid, or move the appliance closer
+status-uplink-conn-failed = the uplink WiFi network "{ $ssid }" did not let the appliance join (its access point stopped answering; with WPA3 a wrong uplink.wifi_passphrase can look like this too); trying again
+status-uplink-disabled = the uplink WiFi network "{ $ssid }" could not be joined ({ $reason }); trying again
+status-uplink-disconnected = the uplink WiFi network "{ $ssid }" is not joined; trying again
+status-uplink-portal = the school network wants a login: the uplink { $uplink } reaches a login page, not the internet (the check got { $answer }); open any web page on a device joined to this WiFi and log in there, it counts for the whole appliance
+status-uplink-wpa-silent = wpa_supplicant does not answer for the uplink { $uplink } ({ $error }): the WiFi uplink is not running
+status-setup-problem = settings file (whereflow-settings.toml): { $problem }
+status-setup-unreadable = the settings problems file { $file } cannot be read: { $error }
+status-setup-see-file = the settings have problems: see { $file }
+status-setup-network = running the setup WiFi network "{ $ssid }" until the settings file is fixed
+# What a backup restore did (the admin page's notice; the API's `note` is the English).
+restore-done = Backup restored: { $nicknames } nicknames, DNS blocking for everyone { $dns_all ->
+        [on] on
+       *[off] off
+    }, DNS blocking for { $devices } devices, { $blocks } blocks, { $ignores } alert ignores, { $rules } projector rules.
+restore-done-settings = Backup restored: settings, { $nicknames } nicknames, DNS blocking for everyone { $dns_all ->
+        [on] on
+       *[off] off
+    }, DNS blocking for { $devices } devices, { $blocks } blocks, { $ignores } alert ignores, { $rules } projector rules.
+restore-already = { $count } were here already.
+restore-expired = { $count } ignores had ended and were left out.
+restore-not-applied = Not applied: { $problems }.
+restore-secrets-now = Now in force: { $secrets }.
+restore-secret-admin-password = admin password
+restore-secret-metrics-token = metrics token
+restore-passphrase-at-restart = The WiFi passphrase is saved and applies at the next start (changing it now would drop every device in the room).
+restore-secrets-not-applied = Secrets not applied: { $problems }.
+restore-choose-file = choose a backup file, or paste its contents
+restore-upload-unreadable = the upload could not be read: { $error }
+restore-not-text = the file chosen is not a whereflow backup (not text)
+# Why an admin action did not work (after adm-failed's "That did not work:").
+fail-no-history = history is not being saved on this appliance (see the warnings)
+fail-busy-exports = busy: two exports are running already; try again in a moment
+fail-busy-shutdown = busy: exports are shutting down; try again in a moment
+fail-busy-deleting = busy: the database is still deleting; try again in a moment
+fail-no-such-session = there is no session { $id }
+fail-current-session = session { $id } is the current session: start a new session before deleting it
+fail-writer = the store writer is not running or too busy: { $error }
+fail-keep-or-delete = choose to keep or delete the old session
+fail-rule-duplicate = this rule is already in place (rule { $id })
+fail-rules-full = at most { $max } rules per session; undo some first
+fail-no-such-rule = there is no rule { $id }
+fail-controls-off = the controls are off on this appliance (control.enabled = false)
+fail-no-such-block = there is no block { $id }
+fail-no-such-flow = there is no connection { $id } (it may have been forgotten)
+fail-flow-closed = connection { $id } has ended already
+fail-block-duplicate = { $value } is blocked already (block { $id })
+fail-blocks-full = the block sets hold { $count } addresses already (control.max_blocked_addresses)
+fail-nft = blocking needs nftables, which failed: { $error }
+fail-kill-gone = the connection is not in the kernel's table any more (it has ended)
+fail-kill-denied = not allowed to change the connection table (needs CAP_NET_ADMIN): { $error }
+fail-choose-on-off = choose on or off

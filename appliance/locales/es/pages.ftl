@@ -505,3 +505,65 @@ adm-portal-unchecked = aún no comprobado (o uplink.probe_url está vacío)
 adm-portal-open = internet responde
 adm-portal-captive = la red del centro pide iniciar sesión (la comprobación recibió { $answer }): abre cualquier página web en un dispositivo conectado a esta wifi e inicia sesión allí
 adm-portal-unreachable = sin respuesta ({ $why })
+
+## Status warnings
+status-history-off = El historial no se está guardando (data.dir { $dir }): { $error }
+status-history-failing = El historial no se está guardando: no se puede escribir en la base de datos ({ $error }); se reintenta cada 2 s y el historial nuevo se pierde mientras la cola está llena (contadores «history»); el DNS y las vistas en directo siguen funcionando
+status-export-unreachable = Colector IPFIX { $url } inalcanzable ({ $error }); los registros de flujos destinados a él se descartan hasta que responda
+status-wifi-monitor-off = La vigilancia de la wifi no pudo arrancar: { $error }
+status-wifi-radio-gone = La radio wifi { $radio } ha desaparecido (desenchufada, o su controlador se detuvo): los dispositivos no pueden conectarse hasta que vuelva; enchúfala de nuevo y reinicia el aparato. Todo lo demás sigue funcionando
+status-wifi-ap-stopped = El punto de acceso en { $radio } no está funcionando (estado de hostapd: { $state }): puede que la radio rechace el país (wifi.country) o el canal; mira /run/hostapd.log
+status-wifi-ap-silent = hostapd no responde para { $interface } ({ $error }): puede que el punto de acceso no esté funcionando; mira /run/hostapd.log
+status-wifi-room-full = El aula está llena: { $associated } dispositivos en { $radio }, que admite unos { $capacity }; puede que otro dispositivo no consiga entrar (un adaptador wifi USB admite más, mira el README)
+status-wifi-room-nearly = El aula está casi llena: { $associated } dispositivos en { $radio }, que admite unos { $capacity }
+status-uplink-wrong-key = La red wifi del enlace de subida «{ $ssid }» rechazó la contraseña: revisa uplink.wifi_passphrase en el archivo de ajustes (el punto de acceso sigue funcionando)
+status-uplink-not-found = La red wifi del enlace de subida «{ $ssid }» no está al alcance (no responde ningún punto de acceso con ese nombre): revisa uplink.wifi_ssid o acerca el aparato
+status-uplink-conn-failed = La red wifi del enlace de subida «{ $ssid }» no dejó entrar al aparato (su punto de acceso dejó de responder; con WPA3 una uplink.wifi_passphrase equivocada también puede verse así); se vuelve a intentar
+status-uplink-disabled = El aparato no pudo unirse a la red wifi del enlace de subida «{ $ssid }» ({ $reason }); se vuelve a intentar
+status-uplink-disconnected = El aparato no está conectado a la red wifi del enlace de subida «{ $ssid }»; se vuelve a intentar
+status-uplink-portal = La red del centro pide iniciar sesión: el enlace de subida { $uplink } llega a una página de inicio de sesión, no a internet (la comprobación recibió { $answer }); abre cualquier página web en un dispositivo conectado a esta wifi e inicia sesión allí, vale para todo el aparato
+status-uplink-wpa-silent = wpa_supplicant no responde para el enlace de subida { $uplink } ({ $error }): el enlace de subida wifi no está funcionando
+status-setup-problem = Archivo de ajustes (whereflow-settings.toml): { $problem }
+status-setup-unreadable = No se puede leer el archivo de problemas de los ajustes { $file }: { $error }
+status-setup-see-file = Los ajustes tienen problemas: mira { $file }
+status-setup-network = La red wifi de configuración «{ $ssid }» funciona hasta que se corrija el archivo de ajustes
+restore-done = Copia de seguridad restaurada: { $nicknames } apodos, bloqueo DNS para todos { $dns_all ->
+        [on] activado
+       *[off] desactivado
+    }, bloqueo DNS para { $devices } dispositivos, { $blocks } bloqueos, { $ignores } avisos ignorados, { $rules } reglas del proyector.
+restore-done-settings = Copia de seguridad restaurada: ajustes, { $nicknames } apodos, bloqueo DNS para todos { $dns_all ->
+        [on] activado
+       *[off] desactivado
+    }, bloqueo DNS para { $devices } dispositivos, { $blocks } bloqueos, { $ignores } avisos ignorados, { $rules } reglas del proyector.
+restore-already = { $count } ya estaban aquí.
+restore-expired = { $count } avisos ignorados habían caducado y se dejaron fuera.
+restore-not-applied = No aplicado: { $problems }.
+restore-secrets-now = En vigor ahora: { $secrets }.
+restore-secret-admin-password = contraseña de administración
+restore-secret-metrics-token = token de métricas
+restore-passphrase-at-restart = La contraseña de la wifi está guardada y se aplica en el próximo arranque (cambiarla ahora desconectaría a todos los dispositivos del aula).
+restore-secrets-not-applied = Secretos no aplicados: { $problems }.
+restore-choose-file = elige un archivo de copia de seguridad o pega su contenido
+restore-upload-unreadable = no se pudo leer el archivo subido: { $error }
+restore-not-text = el archivo elegido no es una copia de seguridad de whereflow (no es texto)
+fail-no-history = el historial no se está guardando en este aparato (mira los avisos)
+fail-busy-exports = ocupado: ya hay dos exportaciones en marcha; vuelve a intentarlo en un momento
+fail-busy-shutdown = ocupado: las exportaciones se están cerrando; vuelve a intentarlo en un momento
+fail-busy-deleting = ocupado: la base de datos todavía está borrando; vuelve a intentarlo en un momento
+fail-no-such-session = no existe la sesión { $id }
+fail-current-session = la sesión { $id } es la sesión actual: empieza una sesión nueva antes de borrarla
+fail-writer = la escritura en la base de datos no funciona o está demasiado ocupada: { $error }
+fail-keep-or-delete = elige si conservar o borrar la sesión anterior
+fail-rule-duplicate = esta regla ya está en vigor (regla { $id })
+fail-rules-full = como mucho { $max } reglas por sesión; deshaz algunas primero
+fail-no-such-rule = no existe la regla { $id }
+fail-controls-off = los controles están desactivados en este aparato (control.enabled = false)
+fail-no-such-block = no existe el bloqueo { $id }
+fail-no-such-flow = no existe la conexión { $id } (puede que se haya olvidado)
+fail-flow-closed = la conexión { $id } ya ha terminado
+fail-block-duplicate = { $value } ya está bloqueado (bloqueo { $id })
+fail-blocks-full = las listas de bloqueo ya contienen { $count } direcciones (control.max_blocked_addresses)
+fail-nft = el bloqueo necesita nftables, que ha fallado: { $error }
+fail-kill-gone = la conexión ya no está en la tabla de conexiones del núcleo (ha terminado)
+fail-kill-denied = no hay permiso para cambiar la tabla de conexiones (necesita CAP_NET_ADMIN): { $error }
+fail-choose-on-off = elige activado o desactivado

@@ -505,3 +505,65 @@ adm-portal-unchecked = pas encore testé (ou uplink.probe_url est vide)
 adm-portal-open = Internet répond
 adm-portal-captive = le réseau de l’école demande une connexion (le test a reçu { $answer }) : ouvrez une page web sur un appareil connecté à ce Wi-Fi et connectez-vous
 adm-portal-unreachable = pas de réponse ({ $why })
+
+## Status warnings
+status-history-off = L’historique n’est pas enregistré (data.dir { $dir }) : { $error }
+status-history-failing = L’historique n’est pas enregistré : la base de données ne peut pas être écrite ({ $error }) ; nouvel essai toutes les 2 s, le nouvel historique est perdu tant que la file d’attente est pleine (compteurs « history ») ; le DNS et les vues en direct continuent de fonctionner
+status-export-unreachable = Collecteur IPFIX { $url } injoignable ({ $error }) ; les enregistrements de flux qui lui sont destinés sont perdus jusqu’à ce qu’il réponde
+status-wifi-monitor-off = La surveillance du Wi-Fi n’a pas pu démarrer : { $error }
+status-wifi-radio-gone = La radio Wi-Fi { $radio } a disparu (débranchée, ou son pilote s’est arrêté) : les appareils ne peuvent pas se connecter tant qu’elle n’est pas revenue ; rebranchez-la et redémarrez le boîtier. Tout le reste continue de fonctionner
+status-wifi-ap-stopped = Le point d’accès sur { $radio } ne fonctionne pas (état de hostapd : { $state }) : la radio refuse peut-être le pays (wifi.country) ou le canal ; voir /run/hostapd.log
+status-wifi-ap-silent = hostapd ne répond pas pour { $interface } ({ $error }) : le point d’accès ne fonctionne peut-être pas ; voir /run/hostapd.log
+status-wifi-room-full = La salle est pleine : { $associated } appareils sur { $radio }, qui en accepte environ { $capacity } ; un appareil de plus risque de ne pas pouvoir se connecter (un adaptateur Wi-Fi USB en accepte davantage, voir le README)
+status-wifi-room-nearly = La salle est presque pleine : { $associated } appareils sur { $radio }, qui en accepte environ { $capacity }
+status-uplink-wrong-key = Le réseau Wi-Fi de la liaison montante « { $ssid } » a refusé la phrase secrète : vérifiez uplink.wifi_passphrase dans le fichier de réglages (le point d’accès continue de fonctionner)
+status-uplink-not-found = Le réseau Wi-Fi de la liaison montante « { $ssid } » est hors de portée (aucun point d’accès de ce nom ne répond) : vérifiez uplink.wifi_ssid, ou rapprochez le boîtier
+status-uplink-conn-failed = Le réseau Wi-Fi de la liaison montante « { $ssid } » n’a pas laissé entrer le boîtier (son point d’accès a cessé de répondre ; avec WPA3, une uplink.wifi_passphrase erronée peut aussi donner cela) ; nouvel essai en cours
+status-uplink-disabled = Le boîtier n’a pas pu rejoindre le réseau Wi-Fi de la liaison montante « { $ssid } » ({ $reason }) ; nouvel essai en cours
+status-uplink-disconnected = Le boîtier n’est pas connecté au réseau Wi-Fi de la liaison montante « { $ssid } » ; nouvel essai en cours
+status-uplink-portal = Le réseau de l’école demande une connexion : la liaison montante { $uplink } aboutit à une page de connexion, pas à Internet (le test a reçu { $answer }) ; ouvrez une page web sur un appareil connecté à ce Wi-Fi et connectez-vous, cela vaut pour tout le boîtier
+status-uplink-wpa-silent = wpa_supplicant ne répond pas pour la liaison montante { $uplink } ({ $error }) : la liaison montante Wi-Fi ne fonctionne pas
+status-setup-problem = Fichier de réglages (whereflow-settings.toml) : { $problem }
+status-setup-unreadable = Le fichier des problèmes de réglages { $file } ne peut pas être lu : { $error }
+status-setup-see-file = Les réglages ont des problèmes : voir { $file }
+status-setup-network = Le réseau Wi-Fi de configuration « { $ssid } » fonctionne jusqu’à ce que le fichier de réglages soit corrigé
+restore-done = Sauvegarde restaurée : { $nicknames } surnoms, blocage DNS pour tous { $dns_all ->
+        [on] activé
+       *[off] désactivé
+    }, blocage DNS pour { $devices } appareils, { $blocks } blocages, { $ignores } alertes ignorées, { $rules } règles du projecteur.
+restore-done-settings = Sauvegarde restaurée : réglages, { $nicknames } surnoms, blocage DNS pour tous { $dns_all ->
+        [on] activé
+       *[off] désactivé
+    }, blocage DNS pour { $devices } appareils, { $blocks } blocages, { $ignores } alertes ignorées, { $rules } règles du projecteur.
+restore-already = { $count } étaient déjà là.
+restore-expired = { $count } alertes ignorées avaient expiré et ont été laissées de côté.
+restore-not-applied = Non appliqué : { $problems }.
+restore-secrets-now = En vigueur maintenant : { $secrets }.
+restore-secret-admin-password = mot de passe administrateur
+restore-secret-metrics-token = jeton des métriques
+restore-passphrase-at-restart = La phrase secrète du Wi-Fi est enregistrée et s’applique au prochain démarrage (la changer maintenant déconnecterait tous les appareils de la salle).
+restore-secrets-not-applied = Secrets non appliqués : { $problems }.
+restore-choose-file = choisissez un fichier de sauvegarde, ou collez son contenu
+restore-upload-unreadable = le fichier envoyé n’a pas pu être lu : { $error }
+restore-not-text = le fichier choisi n’est pas une sauvegarde whereflow (ce n’est pas du texte)
+fail-no-history = l’historique n’est pas enregistré sur ce boîtier (voir les avertissements)
+fail-busy-exports = occupé : deux exports sont déjà en cours ; réessayez dans un instant
+fail-busy-shutdown = occupé : les exports sont en train de s’arrêter ; réessayez dans un instant
+fail-busy-deleting = occupé : la base de données est encore en train de supprimer ; réessayez dans un instant
+fail-no-such-session = il n’y a pas de séance { $id }
+fail-current-session = la séance { $id } est la séance en cours : commencez une nouvelle séance avant de la supprimer
+fail-writer = l’écriture dans la base de données ne fonctionne pas ou est trop occupée : { $error }
+fail-keep-or-delete = choisissez de garder ou de supprimer l’ancienne séance
+fail-rule-duplicate = cette règle est déjà en place (règle { $id })
+fail-rules-full = au plus { $max } règles par séance ; annulez-en d’abord quelques-unes
+fail-no-such-rule = il n’y a pas de règle { $id }
+fail-controls-off = les contrôles sont désactivés sur ce boîtier (control.enabled = false)
+fail-no-such-block = il n’y a pas de blocage { $id }
+fail-no-such-flow = il n’y a pas de connexion { $id } (elle a peut-être été oubliée)
+fail-flow-closed = la connexion { $id } est déjà terminée
+fail-block-duplicate = { $value } est déjà bloqué (blocage { $id })
+fail-blocks-full = les listes de blocage contiennent déjà { $count } adresses (control.max_blocked_addresses)
+fail-nft = le blocage a besoin de nftables, qui a échoué : { $error }
+fail-kill-gone = la connexion n’est plus dans la table des connexions du noyau (elle est terminée)
+fail-kill-denied = pas le droit de modifier la table des connexions (il faut CAP_NET_ADMIN) : { $error }
+fail-choose-on-off = choisissez activé ou désactivé

@@ -18,6 +18,7 @@
 pub(crate) mod document;
 
 use chrono::{DateTime, Utc};
+use fluent_bundle::FluentValue;
 use parking_lot::Mutex;
 use serde::Serialize;
 
@@ -27,6 +28,7 @@ use crate::config::HistoryConfig;
 use crate::control::{Controls, DnsScope};
 use crate::detect::rules::TempIgnores;
 use crate::group_view::GroupViewError;
+use crate::i18n::Tr;
 use crate::session::{SessionError, Stages};
 
 /// What a backup reads and a restore changes.
@@ -154,30 +156,39 @@ pub(crate) struct Restored {
 }
 
 impl Restored {
-    /// In words, for the admin page.
-    pub(crate) fn words(&self) -> String {
-        let mut s = format!(
-            "Backup restored: {}{} nicknames, DNS blocking for everyone {}, DNS blocking for \
-             {} devices, {} blocks, {} alert ignores, {} projector rules.",
-            if self.settings { "settings, " } else { "" },
-            self.nicknames,
-            if self.dns_block_all { "on" } else { "off" },
-            self.dns_block_devices,
-            self.blocks,
-            self.ignores,
-            self.group_view_rules,
+    /// In words, in the language of `tr` (the admin page; the API's `note` is English).
+    /// What failed is listed in the failing part's own words.
+    pub(crate) fn say(&self, tr: Tr) -> String {
+        let n = |v: usize| FluentValue::from(tr.num(v as u64));
+        let mut s = tr.ta(
+            if self.settings {
+                "restore-done-settings"
+            } else {
+                "restore-done"
+            },
+            [
+                ("nicknames", n(self.nicknames)),
+                (
+                    "dns_all",
+                    FluentValue::from(if self.dns_block_all { "on" } else { "off" }),
+                ),
+                ("devices", n(self.dns_block_devices)),
+                ("blocks", n(self.blocks)),
+                ("ignores", n(self.ignores)),
+                ("rules", n(self.group_view_rules)),
+            ],
         );
         if self.already_there > 0 {
-            s.push_str(&format!(" {} were here already.", self.already_there));
+            s.push(' ');
+            s.push_str(&tr.ta("restore-already", [("count", n(self.already_there))]));
         }
         if self.expired_ignores > 0 {
-            s.push_str(&format!(
-                " {} ignores had ended and were left out.",
-                self.expired_ignores
-            ));
+            s.push(' ');
+            s.push_str(&tr.ta("restore-expired", [("count", n(self.expired_ignores))]));
         }
         if !self.problems.is_empty() {
-            s.push_str(&format!(" Not applied: {}.", self.problems.join("; ")));
+            s.push(' ');
+            s.push_str(&tr.t1("restore-not-applied", "problems", &self.problems.join("; ")));
         }
         s
     }
@@ -244,6 +255,55 @@ pub(crate) async fn apply(p: &Parts<'_>, plan: Plan, now: DateTime<Utc>) -> Rest
             Err(e) => r.problems.push(format!("projector rule: {e}")),
         }
     }
-    tracing::info!("admin: backup restored: {}", r.words());
+    tracing::info!(
+        "admin: backup restored: {}",
+        r.say(Tr::new(crate::i18n::Lang::En))
+    );
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn the_restore_summary_is_said_in_every_language() {
+        let r = Restored {
+            settings: true,
+            nicknames: 1,
+            dns_block_all: true,
+            dns_block_devices: 1,
+            blocks: 0,
+            ignores: 1,
+            expired_ignores: 2,
+            group_view_rules: 2,
+            already_there: 3,
+            problems: vec!["nickname of aa:bb:cc:dd:ee:ff: too long".into()],
+        };
+        assert_eq!(
+            r.say(Tr::new(Lang::En)),
+            "Backup restored: settings, 1 nicknames, DNS blocking for everyone on, DNS \
+             blocking for 1 devices, 0 blocks, 1 alert ignores, 2 projector rules. 3 were \
+             here already. 2 ignores had ended and were left out. Not applied: nickname of \
+             aa:bb:cc:dd:ee:ff: too long."
+        );
+        let de = r.say(Tr::new(Lang::De));
+        assert!(
+            de.starts_with(
+                "Sicherung wiederhergestellt: Einstellungen, 1 Spitznamen, DNS-Sperre für alle an,"
+            ),
+            "{de}"
+        );
+        for lang in Lang::ALL {
+            let text = Restored::default().say(Tr::new(lang));
+            assert!(!text.contains('⟦') && !text.contains('{'), "{lang}: {text}");
+            let text = r.say(Tr::new(lang));
+            assert!(!text.contains('⟦') && !text.contains('{'), "{lang}: {text}");
+            assert!(text.contains("too long"), "{lang}: {text}");
+        }
+        assert!(Restored::default()
+            .say(Tr::new(Lang::Fr))
+            .contains("blocage DNS pour tous désactivé"));
+    }
 }

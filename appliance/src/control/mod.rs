@@ -63,6 +63,9 @@ pub enum ControlError {
     /// A request value is not acceptable.
     #[error("{0}")]
     BadRequest(String),
+    /// The admin page's DNS blocking form said neither on nor off.
+    #[error("choose on or off")]
+    OnOrOff,
     /// No block with this id.
     #[error("there is no block {0}")]
     NoSuchBlock(u64),

@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::correlate::LiveState;
 use crate::devices::KnownDevice;
 use crate::model::{Alert, FlowState};
-use crate::status::Status;
+use crate::status::{Status, StatusWords};
 use crate::store::{Store, StoreWriter, WriterConfig};
 use tokio_util::sync::CancellationToken;
 
@@ -43,9 +43,12 @@ impl History {
         match open_store(config) {
             Ok(h) => h,
             Err(e) => {
-                status.warn(format!(
-                    "history is not being saved (data.dir {}): {e:#}",
-                    config.data.dir.display()
+                status.warn_words(StatusWords::new(
+                    "history-off",
+                    [
+                        ("dir", config.data.dir.display().to_string()),
+                        ("error", format!("{e:#}")),
+                    ],
                 ));
                 History::default()
             }
@@ -89,13 +92,9 @@ pub(super) fn watch_writer(history: &History, status: Arc<Status>, shutdown: Can
                 _ = shutdown.cancelled() => break,
                 _ = tick.tick() => {}
             }
-            let warning = stats.failing().map(|e| {
-                format!(
-                    "history is not being saved: the database cannot be written ({e}); \
-                     retrying every 2 s, new history is dropped while the queue is full \
-                     (\"history\" counters); DNS and the live views keep working"
-                )
-            });
+            let warning = stats
+                .failing()
+                .map(|e| StatusWords::new("history-failing", [("error", e)]));
             status.set_condition("history", warning);
         }
     });

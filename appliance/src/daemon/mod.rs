@@ -293,7 +293,7 @@ impl Channels {
 fn report_setup_problems(config: &Config, status: &Status) {
     if let Some(path) = &config.system.problems_file {
         for w in crate::system::problems::read_warnings(path) {
-            status.warn(w);
+            status.warn_words(w);
         }
     }
     for n in &config.system.notes {
@@ -323,7 +323,10 @@ fn start_wifi_monitor(
     match wifi_monitor::spawn(opts, status.clone(), shutdown.clone()) {
         Ok(t) => Some(t),
         Err(e) => {
-            status.warn(format!("the WiFi monitor could not start: {e}"));
+            status.warn_words(crate::status::StatusWords::new(
+                "wifi-monitor-off",
+                [("error", e.to_string())],
+            ));
             None
         }
     }

@@ -262,9 +262,9 @@ impl Collector {
         }
         self.status.set_condition(
             self.about,
-            Some(format!(
-                "IPFIX collector {} unreachable ({why}); flow records to it are dropped until it answers",
-                self.url
+            Some(crate::status::StatusWords::new(
+                "export-unreachable",
+                [("url", self.url.to_string()), ("error", why.to_owned())],
             )),
         );
     }

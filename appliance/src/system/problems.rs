@@ -16,6 +16,7 @@
 use std::path::Path;
 
 use crate::i18n::{Lang, Tr};
+use crate::status::StatusWords;
 use crate::system::fallback;
 use crate::system::hostapd::AccessPoint;
 use crate::system::network::AP_ADDRESS;
@@ -91,7 +92,9 @@ const MAX_CHARS: usize = 500;
 
 /// The warnings to show for the problems file at `path`: one per problem line, prefixed
 /// with the file's name. A missing file has none; an unreadable one is a warning itself.
-pub fn read_warnings(path: &Path) -> Vec<String> {
+/// Each problem line is an argument of its warning as the file has it in English (the pages
+/// say the rest in their reader's language).
+pub fn read_warnings(path: &Path) -> Vec<StatusWords> {
     let text = match std::fs::read_to_string(path) {
         // The English part of a file in another language: the API stays English.
         Ok(t) => {
@@ -103,31 +106,34 @@ pub fn read_warnings(path: &Path) -> Vec<String> {
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
         Err(e) => {
-            return vec![format!(
-                "the settings problems file {} cannot be read: {e}",
-                path.display()
+            return vec![StatusWords::new(
+                "setup-unreadable",
+                [
+                    ("file", path.display().to_string()),
+                    ("error", e.to_string()),
+                ],
             )]
         }
     };
-    let mut out: Vec<String> = text
+    let mut out: Vec<StatusWords> = text
         .lines()
         .filter_map(|l| l.strip_prefix(ITEM))
         .take(MAX_WARNINGS)
         .map(|l| {
             let l: String = l.chars().take(MAX_CHARS).collect();
-            format!("settings file (whereflow-settings.toml): {l}")
+            StatusWords::new("setup-problem", [("problem", l)])
         })
         .collect();
     if out.is_empty() && !text.trim().is_empty() {
-        out.push(format!(
-            "the settings have problems: see {}",
-            path.display()
+        out.push(StatusWords::new(
+            "setup-see-file",
+            [("file", path.display().to_string())],
         ));
     }
     if !out.is_empty() {
-        out.push(format!(
-            "running the setup WiFi network \"{}\" until the settings file is fixed",
-            fallback::SSID
+        out.push(StatusWords::new(
+            "setup-network",
+            [("ssid", fallback::SSID.to_owned())],
         ));
     }
     out
@@ -203,7 +209,10 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("whereflow-problems.txt");
         std::fs::write(&path, &text).unwrap();
-        let w = read_warnings(&path);
+        let w: Vec<String> = read_warnings(&path)
+            .iter()
+            .map(StatusWords::english)
+            .collect();
         assert_eq!(w.len(), 3, "{w:?}");
         assert_eq!(
             w[0],
@@ -215,7 +224,11 @@ mod tests {
         set_note(&path, "Admin recovery code", "AAAA").unwrap();
         set_note(&path, "HTTPS fingerprint", "ab:cd").unwrap();
         set_note(&path, "Admin recovery code", "BBBB").unwrap();
-        assert_eq!(read_warnings(&path), w);
+        let again: Vec<String> = read_warnings(&path)
+            .iter()
+            .map(StatusWords::english)
+            .collect();
+        assert_eq!(again, w);
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.starts_with(text.split(NOTES_MARKER).next().unwrap()));
         assert!(text.contains("wifi.country"), "{text}");
@@ -310,7 +323,10 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("whereflow-problems.txt");
         std::fs::write(&path, &text).unwrap();
-        let w = read_warnings(&path);
+        let w: Vec<String> = read_warnings(&path)
+            .iter()
+            .map(StatusWords::english)
+            .collect();
         assert_eq!(w.len(), problems.len() + 1, "{w:?}");
         assert!(
             w.iter().any(|l| l.contains("there is no WiFi radio")),

@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::UplinkConfig;
 use crate::model::WifiSecurity;
-use crate::status::Status;
+use crate::status::{Status, StatusWords};
 use crate::system::captive::{self, Portal, ProbeUrl};
 use crate::system::radios::{self, Capacity, Fill, Radio};
 use crate::system::wpa_ctrl::{self, Ctrl, UplinkEvent};
@@ -94,8 +94,10 @@ pub struct UplinkStatus {
     pub ssid: Option<String>,
     /// wpa_supplicant's state (`COMPLETED`, `SCANNING`; `null`: not WiFi or no answer).
     pub wpa_state: Option<String>,
-    /// What is wrong with joining, in plain words (`null`: nothing known).
+    /// What is wrong with joining, in plain English words (`null`: nothing known).
     pub problem: Option<String>,
+    /// The same as a catalogue message (`status-<id>`) and its arguments, for the pages.
+    pub problem_words: Option<StatusWords>,
     /// The captive portal check's last result (`null`: not checked yet or off).
     pub portal: Option<Portal>,
 }
@@ -131,22 +133,16 @@ pub fn assess(
     interface: &str,
     look: &ApLook,
     last_radio: Option<&Radio>,
-) -> (WifiStatus, Vec<(&'static str, Option<String>)>) {
+) -> (WifiStatus, Vec<(&'static str, Option<StatusWords>)>) {
     let radio = look.radio.clone().or_else(|| last_radio.cloned());
     let name = radio
         .as_ref()
         .map_or_else(|| interface.to_owned(), radios::describe);
-    let mut conditions: Vec<(&'static str, Option<String>)> = Vec::new();
+    let mut conditions: Vec<(&'static str, Option<StatusWords>)> = Vec::new();
     let present = look.radio.is_some();
     conditions.push((
         "wifi-radio",
-        (!present).then(|| {
-            format!(
-                "the WiFi radio {name} is gone (unplugged, or its driver stopped): devices \
-                 cannot join until it is back; plug it in again and restart the appliance. \
-                 Everything else keeps running"
-            )
-        }),
+        (!present).then(|| StatusWords::new("wifi-radio-gone", [("radio", name.clone())])),
     ));
     let hostapd_state = look.hostapd.as_ref().ok().cloned();
     conditions.push((
@@ -154,13 +150,13 @@ pub fn assess(
         match &look.hostapd {
             _ if !present => None,
             Ok(s) if s == "ENABLED" => None,
-            Ok(s) => Some(format!(
-                "the access point on {name} is not running (hostapd's state is {s}): the radio \
-                 may refuse the country (wifi.country) or the channel; see /run/hostapd.log"
+            Ok(s) => Some(StatusWords::new(
+                "wifi-ap-stopped",
+                [("radio", name.clone()), ("state", s.clone())],
             )),
-            Err(why) => Some(format!(
-                "hostapd does not answer for {interface} ({why}): the access point may not be \
-                 running; see /run/hostapd.log"
+            Err(why) => Some(StatusWords::new(
+                "wifi-ap-silent",
+                [("interface", interface.to_owned()), ("error", why.clone())],
             )),
         },
     ));
@@ -178,14 +174,17 @@ pub fn assess(
     conditions.push((
         "wifi-capacity",
         match (fill, associated, &capacity) {
-            (Some(Fill::Full), Some(n), Some(c)) => Some(format!(
-                "the room is full: {n} devices on {name}, which admits about {}; another \
-                 device may not get on (a USB WiFi adapter admits more, see the README)",
-                c.stations
-            )),
-            (Some(Fill::Nearly), Some(n), Some(c)) => Some(format!(
-                "the room is nearly full: {n} devices on {name}, which admits about {}",
-                c.stations
+            (Some(f @ (Fill::Full | Fill::Nearly)), Some(n), Some(c)) => Some(StatusWords::new(
+                if f == Fill::Full {
+                    "wifi-room-full"
+                } else {
+                    "wifi-room-nearly"
+                },
+                [
+                    ("associated", n.to_string()),
+                    ("radio", name.clone()),
+                    ("capacity", c.stations.to_string()),
+                ],
             )),
             _ => None,
         },
@@ -207,38 +206,28 @@ pub fn assess(
 
 /// The plain words for a wpa_supplicant event about the uplink network `ssid` (`None`:
 /// nothing wrong any more; unchanged events give `Some(previous)` via the caller).
-pub fn uplink_words(ssid: &str, event: &UplinkEvent) -> Option<String> {
-    match event {
-        UplinkEvent::Connected => None,
-        UplinkEvent::WrongKey => Some(format!(
-            "the uplink WiFi network \"{ssid}\" refused the passphrase: check \
-             uplink.wifi_passphrase in the settings file (the access point keeps running)"
-        )),
-        UplinkEvent::NotFound => Some(format!(
-            "the uplink WiFi network \"{ssid}\" is not in range (no access point with that name \
-             answers): check uplink.wifi_ssid, or move the appliance closer"
-        )),
-        UplinkEvent::TempDisabled(reason) if reason == "CONN_FAILED" => Some(format!(
-            "the uplink WiFi network \"{ssid}\" did not let the appliance join (its access point \
-             stopped answering; with WPA3 a wrong uplink.wifi_passphrase can look like this too); \
-             trying again"
-        )),
-        UplinkEvent::TempDisabled(reason) => Some(format!(
-            "the uplink WiFi network \"{ssid}\" could not be joined ({reason}); trying again"
-        )),
-        UplinkEvent::Disconnected => Some(format!(
-            "the uplink WiFi network \"{ssid}\" is not joined; trying again"
-        )),
-    }
+pub fn uplink_words(ssid: &str, event: &UplinkEvent) -> Option<StatusWords> {
+    let ssid = || ("ssid", ssid.to_owned());
+    Some(match event {
+        UplinkEvent::Connected => return None,
+        UplinkEvent::WrongKey => StatusWords::new("uplink-wrong-key", [ssid()]),
+        UplinkEvent::NotFound => StatusWords::new("uplink-not-found", [ssid()]),
+        UplinkEvent::TempDisabled(reason) if reason == "CONN_FAILED" => {
+            StatusWords::new("uplink-conn-failed", [ssid()])
+        }
+        UplinkEvent::TempDisabled(reason) => {
+            StatusWords::new("uplink-disabled", [ssid(), ("reason", reason.clone())])
+        }
+        UplinkEvent::Disconnected => StatusWords::new("uplink-disconnected", [ssid()]),
+    })
 }
 
 /// The captive portal words for `/api/v1/status` and the presenter.
-pub fn portal_words(portal: &Portal, uplink: &str) -> Option<String> {
+pub fn portal_words(portal: &Portal, uplink: &str) -> Option<StatusWords> {
     match portal {
-        Portal::Captive { answer } => Some(format!(
-            "the school network wants a login: the uplink {uplink} reaches a login page, not \
-             the internet (the check got {answer}); open any web page on a device joined to \
-             this WiFi and log in there, it counts for the whole appliance"
+        Portal::Captive { answer } => Some(StatusWords::new(
+            "uplink-portal",
+            [("uplink", uplink.to_owned()), ("answer", answer.clone())],
         )),
         Portal::Open | Portal::Unreachable { .. } => None,
     }
@@ -261,13 +250,13 @@ struct Monitor {
     probe: Option<ProbeUrl>,
     last_radio: Option<Radio>,
     wpa: Option<Ctrl>,
-    uplink_problem: Option<String>,
+    uplink_problem: Option<StatusWords>,
     /// The last uplink event was a refused passphrase (the CONN_FAILED that follows an SAE
     /// refusal keeps its words).
     wrong_key: bool,
     portal: Option<Portal>,
     last_probe: Option<Instant>,
-    notes: std::collections::HashMap<&'static str, Option<String>>,
+    notes: std::collections::HashMap<&'static str, Option<StatusWords>>,
 }
 
 impl Monitor {
@@ -339,7 +328,7 @@ impl Monitor {
     }
 
     /// Raise or clear a warning, and keep the problems file's note in step.
-    fn condition(&mut self, about: &'static str, message: Option<String>) {
+    fn condition(&mut self, about: &'static str, message: Option<StatusWords>) {
         if self.notes.get(about) == Some(&message) {
             return;
         }
@@ -347,7 +336,10 @@ impl Monitor {
         if let Some(path) = &self.opts.problems_file {
             let known = self.notes.contains_key(about);
             if message.is_some() || known {
-                let text = message.clone().unwrap_or_else(|| "fine again".into());
+                // In English: support reads the problems file's notes.
+                let text = message
+                    .as_ref()
+                    .map_or_else(|| "fine again".into(), StatusWords::english);
                 let label = format!("WiFi ({about})");
                 if let Err(e) = crate::system::problems::set_note(path, &label, &text) {
                     tracing::debug!("note not written to {}: {e}", path.display());
@@ -391,10 +383,9 @@ impl Monitor {
                 Err(e) => {
                     self.condition(
                         "uplink-wifi",
-                        Some(format!(
-                            "wpa_supplicant does not answer for the uplink {} ({e}): the WiFi \
-                             uplink is not running",
-                            u.interface
+                        Some(StatusWords::new(
+                            "uplink-wpa-silent",
+                            [("uplink", u.interface.clone()), ("error", e.to_string())],
                         )),
                     );
                     return;
@@ -437,7 +428,8 @@ impl Monitor {
             self.wpa = None;
         }
         self.uplink_problem = problem.clone();
-        out.problem = problem.clone();
+        out.problem = problem.as_ref().map(StatusWords::english);
+        out.problem_words = problem.clone();
         self.condition("uplink-wifi", problem);
     }
 }
@@ -476,8 +468,10 @@ mod tests {
         }
     }
 
-    fn warnings(c: &[(&str, Option<String>)]) -> Vec<String> {
-        c.iter().filter_map(|(_, m)| m.clone()).collect()
+    fn warnings(c: &[(&str, Option<StatusWords>)]) -> Vec<String> {
+        c.iter()
+            .filter_map(|(_, m)| m.as_ref().map(StatusWords::english))
+            .collect()
     }
 
     #[test]
@@ -561,20 +555,66 @@ mod tests {
     }
 
     #[test]
+    fn what_the_monitor_raises_is_said_in_every_language() {
+        use crate::i18n::{Lang, Tr};
+        let mut raised: Vec<StatusWords> = Vec::new();
+        let looks = [
+            (None, Err("refused".to_owned()), None),
+            (Some(pi4()), Ok("COUNTRY_UPDATE".to_owned()), None),
+            (Some(pi4()), Err("refused".to_owned()), None),
+            (Some(pi4()), Ok("ENABLED".to_owned()), Some((8, 8))),
+            (Some(pi4()), Ok("ENABLED".to_owned()), Some((10, 10))),
+        ];
+        for (radio, hostapd, stations) in looks {
+            let look = ApLook {
+                radio,
+                hostapd,
+                stations,
+                minimal_firmware: false,
+            };
+            let (_, c) = assess("wlan0", &look, Some(&pi4()));
+            raised.extend(c.into_iter().filter_map(|(_, w)| w));
+        }
+        for e in [
+            UplinkEvent::WrongKey,
+            UplinkEvent::NotFound,
+            UplinkEvent::TempDisabled("CONN_FAILED".into()),
+            UplinkEvent::TempDisabled("AUTH_FAILED".into()),
+            UplinkEvent::Disconnected,
+        ] {
+            raised.extend(uplink_words("School", &e));
+        }
+        let portal = Portal::Captive {
+            answer: "a redirect (302) to http://login/".into(),
+        };
+        raised.extend(portal_words(&portal, "wlan0"));
+        assert_eq!(raised.len(), 11, "{raised:?}");
+        for w in &raised {
+            for lang in Lang::ALL {
+                let text = w.say(Tr::new(lang));
+                assert!(!text.contains('⟦') && !text.contains('{'), "{lang}: {text}");
+            }
+            assert_ne!(w.say(Tr::new(Lang::De)), w.english(), "{w:?}");
+        }
+    }
+
+    #[test]
     fn uplink_and_portal_words() {
-        let w = uplink_words("School", &UplinkEvent::WrongKey).unwrap();
+        let said = |w: Option<StatusWords>| w.unwrap().english();
+        let w = said(uplink_words("School", &UplinkEvent::WrongKey));
         assert!(w.contains("refused the passphrase") && w.contains("uplink.wifi_passphrase"));
-        let w = uplink_words("School", &UplinkEvent::NotFound).unwrap();
+        let w = said(uplink_words("School", &UplinkEvent::NotFound));
         assert!(w.contains("not in range") && w.contains("uplink.wifi_ssid"));
         assert_eq!(uplink_words("School", &UplinkEvent::Connected), None);
-        let w = uplink_words("School", &UplinkEvent::TempDisabled("CONN_FAILED".into())).unwrap();
+        let w = said(uplink_words(
+            "School",
+            &UplinkEvent::TempDisabled("CONN_FAILED".into()),
+        ));
         assert!(w.contains("wrong uplink.wifi_passphrase"), "{w}");
         let p = Portal::Captive {
             answer: "a redirect (302) to http://login/".into(),
         };
-        assert!(portal_words(&p, "wlan0")
-            .unwrap()
-            .starts_with("the school network wants a login"));
+        assert!(said(portal_words(&p, "wlan0")).starts_with("the school network wants a login"));
         assert_eq!(portal_words(&Portal::Open, "eth0"), None);
         let s = WifiStatus {
             uplink: UplinkStatus {

@@ -497,6 +497,8 @@ async fn status(State(app): State<AppState>) -> Response {
         // On the appliance: the radio serving the room, its devices, the uplink.
         "wifi": app.status.wifi.lock().clone(),
         "warnings": s.warnings,
+        // The same warnings as catalogue words (`null`: English only), for the pages.
+        "warnings_words": s.warning_list.iter().map(|w| &w.words).collect::<Vec<_>>(),
     }))
     .into_response()
 }

@@ -21,11 +21,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Form, Json, Router};
+use fluent_bundle::FluentValue;
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::control::conntrack_kill::KillError;
 use crate::control::{blocks::BookError, BlockKind, ControlError, ControlsView, DnsScope};
+use crate::i18n::Tr;
 use crate::web::admin::page::{back_to_admin, checked, checked_form, render, CsrfOnly, HasCsrf};
 use crate::web::auth::{AdminSession, AdminWrite};
 use crate::web::AppState;
@@ -48,7 +50,7 @@ pub fn routes() -> Router<AppState> {
 fn status_of(e: &ControlError) -> StatusCode {
     match e {
         ControlError::Disabled => StatusCode::FORBIDDEN,
-        ControlError::BadRequest(_) => StatusCode::BAD_REQUEST,
+        ControlError::BadRequest(_) | ControlError::OnOrOff => StatusCode::BAD_REQUEST,
         ControlError::NoSuchBlock(_) | ControlError::NoSuchFlow(_) => StatusCode::NOT_FOUND,
         ControlError::FlowClosed(_) | ControlError::Book(BookError::Duplicate { .. }) => {
             StatusCode::CONFLICT
@@ -164,9 +166,39 @@ async fn kill(State(app): State<AppState>, _admin: AdminWrite, Path(id): Path<St
 
 // ---- the admin page's forms
 
+/// A control's failure for the admin page, in the language of `tr`: the common ones from the
+/// catalogue (`fail-*`), the others (a value's own complaint, nftables' or the kernel's
+/// words) as they are.
+pub(crate) fn say(e: &ControlError, tr: Tr) -> String {
+    match e {
+        ControlError::Disabled => tr.t("fail-controls-off"),
+        ControlError::OnOrOff => tr.t("fail-choose-on-off"),
+        ControlError::NoSuchBlock(id) => tr.t1("fail-no-such-block", "id", &id.to_string()),
+        ControlError::NoSuchFlow(id) => tr.t1("fail-no-such-flow", "id", id),
+        ControlError::FlowClosed(id) => tr.t1("fail-flow-closed", "id", id),
+        ControlError::Book(BookError::Duplicate { id, value, .. }) => tr.ta(
+            "fail-block-duplicate",
+            [
+                ("id", FluentValue::from(id.to_string())),
+                ("value", FluentValue::from(value.as_str())),
+            ],
+        ),
+        ControlError::Book(BookError::Full(n)) => {
+            tr.t1("fail-blocks-full", "count", &tr.num(*n as u64))
+        }
+        ControlError::Nft(n) => tr.t1("fail-nft", "error", &n.to_string()),
+        ControlError::Kill(KillError::NotFound) => tr.t("fail-kill-gone"),
+        ControlError::Kill(KillError::PermissionDenied(io)) => {
+            tr.t1("fail-kill-denied", "error", &io.to_string())
+        }
+        _ => e.to_string(),
+    }
+}
+
 /// The page again with the failure (its status code).
 async fn form_failed(app: &AppState, admin: &AdminSession, e: ControlError) -> Response {
-    let why = crate::web::admin::page::failure(app, &e.to_string());
+    let tr = crate::web::admin::page::reader_tr(app);
+    let why = crate::web::admin::page::failure(app, &say(&e, tr));
     render(app, Some(admin), status_of(&e), None, Some(why)).await
 }
 
@@ -206,7 +238,7 @@ async fn form_dns_block(
         let on = match f.on.as_deref() {
             Some("on") => true,
             Some("off") => false,
-            _ => return Err(ControlError::BadRequest("choose on or off".into())),
+            _ => return Err(ControlError::OnOrOff),
         };
         Ok((scope, on))
     })();
@@ -291,5 +323,41 @@ async fn form_kill(
     match app.controls.kill(&id).await {
         Ok(_) => back_to_admin("killed"),
         Err(e) => form_failed(&app, &admin, e).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn common_control_failures_are_said_in_the_readers_language() {
+        let common = [
+            ControlError::Disabled,
+            ControlError::OnOrOff,
+            ControlError::NoSuchBlock(3),
+            ControlError::NoSuchFlow("f9".into()),
+            ControlError::FlowClosed("f9".into()),
+            ControlError::Book(BookError::Duplicate {
+                id: 3,
+                kind: BlockKind::Org,
+                value: "Example Corp".into(),
+            }),
+            ControlError::Book(BookError::Full(4096)),
+            ControlError::Kill(KillError::NotFound),
+        ];
+        for e in &common {
+            let en = say(e, Tr::new(Lang::En));
+            for lang in [Lang::De, Lang::Fr, Lang::Es] {
+                let text = say(e, Tr::new(lang));
+                assert!(!text.contains('⟦') && !text.contains('{'), "{lang}: {text}");
+                assert_ne!(text, en, "{lang}");
+            }
+        }
+        assert_eq!(
+            say(&ControlError::OnOrOff, Tr::new(Lang::De)),
+            "Wähle an oder aus"
+        );
     }
 }

@@ -17,8 +17,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::backup::{self, BackupError, Parts, Restored, Secrets};
+use crate::i18n::{Lang, Tr};
 use crate::web::admin::page::{
-    checked_form, checked_token, failure, render, render_notice, HasCsrf,
+    checked_form, checked_token, failure, reader_tr, render, render_notice, HasCsrf,
 };
 use crate::web::admin::secrets::SecretsApplied;
 use crate::web::admin::settings::{self, SettingsChange};
@@ -147,6 +148,14 @@ impl Refused {
             Refused::Settings(e) => format!("settings.history: {e}"),
         }
     }
+    /// For the admin page: the document's problems as they are (key paths and values), a
+    /// settings failure in the language of `tr`.
+    fn say(&self, tr: Tr) -> String {
+        match self {
+            Refused::Document(e) => e.to_string(),
+            Refused::Settings(e) => format!("settings.history: {}", e.say(tr)),
+        }
+    }
 }
 
 /// What a restore did: the backup's parts, and its secrets.
@@ -156,12 +165,30 @@ struct Done {
 }
 
 impl Done {
-    fn words(&self) -> String {
-        let mut s = self.restored.words();
+    /// In the language of `tr` (the API's `note`: English).
+    fn say(&self, tr: Tr) -> String {
+        let mut s = self.restored.say(tr);
         if let Some(sec) = &self.secrets {
-            s.push_str(&sec.words());
+            s.push_str(&sec.say(tr));
         }
         s
+    }
+}
+
+/// Why the restore form's upload could not be read.
+enum UploadError {
+    /// The multipart body was broken (its parser's words).
+    Body(String),
+    /// The file chosen is not text.
+    NotText,
+}
+
+impl UploadError {
+    fn say(&self, tr: Tr) -> String {
+        match self {
+            UploadError::Body(why) => tr.t1("restore-upload-unreadable", "error", why),
+            UploadError::NotText => tr.t("restore-not-text"),
+        }
     }
 }
 
@@ -198,7 +225,7 @@ async fn restore_json(State(app): State<AppState>, _admin: AdminWrite, body: Byt
         Ok(d) => Json(json!({
             "restored": d.restored,
             "secrets": d.secrets,
-            "note": d.words(),
+            "note": d.say(Tr::new(Lang::En)),
         }))
         .into_response(),
         Err(e) => (e.status(), Json(json!({ "error": e.message() }))).into_response(),
@@ -224,21 +251,21 @@ const MAX_UPLOAD_FIELDS: usize = 8;
 
 /// The restore form sent as `multipart/form-data` (with the file chosen): its `csrf`, and the
 /// file's contents (or, with no file chosen, the textarea's).
-async fn read_upload(mut m: Multipart) -> Result<RestoreForm, String> {
+async fn read_upload(mut m: Multipart) -> Result<RestoreForm, UploadError> {
     let mut form = RestoreForm {
         csrf: String::new(),
         backup: String::new(),
     };
     let mut file = None;
     for _ in 0..MAX_UPLOAD_FIELDS {
-        let Some(field) = m.next_field().await.map_err(|e| e.body_text())? else {
+        let Some(field) = m.next_field().await.map_err(body_error)? else {
             break;
         };
         match field.name() {
-            Some("csrf") => form.csrf = field.text().await.map_err(|e| e.body_text())?,
-            Some("backup") => form.backup = field.text().await.map_err(|e| e.body_text())?,
+            Some("csrf") => form.csrf = field.text().await.map_err(body_error)?,
+            Some("backup") => form.backup = field.text().await.map_err(body_error)?,
             Some("file") => {
-                let bytes = field.bytes().await.map_err(|e| e.body_text())?;
+                let bytes = field.bytes().await.map_err(body_error)?;
                 if !bytes.is_empty() {
                     file = Some(bytes);
                 }
@@ -247,10 +274,13 @@ async fn read_upload(mut m: Multipart) -> Result<RestoreForm, String> {
         }
     }
     if let Some(bytes) = file {
-        form.backup = String::from_utf8(bytes.to_vec())
-            .map_err(|_| "the file chosen is not a whereflow backup (not text)".to_string())?;
+        form.backup = String::from_utf8(bytes.to_vec()).map_err(|_| UploadError::NotText)?;
     }
     Ok(form)
+}
+
+fn body_error(e: axum::extract::multipart::MultipartError) -> UploadError {
+    UploadError::Body(e.body_text())
 }
 
 async fn restore_form(
@@ -266,7 +296,7 @@ async fn restore_form(
     let f = if multipart {
         let upload = match Multipart::from_request(request, &app).await {
             Ok(m) => read_upload(m).await,
-            Err(e) => Err(e.body_text()),
+            Err(e) => Err(UploadError::Body(e.body_text())),
         };
         // The token first: a form without it is refused before its contents are looked at.
         let token = upload.as_ref().map(|f| f.csrf.as_str()).unwrap_or("");
@@ -276,7 +306,7 @@ async fn restore_form(
         match upload {
             Ok(f) => f,
             Err(why) => {
-                let why = failure(&app, &format!("the upload could not be read: {why}"));
+                let why = failure(&app, &why.say(reader_tr(&app)));
                 return render(&app, Some(&admin), StatusCode::BAD_REQUEST, None, Some(why)).await;
             }
         }
@@ -288,13 +318,13 @@ async fn restore_form(
         }
     };
     if f.backup.trim().is_empty() {
-        let why = failure(&app, "choose a backup file, or paste its contents");
+        let why = failure(&app, &reader_tr(&app).t("restore-choose-file"));
         return render(&app, Some(&admin), StatusCode::BAD_REQUEST, None, Some(why)).await;
     }
     match restore(&app, f.backup.as_bytes()).await {
-        Ok(d) => render_notice(&app, &admin, d.words()).await,
+        Ok(d) => render_notice(&app, &admin, d.say(reader_tr(&app))).await,
         Err(e) => {
-            let why = failure(&app, &e.message());
+            let why = failure(&app, &e.say(reader_tr(&app)));
             render(&app, Some(&admin), e.status(), None, Some(why)).await
         }
     }

@@ -166,8 +166,8 @@ async fn start(
     )))?;
     let permit = tokio::time::timeout(SLOT_WAIT, app.admin.exports.clone().acquire_owned())
         .await
-        .map_err(|_| AdminError::Busy("two exports are running already"))?
-        .map_err(|_| AdminError::Busy("exports are shutting down"))?;
+        .map_err(|_| AdminError::Busy(crate::session::BusyWith::Exports))?
+        .map_err(|_| AdminError::Busy(crate::session::BusyWith::ExportsStopping))?;
     let current = store.current_session_id() == session.id;
     let (tx, rx) = mpsc::channel::<std::io::Result<Vec<u8>>>(CHUNKS_BUFFERED);
     let rt = tokio::runtime::Handle::current();

@@ -46,6 +46,28 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/admin", get(page))
 }
 
+/// One status warning as the page lists it.
+pub struct WarningRow {
+    /// In the page's language, or in English when it has no catalogue words.
+    text: String,
+    /// It is in English whatever the page's language (a stage's technical warning).
+    english: bool,
+}
+
+/// The status warnings in the language of `tr` (those with catalogue words; the others in
+/// English, marked so).
+fn warning_rows(status: &crate::status::Status, tr: crate::i18n::Tr) -> Vec<WarningRow> {
+    status
+        .snapshot()
+        .warning_list
+        .iter()
+        .map(|w| WarningRow {
+            text: w.say(tr),
+            english: w.words.is_none(),
+        })
+        .collect()
+}
+
 /// One row of the sessions table.
 pub struct SessionRow {
     id: i64,
@@ -67,7 +89,7 @@ struct AdminPage {
     error: Option<String>,
     csrf: String,
     expires: String,
-    warnings: Vec<String>,
+    warnings: Vec<WarningRow>,
     history: bool,
     sessions: Vec<SessionRow>,
     settings: HistoryConfig,
@@ -232,7 +254,7 @@ async fn page_with(
     if admin.is_some() {
         p.controls = Some(panel(app, &tr));
         p.group_view = Some(group_panel(app, &tr));
-        p.warnings = app.status.snapshot().warnings;
+        p.warnings = warning_rows(&app.status, tr);
         let wifi = app.status.wifi.lock().clone();
         p.wifi = wifi.map(|w| super::wifi::panel_with_devices(app, &w, &tr));
         match app.admin.session_list().await {
@@ -248,7 +270,7 @@ async fn page_with(
                     })
                     .collect();
             }
-            Err(e) => p.error = Some(tr.t1("adm-failed", "error", &e.to_string())),
+            Err(e) => p.error = Some(tr.t1("adm-failed", "error", &e.say(tr))),
         }
         if let Ok(v) = app.admin.settings_view().await {
             p.db_mb = v
@@ -394,16 +416,14 @@ pub(crate) fn keep_old(choice: Option<&str>) -> Result<Option<bool>, AdminError>
         None => Ok(None),
         Some("keep") => Ok(Some(true)),
         Some("delete") => Ok(Some(false)),
-        Some(_) => Err(AdminError::BadRequest(
-            "choose to keep or delete the old session".into(),
-        )),
+        Some(_) => Err(AdminError::KeepOrDelete),
     }
 }
 
 /// The page again with a failed admin operation's error (its status code).
 pub(crate) async fn failed(app: &AppState, admin: &AdminSession, e: AdminError) -> Response {
     let status = match &e {
-        AdminError::BadRequest(_) => StatusCode::BAD_REQUEST,
+        AdminError::BadRequest(_) | AdminError::KeepOrDelete => StatusCode::BAD_REQUEST,
         AdminError::Store(crate::store::StoreError::NoSuchSession(_)) => StatusCode::NOT_FOUND,
         AdminError::Store(crate::store::StoreError::CurrentSession(_)) => StatusCode::CONFLICT,
         AdminError::GroupView(_) | AdminError::NicknameLocked | AdminError::Nickname(_) => {
@@ -416,17 +436,20 @@ pub(crate) async fn failed(app: &AppState, admin: &AdminSession, e: AdminError) 
         Some(admin),
         status,
         None,
-        Some(failure(app, &e.to_string())),
+        Some(failure(app, &e.say(reader_tr(app)))),
     )
     .await
 }
 
-/// "That did not work: `detail`" in the reader's language (the detail is the operation's own
-/// words).
+/// "That did not work: `detail`" in the reader's language (`detail`: the failure said in
+/// that language, see [`reader_tr`]).
 pub(crate) fn failure(app: &AppState, detail: &str) -> String {
-    crate::web::language::current()
-        .tr(app.site.lang())
-        .t1("adm-failed", "error", detail)
+    reader_tr(app).t1("adm-failed", "error", detail)
+}
+
+/// The translator of this request's reader.
+pub(crate) fn reader_tr(app: &AppState) -> crate::i18n::Tr {
+    crate::web::language::current().tr(app.site.lang())
 }
 
 /// One open connection on the admin page.

@@ -10,8 +10,13 @@ use serde::Serialize;
 use crate::backup::Secrets;
 use crate::config::file_rewrite::{self, SecretKeys};
 use crate::config::{Config, MetricsToken};
+use crate::i18n::Tr;
 use crate::web::admin::state::blocking;
 use crate::web::AppState;
+
+/// [`SecretsApplied::now`]'s names (the API's; the page says them in its language).
+const ADMIN_PASSWORD: &str = "admin password";
+const METRICS_TOKEN: &str = "metrics token";
 
 /// What happened to a backup's secrets.
 #[derive(Debug, Default, Serialize)]
@@ -27,22 +32,33 @@ pub(crate) struct SecretsApplied {
 }
 
 impl SecretsApplied {
-    /// In words, for the admin page (empty when the backup had no secrets).
-    pub(crate) fn words(&self) -> String {
+    /// In words, in the language of `tr`, each sentence after a space (empty when the
+    /// backup had no secrets). What failed is listed in its own words.
+    pub(crate) fn say(&self, tr: Tr) -> String {
         let mut s = String::new();
         if !self.now.is_empty() {
-            s.push_str(&format!(" Now in force: {}.", self.now.join(", ")));
+            let now: Vec<String> = self
+                .now
+                .iter()
+                .map(|n| match *n {
+                    ADMIN_PASSWORD => tr.t("restore-secret-admin-password"),
+                    METRICS_TOKEN => tr.t("restore-secret-metrics-token"),
+                    other => other.to_owned(),
+                })
+                .collect();
+            s.push(' ');
+            s.push_str(&tr.t1("restore-secrets-now", "secrets", &now.join(", ")));
         }
         if self.wifi_passphrase_at_restart {
-            s.push_str(
-                " The WiFi passphrase is saved and applies at the next start (changing it now \
-                 would drop every device in the room).",
-            );
+            s.push(' ');
+            s.push_str(&tr.t("restore-passphrase-at-restart"));
         }
         if !self.problems.is_empty() {
-            s.push_str(&format!(
-                " Secrets not applied: {}.",
-                self.problems.join("; ")
+            s.push(' ');
+            s.push_str(&tr.t1(
+                "restore-secrets-not-applied",
+                "problems",
+                &self.problems.join("; "),
             ));
         }
         s
@@ -85,7 +101,7 @@ pub(crate) async fn apply(app: &AppState, s: Secrets) -> SecretsApplied {
     }
     if let Some(hash) = s.admin_password_hash {
         if app.admin.auth.set_password_hash(hash) {
-            out.now.push("admin password");
+            out.now.push(ADMIN_PASSWORD);
         } else {
             out.problems
                 .push("admin password: the admin pages are off on this appliance".into());
@@ -93,9 +109,12 @@ pub(crate) async fn apply(app: &AppState, s: Secrets) -> SecretsApplied {
     }
     if let Some(token) = s.metrics_token {
         app.metrics_token.set(MetricsToken::new(token));
-        out.now.push("metrics token");
+        out.now.push(METRICS_TOKEN);
     }
-    tracing::info!("admin: backup secrets:{}", out.words());
+    tracing::info!(
+        "admin: backup secrets:{}",
+        out.say(Tr::new(crate::i18n::Lang::En))
+    );
     out
 }
 

@@ -17,11 +17,13 @@ use tokio::sync::Semaphore;
 use crate::config::HistoryConfig;
 use crate::correlate::LiveState;
 use crate::group_view::GroupViewError;
-use crate::session::{History, SessionError};
+use crate::i18n::Tr;
+use crate::session::{BusyWith, History, SessionError};
 use crate::store::{
     DbSize, HistorySettings, RetentionReport, Session, Store, StoreError, StoreWriter,
 };
 use crate::web::auth::login::Auth;
+use fluent_bundle::FluentValue;
 
 /// Exports running at once (each holds a blocking thread and a read snapshot).
 const MAX_EXPORTS: usize = 2;
@@ -94,7 +96,7 @@ impl SessionError {
     fn status(&self) -> StatusCode {
         match self {
             AdminError::NoHistory | AdminError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AdminError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AdminError::BadRequest(_) | AdminError::KeepOrDelete => StatusCode::BAD_REQUEST,
             AdminError::Store(StoreError::NoSuchSession(_)) => StatusCode::NOT_FOUND,
             AdminError::Store(StoreError::CurrentSession(_)) => StatusCode::CONFLICT,
             AdminError::Store(StoreError::Writer(_)) => StatusCode::SERVICE_UNAVAILABLE,
@@ -115,6 +117,41 @@ impl SessionError {
     /// The status code this failure answers with.
     pub(crate) fn status_code(&self) -> StatusCode {
         self.status()
+    }
+
+    /// For the admin page, in the language of `tr`: the common failures from the catalogue
+    /// (`fail-*`), the others (a value's own complaint, a database error) as they are.
+    pub(crate) fn say(&self, tr: Tr) -> String {
+        let id = |n: i64| ("id", FluentValue::from(n.to_string()));
+        match self {
+            AdminError::NoHistory => tr.t("fail-no-history"),
+            AdminError::KeepOrDelete => tr.t("fail-keep-or-delete"),
+            AdminError::Busy(BusyWith::Exports) => tr.t("fail-busy-exports"),
+            AdminError::Busy(BusyWith::ExportsStopping) => tr.t("fail-busy-shutdown"),
+            AdminError::Busy(BusyWith::Deleting) => tr.t("fail-busy-deleting"),
+            AdminError::Store(StoreError::NoSuchSession(n)) => {
+                tr.ta("fail-no-such-session", [id(*n)])
+            }
+            AdminError::Store(StoreError::CurrentSession(n)) => {
+                tr.ta("fail-current-session", [id(*n)])
+            }
+            AdminError::Store(StoreError::Writer(e)) => tr.t1("fail-writer", "error", e),
+            AdminError::GroupView(GroupViewError::Duplicate(n)) => {
+                tr.t1("fail-rule-duplicate", "id", &n.to_string())
+            }
+            AdminError::GroupView(GroupViewError::Full) => tr.t1(
+                "fail-rules-full",
+                "max",
+                &crate::group_view::rules::MAX_RULES.to_string(),
+            ),
+            AdminError::GroupView(GroupViewError::NoSuchRule(n)) => {
+                tr.t1("fail-no-such-rule", "id", &n.to_string())
+            }
+            AdminError::Nickname(_) | AdminError::NicknameLocked => {
+                crate::web::reasons::session(tr, self)
+            }
+            _ => self.to_string(),
+        }
     }
 }
 
@@ -187,5 +224,45 @@ impl Admin {
             last_retention: self.settings.last_report(),
             config_file: self.config_file.as_ref().map(|p| p.display().to_string()),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn common_admin_failures_are_said_in_the_readers_language() {
+        let common = [
+            AdminError::NoHistory,
+            AdminError::KeepOrDelete,
+            AdminError::Busy(BusyWith::Exports),
+            AdminError::Busy(BusyWith::ExportsStopping),
+            AdminError::Busy(BusyWith::Deleting),
+            AdminError::Store(StoreError::NoSuchSession(7)),
+            AdminError::Store(StoreError::CurrentSession(7)),
+            AdminError::Store(StoreError::Writer("stopped".into())),
+            AdminError::GroupView(GroupViewError::Duplicate(7)),
+            AdminError::GroupView(GroupViewError::Full),
+            AdminError::GroupView(GroupViewError::NoSuchRule(7)),
+        ];
+        for e in &common {
+            let en = e.say(Tr::new(Lang::En));
+            for lang in Lang::ALL {
+                let text = e.say(Tr::new(lang));
+                assert!(!text.contains('⟦') && !text.contains('{'), "{lang}: {text}");
+                if lang != Lang::En {
+                    assert_ne!(text, en, "{lang}");
+                }
+            }
+        }
+        assert_eq!(
+            AdminError::Store(StoreError::NoSuchSession(7)).say(Tr::new(Lang::De)),
+            "Es gibt keine Sitzung 7"
+        );
+        // A value's own complaint stays as it is.
+        let bad = AdminError::BadRequest("history.max_db_mb: not a number".into());
+        assert_eq!(bad.say(Tr::new(Lang::Es)), bad.to_string());
     }
 }

@@ -188,7 +188,11 @@ pub fn panel(w: &WifiStatus, tr: &Tr) -> WifiPanel {
         capacity,
         warning,
         uplink,
-        uplink_problem: u.problem.clone(),
+        uplink_problem: u
+            .problem_words
+            .as_ref()
+            .map(|w| w.say(*tr))
+            .or_else(|| u.problem.clone()),
         portal,
         devices: Vec::new(),
     }
@@ -226,6 +230,7 @@ mod tests {
                 ssid: Some("School".into()),
                 wpa_state: Some("COMPLETED".into()),
                 problem: None,
+                problem_words: None,
                 portal: Some(Portal::Open),
             },
             security: Default::default(),
@@ -257,6 +262,7 @@ mod tests {
 
     #[test]
     fn a_gone_radio_a_silent_hostapd_a_refused_passphrase_and_a_portal() {
+        use crate::system::wpa_ctrl::UplinkEvent;
         let mut w = usb_room(0, Fill::Ok);
         w.present = false;
         w.hostapd_state = None;
@@ -280,6 +286,16 @@ mod tests {
             .ends_with("not joined yet (wpa_supplicant: DISCONNECTED)"));
         assert_eq!(p.uplink_problem.as_deref(), Some("refused the passphrase"));
         assert!(p.portal.starts_with("the school network wants a login"));
+        // With the monitor's words, the problem is said in the reader's language.
+        w.uplink.problem_words =
+            crate::system::wifi_monitor::uplink_words("School", &UplinkEvent::WrongKey);
+        let de = panel(&w, &Tr::new(Lang::De));
+        assert!(
+            de.uplink_problem
+                .as_deref()
+                .is_some_and(|p| p.starts_with("Das WLAN „School“ der Internetanbindung hat")),
+            "{de:?}"
+        );
     }
 
     #[test]
