@@ -26,7 +26,8 @@ cargo test --workspace --locked
 # machine; later runs rebuild only what changed.
 scripts/fuzz.sh 25
 # The WiFi system test: the appliance's image in a QEMU guest, booted with good and with bad
-# settings, WPA3 only, and a WiFi uplink (the uplink boot ~100 s; plus a release build).
+# settings, WPA3 only, a WiFi uplink (the uplink boot ~100 s) and a class of 30 clients
+# joining at once (~250 s); plus a release build.
 image/vm-test/run.sh
 # On the Pi's CPU: the aarch64 release build (its size printed) and the library's unit tests
 # under qemu-aarch64 user emulation (docs/BENCHMARKS.md has the times).

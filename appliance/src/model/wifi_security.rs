@@ -55,22 +55,14 @@ mod tests {
 
     #[test]
     fn suites_as_hostapd_prints_them() {
-        assert_eq!(
-            WifiSecurity::from_akm_selector("00-0f-ac-8"),
-            WifiSecurity::Wpa3Sae
-        );
-        assert_eq!(
-            WifiSecurity::from_akm_selector("00-0f-ac-24"),
-            WifiSecurity::Wpa3Sae
-        );
-        assert_eq!(
-            WifiSecurity::from_akm_selector("00-0F-AC-2"),
-            WifiSecurity::Wpa2Psk
-        );
-        assert_eq!(
-            WifiSecurity::from_akm_selector("00-0f-ac-6"),
-            WifiSecurity::Wpa2Psk
-        );
+        for (suite, security) in [
+            ("00-0f-ac-8", WifiSecurity::Wpa3Sae),
+            ("00-0f-ac-24", WifiSecurity::Wpa3Sae),
+            ("00-0F-AC-2", WifiSecurity::Wpa2Psk),
+            ("00-0f-ac-6", WifiSecurity::Wpa2Psk),
+        ] {
+            assert_eq!(WifiSecurity::from_akm_selector(suite), security, "{suite}");
+        }
         // 802.1X (enterprise), OWE, another vendor's suite, junk.
         for other in ["00-0f-ac-1", "00-0f-ac-18", "50-6f-9a-2", "", "00-0f-ac-x"] {
             assert_eq!(

@@ -191,6 +191,20 @@ pub fn set_note(path: &Path, label: &str, value: &str) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
+    /// `text` written as a problems file in a directory of its own (`name`, the process id),
+    /// and the warnings the daemon reads back from it, in English.
+    fn written_and_read_back(name: &str, text: &str) -> (std::path::PathBuf, Vec<String>) {
+        let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("whereflow-problems.txt");
+        std::fs::write(&path, text).unwrap();
+        let w = read_warnings(&path)
+            .iter()
+            .map(StatusWords::english)
+            .collect();
+        (path, w)
+    }
+
     #[test]
     fn written_problems_read_back_as_warnings_without_the_passphrase() {
         let problems = vec![
@@ -205,14 +219,7 @@ mod tests {
             Tr::new(Lang::En),
         );
         assert!(!text.contains(ENGLISH_MARKER));
-        let dir = std::env::temp_dir().join(format!("wf-problems-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("whereflow-problems.txt");
-        std::fs::write(&path, &text).unwrap();
-        let w: Vec<String> = read_warnings(&path)
-            .iter()
-            .map(StatusWords::english)
-            .collect();
+        let (path, w) = written_and_read_back("wf-problems", &text);
         assert_eq!(w.len(), 3, "{w:?}");
         assert_eq!(
             w[0],
@@ -241,7 +248,7 @@ mod tests {
         set_note(&path, "HTTPS fingerprint", "ab:cd").unwrap();
         assert!(read_warnings(&path).is_empty());
         std::fs::remove_file(&path).unwrap();
-        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
     }
 
     /// The bad sample settings file rendered as setup would, in `site.language`.
@@ -319,21 +326,14 @@ mod tests {
             english.contains("there is no WiFi radio \"wlan1\""),
             "{english}"
         );
-        let dir = std::env::temp_dir().join(format!("wf-problems-de-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("whereflow-problems.txt");
-        std::fs::write(&path, &text).unwrap();
-        let w: Vec<String> = read_warnings(&path)
-            .iter()
-            .map(StatusWords::english)
-            .collect();
+        let (path, w) = written_and_read_back("wf-problems-de", &text);
         assert_eq!(w.len(), problems.len() + 1, "{w:?}");
         assert!(
             w.iter().any(|l| l.contains("there is no WiFi radio")),
             "{w:?}"
         );
         assert!(!w.concat().contains("WLAN-Adapter"), "{w:?}");
-        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
     }
 
     #[test]

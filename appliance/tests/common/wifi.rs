@@ -19,9 +19,58 @@ pub struct FakeHostapd {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
+/// The nth station's `STA` reply (MAC first line) when `total` are associated, or `None`.
+type StationReply = dyn Fn(u32, u32) -> Option<String> + Send;
+
 impl FakeHostapd {
-    /// Answer at `path` with `stations` associated.
+    /// Answer at `path` with `stations` associated (MACs 02:00:00:00:00:00 on).
     pub fn start(path: &std::path::Path, stations: u32) -> FakeHostapd {
+        let mac = |i: u32| format!("02:00:00:00:{:02x}:{:02x}", i >> 8, i & 0xff);
+        FakeHostapd::serve(
+            path,
+            stations,
+            Box::new(move |i, total| {
+                let flags = if i + 1 == total {
+                    "[AUTH][ASSOC][WMM][HT]"
+                } else {
+                    "[AUTH][ASSOC][AUTHORIZED][WMM][HT]"
+                };
+                Some(format!(
+                    "{}\nflags={flags}\naid={}\ncapability=0x411\nlisten_interval=5\n\
+                     connected_time=3\n",
+                    mac(i),
+                    i + 1
+                ))
+            }),
+        )
+    }
+
+    /// Answer at `path` with these stations (MAC, AKM suite as hostapd prints it:
+    /// `00-0f-ac-8` SAE, `00-0f-ac-2` PSK), all past the handshake; each `STA` reply carries
+    /// the RSN lines hostapd 2.10 prints for a WPA station (`wpa_get_mib_sta`).
+    pub fn with_stations(path: &std::path::Path, list: Vec<(String, &'static str)>) -> FakeHostapd {
+        let n = list.len() as u32;
+        FakeHostapd::serve(
+            path,
+            n,
+            Box::new(move |i, _| {
+                let (mac, akm) = list.get(i as usize)?;
+                Some(format!(
+                    "{mac}\nflags=[AUTH][ASSOC][AUTHORIZED][WMM][HT]\naid={}\n\
+                     capability=0x411\nlisten_interval=5\ndot11RSNAStatsSTAAddress={mac}\n\
+                     dot11RSNAStatsVersion=1\ndot11RSNAStatsSelectedPairwiseCipher=00-0f-ac-4\n\
+                     dot11RSNAStatsTKIPLocalMICFailures=0\ndot11RSNAStatsTKIPRemoteMICFailures=0\n\
+                     wpa=2\nAKMSuiteSelector={akm}\nhostapdWPAPTKState=11\n\
+                     hostapdWPAPTKGroupState=0\nconnected_time=3\n",
+                    i + 1
+                ))
+            }),
+        )
+    }
+
+    /// The socket and its thread: `STATUS`, `STA-FIRST`, `STA-NEXT <mac>` (the station after
+    /// the one with that MAC), anything else `UNKNOWN COMMAND`.
+    fn serve(path: &std::path::Path, stations: u32, station: Box<StationReply>) -> FakeHostapd {
         use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
         use std::sync::Arc;
         let sock = std::os::unix::net::UnixDatagram::bind(path).unwrap();
@@ -31,7 +80,6 @@ impl FakeHostapd {
         let stop = Arc::new(AtomicBool::new(false));
         let enabled = Arc::new(AtomicBool::new(true));
         let (n2, stop2, enabled2) = (n.clone(), stop.clone(), enabled.clone());
-        let mac = |i: u32| format!("02:00:00:00:{:02x}:{:02x}", i >> 8, i & 0xff);
         let thread = std::thread::spawn(move || {
             let mut buf = [0u8; 512];
             while !stop2.load(Ordering::Relaxed) {
@@ -40,19 +88,6 @@ impl FakeHostapd {
                 };
                 let cmd = String::from_utf8_lossy(&buf[..len]).into_owned();
                 let total = n2.load(Ordering::Relaxed);
-                let sta = |i: u32| {
-                    let flags = if i + 1 == total {
-                        "[AUTH][ASSOC][WMM][HT]"
-                    } else {
-                        "[AUTH][ASSOC][AUTHORIZED][WMM][HT]"
-                    };
-                    format!(
-                        "{}\nflags={flags}\naid={}\ncapability=0x411\nlisten_interval=5\n\
-                         connected_time=3\n",
-                        mac(i),
-                        i + 1
-                    )
-                };
                 let reply = if cmd == "STATUS" {
                     let state = if enabled2.load(Ordering::Relaxed) {
                         "ENABLED"
@@ -61,83 +96,18 @@ impl FakeHostapd {
                     };
                     format!("state={state}\nphy=phy0\nfreq=2437\nnum_sta[0]={total}\n")
                 } else if cmd == "STA-FIRST" {
-                    if total > 0 {
-                        sta(0)
-                    } else {
-                        String::new()
-                    }
+                    (total > 0)
+                        .then(|| station(0, total))
+                        .flatten()
+                        .unwrap_or_default()
                 } else if let Some(m) = cmd.strip_prefix("STA-NEXT ") {
                     (0..total)
-                        .position(|i| mac(i) == m)
+                        .position(|i| {
+                            station(i, total).is_some_and(|r| r.lines().next() == Some(m))
+                        })
                         .map(|i| i as u32 + 1)
                         .filter(|i| *i < total)
-                        .map(sta)
-                        .unwrap_or_default()
-                } else {
-                    "UNKNOWN COMMAND\n".to_owned()
-                };
-                let _ = sock.send_to_addr(reply.as_bytes(), &from);
-            }
-        });
-        FakeHostapd {
-            stations: n,
-            enabled,
-            stop,
-            thread: Some(thread),
-        }
-    }
-}
-
-impl FakeHostapd {
-    /// Answer at `path` with these stations (MAC, AKM suite as hostapd prints it:
-    /// `00-0f-ac-8` SAE, `00-0f-ac-2` PSK), all past the handshake; each `STA` reply carries
-    /// the RSN lines hostapd 2.10 prints for a WPA station (`wpa_get_mib_sta`).
-    pub fn with_stations(path: &std::path::Path, list: Vec<(String, &'static str)>) -> FakeHostapd {
-        use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-        use std::sync::Arc;
-        let sock = std::os::unix::net::UnixDatagram::bind(path).unwrap();
-        sock.set_read_timeout(Some(Duration::from_millis(100)))
-            .unwrap();
-        let n = Arc::new(AtomicU32::new(list.len() as u32));
-        let stop = Arc::new(AtomicBool::new(false));
-        let enabled = Arc::new(AtomicBool::new(true));
-        let stop2 = stop.clone();
-        let thread = std::thread::spawn(move || {
-            let mut buf = [0u8; 512];
-            let sta = |i: usize| {
-                let (mac, akm) = &list[i];
-                format!(
-                    "{mac}\nflags=[AUTH][ASSOC][AUTHORIZED][WMM][HT]\naid={}\n\
-                     capability=0x411\nlisten_interval=5\ndot11RSNAStatsSTAAddress={mac}\n\
-                     dot11RSNAStatsVersion=1\ndot11RSNAStatsSelectedPairwiseCipher=00-0f-ac-4\n\
-                     dot11RSNAStatsTKIPLocalMICFailures=0\ndot11RSNAStatsTKIPRemoteMICFailures=0\n\
-                     wpa=2\nAKMSuiteSelector={akm}\nhostapdWPAPTKState=11\n\
-                     hostapdWPAPTKGroupState=0\nconnected_time=3\n",
-                    i + 1
-                )
-            };
-            while !stop2.load(Ordering::Relaxed) {
-                let Ok((len, from)) = sock.recv_from(&mut buf) else {
-                    continue;
-                };
-                let cmd = String::from_utf8_lossy(&buf[..len]).into_owned();
-                let reply = if cmd == "STATUS" {
-                    format!(
-                        "state=ENABLED\nphy=phy0\nfreq=2437\nnum_sta[0]={}\n",
-                        list.len()
-                    )
-                } else if cmd == "STA-FIRST" {
-                    if list.is_empty() {
-                        String::new()
-                    } else {
-                        sta(0)
-                    }
-                } else if let Some(m) = cmd.strip_prefix("STA-NEXT ") {
-                    list.iter()
-                        .position(|(mac, _)| mac == m)
-                        .map(|i| i + 1)
-                        .filter(|i| *i < list.len())
-                        .map(sta)
+                        .and_then(|i| station(i, total))
                         .unwrap_or_default()
                 } else {
                     "UNKNOWN COMMAND\n".to_owned()
