@@ -75,9 +75,14 @@ struct SetupArgs {
         default_value = "/etc/whereflow/image-defaults.toml"
     )]
     image_defaults: PathBuf,
-    /// Render the setup access point for this reason (e.g. hostapd refused the settings).
-    #[arg(long, value_name = "TEXT")]
+    /// Render the setup access point for this reason (English only; e.g. hostapd refused
+    /// the settings).
+    #[arg(long, value_name = "TEXT", conflicts_with = "hostapd_refused")]
     fallback_reason: Option<String>,
+    /// Render the setup access point because hostapd refused the settings; TEXT is its last
+    /// log lines (the problems file says the rest in `site.language`).
+    #[arg(long, value_name = "TEXT")]
+    hostapd_refused: Option<String>,
     /// Leave a plain admin.password in the settings file (default: replace it by its hash).
     #[arg(long)]
     keep_admin_password: bool,
@@ -178,7 +183,12 @@ fn setup(args: SetupArgs) -> ExitCode {
         fallback_passphrase_file: args.fallback_passphrase_file,
         daemon_problems_file: args.daemon_problems,
         image_defaults: Some(args.image_defaults),
-        fallback_reason: args.fallback_reason,
+        fallback_reason: args
+            .hostapd_refused
+            .map(whereflow::system::FallbackReason::HostapdRefused)
+            .or(args
+                .fallback_reason
+                .map(whereflow::system::FallbackReason::Other)),
         rewrite_admin_password: !args.keep_admin_password,
         sysfs: "/sys".into(),
     };

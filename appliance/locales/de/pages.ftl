@@ -319,14 +319,6 @@ problem-radio-only-uplink = der einzige WLAN-Adapter ({ $radios }) ist der WLAN-
 problem-radio-none-ap = kein WLAN-Adapter hier kann ein Zugangspunkt sein ({ $radios }): stecke einen Adapter ein, der es kann (siehe die Liste in der README)
 problem-with-defaults = { $why } (mit den eigenen Voreinstellungen der Box ergänzt)
 
-## Settings a person fixes on the SD card (config/ checks; said in the boot problems file)
-config-passphrase-length = muss für WPA2/WPA3 8 bis 63 Zeichen lang sein (es sind { $n })
-config-country-unknown = { $code } ist kein Ländercode, den wireless-regdb kennt: verwende den zweibuchstabigen ISO-3166-Code des Landes, in dem die Box steht (z. B. DE, FR, GB, US)
-config-uplink-wifi-radio = { $interface } ist ein WLAN-Adapter: um ein WLAN als Uplink zu nutzen, setze auch uplink.wifi_ssid und uplink.wifi_passphrase (der Zugangspunkt läuft dann auf einem anderen Adapter); sonst verwende „eth0“ oder „usb0“
-config-latitude-range = muss zwischen -90 und 90 liegen
-config-longitude-range = muss zwischen -180 und 180 liegen
-config-password-short = muss mindestens 8 Zeichen lang sein
-
 ## Reasons from deeper down inside the refusal pages (web/reasons.rs)
 reason-cross-site = die Anfrage kam von einer anderen Website
 reason-form-cookie-missing = das Sicherheits-Cookie des Formulars fehlt

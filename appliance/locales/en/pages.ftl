@@ -319,14 +319,6 @@ problem-radio-only-uplink = the only WiFi radio ({ $radios }) is the WiFi uplink
 problem-radio-none-ap = no WiFi radio here can be an access point ({ $radios }): plug in an adapter that can (see the README's list)
 problem-with-defaults = { $why } (with the appliance's own defaults added)
 
-## Settings a person fixes on the SD card (config/ checks; said in the boot problems file)
-config-passphrase-length = must be 8 to 63 characters for WPA2/WPA3 (it has { $n })
-config-country-unknown = { $code } is not a country code wireless-regdb knows: use the two-letter ISO 3166 code of the country the appliance is in (e.g. DE, FR, GB, US)
-config-uplink-wifi-radio = { $interface } is a WiFi radio: to use a WiFi network as the uplink, set uplink.wifi_ssid and uplink.wifi_passphrase too (the access point then runs on another radio); otherwise use "eth0" or "usb0"
-config-latitude-range = must be between -90 and 90
-config-longitude-range = must be between -180 and 180
-config-password-short = must be at least 8 characters long
-
 ## Reasons from deeper down inside the refusal pages (web/reasons.rs)
 reason-cross-site = the request came from another site
 reason-form-cookie-missing = the form's security cookie is missing

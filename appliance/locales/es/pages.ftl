@@ -319,14 +319,6 @@ problem-radio-only-uplink = la única radio WiFi ({ $radios }) es el enlace WiFi
 problem-radio-none-ap = ninguna radio WiFi de aquí puede ser punto de acceso ({ $radios }): conecta un adaptador que pueda (mira la lista del README)
 problem-with-defaults = { $why } (con los ajustes propios del aparato añadidos)
 
-## Settings a person fixes on the SD card (config/ checks; said in the boot problems file)
-config-passphrase-length = debe tener de 8 a 63 caracteres para WPA2/WPA3 (tiene { $n })
-config-country-unknown = { $code } no es un código de país que conozca wireless-regdb: usa el código ISO 3166 de dos letras del país donde está el aparato (p. ej. DE, FR, GB, US)
-config-uplink-wifi-radio = { $interface } es una radio WiFi: para usar una red WiFi como enlace de subida, define también uplink.wifi_ssid y uplink.wifi_passphrase (el punto de acceso usa entonces otra radio); si no, usa «eth0» o «usb0»
-config-latitude-range = debe estar entre -90 y 90
-config-longitude-range = debe estar entre -180 y 180
-config-password-short = debe tener al menos 8 caracteres
-
 ## Reasons from deeper down inside the refusal pages (web/reasons.rs)
 reason-cross-site = la petición vino de otro sitio
 reason-form-cookie-missing = falta la cookie de seguridad del formulario

@@ -319,14 +319,6 @@ problem-radio-only-uplink = la seule radio WiFi ({ $radios }) sert de liaison Wi
 problem-radio-none-ap = aucune radio WiFi ici ne peut être un point d’accès ({ $radios }) : branche un adaptateur qui le peut (voir la liste du README)
 problem-with-defaults = { $why } (avec les réglages par défaut du boîtier ajoutés)
 
-## Settings a person fixes on the SD card (config/ checks; said in the boot problems file)
-config-passphrase-length = doit compter de 8 à 63 caractères pour WPA2/WPA3 (il en a { $n })
-config-country-unknown = { $code } n’est pas un code de pays connu de wireless-regdb : utilise le code ISO 3166 à deux lettres du pays où se trouve le boîtier (par ex. DE, FR, GB, US)
-config-uplink-wifi-radio = { $interface } est une radio WiFi : pour utiliser un réseau WiFi comme liaison montante, définis aussi uplink.wifi_ssid et uplink.wifi_passphrase (le point d’accès utilise alors une autre radio) ; sinon utilise « eth0 » ou « usb0 »
-config-latitude-range = doit être comprise entre -90 et 90
-config-longitude-range = doit être comprise entre -180 et 180
-config-password-short = doit compter au moins 8 caractères
-
 ## Reasons from deeper down inside the refusal pages (web/reasons.rs)
 reason-cross-site = la demande venait d’un autre site
 reason-form-cookie-missing = le cookie de sécurité du formulaire manque

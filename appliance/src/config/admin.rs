@@ -3,7 +3,6 @@
 use serde::Deserialize;
 
 use super::{invalid, ConfigError};
-use crate::config::error::invalid_said;
 
 /// `[admin]`: the password of the admin pages (sessions, export, settings).
 ///
@@ -69,14 +68,24 @@ impl AdminConfig {
         if let Some(p) = &self.password {
             let n = p.chars().count();
             if n < 8 {
-                return Err(invalid_said("admin.password", "config-password-short", []));
+                return Err(invalid("admin.password", "config-password-short", []));
             }
             if p.len() > 1024 {
-                return Err(invalid("admin.password", "must be at most 1024 bytes"));
+                return Err(invalid(
+                    "admin.password",
+                    "config-at-most-bytes",
+                    [("max", "1024".into())],
+                ));
             }
         }
         if let Some(h) = &self.password_hash {
-            check_password_hash(h).map_err(|e| invalid("admin.password_hash", e))?;
+            check_password_hash(h).map_err(|e| {
+                invalid(
+                    "admin.password_hash",
+                    "config-value-detail",
+                    [("detail", e)],
+                )
+            })?;
         }
         Ok(())
     }

@@ -40,19 +40,22 @@ impl ConntrackConfig {
         if !(100..=60_000).contains(&self.dump_interval_ms) {
             return Err(invalid(
                 "conntrack.dump_interval_ms",
-                "must be between 100 and 60000",
+                "config-between",
+                [("min", "100".into()), ("max", "60000".into())],
             ));
         }
         if !(4096..=256 << 20).contains(&self.receive_buffer_bytes) {
             return Err(invalid(
                 "conntrack.receive_buffer_bytes",
-                "must be between 4096 and 268435456",
+                "config-between",
+                [("min", "4096".into()), ("max", "268435456".into())],
             ));
         }
         if self.max_flows == 0 || self.max_flows > 4_000_000 {
             return Err(invalid(
                 "conntrack.max_flows",
-                "must be between 1 and 4000000",
+                "config-between",
+                [("min", "1".into()), ("max", "4000000".into())],
             ));
         }
         Ok(())

@@ -52,12 +52,13 @@ impl CorrelateConfig {
     /// Check the values; the error names the key.
     pub(crate) fn validate(&self) -> Result<(), ConfigError> {
         if self.lan.is_empty() {
-            return Err(invalid("correlate.lan", "at least one range is needed"));
+            return Err(invalid("correlate.lan", "config-need-range", []));
         }
         if self.grace_secs > 86_400 {
             return Err(invalid(
                 "correlate.grace_secs",
-                "must be at most 86400 (one day)",
+                "config-at-most-day",
+                [("max", "86400".into())],
             ));
         }
         for (key, v) in [
@@ -73,7 +74,11 @@ impl CorrelateConfig {
             ),
         ] {
             if v == 0 || v > 10_000_000 {
-                return Err(invalid(key, "must be between 1 and 10000000"));
+                return Err(invalid(
+                    key,
+                    "config-between",
+                    [("min", "1".into()), ("max", "10000000".into())],
+                ));
             }
         }
         Ok(())

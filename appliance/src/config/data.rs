@@ -26,7 +26,7 @@ impl DataConfig {
     /// Check the values; the error names the key.
     pub(crate) fn validate(&self) -> Result<(), ConfigError> {
         if self.dir.as_os_str().is_empty() {
-            return Err(invalid("data.dir", "must not be empty"));
+            return Err(invalid("data.dir", "config-not-empty", []));
         }
         Ok(())
     }

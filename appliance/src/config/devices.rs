@@ -48,10 +48,8 @@ impl DevicesConfig {
             if !p.is_absolute() {
                 return Err(invalid(
                     "devices.dnsmasq_leases",
-                    format!(
-                        "{}: must be an absolute path (or empty for none)",
-                        p.display()
-                    ),
+                    "config-absolute-path",
+                    [("path", p.display().to_string())],
                 ));
             }
         }
@@ -60,14 +58,16 @@ impl DevicesConfig {
             if name.is_empty() || name.len() > 15 || name.contains(['/', ' ', '\0']) {
                 return Err(invalid(
                     "devices.interfaces",
-                    format!("{name:?} is not an interface name"),
+                    "config-interface-name",
+                    [("name", format!("{name:?}"))],
                 ));
             }
         }
         if self.max_devices == 0 || self.max_devices > 100_000 {
             return Err(invalid(
                 "devices.max_devices",
-                "must be between 1 and 100000",
+                "config-between",
+                [("min", "1".into()), ("max", "100000".into())],
             ));
         }
         Ok(())

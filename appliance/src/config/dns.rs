@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use super::error::bad_domain;
 use super::{invalid, ConfigError};
 use crate::model::{Domain, HttpUrl};
 
@@ -81,14 +82,22 @@ impl DnsConfig {
     /// Check the values; the error names the key.
     pub(crate) fn validate(&self) -> Result<(), ConfigError> {
         if self.listen.is_empty() {
-            return Err(invalid("dns.listen", "at least one address is needed"));
+            return Err(invalid("dns.listen", "config-need-address", []));
         }
         for (i, a) in self.listen.iter().enumerate() {
             if a.port() == 0 {
-                return Err(invalid("dns.listen", format!("{a}: port 0 is not a port")));
+                return Err(invalid(
+                    "dns.listen",
+                    "config-address-port-zero",
+                    [("address", a.to_string())],
+                ));
             }
             if self.listen[..i].contains(a) {
-                return Err(invalid("dns.listen", format!("{a} is listed twice")));
+                return Err(invalid(
+                    "dns.listen",
+                    "config-address-twice",
+                    [("address", a.to_string())],
+                ));
             }
         }
         for u in &self.upstreams {
@@ -99,14 +108,16 @@ impl DnsConfig {
             if u.port() == 0 || ip.is_some_and(|ip| ip.is_unspecified()) {
                 return Err(invalid(
                     "dns.upstreams",
-                    format!("{u}: not a server address"),
+                    "config-not-server",
+                    [("server", u.to_string())],
                 ));
             }
             if let UpstreamSpec::Plain(a) = u {
                 if self.listen.contains(a) {
                     return Err(invalid(
                         "dns.upstreams",
-                        format!("{u} is one of our own dns.listen addresses (it would loop)"),
+                        "config-server-loops",
+                        [("server", u.to_string())],
                     ));
                 }
             }
@@ -116,31 +127,35 @@ impl DnsConfig {
             .as_ref()
             .is_some_and(|p| p.as_os_str().is_empty())
         {
-            return Err(invalid(
-                "dns.tls_ca_file",
-                "an empty path (leave the key out for none)",
-            ));
+            return Err(invalid("dns.tls_ca_file", "config-empty-path-none", []));
         }
         self.local_domain()?;
         if self.cache_size == 0 || self.cache_size > 1_000_000 {
-            return Err(invalid("dns.cache_size", "must be between 1 and 1000000"));
+            return Err(invalid(
+                "dns.cache_size",
+                "config-between",
+                [("min", "1".into()), ("max", "1000000".into())],
+            ));
         }
         if !(50..=10_000).contains(&self.upstream_timeout_ms) {
             return Err(invalid(
                 "dns.upstream_timeout_ms",
-                "must be between 50 and 10000",
+                "config-between",
+                [("min", "50".into()), ("max", "10000".into())],
             ));
         }
         if self.max_tcp_connections == 0 || self.max_tcp_connections > 65_536 {
             return Err(invalid(
                 "dns.max_tcp_connections",
-                "must be between 1 and 65536",
+                "config-between",
+                [("min", "1".into()), ("max", "65536".into())],
             ));
         }
         if !(100..=120_000).contains(&self.tcp_idle_timeout_ms) {
             return Err(invalid(
                 "dns.tcp_idle_timeout_ms",
-                "must be between 100 and 120000",
+                "config-between",
+                [("min", "100".into()), ("max", "120000".into())],
             ));
         }
         if self.max_tcp_connections_per_client == 0
@@ -148,16 +163,18 @@ impl DnsConfig {
         {
             return Err(invalid(
                 "dns.max_tcp_connections_per_client",
-                format!(
-                    "must be between 1 and dns.max_tcp_connections ({})",
-                    self.max_tcp_connections
-                ),
+                "config-at-most-key-value",
+                [
+                    ("other", "dns.max_tcp_connections".into()),
+                    ("max", self.max_tcp_connections.to_string()),
+                ],
             ));
         }
         if self.max_answers_per_client_per_sec > 1_000_000 {
             return Err(invalid(
                 "dns.max_answers_per_client_per_sec",
-                "must be at most 1000000 (0 turns the limit off)",
+                "config-at-most-off",
+                [("max", "1000000".into())],
             ));
         }
         self.rebind_allow_domains()?;
@@ -167,17 +184,24 @@ impl DnsConfig {
     /// `rebind_allow`, checked.
     pub fn rebind_allow_domains(&self) -> Result<Vec<Domain>, ConfigError> {
         if self.rebind_allow.len() > 1_000 {
-            return Err(invalid("dns.rebind_allow", "at most 1000 domains"));
+            return Err(invalid(
+                "dns.rebind_allow",
+                "config-at-most-domains",
+                [("max", "1000".into())],
+            ));
         }
         self.rebind_allow
             .iter()
-            .map(|d| Domain::new(d).map_err(|e| invalid("dns.rebind_allow", format!("{d:?}: {e}"))))
+            .map(|d| {
+                Domain::new(d).map_err(|e| bad_domain("dns.rebind_allow", &format!("{d:?}"), &e))
+            })
             .collect()
     }
 
     /// The appliance's own name, checked.
     pub fn local_domain(&self) -> Result<Domain, ConfigError> {
-        Domain::new(&self.local_name).map_err(|e| invalid("dns.local_name", e.to_string()))
+        Domain::new(&self.local_name)
+            .map_err(|e| bad_domain("dns.local_name", &format!("{:?}", self.local_name), &e))
     }
 
     /// Addresses to answer for the appliance's own name.

@@ -39,7 +39,7 @@ impl EnrichConfig {
             ("enrich.asn_dbs", &self.asn_dbs),
         ] {
             if paths.iter().any(|p| p.as_os_str().is_empty()) {
-                return Err(invalid(key, "an empty path is not a file"));
+                return Err(invalid(key, "config-empty-path", []));
             }
         }
         Ok(())

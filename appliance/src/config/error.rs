@@ -21,23 +21,27 @@ pub enum ConfigError {
     Parse {
         /// The file.
         path: PathBuf,
-        /// The parser's message (it names the key and the line).
+        /// The parser's message (it names the key and the line), English.
         message: String,
+        /// The line at fault (1 is the first), when the parser says: the translated lead of
+        /// the boot problems file names it.
+        line: Option<usize>,
     },
     /// A value is well-formed but not usable.
     #[error("config key `{key}`: {reason}")]
     Invalid {
         /// Dotted key, e.g. `dns.listen`.
         key: &'static str,
-        /// Why the value is refused (English).
+        /// Why the value is refused (English: the console, the API, the logs).
         reason: String,
-        /// The same as a message of `pages.ftl`, for the reasons the boot problems file says
-        /// in `site.language`; `None`: English only.
-        words: Option<Words>,
+        /// The same as a message of the catalogues (`settings.ftl`), so the boot problems
+        /// file can say it in `site.language`.
+        words: Words,
     },
 }
 
-/// A message of the catalogues (`pages.ftl`) and its arguments (names, numbers as strings).
+/// A message of the catalogues (`settings.ftl`) and its arguments (names, numbers as
+/// strings).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Words {
     /// The message id.
@@ -58,18 +62,10 @@ impl Words {
     }
 }
 
-/// The value of `key` is refused, for `reason`.
-pub(crate) fn invalid(key: &'static str, reason: impl Into<String>) -> ConfigError {
-    ConfigError::Invalid {
-        key,
-        reason: reason.into(),
-        words: None,
-    }
-}
-
-/// The value of `key` is refused for the reason the catalogue message `id` with `args` says
-/// (its English text is the `reason`).
-pub(crate) fn invalid_said<const N: usize>(
+/// The value of `key` is refused for the reason the catalogue message `id` (`settings.ftl`)
+/// with `args` says; its English text is the `reason`. The only way to build the error, so
+/// every reason has its words in every language (a catalogue test checks the keys).
+pub(crate) fn invalid<const N: usize>(
     key: &'static str,
     id: &'static str,
     args: [(&'static str, String); N],
@@ -81,6 +77,21 @@ pub(crate) fn invalid_said<const N: usize>(
     ConfigError::Invalid {
         key,
         reason: words.say(crate::i18n::Tr::new(crate::i18n::Lang::En)),
-        words: Some(words),
+        words,
     }
+}
+
+/// `value` refused for `e` (a domain name's check).
+pub(crate) fn bad_domain(
+    key: &'static str,
+    value: &str,
+    e: &crate::model::DomainError,
+) -> ConfigError {
+    use crate::model::DomainError as E;
+    let id = match e {
+        E::Empty => "config-domain-empty",
+        E::TooLong => "config-domain-too-long",
+        E::BadLabel => "config-domain-bad-label",
+    };
+    invalid(key, id, [("value", value.to_owned())])
 }

@@ -138,28 +138,33 @@ impl ExportConfig {
         if self.ipfix.len() > MAX_COLLECTORS {
             return Err(invalid(
                 "export.ipfix",
-                format!("at most {MAX_COLLECTORS} collectors"),
+                "config-at-most-collectors",
+                [("max", MAX_COLLECTORS.to_string())],
             ));
         }
         for url in &self.ipfix {
-            CollectorUrl::parse(url).map_err(|e| invalid("export.ipfix", e))?;
+            CollectorUrl::parse(url)
+                .map_err(|e| invalid("export.ipfix", "config-value-detail", [("detail", e)]))?;
         }
         if !(1..=3600).contains(&self.active_timeout_secs) {
             return Err(invalid(
                 "export.active_timeout_secs",
-                "must be 1 to 3600 seconds",
+                "config-between-seconds",
+                [("min", "1".into()), ("max", "3600".into())],
             ));
         }
         if !(1..=3600).contains(&self.template_refresh_secs) {
             return Err(invalid(
                 "export.template_refresh_secs",
-                "must be 1 to 3600 seconds",
+                "config-between-seconds",
+                [("min", "1".into()), ("max", "3600".into())],
             ));
         }
         if self.enterprise_number == 0 {
             return Err(invalid(
                 "export.enterprise_number",
-                "must be a Private Enterprise Number (0 is IANA's own elements)",
+                "config-enterprise-number",
+                [],
             ));
         }
         Ok(())

@@ -40,13 +40,15 @@ impl HistoryConfig {
         if !RETENTION_DAYS.contains(&self.retention_days) {
             return Err(invalid(
                 "history.retention_days",
-                "must be between 1 and 3650",
+                "config-between",
+                [("min", "1".into()), ("max", "3650".into())],
             ));
         }
         if !MAX_DB_MB.contains(&self.max_db_mb) {
             return Err(invalid(
                 "history.max_db_mb",
-                "must be between 16 and 1048576",
+                "config-between",
+                [("min", "16".into()), ("max", "1048576".into())],
             ));
         }
         Ok(())

@@ -55,18 +55,12 @@ impl MetricsConfig {
     pub(crate) fn validate(&self) -> Result<(), ConfigError> {
         let Some(token) = &self.token else {
             if self.listen.is_some() {
-                return Err(invalid(
-                    "metrics.listen",
-                    "needs metrics.token: without a token /metrics is off",
-                ));
+                return Err(invalid("metrics.listen", "config-metrics-token-needed", []));
             }
             return Ok(());
         };
         if self.listen.is_some_and(|a| a.port() == 0) {
-            return Err(invalid(
-                "metrics.listen",
-                "needs a port (e.g. \"0.0.0.0:9100\"): a scraper must know where to ask",
-            ));
+            return Err(invalid("metrics.listen", "config-metrics-port", []));
         }
         check_token(&token.0)
     }
@@ -77,17 +71,19 @@ impl MetricsConfig {
 pub(crate) fn check_token(t: &str) -> Result<(), ConfigError> {
     if t.len() < MIN_TOKEN_LEN {
         return Err(invalid(
-        "metrics.token",
-        format!(
-            "must be at least {MIN_TOKEN_LEN} characters (it has {}); e.g. the output of `openssl rand -hex 24`, or remove the key to turn /metrics off",
-            t.chars().count()
-        ),
+            "metrics.token",
+            "config-token-short",
+            [
+                ("min", MIN_TOKEN_LEN.to_string()),
+                ("n", t.chars().count().to_string()),
+            ],
         ));
     }
     if t.len() > MAX_TOKEN_LEN {
         return Err(invalid(
             "metrics.token",
-            format!("must be at most {MAX_TOKEN_LEN} characters"),
+            "config-at-most-chars",
+            [("max", MAX_TOKEN_LEN.to_string())],
         ));
     }
     // RFC 6750's token68 characters: what a bearer token may hold on the wire.
@@ -95,9 +91,8 @@ pub(crate) fn check_token(t: &str) -> Result<(), ConfigError> {
     if let Some(bad) = t.chars().find(|&c| !token68(c)) {
         return Err(invalid(
             "metrics.token",
-            format!(
-                "may hold only letters, digits and - . _ ~ + / = (a bearer token), not {bad:?}"
-            ),
+            "config-token-char",
+            [("char", format!("{bad:?}"))],
         ));
     }
     Ok(())

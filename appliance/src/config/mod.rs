@@ -107,9 +107,10 @@ impl Config {
 
     /// Parse TOML text (the path is only for messages). Does not validate.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        toml::from_str(text).map_err(|e| ConfigError::Parse {
+        toml::from_str(text).map_err(|e: toml::de::Error| ConfigError::Parse {
             path: path.to_owned(),
             message: e.to_string(),
+            line: e.span().map(|s| line_of(text, s.start)),
         })
     }
 
@@ -137,18 +138,24 @@ impl Config {
     }
 }
 
+/// The line (1 is the first) of byte `offset` in `text`.
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
 impl Config {
     /// The access point and a WiFi uplink need two radios: the same interface cannot be both.
     pub fn check_radios(&self) -> Result<(), ConfigError> {
         if self.uplink.interface == self.wifi.interface {
             return Err(invalid(
                 "uplink.interface",
-                format!(
-                    "{:?} is also wifi.interface, the access point's radio: one radio cannot \
-                     be both; set wifi.interface = \"auto\" to run the access point on \
-                     another radio",
-                    self.uplink.interface
-                ),
+                "config-radio-both",
+                [("interface", format!("{:?}", self.uplink.interface))],
             ));
         }
         Ok(())

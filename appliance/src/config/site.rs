@@ -3,7 +3,6 @@
 use serde::Deserialize;
 
 use super::{invalid, ConfigError};
-use crate::config::error::invalid_said;
 
 /// `[site]`: what the pages call the appliance, the address people open, and where it stands
 /// (the starting point of the lines on the world map).
@@ -44,15 +43,20 @@ impl SiteConfig {
 
     /// Check the values; the error names the key.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        if let Err(e) = self.language.parse::<crate::i18n::Lang>() {
-            return Err(invalid("site.language", e.to_string()));
+        if self.language.parse::<crate::i18n::Lang>().is_err() {
+            let code: String = self.language.chars().take(32).collect();
+            return Err(invalid(
+                "site.language",
+                "config-language",
+                [("code", format!("{code:?}"))],
+            ));
         }
         let name = self.name.trim();
         if name.is_empty() || name.chars().count() > 64 {
-            return Err(invalid("site.name", "must be 1 to 64 characters"));
+            return Err(invalid("site.name", "config-name-length", []));
         }
         if self.name.chars().any(char::is_control) {
-            return Err(invalid("site.name", "must not contain control characters"));
+            return Err(invalid("site.name", "config-control-chars", []));
         }
         let u = &self.url;
         let rest = u
@@ -63,30 +67,36 @@ impl SiteConfig {
             _ => {
                 return Err(invalid(
                     "site.url",
-                    format!("{u:?} is not an http:// or https:// address"),
+                    "config-site-url",
+                    [("url", format!("{u:?}"))],
                 ))
             }
         }
         if u.len() > 200 || u.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(invalid(
-                "site.url",
-                "must be at most 200 characters, without spaces",
-            ));
+            return Err(invalid("site.url", "config-site-url-length", []));
         }
         match (self.latitude, self.longitude) {
             (None, None) => {}
             (Some(_), None) => {
-                return Err(invalid("site.longitude", "is needed with site.latitude"))
+                return Err(invalid(
+                    "site.longitude",
+                    "config-needed-with",
+                    [("other", "site.latitude".into())],
+                ))
             }
             (None, Some(_)) => {
-                return Err(invalid("site.latitude", "is needed with site.longitude"))
+                return Err(invalid(
+                    "site.latitude",
+                    "config-needed-with",
+                    [("other", "site.longitude".into())],
+                ))
             }
             (Some(lat), Some(lon)) => {
                 if !(-90.0..=90.0).contains(&lat) {
-                    return Err(invalid_said("site.latitude", "config-latitude-range", []));
+                    return Err(invalid("site.latitude", "config-latitude-range", []));
                 }
                 if !(-180.0..=180.0).contains(&lon) {
-                    return Err(invalid_said("site.longitude", "config-longitude-range", []));
+                    return Err(invalid("site.longitude", "config-longitude-range", []));
                 }
             }
         }

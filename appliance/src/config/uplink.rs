@@ -4,7 +4,6 @@
 use serde::Deserialize;
 
 use super::{invalid, ConfigError};
-use crate::config::error::invalid_said;
 
 /// `[uplink]`: how the appliance reaches the internet.
 #[derive(Clone, Deserialize, PartialEq)]
@@ -87,21 +86,15 @@ impl UplinkConfig {
         if !is_interface_name(i) {
             return Err(invalid(
                 "uplink.interface",
-                format!(
-                    "{i:?} is not an interface name (letters, digits, '_', '-', '.'; at most \
-                     15): use \"eth0\" for Ethernet, \"usb0\" for a phone's USB tethering or \
-                     \"wlan0\" with uplink.wifi_ssid for a WiFi network"
-                ),
+                "config-uplink-interface",
+                [("interface", format!("{i:?}"))],
             ));
         }
         if i == "lo" {
-            return Err(invalid(
-                "uplink.interface",
-                "\"lo\" cannot be the uplink: use \"eth0\", \"usb0\" or \"wlan0\"",
-            ));
+            return Err(invalid("uplink.interface", "config-uplink-lo", []));
         }
         if is_wifi_name(i) && self.wifi_ssid.is_empty() {
-            return Err(invalid_said(
+            return Err(invalid(
                 "uplink.interface",
                 "config-uplink-wifi-radio",
                 [("interface", format!("{i:?}"))],
@@ -111,29 +104,26 @@ impl UplinkConfig {
             if !is_wifi_name(i) {
                 return Err(invalid(
                     "uplink.wifi_ssid",
-                    format!(
-                        "is set, but uplink.interface {i:?} is not a WiFi radio: set \
-                         uplink.interface = \"wlan0\" (or the radio to use)"
-                    ),
+                    "config-uplink-ssid-not-radio",
+                    [("interface", format!("{i:?}"))],
                 ));
             }
             if self.wifi_ssid.len() > 32 {
-                return Err(invalid("uplink.wifi_ssid", "must be at most 32 bytes"));
-            }
-            if self.wifi_ssid.chars().any(char::is_control) {
                 return Err(invalid(
                     "uplink.wifi_ssid",
-                    "must not contain control characters",
+                    "config-at-most-bytes",
+                    [("max", "32".into())],
                 ));
+            }
+            if self.wifi_ssid.chars().any(char::is_control) {
+                return Err(invalid("uplink.wifi_ssid", "config-control-chars", []));
             }
             let n = self.wifi_passphrase.chars().count();
             if !(8..=63).contains(&n) {
                 return Err(invalid(
                     "uplink.wifi_passphrase",
-                    format!(
-                        "must be 8 to 63 characters for WPA2/WPA3 (it has {n}): the \
-                         passphrase of the network uplink.wifi_ssid names"
-                    ),
+                    "config-uplink-passphrase-length",
+                    [("n", n.to_string())],
                 ));
             }
             if !self
@@ -143,14 +133,15 @@ impl UplinkConfig {
             {
                 return Err(invalid(
                     "uplink.wifi_passphrase",
-                    "must be printable ASCII characters only (letters, digits, spaces, \
-                     punctuation)",
+                    "config-printable-ascii",
+                    [],
                 ));
             }
         } else if !self.wifi_passphrase.is_empty() {
             return Err(invalid(
                 "uplink.wifi_passphrase",
-                "is set, but uplink.wifi_ssid is not: name the network to join too",
+                "config-uplink-passphrase-alone",
+                [],
             ));
         }
         if !self.probe_url.is_empty()
@@ -158,11 +149,11 @@ impl UplinkConfig {
         {
             return Err(invalid(
                 "uplink.probe_url",
-                format!(
-                    "{:?} is not a plain http:// URL (host, optional port and path) that \
-                     answers 204: e.g. {DEFAULT_PROBE_URL:?}, or \"\" for no check",
-                    self.probe_url
-                ),
+                "config-probe-url",
+                [
+                    ("url", format!("{:?}", self.probe_url)),
+                    ("example", format!("{DEFAULT_PROBE_URL:?}")),
+                ],
             ));
         }
         Ok(())

@@ -86,35 +86,35 @@ impl WebConfig {
     /// Check the values; the error names the key.
     pub(crate) fn validate(&self) -> Result<(), ConfigError> {
         if self.listen.port() == 0 {
-            return Err(invalid("web.listen", "port 0 is not a port"));
+            return Err(invalid("web.listen", "config-port-zero", []));
         }
         if self.max_event_clients == 0 || self.max_event_clients > 10_000 {
             return Err(invalid(
                 "web.max_event_clients",
-                "must be between 1 and 10000",
+                "config-between",
+                [("min", "1".into()), ("max", "10000".into())],
             ));
         }
         if self.privacy_min_devices == 0 || self.privacy_min_devices > 10_000 {
             return Err(invalid(
                 "web.privacy_min_devices",
-                "must be between 1 and 10000",
+                "config-between",
+                [("min", "1".into()), ("max", "10000".into())],
             ));
         }
         if let Some(https) = self.https_listen {
             if https.port() == 0 {
-                return Err(invalid("web.https_listen", "port 0 is not a port"));
+                return Err(invalid("web.https_listen", "config-port-zero", []));
             }
             if https == self.listen {
-                return Err(invalid(
-                    "web.https_listen",
-                    "must differ from web.listen (another port)",
-                ));
+                return Err(invalid("web.https_listen", "config-https-same-port", []));
             }
         }
         if self.allowed_hosts.len() > MAX_ALLOWED_HOSTS {
             return Err(invalid(
                 "web.allowed_hosts",
-                format!("at most {MAX_ALLOWED_HOSTS} names"),
+                "config-at-most-names",
+                [("max", MAX_ALLOWED_HOSTS.to_string())],
             ));
         }
         for h in &self.allowed_hosts {
@@ -125,29 +125,34 @@ impl WebConfig {
             if !ok {
                 return Err(invalid(
                     "web.allowed_hosts",
-                    format!("{h:?} is not a host name or address"),
+                    "config-host-name",
+                    [("host", format!("{h:?}"))],
                 ));
             }
         }
         if !(1..=300).contains(&self.header_timeout_secs) {
             return Err(invalid(
                 "web.header_timeout_secs",
-                "must be between 1 and 300",
+                "config-between",
+                [("min", "1".into()), ("max", "300".into())],
             ));
         }
         if !(EVENT_KEEPALIVE_SECS + 5..=86_400).contains(&self.idle_timeout_secs) {
             return Err(invalid(
                 "web.idle_timeout_secs",
-                format!(
-                    "must be between {} and 86400 (longer than the event stream's {EVENT_KEEPALIVE_SECS} s keep-alive)",
-                    EVENT_KEEPALIVE_SECS + 5
-                ),
+                "config-idle-timeout",
+                [
+                    ("min", (EVENT_KEEPALIVE_SECS + 5).to_string()),
+                    ("max", "86400".into()),
+                    ("keepalive", EVENT_KEEPALIVE_SECS.to_string()),
+                ],
             ));
         }
         if !(1..=100_000).contains(&self.max_connections) {
             return Err(invalid(
                 "web.max_connections",
-                "must be between 1 and 100000",
+                "config-between",
+                [("min", "1".into()), ("max", "100000".into())],
             ));
         }
         if self.max_connections_per_device == 0
@@ -155,7 +160,8 @@ impl WebConfig {
         {
             return Err(invalid(
                 "web.max_connections_per_device",
-                "must be between 1 and web.max_connections",
+                "config-at-most-key",
+                [("other", "web.max_connections".into())],
             ));
         }
         if self.max_event_clients_per_device == 0
@@ -163,7 +169,8 @@ impl WebConfig {
         {
             return Err(invalid(
                 "web.max_event_clients_per_device",
-                "must be between 1 and web.max_event_clients",
+                "config-at-most-key",
+                [("other", "web.max_event_clients".into())],
             ));
         }
         Ok(())

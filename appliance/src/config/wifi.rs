@@ -3,7 +3,6 @@
 use serde::Deserialize;
 
 use super::{invalid, ConfigError};
-use crate::config::error::invalid_said;
 
 /// How the WiFi network is secured (`wifi.security`).
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
@@ -100,27 +99,25 @@ impl WifiConfig {
         }
         self.validate_interface()?;
         if self.ssid.len() > 32 {
-            return Err(invalid("wifi.ssid", "must be at most 32 bytes"));
+            return Err(invalid(
+                "wifi.ssid",
+                "config-at-most-bytes",
+                [("max", "32".into())],
+            ));
         }
         if self.ssid.chars().any(char::is_control) {
-            return Err(invalid("wifi.ssid", "must not contain control characters"));
+            return Err(invalid("wifi.ssid", "config-control-chars", []));
         }
         if self.ssid.is_empty() {
             if !self.passphrase.is_empty() {
-                return Err(invalid(
-                    "wifi.ssid",
-                    "is empty, but wifi.passphrase is set: name the network too",
-                ));
+                return Err(invalid("wifi.ssid", "config-ssid-empty", []));
             }
             return Ok(());
         }
         match self.security {
             WifiSecurity::Open => {
                 if !self.passphrase.is_empty() {
-                    return Err(invalid(
-                        "wifi.passphrase",
-                        "must be empty when wifi.security is \"open\"",
-                    ));
+                    return Err(invalid("wifi.passphrase", "config-passphrase-open", []));
                 }
             }
             WifiSecurity::Auto
@@ -129,18 +126,14 @@ impl WifiConfig {
             | WifiSecurity::Wpa2Wpa3 => {
                 let n = self.passphrase.chars().count();
                 if !(8..=63).contains(&n) {
-                    return Err(invalid_said(
+                    return Err(invalid(
                         "wifi.passphrase",
                         "config-passphrase-length",
                         [("n", n.to_string())],
                     ));
                 }
                 if !self.passphrase.chars().all(|c| (' '..='~').contains(&c)) {
-                    return Err(invalid(
-                        "wifi.passphrase",
-                        "must be printable ASCII characters only (letters, digits, spaces, \
-                         punctuation)",
-                    ));
+                    return Err(invalid("wifi.passphrase", "config-printable-ascii", []));
                 }
             }
         }
@@ -156,11 +149,8 @@ impl WifiConfig {
         if !super::uplink::is_interface_name(i) || !super::uplink::is_wifi_name(i) {
             return Err(invalid(
                 "wifi.interface",
-                format!(
-                    "{i:?} is not a WiFi interface's name: use \"auto\" (a USB WiFi adapter \
-                     when one is plugged in, else the on-board radio) or a name such as \
-                     \"wlan0\" or \"wlan1\""
-                ),
+                "config-wifi-interface",
+                [("interface", format!("{i:?}"))],
             ));
         }
         Ok(())
@@ -190,7 +180,7 @@ impl WifiConfig {
         let country = self.country_code();
         if let Some(c) = &country {
             if !regdomain::is_known_country(c) {
-                out.push(invalid_said(
+                out.push(invalid(
                     "wifi.country",
                     "config-country-unknown",
                     [("code", format!("{:?}", self.country))],
@@ -198,16 +188,17 @@ impl WifiConfig {
                 return out;
             }
         }
-        if let Some(p) =
-            regdomain::channel_problem(country.as_deref(), self.band, self.channel_or_default())
-        {
-            let key = if self.channel.is_some() {
-                "wifi.channel"
-            } else {
-                "wifi.band"
-            };
-            out.push(invalid(key, p));
-        }
+        let key = if self.channel.is_some() {
+            "wifi.channel"
+        } else {
+            "wifi.band"
+        };
+        out.extend(regdomain::channel_problem(
+            key,
+            country.as_deref(),
+            self.band,
+            self.channel_or_default(),
+        ));
         out
     }
 }

@@ -52,36 +52,37 @@ impl ControlConfig {
             || !t.starts_with(|c: char| c.is_ascii_alphabetic())
             || !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         {
-            return Err(invalid(
-                "control.nft_table",
-                "1 to 64 letters, digits or '_', starting with a letter",
-            ));
+            return Err(invalid("control.nft_table", "config-nft-table-name", []));
         }
         if t == "whereflow" || t == "nat" {
             return Err(invalid(
                 "control.nft_table",
-                format!("`{t}` is the appliance's own firewall table; pick another name"),
+                "config-nft-table-own",
+                [("table", t.to_string())],
             ));
         }
         if self.nft_command.trim().is_empty() {
-            return Err(invalid("control.nft_command", "must not be empty"));
+            return Err(invalid("control.nft_command", "config-not-empty", []));
         }
         if !(100..=60_000).contains(&self.nft_timeout_ms) {
             return Err(invalid(
                 "control.nft_timeout_ms",
-                "must be between 100 and 60000",
+                "config-between",
+                [("min", "100".into()), ("max", "60000".into())],
             ));
         }
         if !(1..=86_400).contains(&self.kill_reject_secs) {
             return Err(invalid(
                 "control.kill_reject_secs",
-                "must be between 1 and 86400",
+                "config-between",
+                [("min", "1".into()), ("max", "86400".into())],
             ));
         }
         if !(1..=1_000_000).contains(&self.max_blocked_addresses) {
             return Err(invalid(
                 "control.max_blocked_addresses",
-                "must be between 1 and 1000000",
+                "config-between",
+                [("min", "1".into()), ("max", "1000000".into())],
             ));
         }
         Ok(())

@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::rules::{preset_rules, Action, Preset, Rule, RuleSet};
-use crate::config::error::{invalid, ConfigError};
+use crate::config::error::{bad_domain, invalid, ConfigError};
 use crate::detect::{destinations, dns_tunnel, encrypted_dns, scan, spoofing, upload};
 use crate::model::{AlertKind, Domain, HttpUrl};
 
@@ -237,9 +237,22 @@ fn in_range<T: PartialOrd + std::fmt::Display + Copy>(
     hi: T,
 ) -> Result<(), ConfigError> {
     match v {
-        Some(v) if v < lo || v > hi => Err(invalid(key, format!("must be between {lo} and {hi}"))),
+        Some(v) if v < lo || v > hi => Err(invalid(
+            key,
+            "config-between",
+            [("min", lo.to_string()), ("max", hi.to_string())],
+        )),
         _ => Ok(()),
     }
+}
+
+/// `detect.webhook_url` refused for `detail` (the URL parser's or TLS's own words).
+fn webhook_url(detail: String) -> ConfigError {
+    invalid(
+        "detect.webhook_url",
+        "config-value-detail",
+        [("detail", detail)],
+    )
 }
 
 fn countries(key: &'static str, list: &[String]) -> Result<Vec<String>, ConfigError> {
@@ -250,7 +263,8 @@ fn countries(key: &'static str, list: &[String]) -> Result<Vec<String>, ConfigEr
             } else {
                 Err(invalid(
                     key,
-                    format!("{c:?} is not a two-letter ISO 3166 country code (like \"DE\")"),
+                    "config-country-code",
+                    [("code", format!("{c:?}"))],
                 ))
             }
         })
@@ -262,7 +276,7 @@ fn domains(key: &'static str, list: &[String]) -> Result<Vec<String>, ConfigErro
         .map(|d| {
             Domain::new(d)
                 .map(|d| d.as_str().to_owned())
-                .map_err(|e| invalid(key, format!("{d:?}: {e}")))
+                .map_err(|e| bad_domain(key, &format!("{d:?}"), &e))
         })
         .collect()
 }
@@ -272,7 +286,7 @@ fn orgs(key: &'static str, list: &[String]) -> Result<Vec<String>, ConfigError> 
         .map(|o| {
             let o = o.trim();
             if o.is_empty() {
-                Err(invalid(key, "an empty organization name matches nothing"))
+                Err(invalid(key, "config-org-empty", []))
             } else {
                 Ok(o.to_owned())
             }
@@ -336,10 +350,9 @@ impl DetectConfig {
         let webhook = if self.webhook_url.is_empty() {
             None
         } else {
-            let url =
-                HttpUrl::parse(&self.webhook_url).map_err(|e| invalid("detect.webhook_url", e))?;
+            let url = HttpUrl::parse(&self.webhook_url).map_err(|e| webhook_url(e.to_string()))?;
             if url.https {
-                crate::tls::server_name(&url.host).map_err(|e| invalid("detect.webhook_url", e))?;
+                crate::tls::server_name(&url.host).map_err(|e| webhook_url(e.to_string()))?;
             }
             Some(url)
         };
@@ -350,7 +363,8 @@ impl DetectConfig {
         {
             return Err(invalid(
                 "detect.webhook_ca_file",
-                "an empty path (leave the key out for none)",
+                "config-empty-path-none",
+                [],
             ));
         }
         let window = self.alert_window_secs.unwrap_or(match self.preset {
@@ -365,12 +379,17 @@ impl DetectConfig {
     /// that is not empty.
     fn rule_set(&self, deny: DenyLists) -> Result<RuleSet, ConfigError> {
         let mut rules = preset_rules(self.preset)
-            .map_err(|e| invalid("detect.preset", format!("built-in rules: {e}")))?;
+            .map_err(|e| invalid("detect.preset", "config-built-in-rules", [("detail", e)]))?;
         for (i, r) in self.rules.iter().enumerate() {
             let compiled = r.compile().map_err(|e| {
                 invalid(
                     "detect.rules",
-                    format!("rule #{} ({:?}): {e}", i + 1, r.name),
+                    "config-rule",
+                    [
+                        ("n", (i + 1).to_string()),
+                        ("name", format!("{:?}", r.name)),
+                        ("detail", e),
+                    ],
                 )
             })?;
             rules.push(compiled);
@@ -410,7 +429,10 @@ impl DetectConfig {
                 domains,
                 ..Rule::default()
             };
-            rules.push(r.compile().map_err(|e| invalid(key, e))?);
+            rules.push(
+                r.compile()
+                    .map_err(|e| invalid(key, "config-value-detail", [("detail", e)]))?,
+            );
         }
         Ok(RuleSet::new(rules))
     }
@@ -435,7 +457,8 @@ impl DnsTunnelConfig {
             if !(0.0..=8.0).contains(&b) {
                 return Err(invalid(
                     "detect.dns_tunnel.label_entropy_bits",
-                    "must be between 0 and 8 (bits per character)",
+                    "config-entropy-bits",
+                    [("min", "0".into()), ("max", "8".into())],
                 ));
             }
         }

@@ -477,15 +477,18 @@ pub fn start(
     let (sink, rx) = DetectSink::channel(DETECT_QUEUE, stats.clone());
     let (webhook, webhook_task) = match &resolved.webhook {
         Some(url) => {
-            let tls =
-                if url.https {
-                    let ca = cfg.webhook_ca_file.as_deref();
-                    Some(crate::tls::client_config(ca).map_err(|e| {
-                        crate::config::invalid("detect.webhook_ca_file", e.to_string())
-                    })?)
-                } else {
-                    None
-                };
+            let tls = if url.https {
+                let ca = cfg.webhook_ca_file.as_deref();
+                Some(crate::tls::client_config(ca).map_err(|e| {
+                    crate::config::invalid(
+                        "detect.webhook_ca_file",
+                        "config-value-detail",
+                        [("detail", e.to_string())],
+                    )
+                })?)
+            } else {
+                None
+            };
             let (w, t) = Webhook::spawn(
                 url.clone(),
                 tls,

@@ -1,6 +1,8 @@
 //! The embedded catalogues (`appliance/locales/<lang>/*.ftl`, parsed at build time by
 //! `build.rs`, so a syntax error fails the build) as one Fluent bundle per language, and the
-//! translator [`Tr`] the pages are written with.
+//! translator [`Tr`] the pages are written with. Every file of a language goes into its one
+//! bundle: `pages.ftl` (the pages), `views.ftl` (also the scripts'), `settings.ftl` (why a
+//! setting is refused: the config check, the boot problems file).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -237,8 +239,8 @@ mod tests {
 
     #[test]
     fn a_languages_files_share_one_bundle_without_a_key_twice() {
-        // The pages read pages.ftl and views.ftl from one bundle: a key in both would be
-        // refused (and logged at every start), and the two texts could drift apart.
+        // The pages read pages.ftl, views.ftl and settings.ftl from one bundle: a key in two
+        // would be refused (and logged at every start), and the two texts could drift apart.
         for lang in Lang::ALL {
             let mut bundle = FluentBundle::new_concurrent(Vec::new());
             for (code, file, source) in CATALOGUES.iter().filter(|c| c.0 == lang.code()) {
@@ -271,6 +273,45 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn every_reason_the_code_names_is_in_english() {
+        // The config check's reasons and setup's problems are catalogue ids in the code
+        // (`invalid(key, "config-...", args)`): one missing would say ⟦id⟧ on the console.
+        let english = keys(Lang::En);
+        let known = |id: &str| {
+            english
+                .iter()
+                .any(|k| k.split_once(':').is_some_and(|(_, k)| k == id))
+        };
+        let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+        let mut seen = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|x| x != "rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for prefix in ["\"config-", "\"problem-"] {
+                    for (i, _) in text.match_indices(prefix) {
+                        let rest = &text[i + 1..];
+                        let id = &rest[..rest.find('"').unwrap()];
+                        let word = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
+                        if id.chars().all(|c| word(c) || c == '-') && id.ends_with(word) {
+                            assert!(known(id), "{path:?} uses {id}, which en lacks");
+                            seen += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(seen > 80, "the reasons are found ({seen})");
     }
 
     #[test]

@@ -43,4 +43,4 @@ pub(crate) mod wpa_ctrl;
 pub(crate) mod wpa_supplicant;
 
 pub use settings::Problem;
-pub use setup::{run as setup, SetupError, SetupOptions, SetupReport};
+pub use setup::{run as setup, FallbackReason, SetupError, SetupOptions, SetupReport};

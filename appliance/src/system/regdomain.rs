@@ -14,6 +14,7 @@
 //! The table is generated from wireless-regdb's `regulatory.db` (see `regdomain_table.rs`).
 
 use super::regdomain_table::{CHANNELS_5GHZ, COUNTRIES};
+use crate::config::{invalid, ConfigError};
 
 /// A WiFi band.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -151,45 +152,48 @@ pub fn allowed_channels(country: Option<&str>, band: Band) -> Vec<u16> {
     }
 }
 
-/// Why a channel is refused, in words for the problems file; `None` when it is allowed.
-pub fn channel_problem(country: Option<&str>, band: Band, channel: u16) -> Option<String> {
+/// Why a channel is refused, as the error of `key` (`wifi.channel` or `wifi.band`, in words
+/// for the problems file); `None` when it is allowed.
+pub fn channel_problem(
+    key: &'static str,
+    country: Option<&str>,
+    band: Band,
+    channel: u16,
+) -> Option<ConfigError> {
+    let args = |other: &str, allowed: String| {
+        [
+            ("channel", channel.to_string()),
+            ("band", band.to_string()),
+            ("country", country.unwrap_or_default().to_ascii_uppercase()),
+            ("other", other.to_owned()),
+            ("allowed", allowed),
+        ]
+    };
     if !band.channels().contains(&channel) {
-        let hint = match band {
-            Band::Ghz2_4 => "1 to 13".to_owned(),
-            Band::Ghz5 => "e.g. 36, 40, 44 or 48".to_owned(),
-        };
-        let other = match band {
+        let (id, other) = match band {
             Band::Ghz2_4 if Band::Ghz5.channels().contains(&channel) => {
-                " (it is a 5 GHz channel: set wifi.band = \"5\")"
+                ("config-channel-band-24", "ghz5")
             }
+            Band::Ghz2_4 => ("config-channel-band-24", "none"),
             Band::Ghz5 if Band::Ghz2_4.channels().contains(&channel) => {
-                " (it is a 2.4 GHz channel: set wifi.band = \"2.4\")"
+                ("config-channel-band-5", "ghz24")
             }
-            _ => "",
+            Band::Ghz5 => ("config-channel-band-5", "none"),
         };
-        return Some(format!(
-            "channel {channel} is not a {band} channel{other}; {band} channels are {hint}"
-        ));
+        return Some(invalid(key, id, args(other, String::new())));
     }
     let allowed = allowed_channels(country, band);
     if allowed.contains(&channel) {
         return None;
     }
-    let place = match country {
-        Some(c) => format!("in {}", c.to_ascii_uppercase()),
-        None => "without wifi.country set".to_owned(),
+    let id = match (allowed.is_empty(), country.is_some()) {
+        (true, true) => "config-band-not-allowed",
+        (true, false) => "config-band-not-allowed-no-country",
+        (false, true) => "config-channel-not-allowed",
+        (false, false) => "config-channel-not-allowed-no-country",
     };
-    if allowed.is_empty() {
-        return Some(format!(
-            "an access point may not use {band} {place}; use wifi.band = \"2.4\""
-        ));
-    }
     let list: Vec<String> = allowed.iter().map(u16::to_string).collect();
-    Some(format!(
-        "channel {channel} is not allowed for an access point {place} without radar detection, \
-         which this appliance does not do; allowed there on {band}: {}",
-        list.join(", ")
-    ))
+    Some(invalid(key, id, args("none", list.join(", "))))
 }
 
 #[cfg(test)]
@@ -238,7 +242,8 @@ mod tests {
         ] {
             for band in [Band::Ghz2_4, Band::Ghz5] {
                 assert_eq!(
-                    channel_problem(Some(c), band, band.default_channel()),
+                    channel_problem("wifi.channel", Some(c), band, band.default_channel())
+                        .map(|e| e.to_string()),
                     None,
                     "{c} {band}"
                 );
@@ -248,16 +253,26 @@ mod tests {
 
     #[test]
     fn problems_say_why() {
-        let p = channel_problem(Some("US"), Band::Ghz2_4, 13).unwrap();
+        let p = channel_problem("wifi.channel", Some("US"), Band::Ghz2_4, 13)
+            .unwrap()
+            .to_string();
         assert!(p.contains("in US") && p.contains("1, 2, 3"), "{p}");
-        let p = channel_problem(Some("DE"), Band::Ghz2_4, 36).unwrap();
+        let p = channel_problem("wifi.channel", Some("DE"), Band::Ghz2_4, 36)
+            .unwrap()
+            .to_string();
         assert!(p.contains("wifi.band = \"5\""), "{p}");
-        let p = channel_problem(Some("DE"), Band::Ghz5, 6).unwrap();
+        let p = channel_problem("wifi.channel", Some("DE"), Band::Ghz5, 6)
+            .unwrap()
+            .to_string();
         assert!(p.contains("wifi.band = \"2.4\""), "{p}");
-        let p = channel_problem(Some("DE"), Band::Ghz5, 100).unwrap();
+        let p = channel_problem("wifi.channel", Some("DE"), Band::Ghz5, 100)
+            .unwrap()
+            .to_string();
         assert!(p.contains("radar"), "{p}");
-        let p = channel_problem(None, Band::Ghz5, 36).unwrap();
+        let p = channel_problem("wifi.channel", None, Band::Ghz5, 36)
+            .unwrap()
+            .to_string();
         assert!(p.contains("may not use 5 GHz"), "{p}");
-        assert!(channel_problem(Some("DE"), Band::Ghz2_4, 14).is_some());
+        assert!(channel_problem("wifi.channel", Some("DE"), Band::Ghz2_4, 14).is_some());
     }
 }

@@ -34,17 +34,23 @@ pub struct ProblemWords {
     pub id: &'static str,
     /// Its arguments by name.
     pub args: Vec<(&'static str, String)>,
+    /// A message said inside this one, as its argument `why` in the same language (the
+    /// reason a value is refused, inside "... with the appliance's own defaults added").
+    pub why: Option<Box<ProblemWords>>,
 }
 
 impl ProblemWords {
     /// The message in the language of `tr`, on one line.
     pub fn say(&self, tr: Tr) -> String {
+        let why = self.why.as_ref().map(|w| w.say(tr));
         one_line(
             &tr.ta(
                 self.id,
                 self.args
                     .iter()
-                    .map(|(k, v)| (*k, fluent_bundle::FluentValue::from(v.as_str()))),
+                    .map(|(k, v)| (*k, v.as_str()))
+                    .chain(why.as_deref().map(|w| ("why", w)))
+                    .map(|(k, v)| (k, fluent_bundle::FluentValue::from(v))),
             ),
         )
     }
@@ -75,9 +81,28 @@ impl Problem {
         let words = ProblemWords {
             id,
             args: args.into_iter().collect(),
+            why: None,
         };
         Problem {
             key: key.into(),
+            message: words.say(Tr::new(Lang::En)),
+            words: Some(words),
+        }
+    }
+
+    /// The same problem said inside the catalogue message `id`, whose argument `why` is this
+    /// problem's reason (in each language).
+    pub fn within(self, id: &'static str) -> Problem {
+        let words = ProblemWords {
+            id,
+            args: match &self.words {
+                Some(_) => Vec::new(),
+                None => vec![("why", self.message.clone())],
+            },
+            why: self.words.map(Box::new),
+        };
+        Problem {
+            key: self.key,
             message: words.say(Tr::new(Lang::En)),
             words: Some(words),
         }
@@ -96,17 +121,31 @@ impl Problem {
     pub fn from_config_error(e: &ConfigError, file: &str) -> Problem {
         match e {
             ConfigError::Invalid { key, reason, words } => Problem {
-                words: words.as_ref().map(|w| ProblemWords {
-                    id: w.id,
-                    args: w.args.clone(),
+                words: Some(ProblemWords {
+                    id: words.id,
+                    args: words.args.clone(),
+                    why: None,
                 }),
                 ..Problem::new(*key, reason.clone())
             },
-            ConfigError::Parse { message, .. } => Problem::new(file, message.clone()),
+            ConfigError::Parse { message, line, .. } => parse_problem(file, message, *line),
             ConfigError::Read { source, .. } => {
                 Problem::said(file, "problem-unreadable", [("why", source.to_string())])
             }
         }
+    }
+}
+
+/// The problem of a file the TOML parser refused: its `message` (English, it names the line
+/// and the key) after a lead in the reader's language naming the `line`.
+fn parse_problem(file: &str, message: &str, line: Option<usize>) -> Problem {
+    match line {
+        Some(n) => Problem::said(
+            file,
+            "config-parse-line",
+            [("line", n.to_string()), ("detail", message.to_owned())],
+        ),
+        None => Problem::said(file, "config-parse", [("detail", message.to_owned())]),
     }
 }
 
@@ -207,7 +246,11 @@ pub fn check(text: &str, path: &Path) -> Settings {
             return Settings {
                 config: None,
                 document: None,
-                problems: vec![Problem::new(file, e.to_string())],
+                problems: vec![parse_problem(
+                    &file,
+                    &e.to_string(),
+                    e.span().map(|s| crate::config::line_of(text, s.start)),
+                )],
                 language: lang,
             }
         }

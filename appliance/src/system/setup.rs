@@ -40,11 +40,35 @@ pub struct SetupOptions {
     pub image_defaults: Option<PathBuf>,
     /// A problem found outside the settings (e.g. hostapd refused the rendered access point):
     /// renders the fallback with this reason.
-    pub fallback_reason: Option<String>,
+    pub fallback_reason: Option<FallbackReason>,
     /// Replace a plain `admin.password` in the settings file by `admin.password_hash`.
     pub rewrite_admin_password: bool,
     /// Where the WiFi radios are found (`/sys`).
     pub sysfs: PathBuf,
+}
+
+/// Why the settings that passed the check cannot be used after all (found by the init
+/// scripts), said on the problems file.
+#[derive(Clone, Debug)]
+pub enum FallbackReason {
+    /// hostapd refused the rendered access point; its last log lines (English, its own).
+    HostapdRefused(String),
+    /// Any other reason, in the caller's words (English only).
+    Other(String),
+}
+
+impl FallbackReason {
+    /// The problem it is (of the key `wifi`).
+    fn problem(&self) -> Problem {
+        match self {
+            FallbackReason::HostapdRefused(log) => Problem::said(
+                "wifi",
+                "problem-hostapd-refused",
+                [("log", log.trim().to_owned())],
+            ),
+            FallbackReason::Other(why) => Problem::new("wifi", why.clone()),
+        }
+    }
 }
 
 /// A setup failure: a file could not be written (problems with the settings are not
@@ -204,10 +228,7 @@ fn final_check(toml: &str) -> Result<Config, Problem> {
         c.validate()?;
         Ok(c)
     });
-    checked.map_err(|e| {
-        let p = Problem::from_config_error(&e, DAEMON_TOML);
-        Problem::said(p.key, "problem-with-defaults", [("why", p.message)])
-    })
+    checked.map_err(|e| Problem::from_config_error(&e, DAEMON_TOML).within("problem-with-defaults"))
 }
 
 fn files(
@@ -283,7 +304,7 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
     let mut extra: Vec<Problem> = opts
         .fallback_reason
         .iter()
-        .map(|r| Problem::new("wifi", r.clone()))
+        .map(FallbackReason::problem)
         .collect();
     // Which radio serves the room (and whether a WiFi uplink leaves one for it).
     // Settings with problems are not used: the setup network goes where "auto" puts it, so a
@@ -696,6 +717,165 @@ mod tests {
         assert!(
             !text.contains("short") && !text.contains("\"admin\""),
             "{text}"
+        );
+    }
+
+    /// Settings with many values refused by the config check, each in another way (each
+    /// section says its first problem: the two files have others).
+    const MANY_BAD: &str = "[wifi]\nssid = \"Room 4\"\n\
+        passphrase = \"schöne Grüße\"\ncountry = \"XX\"\n\
+        [site]\nurl = \"ftp://school\"\n\
+        [admin]\npassword = \"admin password 1\"\n\
+        [uplink]\ninterface = \"eth0\"\nwifi_passphrase = \"secret123\"\n\
+        [devices]\nmax_devices = 0\n[history]\nretention_days = 0\n\
+        [web]\nlisten = \"0.0.0.0:0\"\n";
+    const OTHER_BAD: &str = "[wifi]\nssid = \"a network name far longer than 32 bytes\"\n\
+        passphrase = \"correct horse\"\ncountry = \"DE\"\n\
+        [site]\nlatitude = 10.0\n[admin]\npassword = \"admin password 1\"\n";
+
+    /// `text` with `site.language = lang`, rendered: the problems and the file's two parts
+    /// (the translated one and the English one below the marker).
+    fn problems_in(text: &str, lang: &str) -> (Vec<Problem>, String, String) {
+        let text = if text.contains("[site]\n") {
+            text.replace("[site]\n", &format!("[site]\nlanguage = \"{lang}\"\n"))
+        } else {
+            format!("[site]\nlanguage = \"{lang}\"\n{text}")
+        };
+        let r = render(&text, &[]);
+        assert!(r.fallback, "{lang}");
+        let file = r.problems_text.unwrap();
+        let (said, english) = file
+            .split_once(problems::ENGLISH_MARKER)
+            .unwrap_or_else(|| panic!("{lang}: no English part in {file}"));
+        (r.problems, said.to_owned(), english.to_owned())
+    }
+
+    #[test]
+    fn the_config_checks_reasons_are_said_in_the_settings_language() {
+        let many = render(MANY_BAD, &[]);
+        let other = render(OTHER_BAD, &[]);
+        let keys: Vec<&str> = [&many, &other]
+            .iter()
+            .flat_map(|r| r.problems.iter().map(|p| p.key.as_str()))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "wifi.country",
+                "wifi.passphrase",
+                "site.url",
+                "uplink.wifi_passphrase",
+                "devices.max_devices",
+                "history.retention_days",
+                "web.listen",
+                "wifi.ssid",
+                "site.longitude",
+            ]
+        );
+        let english = many.problems_text.unwrap() + &other.problems_text.unwrap();
+        for line in [
+            "- wifi.passphrase: must be printable ASCII characters only (letters, digits, \
+             spaces, punctuation)\n",
+            "- wifi.ssid: must be at most 32 bytes\n",
+            "- site.url: \"ftp://school\" is not an http:// or https:// address\n",
+            "- site.longitude: is needed with site.latitude\n",
+            "- devices.max_devices: must be between 1 and 100000\n",
+            "- web.listen: port 0 is not a port\n",
+        ] {
+            assert!(english.contains(line), "{line:?} in {english}");
+        }
+        let cases = [
+            (
+                "de",
+                [
+                    "- wifi.country: \"XX\" ist kein Ländercode",
+                    "- wifi.passphrase: darf nur druckbare ASCII-Zeichen enthalten",
+                    "- wifi.ssid: darf höchstens 32 Bytes lang sein\n",
+                    "- site.longitude: wird zusammen mit site.latitude gebraucht\n",
+                    "- history.retention_days: muss zwischen 1 und 3650 liegen\n",
+                ],
+            ),
+            (
+                "fr",
+                [
+                    "- wifi.country: \"XX\" n’est pas un code de pays",
+                    "- wifi.passphrase: ne doit contenir que des caractères ASCII",
+                    "- wifi.ssid: doit faire au plus 32 octets\n",
+                    "- site.longitude: est nécessaire avec site.latitude\n",
+                    "- history.retention_days: doit être compris entre 1 et 3650\n",
+                ],
+            ),
+            (
+                "es",
+                [
+                    "- wifi.country: \"XX\" no es un código de país",
+                    "- wifi.passphrase: solo puede tener caracteres ASCII",
+                    "- wifi.ssid: debe tener como máximo 32 bytes\n",
+                    "- site.longitude: hace falta junto con site.latitude\n",
+                    "- history.retention_days: debe estar entre 1 y 3650\n",
+                ],
+            ),
+        ];
+        for (lang, lines) in cases {
+            let (mut problems, mut said, mut below) = problems_in(MANY_BAD, lang);
+            let (p, s, b) = problems_in(OTHER_BAD, lang);
+            problems.extend(p);
+            said.push_str(&s);
+            below.push_str(&b);
+            for line in lines {
+                assert!(said.contains(line), "{lang}: {line:?} in {said}");
+            }
+            // No reason in English in the translated part, and the English one is unchanged.
+            assert!(problems.iter().all(|p| p.words.is_some()), "{problems:?}");
+            for p in &problems {
+                assert!(
+                    !said.contains(&p.message),
+                    "{lang}: {p:?} in English: {said}"
+                );
+                assert!(below.contains(&p.to_string()), "{lang}: {p} not in {below}");
+            }
+            assert!(!said.contains('⟦'), "{lang}: {said}");
+            assert!(!said.contains("schöne"), "the passphrase is never shown");
+        }
+    }
+
+    #[test]
+    fn the_channel_the_defaults_and_the_parser_are_said_in_the_language_too() {
+        // A 2.4 GHz channel on 5 GHz: the hint, chosen by a select of the catalogue.
+        let band = GOOD.replace("band = \"2.4\"", "band = \"5\"");
+        let (_, said, below) = problems_in(&band, "fr");
+        assert!(
+            said.contains("- wifi.channel: le canal 6 n’est pas un canal 5 GHz (c’est un canal 2,4 GHz : mets wifi.band = \"2.4\") ;"),
+            "{said}"
+        );
+        assert!(
+            below.contains("- wifi.channel: channel 6 is not a 5 GHz channel (it is a 2.4 GHz channel: set wifi.band = \"2.4\"); 5 GHz"),
+            "{below}"
+        );
+        // A value only the daemon's own defaults make wrong: the reason inside the message.
+        let looping = format!("{GOOD}\n[dns]\nupstreams = [\"10.42.0.1:53\"]\n");
+        let (_, said, below) = problems_in(&looping, "de");
+        assert!(
+            said.contains("- dns.upstreams: 10.42.0.1:53 ist eine der eigenen dns.listen-Adressen (das ergäbe eine Schleife) (mit den eigenen Voreinstellungen der Box ergänzt)\n"),
+            "{said}"
+        );
+        assert!(
+            below.contains("- dns.upstreams: 10.42.0.1:53 is one of our own dns.listen addresses (it would loop) (with the appliance's own defaults added)\n"),
+            "{below}"
+        );
+        // An unknown choice is the parser's: a translated lead names the line, its own words
+        // (English) follow.
+        let unknown = GOOD.replace("security = \"wpa2\"", "security = \"wep\"");
+        let (problems, said, below) = problems_in(&unknown, "es");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let line = format!(
+            "- whereflow-settings.toml: la línea 6 no se puede leer: TOML parse error at line 6"
+        );
+        assert!(said.contains(&line), "{said}");
+        assert!(said.contains("(at `security = ...`)"), "{said}");
+        assert!(
+            below.contains("- whereflow-settings.toml: TOML parse error at line 6"),
+            "{below}"
         );
     }
 

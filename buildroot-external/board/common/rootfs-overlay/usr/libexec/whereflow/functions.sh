@@ -116,7 +116,7 @@ wf_settings_file() {
 
 # Run `whereflow setup` with the boot partition writable for the moment it takes (it
 # writes the problems file and replaces a plain admin password by its hash).
-# Arguments are passed on (e.g. --fallback-reason TEXT). Returns setup's status:
+# Arguments are passed on (e.g. --hostapd-refused TEXT). Returns setup's status:
 # 0 settings used, 2 fallback rendered, other: nothing usable rendered.
 wf_setup() {
 	wf_boot_rw

@@ -1,0 +1,104 @@
+# whereflow : pourquoi un réglage est refusé (français). Les mêmes clés que en/settings.ftl.
+# Chaque raison suit « clé : », p. ex. « wifi.passphrase : doit … ».
+# Les clés (wifi.ssid), les valeurs ("auto", "eth0") et les formats de fichier restent tels que
+# le fichier de réglages les écrit.
+
+## Nombres et longueurs
+config-between = doit être compris entre { $min } et { $max }
+config-between-seconds = doit être de { $min } à { $max } secondes
+config-at-most-day = doit valoir au plus { $max } (un jour)
+config-at-most-off = doit valoir au plus { $max } (0 désactive la limite)
+config-at-most-key = doit être compris entre 1 et { $other }
+config-at-most-key-value = doit être compris entre 1 et { $other } ({ $max })
+config-at-most-bytes = doit faire au plus { $max } octets
+config-at-most-chars = doit faire au plus { $max } caractères
+config-entropy-bits = doit être compris entre { $min } et { $max } (bits par caractère)
+config-idle-timeout = doit être compris entre { $min } et { $max } (plus long que le keep-alive de { $keepalive } s du flux d’événements)
+config-at-most-domains = au plus { $max } domaines
+config-at-most-names = au plus { $max } noms
+config-at-most-collectors = au plus { $max } collecteurs
+config-latitude-range = doit être comprise entre -90 et 90
+config-longitude-range = doit être comprise entre -180 et 180
+
+## Texte, noms et chemins
+config-not-empty = ne doit pas être vide
+config-empty-path = un chemin vide n’est pas un fichier
+config-empty-path-none = un chemin vide (omets la clé pour « aucun »)
+config-control-chars = ne doit pas contenir de caractères de contrôle
+config-printable-ascii = ne doit contenir que des caractères ASCII imprimables (lettres sans accents, chiffres, espaces, ponctuation)
+config-needed-with = est nécessaire avec { $other }
+config-interface-name = { $name } n’est pas un nom d’interface réseau
+config-domain-empty = { $value } : nom de domaine vide
+config-domain-too-long = { $value } : nom de domaine de plus de 253 caractères
+config-domain-bad-label = { $value } : une partie du nom de domaine est vide ou dépasse 63 caractères
+config-org-empty = un nom d’organisation vide ne correspond à rien
+config-country-code = { $code } n’est pas un code de pays ISO 3166 à deux lettres (comme "FR")
+config-host-name = { $host } n’est ni un nom d’hôte ni une adresse
+config-absolute-path = { $path } : doit être un chemin absolu (ou vide pour aucun)
+config-value-detail = n’est pas accepté : { $detail }
+
+## Adresses et ports
+config-need-address = il faut au moins une adresse
+config-need-range = il faut au moins une plage d’adresses
+config-port-zero = le port 0 n’est pas un port
+config-address-port-zero = { $address } : le port 0 n’est pas un port
+config-address-twice = { $address } figure deux fois dans la liste
+config-not-server = { $server } : pas une adresse de serveur
+config-server-loops = { $server } est l’une de nos propres adresses dns.listen (cela ferait une boucle)
+config-https-same-port = doit être différent de web.listen (un autre port)
+
+## Le réseau WiFi et les radios
+config-ssid-empty = est vide, mais wifi.passphrase est défini : indique aussi le nom du réseau
+config-passphrase-open = doit être vide quand wifi.security vaut "open"
+config-passphrase-length = doit compter de 8 à 63 caractères pour WPA2/WPA3 (il en a { $n })
+config-country-unknown = { $code } n’est pas un code de pays connu de wireless-regdb : utilise le code ISO 3166 à deux lettres du pays où se trouve le boîtier (par ex. DE, FR, GB, US)
+config-wifi-interface = { $interface } n’est pas le nom d’une radio WiFi : utilise "auto" (un adaptateur WiFi USB s’il y en a un de branché, sinon la radio intégrée) ou un nom comme "wlan0" ou "wlan1"
+config-radio-both = { $interface } est aussi wifi.interface, la radio du point d’accès : une radio ne peut pas faire les deux ; mets wifi.interface = "auto" pour que le point d’accès utilise une autre radio
+config-channel-band-24 = le canal { $channel } n’est pas un canal 2,4 GHz{ $other ->
+    [ghz5] {" "}(c’est un canal 5 GHz : mets wifi.band = "5")
+   *[none] {""}
+} ; les canaux 2,4 GHz vont de 1 à 13
+config-channel-band-5 = le canal { $channel } n’est pas un canal 5 GHz{ $other ->
+    [ghz24] {" "}(c’est un canal 2,4 GHz : mets wifi.band = "2.4")
+   *[none] {""}
+} ; les canaux 5 GHz sont par ex. 36, 40, 44 ou 48
+config-band-not-allowed = un point d’accès ne peut pas utiliser { $band } en { $country } ; mets wifi.band = "2.4"
+config-band-not-allowed-no-country = sans wifi.country défini, un point d’accès ne peut pas utiliser { $band } ; mets wifi.band = "2.4"
+config-channel-not-allowed = le canal { $channel } n’est permis à un point d’accès en { $country } qu’avec la détection de radar, que ce boîtier ne fait pas ; permis là-bas sur { $band } : { $allowed }
+config-channel-not-allowed-no-country = sans wifi.country défini, le canal { $channel } n’est permis à un point d’accès qu’avec la détection de radar, que ce boîtier ne fait pas ; permis alors sur { $band } : { $allowed }
+
+## La liaison montante
+config-uplink-interface = { $interface } n’est pas un nom d’interface réseau (lettres, chiffres, « _ », « - », « . » ; 15 au plus) : utilise "eth0" pour l’Ethernet, "usb0" pour le partage de connexion USB d’un téléphone ou "wlan0" avec uplink.wifi_ssid pour un réseau WiFi
+config-uplink-lo = "lo" ne peut pas être la liaison montante : utilise "eth0", "usb0" ou "wlan0"
+config-uplink-wifi-radio = { $interface } est une radio WiFi : pour utiliser un réseau WiFi comme liaison montante, définis aussi uplink.wifi_ssid et uplink.wifi_passphrase (le point d’accès utilise alors une autre radio) ; sinon utilise « eth0 » ou « usb0 »
+config-uplink-ssid-not-radio = est défini, mais uplink.interface { $interface } n’est pas une radio WiFi : mets uplink.interface = "wlan0" (ou la radio à utiliser)
+config-uplink-passphrase-length = doit compter de 8 à 63 caractères pour WPA2/WPA3 (il en a { $n }) : le mot de passe du réseau que nomme uplink.wifi_ssid
+config-uplink-passphrase-alone = est défini, mais uplink.wifi_ssid ne l’est pas : indique aussi le nom du réseau à rejoindre
+config-probe-url = { $url } n’est pas une simple adresse http:// (hôte, port et chemin facultatifs) qui répond 204 : par ex. { $example }, ou "" pour aucune vérification
+
+## Le site, l’admin, les pages
+config-site-url = { $url } n’est pas une adresse http:// ou https://
+config-site-url-length = doit faire au plus 200 caractères, sans espaces
+config-password-short = doit compter au moins 8 caractères
+config-metrics-token-needed = nécessite metrics.token : sans jeton, /metrics est désactivé
+config-metrics-port = nécessite un port (par ex. "0.0.0.0:9100") : un collecteur doit savoir où demander
+config-token-short = doit compter au moins { $min } caractères (il en a { $n }) ; par ex. la sortie de `openssl rand -hex 24`, ou supprime la clé pour désactiver /metrics
+config-token-char = ne peut contenir que des lettres, des chiffres et - . _ ~ + / = (un jeton bearer), pas { $char }
+
+## Export, alertes, blocage
+config-enterprise-number = doit être un Private Enterprise Number (0 désigne les éléments propres à l’IANA)
+config-built-in-rules = règles intégrées : { $detail }
+config-rule = règle n° { $n } ({ $name }) : { $detail }
+config-nft-table-name = 1 à 64 lettres, chiffres ou « _ », commençant par une lettre
+config-nft-table-own = `{ $table }` est la table de pare-feu du boîtier lui-même ; choisis un autre nom
+
+## Le fichier lui-même (les mots de l’analyseur TOML, $detail, restent en anglais)
+config-parse-line = la ligne { $line } ne peut pas être lue : { $detail }
+config-parse = le fichier ne peut pas être lu : { $detail }
+
+## La langue et le nom du site
+config-language = { $code } n’est pas une langue que ce boîtier parle (en, de, fr, es)
+config-name-length = doit compter de 1 à 64 caractères
+
+## Trouvé par les scripts de démarrage après la vérification (whereflow setup --hostapd-refused)
+problem-hostapd-refused = la puce WiFi a refusé ces réglages (hostapd a dit : { $log }) ; essaie un autre wifi.channel, wifi.band ou wifi.security
