@@ -4,6 +4,10 @@ use std::path::Path;
 use std::process::Command;
 
 fn setup(dir: &Path, settings: &str) -> std::process::Output {
+    setup_with(dir, settings, &[])
+}
+
+fn setup_with(dir: &Path, settings: &str, args: &[&str]) -> std::process::Output {
     let boot = dir.join("boot");
     std::fs::create_dir_all(&boot).unwrap();
     std::fs::write(boot.join("whereflow-settings.toml"), settings).unwrap();
@@ -19,6 +23,7 @@ fn setup(dir: &Path, settings: &str) -> std::process::Output {
         .arg(dir.join("data/whereflow-setup-passphrase"))
         .arg("--image-defaults")
         .arg(dir.join("none.toml"))
+        .args(args)
         .output()
         .unwrap()
 }
@@ -68,6 +73,46 @@ fn good_settings_exit_0_and_bad_ones_exit_2_with_the_fallback() {
         .unwrap();
     assert!(check.status.success(), "{check:?}");
     nftables_loads_and_the_lease_script_binds(&dir.join("run/nftables.conf"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn hostapds_refusal_is_said_in_the_settings_language() {
+    // S40hostapd, when hostapd refuses the rendered settings: setup renders the fallback and
+    // says why in site.language, hostapd's own words inside, English below.
+    let dir = std::env::temp_dir().join(format!("wf-setup-cli-fr-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let good =
+        include_str!("data/settings/good.toml").replace("[site]\n", "[site]\nlanguage = \"fr\"\n");
+    let out = setup_with(
+        &dir,
+        &good,
+        &[
+            "--hostapd-refused",
+            "nl80211: Could not configure driver mode ",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let console = String::from_utf8_lossy(&out.stderr);
+    let file = std::fs::read_to_string(dir.join("boot/whereflow-problems.txt")).unwrap();
+    for text in [console.as_ref(), file.as_str()] {
+        assert!(
+            text.contains(
+                "- wifi: la puce WiFi a refusé ces réglages (hostapd a dit : nl80211: Could not \
+                 configure driver mode) ; essaie un autre wifi.channel, wifi.band ou wifi.security\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "- wifi: the WiFi chip refused these settings (hostapd said: nl80211: Could not \
+                 configure driver mode); try another wifi.channel, wifi.band or wifi.security\n"
+            ),
+            "{text}"
+        );
+    }
+    let hostapd = std::fs::read_to_string(dir.join("run/hostapd.conf")).unwrap();
+    assert!(hostapd.contains("\nssid=whereflow-setup\n"), "{hostapd}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -20,14 +20,14 @@ pub struct Problem {
     pub key: String,
     /// Why, in plain English words, on one line (`/api/v1/status`, the console).
     pub message: String,
-    /// The same as a message of `pages.ftl` and its arguments, so the problems file can say
-    /// it in `site.language`; `None`: only the English `message` (a reason from deeper down,
-    /// such as a configuration value's check).
+    /// The same as a message of the catalogues (`pages.ftl`, `settings.ftl`) and its
+    /// arguments, so the problems file can say it in `site.language`; `None`: only the English
+    /// `message` (a reason given in words on setup's command line, `--fallback-reason`).
     pub words: Option<ProblemWords>,
 }
 
-/// A problem's message as a catalogue message (`problem-...`, `config-...` in `pages.ftl`) and its
-/// arguments (text from deeper down, names, numbers as strings).
+/// A problem's message as a catalogue message (`problem-...` in `pages.ftl`, `config-...` in
+/// `settings.ftl`) and its arguments (text from deeper down, names, numbers as strings).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProblemWords {
     /// The message id.

@@ -868,10 +868,9 @@ mod tests {
         let unknown = GOOD.replace("security = \"wpa2\"", "security = \"wep\"");
         let (problems, said, below) = problems_in(&unknown, "es");
         assert_eq!(problems.len(), 1, "{problems:?}");
-        let line = format!(
-            "- whereflow-settings.toml: la línea 6 no se puede leer: TOML parse error at line 6"
-        );
-        assert!(said.contains(&line), "{said}");
+        let line =
+            "- whereflow-settings.toml: la línea 6 no se puede leer: TOML parse error at line 6";
+        assert!(said.contains(line), "{said}");
         assert!(said.contains("(at `security = ...`)"), "{said}");
         assert!(
             below.contains("- whereflow-settings.toml: TOML parse error at line 6"),
