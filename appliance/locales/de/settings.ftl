@@ -102,3 +102,10 @@ config-name-length = muss 1 bis 64 Zeichen lang sein
 
 ## Von den Startskripten nach der Prüfung gefunden (whereflow setup --hostapd-refused)
 problem-hostapd-refused = der WLAN-Chip hat diese Einstellungen abgelehnt (hostapd sagte: { $log }); versuche einen anderen wifi.channel, ein anderes wifi.band oder eine andere wifi.security
+
+## admin.password_hash (die Worte des Hash-Parsers, $detail, bleiben Englisch)
+config-hash-not-argon2 = kein argon2-Hash (PHC-Zeichenkette "$argon2id$v=19$..."): { $detail }
+config-hash-algorithm = { $algorithm } ist nicht argon2
+config-hash-parameters = ungültige Parameter: { $detail }
+config-hash-costs = die Kosten m={ $m } t={ $t } p={ $p } sind mehr, als diese Box prüft (höchstens m={ $max_m } t={ $max_t } p={ $max_p })
+config-hash-incomplete = der Hash oder das Salt fehlt

@@ -106,3 +106,10 @@ config-name-length = must be 1 to 64 characters
 
 ## Found by the boot scripts after the check (whereflow setup --hostapd-refused)
 problem-hostapd-refused = the WiFi chip refused these settings (hostapd said: { $log }); try another wifi.channel, wifi.band or wifi.security
+
+## admin.password_hash (the hash's own parser's words, $detail, stay English)
+config-hash-not-argon2 = not an argon2 hash (PHC string "$argon2id$v=19$..."): { $detail }
+config-hash-algorithm = { $algorithm } is not argon2
+config-hash-parameters = bad parameters: { $detail }
+config-hash-costs = costs m={ $m } t={ $t } p={ $p } are more than this appliance verifies (at most m={ $max_m } t={ $max_t } p={ $max_p })
+config-hash-incomplete = the hash or the salt is missing

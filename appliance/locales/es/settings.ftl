@@ -102,3 +102,10 @@ config-name-length = debe tener de 1 a 64 caracteres
 
 ## Encontrado por los scripts de arranque tras la comprobación (whereflow setup --hostapd-refused)
 problem-hostapd-refused = el chip WiFi rechazó estos ajustes (hostapd dijo: { $log }); prueba otro wifi.channel, wifi.band o wifi.security
+
+## admin.password_hash (las palabras del analizador del hash, $detail, quedan en inglés)
+config-hash-not-argon2 = no es un hash argon2 (cadena PHC "$argon2id$v=19$..."): { $detail }
+config-hash-algorithm = { $algorithm } no es argon2
+config-hash-parameters = parámetros no válidos: { $detail }
+config-hash-costs = los costes m={ $m } t={ $t } p={ $p } superan lo que este aparato verifica (como máximo m={ $max_m } t={ $max_t } p={ $max_p })
+config-hash-incomplete = falta el hash o la sal

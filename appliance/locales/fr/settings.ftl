@@ -102,3 +102,10 @@ config-name-length = doit compter de 1 à 64 caractères
 
 ## Trouvé par les scripts de démarrage après la vérification (whereflow setup --hostapd-refused)
 problem-hostapd-refused = la puce WiFi a refusé ces réglages (hostapd a dit : { $log }) ; essaie un autre wifi.channel, wifi.band ou wifi.security
+
+## admin.password_hash (les mots de l’analyseur du hachage, $detail, restent en anglais)
+config-hash-not-argon2 = pas un hachage argon2 (chaîne PHC "$argon2id$v=19$...") : { $detail }
+config-hash-algorithm = { $algorithm } n’est pas argon2
+config-hash-parameters = paramètres invalides : { $detail }
+config-hash-costs = les coûts m={ $m } t={ $t } p={ $p } dépassent ce que ce boîtier vérifie (au plus m={ $max_m } t={ $max_t } p={ $max_p })
+config-hash-incomplete = le hachage ou le sel manque

@@ -36,28 +36,48 @@ pub const ARGON2_MAX_T_COST: u32 = 16;
 /// Most lanes an argon2 hash from the config may ask for.
 pub const ARGON2_MAX_P_COST: u32 = 8;
 
-/// Check that `hash` is an argon2 PHC string whose cost a Pi can afford to verify.
+/// Check that `hash` is an argon2 PHC string whose cost a Pi can afford to verify; the
+/// error says why in English.
 pub fn check_password_hash(hash: &str) -> Result<(), String> {
+    password_hash_problem(hash).map_err(|e| match e {
+        ConfigError::Invalid { reason, .. } => reason,
+        other => other.to_string(),
+    })
+}
+
+/// [`check_password_hash`], as the error of `admin.password_hash`.
+fn password_hash_problem(hash: &str) -> Result<(), ConfigError> {
+    const KEY: &str = "admin.password_hash";
     let parsed = argon2::PasswordHash::new(hash)
-        .map_err(|e| format!("not an argon2 hash (PHC string \"$argon2id$v=19$...\"): {e}"))?;
+        .map_err(|e| invalid(KEY, "config-hash-not-argon2", [("detail", e.to_string())]))?;
     if argon2::Algorithm::try_from(parsed.algorithm.as_str()).is_err() {
-        return Err(format!("{} is not argon2", parsed.algorithm));
+        return Err(invalid(
+            KEY,
+            "config-hash-algorithm",
+            [("algorithm", parsed.algorithm.to_string())],
+        ));
     }
-    let params = argon2::Params::try_from(&parsed).map_err(|e| format!("bad parameters: {e}"))?;
+    let params = argon2::Params::try_from(&parsed)
+        .map_err(|e| invalid(KEY, "config-hash-parameters", [("detail", e.to_string())]))?;
     if params.m_cost() > ARGON2_MAX_M_COST_KIB
         || params.t_cost() > ARGON2_MAX_T_COST
         || params.p_cost() > ARGON2_MAX_P_COST
     {
-        return Err(format!(
-            "costs m={} t={} p={} are more than this appliance verifies \
-             (at most m={ARGON2_MAX_M_COST_KIB} t={ARGON2_MAX_T_COST} p={ARGON2_MAX_P_COST})",
-            params.m_cost(),
-            params.t_cost(),
-            params.p_cost()
+        return Err(invalid(
+            KEY,
+            "config-hash-costs",
+            [
+                ("m", params.m_cost().to_string()),
+                ("t", params.t_cost().to_string()),
+                ("p", params.p_cost().to_string()),
+                ("max_m", ARGON2_MAX_M_COST_KIB.to_string()),
+                ("max_t", ARGON2_MAX_T_COST.to_string()),
+                ("max_p", ARGON2_MAX_P_COST.to_string()),
+            ],
         ));
     }
     if parsed.hash.is_none() || parsed.salt.is_none() {
-        return Err("the hash or the salt is missing".into());
+        return Err(invalid(KEY, "config-hash-incomplete", []));
     }
     Ok(())
 }
@@ -79,13 +99,7 @@ impl AdminConfig {
             }
         }
         if let Some(h) = &self.password_hash {
-            check_password_hash(h).map_err(|e| {
-                invalid(
-                    "admin.password_hash",
-                    "config-value-detail",
-                    [("detail", e)],
-                )
-            })?;
+            password_hash_problem(h)?;
         }
         Ok(())
     }

@@ -731,7 +731,8 @@ mod tests {
         [web]\nlisten = \"0.0.0.0:0\"\n";
     const OTHER_BAD: &str = "[wifi]\nssid = \"a network name far longer than 32 bytes\"\n\
         passphrase = \"correct horse\"\ncountry = \"DE\"\n\
-        [site]\nlatitude = 10.0\n[admin]\npassword = \"admin password 1\"\n";
+        [site]\nlatitude = 10.0\n[admin]\npassword_hash = \"$argon2id$v=19$m=999999,t=2,p=1\
+        $c2FsdHNhbHQ$ZX2Y5zy1AbSgGiHzsO4YGq5cJ2eLeGd1U3ZS4XqN9Ck\"\n";
 
     /// `text` with `site.language = lang`, rendered: the problems and the file's two parts
     /// (the translated one and the English one below the marker).
@@ -770,6 +771,7 @@ mod tests {
                 "web.listen",
                 "wifi.ssid",
                 "site.longitude",
+                "admin.password_hash",
             ]
         );
         let english = many.problems_text.unwrap() + &other.problems_text.unwrap();
@@ -777,6 +779,8 @@ mod tests {
             "- wifi.passphrase: must be printable ASCII characters only (letters, digits, \
              spaces, punctuation)\n",
             "- wifi.ssid: must be at most 32 bytes\n",
+            "- admin.password_hash: costs m=999999 t=2 p=1 are more than this appliance \
+             verifies (at most m=262144 t=16 p=8)\n",
             "- site.url: \"ftp://school\" is not an http:// or https:// address\n",
             "- site.longitude: is needed with site.latitude\n",
             "- devices.max_devices: must be between 1 and 100000\n",
@@ -793,6 +797,7 @@ mod tests {
                     "- wifi.ssid: darf höchstens 32 Bytes lang sein\n",
                     "- site.longitude: wird zusammen mit site.latitude gebraucht\n",
                     "- history.retention_days: muss zwischen 1 und 3650 liegen\n",
+                    "- admin.password_hash: die Kosten m=999999 t=2 p=1 sind mehr, als diese Box",
                 ],
             ),
             (
@@ -803,6 +808,7 @@ mod tests {
                     "- wifi.ssid: doit faire au plus 32 octets\n",
                     "- site.longitude: est nécessaire avec site.latitude\n",
                     "- history.retention_days: doit être compris entre 1 et 3650\n",
+                    "- admin.password_hash: les coûts m=999999 t=2 p=1 dépassent",
                 ],
             ),
             (
@@ -813,6 +819,7 @@ mod tests {
                     "- wifi.ssid: debe tener como máximo 32 bytes\n",
                     "- site.longitude: hace falta junto con site.latitude\n",
                     "- history.retention_days: debe estar entre 1 y 3650\n",
+                    "- admin.password_hash: los costes m=999999 t=2 p=1 superan",
                 ],
             ),
         ];
