@@ -220,9 +220,78 @@ fn keys(lang: Lang) -> std::collections::BTreeSet<String> {
     out
 }
 
+/// Every message of `lang`'s catalogues (`file:id`) and the variables it uses (`$n`).
+#[cfg(test)]
+fn variables(lang: Lang) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    use fluent_syntax::ast::{Entry, Expression, InlineExpression, Pattern, PatternElement};
+    type Names = std::collections::BTreeSet<String>;
+    fn inline(e: &InlineExpression<&str>, out: &mut Names) {
+        match e {
+            InlineExpression::VariableReference { id } => {
+                out.insert(id.name.to_string());
+            }
+            InlineExpression::Placeable { expression } => expr(expression, out),
+            _ => {}
+        }
+    }
+    fn expr(e: &Expression<&str>, out: &mut Names) {
+        match e {
+            Expression::Inline(i) => inline(i, out),
+            Expression::Select { selector, variants } => {
+                inline(selector, out);
+                for v in variants {
+                    pattern(&v.value, out);
+                }
+            }
+        }
+    }
+    fn pattern(p: &Pattern<&str>, out: &mut Names) {
+        for el in &p.elements {
+            if let PatternElement::Placeable { expression } = el {
+                expr(expression, out);
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    for (_, file, source) in CATALOGUES.iter().filter(|c| c.0 == lang.code()) {
+        let res = fluent_syntax::parser::parse(*source).unwrap_or_else(|(r, _)| r);
+        for entry in res.body {
+            if let Entry::Message(m) = entry {
+                let mut names = Names::new();
+                if let Some(v) = &m.value {
+                    pattern(v, &mut names);
+                }
+                out.insert(format!("{file}:{}", m.id.name), names);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_translation_uses_only_the_arguments_english_has() {
+        // The code passes the arguments English names: another one in a translation would
+        // show up as "{$name}" on the problems file.
+        // English leaves out the line number the TOML parser's words already say.
+        let english_leaves_out = [("settings.ftl:config-parse-line", "line")];
+        let english = variables(Lang::En);
+        let mut wrong = Vec::new();
+        for lang in Lang::ALL {
+            for (id, names) in variables(lang) {
+                let Some(en) = english.get(&id) else { continue };
+                for name in names.difference(en) {
+                    if !english_leaves_out.contains(&(id.as_str(), name.as_str())) {
+                        wrong.push(format!("{lang} {id} uses ${name}"));
+                    }
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "English does not have: {wrong:#?}");
+    }
 
     #[test]
     fn every_catalogue_has_every_key_english_has() {
