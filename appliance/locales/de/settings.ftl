@@ -16,7 +16,7 @@ config-entropy-bits = muss zwischen { $min } und { $max } liegen (Bits pro Zeich
 config-idle-timeout = muss zwischen { $min } und { $max } liegen (länger als das Keep-alive des Ereignisstroms von { $keepalive } s)
 config-at-most-domains = höchstens { $max } Domains
 config-at-most-names = höchstens { $max } Namen
-config-at-most-collectors = höchstens { $max } Collectoren
+config-at-most-collectors = höchstens { $max } Collector
 config-latitude-range = muss zwischen -90 und 90 liegen
 config-longitude-range = muss zwischen -180 und 180 liegen
 

@@ -35,7 +35,7 @@ config-org-empty = un nom d’organisation vide ne correspond à rien
 config-country-code = { $code } n’est pas un code de pays ISO 3166 à deux lettres (comme "FR")
 config-host-name = { $host } n’est ni un nom d’hôte ni une adresse
 config-absolute-path = { $path } : doit être un chemin absolu (ou vide pour aucun)
-config-value-detail = n’est pas accepté : { $detail }
+config-value-detail = valeur refusée : { $detail }
 
 ## Adresses et ports
 config-need-address = il faut au moins une adresse
@@ -62,9 +62,9 @@ config-channel-band-5 = le canal { $channel } n’est pas un canal 5 GHz{ $other
     [ghz24] {" "}(c’est un canal 2,4 GHz : mets wifi.band = "2.4")
    *[none] {""}
 } ; les canaux 5 GHz sont par ex. 36, 40, 44 ou 48
-config-band-not-allowed = un point d’accès ne peut pas utiliser { $band } en { $country } ; mets wifi.band = "2.4"
+config-band-not-allowed = un point d’accès ne peut pas utiliser { $band } dans le pays { $country } ; mets wifi.band = "2.4"
 config-band-not-allowed-no-country = sans wifi.country défini, un point d’accès ne peut pas utiliser { $band } ; mets wifi.band = "2.4"
-config-channel-not-allowed = le canal { $channel } n’est permis à un point d’accès en { $country } qu’avec la détection de radar, que ce boîtier ne fait pas ; permis là-bas sur { $band } : { $allowed }
+config-channel-not-allowed = le canal { $channel } n’est permis à un point d’accès dans le pays { $country } qu’avec la détection de radar, que ce boîtier ne fait pas ; permis là-bas sur { $band } : { $allowed }
 config-channel-not-allowed-no-country = sans wifi.country défini, le canal { $channel } n’est permis à un point d’accès qu’avec la détection de radar, que ce boîtier ne fait pas ; permis alors sur { $band } : { $allowed }
 
 ## La liaison montante
