@@ -530,6 +530,77 @@ status-setup-problem = settings file (whereflow-settings.toml): { $problem }
 status-setup-unreadable = the settings problems file { $file } cannot be read: { $error }
 status-setup-see-file = the settings have problems: see { $file }
 status-setup-network = running the setup WiFi network "{ $ssid }" until the settings file is fixed
+# The stages' own warnings (start-up and running problems). `error` is the OS's or another
+# program's own words: the admin page shows it as it came, marked as English.
+status-admin-off = the admin pages are off: the password could not be hashed ({ $error })
+status-admin-plain-kept = the admin password is still written in plain text in { $file } (admin.password): it could not be replaced by its hash ({ $error }). Replace the line with the password_hash from { $hash_file }, or make the file writable
+status-admin-hash-bad = the admin pages are off: the saved password hash in { $file } cannot be used ({ $error })
+status-admin-hash-unsaved = the admin password hash could not be saved in { $file } ({ $error })
+status-conntrack-disabled = connections are not watched (conntrack is off in the config): names (DNS) only, no flows
+status-conntrack-not-started = connections are not watched, so no flows are shown: the connection reader did not start ({ $error })
+status-devices-not-started = devices are known by address only: the device reader did not start ({ $error })
+status-detect-neighbours-unreadable = address conflicts on the network are not detected: the neighbour table cannot be read ({ $error })
+status-detect-arp-unreadable = a device pretending to be the gateway is not detected: ARP packets cannot be read (needs CAP_NET_RAW; { $error })
+status-detect-lan-thread = the network watch could not start ({ $error }): address conflicts are not detected
+status-detect-nflog-unreadable = FIN, Xmas and Null scans are not detected: logged invalid packets cannot be read (detect.nflog_group; { $error })
+status-detect-nflog-thread = the invalid packet watch could not start ({ $error }): FIN, Xmas and Null scans are not detected
+status-controls-saved-unreadable = the saved blocks could not be read, so none apply now ({ $error })
+status-controls-table-left = controls are off, but the firewall table { $table } from an earlier run could not be removed, so its blocks still apply ({ $error })
+status-controls-not-enforced = the { $count } saved blocks do not apply: the firewall (nftables) refused them ({ $error })
+status-controls-unsaved = the blocks could not be saved: a restart would lose the latest changes ({ $error })
+status-dns-no-upstreams = names cannot be looked up: no DNS server is set (dns.upstreams) and none usable in /etc/resolv.conf, so every name that is not local fails
+status-dns-cert-refused = the encrypted DNS server { $upstream } is not used: its certificate was refused ({ $error }). It must show a certificate valid for { $name } from a trusted authority; check the name after @ in dns.upstreams, or set dns.tls_ca_file for a private authority
+status-conntrack-dump-slow = reading the connection table took longer than 30 s; trying again
+status-conntrack-dump-request = the connection table cannot be read ({ $error }); trying again later
+status-conntrack-dump-denied = the connection table cannot be read: whereflow needs CAP_NET_ADMIN ({ $error })
+status-conntrack-dump-failed = reading the connection table failed ({ $error }); trying again later
+status-conntrack-full = { $max } connections are followed (conntrack.max_flows), as many as allowed: newer ones are not shown
+status-conntrack-skipped = a connection message could not be used and was skipped ({ $error }); further ones are only counted
+status-conntrack-small-buffer = the buffer for new connections holds { $got } bytes, not { $wanted } ({ $error }): a burst of new connections may overflow it and cost a full re-read; give whereflow CAP_NET_ADMIN or raise net.core.rmem_max
+# What is lost while a conntrack sysctl is off ($knob: its name); said inside the
+# status-sysctl-* messages.
+sysctl-without = { $knob ->
+        [nf_conntrack_acct] byte and packet counts are missing
+        [nf_conntrack_timestamp] a connection's start is when whereflow first saw it, not when it began
+       *[other] new and ended connections are only found by the periodic re-read, and short ones are missed
+    }
+status-sysctl-unreadable = { $file } cannot be read ({ $error }): is connection tracking (nf_conntrack) loaded? While { $knob } is off, { sysctl-without }
+status-sysctl-was-off = { $key } was { $value } and is now 1; connections that began before still miss it: { sysctl-without }
+status-sysctl-unset = { $knob } is { $value } and could not be turned on ({ $error }): { sysctl-without }; set { $key }=1 (needs root)
+status-sysctl-off = { $knob } is { $value }: { sysctl-without }; set { $key }=1
+status-history-over-cap = the history is over its size limit (history.max_db_mb = { $max_mb }) with only the current session's last hour left: raise the limit or start a new session
+status-domains-unusable = the built-in domain lists cannot be used ({ $error }): organisations are known by network (AS) only
+status-geo-none = no geo database (enrich.geo_dbs, or the bundled one from scripts/fetch-default-data.sh): countries and places are unknown
+status-asn-none = no network (AS) database (enrich.asn_dbs, or the bundled one from scripts/fetch-default-data.sh): networks are unknown
+status-db-directory = the { $kind ->
+        [as] network (AS)
+       *[other] geo
+    } database { $file } is not used: it is a folder, not a file
+status-db-unreadable = the { $kind ->
+        [as] network (AS)
+       *[other] geo
+    } database { $file } cannot be read ({ $error })
+status-db-invalid = the { $kind ->
+        [as] network (AS)
+       *[other] geo
+    } database { $file } is not used: it is not a valid MaxMind DB file ({ $error })
+status-db-wrong-kind = the { $kind ->
+        [as] network (AS)
+       *[other] geo
+    } database { $file } is not used: it holds no { $kind ->
+        [as] network numbers
+       *[other] countries or places
+    } (its type is { $type })
+status-devices-neighbours-unreadable = devices are known from DHCP leases only: the neighbour table cannot be read ({ $error })
+status-devices-leases-unreadable = device names from DHCP are not shown: the lease file { $file } cannot be read (devices.dnsmasq_leases; { $error })
+status-devices-leases-too-big = the DHCP lease file { $file } is ignored: it has { $size } bytes, more than the { $max } read
+status-devices-no-interface = devices.interfaces names { $name }, but there is no such network interface: devices on it are not seen
+status-devices-neighbours-failed = reading the neighbour table failed ({ $error }): new devices may be missed for a while
+# What `whereflow setup` found about the WiFi radios (system.notes).
+status-radio-no-ap = the WiFi adapter { $radio } cannot be an access point (its driver has no AP mode): not used
+status-radio-usb-many = { $count } USB WiFi adapters can be access points ({ $radios }): using { $radio }, the first by name; set wifi.interface to choose another
+# What the problems file's note says when a WiFi condition has passed.
+status-fine-again = fine again
 # What a backup restore did (the admin page's notice; the API's `note` is the English).
 restore-done = Backup restored: { $nicknames } nicknames, DNS blocking for everyone { $dns_all ->
         [on] on

@@ -527,6 +527,73 @@ status-setup-problem = Fichier de réglages (whereflow-settings.toml) : { $probl
 status-setup-unreadable = Le fichier des problèmes de réglages { $file } ne peut pas être lu : { $error }
 status-setup-see-file = Les réglages ont des problèmes : voir { $file }
 status-setup-network = Le réseau Wi-Fi de configuration « { $ssid } » fonctionne jusqu’à ce que le fichier de réglages soit corrigé
+# Les avertissements propres aux étapes (problèmes au démarrage et en marche). `error` est le
+# texte du système ou d’un autre programme : la page d’administration l’affiche tel quel, marqué comme anglais.
+status-admin-off = Les pages d’administration sont désactivées : le mot de passe n’a pas pu être chiffré ({ $error })
+status-admin-plain-kept = Le mot de passe d’administration est encore écrit en clair dans { $file } (admin.password) : il n’a pas pu être remplacé par son empreinte ({ $error }). Remplacez la ligne par le password_hash de { $hash_file }, ou rendez le fichier modifiable
+status-admin-hash-bad = Les pages d’administration sont désactivées : l’empreinte du mot de passe enregistrée dans { $file } est inutilisable ({ $error })
+status-admin-hash-unsaved = L’empreinte du mot de passe d’administration n’a pas pu être enregistrée dans { $file } ({ $error })
+status-conntrack-disabled = Les connexions ne sont pas observées (conntrack est désactivé dans la configuration) : seulement les noms (DNS), pas de flux
+status-conntrack-not-started = Les connexions ne sont pas observées, aucun flux n’est donc affiché : le lecteur de connexions n’a pas démarré ({ $error })
+status-devices-not-started = Les appareils ne sont connus que par leur adresse : le lecteur d’appareils n’a pas démarré ({ $error })
+status-detect-neighbours-unreadable = Les conflits d’adresses sur le réseau ne sont pas détectés : la table des voisins ne peut pas être lue ({ $error })
+status-detect-arp-unreadable = Un appareil qui se fait passer pour la passerelle n’est pas détecté : les paquets ARP ne peuvent pas être lus (il faut CAP_NET_RAW ; { $error })
+status-detect-lan-thread = La surveillance du réseau n’a pas pu démarrer ({ $error }) : les conflits d’adresses ne sont pas détectés
+status-detect-nflog-unreadable = Les balayages FIN, Xmas et Null ne sont pas détectés : les paquets invalides journalisés ne peuvent pas être lus (detect.nflog_group ; { $error })
+status-detect-nflog-thread = La surveillance des paquets invalides n’a pas pu démarrer ({ $error }) : les balayages FIN, Xmas et Null ne sont pas détectés
+status-controls-saved-unreadable = Les blocages enregistrés n’ont pas pu être lus, aucun ne s’applique donc pour l’instant ({ $error })
+status-controls-table-left = Les contrôles sont désactivés, mais la table de pare-feu { $table } d’une exécution précédente n’a pas pu être supprimée : ses blocages s’appliquent toujours ({ $error })
+status-controls-not-enforced = Les { $count } blocages enregistrés ne s’appliquent pas : le pare-feu (nftables) les a refusés ({ $error })
+status-controls-unsaved = Les blocages n’ont pas pu être enregistrés : un redémarrage perdrait les derniers changements ({ $error })
+status-dns-no-upstreams = Les noms ne peuvent pas être résolus : aucun serveur DNS n’est réglé (dns.upstreams) et aucun n’est utilisable dans /etc/resolv.conf, donc tout nom non local échoue
+status-dns-cert-refused = Le serveur DNS chiffré { $upstream } n’est pas utilisé : son certificat a été refusé ({ $error }). Il doit présenter un certificat valable pour { $name } émis par une autorité de confiance ; vérifiez le nom après @ dans dns.upstreams, ou réglez dns.tls_ca_file pour une autorité privée
+status-conntrack-dump-slow = La lecture de la table des connexions a pris plus de 30 s ; nouvel essai en cours
+status-conntrack-dump-request = La table des connexions ne peut pas être lue ({ $error }) ; nouvel essai plus tard
+status-conntrack-dump-denied = La table des connexions ne peut pas être lue : whereflow a besoin de CAP_NET_ADMIN ({ $error })
+status-conntrack-dump-failed = La lecture de la table des connexions a échoué ({ $error }) ; nouvel essai plus tard
+status-conntrack-full = { $max } connexions sont suivies (conntrack.max_flows), le maximum permis : les plus récentes ne sont pas affichées
+status-conntrack-skipped = Un message de connexion était inutilisable et a été ignoré ({ $error }) ; les suivants sont seulement comptés
+status-conntrack-small-buffer = La mémoire tampon des nouvelles connexions contient { $got } octets au lieu de { $wanted } ({ $error }) : une rafale de nouvelles connexions peut la faire déborder et coûter une relecture complète ; donnez CAP_NET_ADMIN à whereflow ou augmentez net.core.rmem_max
+sysctl-without = { $knob ->
+        [nf_conntrack_acct] les compteurs d’octets et de paquets manquent
+        [nf_conntrack_timestamp] le début d’une connexion est le moment où whereflow l’a vue pour la première fois, pas celui où elle a commencé
+       *[other] les connexions nouvelles et terminées ne sont trouvées que par la relecture périodique, et les courtes sont manquées
+    }
+status-sysctl-unreadable = { $file } ne peut pas être lu ({ $error }) : le suivi des connexions (nf_conntrack) est-il chargé ? Tant que { $knob } est désactivé, { sysctl-without }
+status-sysctl-was-off = { $key } valait { $value } et vaut maintenant 1 ; pour les connexions commencées avant, { sysctl-without }
+status-sysctl-unset = { $knob } vaut { $value } et n’a pas pu être activé ({ $error }) : { sysctl-without } ; réglez { $key }=1 (il faut root)
+status-sysctl-off = { $knob } vaut { $value } : { sysctl-without } ; réglez { $key }=1
+status-history-over-cap = L’historique dépasse sa taille maximale (history.max_db_mb = { $max_mb }) alors qu’il ne reste que la dernière heure de la séance en cours : augmentez la limite ou commencez une nouvelle séance
+status-domains-unusable = Les listes de domaines intégrées sont inutilisables ({ $error }) : les organisations ne sont connues que par leur réseau (AS)
+status-geo-none = Aucune base de données géographique (enrich.geo_dbs, ou celle fournie par scripts/fetch-default-data.sh) : pays et lieux sont inconnus
+status-asn-none = Aucune base de données des réseaux (AS) (enrich.asn_dbs, ou celle fournie par scripts/fetch-default-data.sh) : les réseaux sont inconnus
+status-db-directory = La base de données { $kind ->
+        [as] des réseaux (AS)
+       *[other] géographique
+    } { $file } n’est pas utilisée : c’est un dossier, pas un fichier
+status-db-unreadable = La base de données { $kind ->
+        [as] des réseaux (AS)
+       *[other] géographique
+    } { $file } ne peut pas être lue ({ $error })
+status-db-invalid = La base de données { $kind ->
+        [as] des réseaux (AS)
+       *[other] géographique
+    } { $file } n’est pas utilisée : ce n’est pas un fichier MaxMind DB valide ({ $error })
+status-db-wrong-kind = La base de données { $kind ->
+        [as] des réseaux (AS)
+       *[other] géographique
+    } { $file } n’est pas utilisée : elle ne contient { $kind ->
+        [as] aucun numéro de réseau
+       *[other] ni pays ni lieux
+    } (son type est { $type })
+status-devices-neighbours-unreadable = Les appareils ne sont connus que par les baux DHCP : la table des voisins ne peut pas être lue ({ $error })
+status-devices-leases-unreadable = Les noms d’appareils venant du DHCP ne sont pas affichés : le fichier des baux { $file } ne peut pas être lu (devices.dnsmasq_leases ; { $error })
+status-devices-leases-too-big = Le fichier des baux DHCP { $file } est ignoré : il fait { $size } octets, plus que les { $max } lus
+status-devices-no-interface = devices.interfaces nomme { $name }, mais cette interface réseau n’existe pas : les appareils qui s’y trouvent ne sont pas vus
+status-devices-neighbours-failed = La lecture de la table des voisins a échoué ({ $error }) : de nouveaux appareils peuvent manquer un moment
+status-radio-no-ap = L’adaptateur Wi-Fi { $radio } ne peut pas être un point d’accès (son pilote n’a pas de mode AP) : non utilisé
+status-radio-usb-many = { $count } adaptateurs Wi-Fi USB peuvent être points d’accès ({ $radios }) : le boîtier utilise { $radio }, le premier par nom ; choisissez-en un autre avec wifi.interface
+status-fine-again = de nouveau en ordre
 restore-done = Sauvegarde restaurée : { $nicknames } surnoms, blocage DNS pour tous { $dns_all ->
         [on] activé
        *[off] désactivé

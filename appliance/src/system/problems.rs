@@ -139,6 +139,17 @@ pub fn read_warnings(path: &Path) -> Vec<StatusWords> {
     out
 }
 
+/// A note's words for the problems file: in the language of `tr`, and after it in English
+/// when that is another (support reads the English, as below the file's problems).
+pub fn note_text(words: &StatusWords, tr: Tr) -> String {
+    let said = words.say(tr);
+    if tr.lang() == Lang::En {
+        said
+    } else {
+        format!("{said} | English: {}", words.english())
+    }
+}
+
 /// The line above the daemon's notes.
 const NOTES_MARKER: &str = "--- notes from the running appliance (not problems) ---";
 

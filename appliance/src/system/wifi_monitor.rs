@@ -54,6 +54,8 @@ pub struct MonitorOptions {
     pub wpa_dir: PathBuf,
     /// The problems file, for notes (`system.problems_file`).
     pub problems_file: Option<PathBuf>,
+    /// The language its notes are written in (`site.language`; English follows another).
+    pub lang: crate::i18n::Lang,
 }
 
 /// The radio serving the room, as `/api/v1/status` shows it (`wifi`).
@@ -336,10 +338,12 @@ impl Monitor {
         if let Some(path) = &self.opts.problems_file {
             let known = self.notes.contains_key(about);
             if message.is_some() || known {
-                // In English: support reads the problems file's notes.
-                let text = message
-                    .as_ref()
-                    .map_or_else(|| "fine again".into(), StatusWords::english);
+                // In the site's language, and in English for support.
+                let fine = StatusWords::new("fine-again", []);
+                let text = crate::system::problems::note_text(
+                    message.as_ref().unwrap_or(&fine),
+                    crate::i18n::Tr::new(self.opts.lang),
+                );
                 let label = format!("WiFi ({about})");
                 if let Err(e) = crate::system::problems::set_note(path, &label, &text) {
                     tracing::debug!("note not written to {}: {e}", path.display());
@@ -450,6 +454,7 @@ pub fn appliance_options(
         hostapd_dir: under(HOSTAPD_CTRL_DIR),
         wpa_dir: under(crate::system::wpa_supplicant::CTRL_DIR),
         problems_file: problems_file.map(Path::to_path_buf),
+        lang: crate::i18n::Lang::En,
     }
 }
 
