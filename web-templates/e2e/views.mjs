@@ -578,6 +578,8 @@ try {
         return {
           html_lang: document.documentElement.lang,
           logged_in: document.querySelector('form[action="/admin/logout"]') !== null,
+          // The admin page's status warnings as HTML (the test checks their language).
+          warnings: [...document.querySelectorAll('#warnings li')].map((li) => li.innerHTML),
           missing: [...new Set(missing)],
           english,
           page_overflow: document.documentElement.scrollWidth > window.innerWidth,

@@ -594,6 +594,29 @@ status-devices-neighbours-failed = Das Lesen der Nachbartabelle ist gescheitert 
 status-radio-no-ap = Der WLAN-Adapter { $radio } kann kein Zugangspunkt sein (sein Treiber kennt keinen AP-Modus): nicht benutzt.
 status-radio-usb-many = { $count } USB-WLAN-Adapter können Zugangspunkt sein ({ $radios }): Die Box nimmt { $radio }, den ersten nach Namen; wähle mit wifi.interface einen anderen.
 status-fine-again = wieder in Ordnung
+## Beschwerden über Formulare (das Gesendete ist unbrauchbar).
+complaint-body = Das Formular ließ sich nicht lesen: { $error }
+complaint-export-format = Das Format muss „csv“ oder „json“ sein, nicht { $value }.
+complaint-export-report-part = Der Bericht ist der Teil „hosts“; lass „part“ weg.
+complaint-export-part = Der Teil muss devices, flows, dns oder hosts sein, nicht { $value }.
+complaint-not-a-number = { $key }: { $value } ist keine Zahl.
+complaint-settings = Diese Einstellungen sind unbrauchbar: { $error }
+complaint-scope-all-device = Gerät: nicht zusammen mit „alle“.
+complaint-scope-device-needed = Gerät: Für ein einzelnes Gerät wird seine Adresse gebraucht.
+complaint-scope = Bereich: { $value } ist weder „all“ noch „device“.
+complaint-not-a-device = { $value } ist keine Geräteadresse.
+complaint-block-kind = Art: { $value } ist keine von „country“, „org“, „ip“.
+complaint-block-country = { $value } ist kein zweibuchstabiger Ländercode (ISO 3166, z. B. „NL“).
+complaint-block-org-empty = Der Name der Organisation ist leer.
+complaint-block-org-long = Höchstens { $max } Zeichen.
+complaint-block-org-control = Bitte ohne Steuerzeichen.
+complaint-block-ip = { $value } ist keine IP-Adresse.
+complaint-block-ip-never = { $value } kann nicht gesperrt werden.
+complaint-mark-empty = Eine Markierung braucht eine Beschriftung (z. B. „Öffnet jetzt eure Lieblings-App“).
+complaint-mark-long = Die Beschriftung einer Markierung hat höchstens { $max } Zeichen; diese hat { $count }.
+complaint-mark-control = Die Beschriftung einer Markierung ist eine Zeile Text, ohne Steuerzeichen.
+complaint-session-name-long = Name: höchstens { $max } Zeichen.
+complaint-session-name-control = Name: bitte ohne Steuerzeichen.
 restore-done = Sicherung wiederhergestellt: { $nicknames } Spitznamen, DNS-Sperre für alle { $dns_all ->
         [on] an
        *[off] aus

@@ -601,6 +601,29 @@ status-radio-no-ap = the WiFi adapter { $radio } cannot be an access point (its 
 status-radio-usb-many = { $count } USB WiFi adapters can be access points ({ $radios }): using { $radio }, the first by name; set wifi.interface to choose another
 # What the problems file's note says when a WiFi condition has passed.
 status-fine-again = fine again
+## Form complaints (what was sent cannot be used); the English is also the API's `error`.
+complaint-body = the form could not be read: { $error }
+complaint-export-format = format must be "csv" or "json", not { $value }
+complaint-export-report-part = the report is the hosts part; leave part out
+complaint-export-part = part must be devices, flows, dns or hosts, not { $value }
+complaint-not-a-number = { $key }: not a number: { $value }
+complaint-settings = these settings cannot be used: { $error }
+complaint-scope-all-device = device: not with scope "all"
+complaint-scope-device-needed = device: the device's address is needed with scope "device"
+complaint-scope = scope: { $value } is not "all" or "device"
+complaint-not-a-device = { $value } is not a device's address
+complaint-block-kind = kind: { $value } is not one of "country", "org", "ip"
+complaint-block-country = value: { $value } is not a two-letter country code (ISO 3166, e.g. "NL")
+complaint-block-org-empty = value: the organization's name is empty
+complaint-block-org-long = value: at most { $max } characters
+complaint-block-org-control = value: no control characters
+complaint-block-ip = value: { $value } is not an IP address
+complaint-block-ip-never = value: { $value } cannot be blocked
+complaint-mark-empty = a mark needs a label (e.g. "Now open your favourite app")
+complaint-mark-long = a mark's label is at most { $max } characters; this one has { $count }
+complaint-mark-control = a mark's label is one line of text, without control characters
+complaint-session-name-long = name: at most { $max } characters
+complaint-session-name-control = name: no control characters
 # What a backup restore did (the admin page's notice; the API's `note` is the English).
 restore-done = Backup restored: { $nicknames } nicknames, DNS blocking for everyone { $dns_all ->
         [on] on

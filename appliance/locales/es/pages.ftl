@@ -594,6 +594,29 @@ status-devices-neighbours-failed = Falló la lectura de la tabla de vecinos ({ $
 status-radio-no-ap = El adaptador wifi { $radio } no puede ser punto de acceso (su controlador no tiene modo AP): no se usa
 status-radio-usb-many = { $count } adaptadores wifi USB pueden ser punto de acceso ({ $radios }): el aparato usa { $radio }, el primero por nombre; elige otro con wifi.interface
 status-fine-again = todo bien de nuevo
+## Quejas sobre formularios (lo enviado no se puede usar).
+complaint-body = No se pudo leer el formulario: { $error }
+complaint-export-format = El formato debe ser «csv» o «json», no { $value }
+complaint-export-report-part = El informe es la parte «hosts»; omite «part»
+complaint-export-part = La parte debe ser devices, flows, dns o hosts, no { $value }
+complaint-not-a-number = { $key }: { $value } no es un número
+complaint-settings = Estos ajustes no se pueden usar: { $error }
+complaint-scope-all-device = Dispositivo: no con «todos»
+complaint-scope-device-needed = Dispositivo: para un solo dispositivo hace falta su dirección
+complaint-scope = Alcance: { $value } no es «all» ni «device»
+complaint-not-a-device = { $value } no es la dirección de un dispositivo
+complaint-block-kind = Tipo: { $value } no es «country», «org» ni «ip»
+complaint-block-country = { $value } no es un código de país de dos letras (ISO 3166, p. ej. «NL»)
+complaint-block-org-empty = El nombre de la organización está vacío
+complaint-block-org-long = Como mucho { $max } caracteres
+complaint-block-org-control = Sin caracteres de control, por favor
+complaint-block-ip = { $value } no es una dirección IP
+complaint-block-ip-never = { $value } no se puede bloquear
+complaint-mark-empty = Una marca necesita un texto (p. ej. «Abrid ahora vuestra app favorita»)
+complaint-mark-long = El texto de una marca tiene como mucho { $max } caracteres; este tiene { $count }
+complaint-mark-control = El texto de una marca es una línea, sin caracteres de control
+complaint-session-name-long = Nombre: como mucho { $max } caracteres
+complaint-session-name-control = Nombre: sin caracteres de control, por favor
 restore-done = Copia de seguridad restaurada: { $nicknames } apodos, bloqueo DNS para todos { $dns_all ->
         [on] activado
        *[off] desactivado

@@ -594,6 +594,29 @@ status-devices-neighbours-failed = La lecture de la table des voisins a échoué
 status-radio-no-ap = L’adaptateur Wi-Fi { $radio } ne peut pas être un point d’accès (son pilote n’a pas de mode AP) : non utilisé
 status-radio-usb-many = { $count } adaptateurs Wi-Fi USB peuvent être points d’accès ({ $radios }) : le boîtier utilise { $radio }, le premier par nom ; choisissez-en un autre avec wifi.interface
 status-fine-again = de nouveau en ordre
+## Réclamations sur les formulaires (ce qui a été envoyé est inutilisable).
+complaint-body = Le formulaire n’a pas pu être lu : { $error }
+complaint-export-format = Le format doit être « csv » ou « json », pas { $value }
+complaint-export-report-part = Le rapport est la partie « hosts » ; omettez « part »
+complaint-export-part = La partie doit être devices, flows, dns ou hosts, pas { $value }
+complaint-not-a-number = { $key } : { $value } n’est pas un nombre
+complaint-settings = Ces réglages sont inutilisables : { $error }
+complaint-scope-all-device = Appareil : pas avec « tous »
+complaint-scope-device-needed = Appareil : il faut l’adresse de l’appareil pour un seul appareil
+complaint-scope = Portée : { $value } n’est ni « all » ni « device »
+complaint-not-a-device = { $value } n’est pas l’adresse d’un appareil
+complaint-block-kind = Type : { $value } n’est pas l’un de « country », « org », « ip »
+complaint-block-country = { $value } n’est pas un code de pays à deux lettres (ISO 3166, p. ex. « NL »)
+complaint-block-org-empty = Le nom de l’organisation est vide
+complaint-block-org-long = { $max } caractères au plus
+complaint-block-org-control = Sans caractères de contrôle, s’il vous plaît
+complaint-block-ip = { $value } n’est pas une adresse IP
+complaint-block-ip-never = { $value } ne peut pas être bloquée
+complaint-mark-empty = Un repère a besoin d’un libellé (p. ex. « Ouvrez maintenant votre appli préférée »)
+complaint-mark-long = Le libellé d’un repère fait au plus { $max } caractères ; celui-ci en a { $count }
+complaint-mark-control = Le libellé d’un repère tient sur une ligne, sans caractères de contrôle
+complaint-session-name-long = Nom : { $max } caractères au plus
+complaint-session-name-control = Nom : sans caractères de contrôle, s’il vous plaît
 restore-done = Sauvegarde restaurée : { $nicknames } surnoms, blocage DNS pour tous { $dns_all ->
         [on] activé
        *[off] désactivé

@@ -62,7 +62,7 @@ pub enum ControlError {
     Disabled,
     /// A request value is not acceptable.
     #[error("{0}")]
-    BadRequest(String),
+    BadRequest(crate::i18n::Complaint),
     /// The admin page's DNS blocking form said neither on nor off.
     #[error("choose on or off")]
     OnOrOff,
@@ -413,8 +413,9 @@ impl Controls {
             DnsScope::Device(ip) => {
                 let ip = ip.to_canonical();
                 if ip.is_unspecified() || ip.is_multicast() {
-                    return Err(ControlError::BadRequest(format!(
-                        "device: {ip} is not a device's address"
+                    return Err(ControlError::BadRequest(crate::i18n::Complaint::new(
+                        "not-a-device",
+                        [("value", ip.to_string())],
                     )));
                 }
                 self.dns.set_device(ip, on);

@@ -60,7 +60,7 @@ pub(crate) async fn apply(app: &AppState, c: SettingsChange) -> Result<Saved, Ad
         h.keep_old_sessions = v;
     }
     h.validate()
-        .map_err(|e| AdminError::BadRequest(e.to_string()))?;
+        .map_err(|e| AdminError::BadRequest(crate::i18n::Complaint::new("settings", [("error", e.to_string())])))?;
     app.admin.settings.set(&h);
     tracing::info!(
         "admin: history settings now retention_days = {}, max_db_mb = {}, keep_old_sessions = {}",
@@ -104,7 +104,7 @@ pub(crate) async fn apply(app: &AppState, c: SettingsChange) -> Result<Saved, Ad
 async fn change(State(app): State<AppState>, _admin: AdminWrite, body: Bytes) -> Response {
     let c: SettingsChange = match serde_json::from_slice(&body) {
         Ok(c) => c,
-        Err(e) => return AdminError::BadRequest(format!("body: {e}")).into_response(),
+        Err(e) => return AdminError::BadRequest(crate::i18n::Complaint::new("body", [("error", e.to_string())])).into_response(),
     };
     let saved = match apply(&app, c).await {
         Ok(s) => s,
@@ -144,7 +144,12 @@ fn number<T: std::str::FromStr>(key: &str, v: Option<&str>) -> Result<Option<T>,
         Some(v) => v
             .parse()
             .map(Some)
-            .map_err(|_| AdminError::BadRequest(format!("history.{key}: not a number: {v:?}"))),
+            .map_err(|_| {
+                AdminError::BadRequest(crate::i18n::Complaint::new(
+                    "not-a-number",
+                    [("key", format!("history.{key}")), ("value", format!("{v:?}"))],
+                ))
+            }),
     }
 }
 

@@ -147,6 +147,8 @@ impl SessionError {
             AdminError::GroupView(GroupViewError::NoSuchRule(n)) => {
                 tr.t1("fail-no-such-rule", "id", &n.to_string())
             }
+            AdminError::BadRequest(c) => c.say(tr),
+            AdminError::MarkLabel(e) => e.complaint().say(tr),
             AdminError::Nickname(_) | AdminError::NicknameLocked => {
                 crate::web::reasons::session(tr, self)
             }
@@ -262,7 +264,10 @@ mod tests {
             "Es gibt keine Sitzung 7"
         );
         // A value's own complaint stays as it is.
-        let bad = AdminError::BadRequest("history.max_db_mb: not a number".into());
+        let bad = AdminError::BadRequest(crate::i18n::Complaint::new(
+            "not-a-number",
+            [("key", "history.max_db_mb".into()), ("value", "\"lots\"".into())],
+        ));
         assert_eq!(bad.say(Tr::new(Lang::Es)), bad.to_string());
     }
 }
