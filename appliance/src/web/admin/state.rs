@@ -263,11 +263,15 @@ mod tests {
             AdminError::Store(StoreError::NoSuchSession(7)).say(Tr::new(Lang::De)),
             "Es gibt keine Sitzung 7"
         );
-        // A value's own complaint stays as it is.
+        // A form's complaint is said in the reader's language too (English in the API).
         let bad = AdminError::BadRequest(crate::i18n::Complaint::new(
             "not-a-number",
             [("key", "history.max_db_mb".into()), ("value", "\"lots\"".into())],
         ));
-        assert_eq!(bad.say(Tr::new(Lang::Es)), bad.to_string());
+        assert_eq!(
+            bad.say(Tr::new(Lang::Es)),
+            "history.max_db_mb: \"lots\" no es un número"
+        );
+        assert_eq!(bad.to_string(), "history.max_db_mb: not a number: \"lots\"");
     }
 }
