@@ -239,7 +239,9 @@ fn every_view_in_a_real_browser_with_real_traffic() {
             let geo = warnings
                 .iter()
                 .find(|w| w.contains(MISSING_GEO_DB))
-                .unwrap_or_else(|| panic!("{what}: no warning about the geo database: {warnings:?}"));
+                .unwrap_or_else(|| {
+                    panic!("{what}: no warning about the geo database: {warnings:?}")
+                });
             let words = match l["lang"].as_str() {
                 Some("de") => "Die Geo-Datenbank",
                 Some("fr") => "La base de données géographique",
@@ -247,7 +249,10 @@ fn every_view_in_a_real_browser_with_real_traffic() {
                 _ => "the geo database",
             };
             assert!(geo.contains(words), "{what}: {geo}");
-            assert!(geo.contains("<code lang=\"en\">No such file"), "{what}: {geo}");
+            assert!(
+                geo.contains("<code lang=\"en\">No such file"),
+                "{what}: {geo}"
+            );
             for w in &warnings {
                 assert!(!w.contains('⟦'), "{what}: {w}");
             }

@@ -62,8 +62,14 @@ mod tests {
             c("export-format", &[("value", "\"xml\"")]),
             c("export-report-part", &[]),
             c("export-part", &[("value", "\"files\"")]),
-            c("not-a-number", &[("key", "history.max_db_mb"), ("value", "\"lots\"")]),
-            c("settings", &[("error", "history.retention_days: must be 1 to 3650")]),
+            c(
+                "not-a-number",
+                &[("key", "history.max_db_mb"), ("value", "\"lots\"")],
+            ),
+            c(
+                "settings",
+                &[("error", "history.retention_days: must be 1 to 3650")],
+            ),
             c("scope-all-device", &[]),
             c("scope-device-needed", &[]),
             c("scope", &[("value", "\"room\"")]),

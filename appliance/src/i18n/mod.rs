@@ -17,6 +17,6 @@ mod complaint;
 pub(crate) mod negotiate;
 
 pub use catalogue::Tr;
-pub use complaint::Complaint;
 pub(crate) use catalogue::{country_names, views_source};
+pub use complaint::Complaint;
 pub use negotiate::{from_request, Lang, UnknownLang, COOKIE};

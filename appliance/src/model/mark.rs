@@ -47,7 +47,10 @@ impl MarkLabelError {
             MarkLabelError::Empty => Complaint::new("mark-empty", []),
             MarkLabelError::TooLong(n) => Complaint::new(
                 "mark-long",
-                [("max", MAX_MARK_LABEL.to_string()), ("count", n.to_string())],
+                [
+                    ("max", MAX_MARK_LABEL.to_string()),
+                    ("count", n.to_string()),
+                ],
             ),
             MarkLabelError::Control => Complaint::new("mark-control", []),
         }
@@ -85,7 +88,9 @@ mod tests {
             MarkLabelError::Control,
         ] {
             assert_eq!(e.complaint().to_string(), e.to_string());
-            let de = e.complaint().say(crate::i18n::Tr::new(crate::i18n::Lang::De));
+            let de = e
+                .complaint()
+                .say(crate::i18n::Tr::new(crate::i18n::Lang::De));
             assert_ne!(de, e.to_string());
         }
     }

@@ -109,7 +109,12 @@ fn scope_of(scope: &str, device: Option<IpAddr>) -> Result<DnsScope, ControlErro
 async fn dns_block(State(app): State<AppState>, _admin: AdminWrite, body: Bytes) -> Response {
     let c: DnsBlockChange = match serde_json::from_slice(&body) {
         Ok(c) => c,
-        Err(e) => return bad(crate::i18n::Complaint::new("body", [("error", e.to_string())])),
+        Err(e) => {
+            return bad(crate::i18n::Complaint::new(
+                "body",
+                [("error", e.to_string())],
+            ))
+        }
     };
     let scope = match scope_of(&c.scope, c.device) {
         Ok(s) => s,
@@ -134,7 +139,12 @@ struct NewBlock {
 async fn add_block(State(app): State<AppState>, _admin: AdminWrite, body: Bytes) -> Response {
     let b: NewBlock = match serde_json::from_slice(&body) {
         Ok(b) => b,
-        Err(e) => return bad(crate::i18n::Complaint::new("body", [("error", e.to_string())])),
+        Err(e) => {
+            return bad(crate::i18n::Complaint::new(
+                "body",
+                [("error", e.to_string())],
+            ))
+        }
     };
     let kind: BlockKind = match b.kind.parse() {
         Ok(k) => k,

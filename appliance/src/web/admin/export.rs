@@ -157,7 +157,12 @@ async fn start(
     q: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
     report: bool,
 ) -> Result<Response, AdminError> {
-    let Query(q) = q.map_err(|e| AdminError::BadRequest(crate::i18n::Complaint::new("body", [("error", e.body_text())])))?;
+    let Query(q) = q.map_err(|e| {
+        AdminError::BadRequest(crate::i18n::Complaint::new(
+            "body",
+            [("error", e.body_text())],
+        ))
+    })?;
     let (format, part) = parse(&q, report)?;
     let store = app.admin.store().cloned().ok_or(AdminError::NoHistory)?;
     let session = {

@@ -266,7 +266,10 @@ mod tests {
         // A form's complaint is said in the reader's language too (English in the API).
         let bad = AdminError::BadRequest(crate::i18n::Complaint::new(
             "not-a-number",
-            [("key", "history.max_db_mb".into()), ("value", "\"lots\"".into())],
+            [
+                ("key", "history.max_db_mb".into()),
+                ("value", "\"lots\"".into()),
+            ],
         ));
         assert_eq!(
             bad.say(Tr::new(Lang::Es)),
