@@ -483,7 +483,12 @@ mod tests {
             w("uplink-disconnected", &[("ssid", "School")]),
             w(
                 "uplink-portal",
-                &[("uplink", "wlan0"), ("answer", "a redirect")],
+                &[
+                    ("uplink", "wlan0"),
+                    ("kind", "redirect"),
+                    ("code", "302"),
+                    ("to", "http://login.school/"),
+                ],
             ),
             w(
                 "uplink-wpa-silent",

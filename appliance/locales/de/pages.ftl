@@ -503,7 +503,12 @@ adm-uplink-silent = wpa_supplicant antwortet nicht
 adm-uplink-cable = { $interface } (Kabel oder USB)
 adm-portal-unchecked = noch nicht geprüft (oder uplink.probe_url ist leer)
 adm-portal-open = das Internet antwortet
-adm-portal-captive = das Schulnetz verlangt eine Anmeldung (die Prüfung bekam { $answer }): Öffne auf einem Gerät in diesem WLAN irgendeine Webseite und melde dich dort an
+portal-answer = { $kind ->
+        [redirect] eine Weiterleitung ({ $code }) nach { $to }
+        [page] eine Seite ({ $code }) statt der leeren Antwort 204
+       *[other] den Status { $code } statt 204
+    }
+adm-portal-captive = das Schulnetz verlangt eine Anmeldung (die Prüfung bekam { portal-answer }): Öffne auf einem Gerät in diesem WLAN irgendeine Webseite und melde dich dort an
 adm-portal-unreachable = keine Antwort ({ $why })
 
 ## Status warnings
@@ -521,7 +526,7 @@ status-uplink-not-found = Das WLAN „{ $ssid }“ der Internetanbindung ist nic
 status-uplink-conn-failed = Das WLAN „{ $ssid }“ der Internetanbindung hat die Box nicht hineingelassen (sein Zugangspunkt antwortete nicht mehr; mit WPA3 kann auch ein falsches uplink.wifi_passphrase so aussehen); neuer Versuch läuft.
 status-uplink-disabled = Die Box konnte dem WLAN „{ $ssid }“ der Internetanbindung nicht beitreten ({ $reason }); neuer Versuch läuft.
 status-uplink-disconnected = Die Box ist nicht mit dem WLAN „{ $ssid }“ der Internetanbindung verbunden; neuer Versuch läuft.
-status-uplink-portal = Das Schulnetz verlangt eine Anmeldung: Die Internetanbindung { $uplink } erreicht eine Anmeldeseite, nicht das Internet (die Prüfung bekam { $answer }). Öffne auf einem Gerät in diesem WLAN irgendeine Webseite und melde dich dort an; das gilt für die ganze Box.
+status-uplink-portal = Das Schulnetz verlangt eine Anmeldung: Die Internetanbindung { $uplink } erreicht eine Anmeldeseite, nicht das Internet (die Prüfung bekam { portal-answer }). Öffne auf einem Gerät in diesem WLAN irgendeine Webseite und melde dich dort an; das gilt für die ganze Box.
 status-uplink-wpa-silent = wpa_supplicant antwortet nicht für die Internetanbindung { $uplink } ({ $error }): Die WLAN-Internetanbindung läuft nicht.
 status-setup-problem = Einstellungsdatei (whereflow-settings.toml): { $problem }
 status-setup-unreadable = Die Datei mit den Problemen der Einstellungen { $file } lässt sich nicht lesen: { $error }

@@ -503,7 +503,14 @@ adm-uplink-silent = wpa_supplicant does not answer
 adm-uplink-cable = { $interface } (cable or USB)
 adm-portal-unchecked = not checked yet (or uplink.probe_url is empty)
 adm-portal-open = the internet answers
-adm-portal-captive = the school network wants a login (the check got { $answer }): open any web page on a device joined to this WiFi and log in there
+# What answered the captive portal check ($kind: redirect, page or status), inside
+# adm-portal-captive and status-uplink-portal.
+portal-answer = { $kind ->
+        [redirect] a redirect ({ $code }) to { $to }
+        [page] a page ({ $code }) instead of the empty 204 answer
+       *[other] status { $code } instead of 204
+    }
+adm-portal-captive = the school network wants a login (the check got { portal-answer }): open any web page on a device joined to this WiFi and log in there
 adm-portal-unreachable = no answer ({ $why })
 
 ## Status warnings
@@ -524,7 +531,7 @@ status-uplink-not-found = the uplink WiFi network "{ $ssid }" is not in range (n
 status-uplink-conn-failed = the uplink WiFi network "{ $ssid }" did not let the appliance join (its access point stopped answering; with WPA3 a wrong uplink.wifi_passphrase can look like this too); trying again
 status-uplink-disabled = the uplink WiFi network "{ $ssid }" could not be joined ({ $reason }); trying again
 status-uplink-disconnected = the uplink WiFi network "{ $ssid }" is not joined; trying again
-status-uplink-portal = the school network wants a login: the uplink { $uplink } reaches a login page, not the internet (the check got { $answer }); open any web page on a device joined to this WiFi and log in there, it counts for the whole appliance
+status-uplink-portal = the school network wants a login: the uplink { $uplink } reaches a login page, not the internet (the check got { portal-answer }); open any web page on a device joined to this WiFi and log in there, it counts for the whole appliance
 status-uplink-wpa-silent = wpa_supplicant does not answer for the uplink { $uplink } ({ $error }): the WiFi uplink is not running
 status-setup-problem = settings file (whereflow-settings.toml): { $problem }
 status-setup-unreadable = the settings problems file { $file } cannot be read: { $error }

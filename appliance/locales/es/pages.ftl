@@ -503,7 +503,12 @@ adm-uplink-silent = wpa_supplicant no responde
 adm-uplink-cable = { $interface } (cable o USB)
 adm-portal-unchecked = aún no comprobado (o uplink.probe_url está vacío)
 adm-portal-open = internet responde
-adm-portal-captive = la red del centro pide iniciar sesión (la comprobación recibió { $answer }): abre cualquier página web en un dispositivo conectado a esta wifi e inicia sesión allí
+portal-answer = { $kind ->
+        [redirect] una redirección ({ $code }) a { $to }
+        [page] una página ({ $code }) en lugar de la respuesta vacía 204
+       *[other] el estado { $code } en lugar de 204
+    }
+adm-portal-captive = la red del centro pide iniciar sesión (la comprobación recibió { portal-answer }): abre cualquier página web en un dispositivo conectado a esta wifi e inicia sesión allí
 adm-portal-unreachable = sin respuesta ({ $why })
 
 ## Status warnings
@@ -521,7 +526,7 @@ status-uplink-not-found = La red wifi del enlace de subida «{ $ssid }» no est�
 status-uplink-conn-failed = La red wifi del enlace de subida «{ $ssid }» no dejó entrar al aparato (su punto de acceso dejó de responder; con WPA3 una uplink.wifi_passphrase equivocada también puede verse así); se vuelve a intentar
 status-uplink-disabled = El aparato no pudo unirse a la red wifi del enlace de subida «{ $ssid }» ({ $reason }); se vuelve a intentar
 status-uplink-disconnected = El aparato no está conectado a la red wifi del enlace de subida «{ $ssid }»; se vuelve a intentar
-status-uplink-portal = La red del centro pide iniciar sesión: el enlace de subida { $uplink } llega a una página de inicio de sesión, no a internet (la comprobación recibió { $answer }); abre cualquier página web en un dispositivo conectado a esta wifi e inicia sesión allí, vale para todo el aparato
+status-uplink-portal = La red del centro pide iniciar sesión: el enlace de subida { $uplink } llega a una página de inicio de sesión, no a internet (la comprobación recibió { portal-answer }); abre cualquier página web en un dispositivo conectado a esta wifi e inicia sesión allí, vale para todo el aparato
 status-uplink-wpa-silent = wpa_supplicant no responde para el enlace de subida { $uplink } ({ $error }): el enlace de subida wifi no está funcionando
 status-setup-problem = Archivo de ajustes (whereflow-settings.toml): { $problem }
 status-setup-unreadable = No se puede leer el archivo de problemas de los ajustes { $file }: { $error }

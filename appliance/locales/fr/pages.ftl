@@ -503,7 +503,12 @@ adm-uplink-silent = wpa_supplicant ne répond pas
 adm-uplink-cable = { $interface } (câble ou USB)
 adm-portal-unchecked = pas encore testé (ou uplink.probe_url est vide)
 adm-portal-open = Internet répond
-adm-portal-captive = le réseau de l’école demande une connexion (le test a reçu { $answer }) : ouvrez une page web sur un appareil connecté à ce Wi-Fi et connectez-vous
+portal-answer = { $kind ->
+        [redirect] une redirection ({ $code }) vers { $to }
+        [page] une page ({ $code }) au lieu de la réponse vide 204
+       *[other] le statut { $code } au lieu de 204
+    }
+adm-portal-captive = le réseau de l’école demande une connexion (le test a reçu { portal-answer }) : ouvrez une page web sur un appareil connecté à ce Wi-Fi et connectez-vous
 adm-portal-unreachable = pas de réponse ({ $why })
 
 ## Status warnings
@@ -521,7 +526,7 @@ status-uplink-not-found = Le réseau Wi-Fi de la liaison montante « { $ssid } �
 status-uplink-conn-failed = Le réseau Wi-Fi de la liaison montante « { $ssid } » n’a pas laissé entrer le boîtier (son point d’accès a cessé de répondre ; avec WPA3, une uplink.wifi_passphrase erronée peut aussi donner cela) ; nouvel essai en cours
 status-uplink-disabled = Le boîtier n’a pas pu rejoindre le réseau Wi-Fi de la liaison montante « { $ssid } » ({ $reason }) ; nouvel essai en cours
 status-uplink-disconnected = Le boîtier n’est pas connecté au réseau Wi-Fi de la liaison montante « { $ssid } » ; nouvel essai en cours
-status-uplink-portal = Le réseau de l’école demande une connexion : la liaison montante { $uplink } aboutit à une page de connexion, pas à Internet (le test a reçu { $answer }) ; ouvrez une page web sur un appareil connecté à ce Wi-Fi et connectez-vous, cela vaut pour tout le boîtier
+status-uplink-portal = Le réseau de l’école demande une connexion : la liaison montante { $uplink } aboutit à une page de connexion, pas à Internet (le test a reçu { portal-answer }) ; ouvrez une page web sur un appareil connecté à ce Wi-Fi et connectez-vous, cela vaut pour tout le boîtier
 status-uplink-wpa-silent = wpa_supplicant ne répond pas pour la liaison montante { $uplink } ({ $error }) : la liaison montante Wi-Fi ne fonctionne pas
 status-setup-problem = Fichier de réglages (whereflow-settings.toml) : { $problem }
 status-setup-unreadable = Le fichier des problèmes de réglages { $file } ne peut pas être lu : { $error }

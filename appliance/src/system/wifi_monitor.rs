@@ -229,7 +229,7 @@ pub fn portal_words(portal: &Portal, uplink: &str) -> Option<StatusWords> {
     match portal {
         Portal::Captive { answer } => Some(StatusWords::new(
             "uplink-portal",
-            [("uplink", uplink.to_owned()), ("answer", answer.clone())],
+            std::iter::once(("uplink", uplink.to_owned())).chain(answer.args()),
         )),
         Portal::Open | Portal::Unreachable { .. } => None,
     }
@@ -590,7 +590,10 @@ mod tests {
             raised.extend(uplink_words("School", &e));
         }
         let portal = Portal::Captive {
-            answer: "a redirect (302) to http://login/".into(),
+            answer: crate::system::captive::PortalAnswer::Redirect {
+                code: 302,
+                to: "http://login/".into(),
+            },
         };
         raised.extend(portal_words(&portal, "wlan0"));
         assert_eq!(raised.len(), 11, "{raised:?}");
@@ -617,7 +620,10 @@ mod tests {
         ));
         assert!(w.contains("wrong uplink.wifi_passphrase"), "{w}");
         let p = Portal::Captive {
-            answer: "a redirect (302) to http://login/".into(),
+            answer: crate::system::captive::PortalAnswer::Redirect {
+                code: 302,
+                to: "http://login/".into(),
+            },
         };
         assert!(said(portal_words(&p, "wlan0")).starts_with("the school network wants a login"));
         assert_eq!(portal_words(&Portal::Open, "eth0"), None);
