@@ -599,6 +599,10 @@ status-devices-neighbours-failed = Das Lesen der Nachbartabelle ist gescheitert 
 status-radio-no-ap = Der WLAN-Adapter { $radio } kann kein Zugangspunkt sein (sein Treiber kennt keinen AP-Modus): nicht benutzt.
 status-radio-usb-many = { $count } USB-WLAN-Adapter können Zugangspunkt sein ({ $radios }): Die Box nimmt { $radio }, den ersten nach Namen; wähle mit wifi.interface einen anderen.
 status-fine-again = wieder in Ordnung
+note-wifi = WLAN ({ $about })
+note-radio = WLAN-Funkmodul
+note-recovery = Admin-Wiederherstellungscode (als Passwort eingeben; gilt einmal)
+note-https = Fingerabdruck des HTTPS-Zertifikats (SHA-256)
 ## Beschwerden über Formulare (das Gesendete ist unbrauchbar).
 complaint-body = Das Formular ließ sich nicht lesen: { $error }
 complaint-export-format = Das Format muss „csv“ oder „json“ sein, nicht { $value }.

@@ -608,6 +608,11 @@ status-radio-no-ap = the WiFi adapter { $radio } cannot be an access point (its 
 status-radio-usb-many = { $count } USB WiFi adapters can be access points ({ $radios }): using { $radio }, the first by name; set wifi.interface to choose another
 # What the problems file's note says when a WiFi condition has passed.
 status-fine-again = fine again
+# The labels of the notes the appliance writes below the boot problems file's problems.
+note-wifi = WiFi ({ $about })
+note-radio = WiFi radio
+note-recovery = Admin recovery code (type it as the password; works once)
+note-https = HTTPS certificate fingerprint (SHA-256)
 ## Form complaints (what was sent cannot be used); the English is also the API's `error`.
 complaint-body = the form could not be read: { $error }
 complaint-export-format = format must be "csv" or "json", not { $value }

@@ -599,6 +599,10 @@ status-devices-neighbours-failed = Falló la lectura de la tabla de vecinos ({ $
 status-radio-no-ap = El adaptador wifi { $radio } no puede ser punto de acceso (su controlador no tiene modo AP): no se usa
 status-radio-usb-many = { $count } adaptadores wifi USB pueden ser punto de acceso ({ $radios }): el aparato usa { $radio }, el primero por nombre; elige otro con wifi.interface
 status-fine-again = todo bien de nuevo
+note-wifi = Wifi ({ $about })
+note-radio = Radio wifi
+note-recovery = Código de recuperación de administración (escríbelo como contraseña; sirve una vez)
+note-https = Huella del certificado HTTPS (SHA-256)
 ## Quejas sobre formularios (lo enviado no se puede usar).
 complaint-body = No se pudo leer el formulario: { $error }
 complaint-export-format = El formato debe ser «csv» o «json», no { $value }

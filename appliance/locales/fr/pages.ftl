@@ -599,6 +599,10 @@ status-devices-neighbours-failed = La lecture de la table des voisins a échoué
 status-radio-no-ap = L’adaptateur Wi-Fi { $radio } ne peut pas être un point d’accès (son pilote n’a pas de mode AP) : non utilisé
 status-radio-usb-many = { $count } adaptateurs Wi-Fi USB peuvent être points d’accès ({ $radios }) : le boîtier utilise { $radio }, le premier par nom ; choisissez-en un autre avec wifi.interface
 status-fine-again = de nouveau en ordre
+note-wifi = Wi-Fi ({ $about })
+note-radio = Radio Wi-Fi
+note-recovery = Code de secours d’administration (à taper comme mot de passe ; valable une fois)
+note-https = Empreinte du certificat HTTPS (SHA-256)
 ## Réclamations sur les formulaires (ce qui a été envoyé est inutilisable).
 complaint-body = Le formulaire n’a pas pu être lu : { $error }
 complaint-export-format = Le format doit être « csv » ou « json », pas { $value }

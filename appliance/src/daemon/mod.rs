@@ -362,9 +362,13 @@ fn https_certificate(
         cert.fingerprint
     );
     if let Some(path) = &config.system.problems_file {
-        if let Err(e) =
-            crate::system::problems::set_note(path, crate::web::https::NOTE, &cert.fingerprint)
-        {
+        if let Err(e) = crate::system::problems::set_note_said(
+            path,
+            config.site.lang(),
+            crate::web::https::NOTE,
+            &[],
+            &cert.fingerprint,
+        ) {
             tracing::warn!(
                 "the HTTPS fingerprint was not written to {}: {e}",
                 path.display()
@@ -551,7 +555,11 @@ fn admin(
         fresh_live: Box::new(move || LiveState::new(&correlate, max_flows)),
         settings,
         config_file: config.source.clone(),
-        problems_file: config.system.problems_file.clone(),
+        problems_file: config
+            .system
+            .problems_file
+            .clone()
+            .map(|p| (p, config.site.lang())),
     })
 }
 

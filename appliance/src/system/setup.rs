@@ -399,7 +399,13 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
             .map(|n| problems::note_text(n, tr))
             .collect::<Vec<_>>()
             .join("; ");
-        if let Err(e) = problems::set_note(&opts.problems_file, "WiFi radio", &text) {
+        if let Err(e) = problems::set_note_said(
+            &opts.problems_file,
+            settings.language,
+            "note-radio",
+            &[],
+            &text,
+        ) {
             notes.push(format!(
                 "cannot note the WiFi radios in {} ({e})",
                 opts.problems_file.display()

@@ -344,8 +344,13 @@ impl Monitor {
                     message.as_ref().unwrap_or(&fine),
                     crate::i18n::Tr::new(self.opts.lang),
                 );
-                let label = format!("WiFi ({about})");
-                if let Err(e) = crate::system::problems::set_note(path, &label, &text) {
+                if let Err(e) = crate::system::problems::set_note_said(
+                    path,
+                    self.opts.lang,
+                    "note-wifi",
+                    &[("about", about)],
+                    &text,
+                ) {
                     tracing::debug!("note not written to {}: {e}", path.display());
                 }
             }

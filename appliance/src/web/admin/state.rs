@@ -52,8 +52,9 @@ pub struct AdminParts {
     pub settings: Arc<HistorySettings>,
     /// The config file, where settings changed here are saved.
     pub config_file: Option<PathBuf>,
-    /// The problems file, where the admin's recovery code is written (`system.problems_file`).
-    pub problems_file: Option<PathBuf>,
+    /// The problems file, where the admin's recovery code is written (`system.problems_file`),
+    /// and the language of its notes (`site.language`).
+    pub problems_file: Option<(PathBuf, crate::i18n::Lang)>,
 }
 
 impl Admin {
