@@ -665,4 +665,7 @@ fail-blocks-full = Die Sperrlisten enthalten schon { $count } Adressen (control.
 fail-nft = Sperren braucht nftables, und das ist fehlgeschlagen: { $error }
 fail-kill-gone = Die Verbindung steht nicht mehr in der Verbindungstabelle des Kernels (sie ist beendet)
 fail-kill-denied = Keine Erlaubnis, die Verbindungstabelle zu ändern (braucht CAP_NET_ADMIN): { $error }
+fail-kill-refused = Der Kernel hat das Löschen der Verbindung abgelehnt: { $error }
+fail-kill-io = Die Verbindungstabelle des Kernels antwortete nicht richtig: { $error }
+fail-internal = In der Box ist etwas schiefgegangen: { $error }
 fail-choose-on-off = Wähle an oder aus

@@ -677,4 +677,7 @@ fail-blocks-full = the block sets hold { $count } addresses already (control.max
 fail-nft = blocking needs nftables, which failed: { $error }
 fail-kill-gone = the connection is not in the kernel's table any more (it has ended)
 fail-kill-denied = not allowed to change the connection table (needs CAP_NET_ADMIN): { $error }
+fail-kill-refused = the kernel refused to delete the connection: { $error }
+fail-kill-io = talking to the kernel's connection table failed: { $error }
+fail-internal = something went wrong inside the appliance: { $error }
 fail-choose-on-off = choose on or off

@@ -665,4 +665,7 @@ fail-blocks-full = las listas de bloqueo ya contienen { $count } direcciones (co
 fail-nft = el bloqueo necesita nftables, que ha fallado: { $error }
 fail-kill-gone = la conexión ya no está en la tabla de conexiones del núcleo (ha terminado)
 fail-kill-denied = no hay permiso para cambiar la tabla de conexiones (necesita CAP_NET_ADMIN): { $error }
+fail-kill-refused = el núcleo se negó a borrar la conexión: { $error }
+fail-kill-io = falló la comunicación con la tabla de conexiones del núcleo: { $error }
+fail-internal = algo salió mal dentro del aparato: { $error }
 fail-choose-on-off = elige activado o desactivado

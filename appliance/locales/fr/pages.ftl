@@ -665,4 +665,7 @@ fail-blocks-full = les listes de blocage contiennent déjà { $count } adresses 
 fail-nft = le blocage a besoin de nftables, qui a échoué : { $error }
 fail-kill-gone = la connexion n’est plus dans la table des connexions du noyau (elle est terminée)
 fail-kill-denied = pas le droit de modifier la table des connexions (il faut CAP_NET_ADMIN) : { $error }
+fail-kill-refused = le noyau a refusé de supprimer la connexion : { $error }
+fail-kill-io = l’échange avec la table des connexions du noyau a échoué : { $error }
+fail-internal = quelque chose s’est mal passé dans le boîtier : { $error }
 fail-choose-on-off = choisissez activé ou désactivé

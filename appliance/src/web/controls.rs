@@ -179,9 +179,9 @@ async fn kill(State(app): State<AppState>, _admin: AdminWrite, Path(id): Path<St
 
 // ---- the admin page's forms
 
-/// A control's failure for the admin page, in the language of `tr`: the common ones from the
-/// catalogue (`fail-*`), the others (a value's own complaint, nftables' or the kernel's
-/// words) as they are.
+/// A control's failure for the admin page, in the language of `tr`: each from the catalogue
+/// (`fail-*`, a value's complaint `complaint-*`); nftables' or the kernel's own words are an
+/// argument, as they came.
 pub(crate) fn say(e: &ControlError, tr: Tr) -> String {
     match e {
         ControlError::Disabled => tr.t("fail-controls-off"),
@@ -205,7 +205,11 @@ pub(crate) fn say(e: &ControlError, tr: Tr) -> String {
             tr.t1("fail-kill-denied", "error", &io.to_string())
         }
         ControlError::BadRequest(c) => c.say(tr),
-        _ => e.to_string(),
+        ControlError::Kill(KillError::Refused(io)) => {
+            tr.t1("fail-kill-refused", "error", &io.to_string())
+        }
+        ControlError::Kill(KillError::Io(io)) => tr.t1("fail-kill-io", "error", &io.to_string()),
+        ControlError::Internal(e) => tr.t1("fail-internal", "error", e),
     }
 }
 

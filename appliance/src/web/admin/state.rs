@@ -121,7 +121,8 @@ impl SessionError {
     }
 
     /// For the admin page, in the language of `tr`: the common failures from the catalogue
-    /// (`fail-*`), the others (a value's own complaint, a database error) as they are.
+    /// (`fail-*`, a value's complaint `complaint-*`), the others (a database error) as they
+    /// are.
     pub(crate) fn say(&self, tr: Tr) -> String {
         let id = |n: i64| ("id", FluentValue::from(n.to_string()));
         match self {
@@ -149,6 +150,7 @@ impl SessionError {
                 tr.t1("fail-no-such-rule", "id", &n.to_string())
             }
             AdminError::BadRequest(c) => c.say(tr),
+            AdminError::Internal(e) => tr.t1("fail-internal", "error", e),
             AdminError::MarkLabel(e) => e.complaint().say(tr),
             AdminError::Nickname(_) | AdminError::NicknameLocked => {
                 crate::web::reasons::session(tr, self)
