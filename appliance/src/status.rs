@@ -160,45 +160,6 @@ impl StatusWords {
     pub fn english(&self) -> String {
         self.say(Tr::new(Lang::En))
     }
-
-    /// In the language of `tr` as HTML: the sentence escaped, and each of [`DETAILS`]'
-    /// arguments (another program's or the OS's own English words) in
-    /// `<code lang="en">`, so a reader (and the browser test) sees that only that part is
-    /// English.
-    pub fn html(&self, tr: Tr) -> String {
-        // Private-use marks stand in for the details while the sentence is said (a detail
-        // is never a selector's argument) and escaped, then each is put back marked up.
-        let mark = |i: usize| format!("\u{E000}{i}\u{E001}");
-        let details: Vec<(usize, &str)> = self
-            .args
-            .iter()
-            .enumerate()
-            .filter(|(_, (k, _))| DETAILS.contains(k))
-            .map(|(i, (_, v))| (i, v.as_str()))
-            .collect();
-        let said = tr.ta(
-            &format!("status-{}", self.id),
-            self.args.iter().enumerate().map(|(i, (k, v))| {
-                let v = if DETAILS.contains(k) {
-                    mark(i)
-                } else {
-                    v.clone()
-                };
-                (*k, fluent_bundle::FluentValue::from(v))
-            }),
-        );
-        let mut out = crate::web::page::html_escape(&said);
-        for (i, v) in details {
-            out = out.replace(
-                &mark(i),
-                &format!(
-                    "<code lang=\"en\">{}</code>",
-                    crate::web::page::html_escape(v)
-                ),
-            );
-        }
-        out
-    }
 }
 
 /// The arguments of [`StatusWords`] that are another program's or the OS's own words (an
@@ -681,7 +642,7 @@ mod tests {
                     assert!(said, "{lang} drops {v}: {text}");
                 }
                 // As HTML: escaped, and only an error's own words marked as English.
-                let html = words.html(Tr::new(lang));
+                let html = crate::web::page::status_html(words, Tr::new(lang));
                 assert_eq!(
                     html.matches("<code lang=\"en\">").count(),
                     usize::from(words.args.contains_key("error")),
@@ -711,7 +672,7 @@ mod tests {
         let w = &s.snapshot().warning_list[0];
         assert!(w.message.starts_with("the geo database /data/<geo>.mmdb"));
         assert_eq!(
-            w.words.html(Tr::new(Lang::De)),
+            crate::web::page::status_html(&w.words, Tr::new(Lang::De)),
             "Die Geo-Datenbank /data/&lt;geo&gt;.mmdb lässt sich nicht lesen (<code lang=\"en\">\
              No such file or directory (os error 2)</code>)."
         );

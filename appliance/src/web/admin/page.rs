@@ -54,7 +54,7 @@ pub(super) fn routes() -> Router<AppState> {
 /// One status warning as the page lists it.
 pub struct WarningRow {
     /// In the page's language, as HTML (escaped; an error's own English words in
-    /// `<code lang="en">`, see [`crate::status::StatusWords::html`]).
+    /// `<code lang="en">`, see [`crate::web::page::status_html`]).
     html: String,
 }
 
@@ -65,7 +65,7 @@ fn warning_rows(status: &crate::status::Status, tr: crate::i18n::Tr) -> Vec<Warn
         .warning_list
         .iter()
         .map(|w| WarningRow {
-            html: w.words.html(tr),
+            html: crate::web::page::status_html(&w.words, tr),
         })
         .collect()
 }

@@ -187,13 +187,13 @@ pub fn panel(w: &WifiStatus, tr: &Tr) -> WifiPanel {
                 .into_iter()
                 .map(|(k, v)| (k, FluentValue::from(v))),
         )),
-        // A private-use mark stands in for the detail while the sentence is escaped.
-        Some(Portal::Unreachable { why }) => {
-            esc(&tr.t1("adm-portal-unreachable", "why", "\u{E000}")).replace(
-                '\u{E000}',
-                &format!("<code lang=\"en\">{}</code>", esc(why)),
-            )
-        }
+        // Why is the OS's or the check's own words: marked as English.
+        Some(Portal::Unreachable { why }) => crate::web::page::said_html(
+            *tr,
+            "adm-portal-unreachable",
+            [("why", why.as_str())],
+            &["why"],
+        ),
     };
     WifiPanel {
         radio,
