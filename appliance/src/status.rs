@@ -414,7 +414,13 @@ mod tests {
         let w = |id, args: &[(&'static str, &str)]| {
             StatusWords::new(id, args.iter().map(|(k, v)| (*k, (*v).to_owned())))
         };
-        let room = [("associated", "15"), ("radio", "wlan0"), ("capacity", "15")];
+        let room = [
+            ("associated", "15"),
+            ("interface", "wlan0"),
+            ("driver", "brcmfmac"),
+            ("bus", "sdio"),
+            ("capacity", "15"),
+        ];
         vec![
             w("history-off", &[("dir", "/data"), ("error", "EROFS")]),
             w("history-failing", &[("error", "disk full")]),
@@ -423,10 +429,22 @@ mod tests {
                 &[("url", "udp://10.0.0.1:4739"), ("error", "refused")],
             ),
             w("wifi-monitor-off", &[("error", "EAGAIN")]),
-            w("wifi-radio-gone", &[("radio", "wlan1 (mt76x2u, USB)")]),
+            w(
+                "wifi-radio-gone",
+                &[
+                    ("interface", "wlan1"),
+                    ("driver", "mt76x2u"),
+                    ("bus", "usb"),
+                ],
+            ),
             w(
                 "wifi-ap-stopped",
-                &[("radio", "wlan0"), ("state", "COUNTRY_UPDATE")],
+                &[
+                    ("interface", "wlan0"),
+                    ("driver", "brcmfmac"),
+                    ("bus", "sdio"),
+                    ("state", "COUNTRY_UPDATE"),
+                ],
             ),
             w(
                 "wifi-ap-silent",
@@ -602,7 +620,14 @@ mod tests {
             ),
             w("devices-no-interface", &[("name", "wlan9")]),
             w("devices-neighbours-failed", &[("error", "ENOBUFS")]),
-            w("radio-no-ap", &[("radio", "wlan1 (rtl8xxxu, USB)")]),
+            w(
+                "radio-no-ap",
+                &[
+                    ("interface", "wlan1"),
+                    ("driver", "rtl8xxxu"),
+                    ("bus", "usb"),
+                ],
+            ),
             w("fine-again", &[]),
             w(
                 "radio-usb-many",
@@ -638,7 +663,7 @@ mod tests {
                 assert!(!text.contains('{'), "{lang}: {text}");
                 // Every argument is said (`kind` only chooses the words).
                 for (k, v) in &words.args {
-                    let said = text.contains(v.as_str()) || *k == "kind";
+                    let said = text.contains(v.as_str()) || ["kind", "bus"].contains(k);
                     assert!(said, "{lang} drops {v}: {text}");
                 }
                 // As HTML: escaped, and only an error's own words marked as English.

@@ -484,6 +484,18 @@ adm-refused = Abgelehnt: { $why }.
 adm-incomplete-form = Das Formular war unvollständig: Nichts wurde geändert.
 adm-failed = Das hat nicht geklappt: { $error }
 adm-restored = Sicherung wiederhergestellt.
+radio-name = { $bus ->
+        [unknown] { $interface }
+       *[other] { $interface } ({ $driver ->
+            [none] kein Treiber
+           *[other] { $driver }
+        }, { $bus ->
+            [usb] USB
+            [sdio] eingebaut (SDIO)
+            [pci] PCI
+           *[other] virtueller oder unbekannter Bus
+        })
+    }
 adm-wifi-chip = { $radio }, Chip { $chip }
 adm-wifi-gone = { $radio }: weg (ausgesteckt oder Treiber gestoppt)
 adm-ap-running = läuft (hostapd: ENABLED)
@@ -516,11 +528,11 @@ status-history-off = Der Verlauf wird nicht gespeichert (data.dir { $dir }): { $
 status-history-failing = Der Verlauf wird nicht gespeichert: Die Datenbank lässt sich nicht schreiben ({ $error }). Die Box versucht es alle 2 s erneut; solange die Warteschlange voll ist, geht neuer Verlauf verloren (Zähler „history“). DNS und die Live-Ansichten laufen weiter.
 status-export-unreachable = IPFIX-Collector { $url } nicht erreichbar ({ $error }); Flow-Datensätze für ihn werden verworfen, bis er antwortet.
 status-wifi-monitor-off = Die WLAN-Überwachung konnte nicht starten: { $error }
-status-wifi-radio-gone = Das WLAN-Funkmodul { $radio } ist weg (abgezogen, oder sein Treiber läuft nicht mehr): Geräte können nicht ins WLAN, bis es wieder da ist. Stecke es wieder ein und starte die Box neu. Alles andere läuft weiter.
-status-wifi-ap-stopped = Der Zugangspunkt auf { $radio } läuft nicht (hostapd meldet den Zustand { $state }): Das Funkmodul lehnt vielleicht das Land (wifi.country) oder den Kanal ab; siehe /run/hostapd.log
+status-wifi-radio-gone = Das WLAN-Funkmodul { radio-name } ist weg (abgezogen, oder sein Treiber läuft nicht mehr): Geräte können nicht ins WLAN, bis es wieder da ist. Stecke es wieder ein und starte die Box neu. Alles andere läuft weiter.
+status-wifi-ap-stopped = Der Zugangspunkt auf { radio-name } läuft nicht (hostapd meldet den Zustand { $state }): Das Funkmodul lehnt vielleicht das Land (wifi.country) oder den Kanal ab; siehe /run/hostapd.log
 status-wifi-ap-silent = hostapd antwortet nicht für { $interface } ({ $error }): Der Zugangspunkt läuft vielleicht nicht; siehe /run/hostapd.log
-status-wifi-room-full = Der Raum ist voll: { $associated } Geräte auf { $radio }, das etwa { $capacity } aufnimmt; ein weiteres Gerät kommt vielleicht nicht hinein (ein USB-WLAN-Adapter nimmt mehr auf, siehe README).
-status-wifi-room-nearly = Der Raum ist fast voll: { $associated } Geräte auf { $radio }, das etwa { $capacity } aufnimmt.
+status-wifi-room-full = Der Raum ist voll: { $associated } Geräte auf { radio-name }, das etwa { $capacity } aufnimmt; ein weiteres Gerät kommt vielleicht nicht hinein (ein USB-WLAN-Adapter nimmt mehr auf, siehe README).
+status-wifi-room-nearly = Der Raum ist fast voll: { $associated } Geräte auf { radio-name }, das etwa { $capacity } aufnimmt.
 status-uplink-wrong-key = Das WLAN „{ $ssid }“ der Internetanbindung hat das Passwort abgelehnt: Prüfe uplink.wifi_passphrase in der Einstellungsdatei (der Zugangspunkt läuft weiter).
 status-uplink-not-found = Das WLAN „{ $ssid }“ der Internetanbindung ist nicht in Reichweite (kein Zugangspunkt mit diesem Namen antwortet): Prüfe uplink.wifi_ssid oder stelle die Box näher heran.
 status-uplink-conn-failed = Das WLAN „{ $ssid }“ der Internetanbindung hat die Box nicht hineingelassen (sein Zugangspunkt antwortete nicht mehr; mit WPA3 kann auch ein falsches uplink.wifi_passphrase so aussehen); neuer Versuch läuft.
@@ -596,7 +608,7 @@ status-devices-leases-unreadable = Gerätenamen aus DHCP werden nicht gezeigt: D
 status-devices-leases-too-big = Die DHCP-Zuteilungsdatei { $file } wird ignoriert: Sie hat { $size } Bytes, mehr als die { $max }, die gelesen werden.
 status-devices-no-interface = devices.interfaces nennt { $name }, aber diese Netzwerkschnittstelle gibt es nicht: Geräte darauf werden nicht gesehen.
 status-devices-neighbours-failed = Das Lesen der Nachbartabelle ist gescheitert ({ $error }): Neue Geräte fehlen vielleicht eine Weile.
-status-radio-no-ap = Der WLAN-Adapter { $radio } kann kein Zugangspunkt sein (sein Treiber kennt keinen AP-Modus): nicht benutzt.
+status-radio-no-ap = Der WLAN-Adapter { radio-name } kann kein Zugangspunkt sein (sein Treiber kennt keinen AP-Modus): nicht benutzt.
 status-radio-usb-many = { $count } USB-WLAN-Adapter können Zugangspunkt sein ({ $radios }): Die Box nimmt { $radio }, den ersten nach Namen; wähle mit wifi.interface einen anderen.
 status-fine-again = wieder in Ordnung
 note-wifi = WLAN ({ $about })

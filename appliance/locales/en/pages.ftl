@@ -484,6 +484,20 @@ adm-refused = Refused: { $why }.
 adm-incomplete-form = The form was incomplete: nothing changed.
 adm-failed = That did not work: { $error }
 adm-restored = Backup restored.
+# A WiFi radio: its interface, driver and bus ($bus: usb, sdio, pci, other; unknown: only
+# the interface is known; $driver "none": no driver). Inside the radio messages.
+radio-name = { $bus ->
+        [unknown] { $interface }
+       *[other] { $interface } ({ $driver ->
+            [none] no driver
+           *[other] { $driver }
+        }, { $bus ->
+            [usb] USB
+            [sdio] on-board (SDIO)
+            [pci] PCI
+           *[other] virtual or unknown bus
+        })
+    }
 adm-wifi-chip = { $radio }, chip { $chip }
 adm-wifi-gone = { $radio }: gone (unplugged, or its driver stopped)
 adm-ap-running = running (hostapd: ENABLED)
@@ -521,11 +535,11 @@ status-history-off = history is not being saved (data.dir { $dir }): { $error }
 status-history-failing = history is not being saved: the database cannot be written ({ $error }); retrying every 2 s, new history is dropped while the queue is full ("history" counters); DNS and the live views keep working
 status-export-unreachable = IPFIX collector { $url } unreachable ({ $error }); flow records to it are dropped until it answers
 status-wifi-monitor-off = the WiFi monitor could not start: { $error }
-status-wifi-radio-gone = the WiFi radio { $radio } is gone (unplugged, or its driver stopped): devices cannot join until it is back; plug it in again and restart the appliance. Everything else keeps running
-status-wifi-ap-stopped = the access point on { $radio } is not running (hostapd's state is { $state }): the radio may refuse the country (wifi.country) or the channel; see /run/hostapd.log
+status-wifi-radio-gone = the WiFi radio { radio-name } is gone (unplugged, or its driver stopped): devices cannot join until it is back; plug it in again and restart the appliance. Everything else keeps running
+status-wifi-ap-stopped = the access point on { radio-name } is not running (hostapd's state is { $state }): the radio may refuse the country (wifi.country) or the channel; see /run/hostapd.log
 status-wifi-ap-silent = hostapd does not answer for { $interface } ({ $error }): the access point may not be running; see /run/hostapd.log
-status-wifi-room-full = the room is full: { $associated } devices on { $radio }, which admits about { $capacity }; another device may not get on (a USB WiFi adapter admits more, see the README)
-status-wifi-room-nearly = the room is nearly full: { $associated } devices on { $radio }, which admits about { $capacity }
+status-wifi-room-full = the room is full: { $associated } devices on { radio-name }, which admits about { $capacity }; another device may not get on (a USB WiFi adapter admits more, see the README)
+status-wifi-room-nearly = the room is nearly full: { $associated } devices on { radio-name }, which admits about { $capacity }
 status-uplink-wrong-key = the uplink WiFi network "{ $ssid }" refused the passphrase: check uplink.wifi_passphrase in the settings file (the access point keeps running)
 status-uplink-not-found = the uplink WiFi network "{ $ssid }" is not in range (no access point with that name answers): check uplink.wifi_ssid, or move the appliance closer
 status-uplink-conn-failed = the uplink WiFi network "{ $ssid }" did not let the appliance join (its access point stopped answering; with WPA3 a wrong uplink.wifi_passphrase can look like this too); trying again
@@ -604,7 +618,7 @@ status-devices-leases-too-big = the DHCP lease file { $file } is ignored: it has
 status-devices-no-interface = devices.interfaces names { $name }, but there is no such network interface: devices on it are not seen
 status-devices-neighbours-failed = reading the neighbour table failed ({ $error }): new devices may be missed for a while
 # What `whereflow setup` found about the WiFi radios (system.notes).
-status-radio-no-ap = the WiFi adapter { $radio } cannot be an access point (its driver has no AP mode): not used
+status-radio-no-ap = the WiFi adapter { radio-name } cannot be an access point (its driver has no AP mode): not used
 status-radio-usb-many = { $count } USB WiFi adapters can be access points ({ $radios }): using { $radio }, the first by name; set wifi.interface to choose another
 # What the problems file's note says when a WiFi condition has passed.
 status-fine-again = fine again

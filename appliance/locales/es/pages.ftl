@@ -484,6 +484,18 @@ adm-refused = Rechazado: { $why }.
 adm-incomplete-form = El formulario estaba incompleto: no ha cambiado nada.
 adm-failed = No ha funcionado: { $error }
 adm-restored = Copia restaurada.
+radio-name = { $bus ->
+        [unknown] { $interface }
+       *[other] { $interface } ({ $driver ->
+            [none] sin controlador
+           *[other] { $driver }
+        }, { $bus ->
+            [usb] USB
+            [sdio] integrada (SDIO)
+            [pci] PCI
+           *[other] bus virtual o desconocido
+        })
+    }
 adm-wifi-chip = { $radio }, chip { $chip }
 adm-wifi-gone = { $radio }: desaparecido (desenchufado, o su controlador se detuvo)
 adm-ap-running = en marcha (hostapd: ENABLED)
@@ -516,11 +528,11 @@ status-history-off = El historial no se está guardando (data.dir { $dir }): { $
 status-history-failing = El historial no se está guardando: no se puede escribir en la base de datos ({ $error }); se reintenta cada 2 s y el historial nuevo se pierde mientras la cola está llena (contadores «history»); el DNS y las vistas en directo siguen funcionando
 status-export-unreachable = Colector IPFIX { $url } inalcanzable ({ $error }); los registros de flujos destinados a él se descartan hasta que responda
 status-wifi-monitor-off = La vigilancia de la wifi no pudo arrancar: { $error }
-status-wifi-radio-gone = La radio wifi { $radio } ha desaparecido (desenchufada, o su controlador se detuvo): los dispositivos no pueden conectarse hasta que vuelva; enchúfala de nuevo y reinicia el aparato. Todo lo demás sigue funcionando
-status-wifi-ap-stopped = El punto de acceso en { $radio } no está funcionando (estado de hostapd: { $state }): puede que la radio rechace el país (wifi.country) o el canal; mira /run/hostapd.log
+status-wifi-radio-gone = La radio wifi { radio-name } ha desaparecido (desenchufada, o su controlador se detuvo): los dispositivos no pueden conectarse hasta que vuelva; enchúfala de nuevo y reinicia el aparato. Todo lo demás sigue funcionando
+status-wifi-ap-stopped = El punto de acceso en { radio-name } no está funcionando (estado de hostapd: { $state }): puede que la radio rechace el país (wifi.country) o el canal; mira /run/hostapd.log
 status-wifi-ap-silent = hostapd no responde para { $interface } ({ $error }): puede que el punto de acceso no esté funcionando; mira /run/hostapd.log
-status-wifi-room-full = El aula está llena: { $associated } dispositivos en { $radio }, que admite unos { $capacity }; puede que otro dispositivo no consiga entrar (un adaptador wifi USB admite más, mira el README)
-status-wifi-room-nearly = El aula está casi llena: { $associated } dispositivos en { $radio }, que admite unos { $capacity }
+status-wifi-room-full = El aula está llena: { $associated } dispositivos en { radio-name }, que admite unos { $capacity }; puede que otro dispositivo no consiga entrar (un adaptador wifi USB admite más, mira el README)
+status-wifi-room-nearly = El aula está casi llena: { $associated } dispositivos en { radio-name }, que admite unos { $capacity }
 status-uplink-wrong-key = La red wifi del enlace de subida «{ $ssid }» rechazó la contraseña: revisa uplink.wifi_passphrase en el archivo de ajustes (el punto de acceso sigue funcionando)
 status-uplink-not-found = La red wifi del enlace de subida «{ $ssid }» no está al alcance (no responde ningún punto de acceso con ese nombre): revisa uplink.wifi_ssid o acerca el aparato
 status-uplink-conn-failed = La red wifi del enlace de subida «{ $ssid }» no dejó entrar al aparato (su punto de acceso dejó de responder; con WPA3 una uplink.wifi_passphrase equivocada también puede verse así); se vuelve a intentar
@@ -596,7 +608,7 @@ status-devices-leases-unreadable = Los nombres de dispositivo de DHCP no se mues
 status-devices-leases-too-big = Se ignora el archivo de concesiones DHCP { $file }: tiene { $size } bytes, más de los { $max } que se leen
 status-devices-no-interface = devices.interfaces nombra { $name }, pero esa interfaz de red no existe: los dispositivos en ella no se ven
 status-devices-neighbours-failed = Falló la lectura de la tabla de vecinos ({ $error }): puede que falten dispositivos nuevos un rato
-status-radio-no-ap = El adaptador wifi { $radio } no puede ser punto de acceso (su controlador no tiene modo AP): no se usa
+status-radio-no-ap = El adaptador wifi { radio-name } no puede ser punto de acceso (su controlador no tiene modo AP): no se usa
 status-radio-usb-many = { $count } adaptadores wifi USB pueden ser punto de acceso ({ $radios }): el aparato usa { $radio }, el primero por nombre; elige otro con wifi.interface
 status-fine-again = todo bien de nuevo
 note-wifi = Wifi ({ $about })

@@ -484,6 +484,18 @@ adm-refused = Refusé : { $why }.
 adm-incomplete-form = Le formulaire était incomplet : rien n’a changé.
 adm-failed = Cela n’a pas fonctionné : { $error }
 adm-restored = Sauvegarde restaurée.
+radio-name = { $bus ->
+        [unknown] { $interface }
+       *[other] { $interface } ({ $driver ->
+            [none] aucun pilote
+           *[other] { $driver }
+        }, { $bus ->
+            [usb] USB
+            [sdio] intégrée (SDIO)
+            [pci] PCI
+           *[other] bus virtuel ou inconnu
+        })
+    }
 adm-wifi-chip = { $radio }, puce { $chip }
 adm-wifi-gone = { $radio } : disparu (débranché, ou son pilote s’est arrêté)
 adm-ap-running = en marche (hostapd : ENABLED)
@@ -516,11 +528,11 @@ status-history-off = L’historique n’est pas enregistré (data.dir { $dir }) 
 status-history-failing = L’historique n’est pas enregistré : la base de données ne peut pas être écrite ({ $error }) ; nouvel essai toutes les 2 s, le nouvel historique est perdu tant que la file d’attente est pleine (compteurs « history ») ; le DNS et les vues en direct continuent de fonctionner
 status-export-unreachable = Collecteur IPFIX { $url } injoignable ({ $error }) ; les enregistrements de flux qui lui sont destinés sont perdus jusqu’à ce qu’il réponde
 status-wifi-monitor-off = La surveillance du Wi-Fi n’a pas pu démarrer : { $error }
-status-wifi-radio-gone = La radio Wi-Fi { $radio } a disparu (débranchée, ou son pilote s’est arrêté) : les appareils ne peuvent pas se connecter tant qu’elle n’est pas revenue ; rebranchez-la et redémarrez le boîtier. Tout le reste continue de fonctionner
-status-wifi-ap-stopped = Le point d’accès sur { $radio } ne fonctionne pas (état de hostapd : { $state }) : la radio refuse peut-être le pays (wifi.country) ou le canal ; voir /run/hostapd.log
+status-wifi-radio-gone = La radio Wi-Fi { radio-name } a disparu (débranchée, ou son pilote s’est arrêté) : les appareils ne peuvent pas se connecter tant qu’elle n’est pas revenue ; rebranchez-la et redémarrez le boîtier. Tout le reste continue de fonctionner
+status-wifi-ap-stopped = Le point d’accès sur { radio-name } ne fonctionne pas (état de hostapd : { $state }) : la radio refuse peut-être le pays (wifi.country) ou le canal ; voir /run/hostapd.log
 status-wifi-ap-silent = hostapd ne répond pas pour { $interface } ({ $error }) : le point d’accès ne fonctionne peut-être pas ; voir /run/hostapd.log
-status-wifi-room-full = La salle est pleine : { $associated } appareils sur { $radio }, qui en accepte environ { $capacity } ; un appareil de plus risque de ne pas pouvoir se connecter (un adaptateur Wi-Fi USB en accepte davantage, voir le README)
-status-wifi-room-nearly = La salle est presque pleine : { $associated } appareils sur { $radio }, qui en accepte environ { $capacity }
+status-wifi-room-full = La salle est pleine : { $associated } appareils sur { radio-name }, qui en accepte environ { $capacity } ; un appareil de plus risque de ne pas pouvoir se connecter (un adaptateur Wi-Fi USB en accepte davantage, voir le README)
+status-wifi-room-nearly = La salle est presque pleine : { $associated } appareils sur { radio-name }, qui en accepte environ { $capacity }
 status-uplink-wrong-key = Le réseau Wi-Fi de la liaison montante « { $ssid } » a refusé la phrase secrète : vérifiez uplink.wifi_passphrase dans le fichier de réglages (le point d’accès continue de fonctionner)
 status-uplink-not-found = Le réseau Wi-Fi de la liaison montante « { $ssid } » est hors de portée (aucun point d’accès de ce nom ne répond) : vérifiez uplink.wifi_ssid, ou rapprochez le boîtier
 status-uplink-conn-failed = Le réseau Wi-Fi de la liaison montante « { $ssid } » n’a pas laissé entrer le boîtier (son point d’accès a cessé de répondre ; avec WPA3, une uplink.wifi_passphrase erronée peut aussi donner cela) ; nouvel essai en cours
@@ -596,7 +608,7 @@ status-devices-leases-unreadable = Les noms d’appareils venant du DHCP ne sont
 status-devices-leases-too-big = Le fichier des baux DHCP { $file } est ignoré : il fait { $size } octets, plus que les { $max } lus
 status-devices-no-interface = devices.interfaces nomme { $name }, mais cette interface réseau n’existe pas : les appareils qui s’y trouvent ne sont pas vus
 status-devices-neighbours-failed = La lecture de la table des voisins a échoué ({ $error }) : de nouveaux appareils peuvent manquer un moment
-status-radio-no-ap = L’adaptateur Wi-Fi { $radio } ne peut pas être un point d’accès (son pilote n’a pas de mode AP) : non utilisé
+status-radio-no-ap = L’adaptateur Wi-Fi { radio-name } ne peut pas être un point d’accès (son pilote n’a pas de mode AP) : non utilisé
 status-radio-usb-many = { $count } adaptateurs Wi-Fi USB peuvent être points d’accès ({ $radios }) : le boîtier utilise { $radio }, le premier par nom ; choisissez-en un autre avec wifi.interface
 status-fine-again = de nouveau en ordre
 note-wifi = Wi-Fi ({ $about })

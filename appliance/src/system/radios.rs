@@ -207,7 +207,7 @@ pub fn choose(
         if !c.ap_capable() {
             notes.push(StatusWords::new(
                 "radio-no-ap",
-                [("radio", describe(&c.radio))],
+                name_args("", Some(&c.radio)),
             ));
         }
     }
@@ -269,7 +269,7 @@ pub fn choose(
 /// The notes [`choose`] gives, with their arguments: what the daemon accepts from
 /// `system.notes` (the runtime file names them by id, the daemon needs them as its own).
 pub const NOTES: [(&str, &[&str]); 2] = [
-    ("radio-no-ap", &["radio"]),
+    ("radio-no-ap", &["interface", "driver", "bus"]),
     ("radio-usb-many", &["count", "radios", "radio"]),
 ];
 
@@ -297,6 +297,32 @@ fn names<'a>(c: impl Iterator<Item = &'a Candidate>) -> String {
 }
 
 /// For people: "wlan1 (mt76x2u, USB)".
+/// A radio (or, `None`, only its interface) as the arguments of the catalogues' `radio-name`
+/// (`interface`, `driver`, `bus`: `usb`, `sdio`, `pci`, `other`, `unknown` when nothing but
+/// the interface is known), which says it as [`describe`] does in English.
+pub fn name_args(interface: &str, r: Option<&Radio>) -> [(&'static str, String); 3] {
+    let bus = match r.map(|r| r.bus) {
+        Some(Bus::Usb) => "usb",
+        Some(Bus::Sdio) => "sdio",
+        Some(Bus::Pci) => "pci",
+        Some(Bus::Other) => "other",
+        None => "unknown",
+    };
+    [
+        (
+            "interface",
+            r.map_or(interface, |r| r.interface.as_str()).to_owned(),
+        ),
+        (
+            "driver",
+            r.and_then(|r| r.driver.clone())
+                .unwrap_or_else(|| "none".into()),
+        ),
+        ("bus", bus.to_owned()),
+    ]
+}
+
+/// A radio for the log and the console: `wlan1 (mt76x2u, USB)`.
 pub fn describe(r: &Radio) -> String {
     format!(
         "{} ({}, {})",

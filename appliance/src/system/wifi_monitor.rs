@@ -137,14 +137,13 @@ pub fn assess(
     last_radio: Option<&Radio>,
 ) -> (WifiStatus, Vec<(&'static str, Option<StatusWords>)>) {
     let radio = look.radio.clone().or_else(|| last_radio.cloned());
-    let name = radio
-        .as_ref()
-        .map_or_else(|| interface.to_owned(), radios::describe);
+    // The radio as words (`radio-name`): said in each reader's language.
+    let name = radios::name_args(interface, radio.as_ref());
     let mut conditions: Vec<(&'static str, Option<StatusWords>)> = Vec::new();
     let present = look.radio.is_some();
     conditions.push((
         "wifi-radio",
-        (!present).then(|| StatusWords::new("wifi-radio-gone", [("radio", name.clone())])),
+        (!present).then(|| StatusWords::new("wifi-radio-gone", name.clone())),
     ));
     let hostapd_state = look.hostapd.as_ref().ok().cloned();
     conditions.push((
@@ -154,7 +153,7 @@ pub fn assess(
             Ok(s) if s == "ENABLED" => None,
             Ok(s) => Some(StatusWords::new(
                 "wifi-ap-stopped",
-                [("radio", name.clone()), ("state", s.clone())],
+                name.iter().cloned().chain([("state", s.clone())]),
             )),
             Err(why) => Some(StatusWords::new(
                 "wifi-ap-silent",
@@ -182,11 +181,10 @@ pub fn assess(
                 } else {
                     "wifi-room-nearly"
                 },
-                [
+                name.iter().cloned().chain([
                     ("associated", n.to_string()),
-                    ("radio", name.clone()),
                     ("capacity", c.stations.to_string()),
-                ],
+                ]),
             )),
             _ => None,
         },

@@ -107,10 +107,12 @@ pub fn panel_with_devices(app: &AppState, w: &WifiStatus, tr: &Tr) -> WifiPanel 
 pub fn panel(w: &WifiStatus, tr: &Tr) -> WifiPanel {
     let n = |v: u64| FluentValue::from(tr.num(v));
     let txt = |v: &str| FluentValue::from(v.to_owned());
-    let mut radio = w
-        .radio
-        .as_ref()
-        .map_or_else(|| w.interface.clone(), radios::describe);
+    let mut radio = tr.ta(
+        "radio-name",
+        radios::name_args(&w.interface, w.radio.as_ref())
+            .into_iter()
+            .map(|(k, v)| (k, FluentValue::from(v))),
+    );
     if let Some(chip) = w.radio.as_ref().and_then(|r| r.chip.as_deref()) {
         radio = tr.ta(
             "adm-wifi-chip",
