@@ -83,9 +83,9 @@ pub(crate) enum SessionError {
     /// History is not being saved (the store could not be opened).
     #[error("history is not being saved on this appliance (see /api/v1/status)")]
     NoHistory,
-    /// A value given is not acceptable.
+    /// A value given is not acceptable (said in the reader's language on the pages).
     #[error("{0}")]
-    BadRequest(String),
+    BadRequest(crate::i18n::Complaint),
     /// The store refused.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -249,14 +249,16 @@ fn session_name(name: Option<&str>) -> Result<String, SessionError> {
         ));
     }
     if name.chars().count() > MAX_SESSION_NAME {
-        return Err(SessionError::BadRequest(format!(
-            "name: at most {MAX_SESSION_NAME} characters"
+        return Err(SessionError::BadRequest(crate::i18n::Complaint::new(
+            "session-name-long",
+            [("max", MAX_SESSION_NAME.to_string())],
         )));
     }
     if name.chars().any(char::is_control) {
-        return Err(SessionError::BadRequest(
-            "name: no control characters".into(),
-        ));
+        return Err(SessionError::BadRequest(crate::i18n::Complaint::new(
+            "session-name-control",
+            [],
+        )));
     }
     Ok(name.to_owned())
 }

@@ -162,23 +162,23 @@ impl StatusWords {
     }
 }
 
-/// One warning of `/api/v1/status`: its English message, and its words when the place that
-/// raised it gave them (`None`: English only, as the technical warnings of the stages).
+/// The arguments of [`StatusWords`] that are another program's or the OS's own words (an
+/// error's text), not names: said as they came, marked as English on the pages.
+pub const DETAILS: [&str; 1] = ["error"];
+
+/// One warning of `/api/v1/status`: its English message and its catalogue words.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Warning {
     /// In English.
     pub message: String,
     /// As a catalogue message.
-    pub words: Option<StatusWords>,
+    pub words: StatusWords,
 }
 
 impl Warning {
-    /// In the language of `tr` when it has words, else in English.
+    /// In the language of `tr`.
     pub fn say(&self, tr: Tr) -> String {
-        match &self.words {
-            Some(w) => w.say(tr),
-            None => self.message.clone(),
-        }
+        self.words.say(tr)
     }
 }
 
@@ -186,7 +186,7 @@ impl From<StatusWords> for Warning {
     fn from(words: StatusWords) -> Self {
         Warning {
             message: words.english(),
-            words: Some(words),
+            words,
         }
     }
 }
@@ -328,16 +328,8 @@ impl Status {
         bump(&self.dns_answers.0[result as usize]);
     }
 
-    /// Record a warning for the API (kept once; at most 100 kept).
-    pub fn warn(&self, message: impl Into<String>) {
-        self.add_warning(Warning {
-            message: message.into(),
-            words: None,
-        });
-    }
-
-    /// Record a warning with its catalogue words (kept once; at most 100 kept).
-    pub fn warn_words(&self, words: StatusWords) {
+    /// Record a warning for the API with its catalogue words (kept once; at most 100 kept).
+    pub fn warn(&self, words: StatusWords) {
         self.add_warning(words.into());
     }
 
@@ -356,7 +348,7 @@ impl Status {
         let mut c = self.conditions.lock();
         match words {
             Some(w) => {
-                if c.get(about).and_then(|c| c.words.as_ref()) != Some(&w) {
+                if c.get(about).map(|c| &c.words) != Some(&w) {
                     let w = Warning::from(w);
                     tracing::warn!("{}", w.message);
                     c.insert(about, w);
@@ -407,13 +399,14 @@ mod tests {
     #[test]
     fn a_condition_is_listed_until_cleared() {
         let s = Status::default();
-        s.warn("kept");
+        s.warn(StatusWords::new("conntrack-disabled", []));
         let words = || StatusWords::new("history-failing", [("error", "disk full".into())]);
         s.set_condition("history", Some(words()));
         s.set_condition("history", Some(words()));
-        assert_eq!(s.snapshot().warnings, ["kept", &words().english()]);
+        let kept = StatusWords::new("conntrack-disabled", []).english();
+        assert_eq!(s.snapshot().warnings, [kept.clone(), words().english()]);
         s.set_condition("history", None);
-        assert_eq!(s.snapshot().warnings, ["kept"]);
+        assert_eq!(s.snapshot().warnings, [kept]);
     }
 
     /// Every status message with the arguments its producer gives.
@@ -421,7 +414,13 @@ mod tests {
         let w = |id, args: &[(&'static str, &str)]| {
             StatusWords::new(id, args.iter().map(|(k, v)| (*k, (*v).to_owned())))
         };
-        let room = [("associated", "15"), ("radio", "wlan0"), ("capacity", "15")];
+        let room = [
+            ("associated", "15"),
+            ("interface", "wlan0"),
+            ("driver", "brcmfmac"),
+            ("bus", "sdio"),
+            ("capacity", "15"),
+        ];
         vec![
             w("history-off", &[("dir", "/data"), ("error", "EROFS")]),
             w("history-failing", &[("error", "disk full")]),
@@ -430,10 +429,22 @@ mod tests {
                 &[("url", "udp://10.0.0.1:4739"), ("error", "refused")],
             ),
             w("wifi-monitor-off", &[("error", "EAGAIN")]),
-            w("wifi-radio-gone", &[("radio", "wlan1 (mt76x2u, USB)")]),
+            w(
+                "wifi-radio-gone",
+                &[
+                    ("interface", "wlan1"),
+                    ("driver", "mt76x2u"),
+                    ("bus", "usb"),
+                ],
+            ),
             w(
                 "wifi-ap-stopped",
-                &[("radio", "wlan0"), ("state", "COUNTRY_UPDATE")],
+                &[
+                    ("interface", "wlan0"),
+                    ("driver", "brcmfmac"),
+                    ("bus", "sdio"),
+                    ("state", "COUNTRY_UPDATE"),
+                ],
             ),
             w(
                 "wifi-ap-silent",
@@ -451,7 +462,12 @@ mod tests {
             w("uplink-disconnected", &[("ssid", "School")]),
             w(
                 "uplink-portal",
-                &[("uplink", "wlan0"), ("answer", "a redirect")],
+                &[
+                    ("uplink", "wlan0"),
+                    ("kind", "redirect"),
+                    ("code", "302"),
+                    ("to", "http://login.school/"),
+                ],
             ),
             w(
                 "uplink-wpa-silent",
@@ -470,6 +486,157 @@ mod tests {
                 &[("file", "/boot/whereflow-problems.txt")],
             ),
             w("setup-network", &[("ssid", "whereflow-setup")]),
+            w("admin-off", &[("error", "out of memory")]),
+            w(
+                "admin-plain-kept",
+                &[
+                    ("file", "/etc/whereflow.toml"),
+                    ("hash_file", "/data/admin-hash"),
+                    ("error", "EROFS"),
+                ],
+            ),
+            w(
+                "admin-hash-bad",
+                &[("file", "/data/admin-hash"), ("error", "bad PHC")],
+            ),
+            w(
+                "admin-hash-unsaved",
+                &[("file", "/data/admin-hash"), ("error", "EROFS")],
+            ),
+            w("conntrack-disabled", &[]),
+            w("conntrack-not-started", &[("error", "EPERM")]),
+            w("devices-not-started", &[("error", "EAGAIN")]),
+            w("detect-neighbours-unreadable", &[("error", "EPERM")]),
+            w("detect-arp-unreadable", &[("error", "EPERM")]),
+            w("detect-lan-thread", &[("error", "EAGAIN")]),
+            w("detect-nflog-unreadable", &[("error", "EPERM")]),
+            w("detect-nflog-thread", &[("error", "EAGAIN")]),
+            w("controls-saved-unreadable", &[("error", "bad JSON")]),
+            w(
+                "controls-table-left",
+                &[("table", "inet whereflow"), ("error", "EPERM")],
+            ),
+            w(
+                "controls-not-enforced",
+                &[("count", "3"), ("error", "EPERM")],
+            ),
+            w("controls-unsaved", &[("error", "ENOSPC")]),
+            w("dns-no-upstreams", &[]),
+            w(
+                "dns-cert-refused",
+                &[
+                    ("upstream", "tls://9.9.9.9@dns.quad9.net"),
+                    ("name", "dns.quad9.net"),
+                    ("error", "expired"),
+                ],
+            ),
+            w("conntrack-dump-slow", &[]),
+            w("conntrack-dump-request", &[("error", "ENOBUFS")]),
+            w("conntrack-dump-denied", &[("error", "EPERM")]),
+            w("conntrack-dump-failed", &[("error", "EINVAL")]),
+            w("conntrack-full", &[("max", "50000")]),
+            w("conntrack-skipped", &[("error", "short attribute")]),
+            w(
+                "conntrack-small-buffer",
+                &[("wanted", "8388608"), ("got", "212992"), ("error", "EPERM")],
+            ),
+            w(
+                "sysctl-unreadable",
+                &[
+                    ("knob", "nf_conntrack_acct"),
+                    ("file", "/proc/sys/net/netfilter/nf_conntrack_acct"),
+                    ("error", "ENOENT"),
+                ],
+            ),
+            w(
+                "sysctl-was-off",
+                &[
+                    ("knob", "nf_conntrack_timestamp"),
+                    ("key", "net.netfilter.nf_conntrack_timestamp"),
+                    ("value", "0"),
+                ],
+            ),
+            w(
+                "sysctl-unset",
+                &[
+                    ("knob", "nf_conntrack_events"),
+                    ("key", "net.netfilter.nf_conntrack_events"),
+                    ("value", "0"),
+                    ("error", "EACCES"),
+                ],
+            ),
+            w(
+                "sysctl-off",
+                &[
+                    ("knob", "nf_conntrack_acct"),
+                    ("key", "net.netfilter.nf_conntrack_acct"),
+                    ("value", "0"),
+                ],
+            ),
+            w("history-over-cap", &[("max_mb", "512")]),
+            w("domains-unusable", &[("error", "bad list")]),
+            w("geo-none", &[]),
+            w("asn-none", &[]),
+            w("db-directory", &[("kind", "geo"), ("file", "/data/geo")]),
+            w(
+                "db-unreadable",
+                &[
+                    ("kind", "as"),
+                    ("file", "/data/asn.mmdb"),
+                    ("error", "ENOENT"),
+                ],
+            ),
+            w(
+                "db-invalid",
+                &[
+                    ("kind", "geo"),
+                    ("file", "/data/geo.mmdb"),
+                    ("error", "bad"),
+                ],
+            ),
+            w(
+                "db-wrong-kind",
+                &[
+                    ("kind", "as"),
+                    ("file", "/data/x.mmdb"),
+                    ("type", "DBIP-City"),
+                ],
+            ),
+            w("devices-neighbours-unreadable", &[("error", "EPERM")]),
+            w(
+                "devices-leases-unreadable",
+                &[
+                    ("file", "/var/lib/misc/dnsmasq.leases"),
+                    ("error", "EACCES"),
+                ],
+            ),
+            w(
+                "devices-leases-too-big",
+                &[
+                    ("file", "/var/lib/misc/dnsmasq.leases"),
+                    ("size", "9000000"),
+                    ("max", "4194304"),
+                ],
+            ),
+            w("devices-no-interface", &[("name", "wlan9")]),
+            w("devices-neighbours-failed", &[("error", "ENOBUFS")]),
+            w(
+                "radio-no-ap",
+                &[
+                    ("interface", "wlan1"),
+                    ("driver", "rtl8xxxu"),
+                    ("bus", "usb"),
+                ],
+            ),
+            w("fine-again", &[]),
+            w(
+                "radio-usb-many",
+                &[
+                    ("count", "2"),
+                    ("radios", "wlan1, wlan2"),
+                    ("radio", "wlan1"),
+                ],
+            ),
         ]
     }
 
@@ -494,9 +661,19 @@ mod tests {
                 assert!(!text.contains('⟦'), "{lang}: {text}");
                 // A missing or misspelt argument shows as `{$name}`.
                 assert!(!text.contains('{'), "{lang}: {text}");
-                for v in words.args.values() {
-                    assert!(text.contains(v.as_str()), "{lang} drops {v}: {text}");
+                // Every argument is said (`kind` only chooses the words).
+                for (k, v) in &words.args {
+                    let said = text.contains(v.as_str()) || ["kind", "bus"].contains(k);
+                    assert!(said, "{lang} drops {v}: {text}");
                 }
+                // As HTML: escaped, and only an error's own words marked as English.
+                let html = crate::web::page::status_html(words, Tr::new(lang));
+                assert_eq!(
+                    html.matches("<code lang=\"en\">").count(),
+                    usize::from(words.args.contains_key("error")),
+                    "{html}"
+                );
+                assert!(!html.contains('\u{E000}'), "{html}");
                 said.insert(text);
             }
             assert_eq!(said.len(), Lang::ALL.len(), "not translated: {said:?}");
@@ -508,11 +685,25 @@ mod tests {
         assert!(snap.warning_list[0]
             .say(Tr::new(Lang::De))
             .starts_with("Das Schulnetz verlangt eine Anmeldung"));
-        s.warn("conntrack: technical");
+        // A stage's warning is said in the reader's language too, its OS error marked.
+        s.warn(StatusWords::new(
+            "db-unreadable",
+            [
+                ("kind", "geo".into()),
+                ("file", "/data/<geo>.mmdb".into()),
+                ("error", "No such file or directory (os error 2)".into()),
+            ],
+        ));
+        let w = &s.snapshot().warning_list[0];
+        assert!(w.message.starts_with("the geo database /data/<geo>.mmdb"));
         assert_eq!(
-            s.snapshot().warning_list[0].say(Tr::new(Lang::Fr)),
-            "conntrack: technical"
+            crate::web::page::status_html(&w.words, Tr::new(Lang::De)),
+            "Die Geo-Datenbank /data/&lt;geo&gt;.mmdb lässt sich nicht lesen (<code lang=\"en\">\
+             No such file or directory (os error 2)</code>)."
         );
+        assert!(w
+            .say(Tr::new(Lang::Es))
+            .contains("base de datos geográfica"));
     }
 
     #[test]

@@ -59,6 +59,7 @@ fn every_view_in_a_real_browser_with_real_traffic() {
         Zone::new("uk").a("www.bbc.co", LONDON),
     ];
     const ADMIN_PASSWORD: &str = "lab admin password";
+    const MISSING_GEO_DB: &str = "/nonexistent/whereflow-lab/old-city.mmdb";
     let lab = Lab::build(LabOptions { devices: 3, zones }).expect("building the lab (needs root)");
     for ip in [LONDON, MILTON, LINKOPING, "175.16.199.0/24"] {
         let prefix = if ip.contains('/') {
@@ -71,8 +72,10 @@ fn every_view_in_a_real_browser_with_real_traffic() {
     let _tcp = lab.tcp_server(443).expect("tcp server");
     // DNS over TLS's port: a connection to it raises an `encrypted_dns.dot` alert.
     let _dot = lab.tcp_server(853).expect("tcp server 853");
+    // A second geo database that is not there: a stage's warning, which the admin page says
+    // in each reader's language (checked below).
     let extra = format!(
-        "[enrich]\ngeo_dbs = [\"{}\"]\nasn_dbs = [\"{}\"]\n\n\
+        "[enrich]\ngeo_dbs = [\"{}\", \"{MISSING_GEO_DB}\"]\nasn_dbs = [\"{}\"]\n\n\
          [site]\nname = \"Lab classroom\"\nlatitude = 52.2053\nlongitude = 0.1218\n\n\
          [wifi]\nssid = \"whereflow-lab\"\npassphrase = \"correct horse battery\"\n\n\
          [admin]\npassword = \"{ADMIN_PASSWORD}\"\n",
@@ -229,6 +232,31 @@ fn every_view_in_a_real_browser_with_real_traffic() {
             serde_json::json!([]),
             "{what}: English words left on the page"
         );
+        // The admin page's warnings are in its language: the missing geo database's among
+        // them, only the OS's own words marked as English.
+        if l["route"] == "/admin (logged in)" {
+            let warnings = strings(&l["warnings"]);
+            let geo = warnings
+                .iter()
+                .find(|w| w.contains(MISSING_GEO_DB))
+                .unwrap_or_else(|| {
+                    panic!("{what}: no warning about the geo database: {warnings:?}")
+                });
+            let words = match l["lang"].as_str() {
+                Some("de") => "Die Geo-Datenbank",
+                Some("fr") => "La base de données géographique",
+                Some("es") => "No se puede leer la base de datos geográfica",
+                _ => "the geo database",
+            };
+            assert!(geo.contains(words), "{what}: {geo}");
+            assert!(
+                geo.contains("<code lang=\"en\">No such file"),
+                "{what}: {geo}"
+            );
+            for w in &warnings {
+                assert!(!w.contains('⟦'), "{what}: {w}");
+            }
+        }
         assert_eq!(l["page_overflow"], false, "{what}: wider than the phone");
         assert_eq!(
             l["overflowing"],

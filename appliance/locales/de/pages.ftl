@@ -476,6 +476,18 @@ adm-refused = Abgelehnt: { $why }.
 adm-incomplete-form = Das Formular war unvollständig: Nichts wurde geändert.
 adm-failed = Das hat nicht geklappt: { $error }
 adm-restored = Sicherung wiederhergestellt.
+radio-name = { $bus ->
+        [unknown] { $interface }
+       *[other] { $interface } ({ $driver ->
+            [none] kein Treiber
+           *[other] { $driver }
+        }, { $bus ->
+            [usb] USB
+            [sdio] eingebaut (SDIO)
+            [pci] PCI
+           *[other] virtueller oder unbekannter Bus
+        })
+    }
 adm-wifi-chip = { $radio }, Chip { $chip }
 adm-wifi-gone = { $radio }: weg (ausgesteckt oder Treiber gestoppt)
 adm-ap-running = läuft (hostapd: ENABLED)
@@ -495,7 +507,12 @@ adm-uplink-silent = wpa_supplicant antwortet nicht
 adm-uplink-cable = { $interface } (Kabel oder USB)
 adm-portal-unchecked = noch nicht geprüft (oder uplink.probe_url ist leer)
 adm-portal-open = das Internet antwortet
-adm-portal-captive = das Schulnetz verlangt eine Anmeldung (die Prüfung bekam { $answer }): Öffne auf einem Gerät in diesem WLAN irgendeine Webseite und melde dich dort an
+portal-answer = { $kind ->
+        [redirect] eine Weiterleitung ({ $code }) nach { $to }
+        [page] eine Seite ({ $code }) statt der leeren Antwort 204
+       *[other] den Status { $code } statt 204
+    }
+adm-portal-captive = das Schulnetz verlangt eine Anmeldung (die Prüfung bekam { portal-answer }): Öffne auf einem Gerät in diesem WLAN irgendeine Webseite und melde dich dort an
 adm-portal-unreachable = keine Antwort ({ $why })
 
 ## Status warnings
@@ -503,22 +520,116 @@ status-history-off = Der Verlauf wird nicht gespeichert (data.dir { $dir }): { $
 status-history-failing = Der Verlauf wird nicht gespeichert: Die Datenbank lässt sich nicht schreiben ({ $error }). Die Box versucht es alle 2 s erneut; solange die Warteschlange voll ist, geht neuer Verlauf verloren (Zähler „history“). DNS und die Live-Ansichten laufen weiter.
 status-export-unreachable = IPFIX-Collector { $url } nicht erreichbar ({ $error }); Flow-Datensätze für ihn werden verworfen, bis er antwortet.
 status-wifi-monitor-off = Die WLAN-Überwachung konnte nicht starten: { $error }
-status-wifi-radio-gone = Das WLAN-Funkmodul { $radio } ist weg (abgezogen, oder sein Treiber läuft nicht mehr): Geräte können nicht ins WLAN, bis es wieder da ist. Stecke es wieder ein und starte die Box neu. Alles andere läuft weiter.
-status-wifi-ap-stopped = Der Zugangspunkt auf { $radio } läuft nicht (hostapd meldet den Zustand { $state }): Das Funkmodul lehnt vielleicht das Land (wifi.country) oder den Kanal ab; siehe /run/hostapd.log
+status-wifi-radio-gone = Das WLAN-Funkmodul { radio-name } ist weg (abgezogen, oder sein Treiber läuft nicht mehr): Geräte können nicht ins WLAN, bis es wieder da ist. Stecke es wieder ein und starte die Box neu. Alles andere läuft weiter.
+status-wifi-ap-stopped = Der Zugangspunkt auf { radio-name } läuft nicht (hostapd meldet den Zustand { $state }): Das Funkmodul lehnt vielleicht das Land (wifi.country) oder den Kanal ab; siehe /run/hostapd.log
 status-wifi-ap-silent = hostapd antwortet nicht für { $interface } ({ $error }): Der Zugangspunkt läuft vielleicht nicht; siehe /run/hostapd.log
-status-wifi-room-full = Der Raum ist voll: { $associated } Geräte auf { $radio }, das etwa { $capacity } aufnimmt; ein weiteres Gerät kommt vielleicht nicht hinein (ein USB-WLAN-Adapter nimmt mehr auf, siehe README).
-status-wifi-room-nearly = Der Raum ist fast voll: { $associated } Geräte auf { $radio }, das etwa { $capacity } aufnimmt.
+status-wifi-room-full = Der Raum ist voll: { $associated } Geräte auf { radio-name }, das etwa { $capacity } aufnimmt; ein weiteres Gerät kommt vielleicht nicht hinein (ein USB-WLAN-Adapter nimmt mehr auf, siehe README).
+status-wifi-room-nearly = Der Raum ist fast voll: { $associated } Geräte auf { radio-name }, das etwa { $capacity } aufnimmt.
 status-uplink-wrong-key = Das WLAN „{ $ssid }“ der Internetanbindung hat das Passwort abgelehnt: Prüfe uplink.wifi_passphrase in der Einstellungsdatei (der Zugangspunkt läuft weiter).
 status-uplink-not-found = Das WLAN „{ $ssid }“ der Internetanbindung ist nicht in Reichweite (kein Zugangspunkt mit diesem Namen antwortet): Prüfe uplink.wifi_ssid oder stelle die Box näher heran.
 status-uplink-conn-failed = Das WLAN „{ $ssid }“ der Internetanbindung hat die Box nicht hineingelassen (sein Zugangspunkt antwortete nicht mehr; mit WPA3 kann auch ein falsches uplink.wifi_passphrase so aussehen); neuer Versuch läuft.
 status-uplink-disabled = Die Box konnte dem WLAN „{ $ssid }“ der Internetanbindung nicht beitreten ({ $reason }); neuer Versuch läuft.
 status-uplink-disconnected = Die Box ist nicht mit dem WLAN „{ $ssid }“ der Internetanbindung verbunden; neuer Versuch läuft.
-status-uplink-portal = Das Schulnetz verlangt eine Anmeldung: Die Internetanbindung { $uplink } erreicht eine Anmeldeseite, nicht das Internet (die Prüfung bekam { $answer }). Öffne auf einem Gerät in diesem WLAN irgendeine Webseite und melde dich dort an; das gilt für die ganze Box.
+status-uplink-portal = Das Schulnetz verlangt eine Anmeldung: Die Internetanbindung { $uplink } erreicht eine Anmeldeseite, nicht das Internet (die Prüfung bekam { portal-answer }). Öffne auf einem Gerät in diesem WLAN irgendeine Webseite und melde dich dort an; das gilt für die ganze Box.
 status-uplink-wpa-silent = wpa_supplicant antwortet nicht für die Internetanbindung { $uplink } ({ $error }): Die WLAN-Internetanbindung läuft nicht.
 status-setup-problem = Einstellungsdatei (whereflow-settings.toml): { $problem }
 status-setup-unreadable = Die Datei mit den Problemen der Einstellungen { $file } lässt sich nicht lesen: { $error }
 status-setup-see-file = Die Einstellungen haben Probleme: siehe { $file }
 status-setup-network = Das Einrichtungs-WLAN „{ $ssid }“ läuft, bis die Einstellungsdatei korrigiert ist.
+# Die eigenen Warnungen der Stufen (Start- und Laufzeitprobleme). `error` sind die Worte des
+# Systems oder eines anderen Programms: Die Admin-Seite zeigt sie unverändert, als Englisch markiert.
+status-admin-off = Die Admin-Seiten sind aus: Das Passwort ließ sich nicht verschlüsseln ({ $error }).
+status-admin-plain-kept = Das Admin-Passwort steht noch im Klartext in { $file } (admin.password): Es ließ sich nicht durch seinen Hash ersetzen ({ $error }). Ersetze die Zeile durch password_hash aus { $hash_file } oder mache die Datei beschreibbar.
+status-admin-hash-bad = Die Admin-Seiten sind aus: Der gespeicherte Passwort-Hash in { $file } ist unbrauchbar ({ $error }).
+status-admin-hash-unsaved = Der Hash des Admin-Passworts ließ sich nicht in { $file } speichern ({ $error }).
+status-conntrack-disabled = Verbindungen werden nicht beobachtet (conntrack ist in der Konfiguration aus): nur Namen (DNS), keine Verbindungsflüsse.
+status-conntrack-not-started = Verbindungen werden nicht beobachtet, also sind keine Verbindungsflüsse zu sehen: Der Verbindungsleser (conntrack) ist nicht gestartet ({ $error }).
+status-devices-not-started = Geräte sind nur an ihrer Adresse erkennbar: Der Geräteleser ist nicht gestartet ({ $error }).
+status-detect-neighbours-unreadable = Adresskonflikte im Netz werden nicht erkannt: Die Nachbartabelle lässt sich nicht lesen ({ $error }).
+status-detect-arp-unreadable = Ein Gerät, das sich als Gateway ausgibt, wird nicht erkannt: ARP-Pakete lassen sich nicht lesen (braucht CAP_NET_RAW; { $error }).
+status-detect-lan-thread = Die Netzüberwachung konnte nicht starten ({ $error }): Adresskonflikte werden nicht erkannt.
+status-detect-nflog-unreadable = FIN-, Xmas- und Null-Scans werden nicht erkannt: Protokollierte ungültige Pakete lassen sich nicht lesen (detect.nflog_group; { $error }).
+status-detect-nflog-thread = Die Überwachung ungültiger Pakete konnte nicht starten ({ $error }): FIN-, Xmas- und Null-Scans werden nicht erkannt.
+status-controls-saved-unreadable = Die gespeicherten Sperren ließen sich nicht lesen, deshalb gilt gerade keine ({ $error }).
+status-controls-table-left = Die Steuerung ist aus, aber die Firewall-Tabelle { $table } eines früheren Laufs ließ sich nicht entfernen: Ihre Sperren gelten weiter ({ $error }).
+status-controls-not-enforced = Die { $count } gespeicherten Sperren gelten nicht: Die Firewall (nftables) hat sie abgelehnt ({ $error }).
+status-controls-unsaved = Die Sperren ließen sich nicht speichern: Ein Neustart würde die letzten Änderungen verlieren ({ $error }).
+status-dns-no-upstreams = Namen lassen sich nicht nachschlagen: Kein DNS-Server ist eingestellt (dns.upstreams) und keiner in /etc/resolv.conf brauchbar, also scheitert jeder Name, der nicht lokal ist.
+status-dns-cert-refused = Der verschlüsselte DNS-Server { $upstream } wird nicht benutzt: Sein Zertifikat wurde abgelehnt ({ $error }). Er muss ein für { $name } gültiges Zertifikat einer vertrauenswürdigen Stelle zeigen; prüfe den Namen nach @ in dns.upstreams oder setze dns.tls_ca_file für eine eigene Stelle.
+status-conntrack-dump-slow = Das Lesen der Verbindungstabelle dauerte länger als 30 s; neuer Versuch läuft.
+status-conntrack-dump-request = Die Verbindungstabelle lässt sich nicht lesen ({ $error }); später neuer Versuch.
+status-conntrack-dump-denied = Die Verbindungstabelle lässt sich nicht lesen: whereflow braucht CAP_NET_ADMIN ({ $error }).
+status-conntrack-dump-failed = Das Lesen der Verbindungstabelle ist gescheitert ({ $error }); später neuer Versuch.
+status-conntrack-full = { $max } Verbindungen werden verfolgt (conntrack.max_flows), so viele wie erlaubt: Neuere werden nicht gezeigt.
+status-conntrack-skipped = Eine Verbindungsmeldung war unbrauchbar und wurde übersprungen ({ $error }); weitere werden nur gezählt.
+status-conntrack-small-buffer = Der Puffer für neue Verbindungen fasst { $got } Bytes statt { $wanted } ({ $error }): Viele neue Verbindungen auf einmal können ihn überlaufen lassen und kosten dann ein komplettes Neulesen. Gib whereflow CAP_NET_ADMIN oder erhöhe net.core.rmem_max.
+sysctl-without = { $knob ->
+        [nf_conntrack_acct] fehlen die Byte- und Paketzähler
+        [nf_conntrack_timestamp] beginnt eine Verbindung erst, wenn whereflow sie zum ersten Mal sieht, nicht wenn sie wirklich begann
+       *[other] werden neue und beendete Verbindungen nur beim regelmäßigen Neulesen gefunden, und kurze fehlen
+    }
+status-sysctl-unreadable = { $file } lässt sich nicht lesen ({ $error }): Ist die Verbindungsverfolgung (nf_conntrack) geladen? Solange { $knob } aus ist, { sysctl-without }.
+status-sysctl-was-off = { $key } war { $value } und ist jetzt 1; bei Verbindungen, die vorher begannen, { sysctl-without }.
+status-sysctl-unset = { $knob } ist { $value } und ließ sich nicht einschalten ({ $error }): Deshalb { sysctl-without }. Setze { $key }=1 (braucht root).
+status-sysctl-off = { $knob } ist { $value }: Deshalb { sysctl-without }. Setze { $key }=1.
+status-history-over-cap = Der Verlauf ist über seiner Größengrenze (history.max_db_mb = { $max_mb }), obwohl nur noch die letzte Stunde der aktuellen Sitzung übrig ist: Erhöhe die Grenze oder beginne eine neue Sitzung.
+status-domains-unusable = Die eingebauten Domainlisten sind unbrauchbar ({ $error }): Organisationen sind nur am Netz (AS) erkennbar.
+status-geo-none = Keine Geo-Datenbank (enrich.geo_dbs, oder die mitgelieferte aus scripts/fetch-default-data.sh): Länder und Orte sind unbekannt.
+status-asn-none = Keine Netz-Datenbank (AS) (enrich.asn_dbs, oder die mitgelieferte aus scripts/fetch-default-data.sh): Netze sind unbekannt.
+status-db-directory = Die { $kind ->
+        [as] Netz-Datenbank (AS)
+       *[other] Geo-Datenbank
+    } { $file } wird nicht benutzt: Sie ist ein Ordner, keine Datei.
+status-db-unreadable = Die { $kind ->
+        [as] Netz-Datenbank (AS)
+       *[other] Geo-Datenbank
+    } { $file } lässt sich nicht lesen ({ $error }).
+status-db-invalid = Die { $kind ->
+        [as] Netz-Datenbank (AS)
+       *[other] Geo-Datenbank
+    } { $file } wird nicht benutzt: Sie ist keine gültige MaxMind-DB-Datei ({ $error }).
+status-db-wrong-kind = Die { $kind ->
+        [as] Netz-Datenbank (AS)
+       *[other] Geo-Datenbank
+    } { $file } wird nicht benutzt: Sie enthält keine { $kind ->
+        [as] Netznummern
+       *[other] Länder oder Orte
+    } (ihr Typ ist { $type }).
+status-devices-neighbours-unreadable = Geräte sind nur aus den DHCP-Zuteilungen bekannt: Die Nachbartabelle lässt sich nicht lesen ({ $error }).
+status-devices-leases-unreadable = Gerätenamen aus DHCP werden nicht gezeigt: Die Zuteilungsdatei { $file } lässt sich nicht lesen (devices.dnsmasq_leases; { $error }).
+status-devices-leases-too-big = Die DHCP-Zuteilungsdatei { $file } wird ignoriert: Sie hat { $size } Bytes, mehr als die { $max }, die gelesen werden.
+status-devices-no-interface = devices.interfaces nennt { $name }, aber diese Netzwerkschnittstelle gibt es nicht: Geräte darauf werden nicht gesehen.
+status-devices-neighbours-failed = Das Lesen der Nachbartabelle ist gescheitert ({ $error }): Neue Geräte fehlen vielleicht eine Weile.
+status-radio-no-ap = Der WLAN-Adapter { radio-name } kann kein Zugangspunkt sein (sein Treiber kennt keinen AP-Modus): nicht benutzt.
+status-radio-usb-many = { $count } USB-WLAN-Adapter können Zugangspunkt sein ({ $radios }): Die Box nimmt { $radio }, den ersten nach Namen; wähle mit wifi.interface einen anderen.
+status-fine-again = wieder in Ordnung
+note-wifi = WLAN ({ $about })
+note-radio = WLAN-Funkmodul
+note-recovery = Admin-Wiederherstellungscode (als Passwort eingeben; gilt einmal)
+note-https = Fingerabdruck des HTTPS-Zertifikats (SHA-256)
+## Beschwerden über Formulare (das Gesendete ist unbrauchbar).
+complaint-body = Das Formular ließ sich nicht lesen: { $error }
+complaint-export-format = Das Format muss „csv“ oder „json“ sein, nicht { $value }.
+complaint-export-report-part = Der Bericht ist der Teil „hosts“; lass „part“ weg.
+complaint-export-part = Der Teil muss devices, flows, dns oder hosts sein, nicht { $value }.
+complaint-not-a-number = { $key }: { $value } ist keine Zahl.
+complaint-settings = Diese Einstellungen sind unbrauchbar: { $error }
+complaint-scope-all-device = Gerät: nicht zusammen mit „alle“.
+complaint-scope-device-needed = Gerät: Für ein einzelnes Gerät wird seine Adresse gebraucht.
+complaint-scope = Bereich: { $value } ist weder „all“ noch „device“.
+complaint-not-a-device = { $value } ist keine Geräteadresse.
+complaint-block-kind = Art: { $value } ist keine von „country“, „org“, „ip“.
+complaint-block-country = { $value } ist kein zweibuchstabiger Ländercode (ISO 3166, z. B. „NL“).
+complaint-block-org-empty = Der Name der Organisation ist leer.
+complaint-block-org-long = Höchstens { $max } Zeichen.
+complaint-block-org-control = Bitte ohne Steuerzeichen.
+complaint-block-ip = { $value } ist keine IP-Adresse.
+complaint-block-ip-never = { $value } kann nicht gesperrt werden.
+complaint-mark-empty = Eine Markierung braucht eine Beschriftung (z. B. „Öffnet jetzt eure Lieblings-App“).
+complaint-mark-long = Die Beschriftung einer Markierung hat höchstens { $max } Zeichen; diese hat { $count }.
+complaint-mark-control = Die Beschriftung einer Markierung ist eine Zeile Text, ohne Steuerzeichen.
+complaint-session-name-long = Name: höchstens { $max } Zeichen.
+complaint-session-name-control = Name: bitte ohne Steuerzeichen.
 restore-done = Sicherung wiederhergestellt: { $nicknames } Spitznamen, DNS-Sperre für alle { $dns_all ->
         [on] an
        *[off] aus
@@ -558,4 +669,7 @@ fail-blocks-full = Die Sperrlisten enthalten schon { $count } Adressen (control.
 fail-nft = Sperren braucht nftables, und das ist fehlgeschlagen: { $error }
 fail-kill-gone = Die Verbindung steht nicht mehr in der Verbindungstabelle des Kernels (sie ist beendet)
 fail-kill-denied = Keine Erlaubnis, die Verbindungstabelle zu ändern (braucht CAP_NET_ADMIN): { $error }
+fail-kill-refused = Der Kernel hat das Löschen der Verbindung abgelehnt: { $error }
+fail-kill-io = Die Verbindungstabelle des Kernels antwortete nicht richtig: { $error }
+fail-internal = In der Box ist etwas schiefgegangen: { $error }
 fail-choose-on-off = Wähle an oder aus

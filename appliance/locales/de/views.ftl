@@ -244,3 +244,151 @@ device-name-plain = Gerät
 device-name-hidden = Verborgenes Gerät
 device-name-others = Andere Geräte
 device-name-hidden-many = Verborgene Geräte
+
+## Pseudonyme („Blauer Otter“): Farbe und Tier; das Adjektiv richtet sich nach dem Geschlecht des Tiers.
+pseudonym = { $colour } { $animal }
+pseudonym-numbered = { $colour } { $animal } { $round }
+animal-otter = Otter
+    .gender = masculine
+animal-fox = Fuchs
+    .gender = masculine
+animal-panda = Panda
+    .gender = masculine
+animal-koala = Koala
+    .gender = masculine
+animal-tiger = Tiger
+    .gender = masculine
+animal-lion = Löwe
+    .gender = masculine
+animal-rabbit = Hase
+    .gender = masculine
+animal-owl = Eule
+    .gender = feminine
+animal-penguin = Pinguin
+    .gender = masculine
+animal-dolphin = Delfin
+    .gender = masculine
+animal-whale = Wal
+    .gender = masculine
+animal-turtle = Schildkröte
+    .gender = feminine
+animal-frog = Frosch
+    .gender = masculine
+animal-bee = Biene
+    .gender = feminine
+animal-butterfly = Schmetterling
+    .gender = masculine
+animal-octopus = Krake
+    .gender = masculine
+animal-hedgehog = Igel
+    .gender = masculine
+animal-hamster = Hamster
+    .gender = masculine
+animal-deer = Hirsch
+    .gender = masculine
+animal-zebra = Zebra
+    .gender = neuter
+animal-giraffe = Giraffe
+    .gender = feminine
+animal-elephant = Elefant
+    .gender = masculine
+animal-camel = Kamel
+    .gender = neuter
+animal-kangaroo = Känguru
+    .gender = neuter
+animal-parrot = Papagei
+    .gender = masculine
+animal-flamingo = Flamingo
+    .gender = masculine
+animal-swan = Schwan
+    .gender = masculine
+animal-duck = Ente
+    .gender = feminine
+animal-seal = Robbe
+    .gender = feminine
+animal-beaver = Biber
+    .gender = masculine
+animal-llama = Lama
+    .gender = neuter
+animal-badger = Dachs
+    .gender = masculine
+colour-red = { $gender ->
+        [feminine] Rote
+        [neuter] Rotes
+       *[masculine] Roter
+    }
+colour-orange = { $gender ->
+        [feminine] Orangee
+        [neuter] Orangees
+       *[masculine] Orangeer
+    }
+colour-gold = { $gender ->
+        [feminine] Goldene
+        [neuter] Goldenes
+       *[masculine] Goldener
+    }
+colour-green = { $gender ->
+        [feminine] Grüne
+        [neuter] Grünes
+       *[masculine] Grüner
+    }
+colour-blue = { $gender ->
+        [feminine] Blaue
+        [neuter] Blaues
+       *[masculine] Blauer
+    }
+colour-purple = { $gender ->
+        [feminine] Purpurne
+        [neuter] Purpurnes
+       *[masculine] Purpurner
+    }
+colour-pink = { $gender ->
+        [feminine] Pinke
+        [neuter] Pinkes
+       *[masculine] Pinker
+    }
+colour-silver = { $gender ->
+        [feminine] Silberne
+        [neuter] Silbernes
+       *[masculine] Silberner
+    }
+colour-teal = { $gender ->
+        [feminine] Blaugrüne
+        [neuter] Blaugrünes
+       *[masculine] Blaugrüner
+    }
+colour-coral = { $gender ->
+        [feminine] Korallenrote
+        [neuter] Korallenrotes
+       *[masculine] Korallenroter
+    }
+colour-violet = { $gender ->
+        [feminine] Violette
+        [neuter] Violettes
+       *[masculine] Violetter
+    }
+colour-mint = { $gender ->
+        [feminine] Mintgrüne
+        [neuter] Mintgrünes
+       *[masculine] Mintgrüner
+    }
+colour-amber = { $gender ->
+        [feminine] Gelbe
+        [neuter] Gelbes
+       *[masculine] Gelber
+    }
+colour-lime = { $gender ->
+        [feminine] Hellgrüne
+        [neuter] Hellgrünes
+       *[masculine] Hellgrüner
+    }
+colour-navy = { $gender ->
+        [feminine] Dunkelblaue
+        [neuter] Dunkelblaues
+       *[masculine] Dunkelblauer
+    }
+colour-ruby = { $gender ->
+        [feminine] Rubinrote
+        [neuter] Rubinrotes
+       *[masculine] Rubinroter
+    }

@@ -476,6 +476,20 @@ adm-refused = Refused: { $why }.
 adm-incomplete-form = The form was incomplete: nothing changed.
 adm-failed = That did not work: { $error }
 adm-restored = Backup restored.
+# A WiFi radio: its interface, driver and bus ($bus: usb, sdio, pci, other; unknown: only
+# the interface is known; $driver "none": no driver). Inside the radio messages.
+radio-name = { $bus ->
+        [unknown] { $interface }
+       *[other] { $interface } ({ $driver ->
+            [none] no driver
+           *[other] { $driver }
+        }, { $bus ->
+            [usb] USB
+            [sdio] on-board (SDIO)
+            [pci] PCI
+           *[other] virtual or unknown bus
+        })
+    }
 adm-wifi-chip = { $radio }, chip { $chip }
 adm-wifi-gone = { $radio }: gone (unplugged, or its driver stopped)
 adm-ap-running = running (hostapd: ENABLED)
@@ -495,7 +509,14 @@ adm-uplink-silent = wpa_supplicant does not answer
 adm-uplink-cable = { $interface } (cable or USB)
 adm-portal-unchecked = not checked yet (or uplink.probe_url is empty)
 adm-portal-open = the internet answers
-adm-portal-captive = the school network wants a login (the check got { $answer }): open any web page on a device joined to this WiFi and log in there
+# What answered the captive portal check ($kind: redirect, page or status), inside
+# adm-portal-captive and status-uplink-portal.
+portal-answer = { $kind ->
+        [redirect] a redirect ({ $code }) to { $to }
+        [page] a page ({ $code }) instead of the empty 204 answer
+       *[other] status { $code } instead of 204
+    }
+adm-portal-captive = the school network wants a login (the check got { portal-answer }): open any web page on a device joined to this WiFi and log in there
 adm-portal-unreachable = no answer ({ $why })
 
 ## Status warnings
@@ -506,22 +527,121 @@ status-history-off = history is not being saved (data.dir { $dir }): { $error }
 status-history-failing = history is not being saved: the database cannot be written ({ $error }); retrying every 2 s, new history is dropped while the queue is full ("history" counters); DNS and the live views keep working
 status-export-unreachable = IPFIX collector { $url } unreachable ({ $error }); flow records to it are dropped until it answers
 status-wifi-monitor-off = the WiFi monitor could not start: { $error }
-status-wifi-radio-gone = the WiFi radio { $radio } is gone (unplugged, or its driver stopped): devices cannot join until it is back; plug it in again and restart the appliance. Everything else keeps running
-status-wifi-ap-stopped = the access point on { $radio } is not running (hostapd's state is { $state }): the radio may refuse the country (wifi.country) or the channel; see /run/hostapd.log
+status-wifi-radio-gone = the WiFi radio { radio-name } is gone (unplugged, or its driver stopped): devices cannot join until it is back; plug it in again and restart the appliance. Everything else keeps running
+status-wifi-ap-stopped = the access point on { radio-name } is not running (hostapd's state is { $state }): the radio may refuse the country (wifi.country) or the channel; see /run/hostapd.log
 status-wifi-ap-silent = hostapd does not answer for { $interface } ({ $error }): the access point may not be running; see /run/hostapd.log
-status-wifi-room-full = the room is full: { $associated } devices on { $radio }, which admits about { $capacity }; another device may not get on (a USB WiFi adapter admits more, see the README)
-status-wifi-room-nearly = the room is nearly full: { $associated } devices on { $radio }, which admits about { $capacity }
+status-wifi-room-full = the room is full: { $associated } devices on { radio-name }, which admits about { $capacity }; another device may not get on (a USB WiFi adapter admits more, see the README)
+status-wifi-room-nearly = the room is nearly full: { $associated } devices on { radio-name }, which admits about { $capacity }
 status-uplink-wrong-key = the uplink WiFi network "{ $ssid }" refused the passphrase: check uplink.wifi_passphrase in the settings file (the access point keeps running)
 status-uplink-not-found = the uplink WiFi network "{ $ssid }" is not in range (no access point with that name answers): check uplink.wifi_ssid, or move the appliance closer
 status-uplink-conn-failed = the uplink WiFi network "{ $ssid }" did not let the appliance join (its access point stopped answering; with WPA3 a wrong uplink.wifi_passphrase can look like this too); trying again
 status-uplink-disabled = the uplink WiFi network "{ $ssid }" could not be joined ({ $reason }); trying again
 status-uplink-disconnected = the uplink WiFi network "{ $ssid }" is not joined; trying again
-status-uplink-portal = the school network wants a login: the uplink { $uplink } reaches a login page, not the internet (the check got { $answer }); open any web page on a device joined to this WiFi and log in there, it counts for the whole appliance
+status-uplink-portal = the school network wants a login: the uplink { $uplink } reaches a login page, not the internet (the check got { portal-answer }); open any web page on a device joined to this WiFi and log in there, it counts for the whole appliance
 status-uplink-wpa-silent = wpa_supplicant does not answer for the uplink { $uplink } ({ $error }): the WiFi uplink is not running
 status-setup-problem = settings file (whereflow-settings.toml): { $problem }
 status-setup-unreadable = the settings problems file { $file } cannot be read: { $error }
 status-setup-see-file = the settings have problems: see { $file }
 status-setup-network = running the setup WiFi network "{ $ssid }" until the settings file is fixed
+# The stages' own warnings (start-up and running problems). `error` is the OS's or another
+# program's own words: the admin page shows it as it came, marked as English.
+status-admin-off = the admin pages are off: the password could not be hashed ({ $error })
+status-admin-plain-kept = the admin password is still written in plain text in { $file } (admin.password): it could not be replaced by its hash ({ $error }). Replace the line with the password_hash from { $hash_file }, or make the file writable
+status-admin-hash-bad = the admin pages are off: the saved password hash in { $file } cannot be used ({ $error })
+status-admin-hash-unsaved = the admin password hash could not be saved in { $file } ({ $error })
+status-conntrack-disabled = connections are not watched (conntrack is off in the config): names (DNS) only, no flows
+status-conntrack-not-started = connections are not watched, so no flows will be shown: the connection reader (conntrack) did not start ({ $error })
+status-devices-not-started = devices are known by address only: the device reader did not start ({ $error })
+status-detect-neighbours-unreadable = address conflicts on the network are not detected: the neighbour table cannot be read ({ $error })
+status-detect-arp-unreadable = a device pretending to be the gateway is not detected: ARP packets cannot be read (needs CAP_NET_RAW; { $error })
+status-detect-lan-thread = the network watch could not start ({ $error }): address conflicts are not detected
+status-detect-nflog-unreadable = FIN, Xmas and Null scans are not detected: logged invalid packets cannot be read (detect.nflog_group; { $error })
+status-detect-nflog-thread = the invalid packet watch could not start ({ $error }): FIN, Xmas and Null scans are not detected
+status-controls-saved-unreadable = the saved blocks could not be read, so none apply now ({ $error })
+status-controls-table-left = controls are off, but the firewall table { $table } from an earlier run could not be removed, so its blocks still apply ({ $error })
+status-controls-not-enforced = the { $count } saved blocks do not apply: the firewall (nftables) refused them ({ $error })
+status-controls-unsaved = the blocks could not be saved: a restart would lose the latest changes ({ $error })
+status-dns-no-upstreams = names cannot be looked up: no DNS server is set (dns.upstreams) and none usable in /etc/resolv.conf, so every name that is not local fails
+status-dns-cert-refused = the encrypted DNS server { $upstream } is not used: its certificate was refused ({ $error }). It must show a certificate valid for { $name } from a trusted authority; check the name after @ in dns.upstreams, or set dns.tls_ca_file for a private authority
+status-conntrack-dump-slow = reading the connection table took longer than 30 s; trying again
+status-conntrack-dump-request = the connection table cannot be read ({ $error }); trying again later
+status-conntrack-dump-denied = the connection table cannot be read: whereflow needs CAP_NET_ADMIN ({ $error })
+status-conntrack-dump-failed = reading the connection table failed ({ $error }); trying again later
+status-conntrack-full = { $max } connections are followed (conntrack.max_flows), as many as allowed: newer ones are not shown
+status-conntrack-skipped = a connection message could not be used and was skipped ({ $error }); further ones are only counted
+status-conntrack-small-buffer = the buffer for new connections holds { $got } bytes, not { $wanted } ({ $error }): a burst of new connections may overflow it and cost a full re-read; give whereflow CAP_NET_ADMIN or raise net.core.rmem_max
+# What is lost while a conntrack sysctl is off ($knob: its name); said inside the
+# status-sysctl-* messages.
+sysctl-without = { $knob ->
+        [nf_conntrack_acct] byte and packet counts are missing
+        [nf_conntrack_timestamp] a connection's start is when whereflow first saw it, not when it began
+       *[other] new and ended connections are only found by the periodic re-read, and short ones are missed
+    }
+status-sysctl-unreadable = { $file } cannot be read ({ $error }): is connection tracking (nf_conntrack) loaded? While { $knob } is off, { sysctl-without }
+status-sysctl-was-off = { $key } was { $value } and is now 1; connections that began before still miss it: { sysctl-without }
+status-sysctl-unset = { $knob } is { $value } and could not be turned on ({ $error }): { sysctl-without }; set { $key }=1 (needs root)
+status-sysctl-off = { $knob } is { $value }: { sysctl-without }; set { $key }=1
+status-history-over-cap = the history is over its size limit (history.max_db_mb = { $max_mb }) with only the current session's last hour left: raise the limit or start a new session
+status-domains-unusable = the built-in domain lists cannot be used ({ $error }): organisations are known by network (AS) only
+status-geo-none = no geo database (enrich.geo_dbs, or the bundled one from scripts/fetch-default-data.sh): countries and places are unknown
+status-asn-none = no network (AS) database (enrich.asn_dbs, or the bundled one from scripts/fetch-default-data.sh): networks are unknown
+status-db-directory = the { $kind ->
+        [as] network (AS)
+       *[other] geo
+    } database { $file } is not used: it is a folder, not a file
+status-db-unreadable = the { $kind ->
+        [as] network (AS)
+       *[other] geo
+    } database { $file } cannot be read ({ $error })
+status-db-invalid = the { $kind ->
+        [as] network (AS)
+       *[other] geo
+    } database { $file } is not used: it is not a valid MaxMind DB file ({ $error })
+status-db-wrong-kind = the { $kind ->
+        [as] network (AS)
+       *[other] geo
+    } database { $file } is not used: it holds no { $kind ->
+        [as] network numbers
+       *[other] countries or places
+    } (its type is { $type })
+status-devices-neighbours-unreadable = devices are known from DHCP leases only: the neighbour table cannot be read ({ $error })
+status-devices-leases-unreadable = device names from DHCP are not shown: the lease file { $file } cannot be read (devices.dnsmasq_leases; { $error })
+status-devices-leases-too-big = the DHCP lease file { $file } is ignored: it has { $size } bytes, more than the { $max } read
+status-devices-no-interface = devices.interfaces names { $name }, but there is no such network interface: devices on it are not seen
+status-devices-neighbours-failed = reading the neighbour table failed ({ $error }): new devices may be missed for a while
+# What `whereflow setup` found about the WiFi radios (system.notes).
+status-radio-no-ap = the WiFi adapter { radio-name } cannot be an access point (its driver has no AP mode): not used
+status-radio-usb-many = { $count } USB WiFi adapters can be access points ({ $radios }): using { $radio }, the first by name; set wifi.interface to choose another
+# What the problems file's note says when a WiFi condition has passed.
+status-fine-again = fine again
+# The labels of the notes the appliance writes below the boot problems file's problems.
+note-wifi = WiFi ({ $about })
+note-radio = WiFi radio
+note-recovery = Admin recovery code (type it as the password; works once)
+note-https = HTTPS certificate fingerprint (SHA-256)
+## Form complaints (what was sent cannot be used); the English is also the API's `error`.
+complaint-body = the form could not be read: { $error }
+complaint-export-format = format must be "csv" or "json", not { $value }
+complaint-export-report-part = the report is the hosts part; leave part out
+complaint-export-part = part must be devices, flows, dns or hosts, not { $value }
+complaint-not-a-number = { $key }: not a number: { $value }
+complaint-settings = these settings cannot be used: { $error }
+complaint-scope-all-device = device: not with scope "all"
+complaint-scope-device-needed = device: the device's address is needed with scope "device"
+complaint-scope = scope: { $value } is not "all" or "device"
+complaint-not-a-device = { $value } is not a device's address
+complaint-block-kind = kind: { $value } is not one of "country", "org", "ip"
+complaint-block-country = value: { $value } is not a two-letter country code (ISO 3166, e.g. "NL")
+complaint-block-org-empty = value: the organization's name is empty
+complaint-block-org-long = value: at most { $max } characters
+complaint-block-org-control = value: no control characters
+complaint-block-ip = value: { $value } is not an IP address
+complaint-block-ip-never = value: { $value } cannot be blocked
+complaint-mark-empty = a mark needs a label (e.g. "Now open your favourite app")
+complaint-mark-long = a mark's label is at most { $max } characters; this one has { $count }
+complaint-mark-control = a mark's label is one line of text, without control characters
+complaint-session-name-long = name: at most { $max } characters
+complaint-session-name-control = name: no control characters
 # What a backup restore did (the admin page's notice; the API's `note` is the English).
 restore-done = Backup restored: { $nicknames } nicknames, DNS blocking for everyone { $dns_all ->
         [on] on
@@ -563,4 +683,7 @@ fail-blocks-full = the block sets hold { $count } addresses already (control.max
 fail-nft = blocking needs nftables, which failed: { $error }
 fail-kill-gone = the connection is not in the kernel's table any more (it has ended)
 fail-kill-denied = not allowed to change the connection table (needs CAP_NET_ADMIN): { $error }
+fail-kill-refused = the kernel refused to delete the connection: { $error }
+fail-kill-io = talking to the kernel's connection table failed: { $error }
+fail-internal = something went wrong inside the appliance: { $error }
 fail-choose-on-off = choose on or off

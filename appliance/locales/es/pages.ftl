@@ -476,6 +476,18 @@ adm-refused = Rechazado: { $why }.
 adm-incomplete-form = El formulario estaba incompleto: no ha cambiado nada.
 adm-failed = No ha funcionado: { $error }
 adm-restored = Copia restaurada.
+radio-name = { $bus ->
+        [unknown] { $interface }
+       *[other] { $interface } ({ $driver ->
+            [none] sin controlador
+           *[other] { $driver }
+        }, { $bus ->
+            [usb] USB
+            [sdio] integrada (SDIO)
+            [pci] PCI
+           *[other] bus virtual o desconocido
+        })
+    }
 adm-wifi-chip = { $radio }, chip { $chip }
 adm-wifi-gone = { $radio }: desaparecido (desenchufado, o su controlador se detuvo)
 adm-ap-running = en marcha (hostapd: ENABLED)
@@ -495,7 +507,12 @@ adm-uplink-silent = wpa_supplicant no responde
 adm-uplink-cable = { $interface } (cable o USB)
 adm-portal-unchecked = aún no comprobado (o uplink.probe_url está vacío)
 adm-portal-open = internet responde
-adm-portal-captive = la red del centro pide iniciar sesión (la comprobación recibió { $answer }): abre cualquier página web en un dispositivo conectado a esta wifi e inicia sesión allí
+portal-answer = { $kind ->
+        [redirect] una redirección ({ $code }) a { $to }
+        [page] una página ({ $code }) en lugar de la respuesta vacía 204
+       *[other] el estado { $code } en lugar de 204
+    }
+adm-portal-captive = la red del centro pide iniciar sesión (la comprobación recibió { portal-answer }): abre cualquier página web en un dispositivo conectado a esta wifi e inicia sesión allí
 adm-portal-unreachable = sin respuesta ({ $why })
 
 ## Status warnings
@@ -503,22 +520,116 @@ status-history-off = El historial no se está guardando (data.dir { $dir }): { $
 status-history-failing = El historial no se está guardando: no se puede escribir en la base de datos ({ $error }); se reintenta cada 2 s y el historial nuevo se pierde mientras la cola está llena (contadores «history»); el DNS y las vistas en directo siguen funcionando
 status-export-unreachable = Colector IPFIX { $url } inalcanzable ({ $error }); los registros de flujos destinados a él se descartan hasta que responda
 status-wifi-monitor-off = La vigilancia de la wifi no pudo arrancar: { $error }
-status-wifi-radio-gone = La radio wifi { $radio } ha desaparecido (desenchufada, o su controlador se detuvo): los dispositivos no pueden conectarse hasta que vuelva; enchúfala de nuevo y reinicia el aparato. Todo lo demás sigue funcionando
-status-wifi-ap-stopped = El punto de acceso en { $radio } no está funcionando (estado de hostapd: { $state }): puede que la radio rechace el país (wifi.country) o el canal; mira /run/hostapd.log
+status-wifi-radio-gone = La radio wifi { radio-name } ha desaparecido (desenchufada, o su controlador se detuvo): los dispositivos no pueden conectarse hasta que vuelva; enchúfala de nuevo y reinicia el aparato. Todo lo demás sigue funcionando
+status-wifi-ap-stopped = El punto de acceso en { radio-name } no está funcionando (estado de hostapd: { $state }): puede que la radio rechace el país (wifi.country) o el canal; mira /run/hostapd.log
 status-wifi-ap-silent = hostapd no responde para { $interface } ({ $error }): puede que el punto de acceso no esté funcionando; mira /run/hostapd.log
-status-wifi-room-full = El aula está llena: { $associated } dispositivos en { $radio }, que admite unos { $capacity }; puede que otro dispositivo no consiga entrar (un adaptador wifi USB admite más, mira el README)
-status-wifi-room-nearly = El aula está casi llena: { $associated } dispositivos en { $radio }, que admite unos { $capacity }
+status-wifi-room-full = El aula está llena: { $associated } dispositivos en { radio-name }, que admite unos { $capacity }; puede que otro dispositivo no consiga entrar (un adaptador wifi USB admite más, mira el README)
+status-wifi-room-nearly = El aula está casi llena: { $associated } dispositivos en { radio-name }, que admite unos { $capacity }
 status-uplink-wrong-key = La red wifi del enlace de subida «{ $ssid }» rechazó la contraseña: revisa uplink.wifi_passphrase en el archivo de ajustes (el punto de acceso sigue funcionando)
 status-uplink-not-found = La red wifi del enlace de subida «{ $ssid }» no está al alcance (no responde ningún punto de acceso con ese nombre): revisa uplink.wifi_ssid o acerca el aparato
 status-uplink-conn-failed = La red wifi del enlace de subida «{ $ssid }» no dejó entrar al aparato (su punto de acceso dejó de responder; con WPA3 una uplink.wifi_passphrase equivocada también puede verse así); se vuelve a intentar
 status-uplink-disabled = El aparato no pudo unirse a la red wifi del enlace de subida «{ $ssid }» ({ $reason }); se vuelve a intentar
 status-uplink-disconnected = El aparato no está conectado a la red wifi del enlace de subida «{ $ssid }»; se vuelve a intentar
-status-uplink-portal = La red del centro pide iniciar sesión: el enlace de subida { $uplink } llega a una página de inicio de sesión, no a internet (la comprobación recibió { $answer }); abre cualquier página web en un dispositivo conectado a esta wifi e inicia sesión allí, vale para todo el aparato
+status-uplink-portal = La red del centro pide iniciar sesión: el enlace de subida { $uplink } llega a una página de inicio de sesión, no a internet (la comprobación recibió { portal-answer }); abre cualquier página web en un dispositivo conectado a esta wifi e inicia sesión allí, vale para todo el aparato
 status-uplink-wpa-silent = wpa_supplicant no responde para el enlace de subida { $uplink } ({ $error }): el enlace de subida wifi no está funcionando
 status-setup-problem = Archivo de ajustes (whereflow-settings.toml): { $problem }
 status-setup-unreadable = No se puede leer el archivo de problemas de los ajustes { $file }: { $error }
 status-setup-see-file = Los ajustes tienen problemas: mira { $file }
 status-setup-network = La red wifi de configuración «{ $ssid }» funciona hasta que se corrija el archivo de ajustes
+# Los avisos propios de las etapas (problemas al arrancar y en marcha). `error` es el texto
+# del sistema o de otro programa: la página de administración lo muestra tal cual, marcado como inglés.
+status-admin-off = Las páginas de administración están desactivadas: no se pudo cifrar la contraseña ({ $error })
+status-admin-plain-kept = La contraseña de administración sigue escrita en claro en { $file } (admin.password): no se pudo sustituir por su hash ({ $error }). Cambia la línea por el password_hash de { $hash_file }, o haz que el archivo se pueda escribir
+status-admin-hash-bad = Las páginas de administración están desactivadas: el hash de la contraseña guardado en { $file } no sirve ({ $error })
+status-admin-hash-unsaved = No se pudo guardar el hash de la contraseña de administración en { $file } ({ $error })
+status-conntrack-disabled = Las conexiones no se vigilan (conntrack está desactivado en la configuración): solo nombres (DNS), sin flujos
+status-conntrack-not-started = Las conexiones no se vigilan, así que no se muestra ningún flujo: el lector de conexiones (conntrack) no arrancó ({ $error })
+status-devices-not-started = Los dispositivos solo se conocen por su dirección: el lector de dispositivos no arrancó ({ $error })
+status-detect-neighbours-unreadable = Los conflictos de direcciones en la red no se detectan: no se puede leer la tabla de vecinos ({ $error })
+status-detect-arp-unreadable = Un dispositivo que se hace pasar por la puerta de enlace no se detecta: no se pueden leer los paquetes ARP (hace falta CAP_NET_RAW; { $error })
+status-detect-lan-thread = La vigilancia de la red no pudo arrancar ({ $error }): los conflictos de direcciones no se detectan
+status-detect-nflog-unreadable = Los escaneos FIN, Xmas y Null no se detectan: no se pueden leer los paquetes no válidos registrados (detect.nflog_group; { $error })
+status-detect-nflog-thread = La vigilancia de paquetes no válidos no pudo arrancar ({ $error }): los escaneos FIN, Xmas y Null no se detectan
+status-controls-saved-unreadable = No se pudieron leer los bloqueos guardados, así que ahora no se aplica ninguno ({ $error })
+status-controls-table-left = Los controles están desactivados, pero no se pudo quitar la tabla del cortafuegos { $table } de una ejecución anterior: sus bloqueos siguen aplicándose ({ $error })
+status-controls-not-enforced = Los { $count } bloqueos guardados no se aplican: el cortafuegos (nftables) los rechazó ({ $error })
+status-controls-unsaved = No se pudieron guardar los bloqueos: un reinicio perdería los últimos cambios ({ $error })
+status-dns-no-upstreams = No se pueden resolver nombres: no hay ningún servidor DNS configurado (dns.upstreams) ni ninguno útil en /etc/resolv.conf, así que falla todo nombre que no sea local
+status-dns-cert-refused = El servidor DNS cifrado { $upstream } no se usa: su certificado fue rechazado ({ $error }). Debe presentar un certificado válido para { $name } de una autoridad de confianza; revisa el nombre tras la @ en dns.upstreams, o configura dns.tls_ca_file para una autoridad privada
+status-conntrack-dump-slow = Leer la tabla de conexiones tardó más de 30 s; se vuelve a intentar
+status-conntrack-dump-request = No se puede leer la tabla de conexiones ({ $error }); se reintentará más tarde
+status-conntrack-dump-denied = No se puede leer la tabla de conexiones: whereflow necesita CAP_NET_ADMIN ({ $error })
+status-conntrack-dump-failed = Falló la lectura de la tabla de conexiones ({ $error }); se reintentará más tarde
+status-conntrack-full = Se siguen { $max } conexiones (conntrack.max_flows), el máximo permitido: las más nuevas no se muestran
+status-conntrack-skipped = Un mensaje de conexión no se pudo usar y se omitió ({ $error }); los siguientes solo se cuentan
+status-conntrack-small-buffer = El búfer de conexiones nuevas tiene { $got } bytes en vez de { $wanted } ({ $error }): una ráfaga de conexiones nuevas puede desbordarlo y obligar a releerlo todo; da CAP_NET_ADMIN a whereflow o sube net.core.rmem_max
+sysctl-without = { $knob ->
+        [nf_conntrack_acct] faltan los contadores de bytes y paquetes
+        [nf_conntrack_timestamp] el inicio de una conexión es cuando whereflow la vio por primera vez, no cuando empezó
+       *[other] las conexiones nuevas y terminadas solo se encuentran en la relectura periódica, y las cortas se pierden
+    }
+status-sysctl-unreadable = No se puede leer { $file } ({ $error }): ¿está cargado el seguimiento de conexiones (nf_conntrack)? Mientras { $knob } esté desactivado, { sysctl-without }
+status-sysctl-was-off = { $key } valía { $value } y ahora vale 1; en las conexiones que empezaron antes, { sysctl-without }
+status-sysctl-unset = { $knob } vale { $value } y no se pudo activar ({ $error }): { sysctl-without }; pon { $key }=1 (hace falta root)
+status-sysctl-off = { $knob } vale { $value }: { sysctl-without }; pon { $key }=1
+status-history-over-cap = El historial supera su tamaño máximo (history.max_db_mb = { $max_mb }) y solo queda la última hora de la sesión actual: sube el límite o empieza una sesión nueva
+status-domains-unusable = Las listas de dominios incluidas no se pueden usar ({ $error }): las organizaciones solo se conocen por su red (AS)
+status-geo-none = No hay base de datos geográfica (enrich.geo_dbs, o la incluida de scripts/fetch-default-data.sh): países y lugares son desconocidos
+status-asn-none = No hay base de datos de redes (AS) (enrich.asn_dbs, o la incluida de scripts/fetch-default-data.sh): las redes son desconocidas
+status-db-directory = La base de datos { $kind ->
+        [as] de redes (AS)
+       *[other] geográfica
+    } { $file } no se usa: es una carpeta, no un archivo
+status-db-unreadable = No se puede leer la base de datos { $kind ->
+        [as] de redes (AS)
+       *[other] geográfica
+    } { $file } ({ $error })
+status-db-invalid = La base de datos { $kind ->
+        [as] de redes (AS)
+       *[other] geográfica
+    } { $file } no se usa: no es un archivo MaxMind DB válido ({ $error })
+status-db-wrong-kind = La base de datos { $kind ->
+        [as] de redes (AS)
+       *[other] geográfica
+    } { $file } no se usa: no contiene { $kind ->
+        [as] números de red
+       *[other] países ni lugares
+    } (su tipo es { $type })
+status-devices-neighbours-unreadable = Los dispositivos solo se conocen por las concesiones DHCP: no se puede leer la tabla de vecinos ({ $error })
+status-devices-leases-unreadable = Los nombres de dispositivo de DHCP no se muestran: no se puede leer el archivo de concesiones { $file } (devices.dnsmasq_leases; { $error })
+status-devices-leases-too-big = Se ignora el archivo de concesiones DHCP { $file }: tiene { $size } bytes, más de los { $max } que se leen
+status-devices-no-interface = devices.interfaces nombra { $name }, pero esa interfaz de red no existe: los dispositivos en ella no se ven
+status-devices-neighbours-failed = Falló la lectura de la tabla de vecinos ({ $error }): puede que falten dispositivos nuevos un rato
+status-radio-no-ap = El adaptador wifi { radio-name } no puede ser punto de acceso (su controlador no tiene modo AP): no se usa
+status-radio-usb-many = { $count } adaptadores wifi USB pueden ser punto de acceso ({ $radios }): el aparato usa { $radio }, el primero por nombre; elige otro con wifi.interface
+status-fine-again = todo bien de nuevo
+note-wifi = Wifi ({ $about })
+note-radio = Radio wifi
+note-recovery = Código de recuperación de administración (escríbelo como contraseña; sirve una vez)
+note-https = Huella del certificado HTTPS (SHA-256)
+## Quejas sobre formularios (lo enviado no se puede usar).
+complaint-body = No se pudo leer el formulario: { $error }
+complaint-export-format = El formato debe ser «csv» o «json», no { $value }
+complaint-export-report-part = El informe es la parte «hosts»; omite «part»
+complaint-export-part = La parte debe ser devices, flows, dns o hosts, no { $value }
+complaint-not-a-number = { $key }: { $value } no es un número
+complaint-settings = Estos ajustes no se pueden usar: { $error }
+complaint-scope-all-device = Dispositivo: no con «todos»
+complaint-scope-device-needed = Dispositivo: para un solo dispositivo hace falta su dirección
+complaint-scope = Alcance: { $value } no es «all» ni «device»
+complaint-not-a-device = { $value } no es la dirección de un dispositivo
+complaint-block-kind = Tipo: { $value } no es «country», «org» ni «ip»
+complaint-block-country = { $value } no es un código de país de dos letras (ISO 3166, p. ej. «NL»)
+complaint-block-org-empty = El nombre de la organización está vacío
+complaint-block-org-long = Como mucho { $max } caracteres
+complaint-block-org-control = Sin caracteres de control, por favor
+complaint-block-ip = { $value } no es una dirección IP
+complaint-block-ip-never = { $value } no se puede bloquear
+complaint-mark-empty = Una marca necesita un texto (p. ej. «Abrid ahora vuestra app favorita»)
+complaint-mark-long = El texto de una marca tiene como mucho { $max } caracteres; este tiene { $count }
+complaint-mark-control = El texto de una marca es una línea, sin caracteres de control
+complaint-session-name-long = Nombre: como mucho { $max } caracteres
+complaint-session-name-control = Nombre: sin caracteres de control, por favor
 restore-done = Copia de seguridad restaurada: { $nicknames } apodos, bloqueo DNS para todos { $dns_all ->
         [on] activado
        *[off] desactivado
@@ -558,4 +669,7 @@ fail-blocks-full = las listas de bloqueo ya contienen { $count } direcciones (co
 fail-nft = el bloqueo necesita nftables, que ha fallado: { $error }
 fail-kill-gone = la conexión ya no está en la tabla de conexiones del núcleo (ha terminado)
 fail-kill-denied = no hay permiso para cambiar la tabla de conexiones (necesita CAP_NET_ADMIN): { $error }
+fail-kill-refused = el núcleo se negó a borrar la conexión: { $error }
+fail-kill-io = falló la comunicación con la tabla de conexiones del núcleo: { $error }
+fail-internal = algo salió mal dentro del aparato: { $error }
 fail-choose-on-off = elige activado o desactivado

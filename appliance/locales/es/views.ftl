@@ -244,3 +244,99 @@ device-name-plain = Dispositivo
 device-name-hidden = Dispositivo oculto
 device-name-others = Otros dispositivos
 device-name-hidden-many = Dispositivos ocultos
+
+## Seudónimos («Nutria azul»): el animal y luego el color, concordado con su género.
+pseudonym = { $animal } { $colour }
+pseudonym-numbered = { $animal } { $colour } { $round }
+animal-otter = Nutria
+    .gender = feminine
+animal-fox = Zorro
+    .gender = masculine
+animal-panda = Panda
+    .gender = masculine
+animal-koala = Koala
+    .gender = masculine
+animal-tiger = Tigre
+    .gender = masculine
+animal-lion = León
+    .gender = masculine
+animal-rabbit = Conejo
+    .gender = masculine
+animal-owl = Búho
+    .gender = masculine
+animal-penguin = Pingüino
+    .gender = masculine
+animal-dolphin = Delfín
+    .gender = masculine
+animal-whale = Ballena
+    .gender = feminine
+animal-turtle = Tortuga
+    .gender = feminine
+animal-frog = Rana
+    .gender = feminine
+animal-bee = Abeja
+    .gender = feminine
+animal-butterfly = Mariposa
+    .gender = feminine
+animal-octopus = Pulpo
+    .gender = masculine
+animal-hedgehog = Erizo
+    .gender = masculine
+animal-hamster = Hámster
+    .gender = masculine
+animal-deer = Ciervo
+    .gender = masculine
+animal-zebra = Cebra
+    .gender = feminine
+animal-giraffe = Jirafa
+    .gender = feminine
+animal-elephant = Elefante
+    .gender = masculine
+animal-camel = Camello
+    .gender = masculine
+animal-kangaroo = Canguro
+    .gender = masculine
+animal-parrot = Loro
+    .gender = masculine
+animal-flamingo = Flamenco
+    .gender = masculine
+animal-swan = Cisne
+    .gender = masculine
+animal-duck = Pato
+    .gender = masculine
+animal-seal = Foca
+    .gender = feminine
+animal-beaver = Castor
+    .gender = masculine
+animal-llama = Llama
+    .gender = feminine
+animal-badger = Tejón
+    .gender = masculine
+colour-red = { $gender ->
+        [feminine] roja
+       *[masculine] rojo
+    }
+colour-orange = naranja
+colour-gold = { $gender ->
+        [feminine] dorada
+       *[masculine] dorado
+    }
+colour-green = verde
+colour-blue = azul
+colour-purple = { $gender ->
+        [feminine] morada
+       *[masculine] morado
+    }
+colour-pink = rosa
+colour-silver = { $gender ->
+        [feminine] plateada
+       *[masculine] plateado
+    }
+colour-teal = turquesa
+colour-coral = coral
+colour-violet = violeta
+colour-mint = menta
+colour-amber = ámbar
+colour-lime = lima
+colour-navy = añil
+colour-ruby = rubí

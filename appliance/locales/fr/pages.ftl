@@ -476,6 +476,18 @@ adm-refused = Refusé : { $why }.
 adm-incomplete-form = Le formulaire était incomplet : rien n’a changé.
 adm-failed = Cela n’a pas fonctionné : { $error }
 adm-restored = Sauvegarde restaurée.
+radio-name = { $bus ->
+        [unknown] { $interface }
+       *[other] { $interface } ({ $driver ->
+            [none] aucun pilote
+           *[other] { $driver }
+        }, { $bus ->
+            [usb] USB
+            [sdio] intégrée (SDIO)
+            [pci] PCI
+           *[other] bus virtuel ou inconnu
+        })
+    }
 adm-wifi-chip = { $radio }, puce { $chip }
 adm-wifi-gone = { $radio } : disparu (débranché, ou son pilote s’est arrêté)
 adm-ap-running = en marche (hostapd : ENABLED)
@@ -495,7 +507,12 @@ adm-uplink-silent = wpa_supplicant ne répond pas
 adm-uplink-cable = { $interface } (câble ou USB)
 adm-portal-unchecked = pas encore testé (ou uplink.probe_url est vide)
 adm-portal-open = Internet répond
-adm-portal-captive = le réseau de l’école demande une connexion (le test a reçu { $answer }) : ouvrez une page web sur un appareil connecté à ce Wi-Fi et connectez-vous
+portal-answer = { $kind ->
+        [redirect] une redirection ({ $code }) vers { $to }
+        [page] une page ({ $code }) au lieu de la réponse vide 204
+       *[other] le statut { $code } au lieu de 204
+    }
+adm-portal-captive = le réseau de l’école demande une connexion (le test a reçu { portal-answer }) : ouvrez une page web sur un appareil connecté à ce Wi-Fi et connectez-vous
 adm-portal-unreachable = pas de réponse ({ $why })
 
 ## Status warnings
@@ -503,22 +520,116 @@ status-history-off = L’historique n’est pas enregistré (data.dir { $dir }) 
 status-history-failing = L’historique n’est pas enregistré : la base de données ne peut pas être écrite ({ $error }) ; nouvel essai toutes les 2 s, le nouvel historique est perdu tant que la file d’attente est pleine (compteurs « history ») ; le DNS et les vues en direct continuent de fonctionner
 status-export-unreachable = Collecteur IPFIX { $url } injoignable ({ $error }) ; les enregistrements de flux qui lui sont destinés sont perdus jusqu’à ce qu’il réponde
 status-wifi-monitor-off = La surveillance du Wi-Fi n’a pas pu démarrer : { $error }
-status-wifi-radio-gone = La radio Wi-Fi { $radio } a disparu (débranchée, ou son pilote s’est arrêté) : les appareils ne peuvent pas se connecter tant qu’elle n’est pas revenue ; rebranchez-la et redémarrez le boîtier. Tout le reste continue de fonctionner
-status-wifi-ap-stopped = Le point d’accès sur { $radio } ne fonctionne pas (état de hostapd : { $state }) : la radio refuse peut-être le pays (wifi.country) ou le canal ; voir /run/hostapd.log
+status-wifi-radio-gone = La radio Wi-Fi { radio-name } a disparu (débranchée, ou son pilote s’est arrêté) : les appareils ne peuvent pas se connecter tant qu’elle n’est pas revenue ; rebranchez-la et redémarrez le boîtier. Tout le reste continue de fonctionner
+status-wifi-ap-stopped = Le point d’accès sur { radio-name } ne fonctionne pas (état de hostapd : { $state }) : la radio refuse peut-être le pays (wifi.country) ou le canal ; voir /run/hostapd.log
 status-wifi-ap-silent = hostapd ne répond pas pour { $interface } ({ $error }) : le point d’accès ne fonctionne peut-être pas ; voir /run/hostapd.log
-status-wifi-room-full = La salle est pleine : { $associated } appareils sur { $radio }, qui en accepte environ { $capacity } ; un appareil de plus risque de ne pas pouvoir se connecter (un adaptateur Wi-Fi USB en accepte davantage, voir le README)
-status-wifi-room-nearly = La salle est presque pleine : { $associated } appareils sur { $radio }, qui en accepte environ { $capacity }
+status-wifi-room-full = La salle est pleine : { $associated } appareils sur { radio-name }, qui en accepte environ { $capacity } ; un appareil de plus risque de ne pas pouvoir se connecter (un adaptateur Wi-Fi USB en accepte davantage, voir le README)
+status-wifi-room-nearly = La salle est presque pleine : { $associated } appareils sur { radio-name }, qui en accepte environ { $capacity }
 status-uplink-wrong-key = Le réseau Wi-Fi de la liaison montante « { $ssid } » a refusé la phrase secrète : vérifiez uplink.wifi_passphrase dans le fichier de réglages (le point d’accès continue de fonctionner)
 status-uplink-not-found = Le réseau Wi-Fi de la liaison montante « { $ssid } » est hors de portée (aucun point d’accès de ce nom ne répond) : vérifiez uplink.wifi_ssid, ou rapprochez le boîtier
 status-uplink-conn-failed = Le réseau Wi-Fi de la liaison montante « { $ssid } » n’a pas laissé entrer le boîtier (son point d’accès a cessé de répondre ; avec WPA3, une uplink.wifi_passphrase erronée peut aussi donner cela) ; nouvel essai en cours
 status-uplink-disabled = Le boîtier n’a pas pu rejoindre le réseau Wi-Fi de la liaison montante « { $ssid } » ({ $reason }) ; nouvel essai en cours
 status-uplink-disconnected = Le boîtier n’est pas connecté au réseau Wi-Fi de la liaison montante « { $ssid } » ; nouvel essai en cours
-status-uplink-portal = Le réseau de l’école demande une connexion : la liaison montante { $uplink } aboutit à une page de connexion, pas à Internet (le test a reçu { $answer }) ; ouvrez une page web sur un appareil connecté à ce Wi-Fi et connectez-vous, cela vaut pour tout le boîtier
+status-uplink-portal = Le réseau de l’école demande une connexion : la liaison montante { $uplink } aboutit à une page de connexion, pas à Internet (le test a reçu { portal-answer }) ; ouvrez une page web sur un appareil connecté à ce Wi-Fi et connectez-vous, cela vaut pour tout le boîtier
 status-uplink-wpa-silent = wpa_supplicant ne répond pas pour la liaison montante { $uplink } ({ $error }) : la liaison montante Wi-Fi ne fonctionne pas
 status-setup-problem = Fichier de réglages (whereflow-settings.toml) : { $problem }
 status-setup-unreadable = Le fichier des problèmes de réglages { $file } ne peut pas être lu : { $error }
 status-setup-see-file = Les réglages ont des problèmes : voir { $file }
 status-setup-network = Le réseau Wi-Fi de configuration « { $ssid } » fonctionne jusqu’à ce que le fichier de réglages soit corrigé
+# Les avertissements propres aux étapes (problèmes au démarrage et en marche). `error` est le
+# texte du système ou d’un autre programme : la page d’administration l’affiche tel quel, marqué comme anglais.
+status-admin-off = Les pages d’administration sont désactivées : le mot de passe n’a pas pu être chiffré ({ $error })
+status-admin-plain-kept = Le mot de passe d’administration est encore écrit en clair dans { $file } (admin.password) : il n’a pas pu être remplacé par son empreinte ({ $error }). Remplacez la ligne par le password_hash de { $hash_file }, ou rendez le fichier modifiable
+status-admin-hash-bad = Les pages d’administration sont désactivées : l’empreinte du mot de passe enregistrée dans { $file } est inutilisable ({ $error })
+status-admin-hash-unsaved = L’empreinte du mot de passe d’administration n’a pas pu être enregistrée dans { $file } ({ $error })
+status-conntrack-disabled = Les connexions ne sont pas observées (conntrack est désactivé dans la configuration) : seulement les noms (DNS), pas de flux
+status-conntrack-not-started = Les connexions ne sont pas observées, aucun flux n’est donc affiché : le lecteur de connexions (conntrack) n’a pas démarré ({ $error })
+status-devices-not-started = Les appareils ne sont connus que par leur adresse : le lecteur d’appareils n’a pas démarré ({ $error })
+status-detect-neighbours-unreadable = Les conflits d’adresses sur le réseau ne sont pas détectés : la table des voisins ne peut pas être lue ({ $error })
+status-detect-arp-unreadable = Un appareil qui se fait passer pour la passerelle n’est pas détecté : les paquets ARP ne peuvent pas être lus (il faut CAP_NET_RAW ; { $error })
+status-detect-lan-thread = La surveillance du réseau n’a pas pu démarrer ({ $error }) : les conflits d’adresses ne sont pas détectés
+status-detect-nflog-unreadable = Les balayages FIN, Xmas et Null ne sont pas détectés : les paquets invalides journalisés ne peuvent pas être lus (detect.nflog_group ; { $error })
+status-detect-nflog-thread = La surveillance des paquets invalides n’a pas pu démarrer ({ $error }) : les balayages FIN, Xmas et Null ne sont pas détectés
+status-controls-saved-unreadable = Les blocages enregistrés n’ont pas pu être lus, aucun ne s’applique donc pour l’instant ({ $error })
+status-controls-table-left = Les contrôles sont désactivés, mais la table de pare-feu { $table } d’une exécution précédente n’a pas pu être supprimée : ses blocages s’appliquent toujours ({ $error })
+status-controls-not-enforced = Les { $count } blocages enregistrés ne s’appliquent pas : le pare-feu (nftables) les a refusés ({ $error })
+status-controls-unsaved = Les blocages n’ont pas pu être enregistrés : un redémarrage perdrait les derniers changements ({ $error })
+status-dns-no-upstreams = Les noms ne peuvent pas être résolus : aucun serveur DNS n’est réglé (dns.upstreams) et aucun n’est utilisable dans /etc/resolv.conf, donc tout nom non local échoue
+status-dns-cert-refused = Le serveur DNS chiffré { $upstream } n’est pas utilisé : son certificat a été refusé ({ $error }). Il doit présenter un certificat valable pour { $name } émis par une autorité de confiance ; vérifiez le nom après @ dans dns.upstreams, ou réglez dns.tls_ca_file pour une autorité privée
+status-conntrack-dump-slow = La lecture de la table des connexions a pris plus de 30 s ; nouvel essai en cours
+status-conntrack-dump-request = La table des connexions ne peut pas être lue ({ $error }) ; nouvel essai plus tard
+status-conntrack-dump-denied = La table des connexions ne peut pas être lue : whereflow a besoin de CAP_NET_ADMIN ({ $error })
+status-conntrack-dump-failed = La lecture de la table des connexions a échoué ({ $error }) ; nouvel essai plus tard
+status-conntrack-full = { $max } connexions sont suivies (conntrack.max_flows), le maximum permis : les plus récentes ne sont pas affichées
+status-conntrack-skipped = Un message de connexion était inutilisable et a été ignoré ({ $error }) ; les suivants sont seulement comptés
+status-conntrack-small-buffer = La mémoire tampon des nouvelles connexions contient { $got } octets au lieu de { $wanted } ({ $error }) : une rafale de nouvelles connexions peut la faire déborder et coûter une relecture complète ; donnez CAP_NET_ADMIN à whereflow ou augmentez net.core.rmem_max
+sysctl-without = { $knob ->
+        [nf_conntrack_acct] les compteurs d’octets et de paquets manquent
+        [nf_conntrack_timestamp] le début d’une connexion est le moment où whereflow l’a vue pour la première fois, pas celui où elle a commencé
+       *[other] les connexions nouvelles et terminées ne sont trouvées que par la relecture périodique, et les courtes sont manquées
+    }
+status-sysctl-unreadable = { $file } ne peut pas être lu ({ $error }) : le suivi des connexions (nf_conntrack) est-il chargé ? Tant que { $knob } est désactivé, { sysctl-without }
+status-sysctl-was-off = { $key } valait { $value } et vaut maintenant 1 ; pour les connexions commencées avant, { sysctl-without }
+status-sysctl-unset = { $knob } vaut { $value } et n’a pas pu être activé ({ $error }) : { sysctl-without } ; réglez { $key }=1 (il faut root)
+status-sysctl-off = { $knob } vaut { $value } : { sysctl-without } ; réglez { $key }=1
+status-history-over-cap = L’historique dépasse sa taille maximale (history.max_db_mb = { $max_mb }) alors qu’il ne reste que la dernière heure de la séance en cours : augmentez la limite ou commencez une nouvelle séance
+status-domains-unusable = Les listes de domaines intégrées sont inutilisables ({ $error }) : les organisations ne sont connues que par leur réseau (AS)
+status-geo-none = Aucune base de données géographique (enrich.geo_dbs, ou celle fournie par scripts/fetch-default-data.sh) : pays et lieux sont inconnus
+status-asn-none = Aucune base de données des réseaux (AS) (enrich.asn_dbs, ou celle fournie par scripts/fetch-default-data.sh) : les réseaux sont inconnus
+status-db-directory = La base de données { $kind ->
+        [as] des réseaux (AS)
+       *[other] géographique
+    } { $file } n’est pas utilisée : c’est un dossier, pas un fichier
+status-db-unreadable = La base de données { $kind ->
+        [as] des réseaux (AS)
+       *[other] géographique
+    } { $file } ne peut pas être lue ({ $error })
+status-db-invalid = La base de données { $kind ->
+        [as] des réseaux (AS)
+       *[other] géographique
+    } { $file } n’est pas utilisée : ce n’est pas un fichier MaxMind DB valide ({ $error })
+status-db-wrong-kind = La base de données { $kind ->
+        [as] des réseaux (AS)
+       *[other] géographique
+    } { $file } n’est pas utilisée : elle ne contient { $kind ->
+        [as] aucun numéro de réseau
+       *[other] ni pays ni lieux
+    } (son type est { $type })
+status-devices-neighbours-unreadable = Les appareils ne sont connus que par les baux DHCP : la table des voisins ne peut pas être lue ({ $error })
+status-devices-leases-unreadable = Les noms d’appareils venant du DHCP ne sont pas affichés : le fichier des baux { $file } ne peut pas être lu (devices.dnsmasq_leases ; { $error })
+status-devices-leases-too-big = Le fichier des baux DHCP { $file } est ignoré : il fait { $size } octets, plus que les { $max } lus
+status-devices-no-interface = devices.interfaces nomme { $name }, mais cette interface réseau n’existe pas : les appareils qui s’y trouvent ne sont pas vus
+status-devices-neighbours-failed = La lecture de la table des voisins a échoué ({ $error }) : de nouveaux appareils peuvent manquer un moment
+status-radio-no-ap = L’adaptateur Wi-Fi { radio-name } ne peut pas être un point d’accès (son pilote n’a pas de mode AP) : non utilisé
+status-radio-usb-many = { $count } adaptateurs Wi-Fi USB peuvent être points d’accès ({ $radios }) : le boîtier utilise { $radio }, le premier par nom ; choisissez-en un autre avec wifi.interface
+status-fine-again = de nouveau en ordre
+note-wifi = Wi-Fi ({ $about })
+note-radio = Radio Wi-Fi
+note-recovery = Code de secours d’administration (à taper comme mot de passe ; valable une fois)
+note-https = Empreinte du certificat HTTPS (SHA-256)
+## Réclamations sur les formulaires (ce qui a été envoyé est inutilisable).
+complaint-body = Le formulaire n’a pas pu être lu : { $error }
+complaint-export-format = Le format doit être « csv » ou « json », pas { $value }
+complaint-export-report-part = Le rapport est la partie « hosts » ; omettez « part »
+complaint-export-part = La partie doit être devices, flows, dns ou hosts, pas { $value }
+complaint-not-a-number = { $key } : { $value } n’est pas un nombre
+complaint-settings = Ces réglages sont inutilisables : { $error }
+complaint-scope-all-device = Appareil : pas avec « tous »
+complaint-scope-device-needed = Appareil : il faut l’adresse de l’appareil pour un seul appareil
+complaint-scope = Portée : { $value } n’est ni « all » ni « device »
+complaint-not-a-device = { $value } n’est pas l’adresse d’un appareil
+complaint-block-kind = Type : { $value } n’est pas l’un de « country », « org », « ip »
+complaint-block-country = { $value } n’est pas un code de pays à deux lettres (ISO 3166, p. ex. « NL »)
+complaint-block-org-empty = Le nom de l’organisation est vide
+complaint-block-org-long = { $max } caractères au plus
+complaint-block-org-control = Sans caractères de contrôle, s’il vous plaît
+complaint-block-ip = { $value } n’est pas une adresse IP
+complaint-block-ip-never = { $value } ne peut pas être bloquée
+complaint-mark-empty = Un repère a besoin d’un libellé (p. ex. « Ouvrez maintenant votre appli préférée »)
+complaint-mark-long = Le libellé d’un repère fait au plus { $max } caractères ; celui-ci en a { $count }
+complaint-mark-control = Le libellé d’un repère tient sur une ligne, sans caractères de contrôle
+complaint-session-name-long = Nom : { $max } caractères au plus
+complaint-session-name-control = Nom : sans caractères de contrôle, s’il vous plaît
 restore-done = Sauvegarde restaurée : { $nicknames } surnoms, blocage DNS pour tous { $dns_all ->
         [on] activé
        *[off] désactivé
@@ -558,4 +669,7 @@ fail-blocks-full = les listes de blocage contiennent déjà { $count } adresses 
 fail-nft = le blocage a besoin de nftables, qui a échoué : { $error }
 fail-kill-gone = la connexion n’est plus dans la table des connexions du noyau (elle est terminée)
 fail-kill-denied = pas le droit de modifier la table des connexions (il faut CAP_NET_ADMIN) : { $error }
+fail-kill-refused = le noyau a refusé de supprimer la connexion : { $error }
+fail-kill-io = l’échange avec la table des connexions du noyau a échoué : { $error }
+fail-internal = quelque chose s’est mal passé dans le boîtier : { $error }
 fail-choose-on-off = choisissez activé ou désactivé

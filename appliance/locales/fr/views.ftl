@@ -244,3 +244,105 @@ device-name-plain = Appareil
 device-name-hidden = Appareil masqué
 device-name-others = Autres appareils
 device-name-hidden-many = Appareils masqués
+
+## Pseudonymes (« Loutre bleue ») : l’animal puis la couleur, accordée à son genre.
+pseudonym = { $animal } { $colour }
+pseudonym-numbered = { $animal } { $colour } { $round }
+animal-otter = Loutre
+    .gender = feminine
+animal-fox = Renard
+    .gender = masculine
+animal-panda = Panda
+    .gender = masculine
+animal-koala = Koala
+    .gender = masculine
+animal-tiger = Tigre
+    .gender = masculine
+animal-lion = Lion
+    .gender = masculine
+animal-rabbit = Lapin
+    .gender = masculine
+animal-owl = Chouette
+    .gender = feminine
+animal-penguin = Manchot
+    .gender = masculine
+animal-dolphin = Dauphin
+    .gender = masculine
+animal-whale = Baleine
+    .gender = feminine
+animal-turtle = Tortue
+    .gender = feminine
+animal-frog = Grenouille
+    .gender = feminine
+animal-bee = Abeille
+    .gender = feminine
+animal-butterfly = Papillon
+    .gender = masculine
+animal-octopus = Pieuvre
+    .gender = feminine
+animal-hedgehog = Hérisson
+    .gender = masculine
+animal-hamster = Hamster
+    .gender = masculine
+animal-deer = Cerf
+    .gender = masculine
+animal-zebra = Zèbre
+    .gender = masculine
+animal-giraffe = Girafe
+    .gender = feminine
+animal-elephant = Éléphant
+    .gender = masculine
+animal-camel = Chameau
+    .gender = masculine
+animal-kangaroo = Kangourou
+    .gender = masculine
+animal-parrot = Perroquet
+    .gender = masculine
+animal-flamingo = Flamant
+    .gender = masculine
+animal-swan = Cygne
+    .gender = masculine
+animal-duck = Canard
+    .gender = masculine
+animal-seal = Phoque
+    .gender = masculine
+animal-beaver = Castor
+    .gender = masculine
+animal-llama = Lama
+    .gender = masculine
+animal-badger = Blaireau
+    .gender = masculine
+colour-red = rouge
+colour-orange = orange
+colour-gold = { $gender ->
+        [feminine] dorée
+       *[masculine] doré
+    }
+colour-green = { $gender ->
+        [feminine] verte
+       *[masculine] vert
+    }
+colour-blue = { $gender ->
+        [feminine] bleue
+       *[masculine] bleu
+    }
+colour-purple = pourpre
+colour-pink = rose
+colour-silver = { $gender ->
+        [feminine] argentée
+       *[masculine] argenté
+    }
+colour-teal = turquoise
+colour-coral = corail
+colour-violet = { $gender ->
+        [feminine] violette
+       *[masculine] violet
+    }
+colour-mint = jade
+colour-amber = { $gender ->
+        [feminine] ambrée
+       *[masculine] ambré
+    }
+colour-lime = anis
+colour-navy = marine
+colour-ruby = rubis

@@ -82,7 +82,10 @@ pub fn prepare(config: &mut Config, status: &Status) -> Password {
         let hashed = match hashed {
             Ok(h) => h,
             Err(e) => {
-                status.warn(format!("admin pages are off: {e}"));
+                status.warn(crate::status::StatusWords::new(
+                    "admin-off",
+                    [("error", e.to_string())],
+                ));
                 return Password {
                     hash: None,
                     source: None,
@@ -100,13 +103,13 @@ pub fn prepare(config: &mut Config, status: &Status) -> Password {
                     true
                 }
                 Err(e) => {
-                    status.warn(format!(
-                        "the admin password is still written in plain text in {} \
-                         (admin.password): it could not be replaced by its hash ({e}). \
-                         Replace the line with the password_hash from {} or make the file \
-                         writable.",
-                        path.display(),
-                        data_file.display()
+                    status.warn(crate::status::StatusWords::new(
+                        "admin-plain-kept",
+                        [
+                            ("file", path.display().to_string()),
+                            ("hash_file", data_file.display().to_string()),
+                            ("error", e.to_string()),
+                        ],
                     ));
                     false
                 }
@@ -137,9 +140,12 @@ pub fn prepare(config: &mut Config, status: &Status) -> Password {
                     source: Some(Source::DataDir),
                 };
             }
-            Err(e) => status.warn(format!(
-                "admin pages are off: {} is not a usable hash ({e})",
-                data_file.display()
+            Err(e) => status.warn(crate::status::StatusWords::new(
+                "admin-hash-bad",
+                [
+                    ("file", data_file.display().to_string()),
+                    ("error", e.to_string()),
+                ],
             )),
         }
     } else {
@@ -170,9 +176,12 @@ fn read_hash(path: &Path) -> Option<String> {
 fn save_hash(path: &PathBuf, hashed: &str, status: &Status) {
     let line = format!("{hashed}\n");
     if let Err(e) = crate::sys::fs::write_atomic_mode(path, line.as_bytes(), 0o600) {
-        status.warn(format!(
-            "the admin password hash could not be saved in {}: {e}",
-            path.display()
+        status.warn(crate::status::StatusWords::new(
+            "admin-hash-unsaved",
+            [
+                ("file", path.display().to_string()),
+                ("error", e.to_string()),
+            ],
         ));
     }
 }

@@ -19,7 +19,7 @@ use super::flow::ConntrackEvent;
 use super::socket::{CtSocket, Recv};
 use super::table::{Applied, Table};
 use super::wire::{self, Message};
-use crate::status::{bump, Status};
+use crate::status::{bump, Status, StatusWords};
 use crate::sys::poll::poll_readable;
 
 /// Longest wait in `poll`, which bounds how late a shutdown is noticed.
@@ -109,7 +109,7 @@ impl Reader {
                 None if self.resync || now >= self.next_dump => self.start_dump(),
                 Some((_, started, _)) if now.duration_since(started) > DUMP_TIMEOUT => {
                     self.status
-                        .warn("conntrack: a table dump did not finish in 30 s; retrying");
+                        .warn(StatusWords::new("conntrack-dump-slow", []));
                     self.abort_dump(true);
                 }
                 _ => {}
@@ -144,8 +144,10 @@ impl Reader {
         match self.dumps.send(&wire::dump_request(self.seq)) {
             Ok(()) => self.dump = Some((self.seq, Instant::now(), false)),
             Err(e) => {
-                self.status
-                    .warn(format!("conntrack: cannot request a table dump: {e}"));
+                self.status.warn(StatusWords::new(
+                    "conntrack-dump-request",
+                    [("error", e.to_string())],
+                ));
                 self.table.abort_dump();
                 self.next_dump = Instant::now() + self.interval;
             }
@@ -243,13 +245,13 @@ impl Reader {
                     Message::Error(0) => {}
                     Message::Error(code) => {
                         let e = std::io::Error::from_raw_os_error(-code);
-                        let hint = if -code == libc::EPERM {
-                            " (conntrack needs CAP_NET_ADMIN)"
+                        let id = if -code == libc::EPERM {
+                            "conntrack-dump-denied"
                         } else {
-                            ""
+                            "conntrack-dump-failed"
                         };
                         self.status
-                            .warn(format!("conntrack: the table dump failed: {e}{hint}"));
+                            .warn(StatusWords::new(id, [("error", e.to_string())]));
                         self.abort_dump(false);
                         return Ok(());
                     }
@@ -300,9 +302,9 @@ impl Reader {
             bump(&self.status.conntrack_flows_refused);
             if !self.warned_refused {
                 self.warned_refused = true;
-                self.status.warn(format!(
-                    "conntrack: {} flows tracked (conntrack.max_flows); newer flows are not shown",
-                    self.max_flows
+                self.status.warn(StatusWords::new(
+                    "conntrack-full",
+                    [("max", self.max_flows.to_string())],
                 ));
             }
         }
@@ -312,9 +314,9 @@ impl Reader {
         tracing::debug!("conntrack: skipped a message: {why}");
         if !self.warned_unusable {
             self.warned_unusable = true;
-            self.status.warn(format!(
-                "conntrack: skipped a message the reader could not use ({why}); further ones are \
-                 counted silently"
+            self.status.warn(StatusWords::new(
+                "conntrack-skipped",
+                [("error", why.to_owned())],
             ));
         }
     }

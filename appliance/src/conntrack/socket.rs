@@ -112,15 +112,18 @@ fn open() -> Result<CtSocket, ConntrackError> {
 fn set_rcvbuf(socket: &Socket, bytes: usize, status: &Status) {
     if let RecvBuffer::Capped { forced, fallback } = socket::set_recv_buffer(socket, bytes) {
         let got = socket.get_rx_buf_sz().unwrap_or(0) / 2;
-        status.warn(format!(
-            "conntrack: could not force the event socket buffer to {bytes} bytes ({forced}); \
-             got {got} bytes via SO_RCVBUF{}. Bursts of new flows may overflow it (each \
-             overflow costs a full re-dump); give whereflow CAP_NET_ADMIN or raise \
-             net.core.rmem_max",
-            match fallback {
-                Ok(()) => String::new(),
-                Err(e) => format!(" (which failed too: {e})"),
-            }
+        // Both errors are the OS's words: one detail.
+        let error = match fallback {
+            Ok(()) => forced.to_string(),
+            Err(e) => format!("{forced}; SO_RCVBUF: {e}"),
+        };
+        status.warn(crate::status::StatusWords::new(
+            "conntrack-small-buffer",
+            [
+                ("wanted", bytes.to_string()),
+                ("got", got.to_string()),
+                ("error", error),
+            ],
         ));
     }
 }

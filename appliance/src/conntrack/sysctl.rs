@@ -2,35 +2,31 @@
 
 use std::path::Path;
 
-use crate::status::Status;
+use crate::status::{Status, StatusWords};
 
 /// Where the current network namespace's netfilter sysctls live.
 pub const SYSCTL_DIR: &str = "/proc/sys/net/netfilter";
 
-/// One sysctl: its name and what is lost without it.
+/// One sysctl: its name and the values that are fine (what is lost without it is said by
+/// the catalogues' `status-sysctl-*` messages, by name).
 struct Knob {
     name: &'static str,
     /// Values that are good enough (`nf_conntrack_events=2` means "on when someone listens").
     ok: &'static [&'static str],
-    without: &'static str,
 }
 
 const KNOBS: [Knob; 3] = [
     Knob {
         name: "nf_conntrack_acct",
         ok: &["1"],
-        without: "byte and packet counters will be missing",
     },
     Knob {
         name: "nf_conntrack_timestamp",
         ok: &["1"],
-        without: "flow start times will be when whereflow first saw a flow, not when it began",
     },
     Knob {
         name: "nf_conntrack_events",
         ok: &["1", "2"],
-        without: "no NEW/DESTROY events: flows are only found by the periodic dump and short \
-                  ones are missed",
     },
 ];
 
@@ -42,11 +38,13 @@ pub fn prepare_in(dir: &Path, set: bool, status: &Status) {
         let current = match std::fs::read_to_string(&path) {
             Ok(v) => v.trim().to_owned(),
             Err(e) => {
-                status.warn(format!(
-                    "cannot read {} ({e}): is conntrack (nf_conntrack) loaded? If {} is off, {}",
-                    path.display(),
-                    k.name,
-                    k.without
+                status.warn(StatusWords::new(
+                    "sysctl-unreadable",
+                    [
+                        ("knob", k.name.to_owned()),
+                        ("file", path.display().to_string()),
+                        ("error", e.to_string()),
+                    ],
                 ));
                 continue;
             }
@@ -59,22 +57,34 @@ pub fn prepare_in(dir: &Path, set: bool, status: &Status) {
                 Ok(()) => {
                     tracing::info!("set {key}=1 (was {current})");
                     if k.name != "nf_conntrack_events" {
-                        status.warn(format!(
-                            "{key} was {current}; set it to 1 now. Flows that began before keep \
-                             without it ({})",
-                            k.without
+                        status.warn(StatusWords::new(
+                            "sysctl-was-off",
+                            [
+                                ("knob", k.name.to_owned()),
+                                ("key", key),
+                                ("value", current),
+                            ],
                         ));
                     }
                 }
-                Err(e) => status.warn(format!(
-                    "{} is {current} and could not be set ({e}): {}; set {key}=1 (needs root)",
-                    k.name, k.without
+                Err(e) => status.warn(StatusWords::new(
+                    "sysctl-unset",
+                    [
+                        ("knob", k.name.to_owned()),
+                        ("key", key),
+                        ("value", current),
+                        ("error", e.to_string()),
+                    ],
                 )),
             }
         } else {
-            status.warn(format!(
-                "{} is {current}: {}; set {key}=1",
-                k.name, k.without
+            status.warn(StatusWords::new(
+                "sysctl-off",
+                [
+                    ("knob", k.name.to_owned()),
+                    ("key", key),
+                    ("value", current),
+                ],
             ));
         }
     }

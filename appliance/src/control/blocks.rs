@@ -17,6 +17,8 @@ use std::net::IpAddr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Complaint;
+
 /// Longest organization name accepted.
 pub const MAX_ORG_CHARS: usize = 100;
 
@@ -44,14 +46,15 @@ impl BlockKind {
 }
 
 impl std::str::FromStr for BlockKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = Complaint;
+    fn from_str(s: &str) -> Result<Self, Complaint> {
         match s {
             "country" => Ok(BlockKind::Country),
             "org" => Ok(BlockKind::Org),
             "ip" => Ok(BlockKind::Ip),
-            other => Err(format!(
-                "kind: {other:?} is not one of \"country\", \"org\", \"ip\""
+            other => Err(Complaint::new(
+                "block-kind",
+                [("value", format!("{other:?}"))],
             )),
         }
     }
@@ -104,25 +107,27 @@ impl Block {
 
 /// A value checked and put in its stored form: country codes upper case, organizations
 /// trimmed, addresses canonical.
-pub fn normalise(kind: BlockKind, value: &str) -> Result<String, String> {
+pub fn normalise(kind: BlockKind, value: &str) -> Result<String, Complaint> {
+    let quoted = |v: &str| [("value", format!("{v:?}"))];
     let v = value.trim();
     match kind {
         BlockKind::Country => {
             if v.len() == 2 && v.bytes().all(|b| b.is_ascii_alphabetic()) {
                 Ok(v.to_ascii_uppercase())
             } else {
-                Err(format!(
-                    "value: {v:?} is not a two-letter country code (ISO 3166, e.g. \"NL\")"
-                ))
+                Err(Complaint::new("block-country", quoted(v)))
             }
         }
         BlockKind::Org => {
             if v.is_empty() {
-                Err("value: the organization's name is empty".into())
+                Err(Complaint::new("block-org-empty", []))
             } else if v.chars().count() > MAX_ORG_CHARS {
-                Err(format!("value: at most {MAX_ORG_CHARS} characters"))
+                Err(Complaint::new(
+                    "block-org-long",
+                    [("max", MAX_ORG_CHARS.to_string())],
+                ))
             } else if v.chars().any(char::is_control) {
-                Err("value: no control characters".into())
+                Err(Complaint::new("block-org-control", []))
             } else {
                 Ok(v.to_owned())
             }
@@ -130,10 +135,13 @@ pub fn normalise(kind: BlockKind, value: &str) -> Result<String, String> {
         BlockKind::Ip => {
             let ip: IpAddr = v
                 .parse()
-                .map_err(|_| format!("value: {v:?} is not an IP address"))?;
+                .map_err(|_| Complaint::new("block-ip", quoted(v)))?;
             let ip = ip.to_canonical();
             if ip.is_unspecified() || ip.is_loopback() || ip.is_multicast() {
-                return Err(format!("value: {ip} cannot be blocked"));
+                return Err(Complaint::new(
+                    "block-ip-never",
+                    [("value", ip.to_string())],
+                ));
             }
             Ok(ip.to_string())
         }

@@ -62,7 +62,7 @@ pub enum ControlError {
     Disabled,
     /// A request value is not acceptable.
     #[error("{0}")]
-    BadRequest(String),
+    BadRequest(crate::i18n::Complaint),
     /// The admin page's DNS blocking form said neither on nor off.
     #[error("choose on or off")]
     OnOrOff,
@@ -274,8 +274,9 @@ impl Controls {
         let saved = match saved {
             Ok(s) => s.unwrap_or_default(),
             Err(e) => {
-                p.status.warn(format!(
-                    "controls: the saved blocks could not be read, starting with none: {e}"
+                p.status.warn(crate::status::StatusWords::new(
+                    "controls-saved-unreadable",
+                    [("error", e.to_string())],
                 ));
                 state::Saved::default()
             }
@@ -310,9 +311,9 @@ impl Controls {
             if exists {
                 match controls.nft.uninstall().await {
                     Ok(()) => tracing::info!("controls are off: nftables table {table} removed"),
-                    Err(e) => p.status.warn(format!(
-                        "controls are off but the nftables table {table} left from an \
-                         earlier run could not be removed, so its blocks still apply: {e}"
+                    Err(e) => p.status.warn(crate::status::StatusWords::new(
+                        "controls-table-left",
+                        [("table", table.to_string()), ("error", e.to_string())],
                     )),
                 }
             }
@@ -335,8 +336,9 @@ impl Controls {
                     "controls: nftables table {table} in place with {blocks} blocks, {} addresses",
                     controls.book.lock().address_count()
                 ),
-                Err(e) => p.status.warn(format!(
-                    "controls: the {blocks} saved blocks are not enforced, nftables failed: {e}"
+                Err(e) => p.status.warn(crate::status::StatusWords::new(
+                    "controls-not-enforced",
+                    [("count", blocks.to_string()), ("error", e.to_string())],
                 )),
             }
         }
@@ -411,8 +413,9 @@ impl Controls {
             DnsScope::Device(ip) => {
                 let ip = ip.to_canonical();
                 if ip.is_unspecified() || ip.is_multicast() {
-                    return Err(ControlError::BadRequest(format!(
-                        "device: {ip} is not a device's address"
+                    return Err(ControlError::BadRequest(crate::i18n::Complaint::new(
+                        "not-a-device",
+                        [("value", ip.to_string())],
                     )));
                 }
                 self.dns.set_device(ip, on);
@@ -648,9 +651,9 @@ impl Controls {
             Ok(Ok(())) => {}
             Ok(Err(e)) => {
                 tracing::warn!("controls: not saved: {e}");
-                self.status.warn(format!(
-                    "controls: the blocks could not be saved, a restart would lose the latest \
-                     changes: {e}"
+                self.status.warn(crate::status::StatusWords::new(
+                    "controls-unsaved",
+                    [("error", e.to_string())],
                 ));
             }
             Err(e) => tracing::warn!("controls: saving failed: {e}"),

@@ -43,7 +43,7 @@ impl History {
         match open_store(config) {
             Ok(h) => h,
             Err(e) => {
-                status.warn_words(StatusWords::new(
+                status.warn(StatusWords::new(
                     "history-off",
                     [
                         ("dir", config.data.dir.display().to_string()),

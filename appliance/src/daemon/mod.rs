@@ -293,11 +293,15 @@ impl Channels {
 fn report_setup_problems(config: &Config, status: &Status) {
     if let Some(path) = &config.system.problems_file {
         for w in crate::system::problems::read_warnings(path) {
-            status.warn_words(w);
+            status.warn(w);
         }
     }
     for n in &config.system.notes {
-        status.warn(n.clone());
+        match crate::system::radios::note_words(&n.id, &n.args) {
+            Some(w) => status.warn(w),
+            // A runtime file of another version: the log has it, the pages have no words.
+            None => tracing::warn!("system.notes: unknown note {n:?}"),
+        }
     }
 }
 
@@ -310,7 +314,7 @@ fn start_wifi_monitor(
 ) -> Option<std::thread::JoinHandle<()>> {
     use crate::system::wifi_monitor;
     let interface = config.wifi.explicit_interface()?;
-    let opts = wifi_monitor::appliance_options(
+    let mut opts = wifi_monitor::appliance_options(
         interface,
         &config.uplink,
         config.system.problems_file.as_deref(),
@@ -320,10 +324,11 @@ fn start_wifi_monitor(
             .as_deref()
             .unwrap_or(std::path::Path::new("/")),
     );
+    opts.lang = config.site.lang();
     match wifi_monitor::spawn(opts, status.clone(), shutdown.clone()) {
         Ok(t) => Some(t),
         Err(e) => {
-            status.warn_words(crate::status::StatusWords::new(
+            status.warn(crate::status::StatusWords::new(
                 "wifi-monitor-off",
                 [("error", e.to_string())],
             ));
@@ -357,9 +362,13 @@ fn https_certificate(
         cert.fingerprint
     );
     if let Some(path) = &config.system.problems_file {
-        if let Err(e) =
-            crate::system::problems::set_note(path, crate::web::https::NOTE, &cert.fingerprint)
-        {
+        if let Err(e) = crate::system::problems::set_note_said(
+            path,
+            config.site.lang(),
+            crate::web::https::NOTE,
+            &[],
+            &cert.fingerprint,
+        ) {
             tracing::warn!(
                 "the HTTPS fingerprint was not written to {}: {e}",
                 path.display()
@@ -402,15 +411,16 @@ fn start_conntrack(
     shutdown: &CancellationToken,
 ) -> Option<std::thread::JoinHandle<()>> {
     if !config.conntrack.enabled {
-        status.warn("conntrack is disabled in the config: DNS only, no flows");
+        status.warn(crate::status::StatusWords::new("conntrack-disabled", []));
         return None;
     }
     crate::conntrack::prepare_sysctls(config.conntrack.set_sysctls, status);
     match crate::conntrack::spawn(&config.conntrack, events, status.clone(), shutdown.clone()) {
         Ok(handle) => Some(handle),
         Err(e) => {
-            status.warn(format!(
-                "conntrack reader not started, so no flows will be shown: {e}"
+            status.warn(crate::status::StatusWords::new(
+                "conntrack-not-started",
+                [("error", e.to_string())],
             ));
             None
         }
@@ -479,8 +489,9 @@ fn start_devices(
     match thread {
         Ok(h) => (devices, Some(h)),
         Err(e) => {
-            status.warn(format!(
-                "devices are known by address only: the device thread did not start: {e}"
+            status.warn(crate::status::StatusWords::new(
+                "devices-not-started",
+                [("error", e.to_string())],
             ));
             (devices, None)
         }
@@ -544,7 +555,11 @@ fn admin(
         fresh_live: Box::new(move || LiveState::new(&correlate, max_flows)),
         settings,
         config_file: config.source.clone(),
-        problems_file: config.system.problems_file.clone(),
+        problems_file: config
+            .system
+            .problems_file
+            .clone()
+            .map(|p| (p, config.site.lang())),
     })
 }
 

@@ -80,9 +80,9 @@ pub(crate) fn spawn_watch(
     let neigh = match NeighSocket::open() {
         Ok(n) => Some(n),
         Err(e) => {
-            status.warn(format!(
-                "detect: cannot read the neighbour table ({e}); address conflicts on the LAN \
-                 are not detected"
+            status.warn(crate::status::StatusWords::new(
+                "detect-neighbours-unreadable",
+                [("error", e.to_string())],
             ));
             None
         }
@@ -91,9 +91,9 @@ pub(crate) fn spawn_watch(
         match ArpSocket::open() {
             Ok(a) => Some(a),
             Err(e) => {
-                status.warn(format!(
-                    "detect: cannot read ARP packets ({e}; needs CAP_NET_RAW); a device claiming \
-                     the gateway's address is not detected"
+                status.warn(crate::status::StatusWords::new(
+                    "detect-arp-unreadable",
+                    [("error", e.to_string())],
                 ));
                 None
             }
@@ -111,7 +111,10 @@ pub(crate) fn spawn_watch(
     {
         Ok(h) => Some(h),
         Err(e) => {
-            status.warn(format!("detect: cannot start the LAN watch thread: {e}"));
+            status.warn(crate::status::StatusWords::new(
+                "detect-lan-thread",
+                [("error", e.to_string())],
+            ));
             None
         }
     }

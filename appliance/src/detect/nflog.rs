@@ -248,9 +248,9 @@ pub fn spawn(
     let socket = match open(group) {
         Ok(s) => s,
         Err(e) => {
-            status.warn(format!(
-                "detect: cannot read logged invalid packets ({e}); FIN, Xmas and Null scans are \
-                 not detected (detect.nflog_group)"
+            status.warn(crate::status::StatusWords::new(
+                "detect-nflog-unreadable",
+                [("error", e.to_string())],
             ));
             return None;
         }
@@ -297,7 +297,10 @@ pub fn spawn(
     match thread {
         Ok(h) => Some(h),
         Err(e) => {
-            status.warn(format!("detect: cannot start the NFLOG thread: {e}"));
+            status.warn(crate::status::StatusWords::new(
+                "detect-nflog-thread",
+                [("error", e.to_string())],
+            ));
             None
         }
     }

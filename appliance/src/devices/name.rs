@@ -15,8 +15,11 @@ use crate::i18n::{Lang, Tr};
 /// A device's name: given, or made by the appliance from what it knows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DeviceName {
-    /// A name shown as it is: a nickname, a DHCP host name, a pseudonym.
+    /// A name shown as it is: a nickname, a DHCP host name.
     Given(String),
+    /// The session's pseudonym ("Blue Otter", "Blauer Otter"): the same device in every
+    /// language, its words in the reader's.
+    Pseudonym(super::pseudonym::Pseudonym),
     /// Nothing but the maker is known: "Apple device".
     Vendor(&'static str),
     /// Nothing is known but its address: "Device .10", "Device :1a2b" (the address tail keeps
@@ -43,6 +46,7 @@ impl DeviceName {
         let tr = *tr.borrow();
         match self {
             DeviceName::Given(n) => n.clone(),
+            DeviceName::Pseudonym(p) => p.say(tr),
             _ => match self.words() {
                 Some(w) => tr.ta(
                     w.id,
@@ -59,6 +63,7 @@ impl DeviceName {
     pub fn words(&self) -> Option<NameWords> {
         let (id, args): (&'static str, Vec<(&'static str, String)>) = match self {
             DeviceName::Given(_) => return None,
+            DeviceName::Pseudonym(p) => return Some(p.words()),
             DeviceName::Vendor(v) => ("device-name-vendor", vec![("vendor", (*v).to_owned())]),
             DeviceName::Address(tail) => ("device-name-address", vec![("tail", tail.clone())]),
             DeviceName::Plain => ("device-name-plain", Vec::new()),
@@ -81,6 +86,7 @@ impl fmt::Display for DeviceName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DeviceName::Given(n) => f.write_str(n),
+            DeviceName::Pseudonym(p) => p.fmt(f),
             _ => f.write_str(&self.say(Tr::new(Lang::En))),
         }
     }
@@ -103,6 +109,12 @@ impl PartialEq<&str> for DeviceName {
     fn eq(&self, other: &&str) -> bool {
         let english = self.to_string();
         english == *other
+    }
+}
+
+impl PartialEq<String> for DeviceName {
+    fn eq(&self, other: &String) -> bool {
+        *self == other.as_str()
     }
 }
 

@@ -16,19 +16,25 @@ use std::fmt;
 use std::net::IpAddr;
 use std::num::NonZeroUsize;
 
+use fluent_bundle::FluentValue;
 use lru::LruCache;
 use ring::hmac;
 use serde::{Serialize, Serializer};
 
 use super::mac::MacAddr;
+use super::name::NameWords;
+use crate::i18n::Tr;
 
-/// Colours easy to say and to tell apart (no skin or people colours).
+/// Colours easy to say and to tell apart (no skin or people colours). In English: the
+/// stable form (the API's `pseudonym`, the IPFIX export, the CSV); the catalogues say them as
+/// `colour-<lowercase>` (views.ftl).
 const COLOURS: [&str; 16] = [
     "Red", "Orange", "Gold", "Green", "Blue", "Purple", "Pink", "Silver", "Teal", "Coral",
     "Violet", "Mint", "Amber", "Lime", "Navy", "Ruby",
 ];
 
-/// Animals with their emoji (single code points, so every system draws them the same way).
+/// Animals with their emoji (single code points, so every system draws them the same way);
+/// the catalogues say them as `animal-<lowercase>` with a `.gender` the colour agrees with.
 const ANIMALS: [(&str, &str); 32] = [
     ("Otter", "🦦"),
     ("Fox", "🦊"),
@@ -89,6 +95,48 @@ impl Pseudonym {
     pub fn emoji(self) -> &'static str {
         ANIMALS[(self.slot % SLOTS) as usize % ANIMALS.len()].1
     }
+}
+
+impl Pseudonym {
+    /// The catalogue words (`pseudonym`, views.ftl): the colour's and the animal's ids
+    /// (`blue`, `otter`) and, after the first round, its number. The same slot in every
+    /// language: only the words change.
+    pub fn words(self) -> NameWords {
+        let mut args = std::collections::BTreeMap::new();
+        args.insert("colour", self.colour().to_lowercase());
+        args.insert("animal", self.animal().to_lowercase());
+        let id = match self.slot / SLOTS {
+            0 => "pseudonym",
+            round => {
+                args.insert("round", (round + 1).to_string());
+                "pseudonym-numbered"
+            }
+        };
+        NameWords { id, args }
+    }
+
+    /// In the language of `tr`: the animal and its gender, the colour in that gender, both
+    /// in the language's order (all three chosen by the catalogue).
+    pub fn say(self, tr: Tr) -> String {
+        say_words(&self.words(), tr)
+    }
+}
+
+/// [`Pseudonym::words`] said in the language of `tr` (the scripts do the same:
+/// `pseudonymName` in `web-templates/src/lib/i18n.js`).
+pub(crate) fn say_words(w: &NameWords, tr: Tr) -> String {
+    let arg = |k: &str| w.args.get(k).map_or("", String::as_str);
+    let animal = format!("animal-{}", arg("animal"));
+    let gender = tr.attr(&animal, "gender");
+    let colour = tr.t1(&format!("colour-{}", arg("colour")), "gender", &gender);
+    tr.ta(
+        w.id,
+        [
+            ("colour", FluentValue::from(colour)),
+            ("animal", FluentValue::from(tr.t(&animal))),
+            ("round", FluentValue::from(arg("round"))),
+        ],
+    )
 }
 
 impl fmt::Display for Pseudonym {
@@ -228,6 +276,108 @@ fn next_slot(slot: u32, start: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
+
+    /// The pseudonym of colour `c` and animal `a` (their English words) in `round`.
+    fn named(c: &str, a: &str, round: u32) -> Pseudonym {
+        let ci = COLOURS.iter().position(|x| *x == c).unwrap();
+        let ai = ANIMALS.iter().position(|x| x.0 == a).unwrap();
+        Pseudonym {
+            slot: round * SLOTS + (ci * ANIMALS.len() + ai) as u32,
+        }
+    }
+
+    #[test]
+    fn pseudonyms_agree_in_each_language() {
+        let say = |c, a, lang| named(c, a, 0).say(Tr::new(lang));
+        let cases = [
+            (
+                "Blue",
+                "Otter",
+                ["Blue Otter", "Blauer Otter", "Loutre bleue", "Nutria azul"],
+            ),
+            (
+                "Blue",
+                "Owl",
+                ["Blue Owl", "Blaue Eule", "Chouette bleue", "Búho azul"],
+            ),
+            (
+                "Blue",
+                "Zebra",
+                ["Blue Zebra", "Blaues Zebra", "Zèbre bleu", "Cebra azul"],
+            ),
+            (
+                "Red",
+                "Fox",
+                ["Red Fox", "Roter Fuchs", "Renard rouge", "Zorro rojo"],
+            ),
+            (
+                "Red",
+                "Bee",
+                ["Red Bee", "Rote Biene", "Abeille rouge", "Abeja roja"],
+            ),
+            (
+                "Silver",
+                "Turtle",
+                [
+                    "Silver Turtle",
+                    "Silberne Schildkröte",
+                    "Tortue argentée",
+                    "Tortuga plateada",
+                ],
+            ),
+            (
+                "Gold",
+                "Camel",
+                [
+                    "Gold Camel",
+                    "Goldenes Kamel",
+                    "Chameau doré",
+                    "Camello dorado",
+                ],
+            ),
+            (
+                "Violet",
+                "Butterfly",
+                [
+                    "Violet Butterfly",
+                    "Violetter Schmetterling",
+                    "Papillon violet",
+                    "Mariposa violeta",
+                ],
+            ),
+        ];
+        for (c, a, said) in cases {
+            for (lang, want) in Lang::ALL.into_iter().zip(said) {
+                assert_eq!(say(c, a, lang), want, "{lang}");
+            }
+        }
+        // A later round keeps its number; the English is the stable form.
+        let p = named("Green", "Owl", 1);
+        assert_eq!(p.to_string(), "Green Owl 2");
+        assert_eq!(p.say(Tr::new(Lang::De)), "Grüne Eule 2");
+        assert_eq!(p.say(Tr::new(Lang::Fr)), "Chouette verte 2");
+        assert_eq!(p.say(Tr::new(Lang::En)), p.to_string());
+    }
+
+    #[test]
+    fn every_pseudonym_is_said_and_distinct_in_every_language() {
+        for lang in Lang::ALL {
+            let tr = Tr::new(lang);
+            let mut seen = HashSet::new();
+            for slot in 0..SLOTS {
+                let said = Pseudonym { slot }.say(tr);
+                assert!(!said.contains('⟦') && !said.contains('{'), "{lang}: {said}");
+                assert!(seen.insert(said.clone()), "{lang}: {said} twice");
+            }
+            // English says exactly the stable form.
+            if lang == Lang::En {
+                for slot in [0, 17, SLOTS - 1, SLOTS + 3] {
+                    assert_eq!(Pseudonym { slot }.say(tr), Pseudonym { slot }.to_string());
+                }
+            }
+        }
+    }
 
     fn mac(i: u16) -> StableKey {
         let [a, b] = i.to_be_bytes();

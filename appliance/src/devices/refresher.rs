@@ -31,7 +31,7 @@ use super::mac::MacAddr;
 use super::neighbours::{NeighMessage, NeighState, Neighbour};
 use super::registry::{DeviceRegistry, IdentityChange, Sighting};
 use super::rtnetlink::{NeighRead, NeighSocket};
-use crate::status::Status;
+use crate::status::{Status, StatusWords};
 use crate::store::{DeviceSeen, StoreOp, StoreWriter};
 
 /// How often the lease file's time stamp is checked, and every view re-applied.
@@ -74,9 +74,9 @@ pub fn spawn(
         match NeighSocket::open() {
             Ok(s) => Some(s),
             Err(e) => {
-                status.warn(format!(
-                    "devices: cannot read the neighbour table ({e}); devices are known from \
-                     DHCP leases only"
+                status.warn(StatusWords::new(
+                    "devices-neighbours-unreadable",
+                    [("error", e.to_string())],
                 ));
                 None
             }
@@ -177,10 +177,12 @@ impl LeaseView {
             Err(e) => {
                 if !self.warned {
                     self.warned = true;
-                    status.warn(format!(
-                        "devices: cannot read the DHCP lease file {} (devices.dnsmasq_leases): \
-                         {e}; device names from DHCP are not shown until it can be read",
-                        self.path.display()
+                    status.warn(StatusWords::new(
+                        "devices-leases-unreadable",
+                        [
+                            ("file", self.path.display().to_string()),
+                            ("error", e.to_string()),
+                        ],
                     ));
                 }
                 return None;
@@ -196,11 +198,13 @@ impl LeaseView {
         if meta.len() > MAX_LEASE_FILE {
             if !self.warned {
                 self.warned = true;
-                status.warn(format!(
-                    "devices: the DHCP lease file {} is {} bytes, more than the {MAX_LEASE_FILE} \
-                     read; it is ignored",
-                    self.path.display(),
-                    meta.len()
+                status.warn(StatusWords::new(
+                    "devices-leases-too-big",
+                    [
+                        ("file", self.path.display().to_string()),
+                        ("size", meta.len().to_string()),
+                        ("max", MAX_LEASE_FILE.to_string()),
+                    ],
                 ));
             }
             self.stamp = Some(stamp);
@@ -211,9 +215,12 @@ impl LeaseView {
             Err(e) => {
                 if !self.warned {
                     self.warned = true;
-                    status.warn(format!(
-                        "devices: cannot read the DHCP lease file {}: {e}",
-                        self.path.display()
+                    status.warn(StatusWords::new(
+                        "devices-leases-unreadable",
+                        [
+                            ("file", self.path.display().to_string()),
+                            ("error", e.to_string()),
+                        ],
                     ));
                 }
                 return None;
@@ -389,9 +396,9 @@ impl Refresher {
         if !view.dumping && Instant::now() >= view.next_dump {
             view.allowed = resolve_interfaces(&self.options.interfaces, |name| {
                 if !view.warned_interfaces {
-                    self.status.warn(format!(
-                        "devices.interfaces: there is no interface {name:?}; devices on it \
-                         are not seen"
+                    self.status.warn(StatusWords::new(
+                        "devices-no-interface",
+                        [("name", name.to_string())],
                     ));
                 }
             });
@@ -537,7 +544,10 @@ fn upsert(
 fn warn_once(warned: &mut bool, status: &Status, e: impl std::fmt::Display) {
     if !*warned {
         *warned = true;
-        status.warn(format!("devices: reading the neighbour table failed: {e}"));
+        status.warn(StatusWords::new(
+            "devices-neighbours-failed",
+            [("error", e.to_string())],
+        ));
     }
 }
 

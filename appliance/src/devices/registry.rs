@@ -181,13 +181,13 @@ impl DeviceInfo {
     /// The name the group views (sankey, map, presenter, device lists) show: the nickname,
     /// else the pseudonym — or with `web.group_names = "hostname"`, the nickname, else the
     /// DHCP host name, else the pseudonym. Never a MAC address or an IP address.
-    pub fn group_name(&self, names: GroupNames) -> String {
+    pub fn group_name(&self, names: GroupNames) -> DeviceName {
         if let Some(n) = &self.nickname {
-            return n.clone();
+            return DeviceName::Given(n.clone());
         }
         match (&self.hostname, names) {
-            (Some(h), GroupNames::Hostname) => h.clone(),
-            _ => self.pseudonym.to_string(),
+            (Some(h), GroupNames::Hostname) => DeviceName::Given(h.clone()),
+            _ => DeviceName::Pseudonym(self.pseudonym),
         }
     }
 

@@ -412,12 +412,13 @@ impl Inner {
             EncryptedError::Certificate(reason)
                 if !self.cert_warned.swap(true, Ordering::Relaxed) =>
             {
-                self.status.warn(format!(
-                    "DNS: encrypted upstream {} is not used: its certificate was refused \
-                     ({reason}). It stays unused until it presents a certificate valid for {} \
-                     from a trusted authority; check the name after @ in dns.upstreams, or set \
-                     dns.tls_ca_file for a private authority.",
-                    self.label, self.name
+                self.status.warn(crate::status::StatusWords::new(
+                    "dns-cert-refused",
+                    [
+                        ("upstream", self.label.to_string()),
+                        ("name", self.name.to_string()),
+                        ("error", reason.to_string()),
+                    ],
                 ))
             }
             _ => {

@@ -144,10 +144,7 @@ impl DnsServer {
         let links = if config.upstreams.is_empty() {
             let found = upstream::system_upstreams(&config.listen);
             if found.is_empty() {
-                status.warn(
-                    "DNS: no upstream servers configured and none usable in /etc/resolv.conf \
-                     (set dns.upstreams); every query that is not a local name gets SERVFAIL",
-                );
+                status.warn(crate::status::StatusWords::new("dns-no-upstreams", []));
             } else {
                 tracing::info!(upstreams = ?found, "DNS: using the system's resolvers");
             }

@@ -82,7 +82,6 @@ impl AsnDb {
 /// What a usable AS record holds.
 const ASN: Kind = Kind {
     noun: "AS",
-    fields: "autonomous_system_number",
     usable: usable_asn,
 };
 

@@ -13,7 +13,7 @@ use crate::enrich::orgname;
 use crate::enrich::special::special_range;
 use crate::enrich::suffix::registrable_domain;
 use crate::model::{Domain, Enrichment};
-use crate::status::Status;
+use crate::status::{Status, StatusWords};
 
 /// The loaded lists and databases. Cheap to share (`Arc`); lookups take `&self`.
 pub struct Enricher {
@@ -30,8 +30,9 @@ impl Enricher {
             Ok(c) => Some(c),
             Err(e) => {
                 // The lists are compiled in and tested; this only happens to a broken build.
-                status.warn(format!(
-                    "built-in domain lists unusable, organizations by AS only: {e}"
+                status.warn(StatusWords::new(
+                    "domains-unusable",
+                    [("error", e.to_string())],
                 ));
                 None
             }
@@ -56,12 +57,10 @@ impl Enricher {
         let geo = GeoDb::open(&geo_dbs, status);
         let asn = AsnDb::open(&asn_dbs, status);
         if geo_dbs.is_empty() {
-            status.warn("no geo database configured (enrich.geo_dbs / --geo-db) or bundled (scripts/fetch-default-data.sh): countries and places are unknown");
+            status.warn(StatusWords::new("geo-none", []));
         }
         if asn_dbs.is_empty() {
-            status.warn(
-                "no AS database configured (enrich.asn_dbs / --asn-db) or bundled (scripts/fetch-default-data.sh): networks are unknown",
-            );
+            status.warn(StatusWords::new("asn-none", []));
         }
         Enricher {
             classifier,

@@ -48,7 +48,6 @@ pub struct GeoDb {
 /// What a usable geo record holds.
 const GEO: Kind = Kind {
     noun: "geo",
-    fields: "country, city or location",
     usable: usable_geo,
 };
 

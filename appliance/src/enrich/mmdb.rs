@@ -11,15 +11,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use maxminddb::{LookupResult, MaxMindDbError, Mmap, Reader, WithinOptions};
 use serde::Deserialize;
 
-use crate::status::Status;
+use crate::status::{Status, StatusWords};
 
 /// Which reader a file is opened for: decides what a usable record must contain.
 #[derive(Clone, Copy)]
 pub(crate) struct Kind {
     /// The database in words (`geo`, `AS`), for messages.
     pub(crate) noun: &'static str,
-    /// The fields a usable record has, for the message when none has them.
-    pub(crate) fields: &'static str,
     /// Does this record hold what the reader needs? `Err` when it does not decode at all.
     pub(crate) usable: fn(&LookupResult<'_, Mmap>) -> Result<bool, MaxMindDbError>,
 }
@@ -78,29 +76,26 @@ impl MmdbFile {
     /// return `None`.
     pub(crate) fn open(path: &Path, kind: Kind, status: &Status) -> Option<MmdbFile> {
         let noun = kind.noun;
-        let shown = path.display();
         let opened = catch_unwind(AssertUnwindSafe(|| Self::open_checked(path, kind)));
         match opened {
             Ok(Ok(file)) => {
                 tracing::info!("{noun} database loaded: {file}");
                 Some(file)
             }
-            Ok(Err(reason)) => {
-                status.warn(format!("{noun} database {shown} not loaded: {reason}"));
+            Ok(Err(why)) => {
+                status.warn(why.words(kind, path));
                 None
             }
             Err(_) => {
-                status.warn(format!(
-                    "{noun} database {shown} not loaded: the reader failed on its contents"
-                ));
+                status.warn(Unusable::ReaderFailed.words(kind, path));
                 None
             }
         }
     }
 
-    fn open_checked(path: &Path, kind: Kind) -> Result<MmdbFile, String> {
+    fn open_checked(path: &Path, kind: Kind) -> Result<MmdbFile, Unusable> {
         if path.is_dir() {
-            return Err("is a directory".into());
+            return Err(Unusable::Directory);
         }
         // Mapped: the module documentation says why the file must be replaced by rename.
         let reader = crate::sys::mmap::open_mmdb(path).map_err(|e| corrupt_or_io(&e))?;
@@ -122,11 +117,7 @@ impl MmdbFile {
             }
         }
         if seen > 0 && usable == 0 {
-            return Err(format!(
-                "its records have no {} fields (database type {:?})",
-                kind.fields,
-                reader.metadata().database_type
-            ));
+            return Err(Unusable::WrongKind(reader.metadata().database_type.clone()));
         }
         Ok(MmdbFile {
             path: path.to_owned(),
@@ -213,11 +204,47 @@ fn has_v4_subtree(reader: &Reader<Mmap>) -> bool {
         .is_ok_and(|n| n.is_ipv4())
 }
 
-fn corrupt_or_io(e: &maxminddb::MaxMindDbError) -> String {
+/// Why a database file is not used.
+#[derive(Debug)]
+enum Unusable {
+    Directory,
+    /// Reading or mapping it failed (the OS's words).
+    Io(String),
+    /// Not a MaxMind DB file (the reader's words).
+    Invalid(String),
+    /// Its records lack this kind's fields (its database type).
+    WrongKind(String),
+    /// The reader panicked on its contents.
+    ReaderFailed,
+}
+
+impl Unusable {
+    /// The status warning (`status-db-*`; `kind` is `geo` or `as`).
+    fn words(&self, kind: Kind, path: &Path) -> StatusWords {
+        let (id, detail) = match self {
+            Unusable::Directory => ("db-directory", None),
+            Unusable::Io(e) => ("db-unreadable", Some(("error", e.clone()))),
+            Unusable::Invalid(e) => ("db-invalid", Some(("error", e.clone()))),
+            Unusable::WrongKind(t) => ("db-wrong-kind", Some(("type", t.clone()))),
+            Unusable::ReaderFailed => ("db-invalid", Some(("error", "panic".to_owned()))),
+        };
+        let kind = if kind.noun == "AS" { "as" } else { "geo" };
+        StatusWords::new(
+            id,
+            [
+                ("kind", kind.to_owned()),
+                ("file", path.display().to_string()),
+            ]
+            .into_iter()
+            .chain(detail),
+        )
+    }
+}
+
+fn corrupt_or_io(e: &maxminddb::MaxMindDbError) -> Unusable {
     use maxminddb::MaxMindDbError as E;
     match e {
-        E::Io(io) => io.to_string(),
-        E::Mmap(io) => format!("cannot map it: {io}"),
-        other => format!("not a valid MaxMind DB file: {other}"),
+        E::Io(io) | E::Mmap(io) => Unusable::Io(io.to_string()),
+        other => Unusable::Invalid(other.to_string()),
     }
 }

@@ -431,16 +431,21 @@ impl Grouping {
     /// The name the group views show for device `id` (described by `info`): like
     /// [`DeviceInfo::group_name`], but a hidden nickname gives way to the pseudonym, and
     /// with names off only the pseudonym is shown (not even host names).
-    pub fn group_name(&self, id: DeviceIdentity, info: &DeviceInfo, names: GroupNames) -> String {
+    pub fn group_name(
+        &self,
+        id: DeviceIdentity,
+        info: &DeviceInfo,
+        names: GroupNames,
+    ) -> crate::devices::DeviceName {
         if self.names_off() {
-            return info.pseudonym.to_string();
+            return crate::devices::DeviceName::Pseudonym(info.pseudonym);
         }
         let shown = info
             .nickname
             .as_deref()
             .filter(|n| !self.hides_nickname(id, n));
         match shown {
-            Some(n) => n.to_owned(),
+            Some(n) => crate::devices::DeviceName::Given(n.to_owned()),
             None => DeviceInfo {
                 nickname: None,
                 ..info.clone()

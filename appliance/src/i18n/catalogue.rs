@@ -127,6 +127,25 @@ impl Tr {
         format(self.cat(), id, None)
     }
 
+    /// The attribute `attr` of message `id` (`animal-owl.gender`), or `⟦id.attr⟧`.
+    pub fn attr(&self, id: &str, attr: &str) -> String {
+        let c = self.cat();
+        let Some(pattern) = c
+            .bundle
+            .get_message(id)
+            .and_then(|m| m.get_attribute(attr))
+            .map(|a| a.value())
+        else {
+            return format!("⟦{id}.{attr}⟧");
+        };
+        let mut errors = Vec::new();
+        let text = c.bundle.format_pattern(pattern, None, &mut errors);
+        if !errors.is_empty() {
+            tracing::warn!("message {id}.{attr}: {errors:?}");
+        }
+        text.into_owned()
+    }
+
     /// The message `id` with one text argument.
     pub fn t1(&self, id: &str, name: &str, value: &str) -> String {
         let mut args = FluentArgs::new();

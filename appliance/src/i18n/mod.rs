@@ -4,6 +4,7 @@
 //!
 //! - `catalogue`: the embedded catalogues as one Fluent bundle per language, and [`Tr`], a
 //!   language's translator (messages, numbers, bytes, country names).
+//! - `complaint`: [`Complaint`], a form's complaint as a message and its arguments.
 //! - `negotiate`: which language a request gets: the switcher's cookie, else
 //!   `Accept-Language`, else `site.language`; anything unknown or malformed is English.
 //!
@@ -12,8 +13,10 @@
 //! scripts, which format it with `@fluent/bundle` (`web-templates/src/lib/i18n.js`).
 
 mod catalogue;
+mod complaint;
 pub(crate) mod negotiate;
 
 pub use catalogue::Tr;
 pub(crate) use catalogue::{country_names, views_source};
+pub use complaint::Complaint;
 pub use negotiate::{from_request, Lang, UnknownLang, COOKIE};

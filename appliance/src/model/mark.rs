@@ -38,6 +38,25 @@ pub enum MarkLabelError {
     Control,
 }
 
+impl MarkLabelError {
+    /// As a form's complaint (`complaint-mark-*`), said in the reader's language; its
+    /// English is this error's text.
+    pub fn complaint(&self) -> crate::i18n::Complaint {
+        use crate::i18n::Complaint;
+        match self {
+            MarkLabelError::Empty => Complaint::new("mark-empty", []),
+            MarkLabelError::TooLong(n) => Complaint::new(
+                "mark-long",
+                [
+                    ("max", MAX_MARK_LABEL.to_string()),
+                    ("count", n.to_string()),
+                ],
+            ),
+            MarkLabelError::Control => Complaint::new("mark-control", []),
+        }
+    }
+}
+
 impl Mark {
     /// `label` trimmed and checked: one line of 1 to [`MAX_MARK_LABEL`] characters.
     /// Refused rather than cut, so the teacher sees what was kept.
@@ -60,6 +79,21 @@ impl Mark {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_label_says_the_same_as_a_complaint() {
+        for e in [
+            MarkLabelError::Empty,
+            MarkLabelError::TooLong(10_240),
+            MarkLabelError::Control,
+        ] {
+            assert_eq!(e.complaint().to_string(), e.to_string());
+            let de = e
+                .complaint()
+                .say(crate::i18n::Tr::new(crate::i18n::Lang::De));
+            assert_ne!(de, e.to_string());
+        }
+    }
 
     #[test]
     fn labels_are_trimmed_one_line_and_bounded() {

@@ -452,10 +452,9 @@ fn log_report(r: &RetentionReport, status: &Status, settings: &HistorySettings) 
         );
     }
     if r.over_cap {
-        status.warn(format!(
-            "history: the database is over its cap (history.max_db_mb = {}) with only the \
-             current session's last hour left; raise the cap or start a new session",
-            settings.get().max_db_mb
+        status.warn(crate::status::StatusWords::new(
+            "history-over-cap",
+            [("max_mb", settings.get().max_db_mb.to_string())],
         ));
     }
 }

@@ -6,6 +6,7 @@
 //! Plain blocking HTTP/1.1 on a std socket with every step bounded: one request a minute
 //! from the appliance's monitor thread needs no client library.
 
+use std::fmt;
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
@@ -72,15 +73,75 @@ pub enum Portal {
     /// Something answered in the probe's place: a login page.
     #[serde(rename = "captive_portal")]
     Captive {
-        /// What came back, for the admin ("a redirect to http://login.school/", "a page
-        /// (200)").
-        answer: String,
+        /// What came back, for the admin ("a redirect (302) to http://login.school/", "a
+        /// page (200) …" in the JSON).
+        answer: PortalAnswer,
     },
     /// No answer (no route, no DNS, timeout): not a portal, no internet either.
     Unreachable {
         /// Why.
         why: String,
     },
+}
+
+/// What answered the probe in the internet's place. In English in the JSON
+/// ([`fmt::Display`]); the pages say it with [`PortalAnswer::args`] (`portal-answer`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PortalAnswer {
+    /// A redirect (`3xx` with a `Location`), to a login page.
+    Redirect {
+        /// The status code.
+        code: u16,
+        /// Where to (at most 200 characters).
+        to: String,
+    },
+    /// A page (`2xx`) instead of the empty `204`.
+    Page {
+        /// The status code.
+        code: u16,
+    },
+    /// Any other status.
+    Status {
+        /// The status code.
+        code: u16,
+    },
+}
+
+impl PortalAnswer {
+    /// Its catalogue arguments (`kind`: `redirect`, `page` or `status`; `code`; `to`).
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            PortalAnswer::Redirect { code, to } => vec![
+                ("kind", "redirect".into()),
+                ("code", code.to_string()),
+                ("to", to.clone()),
+            ],
+            PortalAnswer::Page { code } => {
+                vec![("kind", "page".into()), ("code", code.to_string())]
+            }
+            PortalAnswer::Status { code } => {
+                vec![("kind", "status".into()), ("code", code.to_string())]
+            }
+        }
+    }
+}
+
+impl fmt::Display for PortalAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PortalAnswer::Redirect { code, to } => write!(f, "a redirect ({code}) to {to}"),
+            PortalAnswer::Page { code } => {
+                write!(f, "a page ({code}) instead of the empty 204 answer")
+            }
+            PortalAnswer::Status { code } => write!(f, "status {code} instead of 204"),
+        }
+    }
+}
+
+impl Serialize for PortalAnswer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 /// Most bytes of the answer read: the status line and headers are all that count.
@@ -170,9 +231,9 @@ pub fn classify(answer: &str) -> Portal {
         .find(|(k, _)| k.trim().eq_ignore_ascii_case("location"))
         .map(|(_, v)| v.trim().chars().take(200).collect::<String>());
     let answer = match (code, location) {
-        (300..=399, Some(to)) => format!("a redirect ({code}) to {to}"),
-        (200..=299, _) => format!("a page ({code}) instead of the empty 204 answer"),
-        _ => format!("status {code} instead of 204"),
+        (300..=399, Some(to)) => PortalAnswer::Redirect { code, to },
+        (200..=299, _) => PortalAnswer::Page { code },
+        _ => PortalAnswer::Status { code },
     };
     Portal::Captive { answer }
 }
@@ -249,7 +310,10 @@ mod tests {
         assert_eq!(
             probe(&url, t),
             Portal::Captive {
-                answer: "a redirect (302) to http://login.school.example/portal?x=1".into()
+                answer: PortalAnswer::Redirect {
+                    code: 302,
+                    to: "http://login.school.example/portal?x=1".into()
+                }
             }
         );
         server.join().unwrap();
@@ -260,7 +324,7 @@ mod tests {
         assert_eq!(
             probe(&url, t),
             Portal::Captive {
-                answer: "a page (200) instead of the empty 204 answer".into()
+                answer: PortalAnswer::Page { code: 200 }
             }
         );
         server.join().unwrap();

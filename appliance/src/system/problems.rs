@@ -139,6 +139,17 @@ pub fn read_warnings(path: &Path) -> Vec<StatusWords> {
     out
 }
 
+/// A note's words for the problems file: in the language of `tr`, and after it in English
+/// when that is another (support reads the English, as below the file's problems).
+pub fn note_text(words: &StatusWords, tr: Tr) -> String {
+    let said = words.say(tr);
+    if tr.lang() == Lang::En {
+        said
+    } else {
+        format!("{said} | English: {}", words.english())
+    }
+}
+
 /// The line above the daemon's notes.
 const NOTES_MARKER: &str = "--- notes from the running appliance (not problems) ---";
 
@@ -150,10 +161,31 @@ fn split_notes(text: &str) -> (&str, &str) {
     }
 }
 
-/// Set the note `label` (one line, `label: value`) below the marker of the problems file at
-/// `path`, keeping setup's problems above it and the other notes. The file holds secrets for
+/// Set a note (one line, `label: value`) below the marker of the problems file at `path`,
+/// keeping setup's problems above it and the other notes. Its label is the catalogues' message
+/// `label_id` (`note-*` of pages.ftl, with `args`) in `lang`; the same note in any language is
+/// replaced (a changed `site.language` leaves no note twice). The file holds secrets for
 /// whoever has the SD card (the recovery code): it gets mode 0600 where permissions exist.
-pub fn set_note(path: &Path, label: &str, value: &str) -> std::io::Result<()> {
+pub fn set_note_said(
+    path: &Path,
+    lang: Lang,
+    label_id: &str,
+    args: &[(&'static str, &str)],
+    value: &str,
+) -> std::io::Result<()> {
+    let label = |l: Lang| {
+        Tr::new(l).ta(
+            label_id,
+            args.iter()
+                .map(|(k, v)| (*k, fluent_bundle::FluentValue::from(*v))),
+        )
+    };
+    let every: Vec<String> = Lang::ALL.into_iter().map(label).collect();
+    write_note(path, &label(lang), &every, value)
+}
+
+/// Write the note `label: value`, dropping the lines of the notes labelled `replaces`.
+fn write_note(path: &Path, label: &str, replaces: &[String], value: &str) -> std::io::Result<()> {
     // One writer at a time: the daemon's threads (the recovery code at start, the WiFi
     // monitor) each read, change and replace the file, and would lose each other's notes.
     static WRITING: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -167,6 +199,7 @@ pub fn set_note(path: &Path, label: &str, value: &str) -> std::io::Result<()> {
     };
     let (problems, notes) = split_notes(&old);
     let prefix = format!("{label}: ");
+    let gone: Vec<String> = replaces.iter().map(|l| format!("{l}: ")).collect();
     let mut out = problems.trim_end().to_owned();
     if !out.is_empty() {
         out.push_str("\n\n");
@@ -174,7 +207,7 @@ pub fn set_note(path: &Path, label: &str, value: &str) -> std::io::Result<()> {
     out.push_str(NOTES_MARKER);
     out.push('\n');
     for line in notes.lines().filter(|l| !l.trim().is_empty()) {
-        if !line.starts_with(&prefix) {
+        if !gone.iter().any(|p| line.starts_with(p.as_str())) {
             out.push_str(line);
             out.push('\n');
         }
@@ -228,9 +261,11 @@ mod tests {
         assert!(w[2].contains("whereflow-setup"));
         assert!(!w.concat().contains("abcd-efgh-jkmn"));
         // The daemon's notes are kept apart and never become warnings.
-        set_note(&path, "Admin recovery code", "AAAA").unwrap();
-        set_note(&path, "HTTPS fingerprint", "ab:cd").unwrap();
-        set_note(&path, "Admin recovery code", "BBBB").unwrap();
+        let note = |id, lang, value| set_note_said(&path, lang, id, &[], value).unwrap();
+        note("note-recovery", Lang::En, "AAAA");
+        note("note-https", Lang::En, "ab:cd");
+        // The site's language changed: the note is replaced, in the new language.
+        note("note-recovery", Lang::Fr, "BBBB");
         let again: Vec<String> = read_warnings(&path)
             .iter()
             .map(StatusWords::english)
@@ -239,13 +274,19 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.starts_with(text.split(NOTES_MARKER).next().unwrap()));
         assert!(text.contains("wifi.country"), "{text}");
-        assert!(text.contains("Admin recovery code: BBBB\n"), "{text}");
+        assert!(
+            text.contains("Code de secours d’administration (à taper comme mot de passe ; valable une fois): BBBB\n"),
+            "{text}"
+        );
         assert!(!text.contains("AAAA"), "{text}");
-        assert!(text.contains("HTTPS fingerprint: ab:cd\n"), "{text}");
+        assert!(
+            text.contains("HTTPS certificate fingerprint (SHA-256): ab:cd\n"),
+            "{text}"
+        );
         std::fs::remove_file(&path).unwrap();
         assert!(read_warnings(&path).is_empty());
         // Notes alone are no problem.
-        set_note(&path, "HTTPS fingerprint", "ab:cd").unwrap();
+        note("note-https", Lang::En, "ab:cd");
         assert!(read_warnings(&path).is_empty());
         std::fs::remove_file(&path).unwrap();
         let _ = std::fs::remove_dir_all(path.parent().unwrap());

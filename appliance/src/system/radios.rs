@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::status::StatusWords;
 use crate::system::radio::RadioCaps;
 use crate::system::settings::Problem;
 
@@ -158,8 +159,8 @@ pub struct Chosen {
     /// One sentence: which radio and why (the setup log, the console).
     pub reason: String,
     /// Things to tell without stopping (a second USB adapter left unused, an adapter without
-    /// AP mode skipped).
-    pub notes: Vec<String>,
+    /// AP mode skipped), as status words ([`NOTES`]).
+    pub notes: Vec<StatusWords>,
 }
 
 /// Choose the access point's radio among `radios` for `wifi.interface = wanted` (`None`:
@@ -204,9 +205,9 @@ pub fn choose(
     }
     for c in &for_ap {
         if !c.ap_capable() {
-            notes.push(format!(
-                "{} cannot be an access point (its driver offers no AP mode): not used",
-                describe(&c.radio)
+            notes.push(StatusWords::new(
+                "radio-no-ap",
+                name_args("", Some(&c.radio)),
             ));
         }
     }
@@ -214,12 +215,13 @@ pub fn choose(
     let usb: Vec<&&&Candidate> = usable.iter().filter(|c| c.radio.bus == Bus::Usb).collect();
     let chosen = if let Some(first) = usb.first() {
         if usb.len() > 1 {
-            notes.push(format!(
-                "{} USB WiFi adapters can be access points ({}): using {}, the first by name; \
-                 set wifi.interface to choose another",
-                usb.len(),
-                names(usb.iter().map(|c| ***c)),
-                first.radio.interface
+            notes.push(StatusWords::new(
+                "radio-usb-many",
+                [
+                    ("count", usb.len().to_string()),
+                    ("radios", names(usb.iter().map(|c| ***c))),
+                    ("radio", first.radio.interface.clone()),
+                ],
             ));
         }
         let onboard = usable.iter().find(|c| c.radio.bus != Bus::Usb);
@@ -264,6 +266,27 @@ pub fn choose(
     })
 }
 
+/// The notes [`choose`] gives, with their arguments: what the daemon accepts from
+/// `system.notes` (the runtime file names them by id, the daemon needs them as its own).
+pub const NOTES: [(&str, &[&str]); 2] = [
+    ("radio-no-ap", &["interface", "driver", "bus"]),
+    ("radio-usb-many", &["count", "radios", "radio"]),
+];
+
+/// The status words of a note of `system.notes` (`None`: not one of [`NOTES`], or an
+/// argument missing: a runtime file from another version).
+pub fn note_words(
+    id: &str,
+    args: &std::collections::BTreeMap<String, String>,
+) -> Option<StatusWords> {
+    let (id, names) = NOTES.iter().find(|(known, _)| *known == id)?;
+    let args: Option<Vec<(&'static str, String)>> = names
+        .iter()
+        .map(|n| Some((*n, args.get(*n)?.clone())))
+        .collect();
+    Some(StatusWords::new(id, args?))
+}
+
 fn names<'a>(c: impl Iterator<Item = &'a Candidate>) -> String {
     let v: Vec<&str> = c.map(|c| c.radio.interface.as_str()).collect();
     if v.is_empty() {
@@ -274,6 +297,32 @@ fn names<'a>(c: impl Iterator<Item = &'a Candidate>) -> String {
 }
 
 /// For people: "wlan1 (mt76x2u, USB)".
+/// A radio (or, `None`, only its interface) as the arguments of the catalogues' `radio-name`
+/// (`interface`, `driver`, `bus`: `usb`, `sdio`, `pci`, `other`, `unknown` when nothing but
+/// the interface is known), which says it as [`describe`] does in English.
+pub fn name_args(interface: &str, r: Option<&Radio>) -> [(&'static str, String); 3] {
+    let bus = match r.map(|r| r.bus) {
+        Some(Bus::Usb) => "usb",
+        Some(Bus::Sdio) => "sdio",
+        Some(Bus::Pci) => "pci",
+        Some(Bus::Other) => "other",
+        None => "unknown",
+    };
+    [
+        (
+            "interface",
+            r.map_or(interface, |r| r.interface.as_str()).to_owned(),
+        ),
+        (
+            "driver",
+            r.and_then(|r| r.driver.clone())
+                .unwrap_or_else(|| "none".into()),
+        ),
+        ("bus", bus.to_owned()),
+    ]
+}
+
+/// A radio for the log and the console: `wlan1 (mt76x2u, USB)`.
 pub fn describe(r: &Radio) -> String {
     format!(
         "{} ({}, {})",
@@ -543,7 +592,8 @@ mod tests {
         let c = choose(&candidates(&discover(&s.0), &[]), None, None).unwrap();
         assert_eq!(c.radio.interface, "wlan1");
         assert_eq!(c.notes.len(), 1, "{:?}", c.notes);
-        assert!(c.notes[0].contains("2 USB WiFi adapters") && c.notes[0].contains("wlan1, wlan2"));
+        let note = c.notes[0].english();
+        assert!(note.contains("2 USB WiFi adapters") && note.contains("wlan1, wlan2"));
     }
 
     #[test]
@@ -552,7 +602,9 @@ mod tests {
         let r = discover(&s.0);
         let c = choose(&candidates(&r, &["wlan1"]), None, None).unwrap();
         assert_eq!(c.radio.interface, "wlan0");
-        assert!(c.notes[0].contains("wlan1 (rtl8xxxu, USB) cannot be an access point"));
+        assert!(c.notes[0]
+            .english()
+            .contains("wlan1 (rtl8xxxu, USB) cannot be an access point"));
         let p = choose(&candidates(&r, &["wlan1"]), Some("wlan1"), None).unwrap_err();
         assert!(
             p.message.contains("cannot be an access point"),

@@ -31,7 +31,7 @@ pub struct RuntimeInputs<'a> {
     /// The settings file's path, for the header.
     pub source: &'a str,
     /// What setup found about the radios that the daemon shows too (`system.notes`).
-    pub notes: &'a [String],
+    pub notes: &'a [crate::status::StatusWords],
 }
 
 /// The table `name` of `doc`, made a table if it is missing or inline.
@@ -154,7 +154,21 @@ pub fn render(i: &RuntimeInputs<'_>) -> String {
     if i.notes.is_empty() {
         system.remove("notes");
     } else {
-        system.insert("notes", toml_edit::value(strings(i.notes.iter().cloned())));
+        // Each note as its words (`{ id = "radio-no-ap", radio = "wlan1 (…)" }`): the daemon
+        // says it in each reader's language.
+        let notes: Array = i
+            .notes
+            .iter()
+            .map(|n| {
+                let mut t = toml_edit::InlineTable::new();
+                t.insert("id", n.id.into());
+                for (k, v) in &n.args {
+                    t.insert(*k, v.as_str().into());
+                }
+                Value::InlineTable(t)
+            })
+            .collect();
+        system.insert("notes", toml_edit::value(notes));
     }
 
     format!(

@@ -138,7 +138,7 @@ pub struct RenderContext<'a> {
     /// [`choose_radio`]; the fallback runs there too.
     pub ap_interface: &'a str,
     /// What the daemon should show about the radios (`system.notes`).
-    pub notes: &'a [String],
+    pub notes: &'a [crate::status::StatusWords],
 }
 
 /// Render every file from checked `settings`; `fallback_passphrase` is called only when the
@@ -413,8 +413,20 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
     // adapter left unused) goes to the problems file too, as a note below its problems:
     // whoever holds the SD card sees it without a screen.
     if !radio_choice.daemon_notes.is_empty() {
-        let text = radio_choice.daemon_notes.join("; ");
-        if let Err(e) = problems::set_note(&opts.problems_file, "WiFi radio", &text) {
+        let tr = Tr::new(settings.language);
+        let text = radio_choice
+            .daemon_notes
+            .iter()
+            .map(|n| problems::note_text(n, tr))
+            .collect::<Vec<_>>()
+            .join("; ");
+        if let Err(e) = problems::set_note_said(
+            &opts.problems_file,
+            settings.language,
+            "note-radio",
+            &[],
+            &text,
+        ) {
             notes.push(format!(
                 "cannot note the WiFi radios in {} ({e})",
                 opts.problems_file.display()
@@ -438,7 +450,7 @@ pub struct RadioChoice {
     pub console: Vec<String>,
     /// For the daemon's status (`system.notes`): notes worth a warning (a second USB adapter
     /// left unused, an adapter without AP mode).
-    pub daemon_notes: Vec<String>,
+    pub daemon_notes: Vec<crate::status::StatusWords>,
 }
 
 /// How long setup waits for a WiFi radio to appear.
@@ -499,7 +511,7 @@ pub fn choose_radio(sysfs: &Path, config: Option<&Config>) -> RadioChoice {
         Ok(ch) => {
             tracing::info!(radio = %ch.radio.interface, "{}", ch.reason);
             console.push(format!("WiFi access point on {}", ch.reason));
-            console.extend(ch.notes.iter().cloned());
+            console.extend(ch.notes.iter().map(crate::status::StatusWords::english));
             RadioChoice {
                 caps: caps_of(&ch.radio.interface),
                 interface: ch.radio.interface,
@@ -1065,8 +1077,22 @@ mod tests {
         );
         // A note, not a problem: the daemon shows no settings problem for it.
         assert!(problems::read_warnings(&opts.problems_file).is_empty());
+        // The daemon's copy is the note's words, said in each reader's language.
         let runtime = std::fs::read_to_string(opts.out.join(DAEMON_TOML)).unwrap();
-        assert!(runtime.contains("2 USB WiFi adapters"), "{runtime}");
+        let c = Config::parse(&runtime, Path::new("x")).unwrap();
+        let words: Vec<_> = c
+            .system
+            .notes
+            .iter()
+            .filter_map(|n| radios::note_words(&n.id, &n.args))
+            .collect();
+        assert_eq!(words.len(), 1, "{runtime}");
+        assert!(
+            words[0].english().contains("2 USB WiFi adapters"),
+            "{runtime}"
+        );
+        let de = words[0].say(Tr::new(crate::i18n::Lang::De));
+        assert!(de.starts_with("2 USB-WLAN-Adapter"), "{de}");
         let env = std::fs::read_to_string(opts.out.join(SYSTEM_ENV)).unwrap();
         assert!(env.contains("WF_AP_INTERFACE=wlan1\n"), "{env}");
         let _ = std::fs::remove_dir_all(&dir);

@@ -54,6 +54,8 @@ pub struct MonitorOptions {
     pub wpa_dir: PathBuf,
     /// The problems file, for notes (`system.problems_file`).
     pub problems_file: Option<PathBuf>,
+    /// The language its notes are written in (`site.language`; English follows another).
+    pub lang: crate::i18n::Lang,
 }
 
 /// The radio serving the room, as `/api/v1/status` shows it (`wifi`).
@@ -135,14 +137,13 @@ pub fn assess(
     last_radio: Option<&Radio>,
 ) -> (WifiStatus, Vec<(&'static str, Option<StatusWords>)>) {
     let radio = look.radio.clone().or_else(|| last_radio.cloned());
-    let name = radio
-        .as_ref()
-        .map_or_else(|| interface.to_owned(), radios::describe);
+    // The radio as words (`radio-name`): said in each reader's language.
+    let name = radios::name_args(interface, radio.as_ref());
     let mut conditions: Vec<(&'static str, Option<StatusWords>)> = Vec::new();
     let present = look.radio.is_some();
     conditions.push((
         "wifi-radio",
-        (!present).then(|| StatusWords::new("wifi-radio-gone", [("radio", name.clone())])),
+        (!present).then(|| StatusWords::new("wifi-radio-gone", name.clone())),
     ));
     let hostapd_state = look.hostapd.as_ref().ok().cloned();
     conditions.push((
@@ -152,7 +153,7 @@ pub fn assess(
             Ok(s) if s == "ENABLED" => None,
             Ok(s) => Some(StatusWords::new(
                 "wifi-ap-stopped",
-                [("radio", name.clone()), ("state", s.clone())],
+                name.iter().cloned().chain([("state", s.clone())]),
             )),
             Err(why) => Some(StatusWords::new(
                 "wifi-ap-silent",
@@ -180,11 +181,10 @@ pub fn assess(
                 } else {
                     "wifi-room-nearly"
                 },
-                [
+                name.iter().cloned().chain([
                     ("associated", n.to_string()),
-                    ("radio", name.clone()),
                     ("capacity", c.stations.to_string()),
-                ],
+                ]),
             )),
             _ => None,
         },
@@ -227,7 +227,7 @@ pub fn portal_words(portal: &Portal, uplink: &str) -> Option<StatusWords> {
     match portal {
         Portal::Captive { answer } => Some(StatusWords::new(
             "uplink-portal",
-            [("uplink", uplink.to_owned()), ("answer", answer.clone())],
+            std::iter::once(("uplink", uplink.to_owned())).chain(answer.args()),
         )),
         Portal::Open | Portal::Unreachable { .. } => None,
     }
@@ -336,12 +336,19 @@ impl Monitor {
         if let Some(path) = &self.opts.problems_file {
             let known = self.notes.contains_key(about);
             if message.is_some() || known {
-                // In English: support reads the problems file's notes.
-                let text = message
-                    .as_ref()
-                    .map_or_else(|| "fine again".into(), StatusWords::english);
-                let label = format!("WiFi ({about})");
-                if let Err(e) = crate::system::problems::set_note(path, &label, &text) {
+                // In the site's language, and in English for support.
+                let fine = StatusWords::new("fine-again", []);
+                let text = crate::system::problems::note_text(
+                    message.as_ref().unwrap_or(&fine),
+                    crate::i18n::Tr::new(self.opts.lang),
+                );
+                if let Err(e) = crate::system::problems::set_note_said(
+                    path,
+                    self.opts.lang,
+                    "note-wifi",
+                    &[("about", about)],
+                    &text,
+                ) {
                     tracing::debug!("note not written to {}: {e}", path.display());
                 }
             }
@@ -450,6 +457,7 @@ pub fn appliance_options(
         hostapd_dir: under(HOSTAPD_CTRL_DIR),
         wpa_dir: under(crate::system::wpa_supplicant::CTRL_DIR),
         problems_file: problems_file.map(Path::to_path_buf),
+        lang: crate::i18n::Lang::En,
     }
 }
 
@@ -585,7 +593,10 @@ mod tests {
             raised.extend(uplink_words("School", &e));
         }
         let portal = Portal::Captive {
-            answer: "a redirect (302) to http://login/".into(),
+            answer: crate::system::captive::PortalAnswer::Redirect {
+                code: 302,
+                to: "http://login/".into(),
+            },
         };
         raised.extend(portal_words(&portal, "wlan0"));
         assert_eq!(raised.len(), 11, "{raised:?}");
@@ -612,7 +623,10 @@ mod tests {
         ));
         assert!(w.contains("wrong uplink.wifi_passphrase"), "{w}");
         let p = Portal::Captive {
-            answer: "a redirect (302) to http://login/".into(),
+            answer: crate::system::captive::PortalAnswer::Redirect {
+                code: 302,
+                to: "http://login/".into(),
+            },
         };
         assert!(said(portal_words(&p, "wlan0")).starts_with("the school network wants a login"));
         assert_eq!(portal_words(&Portal::Open, "eth0"), None);

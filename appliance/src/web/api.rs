@@ -458,7 +458,8 @@ fn add_identity(
         .filter(|n| own || !g.hides_nickname(device, n));
     let open = own || (app.group_names == crate::config::GroupNames::Hostname && !g.names_off());
     drop(g);
-    row.insert("name".into(), json!(name));
+    row.insert("name".into(), json!(name.to_string()));
+    row.insert("name_words".into(), json!(name.words()));
     row.insert("hidden".into(), json!(false));
     row.insert("pseudonym".into(), json!(info.pseudonym));
     row.insert("emoji".into(), json!(info.emoji));

@@ -67,8 +67,8 @@ fn failed(e: ControlError) -> Response {
     (status_of(&e), Json(json!({ "error": e.to_string() }))).into_response()
 }
 
-fn bad(message: String) -> Response {
-    failed(ControlError::BadRequest(message))
+fn bad(complaint: crate::i18n::Complaint) -> Response {
+    failed(ControlError::BadRequest(complaint))
 }
 
 async fn show(State(app): State<AppState>, _admin: AdminSession) -> Json<ControlsView> {
@@ -90,15 +90,18 @@ struct DnsBlockChange {
 fn scope_of(scope: &str, device: Option<IpAddr>) -> Result<DnsScope, ControlError> {
     match (scope, device) {
         ("all", None) => Ok(DnsScope::All),
-        ("all", Some(_)) => Err(ControlError::BadRequest(
-            "device: not with scope \"all\"".into(),
-        )),
+        ("all", Some(_)) => Err(ControlError::BadRequest(crate::i18n::Complaint::new(
+            "scope-all-device",
+            [],
+        ))),
         ("device", Some(ip)) => Ok(DnsScope::Device(ip)),
-        ("device", None) => Err(ControlError::BadRequest(
-            "device: the device's address is needed with scope \"device\"".into(),
-        )),
-        (other, _) => Err(ControlError::BadRequest(format!(
-            "scope: {other:?} is not \"all\" or \"device\""
+        ("device", None) => Err(ControlError::BadRequest(crate::i18n::Complaint::new(
+            "scope-device-needed",
+            [],
+        ))),
+        (other, _) => Err(ControlError::BadRequest(crate::i18n::Complaint::new(
+            "scope",
+            [("value", format!("{other:?}"))],
         ))),
     }
 }
@@ -106,7 +109,12 @@ fn scope_of(scope: &str, device: Option<IpAddr>) -> Result<DnsScope, ControlErro
 async fn dns_block(State(app): State<AppState>, _admin: AdminWrite, body: Bytes) -> Response {
     let c: DnsBlockChange = match serde_json::from_slice(&body) {
         Ok(c) => c,
-        Err(e) => return bad(format!("body: {e}")),
+        Err(e) => {
+            return bad(crate::i18n::Complaint::new(
+                "body",
+                [("error", e.to_string())],
+            ))
+        }
     };
     let scope = match scope_of(&c.scope, c.device) {
         Ok(s) => s,
@@ -131,7 +139,12 @@ struct NewBlock {
 async fn add_block(State(app): State<AppState>, _admin: AdminWrite, body: Bytes) -> Response {
     let b: NewBlock = match serde_json::from_slice(&body) {
         Ok(b) => b,
-        Err(e) => return bad(format!("body: {e}")),
+        Err(e) => {
+            return bad(crate::i18n::Complaint::new(
+                "body",
+                [("error", e.to_string())],
+            ))
+        }
     };
     let kind: BlockKind = match b.kind.parse() {
         Ok(k) => k,
@@ -166,9 +179,9 @@ async fn kill(State(app): State<AppState>, _admin: AdminWrite, Path(id): Path<St
 
 // ---- the admin page's forms
 
-/// A control's failure for the admin page, in the language of `tr`: the common ones from the
-/// catalogue (`fail-*`), the others (a value's own complaint, nftables' or the kernel's
-/// words) as they are.
+/// A control's failure for the admin page, in the language of `tr`: each from the catalogue
+/// (`fail-*`, a value's complaint `complaint-*`); nftables' or the kernel's own words are an
+/// argument, as they came.
 pub(crate) fn say(e: &ControlError, tr: Tr) -> String {
     match e {
         ControlError::Disabled => tr.t("fail-controls-off"),
@@ -191,7 +204,12 @@ pub(crate) fn say(e: &ControlError, tr: Tr) -> String {
         ControlError::Kill(KillError::PermissionDenied(io)) => {
             tr.t1("fail-kill-denied", "error", &io.to_string())
         }
-        _ => e.to_string(),
+        ControlError::BadRequest(c) => c.say(tr),
+        ControlError::Kill(KillError::Refused(io)) => {
+            tr.t1("fail-kill-refused", "error", &io.to_string())
+        }
+        ControlError::Kill(KillError::Io(io)) => tr.t1("fail-kill-io", "error", &io.to_string()),
+        ControlError::Internal(e) => tr.t1("fail-internal", "error", e),
     }
 }
 
@@ -231,7 +249,10 @@ async fn form_dns_block(
         let device = match f.device.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
             None => None,
             Some(d) => Some(d.parse::<IpAddr>().map_err(|_| {
-                ControlError::BadRequest(format!("{d:?} is not a device's address"))
+                ControlError::BadRequest(crate::i18n::Complaint::new(
+                    "not-a-device",
+                    [("value", format!("{d:?}"))],
+                ))
             })?),
         };
         let scope = scope_of(f.scope.as_deref().unwrap_or("all"), device)?;

@@ -65,7 +65,13 @@ struct NewRule {
 async fn add(State(app): State<AppState>, _admin: AdminWrite, body: Bytes) -> Response {
     let r: NewRule = match serde_json::from_slice(&body) {
         Ok(r) => r,
-        Err(e) => return SessionError::BadRequest(format!("body: {e}")).into_response(),
+        Err(e) => {
+            return SessionError::BadRequest(crate::i18n::Complaint::new(
+                "body",
+                [("error", e.to_string())],
+            ))
+            .into_response()
+        }
     };
     match session::add_group_rule(&app.stages(), &r.kind, &r.target, &r.action).await {
         Ok(rule) => (

@@ -17,7 +17,7 @@ const CERT_FILE: &str = "https-cert.pem";
 /// Its key.
 const KEY_FILE: &str = "https-key.pem";
 /// The fingerprint's label in the problems file.
-pub(crate) const NOTE: &str = "HTTPS certificate fingerprint (SHA-256)";
+pub(crate) const NOTE: &str = "note-https";
 
 /// Why HTTPS could not be set up.
 #[derive(Debug, thiserror::Error)]

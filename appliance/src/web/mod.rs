@@ -181,7 +181,7 @@ impl AppState {
         {
             return crate::devices::DeviceName::Hidden;
         }
-        crate::devices::DeviceName::Given(self.group_name(ip, &self.devices.describe(ip)))
+        self.group_name(ip, &self.devices.describe(ip))
     }
 
     /// [`AppState::device_name_of`] in English (the API's stable name).
@@ -191,7 +191,11 @@ impl AppState {
 
     /// The group views' name of the device behind `ip` (described by `info`), the teacher's
     /// nickname rules and "names off" applied (not whether the device is hidden).
-    pub fn group_name(&self, ip: std::net::IpAddr, info: &crate::devices::DeviceInfo) -> String {
+    pub fn group_name(
+        &self,
+        ip: std::net::IpAddr,
+        info: &crate::devices::DeviceInfo,
+    ) -> crate::devices::DeviceName {
         let id = self.devices.identity(ip);
         self.group_view
             .read()

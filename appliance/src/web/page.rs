@@ -221,6 +221,51 @@ pub fn kinds_json(tr: Tr) -> String {
     script_json(&serde_json::Value::Array(list))
 }
 
+/// The message `id` with `args` in the language of `tr`, as HTML: the sentence escaped, and
+/// each argument named in `details` (another program's or the OS's own words, which stay as
+/// they came) in `<code lang="en">`, so readers (and the browser test) see that only that
+/// part is English. A detail is never a selector's argument.
+pub(crate) fn said_html<'a>(
+    tr: Tr,
+    id: &str,
+    args: impl IntoIterator<Item = (&'a str, &'a str)>,
+    details: &[&str],
+) -> String {
+    // Private-use marks stand in for the details while the sentence is said and escaped.
+    let mark = |i: usize| format!("\u{E000}{i}\u{E001}");
+    let args: Vec<(&str, &str)> = args.into_iter().collect();
+    let said = tr.ta(
+        id,
+        args.iter().enumerate().map(|(i, (k, v))| {
+            let v = if details.contains(k) {
+                mark(i)
+            } else {
+                (*v).to_owned()
+            };
+            (*k, fluent_bundle::FluentValue::from(v))
+        }),
+    );
+    let mut out = html_escape(&said);
+    for (i, (k, v)) in args.iter().enumerate() {
+        if details.contains(k) {
+            let code = format!("<code lang=\"en\">{}</code>", html_escape(v));
+            out = out.replace(&mark(i), &code);
+        }
+    }
+    out
+}
+
+/// A status warning as HTML in the language of `tr` ([`said_html`]: an `error` argument in
+/// `<code lang="en">`).
+pub(crate) fn status_html(w: &crate::status::StatusWords, tr: Tr) -> String {
+    said_html(
+        tr,
+        &format!("status-{}", w.id),
+        w.args.iter().map(|(k, v)| (*k, v.as_str())),
+        &crate::status::DETAILS,
+    )
+}
+
 /// Text safe inside HTML (element content or a quoted attribute).
 pub fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -275,23 +275,27 @@ pub(crate) fn device_names(
     let mut devices: BTreeMap<PathDevice, DeviceName> = BTreeMap::new();
     for r in rows {
         devices.entry(r.device).or_insert_with(|| {
-            let (name, emoji) = match r.device {
+            let words = |id| {
+                Some(crate::devices::name::NameWords {
+                    id,
+                    args: Default::default(),
+                })
+            };
+            let (name, name_words, emoji) = match r.device {
                 PathDevice::Device(d) => {
                     let info = app.devices.describe(d.ip());
-                    (app.group_name(d.ip(), &info), Some(info.emoji))
+                    // A pseudonym carries its words (the scripts say it in the reader's
+                    // language); a nickname or host name has none.
+                    let n = app.group_name(d.ip(), &info);
+                    (n.to_string(), n.words(), Some(info.emoji))
                 }
-                PathDevice::Others => ("Other devices".into(), None),
-                PathDevice::Hidden => ("Hidden devices".into(), Some("🙈")),
+                PathDevice::Others => ("Other devices".into(), words("device-name-others"), None),
+                PathDevice::Hidden => (
+                    "Hidden devices".into(),
+                    words("device-name-hidden-many"),
+                    Some("🙈"),
+                ),
             };
-            let name_words = match r.device {
-                PathDevice::Device(_) => None,
-                PathDevice::Others => Some("device-name-others"),
-                PathDevice::Hidden => Some("device-name-hidden-many"),
-            }
-            .map(|id| crate::devices::name::NameWords {
-                id,
-                args: Default::default(),
-            });
             DeviceName {
                 id: r.device,
                 name,

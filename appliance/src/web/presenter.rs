@@ -289,7 +289,7 @@ mod tests {
             fill: Some(Fill::Full),
             uplink: crate::system::wifi_monitor::UplinkStatus {
                 portal: Some(Portal::Captive {
-                    answer: "a redirect".into(),
+                    answer: crate::system::captive::PortalAnswer::Page { code: 200 },
                 }),
                 ..Default::default()
             },

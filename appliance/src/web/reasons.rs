@@ -1,6 +1,7 @@
 //! The reasons deeper code gives for refusing a form (a nickname rule, a form token, a locked
 //! nickname, a busy store), said in the reader's language inside the translated refusal
 //! pages. A reason without a message of its own (a store error's text) stays English.
+//! A form's complaint about a value is a [`crate::i18n::Complaint`].
 
 use crate::devices::nickname::MAX_NICKNAME_CHARS;
 use crate::devices::registry::NicknameError;
@@ -40,6 +41,10 @@ pub(crate) fn session(tr: Tr, e: &SessionError) -> String {
         SessionError::NicknameLocked => tr.t("reason-nickname-locked"),
         SessionError::NoHistory => tr.t("reason-no-history"),
         SessionError::Busy(_) => tr.t("reason-busy"),
+        SessionError::BadRequest(c) => c.say(tr),
+        SessionError::MarkLabel(e) => e.complaint().say(tr),
+        SessionError::Internal(e) => tr.t1("fail-internal", "error", e),
+        // A database's or a rule's own words.
         other => other.to_string(),
     }
 }

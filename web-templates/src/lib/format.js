@@ -1,6 +1,6 @@
 // Small formatting helpers shared by every view (pure; unit-tested), in the page's
 // language (lib/i18n.js): Intl for numbers, the catalogue for words.
-import { language, t } from "./i18n.js";
+import { language, pseudonymName, t } from "./i18n.js";
 
 const UNITS = ["B", "kB", "MB", "GB", "TB"];
 
@@ -54,6 +54,7 @@ export function formatShare(part, total) {
  * "Hidden device") comes with its catalogue message (`words`: `{id, args}`, the API's
  * `name_words`); any other name (nickname, host name, pseudonym) is shown as it is. */
 export function deviceName(name, words) {
+  if (words && (words.id === "pseudonym" || words.id === "pseudonym-numbered")) return pseudonymName(words);
   if (words && words.id) return t(words.id, words.args || {});
   return name || "";
 }

@@ -42,6 +42,27 @@ export function t(id, args) {
   return out;
 }
 
+/** The attribute `attr` of message `id` (`animal-owl.gender`), or ⟦id.attr⟧. */
+export function tAttr(id, attr) {
+  const m = bundle.getMessage(id);
+  const a = m && m.attributes && m.attributes[attr];
+  if (!a) return `⟦${id}.${attr}⟧`;
+  const errors = [];
+  const out = bundle.formatPattern(a, {}, errors);
+  if (errors.length) console.warn(id, attr, errors);
+  return out;
+}
+
+/** A pseudonym's words (`{id: "pseudonym", args: {colour: "blue", animal: "otter"}}`) in
+ * the page's language: the animal and its gender, the colour in that gender, both in the
+ * language's order, all chosen by the catalogue (as `say_words` in devices/pseudonym.rs). */
+export function pseudonymName(words) {
+  const a = (words && words.args) || {};
+  const animal = `animal-${a.animal}`;
+  const colour = t(`colour-${a.colour}`, { gender: tAttr(animal, "gender") });
+  return t(words.id, { colour, animal: t(animal), round: a.round || "" });
+}
+
 /** A country's name in the page's language, if the page gave one. */
 export function localCountry(code) {
   return countries[code] || null;

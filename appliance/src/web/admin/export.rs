@@ -93,24 +93,27 @@ fn parse(q: &ExportQuery, report: bool) -> Result<(Format, Option<Part>), AdminE
         "json" => Format::Json,
         "csv" => Format::Csv,
         other => {
-            return Err(AdminError::BadRequest(format!(
-                "format must be \"csv\" or \"json\", not {other:?}"
+            return Err(AdminError::BadRequest(crate::i18n::Complaint::new(
+                "export-format",
+                [("value", format!("{other:?}"))],
             )))
         }
     };
     let part = match (report, q.part.as_deref()) {
         (true, None | Some("hosts")) => Some(Part::Hosts),
         (true, Some(_)) => {
-            return Err(AdminError::BadRequest(
-                "the report is the hosts part; leave part out".into(),
-            ))
+            return Err(AdminError::BadRequest(crate::i18n::Complaint::new(
+                "export-report-part",
+                [],
+            )))
         }
         (false, None) if format == Format::Csv => Some(Part::Flows),
         (false, None) => None,
         (false, Some(p)) => Some(Part::ALL.into_iter().find(|x| x.name() == p).ok_or_else(
             || {
-                AdminError::BadRequest(format!(
-                    "part must be devices, flows, dns or hosts, not {p:?}"
+                AdminError::BadRequest(crate::i18n::Complaint::new(
+                    "export-part",
+                    [("value", format!("{p:?}"))],
                 ))
             },
         )?),
@@ -154,7 +157,12 @@ async fn start(
     q: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
     report: bool,
 ) -> Result<Response, AdminError> {
-    let Query(q) = q.map_err(|e| AdminError::BadRequest(e.body_text()))?;
+    let Query(q) = q.map_err(|e| {
+        AdminError::BadRequest(crate::i18n::Complaint::new(
+            "body",
+            [("error", e.body_text())],
+        ))
+    })?;
     let (format, part) = parse(&q, report)?;
     let store = app.admin.store().cloned().ok_or(AdminError::NoHistory)?;
     let session = {

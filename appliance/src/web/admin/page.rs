@@ -35,7 +35,12 @@ use crate::web::AppState;
 /// "<maker> device", "Device .11") and the pseudonym the group views show, as
 /// [`crate::devices::DeviceInfo::admin_name`] says it in English.
 pub(crate) fn admin_name(info: &crate::devices::DeviceInfo, tr: &crate::i18n::Tr) -> String {
-    format!("{} ({} {})", info.name.say(tr), info.emoji, info.pseudonym)
+    format!(
+        "{} ({} {})",
+        info.name.say(tr),
+        info.emoji,
+        info.pseudonym.say(*tr)
+    )
 }
 
 /// Open connections the admin page lists with an "End" button.
@@ -48,22 +53,19 @@ pub(super) fn routes() -> Router<AppState> {
 
 /// One status warning as the page lists it.
 pub struct WarningRow {
-    /// In the page's language, or in English when it has no catalogue words.
-    text: String,
-    /// It is in English whatever the page's language (a stage's technical warning).
-    english: bool,
+    /// In the page's language, as HTML (escaped; an error's own English words in
+    /// `<code lang="en">`, see [`crate::web::page::status_html`]).
+    html: String,
 }
 
-/// The status warnings in the language of `tr` (those with catalogue words; the others in
-/// English, marked so).
+/// The status warnings in the language of `tr`.
 fn warning_rows(status: &crate::status::Status, tr: crate::i18n::Tr) -> Vec<WarningRow> {
     status
         .snapshot()
         .warning_list
         .iter()
         .map(|w| WarningRow {
-            text: w.say(tr),
-            english: w.words.is_none(),
+            html: crate::web::page::status_html(&w.words, tr),
         })
         .collect()
 }

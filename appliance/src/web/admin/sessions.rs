@@ -68,7 +68,13 @@ async fn create(State(app): State<AppState>, _admin: AdminWrite, body: Bytes) ->
     } else {
         match serde_json::from_slice(&body) {
             Ok(r) => r,
-            Err(e) => return AdminError::BadRequest(format!("body: {e}")).into_response(),
+            Err(e) => {
+                return AdminError::BadRequest(crate::i18n::Complaint::new(
+                    "body",
+                    [("error", e.to_string())],
+                ))
+                .into_response()
+            }
         }
     };
     match start(&app, req.name.as_deref(), req.keep_old, req.keep_nicknames).await {

@@ -59,8 +59,12 @@ pub(crate) async fn apply(app: &AppState, c: SettingsChange) -> Result<Saved, Ad
     if let Some(v) = c.keep_old_sessions {
         h.keep_old_sessions = v;
     }
-    h.validate()
-        .map_err(|e| AdminError::BadRequest(e.to_string()))?;
+    h.validate().map_err(|e| {
+        AdminError::BadRequest(crate::i18n::Complaint::new(
+            "settings",
+            [("error", e.to_string())],
+        ))
+    })?;
     app.admin.settings.set(&h);
     tracing::info!(
         "admin: history settings now retention_days = {}, max_db_mb = {}, keep_old_sessions = {}",
@@ -104,7 +108,13 @@ pub(crate) async fn apply(app: &AppState, c: SettingsChange) -> Result<Saved, Ad
 async fn change(State(app): State<AppState>, _admin: AdminWrite, body: Bytes) -> Response {
     let c: SettingsChange = match serde_json::from_slice(&body) {
         Ok(c) => c,
-        Err(e) => return AdminError::BadRequest(format!("body: {e}")).into_response(),
+        Err(e) => {
+            return AdminError::BadRequest(crate::i18n::Complaint::new(
+                "body",
+                [("error", e.to_string())],
+            ))
+            .into_response()
+        }
     };
     let saved = match apply(&app, c).await {
         Ok(s) => s,
@@ -141,10 +151,15 @@ impl HasCsrf for SettingsForm {
 fn number<T: std::str::FromStr>(key: &str, v: Option<&str>) -> Result<Option<T>, AdminError> {
     match v.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| AdminError::BadRequest(format!("history.{key}: not a number: {v:?}"))),
+        Some(v) => v.parse().map(Some).map_err(|_| {
+            AdminError::BadRequest(crate::i18n::Complaint::new(
+                "not-a-number",
+                [
+                    ("key", format!("history.{key}")),
+                    ("value", format!("{v:?}")),
+                ],
+            ))
+        }),
     }
 }
 

@@ -52,8 +52,9 @@ pub struct AdminParts {
     pub settings: Arc<HistorySettings>,
     /// The config file, where settings changed here are saved.
     pub config_file: Option<PathBuf>,
-    /// The problems file, where the admin's recovery code is written (`system.problems_file`).
-    pub problems_file: Option<PathBuf>,
+    /// The problems file, where the admin's recovery code is written (`system.problems_file`),
+    /// and the language of its notes (`site.language`).
+    pub problems_file: Option<(PathBuf, crate::i18n::Lang)>,
 }
 
 impl Admin {
@@ -120,7 +121,8 @@ impl SessionError {
     }
 
     /// For the admin page, in the language of `tr`: the common failures from the catalogue
-    /// (`fail-*`), the others (a value's own complaint, a database error) as they are.
+    /// (`fail-*`, a value's complaint `complaint-*`), the others (a database error) as they
+    /// are.
     pub(crate) fn say(&self, tr: Tr) -> String {
         let id = |n: i64| ("id", FluentValue::from(n.to_string()));
         match self {
@@ -147,6 +149,9 @@ impl SessionError {
             AdminError::GroupView(GroupViewError::NoSuchRule(n)) => {
                 tr.t1("fail-no-such-rule", "id", &n.to_string())
             }
+            AdminError::BadRequest(c) => c.say(tr),
+            AdminError::Internal(e) => tr.t1("fail-internal", "error", e),
+            AdminError::MarkLabel(e) => e.complaint().say(tr),
             AdminError::Nickname(_) | AdminError::NicknameLocked => {
                 crate::web::reasons::session(tr, self)
             }
@@ -261,8 +266,18 @@ mod tests {
             AdminError::Store(StoreError::NoSuchSession(7)).say(Tr::new(Lang::De)),
             "Es gibt keine Sitzung 7"
         );
-        // A value's own complaint stays as it is.
-        let bad = AdminError::BadRequest("history.max_db_mb: not a number".into());
-        assert_eq!(bad.say(Tr::new(Lang::Es)), bad.to_string());
+        // A form's complaint is said in the reader's language too (English in the API).
+        let bad = AdminError::BadRequest(crate::i18n::Complaint::new(
+            "not-a-number",
+            [
+                ("key", "history.max_db_mb".into()),
+                ("value", "\"lots\"".into()),
+            ],
+        ));
+        assert_eq!(
+            bad.say(Tr::new(Lang::Es)),
+            "history.max_db_mb: \"lots\" no es un número"
+        );
+        assert_eq!(bad.to_string(), "history.max_db_mb: not a number: \"lots\"");
     }
 }

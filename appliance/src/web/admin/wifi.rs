@@ -35,7 +35,8 @@ pub struct WifiPanel {
     pub uplink: String,
     /// What is wrong with the uplink (`None`: nothing known).
     pub uplink_problem: Option<String>,
-    /// The captive portal check's last result.
+    /// The captive portal check's last result, as HTML (escaped; why the check got no
+    /// answer, the OS's own words, in `<code lang="en">`).
     pub portal: String,
     /// Devices on the LAN that hostapd has as stations, with how they joined.
     pub devices: Vec<JoinedDevice>,
@@ -106,10 +107,12 @@ pub fn panel_with_devices(app: &AppState, w: &WifiStatus, tr: &Tr) -> WifiPanel 
 pub fn panel(w: &WifiStatus, tr: &Tr) -> WifiPanel {
     let n = |v: u64| FluentValue::from(tr.num(v));
     let txt = |v: &str| FluentValue::from(v.to_owned());
-    let mut radio = w
-        .radio
-        .as_ref()
-        .map_or_else(|| w.interface.clone(), radios::describe);
+    let mut radio = tr.ta(
+        "radio-name",
+        radios::name_args(&w.interface, w.radio.as_ref())
+            .into_iter()
+            .map(|(k, v)| (k, FluentValue::from(v))),
+    );
     if let Some(chip) = w.radio.as_ref().and_then(|r| r.chip.as_deref()) {
         radio = tr.ta(
             "adm-wifi-chip",
@@ -175,11 +178,24 @@ pub fn panel(w: &WifiStatus, tr: &Tr) -> WifiPanel {
     } else {
         tr.t1("adm-uplink-cable", "interface", &u.interface)
     };
+    let esc = crate::web::page::html_escape;
     let portal = match &u.portal {
-        None => tr.t("adm-portal-unchecked"),
-        Some(Portal::Open) => tr.t("adm-portal-open"),
-        Some(Portal::Captive { answer }) => tr.t1("adm-portal-captive", "answer", answer),
-        Some(Portal::Unreachable { why }) => tr.t1("adm-portal-unreachable", "why", why),
+        None => esc(&tr.t("adm-portal-unchecked")),
+        Some(Portal::Open) => esc(&tr.t("adm-portal-open")),
+        Some(Portal::Captive { answer }) => esc(&tr.ta(
+            "adm-portal-captive",
+            answer
+                .args()
+                .into_iter()
+                .map(|(k, v)| (k, FluentValue::from(v))),
+        )),
+        // Why is the OS's or the check's own words: marked as English.
+        Some(Portal::Unreachable { why }) => crate::web::page::said_html(
+            *tr,
+            "adm-portal-unreachable",
+            [("why", why.as_str())],
+            &["why"],
+        ),
     };
     WifiPanel {
         radio,
@@ -272,7 +288,7 @@ mod tests {
         w.uplink.wpa_state = Some("DISCONNECTED".into());
         w.uplink.problem = Some("refused the passphrase".into());
         w.uplink.portal = Some(Portal::Captive {
-            answer: "a redirect (302)".into(),
+            answer: crate::system::captive::PortalAnswer::Status { code: 511 },
         });
         let p = panel(&w, &Tr::new(Lang::En));
         assert!(p
@@ -286,6 +302,27 @@ mod tests {
             .ends_with("not joined yet (wpa_supplicant: DISCONNECTED)"));
         assert_eq!(p.uplink_problem.as_deref(), Some("refused the passphrase"));
         assert!(p.portal.starts_with("the school network wants a login"));
+        assert!(
+            p.portal.contains("status 511 instead of 204"),
+            "{}",
+            p.portal
+        );
+        let de = panel(&w, &Tr::new(Lang::De));
+        assert!(
+            de.portal.contains("den Status 511 statt 204"),
+            "{}",
+            de.portal
+        );
+        w.uplink.portal = Some(Portal::Unreachable {
+            why: "cannot look up <x>: failed".into(),
+        });
+        let fr = panel(&w, &Tr::new(Lang::Fr));
+        assert!(
+            fr.portal
+                .ends_with("(<code lang=\"en\">cannot look up &lt;x&gt;: failed</code>)"),
+            "{}",
+            fr.portal
+        );
         // With the monitor's words, the problem is said in the reader's language.
         w.uplink.problem_words =
             crate::system::wifi_monitor::uplink_words("School", &UplinkEvent::WrongKey);

@@ -120,7 +120,10 @@ impl Auth {
     /// With the password hash from [`password::prepare`] (`None`: admin pages off). With a
     /// password, a recovery code is made and published (logged, and written to
     /// `problems_file` when there is one: `web::auth::recovery`).
-    pub fn new(hash: Option<String>, problems_file: Option<std::path::PathBuf>) -> Self {
+    pub fn new(
+        hash: Option<String>,
+        problems_file: Option<(std::path::PathBuf, crate::i18n::Lang)>,
+    ) -> Self {
         Auth {
             recovery: hash.as_ref().map(|_| Recovery::new(problems_file)),
             hash: RwLock::new(hash),

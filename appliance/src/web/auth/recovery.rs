@@ -19,18 +19,19 @@ use subtle::ConstantTimeEq;
 const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 /// Characters in a code (without the dashes).
 const LEN: usize = 16;
-/// The note's label in the problems file.
-pub(crate) const NOTE: &str = "Admin recovery code (type it as the password; works once)";
+/// The note's label in the problems file (a message of the catalogues).
+pub(crate) const NOTE: &str = "note-recovery";
 
 /// The current code and where it is published.
 pub(crate) struct Recovery {
     code: Mutex<String>,
-    problems_file: Option<PathBuf>,
+    /// The problems file and the language of its notes.
+    problems_file: Option<(PathBuf, crate::i18n::Lang)>,
 }
 
 impl Recovery {
     /// Make the first code and publish it.
-    pub(crate) fn new(problems_file: Option<PathBuf>) -> Recovery {
+    pub(crate) fn new(problems_file: Option<(PathBuf, crate::i18n::Lang)>) -> Recovery {
         let r = Recovery {
             code: Mutex::new(new_code()),
             problems_file,
@@ -56,8 +57,8 @@ impl Recovery {
         tracing::warn!(
             "admin recovery code (for a locked-out admin: type it as the password, works once): {code}"
         );
-        if let Some(path) = &self.problems_file {
-            if let Err(e) = crate::system::problems::set_note(path, NOTE, code) {
+        if let Some((path, lang)) = &self.problems_file {
+            if let Err(e) = crate::system::problems::set_note_said(path, *lang, NOTE, &[], code) {
                 tracing::warn!(
                     "the admin recovery code was not written to {}: {e}",
                     path.display()
@@ -103,11 +104,15 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("wf-recovery-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("whereflow-problems.txt");
-        let r = Recovery::new(Some(file.clone()));
+        // Written in the site's language (here German), labelled by the catalogue.
+        let lang = crate::i18n::Lang::De;
+        let r = Recovery::new(Some((file.clone(), lang)));
         let code = r.current();
         assert_eq!(code.len(), 19, "{code}");
         let text = std::fs::read_to_string(&file).unwrap();
-        assert!(text.contains(&format!("{NOTE}: {code}")), "{text}");
+        let label = crate::i18n::Tr::new(lang).t(NOTE);
+        assert!(label.starts_with("Admin-Wiederherstellungscode"), "{label}");
+        assert!(text.contains(&format!("{label}: {code}")), "{text}");
         assert!(!r.try_use("AAAA-AAAA-AAAA-AAAA"));
         assert!(!r.try_use(""));
         assert!(r.try_use(&code.to_lowercase().replace('-', " ")));

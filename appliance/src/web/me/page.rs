@@ -58,6 +58,8 @@ struct MePage {
     countries: Vec<MeCountry>,
     /// The device's alerts, formatted.
     alerts: Vec<AlertRow>,
+    /// Its pseudonym in the page's language.
+    pseudonym: String,
 }
 
 fn me_page(app: &AppState, me: MeView, csrf: String) -> MePage {
@@ -107,8 +109,21 @@ fn me_page(app: &AppState, me: MeView, csrf: String) -> MePage {
         countries,
         alerts,
         csrf,
+        pseudonym: said_pseudonym(&me.pseudonym, me.pseudonym_words.as_ref(), tr),
         me,
     }
+}
+
+/// A pseudonym in the language of `tr` from its words (`english` when it has none).
+pub(crate) fn said_pseudonym(
+    english: &str,
+    words: Option<&crate::devices::name::NameWords>,
+    tr: Tr,
+) -> String {
+    words.map_or_else(
+        || english.to_owned(),
+        |w| crate::devices::pseudonym::say_words(w, tr),
+    )
 }
 
 /// `GET /me`: the device that opens it, from its source address. The nickname and forget
@@ -260,6 +275,7 @@ mod tests {
             name: "Ana's <phone>".into(),
             name_words: None,
             pseudonym: "Blue Otter".into(),
+            pseudonym_words: None,
             emoji: "🦦".into(),
             group_name: "Ana's <phone>".into(),
             group_name_words: None,
@@ -308,6 +324,7 @@ mod tests {
             countries: vec![],
             alerts: vec![row(7, AlertKind::EncryptedDns, Some("Ana's <phone>"), None)],
             csrf: "abc".into(),
+            pseudonym: "Blue Otter".into(),
             me,
         };
         let html = page.render().unwrap();

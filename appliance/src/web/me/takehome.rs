@@ -129,8 +129,11 @@ pub struct TakeHome {
     pub site: String,
     /// The device's own name for itself (English in the JSON download).
     pub name: crate::devices::DeviceName,
-    /// Its pseudonym and emoji for the session.
+    /// Its pseudonym and emoji for the session (English: the download's stable form).
     pub pseudonym: String,
+    /// `pseudonym` as catalogue words (the page says it in its language; not downloaded).
+    #[serde(skip)]
+    pub pseudonym_words: Option<crate::devices::name::NameWords>,
     /// The pseudonym's emoji.
     pub emoji: String,
     /// The device's address (the one the summary was asked for).
@@ -251,6 +254,7 @@ fn build(
         site,
         name: me.name,
         pseudonym: me.pseudonym,
+        pseudonym_words: me.pseudonym_words,
         emoji: me.emoji,
         ip: me.ip,
         bytes_up: me.bytes_up,

@@ -29,6 +29,8 @@ pub(super) fn routes() -> Router<AppState> {
 struct TakeHomePage {
     page: Layout,
     t: TakeHome,
+    /// The pseudonym in the page's language.
+    pseudonym: String,
     /// `?device=…` for the download links (empty for the device's own).
     query: String,
     /// When, as people read it (UTC).
@@ -130,6 +132,11 @@ async fn page(
         sent: tr.bytes(t.bytes_up),
         received: tr.bytes(t.bytes_down),
         query,
+        pseudonym: crate::web::me::page::said_pseudonym(
+            &t.pseudonym,
+            t.pseudonym_words.as_ref(),
+            tr,
+        ),
         t,
     };
     html(&p).into_response()
@@ -149,6 +156,7 @@ mod tests {
             site: "Room 4".into(),
             name: "<b>Ana</b>".into(),
             pseudonym: "Blue Otter".into(),
+            pseudonym_words: None,
             emoji: "🦦".into(),
             ip: "192.0.2.10".into(),
             bytes_up: 1000,
@@ -199,6 +207,7 @@ mod tests {
             when: "now".into(),
             sent: "1 kB".into(),
             received: "48 kB".into(),
+            pseudonym: "Blue Otter".into(),
             t,
         };
         let html = p.render().unwrap_or_default();

@@ -89,8 +89,13 @@ pub struct MeView {
     /// `name` as a message of `views.ftl` when the appliance made it up ("Device .10").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name_words: Option<NameWords>,
-    /// Its pseudonym for the session ("Blue Otter"): "You are Blue Otter".
+    /// Its pseudonym for the session ("Blue Otter", the stable English form): "You are Blue
+    /// Otter".
     pub pseudonym: String,
+    /// `pseudonym` as a message of `views.ftl` (`pseudonym`, colour and animal ids), said in
+    /// the reader's language ("Blauer Otter").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pseudonym_words: Option<NameWords>,
     /// The pseudonym's emoji ("🦦").
     pub emoji: String,
     /// What the group views (the big screen) call it: the nickname, else the pseudonym (or
@@ -301,6 +306,7 @@ pub fn build_view(
         name_words: name.words(),
         name,
         pseudonym: String::new(),
+        pseudonym_words: None,
         emoji: String::new(),
         group_name: DeviceName::Given(String::new()),
         group_name_words: None,
@@ -376,6 +382,7 @@ pub fn me_view(app: &AppState, device: DeviceId) -> MeView {
         .read()
         .locked(app.devices.identity(device.ip()));
     view.pseudonym = info.pseudonym.to_string();
+    view.pseudonym_words = Some(info.pseudonym.words());
     view.emoji = info.emoji.to_owned();
     view.name_words = info.name.words();
     view.name = info.name;
