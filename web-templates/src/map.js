@@ -243,7 +243,7 @@ function draw(data, animate) {
   describe(rows, placed, unplaced);
   // Each update's render, for the browser test on a throttled CPU (e2e/throttle.mjs).
   performance.clearMeasures("wf-render");
-  performance.measure("wf-render", { start: t0, detail: { view: "map", rows: rows.length, animated: dur > 0, places_ms: t1 - t0 } });
+  performance.measure("wf-render", { start: t0, detail: { view: "map", rows: rows.length, paths: data.paths_total ?? rows.length, animated: dur > 0, places_ms: t1 - t0 } });
 }
 
 function words(s) {
@@ -334,8 +334,10 @@ if (REPLAY) {
 } else {
   const marks = startMarks({ sinceOn: () => state.window === "mark" });
   const live = startLive({
-    url: () => `/api/v1/paths?window=${encodeURIComponent(state.window)}`,
+    // The rows folded to what the page draws (docs/API.md `fold`).
+    url: () => `/api/v1/paths?window=${encodeURIComponent(state.window)}&fold=bytes`,
     push: () => state.window,
+    fold: () => "bytes",
     prepare: primePlace,
     status: byId("live-status"),
     listen: ["mark"],

@@ -218,13 +218,20 @@ function nodeWords(d, graph) {
   return `${d.label}: ${v} (${share})${trackerPart}`;
 }
 
+/** Whether the last applyHighlight lit anything (nothing lit before or now: no node or link to
+ * touch, on every update of a phone nobody points at). */
+let lit = false;
+
 function applyHighlight() {
   const graph = state.graph;
   const id = state.pinned || state.hover;
   const sets = graph ? highlightSets(graph, id) : null;
-  svg.classed("highlighting", !!sets);
-  gNodes.selectAll("g.node").classed("lit", (d) => !!sets && sets.nodes.has(d.id)).attr("aria-pressed", (d) => String(state.pinned === d.id));
-  gLinks.selectAll("path.link").classed("lit", (d) => !!sets && sets.links.has(d.id));
+  if (sets || lit) {
+    svg.classed("highlighting", !!sets);
+    gNodes.selectAll("g.node").classed("lit", (d) => !!sets && sets.nodes.has(d.id)).attr("aria-pressed", (d) => String(state.pinned === d.id));
+    gLinks.selectAll("path.link").classed("lit", (d) => !!sets && sets.links.has(d.id));
+  }
+  lit = !!sets;
   if (sets && graph) {
     const n = graph.nodes.find((x) => x.id === id);
     const countIn = (col) => [...sets.nodes].filter((x) => x.startsWith(`${col}:`)).length;
@@ -232,9 +239,11 @@ function applyHighlight() {
     if (n.column !== "device") parts.push(plural(countIn("device"), "device"));
     if (n.column !== "org") parts.push(plural(countIn("org"), "company"));
     if (n.column !== "country") parts.push(plural(countIn("country"), "country"));
-    focusLine.textContent = t(state.pinned ? "sankey-showing" : "sankey-pointing", { what: nodeWords(n, graph), parts: parts.join(", ") });
+    const words = t(state.pinned ? "sankey-showing" : "sankey-pointing", { what: nodeWords(n, graph), parts: parts.join(", ") });
+    if (focusLine.textContent !== words) focusLine.textContent = words;
   } else {
-    focusLine.textContent = t("sankey-focus-hint");
+    const words = t("sankey-focus-hint");
+    if (focusLine.textContent !== words) focusLine.textContent = words;
   }
 }
 
@@ -349,15 +358,17 @@ function render(data, { animate = true, keepOrder = true } = {}) {
   // Each update's render, for the browser test on a throttled CPU (e2e/throttle.mjs).
   // Only the latest is kept (an open page would collect them for hours); the test observes them.
   performance.clearMeasures("wf-render");
-  performance.measure("wf-render", { start: t0, detail: { view: "sankey", rows: (data.paths || []).length, animated: dur > 0, graph_ms: t1 - t0, dims_ms: tDims - t0, builds, words_ms: t2 - t1, layout_ms: drawTimes.layout, dom_ms: drawTimes.dom } });
+  performance.measure("wf-render", { start: t0, detail: { view: "sankey", rows: (data.paths || []).length, paths: data.paths_total ?? (data.paths || []).length, animated: dur > 0, graph_ms: t1 - t0, dims_ms: tDims - t0, builds, words_ms: t2 - t1, layout_ms: drawTimes.layout, dom_ms: drawTimes.dom } });
   return ms;
 }
 
-/** The `n` rows of the most bytes, biggest first, without sorting them all. */
+/** The `n` rows of the most bytes, biggest first, without sorting them all (rows the server
+ * folded are no path of their own: left out; the biggest paths are never folded). */
 function biggest(rows, n) {
   const size = (r) => (r.bytes_up || 0) + (r.bytes_down || 0);
   const top = [];
   for (const r of rows) {
+    if (r.other) continue;
     const s = size(r);
     if (top.length === n && s <= size(top[n - 1])) continue;
     let i = top.length;
@@ -430,7 +441,9 @@ function syncDevices(data) {
   select_.value = current;
 }
 
-const url = () => `/api/v1/paths?window=${encodeURIComponent(state.window)}`;
+// The rows folded to what the page draws (the top of each column by the metric shown;
+// docs/API.md `fold`).
+const url = () => `/api/v1/paths?window=${encodeURIComponent(state.window)}&fold=${state.metric}`;
 let resolveReady;
 const ready = new Promise((r) => {
   resolveReady = r;
@@ -449,6 +462,7 @@ const live = REPLAY
   : startLive({
       url,
       push: () => state.window,
+      fold: () => state.metric,
       prepare: (r) => primeRow(rowCache, r),
       status: byId("live-status"),
       listen: ["mark"],
@@ -491,6 +505,8 @@ metricButtons.addEventListener("click", (e) => {
   state.metric = b.dataset.metric;
   setMetric(state.metric);
   changed();
+  // The stream folded by the other metric (its first snapshot redraws).
+  live.refresh();
 });
 select_.addEventListener("change", () => {
   state.device = select_.value;

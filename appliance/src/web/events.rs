@@ -38,6 +38,7 @@ use crate::correlate::paths::SameDevice;
 use crate::group_view::{Censor, Shown};
 use crate::model::LiveEvent;
 use crate::web::clients::Full;
+use crate::web::fold::Rank;
 use crate::web::live_paths::{FeedKey, Message};
 use crate::web::viewer::{Censoring, Viewer};
 use crate::web::AppState;
@@ -87,6 +88,9 @@ fn shown(app: &AppState, censor: &Censor, ev: &LiveEvent) -> serde_json::Result<
 struct Params {
     /// A live view's window: push its `paths` snapshots, leave flow and DNS events out.
     paths: Option<String>,
+    /// With `paths`: `bytes` or `connections`, the rows folded to what the views draw, the
+    /// largest by that (`web::fold`).
+    fold: Option<String>,
 }
 
 /// A received event (or a gap) as this subscriber's stream event.
@@ -132,10 +136,24 @@ async fn events(
     params: Result<Query<Params>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let view = match params {
-        Ok(Query(Params { paths: None })) => None,
-        Ok(Query(Params { paths: Some(w) })) => {
+        Ok(Query(Params {
+            paths: None,
+            fold: None,
+        })) => None,
+        Ok(Query(Params {
+            paths: None,
+            fold: Some(_),
+        })) => return (StatusCode::BAD_REQUEST, "fold goes with paths\n").into_response(),
+        Ok(Query(Params {
+            paths: Some(w),
+            fold,
+        })) => {
+            let fold = match fold.as_deref().map(Rank::parse).transpose() {
+                Ok(f) => f,
+                Err(msg) => return (StatusCode::BAD_REQUEST, msg + "\n").into_response(),
+            };
             match FeedKey::new(&w, viewer.private.then_some(Some(viewer.device))) {
-                Ok(k) => Some(k),
+                Ok(k) => Some(FeedKey { fold, ..k }),
                 Err(msg) => return (StatusCode::BAD_REQUEST, msg).into_response(),
             }
         }
