@@ -324,6 +324,8 @@ function scrollToHome() {
 
 /** `?replay=<session id>`: the admin replays a stored session instead of the live view. */
 const REPLAY = param("replay");
+/** The live feed (none while replaying). */
+let live = null;
 const onData = (data) => {
   state.data = data;
   syncDevices(data);
@@ -333,11 +335,12 @@ if (REPLAY) {
   startReplay({ id: REPLAY, onFrame: onData });
 } else {
   const marks = startMarks({ sinceOn: () => state.window === "mark" });
-  const live = startLive({
-    // The rows folded to what the page draws (docs/API.md `fold`).
-    url: () => `/api/v1/paths?window=${encodeURIComponent(state.window)}&fold=bytes`,
+  live = startLive({
+    // The rows folded to what the page draws, of the device chosen (docs/API.md `fold`).
+    url: () =>
+      `/api/v1/paths?window=${encodeURIComponent(state.window)}&fold=bytes${state.device && (state.device.includes(".") || state.device.includes(":")) ? `&device=${encodeURIComponent(state.device)}` : ""}`,
     push: () => state.window,
-    fold: () => "bytes",
+    pushParams: () => `fold=bytes${state.device ? `&device=${encodeURIComponent(state.device)}` : ""}`,
     prepare: primePlace,
     status: byId("live-status"),
     listen: ["mark"],
@@ -355,6 +358,8 @@ select_.addEventListener("change", () => {
   state.device = select_.value;
   setParams({ device: state.device || null });
   if (state.data) draw(state.data, false);
+  // The device's own feed.
+  if (live) live.refresh();
 });
 let resizeTimer = null;
 let lastWidth = container.clientWidth;

@@ -441,9 +441,12 @@ function syncDevices(data) {
   select_.value = current;
 }
 
-// The rows folded to what the page draws (the top of each column by the metric shown;
-// docs/API.md `fold`).
-const url = () => `/api/v1/paths?window=${encodeURIComponent(state.window)}&fold=${state.metric}`;
+// The rows folded to what the page draws (the top of each column by the metric shown, of the
+// device chosen; docs/API.md `fold`).
+const isAddress = (d) => d.includes(".") || d.includes(":");
+const url = () =>
+  `/api/v1/paths?window=${encodeURIComponent(state.window)}&fold=${state.metric}${state.device && isAddress(state.device) ? `&device=${encodeURIComponent(state.device)}` : ""}`;
+const pushParams = () => `fold=${state.metric}${state.device ? `&device=${encodeURIComponent(state.device)}` : ""}`;
 let resolveReady;
 const ready = new Promise((r) => {
   resolveReady = r;
@@ -462,7 +465,7 @@ const live = REPLAY
   : startLive({
       url,
       push: () => state.window,
-      fold: () => state.metric,
+      pushParams,
       prepare: (r) => primeRow(rowCache, r),
       status: byId("live-status"),
       listen: ["mark"],
@@ -511,6 +514,8 @@ metricButtons.addEventListener("click", (e) => {
 select_.addEventListener("change", () => {
   state.device = select_.value;
   changed();
+  // The device's own feed (its own top websites).
+  live.refresh();
 });
 let resizeTimer = null;
 window.addEventListener("resize", () => {

@@ -35,6 +35,7 @@ use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
 
 use crate::correlate::paths::SameDevice;
+use crate::correlate::PathDevice;
 use crate::group_view::{Censor, Shown};
 use crate::model::LiveEvent;
 use crate::web::clients::Full;
@@ -91,6 +92,8 @@ struct Params {
     /// With `paths`: `bytes` or `connections`, the rows folded to what the views draw, the
     /// largest by that (`web::fold`).
     fold: Option<String>,
+    /// With `fold`: only this device's rows (an address, `others` or `hidden`).
+    device: Option<String>,
 }
 
 /// A received event (or a gap) as this subscriber's stream event.
@@ -139,21 +142,44 @@ async fn events(
         Ok(Query(Params {
             paths: None,
             fold: None,
+            device: None,
         })) => None,
-        Ok(Query(Params {
-            paths: None,
-            fold: Some(_),
-        })) => return (StatusCode::BAD_REQUEST, "fold goes with paths\n").into_response(),
+        Ok(Query(Params { paths: None, .. })) => {
+            return (StatusCode::BAD_REQUEST, "fold and device go with paths\n").into_response()
+        }
         Ok(Query(Params {
             paths: Some(w),
             fold,
+            device,
         })) => {
             let fold = match fold.as_deref().map(Rank::parse).transpose() {
                 Ok(f) => f,
                 Err(msg) => return (StatusCode::BAD_REQUEST, msg + "\n").into_response(),
             };
+            let device = match (device.as_deref(), fold) {
+                (None, _) => None,
+                (Some(_), None) => {
+                    return (StatusCode::BAD_REQUEST, "device goes with fold\n").into_response()
+                }
+                (Some("others"), _) => Some(PathDevice::Others),
+                (Some("hidden"), _) => Some(PathDevice::Hidden),
+                (Some(ip), _) => match ip.parse::<std::net::IpAddr>() {
+                    // The addresses of one device are one device (as in the rows).
+                    Ok(ip) => Some(PathDevice::Device(
+                        SameDevice(app.devices.representatives())
+                            .of(crate::model::DeviceId(ip.to_canonical())),
+                    )),
+                    Err(_) => {
+                        return (
+                            StatusCode::BAD_REQUEST,
+                            "device must be an address, \"others\" or \"hidden\"\n",
+                        )
+                            .into_response()
+                    }
+                },
+            };
             match FeedKey::new(&w, viewer.private.then_some(Some(viewer.device))) {
-                Ok(k) => Some(FeedKey { fold, ..k }),
+                Ok(k) => Some(FeedKey { fold, device, ..k }),
                 Err(msg) => return (StatusCode::BAD_REQUEST, msg).into_response(),
             }
         }

@@ -4,22 +4,21 @@
 //! a phone that parses and sums 25,000 rows per update misses its 100 ms budget (issue 16).
 //!
 //! Only the website and company columns are folded (the columns with thousands of keys); the
-//! device, the country and the city stay (the map's places, its device counts and every
-//! device filter stay exact). A website is kept as itself when it is among the [`TOP`] largest
-//! (by the view's [`Rank`]: the sankey's metric, ranked as the page ranks) of the whole view
-//! or of its device (the device filter); a company also when it is among the [`PLACE_TOP`]
-//! largest of its place (the map's list of companies per place), whole view or device. The
-//! [`ROWS_KEPT`] largest rows (and each device's [`DEVICE_ROWS_KEPT`]) are kept whole (the
-//! sankey's table of the biggest paths). Every other row is summed into one row per device,
+//! device, the country and the city stay (the map's places and its device counts stay exact;
+//! a device filter stays exact: a view filtered to one device is folded from that device's rows, see
+//! `web::live_paths`). A website is kept as itself when it is among the [`TOP`] largest (by
+//! the view's [`Rank`]: the sankey's metric, ranked as the page ranks); a company also when it
+//! is among the [`PLACE_TOP`] largest of its place (the map's list of companies per place).
+//! The [`ROWS_KEPT`] largest rows are kept whole (the sankey's table of the biggest paths). Every other row is summed into one row per device,
 //! kept website and company, place, category and tracker flag, marked `"other"` with the
 //! columns it stands for: bytes, connections, tracker bytes and category bytes stay exact.
-//! What was folded away is counted per column ([`Others`]), for the whole view and per
-//! device, so the views can still say "455 other websites" and count the companies.
+//! What was folded away is counted per column ([`Others`]), so the views can still say "455
+//! other websites" and count the companies.
 //!
 //! Unknown ("no DNS", no company) and hidden websites and companies are never folded: each is
 //! one key and a node of its own. Pure: no state, unit-tested below.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -33,11 +32,8 @@ pub(crate) const TOP: usize = 40;
 /// Companies kept per place (whole view, and each device): the map lists three per place.
 pub(crate) const PLACE_TOP: usize = 3;
 
-/// Largest rows kept whole (the sankey's table lists 12; a few more for the device filter).
+/// Largest rows kept whole (the sankey's table lists 12).
 pub(crate) const ROWS_KEPT: usize = 40;
-
-/// Largest rows of each device kept whole (the table of one device).
-pub(crate) const DEVICE_ROWS_KEPT: usize = 12;
 
 /// What the largest are by: the sankey's metric (the map's is bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -100,20 +96,11 @@ impl Other {
 
 /// How many websites and companies were folded away (present only in `"other"` rows).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub(crate) struct Counts {
+pub(crate) struct Others {
     /// Websites.
     pub domain: usize,
     /// Companies.
     pub org: usize,
-}
-
-/// [`Counts`] of the whole view and of each device (by its id as the rows give it).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub(crate) struct Others {
-    /// The whole view.
-    pub all: Counts,
-    /// Each device with something folded away.
-    pub devices: BTreeMap<String, Counts>,
 }
 
 /// The folded view.
@@ -145,15 +132,6 @@ impl<'a> Shown<'a> {
             cols.push("org");
         }
         Shown { other: cols, row }
-    }
-}
-
-/// A device's id as the rows (and the `devices` list) give it.
-pub(crate) fn device_id(d: PathDevice) -> String {
-    match d {
-        PathDevice::Device(d) => d.ip().to_string(),
-        PathDevice::Others => "others".into(),
-        PathDevice::Hidden => "hidden".into(),
     }
 }
 
@@ -223,120 +201,89 @@ struct OtherKey {
 
 /// Fold `rows` (one view's rows, as `paths::aggregate` gives them), the largest by `rank`.
 pub(crate) fn fold(rows: Vec<PathRow>, rank: Rank) -> Folded {
-    // Rank: websites and companies of the whole view and of each device, companies of each
-    // place (whole view and device), rows by bytes.
+    // Rank: websites and companies of the view, companies of each place, rows by bytes.
     let (keep_domain, keep_org, keep_row) = {
         let mut domains: Sums = Sums::default();
         let mut orgs: Sums = Sums::default();
-        let mut dev_domains: HashMap<PathDevice, Sums> = HashMap::new();
-        let mut dev_orgs: HashMap<PathDevice, Sums> = HashMap::new();
-        let mut place_orgs: HashMap<Place, HashMap<&str, u64>> = HashMap::new();
-        let mut dev_place_orgs: HashMap<(PathDevice, Place), HashMap<&str, u64>> = HashMap::new();
+        let mut place_orgs: HashMap<Place, Sums> = HashMap::new();
         for r in &rows {
             let v = rank.value(r);
             if let Some(d) = domain_of(r) {
                 *domains.entry(d).or_default() += v;
-                *dev_domains.entry(r.device).or_default().entry(d).or_default() += v;
             }
             if let Some(o) = org_of(r) {
                 *orgs.entry(o).or_default() += v;
-                *dev_orgs.entry(r.device).or_default().entry(o).or_default() += v;
                 *place_orgs
                     .entry(place_of(r))
                     .or_default()
                     .entry(o)
                     .or_default() += bytes(r);
-                *dev_place_orgs
-                    .entry((r.device, place_of(r)))
-                    .or_default()
-                    .entry(o)
-                    .or_default() += bytes(r);
             }
         }
-        // Kept per scope: (device or none, key). A key kept for the whole view is kept in
-        // every row.
-        let mut all_domains = HashSet::new();
-        top_into(&domains, TOP, &mut all_domains);
-        let mut all_orgs = HashSet::new();
-        top_into(&orgs, TOP, &mut all_orgs);
-        let mut keep_domain: HashMap<PathDevice, HashSet<&str>> = HashMap::new();
-        for (dev, s) in &dev_domains {
-            let mut k = all_domains.clone();
-            top_into(s, TOP, &mut k);
-            keep_domain.insert(*dev, k);
-        }
-        let mut keep_org: HashMap<(PathDevice, Place), HashSet<&str>> = HashMap::new();
-        let mut dev_kept: HashMap<PathDevice, HashSet<&str>> = HashMap::new();
-        for (dev, s) in &dev_orgs {
-            let mut k = all_orgs.clone();
-            top_into(s, TOP, &mut k);
-            dev_kept.insert(*dev, k);
-        }
+        let mut kept_domains = HashSet::new();
+        top_into(&domains, TOP, &mut kept_domains);
+        let mut kept_orgs = HashSet::new();
+        top_into(&orgs, TOP, &mut kept_orgs);
         let mut place_kept: HashMap<Place, HashSet<&str>> = HashMap::new();
         for (place, s) in &place_orgs {
             let mut k = HashSet::new();
             top_into(s, PLACE_TOP, &mut k);
             place_kept.insert(*place, k);
         }
-        for ((dev, place), s) in &dev_place_orgs {
-            let mut k = dev_kept.get(dev).cloned().unwrap_or_default();
-            k.extend(place_kept.get(place).into_iter().flatten().copied());
-            top_into(s, PLACE_TOP, &mut k);
-            keep_org.insert((*dev, *place), k);
-        }
-        // The largest rows, whole (the input is largest first, but by what it was sorted
-        // is the aggregate's business: sorted again here).
+        // The largest rows, whole (sorted here: by what the input is sorted is the
+        // aggregate's business).
         let mut order: Vec<usize> = (0..rows.len()).collect();
         order.sort_by(|a, b| bytes(&rows[*b]).cmp(&bytes(&rows[*a])).then(a.cmp(b)));
         let mut keep_row = vec![false; rows.len()];
-        let mut per_device: HashMap<PathDevice, usize> = HashMap::new();
-        for (rank, i) in order.into_iter().enumerate() {
-            let n = per_device.entry(rows[i].device).or_default();
-            if rank < ROWS_KEPT || *n < DEVICE_ROWS_KEPT {
-                keep_row[i] = true;
-            }
-            *n += 1;
+        for i in order.into_iter().take(ROWS_KEPT) {
+            keep_row[i] = true;
         }
         let keep_domain: Vec<bool> = rows
             .iter()
-            .map(|r| {
-                domain_of(r).is_none_or(|d| {
-                    keep_domain.get(&r.device).is_some_and(|k| k.contains(d))
-                })
-            })
+            .map(|r| domain_of(r).is_none_or(|d| kept_domains.contains(d)))
             .collect();
         let keep_org: Vec<bool> = rows
             .iter()
             .map(|r| {
                 org_of(r).is_none_or(|o| {
-                    keep_org
-                        .get(&(r.device, place_of(r)))
-                        .is_some_and(|k| k.contains(o))
+                    kept_orgs.contains(o)
+                        || place_kept
+                            .get(&place_of(r))
+                            .is_some_and(|k| k.contains(o))
                 })
             })
             .collect();
         (keep_domain, keep_org, keep_row)
     };
 
-    // Count what is folded away: keys present in a scope's rows only inside "other" rows.
-    let mut seen: Scopes = Scopes::default();
-    let mut folded: Scopes = Scopes::default();
-    let mut out: Vec<(PathRow, Other)> = Vec::new();
-    let mut groups: HashMap<OtherKey, usize> = HashMap::new();
-    for (i, r) in rows.into_iter().enumerate() {
-        let other = Other {
+    let others: Vec<Other> = (0..rows.len())
+        .map(|i| Other {
             domain: !keep_row[i] && !keep_domain[i],
             org: !keep_row[i] && !keep_org[i],
-        };
-        let dev = device_id(r.device);
-        if let Some(d) = domain_of(&r) {
-            let to = if other.domain { &mut folded } else { &mut seen };
-            to.add(&dev, 0, d);
+        })
+        .collect();
+    // Count what is folded away: keys present only in "other" rows.
+    let counts = {
+        let mut seen: [HashSet<&str>; 2] = Default::default();
+        let mut folded: [HashSet<&str>; 2] = Default::default();
+        for (r, other) in rows.iter().zip(&others) {
+            if let Some(d) = domain_of(r) {
+                let to = if other.domain { &mut folded } else { &mut seen };
+                to[0].insert(d);
+            }
+            if let Some(o) = org_of(r) {
+                let to = if other.org { &mut folded } else { &mut seen };
+                to[1].insert(o);
+            }
         }
-        if let Some(o) = org_of(&r) {
-            let to = if other.org { &mut folded } else { &mut seen };
-            to.add(&dev, 1, o);
+        Others {
+            domain: folded[0].difference(&seen[0]).count(),
+            org: folded[1].difference(&seen[1]).count(),
         }
+    };
+    let mut out: Vec<(PathRow, Other)> = Vec::new();
+    let mut groups: HashMap<OtherKey, usize> = HashMap::new();
+    for (r, other) in rows.into_iter().zip(others) {
         if other == Other::default() {
             out.push((r, other));
             continue;
@@ -369,7 +316,7 @@ pub(crate) fn fold(rows: Vec<PathRow>, rank: Rank) -> Folded {
     out.sort_by_key(|(r, _)| std::cmp::Reverse(bytes(r)));
     Folded {
         rows: out,
-        others: folded.minus(&seen),
+        others: counts,
     }
 }
 
@@ -384,48 +331,6 @@ fn add(r: &mut PathRow, o: &PathRow) {
         r.lon = o.lon.or(r.lon);
     }
     r.last_seen = r.last_seen.max(o.last_seen);
-}
-
-/// Keys per column (0: websites, 1: companies), of the whole view and of each device.
-#[derive(Default)]
-struct Scopes {
-    all: [HashSet<String>; 2],
-    devices: HashMap<String, [HashSet<String>; 2]>,
-}
-
-impl Scopes {
-    fn add(&mut self, device: &str, column: usize, key: &str) {
-        if !self.all[column].contains(key) {
-            self.all[column].insert(key.to_string());
-        }
-        let d = self.devices.entry(device.to_string()).or_default();
-        if !d[column].contains(key) {
-            d[column].insert(key.to_string());
-        }
-    }
-
-    /// How many of each scope's keys `seen` does not have.
-    fn minus(&self, seen: &Scopes) -> Others {
-        let count = |mine: &[HashSet<String>; 2], theirs: Option<&[HashSet<String>; 2]>| Counts {
-            domain: mine[0]
-                .iter()
-                .filter(|k| !theirs.is_some_and(|t| t[0].contains(*k)))
-                .count(),
-            org: mine[1]
-                .iter()
-                .filter(|k| !theirs.is_some_and(|t| t[1].contains(*k)))
-                .count(),
-        };
-        Others {
-            all: count(&self.all, Some(&seen.all)),
-            devices: self
-                .devices
-                .iter()
-                .map(|(d, keys)| (d.clone(), count(keys, seen.devices.get(d))))
-                .filter(|(_, c)| *c != Counts::default())
-                .collect(),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -486,8 +391,16 @@ mod tests {
             }
         }
         // Device 3 also has a website nobody else uses, small against the whole view but
-        // its own biggest: kept for it (its device filter shows it).
-        rows.push(row(3, "own.test", "Own", "London", 995));
+        // its own biggest: folded here, kept in its device's own view (its filter).
+        // (In ten places: no row of it among the largest.)
+        for c in 0..10 {
+            rows.push(row(3, "own.test", "Own", &format!("C{c}"), 101));
+        }
+        let own: Vec<PathRow> = rows
+            .iter()
+            .filter(|r| r.device == PathDevice::Device(DeviceId([10, 0, 0, 3].into())))
+            .cloned()
+            .collect();
         let before_total: u64 = rows.iter().map(bytes).sum();
         let domains_before = sums(
             &rows.iter().cloned().map(|r| (r, Other::default())).collect::<Vec<_>>(),
@@ -502,18 +415,20 @@ mod tests {
             let d = format!("s{k}.test");
             assert_eq!(after.get(&d), domains_before.get(&d), "{d}");
         }
-        assert_eq!(after.get("own.test"), Some(&995));
-        assert!(!after.contains_key("s0.test"), "folded");
+        assert!(!after.contains_key("own.test") && !after.contains_key("s0.test"));
         // Folded rows: one per device and company (ten companies of which the top-40 by
         // bytes and each place's top 3 are all kept: only the website is folded).
         let folded: Vec<_> = f.rows.iter().filter(|(_, o)| o.domain).collect();
         assert!(folded.iter().all(|(r, o)| r.domain.is_none() && !o.org));
-        assert_eq!(folded.len(), 3 * 6, "devices × the companies of s0…s59");
+        assert_eq!(folded.len(), 3 * 6 + 10, "devices × the companies of s0…s59, Own's places");
         assert!(f.rows.len() < 3 * 100 / 2, "{} rows", f.rows.len());
-        // 60 websites folded away on each device and in the whole view.
-        assert_eq!(f.others.all, Counts { domain: 60, org: 0 });
-        assert_eq!(f.others.devices["10.0.0.1"], Counts { domain: 60, org: 0 });
-        assert_eq!(f.others.devices.len(), 3);
+        // 61 websites folded away.
+        assert_eq!(f.others, Others { domain: 61, org: 0 });
+        // One device's view: its own top.
+        let f = fold(own, Rank::Bytes);
+        let after = sums(&f.rows, |r| r.domain.as_ref().map(|d| d.as_str().to_string()));
+        assert_eq!(after.get("own.test"), Some(&1010));
+        assert_eq!(f.others, Others { domain: 60, org: 0 });
         // Largest first.
         assert!(f.rows.windows(2).all(|w| bytes(&w[0].0) >= bytes(&w[1].0)));
     }
@@ -534,7 +449,7 @@ mod tests {
             let f = fold(rows.clone(), rank);
             // The row without DNS is its own.
             assert!(f.rows.iter().any(|(r, o)| r.domain.is_none() && !o.domain));
-            assert_eq!(f.others.all, Counts { domain: folded, org: 0 }, "{rank:?}");
+            assert_eq!(f.others, Others { domain: folded, org: 0 }, "{rank:?}");
             f.rows
                 .iter()
                 .filter_map(|(r, _)| r.domain.as_ref().map(|d| d.as_str().to_string()))
@@ -566,7 +481,7 @@ mod tests {
             .collect();
         assert!(orgs.contains("ParisOrg"), "a place's top company is kept");
         assert!(orgs.contains("Org59") && !orgs.contains("Org0"));
-        assert_eq!(f.others.all.org, 60 - 40);
+        assert_eq!(f.others.org, 60 - 40);
         // Every folded row says which columns it stands for.
         for (r, o) in &f.rows {
             assert_eq!(o.org, r.org.is_none(), "{r:?}");

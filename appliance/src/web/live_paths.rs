@@ -30,7 +30,7 @@ use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 use crate::model::{DeviceId, LiveEvent};
-use crate::correlate::PathRow;
+use crate::correlate::{PathDevice, PathRow};
 use crate::web::fold;
 use crate::web::paths::{device_names, only_active, rows_now, window_start, MAX_ROWS};
 use crate::web::AppState;
@@ -62,6 +62,9 @@ pub(crate) struct FeedKey {
     /// The rows folded to what the views draw, the largest by this (`fold=`, see
     /// `web::fold`).
     pub fold: Option<fold::Rank>,
+    /// Folded: only this device's rows (a view's device filter; the `devices` list still
+    /// names every device of the view).
+    pub device: Option<PathDevice>,
 }
 
 impl FeedKey {
@@ -72,6 +75,7 @@ impl FeedKey {
                 window: w,
                 private_to,
                 fold: None,
+                device: None,
             }),
             None => Err(format!(
                 "paths must be one of {}; got {window:?}\n",
@@ -329,6 +333,16 @@ fn compute(app: &AppState, key: &FeedKey) -> Computed {
     let (rows, same) = rows_now(app, since, strict, key.private_to);
     let total = rows.len();
     // Folded: every row counts, in hundreds of rows; else the largest [`MAX_ROWS`].
+    // The devices of the whole view (a device filter's list), named below.
+    let all_devices: Vec<PathDevice> = {
+        let set: std::collections::BTreeSet<PathDevice> = rows.iter().map(|r| r.device).collect();
+        set.into_iter().collect()
+    };
+    let rows = match key.device {
+        Some(d) => rows.into_iter().filter(|r| r.device == d).collect(),
+        None => rows,
+    };
+    let total = if key.device.is_some() { rows.len() } else { total };
     let (rows, others, truncated) = if let Some(rank) = key.fold {
         let f = fold::fold(rows, rank);
         let others = serde_json::to_string(&f.others).unwrap_or_else(|_| "{}".into());
@@ -345,7 +359,7 @@ fn compute(app: &AppState, key: &FeedKey) -> Computed {
     // In a private feed the device is known: mark it; a shared feed marks no one (the
     // stream's `hello` event tells each subscriber which device it is).
     let you = key.private_to.flatten().map(|d| same.of(d));
-    let devices = device_names(app, rows.iter().map(|(r, _)| r), you);
+    let devices = device_names(app, all_devices, you);
     let devices = serde_json::to_string(&devices).unwrap_or_else(|_| "[]".into());
     let rows = rows
         .iter()

@@ -216,7 +216,7 @@ async fn paths_handler(
     });
     if let Some(rank) = folded {
         let f = fold::fold(all.to_vec(), rank);
-        let devices = device_names(&app, f.rows.iter().map(|(r, _)| r), Some(you));
+        let devices = device_names(&app, all.iter().map(|r| r.device), Some(you));
         return Json(PathsBody {
             window,
             generated: Utc::now(),
@@ -233,7 +233,7 @@ async fn paths_handler(
     }
     let truncated = all.len() > MAX_ROWS;
     let rows = &all[..all.len().min(MAX_ROWS)];
-    let devices = device_names(&app, rows, Some(you));
+    let devices = device_names(&app, rows.iter().map(|r| r.device), Some(you));
     Json(PathsBody {
         window,
         generated: Utc::now(),
@@ -306,16 +306,17 @@ pub(crate) fn window_start(
     parse_window(window)
 }
 
-/// The devices of `rows` as the group views name them, `you` marked.
-pub(crate) fn device_names<'a>(
+/// The devices of rows (each row's `device`, repeats allowed) as the group views name
+/// them, `you` marked.
+pub(crate) fn device_names(
     app: &AppState,
-    rows: impl IntoIterator<Item = &'a PathRow>,
+    rows: impl IntoIterator<Item = PathDevice>,
     you: Option<DeviceId>,
 ) -> Vec<DeviceName> {
     let mut devices: BTreeMap<PathDevice, DeviceName> = BTreeMap::new();
-    for r in rows {
-        devices.entry(r.device).or_insert_with(|| {
-            let (name, emoji) = match r.device {
+    for device in rows {
+        devices.entry(device).or_insert_with(|| {
+            let (name, emoji) = match device {
                 PathDevice::Device(d) => {
                     let info = app.devices.describe(d.ip());
                     (app.group_name(d.ip(), &info), Some(info.emoji))
@@ -323,7 +324,7 @@ pub(crate) fn device_names<'a>(
                 PathDevice::Others => ("Other devices".into(), None),
                 PathDevice::Hidden => ("Hidden devices".into(), Some("🙈")),
             };
-            let name_words = match r.device {
+            let name_words = match device {
                 PathDevice::Device(_) => None,
                 PathDevice::Others => Some("device-name-others"),
                 PathDevice::Hidden => Some("device-name-hidden-many"),
@@ -333,11 +334,11 @@ pub(crate) fn device_names<'a>(
                 args: Default::default(),
             });
             DeviceName {
-                id: r.device,
+                id: device,
                 name,
                 name_words,
                 emoji,
-                you: you.is_some_and(|y| r.device == PathDevice::Device(y)),
+                you: you.is_some_and(|y| device == PathDevice::Device(y)),
             }
         });
     }

@@ -28,15 +28,13 @@ function folded(row, column) {
 }
 
 /**
- * How many keys per column the server folded away in the rows at hand: the feed's `others`,
- * for the whole view or (`device`) one device. Columns not folded: 0.
+ * How many keys per column the server folded away in the rows at hand (the feed's `others`;
+ * a device filter has its own feed). Columns not folded: 0.
  */
-export function foldedCounts(data, device) {
+export function foldedCounts(data) {
   const o = data && !Array.isArray(data) ? data.others : null;
-  const c = o ? (device ? (o.devices || {})[device] : o.all) : null;
-  return { device: 0, domain: (c && c.domain) || 0, org: (c && c.org) || 0, country: 0 };
+  return { device: 0, domain: (o && o.domain) || 0, org: (o && o.org) || 0, country: 0 };
 }
-
 
 /**
  * The value of one row: bytes both ways, or connections. A connection that has just begun has
@@ -228,7 +226,7 @@ export function buildGraph(data, options = {}) {
   }
   // Kept keys get a number per column (1, 2, ...); 0 is the column's "other".
   // The server's folded rows (FOLDED) always go to "other"; the keys they stand for count.
-  const foldedAway = foldedCounts(data, options.device);
+  const foldedAway = foldedCounts(data);
   const keptOf = [];
   const keyAt = [];
   const hiddenCount = [];
