@@ -143,6 +143,10 @@ function draw(graph, { width, height, font, narrow }, dur) {
     .text((d) => (narrow ? d[0].replace(" & services", "") : d[0]));
 
   const labelOf = (d) => d.label;
+  const trackerWords = ` ${t("sankey-link-tracker")}`;
+  // Each node's words once per render (its label and its title say the same).
+  const words = new Map(nodes.map((d) => [d.id, nodeWords(d, graph)]));
+  graph.words = words;
   // Many links morph too slowly for a phone: each frame of the transition re-interpolates
   // every path (frames of 0.5 s and more at 4x CPU throttling with a few hundred links). Then
   // the links move at once and only the nodes animate.
@@ -160,14 +164,15 @@ function draw(graph, { width, height, font, narrow }, dur) {
       (update) => update.call((u) => trL(u).attr("d", path).attr("stroke-width", (d) => Math.max(1, d.width))),
       (exit) => exit.call((x_) => (trL === tr && dur ? tr(x_).style("opacity", 0).remove() : x_.remove())),
     )
-    .attr("class", (d) => (d.tracker ? "link tracker" : "link"))
-    .attr("data-tracker", (d) => String(d.tracker))
-    .attr("data-id", (d) => d.id)
     .each(function (d) {
+      // Unchanged attributes and words are not written again (a DOM change per link per
+      // update costs a phone).
+      setAttr(this, "class", d.tracker ? "link tracker" : "link");
+      setAttr(this, "data-tracker", String(d.tracker));
+      setAttr(this, "data-id", d.id);
       let title = this.firstChild;
       if (!title) title = this.appendChild(document.createElementNS(SVG_NS, "title"));
-      const words = `${labelOf(d.source)} → ${labelOf(d.target)}: ${metricWords(d.value)}${d.tracker ? ` ${t("sankey-link-tracker")}` : ""}`;
-      // Unchanged words are not written again (a DOM change per link per update costs a phone).
+      const words = `${labelOf(d.source)} → ${labelOf(d.target)}: ${metricWords(d.value)}${d.tracker ? trackerWords : ""}`;
       if (title.textContent !== words) title.textContent = words;
     });
 
@@ -191,24 +196,42 @@ function draw(graph, { width, height, font, narrow }, dur) {
       (update) => update.call((u) => tr(u).attr("transform", (d) => `translate(${d.x0},${d.y0})`)),
       (exit) => exit.call((x_) => tr(x_).style("opacity", 0).remove()),
     )
-    .attr("class", (d) => `node col-${d.column}${d.tracker ? " tracker" : ""}${d.other ? " other" : ""}${d.you ? " you" : ""}`)
-    .attr("data-column", (d) => d.column)
-    .attr("data-id", (d) => d.id)
-    .attr("data-tracker", (d) => String(d.tracker))
-    .attr("aria-label", (d) => nodeWords(d, graph))
-    .attr("aria-pressed", (d) => String(state.pinned === d.id));
+    .each(function (d) {
+      setAttr(this, "class", `node col-${d.column}${d.tracker ? " tracker" : ""}${d.other ? " other" : ""}${d.you ? " you" : ""}`);
+      setAttr(this, "data-column", d.column);
+      setAttr(this, "data-id", d.id);
+      setAttr(this, "data-tracker", String(d.tracker));
+      setAttr(this, "aria-label", words.get(d.id));
+      setAttr(this, "aria-pressed", String(state.pinned === d.id));
+    });
   tr(g.select("rect"))
     .attr("width", (d) => d.x1 - d.x0)
     .attr("height", (d) => Math.max(2, d.y1 - d.y0));
-  g.select("text")
-    .attr("x", (d) => d.x1 - d.x0 + 5)
-    .attr("text-anchor", "start")
-    .text((d) => truncate(`${d.tracker ? "⚠ " : ""}${d.label}`, maxChars(d.column)));
-  tr(g.select("text")).attr("y", (d) => Math.max(2, d.y1 - d.y0) / 2).attr("dy", "0.35em");
-  g.select("title").text((d) => nodeWords(d, graph));
+  g.select("text").each(function (d) {
+    setAttr(this, "x", String(d.x1 - d.x0 + 5));
+    setAttr(this, "text-anchor", "start");
+    const label = truncate(`${d.tracker ? "⚠ " : ""}${d.label}`, maxChars(d.column));
+    if (this.textContent !== label) this.textContent = label;
+  });
+  if (dur) tr(g.select("text")).attr("y", (d) => Math.max(2, d.y1 - d.y0) / 2).attr("dy", "0.35em");
+  else
+    g.select("text").each(function (d) {
+      setAttr(this, "y", String(Math.max(2, d.y1 - d.y0) / 2));
+      setAttr(this, "dy", "0.35em");
+    });
+  g.select("title").each(function (d) {
+    const w = words.get(d.id);
+    if (this.textContent !== w) this.textContent = w;
+  });
 
   applyHighlight();
   drawTimes.dom = performance.now() - tl - drawTimes.layout;
+}
+
+/** Set an attribute only when it changes (each write makes the browser look at the element
+ * again on the next layout). */
+function setAttr(el, name, value) {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
 }
 
 function nodeWords(d, graph) {
@@ -239,7 +262,7 @@ function applyHighlight() {
     if (n.column !== "device") parts.push(plural(countIn("device"), "device"));
     if (n.column !== "org") parts.push(plural(countIn("org"), "company"));
     if (n.column !== "country") parts.push(plural(countIn("country"), "country"));
-    const words = t(state.pinned ? "sankey-showing" : "sankey-pointing", { what: nodeWords(n, graph), parts: parts.join(", ") });
+    const words = t(state.pinned ? "sankey-showing" : "sankey-pointing", { what: (graph.words && graph.words.get(n.id)) || nodeWords(n, graph), parts: parts.join(", ") });
     if (focusLine.textContent !== words) focusLine.textContent = words;
   } else {
     const words = t("sankey-focus-hint");
@@ -303,8 +326,10 @@ document.addEventListener("keydown", (e) => {
 // phone that asks for reduced motion.
 const sankeyMotion = motion(svg.node(), { durationMs: 550 });
 
-/** Most links drawn: on a phone, on a wider screen. */
-const LINK_BUDGET = { narrow: 250, wide: 800 };
+/** Most links drawn: on a phone (each update lays out and redraws them all: 250 took 40–90 ms
+ * of d3-sankey layout and DOM at 4x CPU throttling, 150 fit the 100 ms budget), on a wider
+ * screen. */
+const LINK_BUDGET = { narrow: 150, wide: 800 };
 
 function topN(d) {
   const line = Math.round(d.font * 1.35);
