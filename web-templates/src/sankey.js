@@ -372,11 +372,12 @@ function render(data, { animate = true, keepOrder = true } = {}) {
   state.topNCap = graph.links.length > budget / 2 ? n : Infinity;
   state.graph = graph;
   const t1 = performance.now();
-  // The words above the chart first: they move it down.
-  describe(data, graph);
+  // The words above the chart first: they move it down (measured again only when they
+  // changed: a measure after a change lays the page out once more, in the render's task).
+  const moved = describe(data, graph);
   const t2 = performance.now();
   const dur = sankeyMotion.next(animate);
-  draw(graph, dims(), dur);
+  draw(graph, moved ? dims() : d, dur);
   state.order = stableOrder(graph);
   const ms = performance.now() - t0;
   chart.dataset.renderMs = ms.toFixed(1);
@@ -414,7 +415,12 @@ function describe(data, graph) {
   const countries = graph.distinct.country;
   const { bytes, trackerBytes } = graph;
   const when = WINDOW_WORDS[state.window] ? t(WINDOW_WORDS[state.window]) : "";
-  empty.hidden = graph.nodes.length > 0;
+  // Whether anything above the chart changed (see render).
+  let moved = false;
+  if (empty.hidden !== graph.nodes.length > 0) {
+    empty.hidden = graph.nodes.length > 0;
+    moved = true;
+  }
   svg.attr("hidden", graph.nodes.length ? null : "");
   let words;
   if (!rows.length) {
@@ -430,7 +436,10 @@ function describe(data, graph) {
       share: formatShare(trackerBytes, bytes),
     });
   }
-  if (summary.textContent !== words) summary.textContent = words;
+  if (summary.textContent !== words) {
+    summary.textContent = words;
+    moved = true;
+  }
   // The same as a list: the biggest paths, for screen readers and anyone who prefers words.
   const top = biggest(rows, 12);
   const names = new Map((data.devices || []).map((x) => [x.id, deviceLabel(x)]));
@@ -450,6 +459,7 @@ function describe(data, graph) {
     ),
   );
   table.hidden = top.length === 0;
+  return moved;
 }
 
 function syncDevices(data) {
