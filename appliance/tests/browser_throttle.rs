@@ -275,7 +275,7 @@ fn sankey_and_map_on_a_cpu_throttled_phone_with_50_devices_and_500_domains() {
             .max()
             .unwrap_or(u64::MAX);
         assert!(
-            rows <= 3_000,
+            rows <= 2_000,
             "{what}: the page received {rows} rows (folded: at most a few thousand)"
         );
         // Every update's render (the first render, the page's first paint of the data with a

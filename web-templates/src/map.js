@@ -338,9 +338,10 @@ if (REPLAY) {
   live = startLive({
     // The rows folded to what the page draws, of the device chosen (docs/API.md `fold`).
     url: () =>
-      `/api/v1/paths?window=${encodeURIComponent(state.window)}&fold=bytes${state.device && (state.device.includes(".") || state.device.includes(":")) ? `&device=${encodeURIComponent(state.device)}` : ""}`,
+      `/api/v1/paths?window=${encodeURIComponent(state.window)}&fold=bytes&top=1${state.device && (state.device.includes(".") || state.device.includes(":")) ? `&device=${encodeURIComponent(state.device)}` : ""}`,
     push: () => state.window,
-    pushParams: () => `fold=bytes${state.device ? `&device=${encodeURIComponent(state.device)}` : ""}`,
+    // `top=1`: the map draws no websites (its places and their three biggest companies stay).
+    pushParams: () => `fold=bytes&top=1${state.device ? `&device=${encodeURIComponent(state.device)}` : ""}`,
     prepare: primePlace,
     status: byId("live-status"),
     listen: ["mark"],

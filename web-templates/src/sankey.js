@@ -375,12 +375,18 @@ function render(data, { animate = true, keepOrder = true } = {}) {
   state.topNCap = graph.links.length > budget / 2 ? n : Infinity;
   state.graph = graph;
   const t1 = performance.now();
-  // The words above the chart first: they move it down (measured again only when they
-  // changed: a measure after a change lays the page out once more, in the render's task).
-  const moved = describe(data, graph);
+  // The words above the chart first: they may move it down a line, which the next render's
+  // measure finds (measuring again now would lay the page out once more in this task: tens
+  // of milliseconds on a cheap phone, on every update, since the totals change).
+  describe(data, graph);
   const t2 = performance.now();
   const dur = sankeyMotion.next(animate);
-  draw(graph, moved ? dims() : d, dur);
+  draw(graph, d, dur);
+  // A taller screen than the feed was folded for: the feed with every node it can show.
+  if (topN(d) > foldTop && foldTop < FOLD_TOP.wide) {
+    foldTop = FOLD_TOP.wide;
+    live.refresh();
+  }
   state.order = stableOrder(graph);
   const ms = performance.now() - t0;
   chart.dataset.renderMs = ms.toFixed(1);
@@ -483,8 +489,11 @@ function syncDevices(data) {
 // device chosen; docs/API.md `fold`).
 const isAddress = (d) => d.includes(".") || d.includes(":");
 const url = () =>
-  `/api/v1/paths?window=${encodeURIComponent(state.window)}&fold=${state.metric}${state.device && isAddress(state.device) ? `&device=${encodeURIComponent(state.device)}` : ""}`;
-const pushParams = () => `fold=${state.metric}${state.device ? `&device=${encodeURIComponent(state.device)}` : ""}`;
+  `/api/v1/paths?window=${encodeURIComponent(state.window)}&fold=${state.metric}&top=${foldTop}${state.device && isAddress(state.device) ? `&device=${encodeURIComponent(state.device)}` : ""}`;
+/** Nodes per column the feed keeps (`top`): a phone shows at most 20 (see topN). */
+const FOLD_TOP = { narrow: 20, wide: 40 };
+let foldTop = topN(dims()) <= FOLD_TOP.narrow ? FOLD_TOP.narrow : FOLD_TOP.wide;
+const pushParams = () => `fold=${state.metric}&top=${foldTop}${state.device ? `&device=${encodeURIComponent(state.device)}` : ""}`;
 let resolveReady;
 const ready = new Promise((r) => {
   resolveReady = r;

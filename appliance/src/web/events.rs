@@ -94,6 +94,8 @@ struct Params {
     fold: Option<String>,
     /// With `fold`: only this device's rows (an address, `others` or `hidden`).
     device: Option<String>,
+    /// With `fold`: websites and companies kept (1 to 40, default 40).
+    top: Option<String>,
 }
 
 /// A received event (or a gap) as this subscriber's stream event.
@@ -143,15 +145,22 @@ async fn events(
             paths: None,
             fold: None,
             device: None,
+            top: None,
         })) => None,
         Ok(Query(Params { paths: None, .. })) => {
-            return (StatusCode::BAD_REQUEST, "fold and device go with paths\n").into_response()
+            return (StatusCode::BAD_REQUEST, "fold, device and top go with paths\n")
+                .into_response()
         }
         Ok(Query(Params {
             paths: Some(w),
             fold,
             device,
+            top,
         })) => {
+            let top = match crate::web::fold::parse_top(top.as_deref()) {
+                Ok(t) => t,
+                Err(msg) => return (StatusCode::BAD_REQUEST, msg + "\n").into_response(),
+            };
             let fold = match fold.as_deref().map(Rank::parse).transpose() {
                 Ok(f) => f,
                 Err(msg) => return (StatusCode::BAD_REQUEST, msg + "\n").into_response(),
@@ -179,7 +188,12 @@ async fn events(
                 },
             };
             match FeedKey::new(&w, viewer.private.then_some(Some(viewer.device))) {
-                Ok(k) => Some(FeedKey { fold, device, ..k }),
+                Ok(k) => Some(FeedKey {
+                    fold,
+                    device,
+                    top,
+                    ..k
+                }),
                 Err(msg) => return (StatusCode::BAD_REQUEST, msg).into_response(),
             }
         }

@@ -26,8 +26,18 @@ use serde::Serialize;
 use crate::correlate::{PathDevice, PathRow};
 use crate::model::{Category, Domain};
 
-/// Keys kept per column (whole view, and each device): the sankey's most nodes per column.
+/// Keys kept per column by default (`top`): the sankey's most nodes per column.
 pub(crate) const TOP: usize = 40;
+
+/// A request's `top` (1 to [`TOP`]; none: [`TOP`]), or why not. A phone's sankey shows 20
+/// nodes per column at most and asks for 20; the map draws no websites and asks for 1.
+pub(crate) fn parse_top(s: Option<&str>) -> Result<usize, String> {
+    match s.map(str::parse::<usize>) {
+        None => Ok(TOP),
+        Some(Ok(n)) if (1..=TOP).contains(&n) => Ok(n),
+        Some(_) => Err(format!("top must be a number from 1 to {TOP}")),
+    }
+}
 
 /// Companies kept per place (whole view, and each device): the map lists three per place.
 pub(crate) const PLACE_TOP: usize = 3;
@@ -200,7 +210,8 @@ struct OtherKey {
 }
 
 /// Fold `rows` (one view's rows, as `paths::aggregate` gives them), the largest by `rank`.
-pub(crate) fn fold(rows: Vec<PathRow>, rank: Rank) -> Folded {
+/// `top`: websites and companies kept (at most [`TOP`]).
+pub(crate) fn fold(rows: Vec<PathRow>, rank: Rank, top: usize) -> Folded {
     // Rank: websites and companies of the view, companies of each place, rows by bytes.
     let (keep_domain, keep_org, keep_row) = {
         let mut domains: Sums = Sums::default();
@@ -221,9 +232,9 @@ pub(crate) fn fold(rows: Vec<PathRow>, rank: Rank) -> Folded {
             }
         }
         let mut kept_domains = HashSet::new();
-        top_into(&domains, TOP, &mut kept_domains);
+        top_into(&domains, top, &mut kept_domains);
         let mut kept_orgs = HashSet::new();
-        top_into(&orgs, TOP, &mut kept_orgs);
+        top_into(&orgs, top, &mut kept_orgs);
         let mut place_kept: HashMap<Place, HashSet<&str>> = HashMap::new();
         for (place, s) in &place_orgs {
             let mut k = HashSet::new();
@@ -373,7 +384,7 @@ mod tests {
         let rows: Vec<PathRow> = (0..5)
             .map(|k| row(1, &format!("s{k}.test"), "Org", "London", 100 + k))
             .collect();
-        let f = fold(rows.clone(), Rank::Bytes);
+        let f = fold(rows.clone(), Rank::Bytes, TOP);
         assert_eq!(f.rows.len(), 5);
         assert!(f.rows.iter().all(|(_, o)| *o == Other::default()));
         assert_eq!(f.others, Others::default());
@@ -406,7 +417,7 @@ mod tests {
             &rows.iter().cloned().map(|r| (r, Other::default())).collect::<Vec<_>>(),
             |r| r.domain.as_ref().map(|d| d.as_str().to_string()),
         );
-        let f = fold(rows, Rank::Bytes);
+        let f = fold(rows, Rank::Bytes, TOP);
         // Bytes are kept whole.
         assert_eq!(f.rows.iter().map(|(r, _)| bytes(r)).sum::<u64>(), before_total);
         // The 40 biggest websites (s60 … s99) are rows of their own with their exact sums.
@@ -425,7 +436,7 @@ mod tests {
         // 61 websites folded away.
         assert_eq!(f.others, Others { domain: 61, org: 0 });
         // One device's view: its own top.
-        let f = fold(own, Rank::Bytes);
+        let f = fold(own, Rank::Bytes, TOP);
         let after = sums(&f.rows, |r| r.domain.as_ref().map(|d| d.as_str().to_string()));
         assert_eq!(after.get("own.test"), Some(&1010));
         assert_eq!(f.others, Others { domain: 60, org: 0 });
@@ -446,7 +457,7 @@ mod tests {
         none.connections = 1;
         rows.push(none);
         let kept = |rank, folded| {
-            let f = fold(rows.clone(), rank);
+            let f = fold(rows.clone(), rank, TOP);
             // The row without DNS is its own.
             assert!(f.rows.iter().any(|(r, o)| r.domain.is_none() && !o.domain));
             assert_eq!(f.others, Others { domain: folded, org: 0 }, "{rank:?}");
@@ -464,6 +475,11 @@ mod tests {
         assert!(by_connections.contains("s99.test"));
         assert_eq!(Rank::parse("connections"), Ok(Rank::Connections));
         assert!(Rank::parse("views").is_err());
+        assert_eq!(parse_top(None), Ok(TOP));
+        assert_eq!(parse_top(Some("20")), Ok(20));
+        assert!(parse_top(Some("0")).is_err() && parse_top(Some("41")).is_err());
+        // Fewer kept, more folded: by connections s0…s9, and the 40 largest rows.
+        assert_eq!(fold(rows.clone(), Rank::Connections, 10).others.domain, 50);
     }
 
     #[test]
@@ -473,7 +489,7 @@ mod tests {
             .map(|k| row(1, &format!("s{k}.test"), &format!("Org{k}"), "London", 100 + k))
             .collect();
         rows.push(row(1, "paris.test", "ParisOrg", "Paris", 5));
-        let f = fold(rows, Rank::Bytes);
+        let f = fold(rows, Rank::Bytes, TOP);
         let orgs: HashSet<String> = f
             .rows
             .iter()

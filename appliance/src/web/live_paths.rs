@@ -62,6 +62,8 @@ pub(crate) struct FeedKey {
     /// The rows folded to what the views draw, the largest by this (`fold=`, see
     /// `web::fold`).
     pub fold: Option<fold::Rank>,
+    /// Folded: websites and companies kept (`top`).
+    pub top: usize,
     /// Folded: only this device's rows (a view's device filter; the `devices` list still
     /// names every device of the view).
     pub device: Option<PathDevice>,
@@ -75,6 +77,7 @@ impl FeedKey {
                 window: w,
                 private_to,
                 fold: None,
+                top: fold::TOP,
                 device: None,
             }),
             None => Err(format!(
@@ -204,8 +207,9 @@ impl PathFeeds {
         );
         if let Some(rank) = key.fold {
             head.push_str(&format!(
-                ",\"fold\":\"{}\",\"paths_total\":{}",
+                ",\"fold\":\"{}\",\"top\":{},\"paths_total\":{}",
                 rank.name(),
+                key.top,
                 now.total
             ));
         }
@@ -344,7 +348,7 @@ fn compute(app: &AppState, key: &FeedKey) -> Computed {
     };
     let total = if key.device.is_some() { rows.len() } else { total };
     let (rows, others, truncated) = if let Some(rank) = key.fold {
-        let f = fold::fold(rows, rank);
+        let f = fold::fold(rows, rank, key.top);
         let others = serde_json::to_string(&f.others).unwrap_or_else(|_| "{}".into());
         (f.rows, others, false)
     } else {

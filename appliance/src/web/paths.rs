@@ -104,6 +104,8 @@ struct Params {
     /// `bytes` or `connections`: the rows folded to what the live views draw, the largest
     /// by that (see `web::fold`).
     fold: Option<String>,
+    /// With `fold`: websites and companies kept (1 to 40, default 40).
+    top: Option<String>,
 }
 
 /// A device as the group views name it ([`AppState::device_name`]: never a host name, MAC
@@ -129,6 +131,9 @@ struct PathsBody<'a> {
     /// What the rows were folded by (`bytes`, `connections`), when folded.
     #[serde(skip_serializing_if = "Option::is_none")]
     fold: Option<&'static str>,
+    /// Websites and companies kept, when folded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    top: Option<usize>,
     /// Rows before folding.
     #[serde(skip_serializing_if = "Option::is_none")]
     paths_total: Option<usize>,
@@ -158,6 +163,10 @@ async fn paths_handler(
     };
     let folded = match p.fold.as_deref().map(fold::Rank::parse).transpose() {
         Ok(f) => f,
+        Err(message) => return bad_request(message),
+    };
+    let top = match fold::parse_top(p.top.as_deref()) {
+        Ok(t) => t,
         Err(message) => return bad_request(message),
     };
     let window = match (p.since, p.window) {
@@ -215,7 +224,7 @@ async fn paths_handler(
         paths::aggregate(&live.paths, flows, &query, &same, &hidden)
     });
     if let Some(rank) = folded {
-        let f = fold::fold(all.to_vec(), rank);
+        let f = fold::fold(all.to_vec(), rank, top);
         let devices = device_names(&app, all.iter().map(|r| r.device), Some(you));
         return Json(PathsBody {
             window,
@@ -224,6 +233,7 @@ async fn paths_handler(
             you: you.ip(),
             truncated: false,
             fold: Some(rank.name()),
+            top: Some(top),
             paths_total: Some(all.len()),
             others: Some(f.others),
             devices,
@@ -241,6 +251,7 @@ async fn paths_handler(
         you: you.ip(),
         truncated,
         fold: None,
+        top: None,
         paths_total: None,
         others: None,
         devices,
