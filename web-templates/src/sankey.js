@@ -34,6 +34,8 @@ const state = {
   frozen: false,
   // Nodes per column while the graph is big (see render).
   topNCap: Infinity,
+  // Drawn once already (a phone animates only its first drawing).
+  drawn: false,
 };
 
 const svg = select(byId("sankey"));
@@ -380,7 +382,10 @@ function render(data, { animate = true, keepOrder = true } = {}) {
   // of milliseconds on a cheap phone, on every update, since the totals change).
   describe(data, graph);
   const t2 = performance.now();
-  const dur = sankeyMotion.next(animate);
+  // On a phone only the first drawing animates (it fades in): moving a few dozen nodes on
+  // every slow update cost a cheap phone 30–80 ms more per update (issue 16's budget is 100).
+  const dur = sankeyMotion.next(animate && !(d.narrow && state.drawn));
+  state.drawn = true;
   draw(graph, d, dur);
   // A taller screen than the feed was folded for: the feed with every node it can show.
   if (topN(d) > foldTop && foldTop < FOLD_TOP.wide) {
