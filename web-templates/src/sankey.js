@@ -94,11 +94,12 @@ function draw(graph, { width, height, font, narrow }, dur) {
   const head = font + 10;
   const right = narrow ? Math.round(width * 0.22) : Math.min(190, Math.round(width * 0.14));
   const nodeW = narrow ? 8 : 12;
-  svg
-    .attr("viewBox", `0 0 ${width} ${height}`)
-    .attr("width", width)
-    .attr("height", height)
-    .style("font-size", `${font}px`);
+  // Unchanged sizes are not written again (a write restyles the whole chart).
+  const root = svg.node();
+  setAttr(root, "viewBox", `0 0 ${width} ${height}`);
+  setAttr(root, "width", String(width));
+  setAttr(root, "height", String(height));
+  if (root.style.fontSize !== `${font}px`) root.style.fontSize = `${font}px`;
 
   const nodes = graph.nodes.map((n, i) => ({ ...n, index: i }));
   const links = graph.links.map((l) => ({ ...l }));
@@ -139,10 +140,13 @@ function draw(graph, { width, height, font, narrow }, dur) {
     .selectAll("text")
     .data(heads, (d) => d[0])
     .join("text")
-    .attr("x", (d) => d[1])
-    .attr("y", font)
-    .attr("text-anchor", (d) => d[2])
-    .text((d) => (narrow ? d[0].replace(" & services", "") : d[0]));
+    .each(function (d) {
+      setAttr(this, "x", String(d[1]));
+      setAttr(this, "y", String(font));
+      setAttr(this, "text-anchor", d[2]);
+      const words = narrow ? d[0].replace(" & services", "") : d[0];
+      if (this.textContent !== words) this.textContent = words;
+    });
 
   const labelOf = (d) => d.label;
   const trackerWords = ` ${t("sankey-link-tracker")}`;
@@ -163,7 +167,15 @@ function draw(graph, { width, height, font, narrow }, dur) {
           .attr("d", path)
           .attr("stroke-width", (d) => Math.max(1, d.width))
           .call((e) => (trL === tr && dur ? e.style("opacity", 0).call((e_) => tr(e_).style("opacity", null)) : e)),
-      (update) => update.call((u) => trL(u).attr("d", path).attr("stroke-width", (d) => Math.max(1, d.width))),
+      (update) =>
+        update.call((u) =>
+          trL === tr && dur
+            ? tr(u).attr("d", path).attr("stroke-width", (d) => Math.max(1, d.width))
+            : u.each(function (d) {
+                setAttr(this, "d", path(d));
+                setAttr(this, "stroke-width", String(Math.max(1, d.width)));
+              }),
+        ),
       (exit) => exit.call((x_) => (trL === tr && dur ? tr(x_).style("opacity", 0).remove() : x_.remove())),
     )
     .each(function (d) {
