@@ -268,7 +268,10 @@ fn sankey_and_map_on_a_cpu_throttled_phone_with_50_devices_and_500_domains() {
             .map(|x| x["paths"].as_u64().unwrap_or(0))
             .max()
             .unwrap_or(0);
-        assert!(paths >= 20_000, "{what}: renders stood for at most {paths} rows");
+        assert!(
+            paths >= 20_000,
+            "{what}: renders stood for at most {paths} rows"
+        );
         let rows = renders
             .iter()
             .map(|x| x["rows"].as_u64().unwrap_or(u64::MAX))

@@ -148,7 +148,10 @@ async fn events(
             top: None,
         })) => None,
         Ok(Query(Params { paths: None, .. })) => {
-            return (StatusCode::BAD_REQUEST, "fold, device and top go with paths\n")
+            return (
+                StatusCode::BAD_REQUEST,
+                "fold, device and top go with paths\n",
+            )
                 .into_response()
         }
         Ok(Query(Params {

@@ -163,7 +163,10 @@ fn domain_of(r: &PathRow) -> Option<&str> {
     if r.domain_hidden {
         return None;
     }
-    r.domain.as_ref().map(|d| d.as_str()).filter(|d| !d.is_empty())
+    r.domain
+        .as_ref()
+        .map(|d| d.as_str())
+        .filter(|d| !d.is_empty())
 }
 
 /// A foldable company of `r` (named, not hidden).
@@ -258,9 +261,7 @@ pub(crate) fn fold(rows: Vec<PathRow>, rank: Rank, top: usize) -> Folded {
             .map(|r| {
                 org_of(r).is_none_or(|o| {
                     kept_orgs.contains(o)
-                        || place_kept
-                            .get(&place_of(r))
-                            .is_some_and(|k| k.contains(o))
+                        || place_kept.get(&place_of(r)).is_some_and(|k| k.contains(o))
                 })
             })
             .collect();
@@ -371,7 +372,10 @@ mod tests {
     }
 
     /// Sums per key of a column over rows (folded ones under "").
-    fn sums(rows: &[(PathRow, Other)], col: fn(&PathRow) -> Option<String>) -> HashMap<String, u64> {
+    fn sums(
+        rows: &[(PathRow, Other)],
+        col: fn(&PathRow) -> Option<String>,
+    ) -> HashMap<String, u64> {
         let mut m = HashMap::new();
         for (r, _) in rows {
             *m.entry(col(r).unwrap_or_default()).or_default() += bytes(r);
@@ -398,7 +402,13 @@ mod tests {
         for dev in 1..=3u8 {
             for k in 0..100u64 {
                 let org = format!("Org{}", k / 10);
-                rows.push(row(dev, &format!("s{k}.test"), &org, "London", (k + 1) * 10));
+                rows.push(row(
+                    dev,
+                    &format!("s{k}.test"),
+                    &org,
+                    "London",
+                    (k + 1) * 10,
+                ));
             }
         }
         // Device 3 also has a website nobody else uses, small against the whole view but
@@ -414,14 +424,23 @@ mod tests {
             .collect();
         let before_total: u64 = rows.iter().map(bytes).sum();
         let domains_before = sums(
-            &rows.iter().cloned().map(|r| (r, Other::default())).collect::<Vec<_>>(),
+            &rows
+                .iter()
+                .cloned()
+                .map(|r| (r, Other::default()))
+                .collect::<Vec<_>>(),
             |r| r.domain.as_ref().map(|d| d.as_str().to_string()),
         );
         let f = fold(rows, Rank::Bytes, TOP);
         // Bytes are kept whole.
-        assert_eq!(f.rows.iter().map(|(r, _)| bytes(r)).sum::<u64>(), before_total);
+        assert_eq!(
+            f.rows.iter().map(|(r, _)| bytes(r)).sum::<u64>(),
+            before_total
+        );
         // The 40 biggest websites (s60 … s99) are rows of their own with their exact sums.
-        let after = sums(&f.rows, |r| r.domain.as_ref().map(|d| d.as_str().to_string()));
+        let after = sums(&f.rows, |r| {
+            r.domain.as_ref().map(|d| d.as_str().to_string())
+        });
         for k in 60..100 {
             let d = format!("s{k}.test");
             assert_eq!(after.get(&d), domains_before.get(&d), "{d}");
@@ -431,13 +450,19 @@ mod tests {
         // bytes and each place's top 3 are all kept: only the website is folded).
         let folded: Vec<_> = f.rows.iter().filter(|(_, o)| o.domain).collect();
         assert!(folded.iter().all(|(r, o)| r.domain.is_none() && !o.org));
-        assert_eq!(folded.len(), 3 * 6 + 10, "devices × the companies of s0…s59, Own's places");
+        assert_eq!(
+            folded.len(),
+            3 * 6 + 10,
+            "devices × the companies of s0…s59, Own's places"
+        );
         assert!(f.rows.len() < 3 * 100 / 2, "{} rows", f.rows.len());
         // 61 websites folded away.
         assert_eq!(f.others, Others { domain: 61, org: 0 });
         // One device's view: its own top.
         let f = fold(own, Rank::Bytes, TOP);
-        let after = sums(&f.rows, |r| r.domain.as_ref().map(|d| d.as_str().to_string()));
+        let after = sums(&f.rows, |r| {
+            r.domain.as_ref().map(|d| d.as_str().to_string())
+        });
         assert_eq!(after.get("own.test"), Some(&1010));
         assert_eq!(f.others, Others { domain: 60, org: 0 });
         // Largest first.
@@ -460,7 +485,14 @@ mod tests {
             let f = fold(rows.clone(), rank, TOP);
             // The row without DNS is its own.
             assert!(f.rows.iter().any(|(r, o)| r.domain.is_none() && !o.domain));
-            assert_eq!(f.others, Others { domain: folded, org: 0 }, "{rank:?}");
+            assert_eq!(
+                f.others,
+                Others {
+                    domain: folded,
+                    org: 0
+                },
+                "{rank:?}"
+            );
             f.rows
                 .iter()
                 .filter_map(|(r, _)| r.domain.as_ref().map(|d| d.as_str().to_string()))
@@ -486,7 +518,15 @@ mod tests {
     fn companies_beyond_the_top_are_folded_but_each_places_top_three_stay() {
         // 60 companies, one website each, in London; one small company is the biggest of Paris.
         let mut rows: Vec<PathRow> = (0..60u64)
-            .map(|k| row(1, &format!("s{k}.test"), &format!("Org{k}"), "London", 100 + k))
+            .map(|k| {
+                row(
+                    1,
+                    &format!("s{k}.test"),
+                    &format!("Org{k}"),
+                    "London",
+                    100 + k,
+                )
+            })
             .collect();
         rows.push(row(1, "paris.test", "ParisOrg", "Paris", 5));
         let f = fold(rows, Rank::Bytes, TOP);

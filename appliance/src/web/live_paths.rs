@@ -29,8 +29,8 @@ use parking_lot::Mutex;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
-use crate::model::{DeviceId, LiveEvent};
 use crate::correlate::{PathDevice, PathRow};
+use crate::model::{DeviceId, LiveEvent};
 use crate::web::fold;
 use crate::web::paths::{device_names, only_active, rows_now, window_start, MAX_ROWS};
 use crate::web::AppState;
@@ -346,7 +346,11 @@ fn compute(app: &AppState, key: &FeedKey) -> Computed {
         Some(d) => rows.into_iter().filter(|r| r.device == d).collect(),
         None => rows,
     };
-    let total = if key.device.is_some() { rows.len() } else { total };
+    let total = if key.device.is_some() {
+        rows.len()
+    } else {
+        total
+    };
     let (rows, others, truncated) = if let Some(rank) = key.fold {
         let f = fold::fold(rows, rank, key.top);
         let others = serde_json::to_string(&f.others).unwrap_or_else(|_| "{}".into());

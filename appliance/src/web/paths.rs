@@ -237,7 +237,11 @@ async fn paths_handler(
             paths_total: Some(all.len()),
             others: Some(f.others),
             devices,
-            paths: f.rows.iter().map(|(r, o)| fold::Shown::new(r, *o)).collect(),
+            paths: f
+                .rows
+                .iter()
+                .map(|(r, o)| fold::Shown::new(r, *o))
+                .collect(),
         })
         .into_response();
     }
