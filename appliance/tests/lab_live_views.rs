@@ -257,11 +257,21 @@ fn a_folded_view_is_one_feed_for_its_subscribers_and_a_device_filter_its_own() {
     let last: Value = serde_json::from_str(&got_a.last().expect("event").data).expect("JSON");
     assert_eq!(last["fold"], "bytes", "{last}");
     assert_eq!(last["top"], 20, "{last}");
-    assert!(last["paths_total"].as_u64().is_some_and(|n| n >= 1), "{last}");
+    assert!(
+        last["paths_total"].as_u64().is_some_and(|n| n >= 1),
+        "{last}"
+    );
     // The first whole view says how much was folded away (nothing, on two rows).
-    let first = got_a.iter().find(|e| e.name == "paths").expect("a paths event");
+    let first = got_a
+        .iter()
+        .find(|e| e.name == "paths")
+        .expect("a paths event");
     let first: Value = serde_json::from_str(&first.data).expect("JSON");
-    assert_eq!(first["others"], serde_json::json!({"domain": 0, "org": 0}), "{first}");
+    assert_eq!(
+        first["others"],
+        serde_json::json!({"domain": 0, "org": 0}),
+        "{first}"
+    );
     // The device filter's feed: only that device's rows (none of device 0's), every device
     // of the view named.
     browse(&lab, 1, "beta.test.", "203.0.113.11");

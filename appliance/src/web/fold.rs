@@ -201,12 +201,12 @@ fn top_into<'a>(sums: &HashMap<&'a str, u64>, n: usize, keep: &mut HashSet<&'a s
 
 /// What an "other" row is grouped by.
 #[derive(Clone, PartialEq, Eq, Hash)]
-struct OtherKey {
+struct OtherKey<'a> {
     device: PathDevice,
-    domain: Option<Domain>,
-    org: Option<Arc<str>>,
-    country: Option<String>,
-    city: Option<String>,
+    domain: Option<&'a Domain>,
+    org: Option<&'a str>,
+    country: Option<&'a str>,
+    city: Option<&'a str>,
     category: Option<Category>,
     tracker: bool,
     other: Other,
@@ -247,7 +247,11 @@ pub(crate) fn fold(rows: Vec<PathRow>, rank: Rank, top: usize) -> Folded {
         // The largest rows, whole (sorted here: by what the input is sorted is the
         // aggregate's business).
         let mut order: Vec<usize> = (0..rows.len()).collect();
-        order.sort_by(|a, b| bytes(&rows[*b]).cmp(&bytes(&rows[*a])).then(a.cmp(b)));
+        let by_size = |a: &usize, b: &usize| bytes(&rows[*b]).cmp(&bytes(&rows[*a])).then(a.cmp(b));
+        if order.len() > ROWS_KEPT {
+            // Only which are the largest matters, not their order: no sort of every row.
+            order.select_nth_unstable_by(ROWS_KEPT - 1, by_size);
+        }
         let mut keep_row = vec![false; rows.len()];
         for i in order.into_iter().take(ROWS_KEPT) {
             keep_row[i] = true;
@@ -293,27 +297,46 @@ pub(crate) fn fold(rows: Vec<PathRow>, rank: Rank, top: usize) -> Folded {
             org: folded[1].difference(&seen[1]).count(),
         }
     };
+    // Each folded row's group, by what it keeps (borrowed: no copy per row).
+    let group: Vec<Option<usize>> = {
+        let mut groups: HashMap<OtherKey, usize> = HashMap::new();
+        rows.iter()
+            .zip(&others)
+            .map(|(r, other)| {
+                if *other == Other::default() {
+                    return None;
+                }
+                let key = OtherKey {
+                    device: r.device,
+                    domain: if other.domain {
+                        None
+                    } else {
+                        r.domain.as_ref()
+                    },
+                    org: if other.org { None } else { r.org.as_deref() },
+                    country: r.country.as_deref(),
+                    city: r.city.as_deref(),
+                    category: r.category,
+                    tracker: r.tracker,
+                    other: *other,
+                };
+                let n = groups.len();
+                Some(*groups.entry(key).or_insert(n))
+            })
+            .collect()
+    };
     let mut out: Vec<(PathRow, Other)> = Vec::new();
-    let mut groups: HashMap<OtherKey, usize> = HashMap::new();
-    for (r, other) in rows.into_iter().zip(others) {
-        if other == Other::default() {
+    // Where each group's row is in `out`.
+    let mut at: HashMap<usize, usize> = HashMap::new();
+    for ((r, other), g) in rows.into_iter().zip(others).zip(group) {
+        let Some(g) = g else {
             out.push((r, other));
             continue;
-        }
-        let key = OtherKey {
-            device: r.device,
-            domain: if other.domain { None } else { r.domain.clone() },
-            org: if other.org { None } else { r.org.clone() },
-            country: r.country.clone(),
-            city: r.city.clone(),
-            category: r.category,
-            tracker: r.tracker,
-            other,
         };
-        match groups.get(&key) {
-            Some(&at) => add(&mut out[at].0, &r),
+        match at.get(&g) {
+            Some(&i) => add(&mut out[i].0, &r),
             None => {
-                groups.insert(key, out.len());
+                at.insert(g, out.len());
                 let mut row = r;
                 if other.domain {
                     row.domain = None;
