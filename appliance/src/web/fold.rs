@@ -19,7 +19,6 @@
 //! one key and a node of its own. Pure: no state, unit-tested below.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -378,7 +377,7 @@ mod tests {
             device: PathDevice::Device(DeviceId([10, 0, 0, dev].into())),
             domain: (!domain.is_empty()).then(|| Domain::new(domain).expect("domain")),
             domain_hidden: false,
-            org: (!org.is_empty()).then(|| Arc::from(org)),
+            org: (!org.is_empty()).then(|| std::sync::Arc::from(org)),
             country: Some("GB".into()),
             city: Some(city.into()),
             lat: Some(51.5),
