@@ -10,6 +10,7 @@
 #   bench/classroom.sh                        30 devices, 60 viewers, 60 s per phase
 #   DEVICES=10 VIEWERS=20 SECONDS=30 LEGACY=0 bench/classroom.sh
 #   PRIVACY=1 LEGACY=0 bench/classroom.sh     with web.privacy_mode (a view per device)
+#   FOLD=0 bench/classroom.sh                 the views' streams without fold=bytes
 set -eu
 cd "$(dirname "$0")/.."
 exec nice -n 19 cargo bench -p whereflow --bench classroom

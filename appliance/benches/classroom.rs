@@ -1,8 +1,11 @@
 //! A classroom on the lab (issue 16): `DEVICES` devices browsing (each, every second, a DNS
 //! look-up and a short connection to one of its usual sites) and `VIEWERS` phones watching
 //! the live views, speaking the views' real protocol: the page (`/sankey` or `/map`, and the
-//! map's `/api/v1/site`), then the event stream `/api/v1/events?paths=300`, whose `paths` /
-//! `paths_delta` events are all they read. Run by `bench/classroom.sh` (as root: the lab).
+//! map's `/api/v1/site`), then the event stream `/api/v1/events?paths=300&fold=bytes` (`FOLD=0`:
+//! without `fold`, as before the server folded the views' rows), whose `paths` / `paths_delta`
+//! events are all they read. Run by `bench/classroom.sh` (as root: the lab). Folded, a probe's
+//! website (one small connection) is in the view by name only while the view has at most 40
+//! websites: later probes count as missed.
 //!
 //! Phases of `SECONDS` each: no viewer; the viewers; and (`LEGACY=1`, the default) the same
 //! viewers speaking the protocol before issue 16 (the plain event stream, re-reading
@@ -148,9 +151,13 @@ fn viewer(lab: &Lab, v: usize, dev: usize, probes: &Probes, bytes: &AtomicU64, s
             bytes.fetch_add(b.len() as u64, Ordering::Relaxed);
         }
     }
-    let opened = lab.in_netns(&lab.devices()[dev], || {
-        SseStream::open(WEB, "/api/v1/events?paths=300")
-    });
+    // As the pages ask since the server folds their rows (`FOLD=0`: as they asked before).
+    let path = if env("FOLD", 1) == 1 {
+        "/api/v1/events?paths=300&fold=bytes"
+    } else {
+        "/api/v1/events?paths=300"
+    };
+    let opened = lab.in_netns(&lab.devices()[dev], || SseStream::open(WEB, path));
     let mut s = match opened {
         Ok(Ok(Opened::Stream(s))) => s,
         Ok(Ok(Opened::Refused(code, body))) => {

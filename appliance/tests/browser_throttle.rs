@@ -12,8 +12,10 @@
 //! answer: 25,000 distinct device → domain paths. While the pages are open every device keeps
 //! sending to 12 of its addresses every half second (all 500 every 21 s), so the counters move
 //! and the live stream brings an update about every second (`conntrack.dump_interval_ms` =
-//! 1000; faster than the 1.5 s below which the views do not animate). The daemon sends a view at most 20,000 rows (the largest; `truncated`), so the pages
-//! get 20,000 rows.
+//! 1000; faster than the 1.5 s below which the views do not animate). The view has 25,000
+//! rows; the pages ask for it folded to what they draw (`fold=views`: the top websites and
+//! companies, the rest summed per device and place, docs/API.md), so each gets a few thousand
+//! rows at most that stand for all 25,000.
 //!
 //! Checked, on `/sankey` and `/map`, each at a phone's size (390 × 844): every update's render
 //! (the page's own `wf-render` measure: graph, layout and drawing; the first render, with a
@@ -25,11 +27,17 @@
 //! reduce` none ever does, while without it the first render does (so the check can fail).
 //! The figures (p50, p95, max, the long tasks) are printed and saved with the screenshots in
 //! `target/browser-throttle/`. Needs root, the built front end and `scripts/fetch-test-data.sh`.
+//! Each page waits for 8 updates (5 with reduced motion), at most 45 s: the debug daemon
+//! recomputes the 25,000-flow view every tick and on a busy machine sends updates 0.3–8 s
+//! apart, and at least one must come fast.
 //!
-//! Not in the default run (`#[ignore]`): the sankey does not meet its budget yet (on this
-//! 2-core machine, nearly idle, 2026-12-07: sankey updates p50 166 / max 236 ms, long tasks
-//! up to 246 ms; the map p50 55 / max 80 ms; docs/BENCHMARKS.md), and issue 16 stays open
-//! for it. Run it with `cargo test -p whereflow --test browser_throttle -- --ignored`.
+//! Figures: docs/BENCHMARKS.md, "The sankey and the map on a CPU-throttled phone (issue 16)".
+//!
+//! Not in the default run (`#[ignore]`): with the folded live feed the updates mostly meet the
+//! budget, but on this shared 2-core machine (load 6–10, 2026-12-07) it passed 1 run of 10:
+//! most failures were no update coming fast enough to check the animation rule, the rest a
+//! single render over 100 ms or a long task over 200 ms. Issue 16 stays open for it. Run it
+//! with `cargo test -p whereflow --test browser_throttle -- --ignored`.
 
 mod common;
 
@@ -79,7 +87,7 @@ fn payload(k: usize) -> Vec<u8> {
 }
 
 #[test]
-#[ignore = "the sankey misses the 100 ms budget at 4x throttling (issue 16): run with --ignored"]
+#[ignore = "passes 1 run in 10 on a shared 2-core machine (issue 16): run with --ignored"]
 fn sankey_and_map_on_a_cpu_throttled_phone_with_50_devices_and_500_domains() {
     let t0 = Instant::now();
     let zone = (0..DOMAINS).fold(Zone::new("test"), |z, k| {
@@ -218,7 +226,7 @@ fn sankey_and_map_on_a_cpu_throttled_phone_with_50_devices_and_500_domains() {
     let out = fresh_out_dir("browser-throttle");
     let run = node_script(&lab, &lab.devices()[0], "throttle.mjs")
         .args(["--base", "http://192.0.2.1:8080", "--rate", "4"])
-        .args(["--updates", "5", "--wait-ms", "30000"])
+        .args(["--updates", "8", "--wait-ms", "45000"])
         .arg("--out")
         .arg(&out)
         .output()
@@ -263,13 +271,26 @@ fn sankey_and_map_on_a_cpu_throttled_phone_with_50_devices_and_500_domains() {
             "{what}: only {} renders (updates did not arrive): {r}",
             renders.len()
         );
-        // Every update drew all the rows the stream brought (the view's 20,000).
-        let rows = renders
+        // Every update drew the whole view (its 25,000 rows, folded by the server: `paths`
+        // is what the rows stand for, `rows` what the page received).
+        let paths = renders
             .iter()
-            .map(|x| x["rows"].as_u64().unwrap_or(0))
+            .map(|x| x["paths"].as_u64().unwrap_or(0))
             .max()
             .unwrap_or(0);
-        assert!(rows >= 20_000, "{what}: renders saw at most {rows} rows");
+        assert!(
+            paths >= 20_000,
+            "{what}: renders stood for at most {paths} rows"
+        );
+        let rows = renders
+            .iter()
+            .map(|x| x["rows"].as_u64().unwrap_or(u64::MAX))
+            .max()
+            .unwrap_or(u64::MAX);
+        assert!(
+            rows <= 2_000,
+            "{what}: the page received {rows} rows (folded: at most a few thousand)"
+        );
         // Every update's render (the first render, the page's first paint of the data with a
         // cold JIT, is reported beside it).
         let max = r["update_render_ms"]["max"].as_f64().expect("max");

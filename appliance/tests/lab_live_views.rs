@@ -228,3 +228,74 @@ fn five_hundred_subscribers_the_limit_refused_with_a_reason_the_others_kept() {
         until_domain(s, "alpha.test", left);
     }
 }
+
+/// A view's stream as the sankey and map ask for it: `&fold=bytes` (and `&device=`, `&top=`).
+fn subscribe_to(lab: &Lab, dev: usize, query: &str) -> Opened {
+    let path = format!("/api/v1/events?{query}");
+    lab.in_netns(&lab.devices()[dev], move || SseStream::open(WEB, &path))
+        .expect("netns")
+        .expect("open")
+}
+
+#[test]
+fn a_folded_view_is_one_feed_for_its_subscribers_and_a_device_filter_its_own() {
+    let lab = lab(2);
+    let _tcp = lab.tcp_server(443).expect("tcp server");
+    let _d = Daemon::start(&lab, "").expect("daemon");
+    let stream = |dev, query| match subscribe_to(&lab, dev, query) {
+        Opened::Stream(s) => s,
+        Opened::Refused(code, body) => panic!("{query}: refused {code} {body}"),
+    };
+    let mut a = stream(0, "paths=300&fold=bytes&top=20");
+    let mut b = stream(1, "paths=300&fold=bytes&top=20");
+    let mut only_b = stream(0, "paths=300&fold=bytes&top=20&device=192.0.2.11");
+    browse(&lab, 0, "alpha.test.", "203.0.113.10");
+    let got_a = until_domain(&mut a, "alpha.test", Duration::from_secs(10));
+    let got_b = until_domain(&mut b, "alpha.test", Duration::from_secs(10));
+    // The same view: the same bytes for both.
+    assert_eq!(got_a.last(), got_b.last(), "different updates");
+    let last: Value = serde_json::from_str(&got_a.last().expect("event").data).expect("JSON");
+    assert_eq!(last["fold"], "bytes", "{last}");
+    assert_eq!(last["top"], 20, "{last}");
+    assert!(
+        last["paths_total"].as_u64().is_some_and(|n| n >= 1),
+        "{last}"
+    );
+    // The first whole view says how much was folded away (nothing, on two rows).
+    let first = got_a
+        .iter()
+        .find(|e| e.name == "paths")
+        .expect("a paths event");
+    let first: Value = serde_json::from_str(&first.data).expect("JSON");
+    assert_eq!(
+        first["others"],
+        serde_json::json!({"domain": 0, "org": 0}),
+        "{first}"
+    );
+    // The device filter's feed: only that device's rows (none of device 0's), every device
+    // of the view named.
+    browse(&lab, 1, "beta.test.", "203.0.113.11");
+    let got = until_domain(&mut only_b, "beta.test", Duration::from_secs(10));
+    for ev in &got {
+        for r in rows(ev) {
+            assert_eq!(r["device"], "192.0.2.11", "{r}");
+        }
+    }
+    let last: Value = serde_json::from_str(&got.last().expect("event").data).expect("JSON");
+    if let Some(devices) = last["devices"].as_array() {
+        assert!(devices.iter().any(|d| d["id"] == "192.0.2.10"), "{last}");
+    }
+    // What is not a fold is refused, saying why.
+    for (query, says) in [
+        ("paths=300&fold=views", "bytes"),
+        ("paths=300&device=192.0.2.10", "fold"),
+        ("paths=300&fold=bytes&top=0", "top"),
+        ("fold=bytes", "paths"),
+    ] {
+        match subscribe_to(&lab, 0, query) {
+            Opened::Refused(400, body) => assert!(body.contains(says), "{query}: {body}"),
+            Opened::Refused(code, body) => panic!("{query}: {code} {body}"),
+            Opened::Stream(_) => panic!("{query} was accepted"),
+        }
+    }
+}

@@ -66,7 +66,7 @@ try {
       await page.goto(new URL(route, base).href, { waitUntil: 'load', timeout: 60000 });
       const count = () => page.evaluate(() => window.__wfThrottle.renders.length);
       // With reduced motion only the animations are in question: fewer updates do.
-      const want = reduced ? Math.min(3, updates) : updates;
+      const want = reduced ? Math.min(5, updates) : updates;
       while (Date.now() - t0 < waitMs && (await count()) < want + 1) await sleep(500);
       // The last render's transition count.
       await sleep(200);

@@ -243,7 +243,7 @@ function draw(data, animate) {
   describe(rows, placed, unplaced);
   // Each update's render, for the browser test on a throttled CPU (e2e/throttle.mjs).
   performance.clearMeasures("wf-render");
-  performance.measure("wf-render", { start: t0, detail: { view: "map", rows: rows.length, animated: dur > 0, places_ms: t1 - t0 } });
+  performance.measure("wf-render", { start: t0, detail: { view: "map", rows: rows.length, paths: data.paths_total ?? rows.length, animated: dur > 0, places_ms: t1 - t0 } });
 }
 
 function words(s) {
@@ -324,6 +324,8 @@ function scrollToHome() {
 
 /** `?replay=<session id>`: the admin replays a stored session instead of the live view. */
 const REPLAY = param("replay");
+/** The live feed (none while replaying). */
+let live = null;
 const onData = (data) => {
   state.data = data;
   syncDevices(data);
@@ -333,9 +335,13 @@ if (REPLAY) {
   startReplay({ id: REPLAY, onFrame: onData });
 } else {
   const marks = startMarks({ sinceOn: () => state.window === "mark" });
-  const live = startLive({
-    url: () => `/api/v1/paths?window=${encodeURIComponent(state.window)}`,
+  live = startLive({
+    // The rows folded to what the page draws, of the device chosen (docs/API.md `fold`).
+    url: () =>
+      `/api/v1/paths?window=${encodeURIComponent(state.window)}&fold=bytes&top=1${state.device && (state.device.includes(".") || state.device.includes(":")) ? `&device=${encodeURIComponent(state.device)}` : ""}`,
     push: () => state.window,
+    // `top=1`: the map draws no websites (its places and their three biggest companies stay).
+    pushParams: () => `fold=bytes&top=1${state.device ? `&device=${encodeURIComponent(state.device)}` : ""}`,
     prepare: primePlace,
     status: byId("live-status"),
     listen: ["mark"],
@@ -353,6 +359,8 @@ select_.addEventListener("change", () => {
   state.device = select_.value;
   setParams({ device: state.device || null });
   if (state.data) draw(state.data, false);
+  // The device's own feed.
+  if (live) live.refresh();
 });
 let resizeTimer = null;
 let lastWidth = container.clientWidth;

@@ -34,6 +34,8 @@ const state = {
   frozen: false,
   // Nodes per column while the graph is big (see render).
   topNCap: Infinity,
+  // Drawn once already (a phone animates only its first drawing).
+  drawn: false,
 };
 
 const svg = select(byId("sankey"));
@@ -92,11 +94,12 @@ function draw(graph, { width, height, font, narrow }, dur) {
   const head = font + 10;
   const right = narrow ? Math.round(width * 0.22) : Math.min(190, Math.round(width * 0.14));
   const nodeW = narrow ? 8 : 12;
-  svg
-    .attr("viewBox", `0 0 ${width} ${height}`)
-    .attr("width", width)
-    .attr("height", height)
-    .style("font-size", `${font}px`);
+  // Unchanged sizes are not written again (a write restyles the whole chart).
+  const root = svg.node();
+  setAttr(root, "viewBox", `0 0 ${width} ${height}`);
+  setAttr(root, "width", String(width));
+  setAttr(root, "height", String(height));
+  if (root.style.fontSize !== `${font}px`) root.style.fontSize = `${font}px`;
 
   const nodes = graph.nodes.map((n, i) => ({ ...n, index: i }));
   const links = graph.links.map((l) => ({ ...l }));
@@ -106,7 +109,8 @@ function draw(graph, { width, height, font, narrow }, dur) {
     .nodeSort((a, b) => a.index - b.index)
     .nodeWidth(nodeW)
     .nodePadding(line)
-    .iterations(narrow ? 4 : 6)
+    // Fewer relaxation passes on a phone: each is a pass over every node and link.
+    .iterations(narrow ? 3 : 6)
     .extent([
       [1, head],
       [width - right, height - 2],
@@ -137,12 +141,19 @@ function draw(graph, { width, height, font, narrow }, dur) {
     .selectAll("text")
     .data(heads, (d) => d[0])
     .join("text")
-    .attr("x", (d) => d[1])
-    .attr("y", font)
-    .attr("text-anchor", (d) => d[2])
-    .text((d) => (narrow ? d[0].replace(" & services", "") : d[0]));
+    .each(function (d) {
+      setAttr(this, "x", String(d[1]));
+      setAttr(this, "y", String(font));
+      setAttr(this, "text-anchor", d[2]);
+      const words = narrow ? d[0].replace(" & services", "") : d[0];
+      if (this.textContent !== words) this.textContent = words;
+    });
 
   const labelOf = (d) => d.label;
+  const trackerWords = ` ${t("sankey-link-tracker")}`;
+  // Each node's words once per render (its label and its title say the same).
+  const words = new Map(nodes.map((d) => [d.id, nodeWords(d, graph)]));
+  graph.words = words;
   // Many links morph too slowly for a phone: each frame of the transition re-interpolates
   // every path (frames of 0.5 s and more at 4x CPU throttling with a few hundred links). Then
   // the links move at once and only the nodes animate.
@@ -157,17 +168,26 @@ function draw(graph, { width, height, font, narrow }, dur) {
           .attr("d", path)
           .attr("stroke-width", (d) => Math.max(1, d.width))
           .call((e) => (trL === tr && dur ? e.style("opacity", 0).call((e_) => tr(e_).style("opacity", null)) : e)),
-      (update) => update.call((u) => trL(u).attr("d", path).attr("stroke-width", (d) => Math.max(1, d.width))),
+      (update) =>
+        update.call((u) =>
+          trL === tr && dur
+            ? tr(u).attr("d", path).attr("stroke-width", (d) => Math.max(1, d.width))
+            : u.each(function (d) {
+                setAttr(this, "d", path(d));
+                setAttr(this, "stroke-width", String(Math.max(1, d.width)));
+              }),
+        ),
       (exit) => exit.call((x_) => (trL === tr && dur ? tr(x_).style("opacity", 0).remove() : x_.remove())),
     )
-    .attr("class", (d) => (d.tracker ? "link tracker" : "link"))
-    .attr("data-tracker", (d) => String(d.tracker))
-    .attr("data-id", (d) => d.id)
     .each(function (d) {
+      // Unchanged attributes and words are not written again (a DOM change per link per
+      // update costs a phone).
+      setAttr(this, "class", d.tracker ? "link tracker" : "link");
+      setAttr(this, "data-tracker", String(d.tracker));
+      setAttr(this, "data-id", d.id);
       let title = this.firstChild;
       if (!title) title = this.appendChild(document.createElementNS(SVG_NS, "title"));
-      const words = `${labelOf(d.source)} → ${labelOf(d.target)}: ${metricWords(d.value)}${d.tracker ? ` ${t("sankey-link-tracker")}` : ""}`;
-      // Unchanged words are not written again (a DOM change per link per update costs a phone).
+      const words = `${labelOf(d.source)} → ${labelOf(d.target)}: ${metricWords(d.value)}${d.tracker ? trackerWords : ""}`;
       if (title.textContent !== words) title.textContent = words;
     });
 
@@ -191,24 +211,45 @@ function draw(graph, { width, height, font, narrow }, dur) {
       (update) => update.call((u) => tr(u).attr("transform", (d) => `translate(${d.x0},${d.y0})`)),
       (exit) => exit.call((x_) => tr(x_).style("opacity", 0).remove()),
     )
-    .attr("class", (d) => `node col-${d.column}${d.tracker ? " tracker" : ""}${d.other ? " other" : ""}${d.you ? " you" : ""}`)
-    .attr("data-column", (d) => d.column)
-    .attr("data-id", (d) => d.id)
-    .attr("data-tracker", (d) => String(d.tracker))
-    .attr("aria-label", (d) => nodeWords(d, graph))
-    .attr("aria-pressed", (d) => String(state.pinned === d.id));
-  tr(g.select("rect"))
+    .each(function (d) {
+      setAttr(this, "class", `node col-${d.column}${d.tracker ? " tracker" : ""}${d.other ? " other" : ""}${d.you ? " you" : ""}`);
+      setAttr(this, "data-column", d.column);
+      setAttr(this, "data-id", d.id);
+      setAttr(this, "data-tracker", String(d.tracker));
+      setAttr(this, "aria-label", words.get(d.id));
+      setAttr(this, "aria-pressed", String(state.pinned === d.id));
+    });
+  // On a phone an update moves the nodes (one transition each) and sizes them at once: three
+  // transitions per node cost a cheap phone tens of milliseconds per update.
+  const trSize = narrow ? (sel) => sel : tr;
+  trSize(g.select("rect"))
     .attr("width", (d) => d.x1 - d.x0)
     .attr("height", (d) => Math.max(2, d.y1 - d.y0));
-  g.select("text")
-    .attr("x", (d) => d.x1 - d.x0 + 5)
-    .attr("text-anchor", "start")
-    .text((d) => truncate(`${d.tracker ? "⚠ " : ""}${d.label}`, maxChars(d.column)));
-  tr(g.select("text")).attr("y", (d) => Math.max(2, d.y1 - d.y0) / 2).attr("dy", "0.35em");
-  g.select("title").text((d) => nodeWords(d, graph));
+  g.select("text").each(function (d) {
+    setAttr(this, "x", String(d.x1 - d.x0 + 5));
+    setAttr(this, "text-anchor", "start");
+    const label = truncate(`${d.tracker ? "⚠ " : ""}${d.label}`, maxChars(d.column));
+    if (this.textContent !== label) this.textContent = label;
+  });
+  if (dur && !narrow) tr(g.select("text")).attr("y", (d) => Math.max(2, d.y1 - d.y0) / 2).attr("dy", "0.35em");
+  else
+    g.select("text").each(function (d) {
+      setAttr(this, "y", String(Math.max(2, d.y1 - d.y0) / 2));
+      setAttr(this, "dy", "0.35em");
+    });
+  g.select("title").each(function (d) {
+    const w = words.get(d.id);
+    if (this.textContent !== w) this.textContent = w;
+  });
 
   applyHighlight();
   drawTimes.dom = performance.now() - tl - drawTimes.layout;
+}
+
+/** Set an attribute only when it changes (each write makes the browser look at the element
+ * again on the next layout). */
+function setAttr(el, name, value) {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
 }
 
 function nodeWords(d, graph) {
@@ -218,13 +259,20 @@ function nodeWords(d, graph) {
   return `${d.label}: ${v} (${share})${trackerPart}`;
 }
 
+/** Whether the last applyHighlight lit anything (nothing lit before or now: no node or link to
+ * touch, on every update of a phone nobody points at). */
+let lit = false;
+
 function applyHighlight() {
   const graph = state.graph;
   const id = state.pinned || state.hover;
   const sets = graph ? highlightSets(graph, id) : null;
-  svg.classed("highlighting", !!sets);
-  gNodes.selectAll("g.node").classed("lit", (d) => !!sets && sets.nodes.has(d.id)).attr("aria-pressed", (d) => String(state.pinned === d.id));
-  gLinks.selectAll("path.link").classed("lit", (d) => !!sets && sets.links.has(d.id));
+  if (sets || lit) {
+    svg.classed("highlighting", !!sets);
+    gNodes.selectAll("g.node").classed("lit", (d) => !!sets && sets.nodes.has(d.id)).attr("aria-pressed", (d) => String(state.pinned === d.id));
+    gLinks.selectAll("path.link").classed("lit", (d) => !!sets && sets.links.has(d.id));
+  }
+  lit = !!sets;
   if (sets && graph) {
     const n = graph.nodes.find((x) => x.id === id);
     const countIn = (col) => [...sets.nodes].filter((x) => x.startsWith(`${col}:`)).length;
@@ -232,9 +280,11 @@ function applyHighlight() {
     if (n.column !== "device") parts.push(plural(countIn("device"), "device"));
     if (n.column !== "org") parts.push(plural(countIn("org"), "company"));
     if (n.column !== "country") parts.push(plural(countIn("country"), "country"));
-    focusLine.textContent = t(state.pinned ? "sankey-showing" : "sankey-pointing", { what: nodeWords(n, graph), parts: parts.join(", ") });
+    const words = t(state.pinned ? "sankey-showing" : "sankey-pointing", { what: (graph.words && graph.words.get(n.id)) || nodeWords(n, graph), parts: parts.join(", ") });
+    if (focusLine.textContent !== words) focusLine.textContent = words;
   } else {
-    focusLine.textContent = t("sankey-focus-hint");
+    const words = t("sankey-focus-hint");
+    if (focusLine.textContent !== words) focusLine.textContent = words;
   }
 }
 
@@ -294,8 +344,10 @@ document.addEventListener("keydown", (e) => {
 // phone that asks for reduced motion.
 const sankeyMotion = motion(svg.node(), { durationMs: 550 });
 
-/** Most links drawn: on a phone, on a wider screen. */
-const LINK_BUDGET = { narrow: 250, wide: 800 };
+/** Most links drawn: on a phone (each update lays out and redraws them all: 250 took 40–90 ms
+ * of d3-sankey layout and DOM at 4x CPU throttling on a busy machine, 150 up to 65 ms; 100
+ * keep an update within the 100 ms budget), on a wider screen. */
+const LINK_BUDGET = { narrow: 100, wide: 800 };
 
 function topN(d) {
   const line = Math.round(d.font * 1.35);
@@ -338,26 +390,38 @@ function render(data, { animate = true, keepOrder = true } = {}) {
   state.topNCap = graph.links.length > budget / 2 ? n : Infinity;
   state.graph = graph;
   const t1 = performance.now();
-  // The words above the chart first: they move it down.
+  // The words above the chart first: they may move it down a line, which the next render's
+  // measure finds (measuring again now would lay the page out once more in this task: tens
+  // of milliseconds on a cheap phone, on every update, since the totals change).
   describe(data, graph);
   const t2 = performance.now();
-  const dur = sankeyMotion.next(animate);
-  draw(graph, dims(), dur);
+  // On a phone only the first drawing animates (it fades in): moving a few dozen nodes on
+  // every slow update cost a cheap phone 30–80 ms more per update (issue 16's budget is 100).
+  const dur = sankeyMotion.next(animate && !(d.narrow && state.drawn));
+  state.drawn = true;
+  draw(graph, d, dur);
+  // A taller screen than the feed was folded for: the feed with every node it can show.
+  if (topN(d) > foldTop && foldTop < FOLD_TOP.wide) {
+    foldTop = FOLD_TOP.wide;
+    live.refresh();
+  }
   state.order = stableOrder(graph);
   const ms = performance.now() - t0;
   chart.dataset.renderMs = ms.toFixed(1);
   // Each update's render, for the browser test on a throttled CPU (e2e/throttle.mjs).
   // Only the latest is kept (an open page would collect them for hours); the test observes them.
   performance.clearMeasures("wf-render");
-  performance.measure("wf-render", { start: t0, detail: { view: "sankey", rows: (data.paths || []).length, animated: dur > 0, graph_ms: t1 - t0, dims_ms: tDims - t0, builds, words_ms: t2 - t1, layout_ms: drawTimes.layout, dom_ms: drawTimes.dom } });
+  performance.measure("wf-render", { start: t0, detail: { view: "sankey", rows: (data.paths || []).length, paths: data.paths_total ?? (data.paths || []).length, animated: dur > 0, graph_ms: t1 - t0, dims_ms: tDims - t0, builds, words_ms: t2 - t1, layout_ms: drawTimes.layout, dom_ms: drawTimes.dom } });
   return ms;
 }
 
-/** The `n` rows of the most bytes, biggest first, without sorting them all. */
+/** The `n` rows of the most bytes, biggest first, without sorting them all (rows the server
+ * folded are no path of their own: left out; the biggest paths are never folded). */
 function biggest(rows, n) {
   const size = (r) => (r.bytes_up || 0) + (r.bytes_down || 0);
   const top = [];
   for (const r of rows) {
+    if (r.other) continue;
     const s = size(r);
     if (top.length === n && s <= size(top[n - 1])) continue;
     let i = top.length;
@@ -378,7 +442,12 @@ function describe(data, graph) {
   const countries = graph.distinct.country;
   const { bytes, trackerBytes } = graph;
   const when = WINDOW_WORDS[state.window] ? t(WINDOW_WORDS[state.window]) : "";
-  empty.hidden = graph.nodes.length > 0;
+  // Whether anything above the chart changed (see render).
+  let moved = false;
+  if (empty.hidden !== graph.nodes.length > 0) {
+    empty.hidden = graph.nodes.length > 0;
+    moved = true;
+  }
   svg.attr("hidden", graph.nodes.length ? null : "");
   let words;
   if (!rows.length) {
@@ -394,7 +463,10 @@ function describe(data, graph) {
       share: formatShare(trackerBytes, bytes),
     });
   }
-  if (summary.textContent !== words) summary.textContent = words;
+  if (summary.textContent !== words) {
+    summary.textContent = words;
+    moved = true;
+  }
   // The same as a list: the biggest paths, for screen readers and anyone who prefers words.
   const top = biggest(rows, 12);
   const names = new Map((data.devices || []).map((x) => [x.id, deviceLabel(x)]));
@@ -414,6 +486,7 @@ function describe(data, graph) {
     ),
   );
   table.hidden = top.length === 0;
+  return moved;
 }
 
 function syncDevices(data) {
@@ -430,7 +503,15 @@ function syncDevices(data) {
   select_.value = current;
 }
 
-const url = () => `/api/v1/paths?window=${encodeURIComponent(state.window)}`;
+// The rows folded to what the page draws (the top of each column by the metric shown, of the
+// device chosen; docs/API.md `fold`).
+const isAddress = (d) => d.includes(".") || d.includes(":");
+const url = () =>
+  `/api/v1/paths?window=${encodeURIComponent(state.window)}&fold=${state.metric}&top=${foldTop}${state.device && isAddress(state.device) ? `&device=${encodeURIComponent(state.device)}` : ""}`;
+/** Nodes per column the feed keeps (`top`): a phone shows at most 20 (see topN). */
+const FOLD_TOP = { narrow: 20, wide: 40 };
+let foldTop = topN(dims()) <= FOLD_TOP.narrow ? FOLD_TOP.narrow : FOLD_TOP.wide;
+const pushParams = () => `fold=${state.metric}&top=${foldTop}${state.device ? `&device=${encodeURIComponent(state.device)}` : ""}`;
 let resolveReady;
 const ready = new Promise((r) => {
   resolveReady = r;
@@ -449,6 +530,7 @@ const live = REPLAY
   : startLive({
       url,
       push: () => state.window,
+      pushParams,
       prepare: (r) => primeRow(rowCache, r),
       status: byId("live-status"),
       listen: ["mark"],
@@ -491,10 +573,14 @@ metricButtons.addEventListener("click", (e) => {
   state.metric = b.dataset.metric;
   setMetric(state.metric);
   changed();
+  // The stream folded by the other metric (its first snapshot redraws).
+  live.refresh();
 });
 select_.addEventListener("change", () => {
   state.device = select_.value;
   changed();
+  // The device's own feed (its own top websites).
+  live.refresh();
 });
 let resizeTimer = null;
 window.addEventListener("resize", () => {

@@ -276,3 +276,69 @@ test("a cache kept between updates gives the same graph as none, as rows come, c
     rows.push({ ...rows[0], device: `198.51.100.${step}`, domain: `new${step}.test` });
   }
 });
+
+// The server's folded feed (`fold=<metric>`, appliance/src/web/fold.rs) in short, for the
+// websites: the 40 biggest by the metric stay rows of their own, the rest is summed per
+// device, company, country and tracker flag into rows marked `other: ["domain"]`, and the
+// websites folded away are counted in `others`. A device filter has its own feed: the
+// device's rows, folded.
+function serverFold(rows, metric, top = 40) {
+  const m = new Map();
+  for (const r of rows) m.set(r.domain, (m.get(r.domain) || 0) + metricValue(r, metric));
+  const keep = new Set([...m.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, top).map(([k]) => k));
+  const out = [];
+  const groups = new Map();
+  for (const r of rows) {
+    if (keep.has(r.domain)) {
+      out.push(r);
+      continue;
+    }
+    const k = JSON.stringify([r.device, r.org, r.country, r.tracker]);
+    let g = groups.get(k);
+    if (!g) {
+      g = { ...r, domain: null, other: ["domain"], bytes_up: 0, bytes_down: 0, connections: 0 };
+      groups.set(k, g);
+      out.push(g);
+    }
+    g.bytes_up += r.bytes_up;
+    g.bytes_down += r.bytes_down;
+    g.connections += r.connections;
+  }
+  return { paths: out, others: { domain: m.size - keep.size, org: 0 } };
+}
+
+test("rows the server folded draw the same picture as all the rows", () => {
+  const rows = [];
+  for (let d = 0; d < 8; d += 1) {
+    for (let k = 0; k < 400; k += 1) {
+      // Sizes by website, a little different on each device, and quite different on device 3
+      // (its own top websites: its device filter shows them); every 7th website a tracker.
+      const j = d === 2 ? 399 - k : k;
+      const bytes = ((j * 7919) % 5000) + 1 + d;
+      rows.push(row(`10.0.0.${d + 1}`, `s${k}.test`, `Org${k % 30}`, ["GB", "SE", "CN", "US", "FR"][k % 5], bytes, { tracker: k % 7 === 0, connections: 1 + ((j * 31) % 9) }));
+    }
+  }
+  const devices = [...new Set(rows.map((r) => r.device))].map((id) => ({ id, name: id }));
+  const pick = (g) => ({
+    nodes: g.nodes.map((n) => [n.id, n.value, n.trackerValue, n.count, n.label]).sort(),
+    links: g.links.map((l) => [l.id, l.value]).sort(),
+    total: g.total,
+    trackerTotal: g.trackerTotal,
+    hidden: g.hidden,
+    distinct: g.distinct,
+    bytes: g.bytes,
+    trackerBytes: g.trackerBytes,
+  });
+  for (const metric of ["bytes", "connections"]) {
+    const folded = serverFold(rows, metric);
+    assert.ok(folded.paths.length < rows.length / 3, `${folded.paths.length} rows`);
+    for (const topN of [40, 12, 6]) {
+      for (const device of ["", "10.0.0.3"]) {
+        const full = buildGraph({ devices, paths: rows }, { metric, topN, device });
+        const feed = device ? serverFold(rows.filter((r) => r.device === device), metric) : folded;
+        const small = buildGraph({ devices, ...feed }, { metric, topN, device });
+        assert.deepEqual(pick(small), pick(full), `${metric} top ${topN} device ${device || "all"}`);
+      }
+    }
+  }
+});

@@ -35,9 +35,11 @@ use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
 
 use crate::correlate::paths::SameDevice;
+use crate::correlate::PathDevice;
 use crate::group_view::{Censor, Shown};
 use crate::model::LiveEvent;
 use crate::web::clients::Full;
+use crate::web::fold::Rank;
 use crate::web::live_paths::{FeedKey, Message};
 use crate::web::viewer::{Censoring, Viewer};
 use crate::web::AppState;
@@ -87,6 +89,13 @@ fn shown(app: &AppState, censor: &Censor, ev: &LiveEvent) -> serde_json::Result<
 struct Params {
     /// A live view's window: push its `paths` snapshots, leave flow and DNS events out.
     paths: Option<String>,
+    /// With `paths`: `bytes` or `connections`, the rows folded to what the views draw, the
+    /// largest by that (`web::fold`).
+    fold: Option<String>,
+    /// With `fold`: only this device's rows (an address, `others` or `hidden`).
+    device: Option<String>,
+    /// With `fold`: websites and companies kept (1 to 40, default 40).
+    top: Option<String>,
 }
 
 /// A received event (or a gap) as this subscriber's stream event.
@@ -132,10 +141,62 @@ async fn events(
     params: Result<Query<Params>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let view = match params {
-        Ok(Query(Params { paths: None })) => None,
-        Ok(Query(Params { paths: Some(w) })) => {
+        Ok(Query(Params {
+            paths: None,
+            fold: None,
+            device: None,
+            top: None,
+        })) => None,
+        Ok(Query(Params { paths: None, .. })) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                "fold, device and top go with paths\n",
+            )
+                .into_response()
+        }
+        Ok(Query(Params {
+            paths: Some(w),
+            fold,
+            device,
+            top,
+        })) => {
+            let top = match crate::web::fold::parse_top(top.as_deref()) {
+                Ok(t) => t,
+                Err(msg) => return (StatusCode::BAD_REQUEST, msg + "\n").into_response(),
+            };
+            let fold = match fold.as_deref().map(Rank::parse).transpose() {
+                Ok(f) => f,
+                Err(msg) => return (StatusCode::BAD_REQUEST, msg + "\n").into_response(),
+            };
+            let device = match (device.as_deref(), fold) {
+                (None, _) => None,
+                (Some(_), None) => {
+                    return (StatusCode::BAD_REQUEST, "device goes with fold\n").into_response()
+                }
+                (Some("others"), _) => Some(PathDevice::Others),
+                (Some("hidden"), _) => Some(PathDevice::Hidden),
+                (Some(ip), _) => match ip.parse::<std::net::IpAddr>() {
+                    // The addresses of one device are one device (as in the rows).
+                    Ok(ip) => Some(PathDevice::Device(
+                        SameDevice(app.devices.representatives())
+                            .of(crate::model::DeviceId(ip.to_canonical())),
+                    )),
+                    Err(_) => {
+                        return (
+                            StatusCode::BAD_REQUEST,
+                            "device must be an address, \"others\" or \"hidden\"\n",
+                        )
+                            .into_response()
+                    }
+                },
+            };
             match FeedKey::new(&w, viewer.private.then_some(Some(viewer.device))) {
-                Ok(k) => Some(k),
+                Ok(k) => Some(FeedKey {
+                    fold,
+                    device,
+                    top,
+                    ..k
+                }),
                 Err(msg) => return (StatusCode::BAD_REQUEST, msg).into_response(),
             }
         }

@@ -29,8 +29,10 @@ use parking_lot::Mutex;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
+use crate::correlate::{PathDevice, PathRow};
 use crate::model::{DeviceId, LiveEvent};
-use crate::web::paths::{device_names, only_active, rows_now, window_start};
+use crate::web::fold;
+use crate::web::paths::{device_names, only_active, rows_now, window_start, MAX_ROWS};
 use crate::web::AppState;
 
 /// How often the task looks for changes: a new connection reaches every viewer within about
@@ -57,6 +59,14 @@ pub(crate) struct FeedKey {
     pub window: &'static str,
     /// Privacy mode: the device the feed is private to (see [`crate::correlate::PathQuery`]).
     pub private_to: Option<Option<DeviceId>>,
+    /// The rows folded to what the views draw, the largest by this (`fold=`, see
+    /// `web::fold`).
+    pub fold: Option<fold::Rank>,
+    /// Folded: websites and companies kept (`top`).
+    pub top: usize,
+    /// Folded: only this device's rows (a view's device filter; the `devices` list still
+    /// names every device of the view).
+    pub device: Option<PathDevice>,
 }
 
 impl FeedKey {
@@ -66,6 +76,9 @@ impl FeedKey {
             Some(w) => Ok(FeedKey {
                 window: w,
                 private_to,
+                fold: None,
+                top: fold::TOP,
+                device: None,
             }),
             None => Err(format!(
                 "paths must be one of {}; got {window:?}\n",
@@ -97,6 +110,8 @@ struct Feed {
     /// Its rows by key (their JSON) and its devices' JSON, to tell what changed.
     rows: HashMap<u64, String>,
     devices: String,
+    /// The folded feed's `others` (empty for a feed not folded).
+    others: String,
     truncated: bool,
 }
 
@@ -129,6 +144,7 @@ impl PathFeeds {
             seq: 0,
             rows: HashMap::new(),
             devices: String::new(),
+            others: String::new(),
             truncated: false,
         });
         // Under the lock: no message can come between the snapshot and the subscription.
@@ -172,10 +188,12 @@ impl PathFeeds {
             .map(|k| format!("\"{k:016x}\""))
             .collect();
         let devices_changed = f.devices != now.devices;
+        let others_changed = f.others != now.others;
         if f.full.is_some()
             && upsert.is_empty()
             && remove.is_empty()
             && !devices_changed
+            && !others_changed
             && f.truncated == now.truncated
         {
             return;
@@ -183,13 +201,29 @@ impl PathFeeds {
         let base = f.seq;
         f.seq += 1;
         let seq = f.seq;
-        let head = format!(
+        let mut head = format!(
             "\"seq\":{seq},\"window\":\"{}\",\"generated\":\"{}\",\"privacy\":{},\"you\":{},\"truncated\":{}",
             key.window, now.generated, key.private_to.is_some(), now.you, now.truncated
         );
+        if let Some(rank) = key.fold {
+            head.push_str(&format!(
+                ",\"fold\":\"{}\",\"top\":{},\"paths_total\":{}",
+                rank.name(),
+                key.top,
+                now.total
+            ));
+        }
+        let others = |yes: bool| {
+            if key.fold.is_some() && yes {
+                format!(",\"others\":{}", now.others)
+            } else {
+                String::new()
+            }
+        };
         let all: Vec<&str> = now.rows.iter().map(|(_, r)| r.as_str()).collect();
         let full: Arc<str> = format!(
-            "{{{head},\"devices\":{},\"paths\":[{}]}}",
+            "{{{head}{},\"devices\":{},\"paths\":[{}]}}",
+            others(true),
             now.devices,
             all.join(",")
         )
@@ -206,7 +240,8 @@ impl PathFeeds {
             };
             Message::Delta(
                 format!(
-                    "{{{head},\"base\":{base}{devices},\"upsert\":[{}],\"remove\":[{}]}}",
+                    "{{{head},\"base\":{base}{devices}{},\"upsert\":[{}],\"remove\":[{}]}}",
+                    others(others_changed),
                     upsert.join(","),
                     remove.join(",")
                 )
@@ -215,6 +250,7 @@ impl PathFeeds {
         };
         f.rows = now.rows.into_iter().collect();
         f.devices = now.devices;
+        f.others = now.others;
         f.truncated = now.truncated;
         // No subscriber left is no error (the feed goes at the next tick).
         let _ = f.tx.send(message);
@@ -226,6 +262,10 @@ struct Computed {
     /// Each row's key and its JSON (with `"key"`), largest first.
     rows: Vec<(u64, String)>,
     devices: String,
+    /// The folded feed's `others` as JSON (empty when not folded).
+    others: String,
+    /// Rows before folding.
+    total: usize,
     truncated: bool,
     generated: String,
     /// `null` or the device's address in quotes.
@@ -294,39 +334,85 @@ pub(crate) async fn run(app: AppState, shutdown: CancellationToken) {
 fn compute(app: &AppState, key: &FeedKey) -> Computed {
     let since = window_start(app, key.window).unwrap_or(None);
     let strict = only_active(key.window);
-    let (rows, truncated, same) = rows_now(app, since, strict, key.private_to);
+    let (rows, same) = rows_now(app, since, strict, key.private_to);
+    let total = rows.len();
+    // Folded: every row counts, in hundreds of rows; else the largest [`MAX_ROWS`].
+    // The devices of the whole view (a device filter's list), named below.
+    let all_devices: Vec<PathDevice> = {
+        let set: std::collections::BTreeSet<PathDevice> = rows.iter().map(|r| r.device).collect();
+        set.into_iter().collect()
+    };
+    let rows = match key.device {
+        Some(d) => rows.into_iter().filter(|r| r.device == d).collect(),
+        None => rows,
+    };
+    let total = if key.device.is_some() {
+        rows.len()
+    } else {
+        total
+    };
+    let (rows, others, truncated) = if let Some(rank) = key.fold {
+        let f = fold::fold(rows, rank, key.top);
+        let others = serde_json::to_string(&f.others).unwrap_or_else(|_| "{}".into());
+        (f.rows, others, false)
+    } else {
+        let truncated = rows.len() > MAX_ROWS;
+        let rows = rows
+            .into_iter()
+            .take(MAX_ROWS)
+            .map(|r| (r, fold::Other::default()))
+            .collect();
+        (rows, String::new(), truncated)
+    };
     // In a private feed the device is known: mark it; a shared feed marks no one (the
     // stream's `hello` event tells each subscriber which device it is).
     let you = key.private_to.flatten().map(|d| same.of(d));
-    let devices = device_names(app, &rows, you);
+    let devices = device_names(app, all_devices, you);
     let devices = serde_json::to_string(&devices).unwrap_or_else(|_| "[]".into());
     let rows = rows
         .iter()
-        .filter_map(|r| {
-            let mut h = DefaultHasher::new();
-            (
-                r.device,
-                &r.domain,
-                r.domain_hidden,
-                &r.org,
-                &r.country,
-                &r.city,
-            )
-                .hash(&mut h);
-            let k = h.finish();
+        .filter_map(|(r, other)| {
+            let k = row_key(r, *other);
             let json = serde_json::to_string(r).ok()?;
-            // `{"key":"…",` then the row's own fields.
+            // `{"key":"…",` (and `"other":[…],` for a folded row) then the row's own fields.
             let fields = json.strip_prefix('{')?;
-            Some((k, format!("{{\"key\":\"{k:016x}\",{fields}")))
+            Some((
+                k,
+                match other.columns() {
+                    Some(cols) => format!("{{\"key\":\"{k:016x}\",\"other\":{cols},{fields}"),
+                    None => format!("{{\"key\":\"{k:016x}\",{fields}"),
+                },
+            ))
         })
         .collect();
     Computed {
         rows,
         devices,
+        others,
+        total,
         truncated,
         generated: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         you: you.map_or_else(|| "null".into(), |d| format!("\"{}\"", d.ip())),
     }
+}
+
+/// A row's key in a feed: a hash of what it is grouped by (a folded row also by its category,
+/// tracker flag and the columns it stands for, see `web::fold`).
+fn row_key(r: &PathRow, other: fold::Other) -> u64 {
+    let mut h = DefaultHasher::new();
+    (
+        r.device,
+        &r.domain,
+        r.domain_hidden,
+        &r.org,
+        &r.country,
+        &r.city,
+    )
+        .hash(&mut h);
+    if other != fold::Other::default() {
+        (other, r.category, r.tracker).hash(&mut h);
+    }
+    h.finish()
 }
 
 #[cfg(test)]
@@ -337,6 +423,8 @@ mod tests {
         Computed {
             rows: rows.iter().map(|(k, r)| (*k, (*r).to_string())).collect(),
             devices: devices.into(),
+            others: String::new(),
+            total: rows.len(),
             truncated: false,
             generated: "2026-12-06T00:00:00.000Z".into(),
             you: "null".into(),

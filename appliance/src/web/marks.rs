@@ -261,7 +261,7 @@ fn frame_response(app: &AppState, session: &Session, window: i64, mut f: ReplayF
             r.domain_hidden = true;
         }
     }
-    let devices = device_names(app, &f.paths, None);
+    let devices = device_names(app, f.paths.iter().map(|r| r.device), None);
     Json(json!({
         "session": session.id,
         "window": window.to_string(),

@@ -59,6 +59,7 @@ pub(crate) mod auth;
 pub(crate) mod clients;
 pub mod controls;
 pub mod events;
+pub(crate) mod fold;
 pub(crate) mod group_view;
 pub(crate) mod home;
 pub mod host;

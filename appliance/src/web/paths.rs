@@ -19,6 +19,7 @@ use serde_json::json;
 
 use crate::correlate::{paths, PathDevice, PathQuery, PathRow};
 use crate::model::DeviceId;
+use crate::web::fold;
 use crate::web::viewer::Viewer;
 use crate::web::AppState;
 
@@ -27,7 +28,7 @@ use crate::web::AppState;
 const MAX_WINDOW_SECS: i64 = 86_400;
 
 /// Most rows one response carries (largest first); the views cut to their top-N anyway.
-const MAX_ROWS: usize = 20_000;
+pub(crate) const MAX_ROWS: usize = 20_000;
 
 /// How long an aggregate is reused: a classroom of phones re-reading after the same flow
 /// event costs one pass over the flow table, not one per phone.
@@ -100,6 +101,11 @@ struct Params {
     since: Option<String>,
     /// Only this device.
     device: Option<IpAddr>,
+    /// `bytes` or `connections`: the rows folded to what the live views draw, the largest
+    /// by that (see `web::fold`).
+    fold: Option<String>,
+    /// With `fold`: websites and companies kept (1 to 40, default 40).
+    top: Option<String>,
 }
 
 /// A device as the group views name it ([`AppState::device_name`]: never a host name, MAC
@@ -122,8 +128,20 @@ struct PathsBody<'a> {
     privacy: bool,
     you: IpAddr,
     truncated: bool,
+    /// What the rows were folded by (`bytes`, `connections`), when folded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fold: Option<&'static str>,
+    /// Websites and companies kept, when folded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    top: Option<usize>,
+    /// Rows before folding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paths_total: Option<usize>,
+    /// What folding left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    others: Option<fold::Others>,
     devices: Vec<DeviceName>,
-    paths: &'a [PathRow],
+    paths: Vec<fold::Shown<'a>>,
 }
 
 fn bad_request(message: impl Into<String>) -> Response {
@@ -142,6 +160,14 @@ async fn paths_handler(
     let Query(p) = match params {
         Ok(p) => p,
         Err(e) => return bad_request(e.body_text()),
+    };
+    let folded = match p.fold.as_deref().map(fold::Rank::parse).transpose() {
+        Ok(f) => f,
+        Err(message) => return bad_request(message),
+    };
+    let top = match fold::parse_top(p.top.as_deref()) {
+        Ok(t) => t,
+        Err(message) => return bad_request(message),
     };
     let window = match (p.since, p.window) {
         (Some(_), Some(_)) => return bad_request("give either window or since, not both"),
@@ -197,17 +223,46 @@ async fn paths_handler(
         let flows = live.flows.iter().filter(|f| active(f, since, strict));
         paths::aggregate(&live.paths, flows, &query, &same, &hidden)
     });
+    if let Some(rank) = folded {
+        let f = fold::fold(all.to_vec(), rank, top);
+        let devices = device_names(&app, all.iter().map(|r| r.device), Some(you));
+        return Json(PathsBody {
+            window,
+            generated: Utc::now(),
+            privacy: viewer.private,
+            you: you.ip(),
+            truncated: false,
+            fold: Some(rank.name()),
+            top: Some(top),
+            paths_total: Some(all.len()),
+            others: Some(f.others),
+            devices,
+            paths: f
+                .rows
+                .iter()
+                .map(|(r, o)| fold::Shown::new(r, *o))
+                .collect(),
+        })
+        .into_response();
+    }
     let truncated = all.len() > MAX_ROWS;
     let rows = &all[..all.len().min(MAX_ROWS)];
-    let devices = device_names(&app, rows, Some(you));
+    let devices = device_names(&app, rows.iter().map(|r| r.device), Some(you));
     Json(PathsBody {
         window,
         generated: Utc::now(),
         privacy: viewer.private,
         you: you.ip(),
         truncated,
+        fold: None,
+        top: None,
+        paths_total: None,
+        others: None,
         devices,
-        paths: rows,
+        paths: rows
+            .iter()
+            .map(|r| fold::Shown::new(r, fold::Other::default()))
+            .collect(),
     })
     .into_response()
 }
@@ -266,22 +321,23 @@ pub(crate) fn window_start(
     parse_window(window)
 }
 
-/// The devices of `rows` as the group views name them, `you` marked.
+/// The devices of rows (each row's `device`, repeats allowed) as the group views name
+/// them, `you` marked.
 pub(crate) fn device_names(
     app: &AppState,
-    rows: &[PathRow],
+    rows: impl IntoIterator<Item = PathDevice>,
     you: Option<DeviceId>,
 ) -> Vec<DeviceName> {
     let mut devices: BTreeMap<PathDevice, DeviceName> = BTreeMap::new();
-    for r in rows {
-        devices.entry(r.device).or_insert_with(|| {
+    for device in rows {
+        devices.entry(device).or_insert_with(|| {
             let words = |id| {
                 Some(crate::devices::name::NameWords {
                     id,
                     args: Default::default(),
                 })
             };
-            let (name, name_words, emoji) = match r.device {
+            let (name, name_words, emoji) = match device {
                 PathDevice::Device(d) => {
                     let info = app.devices.describe(d.ip());
                     // A pseudonym carries its words (the scripts say it in the reader's
@@ -297,26 +353,26 @@ pub(crate) fn device_names(
                 ),
             };
             DeviceName {
-                id: r.device,
+                id: device,
                 name,
                 name_words,
                 emoji,
-                you: you.is_some_and(|y| r.device == PathDevice::Device(y)),
+                you: you.is_some_and(|y| device == PathDevice::Device(y)),
             }
         });
     }
     devices.into_values().collect()
 }
 
-/// The group rows of one view, computed now (not from the cache): the rows (all of them,
-/// largest first) and whether they were cut to [`MAX_ROWS`] for sending. `private_to` as in
-/// [`PathQuery`]; the teacher's rules apply (for everyone, as on `/api/v1/paths`).
+/// The group rows of one view, computed now (not from the cache): all of them, largest
+/// first. `private_to` as in [`PathQuery`]; the teacher's rules apply (for everyone, as on
+/// `/api/v1/paths`).
 pub(crate) fn rows_now(
     app: &AppState,
     since: Option<chrono::DateTime<Utc>>,
     strict: bool,
     private_to: Option<Option<DeviceId>>,
-) -> (Vec<PathRow>, bool, paths::SameDevice) {
+) -> (Vec<PathRow>, paths::SameDevice) {
     let same = paths::SameDevice(app.devices.representatives());
     let query = PathQuery {
         since,
@@ -328,12 +384,10 @@ pub(crate) fn rows_now(
         .group_view
         .read()
         .resolve(|id| app.devices.addresses(id));
-    let mut rows = {
+    let rows = {
         let live = app.live.read();
         let flows = live.flows.iter().filter(|f| active(f, since, strict));
         paths::aggregate(&live.paths, flows, &query, &same, &hidden)
     };
-    let truncated = rows.len() > MAX_ROWS;
-    rows.truncate(MAX_ROWS);
-    (rows, truncated, same)
+    (rows, same)
 }

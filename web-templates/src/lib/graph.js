@@ -14,6 +14,27 @@ export const OTHER = "\u0000other";
 /** Key of a website (and its company) the teacher hid from the group views. */
 export const HIDDEN = "\u0000hidden";
 
+/**
+ * Key of the rows the server folded (a live view's `fold=views` feed: a row with
+ * `other: ["domain"]` stands for the websites outside the view's top; see docs/API.md). It
+ * always goes into the column's "other" node, and the websites it stands for are counted
+ * from the feed's `others`.
+ */
+export const FOLDED = "\u0000folded";
+
+/** Is `column` of `row` folded by the server? */
+function folded(row, column) {
+  return Array.isArray(row.other) && row.other.includes(column);
+}
+
+/**
+ * How many keys per column the server folded away in the rows at hand (the feed's `others`;
+ * a device filter has its own feed). Columns not folded: 0.
+ */
+export function foldedCounts(data) {
+  const o = data && !Array.isArray(data) ? data.others : null;
+  return { device: 0, domain: (o && o.domain) || 0, org: (o && o.org) || 0, country: 0 };
+}
 
 /**
  * The value of one row: bytes both ways, or connections. A connection that has just begun has
@@ -40,9 +61,11 @@ export function rowKey(row, column) {
       return String(row.device);
     case "domain":
       if (row.domain_hidden) return HIDDEN;
+      if (folded(row, "domain")) return FOLDED;
       return row.domain == null || row.domain === "" ? "" : String(row.domain);
     case "org":
       if (row.domain_hidden) return HIDDEN;
+      if (folded(row, "org")) return FOLDED;
       return row.org == null || row.org === "" ? "" : String(row.org);
     case "country":
       return row.country == null || row.country === "" ? "" : String(row.country);
@@ -202,15 +225,17 @@ export function buildGraph(data, options = {}) {
     }
   }
   // Kept keys get a number per column (1, 2, ...); 0 is the column's "other".
+  // The server's folded rows (FOLDED) always go to "other"; the keys they stand for count.
+  const foldedAway = foldedCounts(data);
   const keptOf = [];
   const keyAt = [];
   const hiddenCount = [];
   COLUMNS.forEach((c, i) => {
     const limit = limitFor(options.topN, c);
     let order = [];
-    for (let x = 0; x < names[i].length; x += 1) if (seen[i][x]) order.push(x);
-    const present = order.length;
-    if (order.length > limit) {
+    for (let x = 0; x < names[i].length; x += 1) if (seen[i][x] && names[i][x] !== FOLDED) order.push(x);
+    const present = order.length + foldedAway[c];
+    if (present > limit) {
       order.sort((a, b) => sums[i][b] - sums[i][a] || (names[i][a] < names[i][b] ? -1 : names[i][a] > names[i][b] ? 1 : 0));
       order = order.slice(0, limit - 1);
     }
@@ -327,9 +352,9 @@ export function buildGraph(data, options = {}) {
   COLUMNS.forEach((c, i) => {
     let count = 0;
     names[i].forEach((k, x) => {
-      if (seen[i][x] && k !== "" && k !== HIDDEN) count += 1;
+      if (seen[i][x] && k !== "" && k !== HIDDEN && k !== FOLDED) count += 1;
     });
-    distinct[c] = count;
+    distinct[c] = count + foldedAway[c];
   });
   return {
     metric,

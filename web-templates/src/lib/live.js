@@ -43,6 +43,10 @@ export function startLive({
   // A group view's window: the stream pushes its `paths` snapshots (see above).
   push = null,
   pushWaitMs = 3000,
+  // Push mode: more of the stream's query, e.g. `() => "fold=bytes&device=10.0.0.3"`: the rows
+  // folded to what the view draws (hundreds of rows, not tens of thousands; docs/API.md). A
+  // change (`refresh()`) opens a new stream.
+  pushParams = null,
   // Push mode: called with each row as it arrives (snapshot or delta), so a view reads a row
   // once, in the small task that brought it, not all of them again at every render.
   prepare = null,
@@ -60,6 +64,7 @@ export function startLive({
   // when the last snapshot came.
   let you = null;
   let pushedWindow = null;
+  let pushedFold = null;
   let lastPush = 0;
   let pushTimer = null;
 
@@ -192,7 +197,7 @@ export function startLive({
       rows.set(r.key, r);
       if (prepare) prepare(r);
     }
-    view = { ...view, seq: d.seq, generated: d.generated, truncated: d.truncated, devices: d.devices || view.devices };
+    view = { ...view, seq: d.seq, generated: d.generated, truncated: d.truncated, devices: d.devices || view.devices, others: d.others || view.others, paths_total: d.paths_total ?? view.paths_total };
     pushed();
   }
 
@@ -208,9 +213,10 @@ export function startLive({
     if (typeof EventSource === "undefined" || stopped) return;
     if (push) {
       pushedWindow = push();
+      pushedFold = pushParams ? pushParams() : "";
       lastPush = 0;
       view = null;
-      source = new EventSource(`${EVENTS_URL}?paths=${encodeURIComponent(pushedWindow)}`);
+      source = new EventSource(`${EVENTS_URL}?paths=${encodeURIComponent(pushedWindow)}${pushedFold ? `&${pushedFold}` : ""}`);
       source.addEventListener("hello", (e) => {
         try {
           you = JSON.parse(e.data).you;
@@ -288,7 +294,7 @@ export function startLive({
     if (!document.hidden && !(push && streamOk)) schedule(0);
   });
 
-  // Push mode, the window changed: a stream for the new window.
+  // Push mode, the window (or `pushParams`) changed: a stream for the new window.
   function reopen() {
     if (source) source.close();
     source = null;
@@ -303,7 +309,7 @@ export function startLive({
 
   return {
     refresh: () => {
-      if (push && source && push() !== pushedWindow) reopen();
+      if (push && source && (push() !== pushedWindow || (pushParams ? pushParams() : "") !== pushedFold)) reopen();
       else if (!(push && streamOk)) schedule(0);
     },
     pause: () => {
