@@ -379,15 +379,24 @@ function render(data, { animate = true, keepOrder = true } = {}) {
   // Links grow with the square of the nodes per column: a big class at the full top N is
   // hundreds of links redrawn on every update, too many for a phone (and to read). Fewer
   // nodes per column then, to fit the budget; the smaller N is kept for the next updates
-  // (which look alike) until the graph is well within it again.
+  // (which look alike), and grows back two at a time while the graph is well within the
+  // budget (two more nodes per column from under half the budget stay under it). Going
+  // straight back to the full N made every other update build the graph twice.
   const budget = d.narrow ? LINK_BUDGET.narrow : LINK_BUDGET.wide;
-  let n = Math.min(topN(d), state.topNCap);
+  const full = topN(d);
+  let n = Math.min(full, state.topNCap);
   let graph = build(n);
   if (graph.links.length > budget && n > 6) {
-    n = Math.max(6, Math.floor(n * Math.sqrt(budget / graph.links.length)));
-    graph = build(n);
+    // Links do not grow exactly with the square: a second try may still be over, and the
+    // N found here serves the next updates, so it is found now (at most three builds).
+    while (graph.links.length > budget && n > 6 && builds < 3) {
+      n = Math.max(6, Math.floor(n * Math.sqrt(budget / graph.links.length)));
+      graph = build(n);
+    }
+    state.topNCap = n;
+  } else if (graph.links.length < budget / 2) {
+    state.topNCap = n + 2 >= full ? Infinity : n + 2;
   }
-  state.topNCap = graph.links.length > budget / 2 ? n : Infinity;
   state.graph = graph;
   const t1 = performance.now();
   // The words above the chart first: they may move it down a line, which the next render's
