@@ -148,12 +148,7 @@ impl StatusWords {
 
     /// In the language of `tr`.
     pub fn say(&self, tr: Tr) -> String {
-        tr.ta(
-            &format!("status-{}", self.id),
-            self.args
-                .iter()
-                .map(|(k, v)| (*k, fluent_bundle::FluentValue::from(v.as_str()))),
-        )
+        tr.said(&format!("status-{}", self.id), &self.args)
     }
 
     /// In English (the log, the API's `warnings`, the problems file).

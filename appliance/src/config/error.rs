@@ -53,12 +53,7 @@ pub struct Words {
 impl Words {
     /// The message in the language of `tr`.
     pub fn say(&self, tr: crate::i18n::Tr) -> String {
-        tr.ta(
-            self.id,
-            self.args
-                .iter()
-                .map(|(k, v)| (*k, fluent_bundle::FluentValue::from(v.as_str()))),
-        )
+        tr.said(self.id, self.args.iter().map(|(k, v)| (k, v)))
     }
 }
 

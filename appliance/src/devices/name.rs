@@ -48,12 +48,7 @@ impl DeviceName {
             DeviceName::Given(n) => n.clone(),
             DeviceName::Pseudonym(p) => p.say(tr),
             _ => match self.words() {
-                Some(w) => tr.ta(
-                    w.id,
-                    w.args
-                        .iter()
-                        .map(|(k, v)| (*k, fluent_bundle::FluentValue::from(v.as_str()))),
-                ),
+                Some(w) => tr.said(w.id, &w.args),
                 None => String::new(),
             },
         }

@@ -173,6 +173,21 @@ impl Tr {
         format(self.cat(), id, Some(&a))
     }
 
+    /// The message `id` with string arguments (names, numbers as digits, other programs'
+    /// words): what the stored message ids with their arguments (status warnings, alerts,
+    /// complaints, config reasons, device names) are said with.
+    pub fn said<'a, K: AsRef<str> + 'a, V: AsRef<str> + 'a>(
+        &self,
+        id: &str,
+        args: impl IntoIterator<Item = (&'a K, &'a V)>,
+    ) -> String {
+        self.ta(
+            id,
+            args.into_iter()
+                .map(|(k, v)| (k.as_ref(), FluentValue::from(v.as_ref()))),
+        )
+    }
+
     /// A whole number with the language's grouping ("12,345", "12.345", "12 345").
     pub fn num(&self, n: u64) -> String {
         group(n, &self.cat().group)

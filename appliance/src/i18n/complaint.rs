@@ -5,8 +5,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use fluent_bundle::FluentValue;
-
 use super::{Lang, Tr};
 
 /// The message `complaint-<id>` of `pages.ftl` with its arguments (each a string: values as
@@ -30,12 +28,7 @@ impl Complaint {
 
     /// In the language of `tr`.
     pub fn say(&self, tr: Tr) -> String {
-        tr.ta(
-            &format!("complaint-{}", self.id),
-            self.args
-                .iter()
-                .map(|(k, v)| (*k, FluentValue::from(v.as_str()))),
-        )
+        tr.said(&format!("complaint-{}", self.id), &self.args)
     }
 }
 

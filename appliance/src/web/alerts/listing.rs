@@ -34,12 +34,7 @@ pub fn count_words(tr: Tr, n: u64) -> String {
 /// ([`crate::model::AlertWords`]), else the alert's English message.
 pub fn message(a: &Alert, tr: Tr) -> String {
     match &a.words {
-        Some(w) => tr.ta(
-            &format!("alert-msg-{}", w.id),
-            w.args
-                .iter()
-                .map(|(k, v)| (k.as_str(), fluent_bundle::FluentValue::from(v.as_str()))),
-        ),
+        Some(w) => tr.said(&format!("alert-msg-{}", w.id), &w.args),
         None => a.message.clone(),
     }
 }
