@@ -5,7 +5,11 @@
 //! without `fold`, as before the server folded the views' rows), whose `paths` / `paths_delta`
 //! events are all they read. Run by `bench/classroom.sh` (as root: the lab). Folded, a probe's
 //! website (one small connection) is in the view by name only while the view has at most 40
-//! websites: later probes count as missed.
+//! websites; after that a viewer has it when the view's `paths_total` (its rows before
+//! folding, in every `paths` and `paths_delta` event) counts it: the class's own paths are
+//! counted once after the warm-up (`base`), and probe k (the k-th new path since) is there
+//! when `paths_total` > base + k. The class browses only its usual sites, so no other path
+//! is new; a path leaving the window would only make a probe look later, never earlier.
 //!
 //! Phases of `SECONDS` each: no viewer; the viewers; and (`LEGACY=1`, the default) the same
 //! viewers speaking the protocol before issue 16 (the plain event stream, re-reading
@@ -78,14 +82,35 @@ struct Probes {
     made: Mutex<HashMap<usize, Instant>>,
     /// (viewer, probe) → first seen.
     seen: Mutex<HashMap<(usize, usize), Instant>>,
+    /// Folded streams: the view's paths before the first probe (see the module's doc).
+    base: Option<usize>,
+}
+
+/// The `"paths_total"` of a folded `paths` / `paths_delta` event or `/api/v1/paths` body.
+fn paths_total(text: &str) -> Option<usize> {
+    const TAG: &str = "\"paths_total\":";
+    let at = text.find(TAG)? + TAG.len();
+    let digits: String = text[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
 }
 
 impl Probes {
-    /// Note the probes `text` names (`"domain":"probe<k>.test"`), seen by `viewer` now.
+    /// Note the probes `text` names (`"domain":"probe<k>.test"`) or counts (its
+    /// `paths_total` past `base`), seen by `viewer` now.
     fn note(&self, viewer: usize, text: &str) {
         const TAG: &str = "\"domain\":\"probe";
         let now = Instant::now();
+        // The same order as `delays`: made, then seen.
+        let made = self.made.lock().expect("lock");
         let mut seen = self.seen.lock().expect("lock");
+        if let (Some(base), Some(total)) = (self.base, paths_total(text)) {
+            for k in made.keys().filter(|k| base + **k < total) {
+                seen.entry((viewer, *k)).or_insert(now);
+            }
+        }
         for (at, _) in text.match_indices(TAG) {
             let digits: String = text[at + TAG.len()..]
                 .chars()
@@ -303,13 +328,27 @@ fn main() -> anyhow::Result<()> {
         }
         // Warm up: every device's sites in the window.
         std::thread::sleep(Duration::from_secs(15));
+        // Folded (and not private: a private feed counts one device's paths), the class's
+        // paths before the first probe.
+        let base = if env("FOLD", 1) == 1 && !privacy {
+            get(&lab, 0, "/api/v1/paths?window=300&fold=bytes").and_then(|b| paths_total(&b))
+        } else {
+            None
+        };
+        println!(
+            "paths in the view before the first probe: {base:?} (the class's usual sites: {})",
+            devices * SITES_PER_DEVICE
+        );
         let plan: Vec<(&'static str, usize)> = if legacy {
             vec![("none", 0), ("live views", viewers), ("legacy", viewers)]
         } else {
             vec![("none", 0), ("live views", viewers)]
         };
         for (name, v) in plan {
-            let probes = Probes::default();
+            let probes = Probes {
+                base,
+                ..Probes::default()
+            };
             let bytes = AtomicU64::new(0);
             let stop = AtomicBool::new(false);
             std::thread::scope(|inner| {
