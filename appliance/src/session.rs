@@ -239,15 +239,10 @@ pub(crate) struct StartedSession {
     pub kept: bool,
 }
 
-/// A session name as given (trimmed), checked; `None`/empty: a name from the date and time.
+/// A session name as given (trimmed), checked; `None`/empty: no name (stored empty, so
+/// each page says "Session of <date>" in its reader's language).
 fn session_name(name: Option<&str>) -> Result<String, SessionError> {
     let name = name.map(str::trim).unwrap_or("");
-    if name.is_empty() {
-        return Ok(format!(
-            "Session of {}",
-            chrono::Utc::now().format("%Y-%m-%d %H:%M UTC")
-        ));
-    }
     if name.chars().count() > MAX_SESSION_NAME {
         return Err(SessionError::BadRequest(crate::i18n::Complaint::new(
             "session-name-long",
@@ -507,13 +502,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn session_names_are_checked_or_made_from_the_time() {
-        assert!(session_name(None)
-            .unwrap_or_default()
-            .starts_with("Session of "));
-        assert!(session_name(Some("  "))
-            .unwrap_or_default()
-            .starts_with("Session of "));
+    fn session_names_are_checked_or_left_empty() {
+        assert_eq!(session_name(None).ok().as_deref(), Some(""));
+        assert_eq!(session_name(Some("  ")).ok().as_deref(), Some(""));
         assert_eq!(
             session_name(Some(" Monday class ")).unwrap_or_default(),
             "Monday class"

@@ -128,3 +128,102 @@ fn site_language_sets_the_presenter_and_the_fallback() {
     let presenter = d.get("/presenter", &[]).text();
     assert!(presenter.contains("Tracker pro Gerät"), "{presenter}");
 }
+
+/// A refusal a page shows is said in the reader's language: a mark set after the teacher's
+/// login ended (the presenter's script shows `error_said`), a form posted without a login
+/// (a page), a script without the form's token; a session started without a name is listed
+/// as "Session of <date>" in the reader's language, and stored without an English name.
+#[test]
+fn refusals_and_unnamed_sessions_are_said_in_the_readers_language() {
+    const PASSWORD: &str = "correct horse battery";
+    let d = Daemon::start(
+        Daemon::dir("refusals-lang"),
+        &format!("[admin]\npassword = \"{PASSWORD}\"\n"),
+        false,
+    );
+    let de = ("Accept-Language", "de-DE,de;q=0.9");
+    let json = ("Content-Type", "application/json");
+
+    // No login: JSON with the English `error` kept for scripts, and `error_said` in German.
+    let r = d.req(
+        "POST",
+        "/api/v1/marks",
+        &[de, json],
+        r#"{"label":"Jetzt TikTok"}"#,
+    );
+    assert_eq!(r.status, 401, "{r:?}");
+    let body = r.json();
+    assert_eq!(
+        body["error"], "admin login required: log in at /admin",
+        "{body}"
+    );
+    assert_eq!(
+        body["error_said"], "Dafür musst du als Admin angemeldet sein: Melde dich unter /admin an",
+        "{body}"
+    );
+    // A form posted after the login ended: a page in the reader's language, escaped.
+    let r = d.req(
+        "POST",
+        "/admin/sessions",
+        &[
+            ("Accept-Language", "fr"),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ],
+        "name=x",
+    );
+    assert_eq!(r.status, 401, "{r:?}");
+    let page = r.text();
+    assert!(page.contains("<html lang=\"fr\">"), "{page}");
+    assert!(page.contains("Connexion administrateur requise"), "{page}");
+    assert!(!page.contains("login required"), "{page}");
+
+    // Logged in, but a script without the token: 403, said in Spanish.
+    let (cookie, csrf) = d.login(None, PASSWORD).expect("login");
+    let r = d.req(
+        "POST",
+        "/api/v1/marks",
+        &[("Accept-Language", "es"), json, ("Cookie", &cookie)],
+        r#"{"label":"Ahora"}"#,
+    );
+    assert_eq!(r.status, 403, "{r:?}");
+    let said = r.json()["error_said"].as_str().unwrap_or("").to_owned();
+    assert!(said.starts_with("falta el código de seguridad"), "{said}");
+    // A body that is not a mark: 400, in German, with the parser's own words after it.
+    let r = d.req(
+        "POST",
+        "/api/v1/marks",
+        &[de, json, ("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+        r#"{"text":"Jetzt"}"#,
+    );
+    assert_eq!(r.status, 400, "{r:?}");
+    let said = r.json()["error_said"].as_str().unwrap_or("").to_owned();
+    assert!(
+        said.starts_with("Die Anfrage muss JSON mit einem „label“"),
+        "{said}"
+    );
+
+    // A session started without a name: stored empty (the API says so), listed in German.
+    let r = d.req(
+        "POST",
+        "/api/v1/sessions",
+        &[json, ("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+        "{}",
+    );
+    assert_eq!(r.status, 201, "{r:?}");
+    assert_eq!(r.json()["session"]["name"], "", "{r:?}");
+    let list = d.get("/api/v1/sessions", &[]).json();
+    let names: Vec<&str> = list["sessions"]
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .map(|s| s["name"].as_str().unwrap_or("?"))
+        .collect();
+    assert_eq!(
+        names,
+        ["", ""],
+        "the first session is not named either: {list}"
+    );
+    let admin = d.get("/admin", &[de, ("Cookie", &cookie)]).text();
+    assert_eq!(admin.matches("Sitzung vom ").count(), 2, "{admin}");
+    assert!(!admin.contains("Session of"), "{admin}");
+}

@@ -10,7 +10,8 @@
 // once from another device (beyond web.max_event_clients they are refused with a reason) and
 // sets a second mark, which must still reach both pages; replays the session on the sankey (a flow only after its
 // start, play moves through time frame by frame) and the map; deletes the session and opens
-// its replay (a clear "not stored any more" message). Prints one JSON object; assertions are
+// its replay (a clear "not stored any more" message); a German presenter whose login ended
+// tries a mark (the form says why in German). Prints one JSON object; assertions are
 // in the Rust test; this script fails only when the browser cannot be driven.
 //
 // Usage: node marks.mjs --base http://192.0.2.1:8080 --dns 192.0.2.1 --out DIR
@@ -31,7 +32,7 @@ const port = Number(args.port || 443);
 
 const browser = await launchChromium(base);
 
-const report = { pages: [], marks: {}, bad_label: {}, streams: {}, replay: {}, deleted: {} };
+const report = { pages: [], marks: {}, bad_label: {}, streams: {}, replay: {}, deleted: {}, german: {} };
 const wide = { width: 1600, height: 1000 };
 
 async function openPage(route, { password = null, viewport = wide } = {}) {
@@ -234,6 +235,17 @@ try {
   report.deleted.error_visible = await gone.page.locator('#replay-error').isVisible();
   await shot(gone.page, 'replay-deleted');
   await gone.context.close();
+
+  // A German presenter whose login ended during the lesson: the form says why in German
+  // (the server's reason, `error_said`, in the language the page asked for).
+  const dePresenter = await openPage('/lang/de?back=%2Fpresenter', { password: args['admin-password'] });
+  report.german.form_shown = (await dePresenter.page.locator('#mark-form').count()) === 1;
+  await dePresenter.context.clearCookies({ name: 'whereflow_admin' });
+  await dePresenter.page.fill('#mark-label', 'Jetzt TikTok öffnen');
+  await dePresenter.page.click('#mark-form button[type="submit"]');
+  await until(async () => ((await textOf(dePresenter.page, '.mark-error')) || '') !== '', 5000, 50);
+  report.german.form_error = await textOf(dePresenter.page, '.mark-error');
+  await dePresenter.context.close();
   await presenter.context.close();
 } finally {
   await browser.close();

@@ -77,6 +77,13 @@ mod tests {
             c("mark-empty", &[]),
             c("mark-long", &[("max", "80"), ("count", "10240")]),
             c("mark-control", &[]),
+            c(
+                "mark-body",
+                &[("max", "80"), ("error", "missing field `label`")],
+            ),
+            c("query", &[("error", "invalid digit found in string")]),
+            c("replay-window", &[("max", "3600"), ("value", "0")]),
+            c("replay-at", &[]),
             c("session-name-long", &[("max", "100")]),
             c("session-name-control", &[]),
         ]

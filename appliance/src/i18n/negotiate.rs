@@ -12,9 +12,10 @@ use unic_langid::LanguageIdentifier;
 pub const COOKIE: &str = "wf_lang";
 
 /// A language the appliance speaks (every catalogue is complete: a unit test checks).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Lang {
     /// English, the language of last resort.
+    #[default]
     En,
     /// German.
     De,

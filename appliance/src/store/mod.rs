@@ -128,7 +128,8 @@ pub enum StoreError {
 pub struct Session {
     /// Database id (used in `/api/v1/sessions/{id}`).
     pub id: i64,
-    /// What the admin called it ("Session 1" for the first, automatic one).
+    /// What the admin called it; empty when they gave no name (the pages then say "Session
+    /// of <date>" in the reader's language).
     pub name: String,
     /// When it started.
     pub started_at: DateTime<Utc>,
@@ -217,7 +218,7 @@ const SESSION_COLUMNS: &str = "id, name, started_at, ended_at";
 
 impl Store {
     /// Open `dir/whereflow.db`, creating the directory and the database if needed, apply
-    /// migrations, and make sure a session is open (the first start creates "Session 1").
+    /// migrations, and make sure a session is open (the first start creates one with no name).
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
         crate::sys::fs::create_private_dir(dir).map_err(|source| StoreError::CreateDir {
             path: dir.to_owned(),
@@ -267,17 +268,14 @@ impl Store {
             .optional()?;
         let session = match open {
             Some(s) => s,
-            None => {
-                let n: i64 = tx.query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))?;
-                insert_session(&tx, &format!("Session {}", n + 1), Utc::now())?
-            }
+            None => insert_session(&tx, "", Utc::now())?,
         };
         tx.commit()?;
         self.set_current(session.id);
         Ok(session)
     }
 
-    /// End the current session and start a new one called `name`. Ops queued from now on
+    /// End the current session and start a new one called `name` (empty: no name). Ops queued from now on
     /// are filed under the new session.
     pub fn start_session(&self, name: &str) -> Result<Session, StoreError> {
         let mut conn = self.conn.lock();

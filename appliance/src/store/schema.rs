@@ -192,8 +192,18 @@ const V9: &str = "
 ALTER TABLE alerts ADD COLUMN words TEXT;
 ";
 
+/// Schema version 10 (session names in the reader's language): a session the admin did not
+/// name is stored with an empty name, and the pages say "Session of <date>" in each reader's
+/// language. Names that earlier versions made up in English ("Session 3", "Session of
+/// 2026-12-07 09:15 UTC") become empty too.
+const V10: &str = "
+UPDATE sessions SET name = ''
+ WHERE (name GLOB 'Session [1-9]*' AND substr(name, 9) NOT GLOB '*[^0-9]*')
+    OR name GLOB 'Session of [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9] UTC';
+";
+
 /// The migration steps, in order; the schema version is the number of steps applied.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10];
 
 /// The schema version this build writes.
 #[cfg(test)]
@@ -298,6 +308,50 @@ mod tests {
         assert!(matches!(err, StoreError::Migration { to: 1, .. }), "{err}");
         assert_eq!(version(&conn).unwrap(), 0);
         assert!(tables(&conn).is_empty(), "half a step was left behind");
+    }
+
+    #[test]
+    fn made_up_english_session_names_become_empty() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        apply(&mut conn, &MIGRATIONS[..9]).unwrap();
+        for name in [
+            "Session 1",
+            "Session 12",
+            "Session of 2026-12-07 09:15 UTC",
+            "Session 1b",
+            "Session 0",
+            "Session of Monday",
+            "Class 7B",
+            "Sitzung 1",
+        ] {
+            conn.execute(
+                "INSERT INTO sessions (name, started_at) VALUES (?1, 1)",
+                [name],
+            )
+            .unwrap();
+        }
+        migrate(&mut conn).unwrap();
+        let mut st = conn
+            .prepare("SELECT name FROM sessions ORDER BY id")
+            .unwrap();
+        let names: Vec<String> = st
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "",
+                "",
+                "",
+                "Session 1b",
+                "Session 0",
+                "Session of Monday",
+                "Class 7B",
+                "Sitzung 1"
+            ]
+        );
     }
 
     #[test]

@@ -104,7 +104,7 @@ fn open_creates_database_and_first_session_once() {
     let store = Store::open(&dir.0.join("nested")).unwrap();
     assert!(store.path().ends_with("nested/whereflow.db"));
     let s1 = store.current_session().unwrap();
-    assert_eq!((s1.name.as_str(), s1.ended_at), ("Session 1", None));
+    assert_eq!((s1.name.as_str(), s1.ended_at), ("", None));
     let mode: String = store
         .conn
         .lock()

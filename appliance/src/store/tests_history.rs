@@ -404,7 +404,7 @@ fn export_reads_devices_flows_answers_and_hosts_of_one_session() {
     write_all(&store, [f(9, "10.0.0.9", "203.0.113.5", None, 5, 5)]);
 
     let r = store.session_reader().unwrap();
-    assert_eq!(r.session(s1).unwrap().unwrap().name, "Session 1");
+    assert_eq!(r.session(s1).unwrap().unwrap().name, "");
     let mut devices = vec![];
     r.devices(s1, |d| {
         devices.push(d);

@@ -9,7 +9,7 @@
 //! translator from there ([`current`]), so handlers need no extra argument. Works without
 //! script: the switcher is a list of plain links.
 
-use axum::extract::{Path, Query, Request};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -34,9 +34,18 @@ pub struct Locale {
     pub accept: Option<Lang>,
     /// The request's path and query (where the switcher comes back to).
     pub path: String,
+    /// `site.language`: the pages' language when neither the cookie nor the browser names
+    /// one this appliance speaks.
+    pub site: Lang,
 }
 
 impl Locale {
+    /// The reader's translator ([`Locale::tr`] with `site.language`): for refusals said
+    /// where the handler has no settings at hand (a JSON error's `error_said`).
+    pub fn reader(&self) -> Tr {
+        self.tr(self.site)
+    }
+
     /// The translator of a page: the cookie, else the browser, else `site` (`site.language`).
     pub fn tr(&self, site: Lang) -> Tr {
         Tr::new(self.cookie.or(self.accept).unwrap_or(site))
@@ -62,9 +71,10 @@ pub fn current() -> Locale {
 }
 
 /// Middleware: reads the request's language once and runs the rest of it in that scope.
-pub async fn scope(req: Request, next: Next) -> Response {
+pub async fn scope(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let headers = req.headers();
     let locale = Locale {
+        site: app.site.lang(),
         cookie: i18n::negotiate::from_cookie(headers),
         accept: i18n::negotiate::from_accept(headers),
         path: req

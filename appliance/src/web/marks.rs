@@ -20,6 +20,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::correlate::PathDevice;
+use crate::i18n::Complaint;
 use crate::model::{Domain, MAX_MARK_LABEL};
 use crate::session::{self, SessionError};
 use crate::store::{ReplayFrame, Session, Store, StoreError, Timeline};
@@ -57,8 +58,10 @@ struct CachedTimeline {
 /// Longest replay window in seconds (the views' longest window but "session").
 const MAX_REPLAY_WINDOW_SECS: i64 = 3_600;
 
-fn error(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Json(json!({ "error": message.into() }))).into_response()
+/// A request the handler cannot take: `400` with the complaint in English and in the
+/// reader's language.
+fn bad(id: &'static str, args: impl IntoIterator<Item = (&'static str, String)>) -> Response {
+    SessionError::BadRequest(Complaint::new(id, args)).into_response()
 }
 
 async fn list(State(app): State<AppState>) -> Response {
@@ -77,12 +80,12 @@ async fn create(State(app): State<AppState>, _admin: AdminWrite, body: Bytes) ->
     let req: NewMark = match serde_json::from_slice(&body) {
         Ok(r) => r,
         Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                format!(
-                    "the body must be JSON like {{\"label\": \"Now open TikTok\"}} \
-                     (at most {MAX_MARK_LABEL} characters): {e}"
-                ),
+            return bad(
+                "mark-body",
+                [
+                    ("max", MAX_MARK_LABEL.to_string()),
+                    ("error", e.to_string()),
+                ],
             )
         }
     };
@@ -195,24 +198,22 @@ async fn replay(
 ) -> Response {
     let Query(p) = match params {
         Ok(p) => p,
-        Err(e) => return error(StatusCode::BAD_REQUEST, e.body_text()),
+        Err(e) => return bad("query", [("error", e.body_text())]),
     };
     let window = p.window.unwrap_or(60);
     if !(1..=MAX_REPLAY_WINDOW_SECS).contains(&window) {
-        return error(
-            StatusCode::BAD_REQUEST,
-            format!("window must be 1 to {MAX_REPLAY_WINDOW_SECS} seconds; got {window}"),
+        return bad(
+            "replay-window",
+            [
+                ("max", MAX_REPLAY_WINDOW_SECS.to_string()),
+                ("value", window.to_string()),
+            ],
         );
     }
     let at = match p.at.map(DateTime::from_timestamp_millis) {
         None => None,
         Some(Some(t)) => Some(t),
-        Some(None) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "at must be a time in milliseconds since 1970",
-            )
-        }
+        Some(None) => return bad("replay-at", []),
     };
     let Some(store) = app.admin.store().cloned() else {
         return SessionError::NoHistory.into_response();
@@ -229,10 +230,6 @@ async fn replay(
     })
     .await;
     match result {
-        Err(SessionError::Store(StoreError::NoSuchSession(_))) => error(
-            StatusCode::NOT_FOUND,
-            format!("there is no session {id}: it was deleted, or never existed"),
-        ),
         Err(e) => e.into_response(),
         Ok(Err((session, marks))) => Json(json!({
             "session": session,

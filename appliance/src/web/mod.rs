@@ -249,7 +249,10 @@ pub fn router(state: AppState) -> Router {
         .merge(group_view::routes())
         .merge(metrics::routes())
         .merge(language::routes())
-        .layer(axum::middleware::from_fn(language::scope))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            language::scope,
+        ))
         .layer(hosts)
         .with_state(state)
         // Pages and JSON gzipped for clients that accept it (a phone on a busy WiFi). The event

@@ -3,11 +3,30 @@
 //! pages. A reason without a message of its own (a store error's text) stays English.
 //! A form's complaint about a value is a [`crate::i18n::Complaint`].
 
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
 use crate::devices::nickname::MAX_NICKNAME_CHARS;
 use crate::devices::registry::NicknameError;
 use crate::i18n::Tr;
 use crate::session::SessionError;
 use crate::web::auth::csrf::{self, CsrfRejection};
+
+/// A JSON refusal: `{"error": English (what scripts match on), "error_said": the same in the
+/// reader's language (what a page shows)}`.
+pub(crate) fn json_refusal(
+    status: StatusCode,
+    english: impl Into<String>,
+    said: impl Into<String>,
+) -> Response {
+    (
+        status,
+        Json(json!({ "error": english.into(), "error_said": said.into() })),
+    )
+        .into_response()
+}
 
 /// Why a form's token was refused.
 pub(crate) fn csrf(tr: Tr, e: &CsrfRejection) -> String {
@@ -15,6 +34,7 @@ pub(crate) fn csrf(tr: Tr, e: &CsrfRejection) -> String {
         csrf::CROSS_SITE => tr.t("reason-cross-site"),
         csrf::NO_FORM_COOKIE => tr.t("reason-form-cookie-missing"),
         csrf::TOKEN_MISMATCH => tr.t("reason-form-token-mismatch"),
+        csrf::ADMIN_TOKEN => tr.t("reason-admin-token"),
         other => other.to_owned(),
     }
 }
@@ -67,7 +87,7 @@ mod tests {
             session(en, &SessionError::NicknameLocked),
             SessionError::NicknameLocked.to_string()
         );
-        for reason in [CROSS, COOKIE, MISMATCH] {
+        for reason in [CROSS, COOKIE, MISMATCH, csrf::ADMIN_TOKEN] {
             let (said, de) = (
                 csrf(en, &CsrfRejection(reason)),
                 csrf(de, &CsrfRejection(reason)),

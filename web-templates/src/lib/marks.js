@@ -73,7 +73,7 @@ export function startMarks({ sinceOn = () => false, onNewMark = () => {} } = {})
       try {
         const res = await fetch("/api/v1/marks", {
           method: "POST",
-          headers: { "content-type": "application/json", "x-csrf-token": form.dataset.csrf || "" },
+          headers: { "content-type": "application/json", "x-csrf-token": form.dataset.csrf || "", "accept-language": language() },
           body: JSON.stringify({ label }),
         });
         const body = await res.json().catch(() => ({}));
@@ -82,7 +82,8 @@ export function startMarks({ sinceOn = () => false, onNewMark = () => {} } = {})
           if (error) error.textContent = t("marks-bad-label", { max: MAX_LABEL, n: label.length });
           return;
         }
-        if (!res.ok) throw new Error(body.error || `${res.status} ${res.statusText}`);
+        // error_said: the server's reason in this page's language (the request says which).
+        if (!res.ok) throw new Error(body.error_said || body.error || `${res.status} ${res.statusText}`);
         input.value = "";
         add(body.mark);
       } catch (err) {

@@ -37,10 +37,10 @@ class ReplayError extends Error {
 }
 
 async function read(u) {
-  const res = await fetch(u, { headers: { accept: "application/json" }, cache: "no-store" });
+  const res = await fetch(u, { headers: { accept: "application/json", "accept-language": language() }, cache: "no-store" });
   if (!res.ok) {
     const body = await res.json().catch(() => ({}));
-    throw new ReplayError(res.status, body.error || `${res.status} ${res.statusText}`);
+    throw new ReplayError(res.status, body.error_said || body.error || `${res.status} ${res.statusText}`);
   }
   return res.json();
 }

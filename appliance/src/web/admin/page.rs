@@ -265,7 +265,15 @@ async fn page_with(
                     .into_iter()
                     .map(|s| SessionRow {
                         id: s.session.id,
-                        name: s.session.name,
+                        name: if s.session.name.is_empty() {
+                            tr.t1(
+                                "adm-session-unnamed",
+                                "started",
+                                &when(s.session.started_at),
+                            )
+                        } else {
+                            s.session.name
+                        },
                         started: when(s.session.started_at),
                         ended: s.session.ended_at.map(when).unwrap_or_default(),
                         current: s.current,

@@ -8,10 +8,8 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use parking_lot::Mutex;
 use serde::Serialize;
-use serde_json::json;
 use tokio::sync::Semaphore;
 
 use crate::config::HistoryConfig;
@@ -138,6 +136,9 @@ impl SessionError {
                 tr.ta("fail-current-session", [id(*n)])
             }
             AdminError::Store(StoreError::Writer(e)) => tr.t1("fail-writer", "error", e),
+            AdminError::Store(StoreError::TooManyMarks(max)) => {
+                tr.t1("fail-too-many-marks", "max", &max.to_string())
+            }
             AdminError::GroupView(GroupViewError::Duplicate(n)) => {
                 tr.t1("fail-rule-duplicate", "id", &n.to_string())
             }
@@ -161,8 +162,11 @@ impl SessionError {
 }
 
 impl IntoResponse for SessionError {
+    /// `{"error": English, "error_said": the same in the reader's language}` (a page's
+    /// script shows `error_said`; scripts of others can keep matching `error`).
     fn into_response(self) -> Response {
-        (self.status(), Json(json!({ "error": self.to_string() }))).into_response()
+        let said = self.say(crate::web::language::current().reader());
+        crate::web::reasons::json_refusal(self.status(), self.to_string(), said)
     }
 }
 

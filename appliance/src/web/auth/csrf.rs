@@ -20,8 +20,6 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
-use axum::Json;
-use serde_json::json;
 use subtle::ConstantTimeEq;
 
 /// The header scripts send the admin token in.
@@ -84,11 +82,12 @@ pub struct CsrfRejection(pub &'static str);
 
 impl IntoResponse for CsrfRejection {
     fn into_response(self) -> Response {
-        (
+        let said = crate::web::reasons::csrf(crate::web::language::current().reader(), &self);
+        crate::web::reasons::json_refusal(
             StatusCode::FORBIDDEN,
-            Json(json!({ "error": format!("refused: {}", self.0) })),
+            format!("refused: {}", self.0),
+            said,
         )
-            .into_response()
     }
 }
 
@@ -195,6 +194,9 @@ pub(crate) const CROSS_SITE: &str = "the request came from another site";
 /// A device form came without its security cookie.
 pub(crate) const NO_FORM_COOKIE: &str =
     "the form's security cookie is missing: reload the page and try again";
+/// An admin form's or script's token is missing or not this login's.
+pub(crate) const ADMIN_TOKEN: &str =
+    "the security token is missing or wrong: reload the admin page and try again";
 /// A device form's token is not its cookie's.
 pub(crate) const TOKEN_MISMATCH: &str =
     "the form's security token does not match: reload the page and try again";

@@ -14,14 +14,13 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use askama::Template;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::Json;
 use chrono::{DateTime, Utc};
 use parking_lot::{Mutex, RwLock};
-use serde_json::json;
 use subtle::ConstantTimeEq;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
@@ -284,11 +283,24 @@ impl AdminSession {
         if csrf::tokens_equal(&self.csrf, submitted) {
             Ok(())
         } else {
-            Err(CsrfRejection(
-                "the security token is missing or wrong: reload the admin page and try again",
-            ))
+            Err(CsrfRejection(csrf::ADMIN_TOKEN))
         }
     }
+}
+
+/// The page a browser gets for an admin address without a login.
+#[derive(Template)]
+#[template(
+    source = "<!doctype html><html lang=\"{{ lang }}\"><meta charset=utf-8><meta name=viewport \
+              content=\"width=device-width\"><title>{{ title }}</title><p>{{ said }}. \
+              <a href=\"/admin\">{{ go }}</a>.</p></html>",
+    ext = "html"
+)]
+struct LoginRequired<'a> {
+    lang: &'a str,
+    title: String,
+    said: &'a str,
+    go: String,
 }
 
 /// Why a request was not let in as admin.
@@ -314,18 +326,26 @@ impl IntoResponse for AdminRejection {
                 } else {
                     "the admin pages are off: set admin.password in the config file and restart"
                 };
+                let tr = crate::web::language::current().reader();
+                let said = tr.t(if enabled {
+                    "reason-login-required"
+                } else {
+                    "reason-admin-off"
+                });
                 let mut res = if html {
+                    let page = LoginRequired {
+                        lang: tr.code(),
+                        title: tr.t("login-required-title"),
+                        said: &said,
+                        go: tr.t("login-go-admin"),
+                    };
                     (
                         StatusCode::UNAUTHORIZED,
-                        Html(format!(
-                            "<!doctype html><meta charset=utf-8><title>Admin login \
-                             required</title><p>{msg}. <a href=\"/admin\">Go to the admin \
-                             page</a>.</p>"
-                        )),
+                        Html(page.render().unwrap_or(said)),
                     )
                         .into_response()
                 } else {
-                    (StatusCode::UNAUTHORIZED, Json(json!({ "error": msg }))).into_response()
+                    crate::web::reasons::json_refusal(StatusCode::UNAUTHORIZED, msg, said)
                 };
                 res.headers_mut()
                     .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
