@@ -339,6 +339,32 @@ fn every_view_in_a_real_browser_with_real_traffic() {
     for f in ["pdf_A4_bytes", "pdf_Letter_bytes"] {
         assert!(t[f].as_u64().unwrap_or(0) > 1000, "{f}: {t}");
     }
+    // In Berlin (UTC+1 in winter, +2 in summer) the page's script set the clock's cookie and
+    // the server wrote the time in Berlin's; without a script, in UTC, marked.
+    let berlin_offset = t["berlin_cookie"]
+        .as_str()
+        .and_then(|c| c.parse::<i64>().ok())
+        .unwrap_or_else(|| panic!("no wf_tz cookie: {t}"));
+    assert!(matches!(berlin_offset, 60 | 120), "{t}");
+    let utc_now = t["berlin_utc_now"]
+        .as_str()
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .unwrap_or_else(|| panic!("{t}"));
+    let made = t["berlin_made"].as_str().unwrap_or("");
+    let berlin_now = utc_now + chrono::Duration::minutes(berlin_offset);
+    // The page was made up to a minute before the script read the clock.
+    let ok = (0..2).any(|back| {
+        let at = berlin_now - chrono::Duration::minutes(back);
+        made.contains(&at.format("%Y-%m-%d %H:%M").to_string())
+    });
+    assert!(
+        ok && !made.contains("UTC"),
+        "made {made:?}, Berlin now {berlin_now}: {t}"
+    );
+    assert!(
+        t["no_script_made"].as_str().unwrap_or("").ends_with(" UTC"),
+        "{t}"
+    );
 
     // Pseudonyms: "You are 🦦 Blue Otter" on the device's page; the sankey and the presenter
     // show every device by its emoji and pseudonym, never "Device .10" or an address.

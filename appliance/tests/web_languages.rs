@@ -226,4 +226,21 @@ fn refusals_and_unnamed_sessions_are_said_in_the_readers_language() {
     let admin = d.get("/admin", &[de, ("Cookie", &cookie)]).text();
     assert_eq!(admin.matches("Sitzung vom ").count(), 2, "{admin}");
     assert!(!admin.contains("Session of"), "{admin}");
+    // No clock from a script yet: the times are UTC, and say so. With the pages' clock
+    // cookie (Berlin, UTC+1) they are the reader's, unmarked.
+    let utc_now = chrono::Utc::now();
+    let said_utc = (0..2).any(|back| {
+        let at = utc_now - chrono::Duration::minutes(back);
+        admin.contains(&format!("Sitzung vom {} UTC<", at.format("%Y-%m-%d %H:%M")))
+    });
+    assert!(said_utc, "{admin}");
+    let berlin = d
+        .get("/admin", &[de, ("Cookie", &format!("{cookie}; wf_tz=60"))])
+        .text();
+    let local = utc_now + chrono::Duration::hours(1);
+    let ok = (0..2).any(|back| {
+        let at = local - chrono::Duration::minutes(back);
+        berlin.contains(&format!("Sitzung vom {}<", at.format("%Y-%m-%d %H:%M")))
+    });
+    assert!(ok && !berlin.contains(" UTC"), "{berlin}");
 }

@@ -28,10 +28,11 @@ const report = { pages: [], sankey: {}, map: {}, me: {}, takehome: {}, presenter
 // A fresh context per page and size: first loads, no cache from another page. `script: false`
 // loads it with JavaScript off; `password` logs in as admin first (the login's cookie is the
 // context's), as a script does or, with `login: 'form'`, with the admin page's form.
-async function newContext(viewport, { script = true, password = null, login = 'api', acceptLanguage = null, switchTo = null } = {}) {
+async function newContext(viewport, { script = true, password = null, login = 'api', acceptLanguage = null, switchTo = null, timezoneId = null } = {}) {
   const context = await browser.newContext({
     viewport,
     javaScriptEnabled: script,
+    ...(timezoneId ? { timezoneId } : {}),
     ...(acceptLanguage ? { locale: acceptLanguage.split(',')[0], extraHTTPHeaders: { 'Accept-Language': acceptLanguage } } : {}),
   });
   if (switchTo) {
@@ -428,6 +429,22 @@ try {
       t[`pdf_${format}_bytes`] = pdf.length;
     }
     await context.close();
+  }
+
+  // A student in Berlin: "My device" (its script tells the appliance the browser's clock),
+  // then the take-home page, written by the server: the time it was made is Berlin's, not
+  // UTC's. Without a script the server says UTC, marked.
+  {
+    const { page, context } = await openPage('/me', phone, { timezoneId: 'Europe/Berlin' });
+    const t = report.takehome;
+    t.berlin_cookie = (await context.cookies()).find((c) => c.name === 'wf_tz')?.value ?? null;
+    await page.goto(new URL('/me/takehome', base).href, { waitUntil: 'load', timeout: 15000 });
+    t.berlin_made = await textOf(page, '#takehome-made');
+    t.berlin_utc_now = new Date().toISOString();
+    await context.close();
+    const plain = await openPage('/me/takehome', phone, { script: false });
+    t.no_script_made = await textOf(plain.page, '#takehome-made');
+    await plain.context.close();
   }
 
   // Presenter

@@ -52,10 +52,13 @@ test("kinds read in words with a symbol, unknown ones too", () => {
   assert.equal(kindInfo(null, "scan").label, "Scan");
 });
 
-test("times as the server shows them (UTC), counts and the other side", () => {
-  assert.equal(alertTime("2026-11-21T10:02:03.120Z", NOW), "10:02:03");
-  assert.equal(alertTime("2026-11-20T23:59:10Z", NOW), "2026-11-20 23:59");
-  assert.equal(alertTime("not a time", NOW), "");
+test("times as the server shows them (the reader's clock), counts and the other side", () => {
+  assert.equal(alertTime("2026-11-21T10:02:03.120Z", NOW, 0), "10:02:03");
+  assert.equal(alertTime("2026-11-20T23:59:10Z", NOW, 0), "2026-11-20 23:59");
+  // Berlin (UTC+1): 23:59:10 UTC yesterday is 00:59:10 today there.
+  assert.equal(alertTime("2026-11-20T23:59:10Z", NOW, 60), "00:59:10");
+  assert.equal(alertTime("2026-11-21T10:02:03Z", NOW, -300), "05:02:03");
+  assert.equal(alertTime("not a time", NOW, 0), "");
   assert.equal(countWords(1), "once");
   assert.equal(countWords(3), "3 times");
   assert.equal(remoteWords({ domain: "a.test", remote_ip: "203.0.113.1" }), "a.test (203.0.113.1)");

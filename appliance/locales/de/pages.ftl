@@ -167,7 +167,7 @@ col-where = Wo
 col-sent = Gesendet
 col-received = Empfangen
 col-connections = Verbindungen
-col-minute-utc = Minute (UTC)
+col-minute = Minute
 col-new-connections = Neue Verbindungen
 col-lookups = Nachgeschlagene Namen
 
@@ -199,7 +199,7 @@ me-detectors-off = Die Detektoren sind auf dieser Box ausgeschaltet.
 me-orgs-title = Firmen, mit denen es sprach
 me-countries-title = Länder
 me-timeline-title = Was es nachgeschlagen hat, das Neueste zuerst
-me-timeline-note = Jeder Name, nach dem das Gerät dieses WLAN gefragt hat (Zeiten in UTC).
+me-timeline-note = Jeder Name, nach dem das Gerät dieses WLAN gefragt hat.
 me-forget-title = Dieses Gerät vergessen
 me-forget-confirm = Ja, die Verbindungen, Anfragen und den Spitznamen dieses Geräts von dieser Box löschen
 me-forget-button = Mein Gerät vergessen
@@ -232,7 +232,7 @@ th-minutes-title = Meine vollsten Minuten
 th-no-traffic = Von diesem Gerät wurde kein Datenverkehr gesehen.
 th-spread = Die Daten einer langen Verbindung sind gleichmäßig auf die Minuten verteilt, in denen sie offen war.
 th-marks-title = Die Markierungen der Stunde
-th-marks-note = Uhrzeiten in UTC wie bei den Minuten oben: was die Klasse da tun sollte.
+th-marks-note = Was die Klasse tun sollte, und wann.
 th-note = Diese Zusammenfassung hat die whereflow-Box im Raum erstellt, aus dem, was sie während der Sitzung von diesem Gerät gesehen hat; dafür wurde nichts irgendwohin gesendet.
 th-in-downloads = { $lookups ->
     [one] { $lookups } nachgeschlagener Name
@@ -249,7 +249,7 @@ th-bad-device-title = Keine Adresse
 th-bad-device = Der Wert device= ist keine Adresse.
 
 ## Alerts (/alerts)
-alerts-lede = Was die Detektoren dieser Box im Datenverkehr bemerkt haben: in DNS versteckte Daten, Scans, gefälschte Adressen, große Uploads, gelistete Ziele und verschlüsseltes DNS. Das Neueste zuerst; Zeiten in UTC.
+alerts-lede = Was die Detektoren dieser Box im Datenverkehr bemerkt haben: in DNS versteckte Daten, Scans, gefälschte Adressen, große Uploads, gelistete Ziele und verschlüsseltes DNS. Das Neueste zuerst.
 alerts-lede-privacy = Der Privatmodus ist an: Du siehst nur die Warnungen deines eigenen Geräts.
 alerts-kind = Art
 alerts-all-kinds = Alle Arten
@@ -426,8 +426,8 @@ adm-sessions = Sitzungen
 adm-no-history = Auf dieser Box wird kein Verlauf gespeichert, also gibt es keine Sitzungen zum Auflisten oder Exportieren (siehe die Warnungen auf <a href="/api/v1/status">der Statusseite</a>).
 adm-sessions-what = Eine Sitzung ist eine Unterrichtsstunde oder ein Workshop: alles, was zwischen ihrem Beginn und dem der nächsten aufgezeichnet wurde. Exporte sind Dateien für Tabellenprogramme (CSV, eine Tabelle pro Datei) oder JSON mit allem. Gerätelisten nennen Geräte nach Adresse, Hostname und Spitzname; MAC-Adressen stehen nie darin.
 adm-col-session = Sitzung
-adm-col-started = Begonnen (UTC)
-adm-col-ended = Beendet (UTC)
+adm-col-started = Begonnen
+adm-col-ended = Beendet
 adm-col-export = Export und Wiedergabe
 adm-current = aktuell
 adm-session-unnamed = Sitzung vom { $started }

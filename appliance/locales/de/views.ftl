@@ -173,7 +173,7 @@ alert-count = { $n ->
     [one] einmal
    *[other] { $n }-mal
 }
-alert-ignored-until = Ignoriert bis { $time } UTC
+alert-ignored-until = Ignoriert bis { $time }
 alert-ignore = 1 Stunde ignorieren
 alerts-none = Keine Warnungen
 alerts-newest = Die neuesten { $shown } von { $total } Warnungen

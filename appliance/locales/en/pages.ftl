@@ -168,7 +168,7 @@ col-where = Where
 col-sent = Sent
 col-received = Received
 col-connections = Connections
-col-minute-utc = Minute (UTC)
+col-minute = Minute
 col-new-connections = New connections
 col-lookups = Names looked up
 
@@ -200,7 +200,7 @@ me-detectors-off = The detectors are off on this appliance.
 me-orgs-title = Companies it talked to
 me-countries-title = Countries
 me-timeline-title = What it looked up, newest first
-me-timeline-note = Every name the device asked this WiFi for (times in UTC).
+me-timeline-note = Every name the device asked this WiFi for.
 me-forget-title = Forget this device
 me-forget-confirm = Yes, delete this device's connections, look-ups and nickname from this appliance
 me-forget-button = Forget my device
@@ -233,7 +233,7 @@ th-minutes-title = My busiest minutes
 th-no-traffic = No traffic was seen from this device.
 th-spread = A long connection's data is spread evenly over the minutes it was open.
 th-marks-title = The marks of the lesson
-th-marks-note = Times in UTC, as in the busiest minutes above: what the class was asked to do then.
+th-marks-note = What the class was asked to do, and when.
 th-note = This summary was made by the whereflow appliance in the room, from what it saw of this device during the session; nothing was sent anywhere to make it.
 th-in-downloads = { $lookups ->
     [one] { $lookups } name looked up
@@ -250,7 +250,7 @@ th-bad-device-title = Not an address
 th-bad-device = The device= value is not an address.
 
 ## Alerts (/alerts)
-alerts-lede = What this appliance's detectors noticed in the traffic: data hidden in DNS, scanning, address spoofing, large uploads, listed destinations and encrypted DNS. Newest first; times in UTC.
+alerts-lede = What this appliance's detectors noticed in the traffic: data hidden in DNS, scanning, address spoofing, large uploads, listed destinations and encrypted DNS. Newest first.
 alerts-lede-privacy = Privacy mode is on: you see your own device's alerts only.
 alerts-kind = Kind
 alerts-all-kinds = All kinds
@@ -426,8 +426,8 @@ adm-sessions = Sessions
 adm-no-history = History is not being saved on this appliance, so there are no sessions to list or export (see the warnings on <a href="/api/v1/status">the status page</a>).
 adm-sessions-what = A session is one class or workshop: everything recorded between its start and the next one's. Exports are files a spreadsheet opens (CSV, one table per file) or JSON with everything. Device lists name devices by address, host name and nickname; they never contain MAC addresses.
 adm-col-session = Session
-adm-col-started = Started (UTC)
-adm-col-ended = Ended (UTC)
+adm-col-started = Started
+adm-col-ended = Ended
 adm-col-export = Export and replay
 adm-current = current
 # A session the admin gave no name: $started is when it started.

@@ -175,7 +175,7 @@ alert-count = { $n ->
     [one] once
    *[other] { $n } times
 }
-alert-ignored-until = Ignored until { $time } UTC
+alert-ignored-until = Ignored until { $time }
 alert-ignore = Ignore for 1 hour
 alerts-none = No alerts
 alerts-newest = The newest { $shown } of { $total } alerts

@@ -167,7 +167,7 @@ col-where = Dónde
 col-sent = Enviado
 col-received = Recibido
 col-connections = Conexiones
-col-minute-utc = Minuto (UTC)
+col-minute = Minuto
 col-new-connections = Conexiones nuevas
 col-lookups = Nombres buscados
 
@@ -199,7 +199,7 @@ me-detectors-off = Los detectores están apagados en este aparato.
 me-orgs-title = Empresas con las que habló
 me-countries-title = Países
 me-timeline-title = Lo que buscó, lo más reciente primero
-me-timeline-note = Cada nombre que el dispositivo pidió a esta WiFi (horas en UTC).
+me-timeline-note = Cada nombre que el dispositivo pidió a esta WiFi.
 me-forget-title = Olvidar este dispositivo
 me-forget-confirm = Sí, borrar de este aparato las conexiones, búsquedas y el apodo de este dispositivo
 me-forget-button = Olvidar mi dispositivo
@@ -232,7 +232,7 @@ th-minutes-title = Mis minutos con más tráfico
 th-no-traffic = No se vio tráfico de este dispositivo.
 th-spread = Los datos de una conexión larga se reparten por igual entre los minutos en que estuvo abierta.
 th-marks-title = Las marcas de la clase
-th-marks-note = Horas en UTC, como en los minutos de arriba: lo que se pidió a la clase en ese momento.
+th-marks-note = Lo que se pidió a la clase, y cuándo.
 th-note = Este resumen lo hizo el aparato whereflow del aula, con lo que vio de este dispositivo durante la sesión; para hacerlo no se envió nada a ninguna parte.
 th-in-downloads = { $lookups ->
     [one] { $lookups } nombre buscado
@@ -249,7 +249,7 @@ th-bad-device-title = No es una dirección
 th-bad-device = El valor device= no es una dirección.
 
 ## Alerts (/alerts)
-alerts-lede = Lo que los detectores de este aparato notaron en el tráfico: datos ocultos en el DNS, escaneos, suplantación de direcciones, subidas grandes, destinos en lista y DNS cifrado. Lo más reciente primero; horas en UTC.
+alerts-lede = Lo que los detectores de este aparato notaron en el tráfico: datos ocultos en el DNS, escaneos, suplantación de direcciones, subidas grandes, destinos en lista y DNS cifrado. Lo más reciente primero.
 alerts-lede-privacy = El modo privado está activado: solo ves las alertas de tu propio dispositivo.
 alerts-kind = Tipo
 alerts-all-kinds = Todos los tipos
@@ -426,8 +426,8 @@ adm-sessions = Sesiones
 adm-no-history = Este equipo no guarda historial, así que no hay sesiones que listar ni exportar (mira los avisos en <a href="/api/v1/status">la página de estado</a>).
 adm-sessions-what = Una sesión es una clase o un taller: todo lo registrado entre su inicio y el de la siguiente. Las exportaciones son archivos para hojas de cálculo (CSV, una tabla por archivo) o JSON completo. Las listas de dispositivos los nombran por dirección, nombre de host y apodo; nunca contienen direcciones MAC.
 adm-col-session = Sesión
-adm-col-started = Inicio (UTC)
-adm-col-ended = Fin (UTC)
+adm-col-started = Inicio
+adm-col-ended = Fin
 adm-col-export = Exportar y reproducir
 adm-current = actual
 adm-session-unnamed = Sesión del { $started }

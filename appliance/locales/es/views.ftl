@@ -173,7 +173,7 @@ alert-count = { $n ->
     [one] una vez
    *[other] { $n } veces
 }
-alert-ignored-until = Ignorada hasta las { $time } UTC
+alert-ignored-until = Ignorada hasta las { $time }
 alert-ignore = Ignorar 1 hora
 alerts-none = Ninguna alerta
 alerts-newest = Las { $shown } más recientes de { $total } alertas

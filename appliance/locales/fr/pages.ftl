@@ -167,7 +167,7 @@ col-where = Où
 col-sent = Envoyé
 col-received = Reçu
 col-connections = Connexions
-col-minute-utc = Minute (UTC)
+col-minute = Minute
 col-new-connections = Nouvelles connexions
 col-lookups = Noms cherchés
 
@@ -199,7 +199,7 @@ me-detectors-off = Les détecteurs sont désactivés sur ce boîtier.
 me-orgs-title = Entreprises avec qui il a parlé
 me-countries-title = Pays
 me-timeline-title = Ce qu’il a cherché, du plus récent au plus ancien
-me-timeline-note = Chaque nom que l’appareil a demandé à ce WiFi (heures en UTC).
+me-timeline-note = Chaque nom que l’appareil a demandé à ce WiFi.
 me-forget-title = Oublier cet appareil
 me-forget-confirm = Oui, effacer de ce boîtier les connexions, les recherches et le surnom de cet appareil
 me-forget-button = Oublier mon appareil
@@ -232,7 +232,7 @@ th-minutes-title = Mes minutes les plus chargées
 th-no-traffic = Aucun trafic n’a été vu de cet appareil.
 th-spread = Les données d’une longue connexion sont réparties également sur les minutes pendant lesquelles elle était ouverte.
 th-marks-title = Les repères du cours
-th-marks-note = Heures en UTC, comme pour les minutes ci-dessus : ce que la classe devait faire à ce moment-là.
+th-marks-note = Ce que la classe devait faire, et quand.
 th-note = Ce résumé a été créé par le boîtier whereflow de la salle, à partir de ce qu’il a vu de cet appareil pendant la séance ; rien n’a été envoyé nulle part pour le créer.
 th-in-downloads = { $lookups ->
     [one] { $lookups } nom cherché
@@ -249,7 +249,7 @@ th-bad-device-title = Pas une adresse
 th-bad-device = La valeur device= n’est pas une adresse.
 
 ## Alerts (/alerts)
-alerts-lede = Ce que les détecteurs de ce boîtier ont remarqué dans le trafic : données cachées dans le DNS, balayages, usurpation d’adresse, gros envois, destinations listées et DNS chiffré. Les plus récentes d’abord ; heures en UTC.
+alerts-lede = Ce que les détecteurs de ce boîtier ont remarqué dans le trafic : données cachées dans le DNS, balayages, usurpation d’adresse, gros envois, destinations listées et DNS chiffré. Les plus récentes d’abord.
 alerts-lede-privacy = Le mode confidentialité est activé : tu ne vois que les alertes de ton propre appareil.
 alerts-kind = Type
 alerts-all-kinds = Tous les types
@@ -426,8 +426,8 @@ adm-sessions = Sessions
 adm-no-history = Ce boîtier n’enregistre pas d’historique : il n’y a donc pas de sessions à lister ni à exporter (voir les avertissements sur <a href="/api/v1/status">la page d’état</a>).
 adm-sessions-what = Une session, c’est un cours ou un atelier : tout ce qui est enregistré entre son début et celui de la suivante. Les exports sont des fichiers pour tableur (CSV, un tableau par fichier) ou du JSON complet. Les listes d’appareils les nomment par adresse, nom d’hôte et surnom ; elles ne contiennent jamais d’adresses MAC.
 adm-col-session = Session
-adm-col-started = Début (UTC)
-adm-col-ended = Fin (UTC)
+adm-col-started = Début
+adm-col-ended = Fin
 adm-col-export = Export et relecture
 adm-current = en cours
 adm-session-unnamed = Session du { $started }

@@ -173,7 +173,7 @@ alert-count = { $n ->
     [one] une fois
    *[other] { $n } fois
 }
-alert-ignored-until = Ignorée jusqu’à { $time } UTC
+alert-ignored-until = Ignorée jusqu’à { $time }
 alert-ignore = Ignorer pendant 1 heure
 alerts-none = Aucune alerte
 alerts-newest = Les { $shown } plus récentes sur { $total } alertes

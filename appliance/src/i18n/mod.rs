@@ -4,6 +4,8 @@
 //!
 //! - `catalogue`: the embedded catalogues as one Fluent bundle per language, and [`Tr`], a
 //!   language's translator (messages, numbers, bytes, country names).
+//! - `clock`: [`Clock`], the times written into pages in the reader's time zone (the
+//!   browser's offset from a cookie the scripts set), else in UTC, marked.
 //! - `complaint`: [`Complaint`], a form's complaint as a message and its arguments.
 //! - `negotiate`: which language a request gets: the switcher's cookie, else
 //!   `Accept-Language`, else `site.language`; anything unknown or malformed is English.
@@ -13,10 +15,12 @@
 //! scripts, which format it with `@fluent/bundle` (`web-templates/src/lib/i18n.js`).
 
 mod catalogue;
+mod clock;
 mod complaint;
 pub(crate) mod negotiate;
 
 pub use catalogue::Tr;
 pub(crate) use catalogue::{country_names, views_source};
+pub use clock::Clock;
 pub use complaint::Complaint;
 pub use negotiate::{from_request, Lang, UnknownLang, COOKIE};

@@ -88,14 +88,23 @@ pub fn from_request(headers: &HeaderMap, fallback: Lang) -> Lang {
 
 /// The switcher's choice, when the cookie names a language.
 pub(crate) fn from_cookie(headers: &HeaderMap) -> Option<Lang> {
+    cookie(headers, COOKIE, |v| v.parse().ok())
+}
+
+/// The first value of cookie `name` that `parse` accepts (values not UTF-8 are skipped).
+pub(crate) fn cookie<T>(
+    headers: &HeaderMap,
+    name: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Option<T> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .filter(|(k, _)| *k == COOKIE)
-        .find_map(|(_, v)| v.trim().parse().ok())
+        .filter(|(k, _)| *k == name)
+        .find_map(|(_, v)| parse(v.trim()))
 }
 
 /// The best language for `Accept-Language` (RFC 9110 weights; `de-AT` matches `de`).

@@ -37,6 +37,8 @@ pub struct Locale {
     /// `site.language`: the pages' language when neither the cookie nor the browser names
     /// one this appliance speaks.
     pub site: Lang,
+    /// The reader's clock (their browser's offset from UTC, else UTC).
+    pub clock: i18n::Clock,
 }
 
 impl Locale {
@@ -75,6 +77,7 @@ pub async fn scope(State(app): State<AppState>, req: Request, next: Next) -> Res
     let headers = req.headers();
     let locale = Locale {
         site: app.site.lang(),
+        clock: i18n::Clock::from_request(headers),
         cookie: i18n::negotiate::from_cookie(headers),
         accept: i18n::negotiate::from_accept(headers),
         path: req

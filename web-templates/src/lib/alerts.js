@@ -2,7 +2,7 @@
 // the other side (the same as the server renders, appliance/src/web/alerts/listing.rs), the filter,
 // a live list kept in order, and the presenter's ticker lines and sound pacing. The words
 // come from the page's catalogue (lib/i18n.js, views.ftl).
-import { t } from "./i18n.js";
+import { t, utcOffsetMinutes } from "./i18n.js";
 import { deviceName } from "./format.js";
 
 /** Kind id -> `{id, label, icon}` from the list the pages embed (`#alert-kinds-data`). */
@@ -20,11 +20,14 @@ export function kindInfo(kinds, id) {
 
 const pad = (n) => String(n).padStart(2, "0");
 
-/** As the server shows it, in UTC: "10:02:03" for today, else "2026-11-20 10:02". */
-export function alertTime(iso, now = Date.now()) {
-  const t = new Date(iso);
+/** As the server shows it, on the reader's clock (`offset`: minutes east of UTC, the
+ * browser's by default, as the `wf_tz` cookie tells the server): "10:02:03" for today, else
+ * "2026-11-20 10:02". */
+export function alertTime(iso, now = Date.now(), offset = utcOffsetMinutes()) {
+  const shift = (Number(offset) || 0) * 60000;
+  const t = new Date(new Date(iso).getTime() + shift);
   if (Number.isNaN(t.getTime())) return "";
-  const n = new Date(now);
+  const n = new Date(new Date(now).getTime() + shift);
   const sameDay =
     t.getUTCFullYear() === n.getUTCFullYear() && t.getUTCMonth() === n.getUTCMonth() && t.getUTCDate() === n.getUTCDate();
   const clock = `${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}`;

@@ -163,8 +163,9 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
     })
 }
 
+/// A date and time on the reader's clock.
 fn when(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
+    crate::web::language::current().clock.date_time(t)
 }
 
 /// The admin page for this visitor, with `status`. `notice` is a message id (translated);
@@ -240,9 +241,7 @@ async fn page_with(
         detail,
         error,
         csrf: admin.map(AdminSession::csrf_token).unwrap_or_default(),
-        expires: admin
-            .map(|a| when(a.expires_at) + " UTC")
-            .unwrap_or_default(),
+        expires: admin.map(|a| when(a.expires_at)).unwrap_or_default(),
         warnings: Vec::new(),
         history: app.admin.store().is_some(),
         sessions: Vec::new(),

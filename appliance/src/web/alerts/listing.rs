@@ -11,17 +11,18 @@ use serde::Serialize;
 use crate::devices::name::NameWords;
 use crate::devices::DeviceName;
 use crate::group_view::Censor;
-use crate::i18n::Tr;
+use crate::i18n::{Clock, Tr};
 use crate::model::{Alert, AlertKind, DeviceId};
 use crate::web::page::kind_icon;
 use crate::web::AppState;
 
-/// When, as the pages show it (UTC): the clock time for today, else the date too.
-pub fn alert_time(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    if t.date_naive() == now.date_naive() {
-        t.format("%H:%M:%S").to_string()
+/// When, as the pages show it on the reader's `clock`: the time for today (the reader's
+/// day), else the date too.
+pub fn alert_time(clock: Clock, t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    if clock.day(t) == clock.day(now) {
+        clock.time_secs(t)
     } else {
-        t.format("%Y-%m-%d %H:%M").to_string()
+        clock.date_time(t)
     }
 }
 
@@ -83,6 +84,7 @@ impl AlertRow {
         tr: Tr,
     ) -> Self {
         let a = &l.alert;
+        let clock = crate::web::language::current().clock;
         let iso = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let remote = match (&a.domain, a.remote_ip) {
             (Some(d), Some(ip)) => format!("{d} ({ip})"),
@@ -102,13 +104,13 @@ impl AlertRow {
                 .map_or_else(|| tr.t("alert-outside-host"), |n| n.say(tr)),
             remote,
             first_iso: iso(a.first_seen),
-            first_time: alert_time(a.first_seen, now),
+            first_time: alert_time(clock, a.first_seen, now),
             last_iso: iso(a.last_seen),
-            last_time: alert_time(a.last_seen, now),
+            last_time: alert_time(clock, a.last_seen, now),
             count: a.count,
             count_words: count_words(tr, a.count),
             message: message(a, tr),
-            ignored_until: ignored_until.map(|t| alert_time(t, now)),
+            ignored_until: ignored_until.map(|t| alert_time(clock, t, now)),
         }
     }
 }
@@ -259,9 +261,20 @@ pub(crate) mod tests {
 
     #[test]
     fn times_and_counts_read_plainly() {
-        assert_eq!(alert_time(at(10, 2, 3), at(23, 59, 0)), "10:02:03");
+        let utc = Clock::utc();
+        assert_eq!(alert_time(utc, at(10, 2, 3), at(23, 59, 0)), "10:02:03 UTC");
         let yesterday = at(10, 2, 3) - chrono::Duration::days(1);
-        assert_eq!(alert_time(yesterday, at(9, 0, 0)), "2026-11-20 10:02");
+        assert_eq!(
+            alert_time(utc, yesterday, at(9, 0, 0)),
+            "2026-11-20 10:02 UTC"
+        );
+        // In Berlin, 23:59 UTC is tomorrow already: the date is said.
+        let berlin = Clock::from_minutes_east("60").unwrap();
+        assert_eq!(
+            alert_time(berlin, at(10, 2, 3), at(23, 59, 0)),
+            "2026-11-21 11:02"
+        );
+        assert_eq!(alert_time(berlin, at(10, 2, 3), at(20, 0, 0)), "11:02:03");
         let en = Tr::new(crate::i18n::Lang::En);
         assert_eq!(count_words(en, 1), "once");
         assert_eq!(count_words(en, 3), "3 times");

@@ -220,7 +220,7 @@ pub(super) fn take_home(app: &AppState, device: DeviceId) -> TakeHome {
         .iter()
         .map(|m| MarkRow {
             at: m.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            time: m.at.format("%H:%M").to_string(),
+            time: crate::web::language::current().clock.time(m.at),
             label: m.label.clone(),
         })
         .collect();
@@ -356,7 +356,7 @@ fn busiest_minutes(flows: &[&FlowRecord], answers: &[&DnsLogEntry]) -> Vec<Minut
                 .unwrap_or_default();
             MinuteRow {
                 minute: start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                time: start.format("%H:%M").to_string(),
+                time: crate::web::language::current().clock.time(start),
                 bytes: v.bytes,
                 connections: v.connections,
                 lookups: v.lookups,

@@ -128,7 +128,9 @@ async fn page(
     let tr = page.tr;
     let p = TakeHomePage {
         page,
-        when: t.generated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        when: crate::web::language::current()
+            .clock
+            .date_time(t.generated_at),
         sent: tr.bytes(t.bytes_up),
         received: tr.bytes(t.bytes_down),
         query,

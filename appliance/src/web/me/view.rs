@@ -259,7 +259,7 @@ fn timeline_row(
     }
     TimelineRow {
         at_iso: a.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        at_time: a.at.format("%H:%M:%S").to_string(),
+        at_time: crate::web::language::current().clock.time_secs(a.at),
         name: a.name.to_string(),
         registrable: e.registrable_domain.map(|d| d.to_string()),
         // The org from a domain list only: an address-based org would be the
