@@ -301,11 +301,11 @@ pub(crate) mod tests {
         assert_eq!(r.device_name, "Anna's phone");
         assert_eq!(r.device_ip, "192.0.2.10");
         assert_eq!(r.remote, "files.example.test (203.0.113.20)");
-        assert_eq!(r.first_time, "10:02:03");
-        assert_eq!(r.last_time, "10:04:41");
+        assert_eq!(r.first_time, "10:02:03 UTC");
+        assert_eq!(r.last_time, "10:04:41 UTC");
         assert_eq!(r.last_iso, "2026-11-21T10:04:41.000Z");
         assert_eq!(r.count_words, "3 times");
-        assert_eq!(r.ignored_until.as_deref(), Some("12:00:00"));
+        assert_eq!(r.ignored_until.as_deref(), Some("12:00:00 UTC"));
 
         let outside = Listed {
             alert: Arc::new(alert(AlertKind::Scan, None, None, Some("198.51.100.7"))),

@@ -414,7 +414,7 @@ mod tests {
         let html = alerts(
             vec![
                 row(12, AlertKind::Upload, Some("Anna"), None),
-                row(9, AlertKind::Scan, None, Some("11:04:41")),
+                row(9, AlertKind::Scan, None, Some("11:04:41 UTC")),
             ],
             "c0ffee",
             true,
