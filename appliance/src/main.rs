@@ -239,7 +239,8 @@ fn setup(args: SetupArgs) -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("whereflow setup: {e}");
+            let tr = whereflow::i18n::Tr::new(e.language);
+            eprintln!("whereflow setup: {}", e.error.words().say(tr));
             ExitCode::FAILURE
         }
     }

@@ -141,3 +141,5 @@ setup-problems-unwritten = { $file } lässt sich nicht schreiben ({ $error }): d
 setup-problems-removed = die Einstellungen sind jetzt in Ordnung: { $file } entfernt
 setup-problems-not-removed = die alte Datei { $file } lässt sich nicht entfernen ({ $error })
 setup-radios-not-noted = die WLAN-Adapter lassen sich nicht in { $file } vermerken ({ $error })
+setup-cannot-write = { $file } lässt sich nicht schreiben: { $error }
+setup-cannot-hash = das Admin-Passwort lässt sich nicht hashen: { $error }

@@ -148,3 +148,5 @@ setup-problems-unwritten = cannot write { $file } ({ $error }): the problems are
 setup-problems-removed = the settings are good now: removed { $file }
 setup-problems-not-removed = cannot remove the old { $file } ({ $error })
 setup-radios-not-noted = cannot note the WiFi radios in { $file } ({ $error })
+setup-cannot-write = cannot write { $file }: { $error }
+setup-cannot-hash = cannot hash the admin password: { $error }

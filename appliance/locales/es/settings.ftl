@@ -141,3 +141,5 @@ setup-problems-unwritten = no se puede escribir { $file } ({ $error }): los prob
 setup-problems-removed = los ajustes ya están bien: { $file } eliminado
 setup-problems-not-removed = no se puede eliminar el archivo antiguo { $file } ({ $error })
 setup-radios-not-noted = no se pueden anotar las radios WiFi en { $file } ({ $error })
+setup-cannot-write = no se puede escribir { $file }: { $error }
+setup-cannot-hash = no se puede calcular el hash de la contraseña de administración: { $error }

@@ -141,3 +141,5 @@ setup-problems-unwritten = impossible d’écrire { $file } ({ $error }) : les p
 setup-problems-removed = les réglages sont bons maintenant : { $file } supprimé
 setup-problems-not-removed = impossible de supprimer l’ancien fichier { $file } ({ $error })
 setup-radios-not-noted = impossible de noter les radios WiFi dans { $file } ({ $error })
+setup-cannot-write = impossible d’écrire { $file } : { $error }
+setup-cannot-hash = impossible de calculer l’empreinte du mot de passe d’administration : { $error }

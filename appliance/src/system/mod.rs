@@ -46,4 +46,4 @@ pub(crate) mod wpa_supplicant;
 
 pub use console::{ConsoleLine, SetupWords};
 pub use settings::Problem;
-pub use setup::{run as setup, FallbackReason, SetupError, SetupOptions, SetupReport};
+pub use setup::{run as setup, FallbackReason, SetupError, SetupFailed, SetupOptions, SetupReport};

@@ -282,7 +282,7 @@ pub fn note_words(
     Some(StatusWords::new(id, args?))
 }
 
-/// The radios' interfaces, "wlan0, wlan1" (the callers say "none" in a message of its own).
+/// The radios' interfaces: "wlan0, wlan1" (no radio at all has messages of its own).
 fn names<'a>(c: impl Iterator<Item = &'a Candidate>) -> String {
     let v: Vec<&str> = c.map(|c| c.radio.interface.as_str()).collect();
     v.join(", ")

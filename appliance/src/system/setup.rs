@@ -89,6 +89,32 @@ pub enum SetupError {
     Hash(String),
 }
 
+impl SetupError {
+    /// For the console: the message `setup-cannot-write` or `setup-cannot-hash`.
+    pub fn words(&self) -> SetupWords {
+        match self {
+            SetupError::Write { path, source } => SetupWords::new(
+                "cannot-write",
+                [
+                    ("file", path.display().to_string()),
+                    ("error", source.to_string()),
+                ],
+            ),
+            SetupError::Hash(e) => SetupWords::new("cannot-hash", [("error", e.clone())]),
+        }
+    }
+}
+
+/// A setup failure and the language of the settings, which the console speaks.
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
+pub struct SetupFailed {
+    /// What failed.
+    pub error: SetupError,
+    /// The settings' `site.language`.
+    pub language: Lang,
+}
+
 /// The rendered files and what was found.
 #[derive(Debug)]
 pub struct Rendered {
@@ -303,8 +329,12 @@ pub struct SetupReport {
 }
 
 /// `whereflow setup`: read, check, render, write.
-pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
+pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupFailed> {
     let settings = settings::read(&opts.settings);
+    let failed = |error| SetupFailed {
+        error,
+        language: settings.language,
+    };
     let mut notes = Vec::new();
     let mut extra: Vec<Problem> = opts
         .fallback_reason
@@ -330,7 +360,7 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
             .as_ref()
             .and_then(|c| c.admin.password.as_deref())
         {
-            let h = hash_password(pw)?;
+            let h = hash_password(pw).map_err(failed)?;
             if opts.rewrite_admin_password {
                 if let Err(e) = rewrite_admin_password(&opts.settings, &h) {
                     notes.push(
@@ -392,10 +422,12 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
     });
     notes.extend(passphrase_note.map(ConsoleLine::from));
 
-    std::fs::create_dir_all(&opts.out).map_err(|source| SetupError::Write {
-        path: opts.out.clone(),
-        source,
-    })?;
+    std::fs::create_dir_all(&opts.out)
+        .map_err(|source| SetupError::Write {
+            path: opts.out.clone(),
+            source,
+        })
+        .map_err(failed)?;
     for (name, text) in &rendered.files {
         // Two files hold the WiFi passphrase; the init scripts give the daemon's to its group.
         let mode = match *name {
@@ -403,7 +435,7 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
             DAEMON_TOML => 0o640,
             _ => 0o644,
         };
-        write_atomic(&opts.out.join(name), text, mode)?;
+        write_atomic(&opts.out.join(name), text, mode).map_err(failed)?;
     }
     let problems_file = || ("file", opts.problems_file.display().to_string());
     let said = |id, e: Option<std::io::Error>| -> ConsoleLine {
@@ -1115,6 +1147,21 @@ mod tests {
                 _ => "punto de acceso WiFi en wlan1 (mt76x2u, USB)",
             };
             assert!(said.contains(radio), "{said}");
+            // A failure is said in the language too.
+            let nowhere = SetupOptions {
+                out: "/proc/nonexistent/run".into(),
+                ..opts.clone()
+            };
+            let failed = run(&nowhere).unwrap_err();
+            assert_eq!(failed.language, lang);
+            let words = failed.error.words();
+            assert_eq!(words.id, "cannot-write");
+            let (said, english) = (words.say(Tr::new(lang)), words.english());
+            assert_eq!(english, failed.to_string());
+            assert!(
+                said.contains("/proc/nonexistent/run") && said != english,
+                "{said}"
+            );
             let _ = std::fs::remove_dir_all(&dir);
         }
     }
