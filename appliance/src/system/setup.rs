@@ -438,7 +438,8 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupFailed> {
         write_atomic(&opts.out.join(name), text, mode).map_err(failed)?;
     }
     let problems_file = || ("file", opts.problems_file.display().to_string());
-    let said = |id, e: Option<std::io::Error>| -> ConsoleLine {
+    // A note about the problems file, with the OS's error if there is one.
+    let file_note = |id, e: Option<std::io::Error>| -> ConsoleLine {
         SetupWords::new(
             id,
             std::iter::once(problems_file()).chain(e.map(|e| ("error", e.to_string()))),
@@ -450,13 +451,13 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupFailed> {
             let written =
                 crate::sys::fs::write_atomic_mode(&opts.problems_file, text.as_bytes(), 0o644);
             if let Err(e) = written {
-                notes.push(said("problems-unwritten", Some(e)));
+                notes.push(file_note("problems-unwritten", Some(e)));
             }
         }
         None => match std::fs::remove_file(&opts.problems_file) {
-            Ok(()) => notes.push(said("problems-removed", None)),
+            Ok(()) => notes.push(file_note("problems-removed", None)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => notes.push(said("problems-not-removed", Some(e))),
+            Err(e) => notes.push(file_note("problems-not-removed", Some(e))),
         },
     }
     // What is worth knowing about the radios (an adapter without AP mode, a second USB
@@ -477,7 +478,7 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupFailed> {
             &[],
             &text,
         ) {
-            notes.push(said("radios-not-noted", Some(e)));
+            notes.push(file_note("radios-not-noted", Some(e)));
         }
     }
     Ok(SetupReport {
