@@ -176,6 +176,7 @@ fn main() -> ExitCode {
 
 /// `whereflow setup`: everything goes to the console too (at boot it is the only screen).
 fn setup(args: SetupArgs) -> ExitCode {
+    use whereflow::system::SetupWords;
     let opts = whereflow::system::SetupOptions {
         settings: args.settings,
         out: args.out,
@@ -194,38 +195,52 @@ fn setup(args: SetupArgs) -> ExitCode {
     };
     match whereflow::system::setup(&opts) {
         Ok(report) => {
+            // The console is the Pi's only screen at boot: it speaks the settings' language.
+            let tr = whereflow::i18n::Tr::new(report.language);
+            let say = |words: &SetupWords| {
+                eprintln!("whereflow setup: {}", words.say(tr));
+            };
             for n in &report.notes {
-                eprintln!("whereflow setup: {n}");
+                eprintln!("whereflow setup: {}", n.say(tr));
             }
             let r = &report.rendered;
             let names: Vec<&str> = r.files.iter().map(|(n, _)| *n).collect();
-            eprintln!(
-                "whereflow setup: wrote {} in {}",
-                names.join(", "),
-                opts.out.display()
-            );
+            say(&SetupWords::new(
+                "wrote",
+                [
+                    ("files", names.join(", ")),
+                    ("dir", opts.out.display().to_string()),
+                ],
+            ));
             match &r.problems_text {
                 None => {
-                    eprintln!(
-                        "whereflow setup: settings from {} are good: WiFi \"{}\", {} channel {}",
-                        opts.settings.display(),
-                        r.ap.ssid,
-                        r.ap.band,
-                        r.ap.channel
-                    );
+                    say(&SetupWords::new(
+                        "good",
+                        [
+                            ("file", opts.settings.display().to_string()),
+                            ("ssid", r.ap.ssid.clone()),
+                            ("band", r.ap.band.key().to_owned()),
+                            ("channel", r.ap.channel.to_string()),
+                        ],
+                    ));
                     if let Some(why) = &r.security_choice {
-                        eprintln!("whereflow setup: WiFi security: {why}");
+                        say(why);
                     }
                     ExitCode::SUCCESS
                 }
                 Some(text) => {
-                    eprintln!("\n{text}\n(also in {})", opts.problems_file.display());
+                    let also = SetupWords::new(
+                        "also-in",
+                        [("file", opts.problems_file.display().to_string())],
+                    );
+                    eprintln!("\n{text}\n{}", also.say(tr));
                     ExitCode::from(2)
                 }
             }
         }
         Err(e) => {
-            eprintln!("whereflow setup: {e}");
+            let tr = whereflow::i18n::Tr::new(e.language);
+            eprintln!("whereflow setup: {}", e.error.words().say(tr));
             ExitCode::FAILURE
         }
     }

@@ -116,6 +116,53 @@ fn hostapds_refusal_is_said_in_the_settings_language() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn the_console_speaks_the_settings_language() {
+    // At boot the Pi's console is the only screen: a German settings file gets German lines
+    // (the OS's own words inside stay as they came).
+    let dir = std::env::temp_dir().join(format!("wf-setup-cli-de-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let german = |text: &str| text.replace("[site]\n", "[site]\nlanguage = \"de\"\n");
+    let out = setup(&dir, &german(include_str!("data/settings/good.toml")));
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let console = String::from_utf8_lossy(&out.stderr);
+    let said: Vec<&str> = console
+        .lines()
+        .filter_map(|l| l.strip_prefix("whereflow setup: "))
+        .collect();
+    assert!(said.len() >= 3, "{console}");
+    for line in [
+        "in Ordnung: WLAN „whereflow-test“, 2,4 GHz, Kanal 6",
+        "WLAN-Sicherheit: WPA2 (wifi.security „wpa2“)",
+        " geschrieben",
+    ] {
+        assert!(console.contains(line), "{line:?} in {console}");
+    }
+    // Whichever radios this machine has, no line of setup's is English (the log's lines,
+    // also on stderr, are).
+    let said = said.join("\n");
+    for english in [
+        "wrote ",
+        "are good",
+        "WiFi security",
+        "WiFi access point on",
+        "no WiFi radio found",
+        "could not be read",
+        "WiFi adapters can be",
+        "on-board",
+        "no driver",
+    ] {
+        assert!(!said.contains(english), "{english:?} in {said}");
+    }
+    assert!(!said.contains('⟦'), "{said}");
+    let out = setup(&dir, &german(include_str!("data/settings/bad.toml")));
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let console = String::from_utf8_lossy(&out.stderr);
+    assert!(console.contains("\n(auch in "), "{console}");
+    assert!(!console.contains("(also in "), "{console}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The kernel's nftables takes the rendered ruleset (in a network namespace of its own), and
 /// the image's lease script, called as dnsmasq calls it, adds and removes a device's
 /// MAC . address pair in the set the "bind" chain checks.

@@ -109,3 +109,37 @@ config-hash-algorithm = { $algorithm } ist nicht argon2
 config-hash-parameters = ungültige Parameter: { $detail }
 config-hash-costs = die Kosten m={ $m } t={ $t } p={ $p } sind mehr, als diese Box prüft (höchstens m={ $max_m } t={ $max_t } p={ $max_p })
 config-hash-incomplete = der Hash oder das Salt fehlt
+
+## Was `whereflow setup` beim Start auf der Konsole sagt
+setup-wrote = { $files } in { $dir } geschrieben
+setup-good = die Einstellungen aus { $file } sind in Ordnung: WLAN „{ $ssid }“, { $band ->
+        [ghz5] 5 GHz
+       *[other] 2,4 GHz
+    }, Kanal { $channel }
+setup-also-in = (auch in { $file })
+setup-security = { $security ->
+        [wpa2-pmf] WPA2 mit optionalen geschützten Management-Frames
+        [wpa3] WPA3 (SAE) mit geschützten Management-Frames
+        [wpa2-wpa3] WPA2/WPA3-Übergangsmodus mit geschützten Management-Frames
+       *[wpa2] WPA2
+    }
+setup-security-auto-unread = WLAN-Sicherheit: { setup-security } (wifi.security „auto“: die Fähigkeiten des WLAN-Chips ließen sich nicht lesen)
+setup-security-auto-both = WLAN-Sicherheit: { setup-security } (wifi.security „auto“: der WLAN-Chip beherrscht als Zugangspunkt SAE und geschützte Management-Frames)
+setup-security-auto-no-sae = WLAN-Sicherheit: { setup-security } (wifi.security „auto“: der WLAN-Chip beherrscht als Zugangspunkt kein SAE)
+setup-security-auto-neither = WLAN-Sicherheit: { setup-security } (wifi.security „auto“: der WLAN-Chip beherrscht als Zugangspunkt weder SAE noch geschützte Management-Frames)
+setup-security-as-written = WLAN-Sicherheit: { setup-security } (wifi.security „{ $asked }“)
+setup-ap-radio-named = WLAN-Zugangspunkt auf { radio-name } (wifi.interface = { $name })
+setup-ap-radio-usb = WLAN-Zugangspunkt auf { radio-name } (wifi.interface = „auto“: ein USB-Adapter, der Zugangspunkt sein kann)
+setup-ap-radio-usb-instead = WLAN-Zugangspunkt auf { radio-name } (wifi.interface = „auto“: ein USB-Adapter, der Zugangspunkt sein kann, ist eingesteckt und wird statt { $onboard } benutzt)
+setup-ap-radio-no-usb = WLAN-Zugangspunkt auf { radio-name } (wifi.interface = „auto“: kein USB-Adapter eingesteckt, der Zugangspunkt sein kann)
+setup-no-radio = kein WLAN-Adapter gefunden: der Zugangspunkt wird auf { $interface } eingerichtet, für den Fall, dass er auftaucht
+setup-caps-unread = die Fähigkeiten von { radio-name } ließen sich nicht lesen: { $error }
+setup-password-plain = das Admin-Passwort bleibt im Klartext in { $file } ({ $error }); die Box verwendet trotzdem seinen Hash
+setup-image-defaults-unused = die Voreinstellungen des Images { $file } werden nicht verwendet: { $error }
+setup-passphrase-unsaved = das Passwort des Einrichtungs-WLANs ließ sich nicht in { $file } speichern ({ $error }): es ändert sich bei jedem Start
+setup-problems-unwritten = { $file } lässt sich nicht schreiben ({ $error }): die Probleme stehen nur auf dieser Konsole
+setup-problems-removed = die Einstellungen sind jetzt in Ordnung: { $file } entfernt
+setup-problems-not-removed = die alte Datei { $file } lässt sich nicht entfernen ({ $error })
+setup-radios-not-noted = die WLAN-Adapter lassen sich nicht in { $file } vermerken ({ $error })
+setup-cannot-write = { $file } lässt sich nicht schreiben: { $error }
+setup-cannot-hash = das Admin-Passwort lässt sich nicht hashen: { $error }

@@ -113,3 +113,40 @@ config-hash-algorithm = { $algorithm } is not argon2
 config-hash-parameters = bad parameters: { $detail }
 config-hash-costs = costs m={ $m } t={ $t } p={ $p } are more than this appliance verifies (at most m={ $max_m } t={ $max_t } p={ $max_p })
 config-hash-incomplete = the hash or the salt is missing
+
+## What `whereflow setup` says on the console at boot (the Raspberry Pi's only screen, read
+## by whoever set the appliance up). $error: the OS's or another program's own words (they
+## stay English). { radio-name } (pages.ftl) says the radio from $interface, $driver, $bus.
+setup-wrote = wrote { $files } in { $dir }
+setup-good = settings from { $file } are good: WiFi "{ $ssid }", { $band ->
+        [ghz5] 5 GHz
+       *[other] 2.4 GHz
+    } channel { $channel }
+setup-also-in = (also in { $file })
+# The access point's WiFi security, inside the setup-security-... messages.
+setup-security = { $security ->
+        [wpa2-pmf] WPA2 with optional protected management frames
+        [wpa3] WPA3 (SAE) with protected management frames
+        [wpa2-wpa3] WPA2/WPA3 transition with protected management frames
+       *[wpa2] WPA2
+    }
+setup-security-auto-unread = WiFi security: { setup-security } (wifi.security "auto": the radio's capabilities could not be read)
+setup-security-auto-both = WiFi security: { setup-security } (wifi.security "auto": the radio does SAE and protected management frames as an access point)
+setup-security-auto-no-sae = WiFi security: { setup-security } (wifi.security "auto": the radio cannot do SAE as an access point)
+setup-security-auto-neither = WiFi security: { setup-security } (wifi.security "auto": the radio cannot do SAE or protected management frames as an access point)
+setup-security-as-written = WiFi security: { setup-security } (wifi.security "{ $asked }")
+setup-ap-radio-named = WiFi access point on { radio-name } (wifi.interface = { $name })
+setup-ap-radio-usb = WiFi access point on { radio-name } (wifi.interface = "auto": a USB adapter that can be an access point)
+setup-ap-radio-usb-instead = WiFi access point on { radio-name } (wifi.interface = "auto": a USB adapter that can be an access point is plugged in, used instead of { $onboard })
+setup-ap-radio-no-usb = WiFi access point on { radio-name } (wifi.interface = "auto": no USB adapter that can be an access point is plugged in)
+setup-no-radio = no WiFi radio found: the access point is set up on { $interface } for when it appears
+setup-caps-unread = the capabilities of { radio-name } could not be read: { $error }
+setup-password-plain = the admin password stays in plain text in { $file } ({ $error }); the appliance uses its hash all the same
+setup-image-defaults-unused = image defaults { $file } not used: { $error }
+setup-passphrase-unsaved = the setup passphrase could not be saved in { $file } ({ $error }): it changes at every boot
+setup-problems-unwritten = cannot write { $file } ({ $error }): the problems are only on this console
+setup-problems-removed = the settings are good now: removed { $file }
+setup-problems-not-removed = cannot remove the old { $file } ({ $error })
+setup-radios-not-noted = cannot note the WiFi radios in { $file } ({ $error })
+setup-cannot-write = cannot write { $file }: { $error }
+setup-cannot-hash = cannot hash the admin password: { $error }

@@ -109,3 +109,37 @@ config-hash-algorithm = { $algorithm } no es argon2
 config-hash-parameters = parámetros no válidos: { $detail }
 config-hash-costs = los costes m={ $m } t={ $t } p={ $p } superan lo que este aparato verifica (como máximo m={ $max_m } t={ $max_t } p={ $max_p })
 config-hash-incomplete = falta el hash o la sal
+
+## Lo que `whereflow setup` dice en la consola al arrancar
+setup-wrote = { $files } escritos en { $dir }
+setup-good = los ajustes de { $file } están bien: WiFi «{ $ssid }», { $band ->
+        [ghz5] 5 GHz
+       *[other] 2,4 GHz
+    }, canal { $channel }
+setup-also-in = (también en { $file })
+setup-security = { $security ->
+        [wpa2-pmf] WPA2 con tramas de gestión protegidas opcionales
+        [wpa3] WPA3 (SAE) con tramas de gestión protegidas
+        [wpa2-wpa3] modo de transición WPA2/WPA3 con tramas de gestión protegidas
+       *[wpa2] WPA2
+    }
+setup-security-auto-unread = seguridad WiFi: { setup-security } (wifi.security «auto»: no se pudieron leer las capacidades del chip WiFi)
+setup-security-auto-both = seguridad WiFi: { setup-security } (wifi.security «auto»: el chip WiFi hace SAE y tramas de gestión protegidas como punto de acceso)
+setup-security-auto-no-sae = seguridad WiFi: { setup-security } (wifi.security «auto»: el chip WiFi no puede hacer SAE como punto de acceso)
+setup-security-auto-neither = seguridad WiFi: { setup-security } (wifi.security «auto»: el chip WiFi no puede hacer SAE ni tramas de gestión protegidas como punto de acceso)
+setup-security-as-written = seguridad WiFi: { setup-security } (wifi.security «{ $asked }»)
+setup-ap-radio-named = punto de acceso WiFi en { radio-name } (wifi.interface = { $name })
+setup-ap-radio-usb = punto de acceso WiFi en { radio-name } (wifi.interface = «auto»: un adaptador USB que puede ser punto de acceso)
+setup-ap-radio-usb-instead = punto de acceso WiFi en { radio-name } (wifi.interface = «auto»: hay conectado un adaptador USB que puede ser punto de acceso, se usa en lugar de { $onboard })
+setup-ap-radio-no-usb = punto de acceso WiFi en { radio-name } (wifi.interface = «auto»: no hay conectado ningún adaptador USB que pueda ser punto de acceso)
+setup-no-radio = no se encontró ninguna radio WiFi: el punto de acceso se prepara en { $interface } para cuando aparezca
+setup-caps-unread = no se pudieron leer las capacidades de { radio-name }: { $error }
+setup-password-plain = la contraseña de administración sigue en texto plano en { $file } ({ $error }); el aparato usa su hash de todos modos
+setup-image-defaults-unused = los ajustes por defecto de la imagen { $file } no se usan: { $error }
+setup-passphrase-unsaved = la contraseña de la red de configuración no se pudo guardar en { $file } ({ $error }): cambia en cada arranque
+setup-problems-unwritten = no se puede escribir { $file } ({ $error }): los problemas solo están en esta consola
+setup-problems-removed = los ajustes ya están bien: { $file } eliminado
+setup-problems-not-removed = no se puede eliminar el archivo antiguo { $file } ({ $error })
+setup-radios-not-noted = no se pueden anotar las radios WiFi en { $file } ({ $error })
+setup-cannot-write = no se puede escribir { $file }: { $error }
+setup-cannot-hash = no se puede calcular el hash de la contraseña de administración: { $error }

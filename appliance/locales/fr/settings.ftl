@@ -109,3 +109,37 @@ config-hash-algorithm = { $algorithm } n’est pas argon2
 config-hash-parameters = paramètres invalides : { $detail }
 config-hash-costs = les coûts m={ $m } t={ $t } p={ $p } dépassent ce que ce boîtier vérifie (au plus m={ $max_m } t={ $max_t } p={ $max_p })
 config-hash-incomplete = le hachage ou le sel manque
+
+## Ce que `whereflow setup` dit sur la console au démarrage
+setup-wrote = { $files } écrits dans { $dir }
+setup-good = les réglages de { $file } sont bons : WiFi « { $ssid } », { $band ->
+        [ghz5] 5 GHz
+       *[other] 2,4 GHz
+    }, canal { $channel }
+setup-also-in = (aussi dans { $file })
+setup-security = { $security ->
+        [wpa2-pmf] WPA2 avec trames de gestion protégées en option
+        [wpa3] WPA3 (SAE) avec trames de gestion protégées
+        [wpa2-wpa3] mode de transition WPA2/WPA3 avec trames de gestion protégées
+       *[wpa2] WPA2
+    }
+setup-security-auto-unread = sécurité WiFi : { setup-security } (wifi.security « auto » : les capacités de la puce WiFi n’ont pas pu être lues)
+setup-security-auto-both = sécurité WiFi : { setup-security } (wifi.security « auto » : la puce WiFi est capable de SAE et des trames de gestion protégées en point d’accès)
+setup-security-auto-no-sae = sécurité WiFi : { setup-security } (wifi.security « auto » : la puce WiFi n’est pas capable de SAE en point d’accès)
+setup-security-auto-neither = sécurité WiFi : { setup-security } (wifi.security « auto » : la puce WiFi n’est capable ni de SAE ni des trames de gestion protégées en point d’accès)
+setup-security-as-written = sécurité WiFi : { setup-security } (wifi.security « { $asked } »)
+setup-ap-radio-named = point d’accès WiFi sur { radio-name } (wifi.interface = { $name })
+setup-ap-radio-usb = point d’accès WiFi sur { radio-name } (wifi.interface = « auto » : un adaptateur USB qui peut être point d’accès)
+setup-ap-radio-usb-instead = point d’accès WiFi sur { radio-name } (wifi.interface = « auto » : un adaptateur USB qui peut être point d’accès est branché, il est utilisé à la place de { $onboard })
+setup-ap-radio-no-usb = point d’accès WiFi sur { radio-name } (wifi.interface = « auto » : aucun adaptateur USB qui peut être point d’accès n’est branché)
+setup-no-radio = aucune radio WiFi trouvée : le point d’accès est préparé sur { $interface } pour le moment où elle apparaîtra
+setup-caps-unread = les capacités de { radio-name } n’ont pas pu être lues : { $error }
+setup-password-plain = le mot de passe d’administration reste en clair dans { $file } ({ $error }) ; le boîtier utilise quand même son empreinte
+setup-image-defaults-unused = réglages par défaut de l’image { $file } non utilisés : { $error }
+setup-passphrase-unsaved = le mot de passe du réseau de configuration n’a pas pu être enregistré dans { $file } ({ $error }) : il change à chaque démarrage
+setup-problems-unwritten = impossible d’écrire { $file } ({ $error }) : les problèmes ne sont que sur cette console
+setup-problems-removed = les réglages sont bons maintenant : { $file } supprimé
+setup-problems-not-removed = impossible de supprimer l’ancien fichier { $file } ({ $error })
+setup-radios-not-noted = impossible de noter les radios WiFi dans { $file } ({ $error })
+setup-cannot-write = impossible d’écrire { $file } : { $error }
+setup-cannot-hash = impossible de calculer l’empreinte du mot de passe d’administration : { $error }

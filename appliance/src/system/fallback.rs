@@ -11,6 +11,7 @@ use std::path::Path;
 
 use rand::RngExt as _;
 
+use crate::system::console::SetupWords;
 use crate::system::hostapd::{AccessPoint, ApSecurity};
 use crate::system::regdomain::Band;
 
@@ -47,8 +48,9 @@ fn is_ours(p: &str) -> bool {
 }
 
 /// The fallback passphrase kept in `file`, or a new one saved there (mode 0600). If it cannot
-/// be saved (no data partition) the new one is used for this boot, and the reason returned.
-pub fn passphrase(file: &Path) -> (String, Option<String>) {
+/// be saved (no data partition) the new one is used for this boot, and the reason returned
+/// (for the console).
+pub fn passphrase(file: &Path) -> (String, Option<SetupWords>) {
     if let Ok(text) = std::fs::read_to_string(file) {
         let p = text.trim();
         if is_ours(p) {
@@ -63,9 +65,12 @@ pub fn passphrase(file: &Path) -> (String, Option<String>) {
         crate::sys::fs::write_atomic_mode(file, format!("{p}\n").as_bytes(), 0o600)
     })();
     let err = saved.err().map(|e| {
-        format!(
-            "the setup passphrase could not be saved in {} ({e}): it changes at every boot",
-            file.display()
+        SetupWords::new(
+            "passphrase-unsaved",
+            [
+                ("file", file.display().to_string()),
+                ("error", e.to_string()),
+            ],
         )
     });
     (p, err)
@@ -111,6 +116,6 @@ mod tests {
         assert_eq!(mode & 0o777, 0o600);
         let _ = std::fs::remove_dir_all(&dir);
         let (_, e) = passphrase(Path::new("/proc/nonexistent/dir/p"));
-        assert!(e.unwrap().contains("changes at every boot"));
+        assert!(e.unwrap().english().contains("changes at every boot"));
     }
 }

@@ -60,18 +60,6 @@ pub enum ApSecurity {
     Wpa2Wpa3,
 }
 
-impl ApSecurity {
-    /// For people (the setup log): e.g. "WPA2/WPA3 transition with protected management frames".
-    pub fn describe(&self) -> &'static str {
-        match self {
-            ApSecurity::Wpa2 { pmf: false } => "WPA2",
-            ApSecurity::Wpa2 { pmf: true } => "WPA2 with optional protected management frames",
-            ApSecurity::Wpa3 => "WPA3 (SAE) with protected management frames",
-            ApSecurity::Wpa2Wpa3 => "WPA2/WPA3 transition with protected management frames",
-        }
-    }
-}
-
 impl AccessPoint {
     /// The access point a checked `[wifi]` section describes, on `interface` with the
     /// `security` setup chose.

@@ -22,9 +22,11 @@
 //!   `/api/v1/status`.
 //! - `hostapd`, `dnsmasq`, `nftables`, `runtime`: one rendered file each.
 //! - `problems`: the problems file (written by setup, read by the daemon).
+//! - `console`: what setup says on the console, in the settings' language.
 //! - `setup`: `whereflow setup`, which does all of the above.
 
 pub(crate) mod captive;
+pub(crate) mod console;
 pub(crate) mod dnsmasq;
 pub(crate) mod fallback;
 pub(crate) mod hostapd;
@@ -42,5 +44,6 @@ pub(crate) mod wifi_monitor;
 pub(crate) mod wpa_ctrl;
 pub(crate) mod wpa_supplicant;
 
+pub use console::{ConsoleLine, SetupWords};
 pub use settings::Problem;
-pub use setup::{run as setup, FallbackReason, SetupError, SetupOptions, SetupReport};
+pub use setup::{run as setup, FallbackReason, SetupError, SetupFailed, SetupOptions, SetupReport};

@@ -17,6 +17,7 @@
 use std::time::{Duration, Instant};
 
 use crate::config::WifiSecurity;
+use crate::system::console::SetupWords;
 use crate::system::hostapd::ApSecurity;
 use crate::system::settings::Problem;
 
@@ -88,44 +89,58 @@ pub fn parse_phy_info(text: &str) -> RadioCaps {
     caps
 }
 
-/// The security the access point runs with, and why (for the setup log).
+/// The security the access point runs with, and why (for the setup console).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Choice {
     /// What hostapd gets.
     pub security: ApSecurity,
-    /// One sentence: what was asked, what the radio can do, what was chosen.
-    pub reason: String,
+    /// One sentence: what was chosen, what was asked, what the radio can do: the message
+    /// `setup-security-<why>` with `security` ([`security_key`]) and, for a value used as
+    /// written, `asked`.
+    pub reason: SetupWords,
+}
+
+/// How the catalogues' `setup-security` names `security` (its selector's keys).
+pub fn security_key(security: ApSecurity) -> &'static str {
+    match security {
+        ApSecurity::Wpa2 { pmf: false } => "wpa2",
+        ApSecurity::Wpa2 { pmf: true } => "wpa2-pmf",
+        ApSecurity::Wpa3 => "wpa3",
+        ApSecurity::Wpa2Wpa3 => "wpa2-wpa3",
+    }
 }
 
 /// The security for `wifi.security = requested` on a radio with `caps` (`None`: unknown, e.g.
 /// no `iw`): `auto` takes the best the radio can do; `wpa3` on a radio that cannot do SAE as
 /// an access point is a problem naming `wifi.security`; the others are used as written.
 pub fn choose(requested: WifiSecurity, caps: Option<&RadioCaps>) -> Result<Choice, Problem> {
-    let choice = |security: ApSecurity, why: String| Choice {
-        reason: format!("{} ({why})", security.describe()),
+    // `why`: the message's id; `asked`: the value used as written.
+    let choice = |security: ApSecurity, why: &'static str, asked: Option<&str>| Choice {
+        reason: SetupWords::new(
+            why,
+            [("security", security_key(security).to_owned())]
+                .into_iter()
+                .chain(asked.map(|a| ("asked", a.to_owned()))),
+        ),
         security,
     };
     match requested {
         WifiSecurity::Auto => Ok(match caps {
             None => choice(
                 ApSecurity::Wpa2 { pmf: false },
-                "wifi.security \"auto\": the radio's capabilities could not be read".into(),
+                "security-auto-unread",
+                None,
             ),
-            Some(c) if c.sae_ap() && c.pmf_ap() => choice(
-                ApSecurity::Wpa2Wpa3,
-                "wifi.security \"auto\": the radio does SAE and protected management frames \
-                 as an access point"
-                    .into(),
-            ),
-            Some(c) if c.pmf_ap() => choice(
-                ApSecurity::Wpa2 { pmf: true },
-                "wifi.security \"auto\": the radio cannot do SAE as an access point".into(),
-            ),
+            Some(c) if c.sae_ap() && c.pmf_ap() => {
+                choice(ApSecurity::Wpa2Wpa3, "security-auto-both", None)
+            }
+            Some(c) if c.pmf_ap() => {
+                choice(ApSecurity::Wpa2 { pmf: true }, "security-auto-no-sae", None)
+            }
             Some(_) => choice(
                 ApSecurity::Wpa2 { pmf: false },
-                "wifi.security \"auto\": the radio cannot do SAE or protected management \
-                 frames as an access point"
-                    .into(),
+                "security-auto-neither",
+                None,
             ),
         }),
         WifiSecurity::Wpa3 => match caps {
@@ -134,15 +149,21 @@ pub fn choose(requested: WifiSecurity, caps: Option<&RadioCaps>) -> Result<Choic
                 "problem-wpa3-unsupported",
                 [],
             )),
-            _ => Ok(choice(ApSecurity::Wpa3, "wifi.security \"wpa3\"".into())),
+            _ => Ok(choice(
+                ApSecurity::Wpa3,
+                "security-as-written",
+                Some("wpa3"),
+            )),
         },
         WifiSecurity::Wpa2Wpa3 => Ok(choice(
             ApSecurity::Wpa2Wpa3,
-            "wifi.security \"wpa2-wpa3\"".into(),
+            "security-as-written",
+            Some("wpa2-wpa3"),
         )),
         WifiSecurity::Wpa2 => Ok(choice(
             ApSecurity::Wpa2 { pmf: false },
-            "wifi.security \"wpa2\"".into(),
+            "security-as-written",
+            Some("wpa2"),
         )),
         // The settings check refuses an open network before this is asked.
         WifiSecurity::Open => Err(Problem::said("wifi.security", "problem-security-open", [])),
@@ -250,7 +271,13 @@ mod tests {
         );
         let ch = choose(WifiSecurity::Auto, Some(&c)).unwrap();
         assert_eq!(ch.security, ApSecurity::Wpa2Wpa3);
-        assert!(ch.reason.contains("SAE"), "{}", ch.reason);
+        assert_eq!(ch.reason.id, "security-auto-both");
+        assert_eq!(
+            ch.reason.english(),
+            "WiFi security: WPA2/WPA3 transition with protected management frames \
+             (wifi.security \"auto\": the radio does SAE and protected management frames as \
+             an access point)"
+        );
         assert_eq!(
             choose(WifiSecurity::Wpa3, Some(&c)).unwrap().security,
             ApSecurity::Wpa3
@@ -273,9 +300,12 @@ mod tests {
         assert_eq!(p.key, "wifi.security");
         assert!(p.message.contains("\"auto\""), "{}", p.message);
         // What the person wrote is used as written.
+        let ch = choose(WifiSecurity::Wpa2Wpa3, Some(&c)).unwrap();
+        assert_eq!(ch.security, ApSecurity::Wpa2Wpa3);
         assert_eq!(
-            choose(WifiSecurity::Wpa2Wpa3, Some(&c)).unwrap().security,
-            ApSecurity::Wpa2Wpa3
+            ch.reason.english(),
+            "WiFi security: WPA2/WPA3 transition with protected management frames \
+             (wifi.security \"wpa2-wpa3\")"
         );
         assert_eq!(
             choose(WifiSecurity::Wpa2, Some(&c)).unwrap().security,
@@ -313,7 +343,12 @@ mod tests {
     fn unknown_capabilities_keep_todays_wpa2() {
         let ch = choose(WifiSecurity::Auto, None).unwrap();
         assert_eq!(ch.security, ApSecurity::Wpa2 { pmf: false });
-        assert!(ch.reason.contains("could not be read"), "{}", ch.reason);
+        assert_eq!(ch.reason.id, "security-auto-unread");
+        assert!(
+            ch.reason.english().contains("could not be read"),
+            "{}",
+            ch.reason
+        );
         // An explicit "wpa3" is tried (hostapd says whether the chip refuses it).
         assert_eq!(
             choose(WifiSecurity::Wpa3, None).unwrap().security,

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::status::StatusWords;
+use crate::system::console::SetupWords;
 use crate::system::radio::RadioCaps;
 use crate::system::settings::Problem;
 
@@ -32,18 +33,6 @@ pub enum Bus {
     Pci,
     /// Anything else (mac80211_hwsim: no device at all).
     Other,
-}
-
-impl Bus {
-    /// For people: "USB", "on-board (SDIO)".
-    pub fn describe(self) -> &'static str {
-        match self {
-            Bus::Usb => "USB",
-            Bus::Sdio => "on-board (SDIO)",
-            Bus::Pci => "PCI",
-            Bus::Other => "virtual or unknown bus",
-        }
-    }
 }
 
 /// One WiFi radio found in sysfs.
@@ -156,8 +145,9 @@ impl Candidate {
 pub struct Chosen {
     /// The radio.
     pub radio: Radio,
-    /// One sentence: which radio and why (the setup log, the console).
-    pub reason: String,
+    /// One sentence: which radio and why (the console in `site.language`, the log in
+    /// English): a `setup-ap-radio-...` message with the radio's [`name_args`].
+    pub reason: SetupWords,
     /// Things to tell without stopping (a second USB adapter left unused, an adapter without
     /// AP mode skipped), as status words ([`NOTES`]).
     pub notes: Vec<StatusWords>,
@@ -183,22 +173,31 @@ pub fn choose(
         .collect();
     if let Some(name) = wanted {
         let Some(c) = radios.iter().find(|c| c.radio.interface == name) else {
-            let found = names(radios.iter());
-            return Err(Problem::said(
-                key,
-                "problem-radio-missing",
-                [("name", format!("{name:?}")), ("found", found)],
-            ));
+            let name = ("name", format!("{name:?}"));
+            return Err(if radios.is_empty() {
+                Problem::said(key, "problem-radio-missing-none", [name])
+            } else {
+                Problem::said(
+                    key,
+                    "problem-radio-missing",
+                    [name, ("found", names(radios.iter()))],
+                )
+            });
         };
         if !c.ap_capable() {
             return Err(Problem::said(
                 key,
                 "problem-radio-no-ap",
-                [("radio", describe(&c.radio))],
+                name_args("", Some(&c.radio)),
             ));
         }
         return Ok(Chosen {
-            reason: format!("{} (wifi.interface = {name:?})", describe(&c.radio)),
+            reason: SetupWords::new(
+                "ap-radio-named",
+                name_args("", Some(&c.radio))
+                    .into_iter()
+                    .chain([("name", format!("{name:?}"))]),
+            ),
             radio: c.radio.clone(),
             notes,
         });
@@ -226,18 +225,12 @@ pub fn choose(
         }
         let onboard = usable.iter().find(|c| c.radio.bus != Bus::Usb);
         let why = match onboard {
-            Some(o) => format!(
-                "a USB adapter that can be an access point is plugged in, used instead of {}",
-                o.radio.interface
-            ),
-            None => "a USB adapter that can be an access point".to_owned(),
+            Some(o) => ("ap-radio-usb-instead", Some(o.radio.interface.clone())),
+            None => ("ap-radio-usb", None),
         };
         (first.radio.clone(), why)
     } else if let Some(first) = usable.first() {
-        (
-            first.radio.clone(),
-            "no USB adapter that can be an access point is plugged in".to_owned(),
-        )
+        (first.radio.clone(), ("ap-radio-no-usb", None))
     } else {
         return Err(if radios.is_empty() {
             Problem::said(key, "problem-radio-none", [])
@@ -255,11 +248,13 @@ pub fn choose(
             )
         });
     };
+    let (id, instead_of) = chosen.1;
     Ok(Chosen {
-        reason: format!(
-            "{} (wifi.interface = \"auto\": {})",
-            describe(&chosen.0),
-            chosen.1
+        reason: SetupWords::new(
+            id,
+            name_args("", Some(&chosen.0))
+                .into_iter()
+                .chain(instead_of.map(|i| ("onboard", i))),
         ),
         radio: chosen.0,
         notes,
@@ -287,19 +282,15 @@ pub fn note_words(
     Some(StatusWords::new(id, args?))
 }
 
+/// The radios' interfaces: "wlan0, wlan1" (no radio at all has messages of its own).
 fn names<'a>(c: impl Iterator<Item = &'a Candidate>) -> String {
     let v: Vec<&str> = c.map(|c| c.radio.interface.as_str()).collect();
-    if v.is_empty() {
-        "none".into()
-    } else {
-        v.join(", ")
-    }
+    v.join(", ")
 }
 
-/// For people: "wlan1 (mt76x2u, USB)".
 /// A radio (or, `None`, only its interface) as the arguments of the catalogues' `radio-name`
 /// (`interface`, `driver`, `bus`: `usb`, `sdio`, `pci`, `other`, `unknown` when nothing but
-/// the interface is known), which says it as [`describe`] does in English.
+/// the interface is known), which says it in each language: "wlan1 (mt76x2u, USB)".
 pub fn name_args(interface: &str, r: Option<&Radio>) -> [(&'static str, String); 3] {
     let bus = match r.map(|r| r.bus) {
         Some(Bus::Usb) => "usb",
@@ -320,16 +311,6 @@ pub fn name_args(interface: &str, r: Option<&Radio>) -> [(&'static str, String);
         ),
         ("bus", bus.to_owned()),
     ]
-}
-
-/// A radio for the log and the console: `wlan1 (mt76x2u, USB)`.
-pub fn describe(r: &Radio) -> String {
-    format!(
-        "{} ({}, {})",
-        r.interface,
-        r.driver.as_deref().unwrap_or("no driver"),
-        r.bus.describe()
-    )
 }
 
 /// About how many devices a radio admits as an access point, and where the figure comes from.
@@ -569,11 +550,20 @@ mod tests {
         let s = pi4_with(&[]);
         let c = choose(&candidates(&discover(&s.0), &[]), None, None).unwrap();
         assert_eq!(c.radio.interface, "wlan0");
-        assert!(c.reason.contains("no USB adapter"), "{}", c.reason);
+        assert_eq!(c.reason.id, "ap-radio-no-usb");
+        let said = c.reason.english();
+        assert!(
+            said.contains("wlan0 (brcmfmac, on-board (SDIO)) (wifi.interface = \"auto\": no USB"),
+            "{said}"
+        );
         let s = pi4_with(&[("wlan1", "mt76x2u", "0e8d:7612")]);
         let c = choose(&candidates(&discover(&s.0), &[]), None, None).unwrap();
         assert_eq!(c.radio.interface, "wlan1");
-        assert!(c.reason.contains("instead of wlan0"), "{}", c.reason);
+        assert_eq!(c.reason.id, "ap-radio-usb-instead");
+        assert_eq!(c.reason.args["onboard"], "wlan0");
+        let said = c.reason.english();
+        assert!(said.contains("wlan1 (mt76x2u, USB)"), "{said}");
+        assert!(said.contains("instead of wlan0"), "{said}");
         assert!(c.notes.is_empty());
         // Explicit names win, and are checked.
         let c = choose(&candidates(&discover(&s.0), &[]), Some("wlan0"), None).unwrap();
@@ -581,6 +571,18 @@ mod tests {
         let p = choose(&candidates(&discover(&s.0), &[]), Some("wlan7"), None).unwrap_err();
         assert_eq!(p.key, "wifi.interface");
         assert!(p.message.contains("found: wlan0, wlan1"), "{}", p.message);
+        let c = choose(&candidates(&discover(&s.0), &[]), Some("wlan1"), None).unwrap();
+        assert_eq!(c.reason.id, "ap-radio-named");
+        assert_eq!(c.reason.args["name"], "\"wlan1\"");
+        // No radio at all: said in a message of its own, not with an English "none".
+        let p = choose(&[], Some("wlan1"), None).unwrap_err();
+        let words = p.words.as_ref().unwrap();
+        assert_eq!(words.id, "problem-radio-missing-none");
+        assert!(!p.message.contains("none"), "{}", p.message);
+        for lang in crate::i18n::Lang::ALL {
+            let said = words.say(crate::i18n::Tr::new(lang));
+            assert!(said.contains("\"wlan1\"") && !said.contains('⟦'), "{said}");
+        }
     }
 
     #[test]
@@ -607,9 +609,35 @@ mod tests {
             .contains("wlan1 (rtl8xxxu, USB) cannot be an access point"));
         let p = choose(&candidates(&r, &["wlan1"]), Some("wlan1"), None).unwrap_err();
         assert!(
-            p.message.contains("cannot be an access point"),
+            p.message
+                .starts_with("wlan1 (rtl8xxxu, USB) cannot be an access point"),
             "{}",
             p.message
+        );
+        // The radio is said in the reader's language too.
+        let de = p
+            .words
+            .as_ref()
+            .unwrap()
+            .say(crate::i18n::Tr::new(crate::i18n::Lang::De));
+        assert!(de.starts_with("wlan1 (rtl8xxxu, USB) kann kein"), "{de}");
+        let mut sdio = r.clone();
+        sdio[1].bus = Bus::Sdio;
+        sdio[1].driver = None;
+        let p = choose(&candidates(&sdio, &["wlan1"]), Some("wlan1"), None).unwrap_err();
+        assert!(
+            p.message.starts_with("wlan1 (no driver, on-board (SDIO))"),
+            "{}",
+            p.message
+        );
+        let fr = p
+            .words
+            .as_ref()
+            .unwrap()
+            .say(crate::i18n::Tr::new(crate::i18n::Lang::Fr));
+        assert!(
+            fr.starts_with("wlan1 (aucun pilote, intégrée (SDIO))"),
+            "{fr}"
         );
         let p = choose(&candidates(&r, &["wlan0", "wlan1"]), None, None).unwrap_err();
         assert!(

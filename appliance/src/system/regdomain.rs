@@ -35,6 +35,14 @@ impl Band {
         }
     }
 
+    /// How the catalogues' selectors name it (`$band`, `$other`): `ghz24` or `ghz5`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Band::Ghz2_4 => "ghz24",
+            Band::Ghz5 => "ghz5",
+        }
+    }
+
     /// The channel used when `wifi.channel` is not set: 6 (2.4 GHz) or 36 (5 GHz), allowed in
     /// every country that allows the band at all.
     pub fn default_channel(self) -> u16 {

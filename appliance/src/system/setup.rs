@@ -11,7 +11,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, UplinkConfig};
-use crate::i18n::Tr;
+use crate::i18n::{Lang, Tr};
+use crate::system::console::{ConsoleLine, SetupWords};
 use crate::system::hostapd::{self, AccessPoint};
 use crate::system::network::{AP_ADDRESS, AP_INTERFACE, AP_PREFIX};
 use crate::system::radio::{self, RadioCaps};
@@ -88,6 +89,32 @@ pub enum SetupError {
     Hash(String),
 }
 
+impl SetupError {
+    /// For the console: the message `setup-cannot-write` or `setup-cannot-hash`.
+    pub fn words(&self) -> SetupWords {
+        match self {
+            SetupError::Write { path, source } => SetupWords::new(
+                "cannot-write",
+                [
+                    ("file", path.display().to_string()),
+                    ("error", source.to_string()),
+                ],
+            ),
+            SetupError::Hash(e) => SetupWords::new("cannot-hash", [("error", e.clone())]),
+        }
+    }
+}
+
+/// A setup failure and the language of the settings, which the console speaks.
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
+pub struct SetupFailed {
+    /// What failed.
+    pub error: SetupError,
+    /// The settings' `site.language`.
+    pub language: Lang,
+}
+
 /// The rendered files and what was found.
 #[derive(Debug)]
 pub struct Rendered {
@@ -101,8 +128,9 @@ pub struct Rendered {
     pub fallback: bool,
     /// The problems file's text, when there are problems.
     pub problems_text: Option<String>,
-    /// Which WiFi security the settings' access point got and why (`None`: the fallback).
-    pub security_choice: Option<String>,
+    /// Which WiFi security the settings' access point got and why, for the console (`None`:
+    /// the fallback).
+    pub security_choice: Option<SetupWords>,
 }
 
 /// Names of the rendered files.
@@ -294,12 +322,19 @@ pub struct SetupReport {
     /// The rendered files and problems.
     pub rendered: Rendered,
     /// Things that did not stop setup but the person should know (printed on the console).
-    pub notes: Vec<String>,
+    pub notes: Vec<ConsoleLine>,
+    /// The language the console speaks: the settings' `site.language` (English when the
+    /// settings cannot be read).
+    pub language: Lang,
 }
 
 /// `whereflow setup`: read, check, render, write.
-pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
+pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupFailed> {
     let settings = settings::read(&opts.settings);
+    let failed = |error| SetupFailed {
+        error,
+        language: settings.language,
+    };
     let mut notes = Vec::new();
     let mut extra: Vec<Problem> = opts
         .fallback_reason
@@ -325,14 +360,16 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
             .as_ref()
             .and_then(|c| c.admin.password.as_deref())
         {
-            let h = hash_password(pw)?;
+            let h = hash_password(pw).map_err(failed)?;
             if opts.rewrite_admin_password {
                 if let Err(e) = rewrite_admin_password(&opts.settings, &h) {
-                    notes.push(format!(
-                        "the admin password stays in plain text in {} ({e}); the appliance \
-                         uses its hash all the same",
-                        opts.settings.display()
-                    ));
+                    notes.push(
+                        SetupWords::new(
+                            "password-plain",
+                            [("file", opts.settings.display().to_string()), ("error", e)],
+                        )
+                        .into(),
+                    );
                 }
             }
             hash = Some(h);
@@ -340,18 +377,25 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
     }
 
     let image_defaults = opts.image_defaults.as_deref().and_then(|path| {
+        let not_used = |e: String| {
+            SetupWords::new(
+                "image-defaults-unused",
+                [("file", path.display().to_string()), ("error", e)],
+            )
+            .into()
+        };
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
             Err(e) => {
-                notes.push(format!("image defaults {} not used: {e}", path.display()));
+                notes.push(not_used(e.to_string()));
                 return None;
             }
         };
         match text.parse::<toml_edit::DocumentMut>() {
             Ok(d) => Some(d),
             Err(e) => {
-                notes.push(format!("image defaults {} not used: {e}", path.display()));
+                notes.push(not_used(e.to_string()));
                 None
             }
         }
@@ -376,12 +420,14 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
         passphrase_note = note;
         p
     });
-    notes.extend(passphrase_note);
+    notes.extend(passphrase_note.map(ConsoleLine::from));
 
-    std::fs::create_dir_all(&opts.out).map_err(|source| SetupError::Write {
-        path: opts.out.clone(),
-        source,
-    })?;
+    std::fs::create_dir_all(&opts.out)
+        .map_err(|source| SetupError::Write {
+            path: opts.out.clone(),
+            source,
+        })
+        .map_err(failed)?;
     for (name, text) in &rendered.files {
         // Two files hold the WiFi passphrase; the init scripts give the daemon's to its group.
         let mode = match *name {
@@ -389,24 +435,29 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
             DAEMON_TOML => 0o640,
             _ => 0o644,
         };
-        write_atomic(&opts.out.join(name), text, mode)?;
+        write_atomic(&opts.out.join(name), text, mode).map_err(failed)?;
     }
+    let problems_file = || ("file", opts.problems_file.display().to_string());
+    // A note about the problems file, with the OS's error if there is one.
+    let file_note = |id, e: Option<std::io::Error>| -> ConsoleLine {
+        SetupWords::new(
+            id,
+            std::iter::once(problems_file()).chain(e.map(|e| ("error", e.to_string()))),
+        )
+        .into()
+    };
     match &rendered.problems_text {
         Some(text) => {
-            if let Err(e) = write_atomic(&opts.problems_file, text, 0o644) {
-                notes.push(format!("{e}: the problems are only on this console"));
+            let written =
+                crate::sys::fs::write_atomic_mode(&opts.problems_file, text.as_bytes(), 0o644);
+            if let Err(e) = written {
+                notes.push(file_note("problems-unwritten", Some(e)));
             }
         }
         None => match std::fs::remove_file(&opts.problems_file) {
-            Ok(()) => notes.push(format!(
-                "the settings are good now: removed {}",
-                opts.problems_file.display()
-            )),
+            Ok(()) => notes.push(file_note("problems-removed", None)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => notes.push(format!(
-                "cannot remove the old {} ({e})",
-                opts.problems_file.display()
-            )),
+            Err(e) => notes.push(file_note("problems-not-removed", Some(e))),
         },
     }
     // What is worth knowing about the radios (an adapter without AP mode, a second USB
@@ -427,13 +478,14 @@ pub fn run(opts: &SetupOptions) -> Result<SetupReport, SetupError> {
             &[],
             &text,
         ) {
-            notes.push(format!(
-                "cannot note the WiFi radios in {} ({e})",
-                opts.problems_file.display()
-            ));
+            notes.push(file_note("radios-not-noted", Some(e)));
         }
     }
-    Ok(SetupReport { rendered, notes })
+    Ok(SetupReport {
+        rendered,
+        notes,
+        language: settings.language,
+    })
 }
 
 /// The access point's radio as [`choose_radio`] found it.
@@ -447,7 +499,7 @@ pub struct RadioChoice {
     /// the only radio; `wifi.interface` not there or without AP mode).
     pub problem: Option<Problem>,
     /// For the console: which radio and why, and every note.
-    pub console: Vec<String>,
+    pub console: Vec<ConsoleLine>,
     /// For the daemon's status (`system.notes`): notes worth a warning (a second USB adapter
     /// left unused, an adapter without AP mode).
     pub daemon_notes: Vec<crate::status::StatusWords>,
@@ -474,10 +526,7 @@ pub fn choose_radio(sysfs: &Path, config: Option<&Config>) -> RadioChoice {
     if found.is_empty() {
         let interface = wanted.unwrap_or(AP_INTERFACE).to_owned();
         return RadioChoice {
-            console: vec![format!(
-                "no WiFi radio found: the access point is set up on {interface} for when it \
-                 appears"
-            )],
+            console: vec![SetupWords::new("no-radio", [("interface", interface.clone())]).into()],
             interface,
             caps: None,
             problem: None,
@@ -491,10 +540,15 @@ pub fn choose_radio(sysfs: &Path, config: Option<&Config>) -> RadioChoice {
             let caps = match radio::read_phy(&r.phy) {
                 Ok(c) => Some(c),
                 Err(e) => {
-                    console.push(format!(
-                        "the capabilities of {} could not be read: {e}",
-                        radios::describe(&r)
-                    ));
+                    console.push(
+                        SetupWords::new(
+                            "caps-unread",
+                            radios::name_args("", Some(&r))
+                                .into_iter()
+                                .chain([("error", e.to_string())]),
+                        )
+                        .into(),
+                    );
                     None
                 }
             };
@@ -510,8 +564,8 @@ pub fn choose_radio(sysfs: &Path, config: Option<&Config>) -> RadioChoice {
     match radios::choose(&candidates, wanted, uplink) {
         Ok(ch) => {
             tracing::info!(radio = %ch.radio.interface, "{}", ch.reason);
-            console.push(format!("WiFi access point on {}", ch.reason));
-            console.extend(ch.notes.iter().map(crate::status::StatusWords::english));
+            console.push(ch.reason.into());
+            console.extend(ch.notes.iter().cloned().map(ConsoleLine::from));
             RadioChoice {
                 caps: caps_of(&ch.radio.interface),
                 interface: ch.radio.interface,
@@ -643,8 +697,13 @@ mod tests {
             "{}",
             r.files[4].1
         );
-        let why = r.security_choice.as_deref().unwrap();
-        assert!(why.starts_with("WPA2/WPA3 transition"), "{why}");
+        let why = r.security_choice.as_ref().unwrap();
+        assert_eq!(why.id, "security-auto-both");
+        let why = why.english();
+        assert!(
+            why.starts_with("WiFi security: WPA2/WPA3 transition"),
+            "{why}"
+        );
 
         let r = render_with_radio(&text, &[], Some(&FULLMAC));
         assert!(r.files[0]
@@ -970,6 +1029,149 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// Two USB WiFi adapters (mt76x2u) under the sysfs tree `sys`: `wlan1` and `wlan2`.
+    fn plug_two_usb_adapters(sys: &Path) {
+        use std::os::unix::fs::symlink;
+        for (iface, phy, n) in [("wlan1", "phy1", 1), ("wlan2", "phy2", 2)] {
+            let usb = sys.join(format!("devices/usb1/1-{n}"));
+            let devdir = usb.join(format!("1-{n}:1.0"));
+            let net = sys.join("class/net").join(iface);
+            std::fs::create_dir_all(net.join("phy80211")).unwrap();
+            std::fs::create_dir_all(&devdir).unwrap();
+            std::fs::create_dir_all(sys.join("bus/usb/drivers/mt76x2u")).unwrap();
+            std::fs::write(net.join("phy80211/name"), format!("{phy}\n")).unwrap();
+            std::fs::write(usb.join("idVendor"), "0e8d\n").unwrap();
+            std::fs::write(usb.join("idProduct"), "7612\n").unwrap();
+            symlink(sys.join("bus/usb"), devdir.join("subsystem")).unwrap();
+            symlink(sys.join("bus/usb/drivers/mt76x2u"), devdir.join("driver")).unwrap();
+            symlink(&devdir, net.join("device")).unwrap();
+        }
+    }
+
+    /// Every line setup's report has for the console (its notes, the security chosen).
+    fn console_lines(r: &SetupReport) -> Vec<ConsoleLine> {
+        let security = r.rendered.security_choice.clone().map(ConsoleLine::from);
+        r.notes.iter().cloned().chain(security).collect()
+    }
+
+    /// A console line's message id and argument values.
+    fn id_and_values(l: &ConsoleLine) -> (&'static str, Vec<String>) {
+        match l {
+            ConsoleLine::Setup(w) => (w.id, w.args.values().cloned().collect()),
+            ConsoleLine::Note(w) => (w.id, w.args.values().cloned().collect()),
+        }
+    }
+
+    /// The report's console lines in `lang`.
+    fn console_in(r: &SetupReport, lang: Lang) -> Vec<String> {
+        let tr = Tr::new(lang);
+        console_lines(r).iter().map(|l| l.say(tr)).collect()
+    }
+
+    /// The English template's own words of `english` (`values`, the arguments, cut out):
+    /// the pieces that say something.
+    fn template_pieces<'a>(english: &'a str, values: &[String]) -> Vec<&'a str> {
+        let mut pieces = vec![english];
+        let mut values: Vec<&String> = values.iter().filter(|v| !v.is_empty()).collect();
+        values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        for v in values {
+            pieces = pieces.iter().flat_map(|p| p.split(v.as_str())).collect();
+        }
+        pieces
+            .into_iter()
+            .map(str::trim)
+            .filter(|p| p.chars().filter(|c| c.is_alphabetic()).count() > 6)
+            .collect()
+    }
+
+    #[test]
+    fn the_console_speaks_the_settings_language() {
+        for lang in [Lang::De, Lang::Fr, Lang::Es] {
+            let code = lang.code();
+            let dir = std::env::temp_dir()
+                .join(format!("wf-setup-console-{code}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(dir.join("boot")).unwrap();
+            std::fs::create_dir_all(dir.join("etc")).unwrap();
+            plug_two_usb_adapters(&dir.join("sys"));
+            let opts = SetupOptions {
+                settings: dir.join("boot/whereflow-settings.toml"),
+                out: dir.join("run"),
+                problems_file: dir.join("boot/whereflow-problems.txt"),
+                // Not writable: the setup passphrase changes at every boot.
+                fallback_passphrase_file: "/proc/nonexistent/whereflow-setup-passphrase".into(),
+                daemon_problems_file: None,
+                image_defaults: Some(dir.join("etc/image-defaults.toml")),
+                fallback_reason: None,
+                rewrite_admin_password: false,
+                sysfs: dir.join("sys"),
+            };
+            // Image defaults that are not TOML, and a problems file from an earlier boot.
+            std::fs::write(opts.image_defaults.as_ref().unwrap(), "[[[").unwrap();
+            std::fs::write(&opts.problems_file, "old problems\n").unwrap();
+            let with_lang =
+                |text: &str| text.replace("[site]\n", &format!("[site]\nlanguage = \"{code}\"\n"));
+            let good = run_with(&opts, &with_lang(GOOD));
+            assert!(!good.rendered.fallback, "{:?}", good.rendered.problems);
+            let bad = run_with(&opts, &with_lang(BAD));
+            assert!(bad.rendered.fallback);
+            let mut ids = Vec::new();
+            for r in [&good, &bad] {
+                assert_eq!(r.language, lang);
+                for line in console_lines(r) {
+                    let (id, values) = id_and_values(&line);
+                    ids.push(id);
+                    let said = line.say(Tr::new(lang));
+                    let english = line.say(Tr::new(Lang::En));
+                    assert_ne!(said, english, "{code}: {id} not translated");
+                    assert!(!said.contains('⟦'), "{code}: {said}");
+                    for piece in template_pieces(&english, &values) {
+                        assert!(!said.contains(piece), "{code}: English {piece:?} in {said}");
+                    }
+                }
+            }
+            for id in [
+                "ap-radio-usb",
+                "radio-usb-many",
+                "image-defaults-unused",
+                "problems-removed",
+                "security-as-written",
+                "passphrase-unsaved",
+            ] {
+                assert!(ids.contains(&id), "{code}: no {id} in {ids:?}");
+            }
+            // The radio is said in the language too ("on-board", "no driver" are not).
+            let said = console_in(&good, lang).join("\n");
+            let radio = match lang {
+                Lang::De => "WLAN-Zugangspunkt auf wlan1 (mt76x2u, USB)",
+                Lang::Fr => "point d’accès WiFi sur wlan1 (mt76x2u, USB)",
+                _ => "punto de acceso WiFi en wlan1 (mt76x2u, USB)",
+            };
+            assert!(said.contains(radio), "{said}");
+            // A failure is said in the language too.
+            let nowhere = SetupOptions {
+                out: "/proc/nonexistent/run".into(),
+                ..opts.clone()
+            };
+            let failed = run(&nowhere).unwrap_err();
+            assert_eq!(failed.language, lang);
+            let words = failed.error.words();
+            assert_eq!(words.id, "cannot-write");
+            let (said, english) = (words.say(Tr::new(lang)), words.english());
+            assert_eq!(english, failed.to_string());
+            assert!(
+                said.contains("/proc/nonexistent/run") && said != english,
+                "{said}"
+            );
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+
+    fn run_with(opts: &SetupOptions, settings: &str) -> SetupReport {
+        std::fs::write(&opts.settings, settings).unwrap();
+        run(opts).unwrap()
+    }
+
     #[test]
     fn run_writes_the_files_hashes_the_password_and_clears_old_problems() {
         let dir = std::env::temp_dir().join(format!("wf-setup-{}", std::process::id()));
@@ -1043,25 +1245,10 @@ mod tests {
 
         // Two USB adapters plugged in: the first by name serves the room, and the console,
         // the daemon's status (system.notes) and the problems file say so.
-        for (iface, phy, n) in [("wlan1", "phy1", 1), ("wlan2", "phy2", 2)] {
-            use std::os::unix::fs::symlink;
-            let sys = dir.join("sys");
-            let usb = sys.join(format!("devices/usb1/1-{n}"));
-            let devdir = usb.join(format!("1-{n}:1.0"));
-            let net = sys.join("class/net").join(iface);
-            std::fs::create_dir_all(net.join("phy80211")).unwrap();
-            std::fs::create_dir_all(&devdir).unwrap();
-            std::fs::create_dir_all(sys.join("bus/usb/drivers/mt76x2u")).unwrap();
-            std::fs::write(net.join("phy80211/name"), format!("{phy}\n")).unwrap();
-            std::fs::write(usb.join("idVendor"), "0e8d\n").unwrap();
-            std::fs::write(usb.join("idProduct"), "7612\n").unwrap();
-            symlink(sys.join("bus/usb"), devdir.join("subsystem")).unwrap();
-            symlink(sys.join("bus/usb/drivers/mt76x2u"), devdir.join("driver")).unwrap();
-            symlink(&devdir, net.join("device")).unwrap();
-        }
+        plug_two_usb_adapters(&dir.join("sys"));
         let r = run(&opts).unwrap();
         assert!(!r.rendered.fallback);
-        let said = r.notes.join("\n");
+        let said = console_in(&r, Lang::En).join("\n");
         assert!(
             said.contains("WiFi access point on wlan1 (mt76x2u, USB)"),
             "{said}"
