@@ -563,7 +563,9 @@ pub fn choose_radio(sysfs: &Path, config: Option<&Config>) -> RadioChoice {
     };
     match radios::choose(&candidates, wanted, uplink) {
         Ok(ch) => {
-            tracing::info!(radio = %ch.radio.interface, "{}", ch.reason);
+            // Debug, not info: the console line below says it in the settings' language, and
+            // at boot the log goes to the same console.
+            tracing::debug!(radio = %ch.radio.interface, "{}", ch.reason);
             console.push(ch.reason.into());
             console.extend(ch.notes.iter().cloned().map(ConsoleLine::from));
             RadioChoice {
