@@ -177,6 +177,23 @@ fn refusals_and_unnamed_sessions_are_said_in_the_readers_language() {
     assert!(page.contains("Connexion administrateur requise"), "{page}");
     assert!(!page.contains("login required"), "{page}");
 
+    // An address that does not exist, as a student types one: a page in their language
+    // with the way home (an API address: JSON with the reason in their language).
+    let r = d.get("/admin/secret-page", &[("Accept-Language", "es")]);
+    assert_eq!(r.status, 404, "{r:?}");
+    let page = r.text();
+    assert!(page.contains("<html lang=\"es\">"), "{page}");
+    assert!(
+        page.contains("Aquí no hay nada") && page.contains("href=\"/\""),
+        "{page}"
+    );
+    let r = d.get("/api/v1/nope", &[de]);
+    assert_eq!(r.status, 404, "{r:?}");
+    assert_eq!(
+        r.json()["error_said"],
+        "diese Adresse gibt es in dieser API nicht"
+    );
+
     // Logged in, but a script without the token: 403, said in Spanish.
     let (cookie, csrf) = d.login(None, PASSWORD).expect("login");
     let r = d.req(

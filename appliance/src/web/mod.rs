@@ -249,6 +249,7 @@ pub fn router(state: AppState) -> Router {
         .merge(group_view::routes())
         .merge(metrics::routes())
         .merge(language::routes())
+        .fallback(notice::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             language::scope,

@@ -1,5 +1,6 @@
 //! The short page a refused form gets (the forms work without JavaScript, so a refusal must
-//! be a page a person can read, with the way back).
+//! be a page a person can read, with the way back), and the page of an address that does
+//! not exist (a student typing paths), in the reader's language.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -36,6 +37,27 @@ pub fn refused_page(
         )),
     )
         .into_response()
+}
+
+/// An address nothing answers: a page with the way home (`/api/...`: JSON), not an empty
+/// `404`.
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    let tr = crate::web::language::current().reader();
+    if uri.path().starts_with("/api/") {
+        return crate::web::reasons::json_refusal(
+            StatusCode::NOT_FOUND,
+            "there is no such address in this API (see docs/API.md)",
+            tr.t("not-found-api"),
+        );
+    }
+    refused_page(
+        tr.code(),
+        StatusCode::NOT_FOUND,
+        &tr.t("not-found-title"),
+        &tr.t("not-found-text"),
+        "/",
+        &tr.t("not-found-home"),
+    )
 }
 
 #[cfg(test)]

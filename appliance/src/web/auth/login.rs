@@ -14,11 +14,10 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use askama::Template;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use parking_lot::{Mutex, RwLock};
 use subtle::ConstantTimeEq;
@@ -288,21 +287,6 @@ impl AdminSession {
     }
 }
 
-/// The page a browser gets for an admin address without a login.
-#[derive(Template)]
-#[template(
-    source = "<!doctype html><html lang=\"{{ lang }}\"><meta charset=utf-8><meta name=viewport \
-              content=\"width=device-width\"><title>{{ title }}</title><p>{{ said }}. \
-              <a href=\"/admin\">{{ go }}</a>.</p></html>",
-    ext = "html"
-)]
-struct LoginRequired<'a> {
-    lang: &'a str,
-    title: String,
-    said: &'a str,
-    go: String,
-}
-
 /// Why a request was not let in as admin.
 #[derive(Debug)]
 pub enum AdminRejection {
@@ -333,17 +317,14 @@ impl IntoResponse for AdminRejection {
                     "reason-admin-off"
                 });
                 let mut res = if html {
-                    let page = LoginRequired {
-                        lang: tr.code(),
-                        title: tr.t("login-required-title"),
-                        said: &said,
-                        go: tr.t("login-go-admin"),
-                    };
-                    (
+                    crate::web::notice::refused_page(
+                        tr.code(),
                         StatusCode::UNAUTHORIZED,
-                        Html(page.render().unwrap_or(said)),
+                        &tr.t("login-required-title"),
+                        &said,
+                        "/admin",
+                        &tr.t("login-go-admin"),
                     )
-                        .into_response()
                 } else {
                     crate::web::reasons::json_refusal(StatusCode::UNAUTHORIZED, msg, said)
                 };
