@@ -248,7 +248,10 @@ fn refusals_and_unnamed_sessions_are_said_in_the_readers_language() {
     let utc_now = chrono::Utc::now();
     let said_utc = (0..2).any(|back| {
         let at = utc_now - chrono::Duration::minutes(back);
-        admin.contains(&format!("Sitzung vom {} UTC<", at.format("%Y-%m-%d %H:%M")))
+        admin.contains(&format!(
+            "Sitzung vom {} UTC<",
+            at.format("%d.%m.%Y, %H:%M")
+        ))
     });
     assert!(said_utc, "{admin}");
     let berlin = d
@@ -257,7 +260,7 @@ fn refusals_and_unnamed_sessions_are_said_in_the_readers_language() {
     let local = utc_now + chrono::Duration::hours(1);
     let ok = (0..2).any(|back| {
         let at = local - chrono::Duration::minutes(back);
-        berlin.contains(&format!("Sitzung vom {}<", at.format("%Y-%m-%d %H:%M")))
+        berlin.contains(&format!("Sitzung vom {}<", at.format("%d.%m.%Y, %H:%M")))
     });
     assert!(ok && !berlin.contains(" UTC"), "{berlin}");
 }

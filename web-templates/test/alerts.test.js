@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import "./setup-en.js";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { setCatalogue } from "../src/lib/i18n.js";
 
 import {
   addressLabel,
@@ -59,6 +61,10 @@ test("times as the server shows them (the reader's clock), counts and the other 
   assert.equal(alertTime("2026-11-20T23:59:10Z", NOW, 60), "00:59:10");
   assert.equal(alertTime("2026-11-21T10:02:03Z", NOW, -300), "05:02:03");
   assert.equal(alertTime("not a time", NOW, 0), "");
+  // Another day, in German: the language's order.
+  setCatalogue("de", readFileSync(new URL("../../appliance/locales/de/views.ftl", import.meta.url), "utf8"));
+  assert.equal(alertTime("2026-11-20T23:59:10Z", NOW, 0), "20.11.2026, 23:59");
+  setCatalogue("en", readFileSync(new URL("../../appliance/locales/en/views.ftl", import.meta.url), "utf8"));
   assert.equal(countWords(1), "once");
   assert.equal(countWords(3), "3 times");
   assert.equal(remoteWords({ domain: "a.test", remote_ip: "203.0.113.1" }), "a.test (203.0.113.1)");

@@ -32,6 +32,7 @@ count-website = { $n ->
 ago-seconds = vor { $n } s
 ago-minutes = vor { $n } Min.
 ago-hours = vor { $n } Std.
+date-time = { $day }.{ $month }.{ $year }, { $time }
 
 ## Der Live-Status
 live-live = Live

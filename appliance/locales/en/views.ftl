@@ -34,6 +34,9 @@ count-website = { $n ->
 ago-seconds = { $n } s ago
 ago-minutes = { $n } min ago
 ago-hours = { $n } h ago
+# A date and a time as the pages write them ($year, $month, $day: digits, the month and day
+# with a leading zero; $time: "09:05" or "09:05:07").
+date-time = { $year }-{ $month }-{ $day } { $time }
 
 ## The live status
 live-live = Live

@@ -48,6 +48,7 @@ other-country = { $n ->
 ago-seconds = hace { $n } s
 ago-minutes = hace { $n } min
 ago-hours = hace { $n } h
+date-time = { $day }/{ $month }/{ $year } { $time }
 
 ## El estado en directo
 live-live = En directo

@@ -48,6 +48,7 @@ other-country = { $n ->
 ago-seconds = il y a { $n } s
 ago-minutes = il y a { $n } min
 ago-hours = il y a { $n } h
+date-time = { $day }/{ $month }/{ $year } { $time }
 
 ## L’état en direct
 live-live = En direct

@@ -9,6 +9,8 @@
 use axum::http::HeaderMap;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
+use super::Tr;
+
 /// The cookie the pages' scripts set: the browser's offset from UTC in minutes east.
 pub const COOKIE: &str = "wf_tz";
 
@@ -66,9 +68,24 @@ impl Clock {
         self.write(t, "%H:%M:%S")
     }
 
-    /// "2026-12-07 09:05" (or "2026-12-07 09:05 UTC").
-    pub fn date_time(&self, t: DateTime<Utc>) -> String {
-        self.write(t, "%Y-%m-%d %H:%M")
+    /// The date and time in the language of `tr` (`date-time`: "2026-12-07 09:05",
+    /// "07.12.2026, 09:05"; "… UTC" when the reader's offset is not known).
+    pub fn date_time(&self, tr: Tr, t: DateTime<Utc>) -> String {
+        let local = match self.offset {
+            Some(o) => t.with_timezone(&o).naive_local(),
+            None => t.naive_utc(),
+        };
+        let args = [
+            ("year", local.format("%Y").to_string()),
+            ("month", local.format("%m").to_string()),
+            ("day", local.format("%d").to_string()),
+            ("time", local.format("%H:%M").to_string()),
+        ];
+        let said = tr.said("date-time", args.iter().map(|(k, v)| (k, v)));
+        match self.offset {
+            Some(_) => said,
+            None => format!("{said} UTC"),
+        }
     }
 
     /// The reader's calendar day of `t`.
@@ -83,22 +100,27 @@ impl Clock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
     use axum::http::{header, HeaderValue};
     use chrono::TimeZone;
 
     #[test]
     fn times_are_the_readers_or_marked_utc() {
         let t = Utc.with_ymd_and_hms(2026, 12, 7, 23, 30, 5).unwrap();
+        let (en, de) = (Tr::new(Lang::En), Tr::new(Lang::De));
         let berlin = Clock::from_minutes_east("60").unwrap();
         assert_eq!(berlin.time(t), "00:30");
-        assert_eq!(berlin.date_time(t), "2026-12-08 00:30");
+        assert_eq!(berlin.date_time(en, t), "2026-12-08 00:30");
+        assert_eq!(berlin.date_time(de, t), "08.12.2026, 00:30");
+        assert_eq!(berlin.date_time(Tr::new(Lang::Fr), t), "08/12/2026 00:30");
         assert_eq!(berlin.day(t).to_string(), "2026-12-08");
         let quito = Clock::from_minutes_east("-300").unwrap();
         assert_eq!(quito.time_secs(t), "18:30:05");
         let india = Clock::from_minutes_east("330").unwrap();
         assert_eq!(india.time(t), "05:00");
         assert_eq!(Clock::utc().time(t), "23:30 UTC");
-        assert_eq!(Clock::utc().date_time(t), "2026-12-07 23:30 UTC");
+        assert_eq!(Clock::utc().date_time(en, t), "2026-12-07 23:30 UTC");
+        assert_eq!(Clock::utc().date_time(de, t), "07.12.2026, 23:30 UTC");
         assert!(!Clock::utc().is_local() && berlin.is_local());
     }
 

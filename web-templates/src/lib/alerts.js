@@ -22,17 +22,18 @@ const pad = (n) => String(n).padStart(2, "0");
 
 /** As the server shows it, on the reader's clock (`offset`: minutes east of UTC, the
  * browser's by default, as the `wf_tz` cookie tells the server): "10:02:03" for today, else
- * "2026-11-20 10:02". */
+ * the date too, in the language's order (`date-time`: "2026-11-20 10:02", "20.11.2026, 10:02"). */
 export function alertTime(iso, now = Date.now(), offset = utcOffsetMinutes()) {
   const shift = (Number(offset) || 0) * 60000;
-  const t = new Date(new Date(iso).getTime() + shift);
-  if (Number.isNaN(t.getTime())) return "";
+  const at = new Date(new Date(iso).getTime() + shift);
+  if (Number.isNaN(at.getTime())) return "";
   const n = new Date(new Date(now).getTime() + shift);
   const sameDay =
-    t.getUTCFullYear() === n.getUTCFullYear() && t.getUTCMonth() === n.getUTCMonth() && t.getUTCDate() === n.getUTCDate();
-  const clock = `${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}`;
-  if (sameDay) return `${clock}:${pad(t.getUTCSeconds())}`;
-  return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())} ${clock}`;
+    at.getUTCFullYear() === n.getUTCFullYear() && at.getUTCMonth() === n.getUTCMonth() && at.getUTCDate() === n.getUTCDate();
+  const clock = `${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())}`;
+  if (sameDay) return `${clock}:${pad(at.getUTCSeconds())}`;
+  // Strings, not numbers: the year must not get a thousands separator.
+  return t("date-time", { year: String(at.getUTCFullYear()), month: pad(at.getUTCMonth() + 1), day: pad(at.getUTCDate()), time: clock });
 }
 
 /** "once", "3 times" (`alert-count`). */

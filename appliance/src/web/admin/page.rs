@@ -163,9 +163,9 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
     })
 }
 
-/// A date and time on the reader's clock.
-fn when(t: chrono::DateTime<chrono::Utc>) -> String {
-    crate::web::language::current().clock.date_time(t)
+/// A date and time on the reader's clock, in the language of `tr`.
+fn when(tr: crate::i18n::Tr, t: chrono::DateTime<chrono::Utc>) -> String {
+    crate::web::language::current().clock.date_time(tr, t)
 }
 
 /// The admin page for this visitor, with `status`. `notice` is a message id (translated);
@@ -241,7 +241,7 @@ async fn page_with(
         detail,
         error,
         csrf: admin.map(AdminSession::csrf_token).unwrap_or_default(),
-        expires: admin.map(|a| when(a.expires_at)).unwrap_or_default(),
+        expires: admin.map(|a| when(tr, a.expires_at)).unwrap_or_default(),
         warnings: Vec::new(),
         history: app.admin.store().is_some(),
         sessions: Vec::new(),
@@ -268,13 +268,13 @@ async fn page_with(
                             tr.t1(
                                 "adm-session-unnamed",
                                 "started",
-                                &when(s.session.started_at),
+                                &when(tr, s.session.started_at),
                             )
                         } else {
                             s.session.name
                         },
-                        started: when(s.session.started_at),
-                        ended: s.session.ended_at.map(when).unwrap_or_default(),
+                        started: when(tr, s.session.started_at),
+                        ended: s.session.ended_at.map(|t| when(tr, t)).unwrap_or_default(),
                         current: s.current,
                     })
                     .collect();

@@ -16,13 +16,13 @@ use crate::model::{Alert, AlertKind, DeviceId};
 use crate::web::page::kind_icon;
 use crate::web::AppState;
 
-/// When, as the pages show it on the reader's `clock`: the time for today (the reader's
-/// day), else the date too.
-pub fn alert_time(clock: Clock, t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+/// When, as the pages show it on the reader's `clock` in the language of `tr`: the time for
+/// today (the reader's day), else the date too.
+pub fn alert_time(clock: Clock, tr: Tr, t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     if clock.day(t) == clock.day(now) {
         clock.time_secs(t)
     } else {
-        clock.date_time(t)
+        clock.date_time(tr, t)
     }
 }
 
@@ -104,13 +104,13 @@ impl AlertRow {
                 .map_or_else(|| tr.t("alert-outside-host"), |n| n.say(tr)),
             remote,
             first_iso: iso(a.first_seen),
-            first_time: alert_time(clock, a.first_seen, now),
+            first_time: alert_time(clock, tr, a.first_seen, now),
             last_iso: iso(a.last_seen),
-            last_time: alert_time(clock, a.last_seen, now),
+            last_time: alert_time(clock, tr, a.last_seen, now),
             count: a.count,
             count_words: count_words(tr, a.count),
             message: message(a, tr),
-            ignored_until: ignored_until.map(|t| alert_time(clock, t, now)),
+            ignored_until: ignored_until.map(|t| alert_time(clock, tr, t, now)),
         }
     }
 }
@@ -261,20 +261,32 @@ pub(crate) mod tests {
 
     #[test]
     fn times_and_counts_read_plainly() {
+        let en = Tr::new(crate::i18n::Lang::En);
         let utc = Clock::utc();
-        assert_eq!(alert_time(utc, at(10, 2, 3), at(23, 59, 0)), "10:02:03 UTC");
+        assert_eq!(
+            alert_time(utc, en, at(10, 2, 3), at(23, 59, 0)),
+            "10:02:03 UTC"
+        );
         let yesterday = at(10, 2, 3) - chrono::Duration::days(1);
         assert_eq!(
-            alert_time(utc, yesterday, at(9, 0, 0)),
+            alert_time(utc, en, yesterday, at(9, 0, 0)),
             "2026-11-20 10:02 UTC"
         );
         // In Berlin, 23:59 UTC is tomorrow already: the date is said.
         let berlin = Clock::from_minutes_east("60").unwrap();
         assert_eq!(
-            alert_time(berlin, at(10, 2, 3), at(23, 59, 0)),
-            "2026-11-21 11:02"
+            alert_time(
+                berlin,
+                Tr::new(crate::i18n::Lang::De),
+                at(10, 2, 3),
+                at(23, 59, 0)
+            ),
+            "21.11.2026, 11:02"
         );
-        assert_eq!(alert_time(berlin, at(10, 2, 3), at(20, 0, 0)), "11:02:03");
+        assert_eq!(
+            alert_time(berlin, en, at(10, 2, 3), at(20, 0, 0)),
+            "11:02:03"
+        );
         let en = Tr::new(crate::i18n::Lang::En);
         assert_eq!(count_words(en, 1), "once");
         assert_eq!(count_words(en, 3), "3 times");

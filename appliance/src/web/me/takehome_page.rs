@@ -130,7 +130,7 @@ async fn page(
         page,
         when: crate::web::language::current()
             .clock
-            .date_time(t.generated_at),
+            .date_time(tr, t.generated_at),
         sent: tr.bytes(t.bytes_up),
         received: tr.bytes(t.bytes_down),
         query,
