@@ -201,7 +201,7 @@ fn locales(root: &Path, dist: &Path, out: &Path) {
         );
     }
     code.push_str(
-        "];\n\n/// Country names: code, then en, de, fr, es, tab-separated, one country a line.\n",
+        "];\n\n/// Country names: code, then en, de, fr, es, ar, tab-separated, one country a line.\n",
     );
     let tsv = dist.join(COUNTRIES_TSV);
     if tsv.is_file() {

@@ -15,13 +15,13 @@ const BUDGET_GZ = 250 * 1024;
 
 // `whereflow:countries`: ISO 3166 alpha-2 -> [numeric id as world-atlas uses it, English name],
 // cut down at build time from i18n-iso-countries (its full data is ~10x bigger). The names in
-// every language the appliance speaks go to dist/countries.tsv (code, en, de, fr, es), which
+// every language the appliance speaks go to dist/countries.tsv (code, en, de, fr, es, ar), which
 // appliance/build.rs embeds: the server names countries in the page's language and hands the
 // scripts the names of that language (see src/lib/i18n.js).
-const LANGS = ["en", "de", "fr", "es"];
+const LANGS = ["en", "de", "fr", "es", "ar"];
 // The everyday name where the list has one ("Russia", not "Russian Federation").
 const EVERYDAY_EN = { US: "United States", GB: "United Kingdom", VA: "Vatican City", FM: "Micronesia", MD: "Moldova", LA: "Laos", SY: "Syria", BN: "Brunei", KR: "South Korea", KP: "North Korea", VG: "British Virgin Islands", VI: "US Virgin Islands", CD: "DR Congo", BO: "Bolivia", VE: "Venezuela" };
-const KOSOVO = { en: "Kosovo", de: "Kosovo", fr: "Kosovo", es: "Kosovo" };
+const KOSOVO = { en: "Kosovo", de: "Kosovo", fr: "Kosovo", es: "Kosovo", ar: "كوسوفو" };
 function countryNames(lang) {
   const names = require(`i18n-iso-countries/langs/${lang}.json`).countries;
   const out = {};

@@ -195,8 +195,9 @@ fn setup(args: SetupArgs) -> ExitCode {
     };
     match whereflow::system::setup(&opts) {
         Ok(report) => {
-            // The console is the Pi's only screen at boot: it speaks the settings' language.
-            let tr = whereflow::i18n::Tr::new(report.language);
+            // The console is the Pi's only screen at boot: it speaks the settings' language
+            // (when the console can draw it).
+            let tr = whereflow::i18n::Tr::new(report.language.on_console());
             let say = |words: &SetupWords| {
                 eprintln!("whereflow setup: {}", words.say(tr));
             };
@@ -233,13 +234,20 @@ fn setup(args: SetupArgs) -> ExitCode {
                         "also-in",
                         [("file", opts.problems_file.display().to_string())],
                     );
+                    // A language the console cannot draw: only the file's English part.
+                    let text = match text.split_once(whereflow::system::ENGLISH_MARKER) {
+                        Some((_, english)) if report.language.on_console() != report.language => {
+                            english.trim_start()
+                        }
+                        _ => text.as_str(),
+                    };
                     eprintln!("\n{text}\n{}", also.say(tr));
                     ExitCode::from(2)
                 }
             }
         }
         Err(e) => {
-            let tr = whereflow::i18n::Tr::new(e.language);
+            let tr = whereflow::i18n::Tr::new(e.language.on_console());
             eprintln!("whereflow setup: {}", e.error.words().say(tr));
             ExitCode::FAILURE
         }

@@ -207,7 +207,7 @@ fn every_view_in_a_real_browser_with_real_traffic() {
     // no text out of its box at 390 px.
     let langs = report["languages"].as_array().expect("languages");
     // 8 pages, and the admin page logged in.
-    assert_eq!(langs.len(), 4 * 9, "{langs:?}");
+    assert_eq!(langs.len(), 5 * 9, "{langs:?}");
     for l in langs {
         let what = format!("{} in {}", l["route"], l["lang"]);
         // The presenter follows site.language (here English), not the browser's language.
@@ -217,6 +217,10 @@ fn every_view_in_a_real_browser_with_real_traffic() {
             l["lang"].as_str().unwrap_or("")
         };
         assert_eq!(l["html_lang"], want, "{what}: <html lang>");
+        // Arabic runs right to left, the others left to right.
+        let dir = if want == "ar" { "rtl" } else { "ltr" };
+        assert_eq!(l["html_dir"], dir, "{what}: <html dir>");
+        assert_eq!(l["body_direction"], dir, "{what}: the text's direction");
         assert_eq!(
             l["logged_in"],
             l["route"] == "/admin (logged in)",
@@ -246,9 +250,15 @@ fn every_view_in_a_real_browser_with_real_traffic() {
                 Some("de") => "Die Geo-Datenbank",
                 Some("fr") => "La base de données géographique",
                 Some("es") => "No se puede leer la base de datos geográfica",
+                // In Arabic letters (its words checked by the catalogue tests).
+                Some("ar") => "",
                 _ => "the geo database",
             };
             assert!(geo.contains(words), "{what}: {geo}");
+            if l["lang"] == "ar" {
+                let arabic = geo.chars().filter(|c| ('\u{600}'..='\u{6ff}').contains(c));
+                assert!(arabic.count() > 10, "{what}: {geo}");
+            }
             assert!(
                 geo.contains("<code lang=\"en\">No such file"),
                 "{what}: {geo}"

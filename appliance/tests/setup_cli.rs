@@ -163,6 +163,37 @@ fn the_console_speaks_the_settings_language() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn arabic_settings_get_an_arabic_problems_file_and_an_english_console() {
+    // The kernel's console draws neither Arabic's joined letters nor right to left: with
+    // `site.language = "ar"` the problems file (read on a computer) is in Arabic with the
+    // English below, and the console says it all in English.
+    let dir = std::env::temp_dir().join(format!("wf-setup-cli-ar-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let arabic =
+        include_str!("data/settings/bad.toml").replace("[site]\n", "[site]\nlanguage = \"ar\"\n");
+    let out = setup(&dir, &arabic);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let console = String::from_utf8_lossy(&out.stderr);
+    let arabic_letter = |c: char| ('\u{600}'..='\u{6ff}').contains(&c);
+    assert!(!console.chars().any(arabic_letter), "{console}");
+    assert!(
+        console.contains("cannot use its settings file"),
+        "{console}"
+    );
+    assert!(console.contains("(also in "), "{console}");
+    let file = std::fs::read_to_string(dir.join("boot/whereflow-problems.txt")).unwrap();
+    let (translated, english) = file
+        .split_once("--- the same in English, for support ---")
+        .unwrap_or_else(|| panic!("no English part: {file}"));
+    assert!(
+        translated.chars().filter(|c| arabic_letter(*c)).count() > 50,
+        "{file}"
+    );
+    assert!(english.contains("cannot use its settings file"), "{file}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The kernel's nftables takes the rendered ruleset (in a network namespace of its own), and
 /// the image's lease script, called as dnsmasq calls it, adds and removes a device's
 /// MAC . address pair in the set the "bind" chain checks.

@@ -78,7 +78,7 @@ fn the_browser_and_the_switcher_choose_and_bad_input_is_english() {
         other.text()
     );
     assert!(
-        other.text().contains("<html lang=\"fr\">"),
+        other.text().contains("<html lang=\"fr\""),
         "{}",
         other.text()
     );
@@ -173,7 +173,7 @@ fn refusals_and_unnamed_sessions_are_said_in_the_readers_language() {
     );
     assert_eq!(r.status, 401, "{r:?}");
     let page = r.text();
-    assert!(page.contains("<html lang=\"fr\">"), "{page}");
+    assert!(page.contains("<html lang=\"fr\""), "{page}");
     assert!(page.contains("Connexion administrateur requise"), "{page}");
     assert!(!page.contains("login required"), "{page}");
 
@@ -182,7 +182,7 @@ fn refusals_and_unnamed_sessions_are_said_in_the_readers_language() {
     let r = d.get("/admin/secret-page", &[("Accept-Language", "es")]);
     assert_eq!(r.status, 404, "{r:?}");
     let page = r.text();
-    assert!(page.contains("<html lang=\"es\">"), "{page}");
+    assert!(page.contains("<html lang=\"es\""), "{page}");
     assert!(
         page.contains("Aquí no hay nada") && page.contains("href=\"/\""),
         "{page}"

@@ -553,7 +553,7 @@ try {
   // /admin twice: its login form, and the admin page logged in (with the admin password).
   const langRoutes = ['/', '/sankey', '/map', '/presenter', '/me', '/alerts', '/me/takehome', '/admin'];
   const langPages = [...langRoutes.map((route) => ({ route, admin: false })), ...(args['admin-password'] ? [{ route: '/admin', admin: true }] : [])];
-  for (const [lang, how] of [['en', {}], ['de', { acceptLanguage: 'de-DE,de;q=0.9' }], ['fr', { switchTo: 'fr' }], ['es', { switchTo: 'es', script: false }]]) {
+  for (const [lang, how] of [['en', {}], ['de', { acceptLanguage: 'de-DE,de;q=0.9' }], ['fr', { switchTo: 'fr' }], ['es', { switchTo: 'es', script: false }], ['ar', { switchTo: 'ar' }]]) {
     for (const { route, admin } of langPages) {
       const { page, context } = await openPage(route, phone, admin ? { ...how, password: args['admin-password'] } : how);
       await page.waitForTimeout(how.script === false ? 100 : 1500);
@@ -594,6 +594,10 @@ try {
         }
         return {
           html_lang: document.documentElement.lang,
+          html_dir: document.documentElement.dir,
+          // Right to left: the body's text runs from the right (the stylesheet uses logical
+          // sides), and the switcher's links are in the page.
+          body_direction: getComputedStyle(document.body).direction,
           logged_in: document.querySelector('form[action="/admin/logout"]') !== null,
           // The admin page's status warnings as HTML (the test checks their language).
           warnings: [...document.querySelectorAll('#warnings li')].map((li) => li.innerHTML),
@@ -605,7 +609,7 @@ try {
       });
       report.languages.push({ lang, route: admin ? '/admin (logged in)' : route, ...r });
       if (admin) await shot(page, `lang-${lang}-admin-390`);
-      if (route === '/' || route === '/sankey') await shot(page, `lang-${lang}${route.replace(/\//g, '-')}-390`);
+      if (route === '/' || route === '/sankey' || lang === 'ar') await shot(page, `lang-${lang}${route.replace(/\//g, '-')}-390`);
       await context.close();
     }
   }

@@ -19,6 +19,7 @@ test("a pseudonym agrees in each language, and keeps its round", () => {
     de: ["Blauer Otter", "Blaue Eule", "Rote Biene", "Goldenes Kamel 2"],
     fr: ["Loutre bleue", "Chouette bleue", "Abeille rouge", "Chameau doré 2"],
     es: ["Nutria azul", "Búho azul", "Abeja roja", "Camello dorado 2"],
+    ar: ["قضاعة زرقاء", "بومة زرقاء", "نحلة حمراء", "جمل ذهبي 2"],
   };
   for (const [lang, want] of Object.entries(cases)) {
     setCatalogue(lang, views(lang));

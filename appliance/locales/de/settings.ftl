@@ -97,7 +97,7 @@ config-parse-line = Zeile { $line } kann nicht gelesen werden: { $detail }
 config-parse = die Datei kann nicht gelesen werden: { $detail }
 
 ## Die Sprache und der Name des Orts
-config-language = { $code } ist keine Sprache, die diese Box spricht (en, de, fr, es)
+config-language = { $code } ist keine Sprache, die diese Box spricht (en, de, fr, es, ar)
 config-name-length = muss 1 bis 64 Zeichen lang sein
 
 ## Von den Startskripten nach der Prüfung gefunden (whereflow setup --hostapd-refused)

@@ -101,7 +101,7 @@ config-parse-line = { $detail }
 config-parse = { $detail }
 
 ## The site's language and name
-config-language = { $code } is not a language this appliance speaks (en, de, fr, es)
+config-language = { $code } is not a language this appliance speaks (en, de, fr, es, ar)
 config-name-length = must be 1 to 64 characters
 
 ## Found by the boot scripts after the check (whereflow setup --hostapd-refused)

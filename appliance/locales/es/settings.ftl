@@ -97,7 +97,7 @@ config-parse-line = la línea { $line } no se puede leer: { $detail }
 config-parse = el archivo no se puede leer: { $detail }
 
 ## El idioma y el nombre del sitio
-config-language = { $code } no es un idioma que hable este aparato (en, de, fr, es)
+config-language = { $code } no es un idioma que hable este aparato (en, de, fr, es, ar)
 config-name-length = debe tener de 1 a 64 caracteres
 
 ## Encontrado por los scripts de arranque tras la comprobación (whereflow setup --hostapd-refused)

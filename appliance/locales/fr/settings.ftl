@@ -97,7 +97,7 @@ config-parse-line = la ligne { $line } ne peut pas être lue : { $detail }
 config-parse = le fichier ne peut pas être lu : { $detail }
 
 ## La langue et le nom du site
-config-language = { $code } n’est pas une langue que ce boîtier parle (en, de, fr, es)
+config-language = { $code } n’est pas une langue que ce boîtier parle (en, de, fr, es, ar)
 config-name-length = doit compter de 1 à 64 caractères
 
 ## Trouvé par les scripts de démarrage après la vérification (whereflow setup --hostapd-refused)

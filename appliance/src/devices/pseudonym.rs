@@ -352,6 +352,16 @@ mod tests {
                 assert_eq!(say(c, a, lang), want, "{lang}");
             }
         }
+        // Arabic: the noun first, the colour agreeing with it (right to left on the page).
+        for (c, a, want) in [
+            ("Blue", "Otter", "قضاعة زرقاء"),
+            ("Blue", "Owl", "بومة زرقاء"),
+            ("Red", "Fox", "ثعلب أحمر"),
+            ("Red", "Bee", "نحلة حمراء"),
+            ("Gold", "Camel", "جمل ذهبي"),
+        ] {
+            assert_eq!(say(c, a, Lang::Ar), want);
+        }
         // A later round keeps its number; the English is the stable form.
         let p = named("Green", "Owl", 1);
         assert_eq!(p.to_string(), "Green Owl 2");

@@ -12,7 +12,7 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
 use super::Lang;
 
-// `CATALOGUES: &[(lang, file, source)]` and `COUNTRY_NAMES` (code, en, de, fr, es per line).
+// `CATALOGUES: &[(lang, file, source)]` and `COUNTRY_NAMES` (code, en, de, fr, es, ar per line).
 include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 
 /// One language: its bundle, the scripts' part of its catalogue, its number separators.
@@ -24,8 +24,8 @@ struct Catalogue {
     countries: HashMap<&'static str, &'static str>,
 }
 
-fn catalogues() -> &'static [Catalogue; 4] {
-    static ALL: OnceLock<[Catalogue; 4]> = OnceLock::new();
+fn catalogues() -> &'static [Catalogue; Lang::ALL.len()] {
+    static ALL: OnceLock<[Catalogue; Lang::ALL.len()]> = OnceLock::new();
     ALL.get_or_init(|| Lang::ALL.map(load))
 }
 

@@ -23,11 +23,13 @@ pub enum Lang {
     Fr,
     /// Spanish.
     Es,
+    /// Arabic (written right to left).
+    Ar,
 }
 
 impl Lang {
     /// Every language, in the switcher's order.
-    pub const ALL: [Lang; 4] = [Lang::En, Lang::De, Lang::Fr, Lang::Es];
+    pub const ALL: [Lang; 5] = [Lang::En, Lang::De, Lang::Fr, Lang::Es, Lang::Ar];
 
     /// The BCP 47 code (`de`), as in `site.language`, the cookie and `<html lang>`.
     pub fn code(self) -> &'static str {
@@ -36,6 +38,24 @@ impl Lang {
             Lang::De => "de",
             Lang::Fr => "fr",
             Lang::Es => "es",
+            Lang::Ar => "ar",
+        }
+    }
+
+    /// The direction its text runs (`<html dir>`): `rtl` for Arabic, else `ltr`.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Lang::Ar => "rtl",
+            _ => "ltr",
+        }
+    }
+
+    /// The language the Linux text console says things in: this one, or English for Arabic
+    /// (the kernel's console draws neither Arabic's joined letters nor right to left).
+    pub fn on_console(self) -> Lang {
+        match self {
+            Lang::Ar => Lang::En,
+            other => other,
         }
     }
 
@@ -46,11 +66,12 @@ impl Lang {
             Lang::De => "Deutsch",
             Lang::Fr => "Français",
             Lang::Es => "Español",
+            Lang::Ar => "العربية",
         }
     }
 
     fn id(self) -> LanguageIdentifier {
-        // The four codes are valid identifiers; `default()` is `und`, never reached.
+        // The codes are valid identifiers; `default()` is `und`, never reached.
         self.code().parse().unwrap_or_default()
     }
 }
@@ -63,7 +84,7 @@ impl fmt::Display for Lang {
 
 /// A code that is not one of [`Lang::ALL`] (only the exact code, case-insensitive).
 #[derive(Debug, thiserror::Error)]
-#[error("{0:?} is not a language this appliance speaks (en, de, fr, es)")]
+#[error("{0:?} is not a language this appliance speaks (en, de, fr, es, ar)")]
 pub struct UnknownLang(String);
 
 impl FromStr for Lang {
@@ -167,6 +188,16 @@ mod tests {
             Lang::De,
             "not UTF-8: the fallback"
         );
+    }
+
+    #[test]
+    fn arabic_runs_right_to_left_and_the_console_gets_english() {
+        assert_eq!(Lang::Ar.dir(), "rtl");
+        assert_eq!(Lang::Fr.dir(), "ltr");
+        assert_eq!(Lang::Ar.on_console(), Lang::En);
+        assert_eq!(Lang::De.on_console(), Lang::De);
+        let h = headers(&[(header::ACCEPT_LANGUAGE, b"ar-EG,ar;q=0.9,en;q=0.5")]);
+        assert_eq!(from_request(&h, Lang::En), Lang::Ar);
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub(crate) mod hostapd;
 pub(crate) mod network;
 pub(crate) mod nftables;
 pub(crate) mod problems;
+pub use problems::ENGLISH_MARKER;
 pub(crate) mod radio;
 pub(crate) mod radios;
 pub(crate) mod regdomain;

@@ -26,10 +26,13 @@ pub fn refused_page(
         status,
         [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
         Html(format!(
-            "<!doctype html><html lang=\"{lang}\"><meta charset=utf-8><meta name=viewport content=\"width=device-width\">\
+            "<!doctype html><html lang=\"{lang}\" dir=\"{dir}\"><meta charset=utf-8><meta name=viewport content=\"width=device-width\">\
              <link rel=icon href=\"data:,\"><title>{t}</title><main><h1>{t}</h1><p>{m}</p>\
              <p><a href=\"{h}\">{l}</a></p></main>",
             lang = esc(lang),
+            dir = lang
+                .parse::<crate::i18n::Lang>()
+                .map_or("ltr", crate::i18n::Lang::dir),
             t = esc(title),
             m = esc(message),
             h = esc(back_href),

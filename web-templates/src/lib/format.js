@@ -1,6 +1,6 @@
 // Small formatting helpers shared by every view (pure; unit-tested), in the page's
 // language (lib/i18n.js): Intl for numbers, the catalogue for words.
-import { language, pseudonymName, t } from "./i18n.js";
+import { intlLocale, pseudonymName, t } from "./i18n.js";
 
 const UNITS = ["B", "kB", "MB", "GB", "TB"];
 
@@ -8,10 +8,10 @@ const UNITS = ["B", "kB", "MB", "GB", "TB"];
 // a format, and a sankey update formats hundreds of numbers (a phone felt it).
 const formatters = new Map();
 function numberFormat(options) {
-  const key = `${language()}|${JSON.stringify(options)}`;
+  const key = `${intlLocale()}|${JSON.stringify(options)}`;
   let f = formatters.get(key);
   if (!f) {
-    f = new Intl.NumberFormat(language(), options);
+    f = new Intl.NumberFormat(intlLocale(), options);
     formatters.set(key, f);
   }
   return f;

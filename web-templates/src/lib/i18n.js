@@ -11,7 +11,7 @@ let countries = {};
 /** Use `ftl` (a views.ftl source) in `code`, with `names` (alpha-2 -> country name). */
 export function setCatalogue(code, ftl, names = {}) {
   lang = code || "en";
-  bundle = new FluentBundle(lang, { useIsolating: false });
+  bundle = new FluentBundle(intlLocale(), { useIsolating: false });
   const errors = bundle.addResource(new FluentResource(String(ftl || "")));
   if (errors.length) console.warn("views catalogue:", errors);
   countries = names || {};
@@ -38,9 +38,15 @@ if (typeof document !== "undefined") {
   document.cookie = `wf_tz=${utcOffsetMinutes()}; path=/; max-age=86400; samesite=lax`;
 }
 
-/** The page's language code (for Intl). */
+/** The page's language code (`<html lang>`, the requests' `Accept-Language`). */
 export function language() {
   return lang;
+}
+
+/** The locale numbers and times are formatted in: the page's language, with Western digits
+ * in Arabic (as the server writes them: one kind of digit on a page). */
+export function intlLocale() {
+  return lang === "ar" ? "ar-u-nu-latn" : lang;
 }
 
 /** The message `id` with `args`, or ⟦id⟧. */

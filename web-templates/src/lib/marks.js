@@ -5,13 +5,13 @@
 // the view's event stream (`mark` events: pass `marks.onEvent` to startLive's onEvent).
 import { fetchJson } from "./live.js";
 import { drawTimeline } from "./timeline.js";
-import { language, t } from "./i18n.js";
+import { intlLocale, language, t } from "./i18n.js";
 
 const MAX_LABEL = 80;
 /** How often the timeline is read again (it changes by the minute). */
 const TIMELINE_EVERY_MS = 30000;
 
-const clock = (iso) => new Date(iso).toLocaleTimeString(language(), { hour: "2-digit", minute: "2-digit" });
+const clock = (iso) => new Date(iso).toLocaleTimeString(intlLocale(), { hour: "2-digit", minute: "2-digit" });
 
 /**
  * Start. `sinceOn()` says whether the view shows only what happened since the latest mark;

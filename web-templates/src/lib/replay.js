@@ -4,7 +4,7 @@
 // moment, in /api/v1/paths's shape), read when it is needed: never the whole session at once,
 // so a two-hour class replays on a phone. A few frames ahead are read while playing, and at
 // most CACHE_FRAMES are kept.
-import { language, t } from "./i18n.js";
+import { intlLocale, language, t } from "./i18n.js";
 import { byId, h, fill } from "./dom.js";
 
 /** Frames kept in memory (a frame is at most a few hundred rows). */
@@ -19,7 +19,7 @@ const PLAY_EVERY_MS = 1000;
 const MAX_STEPS = 240;
 const MIN_STEP_MS = 5000;
 
-const clock = (ms) => new Date(ms).toLocaleTimeString(language(), { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+const clock = (ms) => new Date(ms).toLocaleTimeString(intlLocale(), { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 const duration = (ms) => {
   const s = Math.max(0, Math.round(ms / 1000));
   const hh = Math.floor(s / 3600);

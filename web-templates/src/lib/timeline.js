@@ -4,7 +4,7 @@
 // Content-Security-Policy refuses inline styles.
 import { formatBytes } from "./format.js";
 import { fill, h, SVG_NS } from "./dom.js";
-import { language, t } from "./i18n.js";
+import { intlLocale, t } from "./i18n.js";
 
 /** The series the server names for groups, not companies, in the page's words. */
 const GROUPS = { Other: "timeline-other", Unknown: "timeline-unknown", Hidden: "timeline-hidden" };
@@ -21,7 +21,7 @@ function el(tag, attrs = {}, text = null) {
   return e;
 }
 
-const hhmm = (ms) => new Date(ms).toLocaleTimeString(language(), { hour: "2-digit", minute: "2-digit" });
+const hhmm = (ms) => new Date(ms).toLocaleTimeString(intlLocale(), { hour: "2-digit", minute: "2-digit" });
 
 /** Draw `data` (the timeline JSON) into `svg`, its companies into the `legend` list. */
 export function drawTimeline(svg, legend, data) {
