@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use parking_lot::Mutex;
 use serde::Serialize;
 
-use crate::i18n::{Lang, Tr};
+use crate::i18n::Tr;
 
 /// Shared health state. Create one per daemon and hand out `Arc`s.
 #[derive(Debug, Default)]
@@ -125,37 +125,19 @@ pub struct StatusSnapshot {
     pub warning_list: Vec<Warning>,
 }
 
+/// The family of status warnings: `status-<id>` of `pages.ftl`.
+#[derive(Debug)]
+pub enum Statuses {}
+
+impl crate::i18n::Family for Statuses {
+    const PREFIX: &'static str = "status-";
+}
+
 /// A status warning as a catalogue message (`status-<id>` in `pages.ftl`) and its
 /// arguments, each a string (numbers as digits; names, addresses and other programs' own
 /// words as they are). The English `message` of a [`Warning`] is these words said in
 /// English, so the two never drift apart.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct StatusWords {
-    /// The message id without its `status-` prefix (`"uplink-portal"`).
-    pub id: &'static str,
-    /// Its arguments by name.
-    pub args: BTreeMap<&'static str, String>,
-}
-
-impl StatusWords {
-    /// The message `status-<id>` with `args`.
-    pub fn new(id: &'static str, args: impl IntoIterator<Item = (&'static str, String)>) -> Self {
-        StatusWords {
-            id,
-            args: args.into_iter().collect(),
-        }
-    }
-
-    /// In the language of `tr`.
-    pub fn say(&self, tr: Tr) -> String {
-        tr.said(&format!("status-{}", self.id), &self.args)
-    }
-
-    /// In English (the log, the API's `warnings`, the problems file).
-    pub fn english(&self) -> String {
-        self.say(Tr::new(Lang::En))
-    }
-}
+pub type StatusWords = crate::i18n::Words<Statuses>;
 
 /// The arguments of [`StatusWords`] that are another program's or the OS's own words (an
 /// error's text), not names: said as they came, marked as English on the pages.
@@ -390,6 +372,7 @@ impl Status {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     #[test]
     fn a_condition_is_listed_until_cleared() {

@@ -1,49 +1,25 @@
 //! A form's complaint about what was sent (a value out of range, a field missing) as a
 //! catalogue message and its arguments: the pages say it in the reader's language, the API's
-//! JSON `error` and the log in English ([`fmt::Display`]).
+//! JSON `error` and the log in English ([`std::fmt::Display`]).
 
-use std::collections::BTreeMap;
-use std::fmt;
+use super::words::{Family, Words};
 
-use super::{Lang, Tr};
+/// The family of form complaints: `complaint-<id>` of `pages.ftl`.
+#[derive(Debug)]
+pub enum Complaints {}
 
-/// The message `complaint-<id>` of `pages.ftl` with its arguments (each a string: values as
-/// they were sent, quoted; an error's own words as they came).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Complaint {
-    /// The message id without its `complaint-` prefix (`"not-a-number"`).
-    pub id: &'static str,
-    /// Its arguments by name.
-    pub args: BTreeMap<&'static str, String>,
+impl Family for Complaints {
+    const PREFIX: &'static str = "complaint-";
 }
 
-impl Complaint {
-    /// The message `complaint-<id>` with `args`.
-    pub fn new(id: &'static str, args: impl IntoIterator<Item = (&'static str, String)>) -> Self {
-        Complaint {
-            id,
-            args: args.into_iter().collect(),
-        }
-    }
-
-    /// In the language of `tr`.
-    pub fn say(&self, tr: Tr) -> String {
-        tr.said(&format!("complaint-{}", self.id), &self.args)
-    }
-}
-
-/// In English: the API's `error`, the log.
-impl fmt::Display for Complaint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.say(Tr::new(Lang::En)))
-    }
-}
-
-impl std::error::Error for Complaint {}
+/// A form's complaint: the message `complaint-<id>` of `pages.ftl` with its arguments (values
+/// as they were sent, quoted; an error's own words as they came).
+pub type Complaint = Words<Complaints>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{Lang, Tr};
 
     /// Every complaint with the arguments its producer gives.
     pub(crate) fn every_complaint() -> Vec<Complaint> {

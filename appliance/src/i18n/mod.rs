@@ -6,6 +6,9 @@
 //!   language's translator (messages, numbers, bytes, country names).
 //! - `clock`: [`Clock`], the times written into pages in the reader's time zone (the
 //!   browser's offset from a cookie the scripts set), else in UTC, marked.
+//! - `words`: [`Words`], a message id and its arguments kept to be said later, in each
+//!   reader's language; one family per message prefix (status warnings, complaints, setup's
+//!   console lines).
 //! - `complaint`: [`Complaint`], a form's complaint as a message and its arguments.
 //! - `negotiate`: which language a request gets: the switcher's cookie, else
 //!   `Accept-Language`, else `site.language`; anything unknown or malformed is English.
@@ -18,9 +21,11 @@ mod catalogue;
 mod clock;
 mod complaint;
 pub(crate) mod negotiate;
+mod words;
 
 pub use catalogue::Tr;
 pub(crate) use catalogue::{country_names, views_source};
 pub use clock::Clock;
 pub use complaint::Complaint;
 pub use negotiate::{from_request, Lang, UnknownLang, COOKIE};
+pub use words::{Family, Words};

@@ -2,48 +2,20 @@
 //! by whoever set it up): catalogue words said in `site.language`, so a teacher who does not
 //! read English understands them. The log keeps English ([`SetupWords::english`]).
 
-use std::collections::BTreeMap;
-use std::fmt;
-
-use crate::i18n::{Lang, Tr};
+use crate::i18n::Tr;
 use crate::status::StatusWords;
+
+/// The family of setup's console lines: `setup-<id>` of `settings.ftl`.
+#[derive(Debug)]
+pub enum SetupLines {}
+
+impl crate::i18n::Family for SetupLines {
+    const PREFIX: &'static str = "setup-";
+}
 
 /// The message `setup-<id>` of `settings.ftl` with its arguments (names, paths, numbers as
 /// digits; `error`: the OS's or another program's own words, as they came).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SetupWords {
-    /// The message id without its `setup-` prefix (`"wrote"`).
-    pub id: &'static str,
-    /// Its arguments by name.
-    pub args: BTreeMap<&'static str, String>,
-}
-
-impl SetupWords {
-    /// The message `setup-<id>` with `args`.
-    pub fn new(id: &'static str, args: impl IntoIterator<Item = (&'static str, String)>) -> Self {
-        SetupWords {
-            id,
-            args: args.into_iter().collect(),
-        }
-    }
-
-    /// In the language of `tr`.
-    pub fn say(&self, tr: Tr) -> String {
-        tr.said(&format!("setup-{}", self.id), &self.args)
-    }
-
-    /// In English (the log).
-    pub fn english(&self) -> String {
-        self.say(Tr::new(Lang::En))
-    }
-}
-
-/// In English: the log.
-impl fmt::Display for SetupWords {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.english())
-    }
-}
+pub type SetupWords = crate::i18n::Words<SetupLines>;
 
 /// One line `whereflow setup` prints: its own words, or a radio note the daemon shows too.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -79,6 +51,7 @@ impl From<StatusWords> for ConsoleLine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     /// Arguments as setup gives them (a USB radio, an OS error), for any message.
     fn sample_args() -> Vec<(&'static str, String)> {
