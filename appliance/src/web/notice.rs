@@ -16,12 +16,7 @@ pub fn refused_page(
     back_href: &str,
     back_label: &str,
 ) -> Response {
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
+    let esc = crate::web::page::html_escape;
     (
         status,
         [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
