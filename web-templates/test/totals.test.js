@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import "./setup-en.js";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { setCatalogue } from "../src/lib/i18n.js";
 
 import { groupTotals, topOrgs, trackersPerDevice } from "../src/lib/totals.js";
 import { deviceLabel, formatBytes, formatShare, truncate, plural, ago } from "../src/lib/format.js";
@@ -76,4 +78,13 @@ test("formatting", () => {
   assert.equal(plural(1, "device"), "1 device");
   assert.equal(plural(2, "company", "companies"), "2 companies");
   assert.equal(ago("2026-01-01T00:00:00Z", Date.parse("2026-01-01T00:00:12Z")), "12 s ago");
+});
+
+test("a figure with its unit stays one run on an Arabic page", () => {
+  setCatalogue("ar", readFileSync(new URL("../../appliance/locales/ar/views.ftl", import.meta.url), "utf8"));
+  try {
+    assert.equal(formatBytes(417000), "\u2068417 kB\u2069");
+  } finally {
+    setCatalogue("en", readFileSync(new URL("../../appliance/locales/en/views.ftl", import.meta.url), "utf8"));
+  }
 });

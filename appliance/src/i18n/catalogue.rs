@@ -194,7 +194,18 @@ impl Tr {
     }
 
     /// "1.2 MB" / "1,2 MB": decimal units, as phones count data (like the scripts' bytes).
+    /// In a right-to-left language the figure and its Latin unit are one isolated run
+    /// (U+2068 … U+2069), else Arabic pages would show "kB 417".
     pub fn bytes(&self, n: u64) -> String {
+        let text = self.bytes_plain(n);
+        if self.lang.dir() == "rtl" {
+            format!("\u{2068}{text}\u{2069}")
+        } else {
+            text
+        }
+    }
+
+    fn bytes_plain(&self, n: u64) -> String {
         let c = self.cat();
         let units = ["B", "kB", "MB", "GB", "TB"];
         let mut v = n as f64;
@@ -431,6 +442,8 @@ mod tests {
         assert_eq!(de.bytes(1_200), "1,2 kB");
         assert_eq!(Tr::new(Lang::En).bytes(1_200), "1.2 kB");
         assert_eq!(Tr::new(Lang::En).bytes(123_456_789), "123 MB");
+        // Arabic: one isolated left-to-right run inside the right-to-left text.
+        assert_eq!(Tr::new(Lang::Ar).bytes(417_000), "\u{2068}417 kB\u{2069}");
         assert_eq!(Tr::new(Lang::Fr).num(12_345), "12\u{202f}345");
         assert_eq!(de.t("no-such-message"), "⟦no-such-message⟧");
         assert_eq!(de.t("nav-home"), "Start");

@@ -1,6 +1,6 @@
 // Small formatting helpers shared by every view (pure; unit-tested), in the page's
 // language (lib/i18n.js): Intl for numbers, the catalogue for words.
-import { intlLocale, pseudonymName, t } from "./i18n.js";
+import { intlLocale, language, pseudonymName, t } from "./i18n.js";
 
 const UNITS = ["B", "kB", "MB", "GB", "TB"];
 
@@ -28,7 +28,13 @@ export function formatBytes(n) {
   }
   const digits = i === 0 || v >= 100 ? 0 : 1;
   const shown = numberFormat({ maximumFractionDigits: digits }).format(v);
-  return `${shown} ${UNITS[i]}`;
+  return isolated(`${shown} ${UNITS[i]}`);
+}
+
+/** `text` (a figure with a Latin unit) kept whole in a right-to-left page: without the
+ * isolate marks Arabic pages would show "417 kB" as "kB 417" (as the server's `Tr::bytes`). */
+function isolated(text) {
+  return language() === "ar" ? `\u2068${text}\u2069` : text;
 }
 
 /** "1,234" with the reader's separators. */
